@@ -1,0 +1,60 @@
+"""Application wiring: build the python-telegram-bot Application around the services."""
+
+from __future__ import annotations
+
+import html
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.services import Services, utc_now
+from bot.settings import Settings
+from handlers import texts
+from handlers.registry import build_handlers
+
+log = logging.getLogger("lkj_bot")
+
+
+async def _post_init(app: Application) -> None:
+    await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure and tell the user plainly; never leave them without an answer."""
+    tb = "".join(traceback.format_exception(context.error))
+    log.error("error while handling an update: %s\n%s", context.error, tb)
+    if isinstance(update, Update) and update.effective_chat:
+        try:
+            if update.callback_query:
+                await update.callback_query.answer(texts.INTERNAL_ERROR[:200], show_alert=True)
+            else:
+                await context.bot.send_message(update.effective_chat.id, texts.INTERNAL_ERROR)
+        except Exception:  # noqa: BLE001 - the error handler must not raise
+            log.warning("could not tell the user about the error: %s", html.escape(tb[-200:]))
+
+
+def build_application(
+    settings: Settings,
+    services: Services | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Application:
+    services = services or Services.from_settings(settings, clock=clock)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .post_init(_post_init)
+    )
+    urls = settings.api_urls()
+    if urls:
+        builder = builder.base_url(urls[0]).base_file_url(urls[1])
+    app = builder.build()
+    app.bot_data["services"] = services
+    app.add_handlers(build_handlers())
+    app.add_error_handler(on_error)
+    return app

@@ -1,0 +1,169 @@
+"""The procedure played by simulated users through the emulator: one move per SOP step.
+
+The offline demo plays these moves in order; the end-to-end tests use them to bring a cycle
+to a given step. Every move reads the user's last message and taps the button it carries,
+as a person would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from bot.samples import sample_pdf, sample_xlsx
+from domain.dates_id import roman_triwulan
+from domain.roles import Role
+from domain.roster import Unit
+from emulator import BotAPIEmulator
+from emulator.users import SimUser, Transcript
+
+DISPOSISI_KASAT = "Mohon disusun laporan data kinerja triwulan ini sesuai Perjanjian Kinerja."
+DISPOSISI_SEKRETARIS = "Segera bagi tugas pengumpulan data kepada Tim Kerja."
+DIVISION_NOTE = "Kumpulkan data capaian kinerja triwulan ini beserta bukti dukung."
+RETURN_REASON = "Lengkapi keterangan sumber data patroli."
+TASKS = [
+    ["Data penegakan Peraturan Daerah", "Data patroli ketertiban umum"],
+    ["Data pengaduan masyarakat"],
+]
+
+
+@dataclass
+class Cast:
+    """The unit's people as simulated chat users, by role."""
+
+    emu: BotAPIEmulator
+    unit: Unit
+    transcript: Transcript | None = None
+    kasat: SimUser = field(init=False)
+    sekretaris: SimUser = field(init=False)
+    kasubbag: SimUser = field(init=False)
+    team: list[SimUser] = field(init=False)
+
+    def __post_init__(self) -> None:
+        def make(person) -> SimUser:
+            return SimUser(self.emu, person.user_id, person.name, self.transcript)
+
+        self.kasat = make(self.unit.one(Role.KASAT))
+        self.sekretaris = make(self.unit.one(Role.SEKRETARIS))
+        self.kasubbag = make(self.unit.one(Role.KASUBBAG))
+        self.team = [make(p) for p in self.unit.with_role(Role.TIM_KERJA)]
+
+    @property
+    def officials(self) -> list[SimUser]:
+        return [self.kasat, self.sekretaris, self.kasubbag, *self.team]
+
+
+class SampleFiles:
+    """The documents the simulated users upload (rendered once, on first use)."""
+
+    @cached_property
+    def perjanjian_kinerja(self) -> bytes:
+        return sample_pdf(
+            "PERJANJIAN KINERJA", "Perjanjian kinerja Kepala Satuan dengan Wali Kota."
+        )
+
+    @cached_property
+    def rencana_aksi(self) -> bytes:
+        return sample_pdf("RENCANA AKSI", "Rencana aksi pencapaian target kinerja per triwulan.")
+
+    @cached_property
+    def data(self) -> list[list[tuple[str, bytes]]]:
+        return [
+            [
+                (
+                    "penegakan_perda.xlsx",
+                    sample_xlsx([("Perda ditegakkan", "42"), ("Target", "45")]),
+                ),
+                (
+                    "patroli_ketertiban.pdf",
+                    sample_pdf("REKAP PATROLI", "Jumlah patroli: 186 kali."),
+                ),
+            ],
+            [("pengaduan_masyarakat.xlsx", sample_xlsx([("Pengaduan ditangani", "57")]))],
+        ]
+
+
+SAMPLES = SampleFiles()
+
+
+async def start_cycle(cast: Cast, triwulan: int, year: int, note: str = DISPOSISI_KASAT):
+    k = cast.kasat
+    k.say("/mulai")
+    await k.expect("Pilih triwulan")
+    await k.tap(f"TW {roman_triwulan(triwulan)}")
+    await k.expect("Pilih tahun")
+    await k.tap(str(year))
+    await k.expect("Perjanjian Kinerja")
+    k.upload(f"Perjanjian_Kinerja_{year}.pdf", SAMPLES.perjanjian_kinerja)
+    await k.expect("Rencana Aksi")
+    k.upload(f"Rencana_Aksi_{year}.pdf", SAMPLES.rencana_aksi)
+    await k.expect("catatan disposisi")
+    k.say(note)
+    await k.expect("Mohon periksa kembali")
+    await k.tap("Kirim")
+    await k.expect("telah dikirim kepada")
+
+
+async def forward(cast: Cast, note: str = DISPOSISI_SEKRETARIS) -> None:
+    s = cast.sekretaris
+    await s.tap("Teruskan ke Kasubbag")
+    await s.expect("catatan disposisi untuk Kasubbag")
+    s.say(note)
+    await s.expect("Mohon periksa kembali")
+    await s.tap("Kirim")
+    await s.expect("telah diteruskan")
+
+
+async def divide(cast: Cast, tasks: list[list[str]] = TASKS) -> None:
+    k = cast.kasubbag
+    await k.tap("Bagi tugas")
+    await k.expect("catatan pembagian tugas")
+    k.say(DIVISION_NOTE)
+    for index, member in enumerate(cast.team):
+        await k.expect(member.name)
+        k.say("\n".join(tasks[index]) if index < len(tasks) else "-")
+    await k.expect("Mohon periksa kembali")
+    await k.tap("Kirim")
+    await k.expect("Pembagian tugas telah dikirim")
+
+
+async def upload(member: SimUser, name: str, content: bytes, item_title: str):
+    member.upload(name, content)
+    question = await member.expect("Untuk butir data yang mana")
+    label = next(b for b in question.buttons if item_title in b)
+    await member.tap(label, question)
+    return await member.expect("dicatat untuk butir")
+
+
+async def upload_all(cast: Cast, tasks: list[list[str]] = TASKS) -> None:
+    for index, member in enumerate(cast.team[: len(tasks)]):
+        for item_no, (name, content) in enumerate(SAMPLES.data[index]):
+            await upload(member, name, content, tasks[index][item_no])
+
+
+async def build_and_submit(cast: Cast, button: str = "Susun draf laporan") -> None:
+    k = cast.kasubbag
+    await k.tap(button)
+    await k.expect(document=True)
+    await k.tap("Ajukan ke Sekretaris")
+    await k.expect("telah diajukan")
+
+
+async def return_report(user: SimUser, reason: str = RETURN_REASON) -> None:
+    await user.tap("Kembalikan")
+    await user.expect("alasan pengembalian")
+    user.say(reason)
+    await user.expect("Mohon periksa kembali")
+    await user.tap("Kirim")
+    await user.expect("telah dikembalikan")
+
+
+async def paraf(cast: Cast) -> None:
+    await cast.sekretaris.expect("diajukan oleh Kasubbag", document=True)
+    await cast.sekretaris.tap("Paraf")
+
+
+async def sign(cast: Cast) -> None:
+    await cast.kasat.expect("diparaf oleh", document=True)
+    await cast.kasat.tap("Tandatangani")
+    await cast.kasat.tap("Ya, tandatangani")

@@ -1,0 +1,75 @@
+"""Everything a handler needs, built once at start-up and kept in ``bot_data``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from bot.settings import Settings
+from domain.calendar import WorkCalendar
+from domain.roster import Roster, Unit, load_roster
+from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
+from domain.workflow import WorkflowContext
+from storage.database import Database
+from storage.repositories import ButtonRepository, CycleRepository, SessionRepository
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_extra_holidays(spec: str) -> tuple[tuple[date, str], ...]:
+    days = []
+    for part in filter(None, (p.strip() for p in spec.split(";"))):
+        day, _, name = part.partition("=")
+        days.append((date.fromisoformat(day.strip()), name.strip() or "Libur daerah"))
+    return tuple(days)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    roster: Roster
+    sop: Sop
+    clock: Callable[[], datetime] = utc_now
+    cycles: CycleRepository = field(init=False)
+    sessions: SessionRepository = field(init=False)
+    buttons: ButtonRepository = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cycles = CycleRepository(self.db)
+        self.sessions = SessionRepository(self.db)
+        self.buttons = ButtonRepository(self.db)
+        self._calendars: dict[str, WorkCalendar] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now):
+        db = Database(settings.lkj_data_dir)
+        db.check_all()
+        return cls(
+            settings=settings,
+            db=db,
+            roster=load_roster(settings.lkj_roster),
+            sop=load_sop(settings.lkj_sop or DEFAULT_SOP_PATH),
+            clock=clock,
+        )
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def calendar(self, unit: Unit) -> WorkCalendar:
+        cal = self._calendars.get(unit.code)
+        if cal is None:
+            cal = WorkCalendar(
+                tz=unit.timezone,
+                office_start=self.settings.lkj_office_start,
+                office_end=self.settings.lkj_office_end,
+                extra_holidays=parse_extra_holidays(self.settings.lkj_extra_holidays),
+            )
+            self._calendars[unit.code] = cal
+        return cal
+
+    def context(self, unit: Unit) -> WorkflowContext:
+        return WorkflowContext(sop=self.sop, calendar=self.calendar(unit), unit=unit)

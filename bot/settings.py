@@ -1,0 +1,43 @@
+"""Settings from the environment or a ``.env`` file (never from the repository)."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str = Field(default="", description="token from @BotFather")
+    telegram_api_base_url: str = Field(
+        default="",
+        description="root URL of a Bot API server (self-hosted or the test emulator); "
+        "empty means api.telegram.org",
+    )
+    lkj_data_dir: Path = Path("./data")
+    lkj_roster: Path = Path("./roster.toml")
+    lkj_sop: Path | None = None
+    lkj_max_upload_mb: float = Field(default=20.0, gt=0, le=20.0)
+    lkj_office_start: time = time(7, 30)
+    lkj_office_end: time = time(16, 0)
+    lkj_extra_holidays: str = Field(
+        default="", description="extra days off: 'YYYY-MM-DD=Nama;YYYY-MM-DD=Nama'"
+    )
+    lkj_log_level: str = "INFO"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.lkj_max_upload_mb * 1024 * 1024)
+
+    def api_urls(self) -> tuple[str, str] | None:
+        """(base_url, base_file_url) for python-telegram-bot, or None for Telegram itself."""
+        root = self.telegram_api_base_url.rstrip("/")
+        if not root:
+            return None
+        if root.endswith("/bot"):
+            root = root[: -len("/bot")]
+        return f"{root}/bot", f"{root}/file/bot"

@@ -1,0 +1,332 @@
+"""The cycle of one quarter (triwulan) and what it accumulates, as plain dataclasses.
+
+Storage turns these into JSON with ``to_dict``/``from_dict``; times are aware datetimes
+kept as ISO-8601 strings on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """An uploaded file, kept under the data directory by its content hash."""
+
+    sha256: str
+    name: str
+    size: int
+    mime: str
+    uploaded_by: int
+    uploaded_at: datetime
+    kind: str = ""  # e.g. "perjanjian_kinerja", "rencana_aksi", "data"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sha256": self.sha256,
+            "name": self.name,
+            "size": self.size,
+            "mime": self.mime,
+            "uploaded_by": self.uploaded_by,
+            "uploaded_at": _iso(self.uploaded_at),
+            "kind": self.kind,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FileRef:
+        return cls(**{**d, "uploaded_at": _dt(d["uploaded_at"])})
+
+
+@dataclass(frozen=True)
+class Disposition:
+    """One forward down the chain: who disposed it to whom, with a note and a deadline."""
+
+    step: int
+    from_user: int
+    to_role: str
+    note: str
+    at: datetime
+    deadline: datetime
+    agenda_number: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "from_user": self.from_user,
+            "to_role": self.to_role,
+            "note": self.note,
+            "at": _iso(self.at),
+            "deadline": _iso(self.deadline),
+            "agenda_number": self.agenda_number,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Disposition:
+        return cls(**{**d, "at": _dt(d["at"]), "deadline": _dt(d["deadline"])})
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of data a team member must collect, with the files handed in for it."""
+
+    title: str
+    files: tuple[FileRef, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "files": [f.to_dict() for f in self.files]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Item:
+        return cls(title=d["title"], files=tuple(FileRef.from_dict(f) for f in d["files"]))
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The task-division note for one Tim Kerja member."""
+
+    member_id: int
+    note: str
+    items: tuple[Item, ...]
+    deadline: datetime
+
+    @property
+    def missing(self) -> list[str]:
+        return [item.title for item in self.items if not item.complete]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "member_id": self.member_id,
+            "note": self.note,
+            "items": [i.to_dict() for i in self.items],
+            "deadline": _iso(self.deadline),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Assignment:
+        return cls(
+            member_id=d["member_id"],
+            note=d["note"],
+            items=tuple(Item.from_dict(i) for i in d["items"]),
+            deadline=_dt(d["deadline"]),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class ReportVersion:
+    """A rendered report PDF (draft, initialled or signed), identified by its hash."""
+
+    number: int
+    status: str  # "draft" | "paraf" | "signed"
+    sha256: str
+    at: datetime
+    by: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "status": self.status,
+            "sha256": self.sha256,
+            "at": _iso(self.at),
+            "by": self.by,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ReportVersion:
+        return cls(**{**d, "at": _dt(d["at"])})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A paraf, a signature or a return for revision: who, when, on which report version."""
+
+    kind: str  # "paraf" | "sign" | "return"
+    step: int
+    by: int
+    at: datetime
+    report_version: int
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "step": self.step,
+            "by": self.by,
+            "at": _iso(self.at),
+            "report_version": self.report_version,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Decision:
+        return cls(**{**d, "at": _dt(d["at"])})
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """When a step reached its holder, its deadline, and when and by whom it was finished."""
+
+    step: int
+    started_at: datetime
+    deadline: datetime
+    finished_at: datetime | None = None
+    finished_by: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "started_at": _iso(self.started_at),
+            "deadline": _iso(self.deadline),
+            "finished_at": _iso(self.finished_at),
+            "finished_by": self.finished_by,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StepRecord:
+        return cls(
+            step=d["step"],
+            started_at=_dt(d["started_at"]),  # type: ignore[arg-type]
+            deadline=_dt(d["deadline"]),  # type: ignore[arg-type]
+            finished_at=_dt(d["finished_at"]),
+            finished_by=d["finished_by"],
+        )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One accepted action: the cycle's own audit trail."""
+
+    at: datetime
+    actor: int
+    role: str
+    action: str
+    from_step: int
+    to_step: int
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "at": _iso(self.at),
+            "actor": self.actor,
+            "role": self.role,
+            "action": self.action,
+            "from_step": self.from_step,
+            "to_step": self.to_step,
+            "detail": self.detail,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> HistoryEntry:
+        return cls(**{**d, "at": _dt(d["at"])})
+
+
+FILED = "diarsipkan"
+RUNNING = "berjalan"
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One quarter's run of the SOP for one unit.
+
+    ``step`` is the SOP step now waiting to be done; ``rev`` grows with every accepted
+    action, so a button made for an older revision is recognisably stale.
+    """
+
+    unit: str
+    year: int
+    triwulan: int
+    step: int
+    rev: int = 0
+    status: str = RUNNING
+    documents: tuple[FileRef, ...] = ()
+    dispositions: tuple[Disposition, ...] = ()
+    division_note: str = ""
+    assignments: tuple[Assignment, ...] = ()
+    reports: tuple[ReportVersion, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    steps: tuple[StepRecord, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+    started_by: int = 0
+    started_at: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return cycle_id(self.unit, self.year, self.triwulan)
+
+    @property
+    def filed(self) -> bool:
+        return self.status == FILED
+
+    def assignment_of(self, member_id: int) -> Assignment | None:
+        return next((a for a in self.assignments if a.member_id == member_id), None)
+
+    @property
+    def current_step_record(self) -> StepRecord | None:
+        open_ = [s for s in self.steps if s.finished_at is None]
+        return open_[-1] if open_ else None
+
+    @property
+    def latest_report(self) -> ReportVersion | None:
+        return self.reports[-1] if self.reports else None
+
+    def latest_decision(self, kind: str) -> Decision | None:
+        found = [d for d in self.decisions if d.kind == kind]
+        return found[-1] if found else None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = [v.to_dict() for v in value]
+            elif isinstance(value, datetime):
+                value = value.isoformat()
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Cycle:
+        return cls(
+            unit=d["unit"],
+            year=d["year"],
+            triwulan=d["triwulan"],
+            step=d["step"],
+            rev=d["rev"],
+            status=d["status"],
+            documents=tuple(FileRef.from_dict(x) for x in d["documents"]),
+            dispositions=tuple(Disposition.from_dict(x) for x in d["dispositions"]),
+            division_note=d["division_note"],
+            assignments=tuple(Assignment.from_dict(x) for x in d["assignments"]),
+            reports=tuple(ReportVersion.from_dict(x) for x in d["reports"]),
+            decisions=tuple(Decision.from_dict(x) for x in d["decisions"]),
+            steps=tuple(StepRecord.from_dict(x) for x in d["steps"]),
+            history=tuple(HistoryEntry.from_dict(x) for x in d["history"]),
+            started_by=d["started_by"],
+            started_at=_dt(d["started_at"]),
+        )
+
+
+def cycle_id(unit: str, year: int, triwulan: int) -> str:
+    return f"{unit}:{year}:{triwulan}"
+
+
+def parse_cycle_id(value: str) -> tuple[str, int, int]:
+    unit, year, triwulan = value.rsplit(":", 2)
+    return unit, int(year), int(triwulan)

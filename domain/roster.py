@@ -1,0 +1,131 @@
+"""Who is who: units and their people, loaded from a roster file (``roster.toml``)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from domain.roles import Role
+
+
+class RosterError(Exception):
+    """The roster file is malformed; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    name: str
+    nip: str
+    position: str
+    role: Role
+    unit: str
+
+    def to_dict(self) -> dict:
+        return {
+            "user_id": self.user_id,
+            "name": self.name,
+            "nip": self.nip,
+            "position": self.position,
+            "role": self.role.value,
+            "unit": self.unit,
+        }
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    city: str
+    address: str = ""
+    timezone: str = "Asia/Jakarta"
+    people: tuple[Person, ...] = field(default=())
+
+    def with_role(self, role: Role) -> list[Person]:
+        return [p for p in self.people if p.role is role]
+
+    def one(self, role: Role) -> Person:
+        """The single holder of a role (Kasat, Sekretaris, Kasubbag)."""
+        return self.with_role(role)[0]
+
+    def person(self, user_id: int) -> Person | None:
+        return next((p for p in self.people if p.user_id == user_id), None)
+
+
+@dataclass(frozen=True)
+class Roster:
+    units: tuple[Unit, ...]
+
+    def person(self, user_id: int) -> Person | None:
+        for unit in self.units:
+            found = unit.person(user_id)
+            if found:
+                return found
+        return None
+
+    def unit(self, code: str) -> Unit:
+        for unit in self.units:
+            if unit.code == code:
+                return unit
+        raise KeyError(code)
+
+
+SINGLE_ROLES = (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG)
+
+
+def parse_roster(raw: dict) -> Roster:
+    units_raw = raw.get("unit")
+    if isinstance(units_raw, dict):
+        units_raw = [units_raw]
+    if not units_raw:
+        raise RosterError("roster has no [[unit]]")
+    units: list[Unit] = []
+    seen_ids: set[int] = set()
+    for u in units_raw:
+        try:
+            code = str(u["code"])
+            people: list[Person] = []
+            for p in u.get("people", []):
+                person = Person(
+                    user_id=int(p["telegram_id"]),
+                    name=str(p["name"]),
+                    nip=str(p.get("nip", "")),
+                    position=str(p.get("position", "")),
+                    role=Role(p["role"]),
+                    unit=code,
+                )
+                if person.user_id in seen_ids:
+                    raise RosterError(f"telegram_id {person.user_id} appears twice in the roster")
+                seen_ids.add(person.user_id)
+                people.append(person)
+            unit = Unit(
+                code=code,
+                name=str(u["name"]),
+                city=str(u.get("city", "")),
+                address=str(u.get("address", "")),
+                timezone=str(u.get("timezone", "Asia/Jakarta")),
+                people=tuple(people),
+            )
+        except KeyError as exc:
+            raise RosterError(f"roster unit is missing field {exc}") from exc
+        except ValueError as exc:
+            raise RosterError(f"roster unit {u.get('code', '?')}: {exc}") from exc
+        for role in SINGLE_ROLES:
+            if len(unit.with_role(role)) != 1:
+                raise RosterError(f"unit {code} must have exactly one {role.value}")
+        if not unit.with_role(Role.TIM_KERJA):
+            raise RosterError(f"unit {code} has no tim_kerja member")
+        units.append(unit)
+    return Roster(units=tuple(units))
+
+
+def load_roster(path: Path | str) -> Roster:
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise RosterError(f"roster file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RosterError(f"roster file {path} is not valid TOML: {exc}") from exc
+    return parse_roster(raw)

@@ -1,0 +1,438 @@
+"""The cycle as a state machine: ``apply(cycle, action, actor, now, ctx)``.
+
+Every action names the SOP step it performs; the role allowed to perform it is read from the
+SOP table, never written here. An action that does not fit the current step raises
+``WorkflowError`` (stale, repeated or out of order), a wrong role raises ``RoleError``; in both
+cases nothing changes, because cycles are immutable and only a returned cycle is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from domain.calendar import WorkCalendar
+from domain.dates_id import roman_triwulan
+from domain.errors import InputError, RoleError, WorkflowError
+from domain.models import (
+    FILED,
+    Assignment,
+    Cycle,
+    Decision,
+    Disposition,
+    FileRef,
+    HistoryEntry,
+    Item,
+    ReportVersion,
+    StepRecord,
+)
+from domain.roles import Role
+from domain.roster import Person, Unit
+from domain.sop import Sop
+
+MAX_NOTE = 2000
+REQUIRED_DOCUMENTS = {
+    "perjanjian_kinerja": "Perjanjian Kinerja",
+    "rencana_aksi": "Rencana Aksi",
+}
+
+
+@dataclass(frozen=True)
+class WorkflowContext:
+    sop: Sop
+    calendar: WorkCalendar
+    unit: Unit
+
+
+# --- actions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartCycle:
+    year: int
+    triwulan: int
+    documents: tuple[FileRef, ...]
+    note: str
+    step = 1
+    name = "mulai_siklus"
+
+
+@dataclass(frozen=True)
+class Forward:
+    note: str
+    step = 2
+    name = "teruskan_disposisi"
+
+
+@dataclass(frozen=True)
+class MemberTask:
+    member_id: int
+    note: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Divide:
+    note: str
+    tasks: tuple[MemberTask, ...]
+    step = 3
+    name = "bagi_tugas"
+
+
+@dataclass(frozen=True)
+class UploadData:
+    item_index: int
+    file: FileRef
+    step = 4
+    name = "unggah_data"
+
+
+@dataclass(frozen=True)
+class SubmitReport:
+    report_version: int
+    step = 5
+    name = "ajukan_laporan"
+
+
+@dataclass(frozen=True)
+class Paraf:
+    report_version: int
+    step = 6
+    name = "paraf"
+
+
+@dataclass(frozen=True)
+class Sign:
+    report_version: int
+    step = 7
+    name = "tandatangan"
+
+
+@dataclass(frozen=True)
+class ReturnReport:
+    """A return for revision, by the holder of a step that has ``return_to`` in the SOP."""
+
+    report_version: int
+    reason: str
+    at_step: int
+
+    name = "kembalikan"
+
+    @property
+    def step(self) -> int:
+        return self.at_step
+
+
+Action = StartCycle | Forward | Divide | UploadData | SubmitReport | Paraf | Sign | ReturnReport
+
+# Events the caller turns into notifications.
+EV_STARTED = "started"
+EV_FORWARDED = "forwarded"
+EV_DIVIDED = "divided"
+EV_UPLOADED = "uploaded"
+EV_MEMBER_COMPLETE = "member_complete"
+EV_COLLECTION_COMPLETE = "collection_complete"
+EV_SUBMITTED = "submitted"
+EV_PARAF = "paraf"
+EV_RETURNED = "returned"
+EV_SIGNED = "signed"
+EV_FILED = "filed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    cycle: Cycle
+    events: tuple[str, ...]
+
+
+# --- guards -------------------------------------------------------------------------------
+
+
+def tw_label(triwulan: int, year: int) -> str:
+    return f"Triwulan {roman_triwulan(triwulan)} Tahun {year}"
+
+
+def check_actor(ctx: WorkflowContext, step_number: int, actor: Person) -> None:
+    step = ctx.sop.step(step_number)
+    if actor.unit != ctx.unit.code:
+        raise RoleError("Anda tidak terdaftar pada satuan kerja ini.")
+    if actor.role is not step.role:
+        raise RoleError(
+            f"Tindakan ini hanya dapat dilakukan oleh {step.role.label} "
+            f"(tahap {step.number}: {step.activity}). Peran Anda: {actor.role.label}."
+        )
+
+
+def check_step(ctx: WorkflowContext, cycle: Cycle, step_number: int) -> None:
+    if cycle.filed:
+        raise WorkflowError(
+            f"Laporan {tw_label(cycle.triwulan, cycle.year)} sudah ditandatangani dan "
+            "diarsipkan; tindakan ini tidak berlaku lagi."
+        )
+    if cycle.step != step_number:
+        current = ctx.sop.step(cycle.step)
+        raise WorkflowError(
+            "Tindakan ini sudah diproses atau tidak berlaku lagi. Laporan "
+            f"{tw_label(cycle.triwulan, cycle.year)} saat ini pada tahap {current.number}: "
+            f"{current.activity} ({current.role.label})."
+        )
+
+
+def clean_note(note: str, what: str = "Catatan") -> str:
+    note = note.strip()
+    if not note:
+        raise InputError(f"{what} tidak boleh kosong.")
+    if len(note) > MAX_NOTE:
+        raise InputError(
+            f"{what} terlalu panjang ({len(note)} karakter); batasnya {MAX_NOTE} karakter."
+        )
+    return note
+
+
+def check_report_version(cycle: Cycle, version: int, status: str) -> None:
+    latest = cycle.latest_report
+    if latest is None or latest.number != version or latest.status != status:
+        raise WorkflowError(
+            "Dokumen laporan ini bukan versi terakhir; tindakan tidak dapat diproses. "
+            "Silakan gunakan pesan laporan yang terbaru."
+        )
+
+
+# --- transitions --------------------------------------------------------------------------
+
+
+def _advance(
+    ctx: WorkflowContext, cycle: Cycle, to_step: int, actor: Person, now: datetime, **changes
+) -> Cycle:
+    """Close the open step record, open the next with its deadline, bump the revision."""
+    steps = [
+        replace(s, finished_at=now, finished_by=actor.user_id) if s.finished_at is None else s
+        for s in cycle.steps
+    ]
+    deadline = ctx.calendar.deadline(now, ctx.sop.step(to_step).allowed_time)
+    steps.append(StepRecord(step=to_step, started_at=now, deadline=deadline))
+    return replace(cycle, step=to_step, rev=cycle.rev + 1, steps=tuple(steps), **changes)
+
+
+def _log(cycle: Cycle, actor: Person, action: str, from_step: int, now: datetime, detail=""):
+    entry = HistoryEntry(
+        at=now,
+        actor=actor.user_id,
+        role=actor.role.value,
+        action=action,
+        from_step=from_step,
+        to_step=cycle.step,
+        detail=detail,
+    )
+    return replace(cycle, history=cycle.history + (entry,))
+
+
+def start_cycle(
+    ctx: WorkflowContext, action: StartCycle, actor: Person, now: datetime, existing: Cycle | None
+) -> Outcome:
+    check_actor(ctx, StartCycle.step, actor)
+    if action.triwulan not in (1, 2, 3, 4):
+        raise InputError("Triwulan harus I, II, III atau IV.")
+    if not 2000 <= action.year <= 2100:
+        raise InputError("Tahun tidak valid.")
+    if existing is not None:
+        raise WorkflowError(
+            f"Siklus {tw_label(action.triwulan, action.year)} sudah dimulai pada "
+            f"tahap {existing.step}; satu triwulan hanya memiliki satu siklus."
+        )
+    kinds = {d.kind for d in action.documents}
+    missing = [label for kind, label in REQUIRED_DOCUMENTS.items() if kind not in kinds]
+    if missing:
+        raise InputError("Dokumen wajib belum dilampirkan: " + ", ".join(missing) + ".")
+    note = clean_note(action.note, "Catatan disposisi")
+    first = ctx.sop.first
+    started = StepRecord(step=first.number, started_at=now, deadline=now)
+    cycle = Cycle(
+        unit=ctx.unit.code,
+        year=action.year,
+        triwulan=action.triwulan,
+        step=first.number,
+        documents=action.documents,
+        steps=(started,),
+        started_by=actor.user_id,
+        started_at=now,
+    )
+    nxt = first.next or first.number
+    cycle = _advance(ctx, cycle, nxt, actor, now)
+    disposition = Disposition(
+        step=first.number,
+        from_user=actor.user_id,
+        to_role=ctx.sop.step(nxt).role.value,
+        note=note,
+        at=now,
+        deadline=cycle.steps[-1].deadline,
+        agenda_number=f"{1:03d}/DISP/TW-{roman_triwulan(action.triwulan)}/{action.year}",
+    )
+    cycle = replace(cycle, dispositions=(disposition,))
+    return Outcome(_log(cycle, actor, action.name, first.number, now), (EV_STARTED,))
+
+
+def _forward(ctx, cycle: Cycle, action: Forward, actor: Person, now: datetime) -> Outcome:
+    note = clean_note(action.note, "Catatan disposisi")
+    step = ctx.sop.step(action.step)
+    nxt = step.next
+    moved = _advance(ctx, cycle, nxt, actor, now)
+    number = len(cycle.dispositions) + 1
+    disposition = Disposition(
+        step=step.number,
+        from_user=actor.user_id,
+        to_role=ctx.sop.step(nxt).role.value,
+        note=note,
+        at=now,
+        deadline=moved.steps[-1].deadline,
+        agenda_number=f"{number:03d}/DISP/TW-{roman_triwulan(cycle.triwulan)}/{cycle.year}",
+    )
+    moved = replace(moved, dispositions=cycle.dispositions + (disposition,))
+    return Outcome(moved, (EV_FORWARDED,))
+
+
+def _divide(ctx, cycle: Cycle, action: Divide, actor: Person, now: datetime) -> Outcome:
+    note = clean_note(action.note, "Catatan pembagian tugas")
+    members = {p.user_id for p in ctx.unit.with_role(Role.TIM_KERJA)}
+    tasks = [t for t in action.tasks if t.items]
+    if not tasks:
+        raise InputError("Pembagian tugas harus memuat paling sedikit satu anggota Tim Kerja.")
+    seen: set[int] = set()
+    for task in tasks:
+        if task.member_id not in members:
+            raise InputError("Penerima tugas bukan anggota Tim Kerja satuan ini.")
+        if task.member_id in seen:
+            raise InputError("Satu anggota Tim Kerja hanya menerima satu catatan tugas.")
+        seen.add(task.member_id)
+        for title in task.items:
+            if not title.strip():
+                raise InputError("Butir data tidak boleh kosong.")
+    moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
+    deadline = moved.steps[-1].deadline
+    assignments = tuple(
+        Assignment(
+            member_id=t.member_id,
+            note=t.note.strip(),
+            items=tuple(Item(title=i.strip()) for i in t.items),
+            deadline=deadline,
+        )
+        for t in tasks
+    )
+    moved = replace(moved, division_note=note, assignments=assignments)
+    return Outcome(moved, (EV_DIVIDED,))
+
+
+def _upload(ctx, cycle: Cycle, action: UploadData, actor: Person, now: datetime) -> Outcome:
+    assignment = cycle.assignment_of(actor.user_id)
+    if assignment is None:
+        raise RoleError("Anda tidak mendapat tugas pengumpulan data pada triwulan ini.")
+    if not 0 <= action.item_index < len(assignment.items):
+        raise InputError("Butir data yang dipilih tidak dikenal.")
+    item = assignment.items[action.item_index]
+    if any(f.sha256 == action.file.sha256 for f in item.files):
+        raise InputError(f"Berkas yang sama sudah tercatat untuk butir “{item.title}”.")
+    items = list(assignment.items)
+    items[action.item_index] = replace(item, files=item.files + (action.file,))
+    updated = replace(assignment, items=tuple(items))
+    assignments = tuple(updated if a.member_id == actor.user_id else a for a in cycle.assignments)
+    events = [EV_UPLOADED]
+    if updated.complete and not assignment.complete:
+        events.append(EV_MEMBER_COMPLETE)
+    if all(a.complete for a in assignments):
+        moved = _advance(
+            ctx, cycle, ctx.sop.step(action.step).next, actor, now, assignments=assignments
+        )
+        events.append(EV_COLLECTION_COMPLETE)
+    else:
+        moved = replace(cycle, rev=cycle.rev + 1, assignments=assignments)
+    return Outcome(moved, tuple(events))
+
+
+def _submit(ctx, cycle: Cycle, action: SubmitReport, actor: Person, now: datetime) -> Outcome:
+    check_report_version(cycle, action.report_version, "draft")
+    moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
+    return Outcome(moved, (EV_SUBMITTED,))
+
+
+def _paraf(ctx, cycle: Cycle, action: Paraf, actor: Person, now: datetime) -> Outcome:
+    check_report_version(cycle, action.report_version, "draft")
+    decision = Decision("paraf", action.step, actor.user_id, now, action.report_version)
+    moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
+    return Outcome(replace(moved, decisions=cycle.decisions + (decision,)), (EV_PARAF,))
+
+
+def _sign(ctx, cycle: Cycle, action: Sign, actor: Person, now: datetime) -> Outcome:
+    check_report_version(cycle, action.report_version, "paraf")
+    decision = Decision("sign", action.step, actor.user_id, now, action.report_version)
+    moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
+    moved = replace(moved, decisions=cycle.decisions + (decision,))
+    events = [EV_SIGNED]
+    if ctx.sop.step(moved.step).next is None:
+        # Filing (documentation) is done by the bot itself the moment the report is signed.
+        steps = tuple(
+            replace(s, finished_at=now, finished_by=0) if s.finished_at is None else s
+            for s in moved.steps
+        )
+        moved = replace(moved, steps=steps, status=FILED)
+        events.append(EV_FILED)
+    return Outcome(moved, tuple(events))
+
+
+def _return(ctx, cycle: Cycle, action: ReturnReport, actor: Person, now: datetime) -> Outcome:
+    step = ctx.sop.step(action.at_step)
+    if step.return_to is None:
+        raise WorkflowError("Laporan tidak dapat dikembalikan pada tahap ini.")
+    expected = "draft" if step.number == 6 else "paraf"
+    check_report_version(cycle, action.report_version, expected)
+    reason = clean_note(action.reason, "Alasan pengembalian")
+    decision = Decision("return", step.number, actor.user_id, now, action.report_version, reason)
+    moved = _advance(ctx, cycle, step.return_to, actor, now)
+    return Outcome(replace(moved, decisions=cycle.decisions + (decision,)), (EV_RETURNED,))
+
+
+_TRANSITIONS: dict[type, Callable[..., Outcome]] = {
+    Forward: _forward,
+    Divide: _divide,
+    UploadData: _upload,
+    SubmitReport: _submit,
+    Paraf: _paraf,
+    Sign: _sign,
+    ReturnReport: _return,
+}
+
+
+def apply(
+    cycle: Cycle, action: Action, actor: Person, now: datetime, ctx: WorkflowContext
+) -> Outcome:
+    """Perform ``action`` on ``cycle`` as ``actor`` at ``now``; raises a DomainError if refused."""
+    if isinstance(action, StartCycle):
+        raise TypeError("use start_cycle() to create a cycle")
+    check_step(ctx, cycle, action.step)
+    check_actor(ctx, action.step, actor)
+    outcome = _TRANSITIONS[type(action)](ctx, cycle, action, actor, now)
+    return Outcome(_log(outcome.cycle, actor, action.name, cycle.step, now), outcome.events)
+
+
+def record_report(cycle: Cycle, status: str, sha256: str, by: int, now: datetime) -> Cycle:
+    """Remember a rendered report PDF; a new draft after a return gets the next number."""
+    latest = cycle.latest_report
+    if status == "draft":
+        number = latest.number + 1 if latest else 1
+    elif latest is None:
+        raise WorkflowError("Belum ada draf laporan.")
+    else:
+        number = latest.number
+    version = ReportVersion(number=number, status=status, sha256=sha256, at=now, by=by)
+    return replace(cycle, reports=cycle.reports + (version,))
+
+
+def authorize(ctx: WorkflowContext, cycle: Cycle, step_number: int, actor: Person) -> None:
+    """Check that ``actor`` holds ``step_number`` now, for actions that are not transitions
+    (building a draft, asking for a form) but must obey the same rules."""
+    check_step(ctx, cycle, step_number)
+    check_actor(ctx, step_number, actor)
+
+
+def missing_by_member(cycle: Cycle) -> dict[int, list[str]]:
+    return {a.member_id: a.missing for a in cycle.assignments if a.missing}

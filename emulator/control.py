@@ -1,0 +1,88 @@
+"""``/_emu/`` JSON control API, so a bot running in another process can be driven over HTTP.
+
+Mirrors the test-side methods of ``BotAPIEmulator``; file contents travel as base64.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from .emulator import BotAPIEmulator
+    from .models import SentMessage
+
+
+def sent_json(sent: SentMessage) -> dict[str, Any]:
+    data = asdict(sent)
+    if sent.document is not None:
+        data["document"]["content_b64"] = base64.b64encode(sent.document.content).decode()
+        del data["document"]["content"]
+    data["reply_markup"] = [[list(b) for b in row] for row in sent.reply_markup]
+    return data
+
+
+def _actions(emu: BotAPIEmulator) -> dict[str, Any]:
+    def doc(b: dict) -> dict:
+        return emu.send_document(
+            int(b["user_id"]), b["filename"], base64.b64decode(b.get("content_b64", "")),
+            b.get("mime_type"), b.get("caption"), b.get("declared_size"),
+            reply_to=b.get("reply_to"),
+        )
+
+    return {
+        "add_user": lambda b: emu.add_user(
+            int(b["user_id"]), b["first_name"], b.get("last_name"), b.get("username")
+        ),
+        "send_message": lambda b: emu.send_message(
+            int(b["user_id"]), b["text"], reply_to=b.get("reply_to")
+        ),
+        "send_document": doc,
+        "press_button": lambda b: emu.press_button(
+            int(b["user_id"]), int(b["message_id"]), b.get("text"), b.get("callback_data")
+        ),
+        "press_raw": lambda b: emu.press_raw(
+            int(b["user_id"]), int(b["message_id"]), b["callback_data"]
+        ),
+        "block": lambda b: emu.block(int(b["user_id"])),
+        "unblock": lambda b: emu.unblock(int(b["user_id"])),
+        "fail_next": lambda b: emu.fail_next(
+            b["method"], int(b.get("error_code", 400)), b.get("description"),
+            b.get("retry_after"), int(b.get("count", 1)),
+        ),
+        "sent_to": lambda b: [sent_json(s) for s in emu.sent_to(int(b["user_id"]))],
+        "callback_answer": lambda b: emu.callback_answer(str(b["callback_query_id"])),
+        "status": lambda b: {
+            "undelivered_updates": emu.world.undelivered(),
+            "inflight": emu.world.inflight,
+            "idle_seconds": time.monotonic() - emu.world.last_activity,
+            "get_updates_calls": emu.world.get_updates_calls,
+            "calls": len(emu.world.calls),
+        },
+    }
+
+
+def control_routes(emu: BotAPIEmulator) -> list[web.RouteDef]:
+    actions = _actions(emu)
+
+    async def handle(request: web.Request) -> web.Response:
+        action = actions.get(request.match_info["action"])
+        if action is None:
+            return web.json_response({"ok": False, "error": "unknown action"}, status=404)
+        body: dict[str, Any] = dict(request.query)
+        if request.body_exists:
+            try:
+                body.update(await request.json())
+            except ValueError:
+                return web.json_response({"ok": False, "error": "body must be JSON"}, status=400)
+        try:
+            result = action(body)
+        except (KeyError, LookupError, ValueError, TypeError) as exc:
+            return web.json_response({"ok": False, "error": repr(exc)}, status=400)
+        return web.json_response({"ok": True, "result": result})
+
+    return [web.route("*", "/_emu/{action}", handle)]

@@ -1,0 +1,348 @@
+"""``BotAPIEmulator``: the test-side face of the emulated Telegram server.
+
+Tests act as users (send text, upload files, press buttons, block the bot) and observe
+what the bot sent, while a real, unmodified PTB Application talks to the same server
+over HTTP via ``base_url``/``base_file_url``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from .api import METHODS
+from .api_misc import commands_key
+from .control import control_routes
+from .errors import injected
+from .models import CallbackQuery, Chat, SentMessage
+from .server import build_app
+from .text import detect_entities
+from .world import World
+
+
+class BotAPIEmulator:
+    """A local Telegram Bot API server plus helpers to play users in tests."""
+
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_username: str = "lkj_test_bot",
+        *,
+        bot_name: str = "LKj Test Bot",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        strict_html: bool = True,
+    ) -> None:
+        self.world = World(token, bot_username, bot_name, strict_html)
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Serve in the running event loop; ``port`` is the real port afterwards."""
+        app = build_app(self.world, control_routes(self))
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        self.world.closing = False
+
+    async def stop(self) -> None:
+        """Release pending long polls first so shutdown does not wait for their timeout."""
+        self.world.closing = True
+        self.world.updates_changed.fire()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> BotAPIEmulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.url}/file/bot"
+
+    @property
+    def token(self) -> str:
+        return self.world.token
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return dict(self.world.bot_user)
+
+    # --- acting as users -----------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> dict[str, Any]:
+        """Register a user (private chat id == user id); the bot may now message them."""
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        for key, value in (
+            ("last_name", last_name), ("username", username), ("language_code", language_code)
+        ):
+            if value is not None:
+                user[key] = value
+        if user_id in self.world.chats:
+            self.world.chats[user_id].user = user
+        else:
+            self.world.chats[user_id] = Chat(user=user)
+        return dict(user)
+
+    def send_message(self, user_id: int, text: str, *, reply_to: int | None = None) -> dict:
+        """The user writes ``text``; commands, URLs, mentions get entities like in Telegram."""
+        content: dict[str, Any] = {"text": text}
+        entities = detect_entities(text)
+        if entities:
+            content["entities"] = entities
+        return self.world.new_user_message(self.world.chat(user_id), content, reply_to)
+
+    def send_document(
+        self,
+        user_id: int,
+        filename: str,
+        content: bytes,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        declared_size: int | None = None,
+        *,
+        reply_to: int | None = None,
+    ) -> dict:
+        """The user uploads a file; ``declared_size`` fakes a big file without the bytes."""
+        chat = self.world.chat(user_id)
+        stored = self.world.store_file(filename, content, mime_type, declared_size)
+        body: dict[str, Any] = {"document": stored.as_document()}
+        if caption:
+            body["caption"] = caption
+            entities = detect_entities(caption)
+            if entities:
+                body["caption_entities"] = entities
+        return self.world.new_user_message(chat, body, reply_to)
+
+    def press_button(
+        self,
+        user_id: int,
+        message_id: int,
+        text: str | None = None,
+        callback_data: str | None = None,
+    ) -> str:
+        """Press an inline button that is *currently* on the bot's message; returns query id."""
+        if text is None and callback_data is None:
+            raise ValueError("give the button text or its callback_data")
+        chat = self.world.chat(user_id)
+        sent = chat.bot_messages.get(message_id)
+        if sent is None or sent.deleted:
+            raise LookupError(f"chat {user_id} has no live bot message #{message_id}")
+        for row in (sent.markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if text is not None and button.get("text") != text:
+                    continue
+                if callback_data is not None and button.get("callback_data") != callback_data:
+                    continue
+                if "callback_data" not in button:
+                    raise LookupError(f"button {button.get('text')!r} sends no callback_data")
+                return self._callback(chat, sent, button["callback_data"])
+        raise LookupError(
+            f"no button text={text!r} callback_data={callback_data!r} on message "
+            f"#{message_id}; current buttons: {sent.reply_markup}"
+        )
+
+    def press_raw(self, user_id: int, message_id: int, callback_data: str) -> str:
+        """Send any callback_data for a bot message, as a forged or replayed query would."""
+        chat = self.world.chat(user_id)
+        sent = chat.bot_messages.get(message_id)
+        if sent is None:
+            raise LookupError(f"chat {user_id} has no bot message #{message_id}")
+        return self._callback(chat, sent, callback_data)
+
+    def _callback(self, chat: Chat, sent: SentMessage, data: str) -> str:
+        if chat.blocked:
+            raise ValueError(f"user {chat.id} has blocked the bot; call unblock() first")
+        query_id = str(secrets.randbits(63))
+        self.world.callbacks[query_id] = CallbackQuery(query_id, chat.id, sent.message_id, data)
+        if sent.deleted:  # Telegram sends an InaccessibleMessage
+            message = {"chat": chat.as_chat(), "message_id": sent.message_id, "date": 0}
+        else:
+            message = self.world.bot_message_dict(chat, sent)
+        self.world.enqueue("callback_query", {
+            "id": query_id,
+            "from": dict(chat.user),
+            "message": message,
+            "chat_instance": chat.chat_instance,
+            "data": data,
+        })
+        return query_id
+
+    def block(self, user_id: int) -> None:
+        """The user blocks the bot: sends now fail with 403; bot gets a my_chat_member update."""
+        self._set_blocked(user_id, True)
+
+    def unblock(self, user_id: int) -> None:
+        self._set_blocked(user_id, False)
+
+    def _set_blocked(self, user_id: int, blocked: bool) -> None:
+        chat = self.world.chat(user_id)
+        if chat.blocked == blocked:
+            return
+        chat.blocked = blocked
+        bot = dict(self.world.bot_user)
+        member = {"user": bot, "status": "member"}
+        kicked = {"user": bot, "status": "kicked", "until_date": 0}
+        self.world.enqueue("my_chat_member", {
+            "chat": chat.as_chat(),
+            "from": dict(chat.user),
+            "date": self.world.now(),
+            "old_chat_member": member if blocked else kicked,
+            "new_chat_member": kicked if blocked else member,
+        })
+
+    # --- observing the bot ---------------------------------------------------------------
+
+    def sent_to(self, user_id: int) -> list[SentMessage]:
+        """Every message the bot sent to this chat, in order (deleted ones flagged)."""
+        return list(self.world.chat(user_id).sent)
+
+    def message(self, user_id: int, message_id: int) -> SentMessage:
+        """A bot message by id (raises KeyError)."""
+        return self.world.chat(user_id).bot_messages[message_id]
+
+    def unread(self, user_id: int) -> list[SentMessage]:
+        chat = self.world.chat(user_id)
+        return chat.sent[chat.cursor:]
+
+    async def next_message(
+        self,
+        user_id: int,
+        timeout: float = 10.0,
+        predicate: Callable[[SentMessage], bool] | None = None,
+    ) -> SentMessage:
+        """Consume the next unread message (the first matching ``predicate``), waiting."""
+        chat = self.world.chat(user_id)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            for index in range(chat.cursor, len(chat.sent)):
+                if predicate is None or predicate(chat.sent[index]):
+                    chat.cursor = index + 1
+                    return chat.sent[index]
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                what = "a matching message" if predicate else "a message"
+                raise TimeoutError(f"waited {timeout}s for {what}\n" + self.dump(user_id))
+            await chat.changed.wait(remaining)
+
+    def dump(self, user_id: int) -> str:
+        """Human-readable account of a chat, used in timeout errors."""
+        w = self.world
+        chat = w.chat(user_id)
+        lines = [f"chat {user_id}: {len(chat.sent)} bot message(s), cursor at {chat.cursor}"]
+        for index, sent in enumerate(chat.sent):
+            mark = "read  " if index < chat.cursor else "UNREAD"
+            lines.append(f"  {mark} {sent.describe()}")
+        errors = [e for e in w.errors if e[1].get("chat_id") == user_id]
+        for method, _params, code, description in errors[-10:]:
+            lines.append(f"  bot API error: {method} -> {code} {description}")
+        lines.append(
+            f"  updates not yet fetched by the bot: {w.undelivered()}; "
+            f"getUpdates calls so far: {w.get_updates_calls}"
+        )
+        return "\n".join(lines)
+
+    def callback_answer(self, callback_query_id: str) -> dict | None:
+        """What answerCallbackQuery said (text, show_alert, url, cache_time) or None."""
+        query = self.world.callbacks.get(callback_query_id)
+        return None if query is None else query.answer
+
+    async def wait_callback_answer(self, callback_query_id: str, timeout: float = 10.0) -> dict:
+        query = self.world.callbacks.get(callback_query_id)
+        if query is None:
+            raise KeyError(f"unknown callback query id {callback_query_id!r}")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (answer := query.answer) is None:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(
+                    f"callback query {callback_query_id} ({query.data!r}) not answered "
+                    f"within {timeout}s\n{self.dump(query.user_id)}"
+                )
+            await query.answered.wait(remaining)
+        return answer
+
+    async def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until all updates were fetched and the bot made no call for ``quiet`` s."""
+        w = self.world
+        deadline = time.monotonic() + timeout
+        while True:
+            idle = time.monotonic() - w.last_activity
+            busy = w.undelivered() or w.inflight
+            if not busy and idle >= quiet:
+                return
+            if time.monotonic() >= deadline:
+                raise TimeoutError(
+                    f"bot did not settle within {timeout}s: {w.undelivered()} update(s) not "
+                    f"fetched, {w.inflight} call(s) in flight, last call {idle:.2f}s ago"
+                )
+            await asyncio.sleep(0.01 if busy else max(quiet - idle, 0.01))
+
+    @property
+    def calls(self) -> list[tuple[str, dict]]:
+        """(method, params) for every Bot API call except getUpdates, in order."""
+        return self.world.calls
+
+    @property
+    def errors(self) -> list[tuple[str, dict, int, str]]:
+        """(method, params, error_code, description) for every failed call."""
+        return self.world.errors
+
+    def calls_to(self, method: str) -> list[dict]:
+        """Params of every call to ``method`` (case-insensitive)."""
+        return [p for m, p in self.world.calls if m.lower() == method.lower()]
+
+    def chat_actions(self, user_id: int) -> list[str]:
+        return list(self.world.chat(user_id).actions)
+
+    def commands(self, scope: dict | None = None, language_code: str = "") -> list[dict]:
+        """Commands registered with setMyCommands for that scope/language."""
+        return list(self.world.commands.get(
+            commands_key({"scope": scope, "language_code": language_code}), []
+        ))
+
+    def fail_next(
+        self,
+        method: str,
+        error_code: int = 400,
+        description: str | None = None,
+        retry_after: int | None = None,
+        count: int = 1,
+    ) -> None:
+        """Make the next ``count`` calls of ``method`` fail (e.g. 429 with retry_after)."""
+        entry = METHODS.get(method.lower())
+        if entry is None:
+            raise ValueError(f"unknown Bot API method {method!r}")
+        queue = self.world.failures.setdefault(entry[0], [])
+        queue.extend(injected(error_code, description, retry_after) for _ in range(count))

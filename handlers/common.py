@@ -1,0 +1,152 @@
+"""Small helpers shared by the handlers: who is writing, how to send, how to make buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.services import Services
+from domain.models import Cycle, parse_cycle_id
+from domain.roles import Role
+from domain.roster import Person, Unit
+from handlers import texts
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+Button = tuple[str, dict[str, Any]]
+
+
+def svc(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["services"]
+
+
+def unit_of(services: Services, person: Person) -> Unit:
+    return services.roster.unit(person.unit)
+
+
+async def identify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
+    """The registered person behind the update, or None after telling a stranger whom to ask."""
+    user = update.effective_user
+    if user is None:
+        return None
+    services = svc(context)
+    person = services.roster.person(user.id)
+    if person is None and update.effective_chat:
+        contact = None
+        if len(services.roster.units) == 1:
+            k = services.roster.units[0].one(Role.KASUBBAG)
+            contact = f"{k.name} ({k.position})"
+        await send_text(context, update.effective_chat.id, texts.not_registered(user.id, contact))
+    return person
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split a long message at line breaks so that each part fits Telegram's limit."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts or [""]
+
+
+async def send_text(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    text: str,
+    buttons: list[list[Button]] | None = None,
+    user_id: int | None = None,
+) -> Message | None:
+    """Send (splitting if needed) with the buttons on the last part; None if the user is gone."""
+    markup = keyboard(svc(context), user_id or chat_id, buttons) if buttons else None
+    parts = split_text(text)
+    message = None
+    try:
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            message = await context.bot.send_message(
+                chat_id, part, reply_markup=markup if last else None
+            )
+    except Forbidden:
+        return None
+    return message
+
+
+async def send_file(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    data: bytes,
+    filename: str,
+    caption: str = "",
+    buttons: list[list[Button]] | None = None,
+) -> Message | None:
+    markup = keyboard(svc(context), chat_id, buttons) if buttons else None
+    short = caption if len(caption) <= CAPTION_LIMIT else None
+    try:
+        message = await context.bot.send_document(
+            chat_id,
+            document=data,
+            filename=filename,
+            caption=short or None,
+            reply_markup=markup if short is not None or not caption else None,
+        )
+        if caption and short is None:
+            message = await send_text(context, chat_id, caption, buttons) or message
+    except Forbidden:
+        return None
+    return message
+
+
+def keyboard(services: Services, user_id: int, rows: list[list[Button]]) -> InlineKeyboardMarkup:
+    """Inline keyboard whose callback_data are opaque tokens bound to ``user_id``."""
+    payloads = [{**payload, "user": user_id} for row in rows for _, payload in row]
+    tokens = iter(services.buttons.issue_many(payloads))
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=f"b:{next(tokens)}") for label, _ in row]
+            for row in rows
+        ]
+    )
+
+
+async def drop_buttons(update: Update) -> None:
+    """Edit the buttons away from the message that was just answered."""
+    query = update.callback_query
+    if query and query.message:
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest:
+            pass
+
+
+async def drop_buttons_of(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int):
+    """Edit the buttons away from an earlier message (a decision taken via a form)."""
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest:
+        pass
+
+
+def load_cycle(services: Services, cycle_key: str) -> Cycle | None:
+    unit, year, triwulan = parse_cycle_id(cycle_key)
+    return services.cycles.get(unit, year, triwulan)
+
+
+def people_of(unit: Unit, role: Role) -> list[Person]:
+    return unit.with_role(role)

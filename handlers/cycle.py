@@ -1,0 +1,551 @@
+"""The SOP's actions in chat: each handler parses, loads, applies the domain, saves, replies."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from domain.dates_id import roman_triwulan, triwulan_of
+from domain.errors import InputError, WorkflowError
+from domain.models import Cycle, FileRef, cycle_id, parse_cycle_id
+from domain.roles import Role
+from domain.roster import Person
+from domain.workflow import (
+    EV_COLLECTION_COMPLETE,
+    EV_MEMBER_COMPLETE,
+    Divide,
+    Forward,
+    MemberTask,
+    Paraf,
+    ReturnReport,
+    Sign,
+    StartCycle,
+    SubmitReport,
+    UploadData,
+    apply,
+    authorize,
+    start_cycle,
+)
+from handlers import notify, texts
+from handlers.buttons import button_action
+from handlers.common import (
+    drop_buttons,
+    drop_buttons_of,
+    keyboard,
+    load_cycle,
+    send_file,
+    send_text,
+    svc,
+    unit_of,
+)
+from handlers.files import receive_document
+from handlers.forms import begin_form, choice_field, document_field, finisher, text_field
+from handlers.reports import build_report, report_filename
+from handlers.texts import esc, tw
+
+
+def _cycle_or_stale(context, payload: dict[str, Any]) -> Cycle:
+    cycle = load_cycle(svc(context), payload["cycle"])
+    if cycle is None:
+        raise WorkflowError(texts.BUTTON_UNKNOWN)
+    return cycle
+
+
+def _save_outcome(context, before: Cycle, after: Cycle) -> None:
+    svc(context).cycles.save(after, expected_rev=before.rev)
+
+
+# --- step 1: Kasat starts the cycle -------------------------------------------------------
+
+
+async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
+    services = svc(context)
+    if person.role is not services.sop.first.role:
+        await send_text(context, person.user_id, texts.WRONG_ROLE_START)
+        return
+    unit = unit_of(services, person)
+    now = services.calendar(unit).to_local(services.now())
+    current = triwulan_of(now.date())
+    options = [(f"TW {roman_triwulan(n)}", str(n)) for n in (1, 2, 3, 4)]
+    years = [(str(y), str(y)) for y in (now.year - 1, now.year)]
+    fields = [
+        choice_field(
+            "triwulan",
+            "Triwulan",
+            f"Pilih triwulan yang akan dilaporkan (triwulan berjalan: {roman_triwulan(current)}):",
+            options,
+        ),
+        choice_field("year", "Tahun", "Pilih tahun anggaran:", years),
+        document_field(
+            "pk",
+            "Perjanjian Kinerja",
+            "Kirimkan berkas <b>Perjanjian Kinerja</b> (PDF/DOCX).",
+            "perjanjian_kinerja",
+        ),
+        document_field(
+            "ra",
+            "Rencana Aksi",
+            "Kirimkan berkas <b>Rencana Aksi</b> (PDF/DOCX/XLSX).",
+            "rencana_aksi",
+        ),
+        text_field("note", "Catatan disposisi", "Tuliskan catatan disposisi untuk Sekretaris."),
+    ]
+    await begin_form(context, person, "start", fields, "Disposisi penyusunan laporan kinerja")
+
+
+@finisher("start")
+async def finish_start(update, context, person: Person, session: dict[str, Any]) -> None:
+    services = svc(context)
+    unit = unit_of(services, person)
+    v = session["values"]
+    year, triwulan = int(v["year"]), int(v["triwulan"])
+    action = StartCycle(
+        year=year,
+        triwulan=triwulan,
+        documents=(FileRef.from_dict(v["pk"]), FileRef.from_dict(v["ra"])),
+        note=v["note"],
+    )
+    existing = services.cycles.get(unit.code, year, triwulan)
+    outcome = start_cycle(services.context(unit), action, person, services.now(), existing)
+    services.cycles.save(outcome.cycle)
+    sekretaris = unit.one(Role.SEKRETARIS)
+    await send_text(
+        context,
+        person.user_id,
+        f"Disposisi {tw(triwulan, year)} telah dikirim kepada {esc(sekretaris.name)} (Sekretaris).",
+    )
+    await notify.disposition_received(context, outcome.cycle, unit, person)
+
+
+# --- step 2: Sekretaris forwards -----------------------------------------------------------
+
+
+@button_action("forward_begin")
+async def forward_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    cycle = _cycle_or_stale(context, payload)
+    authorize(services.context(unit_of(services, person)), cycle, 2, person)
+    await drop_buttons(update)
+    fields = [text_field("note", "Catatan disposisi", "Tuliskan catatan disposisi untuk Kasubbag.")]
+    await begin_form(
+        context,
+        person,
+        "forward",
+        fields,
+        f"Disposisi kepada Kasubbag — {tw(cycle.triwulan, cycle.year)}",
+        cycle.id,
+    )
+    return ""
+
+
+@finisher("forward")
+async def finish_forward(update, context, person: Person, session: dict[str, Any]) -> None:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, session)
+    outcome = apply(
+        cycle, Forward(session["values"]["note"]), person, services.now(), services.context(unit)
+    )
+    _save_outcome(context, cycle, outcome.cycle)
+    await send_text(
+        context,
+        person.user_id,
+        f"Disposisi telah diteruskan kepada {esc(unit.one(Role.KASUBBAG).name)} (Kasubbag).",
+    )
+    await notify.disposition_received(context, outcome.cycle, unit, person)
+
+
+# --- step 3: Kasubbag divides the work -----------------------------------------------------
+
+
+@button_action("divide_begin")
+async def divide_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, payload)
+    authorize(services.context(unit), cycle, 3, person)
+    await drop_buttons(update)
+    fields = [
+        text_field(
+            "note",
+            "Catatan pembagian tugas",
+            "Tuliskan catatan pembagian tugas untuk Tim Kerja (berlaku untuk semua).",
+        )
+    ]
+    for member in unit.with_role(Role.TIM_KERJA):
+        fields.append(
+            text_field(
+                f"member:{member.user_id}",
+                f"Tugas {member.name}",
+                f"Tuliskan butir data yang harus dikumpulkan oleh <b>{esc(member.name)}</b> "
+                f"({esc(member.position)}): satu butir per baris. Ketik <code>-</code> bila "
+                "anggota ini tidak mendapat tugas.",
+            )
+        )
+    await begin_form(
+        context,
+        person,
+        "divide",
+        fields,
+        f"Pembagian tugas — {tw(cycle.triwulan, cycle.year)}",
+        cycle.id,
+    )
+    return ""
+
+
+def _items(text: str) -> tuple[str, ...]:
+    lines = [line.strip(" -•\t") for line in text.splitlines()]
+    return tuple(line for line in lines if line)
+
+
+@finisher("divide")
+async def finish_divide(update, context, person: Person, session: dict[str, Any]) -> None:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, session)
+    values = session["values"]
+    tasks = tuple(
+        MemberTask(member_id=int(name.split(":", 1)[1]), note="", items=_items(value))
+        for name, value in values.items()
+        if name.startswith("member:")
+    )
+    outcome = apply(
+        cycle, Divide(values["note"], tasks), person, services.now(), services.context(unit)
+    )
+    _save_outcome(context, cycle, outcome.cycle)
+    names = ", ".join(unit.person(a.member_id).name for a in outcome.cycle.assignments)
+    await send_text(context, person.user_id, f"Pembagian tugas telah dikirim kepada: {esc(names)}.")
+    await notify.tasks_divided(context, outcome.cycle, unit)
+
+
+# --- step 4: Tim Kerja uploads data --------------------------------------------------------
+
+
+def _collecting_cycles(context, person: Person) -> list[Cycle]:
+    services = svc(context)
+    step = next(s.number for s in services.sop.steps if s.key == "penyerahan_bahan")
+    return [
+        c
+        for c in services.cycles.list_unit(person.unit)
+        if not c.filed
+        and c.step == step
+        and c.assignment_of(person.user_id)
+        and c.assignment_of(person.user_id).items
+    ]
+
+
+async def on_data_document(update: Update, context, person: Person) -> None:
+    """A document outside a form: a Tim Kerja member's data for an assignment."""
+    cycles = _collecting_cycles(context, person) if person.role is Role.TIM_KERJA else []
+    if not cycles:
+        await send_text(context, person.user_id, texts.NO_FILE_EXPECTED)
+        return
+    try:
+        ref = await receive_document(update, context, person, kind="data")
+    except InputError as exc:
+        await send_text(context, person.user_id, esc(exc))
+        return
+    group = f"upload:{secrets.token_hex(4)}"
+    rows = []
+    for cycle in cycles:
+        assignment = cycle.assignment_of(person.user_id)
+        prefix = f"TW {roman_triwulan(cycle.triwulan)} · " if len(cycles) > 1 else ""
+        for i, item in enumerate(assignment.items):
+            mark = " ✔" if item.complete else ""
+            rows.append(
+                [
+                    (
+                        f"{prefix}{i + 1}. {item.title}{mark}"[:60],
+                        {
+                            "action": "upload_item",
+                            "cycle": cycle.id,
+                            "item": i,
+                            "file": ref.to_dict(),
+                            "group": group,
+                        },
+                    )
+                ]
+            )
+    rows.append([(texts.BTN_CANCEL, {"action": "upload_cancel", "group": group})])
+    await send_text(
+        context,
+        person.user_id,
+        f"Berkas <b>{esc(ref.name)}</b> ({ref.size:,} bita) diterima dan lolos pemeriksaan. "
+        "Untuk butir data yang mana berkas ini?".replace(",", "."),
+        rows,
+    )
+
+
+@button_action("upload_cancel")
+async def upload_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
+    svc(context).buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    await send_text(context, person.user_id, "Berkas tidak dicatat untuk butir data mana pun.")
+    return ""
+
+
+@button_action("upload_item")
+async def upload_item(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, payload)
+    ref = FileRef.from_dict(payload["file"])
+    outcome = apply(
+        cycle, UploadData(int(payload["item"]), ref), person, services.now(), services.context(unit)
+    )
+    _save_outcome(context, cycle, outcome.cycle)
+    services.buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    assignment = outcome.cycle.assignment_of(person.user_id)
+    item = assignment.items[int(payload["item"])]
+    if assignment.missing:
+        rest = "\n".join(f"• {esc(t)}" for t in assignment.missing)
+        tail = f"Butir data yang masih belum ada:\n{rest}"
+    else:
+        tail = "Seluruh butir data Anda telah lengkap. Terima kasih."
+    await send_text(
+        context,
+        person.user_id,
+        f"Berkas <b>{esc(ref.name)}</b> dicatat untuk butir “{esc(item.title)}”.\n{tail}",
+    )
+    if EV_MEMBER_COMPLETE in outcome.events:
+        await notify.member_complete(context, outcome.cycle, unit, person)
+    if EV_COLLECTION_COMPLETE in outcome.events:
+        await notify.collection_complete(context, outcome.cycle, unit)
+    return "Tercatat."
+
+
+# --- step 5: Kasubbag builds and submits the report ----------------------------------------
+
+
+@button_action("draft_build")
+async def draft_build(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, payload)
+    authorize(services.context(unit), cycle, 5, person)
+    await drop_buttons(update)
+    cycle, pdf = await build_report(services, cycle, unit, "draft", person.user_id)
+    report = cycle.latest_report
+    caption = (
+        f"Draf laporan data kinerja {tw(cycle.triwulan, cycle.year)} (versi {report.number}) "
+        "telah disusun dari data yang terkumpul. Periksa draf ini, lalu tekan "
+        f"<b>{texts.BTN_SUBMIT}</b>."
+    )
+    group = f"{cycle.id}:submit:{report.number}"
+    await send_file(
+        context,
+        person.user_id,
+        pdf,
+        report_filename(cycle, "draft"),
+        caption,
+        [
+            [
+                (
+                    texts.BTN_SUBMIT,
+                    {
+                        "action": "submit",
+                        "cycle": cycle.id,
+                        "version": report.number,
+                        "group": group,
+                    },
+                ),
+            ]
+        ],
+    )
+    return ""
+
+
+@button_action("submit")
+async def submit(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, payload)
+    outcome = apply(
+        cycle, SubmitReport(int(payload["version"])), person, services.now(), services.context(unit)
+    )
+    _save_outcome(context, cycle, outcome.cycle)
+    services.buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    await send_text(
+        context,
+        person.user_id,
+        f"Laporan {tw(cycle.triwulan, cycle.year)} telah diajukan kepada "
+        f"{esc(unit.one(Role.SEKRETARIS).name)} (Sekretaris) untuk dikoreksi dan diparaf.",
+    )
+    await notify.report_submitted(context, outcome.cycle, unit)
+    return "Diajukan."
+
+
+# --- step 6 and 7: paraf, signature, return ------------------------------------------------
+
+
+@button_action("paraf")
+async def paraf(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, payload)
+    outcome = apply(
+        cycle, Paraf(int(payload["version"])), person, services.now(), services.context(unit)
+    )
+    _save_outcome(context, cycle, outcome.cycle)
+    services.buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    await send_text(
+        context,
+        person.user_id,
+        f"Paraf Anda atas laporan {tw(cycle.triwulan, cycle.year)} telah dicatat; "
+        "laporan diteruskan kepada Kasat untuk ditandatangani.",
+    )
+    await notify.report_initialled(context, outcome.cycle, unit, person)
+    return "Paraf dicatat."
+
+
+@button_action("return_begin")
+async def return_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, payload)
+    step = int(payload["step"])
+    authorize(services.context(unit), cycle, step, person)
+    fields = [
+        text_field(
+            "reason",
+            "Alasan pengembalian",
+            "Tuliskan alasan pengembalian dan perbaikan yang diminta.",
+        )
+    ]
+    await begin_form(
+        context,
+        person,
+        "return",
+        fields,
+        f"Pengembalian laporan {tw(cycle.triwulan, cycle.year)}",
+        cycle.id,
+        {
+            "version": int(payload["version"]),
+            "step": step,
+            "group": payload["group"],
+            "message_id": update.callback_query.message.message_id,
+        },
+    )
+    return ""
+
+
+@finisher("return")
+async def finish_return(update, context, person: Person, session: dict[str, Any]) -> None:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, session)
+    meta = session["meta"]
+    action = ReturnReport(meta["version"], session["values"]["reason"], meta["step"])
+    outcome = apply(cycle, action, person, services.now(), services.context(unit))
+    _save_outcome(context, cycle, outcome.cycle)
+    services.buttons.revoke_group(meta["group"])
+    await drop_buttons_of(context, person.user_id, meta["message_id"])
+    await send_text(
+        context,
+        person.user_id,
+        f"Laporan {tw(cycle.triwulan, cycle.year)} telah dikembalikan kepada "
+        "Kasubbag untuk perbaikan.",
+    )
+    await notify.report_returned(context, outcome.cycle, unit, person)
+
+
+def _sign_rows(payload: dict[str, Any], confirm: bool) -> list[list[tuple[str, dict[str, Any]]]]:
+    args = {k: payload[k] for k in ("cycle", "version", "group")}
+    if confirm:
+        return [
+            [
+                (texts.BTN_SIGN_CONFIRM, {"action": "sign_confirm", **args}),
+                (texts.BTN_SIGN_CANCEL, {"action": "sign_cancel", **args}),
+            ]
+        ]
+    return [
+        [
+            (texts.BTN_SIGN, {"action": "sign_ask", **args}),
+            (texts.BTN_RETURN, {"action": "return_begin", "step": 7, **args}),
+        ]
+    ]
+
+
+@button_action("sign_ask")
+async def sign_ask(update, context, person: Person, payload: dict[str, Any]) -> str:
+    """Signing takes two taps: the first only asks for confirmation."""
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, payload)
+    authorize(services.context(unit), cycle, 7, person)
+    await update.callback_query.edit_message_reply_markup(
+        keyboard(services, person.user_id, _sign_rows(payload, confirm=True))
+    )
+    return "Tekan “Ya, tandatangani” untuk menandatangani laporan."
+
+
+@button_action("sign_cancel")
+async def sign_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    await update.callback_query.edit_message_reply_markup(
+        keyboard(services, person.user_id, _sign_rows(payload, confirm=False))
+    )
+    return "Penandatanganan dibatalkan."
+
+
+@button_action("sign_confirm")
+async def sign_confirm(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle_or_stale(context, payload)
+    outcome = apply(
+        cycle, Sign(int(payload["version"])), person, services.now(), services.context(unit)
+    )
+    _save_outcome(context, cycle, outcome.cycle)
+    services.buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    await notify.report_signed(context, outcome.cycle, unit, person)
+    return "Laporan telah ditandatangani."
+
+
+# --- step 8: filed reports ------------------------------------------------------------------
+
+
+async def cmd_arsip(update: Update, context, person: Person) -> None:
+    services = svc(context)
+    filed = [c for c in services.cycles.list_unit(person.unit) if c.filed]
+    if not filed:
+        await send_text(context, person.user_id, "Belum ada laporan yang ditandatangani.")
+        return
+    rows = [
+        [(f"{tw(c.triwulan, c.year)}", {"action": "archive_get", "cycle": c.id})]
+        for c in filed[-12:]
+    ]
+    await send_text(
+        context,
+        person.user_id,
+        "<b>Arsip laporan yang telah ditandatangani</b>\nPilih laporan:",
+        rows,
+    )
+
+
+@button_action("archive_get")
+async def archive_get(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    cycle = _cycle_or_stale(context, payload)
+    unit_code, _, _ = parse_cycle_id(payload["cycle"])
+    if unit_code != person.unit or not cycle.filed or cycle.latest_report is None:
+        return texts.BUTTON_UNKNOWN
+    report = cycle.latest_report
+    await send_file(
+        context,
+        person.user_id,
+        services.db.blobs.get(report.sha256),
+        report_filename(cycle, "signed"),
+        f"Arsip: laporan {tw(cycle.triwulan, cycle.year)} (SHA-256 {report.sha256[:16]}…).",
+    )
+    return ""
+
+
+__all__ = ["cmd_mulai", "cmd_arsip", "on_data_document", "cycle_id"]

@@ -1,0 +1,44 @@
+"""Receiving a document from chat: size and name checked before download, content after."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from domain.errors import InputError
+from domain.models import FileRef
+from domain.roster import Person
+from domain.uploads import check_content, check_declared
+from handlers.common import svc
+
+
+async def receive_document(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person, kind: str
+) -> FileRef:
+    """Download, check and store the message's document; raises InputError when refused."""
+    services = svc(context)
+    document = update.effective_message.document
+    if document is None:
+        raise InputError("Pesan ini tidak memuat berkas dokumen.")
+    limit = services.settings.max_upload_bytes
+    name = document.file_name or ""
+    check_declared(name, document.file_size, limit)
+    try:
+        tg_file = await context.bot.get_file(document.file_id)
+        data = bytes(await tg_file.download_as_bytearray())
+    except BadRequest as exc:
+        raise InputError(
+            f"Berkas “{name}” tidak dapat diunduh dari Telegram ({exc.message})."
+        ) from exc
+    accepted = check_content(name, data, limit)
+    sha = services.db.blobs.put(data)
+    return FileRef(
+        sha256=sha,
+        name=name,
+        size=len(data),
+        mime=accepted.mime,
+        uploaded_by=person.user_id,
+        uploaded_at=services.now(),
+        kind=kind,
+    )

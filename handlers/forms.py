@@ -1,0 +1,216 @@
+"""Short multi-message input (a note, a reason, two documents) as a form kept in storage.
+
+A form is a list of fields (text, choice or document) saved in the user's session, so a
+restart in the middle of typing loses nothing. When every field is filled, the user sees a
+summary and taps Kirim; only then does the form's finisher call the domain.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from domain.errors import DomainError, InputError
+from domain.roster import Person
+from domain.workflow import MAX_NOTE
+from handlers import texts
+from handlers.common import drop_buttons, send_text, svc
+from handlers.files import receive_document
+
+Finisher = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[None]]
+FINISHERS: dict[str, Finisher] = {}
+
+
+def finisher(form: str) -> Callable[[Finisher], Finisher]:
+    def register(fn: Finisher) -> Finisher:
+        FINISHERS[form] = fn
+        return fn
+
+    return register
+
+
+def text_field(name: str, label: str, prompt: str, optional: bool = False) -> dict[str, Any]:
+    return {"name": name, "kind": "text", "label": label, "prompt": prompt, "optional": optional}
+
+
+def choice_field(name: str, label: str, prompt: str, options: list[tuple[str, str]]):
+    return {
+        "name": name,
+        "kind": "choice",
+        "label": label,
+        "prompt": prompt,
+        "options": [list(o) for o in options],
+    }
+
+
+def document_field(name: str, label: str, prompt: str, doc_kind: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "kind": "document",
+        "label": label,
+        "prompt": prompt,
+        "doc_kind": doc_kind,
+    }
+
+
+async def begin_form(
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Person,
+    form: str,
+    fields: list[dict[str, Any]],
+    title: str,
+    cycle: str | None = None,
+    meta: dict[str, Any] | None = None,
+) -> None:
+    session = {
+        "form": form,
+        "form_id": secrets.token_hex(4),
+        "title": title,
+        "cycle": cycle,
+        "fields": fields,
+        "index": 0,
+        "values": {},
+        "display": {},
+        "meta": meta or {},
+    }
+    svc(context).sessions.put(person.user_id, session)
+    await ask(context, person, session)
+
+
+async def ask(context: ContextTypes.DEFAULT_TYPE, person: Person, session: dict[str, Any]):
+    fields = session["fields"]
+    index = session["index"]
+    fid = session["form_id"]
+    if index >= len(fields):
+        lines = [f"<b>{texts.esc(session['title'])}</b>", "Mohon periksa kembali isian berikut:"]
+        for f in fields:
+            lines.append(texts.field_done(f["label"], session["display"].get(f["name"], "-")))
+        lines.append("\nTekan <b>Kirim</b> untuk mengirim atau <b>Batal</b> untuk membatalkan.")
+        buttons = [
+            [
+                (texts.BTN_SEND, {"action": "form_submit", "form_id": fid}),
+                (texts.BTN_CANCEL, {"action": "form_cancel", "form_id": fid}),
+            ]
+        ]
+        await send_text(context, person.user_id, "\n".join(lines), buttons)
+        return
+    field = fields[index]
+    step = f"({index + 1}/{len(fields)}) "
+    if field["kind"] == "choice":
+        buttons = [
+            [
+                (label, {"action": "form_choice", "form_id": fid, "value": value})
+                for label, value in field["options"]
+            ]
+        ]
+        await send_text(context, person.user_id, step + field["prompt"], buttons)
+    else:
+        await send_text(context, person.user_id, step + field["prompt"])
+
+
+async def _accept(context, person: Person, session: dict[str, Any], value: Any, display: str):
+    field = session["fields"][session["index"]]
+    session["values"][field["name"]] = value
+    session["display"][field["name"]] = display
+    session["index"] += 1
+    svc(context).sessions.put(person.user_id, session)
+    await ask(context, person, session)
+
+
+def current_field(session: dict[str, Any]) -> dict[str, Any] | None:
+    if session["index"] < len(session["fields"]):
+        return session["fields"][session["index"]]
+    return None
+
+
+async def on_form_text(update: Update, context, person: Person, session: dict[str, Any]) -> None:
+    field = current_field(session)
+    text = (update.effective_message.text or "").strip()
+    if field is None:
+        await send_text(context, person.user_id, "Mohon tekan <b>Kirim</b> atau <b>Batal</b>.")
+    elif field["kind"] == "document":
+        await send_text(context, person.user_id, texts.EXPECT_DOCUMENT.format(label=field["label"]))
+    elif field["kind"] == "choice":
+        await send_text(context, person.user_id, texts.EXPECT_CHOICE)
+    elif not text:
+        await send_text(context, person.user_id, f"{field['label']} tidak boleh kosong.")
+    elif len(text) > MAX_NOTE:
+        await send_text(
+            context,
+            person.user_id,
+            f"Teks terlalu panjang ({len(text)} karakter); batasnya {MAX_NOTE} karakter. "
+            "Mohon persingkat lalu kirim kembali.",
+        )
+    else:
+        await _accept(context, person, session, text, text)
+
+
+async def on_form_document(update: Update, context, person: Person, session: dict[str, Any]):
+    field = current_field(session)
+    if field is None or field["kind"] != "document":
+        await send_text(
+            context,
+            person.user_id,
+            texts.EXPECT_TEXT
+            if field and field["kind"] == "text"
+            else texts.EXPECT_CHOICE
+            if field
+            else "Mohon tekan <b>Kirim</b> atau <b>Batal</b>.",
+        )
+        return
+    try:
+        ref = await receive_document(update, context, person, kind=field["doc_kind"])
+    except InputError as exc:
+        await send_text(context, person.user_id, texts.esc(exc))
+        return
+    await _accept(context, person, session, ref.to_dict(), ref.name)
+
+
+async def on_form_button(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
+    """Choice, Kirim and Batal buttons; returns the short notice for the button press."""
+    services = svc(context)
+    session = services.sessions.get(person.user_id)
+    if session is None or session["form_id"] != payload["form_id"]:
+        await drop_buttons(update)
+        return texts.BUTTON_STALE
+    action = payload["action"]
+    if action == "form_cancel":
+        services.sessions.clear(person.user_id)
+        await drop_buttons(update)
+        await send_text(context, person.user_id, texts.CANCELLED)
+        return ""
+    if action == "form_choice":
+        field = current_field(session)
+        if field is None or field["kind"] != "choice":
+            return texts.BUTTON_STALE
+        labels = {value: label for label, value in field["options"]}
+        if payload["value"] not in labels:
+            return texts.BUTTON_UNKNOWN
+        await drop_buttons(update)
+        await _accept(context, person, session, payload["value"], labels[payload["value"]])
+        return ""
+    if current_field(session) is not None:
+        return texts.BUTTON_STALE
+    await drop_buttons(update)
+    try:
+        await FINISHERS[session["form"]](update, context, person, session)
+    except DomainError as exc:
+        services.sessions.clear(person.user_id)
+        await send_text(context, person.user_id, texts.esc(exc))
+        return ""
+    services.sessions.clear(person.user_id)
+    return texts.FORM_SENT
+
+
+def _register_form_buttons() -> None:
+    from handlers.buttons import BUTTON_ACTIONS
+
+    for name in ("form_choice", "form_submit", "form_cancel"):
+        BUTTON_ACTIONS[name] = on_form_button
+
+
+_register_form_buttons()

@@ -1,0 +1,43 @@
+"""Building the report PDFs off the event loop and remembering each version's hash."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.services import Services
+from documents.render import render_pdf
+from documents.report_context import disposition_sheet_context, quarterly_report_context
+from domain.dates_id import roman_triwulan
+from domain.models import Cycle
+from domain.roster import Unit
+from domain.workflow import record_report
+
+STATUS_SUFFIX = {"draft": "DRAF", "paraf": "PARAF", "signed": "DITANDATANGANI"}
+
+
+def report_filename(cycle: Cycle, status: str) -> str:
+    return f"LKj_TW-{roman_triwulan(cycle.triwulan)}_{cycle.year}_{STATUS_SUFFIX[status]}.pdf"
+
+
+async def build_report(
+    services: Services, cycle: Cycle, unit: Unit, status: str, by: int
+) -> tuple[Cycle, bytes]:
+    """Render the quarterly report in ``status``, store it by hash, record it on the cycle."""
+    now = services.now()
+    context = quarterly_report_context(cycle, unit, services.calendar(unit), status, now)
+    pdf = await asyncio.to_thread(render_pdf, "quarterly_report.html", context)
+    sha = services.db.blobs.put(pdf)
+    updated = record_report(cycle, status, sha, by, now)
+    services.cycles.save(updated)
+    return updated, pdf
+
+
+async def build_disposition_sheet(services: Services, cycle: Cycle, unit: Unit) -> bytes:
+    index = len(cycle.dispositions) - 1
+    context = disposition_sheet_context(cycle, unit, services.calendar(unit), index)
+    return await asyncio.to_thread(render_pdf, "disposition_sheet.html", context)
+
+
+def disposition_filename(cycle: Cycle) -> str:
+    n = len(cycle.dispositions)
+    return f"Lembar_Disposisi_{n}_TW-{roman_triwulan(cycle.triwulan)}_{cycle.year}.pdf"

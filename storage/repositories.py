@@ -1,0 +1,102 @@
+"""Repositories: the only code that builds TinyDB queries. They know no workflow rules."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from tinydb import Query
+
+from domain.models import Cycle, cycle_id
+from storage.database import Database
+
+
+class ConcurrentUpdateError(Exception):
+    """The stored cycle changed since it was read; the caller must reload and retry."""
+
+
+class CycleRepository:
+    """Cycles live in ``units/<unit>/<year>.json``, table ``cycles``, one document each."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def _table(self, unit: str, year: int):
+        return self.db.file("units", unit, f"{year}.json").table("cycles")
+
+    def get(self, unit: str, year: int, triwulan: int) -> Cycle | None:
+        doc = self._table(unit, year).get(Query().id == cycle_id(unit, year, triwulan))
+        return Cycle.from_dict(dict(doc)) if doc else None  # type: ignore[arg-type]
+
+    def save(self, cycle: Cycle, expected_rev: int | None = None) -> None:
+        """Upsert the cycle; with ``expected_rev`` refuse if someone saved in between."""
+        table = self._table(cycle.unit, cycle.year)
+        if expected_rev is not None:
+            current = table.get(Query().id == cycle.id)
+            stored_rev = current["rev"] if current else None  # type: ignore[index]
+            if current is not None and stored_rev != expected_rev:
+                raise ConcurrentUpdateError(cycle.id)
+        table.upsert(cycle.to_dict(), Query().id == cycle.id)
+
+    def years(self, unit: str) -> list[int]:
+        return [int(p.stem) for p in self.db.existing_files("units", unit) if p.stem.isdigit()]
+
+    def list_unit(self, unit: str, year: int | None = None) -> list[Cycle]:
+        years = [year] if year is not None else self.years(unit)
+        cycles: list[Cycle] = []
+        for y in years:
+            cycles.extend(Cycle.from_dict(dict(d)) for d in self._table(unit, y).all())
+        return sorted(cycles, key=lambda c: (c.year, c.triwulan))
+
+
+class SessionRepository:
+    """Pending multi-message input per user (a form half filled in), kept across restarts."""
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "sessions.json").table("sessions")
+
+    def get(self, user_id: int) -> dict[str, Any] | None:
+        doc = self.table.get(Query().user_id == user_id)
+        return dict(doc) if doc else None  # type: ignore[arg-type]
+
+    def put(self, user_id: int, session: dict[str, Any]) -> None:
+        self.table.upsert({**session, "user_id": user_id}, Query().user_id == user_id)
+
+    def clear(self, user_id: int) -> None:
+        self.table.remove(Query().user_id == user_id)
+
+
+class ButtonRepository:
+    """Inline buttons carry only an opaque token; what it means is kept here.
+
+    A token names the action, the cycle and the cycle revision it was made for, and the one
+    user allowed to press it, so a forged, foreign or stale press can be recognised.
+    """
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "buttons.json").table("buttons")
+
+    def issue(self, payload: dict[str, Any]) -> str:
+        token = secrets.token_urlsafe(12)
+        self.table.insert({**payload, "token": token})
+        return token
+
+    def issue_many(self, payloads: list[dict[str, Any]]) -> list[str]:
+        tokens = [secrets.token_urlsafe(12) for _ in payloads]
+        self.table.insert_multiple({**p, "token": t} for p, t in zip(payloads, tokens, strict=True))
+        return tokens
+
+    def get(self, token: str) -> dict[str, Any] | None:
+        doc = self.table.get(Query().token == token)
+        return dict(doc) if doc else None  # type: ignore[arg-type]
+
+    def revoke(self, token: str) -> None:
+        self.table.remove(Query().token == token)
+
+    def revoke_group(self, group: str) -> None:
+        self.table.remove(Query().group == group)
+
+    def prune_cycle(self, cycle_key: str, below_rev: int) -> None:
+        """Drop buttons made for older revisions of a cycle: they can only be stale now."""
+        q = Query()
+        self.table.remove((q.cycle == cycle_key) & (q.rev < below_rev))
