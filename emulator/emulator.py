@@ -230,6 +230,11 @@ class BotAPIEmulator:
         """A bot message by id (raises KeyError)."""
         return self.world.chat(user_id).bot_messages[message_id]
 
+    def rewind(self, user_id: int, count: int = 1) -> None:
+        """Move the read cursor back so ``next_message`` can see consumed messages again."""
+        chat = self.world.chat(user_id)
+        chat.cursor = max(chat.cursor - count, 0)
+
     def unread(self, user_id: int) -> list[SentMessage]:
         chat = self.world.chat(user_id)
         return chat.sent[chat.cursor:]

@@ -39,6 +39,10 @@ async def handle_api(request: web.Request) -> web.Response:
         return _reply(_token_error(token))
     entry = METHODS.get(request.match_info["method"].lower())
     if entry is None:
+        # Same answer as Telegram for a bogus method, but say so: it may be a real method
+        # the emulator does not implement yet.
+        log.warning("Bot API method %r is not emulated; answered 404", request.match_info["method"])
+        w.errors.append((request.match_info["method"], {}, 404, NOT_FOUND.description))
         return _reply(NOT_FOUND)
     name, handler = entry
     polling = name == "getUpdates"

@@ -410,6 +410,8 @@ async def test_commands_chat_action_and_observation_helpers(emu, bot):
     await bot.send_message(ALICE, "target")
     found = await emu.next_message(ALICE, timeout=1, predicate=lambda m: m.text == "target")
     assert found.text == "target" and emu.unread(ALICE) == []
+    emu.rewind(ALICE, 2)
+    assert [m.text for m in emu.unread(ALICE)] == ["skip me", "target"]
     assert emu.calls_to("sendChatAction") == [{"chat_id": ALICE, "action": "upload_document"}]
 
 
