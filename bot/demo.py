@@ -82,8 +82,11 @@ async def run_demo(output: Path, quiet: bool = False) -> Path:
         assert signed is not None and signed.document is not None
         target = output / signed.document.filename
         target.write_bytes(signed.document.content)
-        sheet = next(m for m in cast.sekretaris.received() if m.document
-                     and m.document.filename.startswith("Lembar_Disposisi"))
+        sheet = next(
+            m
+            for m in cast.sekretaris.received()
+            if m.document and m.document.filename.startswith("Lembar_Disposisi")
+        )
         (output / sheet.document.filename).write_bytes(sheet.document.content)
         await emu.settle()
     finally:

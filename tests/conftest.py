@@ -50,16 +50,40 @@ def settings(emu, tmp_path, roster_path) -> Settings:
     )
 
 
+class BotRunner:
+    """Starts and stops the real bot against the emulator; a restart keeps the data dir."""
+
+    def __init__(self, settings: Settings, clock: FakeClock):
+        self.settings = settings
+        self.clock = clock
+        self.app = None
+
+    async def start(self):
+        self.app = build_application(self.settings, clock=self.clock)
+        await self.app.initialize()
+        await self.app.start()
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+        return self.app
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.updater.stop()
+            await self.app.stop()
+            await self.app.shutdown()
+            self.app.bot_data["services"].db.close()
+            self.app = None
+
+
 @pytest.fixture
-async def bot(emu, settings, clock):
-    app = build_application(settings, clock=clock)
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    yield app
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
+async def runner(emu, settings, clock):
+    bot_runner = BotRunner(settings, clock)
+    yield bot_runner
+    await bot_runner.stop()
+
+
+@pytest.fixture
+async def bot(runner):
+    return await runner.start()
 
 
 @pytest.fixture
