@@ -16,6 +16,7 @@ from bot.services import Services, utc_now
 from bot.settings import Settings
 from handlers import texts
 from handlers.registry import build_handlers
+from handlers.reminders import reminder_tick
 
 log = logging.getLogger("lkj_bot")
 
@@ -57,4 +58,8 @@ def build_application(
     app.bot_data["services"] = services
     app.add_handlers(build_handlers())
     app.add_error_handler(on_error)
+    interval = settings.lkj_reminder_interval_s
+    app.job_queue.run_repeating(
+        reminder_tick, interval=interval, first=interval, name="reminder tick"
+    )
     return app

@@ -12,7 +12,12 @@ from domain.roster import Roster, Unit, load_roster
 from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
 from domain.workflow import WorkflowContext
 from storage.database import Database
-from storage.repositories import ButtonRepository, CycleRepository, SessionRepository
+from storage.repositories import (
+    ButtonRepository,
+    CycleRepository,
+    NoticeRepository,
+    SessionRepository,
+)
 
 
 def utc_now() -> datetime:
@@ -37,11 +42,13 @@ class Services:
     cycles: CycleRepository = field(init=False)
     sessions: SessionRepository = field(init=False)
     buttons: ButtonRepository = field(init=False)
+    notices: NoticeRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
         self.sessions = SessionRepository(self.db)
         self.buttons = ButtonRepository(self.db)
+        self.notices = NoticeRepository(self.db)
         self._calendars: dict[str, WorkCalendar] = {}
 
     @classmethod

@@ -22,3 +22,11 @@ ROLE_LABELS: dict[Role, str] = {
     Role.KASUBBAG: "Kasubbag",
     Role.TIM_KERJA: "Tim Kerja",
 }
+
+
+# The level above each role: where an overdue task is escalated.
+SUPERIOR: dict[Role, Role] = {
+    Role.TIM_KERJA: Role.KASUBBAG,
+    Role.KASUBBAG: Role.SEKRETARIS,
+    Role.SEKRETARIS: Role.KASAT,
+}

@@ -111,6 +111,8 @@ def parse_roster(raw: dict) -> Roster:
             raise RosterError(f"roster unit is missing field {exc}") from exc
         except ValueError as exc:
             raise RosterError(f"roster unit {u.get('code', '?')}: {exc}") from exc
+        if any(existing.code == code for existing in units):
+            raise RosterError(f"unit code {code} appears twice in the roster")
         for role in SINGLE_ROLES:
             if len(unit.with_role(role)) != 1:
                 raise RosterError(f"unit {code} must have exactly one {role.value}")

@@ -26,6 +26,7 @@ class Step:
     next: int | None
     return_to: int | None = None
     remark: str = ""
+    reminders: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def _parse_step(raw: dict) -> Step:
             next=raw.get("next"),
             return_to=raw.get("return_to"),
             remark=str(raw.get("remark", "")),
+            reminders=tuple(str(r) for r in raw.get("reminders", ())),
         )
     except (KeyError, ValueError) as exc:
         raise SopError(f"bad SOP step {raw.get('number', '?')}: {exc}") from exc
@@ -84,6 +86,14 @@ def validate(sop: Sop) -> None:
                 raise SopError(f"step {step.number} points to unknown step {target}")
         if step.next is not None and step.next <= step.number:
             raise SopError(f"step {step.number} must move forward, not to {step.next}")
+    from domain.reminders import ReminderPoint
+
+    for step in sop.steps:
+        for label in step.reminders:
+            try:
+                ReminderPoint.parse(label)
+            except ValueError as exc:
+                raise SopError(f"step {step.number}: bad reminder {label!r}: {exc}") from exc
     ends = [s.number for s in sop.steps if s.next is None]
     if ends != [numbers[-1]]:
         raise SopError(f"only the last step may end the procedure, got {ends}")

@@ -351,6 +351,12 @@ def _upload(ctx, cycle: Cycle, action: UploadData, actor: Person, now: datetime)
 
 def _submit(ctx, cycle: Cycle, action: SubmitReport, actor: Person, now: datetime) -> Outcome:
     check_report_version(cycle, action.report_version, "draft")
+    returned = cycle.latest_decision("return")
+    if returned is not None and returned.report_version >= action.report_version:
+        raise WorkflowError(
+            "Draf ini telah dikembalikan untuk perbaikan; susun ulang draf laporan "
+            "sebelum mengajukannya kembali."
+        )
     moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
     return Outcome(moved, (EV_SUBMITTED,))
 

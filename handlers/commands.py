@@ -8,15 +8,12 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from domain.dates_id import format_datetime_id
-from domain.roles import Role
 from domain.roster import Person
 from handlers import texts
 from handlers.common import identify, send_text, svc, unit_of
 from handlers.cycle import on_data_document
 from handlers.forms import on_form_document, on_form_text
-from handlers.notify import missing_text
-from handlers.texts import esc, tw
+from handlers.views import unit_status
 
 PersonHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person], Awaitable[None]]
 
@@ -57,43 +54,8 @@ async def cmd_cancel(update: Update, context, person: Person) -> None:
 
 async def cmd_status(update: Update, context, person: Person) -> None:
     services = svc(context)
-    unit = unit_of(services, person)
-    calendar = services.calendar(unit)
-    now = services.now()
-    cycles = [c for c in services.cycles.list_unit(unit.code) if not c.filed]
-    if not cycles:
-        await send_text(
-            context,
-            person.user_id,
-            "Tidak ada siklus laporan yang sedang berjalan pada satuan Anda.",
-        )
-        return
-    blocks = []
-    for cycle in cycles:
-        step = services.sop.step(cycle.step)
-        record = cycle.current_step_record
-        holders = (
-            [unit.person(a.member_id) for a in cycle.assignments if a.missing]
-            if step.role is Role.TIM_KERJA
-            else unit.with_role(step.role)
-        )
-        names = ", ".join(p.name for p in holders if p)
-        lines = [
-            f"<b>{tw(cycle.triwulan, cycle.year)}</b>",
-            f"Tahap {step.number}: {esc(step.activity)}",
-            f"Pemegang: {esc(names)} ({step.role.label})",
-        ]
-        if record:
-            left = calendar.office_minutes_between(now, record.deadline)
-            state = "sisa waktu kerja" if left >= 0 else "TERLAMBAT"
-            lines.append(
-                f"Batas waktu: {format_datetime_id(record.deadline, calendar.tz)} "
-                f"({state} {abs(left) // 60} jam {abs(left) % 60} menit)"
-            )
-        if cycle.assignments and step.role is Role.TIM_KERJA:
-            lines.append("Pengumpulan data:\n" + missing_text(cycle, unit))
-        blocks.append("\n".join(lines))
-    await send_text(context, person.user_id, "\n\n".join(blocks))
+    text = unit_status(services, unit_of(services, person), services.now())
+    await send_text(context, person.user_id, text or texts.NO_OPEN_CYCLE)
 
 
 async def on_text(update: Update, context, person: Person) -> None:

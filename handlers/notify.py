@@ -17,6 +17,7 @@ from handlers.reports import (
     report_filename,
 )
 from handlers.texts import esc, tw
+from handlers.views import missing_text
 
 
 def _when(context, unit: Unit, dt) -> str:
@@ -81,18 +82,6 @@ async def tasks_divided(context: ContextTypes.DEFAULT_TYPE, cycle: Cycle, unit: 
             "PNG atau CSV), lalu pilih butir data yang dipenuhi oleh berkas tersebut."
         )
         await send_text(context, a.member_id, text)
-
-
-def missing_text(cycle: Cycle, unit: Unit) -> str:
-    lines = []
-    for a in cycle.assignments:
-        member = unit.person(a.member_id)
-        name = member.name if member else str(a.member_id)
-        if a.missing:
-            lines.append(f"• {esc(name)}: belum ada " + esc("; ".join(a.missing)))
-        else:
-            lines.append(f"• {esc(name)}: lengkap")
-    return "\n".join(lines)
 
 
 async def collection_complete(context, cycle: Cycle, unit: Unit) -> None:

@@ -97,6 +97,7 @@ UNSUPPORTED_MESSAGE = (
     "Jenis pesan ini tidak dapat diproses. Kirimkan teks, atau berkas sebagai dokumen "
     "(lampiran berkas, bukan foto)."
 )
+NO_OPEN_CYCLE = "Tidak ada siklus laporan yang sedang berjalan pada satuan Anda."
 CANCELLED = "Isian dibatalkan. Tidak ada perubahan yang disimpan."
 NOTHING_TO_CANCEL = "Tidak ada isian yang sedang berjalan."
 BUTTON_UNKNOWN = "Tombol ini tidak dikenal atau sudah tidak berlaku."

@@ -100,3 +100,25 @@ class ButtonRepository:
         """Drop buttons made for older revisions of a cycle: they can only be stale now."""
         q = Query()
         self.table.remove((q.cycle == cycle_key) & (q.rev < below_rev))
+
+
+class NoticeRepository:
+    """Which reminders, escalations and digests were already sent, by their stable key.
+
+    Kept in the unit-and-year file, so it is bounded like the cycles it concerns.
+    """
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def _table(self, unit: str, year: int):
+        return self.db.file("units", unit, f"{year}.json").table("notices")
+
+    def was_sent(self, unit: str, year: int, key: str) -> bool:
+        return self._table(unit, year).contains(Query().key == key)
+
+    def mark_sent(self, unit: str, year: int, key: str, at: str) -> None:
+        self._table(unit, year).upsert({"key": key, "at": at}, Query().key == key)
+
+    def sent(self, unit: str, year: int) -> list[dict[str, Any]]:
+        return [dict(d) for d in self._table(unit, year).all()]

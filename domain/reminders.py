@@ -1,0 +1,135 @@
+"""Reminders, deadline notices, escalations and the Kasat's morning digest, as pure rules.
+
+Nothing here is scheduled: every notice owed is *derived* from the stored cycle and the time
+now, and has a stable key. The bot's periodic tick sends the notices whose key it has not
+recorded yet, so a restart neither loses nor repeats one (the JobQueue keeps nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.calendar import WorkCalendar
+from domain.models import Cycle
+from domain.roles import SUPERIOR, Role
+from domain.roster import Unit
+from domain.sop import Sop, Step
+from domain.standard_time import StandardTime
+
+REMINDER = "pengingat"
+AT_DEADLINE = "batas_waktu"
+ESCALATION = "eskalasi"
+DIGEST = "ringkasan"
+
+
+@dataclass(frozen=True)
+class ReminderPoint:
+    """A moment before a deadline: a fraction of the window elapsed, or office time before."""
+
+    fraction: float | None = None
+    before: StandardTime | None = None
+
+    @classmethod
+    def parse(cls, label: str) -> ReminderPoint:
+        text = label.strip()
+        if text.endswith("%"):
+            value = float(text[:-1].replace(",", "."))
+            if not 0 < value < 100:
+                raise ValueError(f"titik pengingat {label!r} harus di antara 0% dan 100%")
+            return cls(fraction=value / 100)
+        return cls(before=StandardTime.parse(text))
+
+    def at(self, start: datetime, deadline: datetime, calendar: WorkCalendar) -> datetime | None:
+        """When this reminder is due for a window, or None if it falls outside the window."""
+        window = calendar.office_minutes_between(start, deadline)
+        if self.fraction is not None:
+            offset = int(window * self.fraction)
+        else:
+            assert self.before is not None
+            before = self.before.minutes + self.before.working_days * calendar.office_day_minutes
+            offset = window - before
+        if offset <= 0 or offset >= window:
+            return None
+        return calendar.deadline(start, StandardTime(minutes=offset))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message owed to someone about a cycle's open step (or a unit's digest)."""
+
+    key: str
+    kind: str
+    unit: str
+    recipients: tuple[int, ...]
+    due_at: datetime
+    cycle_id: str = ""
+    step: int = 0
+    deadline: datetime | None = None
+    holders: tuple[int, ...] = ()
+
+
+def holders_of(cycle: Cycle, step: Step, unit: Unit) -> tuple[int, ...]:
+    """Who holds the open step: the role's person, or the members still missing data."""
+    if step.role is Role.TIM_KERJA:
+        return tuple(a.member_id for a in cycle.assignments if a.missing)
+    return tuple(p.user_id for p in unit.with_role(step.role))
+
+
+def due_notices(
+    cycle: Cycle, unit: Unit, sop: Sop, calendar: WorkCalendar, now: datetime
+) -> list[Notice]:
+    """Every reminder, deadline notice and escalation due by ``now`` for the open step."""
+    record = cycle.current_step_record
+    if cycle.filed or record is None:
+        return []
+    step = sop.step(record.step)
+    holders = holders_of(cycle, step, unit)
+    if not holders:
+        return []
+    base = f"{cycle.id}|{record.step}|{record.started_at.isoformat()}"
+
+    def notice(kind: str, key: str, recipients: tuple[int, ...], due_at: datetime) -> Notice:
+        return Notice(
+            key=f"{base}|{key}",
+            kind=kind,
+            unit=unit.code,
+            recipients=recipients,
+            due_at=due_at,
+            cycle_id=cycle.id,
+            step=step.number,
+            deadline=record.deadline,
+            holders=holders,
+        )
+
+    notices: list[Notice] = []
+    for index, label in enumerate(step.reminders):
+        due = ReminderPoint.parse(label).at(record.started_at, record.deadline, calendar)
+        if due is not None and due <= now < record.deadline:
+            notices.append(notice(REMINDER, f"{REMINDER}{index}", holders, due))
+    if now >= record.deadline:
+        notices.append(notice(AT_DEADLINE, AT_DEADLINE, holders, record.deadline))
+        superior = SUPERIOR.get(step.role)
+        if superior is not None and calendar.is_office_time(now):
+            bosses = tuple(p.user_id for p in unit.with_role(superior))
+            day = calendar.to_local(now).date().isoformat()
+            notices.append(notice(ESCALATION, f"{ESCALATION}|{day}", bosses, now))
+    # Only the latest reminder is sent: one missed while the bot was down is folded into it.
+    reminders = [n for n in notices if n.kind == REMINDER]
+    others = [n for n in notices if n.kind != REMINDER]
+    return reminders[-1:] + others
+
+
+def digest_due(unit: Unit, calendar: WorkCalendar, now: datetime) -> Notice | None:
+    """The Kasat's morning digest: once per working day, from the office's opening."""
+    if not calendar.is_office_time(now):
+        return None
+    local = calendar.to_local(now)
+    kasat = unit.one(Role.KASAT)
+    return Notice(
+        key=f"{unit.code}|{DIGEST}|{local.date().isoformat()}",
+        kind=DIGEST,
+        unit=unit.code,
+        recipients=(kasat.user_id,),
+        due_at=now,
+    )

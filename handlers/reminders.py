@@ -1,0 +1,83 @@
+"""The periodic tick: send every reminder, escalation and digest that is due and unsent.
+
+Notices are derived from the stored cycles each time (see domain/reminders.py) and recorded
+by key once sent, so the schedule survives restarts without being kept anywhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import ContextTypes
+
+from domain.dates_id import format_datetime_id
+from domain.models import Cycle
+from domain.reminders import AT_DEADLINE, REMINDER, Notice, digest_due, due_notices
+from domain.roster import Unit
+from handlers.common import send_text, svc
+from handlers.texts import esc, tw
+from handlers.views import missing_text, open_cycles, time_left, unit_status
+
+log = logging.getLogger(__name__)
+
+
+def notice_text(context, notice: Notice, cycle: Cycle, unit: Unit) -> str:
+    services = svc(context)
+    step = services.sop.step(notice.step)
+    now = services.now()
+    assert notice.deadline is not None
+    deadline = format_datetime_id(notice.deadline, services.calendar(unit).tz)
+    period = tw(cycle.triwulan, cycle.year)
+    names = ", ".join(p.name for p in (unit.person(u) for u in notice.holders) if p)
+    detail = (
+        f"\n\nStatus pengumpulan data:\n{missing_text(cycle, unit)}"
+        if cycle.assignments and step.role.value == "tim_kerja"
+        else ""
+    )
+    if notice.kind == REMINDER:
+        return (
+            f"<b>Pengingat — {period}</b>\nTugas Anda pada tahap {step.number} "
+            f"({esc(step.activity)}) belum selesai.\nBatas waktu: {deadline} "
+            f"({time_left(services, unit, now, notice.deadline)}).{detail}"
+        )
+    if notice.kind == AT_DEADLINE:
+        return (
+            f"<b>Batas waktu terlampaui — {period}</b>\nTugas tahap {step.number} "
+            f"({esc(step.activity)}) telah melewati batas waktu {deadline}. Mohon segera "
+            f"diselesaikan; keterlambatan ini dilaporkan kepada atasan.{detail}"
+        )
+    return (
+        f"<b>Eskalasi keterlambatan — {period}</b>\nTahap {step.number} ({esc(step.activity)}) "
+        f"yang dipegang oleh {esc(names)} ({step.role.label}) telah melewati batas waktu "
+        f"{deadline} ({time_left(services, unit, now, notice.deadline)}). "
+        f"Mohon arahan dan tindak lanjut Bapak/Ibu.{detail}"
+    )
+
+
+async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = svc(context)
+    now = services.now()
+    for unit in services.roster.units:
+        calendar = services.calendar(unit)
+        cycles = open_cycles(services, unit)
+        for cycle in cycles:
+            for notice in due_notices(cycle, unit, services.sop, calendar, now):
+                if services.notices.was_sent(unit.code, cycle.year, notice.key):
+                    continue
+                text = notice_text(context, notice, cycle, unit)
+                for user_id in notice.recipients:
+                    await send_text(context, user_id, text)
+                services.notices.mark_sent(unit.code, cycle.year, notice.key, now.isoformat())
+                log.info("sent %s %s", notice.kind, notice.key)
+        digest = digest_due(unit, calendar, now) if cycles else None
+        year = calendar.to_local(now).year
+        if digest and not services.notices.was_sent(unit.code, year, digest.key):
+            body = unit_status(services, unit, now)
+            header = (
+                f"<b>Ringkasan pagi — {format_datetime_id(now, calendar.tz)}</b>\n"
+                "Tugas yang masih terbuka pada satuan Anda:\n\n"
+            )
+            for user_id in digest.recipients:
+                await send_text(context, user_id, header + (body or "-"))
+            services.notices.mark_sent(unit.code, year, digest.key, now.isoformat())
+

@@ -1,0 +1,61 @@
+"""Read-only views rendered as chat text: where each open cycle stands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.services import Services
+from domain.dates_id import format_datetime_id, format_office_duration
+from domain.models import Cycle
+from domain.reminders import holders_of
+from domain.roles import Role
+from domain.roster import Unit
+from handlers.texts import esc, tw
+
+
+def time_left(services: Services, unit: Unit, now: datetime, deadline: datetime) -> str:
+    calendar = services.calendar(unit)
+    left = calendar.office_minutes_between(now, deadline)
+    amount = format_office_duration(abs(left), calendar.office_day_minutes)
+    return f"sisa waktu kerja {amount}" if left >= 0 else f"TERLAMBAT {amount}"
+
+
+def missing_text(cycle: Cycle, unit: Unit) -> str:
+    lines = []
+    for a in cycle.assignments:
+        member = unit.person(a.member_id)
+        name = member.name if member else str(a.member_id)
+        if a.missing:
+            lines.append(f"• {esc(name)}: belum ada " + esc("; ".join(a.missing)))
+        else:
+            lines.append(f"• {esc(name)}: lengkap")
+    return "\n".join(lines)
+
+
+def cycle_status(services: Services, cycle: Cycle, unit: Unit, now: datetime) -> str:
+    step = services.sop.step(cycle.step)
+    record = cycle.current_step_record
+    holders = [unit.person(uid) for uid in holders_of(cycle, step, unit)]
+    names = ", ".join(p.name for p in holders if p) or "-"
+    lines = [
+        f"<b>{tw(cycle.triwulan, cycle.year)}</b>",
+        f"Tahap {step.number}: {esc(step.activity)}",
+        f"Pemegang: {esc(names)} ({step.role.label})",
+    ]
+    if record:
+        when = format_datetime_id(record.deadline, services.calendar(unit).tz)
+        lines.append(f"Batas waktu: {when} ({time_left(services, unit, now, record.deadline)})")
+    if cycle.assignments and step.role is Role.TIM_KERJA:
+        lines.append("Pengumpulan data:\n" + missing_text(cycle, unit))
+    return "\n".join(lines)
+
+
+def open_cycles(services: Services, unit: Unit) -> list[Cycle]:
+    return [c for c in services.cycles.list_unit(unit.code) if not c.filed]
+
+
+def unit_status(services: Services, unit: Unit, now: datetime) -> str | None:
+    cycles = open_cycles(services, unit)
+    if not cycles:
+        return None
+    return "\n\n".join(cycle_status(services, c, unit, now) for c in cycles)
