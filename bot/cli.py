@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for noisy in ("httpx", "fontTools", "weasyprint", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    if args.command == "demo":
-        logging.getLogger("telegram").setLevel(logging.WARNING)
+    if args.command == "demo":  # the transcript is the output; keep the log quiet
+        logging.getLogger().setLevel(logging.WARNING)
     handlers = {"run": _run, "demo": _demo}
     return handlers[args.command](args)
 

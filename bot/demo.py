@@ -10,14 +10,15 @@ from __future__ import annotations
 import shutil
 import sys
 import textwrap
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot import playbook
 from bot.app import build_application
-from bot.playbook import Cast
+from bot.playbook import SAMPLES, Cast
 from bot.settings import Settings
-from domain.dates_id import triwulan_of
+from domain.dates_id import format_datetime_id, triwulan_of
+from domain.reminders import ReminderPoint
 from domain.roster import load_roster
 from emulator import BotAPIEmulator
 
@@ -32,6 +33,44 @@ def _printer(out=sys.stdout):
         print(f"[{who} {arrow}]\n{body}", file=out, flush=True)
 
     return transcript
+
+
+class DemoClock:
+    """Real time, plus whatever the demo skips ahead to show reminders and escalation."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def jump_to(self, moment: datetime) -> None:
+        self.offset += moment - self()
+
+
+async def _late_collection(cast: Cast, services, clock: DemoClock, unit, triwulan, year):
+    """One member hands in on time, the other is late: reminder, deadline and escalation."""
+    first, late = cast.team[0], cast.team[1]
+    for index, (name, content) in enumerate(SAMPLES.data[0]):
+        await playbook.upload(first, name, content, playbook.TASKS[0][index])
+    cycle = services.cycles.get(unit.code, year, triwulan)
+    record = cycle.current_step_record
+    calendar = services.calendar(unit)
+    half = ReminderPoint.parse("50%").at(record.started_at, record.deadline, calendar)
+    _banner(f"Waktu berjalan: {format_datetime_id(half, calendar.tz)} (separuh waktu)")
+    clock.jump_to(half + timedelta(minutes=1))
+    await late.expect("Pengingat")
+    after = calendar.next_office_moment(record.deadline + timedelta(minutes=1))
+    _banner(f"Waktu berjalan: {format_datetime_id(after, calendar.tz)} (batas waktu lewat)")
+    clock.jump_to(after)
+    await late.expect("Batas waktu terlampaui")
+    await cast.kasubbag.expect("Eskalasi keterlambatan")
+    name, content = SAMPLES.data[1][0]
+    await playbook.upload(late, name, content, playbook.TASKS[1][0])
+
+
+def _banner(text: str) -> None:
+    print(f"\n== {text} ==\n", flush=True)
 
 
 def previous_quarter(now: datetime) -> tuple[int, int]:
@@ -52,8 +91,10 @@ async def run_demo(output: Path, quiet: bool = False) -> Path:
         telegram_api_base_url=emu.url,
         lkj_data_dir=data_dir,
         lkj_roster=DEMO_ROSTER,
+        lkj_reminder_interval_s=0.2,
     )
-    app = build_application(settings)
+    clock = DemoClock()
+    app = build_application(settings, clock=clock)
     services = app.bot_data["services"]
     await app.initialize()
     await app.start()
@@ -69,7 +110,7 @@ async def run_demo(output: Path, quiet: bool = False) -> Path:
         await playbook.start_cycle(cast, triwulan, year)
         await playbook.forward(cast)
         await playbook.divide(cast)
-        await playbook.upload_all(cast)
+        await _late_collection(cast, services, clock, unit, triwulan, year)
         await playbook.build_and_submit(cast)
         await cast.sekretaris.expect("diajukan oleh Kasubbag", document=True)
         await playbook.return_report(cast.sekretaris)
