@@ -21,6 +21,7 @@ from domain.dates_id import format_datetime_id, triwulan_of
 from domain.reminders import ReminderPoint
 from domain.roster import load_roster
 from emulator import BotAPIEmulator
+from handlers.texts import tw
 
 DEMO_ROSTER = Path(__file__).with_name("demo_roster.toml")
 TOKEN = "123456:DEMO-OFFLINE"
@@ -29,7 +30,8 @@ TOKEN = "123456:DEMO-OFFLINE"
 def _printer(out=sys.stdout):
     def transcript(who: str, direction: str, text: str) -> None:
         arrow = "→ bot" if direction == ">" else "bot →"
-        body = textwrap.indent(textwrap.fill(text, 96, replace_whitespace=False), "    ")
+        lines = [textwrap.fill(line, 96) if line else "" for line in text.split("\n")]
+        body = textwrap.indent("\n".join(lines), "    ", lambda _: True)
         print(f"[{who} {arrow}]\n{body}", file=out, flush=True)
 
     return transcript
@@ -103,7 +105,7 @@ async def run_demo(output: Path, quiet: bool = False) -> Path:
         unit = load_roster(DEMO_ROSTER).units[0]
         cast = Cast(emu, unit, None if quiet else _printer())
         triwulan, year = previous_quarter(services.calendar(unit).to_local(services.now()))
-        print(f"== Demo lkj-bot: {unit.name}, Triwulan {triwulan} Tahun {year} ==\n")
+        print(f"== Demo lkj-bot: {unit.name}, {tw(triwulan, year)} ==\n")
         for user in cast.officials:
             user.say("/start")
             await user.expect("Selamat datang")

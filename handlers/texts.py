@@ -17,6 +17,11 @@ def esc(value: object) -> str:
     return escape(str(value), quote=False)
 
 
+def end_sentence(text: str) -> str:
+    """A full stop, unless the text already ends with one (titles like "M.Si.")."""
+    return "" if text.endswith(".") else "."
+
+
 def tw(triwulan: int, year: int) -> str:
     return f"Triwulan {roman_triwulan(triwulan)} Tahun {year}"
 
@@ -45,7 +50,7 @@ def welcome(person: Person, unit: Unit, sop: Sop) -> str:
     steps = [s for s in sop.steps if s.role is person.role]
     lines = "\n".join(f"• Tahap {s.number}: {esc(s.activity)}" for s in steps)
     return (
-        f"Selamat datang, Bapak/Ibu <b>{esc(person.name)}</b>.\n\n"
+        f"Selamat datang, Bapak/Ibu <b>{esc(person.name)}</b>{end_sentence(person.name)}\n\n"
         f"Anda terdaftar sebagai <b>{person.role.label}</b> pada {esc(unit.name)} "
         f"({esc(person.position)}).\n\n"
         f"Tugas Anda dalam SOP {esc(sop.name)}: {ROLE_DUTIES[person.role]}.\n{lines}\n\n"
