@@ -45,9 +45,11 @@ async def cmd_help(update: Update, context, person: Person) -> None:
 
 async def cmd_cancel(update: Update, context, person: Person) -> None:
     services = svc(context)
-    if services.sessions.get(person.user_id) is None:
+    session = services.sessions.get(person.user_id)
+    if session is None:
         await send_text(context, person.user_id, texts.NOTHING_TO_CANCEL)
         return
+    services.buttons.revoke_group(session["form_id"])
     services.sessions.clear(person.user_id)
     await send_text(context, person.user_id, texts.CANCELLED)
 

@@ -503,7 +503,7 @@ async def sign_confirm(update, context, person: Person, payload: dict[str, Any])
         cycle, Sign(int(payload["version"])), person, services.now(), services.context(unit)
     )
     _save_outcome(context, cycle, outcome.cycle)
-    services.buttons.revoke_group(payload["group"])
+    services.buttons.revoke_cycle(cycle.id)
     await drop_buttons(update)
     await notify.report_signed(context, outcome.cycle, unit, person)
     return "Laporan telah ditandatangani."
@@ -518,8 +518,10 @@ async def cmd_arsip(update: Update, context, person: Person) -> None:
     if not filed:
         await send_text(context, person.user_id, "Belum ada laporan yang ditandatangani.")
         return
+    group = f"archive:{person.user_id}"
+    services.buttons.revoke_group(group)
     rows = [
-        [(f"{tw(c.triwulan, c.year)}", {"action": "archive_get", "cycle": c.id})]
+        [(tw(c.triwulan, c.year), {"action": "archive_get", "cycle": c.id, "group": group})]
         for c in filed[-12:]
     ]
     await send_text(

@@ -77,7 +77,11 @@ async def begin_form(
         "display": {},
         "meta": meta or {},
     }
-    svc(context).sessions.put(person.user_id, session)
+    services = svc(context)
+    previous = services.sessions.get(person.user_id)
+    if previous is not None:  # a new form replaces a half-filled one
+        services.buttons.revoke_group(previous["form_id"])
+    services.sessions.put(person.user_id, session)
     await ask(context, person, session)
 
 
@@ -92,8 +96,8 @@ async def ask(context: ContextTypes.DEFAULT_TYPE, person: Person, session: dict[
         lines.append("\nTekan <b>Kirim</b> untuk mengirim atau <b>Batal</b> untuk membatalkan.")
         buttons = [
             [
-                (texts.BTN_SEND, {"action": "form_submit", "form_id": fid}),
-                (texts.BTN_CANCEL, {"action": "form_cancel", "form_id": fid}),
+                (texts.BTN_SEND, {"action": "form_submit", "form_id": fid, "group": fid}),
+                (texts.BTN_CANCEL, {"action": "form_cancel", "form_id": fid, "group": fid}),
             ]
         ]
         await send_text(context, person.user_id, "\n".join(lines), buttons)
@@ -103,7 +107,7 @@ async def ask(context: ContextTypes.DEFAULT_TYPE, person: Person, session: dict[
     if field["kind"] == "choice":
         buttons = [
             [
-                (label, {"action": "form_choice", "form_id": fid, "value": value})
+                (label, {"action": "form_choice", "form_id": fid, "value": value, "group": fid})
                 for label, value in field["options"]
             ]
         ]
@@ -117,7 +121,11 @@ async def _accept(context, person: Person, session: dict[str, Any], value: Any, 
     session["values"][field["name"]] = value
     session["display"][field["name"]] = display
     session["index"] += 1
-    svc(context).sessions.put(person.user_id, session)
+    services = svc(context)
+    previous = services.sessions.get(person.user_id)
+    if previous is not None:  # a new form replaces a half-filled one
+        services.buttons.revoke_group(previous["form_id"])
+    services.sessions.put(person.user_id, session)
     await ask(context, person, session)
 
 
@@ -178,6 +186,7 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
         await drop_buttons(update)
         return texts.BUTTON_STALE
     action = payload["action"]
+    services.buttons.revoke_group(session["form_id"])
     if action == "form_cancel":
         services.sessions.clear(person.user_id)
         await drop_buttons(update)

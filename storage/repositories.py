@@ -96,10 +96,9 @@ class ButtonRepository:
     def revoke_group(self, group: str) -> None:
         self.table.remove(Query().group == group)
 
-    def prune_cycle(self, cycle_key: str, below_rev: int) -> None:
-        """Drop buttons made for older revisions of a cycle: they can only be stale now."""
-        q = Query()
-        self.table.remove((q.cycle == cycle_key) & (q.rev < below_rev))
+    def revoke_cycle(self, cycle_key: str) -> None:
+        """Drop every button of a cycle (once it is filed, none of them can act any more)."""
+        self.table.remove(Query().cycle == cycle_key)
 
 
 class NoticeRepository:
