@@ -84,6 +84,8 @@ def validate(sop: Sop) -> None:
         for target in (step.next, step.return_to):
             if target is not None and target not in known:
                 raise SopError(f"step {step.number} points to unknown step {target}")
+        if step.return_to is not None and step.return_to >= step.number:
+            raise SopError(f"step {step.number} may only return to an earlier step")
         if step.next is not None and step.next <= step.number:
             raise SopError(f"step {step.number} must move forward, not to {step.next}")
     from domain.reminders import ReminderPoint
@@ -100,8 +102,13 @@ def validate(sop: Sop) -> None:
 
 
 def load_sop(path: Path | str = DEFAULT_SOP_PATH) -> Sop:
-    with open(path, "rb") as fh:
-        raw = tomllib.load(fh)
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SopError(f"SOP file {path} is not valid TOML: {exc}") from exc
+    if not isinstance(raw.get("step"), list) or not raw["step"]:
+        raise SopError(f"SOP file {path} has no [[step]] table")
     sop = Sop(name=raw.get("name", "SOP"), steps=tuple(_parse_step(s) for s in raw["step"]))
     validate(sop)
     return sop

@@ -32,6 +32,7 @@ from domain.roster import Person, Unit
 from domain.sop import Sop
 
 MAX_NOTE = 2000
+MAX_ITEM = 200
 REQUIRED_DOCUMENTS = {
     "perjanjian_kinerja": "Perjanjian Kinerja",
     "rencana_aksi": "Rencana Aksi",
@@ -308,6 +309,11 @@ def _divide(ctx, cycle: Cycle, action: Divide, actor: Person, now: datetime) -> 
         for title in task.items:
             if not title.strip():
                 raise InputError("Butir data tidak boleh kosong.")
+            if len(title) > MAX_ITEM:
+                raise InputError(
+                    f"Judul butir data terlalu panjang ({len(title)} karakter); "
+                    f"batasnya {MAX_ITEM} karakter."
+                )
     moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
     deadline = moved.steps[-1].deadline
     assignments = tuple(

@@ -27,7 +27,7 @@ class Database:
 
     def file(self, *parts: str) -> TinyDB:
         for part in parts:
-            if not _SAFE.match(part) or part in (".", ".."):
+            if not _SAFE.fullmatch(part) or part in (".", ".."):
                 raise ValueError(f"unsafe store path part: {part!r}")
         path = self.data_dir.joinpath(*parts)
         db = self._open.get(path)

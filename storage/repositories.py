@@ -60,7 +60,15 @@ class SessionRepository:
         return dict(doc) if doc else None  # type: ignore[arg-type]
 
     def put(self, user_id: int, session: dict[str, Any]) -> None:
-        self.table.upsert({**session, "user_id": user_id}, Query().user_id == user_id)
+        """Replace the user's session whole (a merge could keep stale fields of an old form)."""
+        new = {**session, "user_id": user_id}
+
+        def replace_all(doc: dict[str, Any]) -> None:
+            doc.clear()
+            doc.update(new)
+
+        if not self.table.update(replace_all, Query().user_id == user_id):
+            self.table.insert(new)
 
     def clear(self, user_id: int) -> None:
         self.table.remove(Query().user_id == user_id)
