@@ -10,11 +10,19 @@ from datetime import datetime
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    Defaults,
+)
 
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from handlers import texts
+from handlers.outbox import deliver_all
 from handlers.registry import build_handlers
 from handlers.reminders import reminder_tick
 
@@ -23,6 +31,8 @@ log = logging.getLogger("lkj_bot")
 
 async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
+    # Deliver whatever a previous run saved but could not send before it stopped.
+    await deliver_all(CallbackContext(app))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,6 +61,9 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_post_init)
     )
+    if settings.lkj_rate_limit:
+        # Stay under Telegram's flood limits and retry on 429 instead of failing.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     urls = settings.api_urls()
     if urls:
         builder = builder.base_url(urls[0]).base_file_url(urls[1])

@@ -1,4 +1,5 @@
-"""Command line: ``lkj-bot run`` (the real bot), ``lkj-bot demo`` (offline, no token)."""
+"""Command line: ``lkj-bot run`` (the real bot), ``lkj-bot demo`` (offline, no token),
+``lkj-bot audit verify``, ``lkj-bot backup`` and ``lkj-bot restore`` (the data directory)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,59 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    """``lkj-bot audit verify``: check every audit chain; exit 1 if any is broken."""
+    from storage.audit import verify_all
+
+    data_dir = Settings().lkj_data_dir
+    reports = verify_all(data_dir)
+    if not reports:
+        print(f"Belum ada log audit di {data_dir / 'audit'}.")
+        return 0
+    for report in reports:
+        print(report.message())
+    broken = [r for r in reports if not r.ok]
+    if broken:
+        print(f"{len(broken)} dari {len(reports)} log audit RUSAK.", file=sys.stderr)
+        return 1
+    print(f"Semua {len(reports)} log audit utuh.")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    """``lkj-bot backup [--output FILE]``: a verified archive of the data directory."""
+    from storage.atomic import CorruptStoreError
+    from storage.backup import BackupError, create_backup
+
+    data_dir = Settings().lkj_data_dir
+    try:
+        path = create_backup(data_dir, Path(args.output) if args.output else Path.cwd())
+    except (BackupError, CorruptStoreError) as exc:
+        print(f"Cadangan tidak dibuat: {exc}", file=sys.stderr)
+        return 2
+    print(f"Cadangan folder data {data_dir} ditulis ke {path} ({path.stat().st_size} byte).")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    """``lkj-bot restore FILE [--force]``: bring an archive back as the data directory."""
+    from storage.atomic import CorruptStoreError
+    from storage.backup import BackupError, restore_backup
+
+    data_dir = Settings().lkj_data_dir
+    try:
+        result = restore_backup(Path(args.file), data_dir, force=args.force)
+    except (BackupError, CorruptStoreError) as exc:
+        print(f"Pemulihan dibatalkan: {exc}", file=sys.stderr)
+        return 2
+    print(f"Folder data {result.data_dir} dipulihkan dari {args.file} ({result.files} berkas).")
+    if result.previous is not None:
+        print(f"Isi lama disimpan di {result.previous}.")
+    for report in result.audit:
+        print(report.message())
+    return 0 if all(r.ok for r in result.audit) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lkj-bot", description="Bot Laporan Kinerja (LKj)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +101,18 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="demo luring: emulator + bot + pengguna simulasi")
     demo.add_argument("--output", default="demo-output", help="folder hasil (PDF)")
     demo.add_argument("--quiet", action="store_true", help="tanpa transkrip percakapan")
+    audit = sub.add_parser("audit", help="log audit berantai")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="periksa rantai hash semua log audit")
+    backup = sub.add_parser("backup", help="arsipkan folder data (tar.gz dengan manifest)")
+    backup.add_argument("--output", help="berkas arsip atau folder tujuan (bawaan: folder kini)")
+    restore = sub.add_parser("restore", help="pulihkan folder data dari arsip cadangan")
+    restore.add_argument("file", help="arsip dari lkj-bot backup")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="ganti folder data yang tidak kosong (isi lama disimpan)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=getattr(logging, Settings().lkj_log_level.upper(), logging.INFO),
@@ -56,7 +122,13 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.command == "demo":  # the transcript is the output; keep the log quiet
         logging.getLogger().setLevel(logging.WARNING)
-    handlers = {"run": _run, "demo": _demo}
+    handlers = {
+        "run": _run,
+        "demo": _demo,
+        "audit": _audit,
+        "backup": _backup,
+        "restore": _restore,
+    }
     return handlers[args.command](args)
 
 

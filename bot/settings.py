@@ -28,6 +28,9 @@ class Settings(BaseSettings):
         default="", description="extra days off: 'YYYY-MM-DD=Nama;YYYY-MM-DD=Nama'"
     )
     lkj_log_level: str = "INFO"
+    lkj_rate_limit: bool = Field(
+        default=True, description="throttle outgoing calls to Telegram's limits (AIORateLimiter)"
+    )
     lkj_reminder_interval_s: float = Field(
         default=60.0, gt=0, description="how often due reminders and escalations are checked"
     )

@@ -337,6 +337,28 @@ class BotAPIEmulator:
             commands_key({"scope": scope, "language_code": language_code}), []
         ))
 
+    def hold_next(self, method: str, count: int = 1) -> None:
+        """Park the next ``count`` calls of ``method`` unanswered and without effect, until
+        ``release_held()``; lets a test kill the bot while it is stuck in the middle of a step."""
+        entry = METHODS.get(method.lower())
+        if entry is None:
+            raise ValueError(f"unknown Bot API method {method!r}")
+        self.world.holds[entry[0]] = self.world.holds.get(entry[0], 0) + count
+
+    async def wait_held(self, count: int = 1, timeout: float = 20.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.world.held < count:
+            if loop.time() >= deadline:
+                raise TimeoutError(f"{self.world.held} call(s) held, expected {count}")
+            await asyncio.sleep(0.02)
+
+    def release_held(self) -> None:
+        """Let parked calls go on (new holds park again on a fresh event)."""
+        self.world.holds.clear()
+        self.world.release.set()
+        self.world.release = asyncio.Event()
+
     def fail_next(
         self,
         method: str,

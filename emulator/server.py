@@ -65,6 +65,11 @@ async def handle_api(request: web.Request) -> web.Response:
         queued = w.failures.get(name)
         if queued:
             raise queued.pop(0)
+        if w.holds.get(name):
+            # Park the call before it takes effect: the bot is stuck mid-request.
+            w.holds[name] -= 1
+            w.held += 1
+            await w.release.wait()
         result = await handler(w, params, files)
         if polling and result:
             w.last_activity = time.monotonic()

@@ -56,6 +56,10 @@ class World:
         self.calls: list[tuple[str, dict]] = []
         self.errors: list[tuple[str, dict, int, str]] = []
         self.failures: dict[str, list[ApiError]] = {}
+        # hold_next(): calls parked without an answer, as if the network stalled mid-request
+        self.holds: dict[str, int] = {}
+        self.held = 0
+        self.release = asyncio.Event()
         self.inflight = 0
         self.last_activity = time.monotonic()
         self.closing = False

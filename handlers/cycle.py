@@ -43,7 +43,8 @@ from handlers.common import (
 )
 from handlers.files import receive_document
 from handlers.forms import begin_form, choice_field, document_field, finisher, text_field
-from handlers.reports import build_report, report_filename
+from handlers.outbox import Outbox, commit
+from handlers.reports import build_disposition_sheet, build_report, report_filename
 from handlers.texts import esc, tw
 
 
@@ -52,10 +53,6 @@ def _cycle_or_stale(context, payload: dict[str, Any]) -> Cycle:
     if cycle is None:
         raise WorkflowError(texts.BUTTON_UNKNOWN)
     return cycle
-
-
-def _save_outcome(context, before: Cycle, after: Cycle) -> None:
-    svc(context).cycles.save(after, expected_rev=before.rev)
 
 
 # --- step 1: Kasat starts the cycle -------------------------------------------------------
@@ -110,14 +107,15 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
     )
     existing = services.cycles.get(unit.code, year, triwulan)
     outcome = start_cycle(services.context(unit), action, person, services.now(), existing)
-    services.cycles.save(outcome.cycle)
+    sheet = await build_disposition_sheet(services, outcome.cycle, unit)
+    out = Outbox(services)
     sekretaris = unit.one(Role.SEKRETARIS)
-    await send_text(
-        context,
+    out.text(
         person.user_id,
         f"Disposisi {tw(triwulan, year)} telah dikirim kepada {esc(sekretaris.name)} (Sekretaris).",
     )
-    await notify.disposition_received(context, outcome.cycle, unit, person)
+    notify.disposition_received(out, outcome.cycle, unit, person, sheet)
+    await commit(context, None, outcome.cycle, out)
 
 
 # --- step 2: Sekretaris forwards -----------------------------------------------------------
@@ -149,13 +147,14 @@ async def finish_forward(update, context, person: Person, session: dict[str, Any
     outcome = apply(
         cycle, Forward(session["values"]["note"]), person, services.now(), services.context(unit)
     )
-    _save_outcome(context, cycle, outcome.cycle)
-    await send_text(
-        context,
+    sheet = await build_disposition_sheet(services, outcome.cycle, unit)
+    out = Outbox(services)
+    out.text(
         person.user_id,
         f"Disposisi telah diteruskan kepada {esc(unit.one(Role.KASUBBAG).name)} (Kasubbag).",
     )
-    await notify.disposition_received(context, outcome.cycle, unit, person)
+    notify.disposition_received(out, outcome.cycle, unit, person, sheet)
+    await commit(context, cycle, outcome.cycle, out)
 
 
 # --- step 3: Kasubbag divides the work -----------------------------------------------------
@@ -215,10 +214,11 @@ async def finish_divide(update, context, person: Person, session: dict[str, Any]
     outcome = apply(
         cycle, Divide(values["note"], tasks), person, services.now(), services.context(unit)
     )
-    _save_outcome(context, cycle, outcome.cycle)
     names = ", ".join(unit.person(a.member_id).name for a in outcome.cycle.assignments)
-    await send_text(context, person.user_id, f"Pembagian tugas telah dikirim kepada: {esc(names)}.")
-    await notify.tasks_divided(context, outcome.cycle, unit)
+    out = Outbox(services)
+    out.text(person.user_id, f"Pembagian tugas telah dikirim kepada: {esc(names)}.")
+    notify.tasks_divided(out, outcome.cycle, unit)
+    await commit(context, cycle, outcome.cycle, out)
 
 
 # --- step 4: Tim Kerja uploads data --------------------------------------------------------
@@ -296,9 +296,6 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
     outcome = apply(
         cycle, UploadData(int(payload["item"]), ref), person, services.now(), services.context(unit)
     )
-    _save_outcome(context, cycle, outcome.cycle)
-    services.buttons.revoke_group(payload["group"])
-    await drop_buttons(update)
     assignment = outcome.cycle.assignment_of(person.user_id)
     item = assignment.items[int(payload["item"])]
     if assignment.missing:
@@ -306,15 +303,18 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
         tail = f"Butir data yang masih belum ada:\n{rest}"
     else:
         tail = "Seluruh butir data Anda telah lengkap. Terima kasih."
-    await send_text(
-        context,
+    out = Outbox(services)
+    out.text(
         person.user_id,
         f"Berkas <b>{esc(ref.name)}</b> dicatat untuk butir “{esc(item.title)}”.\n{tail}",
     )
     if EV_MEMBER_COMPLETE in outcome.events:
-        await notify.member_complete(context, outcome.cycle, unit, person)
+        notify.member_complete(out, outcome.cycle, unit, person)
     if EV_COLLECTION_COMPLETE in outcome.events:
-        await notify.collection_complete(context, outcome.cycle, unit)
+        notify.collection_complete(out, outcome.cycle, unit)
+    services.buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    await commit(context, cycle, outcome.cycle, out)
     return "Tercatat."
 
 
@@ -328,34 +328,27 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
     cycle = _cycle_or_stale(context, payload)
     authorize(services.context(unit), cycle, 5, person)
     await drop_buttons(update)
-    cycle, pdf = await build_report(services, cycle, unit, "draft", person.user_id)
-    report = cycle.latest_report
+    drafted = await build_report(services, cycle, unit, "draft", person.user_id)
+    report = drafted.latest_report
     caption = (
         f"Draf laporan data kinerja {tw(cycle.triwulan, cycle.year)} (versi {report.number}) "
         "telah disusun dari data yang terkumpul. Periksa draf ini, lalu tekan "
         f"<b>{texts.BTN_SUBMIT}</b>."
     )
-    group = f"{cycle.id}:submit:{report.number}"
-    await send_file(
-        context,
+    args = {
+        "cycle": cycle.id,
+        "version": report.number,
+        "group": f"{cycle.id}:submit:{report.number}",
+    }
+    out = Outbox(services)
+    out.file(
         person.user_id,
-        pdf,
+        report.sha256,
         report_filename(cycle, "draft"),
         caption,
-        [
-            [
-                (
-                    texts.BTN_SUBMIT,
-                    {
-                        "action": "submit",
-                        "cycle": cycle.id,
-                        "version": report.number,
-                        "group": group,
-                    },
-                ),
-            ]
-        ],
+        [[(texts.BTN_SUBMIT, {"action": "submit", **args})]],
     )
+    await commit(context, cycle, drafted, out)
     return ""
 
 
@@ -367,16 +360,16 @@ async def submit(update, context, person: Person, payload: dict[str, Any]) -> st
     outcome = apply(
         cycle, SubmitReport(int(payload["version"])), person, services.now(), services.context(unit)
     )
-    _save_outcome(context, cycle, outcome.cycle)
-    services.buttons.revoke_group(payload["group"])
-    await drop_buttons(update)
-    await send_text(
-        context,
+    out = Outbox(services)
+    out.text(
         person.user_id,
         f"Laporan {tw(cycle.triwulan, cycle.year)} telah diajukan kepada "
         f"{esc(unit.one(Role.SEKRETARIS).name)} (Sekretaris) untuk dikoreksi dan diparaf.",
     )
-    await notify.report_submitted(context, outcome.cycle, unit)
+    notify.report_submitted(out, outcome.cycle, unit)
+    services.buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    await commit(context, cycle, outcome.cycle, out)
     return "Diajukan."
 
 
@@ -391,16 +384,17 @@ async def paraf(update, context, person: Person, payload: dict[str, Any]) -> str
     outcome = apply(
         cycle, Paraf(int(payload["version"])), person, services.now(), services.context(unit)
     )
-    _save_outcome(context, cycle, outcome.cycle)
-    services.buttons.revoke_group(payload["group"])
-    await drop_buttons(update)
-    await send_text(
-        context,
+    initialled = await build_report(services, outcome.cycle, unit, "paraf", person.user_id)
+    out = Outbox(services)
+    out.text(
         person.user_id,
         f"Paraf Anda atas laporan {tw(cycle.triwulan, cycle.year)} telah dicatat; "
         "laporan diteruskan kepada Kasat untuk ditandatangani.",
     )
-    await notify.report_initialled(context, outcome.cycle, unit, person)
+    notify.report_initialled(out, initialled, unit, person)
+    services.buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    await commit(context, cycle, initialled, out)
     return "Paraf dicatat."
 
 
@@ -443,16 +437,16 @@ async def finish_return(update, context, person: Person, session: dict[str, Any]
     meta = session["meta"]
     action = ReturnReport(meta["version"], session["values"]["reason"], meta["step"])
     outcome = apply(cycle, action, person, services.now(), services.context(unit))
-    _save_outcome(context, cycle, outcome.cycle)
-    services.buttons.revoke_group(meta["group"])
-    await drop_buttons_of(context, person.user_id, meta["message_id"])
-    await send_text(
-        context,
+    out = Outbox(services)
+    out.text(
         person.user_id,
         f"Laporan {tw(cycle.triwulan, cycle.year)} telah dikembalikan kepada "
         "Kasubbag untuk perbaikan.",
     )
-    await notify.report_returned(context, outcome.cycle, unit, person)
+    notify.report_returned(out, outcome.cycle, unit, person)
+    services.buttons.revoke_group(meta["group"])
+    await drop_buttons_of(context, person.user_id, meta["message_id"])
+    await commit(context, cycle, outcome.cycle, out)
 
 
 def _sign_rows(payload: dict[str, Any], confirm: bool) -> list[list[tuple[str, dict[str, Any]]]]:
@@ -502,10 +496,12 @@ async def sign_confirm(update, context, person: Person, payload: dict[str, Any])
     outcome = apply(
         cycle, Sign(int(payload["version"])), person, services.now(), services.context(unit)
     )
-    _save_outcome(context, cycle, outcome.cycle)
+    signed = await build_report(services, outcome.cycle, unit, "signed", person.user_id)
+    out = Outbox(services)
+    notify.report_signed(out, signed, unit, person)
     services.buttons.revoke_cycle(cycle.id)
     await drop_buttons(update)
-    await notify.report_signed(context, outcome.cycle, unit, person)
+    await commit(context, cycle, signed, out)
     return "Laporan telah ditandatangani."
 
 

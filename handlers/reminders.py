@@ -15,6 +15,7 @@ from domain.models import Cycle
 from domain.reminders import AT_DEADLINE, REMINDER, Notice, digest_due, due_notices
 from domain.roster import Unit
 from handlers.common import send_text, svc
+from handlers.outbox import deliver_all
 from handlers.texts import esc, tw
 from handlers.views import missing_text, open_cycles, time_left, unit_status
 
@@ -56,6 +57,7 @@ def notice_text(context, notice: Notice, cycle: Cycle, unit: Unit) -> str:
 
 async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = svc(context)
+    await deliver_all(context)  # retry whatever a failed send left owed
     now = services.now()
     for unit in services.roster.units:
         calendar = services.calendar(unit)
@@ -80,4 +82,3 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
             for user_id in digest.recipients:
                 await send_text(context, user_id, header + (body or "-"))
             services.notices.mark_sent(unit.code, year, digest.key, now.isoformat())
-

@@ -19,23 +19,24 @@ def report_filename(cycle: Cycle, status: str) -> str:
     return f"LKj_TW-{roman_triwulan(cycle.triwulan)}_{cycle.year}_{STATUS_SUFFIX[status]}.pdf"
 
 
-async def build_report(
-    services: Services, cycle: Cycle, unit: Unit, status: str, by: int
-) -> tuple[Cycle, bytes]:
-    """Render the quarterly report in ``status``, store it by hash, record it on the cycle."""
+async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str, by: int) -> Cycle:
+    """Render the quarterly report in ``status``, store it by hash, record it on the cycle.
+
+    The returned cycle is not saved here: the caller saves it with the messages it owes.
+    """
     now = services.now()
     context = quarterly_report_context(cycle, unit, services.calendar(unit), status, now)
     pdf = await asyncio.to_thread(render_pdf, "quarterly_report.html", context)
     sha = services.db.blobs.put(pdf)
-    updated = record_report(cycle, status, sha, by, now)
-    services.cycles.save(updated)
-    return updated, pdf
+    return record_report(cycle, status, sha, by, now)
 
 
-async def build_disposition_sheet(services: Services, cycle: Cycle, unit: Unit) -> bytes:
+async def build_disposition_sheet(services: Services, cycle: Cycle, unit: Unit) -> str:
+    """Render the Lembar Disposisi of the latest forward; returns its blob hash."""
     index = len(cycle.dispositions) - 1
     context = disposition_sheet_context(cycle, unit, services.calendar(unit), index)
-    return await asyncio.to_thread(render_pdf, "disposition_sheet.html", context)
+    pdf = await asyncio.to_thread(render_pdf, "disposition_sheet.html", context)
+    return services.db.blobs.put(pdf)
 
 
 def disposition_filename(cycle: Cycle) -> str:

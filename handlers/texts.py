@@ -137,3 +137,11 @@ BTN_SIGN_CANCEL = "Batal"
 
 def field_done(label: str, value: str) -> str:
     return f"✔ {esc(label)}: {esc(value)}"
+
+
+def user_blocked(person: Person) -> str:
+    return (
+        f"Pesan lkj-bot untuk {esc(person.name)} ({person.role.label}) tidak dapat "
+        "disampaikan karena yang bersangkutan memblokir bot. Pesan disimpan dan akan "
+        "dikirim kembali setelah blokir dibuka; mohon yang bersangkutan dihubungi."
+    )

@@ -1,28 +1,116 @@
-"""A crash-safe JSON storage for TinyDB.
+"""A crash-safe JSON storage for TinyDB, with a rolling "last good" copy of each file.
 
 TinyDB's JSONStorage rewrites its file in place, so a kill mid-write leaves it unreadable.
 Here every write goes to a temporary file in the same directory, is fsynced, then atomically
 renamed over the old file, and the directory is fsynced so the rename itself survives.
+
+Last good copy (``<name>.bak``, e.g. ``2026.json.bak``): just before a write replaces the
+file, the version being replaced is kept under ``<name>.bak`` when it is known to be good
+(this storage parsed it, or wrote it itself, and its inode, size and mtime have not changed
+since). The scheme costs no data copy: because the file is never modified in place, its
+current inode *is* that version, so a hard link to it (``os.link`` to a temporary name, then
+``os.replace`` onto ``<name>.bak``) preserves it while the new version is renamed over the
+main name. At every instant both names hold a whole, fsynced version: a kill before the
+link leaves the older ``.bak``; a kill after it leaves ``.bak`` = the current file; the
+directory fsync that ends the main write also makes the ``.bak`` rename durable. The copy is
+one write behind (it holds the version *before* the last write) and its mtime is the time
+that version was written. Where hard links are not supported the bytes are copied instead.
+
+A damaged file is never copied over the last good one: a file is only kept as ``.bak`` if it
+was read successfully (a file that cannot be read raises :class:`CorruptStoreError` before
+TinyDB could write), and ``.bak`` files never match ``*.json``, so start-up checks ignore them.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import tempfile
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
+BACKUP_SUFFIX = ".bak"
+
+
+@dataclass(frozen=True)
+class GoodBackup:
+    """A ``.bak`` copy that was checked to be whole JSON, and when its version was written."""
+
+    path: Path
+    written_at: datetime
+
+
+def backup_path(path: Path) -> Path:
+    """Where the last good copy of store file ``path`` is kept."""
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def _parse_store(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+    """(data, "") when ``raw`` is a store's JSON object, else (None, why not, in Indonesian)."""
+    if not raw.strip():
+        return None, "berkas kosong"
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return None, f"bukan JSON yang sah: {exc}"
+    if not isinstance(data, dict):
+        return None, "isi bukan objek JSON"
+    return data, ""
+
+
+def last_good_backup(path: Path) -> GoodBackup | None:
+    """The ``.bak`` copy of ``path`` if it exists and is readable, else None."""
+    bak = backup_path(path)
+    try:
+        raw = bak.read_bytes()
+        mtime = bak.stat().st_mtime
+    except OSError:
+        return None
+    data, _ = _parse_store(raw)
+    if data is None:
+        return None
+    return GoodBackup(bak, datetime.fromtimestamp(mtime).astimezone())
+
 
 class CorruptStoreError(Exception):
-    """A store file exists but cannot be read: the bot must not start silently empty."""
+    """A store file exists but cannot be read: the bot must not start silently empty.
 
-    def __init__(self, path: Path, reason: str):
-        super().__init__(f"Berkas penyimpanan rusak: {path} ({reason})")
+    The message names the damaged file and its last good copy (path and when that version was
+    written), or says there is none. ``backup`` holds that copy, if any.
+    """
+
+    def __init__(self, path: Path, reason: str, backup: GoodBackup | None = None):
+        if backup is None:
+            backup = last_good_backup(path)
         self.path = path
         self.reason = reason
+        self.backup = backup
+        if backup is not None:
+            when = backup.written_at.strftime("%Y-%m-%d %H:%M:%S %z")
+            hint = (
+                f"Cadangan terakhir yang baik: {backup.path} (versi sebelum penulisan terakhir, "
+                f"ditulis {when}). Hentikan bot, simpan berkas yang rusak untuk diperiksa, lalu "
+                f"salin cadangan itu ke {path}, atau pulihkan dari arsip dengan lkj-bot restore."
+            )
+        else:
+            hint = (
+                f"Tidak ada cadangan yang baik untuk berkas ini ({backup_path(path)} tidak ada "
+                "atau ikut rusak). Pulihkan dari arsip dengan lkj-bot restore."
+            )
+        super().__init__(f"Berkas penyimpanan rusak: {path} ({reason}). {hint}")
+
+
+def _fsync_dir(folder: Path) -> None:
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -41,38 +129,91 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    _fsync_dir(path.parent)
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def keep_last_good(path: Path, known_good: tuple[int, int, int, int] | None) -> bool:
+    """Keep the current version of ``path`` as ``<name>.bak`` if it is known to be good.
+
+    ``known_good`` is the identity (device, inode, size, mtime) of a version this process read
+    or wrote successfully; if the file no longer has it, the file is parsed first. Returns
+    whether a copy was kept. Durability comes from the directory fsync of the write that follows.
+    """
     try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+        st = path.stat()
+    except FileNotFoundError:
+        return False
+    if known_good is None or _identity(st) != known_good:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return False
+        if _parse_store(raw)[0] is None:
+            return False
+    bak = backup_path(path)
+    try:
+        if bak.exists() and os.path.samefile(path, bak):
+            return True
+    except OSError:
+        pass
+    tmp = path.parent / f".{bak.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        try:
+            os.link(path, tmp)
+        except OSError:  # no hard links here (some network or FUSE file systems): copy
+            raw = path.read_bytes()
+            with open(tmp, "wb") as fh:
+                fh.write(raw)
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, bak)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return True
 
 
 class AtomicJSONStorage(Storage):
-    """TinyDB storage: whole-file JSON, atomic replace on write, loud failure on damage."""
+    """TinyDB storage: whole-file JSON, atomic replace on write, loud failure on damage.
 
-    def __init__(self, path: str | Path, **_: Any):
+    ``keep_backup`` (default on) keeps the replaced version as ``<name>.bak``, see above.
+    """
+
+    def __init__(self, path: str | Path, keep_backup: bool = True, **_: Any):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.keep_backup = keep_backup
+        self._known_good: tuple[int, int, int, int] | None = None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = self.path.read_bytes()
+            with open(self.path, "rb") as fh:
+                raw = fh.read()
+                st = os.fstat(fh.fileno())
         except FileNotFoundError:
             return None
-        if not raw.strip():
-            raise CorruptStoreError(self.path, "berkas kosong")
-        try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise CorruptStoreError(self.path, f"bukan JSON yang sah: {exc}") from exc
-        if not isinstance(data, dict):
-            raise CorruptStoreError(self.path, "isi bukan objek JSON")
+        data, reason = _parse_store(raw)
+        if data is None:
+            raise CorruptStoreError(self.path, reason)
+        self._known_good = _identity(st)
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if self.keep_backup:
+            keep_last_good(self.path, self._known_good)
         atomic_write_bytes(self.path, encoded)
+        try:
+            self._known_good = _identity(self.path.stat())
+        except FileNotFoundError:
+            self._known_good = None
 
     def close(self) -> None:
         pass

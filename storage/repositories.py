@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import MutableMapping
 from typing import Any
 
 from tinydb import Query
@@ -28,15 +29,54 @@ class CycleRepository:
         doc = self._table(unit, year).get(Query().id == cycle_id(unit, year, triwulan))
         return Cycle.from_dict(dict(doc)) if doc else None  # type: ignore[arg-type]
 
-    def save(self, cycle: Cycle, expected_rev: int | None = None) -> None:
-        """Upsert the cycle; with ``expected_rev`` refuse if someone saved in between."""
+    def save(
+        self,
+        cycle: Cycle,
+        expected_rev: int | None = None,
+        outbox: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
+    ) -> None:
+        """Upsert the cycle together with the messages it now owes, in one atomic write.
+
+        With ``expected_rev`` refuse if someone saved in between. ``outbox`` entries are
+        appended to those still undelivered, so a crash after this write loses none of them.
+        """
         table = self._table(cycle.unit, cycle.year)
-        if expected_rev is not None:
-            current = table.get(Query().id == cycle.id)
-            stored_rev = current["rev"] if current else None  # type: ignore[index]
-            if current is not None and stored_rev != expected_rev:
+        current = table.get(Query().id == cycle.id)
+        if expected_rev is not None and current is not None:
+            if current["rev"] != expected_rev:  # type: ignore[index]
                 raise ConcurrentUpdateError(cycle.id)
-        table.upsert(cycle.to_dict(), Query().id == cycle.id)
+        pending = list(current.get("outbox", [])) if current else []  # type: ignore[union-attr]
+        doc = {**cycle.to_dict(), "outbox": pending + list(outbox)}
+        table.upsert(doc, Query().id == cycle.id)
+
+    def outbox(self, unit: str, year: int, triwulan: int) -> list[dict[str, Any]]:
+        doc = self._table(unit, year).get(Query().id == cycle_id(unit, year, triwulan))
+        return list(doc.get("outbox", [])) if doc else []  # type: ignore[union-attr]
+
+    def with_outbox(self, unit: str) -> list[tuple[str, int, int]]:
+        """(unit, year, triwulan) of every cycle of the unit that still owes messages."""
+        found = []
+        for year in self.years(unit):
+            for doc in self._table(unit, year).search(Query().outbox.test(bool)):
+                found.append((unit, year, int(doc["triwulan"])))
+        return found
+
+    def settle_entry(
+        self, unit: str, year: int, triwulan: int, entry_id: str, changes: dict[str, Any] | None
+    ) -> None:
+        """Drop a delivered entry (``changes`` None) or update it in place (e.g. blocked)."""
+
+        def edit(doc: MutableMapping[str, Any]) -> None:
+            kept = []
+            for entry in doc.get("outbox", []):
+                if entry["id"] == entry_id:
+                    if changes is None:
+                        continue
+                    entry = {**entry, **changes}
+                kept.append(entry)
+            doc["outbox"] = kept
+
+        self._table(unit, year).update(edit, Query().id == cycle_id(unit, year, triwulan))
 
     def years(self, unit: str) -> list[int]:
         return [int(p.stem) for p in self.db.existing_files("units", unit) if p.stem.isdigit()]
@@ -63,7 +103,7 @@ class SessionRepository:
         """Replace the user's session whole (a merge could keep stale fields of an old form)."""
         new = {**session, "user_id": user_id}
 
-        def replace_all(doc: dict[str, Any]) -> None:
+        def replace_all(doc: MutableMapping[str, Any]) -> None:
             doc.clear()
             doc.update(new)
 

@@ -1,0 +1,162 @@
+"""Messages a state change owes, saved in the same atomic write as the state, then delivered.
+
+A crash after the save loses no notification: at start-up and on every tick the bot delivers
+what is still owed. An entry is removed once Telegram accepted it; a crash in the instant
+between Telegram's answer and that removal can repeat one message (Telegram offers no
+idempotency key), never lose one.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ContextTypes
+
+from bot.services import Services
+from domain.models import Cycle
+from domain.roles import SUPERIOR
+from handlers import texts
+from handlers.common import CAPTION_LIMIT, Button, split_text, svc
+
+log = logging.getLogger(__name__)
+
+
+def issue_markup(services: Services, user_id: int, rows: list[list[Button]]) -> list:
+    """Issue opaque tokens for the buttons; returns rows of [label, callback_data]."""
+    payloads = [{**payload, "user": user_id} for row in rows for _, payload in row]
+    tokens = iter(services.buttons.issue_many(payloads))
+    return [[[label, f"b:{next(tokens)}"] for label, _ in row] for row in rows]
+
+
+def to_markup(rows: list | None) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+class Outbox:
+    """Collects what a handler owes before the state is saved."""
+
+    def __init__(self, services: Services):
+        self.services = services
+        self.entries: list[dict[str, Any]] = []
+
+    def _entry(self, chat_id: int, **fields: Any) -> None:
+        self.entries.append({"id": secrets.token_hex(8), "chat_id": chat_id, **fields})
+
+    def text(self, chat_id: int, text: str, buttons: list[list[Button]] | None = None) -> None:
+        markup = issue_markup(self.services, chat_id, buttons) if buttons else None
+        parts = split_text(text)
+        for i, part in enumerate(parts):
+            self._entry(
+                chat_id, kind="text", text=part, buttons=markup if i == len(parts) - 1 else None
+            )
+
+    def file(
+        self,
+        chat_id: int,
+        sha256: str,
+        filename: str,
+        caption: str = "",
+        buttons: list[list[Button]] | None = None,
+    ) -> None:
+        """A stored blob sent as a document; a caption over Telegram's limit follows as text."""
+        if len(caption) <= CAPTION_LIMIT:
+            markup = issue_markup(self.services, chat_id, buttons) if buttons else None
+            self._entry(
+                chat_id,
+                kind="file",
+                sha256=sha256,
+                filename=filename,
+                caption=caption,
+                buttons=markup,
+            )
+        else:
+            self._entry(
+                chat_id, kind="file", sha256=sha256, filename=filename, caption="", buttons=None
+            )
+            self.text(chat_id, caption, buttons)
+
+
+async def commit(
+    context: ContextTypes.DEFAULT_TYPE, before: Cycle | None, after: Cycle, out: Outbox
+) -> None:
+    """Save the new state with what it owes (one atomic write), then deliver."""
+    services = svc(context)
+    services.cycles.save(after, expected_rev=before.rev if before else None, outbox=out.entries)
+    await deliver(context, after.unit, after.year, after.triwulan)
+
+
+async def _send(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> None:
+    markup = to_markup(entry.get("buttons"))
+    if entry["kind"] == "text":
+        await context.bot.send_message(entry["chat_id"], entry["text"], reply_markup=markup)
+    else:
+        data = svc(context).db.blobs.get(entry["sha256"])
+        await context.bot.send_document(
+            entry["chat_id"],
+            document=data,
+            filename=entry["filename"],
+            caption=entry.get("caption") or None,
+            reply_markup=markup,
+        )
+
+
+async def deliver(context: ContextTypes.DEFAULT_TYPE, unit: str, year: int, triwulan: int):
+    """Send what the cycle still owes, in order per chat; keep what could not be sent."""
+    services = svc(context)
+    stuck: set[int] = set()
+    for entry in services.cycles.outbox(unit, year, triwulan):
+        chat_id = entry["chat_id"]
+        if chat_id in stuck:
+            continue
+        try:
+            await _send(context, entry)
+        except Forbidden:
+            stuck.add(chat_id)
+            if not entry.get("blocked"):
+                services.cycles.settle_entry(
+                    unit, year, triwulan, entry["id"], {"blocked": services.now().isoformat()}
+                )
+                await _tell_superior_blocked(context, chat_id)
+            continue
+        except BadRequest as exc:
+            # Permanent for this message (e.g. chat not found): record and drop it.
+            # (BadRequest is a NetworkError in PTB, so it must be caught first.)
+            log.error("message to %s refused by Telegram, dropped: %s", chat_id, exc.message)
+        except (RetryAfter, TimedOut, NetworkError) as exc:
+            # Transient: keep the entry; the next tick retries it.
+            log.warning("delivery to %s postponed: %s", chat_id, exc)
+            stuck.add(chat_id)
+            continue
+        services.cycles.settle_entry(unit, year, triwulan, entry["id"], None)
+
+
+async def _tell_superior_blocked(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    services = svc(context)
+    person = services.roster.person(chat_id)
+    if person is None:
+        return
+    unit = services.roster.unit(person.unit)
+    boss_role = SUPERIOR.get(person.role)
+    bosses = unit.with_role(boss_role) if boss_role else []
+    for boss in bosses:
+        try:
+            await context.bot.send_message(boss.user_id, texts.user_blocked(person))
+        except (Forbidden, BadRequest, NetworkError):
+            log.warning("could not tell %s that %s blocked the bot", boss.user_id, chat_id)
+    log.warning("user %s (%s) has blocked the bot; messages kept", chat_id, person.role.value)
+
+
+async def deliver_all(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deliver everything still owed, in every unit (start-up and every tick)."""
+    services = svc(context)
+    for unit in services.roster.units:
+        for key in services.cycles.with_outbox(unit.code):
+            await deliver(context, *key)

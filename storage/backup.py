@@ -1,0 +1,357 @@
+"""Backup and restore of the whole data directory as one verified ``.tar.gz`` archive.
+
+Archive format (``lkj-bot backup``)::
+
+    data/<path relative to the data dir>   every file, as a regular-file member, sorted
+    MANIFEST.json                          last member: {"format": "lkj-bot-backup",
+                                            "version": 1, "created_at", "data_dir",
+                                            "files": {path: {"sha256", "size"}},
+                                            "audit_heads": {path: {"seq", "hash"}}}
+
+Left out: temporary files of interrupted atomic writes (``.<name>.<random>.tmp``), the rolling
+``*.bak`` copies (the archive is itself the backup) and symlinks (the bot makes none).
+
+Consistency: the bot is one process and replaces every store file and blob atomically
+(``os.replace``), so each file read here is one whole version, even while the bot runs; the
+audit logs are append-only and are cut at their last newline, so a backup never holds a torn
+audit line. Each file is read once, and the bytes that are archived are the bytes that are
+hashed. Files are read one after another, so a backup taken while the bot is busy is like the
+state after a crash between two writes, which the bot recovers from anyway; for a
+point-in-time copy, stop the bot first. A store file that is damaged stops the backup with
+:class:`~storage.atomic.CorruptStoreError`, so a damaged store is never archived as if good.
+
+Restore (``lkj-bot restore``) refuses to overwrite a non-empty data directory unless forced,
+refuses members with absolute paths, ``..``, empty parts or outside ``data/``, and anything
+that is not a regular file (symlinks, hard links, devices, directories), extracts into a
+temporary folder beside the data directory, checks every member against the manifest (same
+set of files, same size, same sha256), then swaps the folder in with ``rename``. With
+``force`` the old data directory is kept beside it as ``<name>.sebelum-restore-<time>``, never
+deleted. The manifest protects against corruption and mix-ups, not against someone who
+rewrites both data and manifest; that is what the audit chain and its recorded heads are for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+import zlib
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from storage.atomic import BACKUP_SUFFIX, CorruptStoreError, _parse_store
+from storage.audit import VerifyReport, _parse_entry, verify_all
+
+MANIFEST_NAME = "MANIFEST.json"
+DATA_PREFIX = "data/"
+FORMAT = "lkj-bot-backup"
+VERSION = 1
+_MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+class BackupError(Exception):
+    """A backup or restore was refused; the message (Indonesian) says why."""
+
+
+@dataclass
+class RestoreResult:
+    data_dir: Path
+    files: int
+    previous: Path | None  # where the replaced data directory was kept, if any
+    audit: list[VerifyReport] = field(default_factory=list)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def _skipped(name: str) -> bool:
+    return (name.startswith(".") and name.endswith(".tmp")) or name.endswith(BACKUP_SUFFIX)
+
+
+def _data_files(data_dir: Path) -> list[tuple[str, Path]]:
+    found: list[tuple[str, Path]] = []
+    for folder, dirs, files in os.walk(data_dir):
+        dirs[:] = [d for d in dirs if not Path(folder, d).is_symlink()]
+        for name in files:
+            path = Path(folder, name)
+            if _skipped(name) or path.is_symlink() or not path.is_file():
+                continue
+            found.append((path.relative_to(data_dir).as_posix(), path))
+    return sorted(found)
+
+
+def _snapshot(rel: str, path: Path) -> tuple[bytes, os.stat_result]:
+    """The bytes to archive for one file, read once; checks stores, trims torn audit tails."""
+    with open(path, "rb") as fh:
+        raw = fh.read()
+        st = os.fstat(fh.fileno())
+    if rel.endswith(".json"):
+        _, reason = _parse_store(raw)
+        if reason:
+            raise CorruptStoreError(path, reason)
+    elif rel.endswith(".jsonl"):
+        raw = raw[: raw.rfind(b"\n") + 1]
+    return raw, st
+
+
+def _audit_head(raw: bytes) -> dict[str, Any] | None:
+    lines = raw.split(b"\n")[:-1]
+    entry = _parse_entry(lines[-1]) if lines else None
+    return {"seq": entry["seq"], "hash": entry["hash"]} if entry else None
+
+
+def _tarinfo(name: str, size: int, mtime: float) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mtime = int(mtime)
+    info.mode = 0o600
+    info.type = tarfile.REGTYPE
+    return info
+
+
+def default_backup_name(now: datetime | None = None) -> str:
+    stamp = (now or datetime.now().astimezone()).strftime("%Y%m%d-%H%M%S")
+    return f"lkj-backup-{stamp}.tar.gz"
+
+
+def create_backup(data_dir: Path | str, target: Path | str) -> Path:
+    """Write a verified archive of ``data_dir`` to ``target`` (a file, or a folder to put
+    ``lkj-backup-<time>.tar.gz`` in) and return its path. The archive appears atomically."""
+    data_dir = Path(data_dir).resolve()
+    if not data_dir.is_dir():
+        raise BackupError(f"Folder data tidak ditemukan: {data_dir}")
+    target = Path(target).absolute()
+    if target.is_dir():
+        target = target / default_backup_name()
+    if _is_within(target.resolve(), data_dir):
+        raise BackupError(f"Arsip cadangan tidak boleh disimpan di dalam folder data ({data_dir})")
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": datetime.now(UTC).isoformat(),
+        "data_dir": str(data_dir),
+        "files": {},
+        "audit_heads": {},
+    }
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            with tarfile.open(fileobj=fh, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
+                for rel, path in _data_files(data_dir):
+                    try:
+                        raw, st = _snapshot(rel, path)
+                    except FileNotFoundError:
+                        continue  # removed since the listing (e.g. a pruned temporary file)
+                    tar.addfile(_tarinfo(DATA_PREFIX + rel, len(raw), st.st_mtime), io.BytesIO(raw))
+                    manifest["files"][rel] = {
+                        "sha256": hashlib.sha256(raw).hexdigest(),
+                        "size": len(raw),
+                    }
+                    if rel.endswith(".jsonl"):
+                        manifest["audit_heads"][rel] = _audit_head(raw)
+                body = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+                info = _tarinfo(MANIFEST_NAME, len(body), datetime.now().timestamp())
+                tar.addfile(info, io.BytesIO(body))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(target.parent)
+    return target
+
+
+def _check_member_name(name: str) -> str | None:
+    """The data-relative path of a member, None for the manifest; raise if it is unsafe."""
+    if name == MANIFEST_NAME:
+        return None
+    if name.startswith("/") or "\\" in name or (len(name) > 1 and name[1] == ":"):
+        raise BackupError(f"Arsip ditolak: anggota dengan jalur absolut: {name!r}")
+    parts = name.split("/")
+    if ".." in parts:
+        raise BackupError(f"Arsip ditolak: anggota keluar dari folder (path traversal): {name!r}")
+    if any(part in ("", ".") or "\x00" in part for part in parts):
+        raise BackupError(f"Arsip ditolak: jalur anggota tidak wajar: {name!r}")
+    if parts[0] + "/" != DATA_PREFIX or len(parts) < 2:
+        raise BackupError(f"Arsip ditolak: anggota di luar folder data/: {name!r}")
+    return "/".join(parts[1:])
+
+
+def _member_kind(member: tarfile.TarInfo) -> str:
+    if member.issym():
+        return "tautan simbolik"
+    if member.islnk():
+        return "tautan keras"
+    if member.isdir():
+        return "folder"
+    return "berkas khusus (perangkat/FIFO)"
+
+
+def _copy_member(src: IO[bytes], dest: Path, size: int, mtime: float) -> str:
+    digest = hashlib.sha256()
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        remaining = size
+        while remaining > 0:
+            chunk = src.read(min(_CHUNK, remaining))
+            if not chunk:
+                raise BackupError(f"Arsip ditolak: isi {dest.name} terpotong")
+            digest.update(chunk)
+            out.write(chunk)
+            remaining -= len(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    os.utime(dest, (mtime, mtime))
+    return digest.hexdigest()
+
+
+def _extract(archive: Path, staging: Path) -> tuple[dict[str, Any], dict[str, tuple[str, int]]]:
+    """Extract the data members into ``staging``; return (manifest, {path: (sha256, size)})."""
+    manifest: dict[str, Any] | None = None
+    seen: dict[str, tuple[str, int]] = {}
+    with tarfile.open(archive, mode="r:gz") as tar:
+        for member in tar:
+            rel = _check_member_name(member.name)
+            if not member.isreg():
+                raise BackupError(
+                    f"Arsip ditolak: {member.name!r} adalah {_member_kind(member)}, "
+                    "bukan berkas biasa"
+                )
+            if manifest is not None:
+                raise BackupError(f"Arsip ditolak: anggota sesudah {MANIFEST_NAME}: {member.name}")
+            src = tar.extractfile(member)
+            if src is None:
+                raise BackupError(f"Arsip ditolak: {member.name!r} tidak dapat dibaca")
+            if rel is None:
+                if member.size > _MAX_MANIFEST_BYTES:
+                    raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} terlalu besar")
+                try:
+                    loaded = json.loads(src.read())
+                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} rusak ({exc})") from exc
+                if not isinstance(loaded, dict):
+                    raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} tidak sah")
+                manifest = loaded
+                continue
+            if rel in seen:
+                raise BackupError(f"Arsip ditolak: anggota ganda: {member.name}")
+            if shutil.disk_usage(staging).free < member.size:
+                raise BackupError(f"Ruang disk tidak cukup untuk memulihkan {member.name}")
+            dest = staging / rel
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                digest = _copy_member(src, dest, member.size, member.mtime)
+            except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
+                raise BackupError(f"Arsip ditolak: jalur bertabrakan: {member.name}") from exc
+            seen[rel] = (digest, member.size)
+    if manifest is None:
+        raise BackupError(f"Arsip ditolak: tidak ada {MANIFEST_NAME} (bukan arsip lkj-bot?)")
+    return manifest, seen
+
+
+def _check_manifest(manifest: dict[str, Any], seen: dict[str, tuple[str, int]]) -> None:
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise BackupError(
+            f"Arsip ditolak: format manifest tidak dikenal "
+            f"({manifest.get('format')!r} versi {manifest.get('version')!r})"
+        )
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        raise BackupError("Arsip ditolak: manifest tanpa daftar berkas")
+    for rel in sorted(set(files) | set(seen)):
+        if rel not in seen:
+            raise BackupError(f"Arsip ditolak: {rel} tercatat di manifest tetapi tidak ada")
+        if rel not in files:
+            raise BackupError(f"Arsip ditolak: {rel} ada di arsip tetapi tidak di manifest")
+        expected = files[rel]
+        digest, size = seen[rel]
+        if not isinstance(expected, dict) or expected.get("sha256") != digest:
+            raise BackupError(
+                f"Arsip ditolak: isi {rel} tidak cocok dengan manifest (sha256 {digest[:16]}…); "
+                "arsip rusak atau diubah"
+            )
+        if expected.get("size") != size:
+            raise BackupError(f"Arsip ditolak: ukuran {rel} tidak cocok dengan manifest")
+
+
+def _fsync_tree(root: Path) -> None:
+    for folder, _, _ in os.walk(root, topdown=False):
+        _fsync_dir(Path(folder))
+
+
+def restore_backup(
+    archive: Path | str, data_dir: Path | str, *, force: bool = False
+) -> RestoreResult:
+    """Bring back an archive made by :func:`create_backup` as ``data_dir``.
+
+    Stop the bot first. Refuses a non-empty ``data_dir`` unless ``force`` (then the old one
+    is kept beside it and named in the result). Nothing in ``data_dir`` changes unless the
+    whole archive was extracted and verified.
+    """
+    archive = Path(archive)
+    if not archive.is_file():
+        raise BackupError(f"Arsip tidak ditemukan: {archive}")
+    data_dir = Path(data_dir).absolute()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise BackupError(f"{data_dir} ada tetapi bukan folder")
+    non_empty = data_dir.is_dir() and any(data_dir.iterdir())
+    if non_empty and not force:
+        raise BackupError(
+            f"Folder data {data_dir} tidak kosong; pemulihan tidak menimpanya. Hentikan bot dan "
+            "ulangi dengan --force (isi lama disimpan di sampingnya, tidak dihapus)."
+        )
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restore-", dir=data_dir.parent))
+    try:
+        try:
+            manifest, seen = _extract(archive, staging)
+        except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+            raise BackupError(f"Arsip tidak dapat dibaca: {archive} ({exc})") from exc
+        _check_manifest(manifest, seen)
+        _fsync_tree(staging)
+        audit = verify_all(staging)
+        previous: Path | None = None
+        if data_dir.is_dir():
+            if non_empty:
+                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+                previous = data_dir.with_name(f"{data_dir.name}.sebelum-restore-{stamp}")
+                n = 1
+                while previous.exists():
+                    n += 1
+                    previous = data_dir.with_name(f"{data_dir.name}.sebelum-restore-{stamp}-{n}")
+                os.rename(data_dir, previous)
+            else:
+                os.rmdir(data_dir)
+        os.rename(staging, data_dir)
+        _fsync_dir(data_dir.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    audit = [replace(r, path=data_dir / r.path.relative_to(staging)) for r in audit]
+    return RestoreResult(data_dir=data_dir, files=len(seen), previous=previous, audit=audit)

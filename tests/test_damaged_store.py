@@ -1,0 +1,209 @@
+"""Item 2: a damaged store stops start-up, naming the file and its last good copy.
+
+Plus the storage half of item 1: a process writing a store in a loop, killed with SIGKILL at
+random moments, always leaves a file (and a last good copy) that opens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from storage.atomic import AtomicJSONStorage, CorruptStoreError, backup_path, last_good_backup
+from storage.database import Database
+
+REPO = Path(__file__).resolve().parents[1]
+STORE = ("units", "satpolpp-bdg", "2026.json")
+
+DAMAGE = {
+    "empty": lambda good: b"",
+    "truncated": lambda good: good[: len(good) // 2],
+    "not-json": lambda good: b"\x00\x00garbage\xff",
+    "not-an-object": lambda good: b"[1, 2, 3]",
+}
+
+
+def _store_with_versions(data_dir: Path, versions: int) -> Path:
+    """A cycles store written ``versions`` times through the real Database."""
+    db = Database(data_dir)
+    table = db.file(*STORE).table("cycles")
+    for rev in range(1, versions + 1):
+        table.upsert({"id": "satpolpp-bdg:2026:4", "rev": rev}, lambda doc: True)
+    db.close()
+    return data_dir.joinpath(*STORE)
+
+
+def _revs(raw: bytes) -> list[int]:
+    return [doc["rev"] for doc in json.loads(raw)["cycles"].values()]
+
+
+def test_each_write_keeps_the_version_it_replaces(tmp_path):
+    path = tmp_path / "s.json"
+    storage = AtomicJSONStorage(path)
+    storage.write({"t": {}})
+    assert not backup_path(path).exists()  # nothing was replaced yet
+    first_inode = path.stat().st_ino
+    storage.write({"t": {"1": {}}})
+    assert backup_path(path).stat().st_ino == first_inode  # a hard link: no copy made
+    assert json.loads(backup_path(path).read_bytes()) == {"t": {}}
+
+    path = _store_with_versions(tmp_path, 3)
+    assert _revs(path.read_bytes()) == [3]
+    bak = backup_path(path)
+    assert bak.name == "2026.json.bak" and _revs(bak.read_bytes()) == [2]
+    assert not list(path.parent.glob(".*.tmp"))
+    Database(tmp_path).check_all()  # .bak files are not store files
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_damaged_store_names_the_file_and_the_last_good_copy(tmp_path, kind):
+    path = _store_with_versions(tmp_path, 2)
+    path.write_bytes(DAMAGE[kind](path.read_bytes()))
+    with pytest.raises(CorruptStoreError) as caught:
+        Database(tmp_path).check_all()
+    err = caught.value
+    message = str(err)
+    assert err.path == path and str(path) in message
+    assert err.backup is not None and err.backup.path == backup_path(path)
+    assert f"Cadangan terakhir yang baik: {backup_path(path)}" in message
+    assert err.backup.written_at.strftime("%Y-%m-%d %H:%M:%S") in message
+    assert _revs(err.backup.path.read_bytes()) == [1]
+
+
+def test_no_backup_is_said_plainly(tmp_path):
+    path = tmp_path.joinpath(*STORE)
+    AtomicJSONStorage(path).write({"cycles": {}})
+    path.write_bytes(b"")
+    with pytest.raises(CorruptStoreError, match="Tidak ada cadangan yang baik") as caught:
+        Database(tmp_path).check_all()
+    assert caught.value.backup is None and str(path) in str(caught.value)
+
+
+def test_a_damaged_backup_is_not_offered(tmp_path):
+    path = _store_with_versions(tmp_path, 2)
+    path.write_bytes(b"{")
+    backup_path(path).write_bytes(b"")
+    assert last_good_backup(path) is None
+    with pytest.raises(CorruptStoreError, match="Tidak ada cadangan yang baik"):
+        Database(tmp_path).check_all()
+
+
+def test_a_damaged_file_never_becomes_the_last_good_copy(tmp_path):
+    path = tmp_path / "s.json"
+    storage = AtomicJSONStorage(path)
+    storage.write({"t": {"1": {"v": 1}}})
+    storage.write({"t": {"1": {"v": 2}}})
+    assert storage.read() == {"t": {"1": {"v": 2}}}
+    path.write_bytes(b'{"t": {"1": {"v": 2')  # damaged behind the storage's back
+    storage.write({"t": {"1": {"v": 3}}})
+    assert json.loads(backup_path(path).read_bytes()) == {"t": {"1": {"v": 1}}}
+
+
+def test_a_file_edited_in_place_is_rechecked_before_it_is_kept(tmp_path):
+    path = tmp_path / "s.json"
+    storage = AtomicJSONStorage(path)
+    storage.write({"t": {}})
+    with open(path, "r+b") as fh:  # same inode, other content: parsed again, still good
+        fh.write(b'{"u":{}}')
+        fh.truncate()
+    storage.write({"t": {"1": {}}})
+    assert json.loads(backup_path(path).read_bytes()) == {"u": {}}
+
+
+def test_backup_copy_can_be_switched_off(tmp_path):
+    db = TinyDB(tmp_path / "s.json", storage=AtomicJSONStorage, keep_backup=False)
+    db.insert({"a": 1})
+    db.insert({"a": 2})
+    assert not backup_path(tmp_path / "s.json").exists()
+
+
+def _run_bot(data_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(REPO),
+        "TELEGRAM_BOT_TOKEN": "1:x",
+        "LKJ_DATA_DIR": str(data_dir),
+        "LKJ_ROSTER": str(REPO / "roster.example.toml"),
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_bot_refuses_to_start_on_a_damaged_store(tmp_path):
+    data_dir = tmp_path / "data"
+    path = _store_with_versions(data_dir, 2)
+    path.write_bytes(path.read_bytes()[:7])  # truncated
+    damaged = path.read_bytes()
+    before = sorted(p.relative_to(data_dir) for p in data_dir.rglob("*"))
+
+    result = _run_bot(data_dir, cwd=tmp_path)
+
+    assert result.returncode == 2, result.stderr
+    assert "lkj-bot tidak dapat dijalankan" in result.stderr
+    assert f"Berkas penyimpanan rusak: {path}" in result.stderr
+    assert f"Cadangan terakhir yang baik: {backup_path(path)}" in result.stderr
+    assert "Application started" not in result.stderr
+    assert path.read_bytes() == damaged  # nothing rewritten, nothing started empty
+    assert sorted(p.relative_to(data_dir) for p in data_dir.rglob("*")) == before
+
+
+_WRITER = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from tinydb import TinyDB
+from storage.atomic import AtomicJSONStorage
+db = TinyDB(sys.argv[1], storage=AtomicJSONStorage)
+table = db.table("cycles")
+doc = table.get(doc_id=1)
+n = doc["n"] if doc else 0
+pad = "x" * 200_000
+print("ready", flush=True)
+while True:
+    n += 1
+    table.upsert({"id": "c", "n": n, "pad": pad}, lambda d: True)
+"""
+
+
+def test_sigkill_while_writing_always_leaves_a_store_that_opens(tmp_path):
+    """30 kills at random moments of a write loop: the file and its last good copy open."""
+    path = tmp_path / "units" / "x" / "2026.json"
+    rng = random.Random(2)
+    deadline = time.monotonic() + 8
+    last_n, kills = 0, 0
+    while kills < 30 and time.monotonic() < deadline:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(path), str(REPO)], stdout=subprocess.PIPE
+        )
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0.0, 0.03))
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        kills += 1
+        if not path.exists():
+            continue
+        data = AtomicJSONStorage(path).read()  # raises CorruptStoreError if damaged
+        assert data is not None
+        n = data["cycles"]["1"]["n"]
+        assert n >= last_n  # never goes back
+        last_n = n
+        if backup_path(path).exists():
+            bak = json.loads(backup_path(path).read_bytes())
+            assert bak["cycles"]["1"]["n"] <= n  # == n: killed between link and replace
+    assert kills >= 10 and last_n > 0
+    Database(tmp_path).check_all()
