@@ -23,7 +23,7 @@ from bot.services import Services, utc_now
 from bot.settings import Settings
 from handlers import texts
 from handlers.outbox import deliver_all
-from handlers.registry import build_handlers
+from handlers.registry import GUARDS, build_handlers
 from handlers.reminders import reminder_tick
 
 log = logging.getLogger("lkj_bot")
@@ -69,6 +69,7 @@ def build_application(
         builder = builder.base_url(urls[0]).base_file_url(urls[1])
     app = builder.build()
     app.bot_data["services"] = services
+    app.add_handlers(GUARDS, group=-1)
     app.add_handlers(build_handlers())
     app.add_error_handler(on_error)
     interval = settings.lkj_reminder_interval_s

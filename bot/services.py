@@ -11,12 +11,14 @@ from domain.calendar import WorkCalendar
 from domain.roster import Roster, Unit, load_roster
 from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
 from domain.workflow import WorkflowContext
+from storage.audit import AuditTrail
 from storage.database import Database
 from storage.repositories import (
     ButtonRepository,
     CycleRepository,
     NoticeRepository,
     SessionRepository,
+    UpdateLog,
 )
 
 
@@ -43,12 +45,16 @@ class Services:
     sessions: SessionRepository = field(init=False)
     buttons: ButtonRepository = field(init=False)
     notices: NoticeRepository = field(init=False)
+    audit: AuditTrail = field(init=False)
+    updates: UpdateLog = field(init=False)
 
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
         self.sessions = SessionRepository(self.db)
         self.buttons = ButtonRepository(self.db)
         self.notices = NoticeRepository(self.db)
+        self.audit = AuditTrail(self.db.data_dir)
+        self.updates = UpdateLog(self.db)
         self._calendars: dict[str, WorkCalendar] = {}
 
     @classmethod

@@ -26,8 +26,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default="123456:TEST-TOKEN")
     parser.add_argument("--username", default="lkj_test_bot")
-    parser.add_argument("--user", type=int, action="append", default=[],
-                        help="pre-register a user id (repeatable)")
+    parser.add_argument(
+        "--user", type=int, action="append", default=[], help="pre-register a user id (repeatable)"
+    )
     asyncio.run(_serve(parser.parse_args()))
 
 

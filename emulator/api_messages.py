@@ -15,9 +15,17 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_UPLOAD = 50 * 1024 * 1024
 CHAT_ACTIONS = {
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice",
-    "upload_voice", "upload_document", "choose_sticker", "find_location",
-    "record_video_note", "upload_video_note",
+    "typing",
+    "upload_photo",
+    "record_video",
+    "upload_video",
+    "record_voice",
+    "upload_voice",
+    "upload_document",
+    "choose_sticker",
+    "find_location",
+    "record_video_note",
+    "upload_video_note",
 }
 
 Params = dict[str, Any]
@@ -40,9 +48,7 @@ def _caption(w: World, p: Params) -> tuple[str, str, list[dict]]:
     raw = str(p.get("caption") or "")
     if not raw:
         return "", "", []
-    text, entities = format_text(
-        raw, p.get("parse_mode"), p.get("caption_entities"), w.strict_html
-    )
+    text, entities = format_text(raw, p.get("parse_mode"), p.get("caption_entities"), w.strict_html)
     if len(text) > MAX_CAPTION:
         raise bad_request("message caption is too long")
     return raw, text, entities
@@ -101,7 +107,7 @@ def _document_input(w: World, p: Params, files: Files) -> StoredFile:
     value = p.get("document")
     upload = files.get("document")
     if isinstance(value, str) and value.startswith("attach://"):
-        upload = files.get(value[len("attach://"):])
+        upload = files.get(value[len("attach://") :])
     if upload is not None:
         if not upload.content:
             raise bad_request("file must be non-empty")
@@ -158,8 +164,14 @@ def _inline(markup: dict | None) -> dict | None:
 
 
 def _apply_edit(
-    w: World, chat: Chat, sent: SentMessage, method: str,
-    raw: str, text: str, ents: list[dict], markup: dict | None,
+    w: World,
+    chat: Chat,
+    sent: SentMessage,
+    method: str,
+    raw: str,
+    text: str,
+    ents: list[dict],
+    markup: dict | None,
 ) -> dict:
     if text == sent.text and ents == sent.entities and markup == _inline(sent.markup):
         raise bad_request(

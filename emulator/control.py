@@ -29,8 +29,12 @@ def sent_json(sent: SentMessage) -> dict[str, Any]:
 def _actions(emu: BotAPIEmulator) -> dict[str, Any]:
     def doc(b: dict) -> dict:
         return emu.send_document(
-            int(b["user_id"]), b["filename"], base64.b64decode(b.get("content_b64", "")),
-            b.get("mime_type"), b.get("caption"), b.get("declared_size"),
+            int(b["user_id"]),
+            b["filename"],
+            base64.b64decode(b.get("content_b64", "")),
+            b.get("mime_type"),
+            b.get("caption"),
+            b.get("declared_size"),
             reply_to=b.get("reply_to"),
         )
 
@@ -51,8 +55,11 @@ def _actions(emu: BotAPIEmulator) -> dict[str, Any]:
         "block": lambda b: emu.block(int(b["user_id"])),
         "unblock": lambda b: emu.unblock(int(b["user_id"])),
         "fail_next": lambda b: emu.fail_next(
-            b["method"], int(b.get("error_code", 400)), b.get("description"),
-            b.get("retry_after"), int(b.get("count", 1)),
+            b["method"],
+            int(b.get("error_code", 400)),
+            b.get("description"),
+            b.get("retry_after"),
+            int(b.get("count", 1)),
         ),
         "sent_to": lambda b: [sent_json(s) for s in emu.sent_to(int(b["user_id"]))],
         "callback_answer": lambda b: emu.callback_answer(str(b["callback_query_id"])),

@@ -103,7 +103,9 @@ class BotAPIEmulator:
         """Register a user (private chat id == user id); the bot may now message them."""
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         for key, value in (
-            ("last_name", last_name), ("username", username), ("language_code", language_code)
+            ("last_name", last_name),
+            ("username", username),
+            ("language_code", language_code),
         ):
             if value is not None:
                 user[key] = value
@@ -188,13 +190,16 @@ class BotAPIEmulator:
             message = {"chat": chat.as_chat(), "message_id": sent.message_id, "date": 0}
         else:
             message = self.world.bot_message_dict(chat, sent)
-        self.world.enqueue("callback_query", {
-            "id": query_id,
-            "from": dict(chat.user),
-            "message": message,
-            "chat_instance": chat.chat_instance,
-            "data": data,
-        })
+        self.world.enqueue(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": dict(chat.user),
+                "message": message,
+                "chat_instance": chat.chat_instance,
+                "data": data,
+            },
+        )
         return query_id
 
     def block(self, user_id: int) -> None:
@@ -212,13 +217,16 @@ class BotAPIEmulator:
         bot = dict(self.world.bot_user)
         member = {"user": bot, "status": "member"}
         kicked = {"user": bot, "status": "kicked", "until_date": 0}
-        self.world.enqueue("my_chat_member", {
-            "chat": chat.as_chat(),
-            "from": dict(chat.user),
-            "date": self.world.now(),
-            "old_chat_member": member if blocked else kicked,
-            "new_chat_member": kicked if blocked else member,
-        })
+        self.world.enqueue(
+            "my_chat_member",
+            {
+                "chat": chat.as_chat(),
+                "from": dict(chat.user),
+                "date": self.world.now(),
+                "old_chat_member": member if blocked else kicked,
+                "new_chat_member": kicked if blocked else member,
+            },
+        )
 
     # --- observing the bot ---------------------------------------------------------------
 
@@ -237,7 +245,7 @@ class BotAPIEmulator:
 
     def unread(self, user_id: int) -> list[SentMessage]:
         chat = self.world.chat(user_id)
-        return chat.sent[chat.cursor:]
+        return chat.sent[chat.cursor :]
 
     async def next_message(
         self,
@@ -333,9 +341,20 @@ class BotAPIEmulator:
 
     def commands(self, scope: dict | None = None, language_code: str = "") -> list[dict]:
         """Commands registered with setMyCommands for that scope/language."""
-        return list(self.world.commands.get(
-            commands_key({"scope": scope, "language_code": language_code}), []
-        ))
+        return list(
+            self.world.commands.get(
+                commands_key({"scope": scope, "language_code": language_code}), []
+            )
+        )
+
+    def redeliver(self, count: int = 1) -> list[dict]:
+        """Queue the last ``count`` updates again with their original ids, as Telegram does
+        for updates a crashed bot fetched but never confirmed. A bot that restarts polling
+        from offset 0 receives them a second time."""
+        again = [dict(u) for u in self.world.history[-count:]]
+        self.world.updates.extend(again)
+        self.world.updates_changed.fire()
+        return again
 
     def hold_next(self, method: str, count: int = 1) -> None:
         """Park the next ``count`` calls of ``method`` unanswered and without effect, until

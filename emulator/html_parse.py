@@ -13,13 +13,34 @@ import re
 from dataclasses import dataclass
 
 ALLOWED_TAGS = {
-    "a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins",
-    "tg-spoiler", "tg-emoji", "span", "pre", "code", "blockquote",
+    "a",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "s",
+    "strike",
+    "del",
+    "u",
+    "ins",
+    "tg-spoiler",
+    "tg-emoji",
+    "span",
+    "pre",
+    "code",
+    "blockquote",
 }
 SIMPLE_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
-    "u": "underline", "ins": "underline", "s": "strikethrough",
-    "strike": "strikethrough", "del": "strikethrough", "tg-spoiler": "spoiler",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
     "span": "spoiler",
 }
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
@@ -139,9 +160,9 @@ def _open_tag(src: str, i: int, begin: int, stack: list[_Open], u16: int) -> int
         if tag == "a" and name == "href":
             arg = value
         elif tag == "code" and name == "class" and value.startswith("language-"):
-            arg = value[len("language-"):]
+            arg = value[len("language-") :]
         elif tag == "span" and name == "class" and value.startswith("tg-"):
-            arg = value[len("tg-"):]
+            arg = value[len("tg-") :]
         elif tag == "tg-emoji" and name == "emoji-id":
             arg = value
     if tag == "span" and arg != "spoiler":
@@ -179,7 +200,7 @@ def _close_tag(
     i += 2
     while i < n and src[i] not in _SPACE and src[i] != ">":
         i += 1
-    name = src[begin + 2:i].lower()
+    name = src[begin + 2 : i].lower()
     while i < n and src[i] in _SPACE:
         i += 1
     if i >= n or src[i] != ">":
@@ -216,8 +237,11 @@ def _add_entity(top: _Open, length: int, entities: list[dict]) -> None:
     elif top.tag == "pre":
         language = None
         last = entities[-1] if entities else None
-        if last and last["type"] == "code" and last["offset"] == top.offset and (
-            last["length"] == length
+        if (
+            last
+            and last["type"] == "code"
+            and last["offset"] == top.offset
+            and (last["length"] == length)
         ):
             language = last.pop("_language", None)
             entities.pop()

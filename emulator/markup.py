@@ -10,9 +10,16 @@ from typing import Any
 from .errors import bad_request
 
 INLINE_ACTIONS = (
-    "callback_data", "url", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
-    "callback_game", "pay", "web_app", "copy_text",
+    "callback_data",
+    "url",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "callback_game",
+    "pay",
+    "web_app",
+    "copy_text",
 )
 MAX_CALLBACK_DATA_BYTES = 64
 
@@ -41,19 +48,22 @@ def validate_markup(markup: Any, inline_only: bool = False) -> dict | None:
 def _validate_inline(rows: Any) -> None:
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
         raise bad_request(
-            "can't parse inline keyboard button: Field \"inline_keyboard\" must be of type Array"
+            'can\'t parse inline keyboard button: Field "inline_keyboard" must be of type Array'
         )
     for row in rows:
         for button in row:
             if not isinstance(button, dict):
-                raise bad_request("can't parse inline keyboard button: InlineKeyboardButton "
-                                  "must be an Object")
+                raise bad_request(
+                    "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+                )
             if not isinstance(button.get("text"), str) or not button["text"]:
                 raise bad_request("can't parse inline keyboard button: Text must be non-empty")
             actions = [a for a in INLINE_ACTIONS if a in button]
             if not actions:
-                raise bad_request("can't parse inline keyboard button: Text buttons are "
-                                  "unallowed in the inline keyboard")
+                raise bad_request(
+                    "can't parse inline keyboard button: Text buttons are "
+                    "unallowed in the inline keyboard"
+                )
             if "callback_data" in button:
                 data = str(button["callback_data"])
                 if not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES:
@@ -78,5 +88,6 @@ def reply_keyboard_rows(markup: dict | None) -> list[list[str]] | None:
     """Texts of a ReplyKeyboardMarkup; None when the markup is not a reply keyboard."""
     if not markup or "keyboard" not in markup:
         return None
-    return [[b if isinstance(b, str) else b.get("text", "") for b in row]
-            for row in markup["keyboard"]]
+    return [
+        [b if isinstance(b, str) else b.get("text", "") for b in row] for row in markup["keyboard"]
+    ]

@@ -16,19 +16,37 @@ from aiohttp import BodyPartReader, web
 from .errors import bad_request
 
 JSON_FIELDS = {
-    "reply_markup", "entities", "caption_entities", "reply_parameters",
-    "link_preview_options", "allowed_updates", "commands", "scope", "menu_button",
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "reply_parameters",
+    "link_preview_options",
+    "allowed_updates",
+    "commands",
+    "scope",
+    "menu_button",
     "message_ids",
 }
 INT_FIELDS = {
-    "message_id", "offset", "limit", "reply_to_message_id", "cache_time", "user_id",
-    "max_connections", "message_thread_id",
+    "message_id",
+    "offset",
+    "limit",
+    "reply_to_message_id",
+    "cache_time",
+    "user_id",
+    "max_connections",
+    "message_thread_id",
 }
 FLOAT_FIELDS = {"timeout"}
 BOOL_FIELDS = {
-    "show_alert", "disable_notification", "protect_content", "drop_pending_updates",
-    "allow_sending_without_reply", "disable_web_page_preview",
-    "disable_content_type_detection", "allow_paid_broadcast",
+    "show_alert",
+    "disable_notification",
+    "protect_content",
+    "drop_pending_updates",
+    "allow_sending_without_reply",
+    "disable_web_page_preview",
+    "disable_content_type_detection",
+    "allow_paid_broadcast",
 }
 
 

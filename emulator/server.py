@@ -58,8 +58,11 @@ async def handle_api(request: web.Request) -> web.Response:
             logged = dict(params)
         finally:
             for key, up in files.items():
-                logged[key] = {"filename": up.filename, "size": len(up.content),
-                               "mime_type": up.mime_type}
+                logged[key] = {
+                    "filename": up.filename,
+                    "size": len(up.content),
+                    "mime_type": up.mime_type,
+                }
             if not polling:
                 w.calls.append((name, logged))
         queued = w.failures.get(name)
@@ -101,9 +104,11 @@ async def handle_file(request: web.Request) -> web.Response:
 def build_app(world: World, control_routes: list[web.RouteDef]) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
     app[WORLD] = world
-    app.add_routes([
-        web.route("*", "/bot{token}/{method}", handle_api),
-        web.get("/file/bot{token}/{path:.+}", handle_file),
-        *control_routes,
-    ])
+    app.add_routes(
+        [
+            web.route("*", "/bot{token}/{method}", handle_api),
+            web.get("/file/bot{token}/{path:.+}", handle_file),
+            *control_routes,
+        ]
+    )
     return app

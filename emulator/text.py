@@ -61,14 +61,19 @@ def detect_entities(text: str) -> list[dict]:
     """Entities Telegram adds to a user's plain message (commands, URLs, mentions, e-mails)."""
     found: list[dict] = []
     for kind, pattern in (
-        ("bot_command", _COMMAND), ("url", _URL), ("mention", _MENTION), ("email", _EMAIL),
+        ("bot_command", _COMMAND),
+        ("url", _URL),
+        ("mention", _MENTION),
+        ("email", _EMAIL),
     ):
         for m in pattern.finditer(text):
-            found.append({
-                "type": kind,
-                "offset": utf16_len(text[:m.start()]),
-                "length": utf16_len(m.group(0)),
-            })
+            found.append(
+                {
+                    "type": kind,
+                    "offset": utf16_len(text[: m.start()]),
+                    "length": utf16_len(m.group(0)),
+                }
+            )
     found.sort(key=lambda e: (e["offset"], -e["length"]))
     return _drop_overlaps(found)
 

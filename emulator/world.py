@@ -56,6 +56,7 @@ class World:
         self.calls: list[tuple[str, dict]] = []
         self.errors: list[tuple[str, dict, int, str]] = []
         self.failures: dict[str, list[ApiError]] = {}
+        self.history: list[dict] = []  # every update ever enqueued, for redelivery tests
         # hold_next(): calls parked without an answer, as if the network stalled mid-request
         self.holds: dict[str, int] = {}
         self.held = 0
@@ -186,6 +187,7 @@ class World:
         self.last_update_id += 1
         update = {"update_id": self.last_update_id, kind: payload}
         self.updates.append(update)
+        self.history.append(update)
         self.updates_changed.fire()
         return update
 
@@ -221,9 +223,7 @@ class World:
             remaining = deadline - loop.time()
             if batch or remaining <= 0 or self.closing:
                 if batch:
-                    self.delivered_update_id = max(
-                        self.delivered_update_id, batch[-1]["update_id"]
-                    )
+                    self.delivered_update_id = max(self.delivered_update_id, batch[-1]["update_id"])
                 return batch
             await self.updates_changed.wait(remaining)
 

@@ -35,6 +35,8 @@ async def identify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person
         return None
     services = svc(context)
     person = services.roster.person(user.id)
+    if person is None:
+        audit_refusal(context, update, None, "pesan", "pengguna tidak terdaftar")
     if person is None and update.effective_chat:
         contact = None
         if len(services.roster.units) == 1:
@@ -42,6 +44,33 @@ async def identify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person
             contact = f"{k.name} ({k.position})"
         await send_text(context, update.effective_chat.id, texts.not_registered(user.id, contact))
     return person
+
+
+def audit_refusal(
+    context: ContextTypes.DEFAULT_TYPE,
+    update: Update,
+    person: Person | None,
+    action: str,
+    reason: str,
+    cycle: str = "",
+) -> None:
+    """Every refused action leaves a line in the audit log (who tried what, and why not)."""
+    services = svc(context)
+    user = update.effective_user
+    services.audit.append(
+        person.unit if person else None,
+        services.now().year,
+        {
+            "at": services.now(),
+            "actor": user.id if user else 0,
+            "role": person.role.value if person else "stranger",
+            "action": action,
+            "outcome": "refused",
+            "reason": reason[:500],
+            "cycle": cycle,
+            "update_id": update.update_id,
+        },
+    )
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:

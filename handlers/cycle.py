@@ -115,7 +115,7 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
         f"Disposisi {tw(triwulan, year)} telah dikirim kepada {esc(sekretaris.name)} (Sekretaris).",
     )
     notify.disposition_received(out, outcome.cycle, unit, person, sheet)
-    await commit(context, None, outcome.cycle, out)
+    await commit(context, None, outcome.cycle, out, update.update_id)
 
 
 # --- step 2: Sekretaris forwards -----------------------------------------------------------
@@ -154,7 +154,7 @@ async def finish_forward(update, context, person: Person, session: dict[str, Any
         f"Disposisi telah diteruskan kepada {esc(unit.one(Role.KASUBBAG).name)} (Kasubbag).",
     )
     notify.disposition_received(out, outcome.cycle, unit, person, sheet)
-    await commit(context, cycle, outcome.cycle, out)
+    await commit(context, cycle, outcome.cycle, out, update.update_id)
 
 
 # --- step 3: Kasubbag divides the work -----------------------------------------------------
@@ -218,7 +218,7 @@ async def finish_divide(update, context, person: Person, session: dict[str, Any]
     out = Outbox(services)
     out.text(person.user_id, f"Pembagian tugas telah dikirim kepada: {esc(names)}.")
     notify.tasks_divided(out, outcome.cycle, unit)
-    await commit(context, cycle, outcome.cycle, out)
+    await commit(context, cycle, outcome.cycle, out, update.update_id)
 
 
 # --- step 4: Tim Kerja uploads data --------------------------------------------------------
@@ -314,7 +314,7 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
         notify.collection_complete(out, outcome.cycle, unit)
     services.buttons.revoke_group(payload["group"])
     await drop_buttons(update)
-    await commit(context, cycle, outcome.cycle, out)
+    await commit(context, cycle, outcome.cycle, out, update.update_id)
     return "Tercatat."
 
 
@@ -348,7 +348,7 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
         caption,
         [[(texts.BTN_SUBMIT, {"action": "submit", **args})]],
     )
-    await commit(context, cycle, drafted, out)
+    await commit(context, cycle, drafted, out, update.update_id)
     return ""
 
 
@@ -369,7 +369,7 @@ async def submit(update, context, person: Person, payload: dict[str, Any]) -> st
     notify.report_submitted(out, outcome.cycle, unit)
     services.buttons.revoke_group(payload["group"])
     await drop_buttons(update)
-    await commit(context, cycle, outcome.cycle, out)
+    await commit(context, cycle, outcome.cycle, out, update.update_id)
     return "Diajukan."
 
 
@@ -394,7 +394,7 @@ async def paraf(update, context, person: Person, payload: dict[str, Any]) -> str
     notify.report_initialled(out, initialled, unit, person)
     services.buttons.revoke_group(payload["group"])
     await drop_buttons(update)
-    await commit(context, cycle, initialled, out)
+    await commit(context, cycle, initialled, out, update.update_id)
     return "Paraf dicatat."
 
 
@@ -446,7 +446,7 @@ async def finish_return(update, context, person: Person, session: dict[str, Any]
     notify.report_returned(out, outcome.cycle, unit, person)
     services.buttons.revoke_group(meta["group"])
     await drop_buttons_of(context, person.user_id, meta["message_id"])
-    await commit(context, cycle, outcome.cycle, out)
+    await commit(context, cycle, outcome.cycle, out, update.update_id)
 
 
 def _sign_rows(payload: dict[str, Any], confirm: bool) -> list[list[tuple[str, dict[str, Any]]]]:
@@ -501,7 +501,7 @@ async def sign_confirm(update, context, person: Person, payload: dict[str, Any])
     notify.report_signed(out, signed, unit, person)
     services.buttons.revoke_cycle(cycle.id)
     await drop_buttons(update)
-    await commit(context, cycle, signed, out)
+    await commit(context, cycle, signed, out, update.update_id)
     return "Laporan telah ditandatangani."
 
 

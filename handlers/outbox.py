@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ContextTypes
 
 from bot.services import Services
-from domain.models import Cycle
+from domain.models import Cycle, HistoryEntry
 from domain.roles import SUPERIOR
 from handlers import texts
 from handlers.common import CAPTION_LIMIT, Button, split_text, svc
@@ -83,12 +83,39 @@ class Outbox:
             )
             self.text(chat_id, caption, buttons)
 
+    def audit(self, cycle: Cycle, entry: HistoryEntry, update_id: int | None) -> None:
+        """An audit-log line owed for an accepted action (appended on delivery, by key)."""
+        line = {
+            "at": entry.at.isoformat(),
+            "actor": entry.actor,
+            "role": entry.role,
+            "action": entry.action,
+            "from_step": entry.from_step,
+            "to_step": entry.to_step,
+            "cycle": cycle.id,
+            "update_id": update_id,
+            "detail": entry.detail,
+        }
+        self.entries.append(
+            {"id": secrets.token_hex(8), "kind": "audit", "chat_id": 0, "entry": line}
+        )
+
 
 async def commit(
-    context: ContextTypes.DEFAULT_TYPE, before: Cycle | None, after: Cycle, out: Outbox
+    context: ContextTypes.DEFAULT_TYPE,
+    before: Cycle | None,
+    after: Cycle,
+    out: Outbox,
+    update_id: int | None = None,
 ) -> None:
-    """Save the new state with what it owes (one atomic write), then deliver."""
+    """Save the new state with what it owes (one atomic write), then deliver.
+
+    The audit lines for the actions it records are owed the same way, so none is lost to a
+    crash and none is written twice (the audit log ignores a key it already holds).
+    """
     services = svc(context)
+    for entry in after.history[len(before.history) if before else 0 :]:
+        out.audit(after, entry, update_id)
     services.cycles.save(after, expected_rev=before.rev if before else None, outbox=out.entries)
     await deliver(context, after.unit, after.year, after.triwulan)
 
@@ -113,6 +140,10 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, unit: str, year: int, triw
     services = svc(context)
     stuck: set[int] = set()
     for entry in services.cycles.outbox(unit, year, triwulan):
+        if entry["kind"] == "audit":
+            services.audit.append(unit, year, {**entry["entry"], "key": entry["id"]})
+            services.cycles.settle_entry(unit, year, triwulan, entry["id"], None)
+            continue
         chat_id = entry["chat_id"]
         if chat_id in stuck:
             continue

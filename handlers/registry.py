@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from handlers import commands, cycle
 from handlers.buttons import on_button
 from handlers.commands import registered
+from handlers.common import svc
 
 PRIVATE = filters.ChatType.PRIVATE
+
+
+async def drop_repeated_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An update delivered a second time (after a crash or a network retry) is ignored."""
+    if not svc(context).updates.first_time(update.update_id):
+        raise ApplicationHandlerStop
+
+
+# Runs before every other handler (group -1).
+GUARDS: list[BaseHandler] = [TypeHandler(Update, drop_repeated_update)]
 
 
 def build_handlers() -> list[BaseHandler]:

@@ -7,6 +7,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from tinydb import Query
+from tinydb.table import Document
 
 from domain.models import Cycle, cycle_id
 from storage.database import Database
@@ -169,3 +170,29 @@ class NoticeRepository:
 
     def sent(self, unit: str, year: int) -> list[dict[str, Any]]:
         return [dict(d) for d in self._table(unit, year).all()]
+
+
+class UpdateLog:
+    """The ids of the most recent updates handled, so a redelivered update is not acted on twice.
+
+    A set rather than "the last id": Telegram restarts its numbering at random after a quiet week.
+    """
+
+    KEEP = 2000
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "updates.json").table("updates")
+        doc = self.table.get(doc_id=1)
+        self._recent: list[int] = list(doc["ids"]) if doc else []  # type: ignore[index]
+        self._seen = set(self._recent)
+
+    def first_time(self, update_id: int) -> bool:
+        """Record ``update_id``; False if it was already handled."""
+        if update_id in self._seen:
+            return False
+        self._recent.append(update_id)
+        self._seen.add(update_id)
+        if len(self._recent) > self.KEEP:
+            self._seen.discard(self._recent.pop(0))
+        self.table.upsert(Document({"ids": self._recent}, doc_id=1))
+        return True

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from bot import playbook
 from bot.playbook import SAMPLES
 from domain.models import FILED
+from storage.audit import AuditLog, verify_all
 from storage.database import Database
 from storage.repositories import CycleRepository
 
@@ -154,6 +155,28 @@ async def test_whole_cycle_with_one_return(bot, emu, people, settings, clock):
         kasat.user_id,
     ]
     assert all(s.finished_at is not None for s in cycle.steps)
+
+    # Every accepted action is in the hash-chained audit log, once, with who did it.
+    log = AuditLog.for_unit_year(settings.lkj_data_dir, "satpolpp-bdg", 2026)
+    accepted = [(e["action"], e["actor"]) for e in log.entries() if e["outcome"] == "accepted"]
+    assert accepted == [(h.action, h.actor) for h in cycle.history]
+    assert [a for a, _ in accepted] == [
+        "mulai_siklus",
+        "teruskan_disposisi",
+        "bagi_tugas",
+        "unggah_data",
+        "unggah_data",
+        "unggah_data",
+        "ajukan_laporan",
+        "kembalikan",
+        "ajukan_laporan",
+        "paraf",
+        "tandatangan",
+    ]
+    refused = [e for e in log.entries() if e["outcome"] == "refused"]
+    assert [e["actor"] for e in refused] == [sekretaris.user_id]  # the replayed Paraf
+    assert all(report.ok for report in verify_all(settings.lkj_data_dir))
+    assert CycleRepository(db).outbox("satpolpp-bdg", 2026, 3) == []  # nothing left owed
 
     # Filed and retrievable later.
     kasubbag.say("/arsip")

@@ -156,3 +156,31 @@ async def test_half_filled_form_survives_a_restart(runner, people, settings):
     await k.tap("Kirim", await k.expect("Mohon periksa kembali"))
     await k.expect("telah dikirim kepada")
     assert cycle_of(settings).step == 2
+
+
+async def test_an_update_delivered_twice_is_acted_on_once(runner, emu, people, settings):
+    await runner.start()
+    k = people.kasat
+    k.say("/mulai")
+    await k.tap("TW III", await k.expect("Pilih triwulan"))
+    await k.tap("2026", await k.expect("Pilih tahun"))
+    k.upload("Perjanjian_Kinerja_2026.pdf", SAMPLES.perjanjian_kinerja)
+    await k.expect("Rencana Aksi")
+    k.upload("Rencana_Aksi_2026.pdf", SAMPLES.rencana_aksi)
+    await k.expect("catatan disposisi")
+    k.say("Catatan pertama")
+    await k.expect("Mohon periksa kembali")
+    await runner.stop()
+    # The last two updates (the RA upload and the note) arrive again after the restart.
+    emu.redeliver(2)
+    await runner.start()
+    await emu.settle(quiet=0.5)
+    assert [m for m in emu.unread(k.user_id)] == []
+    answer = await k.tap("Kirim")
+    assert answer["text"] == "Terkirim."
+    cycle = cycle_of(settings)
+    assert cycle.dispositions[0].note == "Catatan pertama"
+    assert [d.name for d in cycle.documents] == [
+        "Perjanjian_Kinerja_2026.pdf",
+        "Rencana_Aksi_2026.pdf",
+    ]
