@@ -357,8 +357,8 @@ class BotAPIEmulator:
         return again
 
     def hold_next(self, method: str, count: int = 1) -> None:
-        """Park the next ``count`` calls of ``method`` unanswered and without effect, until
-        ``release_held()``; lets a test kill the bot while it is stuck in the middle of a step."""
+        """Park the next ``count`` calls of ``method`` unanswered; they never take effect.
+        Lets a test kill the bot while it is stuck in the middle of a step."""
         entry = METHODS.get(method.lower())
         if entry is None:
             raise ValueError(f"unknown Bot API method {method!r}")
@@ -373,7 +373,7 @@ class BotAPIEmulator:
             await asyncio.sleep(0.02)
 
     def release_held(self) -> None:
-        """Let parked calls go on (new holds park again on a fresh event)."""
+        """End parked calls with an error and no effect (new holds park on a fresh event)."""
         self.world.holds.clear()
         self.world.release.set()
         self.world.release = asyncio.Event()

@@ -73,6 +73,8 @@ async def handle_api(request: web.Request) -> web.Response:
             w.holds[name] -= 1
             w.held += 1
             await w.release.wait()
+            # A held call never takes effect: its client was killed while it hung.
+            raise ApiError(500, "Internal Server Error: held call abandoned")
         result = await handler(w, params, files)
         if polling and result:
             w.last_activity = time.monotonic()
