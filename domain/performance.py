@@ -26,6 +26,7 @@ All user-facing wording (reasons, rating labels) is formal Indonesian.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -251,9 +252,7 @@ class Realisation:
         )
 
 
-def record_realisation(
-    history: Sequence[Realisation], new: Realisation
-) -> tuple[Realisation, ...]:
+def record_realisation(history: Sequence[Realisation], new: Realisation) -> tuple[Realisation, ...]:
     """The history with ``new`` added: the current report for the same indicator and quarter is
     marked superseded (it stays on record) and ``new`` gets the next version number."""
     same = [r for r in history if r.code == new.code and r.triwulan == new.triwulan]
@@ -619,6 +618,39 @@ def format_number_id(value: float | None, decimals: int | None = None) -> str:
     if text in ("-0", "-0.00"):
         text = text[1:]
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+_DASHES = ("-", "\u2013", "\u2014")
+_NUMBER_FORMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    # (pattern, thousands separator to drop, decimal separator)
+    (re.compile(r"^\d+$"), "", "."),
+    (re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$"), ".", ","),  # 1.250 / 1.250,5
+    (re.compile(r"^\d*,\d+$"), "", ","),  # 97,5
+    (re.compile(r"^\d*\.\d+$"), "", "."),  # 97.5 (a dot not followed by exactly 3 digits)
+    (re.compile(r"^\d{1,3}(,\d{3})+\.\d+$"), ",", "."),  # 1,250.5
+)
+
+
+def parse_number_id(text: str) -> float | None:
+    """A number as an Indonesian user writes it; ``None`` for an empty text or a dash.
+
+    ``"97,5"`` → 97.5, ``"1.250"`` → 1250, ``"1.250,5"`` → 1250.5, ``"85%"`` → 85,
+    ``"97.5"`` → 97.5, ``"-12"`` → -12. A dot followed by exactly three digits groups
+    thousands; a comma alone is always the decimal separator. Raises ``ValueError`` otherwise.
+    """
+    s = "".join(text.replace("\u00a0", " ").split())
+    if s in ("", *_DASHES):
+        return None
+    s = s.removesuffix("%")
+    sign = -1.0 if s[:1] in _DASHES and len(s) > 1 else 1.0
+    if s[:1] in ("+", *_DASHES):
+        s = s[1:]
+    for pattern, thousands, decimal in _NUMBER_FORMS:
+        if pattern.match(s):
+            if thousands:
+                s = s.replace(thousands, "")
+            return sign * float(s.replace(decimal, "."))
+    raise ValueError(f"not a number: {text!r}")
 
 
 def format_percent_id(value: float) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
@@ -135,9 +136,23 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> No
         )
 
 
-async def deliver(context: ContextTypes.DEFAULT_TYPE, unit: str, year: int, triwulan: int):
-    """Send what the cycle still owes, in order per chat; keep what could not be sent."""
+BLOCKED_RETRY = timedelta(days=1)
+
+
+async def deliver(
+    context: ContextTypes.DEFAULT_TYPE,
+    unit: str,
+    year: int,
+    triwulan: int,
+    unblocked: int | None = None,
+) -> None:
+    """Send what the cycle still owes, in order per chat; keep what could not be sent.
+
+    Messages for a user who blocked the bot wait until they unblock it (``unblocked``) or
+    a day has passed, so a blocked chat costs no call on every tick.
+    """
     services = svc(context)
+    now = services.now()
     stuck: set[int] = set()
     for entry in services.cycles.outbox(unit, year, triwulan):
         if entry["kind"] == "audit":
@@ -147,14 +162,22 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, unit: str, year: int, triw
         chat_id = entry["chat_id"]
         if chat_id in stuck:
             continue
+        blocked = entry.get("blocked")
+        if (
+            blocked
+            and chat_id != unblocked
+            and now - datetime.fromisoformat(blocked) < BLOCKED_RETRY
+        ):
+            stuck.add(chat_id)
+            continue
         try:
             await _send(context, entry)
         except Forbidden:
             stuck.add(chat_id)
-            if not entry.get("blocked"):
-                services.cycles.settle_entry(
-                    unit, year, triwulan, entry["id"], {"blocked": services.now().isoformat()}
-                )
+            services.cycles.settle_entry(
+                unit, year, triwulan, entry["id"], {"blocked": now.isoformat()}
+            )
+            if not blocked:  # the level above hears of it once
                 await _tell_superior_blocked(context, chat_id)
             continue
         except BadRequest as exc:
@@ -185,9 +208,16 @@ async def _tell_superior_blocked(context: ContextTypes.DEFAULT_TYPE, chat_id: in
     log.warning("user %s (%s) has blocked the bot; messages kept", chat_id, person.role.value)
 
 
-async def deliver_all(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Deliver everything still owed, in every unit (start-up and every tick)."""
+async def deliver_all(context: ContextTypes.DEFAULT_TYPE, unblocked: int | None = None) -> None:
+    """Deliver everything still owed, in every unit (start-up, every tick, an unblock)."""
     services = svc(context)
     for unit in services.roster.units:
         for key in services.cycles.with_outbox(unit.code):
-            await deliver(context, *key)
+            await deliver(context, *key, unblocked=unblocked)
+
+
+async def on_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A user unblocked the bot: deliver what was kept for them at once."""
+    change = update.my_chat_member
+    if change and change.new_chat_member.status == "member" and update.effective_user:
+        await deliver_all(context, unblocked=update.effective_user.id)

@@ -7,6 +7,7 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -18,6 +19,7 @@ from handlers import commands, cycle
 from handlers.buttons import on_button
 from handlers.commands import registered
 from handlers.common import svc
+from handlers.outbox import on_chat_member
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -41,6 +43,7 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("arsip", registered(cycle.cmd_arsip), filters=PRIVATE),
         CommandHandler("batal", registered(commands.cmd_cancel), filters=PRIVATE),
         CallbackQueryHandler(on_button),
+        ChatMemberHandler(on_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(PRIVATE & filters.COMMAND, registered(commands.on_unknown_command)),
         MessageHandler(PRIVATE & filters.Document.ALL, registered(commands.on_document)),
         MessageHandler(PRIVATE & filters.TEXT, registered(commands.on_text)),

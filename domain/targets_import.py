@@ -1,0 +1,1130 @@
+"""Reading and writing the performance workbooks: the year's targets and a member's realisation.
+
+Targets come from the Perjanjian Kinerja and Rencana Aksi as an Excel workbook (.xlsx) or a CSV
+file (semicolon or comma separated, UTF-8 with or without BOM) with one header row:
+
+    No | Sasaran Strategis | Kode Indikator | Indikator Kinerja | Satuan | Target Tahunan |
+    Target TW I | Target TW II | Target TW III | Target TW IV | Arah | Perhitungan
+
+Headers are matched ignoring case, spacing, punctuation and text in parentheses ("ARAH
+(Naik/Turun)" is "Arah"); the header row may sit below a few title rows; other columns are
+ignored. "No" is optional, every other column is required.
+
+Validation collects every problem, each naming the row and column as the user sees them in
+the spreadsheet (``Baris 7, kolom “Target TW II”: “delapan” bukan angka.``), and refuses the
+whole file with :class:`TargetImportError`; nothing is returned, so nothing can be stored.
+The rules:
+
+* the file must be a real .xlsx workbook (checked before openpyxl opens it: a zip archive of at
+  most 1.000 members and 50 MB uncompressed, with an Excel workbook part) or UTF-8 text (CSV);
+  the sheet read is "Target Kinerja" when present, otherwise the first sheet;
+* at most 500 indicator rows; fully empty rows are skipped;
+* required cells: Kode Indikator, Indikator Kinerja, Satuan, Target Tahunan, Arah, Perhitungan;
+  Sasaran Strategis may be left empty to repeat the sasaran of the row above (as with merged
+  cells in the Perjanjian Kinerja), except on the first indicator row;
+* Kode Indikator: 1–20 characters, letters, digits, ``.``, ``-``, ``_`` or ``/`` (it is used
+  in chat buttons), unique in the file (ignoring case);
+* numbers may be written Indonesian-style (``97,5``, ``1.250``, ``1.250,5``) or as Excel numbers;
+  a trailing ``%`` is dropped and a cell formatted as a percentage counts in percent points
+  (0,85 shown as 85% is 85). A dot followed by exactly three digits groups thousands; a comma
+  is always the decimal separator;
+* zero targets: every target given, annual or quarterly, must be greater than 0. Both
+  achievement formulas divide by the target (higher is better: realisasi / target; lower is
+  better: 2 − realisasi / target), so a target of 0 makes the achievement undefined whatever
+  the direction. A quarter without a target is left empty or written ``-`` (its achievement is
+  then reported as not computable); at least one quarter must have a target. Negative targets
+  are refused;
+* Arah: Naik or Turun (also positif/meningkat/maksimal, negatif/menurun/minimal);
+  Perhitungan: Kumulatif or Per Triwulan (also "komulatif", "non kumulatif", "triwulanan");
+* a cumulative indicator's quarter targets are year-to-date totals: they must not decrease
+  from one quarter to the next, must not exceed the annual target, and TW IV (when given) must
+  equal the annual target;
+* texts: Sasaran and Indikator at most 300 characters, Satuan at most 30.
+
+The same reader parses the data workbook a Tim Kerja member fills in (:func:`realisation_workbook`
+makes it, :func:`parse_realisation_workbook` reads it back).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import re
+import zipfile
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from domain.errors import InputError
+from domain.performance import (
+    COUNTING_LABELS,
+    DIRECTION_LABELS,
+    KUMULATIF,
+    NAIK,
+    PER_TRIWULAN,
+    TRIWULAN_LABELS,
+    TURUN,
+    Indicator,
+    TargetSet,
+    format_number_id,
+    parse_number_id,
+    triwulan_label,
+)
+
+MAX_ROWS = 500
+MAX_SCAN_ROWS = 5_000  # physical rows read at most (empty formatted rows included)
+MAX_COLUMNS = 40
+HEADER_SEARCH_ROWS = 20
+MAX_ZIP_MEMBERS = 1_000
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_CSV_BYTES = 5 * 1024 * 1024
+MAX_CODE_LENGTH = 20
+MAX_TEXT = {"sasaran": 300, "indikator": 300, "satuan": 30}
+MAX_NOTE_LENGTH = 1_000  # kendala, tindak lanjut
+MESSAGE_BUDGET = 3_500  # characters of the error text: a Telegram message holds 4.096
+
+TARGET_SHEET = "Target Kinerja"
+GUIDE_SHEET = "Petunjuk"
+REALISATION_SHEET = "Realisasi"
+
+_CODE_RE = re.compile(rf"^[A-Za-z0-9._/-]{{1,{MAX_CODE_LENGTH}}}$")
+_ROMAN = ("i", "ii", "iii", "iv")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class TargetImportError(InputError):
+    """A refused workbook or CSV file; ``problems`` lists each problem in Indonesian.
+
+    ``str(error)`` is the message for the user: the file's name, every problem numbered (cut
+    to fit one Telegram message) and that nothing was stored.
+    """
+
+    def __init__(self, problems: list[str], filename: str = "") -> None:
+        self.problems = list(problems)
+        self.filename = filename
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        name = f"Berkas “{self.filename}”" if self.filename else "Berkas"
+        n = len(self.problems)
+        head = f"{name} ditolak dan tidak ada data yang disimpan. Ditemukan {n} masalah:"
+        lines = [head]
+        used = len(head)
+        for i, problem in enumerate(self.problems, start=1):
+            line = f"{i}. {problem}"
+            if used + len(line) > MESSAGE_BUDGET and i > 1:
+                lines.append(f"… dan {n - i + 1} masalah lainnya.")
+                break
+            lines.append(line)
+            used += len(line) + 1
+        lines.append("Perbaiki berkas tersebut, lalu kirimkan kembali.")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self._message()
+
+
+# ----------------------------------------------------------------------------- columns
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a workbook: its key, the header as the template writes it, and help."""
+
+    key: str
+    label: str
+    required: bool
+    aliases: tuple[str, ...]
+    help: str
+    example: str
+    width: float
+    optional_cell: bool = False  # the column must exist, but a cell in it may stay empty
+
+    @property
+    def guide_required(self) -> str:
+        if not self.required:
+            return "Tidak"
+        return "Kolom wajib ada; sel boleh kosong" if self.optional_cell else "Ya"
+
+
+def _tw_aliases(prefix: str, n: int) -> tuple[str, ...]:
+    r = _ROMAN[n - 1]
+    return (
+        f"{prefix} tw {r}",
+        f"{prefix} tw {n}",
+        f"{prefix} tw{n}",
+        f"{prefix} triwulan {r}",
+        f"{prefix} triwulan {n}",
+    )
+
+
+def _col(
+    key: str,
+    label: str,
+    aliases: tuple[str, ...],
+    help: str,
+    *,
+    example: str = "",
+    width: float = 12,
+    required: bool = True,
+    optional_cell: bool = False,
+) -> Column:
+    return Column(key, label, required, aliases, help, example, width, optional_cell)
+
+
+# fmt: off
+TARGET_COLUMNS: tuple[Column, ...] = (
+    _col(
+        "no", "No", ("no", "nomor", "no urut"), "Nomor urut (boleh dikosongkan).",
+        example="1", width=5, required=False,
+    ),
+    _col(
+        "sasaran", "Sasaran Strategis", ("sasaran strategis", "sasaran"),
+        "Sasaran strategis dari Perjanjian Kinerja. Boleh dikosongkan bila sama dengan baris "
+        "di atasnya (kecuali baris indikator pertama).",
+        example="Meningkatnya penegakan Peraturan Daerah dan Peraturan Kepala Daerah", width=40,
+        optional_cell=True,
+    ),
+    _col(
+        "code", "Kode Indikator", ("kode indikator", "kode"),
+        f"Kode unik indikator, paling panjang {MAX_CODE_LENGTH} karakter: huruf, angka, titik, "
+        "garis hubung, garis bawah atau garis miring, tanpa spasi.",
+        example="IKU-1", width=14,
+    ),
+    _col(
+        "indikator", "Indikator Kinerja", ("indikator kinerja", "indikator"),
+        "Rumusan indikator kinerja sesuai Perjanjian Kinerja.",
+        example="Persentase penegakan Peraturan Daerah dan Peraturan Kepala Daerah", width=45,
+    ),
+    _col(
+        "satuan", "Satuan", ("satuan",),
+        "Satuan indikator, misalnya %, kali, kejadian, indeks.", example="%", width=10,
+    ),
+    _col(
+        "target_tahunan", "Target Tahunan", ("target tahunan", "target tahun", "target"),
+        "Target satu tahun; angka lebih dari 0. Desimal memakai koma (97,5); titik pemisah "
+        "ribuan boleh dipakai (1.250).",
+        example="85",
+    ),
+    *(
+        _col(
+            f"tw{n}", f"Target {TRIWULAN_LABELS[n - 1]}", _tw_aliases("target", n),
+            f"Target sampai dengan akhir triwulan {_ROMAN[n - 1].upper()} untuk indikator "
+            "kumulatif, atau target triwulan itu saja untuk indikator per triwulan; angka lebih "
+            "dari 0. Kosongkan atau isi “-” bila tidak ada target pada triwulan ini.",
+            example=("80", "82", "84", "85")[n - 1], width=11, optional_cell=True,
+        )
+        for n in (1, 2, 3, 4)
+    ),
+    _col(
+        "arah", "Arah", ("arah", "arah indikator", "polaritas"),
+        "Naik: makin tinggi realisasi makin baik. Turun: makin rendah realisasi makin baik "
+        "(misalnya jumlah gangguan ketertiban).",
+        example="Naik", width=9,
+    ),
+    _col(
+        "perhitungan", "Perhitungan", ("perhitungan", "cara perhitungan", "sifat"),
+        "Kumulatif: target dan realisasi triwulan dihitung sejak awal tahun (target TW IV sama "
+        "dengan target tahunan). Per Triwulan: setiap triwulan dihitung tersendiri.",
+        example="Per Triwulan", width=14,
+    ),
+)
+# fmt: on
+
+_TW_KEYS = ("tw1", "tw2", "tw3", "tw4")
+
+_DIRECTION_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "naik",
+            "positif",
+            "meningkat",
+            "maksimal",
+            "maksimalkan",
+            "semakin tinggi semakin baik",
+            "makin tinggi makin baik",
+        ),
+        NAIK,
+    ),
+    **dict.fromkeys(
+        (
+            "turun",
+            "negatif",
+            "menurun",
+            "minimal",
+            "minimalkan",
+            "semakin rendah semakin baik",
+            "makin rendah makin baik",
+        ),
+        TURUN,
+    ),
+}
+_COUNTING_WORDS: dict[str, str] = {
+    **dict.fromkeys(("kumulatif", "komulatif", "akumulatif", "kumulatif tahunan"), KUMULATIF),
+    **dict.fromkeys(
+        (
+            "per triwulan",
+            "pertriwulan",
+            "triwulanan",
+            "non kumulatif",
+            "nonkumulatif",
+            "tidak kumulatif",
+            "per tw",
+        ),
+        PER_TRIWULAN,
+    ),
+}
+
+
+def _norm_header(value: object) -> str:
+    text = str(value).lower() if value is not None else ""
+    text = re.sub(r"\(.*?\)", " ", text)
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def _norm_word(value: str) -> str:
+    return re.sub(r"[\s_\-/]+", " ", value.lower()).strip()
+
+
+# ----------------------------------------------------------------------------- cells
+
+
+Cell = object  # str | int | float | bool | datetime | None, as read from the file
+Row = tuple[int, list[Cell]]  # (row number as the user sees it, cell values)
+
+
+def _text(value: Cell) -> str:
+    """A cell as display text: whitespace collapsed, whole floats without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).replace("\u00a0", " ").split())
+
+
+def _shown(value: Cell) -> str:
+    """A cell quoted for a message."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number_id(float(value))
+    return _text(value)
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _number(value: Cell) -> float | None:
+    """A cell as a number, ``None`` when empty or ``-``; :class:`_NotANumber` otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _NotANumber
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _NotANumber
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return parse_number_id(value)
+        except ValueError as exc:
+            raise _NotANumber from exc
+    raise _NotANumber  # dates and other types
+
+
+def _at(row: int, column: str, message: str) -> str:
+    return f"Baris {row}, kolom “{column}”: {message}"
+
+
+# ----------------------------------------------------------------------------- reading files
+
+
+def _guard_zip(data: bytes, filename: str) -> None:
+    """Refuse what is not a plausible .xlsx before openpyxl touches it (incl. zip bombs).
+
+    The sizes checked are the declared ones; ``zipfile`` never yields more than a member's
+    declared size, so they bound what openpyxl can inflate.
+    """
+    name = f"Berkas “{filename}”"
+    if data.startswith(_OLE_MAGIC):
+        raise TargetImportError(
+            [
+                f"{name} berformat Excel lama (.xls) atau dilindungi kata sandi. Simpan ulang "
+                "sebagai “Excel Workbook (.xlsx)” tanpa kata sandi."
+            ],
+            filename,
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        raise TargetImportError(
+            [f"{name} bukan buku kerja Excel (.xlsx): isinya tidak berformat Excel."], filename
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise TargetImportError(
+            [f"{name} rusak dan tidak dapat dibuka sebagai buku kerja Excel (.xlsx)."], filename
+        ) from None
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAX_ZIP_MEMBERS or total > MAX_UNCOMPRESSED:
+        raise TargetImportError(
+            [
+                f"{name} ditolak demi keamanan: isinya bila dibuka melebihi batas "
+                f"({MAX_UNCOMPRESSED // (1024 * 1024)} MB atau {MAX_ZIP_MEMBERS} bagian). "
+                "Kirimkan buku kerja biasa dari templat."
+            ],
+            filename,
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        kind = " (isinya dokumen Word)" if "word/document.xml" in names else ""
+        raise TargetImportError([f"{name} bukan buku kerja Excel (.xlsx){kind}."], filename)
+
+
+def _cell_value(cell: Any) -> Cell:
+    value = cell.value
+    fmt = getattr(cell, "number_format", None) or ""
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and "%" in fmt
+        and math.isfinite(value)
+    ):
+        # A cell formatted as percentage holds 0.85 for "85%": count in percent points.
+        return float(Decimal(repr(float(value))) * 100)
+    return value
+
+
+def _xlsx_rows(data: bytes, filename: str, sheet: str) -> tuple[str, list[Row]]:
+    _guard_zip(data, filename)
+    broken = TargetImportError(
+        [f"Berkas “{filename}” rusak dan tidak dapat dibuka sebagai buku kerja Excel (.xlsx)."],
+        filename,
+    )
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types on malformed input; all mean "broken"
+        raise broken from None
+    try:
+        sheets = wb.worksheets
+        if not sheets:
+            raise TargetImportError([f"Berkas “{filename}” tidak memiliki lembar kerja."], filename)
+        wanted = _norm_header(sheet)
+        ws = next((s for s in sheets if _norm_header(s.title) == wanted), sheets[0])
+        title = ws.title
+        ws.reset_dimensions()  # some writers store a wrong dimension; read what is there
+        rows: list[Row] = []
+        for number, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
+            if number > MAX_SCAN_ROWS:
+                break
+            rows.append((number, [_cell_value(c) for c in cells]))
+    except TargetImportError:
+        raise
+    except Exception:
+        raise broken from None
+    finally:
+        wb.close()
+    return title, rows
+
+
+def _csv_rows(data: bytes, filename: str) -> tuple[str, list[Row]]:
+    name = f"Berkas “{filename}”"
+    if len(data) > MAX_CSV_BYTES:
+        raise TargetImportError(
+            [f"{name} terlalu besar untuk berkas CSV target (batas 5 MB)."], filename
+        )
+    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04") or data.startswith(_OLE_MAGIC):
+        raise TargetImportError([f"{name} bukan berkas CSV (teks)."], filename)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TargetImportError(
+            [
+                f"{name} tidak berenkode UTF-8. Di Excel, simpan dengan jenis "
+                "“CSV UTF-8 (Comma delimited)”."
+            ],
+            filename,
+        ) from None
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((";", ",", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[Row] = []
+    start = 1
+    try:
+        for record in reader:
+            rows.append((start, list(record[:MAX_COLUMNS])))
+            start = reader.line_num + 1
+            if len(rows) >= MAX_SCAN_ROWS:
+                break
+    except csv.Error:
+        raise TargetImportError(
+            [f"{name} bukan berkas CSV yang sah (tanda petik tidak berpasangan)."], filename
+        ) from None
+    return "CSV", rows
+
+
+def _read_rows(data: bytes, filename: str, sheet: str) -> tuple[str, list[Row]]:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ext == "xlsx":
+        return _xlsx_rows(data, filename, sheet)
+    if ext == "csv":
+        return _csv_rows(data, filename)
+    if ext == "xls":
+        raise TargetImportError(
+            [
+                f"Berkas “{filename}” berformat Excel lama (.xls). Simpan ulang sebagai "
+                "“Excel Workbook (.xlsx)”."
+            ],
+            filename,
+        )
+    raise TargetImportError(
+        [f"Jenis berkas “{filename}” tidak dikenali. Kirimkan berkas .xlsx atau .csv."], filename
+    )
+
+
+def _empty(cells: Sequence[Cell]) -> bool:
+    return all(_text(c) == "" for c in cells)
+
+
+@dataclass(frozen=True)
+class _Header:
+    row: int
+    index: dict[str, int]  # column key -> position in the row
+    texts: dict[str, str]  # column key -> normalised header text found
+
+
+def _find_header(
+    rows: list[Row], columns: Sequence[Column], where: str, filename: str
+) -> tuple[_Header, list[str]]:
+    """The header row (the first of the top rows naming at least three known columns)."""
+    non_empty = [r for r in rows if not _empty(r[1])]
+    if not non_empty:
+        raise TargetImportError([f"{where} kosong."], filename)
+    alias_to_key = {a: c.key for c in columns for a in c.aliases}
+    for number, cells in rows[:HEADER_SEARCH_ROWS]:
+        found: dict[str, int] = {}
+        texts: dict[str, str] = {}
+        problems: list[str] = []
+        for pos, cell in enumerate(cells):
+            key = alias_to_key.get(_norm_header(cell))
+            if key is None:
+                continue
+            label = next(c.label for c in columns if c.key == key)
+            if key in found:
+                problems.append(
+                    f"Baris {number} (baris judul): kolom “{label}” tercantum dua kali."
+                )
+                continue
+            found[key] = pos
+            texts[key] = _norm_header(cell)
+        if len(found) >= 3:
+            for c in columns:
+                if c.required and c.key not in found:
+                    problems.append(
+                        f"Baris {number} (baris judul): kolom “{c.label}” tidak ditemukan."
+                    )
+            return _Header(number, found, texts), problems
+    labels = ", ".join(f"“{c.label}”" for c in columns if c.required)
+    raise TargetImportError(
+        [
+            f"Baris judul kolom tidak ditemukan pada {HEADER_SEARCH_ROWS} baris pertama "
+            f"{where[:1].lower()}{where[1:]}. "
+            f"Baris judul harus memuat kolom {labels}. Gunakan templat dari bot."
+        ],
+        filename,
+    )
+
+
+def _data_rows(
+    rows: list[Row], header: _Header, where: str, filename: str
+) -> tuple[list[Row], list[str]]:
+    out = [(n, cells) for n, cells in rows if n > header.row and not _empty(cells)]
+    if len(out) > MAX_ROWS:
+        raise TargetImportError(
+            [f"{where} memuat lebih dari {MAX_ROWS} baris data; batasnya {MAX_ROWS} baris."],
+            filename,
+        )
+    if not out:
+        return [], [f"Tidak ada baris data di bawah baris judul (baris {header.row})."]
+    return out, []
+
+
+def _get(cells: Sequence[Cell], header: _Header, key: str) -> Cell:
+    pos = header.index.get(key)
+    return cells[pos] if pos is not None and pos < len(cells) else None
+
+
+# ----------------------------------------------------------------------------- targets
+
+
+def parse_targets(
+    data: bytes,
+    filename: str,
+    *,
+    unit: str,
+    year: int,
+    imported_by: int,
+    imported_at: datetime,
+) -> TargetSet:
+    """The targets in a workbook (.xlsx) or CSV file, or :class:`TargetImportError` listing
+    every problem. The format follows the file name's extension."""
+    where_name, rows = _read_rows(data, filename, TARGET_SHEET)
+    where = "Berkas CSV" if where_name == "CSV" else f"Lembar kerja “{where_name}”"
+    header, problems = _find_header(rows, TARGET_COLUMNS, where, filename)
+    if problems:
+        raise TargetImportError(problems, filename)
+    data_rows, problems = _data_rows(rows, header, where, filename)
+    indicators: list[Indicator] = []
+    seen_codes: dict[str, int] = {}
+    previous_sasaran = ""
+    for number, cells in data_rows:
+        reader = _TargetRow(number, cells, header)
+        indicator = reader.indicator(previous_sasaran, seen_codes)
+        previous_sasaran = reader.sasaran or previous_sasaran
+        if indicator is None:
+            problems.extend(reader.problems)
+        else:
+            indicators.append(indicator)
+    if problems:
+        raise TargetImportError(problems, filename)
+    return TargetSet(
+        unit=unit,
+        year=year,
+        indicators=tuple(indicators),
+        imported_by=imported_by,
+        imported_at=imported_at,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        source_name=filename,
+    )
+
+
+_TARGET_LABELS = {c.key: c.label for c in TARGET_COLUMNS}
+
+
+class _TargetRow:
+    """Reads one indicator row, collecting its problems in column order."""
+
+    def __init__(self, number: int, cells: Sequence[Cell], header: _Header) -> None:
+        self.number = number
+        self.cells = cells
+        self.header = header
+        self.problems: list[str] = []
+        self.sasaran = ""
+
+    def _problem(self, key: str, message: str) -> None:
+        self.problems.append(_at(self.number, _TARGET_LABELS[key], message))
+
+    def _text(self, key: str, *, required: bool = True) -> str:
+        value = _text(_get(self.cells, self.header, key))
+        if required and not value:
+            self._problem(key, "kosong, padahal wajib diisi.")
+        limit = MAX_TEXT.get(key)
+        if limit and len(value) > limit:
+            self._problem(key, f"terlalu panjang ({len(value)} karakter; paling banyak {limit}).")
+        return value
+
+    def _choice(self, key: str, words: Mapping[str, str], allowed: str) -> str | None:
+        text = self._text(key)
+        value = words.get(_norm_word(text))
+        if text and value is None:
+            self._problem(key, f"“{text}” tidak dikenal; isi {allowed}.")
+        return value
+
+    def _target(self, key: str, direction: str | None) -> tuple[float | None, bool]:
+        """(value, ok): ``None`` with ok for an empty cell; a problem is recorded if not ok."""
+        raw = _get(self.cells, self.header, key)
+        try:
+            value = _number(raw)
+        except _NotANumber:
+            self._problem(key, f"“{_shown(raw)}” bukan angka.")
+            return None, False
+        if value is None:
+            return None, True
+        if value < 0:
+            self._problem(key, f"target tidak boleh negatif ({_shown(raw)}).")
+            return None, False
+        if value == 0:
+            hint = (
+                "bila tidak ada target pada triwulan ini, kosongkan sel atau isi “-”."
+                if key in _TW_KEYS
+                else "isi target tahunan yang lebih dari 0."
+            )
+            if direction == TURUN:
+                hint += (
+                    " Untuk target nol kejadian, rumuskan indikatornya sebagai persentase "
+                    "dengan arah Naik."
+                )
+            self._problem(
+                key,
+                "target 0 tidak dapat dipakai, karena capaian dihitung sebagai persentase "
+                f"terhadap target (pembagian dengan nol); {hint}",
+            )
+            return None, False
+        return value, True
+
+    def indicator(self, previous_sasaran: str, seen_codes: dict[str, int]) -> Indicator | None:
+        """The row's indicator, or ``None`` with ``problems`` filled."""
+        self.sasaran = self._text("sasaran", required=False)
+        sasaran = self.sasaran or previous_sasaran
+        if not sasaran:
+            self._problem(
+                "sasaran",
+                "kosong, padahal wajib diisi pada baris indikator pertama (baris berikutnya "
+                "boleh dikosongkan bila sasarannya sama dengan baris di atasnya).",
+            )
+        code = self._text("code")
+        if code and not _CODE_RE.match(code):
+            self._problem(
+                "code",
+                f"kode “{code}” tidak sah; gunakan paling banyak {MAX_CODE_LENGTH} karakter "
+                "berupa huruf, angka, titik, garis hubung, garis bawah atau garis miring, "
+                "tanpa spasi.",
+            )
+        elif code and code.upper() in seen_codes:
+            self._problem(
+                "code", f"kode “{code}” sudah dipakai di baris {seen_codes[code.upper()]}."
+            )
+        elif code:
+            seen_codes[code.upper()] = self.number
+        indikator = self._text("indikator")
+        satuan = self._text("satuan")
+        # Read Arah first so the zero-target hint can speak to lower-is-better indicators,
+        # but report problems in column order.
+        mark = len(self.problems)
+        direction = self._choice("arah", _DIRECTION_WORDS, "“Naik” atau “Turun”")
+        counting = self._choice("perhitungan", _COUNTING_WORDS, "“Kumulatif” atau “Per Triwulan”")
+        choice_problems = self.problems[mark:]
+        del self.problems[mark:]
+
+        annual, annual_ok = self._target("target_tahunan", direction)
+        if annual_ok and annual is None:
+            self._problem("target_tahunan", "kosong, padahal wajib diisi.")
+        quarters: list[float | None] = []
+        quarters_ok = True
+        for key in _TW_KEYS:
+            value, ok = self._target(key, direction)
+            quarters.append(value)
+            quarters_ok = quarters_ok and ok
+        if quarters_ok and all(q is None for q in quarters):
+            self.problems.append(
+                f"Baris {self.number}, kolom “Target TW I” s.d. “Target TW IV”: semuanya "
+                "kosong; isi sedikitnya satu target triwulan."
+            )
+        if counting == KUMULATIF and quarters_ok and annual is not None:
+            self.problems.extend(_cumulative_problems(self.number, quarters, annual))
+        self.problems.extend(choice_problems)
+        if self.problems or annual is None or direction is None or counting is None:
+            return None
+        return Indicator(
+            code=code,
+            sasaran=sasaran,
+            indikator=indikator,
+            satuan=satuan,
+            target_tahunan=annual,
+            targets=(quarters[0], quarters[1], quarters[2], quarters[3]),
+            direction=direction,
+            counting=counting,
+        )
+
+
+def _cumulative_problems(number: int, quarters: Sequence[float | None], annual: float) -> list[str]:
+    out: list[str] = []
+    annual_shown = format_number_id(annual)
+    previous: tuple[int, float] | None = None
+    for n, value in enumerate(quarters, start=1):
+        if value is None:
+            continue
+        label = f"Target {triwulan_label(n)}"
+        shown = format_number_id(value)
+        if previous is not None and value < previous[1]:
+            out.append(
+                _at(
+                    number,
+                    label,
+                    f"indikator kumulatif, tetapi target {triwulan_label(n)} ({shown}) lebih "
+                    f"kecil daripada target {triwulan_label(previous[0])} "
+                    f"({format_number_id(previous[1])}).",
+                )
+            )
+        if n == 4 and not math.isclose(value, annual, rel_tol=1e-9, abs_tol=1e-9):
+            out.append(
+                _at(
+                    number,
+                    label,
+                    "indikator kumulatif, sehingga target TW IV harus sama dengan Target "
+                    f"Tahunan ({annual_shown}), bukan {shown}.",
+                )
+            )
+        elif n < 4 and value > annual:
+            out.append(
+                _at(
+                    number,
+                    label,
+                    f"indikator kumulatif, tetapi target {triwulan_label(n)} ({shown}) melebihi "
+                    f"Target Tahunan ({annual_shown}).",
+                )
+            )
+        previous = (n, value)
+    return out
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_FIXED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_THIN = Side(style="thin", color="BFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+
+
+def _style_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
+    for pos, col in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=pos, value=col.label)
+        cell.fill = _HEADER_FILL
+        cell.font = _HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = _BORDER
+        ws.column_dimensions[get_column_letter(pos)].width = col.width
+    ws.row_dimensions[row].height = 32
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+
+
+def _guide_sheet(wb: openpyxl.Workbook, columns: Sequence[Column], notes: Sequence[str]) -> None:
+    ws = wb.create_sheet(GUIDE_SHEET)
+    ws["A1"] = "Petunjuk pengisian"
+    ws["A1"].font = Font(bold=True, size=13)
+    heads = ("Kolom", "Wajib", "Penjelasan", "Contoh")
+    for pos, text in enumerate(heads, start=1):
+        cell = ws.cell(row=3, column=pos, value=text)
+        cell.fill = _HEADER_FILL
+        cell.font = _HEADER_FONT
+        cell.border = _BORDER
+    for i, col in enumerate(columns, start=4):
+        values = (col.label, col.guide_required, col.help, col.example)
+        for pos, value in enumerate(values, start=1):
+            cell = ws.cell(row=i, column=pos, value=value)
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+    row = 4 + len(columns) + 1
+    for note in notes:
+        ws.cell(row=row, column=1, value=note).alignment = Alignment(wrap_text=False)
+        row += 1
+    for letter, width in zip("ABCD", (22, 16, 80, 40), strict=True):
+        ws.column_dimensions[letter].width = width
+
+
+def _save(wb: openpyxl.Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+_TARGET_NOTES = (
+    "Catatan:",
+    f"• Isi satu indikator per baris, paling banyak {MAX_ROWS} baris, mulai baris 2 lembar "
+    f"“{TARGET_SHEET}”. Jangan mengubah baris judul.",
+    "• Angka desimal memakai koma (97,5); titik boleh dipakai sebagai pemisah ribuan (1.250). "
+    "Tanda % boleh ditulis.",
+    "• Target tidak boleh 0, karena capaian dihitung sebagai persentase terhadap target. "
+    "Triwulan tanpa target dikosongkan atau diisi “-”.",
+    "• Indikator kumulatif: target triwulan dihitung sejak awal tahun, tidak boleh menurun, "
+    "dan target TW IV sama dengan target tahunan.",
+    "• Berkas juga dapat dikirim sebagai CSV (pemisah titik koma atau koma, UTF-8) dengan "
+    "kolom yang sama.",
+)
+
+
+def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
+    """A targets workbook in the template's layout, filled with ``indicators`` (may be none).
+
+    Sheet "Target Kinerja" (header row, widths, frozen header, drop-down lists for Arah and
+    Perhitungan on rows 2–501) and sheet "Petunjuk" explaining each column.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = TARGET_SHEET
+    _style_header(ws, 1, TARGET_COLUMNS)
+    last = MAX_ROWS + 1
+    arah_col = get_column_letter(len(TARGET_COLUMNS) - 1)
+    hitung_col = get_column_letter(len(TARGET_COLUMNS))
+    for col, choices, prompt in (
+        (arah_col, "Naik,Turun", "Pilih Naik atau Turun."),
+        (hitung_col, "Kumulatif,Per Triwulan", "Pilih Kumulatif atau Per Triwulan."),
+    ):
+        dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+        dv.error = prompt
+        dv.errorTitle = "Isian tidak dikenal"
+        dv.prompt = prompt
+        dv.showErrorMessage = True
+        dv.showInputMessage = True
+        dv.add(f"{col}2:{col}{last}")
+        ws.add_data_validation(dv)
+    for n, ind in enumerate(indicators, start=1):
+        values: list[object] = [
+            n,
+            ind.sasaran,
+            ind.code,
+            ind.indikator,
+            ind.satuan,
+            ind.target_tahunan,
+            *(t if t is not None else "-" for t in ind.targets),
+            DIRECTION_LABELS[ind.direction],
+            COUNTING_LABELS[ind.counting],
+        ]
+        for pos, value in enumerate(values, start=1):
+            cell = ws.cell(row=n + 1, column=pos, value=value)
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+            if isinstance(value, float):
+                cell.number_format = "#,##0.##"
+    _guide_sheet(wb, TARGET_COLUMNS, _TARGET_NOTES)
+    return _save(wb)
+
+
+def template_workbook() -> bytes:
+    """The empty targets template the bot sends on request."""
+    return targets_workbook(())
+
+
+# ----------------------------------------------------------------------------- realisation
+
+
+@dataclass(frozen=True)
+class RealisationRow:
+    """One filled row of a member's data workbook (before it becomes a Realisation)."""
+
+    code: str
+    value: float
+    kendala: str
+    tindak_lanjut: str
+
+
+def _realisation_columns(triwulan: int | None) -> tuple[Column, ...]:
+    tw = triwulan_label(triwulan) if triwulan else ""
+    suffix = f" {tw}" if tw else ""
+    realisasi_aliases = ("realisasi",) + tuple(
+        a for n in (1, 2, 3, 4) for a in _tw_aliases("realisasi", n)
+    )
+    target_aliases = ("target",) + tuple(a for n in (1, 2, 3, 4) for a in _tw_aliases("target", n))
+    # fmt: off
+    return (
+        _col("no", "No", ("no", "nomor"), "Nomor urut.", width=5, required=False),
+        _col(
+            "code", "Kode Indikator", ("kode indikator", "kode"),
+            "Kode indikator; jangan diubah.", example="IKU-1", width=14,
+        ),
+        _col(
+            "indikator", "Indikator Kinerja", ("indikator kinerja", "indikator"),
+            "Indikator yang ditugaskan kepada Anda.", width=45, required=False,
+        ),
+        _col("satuan", "Satuan", ("satuan",), "Satuan indikator.", width=10, required=False),
+        _col(
+            "perhitungan", "Perhitungan", ("perhitungan",),
+            "Kumulatif: isi realisasi sejak awal tahun sampai akhir triwulan ini. Per Triwulan: "
+            "isi realisasi triwulan ini saja.",
+            example=f"Kumulatif s.d. {tw or 'TW II'}", width=18, required=False,
+        ),
+        _col(
+            "target", f"Target{suffix}", target_aliases, f"Target{suffix} dari Rencana Aksi.",
+            width=11, required=False,
+        ),
+        _col(
+            "realisasi", f"Realisasi{suffix}", realisasi_aliases,
+            "Wajib: angka realisasi. Desimal memakai koma (97,5).", example="78,5",
+        ),
+        _col(
+            "kendala", "Kendala", ("kendala", "hambatan"),
+            "Kendala yang dihadapi; tulis “Tidak ada” bila tidak ada.", width=40,
+            optional_cell=True,
+        ),
+        _col(
+            "tindak_lanjut", "Tindak Lanjut", ("tindak lanjut", "upaya tindak lanjut"),
+            "Tindak lanjut atau upaya yang dilakukan.", width=40, optional_cell=True,
+        ),
+    )
+    # fmt: on
+
+
+def realisation_workbook(
+    indicators: Sequence[Indicator],
+    triwulan: int,
+    *,
+    filled: Mapping[str, RealisationRow] | None = None,
+    title: str = "",
+) -> bytes:
+    """The data workbook sent to a Tim Kerja member: one row per assigned indicator with its
+    code, indicator, satuan, counting and the quarter's target, and empty (or ``filled``)
+    columns Realisasi, Kendala and Tindak Lanjut to complete."""
+    columns = _realisation_columns(triwulan)
+    tw = triwulan_label(triwulan)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = REALISATION_SHEET
+    ws["A1"] = title or f"Data Realisasi Kinerja Triwulan {_ROMAN[triwulan - 1].upper()}"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = (
+        "Isi kolom berwarna kuning. Jangan mengubah kolom lain maupun baris judul, lalu kirim "
+        "kembali berkas ini kepada bot."
+    )
+    header_row = 4
+    _style_header(ws, header_row, columns)
+    inputs = {"realisasi", "kendala", "tindak_lanjut"}
+    filled = filled or {}
+    for n, ind in enumerate(indicators, start=1):
+        row = header_row + n
+        done = filled.get(ind.code)
+        counting = f"Kumulatif s.d. {tw}" if ind.cumulative else "Per Triwulan"
+        target = ind.target_for(triwulan)
+        values: dict[str, object] = {
+            "no": n,
+            "code": ind.code,
+            "indikator": ind.indikator,
+            "satuan": ind.satuan,
+            "perhitungan": counting,
+            "target": target if target is not None else "-",
+            "realisasi": done.value if done else None,
+            "kendala": done.kendala if done else None,
+            "tindak_lanjut": done.tindak_lanjut if done else None,
+        }
+        for pos, col in enumerate(columns, start=1):
+            cell = ws.cell(row=row, column=pos, value=values[col.key])  # type: ignore[arg-type]
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+            cell.fill = _INPUT_FILL if col.key in inputs else _FIXED_FILL
+            if isinstance(values[col.key], float):
+                cell.number_format = "#,##0.##"
+    _guide_sheet(
+        wb,
+        columns,
+        (
+            "Catatan:",
+            "• Isi Realisasi dengan angka; desimal memakai koma (97,5). Baris yang belum diisi "
+            "dilewati dan dapat dikirim kemudian.",
+            "• Indikator kumulatif diisi realisasi sejak awal tahun sampai akhir triwulan ini.",
+            "• Bukti dukung (PDF, XLSX, DOCX, JPG, PNG) dikirim terpisah melalui bot.",
+        ),
+    )
+    return _save(wb)
+
+
+def parse_realisation_workbook(
+    data: bytes,
+    expected_codes: Collection[str],
+    *,
+    triwulan: int | None = None,
+    filename: str = "realisasi.xlsx",
+) -> list[RealisationRow]:
+    """The filled rows of a member's data workbook (or CSV), in file order.
+
+    Rows whose Realisasi, Kendala and Tindak Lanjut are all empty are skipped (not reported
+    yet). Refused with :class:`TargetImportError`: a code not in ``expected_codes`` (not
+    assigned to this member), a code twice, a Realisasi that is not a number or negative, a
+    Kendala/Tindak Lanjut without a Realisasi, notes over 1.000 characters, a workbook made
+    for another quarter than ``triwulan`` (when given), or no Realisasi at all.
+    """
+    columns = _realisation_columns(triwulan)
+    _, rows = _read_rows(data, filename, REALISATION_SHEET)
+    where = "Berkas CSV" if filename.lower().endswith(".csv") else "Lembar kerja"
+    header, problems = _find_header(rows, columns, where, filename)
+    if problems:
+        raise TargetImportError(problems, filename)
+    real_header = header.texts["realisasi"]
+    tw_match = re.search(r"(?:tw|triwulan) ?(iv|iii|ii|i|[1-4])$", real_header)
+    file_tw = None
+    if tw_match:
+        token = tw_match.group(1)
+        file_tw = int(token) if token.isdigit() else _ROMAN.index(token) + 1
+    real_label = f"Realisasi {triwulan_label(file_tw)}" if file_tw else "Realisasi"
+    if triwulan is not None and file_tw is not None and file_tw != triwulan:
+        raise TargetImportError(
+            [
+                f"Baris {header.row}, kolom “{real_label}”: berkas ini untuk "
+                f"{triwulan_label(file_tw)}, sedangkan yang diminta {triwulan_label(triwulan)}. "
+                f"Gunakan berkas data {triwulan_label(triwulan)} yang dikirim bot."
+            ],
+            filename,
+        )
+    data_rows, problems = _data_rows(rows, header, where, filename)
+    expected = {c.upper(): c for c in expected_codes}
+    seen: dict[str, int] = {}
+    out: list[RealisationRow] = []
+    for number, cells in data_rows:
+        code_text = _text(_get(cells, header, "code"))
+        raw = _get(cells, header, "realisasi")
+        kendala = _text(_get(cells, header, "kendala"))
+        tindak = _text(_get(cells, header, "tindak_lanjut"))
+        if not code_text:
+            if _text(raw) or kendala or tindak:
+                problems.append(_at(number, "Kode Indikator", "kosong, padahal wajib diisi."))
+            continue
+        code = expected.get(code_text.upper())
+        if code is None:
+            problems.append(
+                _at(
+                    number,
+                    "Kode Indikator",
+                    f"indikator “{code_text}” tidak ditugaskan kepada Anda.",
+                )
+            )
+            continue
+        if code in seen:
+            problems.append(
+                _at(number, "Kode Indikator", f"kode “{code}” sudah ada di baris {seen[code]}.")
+            )
+            continue
+        seen[code] = number
+        try:
+            value = _number(raw)
+        except _NotANumber:
+            problems.append(_at(number, real_label, f"“{_shown(raw)}” bukan angka."))
+            continue
+        for label, note in (("Kendala", kendala), ("Tindak Lanjut", tindak)):
+            if len(note) > MAX_NOTE_LENGTH:
+                problems.append(
+                    _at(
+                        number,
+                        label,
+                        f"terlalu panjang ({len(note)} karakter; paling banyak "
+                        f"{format_number_id(MAX_NOTE_LENGTH)}).",
+                    )
+                )
+        if value is None:
+            if kendala or tindak:
+                problems.append(
+                    _at(
+                        number,
+                        real_label,
+                        "kosong, padahal kendala atau tindak lanjut diisi; isi nilai realisasi.",
+                    )
+                )
+            continue
+        if value < 0:
+            problems.append(
+                _at(number, real_label, f"realisasi tidak boleh negatif ({_shown(raw)}).")
+            )
+            continue
+        out.append(RealisationRow(code, value, kendala, tindak))
+    if not problems and not out:
+        problems.append(f"Kolom “{real_label}”: belum ada nilai realisasi yang diisi.")
+    if problems:
+        raise TargetImportError(problems, filename)
+    return out
+
+
+def rows_by_code(rows: Iterable[RealisationRow]) -> dict[str, RealisationRow]:
+    """The rows keyed by indicator code (for ``realisation_workbook(filled=...)``)."""
+    return {r.code: r for r in rows}
