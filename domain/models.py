@@ -10,6 +10,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
+from domain.performance import Indicator, Realisation
+
 
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
@@ -77,21 +79,101 @@ class Disposition:
 
 @dataclass(frozen=True)
 class Item:
-    """One piece of data a team member must collect, with the files handed in for it."""
+    """One piece of data a team member must collect, with the files handed in for it.
+
+    An item with a ``code`` is an indicator of the Perjanjian Kinerja: it is complete when the
+    member reported the realisation with its kendala and tindak lanjut, handed in evidence
+    (bukti dukung) and no correction (``fix``) is pending. An item without a code is a plain
+    piece of data, complete once a file is in.
+    """
 
     title: str
     files: tuple[FileRef, ...] = ()
+    code: str = ""
+    realisation: Realisation | None = None
+    fix: str = ""  # the reason of a pending "Perlu Perbaikan", empty when none
+
+    @property
+    def missing(self) -> list[str]:
+        """What the item still lacks, in Indonesian (for the checklist)."""
+        if not self.code:
+            return [] if self.files else ["berkas"]
+        out = []
+        r = self.realisation
+        if r is None:
+            out.append("nilai realisasi")
+        if r is None or not r.kendala.strip():
+            out.append("kendala")
+        if r is None or not r.tindak_lanjut.strip():
+            out.append("tindak lanjut")
+        if not self.files:
+            out.append("bukti dukung")
+        return out
 
     @property
     def complete(self) -> bool:
-        return bool(self.files)
+        return not self.missing and not self.fix
+
+    @property
+    def state(self) -> str:
+        """Belum Ada / Belum Lengkap / Lengkap / Perlu Perbaikan."""
+        if self.fix:
+            return PERLU_PERBAIKAN
+        if self.complete:
+            return LENGKAP
+        if self.files or self.realisation is not None:
+            return BELUM_LENGKAP
+        return BELUM_ADA
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "files": [f.to_dict() for f in self.files]}
+        return {
+            "title": self.title,
+            "files": [f.to_dict() for f in self.files],
+            "code": self.code,
+            "realisation": self.realisation.to_dict() if self.realisation else None,
+            "fix": self.fix,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Item:
-        return cls(title=d["title"], files=tuple(FileRef.from_dict(f) for f in d["files"]))
+        real = d.get("realisation")
+        return cls(
+            title=d["title"],
+            files=tuple(FileRef.from_dict(f) for f in d["files"]),
+            code=d.get("code", ""),
+            realisation=Realisation.from_dict(real) if real else None,
+            fix=d.get("fix", ""),
+        )
+
+
+BELUM_ADA = "Belum Ada"
+BELUM_LENGKAP = "Belum Lengkap"
+LENGKAP = "Lengkap"
+PERLU_PERBAIKAN = "Perlu Perbaikan"
+
+
+@dataclass(frozen=True)
+class FixRequest:
+    """The reviewer (Kasubbag) asked a member to correct an indicator's data."""
+
+    code: str
+    member_id: int
+    reason: str
+    by: int
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "member_id": self.member_id,
+            "reason": self.reason,
+            "by": self.by,
+            "at": _iso(self.at),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FixRequest:
+        return cls(**{**d, "at": _dt(d["at"])})
 
 
 @dataclass(frozen=True)
@@ -138,6 +220,7 @@ class ReportVersion:
     sha256: str
     at: datetime
     by: int
+    data_rev: int = 0  # the cycle revision the report was built from
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +229,7 @@ class ReportVersion:
             "sha256": self.sha256,
             "at": _iso(self.at),
             "by": self.by,
+            "data_rev": self.data_rev,
         }
 
     @classmethod
@@ -265,6 +349,9 @@ class Cycle:
     history: tuple[HistoryEntry, ...] = ()
     started_by: int = 0
     started_at: datetime | None = None
+    indicators: tuple[Indicator, ...] = ()
+    realisations: tuple[Realisation, ...] = ()
+    fixes: tuple[FixRequest, ...] = ()
 
     @property
     def id(self) -> str:
@@ -320,6 +407,9 @@ class Cycle:
             history=tuple(HistoryEntry.from_dict(x) for x in d["history"]),
             started_by=d["started_by"],
             started_at=_dt(d["started_at"]),
+            indicators=tuple(Indicator.from_dict(x) for x in d.get("indicators", ())),
+            realisations=tuple(Realisation.from_dict(x) for x in d.get("realisations", ())),
+            fixes=tuple(FixRequest.from_dict(x) for x in d.get("fixes", ())),
         )
 
 

@@ -8,9 +8,11 @@ cases nothing changes, because cycles are immutable and only a returned cycle is
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from domain.calendar import WorkCalendar
 from domain.dates_id import roman_triwulan
@@ -22,14 +24,17 @@ from domain.models import (
     Decision,
     Disposition,
     FileRef,
+    FixRequest,
     HistoryEntry,
     Item,
     ReportVersion,
     StepRecord,
 )
+from domain.performance import Indicator, Realisation, record_realisation
 from domain.roles import Role
 from domain.roster import Person, Unit
-from domain.sop import Sop
+from domain.sop import Sop, Step
+from domain.standard_time import StandardTime
 
 MAX_NOTE = 2000
 MAX_ITEM = 200
@@ -75,8 +80,13 @@ class MemberTask:
 
 @dataclass(frozen=True)
 class Divide:
+    """The task division. With ``indicators`` (the year's targets) each task's items are
+    indicator codes and every indicator goes to exactly one member; without, items are free
+    text."""
+
     note: str
     tasks: tuple[MemberTask, ...]
+    indicators: tuple[Indicator, ...] = ()
     step = 3
     name = "bagi_tugas"
 
@@ -87,6 +97,33 @@ class UploadData:
     file: FileRef
     step = 4
     name = "unggah_data"
+
+
+@dataclass(frozen=True)
+class RealisationInput:
+    code: str
+    value: float
+    kendala: str
+    tindak_lanjut: str
+
+
+@dataclass(frozen=True)
+class ReportRealisation:
+    """A member reports the realisation of one or more of their indicators."""
+
+    rows: tuple[RealisationInput, ...]
+    source: str = "chat"  # "chat" (typed) | "workbook"
+    step = 4
+    name = "lapor_realisasi"
+
+
+@dataclass(frozen=True)
+class MarkNeedsFix:
+    """The reviewer marks an indicator "Perlu Perbaikan", sending it back to its member."""
+
+    code: str
+    reason: str
+    name = "perlu_perbaikan"
 
 
 @dataclass(frozen=True)
@@ -125,13 +162,26 @@ class ReturnReport:
         return self.at_step
 
 
-Action = StartCycle | Forward | Divide | UploadData | SubmitReport | Paraf | Sign | ReturnReport
+Action = (
+    StartCycle
+    | Forward
+    | Divide
+    | UploadData
+    | ReportRealisation
+    | MarkNeedsFix
+    | SubmitReport
+    | Paraf
+    | Sign
+    | ReturnReport
+)
 
 # Events the caller turns into notifications.
 EV_STARTED = "started"
 EV_FORWARDED = "forwarded"
 EV_DIVIDED = "divided"
 EV_UPLOADED = "uploaded"
+EV_REALISATION = "realisation"
+EV_NEEDS_FIX = "needs_fix"
 EV_MEMBER_COMPLETE = "member_complete"
 EV_COLLECTION_COMPLETE = "collection_complete"
 EV_SUBMITTED = "submitted"
@@ -314,18 +364,40 @@ def _divide(ctx, cycle: Cycle, action: Divide, actor: Person, now: datetime) -> 
                     f"Judul butir data terlalu panjang ({len(title)} karakter); "
                     f"batasnya {MAX_ITEM} karakter."
                 )
+    by_code = {i.code: i for i in action.indicators}
+    if by_code:
+        assigned = [code for t in tasks for code in t.items]
+        unknown = sorted(set(assigned) - set(by_code))
+        twice = sorted({c for c in assigned if assigned.count(c) > 1})
+        left = [c for c in by_code if c not in assigned]
+        if unknown:
+            raise InputError("Indikator tidak dikenal: " + ", ".join(unknown) + ".")
+        if twice:
+            raise InputError(
+                "Satu indikator hanya untuk satu anggota Tim Kerja: " + ", ".join(twice) + "."
+            )
+        if left:
+            raise InputError("Indikator belum dibagikan: " + ", ".join(left) + ".")
     moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
     deadline = moved.steps[-1].deadline
+
+    def item(entry: str) -> Item:
+        if by_code:
+            return Item(title=f"{entry} {by_code[entry].indikator}", code=entry)
+        return Item(title=entry.strip())
+
     assignments = tuple(
         Assignment(
             member_id=t.member_id,
             note=t.note.strip(),
-            items=tuple(Item(title=i.strip()) for i in t.items),
+            items=tuple(item(i) for i in t.items),
             deadline=deadline,
         )
         for t in tasks
     )
-    moved = replace(moved, division_note=note, assignments=assignments)
+    moved = replace(
+        moved, division_note=note, assignments=assignments, indicators=action.indicators
+    )
     return Outcome(moved, (EV_DIVIDED,))
 
 
@@ -339,20 +411,132 @@ def _upload(ctx, cycle: Cycle, action: UploadData, actor: Person, now: datetime)
     if any(f.sha256 == action.file.sha256 for f in item.files):
         raise InputError(f"Berkas yang sama sudah tercatat untuk butir “{item.title}”.")
     items = list(assignment.items)
-    items[action.item_index] = replace(item, files=item.files + (action.file,))
-    updated = replace(assignment, items=tuple(items))
-    assignments = tuple(updated if a.member_id == actor.user_id else a for a in cycle.assignments)
-    events = [EV_UPLOADED]
-    if updated.complete and not assignment.complete:
+    items[action.item_index] = replace(item, files=item.files + (action.file,), fix="")
+    return _collected(ctx, cycle, assignment, tuple(items), actor, now, EV_UPLOADED)
+
+
+def _collected(
+    ctx: WorkflowContext,
+    cycle: Cycle,
+    before: Assignment,
+    items: tuple[Item, ...],
+    actor: Person,
+    now: datetime,
+    event: str,
+    **changes: Any,
+) -> Outcome:
+    """A member's items changed: note who completed, and close the collection when all did."""
+    updated = replace(before, items=items)
+    assignments = tuple(
+        updated if a.member_id == before.member_id else a for a in cycle.assignments
+    )
+    events = [event]
+    if updated.complete and not before.complete:
         events.append(EV_MEMBER_COMPLETE)
+    collecting = ctx.sop.step(UploadData.step)
+    assert collecting.next is not None
     if all(a.complete for a in assignments):
         moved = _advance(
-            ctx, cycle, ctx.sop.step(action.step).next, actor, now, assignments=assignments
+            ctx, cycle, collecting.next, actor, now, assignments=assignments, **changes
         )
         events.append(EV_COLLECTION_COMPLETE)
     else:
-        moved = replace(cycle, rev=cycle.rev + 1, assignments=assignments)
+        moved = replace(cycle, rev=cycle.rev + 1, assignments=assignments, **changes)
     return Outcome(moved, tuple(events))
+
+
+MAX_EXPLANATION = 1000
+
+
+def _report_realisation(
+    ctx, cycle: Cycle, action: ReportRealisation, actor: Person, now: datetime
+) -> Outcome:
+    assignment = cycle.assignment_of(actor.user_id)
+    if assignment is None:
+        raise RoleError("Anda tidak mendapat tugas pengumpulan data pada triwulan ini.")
+    if not action.rows:
+        raise InputError("Tidak ada nilai realisasi yang dilaporkan.")
+    items = list(assignment.items)
+    by_code = {it.code: i for i, it in enumerate(items) if it.code}
+    history = cycle.realisations
+    for row in action.rows:
+        if row.code not in by_code:
+            raise InputError(f"Indikator {row.code} tidak ditugaskan kepada Anda.")
+        if not math.isfinite(row.value) or row.value < 0:
+            raise InputError(f"Nilai realisasi {row.code} harus berupa angka tidak negatif.")
+        for label, text in (("Kendala", row.kendala), ("Tindak lanjut", row.tindak_lanjut)):
+            if len(text) > MAX_EXPLANATION:
+                raise InputError(
+                    f"{label} {row.code} terlalu panjang ({len(text)} karakter); batasnya "
+                    f"{MAX_EXPLANATION} karakter."
+                )
+        index = by_code[row.code]
+        item = items[index]
+        report = Realisation(
+            code=row.code,
+            triwulan=cycle.triwulan,
+            value=row.value,
+            kendala=row.kendala.strip(),
+            tindak_lanjut=row.tindak_lanjut.strip(),
+            evidence=tuple(f.sha256 for f in item.files),
+            reported_by=actor.user_id,
+            reported_at=now,
+            source=action.source,
+        )
+        history = record_realisation(history, report)
+        items[index] = replace(item, realisation=history[-1], fix="")
+    return _collected(
+        ctx, cycle, assignment, tuple(items), actor, now, EV_REALISATION, realisations=history
+    )
+
+
+def find_indicator(cycle: Cycle, code: str) -> tuple[Assignment, int] | None:
+    """The assignment holding indicator ``code`` and the item's index in it."""
+    for assignment in cycle.assignments:
+        for index, item in enumerate(assignment.items):
+            if item.code and item.code == code:
+                return assignment, index
+    return None
+
+
+def _reviewer_step(ctx: WorkflowContext) -> Step:
+    """Checking the collected data belongs to the step that makes the report from it."""
+    return ctx.sop.step(ctx.sop.step(UploadData.step).next or UploadData.step)
+
+
+def mark_needs_fix(
+    cycle: Cycle, action: MarkNeedsFix, actor: Person, now: datetime, ctx: WorkflowContext
+) -> Outcome:
+    """Send one indicator back to its member; a cycle already assembling returns to step 4."""
+    collecting = ctx.sop.step(UploadData.step)
+    reviewer = _reviewer_step(ctx)
+    if cycle.filed or cycle.step not in (collecting.number, reviewer.number):
+        check_step(ctx, cycle, collecting.number)
+    check_actor(ctx, reviewer.number, actor)
+    reason = clean_note(action.reason, "Alasan perbaikan")
+    found = find_indicator(cycle, action.code)
+    if found is None:
+        raise InputError(f"Indikator {action.code} tidak ada dalam pembagian tugas.")
+    assignment, index = found
+    item = assignment.items[index]
+    items = list(assignment.items)
+    items[index] = replace(item, fix=reason)
+    updated = replace(assignment, items=tuple(items))
+    assignments = tuple(updated if a is assignment else a for a in cycle.assignments)
+    request = FixRequest(action.code, assignment.member_id, reason, actor.user_id, now)
+    changes: dict[str, Any] = {"assignments": assignments, "fixes": cycle.fixes + (request,)}
+    if cycle.step == reviewer.number:
+        moved = _advance(ctx, cycle, collecting.number, actor, now, **changes)
+        # Back in collection: one working day to correct, or the original deadline if later.
+        redo = ctx.calendar.deadline(now, StandardTime(working_days=1))
+        last = moved.steps[-1]
+        moved = replace(
+            moved, steps=moved.steps[:-1] + (replace(last, deadline=max(redo, updated.deadline)),)
+        )
+    else:
+        moved = replace(cycle, rev=cycle.rev + 1, **changes)
+    moved = _log(moved, actor, action.name, cycle.step, now, detail=f"{action.code}: {reason}")
+    return Outcome(moved, (EV_NEEDS_FIX,))
 
 
 def _submit(ctx, cycle: Cycle, action: SubmitReport, actor: Person, now: datetime) -> Outcome:
@@ -362,6 +546,11 @@ def _submit(ctx, cycle: Cycle, action: SubmitReport, actor: Person, now: datetim
         raise WorkflowError(
             "Draf ini telah dikembalikan untuk perbaikan; susun ulang draf laporan "
             "sebelum mengajukannya kembali."
+        )
+    latest = cycle.latest_report
+    if latest is not None and latest.data_rev != cycle.rev:
+        raise WorkflowError(
+            "Data berubah setelah draf ini disusun; susun ulang draf laporan sebelum mengajukannya."
         )
     moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
     return Outcome(moved, (EV_SUBMITTED,))
@@ -407,6 +596,7 @@ _TRANSITIONS: dict[type, Callable[..., Outcome]] = {
     Forward: _forward,
     Divide: _divide,
     UploadData: _upload,
+    ReportRealisation: _report_realisation,
     SubmitReport: _submit,
     Paraf: _paraf,
     Sign: _sign,
@@ -420,6 +610,8 @@ def apply(
     """Perform ``action`` on ``cycle`` as ``actor`` at ``now``; raises a DomainError if refused."""
     if isinstance(action, StartCycle):
         raise TypeError("use start_cycle() to create a cycle")
+    if isinstance(action, MarkNeedsFix):
+        return mark_needs_fix(cycle, action, actor, now, ctx)
     check_step(ctx, cycle, action.step)
     check_actor(ctx, action.step, actor)
     outcome = _TRANSITIONS[type(action)](ctx, cycle, action, actor, now)
@@ -435,7 +627,9 @@ def record_report(cycle: Cycle, status: str, sha256: str, by: int, now: datetime
         raise WorkflowError("Belum ada draf laporan.")
     else:
         number = latest.number
-    version = ReportVersion(number=number, status=status, sha256=sha256, at=now, by=by)
+    version = ReportVersion(
+        number=number, status=status, sha256=sha256, at=now, by=by, data_rev=cycle.rev
+    )
     return replace(cycle, reports=cycle.reports + (version,))
 
 
