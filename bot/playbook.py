@@ -167,3 +167,65 @@ async def sign(cast: Cast) -> None:
     await cast.kasat.expect("diparaf oleh", document=True)
     await cast.kasat.tap("Tandatangani")
     await cast.kasat.tap("Ya, tandatangani")
+
+
+# --- the performance-data flow (targets, indicators, realisation) ---------------------------
+
+
+async def upload_targets(cast: Cast, year: int, workbook: bytes, name: str) -> None:
+    """The Kasubbag uploads the year's targets workbook through /target."""
+    k = cast.kasubbag
+    k.say("/target")
+    await k.tap(f"Unggah target {year}", await k.expect("Target kinerja tahun"))
+    await k.expect("Kirimkan berkas target kinerja")
+    k.upload(name, workbook)
+    await k.expect("Mohon periksa kembali")
+    await k.tap("Kirim")
+    await k.expect(f"Target kinerja tahun {year}")
+
+
+def split_indicators(codes: list[str], members: int) -> list[list[str]]:
+    """Round-robin: indicator i goes to member i mod n."""
+    return [codes[m::members] for m in range(members)]
+
+
+async def divide_indicators(cast: Cast, plan: list[list[str]]) -> None:
+    """The Kasubbag assigns every indicator to one member with the buttons."""
+    k = cast.kasubbag
+    await k.tap("Bagi tugas")
+    await k.expect("catatan pembagian tugas")
+    k.say(DIVISION_NOTE)
+    owner = {code: cast.team[m].name for m, codes in enumerate(plan) for code in codes}
+    for _ in owner:
+        prompt = await k.expect("Pilih pelaksana")
+        code = next(c for c in owner if f"{c} " in prompt.text)
+        await k.tap(owner[code], prompt)
+    await k.expect("Mohon periksa kembali")
+    await k.tap("Kirim")
+    await k.expect("Pembagian tugas telah dikirim")
+
+
+async def report_typed(member: SimUser, code: str, value: str, kendala: str, tindak: str):
+    await member.tap(f"Isi {code}")
+    await member.expect("Ketikkan nilai realisasinya")
+    member.say(value)
+    await member.expect("kendala")
+    member.say(kendala)
+    await member.expect("tindak lanjut")
+    member.say(tindak)
+    await member.expect("Mohon periksa kembali")
+    await member.tap("Kirim")
+    return await member.expect(f"Realisasi {code} dicatat")
+
+
+async def report_workbook(member: SimUser, workbook: bytes, name: str):
+    member.upload(name, workbook)
+    return await member.expect("dicatat")
+
+
+async def evidence(member: SimUser, code: str, name: str, content: bytes):
+    member.upload(name, content)
+    question = await member.expect("Untuk butir data yang mana")
+    label = next(b for b in question.buttons if b.split(" ")[1:2] == [code])
+    await member.tap(label, question)
+    return await member.expect("dicatat untuk butir")

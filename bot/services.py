@@ -18,6 +18,7 @@ from storage.repositories import (
     CycleRepository,
     NoticeRepository,
     SessionRepository,
+    TargetRepository,
     UpdateLog,
 )
 
@@ -47,6 +48,7 @@ class Services:
     notices: NoticeRepository = field(init=False)
     audit: AuditTrail = field(init=False)
     updates: UpdateLog = field(init=False)
+    targets: TargetRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
@@ -55,6 +57,7 @@ class Services:
         self.notices = NoticeRepository(self.db)
         self.audit = AuditTrail(self.db.data_dir)
         self.updates = UpdateLog(self.db)
+        self.targets = TargetRepository(self.db)
         self._calendars: dict[str, WorkCalendar] = {}
 
     @classmethod

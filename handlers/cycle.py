@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from domain.dates_id import roman_triwulan, triwulan_of
 from domain.errors import InputError, WorkflowError
 from domain.models import Cycle, FileRef, cycle_id, parse_cycle_id
+from domain.performance import format_number_id
 from domain.roles import Role
 from domain.roster import Person
 from domain.workflow import (
@@ -42,10 +43,18 @@ from handlers.common import (
     unit_of,
 )
 from handlers.files import receive_document
-from handlers.forms import begin_form, choice_field, document_field, finisher, text_field
+from handlers.forms import (
+    begin_form,
+    choice_field,
+    document_field,
+    finisher,
+    text_field,
+)
 from handlers.outbox import Outbox, commit
+from handlers.realisation import fill_buttons, is_realisation_workbook, on_realisation_workbook
 from handlers.reports import build_disposition_sheet, build_report, report_filename
 from handlers.texts import esc, tw
+from handlers.views import member_checklist
 
 
 def _cycle_or_stale(context, payload: dict[str, Any]) -> Cycle:
@@ -174,7 +183,34 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
             "Tuliskan catatan pembagian tugas untuk Tim Kerja (berlaku untuk semua).",
         )
     ]
-    for member in unit.with_role(Role.TIM_KERJA):
+    members = unit.with_role(Role.TIM_KERJA)
+    targets = services.targets.get(unit.code, cycle.year)
+    if targets is not None:
+        # One member per indicator, chosen with buttons; a member may get several.
+        options = [(m.name, str(m.user_id)) for m in members]
+        for ind in targets.indicators:
+            target = ind.target_for(cycle.triwulan)
+            fields.append(
+                choice_field(
+                    f"ind:{ind.code}",
+                    f"{ind.code} {ind.indikator}",
+                    f"<b>{esc(ind.code)}</b> {esc(ind.indikator)} (target {tw_short(cycle)}: "
+                    f"{esc(format_number_id(target))} {esc(ind.satuan)}).\nPilih pelaksana:",
+                    options,
+                )
+            )
+        await begin_form(
+            context,
+            person,
+            "divide",
+            fields,
+            f"Pembagian tugas — {tw(cycle.triwulan, cycle.year)}",
+            cycle.id,
+            {"targets": True},
+        )
+        return ""
+    await send_text(context, person.user_id, texts.NO_TARGETS.format(year=cycle.year))
+    for member in members:
         fields.append(
             text_field(
                 f"member:{member.user_id}",
@@ -195,6 +231,10 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
     return ""
 
 
+def tw_short(cycle: Cycle) -> str:
+    return f"TW {roman_triwulan(cycle.triwulan)}"
+
+
 def _items(text: str) -> tuple[str, ...]:
     lines = [line.strip(" -•\t") for line in text.splitlines()]
     return tuple(line for line in lines if line)
@@ -206,13 +246,29 @@ async def finish_divide(update, context, person: Person, session: dict[str, Any]
     unit = unit_of(services, person)
     cycle = _cycle_or_stale(context, session)
     values = session["values"]
-    tasks = tuple(
-        MemberTask(member_id=int(name.split(":", 1)[1]), note="", items=_items(value))
-        for name, value in values.items()
-        if name.startswith("member:")
-    )
+    indicators: tuple = ()
+    if session["meta"].get("targets"):
+        targets = services.targets.get(unit.code, cycle.year)
+        if targets is None:
+            raise WorkflowError(texts.NO_TARGETS.format(year=cycle.year))
+        indicators = targets.indicators
+        by_member: dict[int, list[str]] = {}
+        for name, value in values.items():
+            if name.startswith("ind:"):
+                by_member.setdefault(int(value), []).append(name.split(":", 1)[1])
+        tasks = tuple(MemberTask(m, "", tuple(codes)) for m, codes in by_member.items())
+    else:
+        tasks = tuple(
+            MemberTask(member_id=int(name.split(":", 1)[1]), note="", items=_items(value))
+            for name, value in values.items()
+            if name.startswith("member:")
+        )
     outcome = apply(
-        cycle, Divide(values["note"], tasks), person, services.now(), services.context(unit)
+        cycle,
+        Divide(values["note"], tasks, indicators),
+        person,
+        services.now(),
+        services.context(unit),
     )
     names = ", ".join(unit.person(a.member_id).name for a in outcome.cycle.assignments)
     out = Outbox(services)
@@ -245,6 +301,13 @@ async def on_data_document(update: Update, context, person: Person) -> None:
         return
     try:
         ref = await receive_document(update, context, person, kind="data")
+        data = svc(context).db.blobs.get(ref.sha256)
+        with_indicators = [c for c in cycles if c.indicators]
+        if ref.name.lower().endswith(".xlsx") and with_indicators and is_realisation_workbook(data):
+            await on_realisation_workbook(
+                update, context, person, with_indicators[0], data, ref.name
+            )
+            return
     except InputError as exc:
         await send_text(context, person.user_id, esc(exc))
         return
@@ -298,15 +361,18 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
     )
     assignment = outcome.cycle.assignment_of(person.user_id)
     item = assignment.items[int(payload["item"])]
-    if assignment.missing:
+    if assignment.complete:
+        tail = "Seluruh butir data Anda telah lengkap. Terima kasih."
+    elif outcome.cycle.indicators:
+        tail = f"Status data Anda:\n{member_checklist(assignment)}"
+    else:
         rest = "\n".join(f"• {esc(t)}" for t in assignment.missing)
         tail = f"Butir data yang masih belum ada:\n{rest}"
-    else:
-        tail = "Seluruh butir data Anda telah lengkap. Terima kasih."
     out = Outbox(services)
     out.text(
         person.user_id,
         f"Berkas <b>{esc(ref.name)}</b> dicatat untuk butir “{esc(item.title)}”.\n{tail}",
+        fill_buttons(outcome.cycle, person) or None,
     )
     if EV_MEMBER_COMPLETE in outcome.events:
         notify.member_complete(out, outcome.cycle, unit, person)

@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from domain.errors import DomainError, InputError
+from domain.performance import format_number_id, parse_number_id
 from domain.roster import Person
 from domain.workflow import MAX_NOTE
 from handlers import texts
@@ -35,6 +36,17 @@ def finisher(form: str) -> Callable[[Finisher], Finisher]:
 
 def text_field(name: str, label: str, prompt: str, optional: bool = False) -> dict[str, Any]:
     return {"name": name, "kind": "text", "label": label, "prompt": prompt, "optional": optional}
+
+
+def number_field(name: str, label: str, prompt: str) -> dict[str, Any]:
+    """A number typed Indonesian-style ("97,5", "1.250", "85%")."""
+    return {"name": name, "kind": "number", "label": label, "prompt": prompt}
+
+
+# Document fields may name a validator: it turns the stored file into the field's value (for
+# example a parsed targets workbook) or raises InputError, and the form waits for another file.
+DocumentValidator = Callable[[Any, Person, dict[str, Any], Any], tuple[Any, str]]
+DOCUMENT_VALIDATORS: dict[str, DocumentValidator] = {}
 
 
 def choice_field(name: str, label: str, prompt: str, options: list[tuple[str, str]]):
@@ -142,6 +154,17 @@ async def on_form_text(update: Update, context, person: Person, session: dict[st
         await send_text(context, person.user_id, "Mohon tekan <b>Kirim</b> atau <b>Batal</b>.")
     elif field["kind"] == "document":
         await send_text(context, person.user_id, texts.EXPECT_DOCUMENT.format(label=field["label"]))
+    elif field["kind"] == "number" and text:
+        try:
+            number = parse_number_id(text)
+        except ValueError:
+            number = None
+        if number is None or number < 0:
+            await send_text(
+                context, person.user_id, texts.EXPECT_NUMBER.format(text=texts.esc(text))
+            )
+        else:
+            await _accept(context, person, session, number, format_number_id(number))
     elif field["kind"] == "choice":
         await send_text(context, person.user_id, texts.EXPECT_CHOICE)
     elif not text:
@@ -172,10 +195,14 @@ async def on_form_document(update: Update, context, person: Person, session: dic
         return
     try:
         ref = await receive_document(update, context, person, kind=field["doc_kind"])
+        value, display = ref.to_dict(), ref.name
+        validator = DOCUMENT_VALIDATORS.get(field.get("validate", ""))
+        if validator is not None:
+            value, display = validator(svc(context), person, session, ref)
     except InputError as exc:
         await send_text(context, person.user_id, texts.esc(exc))
         return
-    await _accept(context, person, session, ref.to_dict(), ref.name)
+    await _accept(context, person, session, value, display)
 
 
 async def on_form_button(update: Update, context, person: Person, payload: dict[str, Any]) -> str:

@@ -6,10 +6,12 @@ These functions only fill an Outbox; the handler saves it with the new state, th
 from __future__ import annotations
 
 from bot.services import Services
-from domain.dates_id import format_datetime_id
+from domain.dates_id import format_datetime_id, roman_triwulan
 from domain.models import Cycle
+from domain.performance import format_number_id
 from domain.roles import Role
 from domain.roster import Person, Unit
+from domain.targets_import import realisation_workbook
 from handlers import texts
 from handlers.outbox import Outbox
 from handlers.reports import disposition_filename, report_filename
@@ -60,6 +62,9 @@ def disposition_received(
 
 
 def tasks_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
+    if cycle.indicators:
+        indicators_divided(out, cycle, unit)
+        return
     kasubbag = unit.one(Role.KASUBBAG)
     for a in cycle.assignments:
         items = "\n".join(f"{i + 1}. {esc(item.title)}" for i, item in enumerate(a.items))
@@ -75,6 +80,55 @@ def tasks_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
         out.text(a.member_id, text)
 
 
+def indicators_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
+    """Each member learns exactly which indicators are theirs, with the quarter's target, and
+    gets the data workbook pre-filled with them."""
+    kasubbag = unit.one(Role.KASUBBAG)
+    by_code = {i.code: i for i in cycle.indicators}
+    roman = roman_triwulan(cycle.triwulan)
+    for a in cycle.assignments:
+        mine = [by_code[item.code] for item in a.items if item.code in by_code]
+        lines = []
+        for n, ind in enumerate(mine, start=1):
+            target = format_number_id(ind.target_for(cycle.triwulan))
+            kind = f"kumulatif s.d. TW {roman}" if ind.cumulative else "per triwulan"
+            lines.append(
+                f"{n}. <b>{esc(ind.code)}</b> {esc(ind.indikator)} — target TW {roman}: "
+                f"{esc(target)} {esc(ind.satuan)} ({kind}, {ind.direction_label.lower()})"
+            )
+        text = (
+            f"<b>Pembagian Tugas — {tw(cycle.triwulan, cycle.year)}</b>\n"
+            f"Dari: {esc(kasubbag.name)} ({esc(kasubbag.position)})\n"
+            f"Catatan: {esc(cycle.division_note)}\n\n"
+            "Indikator yang menjadi tugas Anda:\n" + "\n".join(lines) + "\n\n"
+            f"Batas waktu: {_when(out.services, unit, a.deadline)}.\n"
+            "Untuk setiap indikator laporkan nilai realisasi, kendala dan tindak lanjut "
+            "(tombol <b>Isi</b> di bawah, atau isi lembar kerja terlampir lalu kirim kembali), "
+            "serta kirimkan bukti dukung (PDF, XLSX, DOCX, JPG, PNG) sebagai dokumen."
+        )
+        workbook = realisation_workbook(mine, cycle.triwulan)
+        member = unit.person(a.member_id)
+        name = (member.name.split(",")[0] if member else str(a.member_id)).replace(" ", "_")
+        out.file(
+            a.member_id,
+            out.services.db.blobs.put(workbook),
+            f"Realisasi_TW-{roman}_{cycle.year}_{name}.xlsx",
+        )
+        out.text(
+            a.member_id,
+            text,
+            [
+                [
+                    (
+                        f"Isi {ind.code}",
+                        {"action": "realisation_begin", "cycle": cycle.id, "code": ind.code},
+                    )
+                ]
+                for ind in mine
+            ],
+        )
+
+
 def collection_complete(out: Outbox, cycle: Cycle, unit: Unit) -> None:
     kasubbag = unit.one(Role.KASUBBAG)
     step = out.services.sop.step(cycle.step)
@@ -85,18 +139,17 @@ def collection_complete(out: Outbox, cycle: Cycle, unit: Unit) -> None:
         f"Batas waktu: {_when(out.services, unit, cycle.steps[-1].deadline)}.\n"
         "Tekan tombol di bawah ini untuk menyusun draf laporan dari data yang terkumpul."
     )
-    out.text(
-        kasubbag.user_id,
-        text,
+    rows = [
         [
-            [
-                (
-                    texts.BTN_BUILD_DRAFT,
-                    {"action": "draft_build", "cycle": cycle.id, "group": _group(cycle, "draft")},
-                )
-            ]
-        ],
-    )
+            (
+                texts.BTN_BUILD_DRAFT,
+                {"action": "draft_build", "cycle": cycle.id, "group": _group(cycle, "draft")},
+            )
+        ]
+    ]
+    if cycle.indicators:
+        rows.append([(texts.BTN_NEEDS_FIX, {"action": "fix_begin", "cycle": cycle.id})])
+    out.text(kasubbag.user_id, text, rows)
 
 
 def member_complete(out: Outbox, cycle: Cycle, unit: Unit, member: Person) -> None:

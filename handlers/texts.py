@@ -32,6 +32,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("status", "Posisi laporan yang sedang berjalan"),
     ("mulai", "Mulai siklus triwulan (Kasat)"),
     ("arsip", "Laporan yang telah ditandatangani"),
+    ("target", "Target kinerja tahunan (Perjanjian Kinerja)"),
     ("batal", "Batalkan isian yang sedang berjalan"),
 ]
 
@@ -103,6 +104,11 @@ UNSUPPORTED_MESSAGE = (
     "(lampiran berkas, bukan foto)."
 )
 NO_OPEN_CYCLE = "Tidak ada siklus laporan yang sedang berjalan pada satuan Anda."
+TARGETS_NOT_FOR_YOU = "Target kinerja dikelola oleh Kasubbag perencanaan dan pelaporan."
+NO_TARGETS = (
+    "Target kinerja tahun {year} belum diunggah (/target), sehingga tugas dibagi per butir "
+    "data, tanpa tabel capaian kinerja."
+)
 CANCELLED = "Isian dibatalkan. Tidak ada perubahan yang disimpan."
 NOTHING_TO_CANCEL = "Tidak ada isian yang sedang berjalan."
 BUTTON_UNKNOWN = "Tombol ini tidak dikenal atau sudah tidak berlaku."
@@ -116,6 +122,7 @@ INTERNAL_ERROR = (
 WRONG_ROLE_START = "Perintah /mulai hanya dapat digunakan oleh Kasat."
 EXPECT_DOCUMENT = "Mohon kirimkan <b>{label}</b> sebagai berkas dokumen, bukan teks."
 EXPECT_TEXT = "Mohon ketikkan jawaban berupa teks; berkas tidak diperlukan pada isian ini."
+EXPECT_NUMBER = "“{text}” bukan angka. Mohon ketikkan nilai berupa angka, misalnya 97,5 atau 1.250."
 EXPECT_CHOICE = "Mohon pilih salah satu tombol pada pesan di atas."
 FORM_SENT = "Terkirim."
 PROCESSED = "Sudah diproses."
@@ -129,6 +136,7 @@ BTN_BUILD_DRAFT = "Susun draf laporan"
 BTN_REBUILD_DRAFT = "Susun ulang draf laporan"
 BTN_SUBMIT = "Ajukan ke Sekretaris"
 BTN_PARAF = "Paraf"
+BTN_NEEDS_FIX = "Tandai perlu perbaikan"
 BTN_RETURN = "Kembalikan"
 BTN_SIGN = "Tandatangani"
 BTN_SIGN_CONFIRM = "Ya, tandatangani"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.services import Services
 from domain.dates_id import format_datetime_id, format_office_duration
-from domain.models import Cycle
+from domain.models import Assignment, Cycle, Item
 from domain.reminders import holders_of
 from domain.roles import Role
 from domain.roster import Unit
@@ -20,15 +20,32 @@ def time_left(services: Services, unit: Unit, now: datetime, deadline: datetime)
     return f"sisa waktu kerja {amount}" if left >= 0 else f"TERLAMBAT {amount}"
 
 
+def item_line(item: Item) -> str:
+    """One checklist line: the item, its state and what it still lacks."""
+    line = f"{esc(item.title)} — <b>{item.state}</b>"
+    if item.fix:
+        line += f": {esc(item.fix)}"
+    elif item.missing and item.state != "Belum Ada":
+        line += " (kurang: " + esc(", ".join(item.missing)) + ")"
+    return line
+
+
+def member_checklist(assignment: Assignment) -> str:
+    return "\n".join(f"• {item_line(item)}" for item in assignment.items)
+
+
 def missing_text(cycle: Cycle, unit: Unit) -> str:
+    """Per member: what is done and what is missing (per indicator when the cycle has them)."""
     lines = []
     for a in cycle.assignments:
         member = unit.person(a.member_id)
-        name = member.name if member else str(a.member_id)
-        if a.missing:
-            lines.append(f"• {esc(name)}: belum ada " + esc("; ".join(a.missing)))
+        name = esc(member.name if member else str(a.member_id))
+        if cycle.indicators:
+            lines.append(f"<b>{name}</b>\n{member_checklist(a)}")
+        elif a.missing:
+            lines.append(f"• {name}: belum ada " + esc("; ".join(a.missing)))
         else:
-            lines.append(f"• {esc(name)}: lengkap")
+            lines.append(f"• {name}: lengkap")
     return "\n".join(lines)
 
 

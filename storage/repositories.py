@@ -10,6 +10,7 @@ from tinydb import Query
 from tinydb.table import Document
 
 from domain.models import Cycle, cycle_id
+from domain.performance import TargetSet
 from storage.database import Database
 
 
@@ -196,3 +197,20 @@ class UpdateLog:
             self._seen.discard(self._recent.pop(0))
         self.table.upsert(Document({"ids": self._recent}, doc_id=1))
         return True
+
+
+class TargetRepository:
+    """A unit's performance targets for a year (one document in the unit-and-year file)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def _table(self, unit: str, year: int):
+        return self.db.file("units", unit, f"{year}.json").table("targets")
+
+    def get(self, unit: str, year: int) -> TargetSet | None:
+        doc = self._table(unit, year).get(doc_id=1)
+        return TargetSet.from_dict(dict(doc)) if doc else None  # type: ignore[arg-type]
+
+    def save(self, targets: TargetSet) -> None:
+        self._table(targets.unit, targets.year).upsert(Document(targets.to_dict(), doc_id=1))

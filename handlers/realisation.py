@@ -1,0 +1,232 @@
+"""Step 4 with indicators: members report realisation values (typed or by workbook) and
+evidence; the Kasubbag can send an indicator back as "Perlu Perbaikan"."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from telegram import Update
+
+from domain.dates_id import format_datetime_id
+from domain.errors import WorkflowError
+from domain.models import Cycle
+from domain.performance import format_number_id
+from domain.roster import Person, Unit
+from domain.targets_import import REALISATION_SHEET, parse_realisation_workbook
+from domain.workflow import (
+    EV_COLLECTION_COMPLETE,
+    EV_MEMBER_COMPLETE,
+    MarkNeedsFix,
+    RealisationInput,
+    ReportRealisation,
+    apply,
+    authorize,
+    find_indicator,
+)
+from handlers import notify, texts
+from handlers.buttons import button_action
+from handlers.common import load_cycle, svc, unit_of
+from handlers.forms import begin_form, choice_field, finisher, number_field, text_field
+from handlers.outbox import Outbox, commit
+from handlers.texts import esc, tw
+from handlers.views import member_checklist
+
+
+def is_realisation_workbook(data: bytes) -> bool:
+    """The data workbook the bot sent (it has the "Realisasi" sheet), not a piece of evidence."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            workbook = zf.read("xl/workbook.xml")[:200_000]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+    return f'name="{REALISATION_SHEET}"'.encode() in workbook
+
+
+def _cycle(context, key: str) -> Cycle:
+    cycle = load_cycle(svc(context), key)
+    if cycle is None:
+        raise WorkflowError(texts.BUTTON_UNKNOWN)
+    return cycle
+
+
+async def _apply_report(
+    update: Update, context, person: Person, cycle: Cycle, action: ReportRealisation
+) -> None:
+    services = svc(context)
+    unit = unit_of(services, person)
+    outcome = apply(cycle, action, person, services.now(), services.context(unit))
+    assignment = outcome.cycle.assignment_of(person.user_id)
+    out = Outbox(services)
+    codes = ", ".join(row.code for row in action.rows)
+    out.text(
+        person.user_id,
+        f"Realisasi {esc(codes)} dicatat.\n\nStatus data Anda:\n{member_checklist(assignment)}",
+        fill_buttons(outcome.cycle, person) if not assignment.complete else None,
+    )
+    if EV_MEMBER_COMPLETE in outcome.events:
+        notify.member_complete(out, outcome.cycle, unit, person)
+    if EV_COLLECTION_COMPLETE in outcome.events:
+        notify.collection_complete(out, outcome.cycle, unit)
+    await commit(context, cycle, outcome.cycle, out, update.update_id)
+
+
+def fill_buttons(cycle: Cycle, person: Person) -> list[list[tuple[str, dict[str, Any]]]]:
+    """One "Isi <code>" button per indicator of the member that is not complete."""
+    assignment = cycle.assignment_of(person.user_id)
+    if assignment is None:
+        return []
+    return [
+        [
+            (
+                f"Isi {item.code}",
+                {"action": "realisation_begin", "cycle": cycle.id, "code": item.code},
+            )
+        ]
+        for item in assignment.items
+        if item.code and not item.complete
+    ]
+
+
+@button_action("realisation_begin")
+async def realisation_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle(context, payload["cycle"])
+    authorize(services.context(unit), cycle, 4, person)
+    found = find_indicator(cycle, payload["code"])
+    if found is None or found[0].member_id != person.user_id:
+        return texts.BUTTON_UNKNOWN
+    indicator = next(i for i in cycle.indicators if i.code == payload["code"])
+    target = indicator.target_for(cycle.triwulan)
+    hint = (
+        f" Indikator ini kumulatif: isikan capaian sejak awal tahun sampai akhir "
+        f"{tw(cycle.triwulan, cycle.year)}."
+        if indicator.cumulative
+        else ""
+    )
+    fields = [
+        number_field(
+            "value",
+            "Realisasi",
+            f"<b>{esc(indicator.code)}</b> {esc(indicator.indikator)}\n"
+            f"Target: {esc(format_number_id(target))} {esc(indicator.satuan)}.{hint}\n"
+            "Ketikkan nilai realisasinya (angka).",
+        ),
+        text_field("kendala", "Kendala", "Tuliskan kendala yang dihadapi (atau “Tidak ada”)."),
+        text_field("tindak_lanjut", "Tindak lanjut", "Tuliskan tindak lanjut yang direncanakan."),
+    ]
+    await begin_form(
+        context,
+        person,
+        "realisation",
+        fields,
+        f"Realisasi {indicator.code} — {tw(cycle.triwulan, cycle.year)}",
+        cycle.id,
+        {"code": indicator.code},
+    )
+    return ""
+
+
+@finisher("realisation")
+async def finish_realisation(update, context, person: Person, session: dict[str, Any]) -> None:
+    v = session["values"]
+    row = RealisationInput(
+        session["meta"]["code"], float(v["value"]), v["kendala"], v["tindak_lanjut"]
+    )
+    cycle = _cycle(context, session["cycle"])
+    await _apply_report(update, context, person, cycle, ReportRealisation((row,), "chat"))
+
+
+async def on_realisation_workbook(
+    update: Update, context, person: Person, cycle: Cycle, data: bytes, name: str
+) -> None:
+    """A member sent back the data workbook: every filled row is reported at once."""
+    assignment = cycle.assignment_of(person.user_id)
+    codes = [item.code for item in assignment.items if item.code]
+    rows = parse_realisation_workbook(data, codes, triwulan=cycle.triwulan, filename=name)
+    action = ReportRealisation(
+        tuple(RealisationInput(r.code, r.value, r.kendala, r.tindak_lanjut) for r in rows),
+        "workbook",
+    )
+    await _apply_report(update, context, person, cycle, action)
+
+
+# --- the Kasubbag's review: Perlu Perbaikan --------------------------------------------------
+
+
+def review_button(cycle: Cycle) -> tuple[str, dict[str, Any]]:
+    return (texts.BTN_NEEDS_FIX, {"action": "fix_begin", "cycle": cycle.id})
+
+
+@button_action("fix_begin")
+async def fix_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle(context, payload["cycle"])
+    if not cycle.indicators:
+        return texts.BUTTON_UNKNOWN
+    reviewer = services.sop.step(services.sop.step(4).next or 5)
+    if cycle.step not in (4, reviewer.number):
+        authorize(services.context(unit), cycle, 4, person)
+    if person.role is not reviewer.role:
+        authorize(services.context(unit), cycle, reviewer.number, person)
+    options = [(i.code, i.code) for i in cycle.indicators]
+    fields = [
+        choice_field("code", "Indikator", "Pilih indikator yang perlu diperbaiki:", options),
+        text_field(
+            "reason", "Alasan perbaikan", "Tuliskan apa yang perlu diperbaiki oleh pelaksananya."
+        ),
+    ]
+    await begin_form(
+        context,
+        person,
+        "needs_fix",
+        fields,
+        f"Perlu perbaikan — {tw(cycle.triwulan, cycle.year)}",
+        cycle.id,
+    )
+    return ""
+
+
+@finisher("needs_fix")
+async def finish_needs_fix(update, context, person: Person, session: dict[str, Any]) -> None:
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = _cycle(context, session["cycle"])
+    code, reason = session["values"]["code"], session["values"]["reason"]
+    outcome = apply(
+        cycle, MarkNeedsFix(code, reason), person, services.now(), services.context(unit)
+    )
+    assignment, _ = find_indicator(outcome.cycle, code)
+    member = unit.person(assignment.member_id)
+    out = Outbox(services)
+    out.text(
+        person.user_id,
+        f"{esc(code)} ditandai <b>Perlu Perbaikan</b> dan dikembalikan kepada "
+        f"{esc(member.name if member else '')}.",
+    )
+    needs_fix_notice(out, outcome.cycle, unit, code, reason, person)
+    await commit(context, cycle, outcome.cycle, out, update.update_id)
+
+
+def needs_fix_notice(
+    out: Outbox, cycle: Cycle, unit: Unit, code: str, reason: str, by: Person
+) -> None:
+    assignment, _ = find_indicator(cycle, code)
+    member = unit.person(assignment.member_id)
+    if member is None:
+        return
+    record = cycle.current_step_record
+    when = ""
+    if record is not None:
+        tz = out.services.calendar(unit).tz
+        when = f"\nBatas waktu: {format_datetime_id(record.deadline, tz)}."
+    out.text(
+        member.user_id,
+        f"<b>Perlu Perbaikan — {tw(cycle.triwulan, cycle.year)}</b>\n"
+        f"{esc(by.name)} ({by.role.label}) meminta perbaikan data {esc(code)}:\n"
+        f"{esc(reason)}{when}\n\nStatus data Anda:\n{member_checklist(assignment)}",
+        fill_buttons(cycle, member),
+    )

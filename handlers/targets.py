@@ -1,0 +1,171 @@
+"""/target: the year's performance targets (Perjanjian Kinerja and Rencana Aksi) as data.
+
+The Kasubbag downloads the template, fills it and sends it back; a bad workbook is refused
+with every problem's row and column, and nothing is stored. Targets of a year whose cycle
+has already started may still be replaced, and the replacement is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.services import Services
+from domain.performance import TargetSet, format_number_id
+from domain.roles import Role
+from domain.roster import Person
+from domain.targets_import import parse_targets, targets_workbook, template_workbook
+from handlers import texts
+from handlers.buttons import button_action
+from handlers.common import send_text, svc, unit_of
+from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
+from handlers.texts import esc
+
+TARGET_ROLES = (Role.KASUBBAG, Role.KASAT, Role.SEKRETARIS)
+EDITOR = Role.KASUBBAG
+
+
+def summary(targets: TargetSet) -> str:
+    lines = [
+        f"<b>Target kinerja tahun {targets.year}</b> — {len(targets.sasaran())} sasaran, "
+        f"{len(targets.indicators)} indikator:"
+    ]
+    for sasaran in targets.sasaran():
+        lines.append(f"\n<i>{esc(sasaran)}</i>")
+        for ind in (i for i in targets.indicators if i.sasaran == sasaran):
+            lines.append(
+                f"• {esc(ind.code)} {esc(ind.indikator)}: {format_number_id(ind.target_tahunan)} "
+                f"{esc(ind.satuan)} ({ind.direction_label}, {ind.counting_label})"
+            )
+    return "\n".join(lines)
+
+
+async def cmd_target(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
+    services = svc(context)
+    if person.role not in TARGET_ROLES:
+        await send_text(context, person.user_id, texts.TARGETS_NOT_FOR_YOU)
+        return
+    unit = unit_of(services, person)
+    year = services.calendar(unit).to_local(services.now()).year
+    rows: list[list[tuple[str, dict[str, Any]]]] = [
+        [("Unduh templat", {"action": "target_template"})]
+    ]
+    parts = []
+    for y in (year, year + 1):
+        targets = services.targets.get(unit.code, y)
+        if targets:
+            parts.append(summary(targets))
+            rows.append([(f"Unduh target {y}", {"action": "target_download", "year": y})])
+        else:
+            parts.append(f"Target kinerja tahun {y} belum diunggah.")
+        if person.role is EDITOR:
+            rows.append([(f"Unggah target {y}", {"action": "target_upload", "year": y})])
+    await send_text(context, person.user_id, "\n\n".join(parts), rows)
+
+
+@button_action("target_template")
+async def target_template(update, context, person: Person, payload: dict[str, Any]) -> str:
+    await context.bot.send_document(
+        person.user_id,
+        document=template_workbook(),
+        filename="Templat_Target_Kinerja.xlsx",
+        caption="Templat target kinerja: isi lembar “Target Kinerja”; petunjuk ada pada lembar "
+        "“Petunjuk”. Kirim kembali melalui /target.",
+    )
+    return ""
+
+
+@button_action("target_download")
+async def target_download(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    targets = services.targets.get(person.unit, int(payload["year"]))
+    if targets is None:
+        return texts.BUTTON_STALE
+    await context.bot.send_document(
+        person.user_id,
+        document=targets_workbook(targets.indicators),
+        filename=f"Target_Kinerja_{targets.year}.xlsx",
+        caption=f"Target kinerja tahun {targets.year} yang berlaku.",
+    )
+    return ""
+
+
+@button_action("target_upload")
+async def target_upload(update, context, person: Person, payload: dict[str, Any]) -> str:
+    if person.role is not EDITOR:
+        return texts.TARGETS_NOT_FOR_YOU
+    year = int(payload["year"])
+    services = svc(context)
+    started = services.cycles.list_unit(person.unit, year)
+    warning = (
+        f"\n\nPerhatian: siklus tahun {year} sudah berjalan. Target baru menggantikan target "
+        "yang berlaku dan penggantian ini dicatat dalam jejak audit."
+        if started
+        else ""
+    )
+    field = document_field(
+        "targets",
+        "Berkas target",
+        f"Kirimkan berkas target kinerja tahun {year} (XLSX sesuai templat, atau CSV).{warning}",
+        "target_kinerja",
+    )
+    field["validate"] = "targets"
+    await begin_form(
+        context, person, "targets", [field], f"Target kinerja tahun {year}", meta={"year": year}
+    )
+    return ""
+
+
+def _validate_targets(services: Services, person: Person, session: dict[str, Any], ref):
+    """Parse the workbook as soon as it arrives, so the user can send a corrected one."""
+    targets = parse_targets(
+        services.db.blobs.get(ref.sha256),
+        ref.name,
+        unit=person.unit,
+        year=int(session["meta"]["year"]),
+        imported_by=person.user_id,
+        imported_at=services.now(),
+    )
+    targets = TargetSet(
+        **{**targets.__dict__, "source_sha256": ref.sha256, "source_name": ref.name}
+    )
+    display = f"{ref.name} — {len(targets.sasaran())} sasaran, {len(targets.indicators)} indikator"
+    return targets.to_dict(), display
+
+
+DOCUMENT_VALIDATORS["targets"] = _validate_targets
+
+
+@finisher("targets")
+async def finish_targets(update, context, person: Person, session: dict[str, Any]) -> None:
+    services = svc(context)
+    targets = TargetSet.from_dict(session["values"]["targets"])
+    previous = services.targets.get(person.unit, targets.year)
+    started = services.cycles.list_unit(person.unit, targets.year)
+    services.targets.save(targets)
+    services.audit.append(
+        person.unit,
+        targets.year,
+        {
+            "at": services.now(),
+            "actor": person.user_id,
+            "role": person.role.value,
+            "action": "ganti_target" if previous else "unggah_target",
+            "update_id": update.update_id,
+            "detail": {
+                "berkas": targets.source_name,
+                "sha256": targets.source_sha256,
+                "indikator": targets.codes,
+                "siklus_berjalan": [c.id for c in started],
+                "sebelumnya": previous.source_sha256 if previous else None,
+            },
+        },
+    )
+    verb = "menggantikan target sebelumnya" if previous else "disimpan"
+    await send_text(
+        context,
+        person.user_id,
+        f"Target kinerja tahun {targets.year} {verb}.\n\n{summary(targets)}",
+    )
