@@ -15,11 +15,19 @@ from pathlib import Path
 
 from bot import playbook
 from bot.app import build_application
-from bot.playbook import SAMPLES, Cast
+from bot.playbook import Cast
+from bot.samples import sample_pdf
 from bot.settings import Settings
 from domain.dates_id import format_datetime_id, triwulan_of
+from domain.performance import format_number_id
 from domain.reminders import ReminderPoint
 from domain.roster import load_roster
+from domain.samples import (
+    sample_indicators,
+    sample_realisation_workbook,
+    sample_realisations,
+    sample_targets_workbook,
+)
 from emulator import BotAPIEmulator
 from handlers.texts import tw
 
@@ -50,11 +58,17 @@ class DemoClock:
         self.offset += moment - self()
 
 
-async def _late_collection(cast: Cast, services, clock: DemoClock, unit, triwulan, year):
-    """One member hands in on time, the other is late: reminder, deadline and escalation."""
+async def _collection(cast: Cast, services, clock: DemoClock, unit, triwulan, year, plan):
+    """One member types values on time; the other is late (reminder, deadline, escalation),
+    then sends the filled workbook; the Kasubbag sends one indicator back for correction."""
     first, late = cast.team[0], cast.team[1]
-    for index, (name, content) in enumerate(SAMPLES.data[0]):
-        await playbook.upload(first, name, content, playbook.TASKS[0][index])
+    values = {r.code: r for r in sample_realisations(triwulan)}
+    for code in plan[0]:
+        r = values[code]
+        await playbook.report_typed(
+            first, code, format_number_id(r.value), r.kendala, r.tindak_lanjut
+        )
+        await playbook.evidence(first, code, f"Bukti_{code}.pdf", _evidence(code))
     cycle = services.cycles.get(unit.code, year, triwulan)
     record = cycle.current_step_record
     calendar = services.calendar(unit)
@@ -67,8 +81,33 @@ async def _late_collection(cast: Cast, services, clock: DemoClock, unit, triwula
     clock.jump_to(after)
     await late.expect("Batas waktu terlampaui")
     await cast.kasubbag.expect("Eskalasi keterlambatan")
-    name, content = SAMPLES.data[1][0]
-    await playbook.upload(late, name, content, playbook.TASKS[1][0])
+    await playbook.report_workbook(
+        late, sample_realisation_workbook(triwulan, plan[1]), "Realisasi_terisi.xlsx"
+    )
+    for code in plan[1]:
+        await playbook.evidence(late, code, f"Bukti_{code}.pdf", _evidence(code))
+    complete = await cast.kasubbag.expect("telah terkumpul")
+    fixed = plan[1][0]
+    k = cast.kasubbag
+    await k.tap("Tandai perlu perbaikan", complete)
+    await k.tap(fixed, await k.expect("Pilih indikator"))
+    await k.expect("Tuliskan apa yang perlu diperbaiki")
+    k.say("Mohon lampirkan rincian per kecamatan pada keterangan kendala.")
+    await k.tap("Kirim", await k.expect("Mohon periksa kembali"))
+    await late.expect("Perlu Perbaikan —")
+    r = values[fixed]
+    await playbook.report_typed(
+        late,
+        fixed,
+        format_number_id(r.value),
+        r.kendala + " Rincian per kecamatan terlampir pada bukti dukung.",
+        r.tindak_lanjut,
+    )
+    await k.expect("telah terkumpul")
+
+
+def _evidence(code: str) -> bytes:
+    return sample_pdf(f"BUKTI DUKUNG {code}", "Rekapitulasi kegiatan dan dokumentasi lapangan.")
 
 
 def _banner(text: str) -> None:
@@ -109,10 +148,15 @@ async def run_demo(output: Path, quiet: bool = False) -> Path:
         for user in cast.officials:
             user.say("/start")
             await user.expect("Selamat datang")
+        targets_name = f"Target_Kinerja_{year}_contoh.xlsx"
+        (output / targets_name).write_bytes(sample_targets_workbook())
+        await playbook.upload_targets(cast, year, sample_targets_workbook(), targets_name)
         await playbook.start_cycle(cast, triwulan, year)
         await playbook.forward(cast)
-        await playbook.divide(cast)
-        await _late_collection(cast, services, clock, unit, triwulan, year)
+        codes = [i.code for i in sample_indicators()]
+        plan = playbook.split_indicators(codes, len(cast.team))
+        await playbook.divide_indicators(cast, plan)
+        await _collection(cast, services, clock, unit, triwulan, year, plan)
         await playbook.build_and_submit(cast)
         await cast.sekretaris.expect("diajukan oleh Kasubbag", document=True)
         await playbook.return_report(cast.sekretaris)
@@ -139,4 +183,5 @@ async def run_demo(output: Path, quiet: bool = False) -> Path:
         await emu.stop()
     print(f"\nLaporan yang telah ditandatangani: {target}")
     print(f"Lembar disposisi: {output / sheet.document.filename}")
+    print(f"Contoh lembar kerja target: {output / targets_name}")
     return target

@@ -218,6 +218,24 @@ def _dash(value: Any, placeholder: str = "\u2014") -> Any:
     return value
 
 
+_ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)
+
+
+def _roman(value: Any) -> str:
+    """Section numbers: ``4`` -> ``"IV"``."""
+    number = int(value)
+    if number <= 0:
+        raise ValueError("roman numerals start at 1")
+    out = []
+    for size, letters in _ROMAN:
+        count, number = divmod(number, size)
+        out.append(letters * count)
+    return "".join(out)
+
+
 def _urgency_rows(urgency: Any) -> list[tuple[str, bool]]:
     chosen = " ".join(str(urgency or "").lower().split())
     return [(label, label.lower() == chosen) for label in URGENCY_OPTIONS]
@@ -269,6 +287,7 @@ def _make_env() -> jinja2.Environment:
     env.filters["nl2br"] = _nl2br
     env.filters["short_hash"] = _short_hash
     env.filters["dash"] = _dash
+    env.filters["roman"] = _roman
     env.globals["fail"] = _fail
     env.globals["unit_government"] = _unit_government
     env.globals["unit_full_name"] = _unit_full_name

@@ -1,22 +1,91 @@
 """Turns a cycle and its unit into the plain context the document templates expect.
 
-Pure presentation: dates in Indonesian, names looked up in the roster, sizes made readable.
+Pure presentation: dates in Indonesian, names looked up in the roster, sizes made readable,
+numbers formatted Indonesian-style. The achievement arithmetic itself lives in
+``domain.performance``; this module only arranges its results for the report.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from domain.calendar import WorkCalendar
-from domain.dates_id import format_date_id, format_datetime_id, roman_triwulan, triwulan_period
-from domain.models import Cycle, Disposition, FileRef
+from domain.dates_id import (
+    format_date_id,
+    format_datetime_id,
+    format_office_duration,
+    format_time_id,
+    roman_triwulan,
+    triwulan_period,
+    tz_abbreviation,
+)
+from domain.models import (
+    BELUM_ADA,
+    BELUM_LENGKAP,
+    LENGKAP,
+    PERLU_PERBAIKAN,
+    Cycle,
+    Disposition,
+    FileRef,
+    Item,
+    StepRecord,
+)
+from domain.performance import (
+    DEFAULT_POLICY,
+    Achievement,
+    CapaianPolicy,
+    Indicator,
+    PerformanceRow,
+    RatingBand,
+    Realisation,
+    TargetSet,
+    average_percent,
+    format_number_id,
+    format_percent_id,
+    performance_table,
+    rating,
+    triwulan_label,
+)
 from domain.roles import Role
 from domain.roster import Person, Unit
+from domain.sop import Sop, Step, load_sop
 
 VERIFICATION_NOTE = (
     "Persetujuan (paraf dan tanda tangan) pada dokumen ini dicatat oleh lkj-bot beserta "
     "identitas pejabat dan waktunya; ini bukan tanda tangan elektronik tersertifikasi (TTE BSrE)."
 )
+
+#: Who "finished" a step the bot closed by itself (``StepRecord.finished_by == 0``).
+SYSTEM_ACTOR = "sistem (otomatis)"
+
+#: The states of a checklist item, in the order the report counts them.
+ITEM_STATES: tuple[str, ...] = (LENGKAP, BELUM_LENGKAP, PERLU_PERBAIKAN, BELUM_ADA)
+_STATE_KEYS = {
+    LENGKAP: "lengkap",
+    BELUM_LENGKAP: "belum-lengkap",
+    PERLU_PERBAIKAN: "perlu-perbaikan",
+    BELUM_ADA: "belum-ada",
+}
+
+_SOURCE_LABELS = {"chat": "diketik melalui obrolan", "workbook": "lembar kerja (xlsx)"}
+
+#: Bar colours per rating band, best band first (colour-blind safe, prints well in grey).
+BAND_COLOURS: tuple[str, ...] = ("#1a7d3c", "#7fb135", "#e0a800", "#e06c00", "#b3261e")
+NOT_COMPUTABLE_COLOUR = "#9e9e9e"
+
+#: The chart's percentage axis.
+CHART_AXIS_MAX = 120.0
+CHART_GRIDLINES: tuple[float, ...] = (50.0, 75.0, 100.0)
+CHART_TICKS: tuple[float, ...] = (0.0, 25.0, 50.0, 75.0, 100.0, 120.0)
+CHART_CODE_MAX = 24  # longer codes are cut with an ellipsis on the chart (the table has them)
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def human_size(size: int) -> str:
@@ -44,10 +113,20 @@ def _person_name(unit: Unit, user_id: int) -> Person | None:
     return unit.person(user_id)
 
 
+def _name_of(unit: Unit, user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    if user_id == 0:
+        return SYSTEM_ACTOR
+    person = unit.person(user_id)
+    return person.name if person else str(user_id)
+
+
 def _file(ref: FileRef, tz: str) -> dict[str, Any]:
     return {
         "name": ref.name,
         "sha256": ref.sha256,
+        "short_hash": ref.sha256[:12],
         "size": human_size(ref.size),
         "uploaded_at": format_datetime_id(ref.uploaded_at, tz),
     }
@@ -75,26 +154,550 @@ def report_title(cycle: Cycle) -> str:
     return f"LAPORAN DATA KINERJA TRIWULAN {roman_triwulan(cycle.triwulan)} TAHUN {cycle.year}"
 
 
-def quarterly_report_context(
-    cycle: Cycle, unit: Unit, calendar: WorkCalendar, status: str, generated_at
-) -> dict[str, Any]:
-    """Context for ``quarterly_report.html``; ``status`` is draft, paraf or signed."""
-    tz = calendar.tz
-    assignments = []
+# ----------------------------------------------------------------------------- task division
+
+
+def _item(item: Item, tz: str) -> dict[str, Any]:
+    state = item.state
+    return {
+        "title": item.title,
+        "code": item.code,
+        "state": state,
+        "state_key": _STATE_KEYS.get(state, "belum-ada"),
+        "missing": item.missing if item.code else [],
+        "fix": item.fix,
+        "files": [_file(f, tz) for f in item.files],
+    }
+
+
+def _assignments(cycle: Cycle, unit: Unit, tz: str, names: dict[str, str]) -> list[dict]:
+    out = []
     for a in cycle.assignments:
         member = unit.person(a.member_id)
-        assignments.append(
+        items = [_item(i, tz) for i in a.items]
+        for entry in items:
+            entry["indikator"] = names.get(entry["code"], entry["title"])
+        out.append(
             {
                 "member_name": member.name if member else str(a.member_id),
                 "member_nip": member.nip if member else "",
                 "member_position": member.position if member else "",
                 "note": a.note or cycle.division_note,
                 "deadline": format_datetime_id(a.deadline, tz),
-                "items": [
-                    {"title": i.title, "files": [_file(f, tz) for f in i.files]} for i in a.items
-                ],
+                "indicator_mode": any(i.code for i in a.items),
+                "items": items,
             }
         )
+    return out
+
+
+def _state_counts(items: Sequence[Item]) -> list[dict[str, Any]]:
+    counts = Counter(i.state for i in items)
+    return [
+        {"state": s, "state_key": _STATE_KEYS[s], "count": counts.get(s, 0)} for s in ITEM_STATES
+    ]
+
+
+# ----------------------------------------------------------------------------- performance
+
+
+def _ordered_bands(policy: CapaianPolicy) -> list[RatingBand]:
+    """The rating bands best first (the catch-all lowest band last)."""
+    return sorted(
+        policy.bands,
+        key=lambda b: float("-inf") if b.above is None else b.above,
+        reverse=True,
+    )
+
+
+def _band_range(bands: Sequence[RatingBand], index: int) -> str:
+    """``"> 90%"``, ``"> 75% s.d. 90%"``, ``"≤ 50%"`` for the band at ``index`` (best first)."""
+    band = bands[index]
+    upper = bands[index - 1].above if index > 0 else None
+    if band.above is None:
+        return f"\u2264 {format_number_id(upper)}%" if upper is not None else "semua nilai"
+    if upper is None:
+        return f"> {format_number_id(band.above)}%"
+    return f"> {format_number_id(band.above)}% s.d. {format_number_id(upper)}%"
+
+
+def _band_colour(index: int) -> str:
+    return BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)]
+
+
+def _target_text(indicator: Indicator, triwulan: int) -> tuple[str, str]:
+    """The quarter's target and a short note on how it counts."""
+    target = indicator.target_for(triwulan)
+    if target is None:
+        return "\u2014", "tidak ditetapkan"
+    note = f"kumulatif s.d. {triwulan_label(triwulan)}" if indicator.cumulative else ""
+    return format_number_id(target), note
+
+
+def _find_items(cycle: Cycle) -> dict[str, tuple[int, Item]]:
+    """Indicator code -> (member id, item) from the task division."""
+    found: dict[str, tuple[int, Item]] = {}
+    for a in cycle.assignments:
+        for item in a.items:
+            if item.code:
+                found[item.code] = (a.member_id, item)
+    return found
+
+
+def _performance_row(
+    number: int,
+    row: PerformanceRow,
+    cycle: Cycle,
+    unit: Unit,
+    tz: str,
+    items: dict[str, tuple[int, Item]],
+    band_index: dict[str, int],
+) -> dict[str, Any]:
+    ind, real, ach = row.indicator, row.realisation, row.achievement
+    target, target_note = _target_text(ind, cycle.triwulan)
+    member_id, item = items.get(ind.code, (None, None))
+    files = [_file(f, tz) for f in item.files] if item else []
+    index = band_index.get(ach.rating or "", -1)
+    return {
+        "no": number,
+        "code": ind.code,
+        "indikator": ind.indikator,
+        "sasaran": ind.sasaran,
+        "satuan": ind.satuan,
+        "direction": ind.direction,
+        "direction_note": "semakin rendah semakin baik" if ind.lower_is_better else "",
+        "cumulative": ind.cumulative,
+        "target": target,
+        "target_note": target_note,
+        "target_tahunan": format_number_id(ind.target_tahunan),
+        "realisasi": format_number_id(real.value) if real else "\u2014",
+        "capaian": ach.label,
+        "percent": ach.percent,
+        "computable": ach.computable,
+        "rating": ach.rating or "\u2014",
+        "rating_index": index,
+        "colour": _band_colour(index) if index >= 0 else NOT_COMPUTABLE_COLOUR,
+        "at_risk": ach.at_risk,
+        "note": ach.note,
+        "kendala": real.kendala if real else "",
+        "tindak_lanjut": real.tindak_lanjut if real else "",
+        "reported_by": _name_of(unit, real.reported_by) if real else "",
+        "reported_at": format_datetime_id(real.reported_at, tz) if real else "",
+        "version": real.version if real else 0,
+        "source": _SOURCE_LABELS.get(real.source, real.source) if real else "",
+        "member_name": _name_of(unit, member_id) if member_id is not None else "\u2014",
+        "state": item.state if item else BELUM_ADA,
+        "state_key": _STATE_KEYS[item.state if item else BELUM_ADA],
+        "fix": item.fix if item else "",
+        "evidence": files,
+    }
+
+
+def _realisation_history(
+    cycle: Cycle, unit: Unit, tz: str, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Every version of the indicators reported more than once this quarter, oldest first."""
+    mine = [r for r in cycle.realisations if r.triwulan == cycle.triwulan]
+    versions = Counter(r.code for r in mine)
+    order = {code: i for i, code in enumerate(names)}
+    chosen: list[Realisation] = sorted(
+        (r for r in mine if versions[r.code] > 1),
+        key=lambda r: (order.get(r.code, len(order)), r.version),
+    )
+    return [
+        {
+            "code": r.code,
+            "version": r.version,
+            "value": format_number_id(r.value),
+            "reported_by": _name_of(unit, r.reported_by),
+            "reported_at": format_datetime_id(r.reported_at, tz),
+            "current": not r.superseded,
+            "source": _SOURCE_LABELS.get(r.source, r.source),
+        }
+        for r in chosen
+    ]
+
+
+def _fix_requests(cycle: Cycle, unit: Unit, tz: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": f.code,
+            "member_name": _name_of(unit, f.member_id),
+            "reason": f.reason,
+            "by_name": _name_of(unit, f.by),
+            "at": format_datetime_id(f.at, tz),
+        }
+        for f in cycle.fixes
+    ]
+
+
+def performance_context(
+    cycle: Cycle,
+    unit: Unit,
+    calendar: WorkCalendar,
+    policy: CapaianPolicy = DEFAULT_POLICY,
+) -> dict[str, Any] | None:
+    """The report's "Capaian Kinerja" content, or ``None`` for a cycle without indicators."""
+    if not cycle.indicators:
+        return None
+    tz = calendar.tz
+    targets = TargetSet(
+        unit=cycle.unit,
+        year=cycle.year,
+        indicators=cycle.indicators,
+        imported_by=0,
+        imported_at=cycle.started_at or _EPOCH,
+        source_sha256="",
+    )
+    table = performance_table(targets, cycle.triwulan, cycle.realisations, policy)
+    bands = _ordered_bands(policy)
+    band_index = {b.label: i for i, b in enumerate(bands)}
+    items = _find_items(cycle)
+    achievements: list[Achievement] = []
+    groups = []
+    rows: list[dict[str, Any]] = []
+    for group_no, (sasaran, perf_rows) in enumerate(table, start=1):
+        group_rows = []
+        for perf in perf_rows:
+            entry = _performance_row(len(rows) + 1, perf, cycle, unit, tz, items, band_index)
+            group_rows.append(entry)
+            rows.append(entry)
+            achievements.append(perf.achievement)
+        average = average_percent(r.achievement for r in perf_rows)
+        groups.append(
+            {
+                "no": group_no,
+                "sasaran": sasaran,
+                "rows": group_rows,
+                "average": average,
+                "average_label": format_percent_id(average) if average is not None else "\u2014",
+            }
+        )
+    average = average_percent(achievements)
+    ratings = Counter(a.rating for a in achievements if a.rating)
+    band_counts = [
+        {
+            "label": b.label,
+            "range": _band_range(bands, i),
+            "colour": _band_colour(i),
+            "count": ratings.get(b.label, 0),
+        }
+        for i, b in enumerate(bands)
+    ]
+    average_rating = rating(average, policy.bands) if average is not None else None
+    all_items = [item for _, item in items.values()]
+    return {
+        "triwulan_label": triwulan_label(cycle.triwulan),
+        "groups": groups,
+        "rows": rows,
+        "indicator_count": len(rows),
+        "reported_count": sum(1 for a in achievements if a.realisation is not None),
+        "computable_count": sum(1 for a in achievements if a.computable),
+        "not_computable_count": sum(1 for a in achievements if not a.computable),
+        "average": average,
+        "average_label": format_percent_id(average) if average is not None else "\u2014",
+        "average_rating": average_rating,
+        "bands": band_counts,
+        "at_risk_count": sum(1 for a in achievements if a.at_risk),
+        "at_risk_codes": [r["code"] for r in rows if r["at_risk"]],
+        "risk_below": policy.risk_below,
+        "risk_label": f"{format_number_id(policy.risk_below)}%",
+        "cap_label": f"{format_number_id(policy.cap)}%" if policy.cap is not None else "",
+        "state_counts": _state_counts(all_items),
+        "evidence_count": sum(len(r["evidence"]) for r in rows),
+        "history": _realisation_history(cycle, unit, tz, {r["code"]: "" for r in rows}),
+        "fixes": _fix_requests(cycle, unit, tz),
+    }
+
+
+# ----------------------------------------------------------------------------- chart
+
+
+def _num(value: float) -> str:
+    """An SVG coordinate: short, locale-free."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _legend(entries: Sequence[tuple[str, str]], width: float, y: float) -> tuple[list, float]:
+    """Swatch + label per entry, wrapped to ``width``; returns the items and the last line."""
+    placed = []
+    lx, ly = 8.0, y
+    for colour, label in entries:
+        text_w = 4.2 * len(label) + 26
+        if lx + text_w > width and lx > 8.0:
+            lx, ly = 8.0, ly + 12
+        placed.append((lx, ly, colour, label))
+        lx += text_w
+    return placed, ly
+
+
+def chart_svg(performance: dict[str, Any] | None) -> Markup | None:
+    """Horizontal bars of the achievement per indicator code, as an inline SVG.
+
+    Axis 0–120% with gridlines at 50, 75 and 100%, the risk line (``risk_below``), bars
+    coloured by rating band, value labels and a legend. Only codes, numbers and band labels
+    go in, and every one of them is escaped; the result is trusted markup (``Markup``).
+    """
+    if not performance or not performance["rows"]:
+        return None
+    rows = performance["rows"]
+    codes = [_clip(r["code"], CHART_CODE_MAX) for r in rows]
+    width = 480.0
+    # Room for the longest code (bold, about 5,4 units a character), the values on the right.
+    left = min(max(62.0, max(len(c) for c in codes) * 5.4 + 12), 150.0)
+    plot = width - left - 66.0
+    # Rows shrink for a long list so the chart stays within one A4 page.
+    top = 20.0
+    row_h = min(19.0, max(9.0, 520.0 / len(rows)))
+    bar_h = round(row_h * 0.58, 1)
+
+    def x(pct: float) -> float:
+        return left + max(0.0, min(pct, CHART_AXIS_MAX)) / CHART_AXIS_MAX * plot
+
+    bottom = top + row_h * len(rows) + 4
+    entries = [(b["colour"], b["label"]) for b in performance["bands"]]
+    if performance["not_computable_count"]:
+        entries.append((NOT_COMPUTABLE_COLOUR, "tidak dapat dihitung"))
+    legend, last_line = _legend(entries, width, bottom + 38)
+    height = last_line + 4
+    risk = performance["risk_below"]
+
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
+        f'viewBox="0 0 {_num(width)} {_num(height)}" width="16cm" '
+        f'height="{_num(height / width * 16)}cm" font-family="DejaVu Sans, sans-serif" '
+        f'font-size="8">',
+    ]
+    for pct in CHART_GRIDLINES:
+        if pct != risk:
+            out.append(
+                f'<line x1="{_num(x(pct))}" y1="{_num(top - 6)}" x2="{_num(x(pct))}" '
+                f'y2="{_num(bottom)}" stroke="#b0b0b0" stroke-width="0.6"/>'
+            )
+    labels: list[str] = []
+    for i, row in enumerate(rows):
+        y = top + i * row_h + (row_h - bar_h) / 2
+        base = y + bar_h / 2 + 3  # text baseline, vertically centred on the bar
+        out.append(
+            f'<text x="{_num(left - 6)}" y="{_num(base)}" text-anchor="end" '
+            f'font-weight="bold">{escape(codes[i])}</text>'
+        )
+        pct = row["percent"]
+        if pct is None:
+            labels.append(
+                f'<text x="{_num(left + 4)}" y="{_num(base)}" fill="#555" '
+                f'font-style="italic">{escape(row["capaian"])}</text>'
+            )
+            continue
+        end = x(pct)
+        out.append(
+            f'<rect x="{_num(left)}" y="{_num(y)}" width="{_num(max(end - left, 0.8))}" '
+            f'height="{_num(bar_h)}" fill="{escape(row["colour"])}" stroke="#333" '
+            f'stroke-width="0.3"/>'
+        )
+        text = row["capaian"] + (" \u26a0" if row["at_risk"] else "")
+        style = ' fill="#b3261e" font-weight="bold"' if row["at_risk"] else ""
+        # A white backing keeps the value readable where it crosses a gridline.
+        labels.append(
+            f'<rect x="{_num(end + 2)}" y="{_num(y)}" width="{_num(len(text) * 5.6 + 6)}" '
+            f'height="{_num(bar_h)}" fill="#ffffff"/>'
+            f'<text x="{_num(end + 4)}" y="{_num(base)}"{style}>{escape(text)}</text>'
+        )
+    # The risk line over the bars, the values over the line.
+    out.append(
+        f'<line x1="{_num(x(risk))}" y1="{_num(top - 10)}" x2="{_num(x(risk))}" '
+        f'y2="{_num(bottom)}" stroke="#b3261e" stroke-width="1.1" stroke-dasharray="4 2"/>'
+        f'<text x="{_num(x(risk))}" y="{_num(top - 12)}" text-anchor="middle" fill="#b3261e" '
+        f'font-size="7">batas risiko {escape(format_number_id(risk))}%</text>'
+    )
+    out.extend(labels)
+    # Axes, ticks and the axis title.
+    out.append(
+        f'<line x1="{_num(left)}" y1="{_num(bottom)}" x2="{_num(left + plot)}" '
+        f'y2="{_num(bottom)}" stroke="#000" stroke-width="0.8"/>'
+        f'<line x1="{_num(left)}" y1="{_num(top - 6)}" x2="{_num(left)}" '
+        f'y2="{_num(bottom)}" stroke="#000" stroke-width="0.8"/>'
+    )
+    for pct in CHART_TICKS:
+        out.append(
+            f'<line x1="{_num(x(pct))}" y1="{_num(bottom)}" x2="{_num(x(pct))}" '
+            f'y2="{_num(bottom + 3)}" stroke="#000" stroke-width="0.6"/>'
+            f'<text x="{_num(x(pct))}" y="{_num(bottom + 11)}" text-anchor="middle" '
+            f'font-size="7">{escape(format_number_id(pct))}%</text>'
+        )
+    out.append(
+        f'<text x="{_num(left + plot / 2)}" y="{_num(bottom + 23)}" text-anchor="middle" '
+        f'font-size="7.5">Capaian kinerja (%)</text>'
+    )
+    for lx, ly, colour, label in legend:
+        out.append(
+            f'<rect x="{_num(lx)}" y="{_num(ly - 7)}" width="9" height="8" '
+            f'fill="{escape(colour)}" stroke="#333" stroke-width="0.3"/>'
+            f'<text x="{_num(lx + 12)}" y="{_num(ly)}" font-size="7">{escape(label)}</text>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+# ----------------------------------------------------------------------------- SOP compliance
+
+
+def _short_moment(dt: datetime, calendar: WorkCalendar) -> dict[str, str]:
+    local = calendar.to_local(dt)
+    return {
+        "date": format_date_id(local.date()),
+        "time": f"{format_time_id(local)} {tz_abbreviation(calendar.tz, local)}",
+    }
+
+
+def _holder_names(step: Step, cycle: Cycle, unit: Unit) -> str:
+    """Who holds ``step`` by the roster: the single official, or the assigned team members."""
+    if step.role is Role.TIM_KERJA:
+        names = [_name_of(unit, a.member_id) for a in cycle.assignments]
+        return ", ".join(names) if names else "Tim Kerja"
+    holders = unit.with_role(step.role)
+    return holders[0].name if holders else step.role.label
+
+
+def _pass(
+    record: StepRecord,
+    round_no: int,
+    step: Step,
+    cycle: Cycle,
+    unit: Unit,
+    calendar: WorkCalendar,
+    now: datetime,
+) -> dict[str, Any]:
+    day = calendar.office_day_minutes
+    end = record.finished_at or now
+    minutes = max(0, calendar.office_minutes_between(record.started_at, end))
+    over = end > record.deadline
+    overdue = max(0, calendar.office_minutes_between(record.deadline, end)) if over else 0
+    if step.role is Role.TIM_KERJA or record.finished_by is None:
+        holder_name = _holder_names(step, cycle, unit)
+    else:
+        holder_name = _name_of(unit, record.finished_by)
+    if record.finished_at is None:
+        status = "Melewati batas waktu" if over else "Sedang berjalan"
+    else:
+        status = "Melebihi batas waktu" if over else "Tepat waktu"
+    return {
+        "round": round_no,
+        "holder_name": holder_name,
+        "finished_by": _name_of(unit, record.finished_by),
+        "by_system": record.finished_by == 0,
+        "started": _short_moment(record.started_at, calendar),
+        "started_at": format_datetime_id(record.started_at, calendar.tz),
+        "deadline": _short_moment(record.deadline, calendar),
+        "deadline_at": format_datetime_id(record.deadline, calendar.tz),
+        "finished": _short_moment(record.finished_at, calendar) if record.finished_at else None,
+        "finished_at": (
+            format_datetime_id(record.finished_at, calendar.tz) if record.finished_at else ""
+        ),
+        "open": record.finished_at is None,
+        "duration_minutes": minutes,
+        "duration": format_office_duration(minutes, day),
+        "over_time": over,
+        "overdue_minutes": overdue,
+        "overdue": format_office_duration(overdue, day) if over else "",
+        "status": status,
+    }
+
+
+def sop_compliance(
+    cycle: Cycle, unit: Unit, calendar: WorkCalendar, sop: Sop, now: datetime
+) -> list[dict[str, Any]]:
+    """Every SOP step with its holder, start, finish, actual office duration, the SOP's time
+    and whether it went over its deadline; a step run more than once (after a return for
+    revision) lists each pass in ``passes``. ``now`` judges the step still open."""
+    out = []
+    for step in sop.steps:
+        records = [r for r in cycle.steps if r.step == step.number]
+        passes = [
+            _pass(r, i, step, cycle, unit, calendar, now) for i, r in enumerate(records, start=1)
+        ]
+        minutes = sum(p["duration_minutes"] for p in passes)
+        last = passes[-1] if passes else None
+        allowed = step.allowed_time.label
+        out.append(
+            {
+                "step": step.number,
+                "activity": step.activity,
+                "role": step.role.label,
+                "holder": step.role.label,
+                "holder_name": last["holder_name"] if last else _holder_names(step, cycle, unit),
+                "standard_time": step.standard_time.label,
+                "allowed_time": allowed if allowed != step.standard_time.label else "",
+                "reached": bool(passes),
+                "done": bool(passes) and not passes[-1]["open"],
+                "started_at": passes[0]["started_at"] if passes else "",
+                "finished_at": last["finished_at"] if last else "",
+                "duration_minutes": minutes,
+                "duration": format_office_duration(minutes, calendar.office_day_minutes),
+                "over_time": any(p["over_time"] for p in passes),
+                "by_system": bool(last and last["by_system"]),
+                "passes": passes,
+            }
+        )
+    return out
+
+
+def sop_summary(
+    steps: Sequence[dict[str, Any]], cycle: Cycle, calendar: WorkCalendar, now: datetime
+) -> dict[str, Any]:
+    passes = [p for s in steps for p in s["passes"]]
+    finished = [r.finished_at for r in cycle.steps if r.finished_at is not None]
+    running = any(r.finished_at is None for r in cycle.steps)
+    span_end = now if running else max(finished, default=now)
+    total = (
+        max(0, calendar.office_minutes_between(cycle.steps[0].started_at, span_end))
+        if cycle.steps
+        else 0
+    )
+    return {
+        "steps": len(steps),
+        "passes": len(passes),
+        "on_time": sum(1 for p in passes if not p["over_time"] and not p["open"]),
+        "over_time": sum(1 for p in passes if p["over_time"]),
+        "open": sum(1 for p in passes if p["open"]),
+        "not_reached": sum(1 for s in steps if not s["reached"]),
+        "over_time_steps": [s["step"] for s in steps if s["over_time"]],
+        "total": format_office_duration(total, calendar.office_day_minutes),
+        "total_minutes": total,
+        "office_hours": (
+            f"{format_time_id(calendar.office_start)}\u2013{format_time_id(calendar.office_end)} "
+            f"{tz_abbreviation(calendar.tz, now)}"
+        ),
+    }
+
+
+# ----------------------------------------------------------------------------- the report
+
+
+def quarterly_report_context(
+    cycle: Cycle,
+    unit: Unit,
+    calendar: WorkCalendar,
+    status: str,
+    generated_at,
+    *,
+    sop: Sop | None = None,
+    policy: CapaianPolicy | None = None,
+) -> dict[str, Any]:
+    """Context for ``quarterly_report.html``; ``status`` is draft, paraf or signed.
+
+    ``sop`` defaults to the shipped SOP table (``load_sop()``), ``policy`` to the default
+    rating policy; pass the unit's own when it has one.
+    """
+    tz = calendar.tz
+    sop = sop if sop is not None else load_sop()
+    policy = policy if policy is not None else DEFAULT_POLICY
+    names = {i.code: i.indikator for i in cycle.indicators}
+    assignments = _assignments(cycle, unit, tz, names)
     revisions = []
     for d in cycle.decisions:
         if d.kind != "return":
@@ -133,6 +736,8 @@ def quarterly_report_context(
             "date": format_date_id(local.date()),
             "at": format_datetime_id(sign_decision.at, tz),
         }
+    performance = performance_context(cycle, unit, calendar, policy)
+    compliance = sop_compliance(cycle, unit, calendar, sop, generated_at)
     tw = roman_triwulan(cycle.triwulan)
     return {
         "unit": _unit_dict(unit),
@@ -146,6 +751,11 @@ def quarterly_report_context(
         "division_note": cycle.division_note,
         "assignments": assignments,
         "revisions": revisions,
+        "performance": performance,
+        "chart_svg": chart_svg(performance),
+        "sop_name": sop.name,
+        "sop_compliance": compliance,
+        "sop_summary": sop_summary(compliance, cycle, calendar, generated_at),
         "paraf": paraf,
         "signature": signature,
         "signer": {

@@ -13,7 +13,9 @@ from handlers import texts
 from handlers.common import identify, send_text, svc, unit_of
 from handlers.cycle import on_data_document
 from handlers.forms import on_form_document, on_form_text
-from handlers.views import unit_status
+from handlers.realisation import review_button
+from handlers.texts import tw
+from handlers.views import open_cycles, unit_status
 
 PersonHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person], Awaitable[None]]
 
@@ -56,8 +58,16 @@ async def cmd_cancel(update: Update, context, person: Person) -> None:
 
 async def cmd_status(update: Update, context, person: Person) -> None:
     services = svc(context)
-    text = unit_status(services, unit_of(services, person), services.now())
-    await send_text(context, person.user_id, text or texts.NO_OPEN_CYCLE)
+    unit = unit_of(services, person)
+    text = unit_status(services, unit, services.now())
+    reviewer = services.sop.step(services.sop.step(4).next or 5)
+    rows = []
+    if person.role is reviewer.role:  # the Kasubbag may send an indicator back from here
+        for cycle in open_cycles(services, unit):
+            if cycle.indicators and cycle.step in (4, reviewer.number):
+                label, payload = review_button(cycle)
+                rows.append([(f"{label} ({tw(cycle.triwulan, cycle.year)})", payload)])
+    await send_text(context, person.user_id, text or texts.NO_OPEN_CYCLE, rows or None)
 
 
 async def on_text(update: Update, context, person: Person) -> None:

@@ -25,7 +25,9 @@ async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str
     The returned cycle is not saved here: the caller saves it with the messages it owes.
     """
     now = services.now()
-    context = quarterly_report_context(cycle, unit, services.calendar(unit), status, now)
+    context = quarterly_report_context(
+        cycle, unit, services.calendar(unit), status, now, sop=services.sop
+    )
     pdf = await asyncio.to_thread(render_pdf, "quarterly_report.html", context)
     sha = services.db.blobs.put(pdf)
     return record_report(cycle, status, sha, by, now)

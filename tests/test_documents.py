@@ -458,3 +458,96 @@ def test_logo_data_uri_in_kop() -> None:
     assert 'src="data:image/png;base64,iVBORw0KGgo="' in html
     with pytest.raises(ValueError):
         image_data_uri(b"<svg/>", "image/svg+xml")
+
+
+# --------------------------------------------------------------------------- #
+# Quarterly report with performance data (built from a real cycle)
+# --------------------------------------------------------------------------- #
+
+
+def _performance_context(status: str = "signed") -> dict:
+    from tests.test_report_context import T_SIGN, context, signed
+
+    return context(signed(3), status, now=T_SIGN)
+
+
+@pytest.fixture(scope="module")
+def performance_pdf() -> bytes:
+    return render_pdf("quarterly_report.html", _performance_context())
+
+
+@pytest.fixture(scope="module")
+def performance_pages(performance_pdf: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(performance_pdf))
+    return [_flat(page.extract_text() or "") for page in reader.pages]
+
+
+def test_performance_report_content(performance_pages: list[str]) -> None:
+    flat = " ".join(performance_pages)
+    for heading in ("CAPAIAN KINERJA", "KENDALA DAN TINDAK LANJUT", "BUKTI DUKUNG"):
+        assert heading in flat, heading
+    for code in (f"IKU-{n}" for n in range(1, 9)):
+        assert code in flat
+    for label in ("72,86%", "108,33%", "91,67%", "100,56%", "101,20%", "107,78%", "68,89%"):
+        assert label in flat, label
+    assert "(berisiko)" in flat and "\u26a0" in flat
+    assert "kumulatif s.d. TW III" in flat
+    assert "Rata-rata capaian seluruh indikator 94,24% Sangat Baik" in flat
+    assert "Sasaran Strategis 1: Meningkatnya penegakan Peraturan Daerah" in flat
+    assert "Penegakan Perda reklame tertunda" in flat  # a kendala
+    assert "bukti_iku-8.pdf" in flat  # evidence
+    n_pages = len(performance_pages)
+    assert f"Halaman {n_pages} dari {n_pages}" in performance_pages[-1]
+
+
+def test_performance_chart_is_rendered_as_svg(performance_pages: list[str]) -> None:
+    flat = " ".join(performance_pages)
+    # Caption (HTML) and the axis title, ticks and risk label drawn inside the SVG.
+    assert "Grafik 1. Capaian kinerja per indikator TW III Tahun 2026" in flat
+    assert "Capaian kinerja (%)" in flat
+    assert "batas risiko 75%" in flat
+    assert "0% 25% 50% 75% 100% 120%" in flat
+    html = render_html("quarterly_report.html", _performance_context())
+    assert html.count("<svg") == 1 and "&lt;svg" not in html
+
+
+def test_signature_comes_before_the_appendices(performance_pages: list[str]) -> None:
+    def page_of(text: str) -> int:
+        return next(i for i, page in enumerate(performance_pages) if text in page)
+
+    signature = page_of(SIGN_MARK)
+    assert page_of("BUKTI DUKUNG") <= signature
+    assert signature < page_of("KEPATUHAN TERHADAP SOP") < page_of("DAFTAR SIDIK DIGITAL")
+
+
+def test_sop_compliance_page(performance_pages: list[str]) -> None:
+    page = next(p for p in performance_pages if "KEPATUHAN TERHADAP SOP" in p)
+    assert "Prosedur pengumpulan data kinerja (LKj)" in page
+    assert "Melebihi batas waktu" in page and "Tepat waktu" in page
+    assert "lewat 35 menit" in page  # step 3, 50 minutes against 15
+    assert "7 jam 30 menit" in page and "1 hari kerja 1 jam" in page
+    assert "batas 3 hari kerja" in page  # step 4's allowed time
+    assert "sistem (otomatis)" in page  # step 8, filed by the bot
+    assert "melewati batas waktu (tahap 3, 5, 6, 7)" in page
+
+
+def test_performance_user_text_is_escaped() -> None:
+    ctx = _performance_context("draft")
+    ctx["performance"]["rows"][0]["kendala"] = HOSTILE_NOTE
+    ctx["performance"]["rows"][0]["evidence"][0]["name"] = HOSTILE_NOTE
+    html = render_html("quarterly_report.html", ctx)
+    assert "<b>tebal</b>" not in html and "&lt;b&gt;tebal&lt;/b&gt;" in html
+    assert '<img src="http://' not in html
+    assert '<link rel="attachment"' not in html
+
+
+def test_free_text_report_has_no_performance_section() -> None:
+    from documents.report_context import quarterly_report_context
+    from tests.domain_factories import T0, UNIT, full_cycle
+    from tests.test_report_context import CALENDAR
+
+    ctx = quarterly_report_context(full_cycle(), UNIT, CALENDAR, "signed", T0)
+    text = _flat(_text(render_pdf("quarterly_report.html", ctx)))
+    assert "CAPAIAN KINERJA" not in text and "Grafik 1" not in text
+    assert "KEPATUHAN TERHADAP SOP" in text
+    assert "Belum ada berkas" not in text and "bukti_0.pdf" in text

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from bot import playbook
 from bot.playbook import SAMPLES
+from domain.performance import capaian
 from domain.samples import (
     sample_indicators,
     sample_realisation_workbook,
@@ -136,4 +137,8 @@ async def test_performance_cycle_end_to_end(bot, emu, people, settings, clock):
     assert item.realisation.value == corrected and item.realisation.version == 2
     assert [r.version for r in cycle.realisations if r.code == fixed] == [1, 2]
     assert [f.code for f in cycle.fixes] == [fixed]
-    # PENDING-CAPAIAN-ASSERT
+    # The achievement the report shows is the domain's figure for the corrected value.
+    indicator = next(i for i in sample_indicators() if i.code == fixed)
+    expected = capaian(indicator, 3, corrected)
+    assert expected.label in text
+    assert "CAPAIAN KINERJA" in text and "KEPATUHAN TERHADAP SOP" in text
