@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.settings import Settings
 
@@ -30,8 +32,37 @@ def _run(args: argparse.Namespace) -> int:
     except (RosterError, CorruptStoreError) as exc:
         print(f"lkj-bot tidak dapat dijalankan: {exc}", file=sys.stderr)
         return 2
-    app.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+    allowed = ["message", "callback_query", "my_chat_member"]
+    if not args.webhook:
+        app.run_polling(allowed_updates=allowed)
+        return 0
+    problem = webhook_problem(settings)
+    if problem:
+        print(f"lkj-bot tidak dapat dijalankan: {problem}", file=sys.stderr)
+        return 2
+    # Requests without Telegram's secret token header are refused (403) by PTB's server.
+    app.run_webhook(
+        listen=settings.lkj_webhook_listen,
+        port=settings.lkj_webhook_port,
+        url_path=urlsplit(settings.lkj_webhook_url).path.lstrip("/"),
+        webhook_url=settings.lkj_webhook_url,
+        secret_token=settings.lkj_webhook_secret,
+        allowed_updates=allowed,
+    )
     return 0
+
+
+def webhook_problem(settings: Settings) -> str | None:
+    """Why webhook mode cannot start safely, or None."""
+    if not settings.lkj_webhook_url:
+        return "LKJ_WEBHOOK_URL belum diisi."
+    secret = settings.lkj_webhook_secret
+    if len(secret) < 16 or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+        return (
+            "LKJ_WEBHOOK_SECRET wajib diisi: 16–256 karakter A–Z, a–z, 0–9, _ atau - "
+            "(token rahasia yang dikirim Telegram pada setiap permintaan)."
+        )
+    return None
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -97,7 +128,12 @@ def _restore(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lkj-bot", description="Bot Laporan Kinerja (LKj)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="jalankan bot dengan TELEGRAM_BOT_TOKEN (long polling)")
+    run = sub.add_parser("run", help="jalankan bot dengan TELEGRAM_BOT_TOKEN (long polling)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="terima pembaruan lewat webhook (LKJ_WEBHOOK_URL, LKJ_WEBHOOK_SECRET)",
+    )
     demo = sub.add_parser("demo", help="demo luring: emulator + bot + pengguna simulasi")
     demo.add_argument("--output", default="demo-output", help="folder hasil (PDF)")
     demo.add_argument("--quiet", action="store_true", help="tanpa transkrip percakapan")

@@ -28,6 +28,14 @@ class Settings(BaseSettings):
         default="", description="extra days off: 'YYYY-MM-DD=Nama;YYYY-MM-DD=Nama'"
     )
     lkj_log_level: str = "INFO"
+    lkj_webhook_url: str = Field(
+        default="", description="public HTTPS URL Telegram posts updates to (webhook mode)"
+    )
+    lkj_webhook_secret: str = Field(
+        default="", description="secret Telegram sends in X-Telegram-Bot-Api-Secret-Token"
+    )
+    lkj_webhook_listen: str = "127.0.0.1"
+    lkj_webhook_port: int = 8443
     lkj_rate_limit: bool = Field(
         default=True, description="throttle outgoing calls to Telegram's limits (AIORateLimiter)"
     )
