@@ -9,6 +9,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.services import Services
+from domain.errors import WorkflowError
 from domain.models import Cycle, parse_cycle_id
 from domain.roles import Role
 from domain.roster import Person, Unit
@@ -170,6 +171,14 @@ async def drop_buttons_of(context: ContextTypes.DEFAULT_TYPE, chat_id: int, mess
         await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
     except BadRequest:
         pass
+
+
+def cycle_of(context: ContextTypes.DEFAULT_TYPE, payload: dict[str, Any]) -> Cycle:
+    """The cycle a button or form names; one that does not exist is a stale reference."""
+    cycle = load_cycle(svc(context), payload["cycle"])
+    if cycle is None:
+        raise WorkflowError(texts.BUTTON_UNKNOWN)
+    return cycle
 
 
 def load_cycle(services: Services, cycle_key: str) -> Cycle | None:

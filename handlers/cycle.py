@@ -33,10 +33,10 @@ from domain.workflow import (
 from handlers import notify, texts
 from handlers.buttons import button_action
 from handlers.common import (
+    cycle_of,
     drop_buttons,
     drop_buttons_of,
     keyboard,
-    load_cycle,
     send_file,
     send_text,
     svc,
@@ -55,14 +55,6 @@ from handlers.realisation import fill_buttons, is_realisation_workbook, on_reali
 from handlers.reports import build_disposition_sheet, build_report, report_filename
 from handlers.texts import esc, tw
 from handlers.views import member_checklist
-
-
-def _cycle_or_stale(context, payload: dict[str, Any]) -> Cycle:
-    cycle = load_cycle(svc(context), payload["cycle"])
-    if cycle is None:
-        raise WorkflowError(texts.BUTTON_UNKNOWN)
-    return cycle
-
 
 # --- step 1: Kasat starts the cycle -------------------------------------------------------
 
@@ -133,7 +125,7 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
 @button_action("forward_begin")
 async def forward_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
-    cycle = _cycle_or_stale(context, payload)
+    cycle = cycle_of(context, payload)
     authorize(services.context(unit_of(services, person)), cycle, 2, person)
     await drop_buttons(update)
     fields = [text_field("note", "Catatan disposisi", "Tuliskan catatan disposisi untuk Kasubbag.")]
@@ -152,7 +144,7 @@ async def forward_begin(update, context, person: Person, payload: dict[str, Any]
 async def finish_forward(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, session)
+    cycle = cycle_of(context, session)
     outcome = apply(
         cycle, Forward(session["values"]["note"]), person, services.now(), services.context(unit)
     )
@@ -173,7 +165,7 @@ async def finish_forward(update, context, person: Person, session: dict[str, Any
 async def divide_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, payload)
+    cycle = cycle_of(context, payload)
     authorize(services.context(unit), cycle, 3, person)
     await drop_buttons(update)
     fields = [
@@ -244,7 +236,7 @@ def _items(text: str) -> tuple[str, ...]:
 async def finish_divide(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, session)
+    cycle = cycle_of(context, session)
     values = session["values"]
     indicators: tuple = ()
     if session["meta"].get("targets"):
@@ -354,7 +346,7 @@ async def upload_cancel(update, context, person: Person, payload: dict[str, Any]
 async def upload_item(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, payload)
+    cycle = cycle_of(context, payload)
     ref = FileRef.from_dict(payload["file"])
     outcome = apply(
         cycle, UploadData(int(payload["item"]), ref), person, services.now(), services.context(unit)
@@ -391,7 +383,7 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
 async def draft_build(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, payload)
+    cycle = cycle_of(context, payload)
     authorize(services.context(unit), cycle, 5, person)
     await drop_buttons(update)
     drafted = await build_report(services, cycle, unit, "draft", person.user_id)
@@ -422,7 +414,7 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
 async def submit(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, payload)
+    cycle = cycle_of(context, payload)
     outcome = apply(
         cycle, SubmitReport(int(payload["version"])), person, services.now(), services.context(unit)
     )
@@ -446,7 +438,7 @@ async def submit(update, context, person: Person, payload: dict[str, Any]) -> st
 async def paraf(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, payload)
+    cycle = cycle_of(context, payload)
     outcome = apply(
         cycle, Paraf(int(payload["version"])), person, services.now(), services.context(unit)
     )
@@ -468,7 +460,7 @@ async def paraf(update, context, person: Person, payload: dict[str, Any]) -> str
 async def return_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, payload)
+    cycle = cycle_of(context, payload)
     step = int(payload["step"])
     authorize(services.context(unit), cycle, step, person)
     fields = [
@@ -499,7 +491,7 @@ async def return_begin(update, context, person: Person, payload: dict[str, Any])
 async def finish_return(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, session)
+    cycle = cycle_of(context, session)
     meta = session["meta"]
     action = ReturnReport(meta["version"], session["values"]["reason"], meta["step"])
     outcome = apply(cycle, action, person, services.now(), services.context(unit))
@@ -537,7 +529,7 @@ async def sign_ask(update, context, person: Person, payload: dict[str, Any]) -> 
     """Signing takes two taps: the first only asks for confirmation."""
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, payload)
+    cycle = cycle_of(context, payload)
     authorize(services.context(unit), cycle, 7, person)
     await update.callback_query.edit_message_reply_markup(
         keyboard(services, person.user_id, _sign_rows(payload, confirm=True))
@@ -558,7 +550,7 @@ async def sign_cancel(update, context, person: Person, payload: dict[str, Any]) 
 async def sign_confirm(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle_or_stale(context, payload)
+    cycle = cycle_of(context, payload)
     outcome = apply(
         cycle, Sign(int(payload["version"])), person, services.now(), services.context(unit)
     )
@@ -597,7 +589,7 @@ async def cmd_arsip(update: Update, context, person: Person) -> None:
 @button_action("archive_get")
 async def archive_get(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
-    cycle = _cycle_or_stale(context, payload)
+    cycle = cycle_of(context, payload)
     unit_code, _, _ = parse_cycle_id(payload["cycle"])
     if unit_code != person.unit or not cycle.filed or cycle.latest_report is None:
         return texts.BUTTON_UNKNOWN

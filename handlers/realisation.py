@@ -10,7 +10,6 @@ from typing import Any
 from telegram import Update
 
 from domain.dates_id import format_datetime_id
-from domain.errors import WorkflowError
 from domain.models import Cycle
 from domain.performance import format_number_id
 from domain.roster import Person, Unit
@@ -27,7 +26,7 @@ from domain.workflow import (
 )
 from handlers import notify, texts
 from handlers.buttons import button_action
-from handlers.common import load_cycle, svc, unit_of
+from handlers.common import cycle_of, svc, unit_of
 from handlers.forms import begin_form, choice_field, finisher, number_field, text_field
 from handlers.outbox import Outbox, commit
 from handlers.texts import esc, tw
@@ -42,13 +41,6 @@ def is_realisation_workbook(data: bytes) -> bool:
     except (zipfile.BadZipFile, KeyError, OSError):
         return False
     return f'name="{REALISATION_SHEET}"'.encode() in workbook
-
-
-def _cycle(context, key: str) -> Cycle:
-    cycle = load_cycle(svc(context), key)
-    if cycle is None:
-        raise WorkflowError(texts.BUTTON_UNKNOWN)
-    return cycle
 
 
 async def _apply_report(
@@ -93,7 +85,7 @@ def fill_buttons(cycle: Cycle, person: Person) -> list[list[tuple[str, dict[str,
 async def realisation_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle(context, payload["cycle"])
+    cycle = cycle_of(context, payload)
     authorize(services.context(unit), cycle, 4, person)
     found = find_indicator(cycle, payload["code"])
     if found is None or found[0].member_id != person.user_id:
@@ -135,7 +127,7 @@ async def finish_realisation(update, context, person: Person, session: dict[str,
     row = RealisationInput(
         session["meta"]["code"], float(v["value"]), v["kendala"], v["tindak_lanjut"]
     )
-    cycle = _cycle(context, session["cycle"])
+    cycle = cycle_of(context, session)
     await _apply_report(update, context, person, cycle, ReportRealisation((row,), "chat"))
 
 
@@ -164,7 +156,7 @@ def review_button(cycle: Cycle) -> tuple[str, dict[str, Any]]:
 async def fix_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle(context, payload["cycle"])
+    cycle = cycle_of(context, payload)
     if not cycle.indicators:
         return texts.BUTTON_UNKNOWN
     reviewer = services.sop.step(services.sop.step(4).next or 5)
@@ -194,7 +186,7 @@ async def fix_begin(update, context, person: Person, payload: dict[str, Any]) ->
 async def finish_needs_fix(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
     unit = unit_of(services, person)
-    cycle = _cycle(context, session["cycle"])
+    cycle = cycle_of(context, session)
     code, reason = session["values"]["code"], session["values"]["reason"]
     outcome = apply(
         cycle, MarkNeedsFix(code, reason), person, services.now(), services.context(unit)
