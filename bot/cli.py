@@ -65,6 +65,15 @@ def webhook_problem(settings: Settings) -> str | None:
     return None
 
 
+def _render_samples(args: argparse.Namespace) -> int:
+    from bot.demo import render_samples
+
+    pdfs = asyncio.run(render_samples(Path(args.output)))
+    for pdf in pdfs:
+        print(pdf)
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -137,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="demo luring: emulator + bot + pengguna simulasi")
     demo.add_argument("--output", default="demo-output", help="folder hasil (PDF)")
     demo.add_argument("--quiet", action="store_true", help="tanpa transkrip percakapan")
+    samples = sub.add_parser(
+        "render-samples", help="buat semua dokumen dari data contoh (PDF dan pratinjau PNG)"
+    )
+    samples.add_argument("--output", default="samples-output", help="folder hasil")
     audit = sub.add_parser("audit", help="log audit berantai")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="periksa rantai hash semua log audit")
@@ -156,11 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     for noisy in ("httpx", "fontTools", "weasyprint", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    if args.command == "demo":  # the transcript is the output; keep the log quiet
+    if args.command in ("demo", "render-samples"):  # keep the log quiet
         logging.getLogger().setLevel(logging.WARNING)
     handlers = {
         "run": _run,
         "demo": _demo,
+        "render-samples": _render_samples,
         "audit": _audit,
         "backup": _backup,
         "restore": _restore,

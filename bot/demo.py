@@ -8,6 +8,7 @@ is written to the output folder.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 import textwrap
 from datetime import UTC, datetime, timedelta
@@ -110,6 +111,35 @@ def _evidence(code: str) -> bytes:
     return sample_pdf(f"BUKTI DUKUNG {code}", "Rekapitulasi kegiatan dan dokumentasi lapangan.")
 
 
+def _keep_generated(cast: Cast, output: Path) -> None:
+    """Every document the bot itself produced (sheets, drafts, initialled, signed), once."""
+    seen: set[bytes] = set()
+    for user in cast.officials:
+        for message in user.received():
+            doc = message.document
+            if doc and doc.filename.startswith(GENERATED) and doc.content not in seen:
+                seen.add(doc.content)
+                name = doc.filename
+                if (output / name).exists() and (output / name).read_bytes() != doc.content:
+                    name = f"{Path(name).stem}_{len(seen)}.pdf"
+                (output / name).write_bytes(doc.content)
+
+
+GENERATED = ("Lembar_Disposisi", "LKj_")
+
+
+async def render_samples(output: Path) -> list[Path]:
+    """Render every document from the demo's sample data, with PNG previews if possible."""
+    await run_demo(output, quiet=True, keep_all=True)
+    pdfs = sorted(output.glob("*.pdf"))
+    if shutil.which("pdftoppm"):
+        for pdf in pdfs:
+            subprocess.run(
+                ["pdftoppm", "-r", "60", "-png", str(pdf), str(output / pdf.stem)], check=True
+            )
+    return pdfs
+
+
 def _banner(text: str) -> None:
     print(f"\n== {text} ==\n", flush=True)
 
@@ -120,7 +150,7 @@ def previous_quarter(now: datetime) -> tuple[int, int]:
     return (4, now.year - 1) if current == 1 else (current - 1, now.year)
 
 
-async def run_demo(output: Path, quiet: bool = False) -> Path:
+async def run_demo(output: Path, quiet: bool = False, keep_all: bool = False) -> Path:
     output.mkdir(parents=True, exist_ok=True)
     data_dir = output / "data"
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -175,6 +205,8 @@ async def run_demo(output: Path, quiet: bool = False) -> Path:
             if m.document and m.document.filename.startswith("Lembar_Disposisi")
         )
         (output / sheet.document.filename).write_bytes(sheet.document.content)
+        if keep_all:
+            _keep_generated(cast, output)
         await emu.settle()
     finally:
         await app.updater.stop()

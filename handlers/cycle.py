@@ -402,7 +402,7 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
     out.file(
         person.user_id,
         report.sha256,
-        report_filename(cycle, "draft"),
+        report_filename(drafted, "draft"),
         caption,
         [[(texts.BTN_SUBMIT, {"action": "submit", **args})]],
     )

@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import commands, cycle, realisation, targets  # noqa: F401 (buttons)
+from handlers import commands, cycle, realisation, targets, verification  # noqa: F401 (buttons)
 from handlers.buttons import on_button
 from handlers.commands import registered
 from handlers.common import svc
@@ -43,6 +43,7 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("arsip", registered(cycle.cmd_arsip), filters=PRIVATE),
         CommandHandler("batal", registered(commands.cmd_cancel), filters=PRIVATE),
         CommandHandler("target", registered(targets.cmd_target), filters=PRIVATE),
+        CommandHandler("verifikasi", registered(verification.cmd_verifikasi), filters=PRIVATE),
         CallbackQueryHandler(on_button),
         ChatMemberHandler(on_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(PRIVATE & filters.COMMAND, registered(commands.on_unknown_command)),

@@ -16,7 +16,12 @@ STATUS_SUFFIX = {"draft": "DRAF", "paraf": "PARAF", "signed": "DITANDATANGANI"}
 
 
 def report_filename(cycle: Cycle, status: str) -> str:
-    return f"LKj_TW-{roman_triwulan(cycle.triwulan)}_{cycle.year}_{STATUS_SUFFIX[status]}.pdf"
+    """e.g. LKj_TW-III_2026_DRAF_v2.pdf: drafts carry their version, the others are unique."""
+    base = f"LKj_TW-{roman_triwulan(cycle.triwulan)}_{cycle.year}_{STATUS_SUFFIX[status]}"
+    latest = cycle.latest_report
+    if status == "draft" and latest is not None:
+        base += f"_v{latest.number}"
+    return f"{base}.pdf"
 
 
 async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str, by: int) -> Cycle:

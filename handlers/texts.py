@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from domain.dates_id import roman_triwulan
+from domain.dates_id import format_datetime_id, roman_triwulan
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import Sop
@@ -33,6 +33,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("mulai", "Mulai siklus triwulan (Kasat)"),
     ("arsip", "Laporan yang telah ditandatangani"),
     ("target", "Target kinerja tahunan (Perjanjian Kinerja)"),
+    ("verifikasi", "Periksa keaslian laporan (kode atau berkas PDF)"),
     ("batal", "Batalkan isian yang sedang berjalan"),
 ]
 
@@ -72,6 +73,7 @@ def help_text(person: Person) -> str:
     common = (
         "/status — posisi laporan yang sedang berjalan\n"
         "/arsip — laporan yang telah ditandatangani\n"
+        "/verifikasi — periksa keaslian laporan (kode verifikasi atau berkas PDF)\n"
         "/batal — batalkan isian yang sedang berjalan\n"
         "/bantuan — petunjuk ini"
     )
@@ -152,4 +154,161 @@ def user_blocked(person: Person) -> str:
         f"Pesan lkj-bot untuk {esc(person.name)} ({person.role.label}) tidak dapat "
         "disampaikan karena yang bersangkutan memblokir bot. Pesan disimpan dan akan "
         "dikirim kembali setelah blokir dibuka; mohon yang bersangkutan dihubungi."
+    )
+
+
+# --- verification (/verifikasi) -------------------------------------------------------------
+
+TTE_DISCLAIMER = (
+    "Persetujuan ini dicatat oleh lkj-bot; bukan tanda tangan elektronik tersertifikasi "
+    "(TTE BSrE)."
+)
+VERIFY_FORM_TITLE = "Pemeriksaan keaslian laporan"
+VERIFY_FIELD = "Berkas PDF laporan"
+VERIFY_ASK_PDF = (
+    "Kirimkan berkas PDF laporan yang akan diperiksa keasliannya, sebagai dokumen.\n"
+    "Untuk memeriksa dengan kode verifikasi, ketik /verifikasi KODE, misalnya "
+    "<code>/verifikasi LKJ-7K4Q-9MZD-2XWM</code>."
+)
+VERIFY_NOT_PDF = "Berkas “{name}” bukan PDF. Kirimkan berkas PDF laporan yang akan diperiksa."
+VERIFY_BAD_FORMAT = (
+    "“{text}” bukan kode verifikasi. Kode verifikasi berbentuk <code>LKJ-XXXX-XXXX-XXXX</code> "
+    "dan tercantum di samping kode QR pada halaman pengesahan laporan."
+)
+VERIFY_TYPO = (
+    "Kode “{text}” tidak sah: kemungkinan ada huruf atau angka yang salah ketik. "
+    "Mohon periksa kembali kode pada dokumen."
+)
+VERIFY_UNKNOWN = (
+    "Kode verifikasi <code>{code}</code> <b>tidak dikenal</b>: tidak ada laporan satuan Anda "
+    "yang tercatat dengan kode ini, sehingga keaslian dokumen yang memuatnya tidak dapat "
+    "dipastikan."
+)
+VERIFY_PDF_UNKNOWN = (
+    "Dokumen “{name}” <b>tidak dikenal</b>: sidik SHA-256-nya tidak sama dengan laporan mana "
+    "pun yang dicatat lkj-bot untuk satuan Anda, dan dokumen ini tidak memuat kode verifikasi "
+    "yang dikenal.\nSHA-256 dokumen: <code>{sha}</code>"
+)
+REPORT_STATUS_LABELS = {
+    "draft": "draf (belum diparaf dan belum ditandatangani; tidak berlaku sebagai laporan resmi)",
+    "paraf": "telah diparaf, menunggu tanda tangan",
+    "signed": "telah ditandatangani",
+}
+
+
+def verify_known(code: str) -> str:
+    return f"✅ Kode verifikasi <code>{code}</code> <b>dikenal</b>."
+
+
+def verify_pdf_identical(name: str, status: str) -> str:
+    """``name`` is already escaped."""
+    what = "draf laporan" if status == "draft" else "laporan"
+    return (
+        f"✅ Dokumen “{name}” <b>identik</b> dengan {what} yang dicatat lkj-bot: sidik SHA-256-nya "
+        "sama persis."
+    )
+
+
+def _who(unit: Unit, user_id: int) -> str:
+    if user_id == 0:
+        return "sistem (otomatis)"
+    person = unit.person(user_id)
+    return f"{esc(person.name)} ({person.role.label})" if person else f"pengguna {user_id}"
+
+
+def _report_lines(found, unit: Unit) -> list[str]:
+    cycle, report = found.cycle, found.report
+    lines = [
+        f"<b>Dokumen:</b> Laporan Data Kinerja {tw(cycle.triwulan, cycle.year)}, {esc(unit.name)}",
+        f"<b>Versi laporan:</b> {report.number}, {REPORT_STATUS_LABELS[report.status]}",
+    ]
+    if found.code:
+        lines.append(f"<b>Kode verifikasi:</b> <code>{found.code}</code>")
+    else:
+        lines.append("<b>Kode verifikasi:</b> tidak ada (draf tidak diberi kode)")
+    lines.append(
+        f"<b>Berkas PDF dibuat:</b> {format_datetime_id(report.at, unit.timezone)} "
+        f"atas tindakan {_who(unit, report.by)}"
+    )
+    lines.append(f"<b>SHA-256 berkas PDF:</b> <code>{report.sha256}</code>")
+    return lines
+
+
+def verification_chain(chain, unit: Unit, headline: str) -> str:
+    """The answer to a known code or an identical PDF: the report and the chain behind it.
+
+    ``chain`` is a ``domain.verification.Chain``.
+    """
+    tz = unit.timezone
+
+    def when(dt) -> str:
+        return format_datetime_id(dt, tz)
+
+    found = chain.found
+    lines = [headline, "", *_report_lines(found, unit), "", "<b>Rangkaian proses</b>"]
+    for d in chain.dispositions:
+        holders = unit.with_role(Role(d.to_role))
+        to = f"{esc(holders[0].name)} ({Role(d.to_role).label})" if holders else Role(d.to_role).label
+        lines.append(f"• Disposisi: {_who(unit, d.from_user)} → {to}, {when(d.at)}")
+    if chain.division is not None:
+        items = sum(u.items for u in chain.uploads)
+        lines.append(
+            f"• Pembagian tugas: {_who(unit, chain.division.actor)}, {when(chain.division.at)}; "
+            f"{len(chain.uploads)} anggota Tim Kerja, {items} butir data"
+        )
+    for u in chain.uploads:
+        person = unit.person(u.member_id)
+        name = esc(person.name) if person else f"pengguna {u.member_id}"
+        if u.last_at is None:
+            lines.append(f"• Pengumpulan data — {name}: belum ada berkas")
+            continue
+        realisations = f", {u.realisations} realisasi" if u.realisations else ""
+        lines.append(
+            f"• Pengumpulan data — {name}: {u.files} berkas{realisations}, "
+            f"terakhir {when(u.last_at)}"
+        )
+    for r in chain.returns:
+        lines.append(
+            f"• Dikembalikan untuk perbaikan (versi {r.report_version}) oleh {_who(unit, r.by)}, "
+            f"{when(r.at)}: “{esc(r.reason)}”"
+        )
+    if chain.paraf is not None:
+        lines.append(f"• Paraf: {_who(unit, chain.paraf.by)}, {when(chain.paraf.at)}")
+    if chain.sign is not None:
+        lines.append(f"• Tanda tangan: {_who(unit, chain.sign.by)}, {when(chain.sign.at)}")
+    elif found.report.status == "paraf":
+        lines.append("• Tanda tangan: belum (dokumen ini adalah versi paraf)")
+    if chain.returned_after is not None:
+        r = chain.returned_after
+        lines.append(
+            f"\n⚠ Setelah dokumen ini dibuat, laporan versi {found.report.number} dikembalikan "
+            f"untuk perbaikan oleh {_who(unit, r.by)} pada {when(r.at)}; dokumen ini telah "
+            "digantikan dan tidak berlaku."
+        )
+    if chain.signed_version is not None:
+        signed = chain.signed_version
+        lines.append(
+            f"\nLaporan versi ini kemudian ditandatangani pada {when(signed.report.at)}; kode "
+            f"verifikasi versi yang ditandatangani: <code>{signed.code}</code>."
+        )
+    lines += ["", TTE_DISCLAIMER]
+    return "\n".join(lines)
+
+
+def verify_pdf_altered(name: str, sha: str, found, unit: Unit) -> str:
+    """A PDF whose embedded code names a recorded report but whose hash differs."""
+    return "\n".join(
+        [
+            f"❌ Dokumen “{name}” <b>diubah</b> (tidak sama dengan dokumen yang dicatat).",
+            f"Dokumen ini memuat kode verifikasi <code>{found.code}</code>, tetapi sidik "
+            "SHA-256-nya berbeda dari berkas yang dicatat lkj-bot untuk kode tersebut: isinya "
+            "telah berubah setelah dibuat, sehingga tidak dapat dianggap sebagai laporan yang "
+            "diparaf atau ditandatangani.",
+            "",
+            *_report_lines(found, unit),
+            f"<b>SHA-256 dokumen yang dikirim:</b> <code>{sha}</code>",
+            "",
+            f"Mintalah salinan asli melalui /arsip, atau periksa rangkaian prosesnya dengan "
+            f"<code>/verifikasi {found.code}</code>.",
+        ]
     )
