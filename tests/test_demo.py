@@ -1,0 +1,33 @@
+"""The offline demo the README promises: it plays the whole quarter and leaves the PDFs."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from bot.demo import run_demo
+
+
+async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path, capsys):
+    signed = await run_demo(tmp_path, quiet=True, keep_all=True)
+    assert signed.name.endswith("_DITANDATANGANI.pdf")
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(signed.read_bytes())).pages).split()
+    )
+    for expected in (
+        "CAPAIAN KINERJA",
+        "IKU-8",
+        "Drs. Rasdian Setiadi, M.Si.",
+        "KEPATUHAN TERHADAP SOP",
+        "Perlu Perbaikan",
+    ):
+        assert expected in text, expected
+    names = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    assert any(n.startswith("Lembar_Disposisi_1_") for n in names)
+    assert any(n.startswith("Lembar_Disposisi_2_") for n in names)
+    assert any("_DRAF_v1" in n for n in names) and any("_DRAF_v2" in n for n in names)
+    assert any(n.endswith("_PARAF.pdf") for n in names)
+    assert list(tmp_path.glob("Target_Kinerja_*_contoh.xlsx"))
+    out = capsys.readouterr().out
+    assert "Laporan yang telah ditandatangani" in out and "batas waktu lewat" in out
