@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -58,6 +59,7 @@ class Services:
         self.audit = AuditTrail(self.db.data_dir)
         self.updates = UpdateLog(self.db)
         self.targets = TargetRepository(self.db)
+        self.delivery_lock = asyncio.Lock()
         self._calendars: dict[str, WorkCalendar] = {}
 
     @classmethod

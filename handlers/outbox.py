@@ -152,6 +152,16 @@ async def deliver(
     a day has passed, so a blocked chat costs no call on every tick.
     """
     services = svc(context)
+    # Handlers and the periodic job run concurrently: one deliverer at a time, each reading
+    # the outbox afresh, so no entry is sent by two of them.
+    async with services.delivery_lock:
+        await _deliver(context, unit, year, triwulan, unblocked)
+
+
+async def _deliver(
+    context: ContextTypes.DEFAULT_TYPE, unit: str, year: int, triwulan: int, unblocked: int | None
+) -> None:
+    services = svc(context)
     now = services.now()
     stuck: set[int] = set()
     for entry in services.cycles.outbox(unit, year, triwulan):

@@ -10,7 +10,9 @@ from documents.report_context import disposition_sheet_context, quarterly_report
 from domain.dates_id import roman_triwulan
 from domain.models import Cycle
 from domain.roster import Unit
+from domain.verification import VERIFIED_STATUSES, upcoming_report_number, verification_code
 from domain.workflow import record_report
+from handlers.verification import verify_key
 
 STATUS_SUFFIX = {"draft": "DRAF", "paraf": "PARAF", "signed": "DITANDATANGANI"}
 
@@ -30,12 +32,28 @@ async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str
     The returned cycle is not saved here: the caller saves it with the messages it owes.
     """
     now = services.now()
+    # An initialled or signed report prints its verification code, so the code is derived
+    # before rendering from what the version will be (cycle, number, status); the PDF's
+    # SHA-256 is recorded after, on the same ReportVersion.
+    code = None
+    if status in VERIFIED_STATUSES:
+        number = upcoming_report_number(cycle, status)
+        code = verification_code(verify_key(services), cycle.id, number, status)
     context = quarterly_report_context(
-        cycle, unit, services.calendar(unit), status, now, sop=services.sop
+        cycle,
+        unit,
+        services.calendar(unit),
+        status,
+        now,
+        sop=services.sop,
+        verification_code=code,
     )
     pdf = await asyncio.to_thread(render_pdf, "quarterly_report.html", context)
     sha = services.db.blobs.put(pdf)
-    return record_report(cycle, status, sha, by, now)
+    recorded = record_report(cycle, status, sha, by, now)
+    if code is not None and recorded.reports[-1].number != number:
+        raise RuntimeError("verification code made for another report number")
+    return recorded
 
 
 async def build_disposition_sheet(services: Services, cycle: Cycle, unit: Unit) -> str:

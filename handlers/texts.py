@@ -160,8 +160,7 @@ def user_blocked(person: Person) -> str:
 # --- verification (/verifikasi) -------------------------------------------------------------
 
 TTE_DISCLAIMER = (
-    "Persetujuan ini dicatat oleh lkj-bot; bukan tanda tangan elektronik tersertifikasi "
-    "(TTE BSrE)."
+    "Persetujuan ini dicatat oleh lkj-bot; bukan tanda tangan elektronik tersertifikasi (TTE BSrE)."
 )
 VERIFY_FORM_TITLE = "Pemeriksaan keaslian laporan"
 VERIFY_FIELD = "Berkas PDF laporan"
@@ -247,8 +246,9 @@ def verification_chain(chain, unit: Unit, headline: str) -> str:
     found = chain.found
     lines = [headline, "", *_report_lines(found, unit), "", "<b>Rangkaian proses</b>"]
     for d in chain.dispositions:
-        holders = unit.with_role(Role(d.to_role))
-        to = f"{esc(holders[0].name)} ({Role(d.to_role).label})" if holders else Role(d.to_role).label
+        role = Role(d.to_role)
+        holders = unit.with_role(role)
+        to = f"{esc(holders[0].name)} ({role.label})" if holders else role.label
         lines.append(f"• Disposisi: {_who(unit, d.from_user)} → {to}, {when(d.at)}")
     if chain.division is not None:
         items = sum(u.items for u in chain.uploads)

@@ -117,10 +117,12 @@ async def cmd_verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE, per
     try:
         code = normalise_code(typed)
     except CodeFormatError:
-        await send_text(context, person.user_id, texts.VERIFY_BAD_FORMAT.format(text=texts.esc(typed)))
+        text = texts.VERIFY_BAD_FORMAT.format(text=texts.esc(typed))
+        await send_text(context, person.user_id, text)
         return
     except CodeCheckError:
-        await send_text(context, person.user_id, texts.VERIFY_TYPO.format(text=texts.esc(typed)))
+        text = texts.VERIFY_TYPO.format(text=texts.esc(typed))
+        await send_text(context, person.user_id, text)
         return
     key = verify_key(services)
     found = find_code(key, services.cycles.list_unit(person.unit), code)
@@ -129,8 +131,8 @@ async def cmd_verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE, per
         await send_text(context, person.user_id, texts.VERIFY_UNKNOWN.format(code=code))
         return
     unit = unit_of(services, person)
-    headline = texts.verify_known(code)
-    await send_text(context, person.user_id, texts.verification_chain(chain_of(key, found), unit, headline))
+    text = texts.verification_chain(chain_of(key, found), unit, texts.verify_known(code))
+    await send_text(context, person.user_id, text)
 
 
 # ----------------------------------------------------------------------------- by PDF
@@ -158,7 +160,8 @@ async def finish_verify_pdf(update, context, person: Person, session: dict[str, 
     found = find_sha256(key, cycles, sha)
     if found is not None:
         headline = texts.verify_pdf_identical(name, found.report.status)
-        await send_text(context, person.user_id, texts.verification_chain(chain_of(key, found), unit, headline))
+        text = texts.verification_chain(chain_of(key, found), unit, headline)
+        await send_text(context, person.user_id, text)
         return
     for claimed in embedded_codes(data):
         found = find_code(key, cycles, claimed)
