@@ -1,0 +1,203 @@
+"""The annual Laporan Kinerja (LKj): compiled from the four signed quarters of a year, then
+initialled and signed like a quarterly report.
+
+The Kasubbag compiles it (SOP step 8: "menyusun laporan kinerja setiap tahun"); the holders
+of the quarterly paraf and signature steps (6 and 7) initial and sign it. A return for
+revision sends it back to the compiler, who compiles a new draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from domain.dates_id import roman_triwulan
+from domain.errors import InputError, RoleError, WorkflowError
+from domain.models import Cycle, Decision, HistoryEntry, ReportVersion
+from domain.roster import Person
+from domain.sop import Sop
+
+DRAFT = "draft"  # compiled, waiting to be submitted
+SUBMITTED = "diajukan"  # waiting for paraf
+INITIALLED = "diparaf"  # waiting for signature
+SIGNED = "ditandatangani"
+
+COMPILE_STEP = 8  # "mendokumentasikan ... dan menyusun laporan kinerja setiap tahun"
+PARAF_STEP = 6
+SIGN_STEP = 7
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    unit: str
+    year: int
+    status: str = DRAFT
+    rev: int = 0
+    quarters: tuple[str, ...] = ()  # ids of the four filed cycles it was compiled from
+    reports: tuple[ReportVersion, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.unit}:{self.year}:tahunan"
+
+    @property
+    def latest_report(self) -> ReportVersion | None:
+        return self.reports[-1] if self.reports else None
+
+    def latest_decision(self, kind: str) -> Decision | None:
+        found = [d for d in self.decisions if d.kind == kind]
+        return found[-1] if found else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "unit": self.unit,
+            "year": self.year,
+            "status": self.status,
+            "rev": self.rev,
+            "quarters": list(self.quarters),
+            "reports": [r.to_dict() for r in self.reports],
+            "decisions": [d.to_dict() for d in self.decisions],
+            "history": [h.to_dict() for h in self.history],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AnnualReport:
+        return cls(
+            unit=d["unit"],
+            year=d["year"],
+            status=d["status"],
+            rev=d["rev"],
+            quarters=tuple(d["quarters"]),
+            reports=tuple(ReportVersion.from_dict(x) for x in d["reports"]),
+            decisions=tuple(Decision.from_dict(x) for x in d["decisions"]),
+            history=tuple(HistoryEntry.from_dict(x) for x in d["history"]),
+        )
+
+
+def _check_role(sop: Sop, step: int, actor: Person, unit: str) -> None:
+    holder = sop.step(step)
+    if actor.unit != unit:
+        raise RoleError("Anda tidak terdaftar pada satuan kerja ini.")
+    if actor.role is not holder.role:
+        raise RoleError(
+            f"Tindakan ini hanya dapat dilakukan oleh {holder.role.label}. "
+            f"Peran Anda: {actor.role.label}."
+        )
+
+
+def _log(report: AnnualReport, actor: Person, action: str, before: str, now: datetime):
+    entry = HistoryEntry(
+        now, actor.user_id, actor.role.value, action, 0, 0, f"{before} -> {report.status}"
+    )
+    return replace(report, rev=report.rev + 1, history=report.history + (entry,))
+
+
+def quarters_ready(cycles: list[Cycle], year: int) -> list[Cycle]:
+    """The year's four signed quarters, or InputError naming the ones missing."""
+    filed = {c.triwulan: c for c in cycles if c.year == year and c.filed}
+    missing = [n for n in (1, 2, 3, 4) if n not in filed]
+    if missing:
+        names = ", ".join(f"TW {roman_triwulan(n)}" for n in missing)
+        raise InputError(
+            f"Laporan kinerja tahun {year} disusun dari empat laporan triwulan yang telah "
+            f"ditandatangani; yang belum: {names}."
+        )
+    return [filed[n] for n in (1, 2, 3, 4)]
+
+
+def compile_draft(
+    existing: AnnualReport | None,
+    unit: str,
+    year: int,
+    cycles: list[Cycle],
+    sha256: str,
+    actor: Person,
+    now: datetime,
+    sop: Sop,
+) -> AnnualReport:
+    """A new draft from the four quarters (first compilation or after a return)."""
+    _check_role(sop, COMPILE_STEP, actor, unit)
+    quarters = quarters_ready(cycles, year)
+    report = existing or AnnualReport(unit=unit, year=year)
+    if report.status not in (DRAFT,):
+        raise WorkflowError(
+            f"Laporan kinerja tahun {year} sedang {report.status}; draf baru hanya dapat "
+            "disusun sebelum diajukan atau setelah dikembalikan."
+        )
+    latest = report.latest_report
+    version = ReportVersion(
+        number=(latest.number + 1) if latest else 1,
+        status="draft",
+        sha256=sha256,
+        at=now,
+        by=actor.user_id,
+        data_rev=report.rev + 1,
+    )
+    before = report.status
+    report = replace(
+        report, quarters=tuple(c.id for c in quarters), reports=report.reports + (version,)
+    )
+    return _log(report, actor, "susun_lkj_tahunan", before, now)
+
+
+def _check_version(report: AnnualReport, version: int, status: str) -> None:
+    latest = report.latest_report
+    if latest is None or latest.number != version or latest.status != status:
+        raise WorkflowError("Dokumen ini bukan versi terakhir; tindakan tidak dapat diproses.")
+
+
+def submit(report: AnnualReport, version: int, actor: Person, now: datetime, sop: Sop):
+    _check_role(sop, COMPILE_STEP, actor, report.unit)
+    if report.status != DRAFT:
+        raise WorkflowError("Laporan tahunan ini sudah diajukan.")
+    _check_version(report, version, "draft")
+    return _log(replace(report, status=SUBMITTED), actor, "ajukan_lkj_tahunan", DRAFT, now)
+
+
+def paraf(report: AnnualReport, version: int, actor: Person, now: datetime, sop: Sop):
+    _check_role(sop, PARAF_STEP, actor, report.unit)
+    if report.status != SUBMITTED:
+        raise WorkflowError("Tindakan ini sudah diproses atau tidak berlaku lagi.")
+    _check_version(report, version, "draft")
+    decision = Decision("paraf", PARAF_STEP, actor.user_id, now, version)
+    changed = replace(report, status=INITIALLED, decisions=report.decisions + (decision,))
+    return _log(changed, actor, "paraf_lkj_tahunan", SUBMITTED, now)
+
+
+def sign(report: AnnualReport, version: int, actor: Person, now: datetime, sop: Sop):
+    _check_role(sop, SIGN_STEP, actor, report.unit)
+    if report.status != INITIALLED:
+        raise WorkflowError("Tindakan ini sudah diproses atau tidak berlaku lagi.")
+    _check_version(report, version, "paraf")
+    decision = Decision("sign", SIGN_STEP, actor.user_id, now, version)
+    changed = replace(report, status=SIGNED, decisions=report.decisions + (decision,))
+    return _log(changed, actor, "tandatangan_lkj_tahunan", INITIALLED, now)
+
+
+def return_report(
+    report: AnnualReport, version: int, reason: str, actor: Person, now: datetime, sop: Sop
+):
+    step = PARAF_STEP if report.status == SUBMITTED else SIGN_STEP
+    if report.status not in (SUBMITTED, INITIALLED):
+        raise WorkflowError("Tindakan ini sudah diproses atau tidak berlaku lagi.")
+    _check_role(sop, step, actor, report.unit)
+    _check_version(report, version, "draft" if step == PARAF_STEP else "paraf")
+    reason = reason.strip()
+    if not reason:
+        raise InputError("Alasan pengembalian tidak boleh kosong.")
+    decision = Decision("return", step, actor.user_id, now, version, reason)
+    before = report.status
+    changed = replace(report, status=DRAFT, decisions=report.decisions + (decision,))
+    return _log(changed, actor, "kembalikan_lkj_tahunan", before, now)
+
+
+def record_version(report: AnnualReport, status: str, sha256: str, by: int, now: datetime):
+    """The initialled or signed rendering of the latest draft."""
+    latest = report.latest_report
+    assert latest is not None
+    version = ReportVersion(latest.number, status, sha256, now, by, report.rev)
+    return replace(report, reports=report.reports + (version,))
