@@ -15,6 +15,7 @@ from domain.workflow import WorkflowContext
 from storage.audit import AuditTrail
 from storage.database import Database
 from storage.repositories import (
+    AnnualRepository,
     ButtonRepository,
     CycleRepository,
     NoticeRepository,
@@ -50,6 +51,7 @@ class Services:
     audit: AuditTrail = field(init=False)
     updates: UpdateLog = field(init=False)
     targets: TargetRepository = field(init=False)
+    annual: AnnualRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
@@ -59,6 +61,7 @@ class Services:
         self.audit = AuditTrail(self.db.data_dir)
         self.updates = UpdateLog(self.db)
         self.targets = TargetRepository(self.db)
+        self.annual = AnnualRepository(self.db)
         self.delivery_lock = asyncio.Lock()
         self._calendars: dict[str, WorkCalendar] = {}
 

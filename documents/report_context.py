@@ -7,11 +7,13 @@ numbers formatted Indonesian-style. The achievement arithmetic itself lives in
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import segno
 from markupsafe import Markup, escape
 
 from domain.calendar import WorkCalendar
@@ -54,6 +56,7 @@ from domain.performance import (
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import Sop, Step, load_sop
+from domain.verification import qr_payload
 
 VERIFICATION_NOTE = (
     "Persetujuan (paraf dan tanda tangan) pada dokumen ini dicatat oleh lkj-bot beserta "
@@ -675,6 +678,37 @@ def sop_summary(
     }
 
 
+# ----------------------------------------------------------------------------- verification
+
+
+def qr_svg(text: str) -> Markup:
+    """A QR code of ``text`` as inline SVG markup (vector, so it prints sharp at any size).
+
+    Inline because the sealed fetcher serves no ``data:image/svg+xml``; sized by print.css.
+    segno builds the SVG from the QR matrix only, ``text`` never appears in it as markup.
+    """
+    buffer = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(
+        buffer,
+        kind="svg",
+        xmldecl=False,
+        svgns=True,
+        svgclass="qr",
+        lineclass=None,
+        omitsize=True,
+        border=2,
+    )
+    return Markup(buffer.getvalue().decode("ascii"))
+
+
+def verification_context(code: str | None) -> dict[str, Any] | None:
+    """The verification block of an initialled or signed report (None for a draft)."""
+    if not code:
+        return None
+    payload = qr_payload(code)
+    return {"code": code, "payload": payload, "qr_svg": qr_svg(payload)}
+
+
 # ----------------------------------------------------------------------------- the report
 
 
@@ -687,8 +721,12 @@ def quarterly_report_context(
     *,
     sop: Sop | None = None,
     policy: CapaianPolicy | None = None,
+    verification_code: str | None = None,
 ) -> dict[str, Any]:
     """Context for ``quarterly_report.html``; ``status`` is draft, paraf or signed.
+
+    ``verification_code`` (``domain.verification``) is printed with its QR code by the
+    signature block of an initialled or signed report.
 
     ``sop`` defaults to the shipped SOP table (``load_sop()``), ``policy`` to the default
     rating policy; pass the unit's own when it has one.
@@ -766,6 +804,7 @@ def quarterly_report_context(
         },
         "generated_at": format_datetime_id(generated_at, tz),
         "verification_note": VERIFICATION_NOTE,
+        "verification": verification_context(verification_code),
     }
 
 

@@ -137,6 +137,22 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> No
 
 
 BLOCKED_RETRY = timedelta(days=1)
+ANNUAL = 0  # the "quarter" of an annual report's queue
+
+
+def _queue(services: Services, unit: str, year: int, triwulan: int):
+    """The owed messages of a quarter's cycle, or of the year's annual report (``ANNUAL``)."""
+    if triwulan == ANNUAL:
+        return (
+            lambda: services.annual.outbox(unit, year),
+            lambda entry_id, changes: services.annual.settle_entry(unit, year, entry_id, changes),
+        )
+    return (
+        lambda: services.cycles.outbox(unit, year, triwulan),
+        lambda entry_id, changes: services.cycles.settle_entry(
+            unit, year, triwulan, entry_id, changes
+        ),
+    )
 
 
 async def deliver(
@@ -164,10 +180,11 @@ async def _deliver(
     services = svc(context)
     now = services.now()
     stuck: set[int] = set()
-    for entry in services.cycles.outbox(unit, year, triwulan):
+    pending, settle = _queue(services, unit, year, triwulan)
+    for entry in pending():
         if entry["kind"] == "audit":
             services.audit.append(unit, year, {**entry["entry"], "key": entry["id"]})
-            services.cycles.settle_entry(unit, year, triwulan, entry["id"], None)
+            settle(entry["id"], None)
             continue
         chat_id = entry["chat_id"]
         if chat_id in stuck:
@@ -184,9 +201,7 @@ async def _deliver(
             await _send(context, entry)
         except Forbidden:
             stuck.add(chat_id)
-            services.cycles.settle_entry(
-                unit, year, triwulan, entry["id"], {"blocked": now.isoformat()}
-            )
+            settle(entry["id"], {"blocked": now.isoformat()})
             if not blocked:  # the level above hears of it once
                 await _tell_superior_blocked(context, chat_id)
             continue
@@ -199,7 +214,7 @@ async def _deliver(
             log.warning("delivery to %s postponed: %s", chat_id, exc)
             stuck.add(chat_id)
             continue
-        services.cycles.settle_entry(unit, year, triwulan, entry["id"], None)
+        settle(entry["id"], None)
 
 
 async def _tell_superior_blocked(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -224,6 +239,8 @@ async def deliver_all(context: ContextTypes.DEFAULT_TYPE, unblocked: int | None 
     for unit in services.roster.units:
         for key in services.cycles.with_outbox(unit.code):
             await deliver(context, *key, unblocked=unblocked)
+        for code, year in services.annual.with_outbox(unit.code):
+            await deliver(context, code, year, ANNUAL, unblocked=unblocked)
 
 
 async def on_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -5,12 +5,14 @@ User-typed text is always passed through ``esc`` before it is placed in a messag
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from domain.dates_id import format_datetime_id, roman_triwulan
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import Sop
+from domain.verification import Chain, Found
 
 
 def esc(value: object) -> str:
@@ -33,6 +35,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("mulai", "Mulai siklus triwulan (Kasat)"),
     ("arsip", "Laporan yang telah ditandatangani"),
     ("target", "Target kinerja tahunan (Perjanjian Kinerja)"),
+    ("tahunan", "Laporan Kinerja tahunan (Kasubbag)"),
     ("verifikasi", "Periksa keaslian laporan (kode atau berkas PDF)"),
     ("batal", "Batalkan isian yang sedang berjalan"),
 ]
@@ -215,7 +218,7 @@ def _who(unit: Unit, user_id: int) -> str:
     return f"{esc(person.name)} ({person.role.label})" if person else f"pengguna {user_id}"
 
 
-def _report_lines(found, unit: Unit) -> list[str]:
+def _report_lines(found: Found, unit: Unit) -> list[str]:
     cycle, report = found.cycle, found.report
     lines = [
         f"<b>Dokumen:</b> Laporan Data Kinerja {tw(cycle.triwulan, cycle.year)}, {esc(unit.name)}",
@@ -229,18 +232,15 @@ def _report_lines(found, unit: Unit) -> list[str]:
         f"<b>Berkas PDF dibuat:</b> {format_datetime_id(report.at, unit.timezone)} "
         f"atas tindakan {_who(unit, report.by)}"
     )
-    lines.append(f"<b>SHA-256 berkas PDF:</b> <code>{report.sha256}</code>")
+    lines.append(f"<b>SHA-256 berkas PDF yang dicatat:</b> <code>{report.sha256}</code>")
     return lines
 
 
-def verification_chain(chain, unit: Unit, headline: str) -> str:
-    """The answer to a known code or an identical PDF: the report and the chain behind it.
-
-    ``chain`` is a ``domain.verification.Chain``.
-    """
+def verification_chain(chain: Chain, unit: Unit, headline: str) -> str:
+    """The answer to a known code or an identical PDF: the report and the chain behind it."""
     tz = unit.timezone
 
-    def when(dt) -> str:
+    def when(dt: datetime) -> str:
         return format_datetime_id(dt, tz)
 
     found = chain.found
@@ -295,7 +295,7 @@ def verification_chain(chain, unit: Unit, headline: str) -> str:
     return "\n".join(lines)
 
 
-def verify_pdf_altered(name: str, sha: str, found, unit: Unit) -> str:
+def verify_pdf_altered(name: str, sha: str, found: Found, unit: Unit) -> str:
     """A PDF whose embedded code names a recorded report but whose hash differs."""
     return "\n".join(
         [
@@ -311,4 +311,74 @@ def verify_pdf_altered(name: str, sha: str, found, unit: Unit) -> str:
             f"Mintalah salinan asli melalui /arsip, atau periksa rangkaian prosesnya dengan "
             f"<code>/verifikasi {found.code}</code>.",
         ]
+    )
+
+
+# --- the annual LKj ----------------------------------------------------------------------------
+
+ANNUAL_NOT_FOR_YOU = "Laporan kinerja tahunan disusun oleh Kasubbag perencanaan dan pelaporan."
+ANNUAL_INTRO = (
+    "<b>Laporan Kinerja (LKj) tahunan</b>\nLKj disusun dari empat laporan triwulan yang telah "
+    "ditandatangani, lalu diparaf Sekretaris dan ditandatangani Kasat. Pilih tahun:"
+)
+ANNUAL_STATUS = {
+    "draft": "berupa draf",
+    "diajukan": "menunggu paraf Sekretaris",
+    "diparaf": "menunggu tanda tangan Kasat",
+    "ditandatangani": "telah ditandatangani",
+}
+
+
+def annual_busy(year: int, status: str) -> str:
+    return (
+        f"LKj tahun {year} {ANNUAL_STATUS.get(status, status)}; draf baru hanya dapat disusun "
+        "sebelum diajukan atau setelah dikembalikan."
+    )
+
+
+def annual_drafted(report) -> str:
+    return (
+        f"Draf LKj tahun {report.year} (versi {report.latest_report.number}) telah disusun dari "
+        f"empat laporan triwulan. Periksa draf ini, lalu tekan <b>{BTN_SUBMIT}</b>."
+    )
+
+
+def annual_submitted(report) -> str:
+    return f"LKj tahun {report.year} telah diajukan kepada Sekretaris untuk dikoreksi dan diparaf."
+
+
+def annual_for_paraf(report) -> str:
+    return (
+        f"<b>Laporan Kinerja tahun {report.year}</b> (versi {report.latest_report.number}) "
+        "diajukan oleh Kasubbag untuk dikoreksi dan diparaf."
+    )
+
+
+def annual_paraf_done(report) -> str:
+    return f"Paraf Anda atas LKj tahun {report.year} telah dicatat; LKj diteruskan kepada Kasat."
+
+
+def annual_for_signature(report) -> str:
+    return (
+        f"<b>Laporan Kinerja tahun {report.year}</b> telah dikoreksi dan diparaf. "
+        "Mohon diperiksa dan ditandatangani."
+    )
+
+
+def annual_signed(report) -> str:
+    return (
+        f"<b>Laporan Kinerja tahun {report.year} telah ditandatangani</b> dan diarsipkan. "
+        "Dokumen dapat diunduh kembali melalui /arsip."
+    )
+
+
+def annual_returned_done(report) -> str:
+    return f"LKj tahun {report.year} telah dikembalikan kepada Kasubbag untuk perbaikan."
+
+
+def annual_returned(report, by: Person) -> str:
+    decision = report.latest_decision("return")
+    return (
+        f"<b>LKj tahun {report.year} dikembalikan untuk perbaikan</b> oleh {esc(by.name)} "
+        f"({by.role.label}).\nAlasan: {esc(decision.reason)}\n\nMohon perbaiki lalu susun ulang."
     )

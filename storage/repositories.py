@@ -9,6 +9,7 @@ from typing import Any
 from tinydb import Query
 from tinydb.table import Document
 
+from domain.annual import AnnualReport
 from domain.models import Cycle, cycle_id
 from domain.performance import TargetSet
 from storage.database import Database
@@ -214,3 +215,56 @@ class TargetRepository:
 
     def save(self, targets: TargetSet) -> None:
         self._table(targets.unit, targets.year).upsert(Document(targets.to_dict(), doc_id=1))
+
+
+class AnnualRepository:
+    """The annual LKj of a unit and year, with the messages it owes (like a cycle's outbox)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def _table(self, unit: str, year: int):
+        return self.db.file("units", unit, f"{year}.json").table("annual")
+
+    def get(self, unit: str, year: int) -> AnnualReport | None:
+        doc = self._table(unit, year).get(doc_id=1)
+        return AnnualReport.from_dict(dict(doc)) if doc else None  # type: ignore[arg-type]
+
+    def save(
+        self,
+        report: AnnualReport,
+        expected_rev: int | None = None,
+        outbox: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
+    ) -> None:
+        table = self._table(report.unit, report.year)
+        current = table.get(doc_id=1)
+        if expected_rev is not None and current is not None:
+            if current["rev"] != expected_rev:  # type: ignore[index]
+                raise ConcurrentUpdateError(report.id)
+        pending = list(current.get("outbox", [])) if current else []  # type: ignore[union-attr]
+        table.upsert(Document({**report.to_dict(), "outbox": pending + list(outbox)}, doc_id=1))
+
+    def outbox(self, unit: str, year: int) -> list[dict[str, Any]]:
+        doc = self._table(unit, year).get(doc_id=1)
+        return list(doc.get("outbox", [])) if doc else []  # type: ignore[union-attr]
+
+    def with_outbox(self, unit: str) -> list[tuple[str, int]]:
+        years = [int(p.stem) for p in self.db.existing_files("units", unit) if p.stem.isdigit()]
+        return [(unit, y) for y in years if self.outbox(unit, y)]
+
+    def settle_entry(
+        self, unit: str, year: int, entry_id: str, changes: dict[str, Any] | None
+    ) -> None:
+        def edit(doc: MutableMapping[str, Any]) -> None:
+            doc["outbox"] = [
+                {**e, **changes} if e["id"] == entry_id and changes is not None else e
+                for e in doc.get("outbox", [])
+                if not (e["id"] == entry_id and changes is None)
+            ]
+
+        self._table(unit, year).update(edit, doc_ids=[1])
+
+    def list_unit(self, unit: str) -> list[AnnualReport]:
+        years = [int(p.stem) for p in self.db.existing_files("units", unit) if p.stem.isdigit()]
+        found = (self.get(unit, y) for y in sorted(years))
+        return [r for r in found if r is not None]

@@ -1,0 +1,971 @@
+"""The annual Laporan Kinerja (LKj) context: four signed quarters arranged for the template.
+
+The report follows the chapters of PermenPAN-RB Nomor 53 Tahun 2014: Ikhtisar Eksekutif,
+Bab I Pendahuluan, Bab II Perencanaan Kinerja, Bab III Akuntabilitas Kinerja, Bab IV Penutup
+and Lampiran. Pure presentation, like ``documents.report_context``: the arithmetic is
+``domain.performance`` (``capaian`` per quarter, ``annual_realisation`` and
+``capaian_tahunan`` for the year); this module arranges the figures and words them in formal
+Indonesian.
+
+Which figures are used:
+
+* the indicator set is the TW IV cycle's (the year's Perjanjian Kinerja as it stood at year
+  end); Bab II's targets and the annual target come from it;
+* a quarter's target, realisation and capaian are those of that quarter's own cycle (the
+  figures of the signed quarterly report): its indicator and the current realisation of the
+  item that carries the indicator's code. An indicator the quarter did not have shows "-";
+* the annual realisation is ``annual_realisation`` over the quarters' realisations (the TW IV
+  year-to-date value for a cumulative indicator, the sum or the mean otherwise) and the annual
+  capaian is ``capaian_tahunan`` of it against the annual target.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from documents.report_context import (
+    NOT_COMPUTABLE_COLOUR,
+    VERIFICATION_NOTE,
+    _band_colour,
+    _band_range,
+    _num,
+    _ordered_bands,
+    _unit_dict,
+    chart_svg,
+    period_label,
+    report_title,
+    verification_context,
+)
+from domain.annual import AnnualReport
+from domain.calendar import WorkCalendar
+from domain.dates_id import format_date_id, format_datetime_id, roman_triwulan
+from domain.models import Cycle
+from domain.performance import (
+    DEFAULT_POLICY,
+    NOT_COMPUTABLE,
+    Achievement,
+    CapaianPolicy,
+    Indicator,
+    Realisation,
+    annual_realisation,
+    average_percent,
+    capaian,
+    capaian_tahunan,
+    current_realisations,
+    format_number_id,
+    format_percent_id,
+    rating,
+    triwulan_label,
+)
+from domain.roles import Role
+from domain.roster import Unit
+from domain.workflow import REQUIRED_DOCUMENTS
+
+__all__ = [
+    "LEGAL_BASIS",
+    "annual_document_number",
+    "annual_report_context",
+    "annual_title",
+    "quarters_chart_svg",
+]
+
+DASH = "-"
+STATUSES = ("draft", "paraf", "signed")
+
+#: The legal basis (dasar hukum) of the SOP, which is also the basis of the annual report.
+LEGAL_BASIS: tuple[str, ...] = (
+    "Peraturan Daerah Nomor 3 Tahun 2013 tentang Pelayanan Publik;",
+    "Peraturan Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja Instansi "
+    "Pemerintah (SAKIP);",
+    "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 53 Tahun "
+    "2014 tentang Petunjuk Teknis Perjanjian Kinerja, Pelaporan Kinerja dan Tata Cara Reviu "
+    "atas Laporan Kinerja Instansi Pemerintah.",
+)
+
+#: Generic wording of a Satpol PP's task and functions (the unit's name is filled in).
+TUGAS = (
+    "{name} mempunyai tugas menegakkan Peraturan Daerah dan Peraturan Kepala Daerah, "
+    "menyelenggarakan ketertiban umum dan ketenteraman, serta menyelenggarakan pelindungan "
+    "masyarakat."
+)
+FUNGSI: tuple[str, ...] = (
+    "penyusunan program penegakan Peraturan Daerah dan Peraturan Kepala Daerah, "
+    "penyelenggaraan ketertiban umum dan ketenteraman, serta penyelenggaraan pelindungan "
+    "masyarakat;",
+    "pelaksanaan kebijakan penegakan Peraturan Daerah dan Peraturan Kepala Daerah;",
+    "pelaksanaan kebijakan penyelenggaraan ketertiban umum dan ketenteraman;",
+    "pelaksanaan kebijakan pelindungan masyarakat;",
+    "pelaksanaan koordinasi penegakan Peraturan Daerah dan Peraturan Kepala Daerah serta "
+    "penyelenggaraan ketertiban umum dan ketenteraman dengan instansi terkait;",
+    "pengawasan terhadap masyarakat, aparatur, atau badan hukum atas pelaksanaan Peraturan "
+    "Daerah dan Peraturan Kepala Daerah;",
+    "pelaksanaan fungsi lain yang diberikan oleh kepala daerah.",
+)
+
+#: The chapters, for Bab I's "Sistematika Penyajian" and the table of contents.
+CHAPTERS: tuple[tuple[str, str, str], ...] = (
+    # (anchor, title, what it holds)
+    (
+        "ikhtisar",
+        "IKHTISAR EKSEKUTIF",
+        "ringkasan capaian kinerja, indikator yang belum mencapai target dan langkah perbaikannya",
+    ),
+    (
+        "bab-1",
+        "BAB I PENDAHULUAN",
+        "latar belakang, gambaran umum organisasi, dasar hukum dan sistematika penyajian",
+    ),
+    (
+        "bab-2",
+        "BAB II PERENCANAAN KINERJA",
+        "sasaran strategis, indikator kinerja dan target dalam Perjanjian Kinerja serta "
+        "Rencana Aksi",
+    ),
+    (
+        "bab-3",
+        "BAB III AKUNTABILITAS KINERJA",
+        "capaian kinerja per indikator per triwulan dan terhadap target tahunan, analisis "
+        "per sasaran, kendala dan tindak lanjut",
+    ),
+    ("bab-4", "BAB IV PENUTUP", "simpulan atas capaian kinerja dan langkah ke depan"),
+    (
+        "lampiran",
+        "LAMPIRAN",
+        "daftar laporan triwulan yang menjadi dasar penyusunan beserta sidik digitalnya",
+    ),
+)
+
+#: Series colours of the quarters chart: TW I–IV in greys/blues, the year by its band.
+QUARTER_COLOURS: tuple[str, ...] = ("#c9d3e3", "#98abc9", "#6883ae", "#3c5a8c")
+
+_INDEX_UNITS = ("indeks", "index", "nilai", "skor", "predikat")
+
+
+# ----------------------------------------------------------------------------- wording
+
+
+def annual_title(year: int) -> str:
+    return f"LAPORAN KINERJA INSTANSI PEMERINTAH TAHUN {year}"
+
+
+def annual_document_number(unit: Unit, year: int) -> str:
+    return f"LKJ/{year}/TAHUNAN/{unit.code.upper()}"
+
+
+def _join(items: Sequence[str]) -> str:
+    """``"a"``, ``"a dan b"``, ``"a, b, dan c"``."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2:
+        return f"{items[0]} dan {items[1]}"
+    return ", ".join(items[:-1]) + ", dan " + items[-1]
+
+
+def _exact_number(value: float | None) -> str:
+    """A derived value (a mean of quarters) shown exactly, up to four decimals.
+
+    ``format_number_id`` shows at most two; a mean such as 76,775 would print as 76,77 and
+    no longer recompute to the capaian shown next to it.
+    """
+    if value is None:
+        return DASH
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if places <= 2:
+        return format_number_id(value)
+    return format_number_id(value, min(places, 4))
+
+
+def _with_unit(value: str, satuan: str) -> str:
+    """``"85%"``, ``"1.200 kali"``, ``"indeks 82,5"``."""
+    satuan = satuan.strip()
+    if not satuan or value == DASH:
+        return value
+    if satuan == "%":
+        return f"{value}%"
+    if satuan.casefold() in _INDEX_UNITS:
+        return f"{satuan} {value}"
+    return f"{value} {satuan}"
+
+
+def _tw_span(tws: Sequence[int]) -> str:
+    """``"TW I–IV"`` for all four, else the labels joined: ``"TW I, TW III"``."""
+    tws = sorted(tws)
+    if tws == [1, 2, 3, 4]:
+        return "TW I\u2013IV"
+    return ", ".join(triwulan_label(t) for t in tws)
+
+
+def _percent_label(a: Achievement) -> str:
+    return a.label if a.computable else NOT_COMPUTABLE
+
+
+def _percent_points(value: float) -> str:
+    return format_number_id(round(value, 2), 2)
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def _check_quarters(quarters: Sequence[Cycle], year: int, unit: Unit) -> dict[int, Cycle]:
+    by_tw: dict[int, Cycle] = {}
+    for cycle in quarters:
+        if cycle.year != year:
+            raise ValueError(f"Siklus {cycle.id} bukan siklus tahun {year}.")
+        if cycle.unit != unit.code:
+            raise ValueError(f"Siklus {cycle.id} bukan siklus satuan kerja {unit.code}.")
+        if cycle.triwulan in by_tw:
+            raise ValueError(f"Triwulan {cycle.triwulan} diberikan lebih dari sekali.")
+        by_tw[cycle.triwulan] = cycle
+    if sorted(by_tw) != [1, 2, 3, 4]:
+        raise ValueError("Laporan tahunan memerlukan tepat empat siklus: TW I, II, III dan IV.")
+    if not by_tw[4].indicators:
+        raise ValueError("Siklus TW IV tidak memuat indikator kinerja (Perjanjian Kinerja).")
+    return by_tw
+
+
+def _current_realisations(cycle: Cycle) -> dict[str, Realisation]:
+    """Code -> the realisation in force: the item's (the task division), else the history's."""
+    found = current_realisations(cycle.realisations, cycle.triwulan)
+    for assignment in cycle.assignments:
+        for item in assignment.items:
+            if item.code and item.realisation is not None:
+                found[item.code] = item.realisation
+    return found
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+def _realisation_basis(indicator: Indicator, reported: Sequence[int]) -> str:
+    """How ``annual_realisation`` derived the annual value (mirrors its three cases).
+
+    The quarter labels are joined with no-break spaces ("TW\u00a0I–IV") so that a narrow table
+    cell breaks after "rata-rata", not inside the label.
+    """
+    return _basis_words(indicator, reported).replace("TW ", "TW\u00a0")
+
+
+def _basis_words(indicator: Indicator, reported: Sequence[int]) -> str:
+    if not reported:
+        return "belum ada realisasi triwulan"
+    if indicator.cumulative:
+        return f"kumulatif s.d. {triwulan_label(max(reported))}"
+    quarter_targets = [t for t in indicator.targets if t is not None]
+    if len(quarter_targets) == 4 and math.isclose(
+        sum(quarter_targets), indicator.target_tahunan, rel_tol=0.005
+    ):
+        return f"jumlah {_tw_span(reported)}"
+    return f"rata-rata {_tw_span(reported)}"
+
+
+def _collect_notes(entries: Iterable[tuple[int, str]]) -> list[dict[str, Any]]:
+    """Distinct texts in order of first appearance, each with the quarters that reported it."""
+    seen: dict[str, dict[str, Any]] = {}
+    for tw, text in entries:
+        clean = " ".join(text.split())
+        if not clean:
+            continue
+        key = clean.casefold().rstrip(".")
+        if key not in seen:
+            seen[key] = {"text": clean, "tws": []}
+        if tw not in seen[key]["tws"]:
+            seen[key]["tws"].append(tw)
+    return [
+        {"text": e["text"], "quarters": ", ".join(triwulan_label(t) for t in e["tws"])}
+        for e in seen.values()
+    ]
+
+
+def _quarter_cell(
+    tw: int, cycle: Cycle, code: str, reals: dict[str, Realisation], policy: CapaianPolicy
+) -> tuple[dict[str, Any], Achievement | None, Realisation | None]:
+    indicator = next((i for i in cycle.indicators if i.code == code), None)
+    if indicator is None:
+        cell = {
+            "tw": tw,
+            "label": triwulan_label(tw),
+            "present": False,
+            "target": DASH,
+            "realisasi": DASH,
+            "capaian": DASH,
+            "capaian_short": DASH,
+            "percent": None,
+            "computable": False,
+            "at_risk": False,
+            "rating": DASH,
+            "note": f"Indikator tidak termuat dalam siklus {triwulan_label(tw)}.",
+        }
+        return cell, None, None
+    real = reals.get(code)
+    ach = capaian(indicator, tw, real.value if real else None, policy)
+    target = indicator.target_for(tw)
+    cell = {
+        "tw": tw,
+        "label": triwulan_label(tw),
+        "present": True,
+        "target": format_number_id(target) if target is not None else DASH,
+        "realisasi": format_number_id(real.value) if real else DASH,
+        "capaian": _percent_label(ach),
+        "capaian_short": ach.label if ach.computable else DASH,
+        "percent": ach.percent,
+        "computable": ach.computable,
+        "at_risk": ach.at_risk,
+        "rating": ach.rating or DASH,
+        "note": "" if ach.computable else ach.note,
+    }
+    return cell, ach, real
+
+
+def _indicator_analysis(row: dict[str, Any], policy: CapaianPolicy) -> str:
+    """One paragraph on one indicator, from its figures."""
+    ind: Indicator = row["_indicator"]
+    ach: Achievement = row["_achievement"]
+    satuan = ind.satuan
+    target = _with_unit(row["target_tahunan"], satuan)
+    parts = [f"Indikator {ind.code} ({ind.indikator}) memiliki target tahunan {target}"]
+    if ind.lower_is_better:
+        parts[0] += " (semakin rendah semakin baik)"
+    if row["realisasi_value"] is None:
+        parts.append("dan belum memiliki realisasi yang dilaporkan pada tahun ini.")
+        return " ".join(parts)
+    real = _with_unit(row["realisasi"], satuan)
+    parts[0] += f" dengan realisasi {real} ({row['basis']})"
+    if not ach.computable:
+        return f"{parts[0]}; capaian tahunan {NOT_COMPUTABLE} ({ach.note.rstrip('.')})."
+    sentence = f"{parts[0]}, sehingga capaian tahunan {ach.label} dengan kategori {ach.rating}."
+    out = [sentence]
+    raw = ach.raw_percent or 0.0
+    if raw > 100:
+        out.append("Target tahunan terlampaui.")
+    elif raw == 100:
+        out.append("Target tahunan tercapai.")
+    else:
+        out.append(
+            f"Target tahunan belum tercapai (capaian {_percent_points(100 - raw)} poin "
+            "persentase di bawah 100%)."
+        )
+    computed = [q for q in row["quarters"] if q["computable"]]
+    if len(computed) >= 2:
+        low = min(computed, key=lambda q: q["percent"])
+        high = max(computed, key=lambda q: q["percent"])
+        out.append(
+            f"Capaian triwulanan berkisar antara {low['capaian']} ({low['label']}) dan "
+            f"{high['capaian']} ({high['label']})."
+        )
+    skipped = [q["label"] for q in row["quarters"] if q["present"] and not q["computable"]]
+    if skipped:
+        out.append(f"Capaian {_join(skipped)} {NOT_COMPUTABLE}.")
+    if ach.at_risk:
+        out.append(
+            f"Capaian ini berada di bawah batas risiko {format_number_id(policy.risk_below)}% "
+            "sehingga memerlukan perhatian khusus."
+        )
+    return " ".join(out)
+
+
+def _indicator_row(
+    number: int,
+    indicator: Indicator,
+    by_tw: dict[int, Cycle],
+    reals: dict[int, dict[str, Realisation]],
+    policy: CapaianPolicy,
+    band_index: dict[str, int],
+) -> dict[str, Any]:
+    quarters = []
+    values: dict[int, float | None] = {}
+    kendala: list[tuple[int, str]] = []
+    tindak: list[tuple[int, str]] = []
+    quarter_achievements: list[Achievement | None] = []
+    for tw in (1, 2, 3, 4):
+        cell, quarter_ach, real = _quarter_cell(tw, by_tw[tw], indicator.code, reals[tw], policy)
+        quarters.append(cell)
+        quarter_achievements.append(quarter_ach)
+        if real is not None:
+            values[tw] = real.value
+            kendala.append((tw, real.kendala))
+            tindak.append((tw, real.tindak_lanjut))
+    annual_value = annual_realisation(indicator, values)
+    ach = capaian_tahunan(indicator, annual_value, policy)
+    index = band_index.get(ach.rating or "", -1)
+    return {
+        "no": number,
+        "code": indicator.code,
+        "indikator": indicator.indikator,
+        "sasaran": indicator.sasaran,
+        "satuan": indicator.satuan,
+        "direction": indicator.direction,
+        "direction_note": "semakin rendah semakin baik" if indicator.lower_is_better else "",
+        "cumulative": indicator.cumulative,
+        "counting_label": indicator.counting_label,
+        "direction_label": indicator.direction_label,
+        "targets": [format_number_id(t) if t is not None else DASH for t in indicator.targets],
+        "target_tahunan": format_number_id(indicator.target_tahunan),
+        "quarters": quarters,
+        "realisasi": _exact_number(annual_value),
+        "realisasi_value": annual_value,
+        "basis": _realisation_basis(indicator, sorted(values)),
+        "capaian": _percent_label(ach),
+        "capaian_short": ach.label if ach.computable else DASH,
+        "percent": ach.percent,
+        "raw_percent": ach.raw_percent,
+        "computable": ach.computable,
+        "met": ach.raw_percent is not None and ach.raw_percent >= 100,
+        "rating": ach.rating or DASH,
+        "rating_index": index,
+        "colour": _band_colour(index) if index >= 0 else NOT_COMPUTABLE_COLOUR,
+        "at_risk": ach.at_risk,
+        "note": ach.note,
+        "kendala": _collect_notes(kendala),
+        "tindak_lanjut": _collect_notes(tindak),
+        "_indicator": indicator,
+        "_achievement": ach,
+        "_quarter_achievements": quarter_achievements,
+    }
+
+
+def _group_analysis(group: dict[str, Any], policy: CapaianPolicy) -> str:
+    rows = group["rows"]
+    met = [r["code"] for r in rows if r["met"]]
+    below = [r["code"] for r in rows if r["computable"] and not r["met"]]
+    count = len(rows)
+    text = (
+        f"Sasaran Strategis {group['no']} \u201c{group['sasaran']}\u201d diukur dengan "
+        f"{count} indikator kinerja"
+    )
+    if group["average"] is None:
+        return text + "; capaiannya belum dapat dihitung."
+    text += f" dengan rata-rata capaian {group['average_label']} (kategori {group['rating']})."
+    if met and not below:
+        text += (
+            " Seluruh indikator yang dapat dihitung mencapai atau melampaui target."
+            if len(met) > 1
+            else " Indikator tersebut mencapai atau melampaui target."
+        )
+    elif met:
+        text += (
+            f" Sebanyak {len(met)} indikator ({_join(met)}) mencapai atau melampaui target, "
+            f"sedangkan {len(below)} indikator ({_join(below)}) belum mencapai target."
+        )
+    else:
+        text += f" Indikator {_join(below)} belum mencapai target."
+    risky = [r["code"] for r in rows if r["at_risk"]]
+    if risky:
+        text += (
+            f" Indikator {_join(risky)} berada di bawah batas risiko "
+            f"{format_number_id(policy.risk_below)}%."
+        )
+    return text
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if not k.startswith("_")}
+
+
+def annual_performance(
+    by_tw: dict[int, Cycle], policy: CapaianPolicy = DEFAULT_POLICY
+) -> dict[str, Any]:
+    """Bab III's figures: rows per indicator, groups per sasaran, averages and counts.
+
+    Shaped like ``report_context.performance_context`` where they overlap, so that
+    ``chart_svg`` draws the annual capaian unchanged.
+    """
+    indicators = by_tw[4].indicators
+    reals = {tw: _current_realisations(c) for tw, c in by_tw.items()}
+    bands = _ordered_bands(policy)
+    band_index = {b.label: i for i, b in enumerate(bands)}
+    full_rows = [
+        _indicator_row(n, ind, by_tw, reals, policy, band_index)
+        for n, ind in enumerate(indicators, start=1)
+    ]
+    for row in full_rows:
+        row["analysis"] = _indicator_analysis(row, policy)
+    achievements = [r["_achievement"] for r in full_rows]
+
+    groups = []
+    order = list(dict.fromkeys(i.sasaran for i in indicators))
+    for group_no, sasaran in enumerate(order, start=1):
+        members = [r for r in full_rows if r["sasaran"] == sasaran]
+        average = average_percent(r["_achievement"] for r in members)
+        quarter_avgs = []
+        for tw in (1, 2, 3, 4):
+            avg = _quarter_average(members, tw)
+            quarter_avgs.append(format_percent_id(avg) if avg is not None else DASH)
+        group = {
+            "no": group_no,
+            "sasaran": sasaran,
+            "rows": members,
+            "average": average,
+            "average_label": format_percent_id(average) if average is not None else DASH,
+            "rating": rating(average, policy.bands) if average is not None else DASH,
+            "quarter_averages": quarter_avgs,
+        }
+        group["analysis"] = _group_analysis(group, policy)
+        groups.append(group)
+
+    average = average_percent(achievements)
+    ratings = Counter(a.rating for a in achievements if a.rating)
+    band_counts = [
+        {
+            "label": b.label,
+            "range": _band_range(bands, i),
+            "colour": _band_colour(i),
+            "count": ratings.get(b.label, 0),
+        }
+        for i, b in enumerate(bands)
+    ]
+    quarter_averages = []
+    for tw in (1, 2, 3, 4):
+        avg = _quarter_average(full_rows, tw)
+        quarter_averages.append(
+            {
+                "tw": tw,
+                "label": triwulan_label(tw),
+                "average": avg,
+                "average_label": format_percent_id(avg) if avg is not None else DASH,
+            }
+        )
+    quarter_notes = [
+        {"code": r["code"], "tw": q["label"], "note": q["note"]}
+        for r in full_rows
+        for q in r["quarters"]
+        if not q["computable"]
+    ]
+    rows = [_public(r) for r in full_rows]
+    by_code = {r["code"]: r for r in rows}
+    for group in groups:
+        group["rows"] = [by_code[r["code"]] for r in group["rows"]]
+    return {
+        "groups": groups,
+        "rows": rows,
+        "sasaran_count": len(groups),
+        "indicator_count": len(rows),
+        "reported_count": sum(1 for r in rows if r["realisasi_value"] is not None),
+        "computable_count": sum(1 for r in rows if r["computable"]),
+        "not_computable_count": sum(1 for r in rows if not r["computable"]),
+        "met_count": sum(1 for r in rows if r["met"]),
+        "met_codes": [r["code"] for r in rows if r["met"]],
+        "exceeded_count": sum(1 for r in rows if (r["raw_percent"] or 0) > 100),
+        "below_count": sum(1 for r in rows if r["computable"] and not r["met"]),
+        "below_codes": [r["code"] for r in rows if r["computable"] and not r["met"]],
+        "not_computable_codes": [r["code"] for r in rows if not r["computable"]],
+        "average": average,
+        "average_label": format_percent_id(average) if average is not None else DASH,
+        "average_rating": rating(average, policy.bands) if average is not None else None,
+        "bands": band_counts,
+        "at_risk_count": sum(1 for r in rows if r["at_risk"]),
+        "at_risk_codes": [r["code"] for r in rows if r["at_risk"]],
+        "risk_below": policy.risk_below,
+        "risk_label": f"{format_number_id(policy.risk_below)}%",
+        "cap_label": f"{format_number_id(policy.cap)}%" if policy.cap is not None else "",
+        "quarter_averages": quarter_averages,
+        "quarter_notes": quarter_notes,
+    }
+
+
+def _quarter_average(rows: Sequence[dict[str, Any]], tw: int) -> float | None:
+    """The mean quarter capaian, as the quarter's own report computes it."""
+    found = (r["_quarter_achievements"][tw - 1] for r in rows)
+    return average_percent(a for a in found if a is not None)
+
+
+# ----------------------------------------------------------------------------- quarters chart
+
+
+def quarters_chart_svg(performance: dict[str, Any] | None) -> Markup | None:
+    """Grouped columns per indicator: the capaian of TW I–IV and of the year (0–120%).
+
+    Only codes, numbers and fixed labels go in, all escaped; the result is trusted markup.
+    """
+    if not performance or not performance["rows"]:
+        return None
+    rows = performance["rows"]
+    axis_max = 120.0
+    width, left, right, top = 480.0, 34.0, 8.0, 16.0
+    plot_h = 150.0
+    bottom = top + plot_h
+    plot_w = width - left - right
+    group_w = plot_w / len(rows)
+    bar_w = min(9.0, group_w * 0.8 / 5)
+
+    def y(pct: float) -> float:
+        return bottom - max(0.0, min(pct, axis_max)) / axis_max * plot_h
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-quarters" '
+        f'viewBox="0 0 {_num(width)} 214" width="16cm" height="{_num(214 / width * 16)}cm" '
+        f'font-family="DejaVu Sans, sans-serif" font-size="7">'
+    ]
+    for pct in (25.0, 50.0, 75.0, 100.0, 120.0):
+        out.append(
+            f'<line x1="{_num(left)}" y1="{_num(y(pct))}" x2="{_num(width - right)}" '
+            f'y2="{_num(y(pct))}" stroke="{"#888" if pct == 100 else "#d0d0d0"}" '
+            f'stroke-width="{"0.8" if pct == 100 else "0.5"}"/>'
+        )
+    for pct in (0.0, 25.0, 50.0, 75.0, 100.0, 120.0):
+        out.append(
+            f'<text x="{_num(left - 4)}" y="{_num(y(pct) + 2.5)}" text-anchor="end" '
+            f'font-size="6.5">{escape(format_number_id(pct))}%</text>'
+        )
+    for i, row in enumerate(rows):
+        gx = left + i * group_w + (group_w - bar_w * 5) / 2
+        series = [q["percent"] for q in row["quarters"]] + [row["percent"]]
+        colours = [*QUARTER_COLOURS, row["colour"]]
+        for j, pct in enumerate(series):
+            bx = gx + j * bar_w
+            if pct is None:
+                out.append(
+                    f'<text x="{_num(bx + bar_w / 2)}" y="{_num(bottom - 2)}" '
+                    f'text-anchor="middle" font-size="5.5" fill="#777">\u2013</text>'
+                )
+                continue
+            out.append(
+                f'<rect x="{_num(bx)}" y="{_num(y(pct))}" width="{_num(bar_w - 0.6)}" '
+                f'height="{_num(bottom - y(pct))}" fill="{escape(colours[j])}" '
+                f'stroke="#333" stroke-width="0.25"/>'
+            )
+        out.append(
+            f'<text x="{_num(left + (i + 0.5) * group_w)}" y="{_num(bottom + 10)}" '
+            f'text-anchor="middle" font-weight="bold">{escape(row["code"][:12])}</text>'
+        )
+    risk = performance["risk_below"]
+    out.append(
+        f'<line x1="{_num(left)}" y1="{_num(y(risk))}" x2="{_num(width - right)}" '
+        f'y2="{_num(y(risk))}" stroke="#b3261e" stroke-width="0.9" stroke-dasharray="4 2"/>'
+        f'<line x1="{_num(left)}" y1="{_num(top - 4)}" x2="{_num(left)}" y2="{_num(bottom)}" '
+        f'stroke="#000" stroke-width="0.8"/>'
+        f'<line x1="{_num(left)}" y1="{_num(bottom)}" x2="{_num(width - right)}" '
+        f'y2="{_num(bottom)}" stroke="#000" stroke-width="0.8"/>'
+    )
+    legend = [(c, triwulan_label(n)) for n, c in enumerate(QUARTER_COLOURS, start=1)]
+    legend.append(("#1a7d3c", "Tahunan (warna sesuai kategori)"))
+    legend.append(("", f"batas risiko {format_number_id(risk)}%"))
+    lx = left
+    ly = bottom + 26
+    for colour, label in legend:
+        if colour:
+            out.append(
+                f'<rect x="{_num(lx)}" y="{_num(ly - 7)}" width="9" height="8" '
+                f'fill="{escape(colour)}" stroke="#333" stroke-width="0.3"/>'
+            )
+        else:
+            out.append(
+                f'<line x1="{_num(lx)}" y1="{_num(ly - 3)}" x2="{_num(lx + 12)}" '
+                f'y2="{_num(ly - 3)}" stroke="#b3261e" stroke-width="0.9" '
+                f'stroke-dasharray="4 2"/>'
+            )
+        out.append(f'<text x="{_num(lx + 14)}" y="{_num(ly)}">{escape(label)}</text>')
+        lx += 4.0 * len(label) + 30
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+# ----------------------------------------------------------------------------- narrative
+
+
+def _ikhtisar(unit: Unit, year: int, perf: dict[str, Any]) -> list[str]:
+    n = perf["indicator_count"]
+    paragraphs = [
+        f"Laporan Kinerja Instansi Pemerintah {unit.name} Tahun {year} disusun sebagai wujud "
+        "pertanggungjawaban atas pelaksanaan tugas dan fungsi serta pencapaian sasaran "
+        f"strategis yang ditetapkan dalam Perjanjian Kinerja Tahun {year}, sesuai dengan "
+        "Peraturan Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja Instansi "
+        "Pemerintah dan Peraturan Menteri PAN-RB Nomor 53 Tahun 2014. Laporan ini dihimpun "
+        "dari empat laporan data kinerja triwulan (Triwulan I sampai dengan Triwulan IV) yang "
+        "telah diparaf dan ditandatangani.",
+        f"Pada Tahun {year} ditetapkan {perf['sasaran_count']} sasaran strategis yang diukur "
+        f"dengan {n} indikator kinerja.",
+    ]
+    if perf["average"] is None:
+        paragraphs.append("Capaian kinerja tahunan belum dapat dihitung.")
+        return paragraphs
+    figures = (
+        f"Dari {n} indikator tersebut, {perf['met_count']} indikator mencapai atau melampaui "
+        f"target tahunan"
+    )
+    if perf["below_count"]:
+        figures += (
+            f" dan {perf['below_count']} indikator belum mencapai target "
+            f"({_join(perf['below_codes'])})"
+        )
+    figures += "."
+    if perf["not_computable_count"]:
+        figures += (
+            f" Capaian {perf['not_computable_count']} indikator "
+            f"({_join(perf['not_computable_codes'])}) tidak dapat dihitung."
+        )
+    figures += (
+        f" Rata-rata capaian seluruh indikator adalah {perf['average_label']} dengan kategori "
+        f"{perf['average_rating']}."
+    )
+    paragraphs.append(figures)
+    per_group = "; ".join(
+        f"Sasaran Strategis {g['no']} {g['average_label']} ({g['rating']})" for g in perf["groups"]
+    )
+    paragraphs.append(f"Rata-rata capaian per sasaran strategis: {per_group}.")
+    risky = [r for r in perf["rows"] if r["at_risk"]]
+    if risky:
+        named = _join([f"{r['code']} ({r['indikator']}, capaian {r['capaian']})" for r in risky])
+        steps = _join(
+            [_last_text(r["tindak_lanjut"]).rstrip(".") for r in risky if r["tindak_lanjut"]]
+        )
+        text = (
+            f"Indikator yang capaiannya berada di bawah batas risiko {perf['risk_label']} dan "
+            f"memerlukan perhatian adalah {named}."
+        )
+        if steps:
+            text += f" Langkah tindak lanjut yang ditempuh: {_lower_first(steps)}."
+        paragraphs.append(text)
+    else:
+        paragraphs.append(
+            f"Tidak terdapat indikator dengan capaian tahunan di bawah batas risiko "
+            f"{perf['risk_label']}."
+        )
+    return paragraphs
+
+
+def _last_text(notes: Sequence[dict[str, Any]]) -> str:
+    return notes[-1]["text"] if notes else ""
+
+
+def _lower_first(text: str) -> str:
+    """``"Menambah pos"`` -> ``"menambah pos"``; an acronym (``"SP4N-LAPOR!"``) is kept."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _penutup(unit: Unit, year: int, perf: dict[str, Any]) -> list[str]:
+    n = perf["indicator_count"]
+    out = [
+        f"Laporan Kinerja Instansi Pemerintah {unit.name} Tahun {year} menyajikan capaian "
+        f"{n} indikator kinerja dari {perf['sasaran_count']} sasaran strategis yang ditetapkan "
+        f"dalam Perjanjian Kinerja Tahun {year}, dihimpun dari empat laporan data kinerja "
+        "triwulan yang telah ditandatangani."
+    ]
+    if perf["average"] is not None:
+        text = (
+            f"Secara umum kinerja {unit.name} Tahun {year} berkategori "
+            f"{perf['average_rating']} dengan rata-rata capaian {perf['average_label']}. "
+            f"Sebanyak {perf['met_count']} dari {n} indikator mencapai atau melampaui target"
+        )
+        if perf["below_count"]:
+            text += (
+                f", sedangkan {perf['below_count']} indikator belum mencapai target "
+                f"({_join(perf['below_codes'])})"
+            )
+        out.append(text + ".")
+    risky = [r for r in perf["rows"] if r["at_risk"]]
+    if risky:
+        out.append(
+            f"Indikator {_join([r['code'] for r in risky])} dengan capaian di bawah "
+            f"{perf['risk_label']} menjadi prioritas perbaikan pada tahun {year + 1}, dengan "
+            "menindaklanjuti kendala yang diuraikan pada Bab III."
+        )
+    out.append(
+        f"Hasil pengukuran kinerja ini menjadi bahan evaluasi dan perbaikan perencanaan, "
+        f"penganggaran, serta pelaksanaan program dan kegiatan Tahun {year + 1}, sehingga "
+        f"akuntabilitas kinerja {unit.name} terus meningkat."
+    )
+    return out
+
+
+# ----------------------------------------------------------------------------- people & docs
+
+
+def _person_dict(unit: Unit, role: Role) -> dict[str, Any] | None:
+    holders = unit.with_role(role)
+    if not holders:
+        return None
+    p = holders[0]
+    return {"role": role.label, "name": p.name, "nip": p.nip, "position": p.position}
+
+
+def _name(unit: Unit, user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    person = unit.person(user_id)
+    return person.name if person else str(user_id)
+
+
+def _quarter_documents(by_tw: dict[int, Cycle], unit: Unit, calendar: WorkCalendar) -> list:
+    """Lampiran: the signed quarterly reports this annual report was compiled from."""
+    tz = calendar.tz
+    out = []
+    for tw, cycle in sorted(by_tw.items()):
+        latest = cycle.latest_report
+        signed = latest is not None and latest.status == "signed"
+        sign = cycle.latest_decision("sign")
+        paraf = cycle.latest_decision("paraf")
+        sign_date = format_date_id(calendar.to_local(sign.at).date()) if sign else ""
+        out.append(
+            {
+                "triwulan": roman_triwulan(tw),
+                "label": triwulan_label(tw),
+                "title": report_title(cycle),
+                "period_label": period_label(cycle.year, tw),
+                "document_number": f"LKJ/{cycle.year}/TW-{roman_triwulan(tw)}/{unit.code.upper()}",
+                "filed": cycle.filed,
+                "signed": signed,
+                "version": latest.number if latest else None,
+                "sha256": latest.sha256 if signed and latest else "",
+                "signed_date": sign_date if signed else "",
+                "signed_at": format_datetime_id(sign.at, tz) if signed and sign else "",
+                "signed_by": _name(unit, sign.by) if signed and sign else "",
+                "paraf_by": _name(unit, paraf.by) if paraf else "",
+                "paraf_at": format_datetime_id(paraf.at, tz) if paraf else "",
+            }
+        )
+    return out
+
+
+def _reference_documents(by_tw: dict[int, Cycle], calendar: WorkCalendar) -> list:
+    """The Perjanjian Kinerja / Rencana Aksi files attached to the quarters, each once."""
+    seen: dict[str, dict[str, Any]] = {}
+    for tw, cycle in sorted(by_tw.items()):
+        for doc in cycle.documents:
+            entry = seen.setdefault(
+                doc.sha256,
+                {
+                    "kind": REQUIRED_DOCUMENTS.get(doc.kind, doc.kind or "Dokumen"),
+                    "name": doc.name,
+                    "sha256": doc.sha256,
+                    "uploaded_at": format_datetime_id(doc.uploaded_at, calendar.tz),
+                    "tws": [],
+                },
+            )
+            entry["tws"].append(tw)
+    return [
+        {**{k: v for k, v in e.items() if k != "tws"}, "quarters": _tw_span(e["tws"])}
+        for e in seen.values()
+    ]
+
+
+# ----------------------------------------------------------------------------- the report
+
+
+def annual_report_context(
+    unit: Unit,
+    year: int,
+    quarters: list[Cycle],
+    calendar: WorkCalendar,
+    status: str,
+    generated_at: datetime,
+    report: AnnualReport | None = None,
+    policy: CapaianPolicy | None = None,
+    *,
+    verification_code: str | None = None,
+) -> dict[str, Any]:
+    """Context for ``annual_report.html``.
+
+    ``quarters``: the four filed cycles of ``year`` (``domain.annual.quarters_ready``), any
+    order. ``status``: ``"draft"``, ``"paraf"`` or ``"signed"``; the paraf and signature
+    blocks are filled from ``report.latest_decision("paraf"/"sign")``, so ``report`` must
+    carry those decisions when the status says so. ``verification_code`` (optional) prints
+    the verification block with its QR code, as on the quarterly report.
+    """
+    if status not in STATUSES:
+        raise ValueError(f"status harus salah satu dari {', '.join(STATUSES)}, bukan {status!r}")
+    policy = policy if policy is not None else DEFAULT_POLICY
+    tz = calendar.tz
+    by_tw = _check_quarters(quarters, year, unit)
+
+    paraf = signature = None
+    kasat = unit.one(Role.KASAT)
+    if status in ("paraf", "signed"):
+        decision = report.latest_decision("paraf") if report else None
+        if decision is None:
+            raise ValueError(f"status {status!r} memerlukan paraf yang tercatat pada laporan")
+        who = unit.person(decision.by) or unit.one(Role.SEKRETARIS)
+        paraf = {
+            "name": who.name,
+            "nip": who.nip,
+            "position": who.position,
+            "at": format_datetime_id(decision.at, tz),
+        }
+    if status == "signed":
+        decision = report.latest_decision("sign") if report else None
+        if decision is None:
+            raise ValueError("status 'signed' memerlukan tanda tangan yang tercatat pada laporan")
+        who = unit.person(decision.by) or kasat
+        signature = {
+            "name": who.name,
+            "nip": who.nip,
+            "position": who.position,
+            "place": unit.city,
+            "date": format_date_id(calendar.to_local(decision.at).date()),
+            "at": format_datetime_id(decision.at, tz),
+        }
+    revisions = []
+    for d in report.decisions if report else ():
+        if d.kind == "return":
+            who = unit.person(d.by)
+            revisions.append(
+                {
+                    "by_name": who.name if who else str(d.by),
+                    "by_position": who.position if who else "",
+                    "at": format_datetime_id(d.at, tz),
+                    "reason": d.reason,
+                    "version": d.report_version,
+                }
+            )
+
+    performance = annual_performance(by_tw, policy)
+    quarter_docs = _quarter_documents(by_tw, unit, calendar)
+    officials = [
+        p
+        for p in (_person_dict(unit, r) for r in (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG))
+        if p
+    ]
+    return {
+        "unit": _unit_dict(unit),
+        "title": annual_title(year),
+        "year": year,
+        "period_label": (
+            f"{format_date_id(date(year, 1, 1))} \u2013 {format_date_id(date(year, 12, 31))}"
+        ),
+        "status": status,
+        "document_number": annual_document_number(unit, year),
+        "report_version": report.latest_report.number if report and report.latest_report else None,
+        "chapters": [{"anchor": a, "title": t, "about": about} for a, t, about in CHAPTERS],
+        "profile": {
+            "name": unit.name,
+            "address": unit.address,
+            "city": unit.city,
+            "tugas": TUGAS.format(name=unit.name),
+            "fungsi": list(FUNGSI),
+            "officials": officials,
+            "team_count": len(unit.with_role(Role.TIM_KERJA)),
+        },
+        "legal_basis": list(LEGAL_BASIS),
+        "ikhtisar": _ikhtisar(unit, year, performance),
+        "penutup": _penutup(unit, year, performance),
+        "performance": performance,
+        "chart_svg": chart_svg(performance),
+        "quarters_chart_svg": quarters_chart_svg(performance),
+        "quarters": quarter_docs,
+        "reference_documents": _reference_documents(by_tw, calendar),
+        "revisions": revisions,
+        "paraf_label": "Sekretaris",
+        "paraf": paraf,
+        "signature": signature,
+        "signer": {
+            "name": kasat.name,
+            "nip": kasat.nip,
+            "position": kasat.position,
+            "place": unit.city,
+        },
+        "generated_at": format_datetime_id(generated_at, tz),
+        "issued_place": unit.city,
+        "issued_year": calendar.to_local(generated_at).year,
+        "verification_note": VERIFICATION_NOTE,
+        "verification": verification_context(verification_code),
+    }
