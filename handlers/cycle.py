@@ -33,6 +33,7 @@ from domain.workflow import (
 from handlers import notify, texts
 from handlers.buttons import button_action
 from handlers.common import (
+    audit_refusal,
     cycle_of,
     drop_buttons,
     drop_buttons_of,
@@ -62,6 +63,7 @@ from handlers.views import member_checklist
 async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
     services = svc(context)
     if person.role is not services.sop.first.role:
+        audit_refusal(context, update, person, "mulai", texts.WRONG_ROLE_START)
         await send_text(context, person.user_id, texts.WRONG_ROLE_START)
         return
     unit = unit_of(services, person)
@@ -289,6 +291,7 @@ async def on_data_document(update: Update, context, person: Person) -> None:
     """A document outside a form: a Tim Kerja member's data for an assignment."""
     cycles = _collecting_cycles(context, person) if person.role is Role.TIM_KERJA else []
     if not cycles:
+        audit_refusal(context, update, person, "unggah", texts.NO_FILE_EXPECTED)
         await send_text(context, person.user_id, texts.NO_FILE_EXPECTED)
         return
     try:

@@ -19,7 +19,7 @@ from domain.performance import format_number_id, parse_number_id
 from domain.roster import Person
 from domain.workflow import MAX_NOTE
 from handlers import texts
-from handlers.common import drop_buttons, send_text, svc
+from handlers.common import audit_refusal, drop_buttons, send_text, svc
 from handlers.files import receive_document
 
 Finisher = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[None]]
@@ -236,6 +236,9 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
         await FINISHERS[session["form"]](update, context, person, session)
     except DomainError as exc:
         services.sessions.clear(person.user_id)
+        audit_refusal(
+            context, update, person, session["form"], str(exc), session.get("cycle") or ""
+        )
         await send_text(context, person.user_id, texts.esc(exc))
         return ""
     services.sessions.clear(person.user_id)

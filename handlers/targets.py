@@ -19,7 +19,7 @@ from domain.roster import Person
 from domain.targets_import import parse_targets, targets_workbook, template_workbook
 from handlers import texts
 from handlers.buttons import button_action
-from handlers.common import send_text, svc, unit_of
+from handlers.common import audit_refusal, send_text, svc, unit_of
 from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
 from handlers.texts import esc
 
@@ -45,6 +45,7 @@ def summary(targets: TargetSet) -> str:
 async def cmd_target(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
     services = svc(context)
     if person.role not in TARGET_ROLES:
+        audit_refusal(context, update, person, "target", texts.TARGETS_NOT_FOR_YOU)
         await send_text(context, person.user_id, texts.TARGETS_NOT_FOR_YOU)
         return
     unit = unit_of(services, person)

@@ -14,8 +14,8 @@ Buttons carry an opaque token bound to the person they were sent to, so "somebod
 it" is played with ``tap_raw``: the other person replays the token from a message in their own
 chat. One cycle is advanced through the whole matrix instead of being replayed for every cell.
 
-Known gaps are pinned as strict xfails at the end of the file: refusals of commands, uploads
-and form submissions are told to the user but not written to the audit log.
+Every refusal, of a button, a command, an upload or a form submission, is written to the
+audit log; the tests at the end of the file pin the command, upload and form cases.
 """
 
 from __future__ import annotations
@@ -313,8 +313,7 @@ class Matrix:
     async def commands(
         self, row: Row, send: Callable[[SimUser], None], skip: tuple[str, ...] = ()
     ) -> None:
-        """Every wrong person sends the command or file; the stranger's refusal is audited,
-        the others' are not yet (see the xfail at the end of the file)."""
+        """Every wrong person sends the command or file; each refusal is audited."""
         await self.emu.settle(quiet=0.1)
         for key in row.wrong():
             if key in skip:
@@ -647,13 +646,6 @@ async def test_every_performance_data_action_x_every_role(
 # --- known gaps ----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a refused command or upload by a registered person (/mulai by a non-Kasat, "
-    "/target by Tim Kerja, a data file nobody asked for) is answered but never written to "
-    "the audit log: handlers/cycle.py cmd_mulai, handlers/targets.py cmd_target and "
-    "handlers/cycle.py on_data_document send the refusal without audit_refusal()",
-)
 @pytest.mark.parametrize(
     "key, send, told",
     [
@@ -688,12 +680,6 @@ async def test_refused_commands_and_uploads_are_audited(
     await m.refused(row, key, m.send_as(key, act, told), told, audited=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a form whose submission the domain refuses (here a return for revision sent "
-    "after the report was initialled) tells the user but writes no audit line: "
-    "handlers/forms.py on_form_button catches DomainError without audit_refusal()",
-)
 async def test_a_return_refused_because_the_report_moved_on_is_audited(
     bot, emu, settings, people, other, stranger
 ):

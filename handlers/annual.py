@@ -1,0 +1,300 @@
+"""/tahunan: the annual LKj compiled from the four signed quarters, initialled and signed in
+chat like a quarterly report."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.services import Services
+from documents.annual_context import annual_report_context
+from documents.render import render_pdf
+from domain import annual
+from domain.annual import AnnualReport
+from domain.errors import WorkflowError
+from domain.roster import Person, Unit
+from handlers import texts
+from handlers.buttons import button_action
+from handlers.common import drop_buttons, drop_buttons_of, keyboard, send_text, svc, unit_of
+from handlers.forms import begin_form, finisher, text_field
+from handlers.outbox import ANNUAL, Outbox, deliver
+
+
+def filename(report: AnnualReport, status: str) -> str:
+    suffix = {"draft": "DRAF", "paraf": "PARAF", "signed": "DITANDATANGANI"}[status]
+    latest = report.latest_report
+    version = f"_v{latest.number}" if status == "draft" and latest else ""
+    return f"LKj_Tahunan_{report.year}_{suffix}{version}.pdf"
+
+
+async def render(
+    services: Services, unit: Unit, year: int, status: str, report: AnnualReport | None
+) -> str:
+    """Render the annual report off the event loop; returns the stored PDF's hash."""
+    quarters = annual.quarters_ready(services.cycles.list_unit(unit.code, year), year)
+    context = annual_report_context(
+        unit, year, quarters, services.calendar(unit), status, services.now(), report=report
+    )
+    pdf = await asyncio.to_thread(render_pdf, "annual_report.html", context)
+    return services.db.blobs.put(pdf)
+
+
+async def save(
+    context, before: AnnualReport | None, after: AnnualReport, out: Outbox, update_id: int | None
+) -> None:
+    """Save with what it owes (and its audit lines) in one write, then deliver."""
+    services = svc(context)
+    for entry in after.history[len(before.history) if before else 0 :]:
+        out.entries.append(
+            {
+                "id": f"a{after.rev}-{entry.action}",
+                "kind": "audit",
+                "chat_id": 0,
+                "entry": {
+                    "at": entry.at.isoformat(),
+                    "actor": entry.actor,
+                    "role": entry.role,
+                    "action": entry.action,
+                    "cycle": after.id,
+                    "update_id": update_id,
+                    "detail": entry.detail,
+                },
+            }
+        )
+    services.annual.save(after, expected_rev=before.rev if before else None, outbox=out.entries)
+    await deliver(context, after.unit, after.year, ANNUAL)
+
+
+def _args(report: AnnualReport) -> dict[str, Any]:
+    latest = report.latest_report
+    assert latest is not None
+    return {"year": report.year, "version": latest.number, "group": f"{report.id}:{report.rev}"}
+
+
+async def cmd_tahunan(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
+    services = svc(context)
+    if person.role is not services.sop.step(annual.COMPILE_STEP).role:
+        await send_text(context, person.user_id, texts.ANNUAL_NOT_FOR_YOU)
+        return
+    unit = unit_of(services, person)
+    this_year = services.calendar(unit).to_local(services.now()).year
+    rows = [
+        [(f"Susun LKj {y}", {"action": "annual_compile", "year": y})]
+        for y in (this_year - 1, this_year)
+    ]
+    await send_text(context, person.user_id, texts.ANNUAL_INTRO, rows)
+
+
+@button_action("annual_compile")
+async def annual_compile(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    year = int(payload["year"])
+    existing = services.annual.get(unit.code, year)
+    if existing is not None and existing.status != annual.DRAFT:
+        raise WorkflowError(texts.annual_busy(year, existing.status))
+    annual.quarters_ready(services.cycles.list_unit(unit.code, year), year)
+    await drop_buttons(update)
+    sha = await render(services, unit, year, "draft", existing)
+    report = annual.compile_draft(
+        existing,
+        unit.code,
+        year,
+        services.cycles.list_unit(unit.code, year),
+        sha,
+        person,
+        services.now(),
+        services.sop,
+    )
+    out = Outbox(services)
+    out.file(
+        person.user_id,
+        sha,
+        filename(report, "draft"),
+        texts.annual_drafted(report),
+        [[(texts.BTN_SUBMIT, {"action": "annual_submit", **_args(report)})]],
+    )
+    await save(context, existing, report, out, update.update_id)
+    return ""
+
+
+@button_action("annual_submit")
+async def annual_submit(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    before = _load(services, unit, payload)
+    report = annual.submit(before, int(payload["version"]), person, services.now(), services.sop)
+    out = Outbox(services)
+    out.text(person.user_id, texts.annual_submitted(report))
+    sekretaris = unit.one(services.sop.step(annual.PARAF_STEP).role)
+    latest = report.latest_report
+    out.file(
+        sekretaris.user_id,
+        latest.sha256,
+        filename(report, "draft"),
+        texts.annual_for_paraf(report),
+        [
+            [
+                (texts.BTN_PARAF, {"action": "annual_paraf", **_args(report)}),
+                (texts.BTN_RETURN, {"action": "annual_return_begin", **_args(report)}),
+            ]
+        ],
+    )
+    services.buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    await save(context, before, report, out, update.update_id)
+    return "Diajukan."
+
+
+@button_action("annual_paraf")
+async def annual_paraf(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    before = _load(services, unit, payload)
+    report = annual.paraf(before, int(payload["version"]), person, services.now(), services.sop)
+    sha = await render(services, unit, report.year, "paraf", report)
+    report = annual.record_version(report, "paraf", sha, person.user_id, services.now())
+    out = Outbox(services)
+    out.text(person.user_id, texts.annual_paraf_done(report))
+    kasat = unit.one(services.sop.step(annual.SIGN_STEP).role)
+    out.file(
+        kasat.user_id,
+        sha,
+        filename(report, "paraf"),
+        texts.annual_for_signature(report),
+        [
+            [
+                (texts.BTN_SIGN, {"action": "annual_sign_ask", **_args(report)}),
+                (texts.BTN_RETURN, {"action": "annual_return_begin", **_args(report)}),
+            ]
+        ],
+    )
+    services.buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    await save(context, before, report, out, update.update_id)
+    return "Paraf dicatat."
+
+
+@button_action("annual_sign_ask")
+async def annual_sign_ask(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    if person.role is not services.sop.step(annual.SIGN_STEP).role:
+        raise WorkflowError(texts.BUTTON_FOREIGN)
+    args = {k: payload[k] for k in ("year", "version", "group")}
+    await update.callback_query.edit_message_reply_markup(
+        keyboard(
+            services,
+            person.user_id,
+            [
+                [
+                    (texts.BTN_SIGN_CONFIRM, {"action": "annual_sign", **args}),
+                    (texts.BTN_SIGN_CANCEL, {"action": "annual_sign_cancel", **args}),
+                ]
+            ],
+        )
+    )
+    return "Tekan “Ya, tandatangani” untuk menandatangani laporan."
+
+
+@button_action("annual_sign_cancel")
+async def annual_sign_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
+    args = {k: payload[k] for k in ("year", "version", "group")}
+    await update.callback_query.edit_message_reply_markup(
+        keyboard(
+            svc(context),
+            person.user_id,
+            [
+                [
+                    (texts.BTN_SIGN, {"action": "annual_sign_ask", **args}),
+                    (texts.BTN_RETURN, {"action": "annual_return_begin", **args}),
+                ]
+            ],
+        )
+    )
+    return "Penandatanganan dibatalkan."
+
+
+@button_action("annual_sign")
+async def annual_sign(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    before = _load(services, unit, payload)
+    report = annual.sign(before, int(payload["version"]), person, services.now(), services.sop)
+    sha = await render(services, unit, report.year, "signed", report)
+    report = annual.record_version(report, "signed", sha, person.user_id, services.now())
+    out = Outbox(services)
+    for someone in unit.people:
+        out.file(someone.user_id, sha, filename(report, "signed"), texts.annual_signed(report))
+    services.buttons.revoke_group(payload["group"])
+    await drop_buttons(update)
+    await save(context, before, report, out, update.update_id)
+    return "Laporan telah ditandatangani."
+
+
+@button_action("annual_return_begin")
+async def annual_return_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    report = _load(services, unit, payload)
+    step = annual.PARAF_STEP if report.status == annual.SUBMITTED else annual.SIGN_STEP
+    if report.status not in (annual.SUBMITTED, annual.INITIALLED):
+        raise WorkflowError(texts.BUTTON_STALE)
+    if person.role is not services.sop.step(step).role:
+        raise WorkflowError(texts.BUTTON_FOREIGN)
+    fields = [
+        text_field(
+            "reason",
+            "Alasan pengembalian",
+            "Tuliskan alasan pengembalian dan perbaikan yang diminta.",
+        )
+    ]
+    await begin_form(
+        context,
+        person,
+        "annual_return",
+        fields,
+        f"Pengembalian LKj tahunan {report.year}",
+        None,
+        {
+            **{k: payload[k] for k in ("year", "version", "group")},
+            "message_id": update.callback_query.message.message_id,
+        },
+    )
+    return ""
+
+
+@finisher("annual_return")
+async def finish_annual_return(update, context, person: Person, session: dict[str, Any]):
+    services = svc(context)
+    unit = unit_of(services, person)
+    meta = session["meta"]
+    before = _load(services, unit, meta)
+    report = annual.return_report(
+        before,
+        int(meta["version"]),
+        session["values"]["reason"],
+        person,
+        services.now(),
+        services.sop,
+    )
+    out = Outbox(services)
+    out.text(person.user_id, texts.annual_returned_done(report))
+    compiler = unit.one(services.sop.step(annual.COMPILE_STEP).role)
+    out.text(
+        compiler.user_id,
+        texts.annual_returned(report, person),
+        [[(texts.BTN_REBUILD_DRAFT, {"action": "annual_compile", "year": report.year})]],
+    )
+    services.buttons.revoke_group(meta["group"])
+    await drop_buttons_of(context, person.user_id, meta["message_id"])
+    await save(context, before, report, out, update.update_id)
+
+
+def _load(services: Services, unit: Unit, payload: dict[str, Any]) -> AnnualReport:
+    report = services.annual.get(unit.code, int(payload["year"]))
+    if report is None:
+        raise WorkflowError(texts.BUTTON_UNKNOWN)
+    return report
