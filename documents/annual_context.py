@@ -25,7 +25,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -177,11 +177,12 @@ def _exact_number(value: float | None) -> str:
     """
     if value is None:
         return DASH
-    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    exact = Decimal(repr(float(value))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    exponent = exact.normalize().as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     if places <= 2:
-        return format_number_id(value)
-    return format_number_id(value, min(places, 4))
+        return format_number_id(float(exact))
+    return format_number_id(float(exact), places)
 
 
 def _with_unit(value: str, satuan: str) -> str:
@@ -248,10 +249,12 @@ def _current_realisations(cycle: Cycle) -> dict[str, Realisation]:
 def _realisation_basis(indicator: Indicator, reported: Sequence[int]) -> str:
     """How ``annual_realisation`` derived the annual value (mirrors its three cases).
 
-    The quarter labels are joined with no-break spaces ("TW\u00a0I–IV") so that a narrow table
-    cell breaks after "rata-rata", not inside the label.
+    The quarter labels are held together (a no-break space after "TW", a word joiner after
+    the dash: "TW\u00a0I–\u2060IV") so that a narrow table cell breaks after "rata-rata", not
+    inside the label.
     """
-    return _basis_words(indicator, reported).replace("TW ", "TW\u00a0")
+    words = _basis_words(indicator, reported)
+    return words.replace("TW ", "TW\u00a0").replace("\u2013", "\u2013\u2060")
 
 
 def _basis_words(indicator: Indicator, reported: Sequence[int]) -> str:
@@ -595,13 +598,19 @@ def quarters_chart_svg(performance: dict[str, Any] | None) -> Markup | None:
     plot_w = width - left - right
     group_w = plot_w / len(rows)
     bar_w = min(9.0, group_w * 0.8 / 5)
+    codes = [row["code"] if len(row["code"]) <= 14 else row["code"][:13] + "\u2026" for row in rows]
+    # Codes wider than their group are set at 45 degrees below the axis.
+    slanted = max(len(c) for c in codes) * 4.6 > group_w - 2
+    label_h = max(len(c) for c in codes) * 3.4 + 8 if slanted else 10.0
+    height = bottom + label_h + 22
 
     def y(pct: float) -> float:
         return bottom - max(0.0, min(pct, axis_max)) / axis_max * plot_h
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-quarters" '
-        f'viewBox="0 0 {_num(width)} 214" width="16cm" height="{_num(214 / width * 16)}cm" '
+        f'viewBox="0 0 {_num(width)} {_num(height)}" width="16cm" '
+        f'height="{_num(height / width * 16)}cm" '
         f'font-family="DejaVu Sans, sans-serif" font-size="7">'
     ]
     for pct in (25.0, 50.0, 75.0, 100.0, 120.0):
@@ -632,10 +641,18 @@ def quarters_chart_svg(performance: dict[str, Any] | None) -> Markup | None:
                 f'height="{_num(bottom - y(pct))}" fill="{escape(colours[j])}" '
                 f'stroke="#333" stroke-width="0.25"/>'
             )
-        out.append(
-            f'<text x="{_num(left + (i + 0.5) * group_w)}" y="{_num(bottom + 10)}" '
-            f'text-anchor="middle" font-weight="bold">{escape(row["code"][:12])}</text>'
-        )
+        cx = left + (i + 0.5) * group_w
+        if slanted:
+            out.append(
+                f'<text x="{_num(cx)}" y="{_num(bottom + 8)}" text-anchor="end" '
+                f'font-weight="bold" transform="rotate(-45 {_num(cx)} {_num(bottom + 8)})">'
+                f"{escape(codes[i])}</text>"
+            )
+        else:
+            out.append(
+                f'<text x="{_num(cx)}" y="{_num(bottom + 10)}" text-anchor="middle" '
+                f'font-weight="bold">{escape(codes[i])}</text>'
+            )
     risk = performance["risk_below"]
     out.append(
         f'<line x1="{_num(left)}" y1="{_num(y(risk))}" x2="{_num(width - right)}" '
@@ -649,7 +666,7 @@ def quarters_chart_svg(performance: dict[str, Any] | None) -> Markup | None:
     legend.append(("#1a7d3c", "Tahunan (warna sesuai kategori)"))
     legend.append(("", f"batas risiko {format_number_id(risk)}%"))
     lx = left
-    ly = bottom + 26
+    ly = bottom + label_h + 16
     for colour, label in legend:
         if colour:
             out.append(

@@ -293,6 +293,31 @@ async def finish_annual_return(update, context, person: Person, session: dict[st
     await save(context, before, report, out, update.update_id)
 
 
+def annual_archive_rows(services: Services, person: Person, group: str) -> list:
+    """/arsip buttons for the unit's signed annual reports."""
+    return [
+        [(f"LKj Tahunan {r.year}", {"action": "archive_annual", "year": r.year, "group": group})]
+        for r in services.annual.list_unit(person.unit)
+        if r.status == annual.SIGNED
+    ]
+
+
+@button_action("archive_annual")
+async def archive_annual(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    report = services.annual.get(person.unit, int(payload["year"]))
+    if report is None or report.status != annual.SIGNED or report.latest_report is None:
+        return texts.BUTTON_UNKNOWN
+    latest = report.latest_report
+    await context.bot.send_document(
+        person.user_id,
+        document=services.db.blobs.get(latest.sha256),
+        filename=filename(report, "signed"),
+        caption=f"Arsip: LKj tahun {report.year} (SHA-256 {latest.sha256[:16]}…).",
+    )
+    return ""
+
+
 def _load(services: Services, unit: Unit, payload: dict[str, Any]) -> AnnualReport:
     report = services.annual.get(unit.code, int(payload["year"]))
     if report is None:

@@ -31,6 +31,7 @@ from domain.workflow import (
     start_cycle,
 )
 from handlers import notify, texts
+from handlers.annual import annual_archive_rows
 from handlers.buttons import button_action
 from handlers.common import (
     audit_refusal,
@@ -572,15 +573,16 @@ async def sign_confirm(update, context, person: Person, payload: dict[str, Any])
 async def cmd_arsip(update: Update, context, person: Person) -> None:
     services = svc(context)
     filed = [c for c in services.cycles.list_unit(person.unit) if c.filed]
-    if not filed:
+    group = f"archive:{person.user_id}"
+    yearly = annual_archive_rows(services, person, group)
+    if not filed and not yearly:
         await send_text(context, person.user_id, "Belum ada laporan yang ditandatangani.")
         return
-    group = f"archive:{person.user_id}"
     services.buttons.revoke_group(group)
     rows = [
         [(tw(c.triwulan, c.year), {"action": "archive_get", "cycle": c.id, "group": group})]
         for c in filed[-12:]
-    ]
+    ] + yearly
     await send_text(
         context,
         person.user_id,

@@ -15,7 +15,14 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import commands, cycle, realisation, targets, verification  # noqa: F401 (buttons)
+from handlers import (  # noqa: F401 (the modules register their buttons)
+    annual,
+    commands,
+    cycle,
+    realisation,
+    targets,
+    verification,
+)
 from handlers.buttons import on_button
 from handlers.commands import registered
 from handlers.common import svc
@@ -43,6 +50,7 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("arsip", registered(cycle.cmd_arsip), filters=PRIVATE),
         CommandHandler("batal", registered(commands.cmd_cancel), filters=PRIVATE),
         CommandHandler("target", registered(targets.cmd_target), filters=PRIVATE),
+        CommandHandler("tahunan", registered(annual.cmd_tahunan), filters=PRIVATE),
         CommandHandler("verifikasi", registered(verification.cmd_verifikasi), filters=PRIVATE),
         CallbackQueryHandler(on_button),
         ChatMemberHandler(on_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),

@@ -1,0 +1,97 @@
+"""The annual LKj in chat: compiled from the four signed quarters, returned once, initialled
+and signed, then sent to everyone and kept in /arsip."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from domain.annual import SIGNED
+from storage.audit import AuditLog
+from storage.database import Database
+from storage.repositories import AnnualRepository, CycleRepository
+from tests.test_annual_report import filed_quarter
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+async def test_annual_report_from_four_signed_quarters(bot, emu, people, settings):
+    kasat, sekretaris, kasubbag = people.kasat, people.sekretaris, people.kasubbag
+    cycles = CycleRepository(Database(settings.lkj_data_dir))
+
+    # Only the Kasubbag compiles; three quarters are not enough.
+    kasat.say("/tahunan")
+    assert "disusun oleh Kasubbag" in (await kasat.next()).text
+    for tw in (1, 2, 3):
+        cycles.save(filed_quarter(tw))
+    kasubbag.say("/tahunan")
+    answer = await kasubbag.tap("Susun LKj 2026", await kasubbag.expect("Pilih tahun"))
+    assert "TW IV" in answer["text"]
+
+    cycles.save(filed_quarter(4))
+    kasubbag.say("/tahunan")
+    await kasubbag.tap("Susun LKj 2026", await kasubbag.expect("Pilih tahun"))
+    draft = await kasubbag.expect("Draf LKj tahun 2026 (versi 1)", document=True)
+    assert draft.document.filename == "LKj_Tahunan_2026_DRAF_v1.pdf"
+    text = pdf_text(draft.document.content)
+    for chapter in ("IKHTISAR EKSEKUTIF", "BAB I", "BAB II", "BAB III", "BAB IV", "LAMPIRAN"):
+        assert chapter in text, chapter
+    await kasubbag.tap("Ajukan ke Sekretaris", draft)
+
+    # The Sekretaris returns it once; the Kasubbag compiles again.
+    review = await sekretaris.expect("diajukan oleh Kasubbag", document=True)
+    await sekretaris.tap("Kembalikan", review)
+    await sekretaris.expect("alasan pengembalian")
+    sekretaris.say("Lengkapi analisis capaian IKU-6.")
+    await sekretaris.tap("Kirim", await sekretaris.expect("Mohon periksa kembali"))
+    returned = await kasubbag.expect("dikembalikan untuk perbaikan")
+    assert "IKU-6" in returned.text
+    await kasubbag.tap("Susun ulang draf laporan", returned)
+    draft2 = await kasubbag.expect("(versi 2)", document=True)
+    await kasubbag.tap("Ajukan ke Sekretaris", draft2)
+
+    review2 = await sekretaris.expect("(versi 2)", document=True)
+    assert (await sekretaris.tap("Paraf", review2))["text"] == "Paraf dicatat."
+    initialled = await kasat.expect("telah dikoreksi dan diparaf", document=True)
+    await kasat.tap("Tandatangani", initialled)
+    await kasat.tap("Ya, tandatangani", initialled)
+
+    signed = []
+    for user in people.officials:
+        message = await user.expect(
+            "Laporan Kinerja tahun 2026 telah ditandatangani", document=True
+        )
+        signed.append(message.document.content)
+    assert len(set(signed)) == 1
+    text = pdf_text(signed[0])
+    for expected in (kasat.name, "196805121990031004", sekretaris.name, "IKU-8"):
+        assert expected in text, expected
+    assert "DRAF" not in text
+
+    report = AnnualRepository(Database(settings.lkj_data_dir)).get("satpolpp-bdg", 2026)
+    assert report.status == SIGNED
+    assert [d.kind for d in report.decisions] == ["return", "paraf", "sign"]
+    log = AuditLog.for_unit_year(settings.lkj_data_dir, "satpolpp-bdg", 2026)
+    actions = [e["action"] for e in log.entries() if e["outcome"] == "accepted"]
+    assert actions == [
+        "susun_lkj_tahunan",
+        "ajukan_lkj_tahunan",
+        "kembalikan_lkj_tahunan",
+        "susun_lkj_tahunan",
+        "ajukan_lkj_tahunan",
+        "paraf_lkj_tahunan",
+        "tandatangan_lkj_tahunan",
+    ]
+
+    # Kept in the archive with the quarters.
+    kasat.say("/arsip")
+    listing = await kasat.expect("Arsip laporan")
+    assert "LKj Tahunan 2026" in listing.buttons
+    await kasat.tap("LKj Tahunan 2026", listing)
+    assert (await kasat.expect("Arsip: LKj tahun 2026", document=True)).document.content == signed[
+        0
+    ]
