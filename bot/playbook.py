@@ -86,7 +86,14 @@ class SampleFiles:
 SAMPLES = SampleFiles()
 
 
-async def start_cycle(cast: Cast, triwulan: int, year: int, note: str = DISPOSISI_KASAT):
+async def start_cycle(
+    cast: Cast,
+    triwulan: int,
+    year: int,
+    note: str = DISPOSISI_KASAT,
+    urgency: str | None = None,
+    toggle_instructions: tuple[str, ...] = (),
+):
     k = cast.kasat
     k.say("/mulai")
     await k.expect("Pilih triwulan")
@@ -99,7 +106,12 @@ async def start_cycle(cast: Cast, triwulan: int, year: int, note: str = DISPOSIS
     k.upload(f"Rencana_Aksi_{year}.pdf", SAMPLES.rencana_aksi)
     await k.expect("catatan disposisi")
     k.say(note)
-    await k.expect("Mohon periksa kembali")
+    summary = await k.expect("Mohon periksa kembali")
+    if urgency:  # the Lembar Disposisi's sifat, tapped on the confirmation
+        await k.tap(urgency, summary)
+    for instruction in toggle_instructions:
+        label = next(b for b in summary.buttons if b.endswith(instruction))
+        await k.tap(label, summary)
     await k.tap("Kirim")
     await k.expect("telah dikirim kepada")
 

@@ -109,8 +109,9 @@ class SealedURLFetcher(URLFetcher):
     """
 
     def __init__(self, root: Path | str | None = None, *, fail_on_errors: bool = False) -> None:
-        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False,
-                         fail_on_errors=fail_on_errors)
+        super().__init__(
+            allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=fail_on_errors
+        )
         self.root = Path(root if root is not None else TEMPLATES_DIR).resolve()
         self.fetched: list[str] = []
         self.refused: list[str] = []
@@ -144,7 +145,7 @@ class SealedURLFetcher(URLFetcher):
         return self._fetch_file(url)
 
     def _fetch_data(self, url: str) -> URLFetcherResponse:
-        header, sep, payload = url[len("data:"):].partition(",")
+        header, sep, payload = url[len("data:") :].partition(",")
         if not sep:
             raise FetchRefused("malformed data: URL")
         parts = [p.strip().lower() for p in header.split(";")]
@@ -219,8 +220,19 @@ def _dash(value: Any, placeholder: str = "\u2014") -> Any:
 
 
 _ROMAN = (
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
 )
 
 

@@ -822,9 +822,9 @@ def disposition_sheet_context(cycle: Cycle, unit: Unit, calendar: WorkCalendar, 
             f"Penyusunan Laporan Data Kinerja Triwulan {roman_triwulan(cycle.triwulan)} "
             f"Tahun {cycle.year}"
         ),
-        "urgency": "segera",
+        "urgency": d.urgency,
         "to_label": Role(d.to_role).label,
-        "instructions": ["proses lebih lanjut", "siapkan laporan"],
+        "instructions": list(d.instructions),
         "note": d.note,
         "deadline": format_datetime_id(d.deadline, tz),
         "attachments": [doc.name for doc in cycle.documents],

@@ -60,6 +60,8 @@ class Disposition:
     at: datetime
     deadline: datetime
     agenda_number: str = ""
+    urgency: str = "segera"  # sifat: biasa / segera / sangat segera / rahasia
+    instructions: tuple[str, ...] = ("proses lebih lanjut",)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,11 +72,31 @@ class Disposition:
             "at": _iso(self.at),
             "deadline": _iso(self.deadline),
             "agenda_number": self.agenda_number,
+            "urgency": self.urgency,
+            "instructions": list(self.instructions),
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Disposition:
-        return cls(**{**d, "at": _dt(d["at"]), "deadline": _dt(d["deadline"])})
+        return cls(
+            **{
+                **d,
+                "at": _dt(d["at"]),
+                "deadline": _dt(d["deadline"]),
+                "instructions": tuple(d.get("instructions", ("proses lebih lanjut",))),
+            }
+        )
+
+
+# What a Lembar Disposisi offers the official to tick.
+URGENCIES: tuple[str, ...] = ("biasa", "segera", "sangat segera", "rahasia")
+INSTRUCTIONS: tuple[str, ...] = (
+    "tanggapan dan saran",
+    "proses lebih lanjut",
+    "koordinasikan",
+    "untuk diketahui",
+    "siapkan laporan",
+)
 
 
 @dataclass(frozen=True)

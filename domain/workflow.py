@@ -19,6 +19,8 @@ from domain.dates_id import roman_triwulan
 from domain.errors import InputError, RoleError, WorkflowError
 from domain.models import (
     FILED,
+    INSTRUCTIONS,
+    URGENCIES,
     Assignment,
     Cycle,
     Decision,
@@ -60,6 +62,8 @@ class StartCycle:
     triwulan: int
     documents: tuple[FileRef, ...]
     note: str
+    urgency: str = "segera"
+    instructions: tuple[str, ...] = ("proses lebih lanjut",)
     step = 1
     name = "mulai_siklus"
 
@@ -67,6 +71,8 @@ class StartCycle:
 @dataclass(frozen=True)
 class Forward:
     note: str
+    urgency: str = "segera"
+    instructions: tuple[str, ...] = ("proses lebih lanjut",)
     step = 2
     name = "teruskan_disposisi"
 
@@ -241,6 +247,18 @@ def clean_note(note: str, what: str = "Catatan") -> str:
     return note
 
 
+def disposition_marks(urgency: str, instructions: tuple[str, ...]) -> dict[str, Any]:
+    """The sifat and the ticked instructions of a Lembar Disposisi, checked against the form."""
+    if urgency not in URGENCIES:
+        raise InputError(f"Sifat disposisi “{urgency}” tidak dikenal.")
+    unknown = [i for i in instructions if i not in INSTRUCTIONS]
+    if unknown:
+        raise InputError("Instruksi disposisi tidak dikenal: " + ", ".join(unknown) + ".")
+    if not instructions:
+        raise InputError("Pilih paling sedikit satu instruksi disposisi.")
+    return {"urgency": urgency, "instructions": tuple(instructions)}
+
+
 def check_report_version(cycle: Cycle, version: int, status: str) -> None:
     latest = cycle.latest_report
     if latest is None or latest.number != version or latest.status != status:
@@ -319,6 +337,7 @@ def start_cycle(
         at=now,
         deadline=cycle.steps[-1].deadline,
         agenda_number=f"{1:03d}/DISP/TW-{roman_triwulan(action.triwulan)}/{action.year}",
+        **disposition_marks(action.urgency, action.instructions),
     )
     cycle = replace(cycle, dispositions=(disposition,))
     return Outcome(_log(cycle, actor, action.name, first.number, now), (EV_STARTED,))
@@ -338,6 +357,7 @@ def _forward(ctx, cycle: Cycle, action: Forward, actor: Person, now: datetime) -
         at=now,
         deadline=moved.steps[-1].deadline,
         agenda_number=f"{number:03d}/DISP/TW-{roman_triwulan(cycle.triwulan)}/{cycle.year}",
+        **disposition_marks(action.urgency, action.instructions),
     )
     moved = replace(moved, dispositions=cycle.dispositions + (disposition,))
     return Outcome(moved, (EV_FORWARDED,))

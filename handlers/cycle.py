@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from domain.dates_id import roman_triwulan, triwulan_of
 from domain.errors import InputError, WorkflowError
-from domain.models import Cycle, FileRef, cycle_id, parse_cycle_id
+from domain.models import INSTRUCTIONS, URGENCIES, Cycle, FileRef, cycle_id, parse_cycle_id
 from domain.performance import format_number_id
 from domain.roles import Role
 from domain.roster import Person
@@ -94,7 +94,14 @@ async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         ),
         text_field("note", "Catatan disposisi", "Tuliskan catatan disposisi untuk Sekretaris."),
     ]
-    await begin_form(context, person, "start", fields, "Disposisi penyusunan laporan kinerja")
+    await begin_form(
+        context,
+        person,
+        "start",
+        fields,
+        "Disposisi penyusunan laporan kinerja",
+        toggles=disposition_toggles(),
+    )
 
 
 @finisher("start")
@@ -108,6 +115,7 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
         triwulan=triwulan,
         documents=(FileRef.from_dict(v["pk"]), FileRef.from_dict(v["ra"])),
         note=v["note"],
+        **_marks(v),
     )
     existing = services.cycles.get(unit.code, year, triwulan)
     outcome = start_cycle(services.context(unit), action, person, services.now(), existing)
@@ -139,8 +147,35 @@ async def forward_begin(update, context, person: Person, payload: dict[str, Any]
         fields,
         f"Disposisi kepada Kasubbag — {tw(cycle.triwulan, cycle.year)}",
         cycle.id,
+        toggles=disposition_toggles(),
     )
     return ""
+
+
+def disposition_toggles() -> list[dict[str, Any]]:
+    """Sifat and instructions of the Lembar Disposisi, tapped on the confirmation message."""
+    return [
+        {
+            "name": "urgency",
+            "label": "Sifat",
+            "default": "segera",
+            "options": [[u.title(), u] for u in URGENCIES],
+        },
+        {
+            "name": "instructions",
+            "label": "Instruksi",
+            "multi": True,
+            "default": ["proses lebih lanjut"],
+            "options": [[i.capitalize(), i] for i in INSTRUCTIONS],
+        },
+    ]
+
+
+def _marks(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "urgency": values.get("urgency", "segera"),
+        "instructions": tuple(values.get("instructions", ("proses lebih lanjut",))),
+    }
 
 
 @finisher("forward")
@@ -149,7 +184,11 @@ async def finish_forward(update, context, person: Person, session: dict[str, Any
     unit = unit_of(services, person)
     cycle = cycle_of(context, session)
     outcome = apply(
-        cycle, Forward(session["values"]["note"]), person, services.now(), services.context(unit)
+        cycle,
+        Forward(session["values"]["note"], **_marks(session["values"])),
+        person,
+        services.now(),
+        services.context(unit),
     )
     sheet = await build_disposition_sheet(services, outcome.cycle, unit)
     out = Outbox(services)

@@ -19,7 +19,7 @@ from domain.performance import format_number_id, parse_number_id
 from domain.roster import Person
 from domain.workflow import MAX_NOTE
 from handlers import texts
-from handlers.common import audit_refusal, drop_buttons, send_text, svc
+from handlers.common import audit_refusal, drop_buttons, keyboard, send_text, svc
 from handlers.files import receive_document
 
 Finisher = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[None]]
@@ -77,6 +77,7 @@ async def begin_form(
     title: str,
     cycle: str | None = None,
     meta: dict[str, Any] | None = None,
+    toggles: list[dict[str, Any]] | None = None,
 ) -> None:
     session = {
         "form": form,
@@ -88,7 +89,10 @@ async def begin_form(
         "values": {},
         "display": {},
         "meta": meta or {},
+        "toggles": toggles or [],
     }
+    for toggle in toggles or []:
+        session["values"][toggle["name"]] = toggle["default"]
     services = svc(context)
     previous = services.sessions.get(person.user_id)
     if previous is not None:  # a new form replaces a half-filled one
@@ -97,22 +101,60 @@ async def begin_form(
     await ask(context, person, session)
 
 
+def _toggle_display(toggle: dict[str, Any], value: Any) -> str:
+    labels = {v: label for label, v in toggle["options"]}
+    chosen = value if toggle.get("multi") else [value]
+    return ", ".join(labels[v] for v in chosen if v in labels) or "-"
+
+
+def summary(session: dict[str, Any]) -> tuple[str, list[list[tuple[str, dict[str, Any]]]]]:
+    """The confirmation message: every answer, the toggles (e.g. sifat and instruksi of a
+    disposition, changed by tapping), and Kirim / Batal."""
+    fid = session["form_id"]
+    lines = [f"<b>{texts.esc(session['title'])}</b>", "Mohon periksa kembali isian berikut:"]
+    for field in session["fields"]:
+        lines.append(texts.field_done(field["label"], session["display"].get(field["name"], "-")))
+    rows: list[list[tuple[str, dict[str, Any]]]] = []
+    for toggle in session.get("toggles", []):
+        value = session["values"][toggle["name"]]
+        lines.append(texts.field_done(toggle["label"], _toggle_display(toggle, value)))
+        buttons = []
+        for label, option in toggle["options"]:
+            on = option in value if toggle.get("multi") else option == value
+            mark = ("☑ " if on else "☐ ") if toggle.get("multi") else ("● " if on else "")
+            buttons.append(
+                (
+                    mark + label,
+                    {
+                        "action": "form_toggle",
+                        "form_id": fid,
+                        "name": toggle["name"],
+                        "value": option,
+                        "group": fid,
+                    },
+                )
+            )
+        per_row = 2 if toggle.get("multi") else 4
+        rows.extend(buttons[i : i + per_row] for i in range(0, len(buttons), per_row))
+    if session.get("toggles"):
+        lines.append("\nKetuk pilihan di atas untuk mengubahnya.")
+    lines.append("Tekan <b>Kirim</b> untuk mengirim atau <b>Batal</b> untuk membatalkan.")
+    rows.append(
+        [
+            (texts.BTN_SEND, {"action": "form_submit", "form_id": fid, "group": fid}),
+            (texts.BTN_CANCEL, {"action": "form_cancel", "form_id": fid, "group": fid}),
+        ]
+    )
+    return "\n".join(lines), rows
+
+
 async def ask(context: ContextTypes.DEFAULT_TYPE, person: Person, session: dict[str, Any]):
     fields = session["fields"]
     index = session["index"]
     fid = session["form_id"]
     if index >= len(fields):
-        lines = [f"<b>{texts.esc(session['title'])}</b>", "Mohon periksa kembali isian berikut:"]
-        for f in fields:
-            lines.append(texts.field_done(f["label"], session["display"].get(f["name"], "-")))
-        lines.append("\nTekan <b>Kirim</b> untuk mengirim atau <b>Batal</b> untuk membatalkan.")
-        buttons = [
-            [
-                (texts.BTN_SEND, {"action": "form_submit", "form_id": fid, "group": fid}),
-                (texts.BTN_CANCEL, {"action": "form_cancel", "form_id": fid, "group": fid}),
-            ]
-        ]
-        await send_text(context, person.user_id, "\n".join(lines), buttons)
+        text, buttons = summary(session)
+        await send_text(context, person.user_id, text, buttons)
         return
     field = fields[index]
     step = f"({index + 1}/{len(fields)}) "
@@ -219,6 +261,25 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
         await drop_buttons(update)
         await send_text(context, person.user_id, texts.CANCELLED)
         return ""
+    if action == "form_toggle":
+        toggle = next((t for t in session.get("toggles", []) if t["name"] == payload["name"]), None)
+        if toggle is None or current_field(session) is not None:
+            return texts.BUTTON_STALE
+        if toggle.get("multi"):
+            chosen = list(session["values"][toggle["name"]])
+            if payload["value"] in chosen:
+                chosen.remove(payload["value"])
+            else:
+                chosen.append(payload["value"])
+            session["values"][toggle["name"]] = [v for _, v in toggle["options"] if v in chosen]
+        else:
+            session["values"][toggle["name"]] = payload["value"]
+        services.sessions.put(person.user_id, session)
+        text, rows = summary(session)
+        await update.callback_query.edit_message_text(
+            text, reply_markup=keyboard(services, person.user_id, rows)
+        )
+        return ""
     if action == "form_choice":
         field = current_field(session)
         if field is None or field["kind"] != "choice":
@@ -248,7 +309,7 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
 def _register_form_buttons() -> None:
     from handlers.buttons import BUTTON_ACTIONS
 
-    for name in ("form_choice", "form_submit", "form_cancel"):
+    for name in ("form_choice", "form_toggle", "form_submit", "form_cancel"):
         BUTTON_ACTIONS[name] = on_form_button
 
 

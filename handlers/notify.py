@@ -53,6 +53,8 @@ def disposition_received(
         f"<b>Disposisi {tw(cycle.triwulan, cycle.year)}</b>\n"
         f"Dari: {esc(sender.name)} ({esc(sender.position)})\n"
         f"Kepada: {recipient.role.label}\n"
+        f"Sifat: {esc(d.urgency.title())} · Instruksi: "
+        f"{esc(', '.join(i.capitalize() for i in d.instructions))}\n"
         f"Catatan: {esc(d.note)}\n\n"
         f"Tugas Anda (tahap {step.number}): {esc(step.activity)}.\n"
         f"Batas waktu: {_when(services, unit, d.deadline)} ({step.allowed_time.label}).\n"

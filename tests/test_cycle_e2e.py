@@ -34,7 +34,9 @@ async def test_whole_cycle_with_one_return(bot, emu, people, settings, clock):
         assert f"sebagai {role}" in (await user.expect("Selamat datang")).text
 
     # Step 1: the Kasat disposes, with the Perjanjian Kinerja and Rencana Aksi.
-    await playbook.start_cycle(people, 3, 2026)
+    await playbook.start_cycle(
+        people, 3, 2026, urgency="Sangat Segera", toggle_instructions=("Koordinasikan",)
+    )
     sheet = await sekretaris.expect("Lembar Disposisi", document=True)
     assert "LEMBAR DISPOSISI" in pdf_text(sheet.document.content)
     docs = [await sekretaris.expect(document=True) for _ in range(2)]
@@ -44,6 +46,7 @@ async def test_whole_cycle_with_one_return(bot, emu, people, settings, clock):
     ]
     task = await sekretaris.expect("Disposisi Triwulan III")
     assert playbook.DISPOSISI_KASAT in task.text
+    assert "Sifat: Sangat Segera · Instruksi: Proses lebih lanjut, Koordinasikan" in task.text
     assert "Batas waktu: Senin, 5 Oktober 2026 pukul 08.15 WIB" in task.text
 
     # Step 2: the Sekretaris forwards to the Kasubbag.
@@ -148,6 +151,9 @@ async def test_whole_cycle_with_one_return(bot, emu, people, settings, clock):
     db = Database(settings.lkj_data_dir)
     cycle = CycleRepository(db).get("satpolpp-bdg", 2026, 3)
     assert cycle.status == FILED
+    first_disposition = cycle.dispositions[0]
+    assert first_disposition.urgency == "sangat segera"
+    assert first_disposition.instructions == ("proses lebih lanjut", "koordinasikan")
     assert [d.kind for d in cycle.decisions] == ["return", "paraf", "sign"]
     assert [d.by for d in cycle.decisions] == [
         sekretaris.user_id,
