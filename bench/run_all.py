@@ -1,0 +1,610 @@
+"""Run every benchmark (under five minutes) and print one table; also write bench/results.md.
+
+    .venv/bin/python -m bench.run_all            # from the repository root
+    .venv/bin/python bench/run_all.py            # the same
+    .venv/bin/python -m bench.run_all --quick    # one repetition, shorter windows (~1.5 min)
+
+Figures are medians over repetitions; growth and document figures are ratios measured in the
+same run (repetitions interleaved, so a noisy moment hits every configuration alike). Nothing
+here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as _dt
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.chat import Phase, run_scenario  # noqa: E402
+from bench.fixtures import add_old_leftovers, build_stores  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+RATE = 30.0  # paced load: Telegram's own sending limit for one bot, updates/s
+
+TARGET_RATE = 300.0
+TARGET_P95 = 50.0
+TARGET_GROWTH = 1.5
+TARGET_DOC_RATIO = 1.2
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --- machine ------------------------------------------------------------------------------
+
+
+def machine_info(tmp: Path) -> dict[str, str]:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    fs = "?"
+    try:
+        best = ""
+        target = str(tmp.resolve())
+        for line in Path("/proc/mounts").read_text().splitlines():
+            _dev, mnt, kind, *_ = line.split()
+            if target.startswith(mnt) and len(mnt) >= len(best):
+                best, fs = mnt, kind
+    except OSError:
+        pass
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
+    return {
+        "cpu": model,
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "date": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "fs": f"{fs} ({tmp})",
+        "load": " ".join(f"{x:.2f}" for x in load),
+    }
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def med(values) -> float:
+    values = [v for v in values if v == v]  # drop NaN
+    return statistics.median(values) if values else float("nan")
+
+
+def phase_med(runs: list[dict], phase: str, key: str) -> float:
+    return med(r["phases"][phase][key] for r in runs)
+
+
+def per_update_io(run: dict) -> dict[str, float]:
+    io, n = run["io"], max(run["io_updates"], 1)
+    files = io["files"].values()
+    return {
+        "read_kb": sum(f.get("read_bytes", 0) for f in files) / 1024 / n,
+        "write_kb": sum(f.get("write_bytes", 0) for f in files) / 1024 / n,
+        "reads": sum(f.get("read_n", 0) for f in files) / n,
+        "writes": sum(f.get("write_n", 0) for f in files) / n,
+        "fsync": io["fsync_n"] / n,
+        "store_ms": 1000 * sum(f.get("read_s", 0) + f.get("write_s", 0) for f in files) / n,
+    }
+
+
+def startup(run: dict) -> dict[str, float]:
+    s = run["startup"]
+    return {
+        "total": (s["first_poll"] - s["spawned"]) * 1000,
+        "interpreter": (s["main"] - s["spawned"]) * 1000,
+        "imports": (s["imported"] - s["main"]) * 1000,
+        "build": (s["built"] - s["imported"]) * 1000,
+        "init": (s["polling"] - s["built"]) * 1000,
+        "rss": run["ready_status"].get("VmRSS", 0) / 1024,
+        "peak": run["final_status"].get("VmHWM", 0) / 1024,
+        "first_status": run.get("first_status_ms", float("nan")),
+        "second_status": run.get("second_status_ms", float("nan")),
+    }
+
+
+def verdict(ok: bool | None, miss: str = "") -> str:
+    if ok is None:
+        return "—"
+    return "yes" if ok else f"NO{(' ' + miss) if miss else ''}"
+
+
+# --- profile ------------------------------------------------------------------------------
+
+
+def profile_shares(path: Path, updates: int) -> dict[str, tuple[float, float]]:
+    """Share of profiled bot time and ms per update for a few named hot spots."""
+    stats = pstats.Stats(str(path))
+    raw = stats.stats  # type: ignore[attr-defined]
+    idle = sum(v[2] for (_f, _l, n), v in raw.items() if "poll' of 'select" in n)
+    total = max(stats.total_tt - idle, 1e-9)  # busy time: without waiting in epoll
+
+    def cum(file_end: str, name: str) -> float:
+        # the largest, not the sum: nested functions of the same name would count twice
+        return max((v[3] for (f, _l, n), v in raw.items()
+                    if f.replace("\\", "/").endswith(file_end) and n == name), default=0.0)
+
+    def self_in(fragment: str) -> float:
+        return sum(v[2] for (f, _l, _n), v in raw.items() if fragment in f.replace("\\", "/"))
+
+    named = {
+        "store reads (whole-file read + JSON parse)": cum("storage/atomic.py", "read"),
+        "store writes (JSON dump, temp file, fsync x2, rename, .bak link)":
+            cum("storage/atomic.py", "write"),
+        "TinyDB query matching / table copies (self time)": self_in("/tinydb/"),
+        "Bot API calls incl. getUpdates (PTB + httpx)": cum("telegram/_bot.py", "_post"),
+        "  of which getUpdates": cum("telegram/_bot.py", "get_updates"),
+        "  of which failed `import sniffio` in httpcore": cum(
+            "httpcore/_synchronization.py", "current_async_library"),
+        "/status office-minutes day loop": cum("domain/calendar.py", "office_minutes_between"),
+        "Cycle.from_dict": cum("domain/models.py", "from_dict"),
+    }
+    n = max(updates, 1)
+    return {k: (100 * v / total, 1000 * v / n) for k, v in named.items()} | {
+        "TOTAL profiled": (100.0, 1000 * total / n)}  # busy time, idle epoll excluded
+
+
+# --- small one-off measurements -------------------------------------------------------------
+
+
+def import_breakdown(top: int = 6) -> dict[str, float]:
+    """Cumulative import time (ms, ``python -X importtime``) of the heaviest packages."""
+    import re
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import bot.app"],
+                          cwd=str(HERE.parent), capture_output=True, text=True, timeout=60)
+    best: dict[str, int] = {}
+    for line in proc.stderr.splitlines():
+        m = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\s*)(\S+)", line)
+        if m:
+            name = m.group(3).split(".")[0]
+            best[name] = max(best.get(name, 0), int(m.group(1)))
+    total = best.pop("bot", 0)
+    for ours in ("handlers", "documents", "domain", "storage", "templates", "encodings", "site"):
+        best.pop(ours, None)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])[:top]
+    return {"bot.app (total)": total / 1000, **{k: v / 1000 for k, v in ranked}}
+
+
+def failed_import_us(name: str = "sniffio") -> float | None:
+    """Cost of one failed ``import name`` (what httpcore does on every request without it)."""
+    import importlib.util
+    import timeit
+
+    if importlib.util.find_spec(name) is not None:
+        return None
+    code = f"try:\n    import {name}\nexcept ImportError:\n    pass"
+    n = 2000
+    return min(timeit.repeat(code, number=n, repeat=3)) / n * 1e6
+
+
+def pooled(runs: list[dict], phase: str) -> list[tuple[str, float]]:
+    return [tuple(x) for r in runs for x in r["phases"][phase].get("samples", [])]
+
+
+def pooled_pct(runs: list[dict], phase: str, q: float) -> float:
+    from bench.chat import pct
+
+    return pct([ms for _label, ms in pooled(runs, phase)], q)
+
+
+def top_functions(path: Path, updates: int, n: int = 12) -> list[tuple[str, float, float]]:
+    stats = pstats.Stats(str(path))
+    raw = stats.stats  # type: ignore[attr-defined]
+    idle = sum(v[2] for (_f, _l, name), v in raw.items() if "poll' of 'select" in name)
+    total = max(stats.total_tt - idle, 1e-9)
+    rows = sorted(((k, v) for k, v in raw.items() if "poll' of 'select" not in k[2]),
+                  key=lambda kv: -kv[1][2])[:n]
+    out = []
+    for (f, line, name), v in rows:
+        short = f.replace("\\", "/")
+        for cut in ("site-packages/", "/work/main/", "python3.11/"):
+            if cut in short:
+                short = short.split(cut, 1)[1]
+        out.append((f"{short}:{line}({name})", 100 * v[2] / total, 1000 * v[2] / max(updates, 1)))
+    return out
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+
+async def run_everything(args: argparse.Namespace) -> tuple[list[list[str]], dict, list[str],
+                                                            list[str]]:
+    t_begin = time.monotonic()
+    base = Path(tempfile.mkdtemp(prefix="lkj-bench-stores-"))
+    machine = machine_info(base)
+    two_cores = (os.cpu_count() or 1) >= 2 and args.pin
+    bot_cpu = 1 if two_cores else None
+    if two_cores:
+        os.sched_setaffinity(0, {0})  # emulator + simulated users here, the bot on core 1
+    machine["pinning"] = ("bot on core 1, emulator and simulated users on core 0"
+                          if two_cores else "none (bot and emulator are separate processes)")
+    quick = args.quick
+    reps = 1 if quick else 3
+    reps_500 = 1 if quick else 2
+    paced_s, closed_s = (2.5, 2.0) if quick else (3.5, 2.5)
+    tail_s = 55 if quick else 80  # what the fixed part after the repetitions takes
+
+    log("preparing stores (1, 10, 50 units; fresh and with a year of history)")
+    t = time.monotonic()
+    fresh = build_stores(base, (1, 10, 50), history=False)
+    hist = build_stores(base, (1, 10, 50), history=True)
+    render = build_stores(base / "render", (2,), history=False, render_units=(1,))[2]
+    old50 = hist[50].copy_to(base / "hist-50-old-leftovers")
+    add_old_leftovers(old50)
+    prep_s = time.monotonic() - t
+    store_info = {u: (hist[u].size_bytes() / 1024, hist[u].buttons_count()) for u in hist}
+
+    def phases() -> list[Phase]:
+        return [Phase("paced", paced_s, 0.5, rate=RATE), Phase("closed", closed_s, 1.0)]
+
+    part1: dict[int, list[dict]] = {10: [], 100: [], 500: []}
+    part2: dict[int, list[dict]] = {1: [], 10: [], 50: []}
+    growth_ratios: list[float] = []
+    cpu_ratios: list[float] = []
+    rep_time = 0.0
+    for rep in range(reps):
+        elapsed = time.monotonic() - t_begin
+        if rep and elapsed + rep_time + tail_s > args.budget:
+            log(f"skipping repetition {rep + 1}: it would end past the {args.budget:.0f} s budget")
+            break
+        t_rep = time.monotonic()
+        for n_users, units in ((10, 1), (100, 10), (500, 50)):
+            if n_users == 500 and rep >= reps_500:
+                continue
+            log(f"part 1, repetition {rep + 1}: {n_users} users")
+            part1[n_users].append(await run_scenario(
+                fresh[units], list(range(units)), phases(), cpu=bot_cpu))
+        for units in (1, 10, 50):
+            log(f"part 2, repetition {rep + 1}: {units} unit(s) with history, 10 active users")
+            part2[units].append(await run_scenario(
+                hist[units], [0], phases(), cpu=bot_cpu, first_status=True))
+        a, b = part2[1][-1]["phases"]["paced"], part2[50][-1]["phases"]["paced"]
+        growth_ratios.append(b["p95"] / a["p95"])
+        a, b = part2[1][-1]["phases"]["closed"], part2[50][-1]["phases"]["closed"]
+        cpu_ratios.append(b["bot_cpu_ms_per_update"] / a["bot_cpu_ms_per_update"])
+        rep_time = time.monotonic() - t_rep
+
+    log("as shipped (AIORateLimiter on): 100 users")
+    shipped = await run_scenario(fresh[10], list(range(10)), phases(), cpu=bot_cpu,
+                                 rate_limit=True)
+
+    log("profiles: cProfile in the bot, 10 users closed loop, 1 and 50 units with history")
+    profiles = {}
+    for units in (1, 50):
+        path = base / f"bot-{units}.prof"
+        run = await run_scenario(hist[units], [0], [Phase("closed", closed_s, 1.0)],
+                                 cpu=bot_cpu, profile=path)
+        profiles[units] = (profile_shares(path, run["io_updates"]),
+                           top_functions(path, run["io_updates"]), run)
+        shutil.copy(path, HERE / f"last_profile_{units}u.prof")
+
+    log("render interference: 10 users at 30 upd/s while another unit's Kasubbag builds drafts")
+    blocking = []
+    for concurrent in (0, 32):
+        blocking.append(await run_scenario(
+            render, [0, 1],
+            [Phase("base", paced_s - 1.0, 0.5, rate=RATE, exclude_unit=1),
+             Phase("drafts", paced_s, 0.5, rate=RATE, draft_unit=1)],
+            cpu=bot_cpu, concurrent=concurrent))
+
+    log("what-if: Bot API round trip 50 ms, 10 users, closed loop: sequential vs concurrent")
+    rtt = []
+    for concurrent in (0, 32):
+        rtt.append(await run_scenario(fresh[1], [0], [Phase("closed", closed_s, 1.0)],
+                                      cpu=bot_cpu, concurrent=concurrent, api_delay=0.05))
+
+    log("storage operations timed directly on the 1- and 50-unit stores; import times")
+    from bench.storage_ops import bench_store
+
+    ops = {1: bench_store(hist[1]), 50: bench_store(hist[50]), "old": bench_store(old50)}
+    imports = import_breakdown()
+    sniffio_us = failed_import_us()
+
+    log("documents: quarterly report vs bare WeasyPrint")
+    from bench.documents import bench_documents
+
+    docs = bench_documents(pairs=3)
+
+    shutil.rmtree(base, ignore_errors=True)
+    elapsed = time.monotonic() - t_begin
+    machine["runtime"] = (f"{elapsed:.0f} s (store preparation {prep_s:.1f} s; "
+                          f"{len(part2[1])} repetition(s))")
+    machine["load"] += " at start; " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " at end"
+
+    # --- rows ----------------------------------------------------------------------------
+    rows: list[list[str]] = []
+    errors = []
+    everything = [*part1.values(), *part2.values(), blocking, rtt,
+                  [shipped, *(p[2] for p in profiles.values())]]
+    for runs in everything:
+        for r in runs:
+            errs = r["bot_errors"] + len(r["emu_errors"]) + max(
+                p.get("user_errors", 0) for p in r["phases"].values())
+            if errs:
+                errors.append(f"{errs} error(s): {r['emu_errors'][:2]}")
+
+    for n_users, units in ((10, 1), (100, 10), (500, 50)):
+        runs = part1[n_users]
+        rate = phase_med(runs, "closed", "rate")
+        cpu = phase_med(runs, "closed", "bot_cpu_ms_per_update")
+        share = phase_med(runs, "closed", "bot_cpu_share")
+        calls = med(sum(v for k, v in r["api_calls_per_update"].items() if k != "getUpdates")
+                    for r in runs)
+        polls = med(r["api_calls_per_update"].get("getUpdates", 0) for r in runs)
+        rows.append([
+            "1", f"{n_users} users / {units} unit(s), closed loop (no think time)",
+            f"{rate:.0f} upd/s; bot CPU {cpu:.1f} ms/upd = {1000 / cpu:.0f} upd/s per core "
+            f"(bot core {100 * share:.0f}% busy); {calls:.1f} Bot API calls + {polls:.2f} "
+            "getUpdates per update",
+            f"≥ {TARGET_RATE:.0f} upd/s", verdict(rate >= TARGET_RATE,
+                                                 f"({rate / TARGET_RATE:.2f}× target)"),
+        ])
+        p95 = pooled_pct(runs, "paced", 95)
+        rows.append([
+            "1", f"{n_users} users / {units} unit(s), paced {RATE:.0f} upd/s",
+            f"p50 {pooled_pct(runs, 'paced', 50):.1f} · p95 {p95:.1f} · "
+            f"p99 {pooled_pct(runs, 'paced', 99):.1f} ms "
+            f"({len(pooled(runs, 'paced'))} updates)",
+            f"p95 ≤ {TARGET_P95:.0f} ms",
+            verdict(p95 <= TARGET_P95, f"(+{p95 - TARGET_P95:.0f} ms)"),
+        ])
+    ph = shipped["phases"]
+    sends = sum(v for k, v in shipped["api_calls_per_update"].items()
+                if k in ("sendMessage", "sendDocument", "editMessageReplyMarkup",
+                         "editMessageText", "editMessageCaption"))
+    rows.append([
+        "1", "as shipped (AIORateLimiter: 30 chat calls/s), 100 users, closed loop",
+        f"{ph['closed']['rate']:.0f} upd/s × {sends:.2f} chat calls/upd "
+        f"(send/edit, each throttled) ≈ {ph['closed']['rate'] * sends:.0f} calls/s",
+        f"≥ {TARGET_RATE:.0f} upd/s", verdict(ph["closed"]["rate"] >= TARGET_RATE),
+    ])
+    rows.append([
+        "1", f"as shipped, 100 users, paced {RATE:.0f} upd/s",
+        f"p50 {ph['paced']['p50']:.1f} · p95 {ph['paced']['p95']:.1f} · "
+        f"p99 {ph['paced']['p99']:.1f} ms",
+        f"p95 ≤ {TARGET_P95:.0f} ms", verdict(ph["paced"]["p95"] <= TARGET_P95),
+    ])
+    seq, conc = rtt
+    rows.append([
+        "1", "what-if: Bot API round trip 50 ms, 10 users closed loop — sequential (as shipped)",
+        f"{seq['phases']['closed']['rate']:.0f} upd/s, p50 {seq['phases']['closed']['p50']:.0f} ms",
+        "≥ 30 upd/s (Telegram limit)", verdict(seq["phases"]["closed"]["rate"] >= 30),
+    ])
+    rows.append([
+        "1", "what-if: same with PTB concurrent_updates=32",
+        f"{conc['phases']['closed']['rate']:.0f} upd/s, "
+        f"p50 {conc['phases']['closed']['p50']:.0f} ms", "≥ 30 upd/s",
+        verdict(conc["phases"]["closed"]["rate"] >= 30),
+    ])
+
+    for units in (1, 10, 50):
+        runs = part2[units]
+        size_kb, tokens = store_info[units]
+        io = {k: med(per_update_io(r)[k] for r in runs) for k in per_update_io(runs[0])}
+        rows.append([
+            "2", f"{units} unit(s) × (4 filed quarters + 3 open), {size_kb:,.0f} KB store, "
+                 f"{tokens:,} live buttons; 10 active users (unit 0)",
+            f"closed {phase_med(runs, 'closed', 'rate'):.0f} upd/s, bot CPU "
+            f"{phase_med(runs, 'closed', 'bot_cpu_ms_per_update'):.1f} ms/upd; paced p50 "
+            f"{pooled_pct(runs, 'paced', 50):.1f} · p95 {pooled_pct(runs, 'paced', 95):.1f} · "
+            f"p99 {pooled_pct(runs, 'paced', 99):.1f} ms; per update: parsed "
+            f"{io['read_kb']:.0f} KB, wrote {io['write_kb']:.0f} KB, {io['fsync']:.1f} fsync, "
+            f"{io['store_ms']:.1f} ms in store",
+            "—", "—",
+        ])
+    g = pooled_pct(part2[50], "paced", 95) / pooled_pct(part2[1], "paced", 95)
+    rows.append(["2", "growth: paced p95 at 50 units ÷ p95 at 1 unit (pooled samples)",
+                 f"{g:.2f}× (per repetition: {', '.join(f'{x:.2f}' for x in growth_ratios)})",
+                 f"≤ {TARGET_GROWTH}×",
+                 verdict(g <= TARGET_GROWTH, f"({g / TARGET_GROWTH:.1f}× over)")])
+    c = med(cpu_ratios)
+    rows.append(["2", "growth: bot CPU per update at 50 units ÷ at 1 unit",
+                 f"{c:.2f}× (per repetition: {', '.join(f'{x:.2f}' for x in cpu_ratios)})",
+                 f"≤ {TARGET_GROWTH}×", verdict(c <= TARGET_GROWTH)])
+    o1, o50, old = ops[1], ops[50], ops["old"]
+    rows.append(["2h", f"ButtonRepository.get (every button press): buttons.json "
+                       f"{o1['buttons_tokens']:,} → {o50['buttons_tokens']:,} → "
+                       f"{old['buttons_tokens']:,} tokens ({o1['buttons_kb']:.0f} → "
+                       f"{o50['buttons_kb']:.0f} → {old['buttons_kb']:.0f} KB)",
+                 f"{o1['button_get_ms']:.2f} → {o50['button_get_ms']:.1f} → "
+                 f"{old['button_get_ms']:.1f} ms; json.loads of the file alone "
+                 f"{o1['json_parse_buttons_ms']:.2f} → {o50['json_parse_buttons_ms']:.1f} → "
+                 f"{old['json_parse_buttons_ms']:.1f} ms: TinyDB get() parses it twice", "—", "—"])
+    rows.append(["2h", "ButtonRepository.issue_many (every keyboard) / revoke_group (every "
+                       "form step, even when nothing matches), same three sizes",
+                 f"issue {o1['button_issue2_ms']:.1f} → {o50['button_issue2_ms']:.1f} → "
+                 f"{old['button_issue2_ms']:.1f} ms; revoke {o1['button_revoke_group_ms']:.1f} "
+                 f"→ {o50['button_revoke_group_ms']:.1f} → {old['button_revoke_group_ms']:.1f} "
+                 "ms (read + rewrite + 2 fsync of the whole file)", "—", "—"])
+    if "update_log_ms" in o50:
+        rows.append(["2h", f"UpdateLog.first_time (every update): rewrites state/updates.json "
+                           f"({o50['update_log_keep']:,} ids, {o50['update_log_kb']:.0f} KB)",
+                     f"{o50['update_log_ms']:.2f} ms per update (upsert = read + write + 2 "
+                     "fsync)", "—", "—"])
+    rows.append(["2h", "SessionRepository put / clear / get (every form step)",
+                 f"{o50['session_put_ms']:.1f} / {o50['session_clear_ms']:.1f} / "
+                 f"{o50['session_get_ms']:.2f} ms (one global file; clear rewrites it even when "
+                 "empty)", "—", "—"])
+    rows.append(["2h", "CycleRepository.list_unit (/status: all years of a unit) / get+save",
+                 f"{o1['list_unit_ms']:.1f} ms / {o1['cycle_get_save_ms']:.1f} ms at 1 unit; "
+                 f"{o50['list_unit_ms']:.1f} / {o50['cycle_get_save_ms']:.1f} ms at 50 "
+                 "(per unit+year files: flat)", "—", "—"])
+    rows.append(["2h", "atomic write of 1 KB (temp, fsync, rename, dir fsync) vs plain write",
+                 f"{o50['atomic_write_1kb_ms']:.2f} ms vs {o50['plain_write_1kb_ms']:.2f} ms",
+                 "—", "—"])
+    for units in (1, 50):
+        shares = profiles[units][0]
+        top = ", ".join(f"{k.strip()} {v[0]:.0f}% ({v[1]:.1f} ms/upd)"
+                        for k, v in shares.items() if k != "TOTAL profiled")
+        rows.append(["2h", f"cProfile of the bot, {units} unit(s), 10 users closed loop "
+                           f"({shares['TOTAL profiled'][1]:.1f} ms profiled per update)", top,
+                     "—", "—"])
+    if sniffio_us is not None:
+        calls = med(sum(r["api_calls_per_update"].values()) for r in part1[10])
+        cpu10 = phase_med(part1[10], "closed", "bot_cpu_ms_per_update")
+        per_upd = 2 * calls * sniffio_us / 1000
+        rows.append(["2h", "httpcore imports `sniffio` on every request; it is not installed",
+                     f"a failed import costs {sniffio_us:.0f} µs, twice per HTTP call, "
+                     f"{calls:.1f} calls per update ≈ {per_upd:.2f} ms/upd "
+                     f"({100 * per_upd / cpu10:.0f}% of the bot's CPU; the profile above "
+                     "overstates it)", "—", "—"])
+
+    rows.append(["3", f"quarterly report, {docs['items']} data items ({docs['pages']} pages, "
+                      f"{docs['pdf_kb']:.0f} KB): bot pipeline vs bare WeasyPrint, same HTML",
+                 f"median {docs['pipeline_ms']:.0f} vs {docs['bare_ms']:.0f} ms, median of "
+                 f"per-pair ratios {docs['ratio']:.2f}×, best-of ratio {docs['best_ratio']:.2f}×;"
+                 f" the pipeline's own steps: context {docs['context_ms']:.1f} ms + Jinja "
+                 f"{docs['jinja_ms']:.1f} ms", f"≤ {TARGET_DOC_RATIO}×",
+                 verdict(docs["best_ratio"] <= TARGET_DOC_RATIO)])
+    rows.append(["3", "quarterly report, first render in a fresh process",
+                 f"{docs['first_ms']:.0f} ms", "—", "—"])
+    rows.append(["3", "disposition sheet (every forward)", f"{docs['sheet_ms']:.0f} ms", "—", "—"])
+    annual = docs["annual"]
+    if "error" in annual:
+        rows.append(["3", "annual LKj", f"not measured: {annual['error']}", "≤ 1.2×", "—"])
+    else:
+        rows.append(["3", f"annual LKj (the worked example of tests/test_annual_report.py: "
+                          f"4 quarters, {annual['pages']} pages, {annual['pdf_kb']:.0f} KB)",
+                     f"median {annual['pipeline_ms']:.0f} vs {annual['bare_ms']:.0f} ms bare, "
+                     f"best-of ratio {annual['best_ratio']:.2f}×", f"≤ {TARGET_DOC_RATIO}×",
+                     verdict(annual["best_ratio"] <= TARGET_DOC_RATIO)])
+    for run, label in zip(blocking, ("sequential (as shipped)", "concurrent_updates=32"),
+                          strict=True):
+        b, d = run["phases"]["base"], run["phases"]["drafts"]
+        rows.append([
+            "3", f"others' latency while drafts render — {label}",
+            f"p95 {b['p95']:.0f} → {d['p95']:.0f} ms, max {b['max']:.0f} → {d['max']:.0f} ms "
+            f"({d.get('drafts', 0)} drafts, {d.get('draft_ms', float('nan')):.0f} ms each)",
+            "render never blocks others", verdict(d["p95"] <= max(2 * b["p95"], TARGET_P95)),
+        ])
+
+    for units in (1, 50):
+        st = [startup(r) for r in part2[units]]
+        m = {k: med(s[k] for s in st) for k in st[0]}
+        rows.append([
+            "4", f"start-up, {units} unit(s) with history: process start → first getUpdates",
+            f"{m['total']:.0f} ms (interpreter {m['interpreter']:.0f}, imports "
+            f"{m['imports']:.0f}, store check + roster {m['build']:.0f}, getMe + "
+            f"setMyCommands {m['init']:.0f})", "—", "—",
+        ])
+        rows.append([
+            "4", f"memory, {units} unit(s): RSS at first getUpdates / peak after the load",
+            f"{m['rss']:.0f} MB / {m['peak']:.0f} MB", "—", "—",
+        ])
+        rows.append([
+            "4", f"first /status after start vs the next one, {units} unit(s)",
+            f"{m['first_status']:.0f} ms vs {m['second_status']:.0f} ms", "—", "—",
+        ])
+    total_imp = imports.pop("bot.app (total)", 0.0)
+    rows.append(["4", "imports (python -X importtime, inflated by the tracing)",
+                 f"bot.app {total_imp:.0f} ms, of which " + ", ".join(
+                     f"{k} {v:.0f}" for k, v in imports.items()), "—", "—"])
+
+    # --- extra sections for results.md ---------------------------------------------------
+    extra = ["", "## Latency per action (paced 30 upd/s, pooled over repetitions)", "",
+             "| action | 1 unit: n · p50 · p95 ms | 50 units: n · p50 · p95 ms |",
+             "|---|---|---|"]
+    from bench.chat import pct
+
+    def by_label(runs):
+        out: dict[str, list[float]] = {}
+        for label, ms in pooled(runs, "paced"):
+            out.setdefault(label, []).append(ms)
+        return out
+
+    l1, l50 = by_label(part2[1]), by_label(part2[50])
+    for label in sorted(set(l1) | set(l50)):
+        def cell(d, label=label):
+            v = d.get(label, [])
+            return f"{len(v)} · {pct(v, 50):.1f} · {pct(v, 95):.1f}" if v else "—"
+        extra.append(f"| {label} | {cell(l1)} | {cell(l50)} |")
+    for units in (1, 50):
+        extra += ["", f"## Top functions by own time, bot profile at {units} unit(s)", "",
+                  "| function | share | ms per update |", "|---|---|---|"]
+        for name, share, per in profiles[units][1]:
+            extra.append(f"| `{name}` | {share:.1f}% | {per:.2f} |")
+    extra += ["", "## Bot API calls per update (as shipped run, 100 users)", "",
+              ", ".join(f"{k} {v:.2f}" for k, v in sorted(shipped["api_calls_per_update"].items()))]
+    return rows, machine, errors, extra
+
+
+# --- output ---------------------------------------------------------------------------------
+
+HEADER = ["Part", "Scenario", "Measured (median)", "Target", "Met?"]
+
+
+def text_table(rows: list[list[str]]) -> str:
+    import textwrap
+
+    widths = [4, 46, 78, 16, 12]
+    lines = []
+
+    def emit(cells: list[str]) -> None:
+        wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(cells, widths, strict=True)]
+        for i in range(max(len(w) for w in wrapped)):
+            lines.append(" | ".join((w[i] if i < len(w) else "").ljust(width)
+                                    for w, width in zip(wrapped, widths, strict=True)).rstrip())
+
+    emit(HEADER)
+    lines.append("-+-".join("-" * w for w in widths))
+    previous = None
+    for row in rows:
+        if previous is not None and row[0] != previous:
+            lines.append("-+-".join("-" * w for w in widths))
+        emit(row)
+        previous = row[0]
+    return "\n".join(lines)
+
+
+def markdown(rows: list[list[str]], machine: dict, errors: list[str], extra: list[str]) -> str:
+    out = ["# lkj-bot benchmark results", "",
+           "Generated by `python -m bench.run_all`; see bench/README.md for what each row "
+           "measures.", ""]
+    out += [f"* **{k}**: {v}" for k, v in machine.items()]
+    out += ["", "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    for row in rows:
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    if errors:
+        out += ["", "**Errors during the run:**", *[f"* {e}" for e in errors]]
+    out += extra
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one repetition, short windows")
+    parser.add_argument("--pin", action="store_true",
+                        help="pin the bot to core 1 and the emulator to core 0 (helps on a "
+                             "quiet machine, hurts when other work shares the cores)")
+    parser.add_argument("--output", default=str(HERE / "results.md"))
+    parser.add_argument("--budget", type=float, default=265.0,
+                        help="seconds; skip the last repetitions if the run would exceed it")
+    args = parser.parse_args()
+    rows, machine, errors, extra = asyncio.run(run_everything(args))
+    print()
+    print(" · ".join(f"{k}: {v}" for k, v in machine.items()))
+    print(text_table(rows))
+    if errors:
+        print("\nErrors during the run:\n" + "\n".join(errors))
+    Path(args.output).write_text(markdown(rows, machine, errors, extra), encoding="utf-8")
+    print(f"\nwritten: {args.output}")
+
+
+if __name__ == "__main__":
+    main()
