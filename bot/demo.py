@@ -7,6 +7,7 @@ is written to the output folder.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 import sys
@@ -17,18 +18,22 @@ from pathlib import Path
 from bot import playbook
 from bot.app import build_application
 from bot.playbook import Cast
+from bot.sample_year import render_year
 from bot.samples import sample_pdf
 from bot.settings import Settings
+from domain.calendar import WorkCalendar
 from domain.dates_id import format_datetime_id, triwulan_of
 from domain.performance import format_number_id
 from domain.reminders import ReminderPoint
 from domain.roster import load_roster
 from domain.samples import (
+    SAMPLE_YEAR,
     sample_indicators,
     sample_realisation_workbook,
     sample_realisations,
     sample_targets_workbook,
 )
+from domain.sop import load_sop
 from emulator import BotAPIEmulator
 from handlers.texts import tw
 
@@ -131,6 +136,9 @@ GENERATED = ("Lembar_Disposisi", "LKj_")
 async def render_samples(output: Path) -> list[Path]:
     """Render every document from the demo's sample data, with PNG previews if possible."""
     await run_demo(output, quiet=True, keep_all=True)
+    # The demo plays one quarter; a whole sample year shows the four quarters and the annual LKj.
+    unit = load_roster(DEMO_ROSTER).units[0]
+    await asyncio.to_thread(render_year, output, unit, load_sop(), WorkCalendar(), SAMPLE_YEAR)
     pdfs = sorted(output.glob("*.pdf"))
     if shutil.which("pdftoppm"):
         for pdf in pdfs:

@@ -1,0 +1,147 @@
+"""A whole sample year, for `lkj-bot render-samples`: the four quarters of the sample unit run
+through the real workflow to signed reports, then the annual LKj compiled, initialled and
+signed from them. Everything goes through the domain and the real renderers; nothing is faked
+but the clock."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from documents.annual_context import annual_report_context
+from documents.render import render_pdf
+from documents.report_context import quarterly_report_context
+from domain import annual
+from domain.calendar import WorkCalendar
+from domain.dates_id import roman_triwulan, triwulan_period
+from domain.models import Cycle, FileRef
+from domain.roles import Role
+from domain.roster import Unit
+from domain.samples import sample_indicators, sample_realisations
+from domain.sop import Sop
+from domain.workflow import (
+    Divide,
+    Forward,
+    MemberTask,
+    Paraf,
+    RealisationInput,
+    ReportRealisation,
+    Sign,
+    StartCycle,
+    SubmitReport,
+    UploadData,
+    WorkflowContext,
+    apply,
+    record_report,
+    start_cycle,
+)
+
+
+def _monday_after(d: date) -> date:
+    d += timedelta(days=7)
+    return d - timedelta(days=d.weekday())
+
+
+def _file(kind: str, name: str, by: int, at: datetime, seed: str) -> FileRef:
+    sha = hashlib.sha256(seed.encode()).hexdigest()
+    return FileRef(sha, name, 48_000, "application/pdf", by, at, kind)
+
+
+def filed_quarter(ctx: WorkflowContext, year: int, triwulan: int, render: bool) -> Cycle:
+    """One quarter of the sample unit, from disposition to the signed, filed report."""
+    unit, tz = ctx.unit, ZoneInfo(ctx.calendar.tz)
+    kasat, sekretaris = unit.one(Role.KASAT), unit.one(Role.SEKRETARIS)
+    kasubbag, team = unit.one(Role.KASUBBAG), unit.with_role(Role.TIM_KERJA)
+    t = datetime.combine(_monday_after(triwulan_period(year, triwulan)[1]), time(8), tz)
+    docs = (
+        _file("perjanjian_kinerja", f"Perjanjian_Kinerja_{year}.pdf", kasat.user_id, t, "pk"),
+        _file("rencana_aksi", f"Rencana_Aksi_{year}.pdf", kasat.user_id, t, "ra"),
+    )
+    note = "Mohon disusun laporan data kinerja triwulan ini sesuai Perjanjian Kinerja."
+    cycle = start_cycle(ctx, StartCycle(year, triwulan, docs, note), kasat, t, None).cycle
+    t += timedelta(minutes=10)
+    cycle = apply(cycle, Forward("Segera bagi tugas kepada Tim Kerja."), sekretaris, t, ctx).cycle
+    indicators = sample_indicators()
+    codes = [i.code for i in indicators]
+    plan = [tuple(codes[m :: len(team)]) for m in range(len(team))]
+    tasks = tuple(MemberTask(p.user_id, "", c) for p, c in zip(team, plan, strict=True) if c)
+    t += timedelta(minutes=10)
+    divide = Divide("Kumpulkan realisasi dan bukti dukung.", tasks, indicators)
+    cycle = apply(cycle, divide, kasubbag, t, ctx).cycle
+    rows = {r.code: r for r in sample_realisations(triwulan)}
+    t += timedelta(days=1, hours=2)
+    for member, mine in zip(team, plan, strict=True):
+        for index, code in enumerate(mine):
+            ref = _file(
+                "data",
+                f"Bukti_{code}_TW{triwulan}.pdf",
+                member.user_id,
+                t,
+                f"{year}{triwulan}{code}",
+            )
+            cycle = apply(cycle, UploadData(index, ref), member, t, ctx).cycle
+            r = rows[code]
+            row = RealisationInput(code, r.value, r.kendala, r.tindak_lanjut)
+            cycle = apply(cycle, ReportRealisation((row,), "workbook"), member, t, ctx).cycle
+    t += timedelta(hours=3)
+    cycle = _record(ctx, cycle, "draft", kasubbag.user_id, t, render)
+    cycle = apply(cycle, SubmitReport(cycle.latest_report.number), kasubbag, t, ctx).cycle
+    t += timedelta(hours=1)
+    cycle = apply(cycle, Paraf(cycle.latest_report.number), sekretaris, t, ctx).cycle
+    cycle = _record(ctx, cycle, "paraf", sekretaris.user_id, t, render)
+    t += timedelta(hours=1)
+    cycle = apply(cycle, Sign(cycle.latest_report.number), kasat, t, ctx).cycle
+    return _record(ctx, cycle, "signed", kasat.user_id, t, render)
+
+
+_RENDERED: dict[str, bytes] = {}
+
+
+def _record(
+    ctx: WorkflowContext, cycle: Cycle, status: str, by: int, at: datetime, render: bool
+) -> Cycle:
+    """Render the report in ``status`` (or only name it) and record its hash on the cycle."""
+    if render:
+        context = quarterly_report_context(cycle, ctx.unit, ctx.calendar, status, at, sop=ctx.sop)
+        pdf = render_pdf("quarterly_report.html", context)
+        sha = hashlib.sha256(pdf).hexdigest()
+        _RENDERED[sha] = pdf
+    else:
+        sha = hashlib.sha256(f"{cycle.id} {status}".encode()).hexdigest()
+    return record_report(cycle, status, sha, by, at)
+
+
+def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year: int):
+    """Write the four signed quarterly reports and the annual LKj (draft, paraf, signed)."""
+    ctx = WorkflowContext(sop=sop, calendar=calendar, unit=unit)
+    quarters = [filed_quarter(ctx, year, n, render=True) for n in (1, 2, 3, 4)]
+    written = []
+    for cycle in quarters:
+        path = output / f"Contoh_LKj_TW-{roman_triwulan(cycle.triwulan)}_{year}.pdf"
+        path.write_bytes(_RENDERED[cycle.latest_report.sha256])
+        written.append(path)
+    kasubbag, sekretaris = unit.one(Role.KASUBBAG), unit.one(Role.SEKRETARIS)
+    kasat = unit.one(Role.KASAT)
+    t = datetime.combine(date(year + 1, 2, 2), time(9), ZoneInfo(calendar.tz))
+    report = None
+    for status in ("draft", "paraf", "signed"):
+        if status == "paraf":
+            report = annual.submit(report, report.latest_report.number, kasubbag, t, sop)
+            report = annual.paraf(report, report.latest_report.number, sekretaris, t, sop)
+        if status == "signed":
+            report = annual.sign(report, report.latest_report.number, kasat, t, sop)
+        context = annual_report_context(unit, year, quarters, calendar, status, t, report=report)
+        pdf = render_pdf("annual_report.html", context)
+        sha = hashlib.sha256(pdf).hexdigest()
+        if status == "draft":
+            report = annual.compile_draft(None, unit.code, year, quarters, sha, kasubbag, t, sop)
+        else:
+            report = annual.record_version(report, status, sha, kasat.user_id, t)
+        suffix = {"draft": "DRAF", "paraf": "PARAF", "signed": "DITANDATANGANI"}[status]
+        path = output / f"Contoh_LKj_Tahunan_{year}_{suffix}.pdf"
+        path.write_bytes(pdf)
+        written.append(path)
+        t += timedelta(hours=2)
+    return written
