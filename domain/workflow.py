@@ -222,6 +222,8 @@ def check_actor(ctx: WorkflowContext, step_number: int, actor: Person) -> None:
 
 
 def check_step(ctx: WorkflowContext, cycle: Cycle, step_number: int) -> None:
+    if cycle.unit != ctx.unit.code:
+        raise RoleError("Anda tidak terdaftar pada satuan kerja ini.")
     if cycle.filed:
         raise WorkflowError(
             f"Laporan {tw_label(cycle.triwulan, cycle.year)} sudah ditandatangani dan "

@@ -755,3 +755,11 @@ def test_step_1_record_is_closed_at_once_by_the_kasat() -> None:
     # moment, with the start as its deadline (not a deadline from allowed_time).
     first = cycle_at(2).steps[0]
     assert first == StepRecord(1, T0, T0, T0, KASAT)
+
+
+def test_a_cycle_of_another_unit_cannot_be_acted_on_even_with_a_matching_context():
+    """The unit check does not rely on the caller: the cycle's own unit must be the context's."""
+    flow = Flow(ctx=make_ctx(), now=T0).start(2026, 3)
+    foreign = dataclasses.replace(flow.cycle, unit="satuan-lain")
+    with pytest.raises(RoleError, match="tidak terdaftar pada satuan kerja ini"):
+        apply(foreign, Forward("catatan"), flow.who(Role.SEKRETARIS), T0, flow.ctx)
