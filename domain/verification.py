@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.annual import AnnualReport
 from domain.models import Cycle, Decision, Disposition, HistoryEntry, ReportVersion
 
 SCHEME = "lkj-verify/v1"
@@ -308,3 +309,34 @@ def chain_of(key: bytes, found: Found) -> Chain:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# ----------------------------------------------------------------------------- annual reports
+
+
+@dataclass(frozen=True)
+class FoundAnnual:
+    """A recorded rendering of an annual LKj (and its code, None for a draft)."""
+
+    report: AnnualReport
+    version: ReportVersion
+    code: str | None
+
+
+def annual_code_of(key: bytes, report: AnnualReport, version: ReportVersion) -> str | None:
+    if version.status not in VERIFIED_STATUSES:
+        return None
+    return verification_code(key, report.id, version.number, version.status)
+
+
+def find_annual(
+    key: bytes, reports: Iterable[AnnualReport], code: str | None = None, sha256: str = ""
+) -> FoundAnnual | None:
+    """The annual LKj rendering with this code, or whose PDF has this SHA-256."""
+    for report in reports:
+        for version in reversed(report.reports):
+            mine = annual_code_of(key, report, version)
+            by_code = code is not None and mine is not None and hmac.compare_digest(mine, code)
+            if by_code or (sha256 and version.sha256 == sha256):
+                return FoundAnnual(report, version, mine)
+    return None

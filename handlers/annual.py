@@ -16,11 +16,13 @@ from domain import annual
 from domain.annual import AnnualReport
 from domain.errors import WorkflowError
 from domain.roster import Person, Unit
+from domain.verification import VERIFIED_STATUSES, verification_code
 from handlers import texts
 from handlers.buttons import button_action
 from handlers.common import drop_buttons, drop_buttons_of, keyboard, send_text, svc, unit_of
 from handlers.forms import begin_form, finisher, text_field
 from handlers.outbox import ANNUAL, Outbox, deliver
+from handlers.verification import verify_key
 
 
 def filename(report: AnnualReport, status: str) -> str:
@@ -35,8 +37,20 @@ async def render(
 ) -> str:
     """Render the annual report off the event loop; returns the stored PDF's hash."""
     quarters = annual.quarters_ready(services.cycles.list_unit(unit.code, year), year)
+    code = None
+    if report is not None and status in VERIFIED_STATUSES and report.latest_report is not None:
+        code = verification_code(
+            verify_key(services), report.id, report.latest_report.number, status
+        )
     context = annual_report_context(
-        unit, year, quarters, services.calendar(unit), status, services.now(), report=report
+        unit,
+        year,
+        quarters,
+        services.calendar(unit),
+        status,
+        services.now(),
+        report=report,
+        verification_code=code,
     )
     pdf = await asyncio.to_thread(render_pdf, "annual_report.html", context)
     return services.db.blobs.put(pdf)

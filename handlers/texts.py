@@ -382,3 +382,33 @@ def annual_returned(report, by: Person) -> str:
         f"<b>LKj tahun {report.year} dikembalikan untuk perbaikan</b> oleh {esc(by.name)} "
         f"({by.role.label}).\nAlasan: {esc(decision.reason)}\n\nMohon perbaiki lalu susun ulang."
     )
+
+
+def verify_annual(found, unit: Unit, headline: str) -> str:
+    """Who compiled, initialled and signed an annual LKj, and from which quarters."""
+    report, version = found.report, found.version
+    status = REPORT_STATUS_LABELS.get(version.status, version.status)
+    lines = [
+        headline,
+        f"<b>Laporan Kinerja tahun {report.year}</b>, versi {version.number}: {status}.",
+    ]
+    if found.code:
+        lines.append(f"Kode verifikasi: <code>{found.code}</code>")
+    lines.append(f"SHA-256 yang dicatat: <code>{version.sha256}</code>")
+    for entry in report.history:
+        who = unit.person(entry.actor)
+        name = esc(who.name) if who else str(entry.actor)
+        when = format_datetime_id(entry.at, unit.timezone)
+        lines.append(f"• {esc(entry.action.replace('_', ' '))}: {name}, {when}")
+    lines.append("Disusun dari laporan triwulan: " + ", ".join(esc(q) for q in report.quarters))
+    return "\n".join(lines)
+
+
+def verify_annual_altered(name: str, sha: str, found) -> str:
+    """``name`` is already escaped."""
+    return (
+        f"❌ Dokumen “{name}” <b>diubah</b> (tidak sama dengan dokumen yang dicatat): dokumen "
+        f"memuat kode <code>{found.code}</code> milik Laporan Kinerja tahun {found.report.year}, "
+        f"tetapi SHA-256-nya berbeda.\nSHA-256 dokumen ini: <code>{sha}</code>\n"
+        f"SHA-256 yang dicatat: <code>{found.version.sha256}</code>"
+    )

@@ -36,6 +36,7 @@ from domain.verification import (
     CodeFormatError,
     chain_of,
     embedded_codes,
+    find_annual,
     find_code,
     find_sha256,
     normalise_code,
@@ -126,6 +127,11 @@ async def cmd_verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE, per
         return
     key = verify_key(services)
     found = find_code(key, services.cycles.list_unit(person.unit), code)
+    yearly = None if found else find_annual(key, services.annual.list_unit(person.unit), code)
+    if yearly is not None:
+        text = texts.verify_annual(yearly, unit_of(services, person), texts.verify_known(code))
+        await send_text(context, person.user_id, text)
+        return
     if found is None:
         audit_refusal(context, update, person, "verifikasi", f"kode tidak dikenal: {code}")
         await send_text(context, person.user_id, texts.VERIFY_UNKNOWN.format(code=code))
@@ -163,7 +169,19 @@ async def finish_verify_pdf(update, context, person: Person, session: dict[str, 
         text = texts.verification_chain(chain_of(key, found), unit, headline)
         await send_text(context, person.user_id, text)
         return
+    yearly_reports = services.annual.list_unit(person.unit)
+    yearly = find_annual(key, yearly_reports, sha256=sha)
+    if yearly is not None:
+        headline = texts.verify_pdf_identical(name, yearly.version.status)
+        await send_text(context, person.user_id, texts.verify_annual(yearly, unit, headline))
+        return
     for claimed in embedded_codes(data):
+        yearly = find_annual(key, yearly_reports, code=claimed)
+        if yearly is not None:
+            audit_refusal(context, update, person, "verifikasi", f"PDF diubah: {claimed} {sha}")
+            text = texts.verify_annual_altered(name, sha, yearly)
+            await send_text(context, person.user_id, text)
+            return
         found = find_code(key, cycles, claimed)
         if found is not None:
             audit_refusal(context, update, person, "verifikasi", f"PDF diubah: {claimed} {sha}")

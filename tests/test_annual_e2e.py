@@ -4,6 +4,7 @@ and signed, then sent to everyone and kept in /arsip."""
 from __future__ import annotations
 
 import io
+import re
 
 from pypdf import PdfReader
 
@@ -86,6 +87,20 @@ async def test_annual_report_from_four_signed_quarters(bot, emu, people, setting
         "paraf_lkj_tahunan",
         "tandatangan_lkj_tahunan",
     ]
+
+    # The signed LKj carries a verification code that /verifikasi recognises, and the PDF
+    # sent back is identical; a changed copy is reported as altered.
+    code = re.search(r"LKJ-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", text).group(0)
+    kasubbag.say(f"/verifikasi {code}")
+    answer = await kasubbag.expect("Laporan Kinerja tahun 2026")
+    assert "dikenal" in answer.text and kasat.name in answer.text
+    assert report.latest_report.sha256 in answer.text
+    for content, verdict in ((signed[0], "identik"), (signed[0] + b"\n%tambahan", "diubah")):
+        kasubbag.say("/verifikasi")
+        await kasubbag.expect("Kirimkan berkas PDF laporan")
+        kasubbag.upload("LKj_2026.pdf", content)
+        await kasubbag.tap("Kirim", await kasubbag.expect("Mohon periksa kembali"))
+        assert verdict in (await kasubbag.expect(verdict)).text
 
     # Kept in the archive with the quarters.
     kasat.say("/arsip")
