@@ -7,7 +7,8 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from tinydb import Query
-from tinydb.table import Document
+from tinydb.queries import QueryInstance
+from tinydb.table import Document, Table
 
 from domain.annual import AnnualReport
 from domain.models import Cycle, cycle_id
@@ -92,6 +93,13 @@ class CycleRepository:
         return sorted(cycles, key=lambda c: (c.year, c.triwulan))
 
 
+def _remove_if_any(table: Table, cond: QueryInstance) -> None:
+    """TinyDB rewrites (and fsyncs) the whole file on remove() even when nothing matches;
+    reading is several times cheaper, so look first (measured in bench/)."""
+    if table.contains(cond):
+        table.remove(cond)
+
+
 class SessionRepository:
     """Pending multi-message input per user (a form half filled in), kept across restarts."""
 
@@ -114,7 +122,7 @@ class SessionRepository:
             self.table.insert(new)
 
     def clear(self, user_id: int) -> None:
-        self.table.remove(Query().user_id == user_id)
+        _remove_if_any(self.table, Query().user_id == user_id)
 
 
 class ButtonRepository:
@@ -142,14 +150,14 @@ class ButtonRepository:
         return dict(doc) if doc else None  # type: ignore[arg-type]
 
     def revoke(self, token: str) -> None:
-        self.table.remove(Query().token == token)
+        _remove_if_any(self.table, Query().token == token)
 
     def revoke_group(self, group: str) -> None:
-        self.table.remove(Query().group == group)
+        _remove_if_any(self.table, Query().group == group)
 
     def revoke_cycle(self, cycle_key: str) -> None:
         """Drop every button of a cycle (once it is filed, none of them can act any more)."""
-        self.table.remove(Query().cycle == cycle_key)
+        _remove_if_any(self.table, Query().cycle == cycle_key)
 
 
 class NoticeRepository:
