@@ -19,7 +19,15 @@ from domain.roster import Person, Unit
 from domain.verification import VERIFIED_STATUSES, verification_code
 from handlers import texts
 from handlers.buttons import button_action
-from handlers.common import drop_buttons, drop_buttons_of, keyboard, send_text, svc, unit_of
+from handlers.common import (
+    SignButtons,
+    drop_buttons,
+    drop_buttons_of,
+    send_text,
+    show_sign_buttons,
+    svc,
+    unit_of,
+)
 from handlers.forms import begin_form, finisher, text_field
 from handlers.outbox import ANNUAL, Outbox, deliver
 from handlers.verification import verify_key
@@ -192,43 +200,32 @@ async def annual_paraf(update, context, person: Person, payload: dict[str, Any])
     return "Paraf dicatat."
 
 
+SIGN_BUTTONS = SignButtons(
+    "annual_sign_ask", "annual_sign", "annual_sign_cancel", "annual_return_begin"
+)
+
+
+def _sign_args(payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: payload[k] for k in ("year", "version", "group")}
+
+
 @button_action("annual_sign_ask")
 async def annual_sign_ask(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     if person.role is not services.sop.step(annual.SIGN_STEP).role:
         raise WorkflowError(texts.BUTTON_FOREIGN)
-    args = {k: payload[k] for k in ("year", "version", "group")}
-    await update.callback_query.edit_message_reply_markup(
-        keyboard(
-            services,
-            person.user_id,
-            [
-                [
-                    (texts.BTN_SIGN_CONFIRM, {"action": "annual_sign", **args}),
-                    (texts.BTN_SIGN_CANCEL, {"action": "annual_sign_cancel", **args}),
-                ]
-            ],
-        )
+    await show_sign_buttons(
+        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload), confirming=True
     )
-    return "Tekan “Ya, tandatangani” untuk menandatangani laporan."
+    return texts.SIGN_CONFIRM_HINT
 
 
 @button_action("annual_sign_cancel")
 async def annual_sign_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
-    args = {k: payload[k] for k in ("year", "version", "group")}
-    await update.callback_query.edit_message_reply_markup(
-        keyboard(
-            svc(context),
-            person.user_id,
-            [
-                [
-                    (texts.BTN_SIGN, {"action": "annual_sign_ask", **args}),
-                    (texts.BTN_RETURN, {"action": "annual_return_begin", **args}),
-                ]
-            ],
-        )
+    await show_sign_buttons(
+        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload), confirming=False
     )
-    return "Penandatanganan dibatalkan."
+    return texts.SIGN_CANCELLED
 
 
 @button_action("annual_sign")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -188,3 +189,42 @@ def load_cycle(services: Services, cycle_key: str) -> Cycle | None:
 
 def people_of(unit: Unit, role: Role) -> list[Person]:
     return unit.with_role(role)
+
+
+@dataclass(frozen=True)
+class SignButtons:
+    """The actions behind the two-tap signature: Tandatangani / Kembalikan, then Ya / Batal."""
+
+    ask: str
+    confirm: str
+    cancel: str
+    give_back: str
+    give_back_extra: dict[str, Any] = field(default_factory=dict)
+
+    def rows(self, args: dict[str, Any], confirming: bool) -> list[list[Button]]:
+        if confirming:
+            return [
+                [
+                    (texts.BTN_SIGN_CONFIRM, {"action": self.confirm, **args}),
+                    (texts.BTN_SIGN_CANCEL, {"action": self.cancel, **args}),
+                ]
+            ]
+        return [
+            [
+                (texts.BTN_SIGN, {"action": self.ask, **args}),
+                (texts.BTN_RETURN, {"action": self.give_back, **self.give_back_extra, **args}),
+            ]
+        ]
+
+
+async def show_sign_buttons(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    user_id: int,
+    buttons: SignButtons,
+    args: dict[str, Any],
+    confirming: bool,
+) -> None:
+    """Swap the message's buttons between the first and the confirming tap."""
+    rows = buttons.rows(args, confirming)
+    await update.callback_query.edit_message_reply_markup(keyboard(svc(context), user_id, rows))

@@ -34,13 +34,14 @@ from handlers import notify, texts
 from handlers.annual import annual_archive_rows
 from handlers.buttons import button_action
 from handlers.common import (
+    SignButtons,
     audit_refusal,
     cycle_of,
     drop_buttons,
     drop_buttons_of,
-    keyboard,
     send_file,
     send_text,
+    show_sign_buttons,
     svc,
     unit_of,
 )
@@ -550,21 +551,11 @@ async def finish_return(update, context, person: Person, session: dict[str, Any]
     await commit(context, cycle, outcome.cycle, out, update.update_id)
 
 
-def _sign_rows(payload: dict[str, Any], confirm: bool) -> list[list[tuple[str, dict[str, Any]]]]:
-    args = {k: payload[k] for k in ("cycle", "version", "group")}
-    if confirm:
-        return [
-            [
-                (texts.BTN_SIGN_CONFIRM, {"action": "sign_confirm", **args}),
-                (texts.BTN_SIGN_CANCEL, {"action": "sign_cancel", **args}),
-            ]
-        ]
-    return [
-        [
-            (texts.BTN_SIGN, {"action": "sign_ask", **args}),
-            (texts.BTN_RETURN, {"action": "return_begin", "step": 7, **args}),
-        ]
-    ]
+SIGN_BUTTONS = SignButtons("sign_ask", "sign_confirm", "sign_cancel", "return_begin", {"step": 7})
+
+
+def _sign_args(payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: payload[k] for k in ("cycle", "version", "group")}
 
 
 @button_action("sign_ask")
@@ -574,19 +565,18 @@ async def sign_ask(update, context, person: Person, payload: dict[str, Any]) -> 
     unit = unit_of(services, person)
     cycle = cycle_of(context, payload)
     authorize(services.context(unit), cycle, 7, person)
-    await update.callback_query.edit_message_reply_markup(
-        keyboard(services, person.user_id, _sign_rows(payload, confirm=True))
+    await show_sign_buttons(
+        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload), confirming=True
     )
-    return "Tekan “Ya, tandatangani” untuk menandatangani laporan."
+    return texts.SIGN_CONFIRM_HINT
 
 
 @button_action("sign_cancel")
 async def sign_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    await update.callback_query.edit_message_reply_markup(
-        keyboard(services, person.user_id, _sign_rows(payload, confirm=False))
+    await show_sign_buttons(
+        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload), confirming=False
     )
-    return "Penandatanganan dibatalkan."
+    return texts.SIGN_CANCELLED
 
 
 @button_action("sign_confirm")

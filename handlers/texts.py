@@ -146,6 +146,8 @@ BTN_RETURN = "Kembalikan"
 BTN_SIGN = "Tandatangani"
 BTN_SIGN_CONFIRM = "Ya, tandatangani"
 BTN_SIGN_CANCEL = "Batal"
+SIGN_CONFIRM_HINT = "Tekan “Ya, tandatangani” untuk menandatangani laporan."
+SIGN_CANCELLED = "Penandatanganan dibatalkan."
 
 
 def field_done(label: str, value: str) -> str:
