@@ -16,6 +16,7 @@ from bot.settings import Settings
 
 def _run(args: argparse.Namespace) -> int:
     from bot.app import build_application
+    from domain.errors import SopError
     from domain.roster import RosterError
     from storage.atomic import CorruptStoreError
 
@@ -29,7 +30,7 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     try:
         app = build_application(settings)
-    except (RosterError, CorruptStoreError) as exc:
+    except (RosterError, SopError, CorruptStoreError) as exc:
         print(f"lkj-bot tidak dapat dijalankan: {exc}", file=sys.stderr)
         return 2
     allowed = ["message", "callback_query", "my_chat_member"]

@@ -64,6 +64,9 @@ class Services:
         self.annual = AnnualRepository(self.db)
         self.delivery_lock = asyncio.Lock()
         self._calendars: dict[str, WorkCalendar] = {}
+        self._sops: dict[str, Sop] = {}
+        for unit in self.roster.units:
+            self.sop_for(unit)  # a unit's own table that does not load stops start-up
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now):
@@ -92,5 +95,16 @@ class Services:
             self._calendars[unit.code] = cal
         return cal
 
+    def sop_for(self, unit: Unit | str) -> Sop:
+        """The SOP table a unit works by: its own (``sop`` in the roster) or the default."""
+        if isinstance(unit, str):
+            unit = self.roster.unit(unit)
+        if not unit.sop:
+            return self.sop
+        sop = self._sops.get(unit.sop)
+        if sop is None:
+            sop = self._sops[unit.sop] = load_sop(unit.sop)
+        return sop
+
     def context(self, unit: Unit) -> WorkflowContext:
-        return WorkflowContext(sop=self.sop, calendar=self.calendar(unit), unit=unit)
+        return WorkflowContext(sop=self.sop_for(unit), calendar=self.calendar(unit), unit=unit)

@@ -16,16 +16,17 @@ from domain.dates_id import roman_triwulan
 from domain.errors import InputError, RoleError, WorkflowError
 from domain.models import Cycle, Decision, HistoryEntry, ReportVersion
 from domain.roster import Person
-from domain.sop import Sop
+from domain.sop import FILE, PARAF, SIGN, Sop
 
 DRAFT = "draft"  # compiled, waiting to be submitted
 SUBMITTED = "diajukan"  # waiting for paraf
 INITIALLED = "diparaf"  # waiting for signature
 SIGNED = "ditandatangani"
 
-COMPILE_STEP = 8  # "mendokumentasikan ... dan menyusun laporan kinerja setiap tahun"
-PARAF_STEP = 6
-SIGN_STEP = 7
+# The steps of the SOP table whose holders compile, initial and sign the annual report.
+COMPILE_STEP = FILE  # "mendokumentasikan ... dan menyusun laporan kinerja setiap tahun"
+PARAF_STEP = PARAF
+SIGN_STEP = SIGN
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,8 @@ class AnnualReport:
         )
 
 
-def _check_role(sop: Sop, step: int, actor: Person, unit: str) -> None:
-    holder = sop.step(step)
+def _check_role(sop: Sop, step: str, actor: Person, unit: str) -> None:
+    holder = sop.by_key(step)
     if actor.unit != unit:
         raise RoleError("Anda tidak terdaftar pada satuan kerja ini.")
     if actor.role is not holder.role:
@@ -163,7 +164,7 @@ def paraf(report: AnnualReport, version: int, actor: Person, now: datetime, sop:
     if report.status != SUBMITTED:
         raise WorkflowError("Tindakan ini sudah diproses atau tidak berlaku lagi.")
     _check_version(report, version, "draft")
-    decision = Decision("paraf", PARAF_STEP, actor.user_id, now, version)
+    decision = Decision("paraf", sop.by_key(PARAF_STEP).number, actor.user_id, now, version)
     changed = replace(report, status=INITIALLED, decisions=report.decisions + (decision,))
     return _log(changed, actor, "paraf_lkj_tahunan", SUBMITTED, now)
 
@@ -173,7 +174,7 @@ def sign(report: AnnualReport, version: int, actor: Person, now: datetime, sop: 
     if report.status != INITIALLED:
         raise WorkflowError("Tindakan ini sudah diproses atau tidak berlaku lagi.")
     _check_version(report, version, "paraf")
-    decision = Decision("sign", SIGN_STEP, actor.user_id, now, version)
+    decision = Decision("sign", sop.by_key(SIGN_STEP).number, actor.user_id, now, version)
     changed = replace(report, status=SIGNED, decisions=report.decisions + (decision,))
     return _log(changed, actor, "tandatangan_lkj_tahunan", INITIALLED, now)
 
@@ -189,7 +190,7 @@ def return_report(
     reason = reason.strip()
     if not reason:
         raise InputError("Alasan pengembalian tidak boleh kosong.")
-    decision = Decision("return", step, actor.user_id, now, version, reason)
+    decision = Decision("return", sop.by_key(step).number, actor.user_id, now, version, reason)
     before = report.status
     changed = replace(report, status=DRAFT, decisions=report.decisions + (decision,))
     return _log(changed, actor, "kembalikan_lkj_tahunan", before, now)

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from domain.calendar import WorkCalendar
 from domain.models import Cycle
-from domain.roles import SUPERIOR, Role
+from domain.roles import SUPERIOR
 from domain.roster import Unit
-from domain.sop import Sop, Step
+from domain.sop import COLLECT, DISPOSE, Sop, Step
 from domain.standard_time import StandardTime
 
 REMINDER = "pengingat"
@@ -71,7 +71,7 @@ class Notice:
 
 def holders_of(cycle: Cycle, step: Step, unit: Unit) -> tuple[int, ...]:
     """Who holds the open step: the role's person, or the members still missing data."""
-    if step.role is Role.TIM_KERJA:
+    if step.key == COLLECT:
         return tuple(a.member_id for a in cycle.assignments if a.missing)
     return tuple(p.user_id for p in unit.with_role(step.role))
 
@@ -120,16 +120,16 @@ def due_notices(
     return reminders[-1:] + others
 
 
-def digest_due(unit: Unit, calendar: WorkCalendar, now: datetime) -> Notice | None:
-    """The Kasat's morning digest: once per working day, from the office's opening."""
+def digest_due(unit: Unit, sop: Sop, calendar: WorkCalendar, now: datetime) -> Notice | None:
+    """The head's morning digest (whoever starts the quarter in the SOP table): once per
+    working day, from the office's opening."""
     if not calendar.is_office_time(now):
         return None
     local = calendar.to_local(now)
-    kasat = unit.one(Role.KASAT)
     return Notice(
         key=f"{unit.code}|{DIGEST}|{local.date().isoformat()}",
         kind=DIGEST,
         unit=unit.code,
-        recipients=(kasat.user_id,),
+        recipients=tuple(p.user_id for p in unit.with_role(sop.role_of(DISPOSE))),
         due_at=now,
     )

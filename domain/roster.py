@@ -41,6 +41,7 @@ class Unit:
     address: str = ""
     timezone: str = "Asia/Jakarta"
     people: tuple[Person, ...] = field(default=())
+    sop: str = ""  # the unit's own SOP table (a path), when it differs from the default
 
     def with_role(self, role: Role) -> list[Person]:
         return [p for p in self.people if p.role is role]
@@ -74,7 +75,9 @@ class Roster:
 SINGLE_ROLES = (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG)
 
 
-def parse_roster(raw: dict) -> Roster:
+def parse_roster(raw: dict, base: Path | None = None) -> Roster:
+    """The roster's units; a unit's ``sop`` path is taken relative to ``base`` (the roster's
+    folder)."""
     units_raw = raw.get("unit")
     if isinstance(units_raw, dict):
         units_raw = [units_raw]
@@ -106,6 +109,7 @@ def parse_roster(raw: dict) -> Roster:
                 address=str(u.get("address", "")),
                 timezone=str(u.get("timezone", "Asia/Jakarta")),
                 people=tuple(people),
+                sop=str(base / u["sop"] if base and u.get("sop") else u.get("sop", "")),
             )
         except KeyError as exc:
             raise RosterError(f"roster unit is missing field {exc}") from exc
@@ -130,4 +134,4 @@ def load_roster(path: Path | str) -> Roster:
         raise RosterError(f"roster file not found: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise RosterError(f"roster file {path} is not valid TOML: {exc}") from exc
-    return parse_roster(raw)
+    return parse_roster(raw, Path(path).parent)

@@ -12,6 +12,19 @@ from domain.standard_time import StandardTime
 
 DEFAULT_SOP_PATH = Path(__file__).with_name("sop.toml")
 
+# The activities the bot knows how to run, by the step key of the SOP table. A table may give
+# any step to any role and renumber the steps, but each of these activities must be in it once:
+# the workflow finds the step an action serves by its key, never by its number.
+DISPOSE = "disposisi_kasat"  # the head starts the quarter with a disposition
+FORWARD = "disposisi_sekretaris"  # the disposition is passed down with a note
+DIVIDE = "pembagian_tugas"  # the work is divided among the team
+COLLECT = "penyerahan_bahan"  # the team hands over the data
+ASSEMBLE = "penyusunan_laporan"  # the report is made from the collected data
+PARAF = "koreksi_paraf"  # the report is corrected and initialled
+SIGN = "pemeriksaan_tandatangan"  # the report is examined and signed
+FILE = "pendokumentasian"  # the signed report is filed; the annual LKj is compiled
+ACTIVITIES = (DISPOSE, FORWARD, DIVIDE, COLLECT, ASSEMBLE, PARAF, SIGN, FILE)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -39,6 +52,19 @@ class Sop:
             if step.number == number:
                 return step
         raise SopError(f"SOP has no step {number}")
+
+    def by_key(self, key: str) -> Step:
+        """The step that performs an activity (one of ``ACTIVITIES``)."""
+        for step in self.steps:
+            if step.key == key:
+                return step
+        raise SopError(f"SOP has no step {key!r}")
+
+    def role_of(self, key: str) -> Role:
+        return self.by_key(key).role
+
+    def steps_of(self, role: Role) -> tuple[Step, ...]:
+        return tuple(step for step in self.steps if step.role is role)
 
     @property
     def first(self) -> Step:
@@ -96,6 +122,13 @@ def validate(sop: Sop) -> None:
                 ReminderPoint.parse(label)
             except ValueError as exc:
                 raise SopError(f"step {step.number}: bad reminder {label!r}: {exc}") from exc
+    keys = [s.key for s in sop.steps]
+    missing = [key for key in ACTIVITIES if key not in keys]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if missing or twice:
+        raise SopError(f"SOP must name each activity once; missing {missing}, repeated {twice}")
+    if sop.steps[0].key != DISPOSE:
+        raise SopError(f"the first step must be {DISPOSE!r}")
     ends = [s.number for s in sop.steps if s.next is None]
     if ends != [numbers[-1]]:
         raise SopError(f"only the last step may end the procedure, got {ends}")

@@ -33,9 +33,8 @@ from domain.models import (
     StepRecord,
 )
 from domain.performance import Indicator, Realisation, record_realisation
-from domain.roles import Role
 from domain.roster import Person, Unit
-from domain.sop import Sop, Step
+from domain.sop import ASSEMBLE, COLLECT, DISPOSE, DIVIDE, FORWARD, PARAF, SIGN, Sop, Step
 from domain.standard_time import StandardTime
 
 MAX_NOTE = 2000
@@ -64,7 +63,7 @@ class StartCycle:
     note: str
     urgency: str = "segera"
     instructions: tuple[str, ...] = ("proses lebih lanjut",)
-    step = 1
+    key = DISPOSE
     name = "mulai_siklus"
 
 
@@ -73,7 +72,7 @@ class Forward:
     note: str
     urgency: str = "segera"
     instructions: tuple[str, ...] = ("proses lebih lanjut",)
-    step = 2
+    key = FORWARD
     name = "teruskan_disposisi"
 
 
@@ -93,7 +92,7 @@ class Divide:
     note: str
     tasks: tuple[MemberTask, ...]
     indicators: tuple[Indicator, ...] = ()
-    step = 3
+    key = DIVIDE
     name = "bagi_tugas"
 
 
@@ -101,7 +100,7 @@ class Divide:
 class UploadData:
     item_index: int
     file: FileRef
-    step = 4
+    key = COLLECT
     name = "unggah_data"
 
 
@@ -119,7 +118,7 @@ class ReportRealisation:
 
     rows: tuple[RealisationInput, ...]
     source: str = "chat"  # "chat" (typed) | "workbook"
-    step = 4
+    key = COLLECT
     name = "lapor_realisasi"
 
 
@@ -135,21 +134,21 @@ class MarkNeedsFix:
 @dataclass(frozen=True)
 class SubmitReport:
     report_version: int
-    step = 5
+    key = ASSEMBLE
     name = "ajukan_laporan"
 
 
 @dataclass(frozen=True)
 class Paraf:
     report_version: int
-    step = 6
+    key = PARAF
     name = "paraf"
 
 
 @dataclass(frozen=True)
 class Sign:
     report_version: int
-    step = 7
+    key = SIGN
     name = "tandatangan"
 
 
@@ -162,10 +161,6 @@ class ReturnReport:
     at_step: int
 
     name = "kembalikan"
-
-    @property
-    def step(self) -> int:
-        return self.at_step
 
 
 Action = (
@@ -273,6 +268,21 @@ def check_report_version(cycle: Cycle, version: int, status: str) -> None:
 # --- transitions --------------------------------------------------------------------------
 
 
+def step_of(ctx: WorkflowContext, action: Action) -> int:
+    """The number of the step an action serves, looked up in the unit's SOP table."""
+    if isinstance(action, ReturnReport):
+        return action.at_step
+    if isinstance(action, MarkNeedsFix):
+        return ctx.sop.by_key(ASSEMBLE).number
+    return ctx.sop.by_key(action.key).number
+
+
+def _next(ctx: WorkflowContext, action: Action) -> int:
+    nxt = ctx.sop.step(step_of(ctx, action)).next
+    assert nxt is not None, "only the last step ends the procedure"
+    return nxt
+
+
 def _advance(
     ctx: WorkflowContext, cycle: Cycle, to_step: int, actor: Person, now: datetime, **changes
 ) -> Cycle:
@@ -302,7 +312,7 @@ def _log(cycle: Cycle, actor: Person, action: str, from_step: int, now: datetime
 def start_cycle(
     ctx: WorkflowContext, action: StartCycle, actor: Person, now: datetime, existing: Cycle | None
 ) -> Outcome:
-    check_actor(ctx, StartCycle.step, actor)
+    check_actor(ctx, ctx.sop.by_key(StartCycle.key).number, actor)
     if action.triwulan not in (1, 2, 3, 4):
         raise InputError("Triwulan harus I, II, III atau IV.")
     if not 2000 <= action.year <= 2100:
@@ -347,7 +357,7 @@ def start_cycle(
 
 def _forward(ctx, cycle: Cycle, action: Forward, actor: Person, now: datetime) -> Outcome:
     note = clean_note(action.note, "Catatan disposisi")
-    step = ctx.sop.step(action.step)
+    step = ctx.sop.by_key(action.key)
     nxt = step.next
     moved = _advance(ctx, cycle, nxt, actor, now)
     number = len(cycle.dispositions) + 1
@@ -367,7 +377,7 @@ def _forward(ctx, cycle: Cycle, action: Forward, actor: Person, now: datetime) -
 
 def _divide(ctx, cycle: Cycle, action: Divide, actor: Person, now: datetime) -> Outcome:
     note = clean_note(action.note, "Catatan pembagian tugas")
-    members = {p.user_id for p in ctx.unit.with_role(Role.TIM_KERJA)}
+    members = {p.user_id for p in ctx.unit.with_role(ctx.sop.role_of(COLLECT))}
     tasks = [t for t in action.tasks if t.items]
     if not tasks:
         raise InputError("Pembagian tugas harus memuat paling sedikit satu anggota Tim Kerja.")
@@ -400,7 +410,7 @@ def _divide(ctx, cycle: Cycle, action: Divide, actor: Person, now: datetime) -> 
             )
         if left:
             raise InputError("Indikator belum dibagikan: " + ", ".join(left) + ".")
-    moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
+    moved = _advance(ctx, cycle, _next(ctx, action), actor, now)
     deadline = moved.steps[-1].deadline
 
     def item(entry: str) -> Item:
@@ -455,7 +465,7 @@ def _collected(
     events = [event]
     if updated.complete and not before.complete:
         events.append(EV_MEMBER_COMPLETE)
-    collecting = ctx.sop.step(UploadData.step)
+    collecting = ctx.sop.by_key(COLLECT)
     assert collecting.next is not None
     if all(a.complete for a in assignments):
         moved = _advance(
@@ -523,14 +533,14 @@ def find_indicator(cycle: Cycle, code: str) -> tuple[Assignment, int] | None:
 
 def _reviewer_step(ctx: WorkflowContext) -> Step:
     """Checking the collected data belongs to the step that makes the report from it."""
-    return ctx.sop.step(ctx.sop.step(UploadData.step).next or UploadData.step)
+    return ctx.sop.by_key(ASSEMBLE)
 
 
 def mark_needs_fix(
     cycle: Cycle, action: MarkNeedsFix, actor: Person, now: datetime, ctx: WorkflowContext
 ) -> Outcome:
     """Send one indicator back to its member; a cycle already assembling returns to step 4."""
-    collecting = ctx.sop.step(UploadData.step)
+    collecting = ctx.sop.by_key(COLLECT)
     reviewer = _reviewer_step(ctx)
     if cycle.filed or cycle.step not in (collecting.number, reviewer.number):
         check_step(ctx, cycle, collecting.number)
@@ -574,21 +584,21 @@ def _submit(ctx, cycle: Cycle, action: SubmitReport, actor: Person, now: datetim
         raise WorkflowError(
             "Data berubah setelah draf ini disusun; susun ulang draf laporan sebelum mengajukannya."
         )
-    moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
+    moved = _advance(ctx, cycle, _next(ctx, action), actor, now)
     return Outcome(moved, (EV_SUBMITTED,))
 
 
 def _paraf(ctx, cycle: Cycle, action: Paraf, actor: Person, now: datetime) -> Outcome:
     check_report_version(cycle, action.report_version, "draft")
-    decision = Decision("paraf", action.step, actor.user_id, now, action.report_version)
-    moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
+    decision = Decision("paraf", cycle.step, actor.user_id, now, action.report_version)
+    moved = _advance(ctx, cycle, _next(ctx, action), actor, now)
     return Outcome(replace(moved, decisions=cycle.decisions + (decision,)), (EV_PARAF,))
 
 
 def _sign(ctx, cycle: Cycle, action: Sign, actor: Person, now: datetime) -> Outcome:
     check_report_version(cycle, action.report_version, "paraf")
-    decision = Decision("sign", action.step, actor.user_id, now, action.report_version)
-    moved = _advance(ctx, cycle, ctx.sop.step(action.step).next, actor, now)
+    decision = Decision("sign", cycle.step, actor.user_id, now, action.report_version)
+    moved = _advance(ctx, cycle, _next(ctx, action), actor, now)
     moved = replace(moved, decisions=cycle.decisions + (decision,))
     events = [EV_SIGNED]
     if ctx.sop.step(moved.step).next is None:
@@ -606,7 +616,7 @@ def _return(ctx, cycle: Cycle, action: ReturnReport, actor: Person, now: datetim
     step = ctx.sop.step(action.at_step)
     if step.return_to is None:
         raise WorkflowError("Laporan tidak dapat dikembalikan pada tahap ini.")
-    expected = "draft" if step.number == 6 else "paraf"
+    expected = "draft" if step.key == PARAF else "paraf"
     check_report_version(cycle, action.report_version, expected)
     reason = clean_note(action.reason, "Alasan pengembalian")
     decision = Decision("return", step.number, actor.user_id, now, action.report_version, reason)
@@ -634,8 +644,9 @@ def apply(
         raise TypeError("use start_cycle() to create a cycle")
     if isinstance(action, MarkNeedsFix):
         return mark_needs_fix(cycle, action, actor, now, ctx)
-    check_step(ctx, cycle, action.step)
-    check_actor(ctx, action.step, actor)
+    number = step_of(ctx, action)
+    check_step(ctx, cycle, number)
+    check_actor(ctx, number, actor)
     outcome = _TRANSITIONS[type(action)](ctx, cycle, action, actor, now)
     return Outcome(_log(outcome.cycle, actor, action.name, cycle.step, now), outcome.events)
 
@@ -655,11 +666,13 @@ def record_report(cycle: Cycle, status: str, sha256: str, by: int, now: datetime
     return replace(cycle, reports=cycle.reports + (version,))
 
 
-def authorize(ctx: WorkflowContext, cycle: Cycle, step_number: int, actor: Person) -> None:
-    """Check that ``actor`` holds ``step_number`` now, for actions that are not transitions
-    (building a draft, asking for a form) but must obey the same rules."""
-    check_step(ctx, cycle, step_number)
-    check_actor(ctx, step_number, actor)
+def authorize(ctx: WorkflowContext, cycle: Cycle, step: int | str, actor: Person) -> None:
+    """Check that ``actor`` holds ``step`` (a number, or an activity key of the SOP table) now,
+    for actions that are not transitions (building a draft, asking for a form) but must obey
+    the same rules."""
+    number = ctx.sop.by_key(step).number if isinstance(step, str) else step
+    check_step(ctx, cycle, number)
+    check_actor(ctx, number, actor)
 
 
 def missing_by_member(cycle: Cycle) -> dict[int, list[str]]:

@@ -98,10 +98,11 @@ def _args(report: AnnualReport) -> dict[str, Any]:
 
 async def cmd_tahunan(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
     services = svc(context)
-    if person.role is not services.sop.step(annual.COMPILE_STEP).role:
-        await send_text(context, person.user_id, texts.ANNUAL_NOT_FOR_YOU)
-        return
     unit = unit_of(services, person)
+    compiler = services.sop_for(unit).by_key(annual.COMPILE_STEP).role
+    if person.role is not compiler:
+        await send_text(context, person.user_id, texts.annual_not_for_you(compiler.label))
+        return
     this_year = services.calendar(unit).to_local(services.now()).year
     rows = [
         [(f"Susun LKj {y}", {"action": "annual_compile", "year": y})]
@@ -129,7 +130,7 @@ async def annual_compile(update, context, person: Person, payload: dict[str, Any
         sha,
         person,
         services.now(),
-        services.sop,
+        services.sop_for(unit),
     )
     out = Outbox(services)
     out.file(
@@ -148,10 +149,12 @@ async def annual_submit(update, context, person: Person, payload: dict[str, Any]
     services = svc(context)
     unit = unit_of(services, person)
     before = _load(services, unit, payload)
-    report = annual.submit(before, int(payload["version"]), person, services.now(), services.sop)
+    report = annual.submit(
+        before, int(payload["version"]), person, services.now(), services.sop_for(unit)
+    )
     out = Outbox(services)
     out.text(person.user_id, texts.annual_submitted(report))
-    sekretaris = unit.one(services.sop.step(annual.PARAF_STEP).role)
+    sekretaris = unit.one(services.sop_for(unit).by_key(annual.PARAF_STEP).role)
     latest = report.latest_report
     out.file(
         sekretaris.user_id,
@@ -176,12 +179,14 @@ async def annual_paraf(update, context, person: Person, payload: dict[str, Any])
     services = svc(context)
     unit = unit_of(services, person)
     before = _load(services, unit, payload)
-    report = annual.paraf(before, int(payload["version"]), person, services.now(), services.sop)
+    report = annual.paraf(
+        before, int(payload["version"]), person, services.now(), services.sop_for(unit)
+    )
     sha = await render(services, unit, report.year, "paraf", report)
     report = annual.record_version(report, "paraf", sha, person.user_id, services.now())
     out = Outbox(services)
     out.text(person.user_id, texts.annual_paraf_done(report))
-    kasat = unit.one(services.sop.step(annual.SIGN_STEP).role)
+    kasat = unit.one(services.sop_for(unit).by_key(annual.SIGN_STEP).role)
     out.file(
         kasat.user_id,
         sha,
@@ -212,7 +217,7 @@ def _sign_args(payload: dict[str, Any]) -> dict[str, Any]:
 @button_action("annual_sign_ask")
 async def annual_sign_ask(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
-    if person.role is not services.sop.step(annual.SIGN_STEP).role:
+    if person.role is not services.sop_for(person.unit).by_key(annual.SIGN_STEP).role:
         raise WorkflowError(texts.BUTTON_FOREIGN)
     await show_sign_buttons(
         update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload), confirming=True
@@ -233,7 +238,9 @@ async def annual_sign(update, context, person: Person, payload: dict[str, Any]) 
     services = svc(context)
     unit = unit_of(services, person)
     before = _load(services, unit, payload)
-    report = annual.sign(before, int(payload["version"]), person, services.now(), services.sop)
+    report = annual.sign(
+        before, int(payload["version"]), person, services.now(), services.sop_for(unit)
+    )
     sha = await render(services, unit, report.year, "signed", report)
     report = annual.record_version(report, "signed", sha, person.user_id, services.now())
     out = Outbox(services)
@@ -253,7 +260,7 @@ async def annual_return_begin(update, context, person: Person, payload: dict[str
     step = annual.PARAF_STEP if report.status == annual.SUBMITTED else annual.SIGN_STEP
     if report.status not in (annual.SUBMITTED, annual.INITIALLED):
         raise WorkflowError(texts.BUTTON_STALE)
-    if person.role is not services.sop.step(step).role:
+    if person.role is not services.sop_for(unit).by_key(step).role:
         raise WorkflowError(texts.BUTTON_FOREIGN)
     fields = [
         text_field(
@@ -289,11 +296,11 @@ async def finish_annual_return(update, context, person: Person, session: dict[st
         session["values"]["reason"],
         person,
         services.now(),
-        services.sop,
+        services.sop_for(unit),
     )
     out = Outbox(services)
     out.text(person.user_id, texts.annual_returned_done(report))
-    compiler = unit.one(services.sop.step(annual.COMPILE_STEP).role)
+    compiler = unit.one(services.sop_for(unit).by_key(annual.COMPILE_STEP).role)
     out.text(
         compiler.user_id,
         texts.annual_returned(report, person),

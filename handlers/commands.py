@@ -13,9 +13,8 @@ from handlers import texts
 from handlers.common import identify, send_text, svc, unit_of
 from handlers.cycle import on_data_document
 from handlers.forms import on_form_document, on_form_text
-from handlers.realisation import review_button
-from handlers.texts import tw
-from handlers.views import open_cycles, unit_status
+from handlers.tasks import after_abandon, offer_tasks
+from handlers.views import unit_status
 
 PersonHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person], Awaitable[None]]
 
@@ -36,9 +35,17 @@ def registered(fn: PersonHandler):
 
 async def cmd_start(update: Update, context, person: Person) -> None:
     services = svc(context)
-    await send_text(
-        context, person.user_id, texts.welcome(person, unit_of(services, person), services.sop)
-    )
+    unit = unit_of(services, person)
+    await send_text(context, person.user_id, texts.welcome(person, unit, services.sop_for(unit)))
+    await _where_you_are(context, person)
+
+
+async def _where_you_are(context, person: Person) -> None:
+    """The open form, if any, then every open step the person holds with its buttons."""
+    session = svc(context).sessions.get(person.user_id)
+    if session is not None:
+        await send_text(context, person.user_id, texts.form_open(session["title"]))
+    await offer_tasks(context, person)
 
 
 async def cmd_help(update: Update, context, person: Person) -> None:
@@ -53,21 +60,15 @@ async def cmd_cancel(update: Update, context, person: Person) -> None:
         return
     services.buttons.revoke_group(session["form_id"])
     services.sessions.clear(person.user_id)
-    await send_text(context, person.user_id, texts.CANCELLED)
+    await after_abandon(context, person, session.get("cycle"), texts.CANCELLED)
 
 
 async def cmd_status(update: Update, context, person: Person) -> None:
     services = svc(context)
     unit = unit_of(services, person)
     text = unit_status(services, unit, services.now())
-    reviewer = services.sop.step(services.sop.step(4).next or 5)
-    rows = []
-    if person.role is reviewer.role:  # the Kasubbag may send an indicator back from here
-        for cycle in open_cycles(services, unit):
-            if cycle.indicators and cycle.step in (4, reviewer.number):
-                label, payload = review_button(cycle)
-                rows.append([(f"{label} ({tw(cycle.triwulan, cycle.year)})", payload)])
-    await send_text(context, person.user_id, text or texts.NO_OPEN_CYCLE, rows or None)
+    await send_text(context, person.user_id, text or texts.NO_OPEN_CYCLE)
+    await _where_you_are(context, person)
 
 
 async def on_text(update: Update, context, person: Person) -> None:

@@ -12,8 +12,8 @@ from domain.dates_id import roman_triwulan, triwulan_of
 from domain.errors import InputError, WorkflowError
 from domain.models import INSTRUCTIONS, URGENCIES, Cycle, FileRef, cycle_id, parse_cycle_id
 from domain.performance import format_number_id
-from domain.roles import Role
 from domain.roster import Person
+from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD, SIGN
 from domain.workflow import (
     EV_COLLECTION_COMPLETE,
     EV_MEMBER_COMPLETE,
@@ -56,19 +56,32 @@ from handlers.forms import (
 from handlers.outbox import Outbox, commit
 from handlers.realisation import fill_buttons, is_realisation_workbook, on_realisation_workbook
 from handlers.reports import build_disposition_sheet, build_report, report_filename
+from handlers.steps import next_role_label, submit_rows
 from handlers.texts import esc, tw
 from handlers.views import member_checklist
 
-# --- step 1: Kasat starts the cycle -------------------------------------------------------
+
+def _next_role(services, unit, key: str) -> str:
+    return next_role_label(services.sop_for(unit), key)
+
+
+def notify_names(services, cycle: Cycle, unit) -> str:
+    """The holders of the cycle's open step, for "sent to ..." confirmations."""
+    return ", ".join(notify.who(p) for p in notify.holders(services, cycle, unit)) or "-"
+
+
+# --- the first step: the head starts the cycle ------------------------------------------
 
 
 async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
     services = svc(context)
-    if person.role is not services.sop.first.role:
-        audit_refusal(context, update, person, "mulai", texts.WRONG_ROLE_START)
-        await send_text(context, person.user_id, texts.WRONG_ROLE_START)
-        return
     unit = unit_of(services, person)
+    first = services.sop_for(unit).first
+    if person.role is not first.role:
+        refusal = texts.wrong_role_start(first.role.label)
+        audit_refusal(context, update, person, "mulai", refusal)
+        await send_text(context, person.user_id, refusal)
+        return
     now = services.calendar(unit).to_local(services.now())
     current = triwulan_of(now.date())
     options = [(f"TW {roman_triwulan(n)}", str(n)) for n in (1, 2, 3, 4)]
@@ -93,7 +106,11 @@ async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
             "Kirimkan berkas <b>Rencana Aksi</b> (PDF/DOCX/XLSX).",
             "rencana_aksi",
         ),
-        text_field("note", "Catatan disposisi", "Tuliskan catatan disposisi untuk Sekretaris."),
+        text_field(
+            "note",
+            "Catatan disposisi",
+            f"Tuliskan catatan disposisi untuk {_next_role(services, unit, first.key)}.",
+        ),
     ]
     await begin_form(
         context,
@@ -122,31 +139,33 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
     outcome = start_cycle(services.context(unit), action, person, services.now(), existing)
     sheet = await build_disposition_sheet(services, outcome.cycle, unit)
     out = Outbox(services)
-    sekretaris = unit.one(Role.SEKRETARIS)
     out.text(
         person.user_id,
-        f"Disposisi {tw(triwulan, year)} telah dikirim kepada {esc(sekretaris.name)} (Sekretaris).",
+        f"Disposisi {tw(triwulan, year)} telah dikirim kepada "
+        f"{notify_names(services, outcome.cycle, unit)}.",
     )
     notify.disposition_received(out, outcome.cycle, unit, person, sheet)
     await commit(context, None, outcome.cycle, out, update.update_id)
 
 
-# --- step 2: Sekretaris forwards -----------------------------------------------------------
+# --- the disposition is forwarded -------------------------------------------------------
 
 
 @button_action("forward_begin")
 async def forward_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     cycle = cycle_of(context, payload)
-    authorize(services.context(unit_of(services, person)), cycle, 2, person)
+    unit = unit_of(services, person)
+    authorize(services.context(unit), cycle, FORWARD, person)
     await drop_buttons(update)
-    fields = [text_field("note", "Catatan disposisi", "Tuliskan catatan disposisi untuk Kasubbag.")]
+    to = _next_role(services, unit, FORWARD)
+    fields = [text_field("note", "Catatan disposisi", f"Tuliskan catatan disposisi untuk {to}.")]
     await begin_form(
         context,
         person,
         "forward",
         fields,
-        f"Disposisi kepada Kasubbag — {tw(cycle.triwulan, cycle.year)}",
+        f"Disposisi kepada {to} — {tw(cycle.triwulan, cycle.year)}",
         cycle.id,
         toggles=disposition_toggles(),
     )
@@ -195,13 +214,13 @@ async def finish_forward(update, context, person: Person, session: dict[str, Any
     out = Outbox(services)
     out.text(
         person.user_id,
-        f"Disposisi telah diteruskan kepada {esc(unit.one(Role.KASUBBAG).name)} (Kasubbag).",
+        f"Disposisi telah diteruskan kepada {notify_names(services, outcome.cycle, unit)}.",
     )
     notify.disposition_received(out, outcome.cycle, unit, person, sheet)
     await commit(context, cycle, outcome.cycle, out, update.update_id)
 
 
-# --- step 3: Kasubbag divides the work -----------------------------------------------------
+# --- the work is divided ----------------------------------------------------------------
 
 
 @button_action("divide_begin")
@@ -209,7 +228,7 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
     services = svc(context)
     unit = unit_of(services, person)
     cycle = cycle_of(context, payload)
-    authorize(services.context(unit), cycle, 3, person)
+    authorize(services.context(unit), cycle, DIVIDE, person)
     await drop_buttons(update)
     fields = [
         text_field(
@@ -218,7 +237,7 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
             "Tuliskan catatan pembagian tugas untuk Tim Kerja (berlaku untuk semua).",
         )
     ]
-    members = unit.with_role(Role.TIM_KERJA)
+    members = unit.with_role(services.sop_for(unit).role_of(COLLECT))
     targets = services.targets.get(unit.code, cycle.year)
     if targets is not None:
         # One member per indicator, chosen with buttons; a member may get several.
@@ -312,12 +331,12 @@ async def finish_divide(update, context, person: Person, session: dict[str, Any]
     await commit(context, cycle, outcome.cycle, out, update.update_id)
 
 
-# --- step 4: Tim Kerja uploads data --------------------------------------------------------
+# --- the team hands over data ---------------------------------------------------------
 
 
 def _collecting_cycles(context, person: Person) -> list[Cycle]:
     services = svc(context)
-    step = next(s.number for s in services.sop.steps if s.key == "penyerahan_bahan")
+    step = services.sop_for(person.unit).by_key(COLLECT).number
     return [
         c
         for c in services.cycles.list_unit(person.unit)
@@ -330,7 +349,7 @@ def _collecting_cycles(context, person: Person) -> list[Cycle]:
 
 async def on_data_document(update: Update, context, person: Person) -> None:
     """A document outside a form: a Tim Kerja member's data for an assignment."""
-    cycles = _collecting_cycles(context, person) if person.role is Role.TIM_KERJA else []
+    cycles = _collecting_cycles(context, person)
     if not cycles:
         audit_refusal(context, update, person, "unggah", texts.NO_FILE_EXPECTED)
         await send_text(context, person.user_id, texts.NO_FILE_EXPECTED)
@@ -420,7 +439,7 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
     return "Tercatat."
 
 
-# --- step 5: Kasubbag builds and submits the report ----------------------------------------
+# --- the report is made and submitted --------------------------------------------------
 
 
 @button_action("draft_build")
@@ -428,28 +447,18 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
     services = svc(context)
     unit = unit_of(services, person)
     cycle = cycle_of(context, payload)
-    authorize(services.context(unit), cycle, 5, person)
+    authorize(services.context(unit), cycle, ASSEMBLE, person)
     await drop_buttons(update)
     drafted = await build_report(services, cycle, unit, "draft", person.user_id)
     report = drafted.latest_report
+    rows = submit_rows(services.sop_for(unit), drafted)
     caption = (
         f"Draf laporan data kinerja {tw(cycle.triwulan, cycle.year)} (versi {report.number}) "
         "telah disusun dari data yang terkumpul. Periksa draf ini, lalu tekan "
-        f"<b>{texts.BTN_SUBMIT}</b>."
+        f"<b>{esc(rows[0][0][0])}</b>."
     )
-    args = {
-        "cycle": cycle.id,
-        "version": report.number,
-        "group": f"{cycle.id}:submit:{report.number}",
-    }
     out = Outbox(services)
-    out.file(
-        person.user_id,
-        report.sha256,
-        report_filename(drafted, "draft"),
-        caption,
-        [[(texts.BTN_SUBMIT, {"action": "submit", **args})]],
-    )
+    out.file(person.user_id, report.sha256, report_filename(drafted, "draft"), caption, rows)
     await commit(context, cycle, drafted, out, update.update_id)
     return ""
 
@@ -466,16 +475,16 @@ async def submit(update, context, person: Person, payload: dict[str, Any]) -> st
     out.text(
         person.user_id,
         f"Laporan {tw(cycle.triwulan, cycle.year)} telah diajukan kepada "
-        f"{esc(unit.one(Role.SEKRETARIS).name)} (Sekretaris) untuk dikoreksi dan diparaf.",
+        f"{notify_names(services, outcome.cycle, unit)} untuk dikoreksi dan diparaf.",
     )
-    notify.report_submitted(out, outcome.cycle, unit)
+    notify.report_submitted(out, outcome.cycle, unit, person)
     services.buttons.revoke_group(payload["group"])
     await drop_buttons(update)
     await commit(context, cycle, outcome.cycle, out, update.update_id)
     return "Diajukan."
 
 
-# --- step 6 and 7: paraf, signature, return ------------------------------------------------
+# --- paraf, signature, return ---------------------------------------------------------
 
 
 @button_action("paraf")
@@ -491,7 +500,8 @@ async def paraf(update, context, person: Person, payload: dict[str, Any]) -> str
     out.text(
         person.user_id,
         f"Paraf Anda atas laporan {tw(cycle.triwulan, cycle.year)} telah dicatat; "
-        "laporan diteruskan kepada Kasat untuk ditandatangani.",
+        f"laporan diteruskan kepada {notify_names(services, initialled, unit)} untuk "
+        "ditandatangani.",
     )
     notify.report_initialled(out, initialled, unit, person)
     services.buttons.revoke_group(payload["group"])
@@ -543,7 +553,7 @@ async def finish_return(update, context, person: Person, session: dict[str, Any]
     out.text(
         person.user_id,
         f"Laporan {tw(cycle.triwulan, cycle.year)} telah dikembalikan kepada "
-        "Kasubbag untuk perbaikan.",
+        f"{notify_names(services, outcome.cycle, unit)} untuk perbaikan.",
     )
     notify.report_returned(out, outcome.cycle, unit, person)
     services.buttons.revoke_group(meta["group"])
@@ -551,11 +561,11 @@ async def finish_return(update, context, person: Person, session: dict[str, Any]
     await commit(context, cycle, outcome.cycle, out, update.update_id)
 
 
-SIGN_BUTTONS = SignButtons("sign_ask", "sign_confirm", "sign_cancel", "return_begin", {"step": 7})
+SIGN_BUTTONS = SignButtons("sign_ask", "sign_confirm", "sign_cancel", "return_begin")
 
 
-def _sign_args(payload: dict[str, Any]) -> dict[str, Any]:
-    return {k: payload[k] for k in ("cycle", "version", "group")}
+def _sign_args(payload: dict[str, Any], cycle: Cycle) -> dict[str, Any]:
+    return {**{k: payload[k] for k in ("cycle", "version", "group")}, "step": cycle.step}
 
 
 @button_action("sign_ask")
@@ -564,17 +574,18 @@ async def sign_ask(update, context, person: Person, payload: dict[str, Any]) -> 
     services = svc(context)
     unit = unit_of(services, person)
     cycle = cycle_of(context, payload)
-    authorize(services.context(unit), cycle, 7, person)
+    authorize(services.context(unit), cycle, SIGN, person)
     await show_sign_buttons(
-        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload), confirming=True
+        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload, cycle), confirming=True
     )
     return texts.SIGN_CONFIRM_HINT
 
 
 @button_action("sign_cancel")
 async def sign_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
+    cycle = cycle_of(context, payload)
     await show_sign_buttons(
-        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload), confirming=False
+        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload, cycle), confirming=False
     )
     return texts.SIGN_CANCELLED
 
@@ -596,7 +607,7 @@ async def sign_confirm(update, context, person: Person, payload: dict[str, Any])
     return "Laporan telah ditandatangani."
 
 
-# --- step 8: filed reports ------------------------------------------------------------------
+# --- filed reports ---------------------------------------------------------------------
 
 
 async def cmd_arsip(update: Update, context, person: Person) -> None:

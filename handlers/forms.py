@@ -259,7 +259,7 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
     if action == "form_cancel":
         services.sessions.clear(person.user_id)
         await drop_buttons(update)
-        await send_text(context, person.user_id, texts.CANCELLED)
+        await _abandoned(context, person, session, texts.CANCELLED)
         return ""
     if action == "form_toggle":
         toggle = next((t for t in session.get("toggles", []) if t["name"] == payload["name"]), None)
@@ -300,10 +300,17 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
         audit_refusal(
             context, update, person, session["form"], str(exc), session.get("cycle") or ""
         )
-        await send_text(context, person.user_id, texts.esc(exc))
+        await _abandoned(context, person, session, texts.esc(exc))
         return ""
     services.sessions.clear(person.user_id)
     return texts.FORM_SENT
+
+
+async def _abandoned(context, person: Person, session: dict[str, Any], message: str) -> None:
+    # Imported here: the step offers know the forms' finishers, which import this module.
+    from handlers.tasks import after_abandon
+
+    await after_abandon(context, person, session.get("cycle"), message)
 
 
 def _register_form_buttons() -> None:

@@ -1,6 +1,8 @@
-"""What each role is owed when the cycle moves: the next holder gets the task and its buttons.
+"""What each holder is owed when the cycle moves: the next holder gets the task and its buttons.
 
-These functions only fill an Outbox; the handler saves it with the new state, then delivers.
+Who receives a message is read from the unit's SOP table (the holders of the cycle's open step,
+the officials who acted on earlier steps); the buttons come from ``handlers.steps``. These
+functions only fill an Outbox; the handler saves it with the new state, then delivers.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from bot.services import Services
 from domain.dates_id import format_datetime_id, roman_triwulan
 from domain.models import Cycle
 from domain.performance import format_number_id
-from domain.roles import Role
+from domain.reminders import holders_of
 from domain.roster import Person, Unit
+from domain.sop import ASSEMBLE, DIVIDE
 from domain.targets_import import realisation_workbook
-from handlers import texts
 from handlers.outbox import Outbox
 from handlers.reports import disposition_filename, report_filename
+from handlers.steps import offer
 from handlers.texts import esc, tw
 from handlers.views import missing_text
 
@@ -23,8 +26,35 @@ def _when(services: Services, unit: Unit, dt) -> str:
     return format_datetime_id(dt, services.calendar(unit).tz)
 
 
-def _group(cycle: Cycle, what: str) -> str:
-    return f"{cycle.id}:{what}:{cycle.rev}"
+def holders(services: Services, cycle: Cycle, unit: Unit) -> list[Person]:
+    """The people who hold the cycle's open step, by the unit's SOP table."""
+    step = services.sop_for(unit).step(cycle.step)
+    return [p for p in (unit.person(u) for u in holders_of(cycle, step, unit)) if p]
+
+
+def actor_of(cycle: Cycle, unit: Unit, step_number: int) -> Person | None:
+    """Who finished a step of the cycle (the latest time it was done)."""
+    done = [s for s in cycle.steps if s.step == step_number and s.finished_by]
+    return unit.person(done[-1].finished_by) if done else None
+
+
+def who(person: Person | None) -> str:
+    return f"{esc(person.name)} ({person.role.label})" if person else "-"
+
+
+def task(out: Outbox, cycle: Cycle, unit: Unit, text: str) -> None:
+    """Each holder of the open step gets ``text`` with the step's buttons."""
+    for person in holders(out.services, cycle, unit):
+        out.text(person.user_id, text, offer(out.services, cycle, unit, person) or None)
+
+
+def step_line(services: Services, cycle: Cycle, unit: Unit) -> str:
+    step = services.sop_for(unit).step(cycle.step)
+    deadline = _when(services, unit, cycle.steps[-1].deadline)
+    return (
+        f"Tugas Anda (tahap {step.number}): {esc(step.activity)}.\n"
+        f"Batas waktu: {deadline} ({step.allowed_time.label})."
+    )
 
 
 def disposition_received(
@@ -33,46 +63,42 @@ def disposition_received(
     """The next holder of the chain gets the disposition sheet, the documents and a button."""
     services = out.services
     d = cycle.dispositions[-1]
-    recipient = unit.one(Role(d.to_role))
-    out.file(
-        recipient.user_id,
-        sheet_sha,
-        disposition_filename(cycle),
-        f"Lembar Disposisi — {tw(cycle.triwulan, cycle.year)}",
-    )
-    for doc in cycle.documents:
-        out.file(recipient.user_id, doc.sha256, doc.name)
-    step = services.sop.step(cycle.step)
-    action, label = (
-        ("forward_begin", texts.BTN_FORWARD)
-        if step.number == 2
-        else ("divide_begin", texts.BTN_DIVIDE)
-    )
-    button = (label, {"action": action, "cycle": cycle.id, "group": _group(cycle, action)})
-    text = (
-        f"<b>Disposisi {tw(cycle.triwulan, cycle.year)}</b>\n"
-        f"Dari: {esc(sender.name)} ({esc(sender.position)})\n"
-        f"Kepada: {recipient.role.label}\n"
-        f"Sifat: {esc(d.urgency.title())} · Instruksi: "
-        f"{esc(', '.join(i.capitalize() for i in d.instructions))}\n"
-        f"Catatan: {esc(d.note)}\n\n"
-        f"Tugas Anda (tahap {step.number}): {esc(step.activity)}.\n"
-        f"Batas waktu: {_when(services, unit, d.deadline)} ({step.allowed_time.label}).\n"
-        f"Lampiran: {esc(', '.join(doc.name for doc in cycle.documents))}."
-    )
-    out.text(recipient.user_id, text, [[button]])
+    for recipient in holders(services, cycle, unit):
+        out.file(
+            recipient.user_id,
+            sheet_sha,
+            disposition_filename(cycle),
+            f"Lembar Disposisi — {tw(cycle.triwulan, cycle.year)}",
+        )
+        for doc in cycle.documents:
+            out.file(recipient.user_id, doc.sha256, doc.name)
+        text = (
+            f"<b>Disposisi {tw(cycle.triwulan, cycle.year)}</b>\n"
+            f"Dari: {esc(sender.name)} ({esc(sender.position)})\n"
+            f"Kepada: {recipient.role.label}\n"
+            f"Sifat: {esc(d.urgency.title())} · Instruksi: "
+            f"{esc(', '.join(i.capitalize() for i in d.instructions))}\n"
+            f"Catatan: {esc(d.note)}\n\n"
+            f"{step_line(services, cycle, unit)}\n"
+            f"Lampiran: {esc(', '.join(doc.name for doc in cycle.documents))}."
+        )
+        out.text(recipient.user_id, text, offer(services, cycle, unit, recipient) or None)
+
+
+def _divider(out: Outbox, cycle: Cycle, unit: Unit) -> Person | None:
+    return actor_of(cycle, unit, out.services.sop_for(unit).by_key(DIVIDE).number)
 
 
 def tasks_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
     if cycle.indicators:
         indicators_divided(out, cycle, unit)
         return
-    kasubbag = unit.one(Role.KASUBBAG)
+    divider = _divider(out, cycle, unit)
     for a in cycle.assignments:
         items = "\n".join(f"{i + 1}. {esc(item.title)}" for i, item in enumerate(a.items))
         text = (
             f"<b>Pembagian Tugas — {tw(cycle.triwulan, cycle.year)}</b>\n"
-            f"Dari: {esc(kasubbag.name)} ({esc(kasubbag.position)})\n"
+            f"Dari: {who(divider)}\n"
             f"Catatan: {esc(cycle.division_note)}\n\n"
             f"Data yang harus Anda kumpulkan:\n{items}\n\n"
             f"Batas waktu: {_when(out.services, unit, a.deadline)}.\n"
@@ -85,7 +111,7 @@ def tasks_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
 def indicators_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
     """Each member learns exactly which indicators are theirs, with the quarter's target, and
     gets the data workbook pre-filled with them."""
-    kasubbag = unit.one(Role.KASUBBAG)
+    divider = _divider(out, cycle, unit)
     by_code = {i.code: i for i in cycle.indicators}
     roman = roman_triwulan(cycle.triwulan)
     for a in cycle.assignments:
@@ -100,7 +126,7 @@ def indicators_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
             )
         text = (
             f"<b>Pembagian Tugas — {tw(cycle.triwulan, cycle.year)}</b>\n"
-            f"Dari: {esc(kasubbag.name)} ({esc(kasubbag.position)})\n"
+            f"Dari: {who(divider)}\n"
             f"Catatan: {esc(cycle.division_note)}\n\n"
             "Indikator yang menjadi tugas Anda:\n" + "\n".join(lines) + "\n\n"
             f"Batas waktu: {_when(out.services, unit, a.deadline)}.\n"
@@ -116,84 +142,69 @@ def indicators_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
             out.services.db.blobs.put(workbook),
             f"Realisasi_TW-{roman}_{cycle.year}_{name}.xlsx",
         )
-        out.text(
-            a.member_id,
-            text,
-            [
-                [
-                    (
-                        f"Isi {ind.code}",
-                        {"action": "realisation_begin", "cycle": cycle.id, "code": ind.code},
-                    )
-                ]
-                for ind in mine
-            ],
-        )
+        if member is not None:
+            out.text(a.member_id, text, offer(out.services, cycle, unit, member) or None)
+
+
+def _assembler_ids(out: Outbox, unit: Unit) -> list[int]:
+    """The people of the role that makes the report (they follow the collection)."""
+    role = out.services.sop_for(unit).role_of(ASSEMBLE)
+    return [p.user_id for p in unit.with_role(role)]
 
 
 def collection_complete(out: Outbox, cycle: Cycle, unit: Unit) -> None:
-    kasubbag = unit.one(Role.KASUBBAG)
-    step = out.services.sop.step(cycle.step)
     text = (
         f"<b>Seluruh data {tw(cycle.triwulan, cycle.year)} telah terkumpul.</b>\n"
         f"{missing_text(cycle, unit)}\n\n"
-        f"Tugas Anda (tahap {step.number}): {esc(step.activity)}.\n"
-        f"Batas waktu: {_when(out.services, unit, cycle.steps[-1].deadline)}.\n"
+        f"{step_line(out.services, cycle, unit)}\n"
         "Tekan tombol di bawah ini untuk menyusun draf laporan dari data yang terkumpul."
     )
-    rows = [
-        [
-            (
-                texts.BTN_BUILD_DRAFT,
-                {"action": "draft_build", "cycle": cycle.id, "group": _group(cycle, "draft")},
-            )
-        ]
-    ]
-    if cycle.indicators:
-        rows.append([(texts.BTN_NEEDS_FIX, {"action": "fix_begin", "cycle": cycle.id})])
-    out.text(kasubbag.user_id, text, rows)
+    task(out, cycle, unit, text)
 
 
 def member_complete(out: Outbox, cycle: Cycle, unit: Unit, member: Person) -> None:
-    out.text(
-        unit.one(Role.KASUBBAG).user_id,
-        f"{esc(member.name)} telah menyerahkan seluruh data yang ditugaskan untuk "
-        f"{tw(cycle.triwulan, cycle.year)}.\n\nStatus pengumpulan:\n{missing_text(cycle, unit)}",
-    )
+    for user_id in _assembler_ids(out, unit):
+        out.text(
+            user_id,
+            f"{esc(member.name)} telah menyerahkan seluruh data yang ditugaskan untuk "
+            f"{tw(cycle.triwulan, cycle.year)}.\n\nStatus pengumpulan:\n"
+            f"{missing_text(cycle, unit)}",
+        )
 
 
-def report_submitted(out: Outbox, cycle: Cycle, unit: Unit) -> None:
-    """The Sekretaris gets the submitted draft with Paraf / Kembalikan."""
+def _report_to_holders(out: Outbox, cycle: Cycle, unit: Unit, status: str, caption: str):
+    """The report's PDF goes to each holder of the open step with that step's buttons."""
     report = cycle.latest_report
     assert report is not None
-    step = out.services.sop.step(cycle.step)
-    args = {"cycle": cycle.id, "version": report.number, "group": _group(cycle, "decide")}
+    for person in holders(out.services, cycle, unit):
+        out.file(
+            person.user_id,
+            report.sha256,
+            report_filename(cycle, status),
+            caption,
+            offer(out.services, cycle, unit, person) or None,
+        )
+
+
+def report_submitted(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
+    """The holder of the paraf step gets the submitted draft with Paraf / Kembalikan."""
+    report = cycle.latest_report
+    assert report is not None
+    step = out.services.sop_for(unit).step(cycle.step)
     caption = (
         f"<b>Laporan data kinerja {tw(cycle.triwulan, cycle.year)}</b> (versi {report.number}) "
-        f"diajukan oleh Kasubbag untuk dikoreksi dan diparaf.\n"
+        f"diajukan oleh {by.role.label} untuk dikoreksi dan diparaf.\n"
         f"Batas waktu: {_when(out.services, unit, cycle.steps[-1].deadline)} "
         f"({step.standard_time.label})."
     )
-    out.file(
-        unit.one(Role.SEKRETARIS).user_id,
-        report.sha256,
-        report_filename(cycle, "draft"),
-        caption,
-        [
-            [
-                (texts.BTN_PARAF, {"action": "paraf", **args}),
-                (texts.BTN_RETURN, {"action": "return_begin", "step": 6, **args}),
-            ]
-        ],
-    )
+    _report_to_holders(out, cycle, unit, "draft", caption)
 
 
 def report_initialled(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
-    """After paraf: the initialled PDF goes to the Kasat with Tandatangani / Kembalikan."""
-    report = cycle.latest_report
+    """After paraf: the initialled PDF goes to the signer with Tandatangani / Kembalikan, and
+    the maker of the report learns it moved on."""
     paraf = cycle.latest_decision("paraf")
-    assert report is not None and paraf is not None
-    args = {"cycle": cycle.id, "version": report.number, "group": _group(cycle, "decide")}
+    assert paraf is not None
     caption = (
         f"<b>Laporan data kinerja {tw(cycle.triwulan, cycle.year)}</b> telah dikoreksi dan "
         f"diparaf oleh {esc(by.name)} ({esc(by.position)}) pada "
@@ -201,26 +212,21 @@ def report_initialled(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None
         f"Mohon diperiksa dan ditandatangani. Batas waktu: "
         f"{_when(out.services, unit, cycle.steps[-1].deadline)}."
     )
-    out.file(
-        unit.one(Role.KASAT).user_id,
-        report.sha256,
-        report_filename(cycle, "paraf"),
-        caption,
-        [
-            [
-                (texts.BTN_SIGN, {"action": "sign_ask", **args}),
-                (texts.BTN_RETURN, {"action": "return_begin", "step": 7, **args}),
-            ]
-        ],
-    )
-    out.text(
-        unit.one(Role.KASUBBAG).user_id,
-        f"Laporan {tw(cycle.triwulan, cycle.year)} telah diparaf oleh {esc(by.name)} "
-        "dan diteruskan kepada Kasat untuk ditandatangani.",
-    )
+    _report_to_holders(out, cycle, unit, "paraf", caption)
+    signers = holders(out.services, cycle, unit)
+    for user_id in _assembler_ids(out, unit):
+        if user_id != by.user_id:
+            out.text(
+                user_id,
+                f"Laporan {tw(cycle.triwulan, cycle.year)} telah diparaf oleh {esc(by.name)} "
+                "dan diteruskan kepada " + ", ".join(who(p) for p in signers) + " untuk "
+                "ditandatangani.",
+            )
 
 
 def report_returned(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
+    """The maker of the report gets the reason and the way on; whoever had already
+    initialled the returned version is told too."""
     decision = cycle.latest_decision("return")
     assert decision is not None
     text = (
@@ -230,24 +236,16 @@ def report_returned(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
         f"Mohon perbaiki lalu susun ulang draf laporan. Batas waktu: "
         f"{_when(out.services, unit, cycle.steps[-1].deadline)}."
     )
-    out.text(
-        unit.one(Role.KASUBBAG).user_id,
-        text,
-        [
-            [
-                (
-                    texts.BTN_REBUILD_DRAFT,
-                    {"action": "draft_build", "cycle": cycle.id, "group": _group(cycle, "draft")},
-                )
-            ]
-        ],
-    )
-    if by.role is Role.KASAT:
-        out.text(
-            unit.one(Role.SEKRETARIS).user_id,
-            f"Laporan {tw(cycle.triwulan, cycle.year)} dikembalikan oleh Kasat kepada Kasubbag "
-            f"untuk perbaikan. Alasan: {esc(decision.reason)}",
-        )
+    task(out, cycle, unit, text)
+    told = {p.user_id for p in holders(out.services, cycle, unit)} | {by.user_id}
+    paraf = cycle.latest_decision("paraf")
+    if paraf is not None and paraf.report_version == decision.report_version:
+        if paraf.by not in told:
+            out.text(
+                paraf.by,
+                f"Laporan {tw(cycle.triwulan, cycle.year)} yang telah Anda paraf dikembalikan "
+                f"oleh {who(by)} untuk perbaikan. Alasan: {esc(decision.reason)}",
+            )
 
 
 def report_signed(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:

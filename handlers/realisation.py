@@ -13,6 +13,7 @@ from domain.dates_id import format_datetime_id
 from domain.models import Cycle
 from domain.performance import format_number_id
 from domain.roster import Person, Unit
+from domain.sop import ASSEMBLE, COLLECT
 from domain.targets_import import REALISATION_SHEET, parse_realisation_workbook
 from domain.workflow import (
     EV_COLLECTION_COMPLETE,
@@ -86,7 +87,7 @@ async def realisation_begin(update, context, person: Person, payload: dict[str, 
     services = svc(context)
     unit = unit_of(services, person)
     cycle = cycle_of(context, payload)
-    authorize(services.context(unit), cycle, 4, person)
+    authorize(services.context(unit), cycle, COLLECT, person)
     found = find_indicator(cycle, payload["code"])
     if found is None or found[0].member_id != person.user_id:
         return texts.BUTTON_UNKNOWN
@@ -159,9 +160,10 @@ async def fix_begin(update, context, person: Person, payload: dict[str, Any]) ->
     cycle = cycle_of(context, payload)
     if not cycle.indicators:
         return texts.BUTTON_UNKNOWN
-    reviewer = services.sop.step(services.sop.step(4).next or 5)
-    if cycle.step not in (4, reviewer.number):
-        authorize(services.context(unit), cycle, 4, person)
+    sop = services.sop_for(unit)
+    reviewer, collecting = sop.by_key(ASSEMBLE), sop.by_key(COLLECT)
+    if cycle.step not in (collecting.number, reviewer.number):
+        authorize(services.context(unit), cycle, collecting.number, person)
     if person.role is not reviewer.role:
         authorize(services.context(unit), cycle, reviewer.number, person)
     options = [(i.code, i.code) for i in cycle.indicators]

@@ -14,6 +14,7 @@ from domain.dates_id import format_datetime_id
 from domain.models import Cycle
 from domain.reminders import AT_DEADLINE, REMINDER, Notice, digest_due, due_notices
 from domain.roster import Unit
+from domain.sop import COLLECT
 from handlers.common import send_text, svc
 from handlers.outbox import deliver_all
 from handlers.texts import esc, tw
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def notice_text(context, notice: Notice, cycle: Cycle, unit: Unit) -> str:
     services = svc(context)
-    step = services.sop.step(notice.step)
+    step = services.sop_for(unit).step(notice.step)
     now = services.now()
     assert notice.deadline is not None
     deadline = format_datetime_id(notice.deadline, services.calendar(unit).tz)
@@ -32,7 +33,7 @@ def notice_text(context, notice: Notice, cycle: Cycle, unit: Unit) -> str:
     names = ", ".join(p.name for p in (unit.person(u) for u in notice.holders) if p)
     detail = (
         f"\n\nStatus pengumpulan data:\n{missing_text(cycle, unit)}"
-        if cycle.assignments and step.role.value == "tim_kerja"
+        if cycle.assignments and step.key == COLLECT
         else ""
     )
     if notice.kind == REMINDER:
@@ -63,7 +64,7 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         calendar = services.calendar(unit)
         cycles = open_cycles(services, unit)
         for cycle in cycles:
-            for notice in due_notices(cycle, unit, services.sop, calendar, now):
+            for notice in due_notices(cycle, unit, services.sop_for(unit), calendar, now):
                 if services.notices.was_sent(unit.code, cycle.year, notice.key):
                     continue
                 text = notice_text(context, notice, cycle, unit)
@@ -71,7 +72,7 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                     await send_text(context, user_id, text)
                 services.notices.mark_sent(unit.code, cycle.year, notice.key, now.isoformat())
                 log.info("sent %s %s", notice.kind, notice.key)
-        digest = digest_due(unit, calendar, now) if cycles else None
+        digest = digest_due(unit, services.sop_for(unit), calendar, now) if cycles else None
         year = calendar.to_local(now).year
         if digest and not services.notices.was_sent(unit.code, year, digest.key):
             body = unit_status(services, unit, now)

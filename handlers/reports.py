@@ -45,7 +45,7 @@ async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str
         services.calendar(unit),
         status,
         now,
-        sop=services.sop,
+        sop=services.sop_for(unit),
         verification_code=code,
     )
     pdf = await asyncio.to_thread(render_pdf, "quarterly_report.html", context)

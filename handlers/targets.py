@@ -14,8 +14,8 @@ from telegram.ext import ContextTypes
 
 from bot.services import Services
 from domain.performance import TargetSet, format_number_id
-from domain.roles import Role
 from domain.roster import Person
+from domain.sop import COLLECT, DIVIDE
 from domain.targets_import import parse_targets, targets_workbook, template_workbook
 from handlers import texts
 from handlers.buttons import button_action
@@ -23,8 +23,15 @@ from handlers.common import audit_refusal, send_text, svc, unit_of
 from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
 from handlers.texts import esc
 
-TARGET_ROLES = (Role.KASUBBAG, Role.KASAT, Role.SEKRETARIS)
-EDITOR = Role.KASUBBAG
+
+def may_edit(services: Services, person: Person) -> bool:
+    """Targets are kept by whoever divides the indicators among the team (SOP table)."""
+    return person.role is services.sop_for(person.unit).role_of(DIVIDE)
+
+
+def may_view(services: Services, person: Person) -> bool:
+    """Every official above the collection sees the targets; members see their own share."""
+    return person.role is not services.sop_for(person.unit).role_of(COLLECT)
 
 
 def summary(targets: TargetSet) -> str:
@@ -44,9 +51,10 @@ def summary(targets: TargetSet) -> str:
 
 async def cmd_target(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
     services = svc(context)
-    if person.role not in TARGET_ROLES:
-        audit_refusal(context, update, person, "target", texts.TARGETS_NOT_FOR_YOU)
-        await send_text(context, person.user_id, texts.TARGETS_NOT_FOR_YOU)
+    if not may_view(services, person):
+        refusal = texts.targets_not_for_you(services.sop_for(person.unit).role_of(DIVIDE).label)
+        audit_refusal(context, update, person, "target", refusal)
+        await send_text(context, person.user_id, refusal)
         return
     unit = unit_of(services, person)
     year = services.calendar(unit).to_local(services.now()).year
@@ -61,7 +69,7 @@ async def cmd_target(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
             rows.append([(f"Unduh target {y}", {"action": "target_download", "year": y})])
         else:
             parts.append(f"Target kinerja tahun {y} belum diunggah.")
-        if person.role is EDITOR:
+        if may_edit(services, person):
             rows.append([(f"Unggah target {y}", {"action": "target_upload", "year": y})])
     await send_text(context, person.user_id, "\n\n".join(parts), rows)
 
@@ -95,8 +103,9 @@ async def target_download(update, context, person: Person, payload: dict[str, An
 
 @button_action("target_upload")
 async def target_upload(update, context, person: Person, payload: dict[str, Any]) -> str:
-    if person.role is not EDITOR:
-        return texts.TARGETS_NOT_FOR_YOU
+    services = svc(context)
+    if not may_edit(services, person):
+        return texts.targets_not_for_you(services.sop_for(person.unit).role_of(DIVIDE).label)
     year = int(payload["year"])
     services = svc(context)
     started = services.cycles.list_unit(person.unit, year)

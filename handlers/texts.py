@@ -109,13 +109,29 @@ UNSUPPORTED_MESSAGE = (
     "(lampiran berkas, bukan foto)."
 )
 NO_OPEN_CYCLE = "Tidak ada siklus laporan yang sedang berjalan pada satuan Anda."
-TARGETS_NOT_FOR_YOU = "Target kinerja dikelola oleh Kasubbag perencanaan dan pelaporan."
+
+
+def targets_not_for_you(role_label: str) -> str:
+    return f"Target kinerja dikelola oleh {role_label}."
+
+
 NO_TARGETS = (
     "Target kinerja tahun {year} belum diunggah (/target), sehingga tugas dibagi per butir "
     "data, tanpa tabel capaian kinerja."
 )
 CANCELLED = "Isian dibatalkan. Tidak ada perubahan yang disimpan."
 NOTHING_TO_CANCEL = "Tidak ada isian yang sedang berjalan."
+HOW_TO_GO_ON = (
+    "Ketik /status untuk melihat posisi laporan dan tugas Anda, atau /bantuan untuk petunjuk."
+)
+YOUR_TASKS = "<b>Tugas Anda yang masih terbuka</b> (tekan tombolnya untuk melanjutkan):"
+
+
+def form_open(title: str) -> str:
+    return (
+        f"Anda sedang mengisi <b>{esc(title)}</b>. Lanjutkan isian tersebut, atau ketik /batal "
+        "untuk membatalkannya."
+    )
 BUTTON_UNKNOWN = "Tombol ini tidak dikenal atau sudah tidak berlaku."
 BUTTON_STALE = "Tombol ini sudah tidak berlaku (sudah diproses)."
 BUTTON_FOREIGN = "Tombol ini bukan untuk Anda."
@@ -124,7 +140,12 @@ INTERNAL_ERROR = (
     "Mohon maaf, terjadi kesalahan pada sistem saat memproses permintaan Anda. "
     "Silakan ulangi beberapa saat lagi; bila berlanjut, hubungi pengelola lkj-bot."
 )
-WRONG_ROLE_START = "Perintah /mulai hanya dapat digunakan oleh Kasat."
+
+
+def wrong_role_start(role_label: str) -> str:
+    return f"Perintah /mulai hanya dapat digunakan oleh {role_label}."
+
+
 EXPECT_DOCUMENT = "Mohon kirimkan <b>{label}</b> sebagai berkas dokumen, bukan teks."
 EXPECT_TEXT = "Mohon ketikkan jawaban berupa teks; berkas tidak diperlukan pada isian ini."
 EXPECT_NUMBER = "“{text}” bukan angka. Mohon ketikkan nilai berupa angka, misalnya 97,5 atau 1.250."
@@ -135,11 +156,20 @@ PROCESSED = "Sudah diproses."
 # buttons
 BTN_SEND = "Kirim"
 BTN_CANCEL = "Batal"
-BTN_FORWARD = "Teruskan ke Kasubbag"
 BTN_DIVIDE = "Bagi tugas"
 BTN_BUILD_DRAFT = "Susun draf laporan"
 BTN_REBUILD_DRAFT = "Susun ulang draf laporan"
 BTN_SUBMIT = "Ajukan ke Sekretaris"
+
+
+def btn_forward(role_label: str) -> str:
+    return f"Teruskan ke {role_label}"
+
+
+def btn_submit(role_label: str) -> str:
+    return f"Ajukan ke {role_label}"
+
+
 BTN_PARAF = "Paraf"
 BTN_NEEDS_FIX = "Tandai perlu perbaikan"
 BTN_RETURN = "Kembalikan"
@@ -318,7 +348,12 @@ def verify_pdf_altered(name: str, sha: str, found: Found, unit: Unit) -> str:
 
 # --- the annual LKj ----------------------------------------------------------------------------
 
-ANNUAL_NOT_FOR_YOU = "Laporan kinerja tahunan disusun oleh Kasubbag perencanaan dan pelaporan."
+
+
+def annual_not_for_you(role_label: str) -> str:
+    return f"Laporan kinerja tahunan disusun oleh {role_label}."
+
+
 ANNUAL_INTRO = (
     "<b>Laporan Kinerja (LKj) tahunan</b>\nLKj disusun dari empat laporan triwulan yang telah "
     "ditandatangani, lalu diparaf Sekretaris dan ditandatangani Kasat. Pilih tahun:"

@@ -8,8 +8,8 @@ from bot.services import Services
 from domain.dates_id import format_datetime_id, format_office_duration
 from domain.models import Assignment, Cycle, Item
 from domain.reminders import holders_of
-from domain.roles import Role
 from domain.roster import Unit
+from domain.sop import COLLECT
 from handlers.texts import esc, tw
 
 
@@ -50,7 +50,7 @@ def missing_text(cycle: Cycle, unit: Unit) -> str:
 
 
 def cycle_status(services: Services, cycle: Cycle, unit: Unit, now: datetime) -> str:
-    step = services.sop.step(cycle.step)
+    step = services.sop_for(unit).step(cycle.step)
     record = cycle.current_step_record
     holders = [unit.person(uid) for uid in holders_of(cycle, step, unit)]
     names = ", ".join(p.name for p in holders if p) or "-"
@@ -62,7 +62,7 @@ def cycle_status(services: Services, cycle: Cycle, unit: Unit, now: datetime) ->
     if record:
         when = format_datetime_id(record.deadline, services.calendar(unit).tz)
         lines.append(f"Batas waktu: {when} ({time_left(services, unit, now, record.deadline)})")
-    if cycle.assignments and step.role is Role.TIM_KERJA:
+    if cycle.assignments and step.key == COLLECT:
         lines.append("Pengumpulan data:\n" + missing_text(cycle, unit))
     return "\n".join(lines)
 

@@ -94,7 +94,7 @@ class Row:
 
 # --- the matrix ------------------------------------------------------------------------------
 
-MULAI = Row("/mulai", COMMAND, "kasat", 1, None, refusal=texts.WRONG_ROLE_START)
+MULAI = Row("/mulai", COMMAND, "kasat", 1, None, refusal=texts.wrong_role_start("Kasat"))
 KIRIM_MULAI = Row("Kirim (disposisi Kasat)", BUTTON, "kasat", 1, 2, STALE)
 TERUSKAN = Row("Teruskan ke Kasubbag", BUTTON, "sekretaris", 2, 2, MOVED)
 KIRIM_TERUSKAN = Row("Kirim (disposisi Sekretaris)", BUTTON, "sekretaris", 2, 3, STALE)
@@ -137,7 +137,12 @@ CYCLE_MATRIX = (
 )
 
 TARGET = Row(
-    "/target (unggah target)", COMMAND, "kasubbag", None, None, refusal=texts.TARGETS_NOT_FOR_YOU
+    "/target (unggah target)",
+    COMMAND,
+    "kasubbag",
+    None,
+    None,
+    refusal=texts.targets_not_for_you("Kasubbag"),
 )
 UNGGAH_TARGET = Row("Unggah target 2026", BUTTON, "kasubbag", None, None)
 ISI = Row("Isi IKU-1 (realisasi)", BUTTON, "tim0", 4, 4, MOVED)
@@ -631,7 +636,8 @@ async def test_every_performance_data_action_x_every_role(
         assert m.who[key].received()[-1].buttons == []
     await m.send_as("lain:kasubbag", lambda u: u.say("/status"), texts.NO_OPEN_CYCLE)
     await m.send_as("kasubbag", lambda u: u.say("/status"), "Triwulan III")
-    assert any("Tandai perlu perbaikan" in b for b in kb.received()[-1].buttons)
+    offered = await kb.expect("tahap 4: Menyerahkan bahan")
+    assert any("Tandai perlu perbaikan" in b for b in offered.buttons)
 
     await playbook.report_typed(t1, "IKU-2", "58", "Sudah dicek ulang.", "Rekap diperbaiki.")
     await kb.expect("telah terkumpul")
@@ -649,10 +655,10 @@ async def test_every_performance_data_action_x_every_role(
 @pytest.mark.parametrize(
     "key, send, told",
     [
-        ("sekretaris", "/mulai", texts.WRONG_ROLE_START),
-        ("tim0", "/mulai", texts.WRONG_ROLE_START),
-        ("lain:sekretaris", "/mulai", texts.WRONG_ROLE_START),
-        ("tim1", "/target", texts.TARGETS_NOT_FOR_YOU),
+        ("sekretaris", "/mulai", texts.wrong_role_start("Kasat")),
+        ("tim0", "/mulai", texts.wrong_role_start("Kasat")),
+        ("lain:sekretaris", "/mulai", texts.wrong_role_start("Kasat")),
+        ("tim1", "/target", texts.targets_not_for_you("Kasubbag")),
         ("kasubbag", "file", texts.NO_FILE_EXPECTED),
         ("lain:tim0", "file", texts.NO_FILE_EXPECTED),
     ],

@@ -1,0 +1,150 @@
+"""What the holder of each SOP step is offered, by the step's activity key.
+
+The task message of a step, ``/status``, ``/start`` and a cancelled form all ask this one
+table, so whoever holds a step can always get its action again, and who that is comes only
+from the unit's SOP table (``holders_of``), never from a role named here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.services import Services
+from domain.models import Cycle
+from domain.reminders import holders_of
+from domain.roster import Person, Unit
+from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD, PARAF, SIGN, Sop
+from handlers import texts
+from handlers.common import Button
+from handlers.realisation import fill_buttons, review_button
+
+Rows = list[list[Button]]
+
+
+def group(cycle: Cycle, what: str) -> str:
+    """Buttons of one offer share a group, revoked together when the step is acted on."""
+    return f"{cycle.id}:{what}:{cycle.rev}"
+
+
+def next_role_label(sop: Sop, key: str) -> str:
+    """The role that receives what the step of ``key`` hands on (for button labels)."""
+    nxt = sop.by_key(key).next
+    return sop.step(nxt).role.label if nxt is not None else ""
+
+
+def _forward(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+    label = texts.btn_forward(next_role_label(sop, FORWARD))
+    args = {"cycle": cycle.id, "group": group(cycle, "forward_begin")}
+    return [[(label, {"action": "forward_begin", **args})]]
+
+
+def _divide(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+    args = {"cycle": cycle.id, "group": group(cycle, "divide_begin")}
+    return [[(texts.BTN_DIVIDE, {"action": "divide_begin", **args})]]
+
+
+def _collect(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+    return fill_buttons(cycle, person)
+
+
+def submit_rows(sop: Sop, cycle: Cycle) -> Rows:
+    """Ajukan for the latest draft, when it is still the one to submit."""
+    report = cycle.latest_report
+    returned = cycle.latest_decision("return")
+    if (
+        report is None
+        or report.status != "draft"
+        or report.data_rev != cycle.rev
+        or (returned is not None and returned.report_version >= report.number)
+    ):
+        return []
+    args = {
+        "cycle": cycle.id,
+        "version": report.number,
+        "group": f"{cycle.id}:submit:{report.number}",
+    }
+    label = texts.btn_submit(next_role_label(sop, ASSEMBLE))
+    return [[(label, {"action": "submit", **args})]]
+
+
+def _assemble(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+    returned = cycle.latest_decision("return") is not None
+    label = texts.BTN_REBUILD_DRAFT if returned else texts.BTN_BUILD_DRAFT
+    rows: Rows = [
+        [(label, {"action": "draft_build", "cycle": cycle.id, "group": group(cycle, "draft")})]
+    ]
+    rows += submit_rows(sop, cycle)
+    if cycle.indicators:
+        rows.append([review_button(cycle)])
+    return rows
+
+
+def decision_args(cycle: Cycle) -> dict[str, Any]:
+    report = cycle.latest_report
+    assert report is not None
+    return {"cycle": cycle.id, "version": report.number, "group": group(cycle, "decide")}
+
+
+def _paraf(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+    args = decision_args(cycle)
+    return [
+        [
+            (texts.BTN_PARAF, {"action": "paraf", **args}),
+            (texts.BTN_RETURN, {"action": "return_begin", "step": cycle.step, **args}),
+        ]
+    ]
+
+
+def _sign(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+    args = decision_args(cycle)
+    return [
+        [
+            (texts.BTN_SIGN, {"action": "sign_ask", **args}),
+            (texts.BTN_RETURN, {"action": "return_begin", "step": cycle.step, **args}),
+        ]
+    ]
+
+
+OFFERS: dict[str, Callable[[Sop, Cycle, Person], Rows]] = {
+    FORWARD: _forward,
+    DIVIDE: _divide,
+    COLLECT: _collect,
+    ASSEMBLE: _assemble,
+    PARAF: _paraf,
+    SIGN: _sign,
+}
+
+# Steps whose action is taken on a document (the report): the offer rides on the PDF.
+ON_DOCUMENT = (PARAF, SIGN)
+
+
+def holds(services: Services, cycle: Cycle, unit: Unit, person: Person) -> bool:
+    """Whether ``person`` holds the cycle's open step (for the collection: has data missing
+    or an indicator to correct)."""
+    if cycle.filed:
+        return False
+    step = services.sop_for(unit).step(cycle.step)
+    if step.key == COLLECT:
+        assignment = cycle.assignment_of(person.user_id)
+        return assignment is not None and bool(fill_buttons(cycle, person) or assignment.missing)
+    return person.user_id in holders_of(cycle, step, unit)
+
+
+def offer(services: Services, cycle: Cycle, unit: Unit, person: Person) -> Rows:
+    """The buttons ``person`` needs to act on ``cycle`` now; empty if they hold nothing."""
+    sop = services.sop_for(unit)
+    step = sop.step(cycle.step)
+    rows: Rows = []
+    if holds(services, cycle, unit, person):
+        make = OFFERS.get(step.key)
+        rows = make(sop, cycle, person) if make else []
+    elif (
+        step.key == COLLECT
+        and cycle.indicators
+        and person.role is sop.role_of(ASSEMBLE)
+        and cycle.assignments
+    ):
+        # While the team collects, the one who will make the report may send data back.
+        rows = [[review_button(cycle)]]
+    return rows
