@@ -14,6 +14,7 @@ from bot.samples import sample_pdf, sample_xlsx
 from domain.dates_id import roman_triwulan
 from domain.roles import Role
 from domain.roster import Unit
+from domain.sop import ASSEMBLE, DEFAULT_SOP_PATH, FORWARD, PARAF, SIGN, Sop, load_sop
 from emulator import BotAPIEmulator
 from emulator.users import SimUser, Transcript
 
@@ -34,6 +35,7 @@ class Cast:
     emu: BotAPIEmulator
     unit: Unit
     transcript: Transcript | None = None
+    sop: Sop = field(default_factory=lambda: load_sop(DEFAULT_SOP_PATH))
     kasat: SimUser = field(init=False)
     sekretaris: SimUser = field(init=False)
     kasubbag: SimUser = field(init=False)
@@ -47,6 +49,22 @@ class Cast:
         self.sekretaris = make(self.unit.one(Role.SEKRETARIS))
         self.kasubbag = make(self.unit.one(Role.KASUBBAG))
         self.team = [make(p) for p in self.unit.with_role(Role.TIM_KERJA)]
+        if self.unit.sop:
+            self.sop = load_sop(self.unit.sop)
+
+    def holder(self, key: str) -> SimUser:
+        """Who performs the step of ``key`` in this unit's SOP table."""
+        by_role = {
+            Role.KASAT: self.kasat,
+            Role.SEKRETARIS: self.sekretaris,
+            Role.KASUBBAG: self.kasubbag,
+        }
+        return by_role[self.sop.role_of(key)]
+
+    def receiver(self, key: str) -> str:
+        """The role label of whoever receives what the step of ``key`` hands on."""
+        nxt = self.sop.by_key(key).next
+        return self.sop.step(nxt).role.label if nxt else ""
 
     @property
     def officials(self) -> list[SimUser]:
@@ -117,9 +135,10 @@ async def start_cycle(
 
 
 async def forward(cast: Cast, note: str = DISPOSISI_SEKRETARIS) -> None:
-    s = cast.sekretaris
-    await s.tap("Teruskan ke Kasubbag")
-    await s.expect("catatan disposisi untuk Kasubbag")
+    s = cast.holder(FORWARD)
+    to = cast.receiver(FORWARD)
+    await s.tap(f"Teruskan ke {to}")
+    await s.expect(f"catatan disposisi untuk {to}")
     s.say(note)
     await s.expect("Mohon periksa kembali")
     await s.tap("Kirim")
@@ -154,10 +173,10 @@ async def upload_all(cast: Cast, tasks: list[list[str]] = TASKS) -> None:
 
 
 async def build_and_submit(cast: Cast, button: str = "Susun draf laporan") -> None:
-    k = cast.kasubbag
+    k = cast.holder(ASSEMBLE)
     await k.tap(button)
-    await k.expect(document=True)
-    await k.tap("Ajukan ke Sekretaris")
+    draft = await k.expect("Draf laporan data kinerja", document=True)
+    await k.tap(f"Ajukan ke {cast.receiver(ASSEMBLE)}", draft)
     await k.expect("telah diajukan")
 
 
@@ -171,14 +190,16 @@ async def return_report(user: SimUser, reason: str = RETURN_REASON) -> None:
 
 
 async def paraf(cast: Cast) -> None:
-    await cast.sekretaris.expect("diajukan oleh Kasubbag", document=True)
-    await cast.sekretaris.tap("Paraf")
+    s = cast.holder(PARAF)
+    draft = await s.expect(f"diajukan oleh {cast.sop.role_of(ASSEMBLE).label}", document=True)
+    await s.tap("Paraf", draft)
 
 
 async def sign(cast: Cast) -> None:
-    await cast.kasat.expect("diparaf oleh", document=True)
-    await cast.kasat.tap("Tandatangani")
-    await cast.kasat.tap("Ya, tandatangani")
+    k = cast.holder(SIGN)
+    initialled = await k.expect("diparaf oleh", document=True)
+    await k.tap("Tandatangani", initialled)
+    await k.tap("Ya, tandatangani", initialled)
 
 
 # --- the performance-data flow (targets, indicators, realisation) ---------------------------

@@ -55,7 +55,7 @@ from domain.performance import (
 )
 from domain.roles import Role
 from domain.roster import Person, Unit
-from domain.sop import Sop, Step, load_sop
+from domain.sop import COLLECT, PARAF, SIGN, Sop, Step, load_sop
 from domain.verification import qr_payload
 
 VERIFICATION_NOTE = (
@@ -559,7 +559,7 @@ def _short_moment(dt: datetime, calendar: WorkCalendar) -> dict[str, str]:
 
 def _holder_names(step: Step, cycle: Cycle, unit: Unit) -> str:
     """Who holds ``step`` by the roster: the single official, or the assigned team members."""
-    if step.role is Role.TIM_KERJA:
+    if step.key == COLLECT:
         names = [_name_of(unit, a.member_id) for a in cycle.assignments]
         return ", ".join(names) if names else "Tim Kerja"
     holders = unit.with_role(step.role)
@@ -580,7 +580,7 @@ def _pass(
     minutes = max(0, calendar.office_minutes_between(record.started_at, end))
     over = end > record.deadline
     overdue = max(0, calendar.office_minutes_between(record.deadline, end)) if over else 0
-    if step.role is Role.TIM_KERJA or record.finished_by is None:
+    if step.key == COLLECT or record.finished_by is None:
         holder_name = _holder_names(step, cycle, unit)
     else:
         holder_name = _name_of(unit, record.finished_by)
@@ -751,8 +751,8 @@ def quarterly_report_context(
         )
     paraf = None
     signature = None
-    sekretaris = unit.one(Role.SEKRETARIS)
-    kasat = unit.one(Role.KASAT)
+    sekretaris = unit.one(sop.role_of(PARAF))
+    kasat = unit.one(sop.role_of(SIGN))
     paraf_decision = cycle.latest_decision("paraf") if status in ("paraf", "signed") else None
     if paraf_decision:
         who = unit.person(paraf_decision.by) or sekretaris

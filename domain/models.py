@@ -269,6 +269,8 @@ class Decision:
     at: datetime
     report_version: int
     reason: str = ""
+    # A return may mark the indicators that need work, each with its reason: (code, reason).
+    marks: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -278,11 +280,13 @@ class Decision:
             "at": _iso(self.at),
             "report_version": self.report_version,
             "reason": self.reason,
+            "marks": [list(m) for m in self.marks],
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Decision:
-        return cls(**{**d, "at": _dt(d["at"])})
+        marks = tuple((str(c), str(r)) for c, r in d.get("marks", ()))
+        return cls(**{**d, "at": _dt(d["at"]), "marks": marks})
 
 
 @dataclass(frozen=True)

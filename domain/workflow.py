@@ -159,6 +159,7 @@ class ReturnReport:
     report_version: int
     reason: str
     at_step: int
+    marks: tuple[tuple[str, str], ...] = ()  # indicators that need work: (code, reason)
 
     name = "kembalikan"
 
@@ -522,6 +523,27 @@ def _report_realisation(
     )
 
 
+def parse_marks(
+    text: str, selected: tuple[str, ...], codes: tuple[str, ...]
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A return's reason as typed: a line that starts with an indicator code ("IKU-2: angka
+    tidak sesuai rekap") marks that indicator with its own reason; the other lines are the
+    reason for all. Indicators ticked without a line of their own get the general reason."""
+    general: list[str] = []
+    own: dict[str, str] = {}
+    by_upper = {c.upper(): c for c in codes}
+    for line in text.splitlines():
+        head, sep, rest = line.partition(":")
+        code = by_upper.get(head.strip().upper())
+        if sep and code and rest.strip():
+            own[code] = rest.strip()
+        elif line.strip():
+            general.append(line.strip())
+    reason = "\n".join(general) or "; ".join(f"{c}: {r}" for c, r in own.items())
+    marked = [c for c in codes if c in selected or c in own]
+    return reason, tuple((c, own.get(c, "")) for c in marked)
+
+
 def find_indicator(cycle: Cycle, code: str) -> tuple[Assignment, int] | None:
     """The assignment holding indicator ``code`` and the item's index in it."""
     for assignment in cycle.assignments:
@@ -619,7 +641,16 @@ def _return(ctx, cycle: Cycle, action: ReturnReport, actor: Person, now: datetim
     expected = "draft" if step.key == PARAF else "paraf"
     check_report_version(cycle, action.report_version, expected)
     reason = clean_note(action.reason, "Alasan pengembalian")
-    decision = Decision("return", step.number, actor.user_id, now, action.report_version, reason)
+    known = {i.code for i in cycle.indicators}
+    unknown = [code for code, _ in action.marks if code not in known]
+    if unknown:
+        raise InputError("Indikator tidak dikenal: " + ", ".join(unknown) + ".")
+    marks = tuple(
+        (code, clean_note(why or reason, "Alasan perbaikan")) for code, why in action.marks
+    )
+    decision = Decision(
+        "return", step.number, actor.user_id, now, action.report_version, reason, marks
+    )
     moved = _advance(ctx, cycle, step.return_to, actor, now)
     return Outcome(replace(moved, decisions=cycle.decisions + (decision,)), (EV_RETURNED,))
 

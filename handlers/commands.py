@@ -49,7 +49,8 @@ async def _where_you_are(context, person: Person) -> None:
 
 
 async def cmd_help(update: Update, context, person: Person) -> None:
-    await send_text(context, person.user_id, texts.help_text(person))
+    services = svc(context)
+    await send_text(context, person.user_id, texts.help_text(person, services.sop_for(person.unit)))
 
 
 async def cmd_cancel(update: Update, context, person: Person) -> None:

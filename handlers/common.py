@@ -14,6 +14,7 @@ from domain.errors import WorkflowError
 from domain.models import Cycle, parse_cycle_id
 from domain.roles import Role
 from domain.roster import Person, Unit
+from domain.sop import DIVIDE
 from handlers import texts
 
 TEXT_LIMIT = 4096
@@ -42,7 +43,9 @@ async def identify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person
     if person is None and update.effective_chat:
         contact = None
         if len(services.roster.units) == 1:
-            k = services.roster.units[0].one(Role.KASUBBAG)
+            unit = services.roster.units[0]
+            # whoever keeps the unit's targets and task division keeps its people too
+            k = unit.one(services.sop_for(unit).role_of(DIVIDE))
             contact = f"{k.name} ({k.position})"
         await send_text(context, update.effective_chat.id, texts.not_registered(user.id, contact))
     return person

@@ -28,6 +28,7 @@ from domain.workflow import (
     UploadData,
     apply,
     authorize,
+    parse_marks,
     start_cycle,
 )
 from handlers import notify, texts
@@ -517,13 +518,22 @@ async def return_begin(update, context, person: Person, payload: dict[str, Any])
     cycle = cycle_of(context, payload)
     step = int(payload["step"])
     authorize(services.context(unit), cycle, step, person)
-    fields = [
-        text_field(
-            "reason",
-            "Alasan pengembalian",
-            "Tuliskan alasan pengembalian dan perbaikan yang diminta.",
-        )
-    ]
+    codes = [i.code for i in cycle.indicators]
+    prompt = texts.RETURN_REASON_PROMPT + (texts.return_marks_hint(codes) if codes else "")
+    fields = [text_field("reason", "Alasan pengembalian", prompt)]
+    toggles = (
+        [
+            {
+                "name": "marks",
+                "label": "Indikator yang perlu diperbaiki",
+                "multi": True,
+                "default": [],
+                "options": [[code, code] for code in codes],
+            }
+        ]
+        if codes
+        else None
+    )
     await begin_form(
         context,
         person,
@@ -537,6 +547,7 @@ async def return_begin(update, context, person: Person, payload: dict[str, Any])
             "group": payload["group"],
             "message_id": update.callback_query.message.message_id,
         },
+        toggles=toggles,
     )
     return ""
 
@@ -547,7 +558,10 @@ async def finish_return(update, context, person: Person, session: dict[str, Any]
     unit = unit_of(services, person)
     cycle = cycle_of(context, session)
     meta = session["meta"]
-    action = ReturnReport(meta["version"], session["values"]["reason"], meta["step"])
+    values = session["values"]
+    codes = tuple(i.code for i in cycle.indicators)
+    reason, marks = parse_marks(values["reason"], tuple(values.get("marks", ())), codes)
+    action = ReturnReport(meta["version"], reason, meta["step"], marks)
     outcome = apply(cycle, action, person, services.now(), services.context(unit))
     out = Outbox(services)
     out.text(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from domain import sop as sop_keys
 from domain.dates_id import format_datetime_id, roman_triwulan
 from domain.roles import Role
 from domain.roster import Person, Unit
@@ -40,25 +41,41 @@ COMMANDS: list[tuple[str, str]] = [
     ("batal", "Batalkan isian yang sedang berjalan"),
 ]
 
-ROLE_DUTIES: dict[Role, str] = {
-    Role.KASAT: "memulai siklus triwulan dengan disposisi (/mulai), lalu memeriksa dan "
-    "menandatangani laporan",
-    Role.SEKRETARIS: "meneruskan disposisi kepada Kasubbag, lalu mengoreksi laporan dan "
-    "memberikan paraf atau mengembalikannya untuk perbaikan",
-    Role.KASUBBAG: "membagi tugas kepada Tim Kerja, menyusun laporan dari data yang terkumpul, "
-    "mengajukannya, dan mengarsipkan laporan",
-    Role.TIM_KERJA: "mengumpulkan dan mengunggah berkas data kinerja sesuai pembagian tugas",
+# How each activity of the SOP table is done in chat (keyed by activity, never by role: the
+# table decides whose it is).
+HOW_TO: dict[str, str] = {
+    sop_keys.DISPOSE: "ketik /mulai, pilih triwulan, lampirkan Perjanjian Kinerja dan Rencana "
+    "Aksi, lalu tuliskan catatan disposisi",
+    sop_keys.FORWARD: "tekan tombol <b>Teruskan</b> pada pesan disposisi, lalu tuliskan catatan",
+    sop_keys.DIVIDE: "tekan <b>Bagi tugas</b> pada pesan disposisi dan pilih pelaksana setiap "
+    "indikator (target diunggah melalui /target)",
+    sop_keys.COLLECT: "laporkan realisasi dengan tombol <b>Isi</b> dan kirimkan bukti dukung "
+    "sebagai dokumen melalui obrolan ini",
+    sop_keys.ASSEMBLE: "setelah data lengkap, tekan <b>Susun draf laporan</b>, periksa drafnya, "
+    "lalu tekan <b>Ajukan</b>",
+    sop_keys.PARAF: "periksa draf yang diajukan, lalu tekan <b>Paraf</b> atau <b>Kembalikan</b> "
+    "dengan alasan",
+    sop_keys.SIGN: "periksa laporan yang telah diparaf, lalu tekan <b>Tandatangani</b> (dua kali "
+    "ketuk) atau <b>Kembalikan</b> dengan alasan",
+    sop_keys.FILE: "laporan yang ditandatangani diarsipkan otomatis (/arsip); LKj tahunan "
+    "disusun dengan /tahunan",
 }
 
 
+def duties(person: Person, sop: Sop) -> str:
+    """The steps the person's role holds in the unit's SOP table, and how each is done."""
+    steps = sop.steps_of(person.role)
+    return "\n".join(
+        f"• Tahap {s.number}: {esc(s.activity)} — {HOW_TO.get(s.key, '')}" for s in steps
+    )
+
+
 def welcome(person: Person, unit: Unit, sop: Sop) -> str:
-    steps = [s for s in sop.steps if s.role is person.role]
-    lines = "\n".join(f"• Tahap {s.number}: {esc(s.activity)}" for s in steps)
     return (
         f"Selamat datang, Bapak/Ibu <b>{esc(person.name)}</b>{end_sentence(person.name)}\n\n"
         f"Anda terdaftar sebagai <b>{person.role.label}</b> pada {esc(unit.name)} "
         f"({esc(person.position)}).\n\n"
-        f"Tugas Anda dalam SOP {esc(sop.name)}: {ROLE_DUTIES[person.role]}.\n{lines}\n\n"
+        f"Tugas Anda dalam SOP {esc(sop.name)}:\n{duties(person, sop)}\n\n"
         "Ketik /bantuan untuk melihat perintah yang tersedia."
     )
 
@@ -72,28 +89,15 @@ def not_registered(user_id: int, contact: str | None) -> str:
     )
 
 
-def help_text(person: Person) -> str:
+def help_text(person: Person, sop: Sop) -> str:
     common = (
-        "/status — posisi laporan yang sedang berjalan\n"
+        "/status — posisi laporan yang sedang berjalan dan tugas Anda\n"
         "/arsip — laporan yang telah ditandatangani\n"
         "/verifikasi — periksa keaslian laporan (kode verifikasi atau berkas PDF)\n"
         "/batal — batalkan isian yang sedang berjalan\n"
         "/bantuan — petunjuk ini"
     )
-    specific = {
-        Role.KASAT: "/mulai — mulai siklus triwulan dan kirim disposisi kepada Sekretaris\n"
-        "Laporan yang telah diparaf akan dikirim kepada Anda dengan tombol "
-        "<b>Tandatangani</b> atau <b>Kembalikan</b>.",
-        Role.SEKRETARIS: "Disposisi dari Kasat dapat diteruskan dengan tombol "
-        "<b>Teruskan ke Kasubbag</b>. Laporan yang diajukan dapat diberi <b>Paraf</b> atau "
-        "<b>Kembalikan</b> untuk perbaikan.",
-        Role.KASUBBAG: "Setelah menerima disposisi, tekan <b>Bagi tugas</b> untuk menuliskan "
-        "butir data bagi setiap anggota Tim Kerja. Setelah data lengkap, tekan "
-        "<b>Susun draf laporan</b> lalu <b>Ajukan ke Sekretaris</b>.",
-        Role.TIM_KERJA: "Kirimkan berkas data (PDF, XLSX, DOCX, JPG, PNG atau CSV) sebagai "
-        "dokumen melalui obrolan ini, lalu pilih butir data yang dipenuhi oleh berkas tersebut.",
-    }[person.role]
-    return f"<b>Petunjuk lkj-bot ({person.role.label})</b>\n\n{specific}\n\n{common}"
+    return f"<b>Petunjuk lkj-bot ({person.role.label})</b>\n\n{duties(person, sop)}\n\n{common}"
 
 
 UNKNOWN_COMMAND = "Perintah tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia."
@@ -121,6 +125,18 @@ NO_TARGETS = (
 )
 CANCELLED = "Isian dibatalkan. Tidak ada perubahan yang disimpan."
 NOTHING_TO_CANCEL = "Tidak ada isian yang sedang berjalan."
+RETURN_REASON_PROMPT = "Tuliskan alasan pengembalian dan perbaikan yang diminta."
+
+
+def return_marks_hint(codes: list[str]) -> str:
+    example = codes[1] if len(codes) > 1 else codes[0]
+    return (
+        "\nUntuk alasan per indikator, tulis satu baris per indikator diawali kodenya, "
+        f"misalnya <code>{esc(example)}: angka tidak sesuai rekap bulanan</code>. Indikator "
+        "juga dapat ditandai dengan tombol pada pesan konfirmasi."
+    )
+
+
 HOW_TO_GO_ON = (
     "Ketik /status untuk melihat posisi laporan dan tugas Anda, atau /bantuan untuk petunjuk."
 )
@@ -132,6 +148,8 @@ def form_open(title: str) -> str:
         f"Anda sedang mengisi <b>{esc(title)}</b>. Lanjutkan isian tersebut, atau ketik /batal "
         "untuk membatalkannya."
     )
+
+
 BUTTON_UNKNOWN = "Tombol ini tidak dikenal atau sudah tidak berlaku."
 BUTTON_STALE = "Tombol ini sudah tidak berlaku (sudah diproses)."
 BUTTON_FOREIGN = "Tombol ini bukan untuk Anda."
@@ -347,7 +365,6 @@ def verify_pdf_altered(name: str, sha: str, found: Found, unit: Unit) -> str:
 
 
 # --- the annual LKj ----------------------------------------------------------------------------
-
 
 
 def annual_not_for_you(role_label: str) -> str:
