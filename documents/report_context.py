@@ -747,6 +747,7 @@ def quarterly_report_context(
                 "by_position": who.position if who else "",
                 "at": format_datetime_id(d.at, tz),
                 "reason": d.reason,
+                "marks": [{"code": code, "reason": why} for code, why in d.marks],
             }
         )
     paraf = None

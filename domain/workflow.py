@@ -544,6 +544,19 @@ def parse_marks(
     return reason, tuple((c, own.get(c, "")) for c in marked)
 
 
+def pending_marks(cycle: Cycle) -> tuple[tuple[str, str], ...]:
+    """The indicators the latest return marked, while its draft has not been rebuilt and the
+    marks have not been sent back yet."""
+    returned = cycle.latest_decision("return")
+    report = cycle.latest_report
+    if returned is None or not returned.marks or report is None:
+        return ()
+    if report.number != returned.report_version:
+        return ()
+    asked = {f.code for f in cycle.fixes if f.at >= returned.at}
+    return tuple(m for m in returned.marks if m[0] not in asked)
+
+
 def find_indicator(cycle: Cycle, code: str) -> tuple[Assignment, int] | None:
     """The assignment holding indicator ``code`` and the item's index in it."""
     for assignment in cycle.assignments:

@@ -15,6 +15,7 @@ from domain.reminders import holders_of
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, DIVIDE
 from domain.targets_import import realisation_workbook
+from handlers import texts
 from handlers.outbox import Outbox
 from handlers.reports import disposition_filename, report_filename
 from handlers.steps import offer
@@ -233,7 +234,14 @@ def report_returned(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
         f"<b>Laporan {tw(cycle.triwulan, cycle.year)} dikembalikan untuk perbaikan</b> oleh "
         f"{esc(by.name)} ({by.role.label}) pada {_when(out.services, unit, decision.at)}.\n"
         f"Alasan: {esc(decision.reason)}\n\n"
-        f"Mohon perbaiki lalu susun ulang draf laporan. Batas waktu: "
+        + (
+            f"Indikator yang perlu diperbaiki:\n{texts.marks_text(decision.marks)}\n"
+            "Kirimkan indikator tersebut kepada pelaksananya dengan satu tombol, atau perbaiki "
+            "sendiri lalu susun ulang draf laporan.\n\n"
+            if decision.marks
+            else ""
+        )
+        + "Mohon perbaiki lalu susun ulang draf laporan. Batas waktu: "
         f"{_when(out.services, unit, cycle.steps[-1].deadline)}."
     )
     task(out, cycle, unit, text)

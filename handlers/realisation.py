@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Update
 
 from domain.dates_id import format_datetime_id
+from domain.errors import InputError
 from domain.models import Cycle
 from domain.performance import format_number_id
 from domain.roster import Person, Unit
@@ -24,10 +25,11 @@ from domain.workflow import (
     apply,
     authorize,
     find_indicator,
+    pending_marks,
 )
 from handlers import notify, texts
 from handlers.buttons import button_action
-from handlers.common import cycle_of, svc, unit_of
+from handlers.common import cycle_of, drop_buttons, svc, unit_of
 from handlers.forms import begin_form, choice_field, finisher, number_field, text_field
 from handlers.outbox import Outbox, commit
 from handlers.texts import esc, tw
@@ -93,6 +95,10 @@ async def realisation_begin(update, context, person: Person, payload: dict[str, 
         return texts.BUTTON_UNKNOWN
     indicator = next(i for i in cycle.indicators if i.code == payload["code"])
     target = indicator.target_for(cycle.triwulan)
+    item = found[0].items[found[1]]
+    before = (
+        texts.previous_answer(item.realisation, item.fix) if item.realisation or item.fix else ""
+    )
     hint = (
         f" Indikator ini kumulatif: isikan capaian sejak awal tahun sampai akhir "
         f"{tw(cycle.triwulan, cycle.year)}."
@@ -105,7 +111,7 @@ async def realisation_begin(update, context, person: Person, payload: dict[str, 
             "Realisasi",
             f"<b>{esc(indicator.code)}</b> {esc(indicator.indikator)}\n"
             f"Target: {esc(format_number_id(target))} {esc(indicator.satuan)}.{hint}\n"
-            "Ketikkan nilai realisasinya (angka).",
+            f"{before}Ketikkan nilai realisasinya (angka).",
         ),
         text_field("kendala", "Kendala", "Tuliskan kendala yang dihadapi (atau “Tidak ada”)."),
         text_field("tindak_lanjut", "Tindak lanjut", "Tuliskan tindak lanjut yang direncanakan."),
@@ -144,6 +150,59 @@ async def on_realisation_workbook(
         "workbook",
     )
     await _apply_report(update, context, person, cycle, action)
+
+
+@button_action("fix_marked")
+async def fix_marked(update, context, person: Person, payload: dict[str, Any]) -> str:
+    """The indicators a return marked, sent back to their members in one form: untick any
+    to correct it yourself, then Kirim."""
+    services = svc(context)
+    unit = unit_of(services, person)
+    cycle = cycle_of(context, payload)
+    authorize(services.context(unit), cycle, ASSEMBLE, person)
+    marks = pending_marks(cycle)
+    if not marks:
+        return texts.BUTTON_STALE
+    await drop_buttons(update)
+    codes = [code for code, _ in marks]
+    await begin_form(
+        context,
+        person,
+        "fix_marked",
+        [],
+        f"Kirim ke pelaksana — {tw(cycle.triwulan, cycle.year)}\n{texts.marks_text(marks)}",
+        cycle.id,
+        toggles=[
+            {
+                "name": "codes",
+                "label": "Dikirim kepada pelaksana",
+                "multi": True,
+                "default": codes,
+                "options": [[code, code] for code in codes],
+            }
+        ],
+    )
+    return ""
+
+
+@finisher("fix_marked")
+async def finish_fix_marked(update, context, person: Person, session: dict[str, Any]) -> None:
+    services = svc(context)
+    unit = unit_of(services, person)
+    before = cycle_of(context, session)
+    reasons = dict(pending_marks(before))
+    chosen = [c for c in session["values"].get("codes", []) if c in reasons]
+    if not chosen:
+        raise InputError(texts.NOTHING_CHOSEN)
+    cycle = before
+    for code in chosen:
+        action = MarkNeedsFix(code, reasons[code])
+        cycle = apply(cycle, action, person, services.now(), services.context(unit)).cycle
+    out = Outbox(services)
+    out.text(person.user_id, texts.sent_back(chosen))
+    for code in chosen:
+        needs_fix_notice(out, cycle, unit, code, reasons[code], person)
+    await commit(context, before, cycle, out, update.update_id)
 
 
 # --- the Kasubbag's review: Perlu Perbaikan --------------------------------------------------

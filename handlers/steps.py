@@ -15,6 +15,7 @@ from domain.models import Cycle
 from domain.reminders import holders_of
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD, PARAF, SIGN, Sop
+from domain.workflow import pending_marks
 from handlers import texts
 from handlers.common import Button
 from handlers.realisation import fill_buttons, review_button
@@ -75,6 +76,10 @@ def _assemble(sop: Sop, cycle: Cycle, person: Person) -> Rows:
         [(label, {"action": "draft_build", "cycle": cycle.id, "group": group(cycle, "draft")})]
     ]
     rows += submit_rows(sop, cycle)
+    marks = pending_marks(cycle)
+    if marks:
+        args = {"cycle": cycle.id, "group": group(cycle, "fix_marked")}
+        rows.append([(texts.btn_send_back(len(marks)), {"action": "fix_marked", **args})])
     if cycle.indicators:
         rows.append([review_button(cycle)])
     return rows

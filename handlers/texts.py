@@ -10,6 +10,7 @@ from html import escape
 
 from domain import sop as sop_keys
 from domain.dates_id import format_datetime_id, roman_triwulan
+from domain.performance import format_number_id
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import Sop
@@ -135,6 +136,38 @@ def return_marks_hint(codes: list[str]) -> str:
         f"misalnya <code>{esc(example)}: angka tidak sesuai rekap bulanan</code>. Indikator "
         "juga dapat ditandai dengan tombol pada pesan konfirmasi."
     )
+
+
+def btn_send_back(count: int) -> str:
+    return f"Kirim ke pelaksana ({count} indikator)"
+
+
+def marks_text(marks: tuple[tuple[str, str], ...]) -> str:
+    return "\n".join(f"• <b>{esc(code)}</b>: {esc(reason)}" for code, reason in marks)
+
+
+NOTHING_CHOSEN = "Tidak ada indikator yang dipilih; ketuk paling sedikit satu indikator."
+
+
+def sent_back(codes: list[str]) -> str:
+    return (
+        "Indikator " + esc(", ".join(codes)) + " telah dikirim kembali kepada pelaksananya "
+        "untuk diperbaiki. Draf dapat disusun ulang setelah data diperbaiki."
+    )
+
+
+def previous_answer(realisation, reason: str) -> str:
+    """What a member answered before, and why it was sent back (shown in their form)."""
+    lines = []
+    if reason:
+        lines.append(f"<b>Alasan perbaikan:</b> {esc(reason)}")
+    if realisation is not None:
+        lines.append(
+            f"<b>Jawaban sebelumnya:</b> {esc(format_number_id(realisation.value))}; kendala: "
+            f"{esc(realisation.kendala or '-')}; tindak lanjut: "
+            f"{esc(realisation.tindak_lanjut or '-')}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 HOW_TO_GO_ON = (
