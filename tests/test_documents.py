@@ -162,6 +162,7 @@ def quarterly_context(status: str = "draft", *, note: str | None = None) -> dict
                 "by_position": "Sekretaris Satuan Polisi Pamong Praja",
                 "at": "Senin, 12 Oktober 2026 pukul 11.30 WIB",
                 "reason": "Lampirkan berita acara patroli bulan Agustus.",
+                "marks": [{"code": "IKU-2", "reason": "Angka tidak sesuai rekap."}],
             }
         ]
         ctx["paraf"] = {
