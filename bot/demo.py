@@ -112,6 +112,34 @@ async def _collection(cast: Cast, services, clock: DemoClock, unit, triwulan, ye
     await k.expect("telah terkumpul")
 
 
+async def _marked_return(cast: Cast, triwulan: int, plan: list[list[str]]) -> None:
+    """The Sekretaris returns the draft with one indicator marked; the Kasubbag sends it back
+    to its member in one form; the member corrects it, seeing the previous answer."""
+    code = plan[0][-1]
+    member = cast.team[0]
+    await playbook.return_report(
+        cast.sekretaris, f"{playbook.RETURN_REASON}\n{code}: {MARK_REASON}"
+    )
+    k = cast.kasubbag
+    returned = await k.expect("dikembalikan untuk perbaikan")
+    label = next(b for b in returned.buttons if b.startswith("Kirim ke pelaksana"))
+    await k.tap(label, returned)
+    await k.tap("Kirim", await k.expect("Mohon periksa kembali"))
+    await member.expect("Perlu Perbaikan —")
+    r = {x.code: x for x in sample_realisations(triwulan)}[code]
+    await playbook.report_typed(
+        member,
+        code,
+        format_number_id(r.value),
+        r.kendala + " Angka telah dicocokkan dengan rekap bulanan.",
+        r.tindak_lanjut,
+    )
+    await k.expect("telah terkumpul")
+
+
+MARK_REASON = "angka belum sesuai rekap bulanan; mohon dicocokkan"
+
+
 def _evidence(code: str) -> bytes:
     return sample_pdf(f"BUKTI DUKUNG {code}", "Rekapitulasi kegiatan dan dokumentasi lapangan.")
 
@@ -197,7 +225,7 @@ async def run_demo(output: Path, quiet: bool = False, keep_all: bool = False) ->
         await _collection(cast, services, clock, unit, triwulan, year, plan)
         await playbook.build_and_submit(cast)
         await cast.sekretaris.expect("diajukan oleh Kasubbag", document=True)
-        await playbook.return_report(cast.sekretaris)
+        await _marked_return(cast, triwulan, plan)
         await playbook.build_and_submit(cast, "Susun ulang draf laporan")
         await playbook.paraf(cast)
         await playbook.sign(cast)

@@ -525,7 +525,7 @@ async def return_begin(update, context, person: Person, payload: dict[str, Any])
         [
             {
                 "name": "marks",
-                "label": "Indikator yang perlu diperbaiki",
+                "label": "Indikator ditandai",
                 "multi": True,
                 "default": [],
                 "options": [[code, code] for code in codes],

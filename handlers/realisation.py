@@ -170,7 +170,8 @@ async def fix_marked(update, context, person: Person, payload: dict[str, Any]) -
         person,
         "fix_marked",
         [],
-        f"Kirim ke pelaksana — {tw(cycle.triwulan, cycle.year)}\n{texts.marks_text(marks)}",
+        f"Kirim ke pelaksana — {tw(cycle.triwulan, cycle.year)}\n"
+        + "\n".join(f"• {code}: {why}" for code, why in marks),
         cycle.id,
         toggles=[
             {

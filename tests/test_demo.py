@@ -6,7 +6,7 @@ import io
 
 from pypdf import PdfReader
 
-from bot.demo import run_demo
+from bot.demo import MARK_REASON, run_demo
 
 
 async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path, capsys):
@@ -21,6 +21,7 @@ async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path
         "Drs. Rasdian Setiadi, M.Si.",
         "KEPATUHAN TERHADAP SOP",
         "Perlu Perbaikan",
+        f": {MARK_REASON}",  # the return's marked indicator, in the correction history
     ):
         assert expected in text, expected
     names = sorted(p.name for p in tmp_path.glob("*.pdf"))
