@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from bot import playbook
+from bot.playbook import SAMPLES
 from domain.models import FILED
+from domain.samples import sample_indicators, sample_realisations, sample_targets_workbook
 from emulator.users import SimUser
 from storage.database import Database
 from storage.repositories import CycleRepository
@@ -110,3 +112,62 @@ async def test_every_form_left_every_way_and_the_quarter_still_finishes(
     assert cycle.status == FILED
     assert [d.kind for d in cycle.decisions] == ["paraf", "sign"]
     assert [h.action for h in cycle.history].count("teruskan_disposisi") == 1
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_the_indicator_forms_left_every_way(runner, emu, people, settings, clock, way):
+    """The member's Isi form (collection) and the reviewer's Perlu Perbaikan form (making the
+    report), each left every way, then finished from the step offered again."""
+    await runner.start()
+    kasubbag = people.kasubbag
+    member = people.team[0]
+    await playbook.upload_targets(people, 2026, sample_targets_workbook(), "Target_2026.xlsx")
+    codes = [i.code for i in sample_indicators()]
+    plan = playbook.split_indicators(codes, 2)
+    await playbook.start_cycle(people, 3, 2026)
+    await playbook.forward(people)
+    await playbook.divide_indicators(people, plan)
+    values = {r.code: r for r in sample_realisations(3)}
+
+    # The first indicator's Isi form is left, then filled from the offered buttons.
+    code = plan[0][0]
+    await member.tap(f"Isi {code}")
+    await member.expect("Ketikkan nilai realisasinya")
+
+    async def value():
+        member.say("12")
+        await member.expect("kendala")
+        member.say("Tidak ada")
+        await member.expect("tindak lanjut")
+        member.say("Tidak ada")
+
+    offered = await leave(way, member, runner, value)
+    assert offered.buttons == [f"Isi {c}" for c in plan[0]]
+    for index, (who, mine) in enumerate(zip(people.team, plan, strict=True)):
+        for c in mine:
+            r = values[c]
+            text = f"{r.value:.2f}".replace(".", ",")
+            await playbook.report_typed(who, c, text, r.kendala, r.tindak_lanjut)
+            await playbook.evidence(who, c, f"bukti_{c}_{index}.pdf", SAMPLES.rencana_aksi)
+    complete = await kasubbag.expect("telah terkumpul")
+
+    # The reviewer's Perlu Perbaikan form is left; the step's buttons come back.
+    await kasubbag.tap("Tandai perlu perbaikan", complete)
+    choose = await kasubbag.expect("Pilih indikator")
+
+    async def pick():
+        await kasubbag.tap(code, choose)
+        await kasubbag.expect("Tuliskan apa yang perlu diperbaiki")
+        kasubbag.say("Tidak jadi.")
+
+    offered = await leave(way, kasubbag, runner, pick)
+    assert "Susun draf laporan" in offered.buttons
+    assert "Tandai perlu perbaikan" in offered.buttons
+    await kasubbag.tap("Susun draf laporan", offered)
+    draft = await kasubbag.expect("Draf laporan data kinerja", document=True)
+    await kasubbag.tap("Ajukan ke Sekretaris", draft)
+    await playbook.paraf(people)
+    await playbook.sign(people)
+    await member.expect("telah ditandatangani", document=True)
+    cycle = CycleRepository(Database(settings.lkj_data_dir)).get("satpolpp-bdg", 2026, 3)
+    assert cycle.status == FILED and cycle.fixes == ()
