@@ -19,7 +19,7 @@ from domain.dates_id import roman_triwulan, triwulan_period
 from domain.models import Cycle, FileRef
 from domain.roles import Role
 from domain.roster import Unit
-from domain.samples import sample_indicators, sample_realisations
+from domain.samples import sample_budget, sample_indicators, sample_realisations
 from domain.sop import Sop
 from domain.workflow import (
     Divide,
@@ -70,7 +70,7 @@ def filed_quarter(ctx: WorkflowContext, year: int, triwulan: int, render: bool) 
     t += timedelta(minutes=10)
     divide = Divide("Kumpulkan realisasi dan bukti dukung.", tasks, indicators)
     cycle = apply(cycle, divide, kasubbag, t, ctx).cycle
-    rows = {r.code: r for r in sample_realisations(triwulan)}
+    rows = {r.code: r for r in sample_realisations(triwulan, year)}
     t += timedelta(days=1, hours=2)
     for member, mine in zip(team, plan, strict=True):
         for index, code in enumerate(mine):
@@ -114,8 +114,14 @@ def _record(
 
 
 def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year: int):
-    """Write the four signed quarterly reports and the annual LKj (draft, paraf, signed)."""
+    """Write the four signed quarterly reports and the annual LKj (draft, paraf, signed).
+
+    The year before is filed too (not rendered), so the LKj compares with the bot's own record
+    of last year; the year's budget realisation is the sample budget workbook.
+    """
     ctx = WorkflowContext(sop=sop, calendar=calendar, unit=unit)
+    previous = {year - 1: [filed_quarter(ctx, year - 1, n, render=False) for n in (1, 2, 3, 4)]}
+    budget = sample_budget(unit.code)
     quarters = [filed_quarter(ctx, year, n, render=True) for n in (1, 2, 3, 4)]
     written = []
     for cycle in quarters:
@@ -132,7 +138,17 @@ def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year
             report = annual.paraf(report, report.latest_report.number, sekretaris, t, sop)
         if status == "signed":
             report = annual.sign(report, report.latest_report.number, kasat, t, sop)
-        context = annual_report_context(unit, year, quarters, calendar, status, t, report=report)
+        context = annual_report_context(
+            unit,
+            year,
+            quarters,
+            calendar,
+            status,
+            t,
+            report=report,
+            previous_years=previous,
+            budget=budget,
+        )
         pdf = render_pdf("annual_report.html", context)
         sha = hashlib.sha256(pdf).hexdigest()
         if status == "draft":

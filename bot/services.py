@@ -16,6 +16,7 @@ from storage.audit import AuditTrail
 from storage.database import Database
 from storage.repositories import (
     AnnualRepository,
+    BudgetRepository,
     ButtonRepository,
     CycleRepository,
     NoticeRepository,
@@ -52,6 +53,7 @@ class Services:
     updates: UpdateLog = field(init=False)
     targets: TargetRepository = field(init=False)
     annual: AnnualRepository = field(init=False)
+    budget: BudgetRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
@@ -62,6 +64,7 @@ class Services:
         self.updates = UpdateLog(self.db)
         self.targets = TargetRepository(self.db)
         self.annual = AnnualRepository(self.db)
+        self.budget = BudgetRepository(self.db)
         self.delivery_lock = asyncio.Lock()
         self._calendars: dict[str, WorkCalendar] = {}
         self._sops: dict[str, Sop] = {}

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from documents.annual_analysis import annual_analysis
 from documents.report_context import (
     NOT_COMPUTABLE_COLOUR,
     VERIFICATION_NOTE,
@@ -43,7 +43,12 @@ from documents.report_context import (
     report_title,
     verification_context,
 )
+from documents.wording_id import DASH
+from documents.wording_id import exact_number as _exact_number
+from documents.wording_id import join_id as _join
+from documents.wording_id import with_unit as _with_unit
 from domain.annual import AnnualReport
+from domain.budget import BudgetSet
 from domain.calendar import WorkCalendar
 from domain.dates_id import format_date_id, format_datetime_id, roman_triwulan
 from domain.models import Cycle
@@ -76,7 +81,6 @@ __all__ = [
     "quarters_chart_svg",
 ]
 
-DASH = "-"
 STATUSES = ("draft", "paraf", "signed")
 
 #: The legal basis (dasar hukum) of the SOP, which is also the basis of the annual report.
@@ -132,7 +136,9 @@ CHAPTERS: tuple[tuple[str, str, str], ...] = (
         "bab-3",
         "BAB III AKUNTABILITAS KINERJA",
         "capaian kinerja per indikator per triwulan dan terhadap target tahunan, analisis "
-        "per sasaran, kendala dan tindak lanjut",
+        "per sasaran, kendala dan tindak lanjut, perbandingan dengan tahun-tahun sebelumnya, "
+        "target Renstra dan standar nasional, efisiensi penggunaan sumber daya, serta "
+        "realisasi anggaran per program dan kegiatan",
     ),
     ("bab-4", "BAB IV PENUTUP", "simpulan atas capaian kinerja dan langkah ke depan"),
     (
@@ -145,8 +151,6 @@ CHAPTERS: tuple[tuple[str, str, str], ...] = (
 #: Series colours of the quarters chart: TW I–IV in greys/blues, the year by its band.
 QUARTER_COLOURS: tuple[str, ...] = ("#c9d3e3", "#98abc9", "#6883ae", "#3c5a8c")
 
-_INDEX_UNITS = ("indeks", "index", "nilai", "skor", "predikat")
-
 
 # ----------------------------------------------------------------------------- wording
 
@@ -157,44 +161,6 @@ def annual_title(year: int) -> str:
 
 def annual_document_number(unit: Unit, year: int) -> str:
     return f"LKJ/{year}/TAHUNAN/{unit.code.upper()}"
-
-
-def _join(items: Sequence[str]) -> str:
-    """``"a"``, ``"a dan b"``, ``"a, b, dan c"``."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    if len(items) == 2:
-        return f"{items[0]} dan {items[1]}"
-    return ", ".join(items[:-1]) + ", dan " + items[-1]
-
-
-def _exact_number(value: float | None) -> str:
-    """A derived value (a mean of quarters) shown exactly, up to four decimals.
-
-    ``format_number_id`` shows at most two; a mean such as 76,775 would print as 76,77 and
-    no longer recompute to the capaian shown next to it.
-    """
-    if value is None:
-        return DASH
-    exact = Decimal(repr(float(value))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    exponent = exact.normalize().as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    if places <= 2:
-        return format_number_id(float(exact))
-    return format_number_id(float(exact), places)
-
-
-def _with_unit(value: str, satuan: str) -> str:
-    """``"85%"``, ``"1.200 kali"``, ``"indeks 82,5"``."""
-    satuan = satuan.strip()
-    if not satuan or value == DASH:
-        return value
-    if satuan == "%":
-        return f"{value}%"
-    if satuan.casefold() in _INDEX_UNITS:
-        return f"{satuan} {value}"
-    return f"{value} {satuan}"
 
 
 def _tw_span(tws: Sequence[int]) -> str:
@@ -866,6 +832,58 @@ def _reference_documents(by_tw: dict[int, Cycle], calendar: WorkCalendar) -> lis
     ]
 
 
+# ----------------------------------------------------------------------------- comparisons
+
+
+def _filed_values(
+    unit: Unit, years: Mapping[int, Sequence[Cycle]], policy: CapaianPolicy
+) -> dict[int, dict[str, float | None]]:
+    """Per earlier year whose four quarters are filed, the annual realisation per code."""
+    out: dict[int, dict[str, float | None]] = {}
+    for y, cycles in years.items():
+        filed = [c for c in cycles if c.filed and c.year == y]
+        if sorted(c.triwulan for c in filed) != [1, 2, 3, 4]:
+            continue
+        rows = annual_performance(_check_quarters(filed, y, unit), policy)["rows"]
+        out[y] = {r["code"]: r["realisasi_value"] for r in rows}
+    return out
+
+
+def _ikhtisar_analysis(year: int, analysis: dict[str, Any]) -> list[str]:
+    """The Ikhtisar's paragraphs on the comparisons and the budget (or why they are missing)."""
+    history, renstra = analysis["history"], analysis["renstra"]
+    efficiency, budget = analysis["efficiency"], analysis["budget"]
+    out = [history["summary"] if history["available"] else history["not_available"]]
+    if renstra["available"] and renstra["summary"]:
+        out.append(renstra["summary"])
+    elif not renstra["available"]:
+        out.append(renstra["not_available"])
+    if budget["available"]:
+        text = (
+            f"Realisasi anggaran Tahun {year} sebesar Rp{budget['realisasi']} dari pagu "
+            f"Rp{budget['pagu']} ({budget['percent']})."
+        )
+        less = [
+            f"Sasaran Strategis {r['no']}"
+            for r in efficiency["rows"]
+            if r["verdict"] == "kurang efisien"
+        ]
+        if less:
+            text += (
+                f" Capaian kinerja {_join(less)} lebih rendah daripada penyerapan anggaran "
+                "kegiatan pendukungnya, sehingga penggunaan sumber dayanya perlu dievaluasi."
+            )
+        elif efficiency["rows"]:
+            text += (
+                " Capaian kinerja setiap sasaran sama dengan atau lebih tinggi daripada "
+                "penyerapan anggaran kegiatan pendukungnya."
+            )
+        out.append(text)
+    else:
+        out.append(budget["not_available"])
+    return out
+
+
 # ----------------------------------------------------------------------------- the report
 
 
@@ -880,8 +898,15 @@ def annual_report_context(
     policy: CapaianPolicy | None = None,
     *,
     verification_code: str | None = None,
+    previous_years: Mapping[int, Sequence[Cycle]] | None = None,
+    budget: BudgetSet | None = None,
 ) -> dict[str, Any]:
     """Context for ``annual_report.html``.
+
+    ``previous_years``: per earlier year, its filed cycles (the bot's own record; a year
+    counts when all four quarters are filed), for Bab III's comparison with previous years.
+    ``budget``: the year's budget realisation (Bab III.B and the efficiency analysis). Both
+    optional: without them the report says which comparisons could not be made and why.
 
     ``quarters``: the four filed cycles of ``year`` (``domain.annual.quarters_ready``), any
     order. ``status``: ``"draft"``, ``"paraf"`` or ``"signed"``; the paraf and signature
@@ -936,6 +961,14 @@ def annual_report_context(
             )
 
     performance = annual_performance(by_tw, policy)
+    analysis = annual_analysis(
+        year,
+        by_tw[4].indicators,
+        {r["code"]: r["realisasi_value"] for r in performance["rows"]},
+        performance["groups"],
+        _filed_values(unit, previous_years or {}, policy),
+        budget,
+    )
     quarter_docs = _quarter_documents(by_tw, unit, calendar)
     officials = [
         p
@@ -963,7 +996,8 @@ def annual_report_context(
             "team_count": len(unit.with_role(Role.TIM_KERJA)),
         },
         "legal_basis": list(LEGAL_BASIS),
-        "ikhtisar": _ikhtisar(unit, year, performance),
+        "ikhtisar": _ikhtisar(unit, year, performance) + _ikhtisar_analysis(year, analysis),
+        "analysis": analysis,
         "penutup": _penutup(unit, year, performance),
         "performance": performance,
         "chart_svg": chart_svg(performance),

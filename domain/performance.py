@@ -83,6 +83,13 @@ class Indicator:
     targets: tuple[float | None, float | None, float | None, float | None]
     direction: str = NAIK
     counting: str = PER_TRIWULAN
+    # Optional comparison data from the targets workbook (Bab III of the annual LKj):
+    # realisation of the two previous years (year - 1, year - 2), the Renstra's end-of-period
+    # target and its final year, and a national standard.
+    previous: tuple[float | None, float | None] = (None, None)
+    renstra_target: float | None = None
+    renstra_year: int | None = None
+    national_standard: float | None = None
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -123,11 +130,17 @@ class Indicator:
             "targets": list(self.targets),
             "direction": self.direction,
             "counting": self.counting,
+            "previous": list(self.previous),
+            "renstra_target": self.renstra_target,
+            "renstra_year": self.renstra_year,
+            "national_standard": self.national_standard,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Indicator:
         t = [None if v is None else float(v) for v in d["targets"]]
+        prev = [None if v is None else float(v) for v in d.get("previous", (None, None))]
+        renstra_year = d.get("renstra_year")
         return cls(
             code=d["code"],
             sasaran=d["sasaran"],
@@ -137,7 +150,15 @@ class Indicator:
             targets=(t[0], t[1], t[2], t[3]),
             direction=d["direction"],
             counting=d["counting"],
+            previous=(prev[0], prev[1]),
+            renstra_target=_float_or_none(d.get("renstra_target")),
+            renstra_year=None if renstra_year is None else int(renstra_year),
+            national_standard=_float_or_none(d.get("national_standard")),
         )
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 @dataclass(frozen=True)

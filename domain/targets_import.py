@@ -54,7 +54,7 @@ import math
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -237,6 +237,52 @@ TARGET_COLUMNS: tuple[Column, ...] = (
         "Kumulatif: target dan realisasi triwulan dihitung sejak awal tahun (target TW IV sama "
         "dengan target tahunan). Per Triwulan: setiap triwulan dihitung tersendiri.",
         example="Per Triwulan", width=14,
+    ),
+)
+# fmt: on
+
+# Optional columns for Bab III of the annual LKj (comparisons); a workbook without them is
+# still valid, and the report then says which comparison could not be made and why.
+# fmt: off
+COMPARISON_COLUMNS: tuple[Column, ...] = (
+    _col(
+        "previous_1", "Realisasi Tahun N-1",
+        (
+            "realisasi tahun n 1", "realisasi n 1", "realisasi tahun lalu",
+            "realisasi tahun sebelumnya",
+        ),
+        "Realisasi tahunan indikator ini pada tahun sebelum tahun target (N-1), untuk "
+        "perbandingan antartahun pada Bab III LKj tahunan. Boleh dikosongkan; bila laporan "
+        "tahun itu disusun melalui bot, angka dari arsip bot yang dipakai.",
+        example="82,4", width=12, required=False,
+    ),
+    _col(
+        "previous_2", "Realisasi Tahun N-2",
+        ("realisasi tahun n 2", "realisasi n 2", "realisasi dua tahun lalu"),
+        "Realisasi tahunan dua tahun sebelum tahun target (N-2). Boleh dikosongkan.",
+        example="80,1", width=12, required=False,
+    ),
+    _col(
+        "renstra_target", "Target Akhir Renstra",
+        ("target akhir renstra", "target renstra", "target akhir periode renstra"),
+        "Target indikator pada akhir periode Rencana Strategis (Renstra); angka lebih dari 0. "
+        "Dipakai untuk menghitung persentase target jangka menengah yang telah dicapai. "
+        "Boleh dikosongkan; bila diisi, Tahun Akhir Renstra wajib diisi.",
+        example="90", width=12, required=False,
+    ),
+    _col(
+        "renstra_year", "Tahun Akhir Renstra",
+        ("tahun akhir renstra", "tahun renstra", "akhir periode renstra"),
+        "Tahun terakhir periode Renstra (misalnya 2029), tidak sebelum tahun target. Wajib "
+        "bila Target Akhir Renstra diisi.",
+        example="2029", width=11, required=False,
+    ),
+    _col(
+        "national_standard", "Standar Nasional",
+        ("standar nasional", "standar pelayanan minimal", "spm"),
+        "Standar nasional indikator ini bila ada (misalnya Standar Pelayanan Minimal atau "
+        "nilai baku nasional), dalam satuan indikator. Boleh dikosongkan.",
+        example="76,61", width=11, required=False,
     ),
 )
 # fmt: on
@@ -579,7 +625,7 @@ def parse_targets(
     every problem. The format follows the file name's extension."""
     where_name, rows = _read_rows(data, filename, TARGET_SHEET)
     where = "Berkas CSV" if where_name == "CSV" else f"Lembar kerja “{where_name}”"
-    header, problems = _find_header(rows, TARGET_COLUMNS, where, filename)
+    header, problems = _find_header(rows, TARGET_COLUMNS + COMPARISON_COLUMNS, where, filename)
     if problems:
         raise TargetImportError(problems, filename)
     data_rows, problems = _data_rows(rows, header, where, filename)
@@ -590,10 +636,11 @@ def parse_targets(
         reader = _TargetRow(number, cells, header)
         indicator = reader.indicator(previous_sasaran, seen_codes)
         previous_sasaran = reader.sasaran or previous_sasaran
-        if indicator is None:
-            problems.extend(reader.problems)
+        extras, extra_problems = _comparison_fields(number, cells, header, year)
+        if indicator is None or extra_problems:
+            problems.extend(reader.problems + extra_problems)
         else:
-            indicators.append(indicator)
+            indicators.append(replace(indicator, **extras))
     if problems:
         raise TargetImportError(problems, filename)
     return TargetSet(
@@ -607,7 +654,84 @@ def parse_targets(
     )
 
 
-_TARGET_LABELS = {c.key: c.label for c in TARGET_COLUMNS}
+_TARGET_LABELS = {c.key: c.label for c in TARGET_COLUMNS + COMPARISON_COLUMNS}
+
+MAX_RENSTRA_SPAN = 10  # years between the targets' year and the Renstra's final year
+
+
+def _comparison_fields(
+    number: int, cells: Sequence[Cell], header: _Header, year: int
+) -> tuple[dict[str, Any], list[str]]:
+    """The optional comparison columns of one row (previous years, Renstra, national
+    standard) as Indicator fields, and their problems (row and column named)."""
+    problems: list[str] = []
+    values: dict[str, float | None] = {}
+    for key in ("previous_1", "previous_2", "renstra_target", "national_standard"):
+        raw = _get(cells, header, key)
+        label = _TARGET_LABELS[key]
+        try:
+            value = _number(raw)
+        except _NotANumber:
+            problems.append(_at(number, label, f"“{_shown(raw)}” bukan angka."))
+            continue
+        if value is not None and value < 0:
+            problems.append(_at(number, label, f"tidak boleh negatif ({_shown(raw)})."))
+            continue
+        if key == "renstra_target" and value == 0:
+            problems.append(
+                _at(
+                    number,
+                    label,
+                    "target 0 tidak dapat dipakai, karena persentase capaian target jangka "
+                    "menengah dihitung terhadap target ini; kosongkan bila tidak ada.",
+                )
+            )
+            continue
+        values[key] = value
+    raw_year = _get(cells, header, "renstra_year")
+    renstra_year: int | None = None
+    year_label = _TARGET_LABELS["renstra_year"]
+    year_empty = False
+    try:
+        year_value = _number(raw_year)
+        year_empty = year_value is None
+    except _NotANumber:
+        year_value = None
+        problems.append(_at(number, year_label, f"“{_shown(raw_year)}” bukan tahun."))
+    if year_value is not None:
+        if not year_value.is_integer():
+            problems.append(_at(number, year_label, f"“{_shown(raw_year)}” bukan tahun."))
+        elif not year <= year_value <= year + MAX_RENSTRA_SPAN:
+            problems.append(
+                _at(
+                    number,
+                    year_label,
+                    f"tahun {int(year_value)} di luar rentang yang mungkin: tidak sebelum tahun "
+                    f"target ({year}) dan paling lambat {year + MAX_RENSTRA_SPAN}.",
+                )
+            )
+        else:
+            renstra_year = int(year_value)
+    has_target = values.get("renstra_target") is not None
+    if has_target and year_empty:
+        problems.append(
+            _at(number, year_label, "kosong, padahal Target Akhir Renstra diisi; isi tahunnya.")
+        )
+    if renstra_year is not None and "renstra_target" in values and not has_target:
+        problems.append(
+            _at(
+                number,
+                _TARGET_LABELS["renstra_target"],
+                "kosong, padahal Tahun Akhir Renstra diisi; isi targetnya atau kosongkan keduanya.",
+            )
+        )
+    extras: dict[str, Any] = {
+        "previous": (values.get("previous_1"), values.get("previous_2")),
+        "renstra_target": values.get("renstra_target"),
+        "renstra_year": renstra_year,
+        "national_standard": values.get("national_standard"),
+    }
+    return extras, problems
 
 
 class _TargetRow:
@@ -843,6 +967,9 @@ _TARGET_NOTES = (
     "dan target TW IV sama dengan target tahunan.",
     "• Berkas juga dapat dikirim sebagai CSV (pemisah titik koma atau koma, UTF-8) dengan "
     "kolom yang sama.",
+    "• Kolom Realisasi Tahun N-1/N-2, Target Akhir Renstra, Tahun Akhir Renstra dan Standar "
+    "Nasional tidak wajib; dipakai untuk perbandingan pada Bab III LKj tahunan. Bila kosong, "
+    "LKj menyebutkan perbandingan yang tidak dapat disajikan beserta alasannya.",
 )
 
 
@@ -856,7 +983,8 @@ def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = TARGET_SHEET
-    _style_header(ws, 1, TARGET_COLUMNS)
+    columns = TARGET_COLUMNS + COMPARISON_COLUMNS
+    _style_header(ws, 1, columns)
     last = MAX_ROWS + 1
     arah_col = get_column_letter(len(TARGET_COLUMNS) - 1)
     hitung_col = get_column_letter(len(TARGET_COLUMNS))
@@ -883,6 +1011,8 @@ def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
             *(t if t is not None else "-" for t in ind.targets),
             DIRECTION_LABELS[ind.direction],
             COUNTING_LABELS[ind.counting],
+            *_blank_none((*ind.previous, ind.renstra_target, ind.renstra_year)),
+            *_blank_none((ind.national_standard,)),
         ]
         for pos, value in enumerate(values, start=1):
             cell = ws.cell(row=n + 1, column=pos, value=value)
@@ -890,8 +1020,12 @@ def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
             cell.border = _BORDER
             if isinstance(value, float):
                 cell.number_format = "#,##0.##"
-    _guide_sheet(wb, TARGET_COLUMNS, _TARGET_NOTES)
+    _guide_sheet(wb, columns, _TARGET_NOTES)
     return _save(wb)
+
+
+def _blank_none(values: Iterable[object]) -> list[object]:
+    return [None if v is None else v for v in values]
 
 
 def template_workbook() -> bytes:

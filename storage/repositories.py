@@ -11,6 +11,7 @@ from tinydb.queries import QueryInstance
 from tinydb.table import Document, Table
 
 from domain.annual import AnnualReport
+from domain.budget import BudgetSet
 from domain.models import Cycle, cycle_id
 from domain.performance import TargetSet
 from storage.database import Database
@@ -223,6 +224,23 @@ class TargetRepository:
 
     def save(self, targets: TargetSet) -> None:
         self._table(targets.unit, targets.year).upsert(Document(targets.to_dict(), doc_id=1))
+
+
+class BudgetRepository:
+    """A unit's budget realisation for a year (one document in the unit-and-year file)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def _table(self, unit: str, year: int):
+        return self.db.file("units", unit, f"{year}.json").table("budget")
+
+    def get(self, unit: str, year: int) -> BudgetSet | None:
+        doc = self._table(unit, year).get(doc_id=1)
+        return BudgetSet.from_dict(dict(doc)) if doc else None  # type: ignore[arg-type]
+
+    def save(self, budget: BudgetSet) -> None:
+        self._table(budget.unit, budget.year).upsert(Document(budget.to_dict(), doc_id=1))
 
 
 class AnnualRepository:

@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from domain.performance import Indicator, TargetSet
+from domain.budget import BudgetSet, parse_budget
+from domain.performance import Indicator, TargetSet, round_half_up
 from domain.targets_import import (
     RealisationRow,
     parse_targets,
@@ -28,6 +29,7 @@ from domain.targets_import import (
 SAMPLE_YEAR = 2026
 SAMPLE_TARGETS_CSV = Path(__file__).with_name("satpolpp_targets_2026.csv")
 SAMPLE_WORKBOOK_NAME = "target_kinerja_satpolpp_2026.xlsx"
+SAMPLE_BUDGET_CSV = Path(__file__).with_name("satpolpp_budget_2026.csv")
 
 
 def sample_targets_csv() -> bytes:
@@ -194,14 +196,54 @@ _REALISATIONS: dict[int, dict[str, tuple[float, str, str]]] = {
 }
 
 
-def sample_realisations(triwulan: int) -> list[RealisationRow]:
-    """The sample unit's realisation for a quarter (1–4), one row per indicator."""
+# The year before the sample year, as the bot filed it: each indicator's quarters scaled by a
+# factor, so the 2026 LKj compares with a year that was better on some indicators and worse
+# on others.
+_PREVIOUS_YEAR_FACTORS: dict[str, float] = {
+    "IKU-1": 0.95,
+    "IKU-2": 1.06,
+    "IKU-3": 0.8,
+    "IKU-4": 0.93,
+    "IKU-5": 1.04,
+    "IKU-6": 0.9,
+    "IKU-7": 0.85,
+    "IKU-8": 0.98,
+}
+_COUNT_CODES = ("IKU-2", "IKU-4", "IKU-6")
+
+
+def sample_realisations(triwulan: int, year: int = SAMPLE_YEAR) -> list[RealisationRow]:
+    """The sample unit's realisation for a quarter (1–4), one row per indicator; for the year
+    before the sample year, the same quarters scaled per indicator."""
     if triwulan not in _REALISATIONS:
         raise ValueError(f"Triwulan harus 1 sampai 4, bukan {triwulan}.")
-    return [
-        RealisationRow(code, float(value), kendala, tindak)
-        for code, (value, kendala, tindak) in _REALISATIONS[triwulan].items()
-    ]
+    if year not in (SAMPLE_YEAR, SAMPLE_YEAR - 1):
+        raise ValueError(f"Contoh realisasi hanya untuk {SAMPLE_YEAR - 1} dan {SAMPLE_YEAR}.")
+    rows = []
+    for code, (value, kendala, tindak) in _REALISATIONS[triwulan].items():
+        if year != SAMPLE_YEAR:
+            scaled = value * _PREVIOUS_YEAR_FACTORS[code]
+            value = float(round(scaled)) if code in _COUNT_CODES else round_half_up(scaled)
+        rows.append(RealisationRow(code, float(value), kendala, tindak))
+    return rows
+
+
+def sample_budget(
+    unit: str = "satpolpp-bdg",
+    imported_by: int = 0,
+    imported_at: datetime | None = None,
+) -> BudgetSet:
+    """The sample unit's 2026 budget realisation, parsed from the shipped CSV file."""
+    return parse_budget(
+        SAMPLE_BUDGET_CSV.read_bytes(),
+        SAMPLE_BUDGET_CSV.name,
+        unit=unit,
+        year=SAMPLE_YEAR,
+        known_codes=[i.code for i in sample_indicators()],
+        imported_by=imported_by,
+        imported_at=imported_at
+        or datetime(SAMPLE_YEAR + 1, 1, 20, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
+    )
 
 
 def sample_realisation_workbook(triwulan: int, codes: Iterable[str] | None = None) -> bytes:
