@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 from documents.annual_context import annual_report_context
 from documents.render import render_pdf
 from documents.report_context import quarterly_report_context
+from documents.workbooks import archival_attachment, quarter_export, year_export
 from domain import annual
 from domain.calendar import WorkCalendar
 from domain.dates_id import roman_triwulan, triwulan_period
 from domain.models import Cycle, FileRef
 from domain.roles import Role
 from domain.roster import Unit
-from domain.samples import sample_budget, sample_indicators, sample_realisations
+from domain.samples import SAMPLE_YEAR, sample_budget, sample_indicators, sample_realisations
 from domain.sop import Sop
 from domain.workflow import (
     Divide,
@@ -105,7 +106,12 @@ def _record(
     """Render the report in ``status`` (or only name it) and record its hash on the cycle."""
     if render:
         context = quarterly_report_context(cycle, ctx.unit, ctx.calendar, status, at, sop=ctx.sop)
-        pdf = render_pdf("quarterly_report.html", context)
+        archival = None
+        if status == "signed":
+            budget = sample_budget(ctx.unit.code) if cycle.year == SAMPLE_YEAR else None
+            workbook = quarter_export(cycle, ctx.unit.name, budget)
+            archival = [archival_attachment(cycle.year, cycle.triwulan, workbook)]
+        pdf = render_pdf("quarterly_report.html", context, archival=archival)
         sha = hashlib.sha256(pdf).hexdigest()
         _RENDERED[sha] = pdf
     else:
@@ -121,7 +127,7 @@ def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year
     """
     ctx = WorkflowContext(sop=sop, calendar=calendar, unit=unit)
     previous = {year - 1: [filed_quarter(ctx, year - 1, n, render=False) for n in (1, 2, 3, 4)]}
-    budget = sample_budget(unit.code)
+    budget = sample_budget(unit.code) if year == SAMPLE_YEAR else None
     quarters = [filed_quarter(ctx, year, n, render=True) for n in (1, 2, 3, 4)]
     written = []
     for cycle in quarters:
@@ -149,7 +155,11 @@ def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year
             previous_years=previous,
             budget=budget,
         )
-        pdf = render_pdf("annual_report.html", context)
+        archival = None
+        if status == "signed":
+            workbook = year_export(quarters, unit.name, budget)
+            archival = [archival_attachment(year, None, workbook)]
+        pdf = render_pdf("annual_report.html", context, archival=archival)
         sha = hashlib.sha256(pdf).hexdigest()
         if status == "draft":
             report = annual.compile_draft(None, unit.code, year, quarters, sha, kasubbag, t, sop)

@@ -199,7 +199,7 @@ def _check_quarters(quarters: Sequence[Cycle], year: int, unit: Unit) -> dict[in
     return by_tw
 
 
-def _current_realisations(cycle: Cycle) -> dict[str, Realisation]:
+def cycle_realisations(cycle: Cycle) -> dict[str, Realisation]:
     """Code -> the realisation in force: the item's (the task division), else the history's."""
     found = current_realisations(cycle.realisations, cycle.triwulan)
     for assignment in cycle.assignments:
@@ -448,7 +448,7 @@ def annual_performance(
     ``chart_svg`` draws the annual capaian unchanged.
     """
     indicators = by_tw[4].indicators
-    reals = {tw: _current_realisations(c) for tw, c in by_tw.items()}
+    reals = {tw: cycle_realisations(c) for tw, c in by_tw.items()}
     bands = _ordered_bands(policy)
     band_index = {b.label: i for i, b in enumerate(bands)}
     full_rows = [

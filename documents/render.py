@@ -23,7 +23,10 @@ Fetcher policy (see :class:`SealedURLFetcher`):
   resource; refused URLs are also recorded on the fetcher instance.
 
 In addition, PDF file attachments (``<link rel="attachment">``) are dropped
-from the document metadata before writing, so a PDF never embeds files.
+from the document metadata before writing, so the HTML can never make a PDF
+embed a file. The only files a PDF embeds are those the caller passes as
+``archival`` (:class:`EmbeddedFile`, bytes it built itself): then the PDF is
+written as PDF/A-3a (archival, tagged for screen readers) with them attached.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ import binascii
 import logging
 import mimetypes
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -40,13 +45,15 @@ from urllib.request import url2pathname
 
 import jinja2
 from markupsafe import Markup, escape
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 import templates as _templates_pkg
 
 __all__ = [
+    "ARCHIVAL_VARIANT",
     "DISPOSITION_INSTRUCTIONS",
+    "EmbeddedFile",
     "FetchRefused",
     "SealedURLFetcher",
     "TEMPLATES_DIR",
@@ -320,19 +327,52 @@ def render_html(template_name: str, context: dict[str, Any]) -> str:
     return _ENV.get_template(template_name).render(**context)
 
 
-def html_to_pdf(html: str, *, url_fetcher: SealedURLFetcher | None = None) -> bytes:
+#: The PDF variant of archival copies: PDF/A-3 (files may be embedded), level A (tagged, so
+#: screen readers get the structure), which WeasyPrint writes together with ``pdf_tags``.
+ARCHIVAL_VARIANT = "pdf/a-3a"
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file the caller built to embed in an archival PDF (e.g. the report's data workbook)."""
+
+    name: str
+    data: bytes
+    description: str
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    url_fetcher: SealedURLFetcher | None = None,
+    archival: Sequence[EmbeddedFile] | None = None,
+) -> bytes:
     """Convert an HTML string (from :func:`render_html`) into PDF bytes.
 
     Relative URLs resolve against the templates folder; all fetching goes
-    through a :class:`SealedURLFetcher` (a fresh one unless given).
+    through a :class:`SealedURLFetcher` (a fresh one unless given). With
+    ``archival`` the PDF is PDF/A-3a with those files attached (relationship
+    "Data"); attachments named by the HTML are dropped either way.
     """
     fetcher = url_fetcher if url_fetcher is not None else SealedURLFetcher()
     document = HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=fetcher).render()
-    # Defence in depth: never embed files into the PDF.
+    # Defence in depth: never embed files the HTML asks for.
     document.metadata.attachments = []
-    return document.write_pdf()
+    if archival is None:
+        return document.write_pdf()
+    attachments = [
+        Attachment(string=f.data, name=f.name, description=f.description, relationship="Data")
+        for f in archival
+    ]
+    return document.write_pdf(pdf_variant=ARCHIVAL_VARIANT, pdf_tags=True, attachments=attachments)
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    """:func:`render_html` followed by :func:`html_to_pdf`."""
-    return html_to_pdf(render_html(template_name, context))
+def render_pdf(
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    archival: Sequence[EmbeddedFile] | None = None,
+) -> bytes:
+    """:func:`render_html` followed by :func:`html_to_pdf` (archival PDF/A-3 with
+    ``archival``'s files attached, when given)."""
+    return html_to_pdf(render_html(template_name, context), archival=archival)

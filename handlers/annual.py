@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot.services import Services
 from documents.annual_context import annual_report_context
 from documents.render import render_pdf
+from documents.workbooks import archival_attachment, year_export
 from domain import annual
 from domain.annual import AnnualReport
 from domain.errors import WorkflowError
@@ -50,6 +51,7 @@ async def render(
         code = verification_code(
             verify_key(services), report.id, report.latest_report.number, status
         )
+    budget = services.budget.get(unit.code, year)
     context = annual_report_context(
         unit,
         year,
@@ -59,8 +61,15 @@ async def render(
         services.now(),
         report=report,
         verification_code=code,
+        previous_years={y: services.cycles.list_unit(unit.code, y) for y in (year - 1, year - 2)},
+        budget=budget,
     )
-    pdf = await asyncio.to_thread(render_pdf, "annual_report.html", context)
+    archival = None
+    if status == "signed":
+        # The signed LKj is archival: PDF/A-3 with the year's export workbook embedded.
+        workbook = year_export(quarters, unit.name, budget)
+        archival = [archival_attachment(year, None, workbook)]
+    pdf = await asyncio.to_thread(render_pdf, "annual_report.html", context, archival=archival)
     return services.db.blobs.put(pdf)
 
 

@@ -7,6 +7,7 @@ import asyncio
 from bot.services import Services
 from documents.render import render_pdf
 from documents.report_context import disposition_sheet_context, quarterly_report_context
+from documents.workbooks import archival_attachment, quarter_export
 from domain.dates_id import roman_triwulan
 from domain.models import Cycle
 from domain.roster import Unit
@@ -48,7 +49,13 @@ async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str
         sop=services.sop_for(unit),
         verification_code=code,
     )
-    pdf = await asyncio.to_thread(render_pdf, "quarterly_report.html", context)
+    archival = None
+    if status == "signed":
+        # The filed copy is archival: PDF/A-3 with the quarter's export workbook embedded.
+        budget = services.budget.get(unit.code, cycle.year)
+        workbook = quarter_export(cycle, unit.name, budget)
+        archival = [archival_attachment(cycle.year, cycle.triwulan, workbook)]
+    pdf = await asyncio.to_thread(render_pdf, "quarterly_report.html", context, archival=archival)
     sha = services.db.blobs.put(pdf)
     recorded = record_report(cycle, status, sha, by, now)
     if code is not None and recorded.reports[-1].number != number:

@@ -1,0 +1,324 @@
+"""Spreadsheets the bot writes: the budget template and the export for upstream systems.
+
+* :func:`budget_workbook`: the Realisasi Anggaran template (empty or filled), with a guide
+  sheet explaining every column; read back by ``domain.budget.parse_budget``.
+* :func:`export_workbook` / :func:`export_csv`: a quarter's or a year's performance data
+  (sasaran, indicator, unit, target, realisation, capaian, band, kendala, tindak lanjut) and
+  the year's budget realisation, one flat row per line with plain numbers, so the columns can
+  be pasted into the province's e-SAKIP application. The same workbook is embedded in the
+  archival (PDF/A-3) copy of signed reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import openpyxl
+from openpyxl.styles import Font
+
+from documents.annual_context import annual_performance, cycle_realisations
+from documents.render import EmbeddedFile
+from domain.budget import BUDGET_COLUMNS, BUDGET_SHEET, BudgetSet
+from domain.models import Cycle
+from domain.performance import (
+    DEFAULT_POLICY,
+    CapaianPolicy,
+    capaian,
+    triwulan_label,
+)
+from domain.targets_import import (
+    _BORDER,
+    _WRAP_TOP,
+    Column,
+    _col,
+    _guide_sheet,
+    _save,
+    _style_header,
+)
+
+PERFORMANCE_SHEET = "Kinerja"
+EXPORT_BUDGET_SHEET = "Anggaran"
+
+# ----------------------------------------------------------------------------- budget template
+
+_BUDGET_NOTES = (
+    "Catatan:",
+    "• Isi satu kegiatan per baris pada lembar “Realisasi Anggaran”; jangan mengubah baris judul.",
+    "• Program boleh dikosongkan bila sama dengan baris di atasnya.",
+    "• Kode Indikator harus terdapat dalam Target Kinerja tahun yang sama (unggah target lebih "
+    "dahulu melalui /target); pisahkan beberapa kode dengan koma.",
+    "• Realisasi tidak boleh melebihi pagu. Rupiah ditulis tanpa “Rp”; titik pemisah ribuan "
+    "boleh dipakai.",
+    "• Berkas juga dapat dikirim sebagai CSV (pemisah titik koma atau koma, UTF-8) dengan kolom "
+    "yang sama.",
+    "• Data ini dipakai pada Bab III LKj tahunan: tabel realisasi anggaran dan analisis "
+    "efisiensi (capaian kinerja dibandingkan dengan serapan anggaran per sasaran).",
+)
+
+
+def budget_workbook(budget: BudgetSet | None = None) -> bytes:
+    """The budget template (sheet "Realisasi Anggaran" and "Petunjuk"), filled with
+    ``budget``'s lines when given."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = BUDGET_SHEET
+    _style_header(ws, 1, BUDGET_COLUMNS)
+    for n, line in enumerate(budget.lines if budget else (), start=1):
+        values = (n, line.program, line.kegiatan, ", ".join(line.codes), line.pagu, line.realisasi)
+        for pos, value in enumerate(values, start=1):
+            cell = ws.cell(row=n + 1, column=pos, value=value)
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+            if pos >= 5:
+                cell.number_format = "#,##0"
+    _guide_sheet(wb, BUDGET_COLUMNS, _BUDGET_NOTES)
+    return _save(wb)
+
+
+# ----------------------------------------------------------------------------- export rows
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One indicator of one period, flat, with plain numbers (None = empty cell)."""
+
+    year: int
+    period: str
+    sasaran: str
+    code: str
+    indikator: str
+    satuan: str
+    direction: str
+    target: float | None
+    realisation: float | None
+    capaian: float | None
+    band: str
+    kendala: str
+    tindak_lanjut: str
+
+
+def quarter_rows(cycle: Cycle, policy: CapaianPolicy = DEFAULT_POLICY) -> list[ExportRow]:
+    """The performance data of one quarter, as in its report."""
+    reals = cycle_realisations(cycle)
+    out = []
+    for ind in cycle.indicators:
+        real = reals.get(ind.code)
+        ach = capaian(ind, cycle.triwulan, real.value if real else None, policy)
+        out.append(
+            ExportRow(
+                cycle.year,
+                triwulan_label(cycle.triwulan),
+                ind.sasaran,
+                ind.code,
+                ind.indikator,
+                ind.satuan,
+                ind.direction_label,
+                ind.target_for(cycle.triwulan),
+                real.value if real else None,
+                ach.percent,
+                ach.rating or ach.note,
+                real.kendala if real else "",
+                real.tindak_lanjut if real else "",
+            )
+        )
+    return out
+
+
+def year_rows(quarters: Sequence[Cycle], policy: CapaianPolicy = DEFAULT_POLICY) -> list[ExportRow]:
+    """The year's performance data (annual target, realisation and capaian), as in the LKj;
+    ``quarters`` are the four filed cycles of the year."""
+    by_tw = {c.triwulan: c for c in quarters}
+    indicators = {i.code: i for i in by_tw[4].indicators}
+    year = by_tw[4].year
+    out = []
+    for row in annual_performance(by_tw, policy)["rows"]:
+        ind = indicators[row["code"]]
+        out.append(
+            ExportRow(
+                year,
+                "Tahunan",
+                ind.sasaran,
+                ind.code,
+                ind.indikator,
+                ind.satuan,
+                ind.direction_label,
+                ind.target_tahunan,
+                row["realisasi_value"],
+                row["percent"],
+                row["rating"] if row["computable"] else row["note"],
+                "; ".join(f"{n['text']} ({n['quarters']})" for n in row["kendala"]),
+                "; ".join(f"{n['text']} ({n['quarters']})" for n in row["tindak_lanjut"]),
+            )
+        )
+    return out
+
+
+# fmt: off
+EXPORT_COLUMNS: tuple[Column, ...] = (
+    _col("year", "Tahun", (), "Tahun kinerja.", example="2026", width=7),
+    _col("period", "Periode", (), "TW I–TW IV untuk data triwulan, “Tahunan” untuk data "
+         "tahunan LKj.", example="TW II", width=9),
+    _col("sasaran", "Sasaran Strategis", (), "Sasaran strategis Perjanjian Kinerja.",
+         width=40),
+    _col("code", "Kode Indikator", (), "Kode indikator pada Target Kinerja.",
+         example="IKU-1", width=12),
+    _col("indikator", "Indikator Kinerja", (), "Rumusan indikator.", width=45),
+    _col("satuan", "Satuan", (), "Satuan indikator.", example="%", width=9),
+    _col("direction", "Arah", (), "Naik: makin tinggi makin baik; Turun: makin rendah makin "
+         "baik.", example="Naik", width=7),
+    _col("target", "Target", (), "Target periode (kumulatif s.d. triwulan untuk indikator "
+         "kumulatif; target tahunan untuk baris Tahunan), angka.", example="82", width=10),
+    _col("realisation", "Realisasi", (), "Realisasi periode, angka; kosong bila belum "
+         "dilaporkan.", example="81", width=10),
+    _col("capaian", "Capaian (%)", (), "Capaian terhadap target dalam persen, dua desimal "
+         "(paling tinggi sesuai batas kebijakan, 120); kosong bila tidak dapat dihitung.",
+         example="98,78", width=10),
+    _col("band", "Kategori", (), "Kategori capaian (Sangat Baik … Sangat Kurang), atau "
+         "alasan capaian tidak dapat dihitung.", example="Sangat Baik", width=14),
+    _col("kendala", "Kendala", (), "Kendala yang dilaporkan Tim Kerja.", width=40),
+    _col("tindak_lanjut", "Tindak Lanjut", (), "Tindak lanjut yang dilaporkan.", width=40),
+)
+EXPORT_BUDGET_COLUMNS: tuple[Column, ...] = (
+    _col("year", "Tahun", (), "Tahun anggaran.", example="2026", width=7),
+    _col("program", "Program", (), "Nama program.", width=40),
+    _col("kegiatan", "Kegiatan", (), "Nama kegiatan.", width=45),
+    _col("codes", "Kode Indikator", (), "Indikator yang didukung kegiatan.", width=14),
+    _col("pagu", "Pagu (Rp)", (), "Pagu anggaran, angka rupiah.", width=16),
+    _col("realisasi", "Realisasi (Rp)", (), "Realisasi anggaran, angka rupiah.", width=16),
+    _col("percent", "Serapan (%)", (), "Realisasi dibagi pagu, dalam persen, dua desimal.",
+         width=10),
+)
+# fmt: on
+
+
+def _performance_values(row: ExportRow) -> list[object]:
+    return [
+        row.year,
+        row.period,
+        row.sasaran,
+        row.code,
+        row.indikator,
+        row.satuan,
+        row.direction,
+        row.target,
+        row.realisation,
+        row.capaian,
+        row.band,
+        row.kendala,
+        row.tindak_lanjut,
+    ]
+
+
+def _budget_values(budget: BudgetSet) -> list[list[object]]:
+    return [
+        [
+            budget.year,
+            line.program,
+            line.kegiatan,
+            ", ".join(line.codes),
+            line.pagu,
+            line.realisasi,
+            line.percent,
+        ]
+        for line in budget.lines
+    ]
+
+
+def _fill(ws, columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> None:
+    _style_header(ws, 1, columns)
+    for r, values in enumerate(rows, start=2):
+        for pos, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=pos, value=value)
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+            if isinstance(value, float):
+                cell.number_format = "#,##0.00" if value % 1 else "#,##0"
+
+
+def export_workbook(title: str, rows: Sequence[ExportRow], budget: BudgetSet | None) -> bytes:
+    """Sheets "Kinerja", "Anggaran" (when the year's budget is known) and "Petunjuk"."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = PERFORMANCE_SHEET
+    _fill(ws, EXPORT_COLUMNS, [_performance_values(r) for r in rows])
+    if budget is not None:
+        _fill(wb.create_sheet(EXPORT_BUDGET_SHEET), EXPORT_BUDGET_COLUMNS, _budget_values(budget))
+    notes = [
+        "Catatan:",
+        f"• {title}.",
+        "• Setiap baris berisi satu indikator (lembar “Kinerja”) atau satu kegiatan (lembar "
+        "“Anggaran”); angka disimpan sebagai angka sehingga kolom dapat disalin langsung ke "
+        "aplikasi e-SAKIP.",
+        "• Lembar “Anggaran” hanya ada bila realisasi anggaran tahun ini sudah diunggah "
+        "melalui /anggaran.",
+    ]
+    _guide_sheet(wb, EXPORT_COLUMNS + EXPORT_BUDGET_COLUMNS[1:], notes)
+    guide = wb[wb.sheetnames[-1]]
+    guide["A1"].font = Font(bold=True, size=13)
+    return _save(wb)
+
+
+def export_csv(rows: Sequence[ExportRow]) -> bytes:
+    """The "Kinerja" sheet as CSV (semicolon separated, UTF-8 with BOM, decimal comma), the
+    form Indonesian Excel opens directly."""
+    return _csv([c.label for c in EXPORT_COLUMNS], [_performance_values(r) for r in rows])
+
+
+def budget_csv(budget: BudgetSet) -> bytes:
+    """The "Anggaran" sheet as CSV, like :func:`export_csv`."""
+    return _csv([c.label for c in EXPORT_BUDGET_COLUMNS], _budget_values(budget))
+
+
+def _csv(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for values in rows:
+        writer.writerow(["" if v is None else _csv_cell(v) for v in values])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: object) -> str:
+    if isinstance(value, float):
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- whole exports
+
+
+def export_filename(year: int, triwulan: int | None, ext: str = "xlsx") -> str:
+    period = f"TW-{('I', 'II', 'III', 'IV')[triwulan - 1]}" if triwulan else "Tahunan"
+    return f"Ekspor_Kinerja_{period}_{year}.{ext}"
+
+
+def export_title(unit_name: str, year: int, triwulan: int | None) -> str:
+    period = f"Triwulan {('I', 'II', 'III', 'IV')[triwulan - 1]}" if triwulan else "tahunan"
+    return f"Data kinerja {period} Tahun {year} {unit_name}, diekspor oleh lkj-bot"
+
+
+def quarter_export(cycle: Cycle, unit_name: str, budget: BudgetSet | None) -> bytes:
+    """The export workbook of one quarter (also embedded in its signed report)."""
+    title = export_title(unit_name, cycle.year, cycle.triwulan)
+    return export_workbook(title, quarter_rows(cycle), budget)
+
+
+def year_export(quarters: Sequence[Cycle], unit_name: str, budget: BudgetSet | None) -> bytes:
+    """The export workbook of a year (also embedded in the signed annual LKj)."""
+    year = quarters[0].year
+    return export_workbook(export_title(unit_name, year, None), year_rows(quarters), budget)
+
+
+def archival_attachment(year: int, triwulan: int | None, workbook: bytes) -> EmbeddedFile:
+    """The export workbook as the file embedded in a report's archival (PDF/A-3) copy."""
+    return EmbeddedFile(
+        export_filename(year, triwulan),
+        workbook,
+        "Data kinerja dan realisasi anggaran laporan ini (format ekspor e-SAKIP)",
+    )
