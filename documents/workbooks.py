@@ -284,8 +284,9 @@ def _csv(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
 
 
 def _csv_cell(value: object) -> str:
+    """Numbers exactly as stored, with a decimal comma and no thousands separator."""
     if isinstance(value, float):
-        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        text = str(int(value)) if value.is_integer() else repr(value)
         return text.replace(".", ",")
     return str(value)
 

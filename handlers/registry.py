@@ -17,8 +17,10 @@ from telegram.ext import (
 
 from handlers import (  # noqa: F401 (the modules register their buttons)
     annual,
+    budget,
     commands,
     cycle,
+    export,
     realisation,
     targets,
     verification,
@@ -51,6 +53,8 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("batal", registered(commands.cmd_cancel), filters=PRIVATE),
         CommandHandler("target", registered(targets.cmd_target), filters=PRIVATE),
         CommandHandler("tahunan", registered(annual.cmd_tahunan), filters=PRIVATE),
+        CommandHandler("anggaran", registered(budget.cmd_anggaran), filters=PRIVATE),
+        CommandHandler("ekspor", registered(export.cmd_ekspor), filters=PRIVATE),
         CommandHandler("verifikasi", registered(verification.cmd_verifikasi), filters=PRIVATE),
         CallbackQueryHandler(on_button),
         ChatMemberHandler(on_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),

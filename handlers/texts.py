@@ -38,6 +38,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("arsip", "Laporan yang telah ditandatangani"),
     ("target", "Target kinerja tahunan (Perjanjian Kinerja)"),
     ("tahunan", "Laporan Kinerja tahunan (Kasubbag)"),
+    ("anggaran", "Realisasi anggaran per program dan kegiatan"),
+    ("ekspor", "Ekspor data kinerja dan anggaran (XLSX/CSV, e-SAKIP)"),
     ("verifikasi", "Periksa keaslian laporan (kode atau berkas PDF)"),
     ("batal", "Batalkan isian yang sedang berjalan"),
 ]
@@ -95,6 +97,8 @@ def help_text(person: Person, sop: Sop) -> str:
         "/status — posisi laporan yang sedang berjalan dan tugas Anda\n"
         "/arsip — laporan yang telah ditandatangani\n"
         "/verifikasi — periksa keaslian laporan (kode verifikasi atau berkas PDF)\n"
+        "/anggaran — realisasi anggaran per program dan kegiatan\n"
+        "/ekspor — data kinerja dan anggaran dalam XLSX/CSV untuk aplikasi e-SAKIP\n"
         "/batal — batalkan isian yang sedang berjalan\n"
         "/bantuan — petunjuk ini"
     )
@@ -499,3 +503,62 @@ def verify_annual_altered(name: str, sha: str, found) -> str:
         f"tetapi SHA-256-nya berbeda.\nSHA-256 dokumen ini: <code>{sha}</code>\n"
         f"SHA-256 yang dicatat: <code>{found.version.sha256}</code>"
     )
+
+
+# --- budget realisation and export ------------------------------------------------------------
+
+BUDGET_TEMPLATE_CAPTION = (
+    "Templat realisasi anggaran: isi lembar “Realisasi Anggaran” (satu kegiatan per baris); "
+    "petunjuk setiap kolom ada pada lembar “Petunjuk”. Kirim kembali melalui /anggaran."
+)
+
+
+def budget_not_for_you(editor: str) -> str:
+    return (
+        f"Realisasi anggaran diunggah oleh {editor}; data ini dapat dilihat oleh Kasat, "
+        "Sekretaris dan Kasubbag."
+    )
+
+
+def budget_missing(year: int) -> str:
+    return (
+        f"Realisasi anggaran tahun {year} belum diunggah; tanpa data ini LKj tahunan tidak "
+        "memuat tabel realisasi anggaran dan analisis efisiensi."
+    )
+
+
+def budget_needs_targets(year: int) -> str:
+    return (
+        f"Target kinerja tahun {year} belum diunggah. Setiap kegiatan pada data anggaran "
+        "menyebutkan kode indikator yang didukungnya, sehingga unggah target lebih dahulu "
+        "melalui /target."
+    )
+
+
+def budget_ask(year: int, replacing: bool) -> str:
+    text = f"Kirimkan berkas realisasi anggaran tahun {year} (XLSX sesuai templat, atau CSV)."
+    if replacing:
+        text += (
+            "\n\nPerhatian: data anggaran tahun ini sudah ada. Berkas baru menggantikannya "
+            "dan penggantian ini dicatat dalam jejak audit."
+        )
+    return text
+
+
+EXPORT_NOT_FOR_YOU = "Ekspor data kinerja tersedia bagi Kasat, Sekretaris dan Kasubbag."
+EXPORT_NOTHING = (
+    "Belum ada laporan triwulan yang ditandatangani, sehingga belum ada data kinerja untuk "
+    "diekspor."
+)
+EXPORT_INTRO = (
+    "<b>Ekspor data kinerja</b>\nPilih periode. Bot mengirim buku kerja XLSX (lembar "
+    "“Kinerja”, “Anggaran” bila realisasi anggaran tahun itu sudah diunggah, dan “Petunjuk”) "
+    "serta CSV-nya, disusun untuk disalin ke aplikasi e-SAKIP."
+)
+
+
+def export_caption(period: str, budget: bool) -> str:
+    text = f"Ekspor data kinerja {period}"
+    if not budget:
+        text += " (tanpa lembar Anggaran: realisasi anggaran tahun itu belum diunggah)"
+    return text + "."

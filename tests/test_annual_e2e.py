@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import openpyxl
 from pypdf import PdfReader
 
 from domain.annual import SIGNED
@@ -13,6 +14,22 @@ from storage.audit import AuditLog
 from storage.database import Database
 from storage.repositories import AnnualRepository, CycleRepository
 from tests.test_annual_report import filed_quarter
+
+
+def archival_parts(content: bytes) -> tuple[str, str, dict[str, bytes]]:
+    """The PDF/A part and conformance from the XMP metadata, and the embedded files."""
+    reader = PdfReader(io.BytesIO(content))
+    xmp = reader.xmp_metadata
+    assert xmp is not None, "no XMP metadata"
+    ns = "http://www.aiim.org/pdfa/ns/id/"
+    part = conformance = ""
+    for node in xmp.rdf_root.getElementsByTagNameNS(
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "Description"
+    ):
+        part = part or node.getAttributeNS(ns, "part")
+        conformance = conformance or node.getAttributeNS(ns, "conformance")
+    files = {name: data[0] for name, data in reader.attachments.items()}
+    return part, conformance, files
 
 
 def pdf_text(content: bytes) -> str:
@@ -72,6 +89,18 @@ async def test_annual_report_from_four_signed_quarters(bot, emu, people, setting
     for expected in (kasat.name, "196805121990031004", sekretaris.name, "IKU-8"):
         assert expected in text, expected
     assert "DRAF" not in text
+
+    # The signed LKj is an archival PDF/A-3 (level A: tagged), with the year's export
+    # workbook embedded; the draft is an ordinary PDF without attachments.
+    part, conformance, files = archival_parts(signed[0])
+    assert (part, conformance) == ("3", "A")
+    assert list(files) == ["Ekspor_Kinerja_Tahunan_2026.xlsx"]
+    embedded = openpyxl.load_workbook(io.BytesIO(files["Ekspor_Kinerja_Tahunan_2026.xlsx"]))
+    rows = list(embedded["Kinerja"].values)
+    assert [r[3] for r in rows[1:]] == [f"IKU-{n}" for n in range(1, 9)]
+    assert next(r for r in rows if r[3] == "IKU-1")[8:10] == (76.775, 90.32)
+    assert PdfReader(io.BytesIO(draft.document.content)).xmp_metadata is None
+    assert not PdfReader(io.BytesIO(draft.document.content)).attachments
 
     report = AnnualRepository(Database(settings.lkj_data_dir)).get("satpolpp-bdg", 2026)
     assert report.status == SIGNED

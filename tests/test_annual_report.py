@@ -385,7 +385,7 @@ def test_pdf_has_the_chapters_in_order(signed_pages: list[str]) -> None:
             "IKHTISAR EKSEKUTIF Laporan Kinerja",
             "BAB I PENDAHULUAN 1.1 Latar Belakang",
             "BAB II PERENCANAAN KINERJA 2.1 Sasaran",
-            "BAB III AKUNTABILITAS KINERJA 3.1 Kerangka",
+            "BAB III AKUNTABILITAS KINERJA A. CAPAIAN KINERJA ORGANISASI 3.1 Kerangka",
             "BAB IV PENUTUP Laporan Kinerja",
             "LAMPIRAN I. Laporan Data Kinerja Triwulan",
         )

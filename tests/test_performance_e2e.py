@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import openpyxl
 from pypdf import PdfReader
 
 from bot import playbook
@@ -19,6 +20,7 @@ from domain.samples import (
 from domain.targets_import import template_workbook
 from storage.database import Database
 from storage.repositories import CycleRepository, TargetRepository
+from tests.test_annual_e2e import archival_parts
 
 
 def pdf_text(content: bytes) -> str:
@@ -142,3 +144,14 @@ async def test_performance_cycle_end_to_end(bot, emu, people, settings, clock):
     expected = capaian(indicator, 3, corrected)
     assert expected.label in text
     assert "CAPAIAN KINERJA" in text and "KEPATUHAN TERHADAP SOP" in text
+    # The filed copy is an archival PDF/A-3a with the quarter's export workbook embedded,
+    # holding the corrected realisation.
+    part, conformance, files = archival_parts(signed.document.content)
+    assert (part, conformance) == ("3", "A")
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(files["Ekspor_Kinerja_TW-III_2026.xlsx"]))[
+            "Kinerja"
+        ].values
+    )
+    row = next(r for r in rows if r[3] == fixed)
+    assert row[1] == "TW III" and row[8] == corrected and row[9] == expected.percent

@@ -42,6 +42,13 @@ from domain.targets_import import (
 WIB = ZoneInfo("Asia/Jakarta")
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=WIB)
 
+COMPARISON_HEADER = [
+    "Realisasi Tahun N-1",
+    "Realisasi Tahun N-2",
+    "Target Akhir Renstra",
+    "Tahun Akhir Renstra",
+    "Standar Nasional",
+]
 HEADER = [
     "No",
     "Sasaran Strategis",
@@ -464,7 +471,7 @@ def test_the_template_has_the_headers_a_guide_and_drop_down_lists() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(template_workbook()))
     assert wb.sheetnames == ["Target Kinerja", "Petunjuk"]
     ws = wb["Target Kinerja"]
-    assert [c.value for c in ws[1]] == HEADER
+    assert [c.value for c in ws[1]] == HEADER + COMPARISON_HEADER
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["B"].width == 40
     lists = {dv.formula1: str(dv.sqref) for dv in ws.data_validations.dataValidation}
@@ -473,6 +480,15 @@ def test_the_template_has_the_headers_a_guide_and_drop_down_lists() -> None:
     assert set(HEADER) <= set(guide)
     explained = {r[0]: r[2] for r in wb["Petunjuk"].iter_rows(min_row=4, values_only=True) if r[2]}
     assert "Kumulatif" in explained["Perhitungan"]
+    # Every comparison column is explained, and marked optional.
+    required = {r[0]: r[1] for r in wb["Petunjuk"].iter_rows(min_row=4, values_only=True) if r[1]}
+    for label in COMPARISON_HEADER:
+        assert (
+            "Bab III" in explained[label]
+            or "Renstra" in explained[label]
+            or ("Boleh dikosongkan" in explained[label])
+        ), label
+        assert required[label] == "Tidak", label
     assert refused(template_workbook()) == ["Tidak ada baris data di bawah baris judul (baris 1)."]
 
 

@@ -1,0 +1,106 @@
+"""/ekspor: a quarter's or a year's performance data and budget realisation as XLSX and CSV,
+laid out to be pasted into the province's e-SAKIP application.
+
+Open to the roles that may see the year's targets (``handlers.targets.TARGET_ROLES``). A
+quarter is exported once it is filed (signed), a year once its four quarters are; the figures
+are those of the signed reports. The workbook is the one embedded in the archival PDF/A copy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from documents.workbooks import (
+    budget_csv,
+    export_csv,
+    export_filename,
+    quarter_export,
+    quarter_rows,
+    year_export,
+    year_rows,
+)
+from domain import annual
+from domain.roster import Person
+from handlers import texts
+from handlers.buttons import button_action
+from handlers.common import audit_refusal, send_text, svc, unit_of
+from handlers.targets import TARGET_ROLES
+from handlers.texts import tw
+
+MAX_QUARTER_BUTTONS = 8
+
+
+async def cmd_ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
+    services = svc(context)
+    if person.role not in TARGET_ROLES:
+        audit_refusal(context, update, person, "ekspor", texts.EXPORT_NOT_FOR_YOU)
+        await send_text(context, person.user_id, texts.EXPORT_NOT_FOR_YOU)
+        return
+    filed = [c for c in services.cycles.list_unit(person.unit) if c.filed]
+    if not filed:
+        await send_text(context, person.user_id, texts.EXPORT_NOTHING)
+        return
+    group = f"export:{person.user_id}"
+    services.buttons.revoke_group(group)
+    years = sorted({c.year for c in filed})
+    rows: list[list[tuple[str, dict[str, Any]]]] = [
+        [
+            (
+                tw(c.triwulan, c.year),
+                {"action": "export_get", "year": c.year, "tw": c.triwulan, "group": group},
+            )
+        ]
+        for c in filed[-MAX_QUARTER_BUTTONS:]
+    ]
+    for y in years:
+        if len({c.triwulan for c in filed if c.year == y}) == 4:
+            rows.append(
+                [(f"Tahun {y}", {"action": "export_get", "year": y, "tw": 0, "group": group})]
+            )
+    await send_text(context, person.user_id, texts.EXPORT_INTRO, rows)
+
+
+@button_action("export_get")
+async def export_get(update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = unit_of(services, person)
+    year, triwulan = int(payload["year"]), int(payload["tw"])
+    cycles = services.cycles.list_unit(unit.code, year)
+    budget = services.budget.get(unit.code, year)
+    if triwulan:
+        cycle = next((c for c in cycles if c.triwulan == triwulan and c.filed), None)
+        if cycle is None:
+            return texts.BUTTON_UNKNOWN
+        workbook = quarter_export(cycle, unit.name, budget)
+        rows = quarter_rows(cycle)
+        period = tw(triwulan, year)
+    else:
+        quarters = annual.quarters_ready(cycles, year)
+        workbook = year_export(quarters, unit.name, budget)
+        rows = year_rows(quarters)
+        period = f"tahunan Tahun {year}"
+    tw_or_none = triwulan or None
+    caption = texts.export_caption(period, budget is not None)
+    await context.bot.send_document(
+        person.user_id,
+        document=workbook,
+        filename=export_filename(year, tw_or_none),
+        caption=caption,
+    )
+    await context.bot.send_document(
+        person.user_id,
+        document=export_csv(rows),
+        filename=export_filename(year, tw_or_none, "csv"),
+        caption="Data kinerja (CSV, pemisah titik koma).",
+    )
+    if budget is not None:
+        await context.bot.send_document(
+            person.user_id,
+            document=budget_csv(budget),
+            filename=f"Ekspor_Anggaran_{year}.csv",
+            caption=f"Realisasi anggaran tahun {year} (CSV, pemisah titik koma).",
+        )
+    return ""
