@@ -725,6 +725,7 @@ def _comparison_fields(
                 "kosong, padahal Tahun Akhir Renstra diisi; isi targetnya atau kosongkan keduanya.",
             )
         )
+    problems.sort(key=_comparison_column_index)  # in the order of the columns
     extras: dict[str, Any] = {
         "previous": (values.get("previous_1"), values.get("previous_2")),
         "renstra_target": values.get("renstra_target"),
@@ -732,6 +733,10 @@ def _comparison_fields(
         "national_standard": values.get("national_standard"),
     }
     return extras, problems
+
+
+def _comparison_column_index(problem: str) -> int:
+    return next((i for i, c in enumerate(COMPARISON_COLUMNS) if f"kolom “{c.label}”" in problem), 0)
 
 
 class _TargetRow:

@@ -25,13 +25,13 @@ from handlers import texts
 from handlers.buttons import button_action
 from handlers.common import audit_refusal, send_text, svc, unit_of
 from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
-from handlers.targets import TARGET_ROLES
+from handlers.targets import may_view
 from handlers.texts import esc
 
 
-def _editor(services: Services):
+def _editor(services: Services, person: Person):
     """Who sends the budget: the holder of the annual compilation step (SOP table)."""
-    return services.sop.step(annual.COMPILE_STEP).role
+    return services.sop_for(person.unit).by_key(annual.COMPILE_STEP).role
 
 
 def summary(budget: BudgetSet) -> str:
@@ -50,8 +50,8 @@ def summary(budget: BudgetSet) -> str:
 
 async def cmd_anggaran(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
     services = svc(context)
-    editor = _editor(services)
-    if person.role not in TARGET_ROLES and person.role is not editor:
+    editor = _editor(services, person)
+    if not may_view(services, person) and person.role is not editor:
         text = texts.budget_not_for_you(editor.label)
         audit_refusal(context, update, person, "anggaran", text)
         await send_text(context, person.user_id, text)
@@ -103,7 +103,7 @@ async def budget_download(update, context, person: Person, payload: dict[str, An
 @button_action("budget_upload")
 async def budget_upload(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
-    editor = _editor(services)
+    editor = _editor(services, person)
     if person.role is not editor:
         return texts.budget_not_for_you(editor.label)
     year = int(payload["year"])

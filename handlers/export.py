@@ -1,7 +1,7 @@
 """/ekspor: a quarter's or a year's performance data and budget realisation as XLSX and CSV,
 laid out to be pasted into the province's e-SAKIP application.
 
-Open to the roles that may see the year's targets (``handlers.targets.TARGET_ROLES``). A
+Open to the roles that may see the year's targets (``handlers.targets.may_view``). A
 quarter is exported once it is filed (signed), a year once its four quarters are; the figures
 are those of the signed reports. The workbook is the one embedded in the archival PDF/A copy.
 """
@@ -24,10 +24,11 @@ from documents.workbooks import (
 )
 from domain import annual
 from domain.roster import Person
+from domain.sop import COLLECT
 from handlers import texts
 from handlers.buttons import button_action
 from handlers.common import audit_refusal, send_text, svc, unit_of
-from handlers.targets import TARGET_ROLES
+from handlers.targets import may_view
 from handlers.texts import tw
 
 MAX_QUARTER_BUTTONS = 8
@@ -35,9 +36,10 @@ MAX_QUARTER_BUTTONS = 8
 
 async def cmd_ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
     services = svc(context)
-    if person.role not in TARGET_ROLES:
-        audit_refusal(context, update, person, "ekspor", texts.EXPORT_NOT_FOR_YOU)
-        await send_text(context, person.user_id, texts.EXPORT_NOT_FOR_YOU)
+    if not may_view(services, person):
+        text = texts.export_not_for_you(services.sop_for(person.unit).role_of(COLLECT).label)
+        audit_refusal(context, update, person, "ekspor", text)
+        await send_text(context, person.user_id, text)
         return
     filed = [c for c in services.cycles.list_unit(person.unit) if c.filed]
     if not filed:

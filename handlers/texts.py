@@ -513,11 +513,8 @@ BUDGET_TEMPLATE_CAPTION = (
 )
 
 
-def budget_not_for_you(editor: str) -> str:
-    return (
-        f"Realisasi anggaran diunggah oleh {editor}; data ini dapat dilihat oleh Kasat, "
-        "Sekretaris dan Kasubbag."
-    )
+def budget_not_for_you(role_label: str) -> str:
+    return f"Realisasi anggaran dikelola oleh {role_label}."
 
 
 def budget_missing(year: int) -> str:
@@ -545,7 +542,13 @@ def budget_ask(year: int, replacing: bool) -> str:
     return text
 
 
-EXPORT_NOT_FOR_YOU = "Ekspor data kinerja tersedia bagi Kasat, Sekretaris dan Kasubbag."
+def export_not_for_you(member_label: str) -> str:
+    return (
+        "Ekspor data kinerja tersedia bagi pejabat yang dapat melihat target kinerja; "
+        f"{member_label} menyerahkan data melalui tugas masing-masing."
+    )
+
+
 EXPORT_NOTHING = (
     "Belum ada laporan triwulan yang ditandatangani, sehingga belum ada data kinerja untuk "
     "diekspor."

@@ -167,6 +167,6 @@ def test_bad_comparison_cells_are_refused_precisely() -> None:
         "targetnya atau kosongkan keduanya.",
         "Baris 5, kolom “Tahun Akhir Renstra”: tahun 2024 di luar rentang yang mungkin: tidak "
         "sebelum tahun target (2026) dan paling lambat 2036.",
-        "Baris 6, kolom “Standar Nasional”: “baik” bukan angka.",
         "Baris 6, kolom “Tahun Akhir Renstra”: “2029,5” bukan tahun.",
+        "Baris 6, kolom “Standar Nasional”: “baik” bukan angka.",
     ]

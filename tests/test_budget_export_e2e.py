@@ -37,7 +37,7 @@ async def test_budget_upload_annual_lkj_and_export(bot, emu, people, settings):
 
     # A Tim Kerja member may not see or send the budget; the refusal names who sends it.
     member.say("/anggaran")
-    assert "diunggah oleh Kasubbag" in (await member.next()).text
+    assert (await member.next()).text == "Realisasi anggaran dikelola oleh Kasubbag."
 
     # Without the year's targets the budget cannot name its indicators.
     kasubbag.say("/anggaran")
@@ -99,7 +99,7 @@ async def test_budget_upload_annual_lkj_and_export(bot, emu, people, settings):
 
     # /ekspor is for the officials, not the team.
     member.say("/ekspor")
-    assert "Kasat, Sekretaris dan Kasubbag" in (await member.next()).text
+    assert "tersedia bagi pejabat yang dapat melihat target" in (await member.next()).text
     kasat.say("/ekspor")
     menu = await kasat.expect("Ekspor data kinerja")
     assert "Tahun 2025" in menu.buttons and "Tahun 2026" in menu.buttons
