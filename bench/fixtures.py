@@ -431,5 +431,5 @@ def fabricate_button_message(emu, user: int, label: str, token: str) -> int:
     return sent.message_id
 
 
-BUTTON_LABELS = {"forward": texts.BTN_FORWARD, "divide": texts.BTN_DIVIDE,
+BUTTON_LABELS = {"forward": texts.btn_forward("Kasubbag"), "divide": texts.BTN_DIVIDE,
                  "draft": texts.BTN_BUILD_DRAFT}
