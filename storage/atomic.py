@@ -16,6 +16,11 @@ directory fsync that ends the main write also makes the ``.bak`` rename durable.
 one write behind (it holds the version *before* the last write) and its mtime is the time
 that version was written. Where hard links are not supported the bytes are copied instead.
 
+Sealed files (``sealed_as``, the file's path relative to the data directory): the store's
+files carry a top-level ``_integrity`` member, ``{"file": <relative path>, "sha256": <hex>}``,
+the sha256 of the canonical encoding of the rest. A change that keeps valid JSON (an edited
+value, a file copied over another one) is then refused on reading like a damaged file.
+
 A damaged file is never copied over the last good one: a file is only kept as ``.bak`` if it
 was read successfully (a file that cannot be read raises :class:`CorruptStoreError` before
 TinyDB could write), and ``.bak`` files never match ``*.json``, so start-up checks ignore them.
@@ -23,10 +28,12 @@ TinyDB could write), and ``.bak`` files never match ``*.json``, so start-up chec
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +42,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 BACKUP_SUFFIX = ".bak"
+SEAL_KEY = "_integrity"
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,30 @@ def _parse_store(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     if not isinstance(data, dict):
         return None, "isi bukan objek JSON"
     return data, ""
+
+
+def _encode(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def seal(data: dict[str, Any], rel: str) -> bytes:
+    """The bytes of a sealed store file: ``data`` plus its ``_integrity`` member."""
+    body = {k: v for k, v in data.items() if k != SEAL_KEY}
+    digest = hashlib.sha256(_encode(body)).hexdigest()
+    return _encode({SEAL_KEY: {"file": rel, "sha256": digest}, **body})
+
+
+def unseal(data: dict[str, Any], rel: str) -> tuple[dict[str, Any] | None, str]:
+    """(data without its seal, "") if the seal matches ``rel`` and the content, else why not."""
+    mark = data.get(SEAL_KEY)
+    if not isinstance(mark, dict):
+        return None, "tanpa tanda keutuhan (_integrity): berkas tidak ditulis oleh bot"
+    body = {k: v for k, v in data.items() if k != SEAL_KEY}
+    if mark.get("file") != rel:
+        return None, f"berkas tertukar: isinya milik {mark.get('file')!r}, bukan {rel!r}"
+    if hashlib.sha256(_encode(body)).hexdigest() != mark.get("sha256"):
+        return None, "isi diubah di luar bot (checksum sha256 tidak cocok)"
+    return body, ""
 
 
 def last_good_backup(path: Path) -> GoodBackup | None:
@@ -184,12 +216,23 @@ class AtomicJSONStorage(Storage):
     """TinyDB storage: whole-file JSON, atomic replace on write, loud failure on damage.
 
     ``keep_backup`` (default on) keeps the replaced version as ``<name>.bak``, see above.
+    ``sealed_as`` (the file's path relative to the data directory) seals every write and
+    checks the seal on every read; ``on_create`` is called with it once a new file exists.
     """
 
-    def __init__(self, path: str | Path, keep_backup: bool = True, **_: Any):
+    def __init__(
+        self,
+        path: str | Path,
+        keep_backup: bool = True,
+        sealed_as: str | None = None,
+        on_create: Callable[[str], None] | None = None,
+        **_: Any,
+    ):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.keep_backup = keep_backup
+        self.sealed_as = sealed_as
+        self.on_create = on_create
         self._known_good: tuple[int, int, int, int] | None = None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
@@ -200,20 +243,30 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             return None
         data, reason = _parse_store(raw)
+        if data is not None and self.sealed_as is not None:
+            data, reason = unseal(data, self.sealed_as)
         if data is None:
             raise CorruptStoreError(self.path, reason)
         self._known_good = _identity(st)
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if self.sealed_as is not None:
+            encoded = seal(data, self.sealed_as)
+        else:
+            encoded = _encode(data)
+        created = False
         if self.keep_backup:
-            keep_last_good(self.path, self._known_good)
+            created = not keep_last_good(self.path, self._known_good) and not self.path.exists()
+        elif self.on_create is not None:
+            created = not self.path.exists()
         atomic_write_bytes(self.path, encoded)
         try:
             self._known_good = _identity(self.path.stat())
         except FileNotFoundError:
             self._known_good = None
+        if created and self.on_create is not None and self.sealed_as is not None:
+            self.on_create(self.sealed_as)
 
     def close(self) -> None:
         pass

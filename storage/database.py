@@ -2,7 +2,9 @@
 
 A TinyDB file is rewritten whole on every write, so the data is split so that no file grows
 without bound: one file per unit and year for cycles, and small state files for pending
-input and live buttons, which are pruned as cycles move on.
+input and live buttons, which are pruned as cycles move on. Every file is sealed (its own
+path and checksum inside) and listed in the store manifest, so start-up notices a damaged,
+edited, swapped or missing file.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
-from storage.atomic import AtomicJSONStorage
+from storage.atomic import AtomicJSONStorage, CorruptStoreError
 from storage.blobs import BlobStore
+from storage.manifest import MANIFEST_REL, StoreManifest, missing_file_error
 
 _SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -23,6 +26,7 @@ class Database:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.blobs = BlobStore(self.data_dir / "files")
+        self.manifest = StoreManifest(self.data_dir)
         self._open: dict[Path, TinyDB] = {}
 
     def file(self, *parts: str) -> TinyDB:
@@ -32,7 +36,12 @@ class Database:
         path = self.data_dir.joinpath(*parts)
         db = self._open.get(path)
         if db is None:
-            db = TinyDB(path, storage=AtomicJSONStorage)
+            db = TinyDB(
+                path,
+                storage=AtomicJSONStorage,
+                sealed_as="/".join(parts),
+                on_create=self.manifest.add,
+            )
             self._open[path] = db
         return db
 
@@ -40,10 +49,27 @@ class Database:
         folder = self.data_dir.joinpath(*parts)
         return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
+    def store_files(self) -> list[str]:
+        """Relative paths of the store files on disk (not ``.bak``, not the manifest)."""
+        found = (p.relative_to(self.data_dir).as_posix() for p in self.data_dir.rglob("*.json"))
+        return sorted(rel for rel in found if rel != MANIFEST_REL)
+
     def check_all(self) -> None:
-        """Read every store file once, so a damaged one stops start-up with its name."""
-        for path in sorted(self.data_dir.rglob("*.json")):
-            AtomicJSONStorage(path).read()
+        """Read every store file once, so a damaged, edited, swapped or missing one stops
+        start-up with its name (and its last good copy)."""
+        on_disk = self.store_files()
+        if not self.manifest.exists() and on_disk:
+            raise CorruptStoreError(
+                self.data_dir / MANIFEST_REL,
+                "daftar berkas penyimpanan hilang, padahal ada berkas penyimpanan "
+                f"({len(on_disk)} berkas); berkas yang hilang tidak dapat diketahui",
+            )
+        for rel in self.manifest.missing():
+            raise missing_file_error(self.data_dir, rel)
+        for rel in on_disk:
+            AtomicJSONStorage(self.data_dir / rel, sealed_as=rel).read()
+        for rel in on_disk:  # written just before a crash, listed now
+            self.manifest.add(rel)
 
     def close(self) -> None:
         for db in self._open.values():

@@ -47,7 +47,7 @@ def _revs(raw: bytes) -> list[int]:
 
 
 def test_each_write_keeps_the_version_it_replaces(tmp_path):
-    path = tmp_path / "s.json"
+    path = tmp_path / "plain" / "s.json"  # a bare storage, outside the data directory
     storage = AtomicJSONStorage(path)
     storage.write({"t": {}})
     assert not backup_path(path).exists()  # nothing was replaced yet
@@ -56,12 +56,13 @@ def test_each_write_keeps_the_version_it_replaces(tmp_path):
     assert backup_path(path).stat().st_ino == first_inode  # a hard link: no copy made
     assert json.loads(backup_path(path).read_bytes()) == {"t": {}}
 
-    path = _store_with_versions(tmp_path, 3)
+    data_dir = tmp_path / "data"
+    path = _store_with_versions(data_dir, 3)
     assert _revs(path.read_bytes()) == [3]
     bak = backup_path(path)
     assert bak.name == "2026.json.bak" and _revs(bak.read_bytes()) == [2]
     assert not list(path.parent.glob(".*.tmp"))
-    Database(tmp_path).check_all()  # .bak files are not store files
+    Database(data_dir).check_all()  # .bak files are not store files
 
 
 @pytest.mark.parametrize("kind", sorted(DAMAGE))
@@ -81,7 +82,7 @@ def test_damaged_store_names_the_file_and_the_last_good_copy(tmp_path, kind):
 
 def test_no_backup_is_said_plainly(tmp_path):
     path = tmp_path.joinpath(*STORE)
-    AtomicJSONStorage(path).write({"cycles": {}})
+    Database(tmp_path).file(*STORE).table("cycles").insert({"id": "x"})  # one version only
     path.write_bytes(b"")
     with pytest.raises(CorruptStoreError, match="Tidak ada cadangan yang baik") as caught:
         Database(tmp_path).check_all()
@@ -166,10 +167,8 @@ def test_the_bot_refuses_to_start_on_a_damaged_store(tmp_path):
 _WRITER = """
 import sys
 sys.path.insert(0, sys.argv[2])
-from tinydb import TinyDB
-from storage.atomic import AtomicJSONStorage
-db = TinyDB(sys.argv[1], storage=AtomicJSONStorage)
-table = db.table("cycles")
+from storage.database import Database
+table = Database(sys.argv[1]).file("units", "x", "2026.json").table("cycles")
 doc = table.get(doc_id=1)
 n = doc["n"] if doc else 0
 pad = "x" * 200_000
@@ -181,14 +180,15 @@ while True:
 
 
 def test_sigkill_while_writing_always_leaves_a_store_that_opens(tmp_path):
-    """30 kills at random moments of a write loop: the file and its last good copy open."""
+    """30 kills at random moments of a write loop: the file (sealed, listed in the manifest)
+    and its last good copy open."""
     path = tmp_path / "units" / "x" / "2026.json"
     rng = random.Random(2)
     deadline = time.monotonic() + 8
     last_n, kills = 0, 0
     while kills < 30 and time.monotonic() < deadline:
         child = subprocess.Popen(
-            [sys.executable, "-c", _WRITER, str(path), str(REPO)], stdout=subprocess.PIPE
+            [sys.executable, "-c", _WRITER, str(tmp_path), str(REPO)], stdout=subprocess.PIPE
         )
         assert child.stdout is not None and child.stdout.readline() == b"ready\n"
         time.sleep(rng.uniform(0.0, 0.03))
@@ -197,7 +197,8 @@ def test_sigkill_while_writing_always_leaves_a_store_that_opens(tmp_path):
         kills += 1
         if not path.exists():
             continue
-        data = AtomicJSONStorage(path).read()  # raises CorruptStoreError if damaged
+        Database(tmp_path).check_all()  # raises CorruptStoreError if damaged or missing
+        data = AtomicJSONStorage(path, sealed_as="units/x/2026.json").read()
         assert data is not None
         n = data["cycles"]["1"]["n"]
         assert n >= last_n  # never goes back
@@ -207,3 +208,71 @@ def test_sigkill_while_writing_always_leaves_a_store_that_opens(tmp_path):
             assert bak["cycles"]["1"]["n"] <= n  # == n: killed between link and replace
     assert kills >= 10 and last_n > 0
     Database(tmp_path).check_all()
+
+
+# --- issue 15 item 3: a store that knows its files ---------------------------------------
+
+
+def test_the_bot_refuses_to_start_when_a_store_file_was_deleted(tmp_path):
+    data_dir = tmp_path / "data"
+    path = _store_with_versions(data_dir, 2)
+    path.unlink()  # its .bak is still there
+    result = _run_bot(data_dir, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"Berkas penyimpanan rusak: {path} (berkas hilang" in result.stderr
+    assert f"Cadangan terakhir yang baik: {backup_path(path)}" in result.stderr
+    assert not path.exists()  # nothing started empty in its place
+
+
+def _second_year(data_dir: Path) -> Path:
+    db = Database(data_dir)
+    db.file("units", "satpolpp-bdg", "2025.json").table("cycles").insert({"id": "old"})
+    db.close()
+    return data_dir / "units" / "satpolpp-bdg" / "2025.json"
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        ("swapped", "berkas tertukar: isinya milik 'units/satpolpp-bdg/2025.json'"),
+        ("edited", "isi diubah di luar bot (checksum sha256 tidak cocok)"),
+        ("unsealed", "tanpa tanda keutuhan"),
+    ],
+)
+def test_a_swapped_or_edited_store_file_is_refused_like_a_damaged_one(tmp_path, tamper, reason):
+    path = _store_with_versions(tmp_path, 2)
+    other = _second_year(tmp_path)
+    if tamper == "swapped":
+        path.write_bytes(other.read_bytes())  # whole, valid JSON of another file
+    elif tamper == "edited":
+        path.write_bytes(path.read_bytes().replace(b'"rev":2', b'"rev":9'))
+    else:
+        data = json.loads(path.read_bytes())
+        del data["_integrity"]
+        path.write_text(json.dumps(data))
+    json.loads(path.read_bytes())  # still valid JSON
+    with pytest.raises(CorruptStoreError) as caught:
+        Database(tmp_path).check_all()
+    assert caught.value.path == path and reason in str(caught.value)
+    assert f"Cadangan terakhir yang baik: {backup_path(path)}" in str(caught.value)
+
+
+def test_a_deleted_store_manifest_is_refused(tmp_path):
+    _store_with_versions(tmp_path, 1)
+    (tmp_path / "state" / "manifest.json").unlink()
+    with pytest.raises(CorruptStoreError, match="daftar berkas penyimpanan hilang"):
+        Database(tmp_path).check_all()
+
+
+def test_a_file_written_just_before_a_crash_is_listed_at_start_up(tmp_path):
+    path = _store_with_versions(tmp_path, 1)
+    manifest = tmp_path / "state" / "manifest.json"
+    listed = json.loads(manifest.read_bytes())["files"]
+    assert list(listed) == ["units/satpolpp-bdg/2026.json"]
+    db = Database(tmp_path)
+    db.manifest.replace([])  # as if killed between the file's first write and its listing
+    Database(tmp_path).check_all()
+    assert list(json.loads(manifest.read_bytes())["files"]) == ["units/satpolpp-bdg/2026.json"]
+    path.unlink()
+    with pytest.raises(CorruptStoreError, match="berkas hilang"):
+        Database(tmp_path).check_all()
