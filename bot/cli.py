@@ -19,6 +19,7 @@ def _run(args: argparse.Namespace) -> int:
     from domain.errors import SopError
     from domain.roster import RosterError
     from storage.atomic import CorruptStoreError
+    from storage.audit import AuditAnchorError
 
     settings = Settings()
     if not settings.telegram_bot_token:
@@ -30,7 +31,7 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     try:
         app = build_application(settings)
-    except (RosterError, SopError, CorruptStoreError) as exc:
+    except (RosterError, SopError, CorruptStoreError, AuditAnchorError) as exc:
         print(f"lkj-bot tidak dapat dijalankan: {exc}", file=sys.stderr)
         return 2
     allowed = ["message", "callback_query", "my_chat_member"]
@@ -83,22 +84,56 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    """``lkj-bot audit verify``: check every audit chain; exit 1 if any is broken."""
-    from storage.audit import verify_all
+    """``lkj-bot audit verify``: check every audit chain and its recorded head; exit 1 if any
+    is broken, cut off or missing. ``lkj-bot audit anchor``: print the heads for the record."""
+    from storage.atomic import CorruptStoreError
+    from storage.audit import check_anchors, verify_all
 
     data_dir = Settings().lkj_data_dir
+    if args.audit_command == "anchor":
+        return _audit_anchor(data_dir)
     reports = verify_all(data_dir)
-    if not reports:
+    try:
+        anchors = check_anchors(data_dir)
+    except CorruptStoreError as exc:
+        print(f"RUSAK  {exc}", file=sys.stderr)
+        return 1
+    if not reports and not anchors:
         print(f"Belum ada log audit di {data_dir / 'audit'}.")
         return 0
     for report in reports:
         print(report.message())
+    for anchor in anchors:
+        print(anchor.message())
     broken = [r for r in reports if not r.ok]
+    unanchored = [a for a in anchors if not a.ok]
     if broken:
         print(f"{len(broken)} dari {len(reports)} log audit RUSAK.", file=sys.stderr)
+    if unanchored:
+        print(
+            f"{len(unanchored)} log audit terpotong, hilang atau tidak sesuai kepala yang "
+            "tercatat.",
+            file=sys.stderr,
+        )
+    if broken or unanchored:
         return 1
-    print(f"Semua {len(reports)} log audit utuh.")
+    print(f"Semua {len(reports)} log audit utuh dan sesuai kepala yang tercatat.")
     return 0
+
+
+def _audit_anchor(data_dir: Path) -> int:
+    """Print each log's head (verified chain) to be written into a paper register."""
+    from datetime import datetime
+
+    from storage.audit import verify_all
+
+    reports = verify_all(data_dir)
+    print(f"Jangkar log audit per {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}")
+    for report in reports:
+        rel = report.path.relative_to(data_dir).as_posix()
+        state = "" if report.ok else "  (RANTAI RUSAK: periksa dengan lkj-bot audit verify)"
+        print(f"{rel}  seq {report.head_seq}  sha256 {report.head_hash}{state}")
+    return 0 if all(r.ok for r in reports) else 1
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -153,7 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     samples.add_argument("--output", default="samples-output", help="folder hasil")
     audit = sub.add_parser("audit", help="log audit berantai")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", help="periksa rantai hash semua log audit")
+    audit_sub.add_parser("verify", help="periksa rantai hash semua log audit dan kepalanya")
+    audit_sub.add_parser(
+        "anchor", help="cetak kepala (seq dan hash) setiap log untuk dicatat di register kertas"
+    )
     backup = sub.add_parser("backup", help="arsipkan folder data (tar.gz dengan manifest)")
     backup.add_argument("--output", help="berkas arsip atau folder tujuan (bawaan: folder kini)")
     restore = sub.add_parser("restore", help="pulihkan folder data dari arsip cadangan")

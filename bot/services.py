@@ -12,7 +12,7 @@ from domain.calendar import WorkCalendar
 from domain.roster import Roster, Unit, load_roster
 from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
 from domain.workflow import WorkflowContext
-from storage.audit import AuditTrail
+from storage.audit import AuditTrail, anchor_startup
 from storage.database import Database
 from storage.repositories import (
     AnnualRepository,
@@ -60,7 +60,7 @@ class Services:
         self.sessions = SessionRepository(self.db)
         self.buttons = ButtonRepository(self.db)
         self.notices = NoticeRepository(self.db)
-        self.audit = AuditTrail(self.db.data_dir)
+        self.audit = AuditTrail(self.db.data_dir, on_create=self.db.manifest.add)
         self.updates = UpdateLog(self.db)
         self.targets = TargetRepository(self.db)
         self.annual = AnnualRepository(self.db)
@@ -75,13 +75,16 @@ class Services:
     def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now):
         db = Database(settings.lkj_data_dir)
         db.check_all()
-        return cls(
+        services = cls(
             settings=settings,
             db=db,
             roster=load_roster(settings.lkj_roster),
             sop=load_sop(settings.lkj_sop or DEFAULT_SOP_PATH),
             clock=clock,
         )
+        # A cut-off, deleted or replaced audit log stops start-up like a damaged store.
+        anchor_startup(db.data_dir, services.audit.heads)
+        return services
 
     def now(self) -> datetime:
         return self.clock()

@@ -59,20 +59,32 @@ def check_declared(name: str | None, size: int | None, limit: int) -> str:
     return ext
 
 
-def _zip_has(data: bytes, member_prefix: str) -> bool:
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_EXPANSION = 200 * 1024 * 1024
+
+
+def _zip_has(data: bytes, member_prefix: str, name: str) -> bool:
+    """Whether ``data`` is an Office zip with ``member_prefix`` members; a zip bomb (too
+    many parts or too large once expanded) is refused for what it is."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as zf:
-            names = zf.namelist()
-            if len(names) > 10_000:
-                return False
-            total = sum(i.file_size for i in zf.infolist())
-            if total > 200 * 1024 * 1024:  # zip bomb guard: refuse huge expansions
-                return False
-            return "[Content_Types].xml" in names and any(
-                n.startswith(member_prefix) for n in names
-            )
-    except (zipfile.BadZipFile, ValueError, OSError):
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         return False
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAX_ZIP_MEMBERS or total > MAX_ZIP_EXPANSION:
+
+        def id_(n: float) -> str:  # Indonesian thousands separator
+            return f"{n:,.0f}".replace(",", ".")
+
+        raise InputError(
+            f"Berkas “{name}” ditolak demi keamanan: isinya bila dibuka mengembang menjadi "
+            f"{id_(total / 1048576)} MB dalam {id_(len(infos))} bagian (batas "
+            f"{id_(MAX_ZIP_EXPANSION // 1048576)} MB dan {id_(MAX_ZIP_MEMBERS)} bagian), ciri "
+            "“zip bomb”. Berkas tidak disimpan."
+        )
+    names = {i.filename for i in infos}
+    return "[Content_Types].xml" in names and any(n.startswith(member_prefix) for n in names)
 
 
 def check_content(name: str, data: bytes, limit: int) -> AcceptedFile:
@@ -81,8 +93,8 @@ def check_content(name: str, data: bytes, limit: int) -> AcceptedFile:
     label, mime = ACCEPTED[ext]
     ok = {
         "pdf": lambda: data.startswith(b"%PDF-"),
-        "xlsx": lambda: data.startswith(_ZIP) and _zip_has(data, "xl/"),
-        "docx": lambda: data.startswith(_ZIP) and _zip_has(data, "word/"),
+        "xlsx": lambda: data.startswith(_ZIP) and _zip_has(data, "xl/", name),
+        "docx": lambda: data.startswith(_ZIP) and _zip_has(data, "word/", name),
         "jpg": lambda: data.startswith(b"\xff\xd8\xff"),
         "jpeg": lambda: data.startswith(b"\xff\xd8\xff"),
         "png": lambda: data.startswith(b"\x89PNG\r\n\x1a\n"),

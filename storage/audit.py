@@ -37,9 +37,17 @@ it: a tail that is a whole, correctly chained entry just gets its newline; anyth
 truncated away and an ``audit.torn_tail_dropped`` entry records how many bytes were dropped and
 their sha256. Tampering found by verification: an edited entry (its hash no longer matches),
 a deleted entry (a gap in ``seq`` or a ``prev_hash`` that does not match), reordered or
-duplicated entries, a line that is not an entry. Removing whole entries from the *end* of a
-file cannot be seen by a chain alone; compare the head (seq and hash, printed by
-``lkj-bot audit verify`` and recorded in every backup manifest) with an earlier one.
+duplicated entries, a line that is not an entry.
+
+Anchors. Removing whole entries from the *end* of a file (or the whole file) cannot be seen
+by a chain alone, so the head of every log (seq and hash of its last entry) is recorded in
+``state/audit_heads.json`` (a sealed store file, listed in the store manifest) after every
+append. :func:`check_anchors` (run by ``lkj-bot audit verify`` and at start-up) compares each
+log with its recorded head: a log that is shorter (cut-off end), missing, or whose entry at
+the recorded seq has another hash is reported with the file and the last good entry. A log
+one or two entries *ahead* of its head is the trace of a kill between the append and the
+head write, not tampering; start-up records the new head. ``lkj-bot audit anchor`` prints the
+heads for a paper register, so that a later rewrite of the whole history is provable too.
 """
 
 from __future__ import annotations
@@ -56,7 +64,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storage.atomic import AtomicJSONStorage
+
 log = logging.getLogger("lkj_bot.audit")
+HEADS_REL = "state/audit_heads.json"
 
 AUDIT_DIR = "audit"
 GENESIS_HASH = "0" * 64
@@ -318,6 +329,7 @@ class AuditLog:
         self.year = year
         self._keys: dict[str, dict[str, Any]] = {}
         self._keys_state: tuple[int, int] | None = None  # (inode, bytes scanned)
+        self.head: tuple[int, str] | None = None  # (seq, hash) of the last entry, after append
 
     @classmethod
     def for_unit_year(cls, data_dir: Path | str, unit: str | None, year: int) -> AuditLog:
@@ -372,8 +384,10 @@ class AuditLog:
             if record["key"] is not None:
                 existing = self._lookup_key(fd, record["key"])
                 if existing is not None:
+                    self.head = (last["seq"], last["hash"]) if last else None
                     return existing
             written = self._write_entry(fd, record, last)
+            self.head = (written["seq"], written["hash"])
         finally:
             os.close(fd)  # also releases the lock
         if created:
@@ -500,12 +514,159 @@ class AuditLog:
         return self._keys.get(key)
 
 
-class AuditTrail:
-    """All audit logs of a data directory, one cached :class:`AuditLog` per unit and year."""
+class AuditHeads:
+    """The recorded head of every log (``state/audit_heads.json``), keyed by the log's path
+    relative to the data directory."""
 
-    def __init__(self, data_dir: Path | str):
+    def __init__(self, data_dir: Path | str, on_create: Any = None):
+        self.data_dir = Path(data_dir)
+        self._storage = AtomicJSONStorage(
+            self.data_dir / HEADS_REL, sealed_as=HEADS_REL, on_create=on_create
+        )
+        self._heads: dict[str, dict[str, Any]] | None = None
+
+    def all(self) -> dict[str, dict[str, Any]]:
+        """{log path: {"seq", "hash"}}; raises CorruptStoreError if the file was tampered with."""
+        if self._heads is None:
+            data = self._storage.read() or {}
+            heads = data.get("heads", {})
+            self._heads = dict(heads) if isinstance(heads, dict) else {}
+        return self._heads
+
+    def record(self, rel: str, seq: int, hash_: str) -> None:
+        heads = self.all()
+        if heads.get(rel) == {"seq": seq, "hash": hash_}:
+            return
+        heads[rel] = {"seq": seq, "hash": hash_}
+        self._storage.write({"heads": heads})
+
+    def replace(self, heads: Mapping[str, Mapping[str, Any]]) -> None:
+        self._heads = {rel: {"seq": h["seq"], "hash": h["hash"]} for rel, h in heads.items()}
+        self._storage.write({"heads": self._heads})
+
+
+class AuditAnchorError(Exception):
+    """An audit log does not reach, or does not match, its recorded head: start-up stops."""
+
+
+@dataclass(frozen=True)
+class AnchorReport:
+    """One log compared with its recorded head.
+
+    ``status``: "ok", "ahead" (a kill between append and head write: fine), "unanchored" (a log
+    created just before a kill), or the problems "cut" (end cut off), "missing" (log deleted),
+    "mismatch" (the entry at the recorded seq differs).
+    """
+
+    path: Path
+    status: str
+    recorded: tuple[int, str] | None
+    last: tuple[int, str] | None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "ahead", "unanchored")
+
+    def message(self) -> str:
+        rec = f"seq {self.recorded[0]}, hash {self.recorded[1][:16]}…" if self.recorded else "-"
+        good = (
+            f"entri terakhir yang baik: seq {self.last[0]} (hash {self.last[1][:16]}…)"
+            if self.last
+            else "tidak ada entri yang tersisa"
+        )
+        if self.status == "ok":
+            return f"OK     {self.path}: sesuai kepala tercatat ({rec})"
+        if self.status == "ahead":
+            return f"OK*    {self.path}: melewati kepala tercatat ({rec}); {good}"
+        if self.status == "unanchored":
+            return f"OK*    {self.path}: kepala belum tercatat; {good}"
+        if self.status == "missing":
+            return f"RUSAK  {self.path}: log audit hilang (dihapus); kepala tercatat {rec}"
+        if self.status == "cut":
+            return (
+                f"RUSAK  {self.path}: akhir log terpotong (entri dihapus dari akhir); kepala "
+                f"tercatat {rec}, {good}"
+            )
+        return (
+            f"RUSAK  {self.path}: log tidak cocok dengan kepala tercatat ({rec}): entri pada seq "
+            f"itu berbeda atau hilang; {good}"
+        )
+
+
+def _whole_entries(path: Path) -> list[dict[str, Any]]:
+    """The parseable entries of a log's whole lines (the chain is :func:`verify_file`'s job)."""
+    found = []
+    for raw in path.read_bytes().split(b"\n")[:-1]:
+        try:
+            entry = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("seq"), int):
+            found.append(entry)
+    return found
+
+
+AHEAD_LIMIT = 2  # entries a kill between an append and its head write can leave unrecorded
+
+
+def check_anchors(data_dir: Path | str, heads: AuditHeads | None = None) -> list[AnchorReport]:
+    """Compare every log under ``audit/`` with its recorded head, sorted by path."""
+    data_dir = Path(data_dir)
+    recorded = (heads or AuditHeads(data_dir)).all()
+    root = audit_root(data_dir)
+    on_disk = {p.relative_to(data_dir).as_posix() for p in root.rglob("*.jsonl") if root.is_dir()}
+    reports = []
+    for rel in sorted(set(recorded) | on_disk):
+        path = data_dir / rel
+        head = recorded.get(rel)
+        rec = (int(head["seq"]), str(head["hash"])) if head else None
+        if rel not in on_disk:
+            reports.append(AnchorReport(path, "missing", rec, None))
+            continue
+        entries = _whole_entries(path)
+        last = (entries[-1]["seq"], entries[-1]["hash"]) if entries else None
+        if rec is None:
+            reports.append(AnchorReport(path, "unanchored", None, last))
+            continue
+        at = next((e for e in reversed(entries) if e["seq"] == rec[0]), None)
+        if last is None or last[0] < rec[0]:
+            status = "cut"
+        elif at is None or at.get("hash") != rec[1]:
+            status = "mismatch"
+            good = [e for e in entries if e["seq"] < rec[0]]
+            last = (good[-1]["seq"], good[-1]["hash"]) if good else None
+        elif last[0] > rec[0] + AHEAD_LIMIT:
+            status = "mismatch"  # far more than a kill can leave: entries were added
+        else:
+            status = "ok" if last[0] == rec[0] else "ahead"
+        reports.append(AnchorReport(path, status, rec, last))
+    return reports
+
+
+def anchor_startup(data_dir: Path | str, heads: AuditHeads) -> None:
+    """At start-up: refuse a log that does not reach or match its head; record new heads."""
+    reports = check_anchors(data_dir, heads)
+    bad = [r for r in reports if not r.ok]
+    if bad:
+        lines = "\n".join(r.message() for r in bad)
+        raise AuditAnchorError(
+            f"Log audit tidak utuh dibandingkan kepala yang tercatat di {HEADS_REL}:\n{lines}\n"
+            "Periksa dengan lkj-bot audit verify; pulihkan log dari arsip (lkj-bot restore)."
+        )
+    for report in reports:
+        if report.status in ("ahead", "unanchored") and report.last is not None:
+            rel = report.path.relative_to(Path(data_dir)).as_posix()
+            heads.record(rel, *report.last)
+
+
+class AuditTrail:
+    """All audit logs of a data directory, one cached :class:`AuditLog` per unit and year,
+    with the head of each recorded after every append."""
+
+    def __init__(self, data_dir: Path | str, on_create: Any = None):
         self.data_dir = Path(data_dir)
         self._logs: dict[tuple[str | None, int], AuditLog] = {}
+        self.heads = AuditHeads(self.data_dir, on_create=on_create)
 
     def log(self, unit: str | None, year: int) -> AuditLog:
         found = self._logs.get((unit, year))
@@ -515,7 +676,11 @@ class AuditTrail:
         return found
 
     def append(self, unit: str | None, year: int, entry: Mapping[str, Any]) -> dict[str, Any]:
-        return self.log(unit, year).append(entry)
+        log_ = self.log(unit, year)
+        written = log_.append(entry)
+        if log_.head is not None:
+            self.heads.record(log_.path.relative_to(self.data_dir).as_posix(), *log_.head)
+        return written
 
     def verify_all(self) -> list[VerifyReport]:
         return verify_all(self.data_dir)

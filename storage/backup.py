@@ -32,6 +32,7 @@ rewrites both data and manifest; that is what the audit chain and its recorded h
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -45,8 +46,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from storage.atomic import BACKUP_SUFFIX, CorruptStoreError, _parse_store
-from storage.audit import VerifyReport, _parse_entry, verify_all
+from storage.atomic import BACKUP_SUFFIX, CorruptStoreError, _parse_store, unseal
+from storage.audit import HEADS_REL, AuditHeads, VerifyReport, _parse_entry, verify_all
+from storage.manifest import MANIFEST_REL, StoreManifest
 
 MANIFEST_NAME = "MANIFEST.json"
 DATA_PREFIX = "data/"
@@ -106,7 +108,9 @@ def _snapshot(rel: str, path: Path) -> tuple[bytes, os.stat_result]:
         raw = fh.read()
         st = os.fstat(fh.fileno())
     if rel.endswith(".json"):
-        _, reason = _parse_store(raw)
+        data, reason = _parse_store(raw)
+        if data is not None:
+            _, reason = unseal(data, rel)
         if reason:
             raise CorruptStoreError(path, reason)
     elif rel.endswith(".jsonl"):
@@ -300,6 +304,52 @@ def _check_manifest(manifest: dict[str, Any], seen: dict[str, tuple[str, int]]) 
             raise BackupError(f"Arsip ditolak: ukuran {rel} tidak cocok dengan manifest")
 
 
+def _anchor_restored(manifest: dict[str, Any], seen: dict[str, Any], staging: Path) -> None:
+    """Check each restored log against the head the archive recorded for it, then record those
+    heads and the restored file list as the store's own (they were taken from these bytes)."""
+    heads = manifest.get("audit_heads")
+    if not isinstance(heads, dict):
+        raise BackupError("Arsip ditolak: manifest tanpa kepala log audit (audit_heads)")
+    logs = sorted(rel for rel in seen if rel.endswith(".jsonl"))
+    for rel in sorted(set(logs) | set(heads)):
+        if rel not in seen:
+            raise BackupError(f"Arsip ditolak: log audit {rel} tercatat tetapi tidak ada")
+        actual = _audit_head((staging / rel).read_bytes())
+        if heads.get(rel) != actual:
+            raise BackupError(
+                f"Arsip ditolak: log audit {rel} tidak sesuai kepala yang tercatat di manifest "
+                f"(tercatat {heads.get(rel)}, di arsip {actual}); arsip rusak atau diubah"
+            )
+    # The archive's own files were read at slightly different moments while the bot ran;
+    # where they disagree with what the archive holds, the archive's verified view wins.
+    recorded = AuditHeads(staging)
+    wanted = {rel: {"seq": h["seq"], "hash": h["hash"]} for rel, h in heads.items() if h}
+    stores = {rel for rel in seen if rel.endswith(".json") and rel != MANIFEST_REL}
+    if recorded.all() != wanted:
+        recorded.replace(wanted)
+        stores.add(HEADS_REL)
+    listing = StoreManifest(staging)
+    if set(listing.files()) != stores:
+        listing.replace(sorted(stores))
+
+
+def _check_compression(archive: Path) -> None:
+    """Read the whole gzip stream once (its CRC and length), so that a damaged archive is
+    called damaged, with what failed, and not mistaken for one without a manifest."""
+    try:
+        with gzip.open(archive, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except gzip.BadGzipFile as exc:
+        raise BackupError(f"Arsip rusak: {archive} bukan berkas tar.gz ({exc})") from exc
+    except EOFError as exc:
+        raise BackupError(
+            f"Arsip rusak: {archive} terpotong (aliran gzip berakhir sebelum waktunya: {exc})"
+        ) from exc
+    except (zlib.error, OSError) as exc:
+        raise BackupError(f"Arsip rusak: {archive} (isi terkompresi rusak: {exc})") from exc
+
+
 def _fsync_tree(root: Path) -> None:
     for folder, _, _ in os.walk(root, topdown=False):
         _fsync_dir(Path(folder))
@@ -329,11 +379,13 @@ def restore_backup(
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restore-", dir=data_dir.parent))
     try:
+        _check_compression(archive)
         try:
             manifest, seen = _extract(archive, staging)
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
-            raise BackupError(f"Arsip tidak dapat dibaca: {archive} ({exc})") from exc
+            raise BackupError(f"Arsip rusak: {archive} ({exc})") from exc
         _check_manifest(manifest, seen)
+        _anchor_restored(manifest, seen, staging)
         _fsync_tree(staging)
         audit = verify_all(staging)
         previous: Path | None = None

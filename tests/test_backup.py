@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli import main as cli_main
 from storage.atomic import CorruptStoreError
-from storage.audit import AuditLog, verify_all
+from storage.audit import AuditLog, AuditTrail, verify_all
 from storage.backup import MANIFEST_NAME, BackupError, create_backup, restore_backup
 from storage.database import Database
 from storage.repositories import CycleRepository, SessionRepository
@@ -30,11 +30,12 @@ def _fill(data_dir: Path) -> dict:
     cycles.save(saved[1])  # a second write leaves a .bak copy beside the store
     SessionRepository(db).put(1001, {"form": "start", "triwulan": 4})
     blobs = [db.blobs.put(pdf_bytes()), db.blobs.put(xlsx_bytes())]
-    log = AuditLog.for_unit_year(data_dir, UNIT_CODE, 2026)
+    trail = AuditTrail(data_dir, on_create=db.manifest.add)  # as the bot writes it: anchored
     for n in range(1, 4):
-        log.append({"actor": 1001, "role": "kasat", "action": "start", "update_id": n})
-    log.append({"actor": 9, "role": "stranger", "action": "sign", "outcome": "refused",
-                "reason": "bukan anggota unit"})
+        trail.append(UNIT_CODE, 2026,
+                     {"actor": 1001, "role": "kasat", "action": "start", "update_id": n})
+    trail.append(UNIT_CODE, 2026, {"actor": 9, "role": "stranger", "action": "sign",
+                                  "outcome": "refused", "reason": "bukan anggota unit"})
     (data_dir / "units" / UNIT_CODE / ".2026.json.abc123.tmp").write_bytes(b"half")  # a crash
     db.close()
     return {"cycles": saved, "blobs": blobs}
@@ -141,8 +142,22 @@ def test_tampered_archive_is_refused(tmp_path):
 
     truncated = tmp_path / "cut.tar.gz"
     truncated.write_bytes(archive.read_bytes()[:400])
-    with pytest.raises(BackupError, match="tidak dapat dibaca"):
+    with pytest.raises(BackupError, match="Arsip rusak: .*terpotong") as caught:
         restore_backup(truncated, target)
+    assert "MANIFEST" not in str(caught.value)
+    assert not target.exists()
+
+    flipped = bytearray(archive.read_bytes())
+    flipped[len(flipped) // 2] ^= 0xFF  # one damaged byte in the middle
+    damaged = tmp_path / "flip.tar.gz"
+    damaged.write_bytes(bytes(flipped))
+    with pytest.raises(BackupError, match="Arsip rusak") as caught:
+        restore_backup(damaged, target)
+    assert "MANIFEST" not in str(caught.value)
+    not_gzip = tmp_path / "teks.tar.gz"
+    not_gzip.write_bytes(b"bukan arsip sama sekali\n" * 10)
+    with pytest.raises(BackupError, match="Arsip rusak: .*bukan berkas tar.gz"):
+        restore_backup(not_gzip, target)
     assert not target.exists()
 
 
