@@ -30,7 +30,7 @@ from handlers.common import (
     unit_of,
 )
 from handlers.forms import begin_form, finisher, text_field
-from handlers.outbox import ANNUAL, Outbox, deliver
+from handlers.outbox import ANNUAL, Outbox, deliver, end_form_with
 from handlers.verification import verify_key
 
 
@@ -78,6 +78,7 @@ async def save(
 ) -> None:
     """Save with what it owes (and its audit lines) in one write, then deliver."""
     services = svc(context)
+    end_form_with(out, update_id)
     for entry in after.history[len(before.history) if before else 0 :]:
         out.entries.append(
             {
@@ -95,7 +96,12 @@ async def save(
                 },
             }
         )
-    services.annual.save(after, expected_rev=before.rev if before else None, outbox=out.entries)
+    services.annual.save(
+        after,
+        expected_rev=before.rev if before else None,
+        outbox=out.entries,
+        update_id=update_id,
+    )
     await deliver(context, after.unit, after.year, ANNUAL)
 
 

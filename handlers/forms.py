@@ -21,6 +21,7 @@ from domain.workflow import MAX_NOTE
 from handlers import texts
 from handlers.common import audit_refusal, drop_buttons, keyboard, send_text, svc
 from handlers.files import receive_document
+from handlers.outbox import ENDING_FORMS
 
 Finisher = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[None]]
 FINISHERS: dict[str, Finisher] = {}
@@ -189,32 +190,49 @@ def current_field(session: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+async def _where_you_are(context, person: Person, session: dict[str, Any], why: str) -> None:
+    """Input that does not fit: say what the open form waits for, name /batal, and offer the
+    way on again (the summary with fresh Kirim/Batal, or the choice buttons)."""
+    field = current_field(session)
+    if field is None:
+        title = texts.esc(session["title"])
+        await send_text(context, person.user_id, texts.FORM_AWAITING_SEND.format(title=title))
+        await ask(context, person, session)
+        return
+    await send_text(context, person.user_id, f"{why}\n{texts.FORM_OPEN_HINT}")
+    if field["kind"] == "choice":
+        await ask(context, person, session)
+
+
 async def on_form_text(update: Update, context, person: Person, session: dict[str, Any]) -> None:
     field = current_field(session)
     text = (update.effective_message.text or "").strip()
+    session["update_id"] = update.update_id  # recorded with the answer (replay after a kill)
     if field is None:
-        await send_text(context, person.user_id, "Mohon tekan <b>Kirim</b> atau <b>Batal</b>.")
+        await _where_you_are(context, person, session, "")
     elif field["kind"] == "document":
-        await send_text(context, person.user_id, texts.EXPECT_DOCUMENT.format(label=field["label"]))
+        await _where_you_are(
+            context, person, session, texts.EXPECT_DOCUMENT.format(label=field["label"])
+        )
     elif field["kind"] == "number" and text:
         try:
             number = parse_number_id(text)
         except ValueError:
             number = None
         if number is None or number < 0:
-            await send_text(
-                context, person.user_id, texts.EXPECT_NUMBER.format(text=texts.esc(text))
-            )
+            why = texts.EXPECT_NUMBER.format(text=texts.esc(text))
+            await _where_you_are(context, person, session, why)
         else:
             await _accept(context, person, session, number, format_number_id(number))
     elif field["kind"] == "choice":
-        await send_text(context, person.user_id, texts.EXPECT_CHOICE)
+        await _where_you_are(context, person, session, texts.EXPECT_CHOICE)
     elif not text:
-        await send_text(context, person.user_id, f"{field['label']} tidak boleh kosong.")
+        await _where_you_are(context, person, session, f"{field['label']} tidak boleh kosong.")
     elif len(text) > MAX_NOTE:
-        await send_text(
+        await _where_you_are(
             context,
-            person.user_id,
+            person,
+            session,
             f"Teks terlalu panjang ({len(text)} karakter); batasnya {MAX_NOTE} karakter. "
             "Mohon persingkat lalu kirim kembali.",
         )
@@ -224,16 +242,10 @@ async def on_form_text(update: Update, context, person: Person, session: dict[st
 
 async def on_form_document(update: Update, context, person: Person, session: dict[str, Any]):
     field = current_field(session)
+    session["update_id"] = update.update_id
     if field is None or field["kind"] != "document":
-        await send_text(
-            context,
-            person.user_id,
-            texts.EXPECT_TEXT
-            if field and field["kind"] == "text"
-            else texts.EXPECT_CHOICE
-            if field
-            else "Mohon tekan <b>Kirim</b> atau <b>Batal</b>.",
-        )
+        why = texts.EXPECT_TEXT if field and field["kind"] == "text" else texts.EXPECT_CHOICE
+        await _where_you_are(context, person, session, why)
         return
     try:
         ref = await receive_document(update, context, person, kind=field["doc_kind"])
@@ -242,7 +254,7 @@ async def on_form_document(update: Update, context, person: Person, session: dic
         if validator is not None:
             value, display = validator(svc(context), person, session, ref)
     except InputError as exc:
-        await send_text(context, person.user_id, texts.esc(exc))
+        await _where_you_are(context, person, session, texts.esc(exc))
         return
     await _accept(context, person, session, value, display)
 
@@ -255,7 +267,8 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
         await drop_buttons(update)
         return texts.BUTTON_STALE
     action = payload["action"]
-    services.buttons.revoke_group(session["form_id"])
+    if action != "form_submit":
+        services.buttons.revoke_group(session["form_id"])
     if action == "form_cancel":
         services.sessions.clear(person.user_id)
         await drop_buttons(update)
@@ -288,21 +301,39 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
         if payload["value"] not in labels:
             return texts.BUTTON_UNKNOWN
         await drop_buttons(update)
+        session["update_id"] = update.update_id
         await _accept(context, person, session, payload["value"], labels[payload["value"]])
         return ""
     if current_field(session) is not None:
         return texts.BUTTON_STALE
-    await drop_buttons(update)
+    return await _submit(update, context, person, session)
+
+
+async def _submit(update: Update, context, person: Person, session: dict[str, Any]) -> str:
+    """Kirim: the finisher's commit ends the form in the same write as its effect (see
+    ``handlers.outbox.end_form_with``); the buttons go only after that write, so a kill at any
+    instant leaves the form either open with working buttons or ended with its effect saved."""
+    services = svc(context)
+    fid = session["form_id"]
+    ENDING_FORMS[update.update_id] = (person.user_id, fid)
     try:
         await FINISHERS[session["form"]](update, context, person, session)
     except DomainError as exc:
-        services.sessions.clear(person.user_id)
+        services.sessions.end(person.user_id, fid)
+        services.buttons.revoke_group(fid)
+        await drop_buttons(update)
         audit_refusal(
             context, update, person, session["form"], str(exc), session.get("cycle") or ""
         )
         await _abandoned(context, person, session, texts.esc(exc))
         return ""
-    services.sessions.clear(person.user_id)
+    finally:
+        ENDING_FORMS.pop(update.update_id, None)
+    # A finisher that changed nothing through a commit (a verification, a target upload)
+    # ends its form here; after a commit this finds the form already ended.
+    services.sessions.end(person.user_id, fid)
+    services.buttons.revoke_group(fid)
+    await drop_buttons(update)
     return texts.FORM_SENT
 
 

@@ -102,6 +102,31 @@ class Outbox:
         )
 
 
+# The form whose Kirim an update is handling: update id -> (user id, form id). Set by the form
+# code around its finisher, taken by the commit that saves the form's effect.
+ENDING_FORMS: dict[int, tuple[int, str]] = {}
+
+
+def end_form_with(out: Outbox, update_id: int | None) -> None:
+    """If this update is a form's Kirim, its end is owed first, in the same write as its effect.
+
+    So the form's end and the state change commit together: after a kill the form is either
+    still open (nothing saved, its buttons still work) or ended with the change saved.
+    """
+    form = ENDING_FORMS.pop(update_id, None) if update_id is not None else None
+    if form is not None:
+        out.entries.insert(
+            0,
+            {
+                "id": secrets.token_hex(8),
+                "kind": "form_end",
+                "chat_id": 0,
+                "user": form[0],
+                "form_id": form[1],
+            },
+        )
+
+
 async def commit(
     context: ContextTypes.DEFAULT_TYPE,
     before: Cycle | None,
@@ -112,12 +137,19 @@ async def commit(
     """Save the new state with what it owes (one atomic write), then deliver.
 
     The audit lines for the actions it records are owed the same way, so none is lost to a
-    crash and none is written twice (the audit log ignores a key it already holds).
+    crash and none is written twice (the audit log ignores a key it already holds); so is the
+    end of the form whose Kirim this is, and the update id is recorded in the same write.
     """
     services = svc(context)
+    end_form_with(out, update_id)
     for entry in after.history[len(before.history) if before else 0 :]:
         out.audit(after, entry, update_id)
-    services.cycles.save(after, expected_rev=before.rev if before else None, outbox=out.entries)
+    services.cycles.save(
+        after,
+        expected_rev=before.rev if before else None,
+        outbox=out.entries,
+        update_id=update_id,
+    )
     await deliver(context, after.unit, after.year, after.triwulan)
 
 
@@ -184,6 +216,11 @@ async def _deliver(
     for entry in pending():
         if entry["kind"] == "audit":
             services.audit.append(unit, year, {**entry["entry"], "key": entry["id"]})
+            settle(entry["id"], None)
+            continue
+        if entry["kind"] == "form_end":
+            services.sessions.end(entry["user"], entry["form_id"])
+            services.buttons.revoke_group(entry["form_id"])
             settle(entry["id"], None)
             continue
         chat_id = entry["chat_id"]

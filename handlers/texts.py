@@ -206,6 +206,11 @@ EXPECT_TEXT = "Mohon ketikkan jawaban berupa teks; berkas tidak diperlukan pada 
 EXPECT_NUMBER = "“{text}” bukan angka. Mohon ketikkan nilai berupa angka, misalnya 97,5 atau 1.250."
 EXPECT_CHOICE = "Mohon pilih salah satu tombol pada pesan di atas."
 FORM_SENT = "Terkirim."
+FORM_OPEN_HINT = "Ketik /batal bila ingin membatalkan isian ini."
+FORM_AWAITING_SEND = (
+    "Isian <b>{title}</b> sudah lengkap dan menunggu Anda menekan <b>Kirim</b> atau "
+    "<b>Batal</b> pada ringkasan di bawah ini. Ketik /batal bila ingin membatalkannya."
+)
 PROCESSED = "Sudah diproses."
 
 # buttons

@@ -39,11 +39,14 @@ class CycleRepository:
         cycle: Cycle,
         expected_rev: int | None = None,
         outbox: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
+        update_id: int | None = None,
     ) -> None:
         """Upsert the cycle together with the messages it now owes, in one atomic write.
 
         With ``expected_rev`` refuse if someone saved in between. ``outbox`` entries are
         appended to those still undelivered, so a crash after this write loses none of them.
+        ``update_id``, the update that caused the change, is recorded in the same write, so
+        an update replayed after a crash is known to be applied already.
         """
         table = self._table(cycle.unit, cycle.year)
         current = table.get(Query().id == cycle.id)
@@ -51,8 +54,17 @@ class CycleRepository:
             if current["rev"] != expected_rev:  # type: ignore[index]
                 raise ConcurrentUpdateError(cycle.id)
         pending = list(current.get("outbox", [])) if current else []  # type: ignore[union-attr]
-        doc = {**cycle.to_dict(), "outbox": pending + list(outbox)}
+        doc = {
+            **cycle.to_dict(),
+            "outbox": pending + list(outbox),
+            "updates": _recent_updates(current, update_id),
+        }
         table.upsert(doc, Query().id == cycle.id)
+
+    def applied_update(self, unit: str, update_id: int) -> bool:
+        """Whether a saved cycle of the unit records ``update_id`` as applied."""
+        cond = Query().updates.test(lambda ids: update_id in ids)
+        return any(self._table(unit, year).contains(cond) for year in self.years(unit))
 
     def outbox(self, unit: str, year: int, triwulan: int) -> list[dict[str, Any]]:
         doc = self._table(unit, year).get(Query().id == cycle_id(unit, year, triwulan))
@@ -94,6 +106,16 @@ class CycleRepository:
         return sorted(cycles, key=lambda c: (c.year, c.triwulan))
 
 
+APPLIED_KEEP = 50  # update ids remembered per cycle (a replay comes right after a restart)
+
+
+def _recent_updates(current: Any, update_id: int | None) -> list[int]:
+    ids = list(current.get("updates", [])) if current else []
+    if update_id is not None and update_id not in ids:
+        ids.append(update_id)
+    return ids[-APPLIED_KEEP:]
+
+
 def _remove_if_any(table: Table, cond: QueryInstance) -> None:
     """TinyDB rewrites (and fsyncs) the whole file on remove() even when nothing matches;
     reading is several times cheaper, so look first (measured in bench/)."""
@@ -124,6 +146,15 @@ class SessionRepository:
 
     def clear(self, user_id: int) -> None:
         _remove_if_any(self.table, Query().user_id == user_id)
+
+    def end(self, user_id: int, form_id: str) -> None:
+        """End the user's form ``form_id`` if it is still the open one (idempotent)."""
+        _remove_if_any(self.table, (Query().user_id == user_id) & (Query().form_id == form_id))
+
+    def applied_update(self, user_id: int, update_id: int) -> bool:
+        """Whether the user's open form last took its input from ``update_id``."""
+        doc = self.get(user_id)
+        return doc is not None and doc.get("update_id") == update_id
 
 
 class ButtonRepository:
@@ -261,6 +292,7 @@ class AnnualRepository:
         report: AnnualReport,
         expected_rev: int | None = None,
         outbox: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
+        update_id: int | None = None,
     ) -> None:
         table = self._table(report.unit, report.year)
         current = table.get(doc_id=1)
@@ -268,7 +300,17 @@ class AnnualRepository:
             if current["rev"] != expected_rev:  # type: ignore[index]
                 raise ConcurrentUpdateError(report.id)
         pending = list(current.get("outbox", [])) if current else []  # type: ignore[union-attr]
-        table.upsert(Document({**report.to_dict(), "outbox": pending + list(outbox)}, doc_id=1))
+        doc = {
+            **report.to_dict(),
+            "outbox": pending + list(outbox),
+            "updates": _recent_updates(current, update_id),
+        }
+        table.upsert(Document(doc, doc_id=1))
+
+    def applied_update(self, unit: str, update_id: int) -> bool:
+        years = [int(p.stem) for p in self.db.existing_files("units", unit) if p.stem.isdigit()]
+        cond = Query().updates.test(lambda ids: update_id in ids)
+        return any(self._table(unit, year).contains(cond) for year in years)
 
     def outbox(self, unit: str, year: int) -> list[dict[str, Any]]:
         doc = self._table(unit, year).get(doc_id=1)
