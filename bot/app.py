@@ -19,11 +19,12 @@ from telegram.ext import (
     Defaults,
 )
 
+from bot.inbox import InboxQueue, replay
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from handlers import texts
 from handlers.outbox import deliver_all
-from handlers.registry import GUARDS, build_handlers
+from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
 from handlers.reminders import reminder_tick
 
 log = logging.getLogger("lkj_bot")
@@ -33,6 +34,8 @@ async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     # Deliver whatever a previous run saved but could not send before it stopped.
     await deliver_all(CallbackContext(app))
+    # Handle what a previous run received but had not handled (before new updates).
+    replay(app, app.bot_data["services"])
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -60,6 +63,7 @@ def build_application(
         .token(settings.telegram_bot_token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_post_init)
+        .update_queue(InboxQueue(services.inbox))
     )
     if settings.lkj_rate_limit:
         # Stay under Telegram's flood limits and retry on 429 instead of failing.
@@ -71,6 +75,7 @@ def build_application(
     app.bot_data["services"] = services
     app.add_handlers(GUARDS, group=-1)
     app.add_handlers(build_handlers())
+    app.add_handlers(FINALLY, group=LAST_GROUP)
     app.add_error_handler(on_error)
     interval = settings.lkj_reminder_interval_s
     app.job_queue.run_repeating(

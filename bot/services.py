@@ -14,6 +14,7 @@ from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
 from domain.workflow import WorkflowContext
 from storage.audit import AuditTrail, anchor_startup
 from storage.database import Database
+from storage.inbox import UpdateInbox
 from storage.repositories import (
     AnnualRepository,
     BudgetRepository,
@@ -22,7 +23,6 @@ from storage.repositories import (
     NoticeRepository,
     SessionRepository,
     TargetRepository,
-    UpdateLog,
 )
 
 
@@ -50,7 +50,7 @@ class Services:
     buttons: ButtonRepository = field(init=False)
     notices: NoticeRepository = field(init=False)
     audit: AuditTrail = field(init=False)
-    updates: UpdateLog = field(init=False)
+    inbox: UpdateInbox = field(init=False)
     targets: TargetRepository = field(init=False)
     annual: AnnualRepository = field(init=False)
     budget: BudgetRepository = field(init=False)
@@ -61,7 +61,7 @@ class Services:
         self.buttons = ButtonRepository(self.db)
         self.notices = NoticeRepository(self.db)
         self.audit = AuditTrail(self.db.data_dir, on_create=self.db.manifest.add)
-        self.updates = UpdateLog(self.db)
+        self.inbox = UpdateInbox(self.db.data_dir)
         self.targets = TargetRepository(self.db)
         self.annual = AnnualRepository(self.db)
         self.budget = BudgetRepository(self.db)

@@ -15,6 +15,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.inbox import already_applied
 from handlers import (  # noqa: F401 (the modules register their buttons)
     annual,
     budget,
@@ -34,13 +35,24 @@ PRIVATE = filters.ChatType.PRIVATE
 
 
 async def drop_repeated_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An update delivered a second time (after a crash or a network retry) is ignored."""
-    if not svc(context).updates.first_time(update.update_id):
+    """An update redelivered by Telegram never gets here (the inbox drops it); one replayed
+    from the inbox after a kill is not acted on again if its state change was saved."""
+    services = svc(context)
+    if already_applied(services, update):
+        services.inbox.finish(update.update_id)
         raise ApplicationHandlerStop
+
+
+async def mark_handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """After every handler (even one that failed): the update is done, never handled again."""
+    svc(context).inbox.finish(update.update_id)
 
 
 # Runs before every other handler (group -1).
 GUARDS: list[BaseHandler] = [TypeHandler(Update, drop_repeated_update)]
+# Runs after every other handler (the last group).
+LAST_GROUP = 99
+FINALLY: list[BaseHandler] = [TypeHandler(Update, mark_handled)]
 
 
 def build_handlers() -> list[BaseHandler]:

@@ -214,32 +214,6 @@ class NoticeRepository:
         return [dict(d) for d in self._table(unit, year).all()]
 
 
-class UpdateLog:
-    """The ids of the most recent updates handled, so a redelivered update is not acted on twice.
-
-    A set rather than "the last id": Telegram restarts its numbering at random after a quiet week.
-    """
-
-    KEEP = 2000
-
-    def __init__(self, db: Database):
-        self.table = db.file("state", "updates.json").table("updates")
-        doc = self.table.get(doc_id=1)
-        self._recent: list[int] = list(doc["ids"]) if doc else []  # type: ignore[index]
-        self._seen = set(self._recent)
-
-    def first_time(self, update_id: int) -> bool:
-        """Record ``update_id``; False if it was already handled."""
-        if update_id in self._seen:
-            return False
-        self._recent.append(update_id)
-        self._seen.add(update_id)
-        if len(self._recent) > self.KEEP:
-            self._seen.discard(self._recent.pop(0))
-        self.table.upsert(Document({"ids": self._recent}, doc_id=1))
-        return True
-
-
 class TargetRepository:
     """A unit's performance targets for a year (one document in the unit-and-year file)."""
 

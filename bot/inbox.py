@@ -1,0 +1,64 @@
+"""Updates reach the handlers only through the durable inbox (``storage.inbox``).
+
+:class:`InboxQueue` is the Application's update queue. Both ways updates arrive put them
+here: PTB's polling loop awaits ``put`` for each update before it asks for the next batch
+(whose offset tells Telegram the earlier ones arrived), and the webhook server awaits it
+before answering 200. ``put`` appends the update to the inbox (fsynced) first, so Telegram is
+never told of an update the bot could still lose. A known update (redelivered) is dropped.
+
+At start-up the updates a kill left pending are queued again (``replay``) before polling
+resumes; an update whose state change was already saved (its id is recorded in the same write,
+see ``CycleRepository.save``) is recognised by :func:`already_applied` and not acted on twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.services import Services
+from storage.inbox import UpdateInbox
+
+log = logging.getLogger("lkj_bot.inbox")
+
+
+class InboxQueue(asyncio.Queue):
+    def __init__(self, inbox: UpdateInbox):
+        super().__init__()
+        self.inbox = inbox
+
+    async def put(self, item: Any) -> None:
+        if isinstance(item, Update) and not self.inbox.receive(item.update_id, item.to_dict()):
+            log.info("update %s arrived again; already received, dropped", item.update_id)
+            return
+        await super().put(item)
+
+
+def replay(app: Application, services: Services) -> int:
+    """Queue the updates received but not handled before the last stop; returns how many."""
+    pending = services.inbox.take_pending()
+    for data in pending:
+        app.update_queue.put_nowait(Update.de_json(data, app.bot))
+    if pending:
+        log.warning("handling %d update(s) received before the last stop", len(pending))
+    return len(pending)
+
+
+def already_applied(services: Services, update: Update) -> bool:
+    """A replayed update whose effect was saved before the kill (so: not again)."""
+    if update.update_id not in services.inbox.replayed:
+        return False
+    user = update.effective_user
+    person = services.roster.person(user.id) if user else None
+    if person is None:
+        return False
+    uid = update.update_id
+    return (
+        services.cycles.applied_update(person.unit, uid)
+        or services.annual.applied_update(person.unit, uid)
+        or services.sessions.applied_update(person.user_id, uid)
+    )
