@@ -1,0 +1,151 @@
+"""Issue 15 items 1 and 7: SIGKILL at random instants of every form's Kirim, and right after
+a press was fetched (Telegram already told it arrived): nothing is lost, no one is stuck."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+
+from bot import playbook
+from bot.playbook import SAMPLES
+from handlers import texts
+from storage.audit import check_anchors, verify_all
+from storage.database import Database
+from storage.repositories import SessionRepository
+from tests.test_crash_recovery import bot_process, count  # noqa: F401 (fixture)
+
+RNG = random.Random(1515)
+
+
+def _session(bot_process, user) -> dict | None:
+    return SessionRepository(Database(bot_process.data_dir)).get(user.user_id)
+
+
+async def _kirim_then_kill(bot_process, emu, user, summary, delay: float) -> None:
+    """Press Kirim, SIGKILL the bot ``delay`` seconds later, restart it."""
+    emu.press_button(user.user_id, summary.message_id, text="Kirim")
+    await asyncio.sleep(delay)
+    await bot_process.kill()
+    await bot_process.start()
+    await emu.settle(quiet=0.4)
+
+
+async def _able_to_go_on(bot_process, user) -> None:
+    """The person is done with the form: a message gets the ordinary answer, not the form's."""
+    assert _session(bot_process, user) is None
+    user.say("halo")
+    reply = await user.expect()
+    assert "/batal" not in reply.text and "Kirim" not in reply.buttons
+
+
+async def test_kill_at_random_instants_of_each_forms_kirim(bot_process, emu, people):
+    kasat, sekretaris, kasubbag = people.kasat, people.sekretaris, people.kasubbag
+    delays = []
+
+    # Step 1, form "start" (renders the Lembar Disposisi before its commit).
+    kasat.say("/mulai")
+    await kasat.tap("TW III", await kasat.expect("Pilih triwulan"))
+    await kasat.tap("2026", await kasat.expect("Pilih tahun"))
+    kasat.upload("Perjanjian_Kinerja_2026.pdf", SAMPLES.perjanjian_kinerja)
+    await kasat.expect("Rencana Aksi")
+    kasat.upload("Rencana_Aksi_2026.pdf", SAMPLES.rencana_aksi)
+    await kasat.expect("catatan disposisi")
+    kasat.say(playbook.DISPOSISI_KASAT)
+    delays.append(RNG.uniform(0.0, 1.2))
+    summary = await kasat.expect("Mohon periksa kembali")
+    await _kirim_then_kill(bot_process, emu, kasat, summary, delays[-1])
+    await sekretaris.wait_button("Teruskan ke Kasubbag")
+    assert bot_process.cycle().step == 2
+    assert 1 <= count(kasat, "telah dikirim kepada") <= 2  # at most the one-message window
+    assert 1 <= count(sekretaris, "Lembar Disposisi", document=True) <= 2
+    await _able_to_go_on(bot_process, kasat)
+
+    # Step 2, form "forward".
+    await sekretaris.tap("Teruskan ke Kasubbag")
+    await sekretaris.expect("catatan disposisi untuk Kasubbag")
+    sekretaris.say(playbook.DISPOSISI_SEKRETARIS)
+    summary = await sekretaris.expect("Mohon periksa kembali")
+    delays.append(RNG.uniform(0.0, 1.2))
+    await _kirim_then_kill(bot_process, emu, sekretaris, summary, delays[-1])
+    await kasubbag.wait_button("Bagi tugas")
+    assert bot_process.cycle().step == 3
+    assert 1 <= count(sekretaris, "telah diteruskan") <= 2
+    await _able_to_go_on(bot_process, sekretaris)
+
+    # Step 3, form "divide" (no PDF: the kill mostly lands while it delivers).
+    await kasubbag.tap("Bagi tugas")
+    await kasubbag.expect("catatan pembagian tugas")
+    kasubbag.say(playbook.DIVISION_NOTE)
+    for index, member in enumerate(people.team):
+        await kasubbag.expect(member.name)
+        kasubbag.say("\n".join(playbook.TASKS[index]))
+    summary = await kasubbag.expect("Mohon periksa kembali")
+    delays.append(RNG.uniform(0.0, 0.3))
+    await _kirim_then_kill(bot_process, emu, kasubbag, summary, delays[-1])
+    await people.team[1].expect("Pembagian Tugas")
+    assert bot_process.cycle().step == 4
+    assert [1 <= count(m, "Pembagian Tugas") <= 2 for m in people.team] == [True, True]
+    await _able_to_go_on(bot_process, kasubbag)
+
+    # Steps 4-6, then form "return" (the Sekretaris sends the draft back with a reason).
+    await playbook.upload_all(people)
+    await playbook.build_and_submit(people)
+    await sekretaris.expect("diajukan oleh Kasubbag", document=True)
+    await sekretaris.tap("Kembalikan")
+    await sekretaris.expect("alasan pengembalian")
+    sekretaris.say(playbook.RETURN_REASON)
+    summary = await sekretaris.expect("Mohon periksa kembali")
+    delays.append(RNG.uniform(0.0, 0.6))
+    await _kirim_then_kill(bot_process, emu, sekretaris, summary, delays[-1])
+    await kasubbag.wait_button("Susun ulang draf laporan")
+    cycle = bot_process.cycle()
+    assert cycle.step == 5
+    assert [h.action for h in cycle.history].count("kembalikan") == 1
+    await _able_to_go_on(bot_process, sekretaris)
+
+    assert all(r.ok for r in verify_all(bot_process.data_dir))
+    assert all(r.ok for r in check_anchors(bot_process.data_dir))
+    print("kill delays after Kirim (s):", [round(d, 3) for d in delays])
+
+
+async def test_a_press_fetched_and_acknowledged_before_a_kill_is_handled_after_restart(
+    bot_process, emu, people
+):
+    """Telegram was told the press arrived (the next getUpdates moved the offset past it) and
+    the bot was killed before acting on it: the press is handled from the inbox."""
+    kasat, sekretaris = people.kasat, people.sekretaris
+    await playbook.start_cycle(people, 3, 2026)
+    await sekretaris.tap("Teruskan ke Kasubbag")
+    await sekretaris.expect("catatan disposisi untuk Kasubbag")
+    sekretaris.say(playbook.DISPOSISI_SEKRETARIS)
+    summary = await sekretaris.expect("Mohon periksa kembali")
+    inbox = bot_process.data_dir / "state" / "inbox.jsonl"
+
+    emu.press_button(sekretaris.user_id, summary.message_id, text="Kirim")
+    press_id = emu.world.updates[-1]["update_id"]
+
+    def received() -> bool:
+        lines = inbox.read_bytes().split(b"\n")[:-1]
+        return any(json.loads(line).get("r") == press_id for line in lines)
+
+    for _ in range(5000):  # until it is in the inbox and Telegram dropped it (acknowledged)
+        acked = all(u["update_id"] != press_id for u in emu.world.updates)
+        if acked and received():
+            break
+        await asyncio.sleep(0.002)
+    else:
+        raise AssertionError("the press was never fetched")
+    await bot_process.kill()
+    step_at_kill = bot_process.cycle().step
+    assert all(u["update_id"] != press_id for u in emu.world.updates)  # Telegram won't resend
+
+    await bot_process.start()
+    await people.kasubbag.wait_button("Bagi tugas")
+    await emu.settle(quiet=0.4)
+    assert step_at_kill == 2  # killed before the press took effect: handled after the restart
+    assert bot_process.cycle().step == 3
+    assert count(sekretaris, "telah diteruskan") == 1
+    assert count(people.kasubbag, "Disposisi Triwulan III") == 1
+    assert _session(bot_process, sekretaris) is None
+    assert kasat  # (the Kasat's part was played by start_cycle)
