@@ -7,15 +7,24 @@ import asyncio
 import json
 import random
 
+import pytest
+
 from bot import playbook
 from bot.playbook import SAMPLES
-from handlers import texts
 from storage.audit import check_anchors, verify_all
 from storage.database import Database
 from storage.repositories import SessionRepository
-from tests.test_crash_recovery import bot_process, count  # noqa: F401 (fixture)
+from tests.test_crash_recovery import BotProcess, count
 
 RNG = random.Random(1515)
+
+
+@pytest.fixture
+async def bot_process(emu, tmp_path, roster_path):
+    process = BotProcess(emu, tmp_path, roster_path)
+    await process.start()
+    yield process
+    await process.stop()
 
 
 def _session(bot_process, user) -> dict | None:
