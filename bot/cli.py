@@ -6,10 +6,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from bot.settings import Settings
 
@@ -42,29 +40,20 @@ def _run(args: argparse.Namespace) -> int:
     if problem:
         print(f"lkj-bot tidak dapat dijalankan: {problem}", file=sys.stderr)
         return 2
-    # Requests without Telegram's secret token header are refused (403) by PTB's server.
-    app.run_webhook(
-        listen=settings.lkj_webhook_listen,
-        port=settings.lkj_webhook_port,
-        url_path=urlsplit(settings.lkj_webhook_url).path.lstrip("/"),
-        webhook_url=settings.lkj_webhook_url,
-        secret_token=settings.lkj_webhook_secret,
-        allowed_updates=allowed,
-    )
+    from bot.webhook import serve
+
+    # The secret header is checked before any body is read; see bot/webhook.py.
+    asyncio.run(serve(app, settings, allowed))
     return 0
 
 
 def webhook_problem(settings: Settings) -> str | None:
     """Why webhook mode cannot start safely, or None."""
+    from bot.webhook import secret_problem
+
     if not settings.lkj_webhook_url:
         return "LKJ_WEBHOOK_URL belum diisi."
-    secret = settings.lkj_webhook_secret
-    if len(secret) < 16 or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
-        return (
-            "LKJ_WEBHOOK_SECRET wajib diisi: 16–256 karakter A–Z, a–z, 0–9, _ atau - "
-            "(token rahasia yang dikirim Telegram pada setiap permintaan)."
-        )
-    return None
+    return secret_problem(settings.lkj_webhook_secret)
 
 
 def _render_samples(args: argparse.Namespace) -> int:
