@@ -14,6 +14,7 @@ from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
 from domain.workflow import WorkflowContext
 from storage.audit import AuditTrail, anchor_startup
 from storage.database import Database
+from storage.deliveries import DeliveryLog
 from storage.inbox import UpdateInbox
 from storage.repositories import (
     AnnualRepository,
@@ -51,6 +52,7 @@ class Services:
     notices: NoticeRepository = field(init=False)
     audit: AuditTrail = field(init=False)
     inbox: UpdateInbox = field(init=False)
+    deliveries: DeliveryLog = field(init=False)
     targets: TargetRepository = field(init=False)
     annual: AnnualRepository = field(init=False)
     budget: BudgetRepository = field(init=False)
@@ -62,6 +64,7 @@ class Services:
         self.notices = NoticeRepository(self.db)
         self.audit = AuditTrail(self.db.data_dir, on_create=self.db.manifest.add)
         self.inbox = UpdateInbox(self.db.data_dir)
+        self.deliveries = DeliveryLog(self.db.data_dir)
         self.targets = TargetRepository(self.db)
         self.annual = AnnualRepository(self.db)
         self.budget = BudgetRepository(self.db)

@@ -1,9 +1,10 @@
 """Messages a state change owes, saved in the same atomic write as the state, then delivered.
 
 A crash after the save loses no notification: at start-up and on every tick the bot delivers
-what is still owed. An entry is removed once Telegram accepted it; a crash in the instant
-between Telegram's answer and that removal can repeat one message (Telegram offers no
-idempotency key), never lose one.
+what is still owed. Once Telegram accepted an entry its id goes to the delivery log (one short
+fsynced line, ``storage.deliveries``), and a run's delivered entries are struck off the store
+in one write at its end; a crash in the instant between Telegram's answer and that line can
+repeat one message (Telegram offers no idempotency key), never lose one.
 """
 
 from __future__ import annotations
@@ -173,17 +174,20 @@ ANNUAL = 0  # the "quarter" of an annual report's queue
 
 
 def _queue(services: Services, unit: str, year: int, triwulan: int):
-    """The owed messages of a quarter's cycle, or of the year's annual report (``ANNUAL``)."""
+    """The owed messages of a quarter's cycle, or of the year's annual report (``ANNUAL``):
+    (read them, change one in place, strike off delivered ones in one write)."""
     if triwulan == ANNUAL:
         return (
             lambda: services.annual.outbox(unit, year),
             lambda entry_id, changes: services.annual.settle_entry(unit, year, entry_id, changes),
+            lambda ids: services.annual.settle_many(unit, year, ids),
         )
     return (
         lambda: services.cycles.outbox(unit, year, triwulan),
         lambda entry_id, changes: services.cycles.settle_entry(
             unit, year, triwulan, entry_id, changes
         ),
+        lambda ids: services.cycles.settle_many(unit, year, triwulan, ids),
     )
 
 
@@ -210,18 +214,48 @@ async def _deliver(
     context: ContextTypes.DEFAULT_TYPE, unit: str, year: int, triwulan: int, unblocked: int | None
 ) -> None:
     services = svc(context)
+    done: list[str] = []
+    try:
+        await _deliver_entries(context, unit, year, triwulan, unblocked, done)
+    finally:  # even when interrupted: what was delivered is struck off in one write
+        ids = set(done) | {
+            e["id"]
+            for e in _queue(services, unit, year, triwulan)[0]()
+            if services.deliveries.was_sent(e["id"])
+        }
+        _queue(services, unit, year, triwulan)[2](ids)
+        services.deliveries.settled(list(ids))
+
+
+async def _deliver_entries(
+    context: ContextTypes.DEFAULT_TYPE,
+    unit: str,
+    year: int,
+    triwulan: int,
+    unblocked: int | None,
+    done: list[str],
+) -> None:
+    services = svc(context)
+    log_ = services.deliveries
     now = services.now()
     stuck: set[int] = set()
-    pending, settle = _queue(services, unit, year, triwulan)
+    pending, settle, _ = _queue(services, unit, year, triwulan)
+
+    def delivered(entry_id: str) -> None:
+        log_.record(entry_id)
+        done.append(entry_id)
+
     for entry in pending():
+        if log_.was_sent(entry["id"]):  # sent before a kill, not yet struck off
+            continue
         if entry["kind"] == "audit":
             services.audit.append(unit, year, {**entry["entry"], "key": entry["id"]})
-            settle(entry["id"], None)
+            delivered(entry["id"])
             continue
         if entry["kind"] == "form_end":
             services.sessions.end(entry["user"], entry["form_id"])
             services.buttons.revoke_group(entry["form_id"])
-            settle(entry["id"], None)
+            delivered(entry["id"])
             continue
         chat_id = entry["chat_id"]
         if chat_id in stuck:
@@ -251,7 +285,7 @@ async def _deliver(
             log.warning("delivery to %s postponed: %s", chat_id, exc)
             stuck.add(chat_id)
             continue
-        settle(entry["id"], None)
+        delivered(entry["id"])
 
 
 async def _tell_superior_blocked(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:

@@ -95,6 +95,13 @@ class CycleRepository:
 
         self._table(unit, year).update(edit, Query().id == cycle_id(unit, year, triwulan))
 
+    def settle_many(self, unit: str, year: int, triwulan: int, entry_ids: set[str]) -> None:
+        """Drop every delivered entry of ``entry_ids`` in one write."""
+        if entry_ids:
+            self._table(unit, year).update(
+                _drop_entries(entry_ids), Query().id == cycle_id(unit, year, triwulan)
+            )
+
     def years(self, unit: str) -> list[int]:
         return [int(p.stem) for p in self.db.existing_files("units", unit) if p.stem.isdigit()]
 
@@ -104,6 +111,13 @@ class CycleRepository:
         for y in years:
             cycles.extend(Cycle.from_dict(dict(d)) for d in self._table(unit, y).all())
         return sorted(cycles, key=lambda c: (c.year, c.triwulan))
+
+
+def _drop_entries(entry_ids: set[str]):
+    def edit(doc: MutableMapping[str, Any]) -> None:
+        doc["outbox"] = [e for e in doc.get("outbox", []) if e["id"] not in entry_ids]
+
+    return edit
 
 
 APPLIED_KEEP = 50  # update ids remembered per cycle (a replay comes right after a restart)
@@ -305,6 +319,10 @@ class AnnualRepository:
             ]
 
         self._table(unit, year).update(edit, doc_ids=[1])
+
+    def settle_many(self, unit: str, year: int, entry_ids: set[str]) -> None:
+        if entry_ids:
+            self._table(unit, year).update(_drop_entries(entry_ids), doc_ids=[1])
 
     def list_unit(self, unit: str) -> list[AnnualReport]:
         years = [int(p.stem) for p in self.db.existing_files("units", unit) if p.stem.isdigit()]
