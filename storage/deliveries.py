@@ -33,7 +33,11 @@ class DeliveryLog:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             raw = b""
-        for line in raw.split(b"\n")[:-1]:  # a torn last line was never a completed record
+        if raw and not raw.endswith(b"\n"):  # a torn last line was never a completed record
+            with open(self.path, "r+b") as fh:
+                fh.truncate(raw.rfind(b"\n") + 1)
+                os.fsync(fh.fileno())
+        for line in raw.split(b"\n")[:-1]:
             try:
                 self._sent.add(str(json.loads(line)))
             except (json.JSONDecodeError, UnicodeDecodeError):

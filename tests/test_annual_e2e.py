@@ -64,10 +64,11 @@ async def test_annual_report_from_four_signed_quarters(bot, emu, people, setting
     review = await sekretaris.expect("diajukan oleh Kasubbag", document=True)
     await sekretaris.tap("Kembalikan", review)
     await sekretaris.expect("alasan pengembalian")
-    sekretaris.say("Lengkapi analisis capaian IKU-6.")
+    reason = "Lengkapi <b>analisis</b> capaian IKU-6 & bab <III> (< 5 halaman)."  # HTML shown as is
+    sekretaris.say(reason)
     await sekretaris.tap("Kirim", await sekretaris.expect("Mohon periksa kembali"))
     returned = await kasubbag.expect("dikembalikan untuk perbaikan")
-    assert "IKU-6" in returned.text
+    assert reason in returned.text
     await kasubbag.tap("Susun ulang draf laporan", returned)
     draft2 = await kasubbag.expect("(versi 2)", document=True)
     await kasubbag.tap("Ajukan ke Sekretaris", draft2)

@@ -109,10 +109,11 @@ async def test_performance_cycle_end_to_end(bot, emu, people, settings, clock):
     await kasubbag.tap("Tandai perlu perbaikan", complete)
     await kasubbag.tap(fixed, await kasubbag.expect("Pilih indikator"))
     await kasubbag.expect("Tuliskan apa yang perlu diperbaiki")
-    kasubbag.say("Nilai tidak sesuai rekap bulanan; mohon dicek ulang.")
+    reason = "Nilai <b>tidak</b> sesuai rekap bulanan & <i>harian</i> (< 5%); mohon dicek ulang."
+    kasubbag.say(reason)
     await kasubbag.tap("Kirim", await kasubbag.expect("Mohon periksa kembali"))
     notice = await second.expect("Perlu Perbaikan —")
-    assert "rekap bulanan" in notice.text and notice.buttons == [f"Isi {fixed}"]
+    assert reason in notice.text and notice.buttons == [f"Isi {fixed}"]  # HTML shown as is
     cycles, _ = store(settings)
     assert cycles.get("satpolpp-bdg", 2026, 3).step == 4
     corrected = values[fixed].value + 1
