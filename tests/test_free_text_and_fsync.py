@@ -53,7 +53,7 @@ async def test_html_in_every_free_text_reaches_chat_literally(bot, people, setti
     await playbook.return_report(kasat, reason=f"Kasat: {HTML}")
     returned = await k.expect("dikembalikan untuk perbaikan")
     assert f"Alasan: Kasat: {HTML}" in returned.text
-    copy = await s.expect("dikembalikan oleh Kasat")
+    copy = await s.expect("dikembalikan oleh")
     assert f"Alasan: Kasat: {HTML}" in copy.text
     owed = CycleRepository(Database(settings.lkj_data_dir)).outbox("satpolpp-bdg", 2026, 3)
     assert owed == []  # nothing refused by Telegram and left behind
