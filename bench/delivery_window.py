@@ -36,13 +36,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.fixtures import CycleMaker
 from bot.demo import DEMO_ROSTER
 from domain.roster import load_roster
 from emulator import BotAPIEmulator
 from storage.database import Database
 from storage.deliveries import DeliveryLog
 from storage.repositories import CycleRepository
+from tests.domain_factories import full_cycle
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-DELIVERY"
@@ -98,10 +98,10 @@ def prepare(data_dir: Path, messages: int) -> list[int]:
          "text": f"Pesan uji {i:03d}", "buttons": None}
         for i in range(messages)
     ]
-    cycles, maker = CycleRepository(db), CycleMaker(unit)
+    cycles = CycleRepository(db)
     for other in (1, 2):  # the year's file as it is in the third quarter: three filed quarters
-        cycles.save(maker.filed(YEAR, other))
-    cycles.save(maker.filed(YEAR, TRIWULAN), outbox=outbox)
+        cycles.save(full_cycle(YEAR, other))
+    cycles.save(full_cycle(YEAR, TRIWULAN), outbox=outbox)
     db.close()
     return [p.user_id for p in unit.people]
 
@@ -112,9 +112,10 @@ async def run_child(emu_url: str, data_dir: Path, strike: str, kill_after: float
            "LKJ_RATE_LIMIT": "false", "STRIKE": strike, "LKJ_LOG_LEVEL": "ERROR"}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", CHILD, str(REPO), env=env, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL)
-    assert proc.stdout is not None
-    assert await proc.stdout.readline() == b"ready\n"
+        stderr=asyncio.subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    if await proc.stdout.readline() != b"ready\n":
+        raise RuntimeError((await proc.stderr.read()).decode()[-2000:])
     started = time.perf_counter()
     if kill_after is None:
         await proc.stdout.readline()

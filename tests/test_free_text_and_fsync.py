@@ -15,6 +15,7 @@ import os
 from bot import playbook
 from bot.playbook import TASKS
 from domain.roles import Role
+from emulator.models import SentMessage
 from storage.atomic import AtomicJSONStorage, atomic_write_bytes
 from storage.audit import AuditTrail
 from storage.database import Database
@@ -110,10 +111,25 @@ def test_a_new_audit_log_fsyncs_its_directories(tmp_path, monkeypatch):
         assert str(folder) in synced, folder  # the new folders' entries are durable too
 
 
+def _message_with_button(emu, user: int, label: str, token: str) -> int:
+    """Put a bot message carrying the button into the user's chat (as if sent earlier)."""
+    chat = emu.world.chat(user)
+    sent = SentMessage(
+        message_id=chat.take_message_id(),
+        chat_id=user,
+        date=emu.world.now(),
+        text=label,
+        html=label,
+        markup={"inline_keyboard": [[{"text": label, "callback_data": f"b:{token}"}]]},
+    )
+    chat.sent.append(sent)
+    chat.bot_messages[sent.message_id] = sent
+    chat.cursor = len(chat.sent)
+    return sent.message_id
+
+
 async def test_a_button_bound_to_a_person_of_the_wrong_role_is_refused(bot, emu, people, settings):
     """The token is genuine and bound to the presser, but its action is not theirs."""
-    from bench.fixtures import fabricate_button_message
-
     await playbook.start_cycle(people, 3, 2026)
     member = people.team[0]
     services = bot.bot_data["services"]
@@ -121,7 +137,7 @@ async def test_a_button_bound_to_a_person_of_the_wrong_role_is_refused(bot, emu,
     token = services.buttons.issue(
         {"action": "forward_begin", "cycle": cycle_key, "user": member.user_id, "group": "uji"}
     )
-    message_id = fabricate_button_message(emu, member.user_id, "Teruskan ke Kasubbag", token)
+    message_id = _message_with_button(emu, member.user_id, "Teruskan ke Kasubbag", token)
     answer = await member.tap(
         "Teruskan ke Kasubbag", emu.world.chat(member.user_id).bot_messages[message_id]
     )
