@@ -59,12 +59,19 @@ def audit_refusal(
     reason: str,
     cycle: str = "",
 ) -> None:
-    """Every refused action leaves a line in the audit log (who tried what, and why not)."""
+    """Every refused action leaves a line in the audit log (who tried what, and why not),
+    once: an update replayed from the inbox after a kill does not log its refusal again."""
     services = svc(context)
     user = update.effective_user
+    unit, year = (person.unit if person else None), services.now().year
+    if update.update_id in services.inbox.replayed and any(
+        e.get("update_id") == update.update_id and e.get("action") == action
+        for e in services.audit.log(unit, year).entries()
+    ):
+        return
     services.audit.append(
-        person.unit if person else None,
-        services.now().year,
+        unit,
+        year,
         {
             "at": services.now(),
             "actor": user.id if user else 0,

@@ -86,6 +86,12 @@ def _is_within(path: Path, folder: Path) -> bool:
     return True
 
 
+def _is_audit_log(rel: str) -> bool:
+    """An audit log (the other ``.jsonl`` files, the inbox and the delivery log, have no
+    chain and no head)."""
+    return rel.startswith("audit/") and rel.endswith(".jsonl")
+
+
 def _skipped(name: str) -> bool:
     return (name.startswith(".") and name.endswith(".tmp")) or name.endswith(BACKUP_SUFFIX)
 
@@ -173,7 +179,7 @@ def create_backup(data_dir: Path | str, target: Path | str) -> Path:
                         "sha256": hashlib.sha256(raw).hexdigest(),
                         "size": len(raw),
                     }
-                    if rel.endswith(".jsonl"):
+                    if _is_audit_log(rel):
                         manifest["audit_heads"][rel] = _audit_head(raw)
                 body = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
                 info = _tarinfo(MANIFEST_NAME, len(body), datetime.now().timestamp())
@@ -310,7 +316,7 @@ def _anchor_restored(manifest: dict[str, Any], seen: dict[str, Any], staging: Pa
     heads = manifest.get("audit_heads")
     if not isinstance(heads, dict):
         raise BackupError("Arsip ditolak: manifest tanpa kepala log audit (audit_heads)")
-    logs = sorted(rel for rel in seen if rel.endswith(".jsonl"))
+    logs = sorted(rel for rel in seen if _is_audit_log(rel))
     for rel in sorted(set(logs) | set(heads)):
         if rel not in seen:
             raise BackupError(f"Arsip ditolak: log audit {rel} tercatat tetapi tidak ada")
