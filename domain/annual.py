@@ -1,9 +1,9 @@
 """The annual Laporan Kinerja (LKj): compiled from the four signed quarters of a year, then
-initialled and signed like a quarterly report.
+initialled and signed through the same approval flow as a quarterly report (``domain.approval``).
 
-The Kasubbag compiles it (SOP step 8: "menyusun laporan kinerja setiap tahun"); the holders
-of the quarterly paraf and signature steps (6 and 7) initial and sign it. A return for
-revision sends it back to the compiler, who compiles a new draft.
+The holder of the SOP table's FILE step compiles it ("menyusun laporan kinerja setiap
+tahun"); the holders of the PARAF and SIGN steps initial and sign it. A return for revision
+sends it back to the compiler, who compiles a new draft.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from domain import approval
 from domain.dates_id import roman_triwulan
-from domain.errors import InputError, RoleError, WorkflowError
+from domain.errors import InputError, WorkflowError
 from domain.models import Cycle, Decision, HistoryEntry, ReportVersion
 from domain.roster import Person
-from domain.sop import FILE, PARAF, SIGN, Sop
+from domain.sop import PARAF, SIGN, Sop
 
 DRAFT = "draft"  # compiled, waiting to be submitted
 SUBMITTED = "diajukan"  # waiting for paraf
@@ -24,9 +25,12 @@ INITIALLED = "diparaf"  # waiting for signature
 SIGNED = "ditandatangani"
 
 # The steps of the SOP table whose holders compile, initial and sign the annual report.
-COMPILE_STEP = FILE  # "mendokumentasikan ... dan menyusun laporan kinerja setiap tahun"
+# the compiler: "mendokumentasikan ... dan menyusun laporan kinerja setiap tahun"
+COMPILE_STEP = approval.ANNUAL.maker
 PARAF_STEP = PARAF
 SIGN_STEP = SIGN
+# The step of the approval flow each status waits for (a draft waits for its maker).
+STAGE = {DRAFT: COMPILE_STEP, SUBMITTED: PARAF_STEP, INITIALLED: SIGN_STEP}
 
 
 @dataclass(frozen=True)
@@ -80,14 +84,12 @@ class AnnualReport:
 
 
 def _check_role(sop: Sop, step: str, actor: Person, unit: str) -> None:
-    holder = sop.by_key(step)
-    if actor.unit != unit:
-        raise RoleError("Anda tidak terdaftar pada satuan kerja ini.")
-    if actor.role is not holder.role:
-        raise RoleError(
-            f"Tindakan ini hanya dapat dilakukan oleh {holder.role.label}. "
-            f"Peran Anda: {actor.role.label}."
-        )
+    approval.check_holder(sop, step, actor, unit)
+
+
+def stage(report: AnnualReport) -> str | None:
+    """The activity key of the step the report waits for; None once signed."""
+    return STAGE.get(report.status)
 
 
 def _log(report: AnnualReport, actor: Person, action: str, before: str, now: datetime):
@@ -145,52 +147,46 @@ def compile_draft(
     return _log(report, actor, "susun_lkj_tahunan", before, now)
 
 
-def _check_version(report: AnnualReport, version: int, status: str) -> None:
-    latest = report.latest_report
-    if latest is None or latest.number != version or latest.status != status:
-        raise WorkflowError("Dokumen ini bukan versi terakhir; tindakan tidak dapat diproses.")
+def _check_stage(report: AnnualReport, key: str) -> None:
+    if stage(report) != key:
+        raise WorkflowError("Tindakan ini sudah diproses atau tidak berlaku lagi.")
 
 
 def submit(report: AnnualReport, version: int, actor: Person, now: datetime, sop: Sop):
     _check_role(sop, COMPILE_STEP, actor, report.unit)
     if report.status != DRAFT:
         raise WorkflowError("Laporan tahunan ini sudah diajukan.")
-    _check_version(report, version, "draft")
+    approval.check_submit(report, version)
     return _log(replace(report, status=SUBMITTED), actor, "ajukan_lkj_tahunan", DRAFT, now)
 
 
+def _decide(report: AnnualReport, key: str, version: int, actor: Person, now: datetime, sop: Sop):
+    _check_role(sop, key, actor, report.unit)
+    _check_stage(report, key)
+    decision = approval.decide(sop, key, report, version, actor, now)
+    return replace(report, decisions=report.decisions + (decision,))
+
+
 def paraf(report: AnnualReport, version: int, actor: Person, now: datetime, sop: Sop):
-    _check_role(sop, PARAF_STEP, actor, report.unit)
-    if report.status != SUBMITTED:
-        raise WorkflowError("Tindakan ini sudah diproses atau tidak berlaku lagi.")
-    _check_version(report, version, "draft")
-    decision = Decision("paraf", sop.by_key(PARAF_STEP).number, actor.user_id, now, version)
-    changed = replace(report, status=INITIALLED, decisions=report.decisions + (decision,))
+    changed = replace(_decide(report, PARAF_STEP, version, actor, now, sop), status=INITIALLED)
     return _log(changed, actor, "paraf_lkj_tahunan", SUBMITTED, now)
 
 
 def sign(report: AnnualReport, version: int, actor: Person, now: datetime, sop: Sop):
-    _check_role(sop, SIGN_STEP, actor, report.unit)
-    if report.status != INITIALLED:
-        raise WorkflowError("Tindakan ini sudah diproses atau tidak berlaku lagi.")
-    _check_version(report, version, "paraf")
-    decision = Decision("sign", sop.by_key(SIGN_STEP).number, actor.user_id, now, version)
-    changed = replace(report, status=SIGNED, decisions=report.decisions + (decision,))
+    changed = replace(_decide(report, SIGN_STEP, version, actor, now, sop), status=SIGNED)
     return _log(changed, actor, "tandatangan_lkj_tahunan", INITIALLED, now)
 
 
 def return_report(
     report: AnnualReport, version: int, reason: str, actor: Person, now: datetime, sop: Sop
 ):
-    step = PARAF_STEP if report.status == SUBMITTED else SIGN_STEP
-    if report.status not in (SUBMITTED, INITIALLED):
+    """A return at the step the report waits for; it goes back to the compiler as a draft.
+    The annual LKj has no indicator marks: its data are the signed quarters."""
+    key = stage(report)
+    if key not in (PARAF_STEP, SIGN_STEP):
         raise WorkflowError("Tindakan ini sudah diproses atau tidak berlaku lagi.")
-    _check_role(sop, step, actor, report.unit)
-    _check_version(report, version, "draft" if step == PARAF_STEP else "paraf")
-    reason = reason.strip()
-    if not reason:
-        raise InputError("Alasan pengembalian tidak boleh kosong.")
-    decision = Decision("return", sop.by_key(step).number, actor.user_id, now, version, reason)
+    _check_role(sop, key, actor, report.unit)
+    decision = approval.give_back(sop, key, report, version, reason, actor, now)
     before = report.status
     changed = replace(report, status=DRAFT, decisions=report.decisions + (decision,))
     return _log(changed, actor, "kembalikan_lkj_tahunan", before, now)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from domain import approval
+from domain.approval import parse_marks as parse_marks  # re-exported: the handlers use it
 from domain.calendar import WorkCalendar
 from domain.dates_id import roman_triwulan
 from domain.errors import InputError, RoleError, WorkflowError
@@ -23,7 +25,6 @@ from domain.models import (
     URGENCIES,
     Assignment,
     Cycle,
-    Decision,
     Disposition,
     FileRef,
     FixRequest,
@@ -207,14 +208,7 @@ def tw_label(triwulan: int, year: int) -> str:
 
 
 def check_actor(ctx: WorkflowContext, step_number: int, actor: Person) -> None:
-    step = ctx.sop.step(step_number)
-    if actor.unit != ctx.unit.code:
-        raise RoleError("Anda tidak terdaftar pada satuan kerja ini.")
-    if actor.role is not step.role:
-        raise RoleError(
-            f"Tindakan ini hanya dapat dilakukan oleh {step.role.label} "
-            f"(tahap {step.number}: {step.activity}). Peran Anda: {actor.role.label}."
-        )
+    approval.check_role(ctx.sop.step(step_number), actor, ctx.unit.code)
 
 
 def check_step(ctx: WorkflowContext, cycle: Cycle, step_number: int) -> None:
@@ -258,12 +252,7 @@ def disposition_marks(urgency: str, instructions: tuple[str, ...]) -> dict[str, 
 
 
 def check_report_version(cycle: Cycle, version: int, status: str) -> None:
-    latest = cycle.latest_report
-    if latest is None or latest.number != version or latest.status != status:
-        raise WorkflowError(
-            "Dokumen laporan ini bukan versi terakhir; tindakan tidak dapat diproses. "
-            "Silakan gunakan pesan laporan yang terbaru."
-        )
+    approval.check_version(cycle, version, status)
 
 
 # --- transitions --------------------------------------------------------------------------
@@ -523,27 +512,6 @@ def _report_realisation(
     )
 
 
-def parse_marks(
-    text: str, selected: tuple[str, ...], codes: tuple[str, ...]
-) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """A return's reason as typed: a line that starts with an indicator code ("IKU-2: angka
-    tidak sesuai rekap") marks that indicator with its own reason; the other lines are the
-    reason for all. Indicators ticked without a line of their own get the general reason."""
-    general: list[str] = []
-    own: dict[str, str] = {}
-    by_upper = {c.upper(): c for c in codes}
-    for line in text.splitlines():
-        head, sep, rest = line.partition(":")
-        code = by_upper.get(head.strip().upper())
-        if sep and code and rest.strip():
-            own[code] = rest.strip()
-        elif line.strip():
-            general.append(line.strip())
-    reason = "\n".join(general) or "; ".join(f"{c}: {r}" for c, r in own.items())
-    marked = [c for c in codes if c in selected or c in own]
-    return reason, tuple((c, own.get(c, "")) for c in marked)
-
-
 def pending_marks(cycle: Cycle) -> tuple[tuple[str, str], ...]:
     """The indicators the latest return marked, while its draft has not been rebuilt and the
     marks have not been sent back yet."""
@@ -607,34 +575,23 @@ def mark_needs_fix(
 
 
 def _submit(ctx, cycle: Cycle, action: SubmitReport, actor: Person, now: datetime) -> Outcome:
-    check_report_version(cycle, action.report_version, "draft")
-    returned = cycle.latest_decision("return")
-    if returned is not None and returned.report_version >= action.report_version:
-        raise WorkflowError(
-            "Draf ini telah dikembalikan untuk perbaikan; susun ulang draf laporan "
-            "sebelum mengajukannya kembali."
-        )
-    latest = cycle.latest_report
-    if latest is not None and latest.data_rev != cycle.rev:
-        raise WorkflowError(
-            "Data berubah setelah draf ini disusun; susun ulang draf laporan sebelum mengajukannya."
-        )
+    approval.check_submit(cycle, action.report_version)
     moved = _advance(ctx, cycle, _next(ctx, action), actor, now)
     return Outcome(moved, (EV_SUBMITTED,))
 
 
-def _paraf(ctx, cycle: Cycle, action: Paraf, actor: Person, now: datetime) -> Outcome:
-    check_report_version(cycle, action.report_version, "draft")
-    decision = Decision("paraf", cycle.step, actor.user_id, now, action.report_version)
+def _decide(ctx, cycle: Cycle, action: Paraf | Sign, actor: Person, now: datetime) -> Cycle:
+    decision = approval.decide(ctx.sop, action.key, cycle, action.report_version, actor, now)
     moved = _advance(ctx, cycle, _next(ctx, action), actor, now)
-    return Outcome(replace(moved, decisions=cycle.decisions + (decision,)), (EV_PARAF,))
+    return replace(moved, decisions=cycle.decisions + (decision,))
+
+
+def _paraf(ctx, cycle: Cycle, action: Paraf, actor: Person, now: datetime) -> Outcome:
+    return Outcome(_decide(ctx, cycle, action, actor, now), (EV_PARAF,))
 
 
 def _sign(ctx, cycle: Cycle, action: Sign, actor: Person, now: datetime) -> Outcome:
-    check_report_version(cycle, action.report_version, "paraf")
-    decision = Decision("sign", cycle.step, actor.user_id, now, action.report_version)
-    moved = _advance(ctx, cycle, _next(ctx, action), actor, now)
-    moved = replace(moved, decisions=cycle.decisions + (decision,))
+    moved = _decide(ctx, cycle, action, actor, now)
     events = [EV_SIGNED]
     if ctx.sop.step(moved.step).next is None:
         # Filing (documentation) is done by the bot itself the moment the report is signed.
@@ -649,21 +606,18 @@ def _sign(ctx, cycle: Cycle, action: Sign, actor: Person, now: datetime) -> Outc
 
 def _return(ctx, cycle: Cycle, action: ReturnReport, actor: Person, now: datetime) -> Outcome:
     step = ctx.sop.step(action.at_step)
-    if step.return_to is None:
-        raise WorkflowError("Laporan tidak dapat dikembalikan pada tahap ini.")
-    expected = "draft" if step.key == PARAF else "paraf"
-    check_report_version(cycle, action.report_version, expected)
-    reason = clean_note(action.reason, "Alasan pengembalian")
-    known = {i.code for i in cycle.indicators}
-    unknown = [code for code, _ in action.marks if code not in known]
-    if unknown:
-        raise InputError("Indikator tidak dikenal: " + ", ".join(unknown) + ".")
-    marks = tuple(
-        (code, clean_note(why or reason, "Alasan perbaikan")) for code, why in action.marks
+    decision = approval.give_back(
+        ctx.sop,
+        step.key,
+        cycle,
+        action.report_version,
+        action.reason,
+        actor,
+        now,
+        action.marks,
+        tuple(i.code for i in cycle.indicators),
     )
-    decision = Decision(
-        "return", step.number, actor.user_id, now, action.report_version, reason, marks
-    )
+    assert step.return_to is not None
     moved = _advance(ctx, cycle, step.return_to, actor, now)
     return Outcome(replace(moved, decisions=cycle.decisions + (decision,)), (EV_RETURNED,))
 
