@@ -1,5 +1,5 @@
-"""/tahunan: the annual LKj compiled from the four signed quarters, initialled and signed in
-chat like a quarterly report."""
+"""/tahunan: the annual LKj compiled from the four signed quarters, then submitted,
+initialled and signed through the approval flow every report shares (``handlers.approval``)."""
 
 from __future__ import annotations
 
@@ -13,23 +13,21 @@ from bot.services import Services
 from documents.annual_context import annual_report_context
 from documents.render import render_pdf
 from documents.workbooks import archival_attachment, year_export
-from domain import annual
+from domain import annual, approval
 from domain.annual import AnnualReport
 from domain.errors import WorkflowError
 from domain.roster import Person, Unit
+from domain.sop import PARAF, SIGN, Sop
 from domain.verification import VERIFIED_STATUSES, verification_code
 from handlers import texts
+from handlers.approval import Act, Actions, ReportFlow, decision_rows, register, submit_rows
 from handlers.buttons import button_action
 from handlers.common import (
-    SignButtons,
     drop_buttons,
-    drop_buttons_of,
     send_text,
-    show_sign_buttons,
     svc,
     unit_of,
 )
-from handlers.forms import begin_form, finisher, text_field
 from handlers.outbox import ANNUAL, Outbox, deliver, end_form_with
 from handlers.verification import verify_key
 
@@ -105,16 +103,90 @@ async def save(
     await deliver(context, after.unit, after.year, ANNUAL)
 
 
-def _args(report: AnnualReport) -> dict[str, Any]:
-    latest = report.latest_report
-    assert latest is not None
-    return {"year": report.year, "version": latest.number, "group": f"{report.id}:{report.rev}"}
+ACTIONS = Actions(
+    submit="annual_submit",
+    paraf="annual_paraf",
+    sign_ask="annual_sign_ask",
+    sign_confirm="annual_sign",
+    sign_cancel="annual_sign_cancel",
+    return_begin="annual_return_begin",
+    return_form="annual_return",
+)
+
+
+class AnnualFlow(ReportFlow[AnnualReport]):
+    """The annual LKj in the approval flow: its stage is its status, its maker the holder of
+    the SOP table's FILE step."""
+
+    kind = approval.ANNUAL
+    actions = ACTIONS
+
+    def name(self, report: AnnualReport) -> str:
+        return f"LKj tahun {report.year}"
+
+    def title(self, report: AnnualReport) -> str:
+        return f"Laporan Kinerja tahun {report.year}"
+
+    def filename(self, report: AnnualReport, status: str) -> str:
+        return filename(report, status)
+
+    def load(self, context, unit: Unit, payload: dict) -> AnnualReport:
+        return _load(svc(context), unit, payload)
+
+    def stage(self, sop: Sop, report: AnnualReport) -> str | None:
+        return annual.stage(report)
+
+    def authorize(self, services: Services, unit: Unit, report: AnnualReport, key, person):
+        if annual.stage(report) != key:
+            raise WorkflowError(texts.BUTTON_STALE)
+        approval.check_holder(services.sop_for(unit), key, person, unit.code)
+
+    def apply(self, services: Services, unit: Unit, report: AnnualReport, act: Act, person):
+        sop, now = services.sop_for(unit), services.now()
+        if act.verb == "submit":
+            return annual.submit(report, act.version, person, now, sop)
+        if act.verb == "paraf":
+            return annual.paraf(report, act.version, person, now, sop)
+        if act.verb == "sign":
+            return annual.sign(report, act.version, person, now, sop)
+        if self.stage(sop, report) != act.key:
+            raise WorkflowError(texts.BUTTON_STALE)
+        return annual.return_report(report, act.version, act.reason, person, now, sop)
+
+    async def render(self, services: Services, unit: Unit, report: AnnualReport, status, by):
+        sha = await render(services, unit, report.year, status, report)
+        return annual.record_version(report, status, sha, by, services.now())
+
+    async def save(self, context, before, after, out: Outbox, update_id) -> None:
+        await save(context, before, after, out, update_id)
+
+    def args(self, report: AnnualReport, purpose: str) -> dict[str, Any]:
+        latest = report.latest_report
+        assert latest is not None
+        return {"year": report.year, "version": latest.number, "group": f"{report.id}:{report.rev}"}
+
+    def offer(self, services: Services, unit: Unit, report: AnnualReport, person: Person):
+        sop = services.sop_for(unit)
+        key = annual.stage(report)
+        holders = {p.user_id for p in self.holders(services, unit, report)}
+        if key is None or person.user_id not in holders:
+            return []
+        if key in (PARAF, SIGN):
+            return decision_rows(self, sop, key, self.args(report, "decide"))
+        rows = submit_rows(self, sop, report)
+        compile_again = {"action": "annual_compile", "year": report.year}
+        return rows or [[(texts.BTN_REBUILD_DRAFT, compile_again)]]
+
+
+FLOW = AnnualFlow()
+register(FLOW)
 
 
 async def cmd_tahunan(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
     services = svc(context)
     unit = unit_of(services, person)
-    compiler = services.sop_for(unit).by_key(annual.COMPILE_STEP).role
+    sop = services.sop_for(unit)
+    compiler = sop.role_of(FLOW.kind.maker)
     if person.role is not compiler:
         await send_text(context, person.user_id, texts.annual_not_for_you(compiler.label))
         return
@@ -123,17 +195,21 @@ async def cmd_tahunan(update: Update, context: ContextTypes.DEFAULT_TYPE, person
         [(f"Susun LKj {y}", {"action": "annual_compile", "year": y})]
         for y in (this_year - 1, this_year)
     ]
-    await send_text(context, person.user_id, texts.ANNUAL_INTRO, rows)
+    intro = texts.annual_intro(sop.role_of(PARAF).label, sop.role_of(SIGN).label)
+    await send_text(context, person.user_id, intro, rows)
 
 
 @button_action("annual_compile")
 async def annual_compile(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
+    sop = services.sop_for(unit)
     year = int(payload["year"])
     existing = services.annual.get(unit.code, year)
     if existing is not None and existing.status != annual.DRAFT:
-        raise WorkflowError(texts.annual_busy(year, existing.status))
+        key = annual.stage(existing)
+        label = sop.role_of(key).label if key else ""
+        raise WorkflowError(texts.annual_busy(year, texts.waiting_for(key or "", label)))
     annual.quarters_ready(services.cycles.list_unit(unit.code, year), year)
     await drop_buttons(update)
     sha = await render(services, unit, year, "draft", existing)
@@ -145,185 +221,16 @@ async def annual_compile(update, context, person: Person, payload: dict[str, Any
         sha,
         person,
         services.now(),
-        services.sop_for(unit),
+        sop,
+    )
+    rows = submit_rows(FLOW, sop, report)
+    caption = texts.drafted(
+        FLOW.name(report), report.latest_report.number, texts.ANNUAL_SOURCE, rows[0][0][0]
     )
     out = Outbox(services)
-    out.file(
-        person.user_id,
-        sha,
-        filename(report, "draft"),
-        texts.annual_drafted(report),
-        [[(texts.BTN_SUBMIT, {"action": "annual_submit", **_args(report)})]],
-    )
+    out.file(person.user_id, sha, filename(report, "draft"), caption, rows)
     await save(context, existing, report, out, update.update_id)
     return ""
-
-
-@button_action("annual_submit")
-async def annual_submit(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    unit = unit_of(services, person)
-    before = _load(services, unit, payload)
-    report = annual.submit(
-        before, int(payload["version"]), person, services.now(), services.sop_for(unit)
-    )
-    out = Outbox(services)
-    out.text(person.user_id, texts.annual_submitted(report))
-    sekretaris = unit.one(services.sop_for(unit).by_key(annual.PARAF_STEP).role)
-    latest = report.latest_report
-    out.file(
-        sekretaris.user_id,
-        latest.sha256,
-        filename(report, "draft"),
-        texts.annual_for_paraf(report),
-        [
-            [
-                (texts.BTN_PARAF, {"action": "annual_paraf", **_args(report)}),
-                (texts.BTN_RETURN, {"action": "annual_return_begin", **_args(report)}),
-            ]
-        ],
-    )
-    services.buttons.revoke_group(payload["group"])
-    await drop_buttons(update)
-    await save(context, before, report, out, update.update_id)
-    return "Diajukan."
-
-
-@button_action("annual_paraf")
-async def annual_paraf(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    unit = unit_of(services, person)
-    before = _load(services, unit, payload)
-    report = annual.paraf(
-        before, int(payload["version"]), person, services.now(), services.sop_for(unit)
-    )
-    sha = await render(services, unit, report.year, "paraf", report)
-    report = annual.record_version(report, "paraf", sha, person.user_id, services.now())
-    out = Outbox(services)
-    out.text(person.user_id, texts.annual_paraf_done(report))
-    kasat = unit.one(services.sop_for(unit).by_key(annual.SIGN_STEP).role)
-    out.file(
-        kasat.user_id,
-        sha,
-        filename(report, "paraf"),
-        texts.annual_for_signature(report),
-        [
-            [
-                (texts.BTN_SIGN, {"action": "annual_sign_ask", **_args(report)}),
-                (texts.BTN_RETURN, {"action": "annual_return_begin", **_args(report)}),
-            ]
-        ],
-    )
-    services.buttons.revoke_group(payload["group"])
-    await drop_buttons(update)
-    await save(context, before, report, out, update.update_id)
-    return "Paraf dicatat."
-
-
-SIGN_BUTTONS = SignButtons(
-    "annual_sign_ask", "annual_sign", "annual_sign_cancel", "annual_return_begin"
-)
-
-
-def _sign_args(payload: dict[str, Any]) -> dict[str, Any]:
-    return {k: payload[k] for k in ("year", "version", "group")}
-
-
-@button_action("annual_sign_ask")
-async def annual_sign_ask(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    if person.role is not services.sop_for(person.unit).by_key(annual.SIGN_STEP).role:
-        raise WorkflowError(texts.BUTTON_FOREIGN)
-    await show_sign_buttons(
-        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload), confirming=True
-    )
-    return texts.SIGN_CONFIRM_HINT
-
-
-@button_action("annual_sign_cancel")
-async def annual_sign_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
-    await show_sign_buttons(
-        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload), confirming=False
-    )
-    return texts.SIGN_CANCELLED
-
-
-@button_action("annual_sign")
-async def annual_sign(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    unit = unit_of(services, person)
-    before = _load(services, unit, payload)
-    report = annual.sign(
-        before, int(payload["version"]), person, services.now(), services.sop_for(unit)
-    )
-    sha = await render(services, unit, report.year, "signed", report)
-    report = annual.record_version(report, "signed", sha, person.user_id, services.now())
-    out = Outbox(services)
-    for someone in unit.people:
-        out.file(someone.user_id, sha, filename(report, "signed"), texts.annual_signed(report))
-    services.buttons.revoke_group(payload["group"])
-    await drop_buttons(update)
-    await save(context, before, report, out, update.update_id)
-    return "Laporan telah ditandatangani."
-
-
-@button_action("annual_return_begin")
-async def annual_return_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    unit = unit_of(services, person)
-    report = _load(services, unit, payload)
-    step = annual.PARAF_STEP if report.status == annual.SUBMITTED else annual.SIGN_STEP
-    if report.status not in (annual.SUBMITTED, annual.INITIALLED):
-        raise WorkflowError(texts.BUTTON_STALE)
-    if person.role is not services.sop_for(unit).by_key(step).role:
-        raise WorkflowError(texts.BUTTON_FOREIGN)
-    fields = [
-        text_field(
-            "reason",
-            "Alasan pengembalian",
-            "Tuliskan alasan pengembalian dan perbaikan yang diminta.",
-        )
-    ]
-    await begin_form(
-        context,
-        person,
-        "annual_return",
-        fields,
-        f"Pengembalian LKj tahunan {report.year}",
-        None,
-        {
-            **{k: payload[k] for k in ("year", "version", "group")},
-            "message_id": update.callback_query.message.message_id,
-        },
-    )
-    return ""
-
-
-@finisher("annual_return")
-async def finish_annual_return(update, context, person: Person, session: dict[str, Any]):
-    services = svc(context)
-    unit = unit_of(services, person)
-    meta = session["meta"]
-    before = _load(services, unit, meta)
-    report = annual.return_report(
-        before,
-        int(meta["version"]),
-        session["values"]["reason"],
-        person,
-        services.now(),
-        services.sop_for(unit),
-    )
-    out = Outbox(services)
-    out.text(person.user_id, texts.annual_returned_done(report))
-    compiler = unit.one(services.sop_for(unit).by_key(annual.COMPILE_STEP).role)
-    out.text(
-        compiler.user_id,
-        texts.annual_returned(report, person),
-        [[(texts.BTN_REBUILD_DRAFT, {"action": "annual_compile", "year": report.year})]],
-    )
-    services.buttons.revoke_group(meta["group"])
-    await drop_buttons_of(context, person.user_id, meta["message_id"])
-    await save(context, before, report, out, update.update_id)
 
 
 def annual_archive_rows(services: Services, person: Person, group: str) -> list:

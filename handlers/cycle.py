@@ -13,36 +13,28 @@ from domain.errors import InputError, WorkflowError
 from domain.models import INSTRUCTIONS, URGENCIES, Cycle, FileRef, cycle_id, parse_cycle_id
 from domain.performance import format_number_id
 from domain.roster import Person
-from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD, SIGN
+from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD
 from domain.workflow import (
     EV_COLLECTION_COMPLETE,
     EV_MEMBER_COMPLETE,
     Divide,
     Forward,
     MemberTask,
-    Paraf,
-    ReturnReport,
-    Sign,
     StartCycle,
-    SubmitReport,
     UploadData,
     apply,
     authorize,
-    parse_marks,
     start_cycle,
 )
 from handlers import notify, texts
 from handlers.annual import annual_archive_rows
 from handlers.buttons import button_action
 from handlers.common import (
-    SignButtons,
     audit_refusal,
     cycle_of,
     drop_buttons,
-    drop_buttons_of,
     send_file,
     send_text,
-    show_sign_buttons,
     svc,
     unit_of,
 )
@@ -453,10 +445,11 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
     drafted = await build_report(services, cycle, unit, "draft", person.user_id)
     report = drafted.latest_report
     rows = submit_rows(services.sop_for(unit), drafted)
-    caption = (
-        f"Draf laporan data kinerja {tw(cycle.triwulan, cycle.year)} (versi {report.number}) "
-        "telah disusun dari data yang terkumpul. Periksa draf ini, lalu tekan "
-        f"<b>{esc(rows[0][0][0])}</b>."
+    caption = texts.drafted(
+        f"laporan data kinerja {tw(cycle.triwulan, cycle.year)}",
+        report.number,
+        texts.QUARTER_SOURCE,
+        rows[0][0][0] if rows else "",
     )
     out = Outbox(services)
     out.file(person.user_id, report.sha256, report_filename(drafted, "draft"), caption, rows)
@@ -464,161 +457,8 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
     return ""
 
 
-@button_action("submit")
-async def submit(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    unit = unit_of(services, person)
-    cycle = cycle_of(context, payload)
-    outcome = apply(
-        cycle, SubmitReport(int(payload["version"])), person, services.now(), services.context(unit)
-    )
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        f"Laporan {tw(cycle.triwulan, cycle.year)} telah diajukan kepada "
-        f"{notify_names(services, outcome.cycle, unit)} untuk dikoreksi dan diparaf.",
-    )
-    notify.report_submitted(out, outcome.cycle, unit, person)
-    services.buttons.revoke_group(payload["group"])
-    await drop_buttons(update)
-    await commit(context, cycle, outcome.cycle, out, update.update_id)
-    return "Diajukan."
-
-
-# --- paraf, signature, return ---------------------------------------------------------
-
-
-@button_action("paraf")
-async def paraf(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    unit = unit_of(services, person)
-    cycle = cycle_of(context, payload)
-    outcome = apply(
-        cycle, Paraf(int(payload["version"])), person, services.now(), services.context(unit)
-    )
-    initialled = await build_report(services, outcome.cycle, unit, "paraf", person.user_id)
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        f"Paraf Anda atas laporan {tw(cycle.triwulan, cycle.year)} telah dicatat; "
-        f"laporan diteruskan kepada {notify_names(services, initialled, unit)} untuk "
-        "ditandatangani.",
-    )
-    notify.report_initialled(out, initialled, unit, person)
-    services.buttons.revoke_group(payload["group"])
-    await drop_buttons(update)
-    await commit(context, cycle, initialled, out, update.update_id)
-    return "Paraf dicatat."
-
-
-@button_action("return_begin")
-async def return_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    unit = unit_of(services, person)
-    cycle = cycle_of(context, payload)
-    step = int(payload["step"])
-    authorize(services.context(unit), cycle, step, person)
-    codes = [i.code for i in cycle.indicators]
-    prompt = texts.RETURN_REASON_PROMPT + (texts.return_marks_hint(codes) if codes else "")
-    fields = [text_field("reason", "Alasan pengembalian", prompt)]
-    toggles = (
-        [
-            {
-                "name": "marks",
-                "label": "Indikator ditandai",
-                "multi": True,
-                "default": [],
-                "options": [[code, code] for code in codes],
-            }
-        ]
-        if codes
-        else None
-    )
-    await begin_form(
-        context,
-        person,
-        "return",
-        fields,
-        f"Pengembalian laporan {tw(cycle.triwulan, cycle.year)}",
-        cycle.id,
-        {
-            "version": int(payload["version"]),
-            "step": step,
-            "group": payload["group"],
-            "message_id": update.callback_query.message.message_id,
-        },
-        toggles=toggles,
-    )
-    return ""
-
-
-@finisher("return")
-async def finish_return(update, context, person: Person, session: dict[str, Any]) -> None:
-    services = svc(context)
-    unit = unit_of(services, person)
-    cycle = cycle_of(context, session)
-    meta = session["meta"]
-    values = session["values"]
-    codes = tuple(i.code for i in cycle.indicators)
-    reason, marks = parse_marks(values["reason"], tuple(values.get("marks", ())), codes)
-    action = ReturnReport(meta["version"], reason, meta["step"], marks)
-    outcome = apply(cycle, action, person, services.now(), services.context(unit))
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        f"Laporan {tw(cycle.triwulan, cycle.year)} telah dikembalikan kepada "
-        f"{notify_names(services, outcome.cycle, unit)} untuk perbaikan.",
-    )
-    notify.report_returned(out, outcome.cycle, unit, person)
-    services.buttons.revoke_group(meta["group"])
-    await drop_buttons_of(context, person.user_id, meta["message_id"])
-    await commit(context, cycle, outcome.cycle, out, update.update_id)
-
-
-SIGN_BUTTONS = SignButtons("sign_ask", "sign_confirm", "sign_cancel", "return_begin")
-
-
-def _sign_args(payload: dict[str, Any], cycle: Cycle) -> dict[str, Any]:
-    return {**{k: payload[k] for k in ("cycle", "version", "group")}, "step": cycle.step}
-
-
-@button_action("sign_ask")
-async def sign_ask(update, context, person: Person, payload: dict[str, Any]) -> str:
-    """Signing takes two taps: the first only asks for confirmation."""
-    services = svc(context)
-    unit = unit_of(services, person)
-    cycle = cycle_of(context, payload)
-    authorize(services.context(unit), cycle, SIGN, person)
-    await show_sign_buttons(
-        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload, cycle), confirming=True
-    )
-    return texts.SIGN_CONFIRM_HINT
-
-
-@button_action("sign_cancel")
-async def sign_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
-    cycle = cycle_of(context, payload)
-    await show_sign_buttons(
-        update, context, person.user_id, SIGN_BUTTONS, _sign_args(payload, cycle), confirming=False
-    )
-    return texts.SIGN_CANCELLED
-
-
-@button_action("sign_confirm")
-async def sign_confirm(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    unit = unit_of(services, person)
-    cycle = cycle_of(context, payload)
-    outcome = apply(
-        cycle, Sign(int(payload["version"])), person, services.now(), services.context(unit)
-    )
-    signed = await build_report(services, outcome.cycle, unit, "signed", person.user_id)
-    out = Outbox(services)
-    notify.report_signed(out, signed, unit, person)
-    services.buttons.revoke_cycle(cycle.id)
-    await drop_buttons(update)
-    await commit(context, cycle, signed, out, update.update_id)
-    return "Laporan telah ditandatangani."
+# Submit, paraf, return and the two-tap signature are the one approval flow of every report
+# (``handlers.approval``); ``handlers.quarterly`` registers them for the quarterly report.
 
 
 # --- filed reports ---------------------------------------------------------------------

@@ -15,9 +15,10 @@ from domain.reminders import holders_of
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, DIVIDE
 from domain.targets_import import realisation_workbook
-from handlers import texts
+from handlers import approval, texts
 from handlers.outbox import Outbox
-from handlers.reports import disposition_filename, report_filename
+from handlers.quarterly import QUARTER
+from handlers.reports import disposition_filename
 from handlers.steps import offer
 from handlers.texts import esc, tw
 from handlers.views import missing_text
@@ -39,8 +40,7 @@ def actor_of(cycle: Cycle, unit: Unit, step_number: int) -> Person | None:
     return unit.person(done[-1].finished_by) if done else None
 
 
-def who(person: Person | None) -> str:
-    return f"{esc(person.name)} ({person.role.label})" if person else "-"
+who = texts.who
 
 
 def task(out: Outbox, cycle: Cycle, unit: Unit, text: str) -> None:
@@ -173,98 +173,25 @@ def member_complete(out: Outbox, cycle: Cycle, unit: Unit, member: Person) -> No
         )
 
 
-def _report_to_holders(out: Outbox, cycle: Cycle, unit: Unit, status: str, caption: str):
-    """The report's PDF goes to each holder of the open step with that step's buttons."""
-    report = cycle.latest_report
-    assert report is not None
-    for person in holders(out.services, cycle, unit):
-        out.file(
-            person.user_id,
-            report.sha256,
-            report_filename(cycle, status),
-            caption,
-            offer(out.services, cycle, unit, person) or None,
-        )
+# The approval flow's messages are one implementation for every kind of report
+# (``handlers.approval``); these name the quarterly report's.
 
 
 def report_submitted(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
     """The holder of the paraf step gets the submitted draft with Paraf / Kembalikan."""
-    report = cycle.latest_report
-    assert report is not None
-    step = out.services.sop_for(unit).step(cycle.step)
-    caption = (
-        f"<b>Laporan data kinerja {tw(cycle.triwulan, cycle.year)}</b> (versi {report.number}) "
-        f"diajukan oleh {by.role.label} untuk dikoreksi dan diparaf.\n"
-        f"Batas waktu: {_when(out.services, unit, cycle.steps[-1].deadline)} "
-        f"({step.standard_time.label})."
-    )
-    _report_to_holders(out, cycle, unit, "draft", caption)
+    approval.tell_submitted(out, QUARTER, cycle, unit, by)
 
 
 def report_initialled(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
-    """After paraf: the initialled PDF goes to the signer with Tandatangani / Kembalikan, and
-    the maker of the report learns it moved on."""
-    paraf = cycle.latest_decision("paraf")
-    assert paraf is not None
-    caption = (
-        f"<b>Laporan data kinerja {tw(cycle.triwulan, cycle.year)}</b> telah dikoreksi dan "
-        f"diparaf oleh {esc(by.name)} ({esc(by.position)}) pada "
-        f"{_when(out.services, unit, paraf.at)}.\n"
-        f"Mohon diperiksa dan ditandatangani. Batas waktu: "
-        f"{_when(out.services, unit, cycle.steps[-1].deadline)}."
-    )
-    _report_to_holders(out, cycle, unit, "paraf", caption)
-    signers = holders(out.services, cycle, unit)
-    for user_id in _assembler_ids(out, unit):
-        if user_id != by.user_id:
-            out.text(
-                user_id,
-                f"Laporan {tw(cycle.triwulan, cycle.year)} telah diparaf oleh {esc(by.name)} "
-                "dan diteruskan kepada " + ", ".join(who(p) for p in signers) + " untuk "
-                "ditandatangani.",
-            )
+    """The initialled PDF goes to the signer; the maker of the report learns it moved on."""
+    approval.tell_initialled(out, QUARTER, cycle, unit, by)
 
 
 def report_returned(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
-    """The maker of the report gets the reason and the way on; whoever had already
-    initialled the returned version is told too."""
-    decision = cycle.latest_decision("return")
-    assert decision is not None
-    text = (
-        f"<b>Laporan {tw(cycle.triwulan, cycle.year)} dikembalikan untuk perbaikan</b> oleh "
-        f"{esc(by.name)} ({by.role.label}) pada {_when(out.services, unit, decision.at)}.\n"
-        f"Alasan: {esc(decision.reason)}\n\n"
-        + (
-            f"Indikator yang perlu diperbaiki:\n{texts.marks_text(decision.marks)}\n"
-            "Kirimkan indikator tersebut kepada pelaksananya dengan satu tombol, atau perbaiki "
-            "sendiri lalu susun ulang draf laporan.\n\n"
-            if decision.marks
-            else ""
-        )
-        + "Mohon perbaiki lalu susun ulang draf laporan. Batas waktu: "
-        f"{_when(out.services, unit, cycle.steps[-1].deadline)}."
-    )
-    task(out, cycle, unit, text)
-    told = {p.user_id for p in holders(out.services, cycle, unit)} | {by.user_id}
-    paraf = cycle.latest_decision("paraf")
-    if paraf is not None and paraf.report_version == decision.report_version:
-        if paraf.by not in told:
-            out.text(
-                paraf.by,
-                f"Laporan {tw(cycle.triwulan, cycle.year)} yang telah Anda paraf dikembalikan "
-                f"oleh {who(by)} untuk perbaikan. Alasan: {esc(decision.reason)}",
-            )
+    """The maker of the report gets the reason, the marks and the way on."""
+    approval.tell_returned(out, QUARTER, cycle, unit, by)
 
 
 def report_signed(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
     """The signed PDF goes to everyone in the unit; the quarter is filed."""
-    report = cycle.latest_report
-    sign = cycle.latest_decision("sign")
-    assert report is not None and sign is not None
-    caption = (
-        f"<b>Laporan data kinerja {tw(cycle.triwulan, cycle.year)} telah ditandatangani</b> "
-        f"oleh {esc(by.name)} ({esc(by.position)}) pada {_when(out.services, unit, sign.at)} "
-        "dan telah diarsipkan. Laporan dapat diunduh kembali melalui /arsip."
-    )
-    for person in unit.people:
-        out.file(person.user_id, report.sha256, report_filename(cycle, "signed"), caption)
+    approval.tell_signed(out, QUARTER, cycle, unit, by)

@@ -22,6 +22,7 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     commands,
     cycle,
     export,
+    quarterly,
     realisation,
     targets,
     verification,

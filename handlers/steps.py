@@ -16,16 +16,12 @@ from domain.reminders import holders_of
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD, PARAF, SIGN, Sop
 from domain.workflow import pending_marks
-from handlers import texts
+from handlers import approval, texts
 from handlers.common import Button
+from handlers.quarterly import QUARTER, group
 from handlers.realisation import fill_buttons, review_button
 
 Rows = list[list[Button]]
-
-
-def group(cycle: Cycle, what: str) -> str:
-    """Buttons of one offer share a group, revoked together when the step is acted on."""
-    return f"{cycle.id}:{what}:{cycle.rev}"
 
 
 def next_role_label(sop: Sop, key: str) -> str:
@@ -51,22 +47,7 @@ def _collect(sop: Sop, cycle: Cycle, person: Person) -> Rows:
 
 def submit_rows(sop: Sop, cycle: Cycle) -> Rows:
     """Ajukan for the latest draft, when it is still the one to submit."""
-    report = cycle.latest_report
-    returned = cycle.latest_decision("return")
-    if (
-        report is None
-        or report.status != "draft"
-        or report.data_rev != cycle.rev
-        or (returned is not None and returned.report_version >= report.number)
-    ):
-        return []
-    args = {
-        "cycle": cycle.id,
-        "version": report.number,
-        "group": f"{cycle.id}:submit:{report.number}",
-    }
-    label = texts.btn_submit(next_role_label(sop, ASSEMBLE))
-    return [[(label, {"action": "submit", **args})]]
+    return approval.submit_rows(QUARTER, sop, cycle)
 
 
 def _assemble(sop: Sop, cycle: Cycle, person: Person) -> Rows:
@@ -86,29 +67,15 @@ def _assemble(sop: Sop, cycle: Cycle, person: Person) -> Rows:
 
 
 def decision_args(cycle: Cycle) -> dict[str, Any]:
-    report = cycle.latest_report
-    assert report is not None
-    return {"cycle": cycle.id, "version": report.number, "group": group(cycle, "decide")}
+    return QUARTER.args(cycle, "decide")
 
 
 def _paraf(sop: Sop, cycle: Cycle, person: Person) -> Rows:
-    args = decision_args(cycle)
-    return [
-        [
-            (texts.BTN_PARAF, {"action": "paraf", **args}),
-            (texts.BTN_RETURN, {"action": "return_begin", "step": cycle.step, **args}),
-        ]
-    ]
+    return approval.decision_rows(QUARTER, sop, PARAF, decision_args(cycle))
 
 
 def _sign(sop: Sop, cycle: Cycle, person: Person) -> Rows:
-    args = decision_args(cycle)
-    return [
-        [
-            (texts.BTN_SIGN, {"action": "sign_ask", **args}),
-            (texts.BTN_RETURN, {"action": "return_begin", "step": cycle.step, **args}),
-        ]
-    ]
+    return approval.decision_rows(QUARTER, sop, SIGN, decision_args(cycle))
 
 
 OFFERS: dict[str, Callable[[Sop, Cycle, Person], Rows]] = {

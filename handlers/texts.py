@@ -219,7 +219,6 @@ BTN_CANCEL = "Batal"
 BTN_DIVIDE = "Bagi tugas"
 BTN_BUILD_DRAFT = "Susun draf laporan"
 BTN_REBUILD_DRAFT = "Susun ulang draf laporan"
-BTN_SUBMIT = "Ajukan ke Sekretaris"
 
 
 def btn_forward(role_label: str) -> str:
@@ -413,70 +412,139 @@ def annual_not_for_you(role_label: str) -> str:
     return f"Laporan kinerja tahunan disusun oleh {role_label}."
 
 
-ANNUAL_INTRO = (
-    "<b>Laporan Kinerja (LKj) tahunan</b>\nLKj disusun dari empat laporan triwulan yang telah "
-    "ditandatangani, lalu diparaf Sekretaris dan ditandatangani Kasat. Pilih tahun:"
-)
-ANNUAL_STATUS = {
-    "draft": "berupa draf",
-    "diajukan": "menunggu paraf Sekretaris",
-    "diparaf": "menunggu tanda tangan Kasat",
-    "ditandatangani": "telah ditandatangani",
-}
-
-
-def annual_busy(year: int, status: str) -> str:
+def annual_intro(paraf_label: str, sign_label: str) -> str:
+    """``/tahunan``: the roles that initial and sign come from the unit's SOP table."""
     return (
-        f"LKj tahun {year} {ANNUAL_STATUS.get(status, status)}; draf baru hanya dapat disusun "
-        "sebelum diajukan atau setelah dikembalikan."
+        "<b>Laporan Kinerja (LKj) tahunan</b>\nLKj disusun dari empat laporan triwulan yang "
+        f"telah ditandatangani, lalu diparaf {paraf_label} dan ditandatangani {sign_label}. "
+        "Pilih tahun:"
     )
 
 
-def annual_drafted(report) -> str:
+def annual_busy(year: int, waiting_for: str) -> str:
     return (
-        f"Draf LKj tahun {report.year} (versi {report.latest_report.number}) telah disusun dari "
-        f"empat laporan triwulan. Periksa draf ini, lalu tekan <b>{BTN_SUBMIT}</b>."
+        f"LKj tahun {year} {waiting_for}; draf baru hanya dapat disusun sebelum diajukan atau "
+        "setelah dikembalikan."
     )
 
 
-def annual_submitted(report) -> str:
-    return f"LKj tahun {report.year} telah diajukan kepada Sekretaris untuk dikoreksi dan diparaf."
+def waiting_for(stage: str, role_label: str) -> str:
+    """Where a report stands, by the activity it waits for and the role the table gives it."""
+    if stage == sop_keys.PARAF:
+        return f"menunggu paraf {role_label}"
+    if stage == sop_keys.SIGN:
+        return f"menunggu tanda tangan {role_label}"
+    return "telah ditandatangani"
 
 
-def annual_for_paraf(report) -> str:
+# --- the approval flow (quarterly report and annual LKj alike) --------------------------------
+
+SUBMITTED_NOTICE = "Diajukan."
+PARAF_NOTICE = "Paraf dicatat."
+SIGNED_NOTICE = "Laporan telah ditandatangani."
+QUARTER_SOURCE = "data yang terkumpul"
+ANNUAL_SOURCE = "empat laporan triwulan"
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def who(person: Person | None) -> str:
+    return f"{esc(person.name)} ({person.role.label})" if person else "-"
+
+
+def drafted(title: str, number: int, source: str, button: str) -> str:
+    """``title``: "laporan data kinerja Triwulan III Tahun 2026", "LKj tahun 2026"."""
+    tail = f" Periksa draf ini, lalu tekan <b>{esc(button)}</b>." if button else ""
+    return f"Draf {title} (versi {number}) telah disusun dari {source}.{tail}"
+
+
+def submitted_done(name: str, names: str) -> str:
+    return f"{cap(name)} telah diajukan kepada {names} untuk dikoreksi dan diparaf."
+
+
+def _deadline(deadline: str | None, standard: str = "") -> str:
+    if not deadline:
+        return ""
+    return f"Batas waktu: {deadline}" + (f" ({standard})." if standard else ".")
+
+
+def for_paraf(
+    title: str, number: int, maker_label: str, deadline: str | None, standard: str
+) -> str:
+    line = _deadline(deadline, standard)
     return (
-        f"<b>Laporan Kinerja tahun {report.year}</b> (versi {report.latest_report.number}) "
-        "diajukan oleh Kasubbag untuk dikoreksi dan diparaf."
+        f"<b>{title}</b> (versi {number}) diajukan oleh {maker_label} untuk dikoreksi dan "
+        "diparaf." + (f"\n{line}" if line else "")
     )
 
 
-def annual_paraf_done(report) -> str:
-    return f"Paraf Anda atas LKj tahun {report.year} telah dicatat; LKj diteruskan kepada Kasat."
-
-
-def annual_for_signature(report) -> str:
+def paraf_done(name: str, names: str) -> str:
     return (
-        f"<b>Laporan Kinerja tahun {report.year}</b> telah dikoreksi dan diparaf. "
-        "Mohon diperiksa dan ditandatangani."
+        f"Paraf Anda atas {name} telah dicatat; laporan diteruskan kepada {names} untuk "
+        "ditandatangani."
     )
 
 
-def annual_signed(report) -> str:
+def for_signature(title: str, by: Person, when: str, deadline: str | None) -> str:
+    line = _deadline(deadline)
     return (
-        f"<b>Laporan Kinerja tahun {report.year} telah ditandatangani</b> dan diarsipkan. "
-        "Dokumen dapat diunduh kembali melalui /arsip."
+        f"<b>{title}</b> telah dikoreksi dan diparaf oleh {esc(by.name)} ({esc(by.position)}) "
+        f"pada {when}.\nMohon diperiksa dan ditandatangani." + (f" {line}" if line else "")
     )
 
 
-def annual_returned_done(report) -> str:
-    return f"LKj tahun {report.year} telah dikembalikan kepada Kasubbag untuk perbaikan."
-
-
-def annual_returned(report, by: Person) -> str:
-    decision = report.latest_decision("return")
+def initialled_for_maker(name: str, by: Person, signers: str) -> str:
     return (
-        f"<b>LKj tahun {report.year} dikembalikan untuk perbaikan</b> oleh {esc(by.name)} "
-        f"({by.role.label}).\nAlasan: {esc(decision.reason)}\n\nMohon perbaiki lalu susun ulang."
+        f"{cap(name)} telah diparaf oleh {esc(by.name)} dan diteruskan kepada {signers} untuk "
+        "ditandatangani."
+    )
+
+
+def returned(
+    name: str,
+    by: Person,
+    when: str,
+    reason: str,
+    marks: tuple[tuple[str, str], ...],
+    deadline: str | None,
+) -> str:
+    line = _deadline(deadline)
+    return (
+        f"<b>{cap(name)} dikembalikan untuk perbaikan</b> oleh {esc(by.name)} "
+        f"({by.role.label}) pada {when}.\nAlasan: {esc(reason)}\n\n"
+        + (
+            f"Indikator yang perlu diperbaiki:\n{marks_text(marks)}\n"
+            "Kirimkan indikator tersebut kepada pelaksananya dengan satu tombol, atau perbaiki "
+            "sendiri lalu susun ulang draf laporan.\n\n"
+            if marks
+            else ""
+        )
+        + "Mohon perbaiki lalu susun ulang draf laporan."
+        + (f" {line}" if line else "")
+    )
+
+
+def returned_after_paraf(name: str, by: Person, reason: str) -> str:
+    return (
+        f"{cap(name)} yang telah Anda paraf dikembalikan oleh {who(by)} untuk perbaikan. "
+        f"Alasan: {esc(reason)}"
+    )
+
+
+def returned_done(name: str, names: str) -> str:
+    return f"{cap(name)} telah dikembalikan kepada {names} untuk perbaikan."
+
+
+def return_title(name: str) -> str:
+    return f"Pengembalian {name}"
+
+
+def signed(title: str, by: Person, when: str) -> str:
+    return (
+        f"<b>{title} telah ditandatangani</b> oleh {esc(by.name)} ({esc(by.position)}) pada "
+        f"{when} dan telah diarsipkan. Laporan dapat diunduh kembali melalui /arsip."
     )
 
 
