@@ -30,6 +30,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from documents.annual_analysis import annual_analysis
+from documents.approval_context import approval_context, revisions
 from documents.report_context import (
     NOT_COMPUTABLE_COLOUR,
     VERIFICATION_NOTE,
@@ -71,6 +72,7 @@ from domain.performance import (
 )
 from domain.roles import Role
 from domain.roster import Unit
+from domain.sop import Sop, load_sop
 from domain.workflow import REQUIRED_DOCUMENTS
 
 __all__ = [
@@ -900,6 +902,7 @@ def annual_report_context(
     verification_code: str | None = None,
     previous_years: Mapping[int, Sequence[Cycle]] | None = None,
     budget: BudgetSet | None = None,
+    sop: Sop | None = None,
 ) -> dict[str, Any]:
     """Context for ``annual_report.html``.
 
@@ -912,7 +915,9 @@ def annual_report_context(
     order. ``status``: ``"draft"``, ``"paraf"`` or ``"signed"``; the paraf and signature
     blocks are filled from ``report.latest_decision("paraf"/"sign")``, so ``report`` must
     carry those decisions when the status says so. ``verification_code`` (optional) prints
-    the verification block with its QR code, as on the quarterly report.
+    the verification block with its QR code, as on the quarterly report. The approval
+    block is the quarterly report's too (``documents.approval_context``); ``sop`` (default
+    the shipped table) says who initials and signs.
     """
     if status not in STATUSES:
         raise ValueError(f"status harus salah satu dari {', '.join(STATUSES)}, bukan {status!r}")
@@ -920,45 +925,12 @@ def annual_report_context(
     tz = calendar.tz
     by_tw = _check_quarters(quarters, year, unit)
 
-    paraf = signature = None
-    kasat = unit.one(Role.KASAT)
-    if status in ("paraf", "signed"):
-        decision = report.latest_decision("paraf") if report else None
-        if decision is None:
-            raise ValueError(f"status {status!r} memerlukan paraf yang tercatat pada laporan")
-        who = unit.person(decision.by) or unit.one(Role.SEKRETARIS)
-        paraf = {
-            "name": who.name,
-            "nip": who.nip,
-            "position": who.position,
-            "at": format_datetime_id(decision.at, tz),
-        }
-    if status == "signed":
-        decision = report.latest_decision("sign") if report else None
-        if decision is None:
-            raise ValueError("status 'signed' memerlukan tanda tangan yang tercatat pada laporan")
-        who = unit.person(decision.by) or kasat
-        signature = {
-            "name": who.name,
-            "nip": who.nip,
-            "position": who.position,
-            "place": unit.city,
-            "date": format_date_id(calendar.to_local(decision.at).date()),
-            "at": format_datetime_id(decision.at, tz),
-        }
-    revisions = []
-    for d in report.decisions if report else ():
-        if d.kind == "return":
-            who = unit.person(d.by)
-            revisions.append(
-                {
-                    "by_name": who.name if who else str(d.by),
-                    "by_position": who.position if who else "",
-                    "at": format_datetime_id(d.at, tz),
-                    "reason": d.reason,
-                    "version": d.report_version,
-                }
-            )
+    sop = sop if sop is not None else load_sop()
+    approval = approval_context(report, unit, sop, calendar, status)
+    if status in ("paraf", "signed") and approval["paraf"] is None:
+        raise ValueError(f"status {status!r} memerlukan paraf yang tercatat pada laporan")
+    if status == "signed" and approval["signature"] is None:
+        raise ValueError("status 'signed' memerlukan tanda tangan yang tercatat pada laporan")
 
     performance = annual_performance(by_tw, policy)
     analysis = annual_analysis(
@@ -1004,16 +976,8 @@ def annual_report_context(
         "quarters_chart_svg": quarters_chart_svg(performance),
         "quarters": quarter_docs,
         "reference_documents": _reference_documents(by_tw, calendar),
-        "revisions": revisions,
-        "paraf_label": "Sekretaris",
-        "paraf": paraf,
-        "signature": signature,
-        "signer": {
-            "name": kasat.name,
-            "nip": kasat.nip,
-            "position": kasat.position,
-            "place": unit.city,
-        },
+        "revisions": revisions(report, unit, calendar),
+        **approval,
         "generated_at": format_datetime_id(generated_at, tz),
         "issued_place": unit.city,
         "issued_year": calendar.to_local(generated_at).year,

@@ -16,6 +16,7 @@ from typing import Any
 import segno
 from markupsafe import Markup, escape
 
+from documents.approval_context import approval_context, revisions
 from domain.calendar import WorkCalendar
 from domain.dates_id import (
     format_date_id,
@@ -55,7 +56,7 @@ from domain.performance import (
 )
 from domain.roles import Role
 from domain.roster import Person, Unit
-from domain.sop import COLLECT, PARAF, SIGN, Sop, Step, load_sop
+from domain.sop import COLLECT, Sop, Step, load_sop
 from domain.verification import qr_payload
 
 VERIFICATION_NOTE = (
@@ -736,45 +737,6 @@ def quarterly_report_context(
     policy = policy if policy is not None else DEFAULT_POLICY
     names = {i.code: i.indikator for i in cycle.indicators}
     assignments = _assignments(cycle, unit, tz, names)
-    revisions = []
-    for d in cycle.decisions:
-        if d.kind != "return":
-            continue
-        who = unit.person(d.by)
-        revisions.append(
-            {
-                "by_name": who.name if who else str(d.by),
-                "by_position": who.position if who else "",
-                "at": format_datetime_id(d.at, tz),
-                "reason": d.reason,
-                "marks": [{"code": code, "reason": why} for code, why in d.marks],
-            }
-        )
-    paraf = None
-    signature = None
-    sekretaris = unit.one(sop.role_of(PARAF))
-    kasat = unit.one(sop.role_of(SIGN))
-    paraf_decision = cycle.latest_decision("paraf") if status in ("paraf", "signed") else None
-    if paraf_decision:
-        who = unit.person(paraf_decision.by) or sekretaris
-        paraf = {
-            "name": who.name,
-            "nip": who.nip,
-            "position": who.position,
-            "at": format_datetime_id(paraf_decision.at, tz),
-        }
-    sign_decision = cycle.latest_decision("sign") if status == "signed" else None
-    if sign_decision:
-        who = unit.person(sign_decision.by) or kasat
-        local = calendar.to_local(sign_decision.at)
-        signature = {
-            "name": who.name,
-            "nip": who.nip,
-            "position": who.position,
-            "place": unit.city,
-            "date": format_date_id(local.date()),
-            "at": format_datetime_id(sign_decision.at, tz),
-        }
     performance = performance_context(cycle, unit, calendar, policy)
     compliance = sop_compliance(cycle, unit, calendar, sop, generated_at)
     tw = roman_triwulan(cycle.triwulan)
@@ -789,20 +751,13 @@ def quarterly_report_context(
         "dispositions": [_disposition(unit, d, tz) for d in cycle.dispositions],
         "division_note": cycle.division_note,
         "assignments": assignments,
-        "revisions": revisions,
+        "revisions": revisions(cycle, unit, calendar),
         "performance": performance,
         "chart_svg": chart_svg(performance),
         "sop_name": sop.name,
         "sop_compliance": compliance,
         "sop_summary": sop_summary(compliance, cycle, calendar, generated_at),
-        "paraf": paraf,
-        "signature": signature,
-        "signer": {
-            "name": kasat.name,
-            "nip": kasat.nip,
-            "position": kasat.position,
-            "place": unit.city,
-        },
+        **approval_context(cycle, unit, sop, calendar, status),
         "generated_at": format_datetime_id(generated_at, tz),
         "verification_note": VERIFICATION_NOTE,
         "verification": verification_context(verification_code),

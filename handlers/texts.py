@@ -37,7 +37,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("mulai", "Mulai siklus triwulan (Kasat)"),
     ("arsip", "Laporan yang telah ditandatangani"),
     ("target", "Target kinerja tahunan (Perjanjian Kinerja)"),
-    ("tahunan", "Laporan Kinerja tahunan (Kasubbag)"),
+    ("tahunan", "Laporan Kinerja (LKj) tahunan"),
     ("anggaran", "Realisasi anggaran per program dan kegiatan"),
     ("ekspor", "Ekspor data kinerja dan anggaran (XLSX/CSV, e-SAKIP)"),
     ("verifikasi", "Periksa keaslian laporan (kode atau berkas PDF)"),

@@ -1,0 +1,72 @@
+"""The approval block of every report (``templates/_approval.html``) and its returns
+(``templates/_revisions.html``), from the decisions recorded on the report: the quarterly
+report and the annual LKj fill it the same way.
+
+Who initials and who signs is the SOP table's (the holders of its PARAF and SIGN steps); a
+decision names the official who took it, so the block shows them even after the roster
+changed its holder.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.approval import Approvable
+from domain.calendar import WorkCalendar
+from domain.dates_id import format_date_id, format_datetime_id
+from domain.roster import Person, Unit
+from domain.sop import PARAF, SIGN, Sop
+
+
+def _official(person: Person) -> dict[str, Any]:
+    return {"name": person.name, "nip": person.nip, "position": person.position}
+
+
+def approval_context(
+    report: Approvable | None, unit: Unit, sop: Sop, calendar: WorkCalendar, status: str
+) -> dict[str, Any]:
+    """``paraf`` (once initialled), ``signature`` (once signed), the expected ``signer`` and
+    the paraf box's title, for ``status`` draft, paraf or signed."""
+    tz = calendar.tz
+    initials, signer = unit.one(sop.role_of(PARAF)), unit.one(sop.role_of(SIGN))
+    paraf = signature = None
+    decided = report.latest_decision("paraf") if report and status in ("paraf", "signed") else None
+    if decided is not None:
+        paraf = {
+            **_official(unit.person(decided.by) or initials),
+            "at": format_datetime_id(decided.at, tz),
+        }
+    signed = report.latest_decision("sign") if report and status == "signed" else None
+    if signed is not None:
+        signature = {
+            **_official(unit.person(signed.by) or signer),
+            "place": unit.city,
+            "date": format_date_id(calendar.to_local(signed.at).date()),
+            "at": format_datetime_id(signed.at, tz),
+        }
+    return {
+        "paraf": paraf,
+        "signature": signature,
+        "signer": {**_official(signer), "place": unit.city},
+        "paraf_label": sop.role_of(PARAF).label,
+    }
+
+
+def revisions(report: Any, unit: Unit, calendar: WorkCalendar) -> list[dict[str, Any]]:
+    """Every return of the report: who, when, on which draft, why, which indicators."""
+    out = []
+    for d in report.decisions if report is not None else ():
+        if d.kind != "return":
+            continue
+        who = unit.person(d.by)
+        out.append(
+            {
+                "by_name": who.name if who else str(d.by),
+                "by_position": who.position if who else "",
+                "at": format_datetime_id(d.at, calendar.tz),
+                "reason": d.reason,
+                "version": d.report_version,
+                "marks": [{"code": code, "reason": why} for code, why in d.marks],
+            }
+        )
+    return out
