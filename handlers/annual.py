@@ -225,9 +225,10 @@ async def annual_compile(update, context, person: Person, payload: dict[str, Any
         sop,
     )
     rows = submit_rows(FLOW, sop, report)
-    caption = texts.drafted(
-        FLOW.name(report), report.latest_report.number, texts.ANNUAL_SOURCE, rows[0][0][0]
-    )
+    button = rows[0][0][0] if rows else ""
+    latest = report.latest_report
+    assert latest is not None
+    caption = texts.drafted(FLOW.name(report), latest.number, texts.ANNUAL_SOURCE, button)
     out = Outbox(services)
     out.file(person.user_id, sha, filename(report, "draft"), caption, rows)
     await save(context, existing, report, out, update.update_id)

@@ -136,6 +136,10 @@ class ReportFlow(ABC, Generic[R]):
         key = self.stage(services.sop_for(unit), report)
         return unit.with_role(services.sop_for(unit).role_of(key)) if key else []
 
+    def signed_off(self, services: Services, report: R, payload: dict[str, Any]) -> None:
+        """Revoke what the signature ends (by default the buttons of its offer)."""
+        services.buttons.revoke_group(payload["group"])
+
     def makers(self, services: Services, unit: Unit) -> list[Person]:
         return unit.with_role(services.sop_for(unit).role_of(self.kind.maker))
 
@@ -320,7 +324,7 @@ async def sign_confirm(flow: ReportFlow, update, context, person: Person, payloa
     after = await flow.render(services, unit, decided, "signed", person.user_id)
     out = Outbox(services)
     tell_signed(out, flow, after, unit, person)
-    services.buttons.revoke_group(payload["group"])
+    flow.signed_off(services, after, payload)
     await drop_buttons(update)
     await flow.save(context, before, after, out, update.update_id)
     return texts.SIGNED_NOTICE
