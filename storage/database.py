@@ -9,15 +9,17 @@ edited, swapped or missing file.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 from tinydb import TinyDB
 
-from storage.atomic import AtomicJSONStorage, CorruptStoreError
+from storage.atomic import SEAL_KEY, AtomicJSONStorage, CorruptStoreError
 from storage.blobs import BlobStore
 from storage.manifest import MANIFEST_REL, StoreManifest, missing_file_error
 
+log = logging.getLogger(__name__)
 _SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
@@ -58,6 +60,8 @@ class Database:
         """Read every store file once, so a damaged, edited, swapped or missing one stops
         start-up with its name (and its last good copy)."""
         on_disk = self.store_files()
+        if not self.manifest.exists() and on_disk and not self._any_sealed(on_disk):
+            self._adopt(on_disk)
         if not self.manifest.exists() and on_disk:
             raise CorruptStoreError(
                 self.data_dir / MANIFEST_REL,
@@ -70,6 +74,24 @@ class Database:
             AtomicJSONStorage(self.data_dir / rel, sealed_as=rel).read()
         for rel in on_disk:  # written just before a crash, listed now
             self.manifest.add(rel)
+
+    def _any_sealed(self, rels: list[str]) -> bool:
+        for rel in rels:
+            data = AtomicJSONStorage(self.data_dir / rel).read()  # damaged: refused here
+            if isinstance(data, dict) and SEAL_KEY in data:
+                return True
+        return False
+
+    def _adopt(self, rels: list[str]) -> None:
+        """A data directory written before files were sealed (no manifest, no seal anywhere):
+        seal every file as it is and list it, once, so an upgrade starts instead of refusing.
+        A directory that has any sealed file but no manifest lost its manifest: refused."""
+        for rel in rels:
+            storage = AtomicJSONStorage(self.data_dir / rel)
+            data = storage.read() or {}
+            AtomicJSONStorage(self.data_dir / rel, sealed_as=rel).write(data)
+        self.manifest.replace(rels)
+        log.warning("store of an earlier version adopted: %d files sealed and listed", len(rels))
 
     def close(self) -> None:
         for db in self._open.values():

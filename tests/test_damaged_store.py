@@ -276,3 +276,30 @@ def test_a_file_written_just_before_a_crash_is_listed_at_start_up(tmp_path):
     path.unlink()
     with pytest.raises(CorruptStoreError, match="berkas hilang"):
         Database(tmp_path).check_all()
+
+
+def test_a_store_of_an_earlier_version_is_adopted_once_then_guarded(tmp_path):
+    """A data directory written before files were sealed (no seal, no manifest) starts: its
+    files are sealed as they are and listed; from then on a deleted file is refused."""
+    path = _store_with_versions(tmp_path, 2)
+    before = json.loads(path.read_bytes())
+    legacy = {k: v for k, v in before.items() if k != "_integrity"}
+    path.write_text(json.dumps(legacy))
+    (tmp_path / "state" / "manifest.json").unlink()
+    Database(tmp_path).check_all()
+    assert json.loads(path.read_bytes()) == before  # the same content, sealed again
+    listed = json.loads((tmp_path / "state" / "manifest.json").read_bytes())["files"]
+    assert list(listed) == ["units/satpolpp-bdg/2026.json"]
+    Database(tmp_path).check_all()
+    path.unlink()
+    with pytest.raises(CorruptStoreError, match="berkas hilang"):
+        Database(tmp_path).check_all()
+
+
+def test_a_damaged_file_of_an_earlier_version_is_refused_not_adopted(tmp_path):
+    path = _store_with_versions(tmp_path, 1)
+    path.write_bytes(b'{"cycles": {"1": ')
+    (tmp_path / "state" / "manifest.json").unlink()
+    with pytest.raises(CorruptStoreError):
+        Database(tmp_path).check_all()
+    assert not (tmp_path / "state" / "manifest.json").exists()
