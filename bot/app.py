@@ -26,6 +26,7 @@ from handlers import texts
 from handlers.outbox import deliver_all
 from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
 from handlers.reminders import reminder_tick
+from webapp.server import start_webapp, stop_webapp
 
 log = logging.getLogger("lkj_bot")
 
@@ -36,6 +37,7 @@ async def _post_init(app: Application) -> None:
     await deliver_all(CallbackContext(app))
     # Handle what a previous run received but had not handled (before new updates).
     replay(app, app.bot_data["services"])
+    await start_webapp(app)  # the Mini App's pages, when LKJ_WEBAPP_URL is set
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,6 +66,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_post_init)
         .update_queue(InboxQueue(services.inbox))
+        .post_shutdown(stop_webapp)
     )
     if settings.lkj_rate_limit:
         # Stay under Telegram's flood limits and retry on 429 instead of failing.

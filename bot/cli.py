@@ -32,6 +32,10 @@ def _run(args: argparse.Namespace) -> int:
     except (RosterError, SopError, CorruptStoreError, AuditAnchorError) as exc:
         print(f"lkj-bot tidak dapat dijalankan: {exc}", file=sys.stderr)
         return 2
+    problem = webapp_problem(settings)
+    if problem:
+        print(f"lkj-bot tidak dapat dijalankan: {problem}", file=sys.stderr)
+        return 2
     allowed = ["message", "callback_query", "my_chat_member"]
     if not args.webhook:
         app.run_polling(allowed_updates=allowed)
@@ -45,6 +49,14 @@ def _run(args: argparse.Namespace) -> int:
     # The secret header is checked before any body is read; see bot/webhook.py.
     asyncio.run(serve(app, settings, allowed))
     return 0
+
+
+def webapp_problem(settings: Settings) -> str | None:
+    """Why the Mini App's address cannot be used, or None (no address: no Mini App)."""
+    url = settings.lkj_webapp_url
+    if url and urlsplit(url).scheme != "https":
+        return "LKJ_WEBAPP_URL harus berupa alamat HTTPS (syarat Telegram untuk Mini App)."
+    return None
 
 
 def webhook_problem(settings: Settings) -> str | None:

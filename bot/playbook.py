@@ -7,8 +7,15 @@ as a person would.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+import aiohttp
 
 from bot.samples import sample_pdf, sample_xlsx
 from domain.dates_id import roman_triwulan
@@ -17,6 +24,7 @@ from domain.roster import Unit
 from domain.sop import ASSEMBLE, DEFAULT_SOP_PATH, FORWARD, PARAF, SIGN, Sop, load_sop
 from emulator import BotAPIEmulator
 from emulator.users import SimUser, Transcript
+from webapp.auth import sign_init_data
 
 DISPOSISI_KASAT = "Mohon disusun laporan data kinerja triwulan ini sesuai Perjanjian Kinerja."
 DISPOSISI_SEKRETARIS = "Segera bagi tugas pengumpulan data kepada Tim Kerja."
@@ -262,3 +270,44 @@ async def evidence(member: SimUser, code: str, name: str, content: bytes):
     label = next(b for b in question.buttons if b.split(" ")[1:2] == [code])
     await member.tap(label, question)
     return await member.expect("dicatat untuk butir")
+
+
+# --- the Mini App (pages opened from a web_app button) -------------------------------------
+
+
+class MiniApp:
+    """Opens the Mini App's pages as Telegram would: the page address from the web_app
+    button, ``initData`` signed with the bot's token in the address's fragment. ``call`` sends
+    the same JSON the pages send (for the demo, which runs without a browser)."""
+
+    def __init__(self, token: str, clock: Callable[[], datetime]):
+        self.token = token
+        self.clock = clock
+
+    def init_data(self, user: SimUser, at: datetime | None = None) -> str:
+        return sign_init_data(
+            self.token, {"id": user.user_id, "first_name": user.name}, at or self.clock()
+        )
+
+    @staticmethod
+    def page_url(message, label: str) -> str:
+        return next(url for row in message.reply_markup for text, url in row if text == label)
+
+    def launch_url(self, page: str, user: SimUser, theme: dict[str, str] | None = None) -> str:
+        fragment = {"tgWebAppData": self.init_data(user), "tgWebAppVersion": "8.0"}
+        if theme:
+            fragment["tgWebAppThemeParams"] = json.dumps(theme)
+        return f"{page}#{urlencode(fragment, quote_via=quote)}"
+
+    async def call(self, page: str, user: SimUser, api: str, body: dict[str, Any]) -> dict:
+        base = page.split("?")[0].rsplit("/", 1)[0]
+        cycle = parse_qs(urlsplit(page).query)["siklus"][0]
+        headers = {"Authorization": f"tma {self.init_data(user)}"}
+        async with aiohttp.ClientSession() as session:
+            async with session.post(
+                f"{base}/{api}", json={"siklus": cycle, **body}, headers=headers
+            ) as response:
+                data = await response.json()
+                if response.status != 200:
+                    raise RuntimeError(f"{response.status}: {data.get('error')}")
+                return data

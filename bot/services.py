@@ -21,6 +21,7 @@ from storage.repositories import (
     BudgetRepository,
     ButtonRepository,
     CycleRepository,
+    DraftRepository,
     NoticeRepository,
     SessionRepository,
     TargetRepository,
@@ -56,6 +57,7 @@ class Services:
     targets: TargetRepository = field(init=False)
     annual: AnnualRepository = field(init=False)
     budget: BudgetRepository = field(init=False)
+    drafts: DraftRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
@@ -68,6 +70,7 @@ class Services:
         self.targets = TargetRepository(self.db)
         self.annual = AnnualRepository(self.db)
         self.budget = BudgetRepository(self.db)
+        self.drafts = DraftRepository(self.db)
         self.delivery_lock = asyncio.Lock()
         self._calendars: dict[str, WorkCalendar] = {}
         self._sops: dict[str, Sop] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,15 @@ class Settings(BaseSettings):
     )
     lkj_webhook_listen: str = "127.0.0.1"
     lkj_webhook_port: int = 8443
+    lkj_webapp_url: str = Field(
+        default="",
+        description="public HTTPS address of the Mini App pages; empty: no web_app buttons",
+    )
+    lkj_webapp_listen: str = "127.0.0.1"
+    lkj_webapp_port: int = 8081
+    lkj_webapp_max_age_s: int = Field(
+        default=86400, gt=0, description="how old a Mini App's initData (auth_date) may be"
+    )
     lkj_rate_limit: bool = Field(
         default=True, description="throttle outgoing calls to Telegram's limits (AIORateLimiter)"
     )
@@ -46,6 +56,12 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.lkj_max_upload_mb * 1024 * 1024)
+
+    def webapp_page(self, page: str, cycle_id: str) -> str | None:
+        """The address of a Mini App page for a cycle, or None when no URL is configured."""
+        if not self.lkj_webapp_url:
+            return None
+        return f"{self.lkj_webapp_url.rstrip('/')}/{page}?siklus={quote(cycle_id, safe='')}"
 
     def api_urls(self) -> tuple[str, str] | None:
         """(base_url, base_file_url) for python-telegram-bot, or None for Telegram itself."""

@@ -76,7 +76,11 @@ _STATE_KEYS = {
     BELUM_ADA: "belum-ada",
 }
 
-_SOURCE_LABELS = {"chat": "diketik melalui obrolan", "workbook": "lembar kerja (xlsx)"}
+_SOURCE_LABELS = {
+    "chat": "diketik melalui obrolan",
+    "workbook": "lembar kerja (xlsx)",
+    "miniapp": "formulir Mini App",
+}
 
 #: Bar colours per rating band, best band first (colour-blind safe, prints well in grey).
 BAND_COLOURS: tuple[str, ...] = ("#1a7d3c", "#7fb135", "#e0a800", "#e06c00", "#b3261e")

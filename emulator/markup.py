@@ -75,11 +75,14 @@ def _validate_inline(rows: Any) -> None:
 
 
 def inline_rows(markup: dict | None) -> list[list[tuple[str, str | None]]]:
-    """Test-friendly view: rows of (text, callback_data or url)."""
+    """Test-friendly view: rows of (text, callback_data, url or web_app url)."""
     if not markup or "inline_keyboard" not in markup:
         return []
     return [
-        [(b["text"], b.get("callback_data", b.get("url"))) for b in row]
+        [
+            (b["text"], b.get("callback_data", b.get("url", (b.get("web_app") or {}).get("url"))))
+            for b in row
+        ]
         for row in markup["inline_keyboard"]
     ]
 

@@ -276,6 +276,14 @@ async def submit(flow: ReportFlow, update, context, person: Person, payload: dic
 
 
 async def paraf(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:
+    await record_paraf(flow, context, person, payload, update.update_id)
+    await drop_buttons(update)
+    return texts.PARAF_NOTICE
+
+
+async def record_paraf(flow: ReportFlow, context, person: Person, payload: dict, update_id):
+    """The paraf (a chat button, or the Mini App's review page): ``payload`` names the
+    report, its ``version`` and the ``group`` of buttons it ends."""
     services = svc(context)
     unit = unit_of(services, person)
     before = flow.load(context, unit, payload)
@@ -288,9 +296,7 @@ async def paraf(flow: ReportFlow, update, context, person: Person, payload: dict
     out.text(person.user_id, texts.paraf_done(flow.name(after), names))
     tell_initialled(out, flow, after, unit, person)
     services.buttons.revoke_group(payload["group"])
-    await drop_buttons(update)
-    await flow.save(context, before, after, out, update.update_id)
-    return texts.PARAF_NOTICE
+    await flow.save(context, before, after, out, update_id)
 
 
 def _sign_args(payload: dict[str, Any]) -> dict[str, Any]:
@@ -317,6 +323,13 @@ async def sign_cancel(flow: ReportFlow, update, context, person: Person, payload
 
 
 async def sign_confirm(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:
+    await record_sign(flow, context, person, payload, update.update_id)
+    await drop_buttons(update)
+    return texts.SIGNED_NOTICE
+
+
+async def record_sign(flow: ReportFlow, context, person: Person, payload: dict, update_id):
+    """The signature, after its confirming tap (chat or the Mini App)."""
     services = svc(context)
     unit = unit_of(services, person)
     before = flow.load(context, unit, payload)
@@ -325,9 +338,7 @@ async def sign_confirm(flow: ReportFlow, update, context, person: Person, payloa
     out = Outbox(services)
     tell_signed(out, flow, after, unit, person)
     flow.signed_off(services, after, payload)
-    await drop_buttons(update)
-    await flow.save(context, before, after, out, update.update_id)
-    return texts.SIGNED_NOTICE
+    await flow.save(context, before, after, out, update_id)
 
 
 def _return_key(flow: ReportFlow, sop: Sop, report, payload: dict[str, Any]) -> str:
@@ -382,14 +393,29 @@ async def return_begin(flow: ReportFlow, update, context, person: Person, payloa
 
 
 async def finish_return(flow: ReportFlow, update, context, person: Person, session: dict):
+    meta = session["meta"]
+    values = session["values"]
+    payload = {**meta, "cycle": session.get("cycle")}
+    ticked = tuple(values.get("marks", ()))
+    await record_return(flow, context, person, payload, values["reason"], ticked, update.update_id)
+    await drop_buttons_of(context, person.user_id, meta["message_id"])
+
+
+async def record_return(
+    flow: ReportFlow,
+    context,
+    person: Person,
+    meta: dict,
+    text: str,
+    ticked: tuple[str, ...],
+    update_id: int | None,
+) -> None:
+    """A return with the indicators it marks (the chat's form, or the Mini App): ``text``
+    as typed (a line per marked code may give its own reason), ``ticked`` the codes ticked."""
     services = svc(context)
     unit = unit_of(services, person)
-    meta = session["meta"]
-    before = flow.load(context, unit, {**meta, "cycle": session.get("cycle")})
-    values = session["values"]
-    reason, marks = parse_marks(
-        values["reason"], tuple(values.get("marks", ())), flow.codes(before)
-    )
+    before = flow.load(context, unit, meta)
+    reason, marks = parse_marks(text, ticked, flow.codes(before))
     key = _return_key(flow, services.sop_for(unit), before, meta)
     act = Act("return", key, int(meta["version"]), reason, marks)
     after = flow.apply(services, unit, before, act, person)
@@ -398,8 +424,7 @@ async def finish_return(flow: ReportFlow, update, context, person: Person, sessi
     out.text(person.user_id, texts.returned_done(flow.name(after), names))
     tell_returned(out, flow, after, unit, person)
     services.buttons.revoke_group(meta["group"])
-    await drop_buttons_of(context, person.user_id, meta["message_id"])
-    await flow.save(context, before, after, out, update.update_id)
+    await flow.save(context, before, after, out, update_id)
 
 
 def register(flow: ReportFlow) -> None:

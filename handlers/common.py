@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, WebAppInfo
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
@@ -21,6 +21,7 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
 Button = tuple[str, dict[str, Any]]
+WEB_APP = "web_app"  # a button payload {"web_app": url} opens a Mini App page
 
 
 def svc(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -155,14 +156,20 @@ async def send_file(
 
 
 def keyboard(services: Services, user_id: int, rows: list[list[Button]]) -> InlineKeyboardMarkup:
-    """Inline keyboard whose callback_data are opaque tokens bound to ``user_id``."""
-    payloads = [{**payload, "user": user_id} for row in rows for _, payload in row]
+    """Inline keyboard whose callback_data are opaque tokens bound to ``user_id`` (a Mini App
+    button, ``{"web_app": url}``, opens its page instead)."""
+    payloads = [
+        {**payload, "user": user_id} for row in rows for _, payload in row if WEB_APP not in payload
+    ]
     tokens = iter(services.buttons.issue_many(payloads))
+
+    def button(label: str, payload: dict[str, Any]) -> InlineKeyboardButton:
+        if WEB_APP in payload:
+            return InlineKeyboardButton(label, web_app=WebAppInfo(payload[WEB_APP]))
+        return InlineKeyboardButton(label, callback_data=f"b:{next(tokens)}")
+
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=f"b:{next(tokens)}") for label, _ in row]
-            for row in rows
-        ]
+        [[button(label, payload) for label, payload in row] for row in rows]
     )
 
 

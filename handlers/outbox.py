@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
@@ -22,23 +22,35 @@ from bot.services import Services
 from domain.models import Cycle, HistoryEntry
 from domain.roles import SUPERIOR
 from handlers import texts
-from handlers.common import CAPTION_LIMIT, Button, split_text, svc
+from handlers.common import CAPTION_LIMIT, WEB_APP, Button, split_text, svc
 
 log = logging.getLogger(__name__)
 
 
 def issue_markup(services: Services, user_id: int, rows: list[list[Button]]) -> list:
-    """Issue opaque tokens for the buttons; returns rows of [label, callback_data]."""
-    payloads = [{**payload, "user": user_id} for row in rows for _, payload in row]
+    """Issue opaque tokens for the buttons; returns rows of [label, callback_data] (a Mini
+    App button keeps its ``{"web_app": url}``: it opens a page, it carries no action)."""
+    payloads = [
+        {**payload, "user": user_id} for row in rows for _, payload in row if WEB_APP not in payload
+    ]
     tokens = iter(services.buttons.issue_many(payloads))
-    return [[[label, f"b:{next(tokens)}"] for label, _ in row] for row in rows]
+    return [
+        [[label, payload if WEB_APP in payload else f"b:{next(tokens)}"] for label, payload in row]
+        for row in rows
+    ]
+
+
+def inline_button(label: str, data: str | dict[str, Any]) -> InlineKeyboardButton:
+    if isinstance(data, dict):
+        return InlineKeyboardButton(label, web_app=WebAppInfo(data[WEB_APP]))
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 def to_markup(rows: list | None) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+        [[inline_button(label, data) for label, data in row] for row in rows]
     )
 
 

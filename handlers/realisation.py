@@ -49,6 +49,14 @@ def is_realisation_workbook(data: bytes) -> bool:
 async def _apply_report(
     update: Update, context, person: Person, cycle: Cycle, action: ReportRealisation
 ) -> None:
+    await report_realisation(context, person, cycle, action, update.update_id)
+
+
+async def report_realisation(
+    context, person: Person, cycle: Cycle, action: ReportRealisation, update_id: int | None
+) -> Cycle:
+    """Record a member's realisation rows (typed, workbook or the Mini App's form): the
+    member's checklist, and the Kasubbag's notice when the collection completes."""
     services = svc(context)
     unit = unit_of(services, person)
     outcome = apply(cycle, action, person, services.now(), services.context(unit))
@@ -64,7 +72,8 @@ async def _apply_report(
         notify.member_complete(out, outcome.cycle, unit, person)
     if EV_COLLECTION_COMPLETE in outcome.events:
         notify.collection_complete(out, outcome.cycle, unit)
-    await commit(context, cycle, outcome.cycle, out, update.update_id)
+    await commit(context, cycle, outcome.cycle, out, update_id)
+    return outcome.cycle
 
 
 def fill_buttons(cycle: Cycle, person: Person) -> list[list[tuple[str, dict[str, Any]]]]:

@@ -17,7 +17,7 @@ from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD, PARAF, SIGN, Sop
 from domain.workflow import pending_marks
 from handlers import approval, texts
-from handlers.common import Button
+from handlers.common import WEB_APP, Button
 from handlers.quarterly import QUARTER, group
 from handlers.realisation import fill_buttons, review_button
 
@@ -111,6 +111,7 @@ def offer(services: Services, cycle: Cycle, unit: Unit, person: Person) -> Rows:
     if holds(services, cycle, unit, person):
         make = OFFERS.get(step.key)
         rows = make(sop, cycle, person) if make else []
+        rows = webapp_rows(services, step.key, cycle, rows)
     elif (
         step.key == COLLECT
         and cycle.indicators
@@ -120,3 +121,30 @@ def offer(services: Services, cycle: Cycle, unit: Unit, person: Person) -> Rows:
         # While the team collects, the one who will make the report may send data back.
         rows = [[review_button(cycle)]]
     return rows
+
+
+# --- Mini App pages (only with LKJ_WEBAPP_URL): a web_app button beside the chat buttons ----
+
+FORM_PAGE = "isi.html"
+REVIEW_PAGE = "tinjau.html"
+WEBAPP_PAGES = {
+    COLLECT: (FORM_PAGE, texts.BTN_WEBAPP_FORM),
+    ASSEMBLE: (REVIEW_PAGE, texts.BTN_WEBAPP_REVIEW),
+    PARAF: (REVIEW_PAGE, texts.BTN_WEBAPP_REVIEW),
+    SIGN: (REVIEW_PAGE, texts.BTN_WEBAPP_REVIEW),
+}
+
+
+def webapp_rows(services: Services, key: str, cycle: Cycle, rows: Rows) -> Rows:
+    """The step's chat buttons with its Mini App page: the form first (it replaces the
+    per-indicator buttons), the review after the decision buttons."""
+    page = WEBAPP_PAGES.get(key)
+    if page is None or not rows or not cycle.indicators:
+        return rows
+    if page[0] == REVIEW_PAGE and cycle.latest_report is None:
+        return rows
+    url = services.settings.webapp_page(page[0], cycle.id)
+    if url is None:
+        return rows
+    button: Rows = [[(page[1], {WEB_APP: url})]]
+    return button + rows if page[0] == FORM_PAGE else rows + button

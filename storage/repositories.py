@@ -171,6 +171,26 @@ class SessionRepository:
         return doc is not None and doc.get("update_id") == update_id
 
 
+class DraftRepository:
+    """What a member typed in the Mini App's form but has not sent yet, per cycle, so that a
+    closed page loses nothing. Removed when the rows are sent."""
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "drafts.json").table("drafts")
+
+    def get(self, user_id: int, cycle_key: str) -> dict[str, Any]:
+        doc = self.table.get((Query().user_id == user_id) & (Query().cycle == cycle_key))
+        return dict(doc["rows"]) if doc else {}  # type: ignore[index]
+
+    def put(self, user_id: int, cycle_key: str, rows: dict[str, Any]) -> None:
+        cond = (Query().user_id == user_id) & (Query().cycle == cycle_key)
+        if not self.table.update({"rows": rows}, cond):
+            self.table.insert({"user_id": user_id, "cycle": cycle_key, "rows": rows})
+
+    def clear(self, user_id: int, cycle_key: str) -> None:
+        _remove_if_any(self.table, (Query().user_id == user_id) & (Query().cycle == cycle_key))
+
+
 class ButtonRepository:
     """Inline buttons carry only an opaque token; what it means is kept here.
 

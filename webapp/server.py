@@ -1,0 +1,185 @@
+"""The bot's own small web server for the Mini App: the static pages and their JSON calls.
+
+Every call carries Telegram's ``initData`` (header ``Authorization: tma <initData>``); it is
+validated (``webapp.auth``), the Telegram user must be in the roster, and the call then goes
+through ``handlers.miniapp``, which applies the chat's own domain actions and checks. Every
+response carries a strict Content-Security-Policy: the pages load only their own files and
+talk only to this server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram.ext import Application, CallbackContext
+
+from domain.errors import DomainError, InputError, RoleError
+from handlers import miniapp, texts
+from storage.repositories import ConcurrentUpdateError
+from webapp.auth import InitDataError, validate_init_data
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors https://web.telegram.org"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+# The pages and their assets: a fixed list, so no path from a request ever reaches the disk.
+STATIC = {
+    "isi.html": "text/html",
+    "tinjau.html": "text/html",
+    "app.css": "text/css",
+    "common.js": "text/javascript",
+    "isi.js": "text/javascript",
+    "tinjau.js": "text/javascript",
+}
+MAX_BODY = 64 * 1024
+
+Call = Callable[[Any, Any, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+def _read_static(name: str) -> bytes:
+    return resources.files("webapp").joinpath("static", name).read_bytes()
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        exc.headers.update(SECURITY_HEADERS)
+        raise
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+class WebAppServer:
+    """Serves the Mini App beside the running bot (started and stopped with it)."""
+
+    def __init__(self, application: Application, host: str, port: int, prefix: str = ""):
+        self.application = application
+        self.prefix = prefix.rstrip("/")  # the path of LKJ_WEBAPP_URL, e.g. "/app"
+        self.host, self.port = host, port
+        self.context = CallbackContext(application)
+        self.services = application.bot_data["services"]
+        self.runner: web.AppRunner | None = None
+        self.files = {name: _read_static(name) for name in STATIC}
+
+    def build(self) -> web.Application:
+        app = web.Application(middlewares=[security_headers], client_max_size=MAX_BODY)
+        app.router.add_get(f"{self.prefix}/", self.page_index)
+        app.router.add_get(f"{self.prefix}/{{name}}", self.static)
+        routes: dict[str, Call] = {
+            "/api/isi": self._sync(miniapp.form_view, "siklus"),
+            "/api/isi/draf": self._sync(miniapp.save_draft),
+            "/api/isi/kirim": miniapp.send_form,
+            "/api/tinjau": self._sync(miniapp.review_view, "siklus"),
+            "/api/tinjau/aksi": miniapp.review_action,
+            "/api/bukti": miniapp.send_evidence,
+        }
+        for path, call in routes.items():
+            app.router.add_post(self.prefix + path, self._api(path, call))
+        return app
+
+    def _sync(self, fn: Callable[..., dict[str, Any]], field: str | None = None) -> Call:
+        services = self.services
+
+        async def call(context, person, body):
+            return fn(services, person, body.get(field) if field else body)
+
+        return call
+
+    async def start(self) -> None:
+        self.runner = web.AppRunner(self.build(), access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, self.host, self.port)
+        await site.start()
+        log.info("Mini App server on %s:%s", self.host, self.port)
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None
+
+    async def page_index(self, request: web.Request) -> web.Response:
+        return web.Response(text="lkj-bot Mini App", content_type="text/plain")
+
+    async def static(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in STATIC:
+            raise web.HTTPNotFound()
+        return web.Response(body=self.files[name], content_type=STATIC[name], charset="utf-8")
+
+    def _api(self, path: str, call: Call):
+        async def handle(request: web.Request) -> web.Response:
+            services = self.services
+            header = request.headers.get("Authorization", "")
+            user_id, person = 0, None
+            try:
+                if not header.startswith("tma "):
+                    raise InitDataError("Data autentikasi Telegram tidak ada.")
+                user = validate_init_data(
+                    header[4:],
+                    services.settings.telegram_bot_token,
+                    services.now(),
+                    services.settings.lkj_webapp_max_age_s,
+                )
+                user_id = user.user_id
+                person = services.roster.person(user_id)
+                if person is None:
+                    raise RoleError(texts.WEBAPP_NOT_REGISTERED)
+                try:
+                    body = await request.json()
+                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    raise InputError(texts.WEBAPP_BAD_REQUEST) from exc
+                if not isinstance(body, dict):
+                    raise InputError(texts.WEBAPP_BAD_REQUEST)
+                return web.json_response(await call(self.context, person, body))
+            except InitDataError as exc:
+                miniapp.audit_refusal(services, user_id, None, path, str(exc))
+                return web.json_response({"error": str(exc)}, status=401)
+            except ConcurrentUpdateError:
+                return web.json_response({"error": texts.WEBAPP_CHANGED}, status=409)
+            except DomainError as exc:
+                miniapp.audit_refusal(services, user_id, person, path, str(exc))
+                status = 403 if isinstance(exc, RoleError) else 400
+                if not isinstance(exc, RoleError | InputError):
+                    status = 409
+                return web.json_response({"error": str(exc)}, status=status)
+
+        return handle
+
+
+async def start_webapp(application: Application) -> WebAppServer | None:
+    """Start the Mini App's server with the bot when ``LKJ_WEBAPP_URL`` is set."""
+    settings = application.bot_data["services"].settings
+    if not settings.lkj_webapp_url:
+        return None
+    server = WebAppServer(
+        application,
+        settings.lkj_webapp_listen,
+        settings.lkj_webapp_port,
+        urlsplit(settings.lkj_webapp_url).path,
+    )
+    await server.start()
+    application.bot_data["webapp"] = server
+    return server
+
+
+async def stop_webapp(application: Application) -> None:
+    server = application.bot_data.pop("webapp", None)
+    if server is not None:
+        await server.stop()

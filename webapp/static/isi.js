@@ -1,0 +1,135 @@
+"use strict";
+// The member's form: every indicator of the quarter, capaian computed by the server with the
+// report's own rules as the member types, the draft kept on the server, one Kirim for all.
+
+let form = null;
+let saveTimer = null;
+let saving = Promise.resolve();
+
+function valuesOf() {
+  const rows = {};
+  for (const card of document.querySelectorAll("[data-code]")) {
+    rows[card.dataset.code] = {
+      value: card.querySelector("[name=value]").value,
+      kendala: card.querySelector("[name=kendala]").value,
+      tindak_lanjut: card.querySelector("[name=tindak_lanjut]").value,
+    };
+  }
+  return rows;
+}
+
+function showCapaian(card, c) {
+  const out = card.querySelector(".capaian");
+  out.className = "capaian";
+  if (c.error) {
+    out.textContent = c.error;
+    out.classList.add("bad");
+    return;
+  }
+  out.textContent = "Capaian: " + c.label + (c.rating ? " · " + c.rating : "") +
+    (c.note ? " (" + c.note + ")" : "");
+  if (c.at_risk) {
+    out.classList.add("risk");
+    out.textContent += " · ⚠ berisiko";
+  }
+}
+
+function field(label, name, value, multiline, disabled) {
+  const id = "f-" + Math.random().toString(36).slice(2);
+  const input = multiline
+    ? el("textarea", { id, name, rows: "2", maxlength: "1000" })
+    : el("input", { id, name, type: "text", inputmode: "decimal", autocomplete: "off" });
+  input.value = value;
+  input.disabled = disabled;
+  input.addEventListener("input", scheduleSave);
+  return el("div", { className: "field" }, [el("label", { for: id, text: label }), input]);
+}
+
+function card(row, closed) {
+  const facts = el("div", { className: "facts" }, [
+    fact("Target", row.target + " " + row.satuan),
+    fact("Arah", row.direction + (row.lower_is_better ? " (makin rendah makin baik)" : "")),
+    fact("TW sebelumnya", row.previous),
+    fact("Perhitungan", row.counting),
+  ]);
+  const cardNode = el("section", { className: "card", "data-code": row.code }, [
+    el("div", { className: "head" }, [
+      el("strong", { text: row.code }),
+      el("span", { className: "badge state", text: row.state }),
+    ]),
+    el("p", { className: "indikator", text: row.indikator }),
+    el("p", { className: "hint", text: row.sasaran }),
+    facts,
+    row.fix ? el("p", { className: "fix", text: "Perlu perbaikan: " + row.fix }) : null,
+    field("Realisasi (" + row.satuan + ")" + (row.cumulative ? ", kumulatif s.d. triwulan ini" : ""),
+      "value", row.values.value, false, closed),
+    el("p", { className: "capaian", "aria-live": "polite" }),
+    field("Kendala", "kendala", row.values.kendala, true, closed),
+    field("Tindak lanjut", "tindak_lanjut", row.values.tindak_lanjut, true, closed),
+    el("h3", { text: "Bukti dukung" }),
+    evidenceList(row.evidence, "Belum ada. Kirim berkas bukti melalui percakapan dengan bot."),
+  ]);
+  showCapaian(cardNode, row.capaian);
+  return cardNode;
+}
+
+function render(data) {
+  form = data;
+  document.getElementById("title").textContent = "Data Kinerja " + data.title;
+  document.getElementById("subtitle").textContent = data.member + " · " + data.unit +
+    (data.deadline ? " · Batas waktu: " + data.deadline : "");
+  const main = document.getElementById("rows");
+  main.replaceChildren(...data.rows.map((row) => card(row, !!data.closed)));
+  document.getElementById("kirim").hidden = !!data.closed;
+  if (data.closed) notice(data.closed, "info");
+  const drafts = data.rows.filter((r) => r.draft).length;
+  document.getElementById("status").textContent = drafts ? "Draf tersimpan." : "";
+}
+
+function scheduleSave() {
+  document.getElementById("status").textContent = "Menyimpan draf…";
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => { saving = saveDraft(); }, 400);
+}
+
+async function saveDraft() {
+  try {
+    const result = await api("api/isi/draf", { rows: valuesOf() });
+    for (const [code, c] of Object.entries(result.capaian)) {
+      const cardNode = document.querySelector('[data-code="' + CSS.escape(code) + '"]');
+      if (cardNode) showCapaian(cardNode, c);
+    }
+    document.getElementById("status").textContent = "Draf tersimpan.";
+  } catch (e) {
+    document.getElementById("status").textContent = "";
+    notice(e.message, "error");
+  }
+}
+
+async function send() {
+  const button = document.getElementById("kirim");
+  button.disabled = true;
+  clearTimeout(saveTimer);
+  await saving;
+  try {
+    const result = await api("api/isi/kirim", { rows: valuesOf() });
+    render(result.form);
+    notice(result.message, "ok");
+  } catch (e) {
+    notice(e.message, "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function load() {
+  try {
+    render(await api("api/isi"));
+  } catch (e) {
+    document.getElementById("subtitle").textContent = "";
+    notice(e.message, "error");
+  }
+}
+
+document.getElementById("kirim").addEventListener("click", send);
+load();
