@@ -212,6 +212,7 @@ async def test_review_marks_returns_initials_and_signs_from_the_page(
 
     # The correction, a new draft, and the Paraf with its confirming second tap.
     member = people.team[0]
+    clock.advance(minutes=20)
     await people.kasubbag.tap("Kirim ke pelaksana (1 indikator)", returned)
     await people.kasubbag.tap("Kirim", await people.kasubbag.expect("Mohon periksa kembali"))
     await member.expect("Perlu Perbaikan —")
