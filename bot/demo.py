@@ -17,9 +17,10 @@ from pathlib import Path
 
 from bot import playbook
 from bot.app import build_application
-from bot.playbook import Cast
+from bot.playbook import Cast, MiniApp
 from bot.sample_year import render_year
 from bot.samples import sample_pdf
+from bot.screenshots import Shooter, free_port
 from bot.settings import Settings
 from domain.calendar import WorkCalendar
 from domain.dates_id import format_datetime_id, triwulan_of
@@ -35,7 +36,9 @@ from domain.samples import (
 )
 from domain.sop import load_sop
 from emulator import BotAPIEmulator
+from handlers import texts
 from handlers.texts import tw
+from webapp.server import start_webapp, stop_webapp
 
 DEMO_ROSTER = Path(__file__).with_name("demo_roster.toml")
 TOKEN = "123456:DEMO-OFFLINE"
@@ -64,16 +67,73 @@ class DemoClock:
         self.offset += moment - self()
 
 
-async def _collection(cast: Cast, services, clock: DemoClock, unit, triwulan, year, plan):
-    """One member types values on time; the other is late (reminder, deadline, escalation),
-    then sends the filled workbook; the Kasubbag sends one indicator back for correction."""
+async def _form(cast: Cast, mini: MiniApp, shoot: Shooter, plan, values) -> None:
+    """The first member fills all their indicators in the Mini App's form and sends them
+    with one Kirim (the same JSON calls the page makes as the member types)."""
+    first = cast.team[0]
+    task = await first.wait_button(texts.BTN_WEBAPP_FORM)
+    url = mini.page_url(task, texts.BTN_WEBAPP_FORM)
+    form = await mini.call(url, first, "api/isi", {})
+    lines = [f"[Mini App: formulir {form['title']}, dibuka dari tombol {texts.BTN_WEBAPP_FORM}]"]
+    for row in form["rows"]:
+        lines.append(
+            f"{row['code']} {row['indikator']}: target {row['target']} {row['satuan']} "
+            f"(arah {row['direction']}), triwulan sebelumnya {row['previous']}"
+        )
+    rows = {
+        code: {
+            "value": format_number_id(values[code].value),
+            "kendala": values[code].kendala,
+            "tindak_lanjut": values[code].tindak_lanjut,
+        }
+        for code in plan[0]
+    }
+    draft = await mini.call(url, first, "api/isi/draf", {"rows": rows})
+    for code, row in rows.items():
+        c = draft["capaian"][code]
+        lines.append(
+            f"  diketik {code}: realisasi {row['value']} → capaian {c['label']} {c['rating']}"
+        )
+    await shoot("miniapp_formulir", url, first)
+    sent = await mini.call(url, first, "api/isi/kirim", {"rows": rows})
+    lines.append(f"[Kirim] {sent['message']}")
+    first._log(">", "\n".join(lines))
+    await first.expect("dicatat")
+
+
+async def _review(cast: Cast, mini: MiniApp, shoot: Shooter, draft) -> None:
+    """The Sekretaris opens the draft in the Mini App before deciding."""
+    s = cast.sekretaris
+    url = mini.page_url(draft, texts.BTN_WEBAPP_REVIEW)
+    view = await mini.call(url, s, "api/tinjau", {})
+    summary = view["summary"]
+    lines = [
+        f"[Mini App: tinjau {view['title']}, {view['status']} versi {view['version']}]",
+        f"Rata-rata capaian {summary['average']} {summary['rating']}; "
+        f"{summary['reported']} dari {summary['indicators']} indikator dilaporkan; "
+        f"berisiko: {', '.join(summary['at_risk']) or 'tidak ada'}",
+    ]
+    for group in view["groups"]:
+        lines.append(f"{group['sasaran']}: rata-rata {group['average']}")
+        for row in group["rows"]:
+            flag = " ⚠ berisiko" if row["at_risk"] else ""
+            lines.append(
+                f"  {row['code']} {row['realisasi']} → {row['capaian']} {row['rating']}{flag}"
+            )
+    lines.append(f"Waktu SOP: tepat waktu {view['sop']['on_time']}, total {view['sop']['total']}")
+    s._log(">", "\n".join(lines))
+    await shoot("miniapp_tinjau", url, s)
+
+
+async def _collection(
+    cast: Cast, services, clock: DemoClock, unit, triwulan, year, plan, mini, shoot
+):
+    """One member fills the Mini App's form on time; the other is late (reminder, deadline,
+    escalation), then sends the filled workbook; the Kasubbag sends one indicator back."""
     first, late = cast.team[0], cast.team[1]
     values = {r.code: r for r in sample_realisations(triwulan)}
+    await _form(cast, mini, shoot, plan, values)
     for code in plan[0]:
-        r = values[code]
-        await playbook.report_typed(
-            first, code, format_number_id(r.value), r.kendala, r.tindak_lanjut
-        )
         await playbook.evidence(first, code, f"Bukti_{code}.pdf", _evidence(code))
     cycle = services.cycles.get(unit.code, year, triwulan)
     record = cycle.current_step_record
@@ -162,8 +222,9 @@ GENERATED = ("Lembar_Disposisi", "LKj_")
 
 
 async def render_samples(output: Path) -> list[Path]:
-    """Render every document from the demo's sample data, with PNG previews if possible."""
-    await run_demo(output, quiet=True, keep_all=True)
+    """Render every document from the demo's sample data, with PNG previews if possible,
+    and phone-size screenshots of the Mini App's two pages when Chromium is installed."""
+    await run_demo(output, quiet=True, keep_all=True, screenshots=True)
     # The demo plays one quarter; a whole sample year shows the four quarters and the annual LKj.
     unit = load_roster(DEMO_ROSTER).units[0]
     await asyncio.to_thread(render_year, output, unit, load_sop(), WorkCalendar(), SAMPLE_YEAR)
@@ -186,8 +247,11 @@ def previous_quarter(now: datetime) -> tuple[int, int]:
     return (4, now.year - 1) if current == 1 else (current - 1, now.year)
 
 
-async def run_demo(output: Path, quiet: bool = False, keep_all: bool = False) -> Path:
+async def run_demo(
+    output: Path, quiet: bool = False, keep_all: bool = False, screenshots: bool = False
+) -> Path:
     output.mkdir(parents=True, exist_ok=True)
+    port = free_port()
     data_dir = output / "data"
     shutil.rmtree(data_dir, ignore_errors=True)
     emu = BotAPIEmulator(token=TOKEN, bot_username="lkj_demo_bot")
@@ -199,6 +263,9 @@ async def run_demo(output: Path, quiet: bool = False, keep_all: bool = False) ->
         lkj_data_dir=data_dir,
         lkj_roster=DEMO_ROSTER,
         lkj_reminder_interval_s=0.2,
+        # Local only: Telegram itself requires HTTPS, which `lkj-bot run` insists on.
+        lkj_webapp_url=f"http://127.0.0.1:{port}/app",
+        lkj_webapp_port=port,
     )
     clock = DemoClock()
     app = build_application(settings, clock=clock)
@@ -206,6 +273,9 @@ async def run_demo(output: Path, quiet: bool = False, keep_all: bool = False) ->
     await app.initialize()
     await app.start()
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await start_webapp(app)
+    mini = MiniApp(TOKEN, clock)
+    shoot = Shooter(output, mini) if screenshots else Shooter(None, mini)
     try:
         unit = load_roster(DEMO_ROSTER).units[0]
         cast = Cast(emu, unit, None if quiet else _printer())
@@ -222,9 +292,10 @@ async def run_demo(output: Path, quiet: bool = False, keep_all: bool = False) ->
         codes = [i.code for i in sample_indicators()]
         plan = playbook.split_indicators(codes, len(cast.team))
         await playbook.divide_indicators(cast, plan)
-        await _collection(cast, services, clock, unit, triwulan, year, plan)
+        await _collection(cast, services, clock, unit, triwulan, year, plan, mini, shoot)
         await playbook.build_and_submit(cast)
-        await cast.sekretaris.expect("diajukan oleh Kasubbag", document=True)
+        draft = await cast.sekretaris.expect("diajukan oleh Kasubbag", document=True)
+        await _review(cast, mini, shoot, draft)
         await _marked_return(cast, triwulan, plan)
         await playbook.build_and_submit(cast, "Susun ulang draf laporan")
         await playbook.paraf(cast)
@@ -245,6 +316,8 @@ async def run_demo(output: Path, quiet: bool = False, keep_all: bool = False) ->
             _keep_generated(cast, output)
         await emu.settle()
     finally:
+        await shoot.close()
+        await stop_webapp(app)
         await app.updater.stop()
         await app.stop()
         await app.shutdown()

@@ -2,11 +2,17 @@
 # Installs everything lkj-bot needs on a fresh Debian/Ubuntu machine:
 # the system libraries WeasyPrint renders with (Pango, HarfBuzz), fonts that cover
 # Indonesian text (DejaVu), poppler-utils for PNG previews, then a virtual environment
-# in .venv with the project and its test extra. Safe to run again.
+# in .venv with the project and its test extra. Safe to run again. With --test, also
+# Debian's chromium for the Mini App's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+# --test: also Debian's Chromium, which the Mini App's browser tests drive (never a
+# downloaded browser); the demo does not need it.
+if [ "${1:-}" = "--test" ]; then
+  PACKAGES+=(chromium)
+fi
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import struct
 
 from pypdf import PdfReader
 
 from bot.demo import MARK_REASON, run_demo
+from storage.database import Database
+from storage.repositories import CycleRepository
 
 
 async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path, capsys):
-    signed = await run_demo(tmp_path, quiet=True, keep_all=True)
+    signed = await run_demo(tmp_path, quiet=False, keep_all=True, screenshots=True)
     assert signed.name.endswith("_DITANDATANGANI.pdf")
     text = " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(signed.read_bytes())).pages).split()
@@ -30,5 +33,15 @@ async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path
     assert any("_DRAF_v1" in n for n in names) and any("_DRAF_v2" in n for n in names)
     assert any(n.endswith("_PARAF.pdf") for n in names)
     assert list(tmp_path.glob("Target_Kinerja_*_contoh.xlsx"))
+    # The first member's data went through the Mini App's form; both pages were shot at a
+    # phone's size (render-samples).
+    cycle = CycleRepository(Database(tmp_path / "data")).list_unit("satpolpp-bdg")[0]
+    assert "miniapp" in {r.source for r in cycle.realisations}
+    for page in ("miniapp_formulir", "miniapp_tinjau"):
+        shot = tmp_path / f"{page}.png"
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", shot.read_bytes()[16:24]) == (780, 1688)  # 390×844 @2x
     out = capsys.readouterr().out
     assert "Laporan yang telah ditandatangani" in out and "batas waktu lewat" in out
+    assert "[Mini App: formulir" in out and "[Kirim] Realisasi" in out
+    assert "[Mini App: tinjau" in out and "berisiko" in out

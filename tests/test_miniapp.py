@@ -6,7 +6,7 @@ calls are refused and change nothing."""
 
 from __future__ import annotations
 
-import socket
+import os
 from datetime import timedelta
 
 import aiohttp
@@ -15,6 +15,7 @@ from playwright.async_api import async_playwright, expect
 
 from bot import playbook
 from bot.playbook import SAMPLES, MiniApp
+from bot.screenshots import CHROMIUM, CHROMIUM_FLAGS, PHONE, free_port
 from bot.settings import Settings
 from domain.performance import capaian
 from domain.samples import sample_indicators, sample_targets_workbook
@@ -25,24 +26,7 @@ from webapp.server import CSP, start_webapp, stop_webapp
 
 from .conftest import TOKEN
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
 DARK = {"bg_color": "#17212b", "text_color": "#f5f5f5", "secondary_bg_color": "#232e3c"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -70,6 +54,8 @@ async def webapp(bot):
 
 @pytest.fixture
 async def browser():
+    if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
+        pytest.skip("Chromium belum terpasang: jalankan bash scripts/setup.sh --test")
     async with async_playwright() as p:
         # Playwright starts every browser with a fresh, empty profile of its own.
         chromium = await p.chromium.launch(

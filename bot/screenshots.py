@@ -1,0 +1,78 @@
+"""Phone-size screenshots of the Mini App's pages for ``lkj-bot render-samples``, taken in
+Debian's Chromium (``bash scripts/setup.sh --test`` installs it) driven by Playwright; without
+it the samples are rendered as before and a line says why the screenshots are missing."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+from bot.playbook import MiniApp
+from emulator.users import SimUser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Shooter:
+    """Takes a full-page screenshot of a Mini App page as a given user; does nothing when
+    ``output`` is None (the plain demo)."""
+
+    def __init__(self, output: Path | None, mini: MiniApp):
+        self.output = output
+        self.mini = mini
+        self._playwright: Any = None
+        self._browser: Any = None
+
+    async def _open(self) -> Any:
+        if self._browser is None:
+            from playwright.async_api import async_playwright
+
+            self._playwright = await async_playwright().start()
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+            )
+        return self._browser
+
+    async def __call__(self, name: str, url: str, user: SimUser) -> Path | None:
+        if self.output is None:
+            return None
+        if not os.path.exists(CHROMIUM):
+            print(
+                f"Tangkapan layar {name} dilewati: Chromium belum terpasang "
+                "(bash scripts/setup.sh --test)."
+            )
+            return None
+        browser = await self._open()
+        page = await browser.new_page(viewport=PHONE, device_scale_factor=2)
+        await page.goto(self.mini.launch_url(url, user))
+        await page.wait_for_selector(".card")
+        await page.wait_for_load_state("networkidle")
+        target = self.output / f"{name}.png"
+        await page.screenshot(path=str(target), full_page=False)
+        await page.screenshot(path=str(self.output / f"{name}_penuh.png"), full_page=True)
+        await page.close()
+        return target
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            await self._browser.close()
+            await self._playwright.stop()
+            self._browser = self._playwright = None
