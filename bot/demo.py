@@ -44,12 +44,12 @@ DEMO_ROSTER = Path(__file__).with_name("demo_roster.toml")
 TOKEN = "123456:DEMO-OFFLINE"
 
 
-def _printer(out=sys.stdout):
+def _printer(out=None):
     def transcript(who: str, direction: str, text: str) -> None:
         arrow = "→ bot" if direction == ">" else "bot →"
         lines = [textwrap.fill(line, 96) if line else "" for line in text.split("\n")]
         body = textwrap.indent("\n".join(lines), "    ", lambda _: True)
-        print(f"[{who} {arrow}]\n{body}", file=out, flush=True)
+        print(f"[{who} {arrow}]\n{body}", file=out or sys.stdout, flush=True)
 
     return transcript
 
