@@ -402,6 +402,15 @@ def review_view(services: Services, person: Person, cycle_id: Any) -> dict[str, 
         },
         "groups": groups,
         "changes": _changes(cycle, unit, calendar.tz),
+        "returns": [
+            {
+                "by": r["by_name"],
+                "at": r["at"],
+                "reason": r["reason"],
+                "marks": r["marks"],
+            }
+            for r in ctx["revisions"]
+        ],
         "sop": {
             "steps": compliance,
             "on_time": summary["on_time"],

@@ -134,6 +134,10 @@ async def test_member_fills_the_quarter_in_one_page_and_the_chat_follows(
     assert {r.code: r.value for r in cycle.realisations} == {c: v for c, (_, v) in VALUES.items()}
     assert {r.source for r in cycle.realisations} == {"miniapp"}
     assert actions <= 5
+    log = bot.bot_data["services"].audit.log("satpolpp-bdg", 2026)
+    assert ("lapor_realisasi", member.user_id) in {
+        (e["action"], e["actor"]) for e in log.entries() if e["outcome"] == "accepted"
+    }
     # Evidence sent in chat appears in the form, and a tap sends it back into the chat.
     await playbook.evidence(member, "IKU-1", "bukti_IKU-1.pdf", SAMPLES.rencana_aksi)
     await page.reload()
@@ -192,6 +196,13 @@ async def test_review_marks_returns_initials_and_signs_from_the_page(
     decision = store(settings).latest_decision("return")
     assert decision.marks == (("IKU-2", "angka tidak sesuai rekap"),)
     assert decision.reason == "Mohon dicek ulang."
+    # The maker of the report reads it too (the button rides on the return), with no decision.
+    maker_page = await browser.new_page(viewport=PHONE)
+    maker_url = mini.page_url(returned, texts.BTN_WEBAPP_REVIEW)
+    await maker_page.goto(mini.launch_url(maker_url, people.kasubbag))
+    await expect(maker_page.locator("#report")).to_contain_text("Mohon dicek ulang.")
+    await expect(maker_page.locator("#actions")).to_be_hidden()
+    assert await maker_page.locator("input[name=mark]").count() == 0
     # The chat's buttons of that draft no longer act.
     await sekretaris.tap("Paraf", draft)
     assert store(settings).latest_decision("paraf") is None
@@ -306,3 +317,17 @@ async def test_forged_expired_foreign_and_out_of_step_calls_are_refused(
     )
     assert status == 409  # the collection is closed
     assert store(settings) == submitted
+
+    # Every refusal is audited like a refused chat action; unknown users go to the
+    # stranger log.
+    log = bot.bot_data["services"].audit.log("satpolpp-bdg", 2026)
+    refused = [e for e in log.entries() if e["action"].startswith("miniapp:")]
+    assert {e["outcome"] for e in refused} == {"refused"}
+    assert {e["actor"] for e in refused} >= {
+        other.user_id,
+        people.kasat.user_id,
+        people.kasubbag.user_id,
+        member.user_id,
+    }
+    strangers = bot.bot_data["services"].audit.log(None, 2026)
+    assert any(e["action"] == "miniapp:/api/isi/kirim" for e in strangers.entries())

@@ -64,6 +64,15 @@ function changesSection(changes) {
   ]);
 }
 
+function returnsSection(returns) {
+  const items = [];
+  for (const r of returns) {
+    items.push(el("li", { text: r.by + " (" + r.at + "): " + r.reason }));
+    for (const m of r.marks) items.push(el("li", { className: "mark-line", text: m.code + ": " + m.reason }));
+  }
+  return el("ul", {}, items);
+}
+
 function sopSection(sop) {
   const rows = sop.steps.map((s) => el("li", { className: s.over_time ? "late" : "" }, [
     el("strong", { text: s.step + ". " + s.activity }),
@@ -98,16 +107,19 @@ function render(data) {
     el("p", { className: "hint", text: "Rata-rata capaian sasaran: " + g.average }),
     ...g.rows.map((row) => indicatorCard(row, canMark)),
   ]));
-  document.getElementById("report").replaceChildren(
+  const sections = [
     summary,
     el("h2", { text: "Kinerja per sasaran" }),
     ...groups,
     el("section", { className: "card" }, [el("h2", { text: "Perubahan sejak versi sebelumnya" }),
       changesSection(data.changes)]),
+    data.returns.length ? el("section", { className: "card" }, [
+      el("h2", { text: "Riwayat pengembalian" }), returnsSection(data.returns)]) : null,
     el("section", { className: "card" }, [el("h2", { text: "Waktu pelaksanaan SOP" }),
       sopSection(data.sop)]),
     el("p", { className: "hint", text: "Dokumen resmi tetap berkas PDF yang dikirim di percakapan." }),
-  );
+  ];
+  document.getElementById("report").replaceChildren(...sections.filter((node) => node));
   const decision = data.actions.find((a) => a in LABELS);
   document.getElementById("actions").hidden = !decision;
   document.getElementById("give-back").hidden = !canMark;
