@@ -20,7 +20,7 @@ from bot.app import build_application
 from bot.playbook import Cast, MiniApp
 from bot.sample_year import render_year
 from bot.samples import sample_pdf
-from bot.screenshots import Shooter, free_port
+from bot.screenshots import DARK_THEME, Shooter, free_port
 from bot.settings import Settings
 from domain.calendar import WorkCalendar
 from domain.dates_id import format_datetime_id, triwulan_of
@@ -123,6 +123,7 @@ async def _review(cast: Cast, mini: MiniApp, shoot: Shooter, draft) -> None:
     lines.append(f"Waktu SOP: tepat waktu {view['sop']['on_time']}, total {view['sop']['total']}")
     s._log(">", "\n".join(lines))
     await shoot("miniapp_tinjau", url, s)
+    await shoot("miniapp_tinjau_gelap", url, s, DARK_THEME)
 
 
 async def _collection(

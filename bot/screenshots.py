@@ -23,6 +23,16 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+# Telegram's dark theme parameters (as its Android client sends them), for the dark samples.
+DARK_THEME = {
+    "bg_color": "#17212b",
+    "text_color": "#f5f5f5",
+    "hint_color": "#708499",
+    "link_color": "#6ab3f3",
+    "button_color": "#5288c1",
+    "button_text_color": "#ffffff",
+    "secondary_bg_color": "#232e3c",
+}
 
 
 def free_port() -> int:
@@ -51,7 +61,9 @@ class Shooter:
             )
         return self._browser
 
-    async def __call__(self, name: str, url: str, user: SimUser) -> Path | None:
+    async def __call__(
+        self, name: str, url: str, user: SimUser, theme: dict[str, str] | None = None
+    ) -> Path | None:
         if self.output is None:
             return None
         if not os.path.exists(CHROMIUM):
@@ -62,7 +74,7 @@ class Shooter:
             return None
         browser = await self._open()
         page = await browser.new_page(viewport=PHONE, device_scale_factor=2)
-        await page.goto(self.mini.launch_url(url, user))
+        await page.goto(self.mini.launch_url(url, user, theme))
         await page.wait_for_selector(".card")
         await page.wait_for_load_state("networkidle")
         target = self.output / f"{name}.png"

@@ -285,12 +285,12 @@ def _may_read(services: Services, unit: Unit, cycle: Cycle, person: Person) -> b
 
 
 def _changes(cycle: Cycle, unit: Unit, tz: str) -> dict[str, Any]:
-    """What changed since the previous draft: the return that asked for it and every
-    realisation reported after it, old value beside the new."""
+    """What changed since the previous draft: every realisation reported after it, the old
+    value beside the new (the returns that asked for it are listed with the report)."""
     latest = cycle.latest_report
     drafts = [r for r in cycle.reports if r.status == "draft"]
     if latest is None or len(drafts) < 2:
-        return {"previous": None, "rows": [], "returns": []}
+        return {"previous": None, "rows": []}
     previous = next(r for r in reversed(drafts) if r.number < latest.number)
     mine = [r for r in cycle.realisations if r.triwulan == cycle.triwulan]
     rows = []
@@ -309,17 +309,7 @@ def _changes(cycle: Cycle, unit: Unit, tz: str) -> dict[str, Any]:
                 "at": format_datetime_id(new.reported_at, tz),
             }
         )
-    returns = [
-        {
-            "reason": d.reason,
-            "by": (unit.person(d.by).name if unit.person(d.by) else ""),
-            "at": format_datetime_id(d.at, tz),
-            "marks": [{"code": c, "reason": r} for c, r in d.marks],
-        }
-        for d in cycle.decisions
-        if d.kind == "return" and d.report_version == previous.number
-    ]
-    return {"previous": previous.number, "rows": rows, "returns": returns}
+    return {"previous": previous.number, "rows": rows}
 
 
 def _review_cycle(services: Services, person: Person, cycle_id: Any) -> tuple[Cycle, Unit]:
@@ -377,6 +367,7 @@ def review_view(services: Services, person: Person, cycle_id: Any) -> dict[str, 
             "activity": s["activity"],
             "holder": s["holder_name"],
             "standard_time": s["standard_time"],
+            "allowed": s["allowed_time"],
             "duration": s["duration"] if s["reached"] else "—",
             "over_time": s["over_time"],
             "done": s["done"],

@@ -37,7 +37,7 @@ async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path
     # phone's size (render-samples).
     cycle = CycleRepository(Database(tmp_path / "data")).list_unit("satpolpp-bdg")[0]
     assert "miniapp" in {r.source for r in cycle.realisations}
-    for page in ("miniapp_formulir", "miniapp_tinjau"):
+    for page in ("miniapp_formulir", "miniapp_tinjau", "miniapp_tinjau_gelap"):
         shot = tmp_path / f"{page}.png"
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert struct.unpack(">II", shot.read_bytes()[16:24]) == (780, 1688)  # 390×844 @2x

@@ -15,7 +15,7 @@ from playwright.async_api import async_playwright, expect
 
 from bot import playbook
 from bot.playbook import SAMPLES, MiniApp
-from bot.screenshots import CHROMIUM, CHROMIUM_FLAGS, PHONE, free_port
+from bot.screenshots import CHROMIUM, CHROMIUM_FLAGS, DARK_THEME, PHONE, free_port
 from bot.settings import Settings
 from domain.performance import capaian
 from domain.samples import sample_indicators, sample_targets_workbook
@@ -25,8 +25,6 @@ from storage.repositories import CycleRepository
 from webapp.server import CSP, start_webapp, stop_webapp
 
 from .conftest import TOKEN
-
-DARK = {"bg_color": "#17212b", "text_color": "#f5f5f5", "secondary_bg_color": "#232e3c"}
 
 
 @pytest.fixture
@@ -100,6 +98,8 @@ async def test_member_fills_the_quarter_in_one_page_and_the_chat_follows(
     assert response.headers["content-security-policy"] == CSP
     cards = page.locator("[data-code]")
     await expect(cards).to_have_count(3)
+    background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(255, 255, 255)"  # no theme parameters: the light palette
     first = page.locator('[data-code="IKU-1"]')
     await expect(first).to_contain_text("Target")
     indicators = {i.code: i for i in sample_indicators()}
@@ -173,7 +173,7 @@ async def test_review_marks_returns_initials_and_signs_from_the_page(
     url = mini.page_url(draft, texts.BTN_WEBAPP_REVIEW)
 
     page = await browser.new_page(viewport=PHONE)
-    await page.goto(mini.launch_url(url, sekretaris, DARK))
+    await page.goto(mini.launch_url(url, sekretaris, DARK_THEME))
     await expect(page.locator("#subtitle")).to_contain_text("Draf versi 1")
     await expect(page.locator(".summary")).to_contain_text("Rata-rata capaian")
     # 70 against the targets puts every indicator under 75%: flagged at risk.

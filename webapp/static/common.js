@@ -15,6 +15,12 @@ function applyTheme() {
   }
   const names = ["bg_color", "text_color", "hint_color", "link_color", "button_color",
     "button_text_color", "secondary_bg_color", "destructive_text_color"];
+  const bg = theme.bg_color;
+  if (typeof bg === "string" && /^#[0-9a-fA-F]{6}$/.test(bg)) {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(bg.slice(i, i + 2), 16));
+    // A dark Telegram theme gets the dark palette's own risk and success colours.
+    document.documentElement.classList.toggle("dark", 0.299 * r + 0.587 * g + 0.114 * b < 128);
+  }
   for (const name of names) {
     const value = theme[name];
     if (typeof value === "string" && /^#[0-9a-fA-F]{3,8}$/.test(value)) {

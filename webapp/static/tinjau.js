@@ -49,10 +49,6 @@ function changesSection(changes) {
     return el("p", { className: "hint", text: "Ini versi pertama laporan." });
   }
   const items = [];
-  for (const r of changes.returns) {
-    items.push(el("li", { text: "Dikembalikan oleh " + r.by + " (" + r.at + "): " + r.reason }));
-    for (const m of r.marks) items.push(el("li", { text: m.code + ": " + m.reason }));
-  }
   for (const c of changes.rows) {
     items.push(el("li", { text: c.code + ": realisasi " + c.old + " → " + c.new +
       (c.kendala_changed ? ", kendala diubah" : "") + " (" + c.by + ", " + c.at + ")" }));
@@ -77,6 +73,7 @@ function sopSection(sop) {
   const rows = sop.steps.map((s) => el("li", { className: s.over_time ? "late" : "" }, [
     el("strong", { text: s.step + ". " + s.activity }),
     el("span", { className: "hint", text: " · " + s.holder + " · standar " + s.standard_time +
+      (s.allowed ? " (batas " + s.allowed + ")" : "") +
       " · " + (s.reached ? s.duration : "belum") + (s.over_time ? " · melebihi batas" : "") }),
   ]));
   return el("div", {}, [
