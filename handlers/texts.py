@@ -639,6 +639,7 @@ def export_caption(period: str, budget: bool) -> str:
         text += " (tanpa lembar Anggaran: realisasi anggaran tahun itu belum diunggah)"
     return text + "."
 
+
 # --- Mini App (Telegram web_app pages) ------------------------------------------------------
 
 BTN_WEBAPP_FORM = "📝 Isi semua di formulir"
