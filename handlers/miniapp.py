@@ -260,7 +260,6 @@ async def send_form(context, person: Person, body: dict[str, Any]) -> dict[str, 
     services.drafts.put(person.user_id, cycle.id, rows)
     action = ReportRealisation(_inputs(items, rows), SOURCE)
     await report_realisation(context, person, cycle, action, None)
-    services.drafts.clear(person.user_id, cycle.id)
     codes = ", ".join(r.code for r in action.rows)
     return {"message": texts.webapp_sent(codes), "form": form_view(services, person, cycle.id)}
 

@@ -73,6 +73,8 @@ async def report_realisation(
     if EV_COLLECTION_COMPLETE in outcome.events:
         notify.collection_complete(out, outcome.cycle, unit)
     await commit(context, cycle, outcome.cycle, out, update_id)
+    # What the Mini App's form kept unsent for these indicators is now out of date.
+    services.drafts.forget(person.user_id, cycle.id, [row.code for row in action.rows])
     return outcome.cycle
 
 

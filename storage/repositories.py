@@ -190,6 +190,17 @@ class DraftRepository:
     def clear(self, user_id: int, cycle_key: str) -> None:
         _remove_if_any(self.table, (Query().user_id == user_id) & (Query().cycle == cycle_key))
 
+    def forget(self, user_id: int, cycle_key: str, codes: list[str]) -> None:
+        """Drop the rows of ``codes`` (reported since, by any way), keep the others."""
+        rows = self.get(user_id, cycle_key)
+        kept = {code: row for code, row in rows.items() if code not in codes}
+        if kept == rows:
+            return
+        if kept:
+            self.put(user_id, cycle_key, kept)
+        else:
+            self.clear(user_id, cycle_key)
+
 
 class ButtonRepository:
     """Inline buttons carry only an opaque token; what it means is kept here.

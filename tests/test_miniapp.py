@@ -146,6 +146,14 @@ async def test_member_fills_the_quarter_in_one_page_and_the_chat_follows(
     sent = await member.expect("Bukti dukung: bukti_IKU-1.pdf", document=True)
     assert sent.document.content == SAMPLES.rencana_aksi
 
+    # A value typed in the page but then reported in chat: the page shows the chat's value.
+    await first.locator("[name=value]").fill("99")
+    await expect(page.locator("#status")).to_have_text("Draf tersimpan.")
+    await playbook.report_typed(member, "IKU-1", "80", "Lewat obrolan.", "Tetap.")
+    await page.reload()
+    await expect(first.locator("[name=value]")).to_have_value("80")
+    await expect(first.locator("[name=kendala]")).to_have_value("Lewat obrolan.")
+
     # The other member cannot open this member's data.
     stranger_page = await browser.new_page(viewport=PHONE)
     await stranger_page.goto(mini.launch_url(page_url, people.sekretaris))
