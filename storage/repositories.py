@@ -190,6 +190,10 @@ class DraftRepository:
     def clear(self, user_id: int, cycle_key: str) -> None:
         _remove_if_any(self.table, (Query().user_id == user_id) & (Query().cycle == cycle_key))
 
+    def clear_cycle(self, cycle_key: str) -> None:
+        """Every draft of a cycle (once it is filed, no form can send them any more)."""
+        _remove_if_any(self.table, Query().cycle == cycle_key)
+
     def forget(self, user_id: int, cycle_key: str, codes: list[str]) -> None:
         """Drop the rows of ``codes`` (reported since, by any way), keep the others."""
         rows = self.get(user_id, cycle_key)

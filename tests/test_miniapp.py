@@ -236,6 +236,13 @@ async def test_review_marks_returns_initials_and_signs_from_the_page(
     await expect(page.locator("#notice")).to_contain_text("Paraf Anda telah dicatat")
     await expect(page.locator("#actions")).to_be_hidden()
 
+    # A draft typed but never sent does not outlive the quarter.
+    form_url = settings.webapp_page("isi.html", store(settings).id)
+    row = {"value": "61", "kendala": "x", "tindak_lanjut": "y"}
+    await mini.call(form_url, member, "api/isi/draf", {"rows": {"IKU-1": row}})
+    drafts = bot.bot_data["services"].drafts
+    assert drafts.get(member.user_id, store(settings).id) == {"IKU-1": row}
+
     initialled = await kasat.expect("diparaf oleh", document=True)
     kasat_page = await browser.new_page(viewport=PHONE)
     await kasat_page.goto(
@@ -249,6 +256,7 @@ async def test_review_marks_returns_initials_and_signs_from_the_page(
     await expect(kasat_page.locator("#notice")).to_contain_text("telah ditandatangani")
     await people.kasubbag.expect("telah ditandatangani", document=True)
     assert store(settings).filed
+    assert drafts.get(member.user_id, store(settings).id) == {}
 
 
 async def post(url: str, init_data: str, body: dict) -> tuple[int, dict]:
