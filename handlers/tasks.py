@@ -12,6 +12,7 @@ from domain.dates_id import format_datetime_id
 from domain.models import Cycle
 from domain.roster import Person
 from handlers import texts
+from handlers.annual import FLOW as ANNUAL_FLOW
 from handlers.common import send_file, send_text, svc, unit_of
 from handlers.reports import report_filename
 from handlers.steps import ON_DOCUMENT, holds, offer
@@ -59,6 +60,30 @@ async def offer_tasks(
             )
         else:
             await send_text(context, person.user_id, text, rows)
+        sent += 1
+    if only_cycle is None:
+        sent += await _annual_tasks(context, person)
+    return sent
+
+
+async def _annual_tasks(context: ContextTypes.DEFAULT_TYPE, person: Person) -> int:
+    """The annual LKj waiting for this person (to submit, initial, sign or compile again)."""
+    services = svc(context)
+    unit = unit_of(services, person)
+    sent = 0
+    for report in services.annual.list_unit(unit.code):
+        latest = report.latest_report
+        rows = ANNUAL_FLOW.offer(services, unit, report, person)
+        if not rows or latest is None:
+            continue
+        await send_file(
+            context,
+            person.user_id,
+            services.db.blobs.get(latest.sha256),
+            ANNUAL_FLOW.filename(report, latest.status),
+            texts.annual_task(ANNUAL_FLOW.title(report)),
+            rows,
+        )
         sent += 1
     return sent
 

@@ -174,6 +174,10 @@ def previous_answer(realisation, reason: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def annual_task(title: str) -> str:
+    return f"<b>{esc(title)}</b> — menunggu tindakan Anda."
+
+
 HOW_TO_GO_ON = (
     "Ketik /status untuk melihat posisi laporan dan tugas Anda, atau /bantuan untuk petunjuk."
 )

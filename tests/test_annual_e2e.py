@@ -140,3 +140,29 @@ async def test_annual_report_from_four_signed_quarters(bot, emu, people, setting
     assert (await kasat.expect("Arsip: LKj tahun 2026", document=True)).document.content == signed[
         0
     ]
+
+
+async def test_the_annual_report_waiting_for_someone_is_offered_by_status(
+    bot, emu, people, settings
+):
+    """No one is stuck on the annual LKj either: /status sends its holder the report with the
+    step's buttons (the maker a draft to submit, the paraf holder Paraf / Kembalikan)."""
+    kasubbag, sekretaris = people.kasubbag, people.sekretaris
+    cycles = CycleRepository(Database(settings.lkj_data_dir))
+    for tw in (1, 2, 3, 4):
+        cycles.save(filed_quarter(tw))
+    kasubbag.say("/tahunan")
+    await kasubbag.tap("Susun LKj 2026", await kasubbag.expect("Pilih tahun"))
+    await kasubbag.expect("Draf LKj tahun 2026 (versi 1)", document=True)
+    kasubbag.say("/status")
+    offered = await kasubbag.expect("Laporan Kinerja tahun 2026 — menunggu tindakan Anda")
+    assert offered.document is not None and offered.buttons == ["Ajukan ke Sekretaris"]
+    sekretaris.say("/status")
+    await sekretaris.expect("Tidak ada siklus")
+    await kasubbag.tap("Ajukan ke Sekretaris", offered)
+    await sekretaris.expect("Laporan Kinerja tahun 2026", document=True)
+    sekretaris.say("/status")
+    waiting = await sekretaris.expect("menunggu tindakan Anda")
+    assert waiting.buttons == ["Paraf", "Kembalikan"]
+    await sekretaris.tap("Paraf", waiting)
+    await people.kasat.expect("Mohon diperiksa dan ditandatangani", document=True)

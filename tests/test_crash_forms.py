@@ -158,3 +158,94 @@ async def test_a_press_fetched_and_acknowledged_before_a_kill_is_handled_after_r
     assert count(people.kasubbag, "Disposisi Triwulan III") == 1
     assert _session(bot_process, sekretaris) is None
     assert kasat  # (the Kasat's part was played by start_cycle)
+
+
+async def test_kill_at_random_instants_of_the_performance_forms_kirim(bot_process, emu, people):
+    """The same for the forms of the performance data: the targets upload (saved outside a
+    cycle), a member's Isi, the Perlu Perbaikan of the maker of the report, and the return's
+    marked indicators sent back in one form."""
+    from domain.samples import sample_indicators, sample_realisations, sample_targets_workbook
+    from storage.repositories import TargetRepository
+
+    kasubbag, sekretaris = people.kasubbag, people.sekretaris
+    first, second = people.team
+
+    # The targets form: killed after Kirim, the person is in the form with a working Kirim,
+    # or done; either way the targets end up stored once.
+    kasubbag.say("/target")
+    await kasubbag.tap("Unggah target 2026", await kasubbag.expect("Target kinerja tahun"))
+    await kasubbag.expect("Kirimkan berkas target kinerja")
+    kasubbag.upload("Target_2026.xlsx", sample_targets_workbook())
+    summary = await kasubbag.expect("Mohon periksa kembali")
+    await _kirim_then_kill(bot_process, emu, kasubbag, summary, RNG.uniform(0.0, 0.4))
+    if _session(bot_process, kasubbag) is not None:
+        await kasubbag.tap("Kirim", summary)
+        await kasubbag.expect("Target kinerja tahun 2026 disimpan")
+    targets = TargetRepository(Database(bot_process.data_dir)).get("satpolpp-bdg", 2026)
+    assert targets is not None and len(targets.indicators) == len(sample_indicators())
+    await _able_to_go_on(bot_process, kasubbag)
+
+    codes = [i.code for i in sample_indicators()]
+    plan = playbook.split_indicators(codes, 2)
+    await playbook.start_cycle(people, 3, 2026)
+    await playbook.forward(people)
+    await playbook.divide_indicators(people, plan)
+    values = {r.code: r for r in sample_realisations(3)}
+
+    # A member's Isi form.
+    code = plan[0][0]
+    await first.tap(f"Isi {code}")
+    await first.expect("Ketikkan nilai realisasinya")
+    first.say("12,5")
+    await first.expect("kendala")
+    first.say("Tidak ada")
+    await first.expect("tindak lanjut")
+    first.say("Tidak ada")
+    summary = await first.expect("Mohon periksa kembali")
+    await _kirim_then_kill(bot_process, emu, first, summary, RNG.uniform(0.0, 0.3))
+    await first.expect(f"Realisasi {code} dicatat")
+    item = bot_process.cycle().assignment_of(first.user_id).items[0]
+    assert item.realisation is not None and item.realisation.value == 12.5
+    await _able_to_go_on(bot_process, first)
+
+    for member, mine in zip(people.team, plan, strict=True):
+        for c in mine:
+            r = values[c]
+            text = f"{r.value:.2f}".replace(".", ",")
+            await playbook.report_typed(member, c, text, r.kendala, r.tindak_lanjut)
+            await playbook.evidence(member, c, f"bukti_{c}.pdf", SAMPLES.rencana_aksi)
+    complete = await kasubbag.expect("telah terkumpul")
+
+    # The maker's Perlu Perbaikan form.
+    await kasubbag.tap("Tandai perlu perbaikan", complete)
+    await kasubbag.tap(plan[1][0], await kasubbag.expect("Pilih indikator"))
+    await kasubbag.expect("Tuliskan apa yang perlu diperbaiki")
+    kasubbag.say("Mohon dicek ulang.")
+    summary = await kasubbag.expect("Mohon periksa kembali")
+    await _kirim_then_kill(bot_process, emu, kasubbag, summary, RNG.uniform(0.0, 0.3))
+    await second.expect("Perlu Perbaikan —")
+    cycle = bot_process.cycle()
+    assert cycle.step == 4 and len(cycle.fixes) == 1
+    await _able_to_go_on(bot_process, kasubbag)
+    r = values[plan[1][0]]
+    await playbook.report_typed(second, plan[1][0], "58", r.kendala, r.tindak_lanjut)
+    await kasubbag.expect("telah terkumpul")
+
+    # A return with a marked indicator, then the one form that sends it back.
+    await playbook.build_and_submit(people)
+    draft = await sekretaris.expect("diajukan oleh", document=True)
+    await sekretaris.tap("Kembalikan", draft)
+    await sekretaris.expect("alasan pengembalian")
+    sekretaris.say(f"{plan[0][1]}: angka tidak sesuai rekap")
+    await sekretaris.tap("Kirim", await sekretaris.expect("Mohon periksa kembali"))
+    returned = await kasubbag.expect("dikembalikan untuk perbaikan")
+    await kasubbag.tap("Kirim ke pelaksana (1 indikator)", returned)
+    summary = await kasubbag.expect("Mohon periksa kembali")
+    await _kirim_then_kill(bot_process, emu, kasubbag, summary, RNG.uniform(0.0, 0.3))
+    await first.expect("Perlu Perbaikan —")
+    cycle = bot_process.cycle()
+    assert cycle.step == 4 and [f.code for f in cycle.fixes] == [plan[1][0], plan[0][1]]
+    await _able_to_go_on(bot_process, kasubbag)
+
+    assert all(r.ok for r in verify_all(bot_process.data_dir))
+    assert all(r.ok for r in check_anchors(bot_process.data_dir))
