@@ -2,7 +2,7 @@
 # Installs everything lkj-bot needs on a fresh Debian/Ubuntu machine:
 # the system libraries WeasyPrint renders with (Pango, HarfBuzz), fonts that cover
 # Indonesian text (DejaVu), poppler-utils for PNG previews, then a virtual environment
-# in .venv with the project and its test extra. Safe to run again. With --test, also
+# in .venv with the project. Safe to run again. With --test, also the test extra and
 # Debian's chromium for the Mini App's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +30,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+# The demo needs the project alone; the tests also need the test extra (pytest, pypdf,
+# Playwright driving Debian's chromium, ruff, mypy).
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/python -m pip install -q -e '.[test]'
+else
+  .venv/bin/python -m pip install -q -e .
+fi
 echo "lkj-bot installed in .venv"
