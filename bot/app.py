@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.inbox import InboxQueue, replay
+from bot.ordering import ChatOrderedUpdates
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from handlers import texts
@@ -33,6 +34,8 @@ log = logging.getLogger("lkj_bot")
 
 async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
+    # Start the render workers now, in the background, so the first PDF finds them warm.
+    app.bot_data["services"].renderer.warm()
     # Deliver whatever a previous run saved but could not send before it stopped.
     await deliver_all(CallbackContext(app))
     # Handle what a previous run received but had not handled (before new updates).
@@ -74,6 +77,15 @@ def build_application(
     urls = settings.api_urls()
     if urls:
         builder = builder.base_url(urls[0]).base_file_url(urls[1])
+    roster = services.roster
+
+    def unit_lock_of(user_id: int):
+        person = roster.person(user_id)
+        return services.unit_lock(person.unit) if person else None
+
+    builder = builder.concurrent_updates(
+        ChatOrderedUpdates(settings.lkj_concurrent_updates, unit_lock_of)
+    ).connection_pool_size(min(settings.lkj_concurrent_updates, 32))
     app = builder.build()
     app.bot_data["services"] = services
     app.add_handlers(GUARDS, group=-1)

@@ -7,6 +7,7 @@ as a person would.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ async def start_cycle(
     for instruction in toggle_instructions:
         label = next(b for b in summary.buttons if b.endswith(instruction))
         await k.tap(label, summary)
-    await k.tap("Kirim")
+    await tap_through(k, "Kirim")
     await k.expect("telah dikirim kepada")
 
 
@@ -149,7 +150,7 @@ async def forward(cast: Cast, note: str = DISPOSISI_SEKRETARIS) -> None:
     await s.expect(f"catatan disposisi untuk {to}")
     s.say(note)
     await s.expect("Mohon periksa kembali")
-    await s.tap("Kirim")
+    await tap_through(s, "Kirim")
     await s.expect("telah diteruskan")
 
 
@@ -182,7 +183,7 @@ async def upload_all(cast: Cast, tasks: list[list[str]] = TASKS) -> None:
 
 async def build_and_submit(cast: Cast, button: str = "Susun draf laporan") -> None:
     k = cast.holder(ASSEMBLE)
-    await k.tap(button)
+    await tap_through(k, button)
     draft = await k.expect("Draf laporan data kinerja", document=True)
     await k.tap(f"Ajukan ke {cast.receiver(ASSEMBLE)}", draft)
     await k.expect("telah diajukan")
@@ -200,14 +201,14 @@ async def return_report(user: SimUser, reason: str = RETURN_REASON) -> None:
 async def paraf(cast: Cast) -> None:
     s = cast.holder(PARAF)
     draft = await s.expect(f"diajukan oleh {cast.sop.role_of(ASSEMBLE).label}", document=True)
-    await s.tap("Paraf", draft)
+    await tap_through(s, "Paraf", draft)
 
 
 async def sign(cast: Cast) -> None:
     k = cast.holder(SIGN)
     initialled = await k.expect("diparaf oleh", document=True)
     await k.tap("Tandatangani", initialled)
-    await k.tap("Ya, tandatangani", initialled)
+    await tap_through(k, "Ya, tandatangani", initialled)
 
 
 # --- the performance-data flow (targets, indicators, realisation) ---------------------------
@@ -311,3 +312,25 @@ class MiniApp:
                 if response.status != 200:
                     raise RuntimeError(f"{response.status}: {data.get('error')}")
                 return data
+
+
+IN_PROGRESS = "Dokumen sedang disusun"
+
+
+async def tap_through(user: SimUser, text: str, message=None) -> str:
+    """Tap and wait until the press's work is done; its notice (toast or edited note)."""
+    answer = (await user.tap(text, message))["text"] or ""
+    return await press_outcome(user) if IN_PROGRESS in answer else answer
+
+
+async def press_outcome(user: SimUser, timeout: float = 30.0) -> str:
+    """The outcome of a press answered before its PDF was rendered: the "sedang disusun…" note
+    it left in chat, once the bot has edited it."""
+    note = await user.expect(IN_PROGRESS)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while IN_PROGRESS in (text := user.emu.message(user.user_id, note.message_id).text):
+        if loop.time() > deadline:
+            raise TimeoutError(f"the progress note to {user.name} was never edited")
+        await asyncio.sleep(0.02)
+    return text

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot.settings import Settings
+from documents.render_pool import shared_pool
 from domain.calendar import WorkCalendar
 from domain.roster import Roster, Unit, load_roster
 from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
@@ -71,7 +72,9 @@ class Services:
         self.annual = AnnualRepository(self.db)
         self.budget = BudgetRepository(self.db)
         self.drafts = DraftRepository(self.db)
-        self.delivery_lock = asyncio.Lock()
+        self.renderer = shared_pool(self.settings.lkj_render_workers or None)
+        self._unit_locks: dict[str, asyncio.Lock] = {}
+        self._delivery_locks: dict[tuple[str, int, int], asyncio.Lock] = {}
         self._calendars: dict[str, WorkCalendar] = {}
         self._sops: dict[str, Sop] = {}
         for unit in self.roster.units:
@@ -94,6 +97,15 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def unit_lock(self, unit: str) -> asyncio.Lock:
+        """Held while an update may change the unit's state (its cycles, annual report, targets)."""
+        return self._unit_locks.setdefault(unit, asyncio.Lock())
+
+    def delivery_lock(self, unit: str, year: int, triwulan: int) -> asyncio.Lock:
+        """One deliverer per outbox at a time, so no entry is sent twice; outboxes of different
+        cycles are delivered concurrently."""
+        return self._delivery_locks.setdefault((unit, year, triwulan), asyncio.Lock())
 
     def calendar(self, unit: Unit) -> WorkCalendar:
         cal = self._calendars.get(unit.code)

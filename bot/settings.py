@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     lkj_reminder_interval_s: float = Field(
         default=60.0, gt=0, description="how often due reminders and escalations are checked"
     )
+    lkj_render_workers: int = Field(
+        default=0, ge=0, le=8, description="PDF render processes; 0: one per spare core (1-2)"
+    )
+    lkj_concurrent_updates: int = Field(
+        default=64, ge=1, le=256, description="updates handled at once (each chat stays in order)"
+    )
 
     @property
     def max_upload_bytes(self) -> int:

@@ -37,7 +37,6 @@ import logging
 import mimetypes
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -49,6 +48,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 import templates as _templates_pkg
+from documents.embedded import EmbeddedFile
 
 __all__ = [
     "ARCHIVAL_VARIANT",
@@ -330,15 +330,6 @@ def render_html(template_name: str, context: dict[str, Any]) -> str:
 #: The PDF variant of archival copies: PDF/A-3 (files may be embedded), level A (tagged, so
 #: screen readers get the structure), which WeasyPrint writes together with ``pdf_tags``.
 ARCHIVAL_VARIANT = "pdf/a-3a"
-
-
-@dataclass(frozen=True)
-class EmbeddedFile:
-    """A file the caller built to embed in an archival PDF (e.g. the report's data workbook)."""
-
-    name: str
-    data: bytes
-    description: str
 
 
 def html_to_pdf(

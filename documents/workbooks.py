@@ -20,7 +20,7 @@ import openpyxl
 from openpyxl.styles import Font
 
 from documents.annual_context import annual_performance, cycle_realisations
-from documents.render import EmbeddedFile
+from documents.embedded import EmbeddedFile
 from domain.budget import BUDGET_COLUMNS, BUDGET_SHEET, BudgetSet
 from domain.models import Cycle
 from domain.performance import (

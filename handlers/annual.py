@@ -3,7 +3,6 @@ initialled and signed through the approval flow every report shares (``handlers.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from telegram import Update
@@ -11,7 +10,6 @@ from telegram.ext import ContextTypes
 
 from bot.services import Services
 from documents.annual_context import annual_report_context
-from documents.render import render_pdf
 from documents.workbooks import archival_attachment, year_export
 from domain import annual, approval
 from domain.annual import AnnualReport
@@ -29,6 +27,7 @@ from handlers.common import (
     unit_of,
 )
 from handlers.outbox import ANNUAL, Outbox, deliver, end_form_with
+from handlers.reports import render_document
 from handlers.verification import verify_key
 
 
@@ -42,7 +41,7 @@ def filename(report: AnnualReport, status: str) -> str:
 async def render(
     services: Services, unit: Unit, year: int, status: str, report: AnnualReport | None
 ) -> str:
-    """Render the annual report off the event loop; returns the stored PDF's hash."""
+    """Render the annual report in a render worker; returns the stored PDF's hash."""
     quarters = annual.quarters_ready(services.cycles.list_unit(unit.code, year), year)
     code = None
     if report is not None and status in VERIFIED_STATUSES and report.latest_report is not None:
@@ -68,7 +67,7 @@ async def render(
         # The signed LKj is archival: PDF/A-3 with the year's export workbook embedded.
         workbook = year_export(quarters, unit.name, budget)
         archival = [archival_attachment(year, None, workbook)]
-    pdf = await asyncio.to_thread(render_pdf, "annual_report.html", context, archival=archival)
+    pdf = await render_document(services, "annual_report.html", context, archival=archival)
     return services.db.blobs.put(pdf)
 
 

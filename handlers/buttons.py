@@ -14,13 +14,12 @@ from telegram.ext import ContextTypes
 
 from domain.errors import DomainError
 from domain.roster import Person
-from handlers import texts
+from handlers import progress, texts
 from handlers.common import audit_refusal, svc
+from handlers.progress import ALERT_LIMIT, Press
 
 ButtonAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[str]]
 BUTTON_ACTIONS: dict[str, ButtonAction] = {}
-
-ALERT_LIMIT = 200
 
 
 def button_action(name: str) -> Callable[[ButtonAction], ButtonAction]:
@@ -34,32 +33,49 @@ def button_action(name: str) -> Callable[[ButtonAction], ButtonAction]:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     services = svc(context)
+    press = progress.current()
+    if press is None or press.query is not query:
+        press = Press(query, query.from_user.id)
+        progress.begin(press)
     data = query.data or ""
     payload = services.buttons.get(data[2:]) if data.startswith("b:") else None
     person = services.roster.person(query.from_user.id)
     if person is None:
         audit_refusal(context, update, None, "tombol", "pengguna tidak terdaftar")
-        await query.answer(texts.NOT_REGISTERED_SHORT, show_alert=True)
+        await press.finish(texts.NOT_REGISTERED_SHORT, refused=True)
         return
     if payload is None:
         audit_refusal(context, update, person, "tombol", f"tombol tidak berlaku: {data[:64]}")
-        await query.answer(texts.BUTTON_STALE if data.startswith("b:") else texts.BUTTON_UNKNOWN)
+        stale = texts.BUTTON_STALE if data.startswith("b:") else texts.BUTTON_UNKNOWN
+        await press.finish(stale, refused=True, alert=False)
         return
     if payload.get("user") != person.user_id:
         audit_refusal(context, update, person, str(payload.get("action")), texts.BUTTON_FOREIGN)
-        await query.answer(texts.BUTTON_FOREIGN, show_alert=True)
+        await press.finish(texts.BUTTON_FOREIGN, refused=True)
         return
     action = BUTTON_ACTIONS.get(payload.get("action", ""))
     if action is None:
-        await query.answer(texts.BUTTON_UNKNOWN)
+        await press.finish(texts.BUTTON_UNKNOWN, refused=True, alert=False)
         return
+    # State changes of one unit are serialised: two officials acting on the same cycle at once
+    # are handled one after the other, each on the state the other left. A press that has to
+    # wait for that is answered at once, so its spinner does not turn meanwhile.
+    lock = services.unit_lock(person.unit)
+    if lock.locked():
+        await press.answer(texts.PRESS_WAIT)
     try:
-        notice = await action(update, context, person, payload)
+        async with lock:
+            notice = await action(update, context, person, payload)
     except DomainError as exc:
         message = str(exc)
         audit_refusal(context, update, person, payload["action"], message, payload.get("cycle", ""))
-        await query.answer(message[:ALERT_LIMIT], show_alert=True)
-        if len(message) > ALERT_LIMIT:
+        toast = not press.answered
+        await press.finish(message, refused=True)
+        if toast and len(message) > ALERT_LIMIT:
             await context.bot.send_message(person.user_id, texts.esc(message))
         return
-    await query.answer(notice or None)
+    except Exception:
+        if press.answered:  # the error handler can no longer use the toast
+            await press.finish(texts.INTERNAL_ERROR, refused=True)
+        raise
+    await press.finish(notice or "")

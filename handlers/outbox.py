@@ -216,9 +216,9 @@ async def deliver(
     a day has passed, so a blocked chat costs no call on every tick.
     """
     services = svc(context)
-    # Handlers and the periodic job run concurrently: one deliverer at a time, each reading
-    # the outbox afresh, so no entry is sent by two of them.
-    async with services.delivery_lock:
+    # Handlers and the periodic job run concurrently: one deliverer per outbox at a time, each
+    # reading the outbox afresh, so no entry is sent by two of them.
+    async with services.delivery_lock(unit, year, triwulan):
         await _deliver(context, unit, year, triwulan, unblocked)
 
 

@@ -1,11 +1,12 @@
-"""Building the report PDFs off the event loop and remembering each version's hash."""
+"""Building the report PDFs in the render workers and remembering each version's hash."""
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Sequence
+from typing import Any
 
 from bot.services import Services
-from documents.render import render_pdf
+from documents.embedded import EmbeddedFile
 from documents.report_context import disposition_sheet_context, quarterly_report_context
 from documents.workbooks import archival_attachment, quarter_export
 from domain.dates_id import roman_triwulan
@@ -13,9 +14,21 @@ from domain.models import Cycle
 from domain.roster import Unit
 from domain.verification import VERIFIED_STATUSES, upcoming_report_number, verification_code
 from domain.workflow import record_report
+from handlers import progress
 from handlers.verification import verify_key
 
 STATUS_SUFFIX = {"draft": "DRAF", "paraf": "PARAF", "signed": "DITANDATANGANI"}
+
+
+async def render_document(
+    services: Services,
+    template: str,
+    context: dict[str, Any],
+    archival: Sequence[EmbeddedFile] | None = None,
+) -> bytes:
+    """Render in a worker process; the user who pressed the button sees it being prepared."""
+    await progress.rendering(services.renderer.position())
+    return await services.renderer.render(template, context, archival)
 
 
 def report_filename(cycle: Cycle, status: str) -> str:
@@ -55,7 +68,7 @@ async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str
         budget = services.budget.get(unit.code, cycle.year)
         workbook = quarter_export(cycle, unit.name, budget)
         archival = [archival_attachment(cycle.year, cycle.triwulan, workbook)]
-    pdf = await asyncio.to_thread(render_pdf, "quarterly_report.html", context, archival=archival)
+    pdf = await render_document(services, "quarterly_report.html", context, archival=archival)
     sha = services.db.blobs.put(pdf)
     recorded = record_report(cycle, status, sha, by, now)
     if code is not None and recorded.reports[-1].number != number:
@@ -67,7 +80,7 @@ async def build_disposition_sheet(services: Services, cycle: Cycle, unit: Unit) 
     """Render the Lembar Disposisi of the latest forward; returns its blob hash."""
     index = len(cycle.dispositions) - 1
     context = disposition_sheet_context(cycle, unit, services.calendar(unit), index)
-    pdf = await asyncio.to_thread(render_pdf, "disposition_sheet.html", context)
+    pdf = await render_document(services, "disposition_sheet.html", context)
     return services.db.blobs.put(pdf)
 
 

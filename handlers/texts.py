@@ -215,6 +215,19 @@ FORM_AWAITING_SEND = (
     "Isian <b>{title}</b> sudah lengkap dan menunggu Anda menekan <b>Kirim</b> atau "
     "<b>Batal</b> pada ringkasan di bawah ini. Ketik /batal bila ingin membatalkannya."
 )
+# A press whose work takes long (a PDF, or another press of the unit still in progress) is
+# answered at once; the outcome follows in a message that is edited when it is ready.
+PRESS_WAIT = "Permintaan Anda sedang diproses…"
+PRESS_RENDERING = "Diterima. Dokumen sedang disusun…"
+DOCUMENT_READY = "Dokumen telah selesai disusun."
+
+
+def document_in_progress(position: int) -> str:
+    """The short message shown while a PDF is rendered (with its place in the queue)."""
+    queue = f" (antrean ke-{position})" if position > 0 else ""
+    return f"⏳ Dokumen sedang disusun{queue}, mohon tunggu…"
+
+
 PROCESSED = "Sudah diproses."
 
 # buttons

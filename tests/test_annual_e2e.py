@@ -9,7 +9,9 @@ import re
 import openpyxl
 from pypdf import PdfReader
 
+from bot import playbook
 from domain.annual import SIGNED
+from handlers import texts
 from storage.audit import AuditLog
 from storage.database import Database
 from storage.repositories import AnnualRepository, CycleRepository
@@ -74,10 +76,13 @@ async def test_annual_report_from_four_signed_quarters(bot, emu, people, setting
     await kasubbag.tap("Ajukan ke Sekretaris", draft2)
 
     review2 = await sekretaris.expect("(versi 2)", document=True)
-    assert (await sekretaris.tap("Paraf", review2))["text"] == "Paraf dicatat."
+    assert (await sekretaris.tap("Paraf", review2))["text"] == texts.PRESS_RENDERING
+    assert await playbook.press_outcome(sekretaris) == "Paraf dicatat."
     initialled = await kasat.expect("telah dikoreksi dan diparaf", document=True)
     await kasat.tap("Tandatangani", initialled)
-    await kasat.tap("Ya, tandatangani", initialled)
+    assert await playbook.tap_through(kasat, "Ya, tandatangani", initialled) == (
+        "Laporan telah ditandatangani."
+    )
 
     signed = []
     for user in people.officials:

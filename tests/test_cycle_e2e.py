@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from bot import playbook
 from bot.playbook import SAMPLES
 from domain.models import FILED
+from handlers import texts
 from storage.audit import AuditLog, verify_all
 from storage.database import Database
 from storage.repositories import CycleRepository
@@ -117,8 +118,12 @@ async def test_whole_cycle_with_one_return(bot, emu, people, settings, clock):
     await kasubbag.tap("Ajukan ke Sekretaris")
     review2 = await sekretaris.expect("(versi 2)", document=True)
     clock.advance(minutes=30)
+    # The press is answered before the initialled report is rendered; a short note says the
+    # document is being prepared and is edited with the outcome once it is ready.
     answer = await sekretaris.tap("Paraf", review2)
-    assert answer["text"] == "Paraf dicatat."
+    assert answer["text"] == texts.PRESS_RENDERING
+    assert await playbook.press_outcome(sekretaris) == "Paraf dicatat."
+    assert "upload_document" in emu.chat_actions(sekretaris.user_id)
 
     # Step 7: the Kasat signs, with a confirming second tap.
     initialled = await kasat.expect("diparaf oleh", document=True)
@@ -147,6 +152,7 @@ async def test_whole_cycle_with_one_return(bot, emu, people, settings, clock):
     ):
         assert expected in text, expected
     assert "DRAF" not in text
+    await emu.settle()  # the press was answered before the work: let its delivery finish
 
     db = Database(settings.lkj_data_dir)
     cycle = CycleRepository(db).get("satpolpp-bdg", 2026, 3)

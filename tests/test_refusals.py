@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import playbook
 from bot.playbook import SAMPLES
+from handlers import texts
 from storage.database import Database
 from storage.repositories import CycleRepository
 from tests.factories import exe_bytes, pdf_bytes
@@ -107,8 +108,13 @@ async def test_double_tap_on_paraf_is_one_decision(bot, people, emu, settings):
     first = emu.press_raw(people.sekretaris.user_id, review.message_id, paraf_button)
     second = emu.press_raw(people.sekretaris.user_id, review.message_id, paraf_button)
     answers = [await emu.wait_callback_answer(q) for q in (first, second)]
-    assert answers[0]["text"] == "Paraf dicatat."
-    assert "sudah diproses" in answers[1]["text"]
+    # Both are answered at once (the first renders, the second waits for it); the second
+    # press's refusal follows in chat.
+    assert answers[0]["text"] == texts.PRESS_RENDERING
+    assert answers[1]["text"] == texts.PRESS_WAIT
+    assert await playbook.press_outcome(people.sekretaris) == "Paraf dicatat."
+    refusal = await people.sekretaris.expect("sudah diproses")
+    assert refusal.message_id > review.message_id
     cycle = cycle_of(settings)
     assert [d.kind for d in cycle.decisions] == ["paraf"]
     assert [h.action for h in cycle.history].count("paraf") == 1
@@ -177,7 +183,8 @@ async def test_an_update_delivered_twice_is_acted_on_once(runner, emu, people, s
     await emu.settle(quiet=0.5)
     assert [m for m in emu.unread(k.user_id)] == []
     answer = await k.tap("Kirim")
-    assert answer["text"] == "Terkirim."
+    assert answer["text"] == texts.PRESS_RENDERING
+    assert await playbook.press_outcome(k) == "Terkirim."
     cycle = cycle_of(settings)
     assert cycle.dispositions[0].note == "Catatan pertama"
     assert [d.name for d in cycle.documents] == [

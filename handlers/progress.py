@@ -1,0 +1,85 @@
+"""The answer to a button press, given before any slow work so the spinner stops at once.
+
+A press is normally answered after its few milliseconds of checks, with its notice as the
+toast. When its work would take long (a PDF to render, or another press of the same unit
+still in progress), it is answered at once instead; a PDF render also shows the chat action
+"sending a document" and a short "sedang disusun…" message, edited with the outcome when the
+work is done. The press being handled is found through a context variable, so the rendering
+code needs no handle on the update (each update runs in its own task, with its own context).
+"""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+
+from telegram import CallbackQuery, Message
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, Forbidden, NetworkError
+
+from handlers import texts
+
+log = logging.getLogger(__name__)
+
+ALERT_LIMIT = 200
+
+
+class Press:
+    """One button press: answered once, early or with its outcome."""
+
+    def __init__(self, query: CallbackQuery, chat_id: int):
+        self.query = query
+        self.chat_id = chat_id
+        self.answered = False
+        self.placeholder: Message | None = None
+
+    async def answer(self, text: str | None = None, alert: bool = False) -> None:
+        if not self.answered:
+            self.answered = True
+            await self.query.answer(text[:ALERT_LIMIT] if text else None, show_alert=alert)
+
+    async def rendering(self, position: int) -> None:
+        """A PDF is about to be rendered: stop the spinner, say so in chat."""
+        await self.answer(texts.PRESS_RENDERING)
+        bot = self.query.get_bot()
+        try:
+            await bot.send_chat_action(self.chat_id, ChatAction.UPLOAD_DOCUMENT)
+            if self.placeholder is None:
+                self.placeholder = await bot.send_message(
+                    self.chat_id, texts.document_in_progress(position)
+                )
+        except (Forbidden, BadRequest, NetworkError) as exc:  # only a courtesy: never fail on it
+            log.warning("progress message to %s not shown: %s", self.chat_id, exc)
+
+    async def finish(self, notice: str, refused: bool = False, alert: bool | None = None) -> None:
+        """The outcome: the toast if not answered yet (a refusal as an alert), else in chat."""
+        if not self.answered:
+            await self.answer(notice or None, alert=refused if alert is None else alert)
+            return
+        text = texts.esc(notice) if refused else notice
+        bot = self.query.get_bot()
+        try:
+            if self.placeholder is not None:
+                await self.placeholder.edit_text(text or texts.DOCUMENT_READY)
+            elif refused and notice:
+                await bot.send_message(self.chat_id, text)
+        except (Forbidden, BadRequest, NetworkError) as exc:
+            log.warning("outcome of a press not shown to %s: %s", self.chat_id, exc)
+
+
+_current: ContextVar[Press | None] = ContextVar("press", default=None)
+
+
+def begin(press: Press) -> None:
+    _current.set(press)
+
+
+def current() -> Press | None:
+    return _current.get()
+
+
+async def rendering(position: int) -> None:
+    """Called by the rendering code: tell the user of the press being handled, if any."""
+    press = _current.get()
+    if press is not None:
+        await press.rendering(position)
