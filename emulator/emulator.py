@@ -37,8 +37,12 @@ class BotAPIEmulator:
         host: str = "127.0.0.1",
         port: int = 0,
         strict_html: bool = True,
+        round_trip: float = 0.0,
     ) -> None:
         self.world = World(token, bot_username, bot_name, strict_html)
+        # Seconds every Bot API call (except getUpdates) waits before it is answered: a real
+        # server's distance to Telegram (about 0.05 s), for benchmarks and latency tests.
+        self.world.round_trip = round_trip
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None

@@ -6,6 +6,7 @@ nothing in the bot has to know it is talking to an emulator.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -50,6 +51,8 @@ async def handle_api(request: web.Request) -> web.Response:
         w.inflight += 1
     params: dict[str, Any] = {}
     try:
+        if w.round_trip and not polling:
+            await asyncio.sleep(w.round_trip)
         values, files = await read_request(request)
         params = dict(values)
         logged: dict[str, Any] = dict(values)

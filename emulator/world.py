@@ -40,6 +40,7 @@ class World:
             "username": bot_username,
         }
         self.strict_html = strict_html
+        self.round_trip = 0.0  # added to every call but getUpdates (BotAPIEmulator(round_trip=))
         self.chats: dict[int, Chat] = {}
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}

@@ -391,9 +391,9 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
     m.record(MULAI, "lain:kasat", "hanya untuk satuannya sendiri")
 
     kasat.say("/mulai")
-    await kasat.tap("TW III", await kasat.expect("Pilih triwulan"))
+    await playbook.tap_through(kasat, "TW III", await kasat.expect("Pilih triwulan"))
     m.succeeded(MULAI)
-    await kasat.tap("2026", await kasat.expect("Pilih tahun"))
+    await playbook.tap_through(kasat, "2026", await kasat.expect("Pilih tahun"))
     await kasat.expect("Perjanjian Kinerja")
     kasat.upload("Perjanjian_Kinerja_2026.pdf", SAMPLES.perjanjian_kinerja)
     await kasat.expect("Rencana Aksi")
@@ -402,7 +402,7 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
     kasat.say(playbook.DISPOSISI_KASAT)
     summary = await kasat.expect("Mohon periksa kembali")
     kirim = await m.buttons(KIRIM_MULAI, summary, "Kirim")
-    await kasat.tap("Kirim", summary)
+    await playbook.tap_through(kasat, "Kirim", summary)
     await kasat.expect("telah dikirim kepada")
     m.succeeded(KIRIM_MULAI)
     await m.replay(KIRIM_MULAI, summary, kirim)
@@ -410,13 +410,13 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
     # Step 2: the Sekretaris forwards.
     task = await sek.expect("Disposisi Triwulan III")
     teruskan = await m.buttons(TERUSKAN, task, "Teruskan ke Kasubbag")
-    await sek.tap("Teruskan ke Kasubbag", task)
+    await playbook.tap_through(sek, "Teruskan ke Kasubbag", task)
     await sek.expect("catatan disposisi untuk Kasubbag")
     m.succeeded(TERUSKAN)
     sek.say(playbook.DISPOSISI_SEKRETARIS)
     summary = await sek.expect("Mohon periksa kembali")
     kirim = await m.buttons(KIRIM_TERUSKAN, summary, "Kirim")
-    await sek.tap("Kirim", summary)
+    await playbook.tap_through(sek, "Kirim", summary)
     await sek.expect("telah diteruskan")
     m.succeeded(KIRIM_TERUSKAN)
     await m.replay(TERUSKAN, task, teruskan)
@@ -425,7 +425,7 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
     # Step 3: the Kasubbag divides the work.
     task = await kb.expect("Disposisi Triwulan III")
     bagi = await m.buttons(BAGI, task, "Bagi tugas")
-    await kb.tap("Bagi tugas", task)
+    await playbook.tap_through(kb, "Bagi tugas", task)
     await kb.expect("catatan pembagian tugas")
     m.succeeded(BAGI)
     kb.say(playbook.DIVISION_NOTE)
@@ -434,7 +434,7 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
         kb.say("\n".join(items))
     summary = await kb.expect("Mohon periksa kembali")
     kirim = await m.buttons(KIRIM_BAGI, summary, "Kirim")
-    await kb.tap("Kirim", summary)
+    await playbook.tap_through(kb, "Kirim", summary)
     await kb.expect("Pembagian tugas telah dikirim")
     m.succeeded(KIRIM_BAGI)
     await m.replay(BAGI, task, bagi)
@@ -448,7 +448,7 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
     first = await t0.expect("Untuk butir data yang mana")
     m.succeeded(UNGGAH)
     butir = await m.buttons(BUTIR, first, "1. ")
-    await t0.tap(next(b for b in first.buttons if b.startswith("1. ")), first)
+    await playbook.tap_through(t0, next(b for b in first.buttons if b.startswith("1. ")), first)
     await t0.expect("dicatat untuk butir")
     m.succeeded(BUTIR)
     await m.replay(BUTIR, first, butir, STALE)  # the same choice twice: its token is gone
@@ -467,11 +467,11 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
 
     # Step 5: the Kasubbag builds the draft and submits it.
     susun = await m.buttons(SUSUN, ready, "Susun draf laporan")
-    await kb.tap("Susun draf laporan", ready)
+    await playbook.tap_through(kb, "Susun draf laporan", ready)
     draft = await kb.expect("(versi 1)", document=True)
     m.succeeded(SUSUN)
     ajukan = await m.buttons(AJUKAN, draft, "Ajukan ke Sekretaris")
-    await kb.tap("Ajukan ke Sekretaris", draft)
+    await playbook.tap_through(kb, "Ajukan ke Sekretaris", draft)
     await kb.expect("telah diajukan")
     m.succeeded(AJUKAN)
     await m.replay(SUSUN, ready, susun)
@@ -481,13 +481,13 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
     review = await sek.expect("(versi 1) diajukan", document=True)
     paraf = await m.buttons(PARAF, review, "Paraf")
     kembali = await m.buttons(KEMBALIKAN_6, review, "Kembalikan")
-    await sek.tap("Kembalikan", review)
+    await playbook.tap_through(sek, "Kembalikan", review)
     await sek.expect("alasan pengembalian")
     m.succeeded(KEMBALIKAN_6)
     sek.say(playbook.RETURN_REASON)
     summary = await sek.expect("Mohon periksa kembali")
     kirim = await m.buttons(KIRIM_KEMBALI_6, summary, "Kirim")
-    await sek.tap("Kirim", summary)
+    await playbook.tap_through(sek, "Kirim", summary)
     await sek.expect("telah dikembalikan")
     m.succeeded(KIRIM_KEMBALI_6)
     await m.replay(PARAF, review, paraf)  # the old Paraf of the returned version
@@ -497,15 +497,15 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
     # ... the Kasubbag rebuilds it, and the Sekretaris initials version 2.
     notice = await kb.expect("dikembalikan untuk perbaikan")
     ulang = await m.buttons(SUSUN_ULANG, notice, "Susun ulang draf laporan")
-    await kb.tap("Susun ulang draf laporan", notice)
+    await playbook.tap_through(kb, "Susun ulang draf laporan", notice)
     draft = await kb.expect("(versi 2)", document=True)
     m.succeeded(SUSUN_ULANG)
-    await kb.tap("Ajukan ke Sekretaris", draft)
+    await playbook.tap_through(kb, "Ajukan ke Sekretaris", draft)
     await kb.expect("telah diajukan")
     await m.replay(SUSUN_ULANG, notice, ulang)
     review = await sek.expect("(versi 2) diajukan", document=True)
     paraf = callback_of(review, "Paraf")
-    assert (await sek.tap("Paraf", review))["text"] == "Paraf dicatat."
+    assert await playbook.tap_through(sek, "Paraf", review) == "Paraf dicatat."
     m.succeeded(PARAF)
     await m.replay(PARAF, review, paraf)
 
@@ -513,13 +513,13 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
     signing = await kasat.expect("diparaf oleh", document=True)
     ttd = await m.buttons(TTD, signing, "Tandatangani")
     kembali = await m.buttons(KEMBALIKAN_7, signing, "Kembalikan")
-    await kasat.tap("Kembalikan", signing)
+    await playbook.tap_through(kasat, "Kembalikan", signing)
     await kasat.expect("alasan pengembalian")
     m.succeeded(KEMBALIKAN_7)
     kasat.say("Periksa kembali angka capaian pengaduan.")
     summary = await kasat.expect("Mohon periksa kembali")
     kirim = await m.buttons(KIRIM_KEMBALI_7, summary, "Kirim")
-    await kasat.tap("Kirim", summary)
+    await playbook.tap_through(kasat, "Kirim", summary)
     await kasat.expect("telah dikembalikan")
     m.succeeded(KIRIM_KEMBALI_7)
     await m.replay(TTD, signing, ttd)
@@ -528,14 +528,14 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
 
     # ... and signs version 3 with two taps.
     await playbook.build_and_submit(people, "Susun ulang draf laporan")
-    await sek.tap("Paraf", await sek.expect("(versi 3) diajukan", document=True))
+    await playbook.tap_through(sek, "Paraf", await sek.expect("(versi 3) diajukan", document=True))
     signing = await kasat.expect("diparaf oleh", document=True)
     ttd = callback_of(signing, "Tandatangani")
-    await kasat.tap("Tandatangani", signing)
+    await playbook.tap_through(kasat, "Tandatangani", signing)
     m.succeeded(TTD)
     confirm = emu.message(kasat.user_id, signing.message_id)
     ya = await m.buttons(YA_TTD, confirm, "Ya, tandatangani")
-    await kasat.tap("Ya, tandatangani", confirm)
+    await playbook.tap_through(kasat, "Ya, tandatangani", confirm)
     await kasat.expect("telah ditandatangani", document=True)
     m.succeeded(YA_TTD)
     await m.replay(TTD, signing, ttd)
@@ -545,7 +545,7 @@ async def test_every_action_of_the_cycle_x_every_role(bot, emu, settings, people
     kb.say("/arsip")
     archive = await kb.expect("Arsip laporan")
     await m.buttons(ARSIP, archive, "Triwulan III Tahun 2026")
-    await kb.tap("Triwulan III Tahun 2026", archive)
+    await playbook.tap_through(kb, "Triwulan III Tahun 2026", archive)
     await kb.expect("Arsip: laporan", document=True)
     m.succeeded(ARSIP)
     assert "Belum ada laporan" in await m.send_as(
@@ -577,10 +577,10 @@ async def test_every_performance_data_action_x_every_role(
     kb.say("/target")
     menu = await kb.expect("Target kinerja tahun")
     await m.buttons(UNGGAH_TARGET, menu, "Unggah target 2026")
-    await kb.tap("Unggah target 2026", menu)
+    await playbook.tap_through(kb, "Unggah target 2026", menu)
     await kb.expect("Kirimkan berkas target kinerja")
     kb.upload("Target_2026.xlsx", targets_workbook(sample_indicators()[:2]))
-    await kb.tap("Kirim", await kb.expect("Mohon periksa kembali"))
+    await playbook.tap_through(kb, "Kirim", await kb.expect("Mohon periksa kembali"))
     await kb.expect("Target kinerja tahun 2026 disimpan")
     m.succeeded(UNGGAH_TARGET, check=False)
     m.succeeded(TARGET, check=False)
@@ -622,12 +622,12 @@ async def test_every_performance_data_action_x_every_role(
 
     # Perlu Perbaikan: the Kasubbag's review of the collected data.
     fix = await m.buttons(PERBAIKAN, ready, "Tandai perlu perbaikan")
-    await kb.tap("Tandai perlu perbaikan", ready)
-    await kb.tap("IKU-2", await kb.expect("Pilih indikator"))
+    await playbook.tap_through(kb, "Tandai perlu perbaikan", ready)
+    await playbook.tap_through(kb, "IKU-2", await kb.expect("Pilih indikator"))
     m.succeeded(PERBAIKAN)
     await kb.expect("Tuliskan apa yang perlu diperbaiki")
     kb.say("Nilai tidak sesuai rekap bulanan.")
-    await kb.tap("Kirim", await kb.expect("Mohon periksa kembali"))
+    await playbook.tap_through(kb, "Kirim", await kb.expect("Mohon periksa kembali"))
     await t1.expect("Perlu Perbaikan —")
     assert m.step() == 4
     # /status offers the review button to the Kasubbag only; the other unit sees nothing.
@@ -701,9 +701,10 @@ async def test_a_return_refused_because_the_report_moved_on_is_audited(
     await playbook.upload_all(people)
     await playbook.build_and_submit(people)
     review = await sek.expect("diajukan oleh Kasubbag", document=True)
-    await sek.tap("Kembalikan", review)  # starts the reason form ...
+    await playbook.tap_through(sek, "Kembalikan", review)  # starts the reason form ...
     await sek.expect("alasan pengembalian")
-    await sek.tap("Paraf", review)  # ... but then she initials the report after all
+    # ... but then she initials the report after all
+    await playbook.tap_through(sek, "Paraf", review)
     await people.kasat.expect("diparaf oleh", document=True)
     assert m.step() == 7
     sek.say(playbook.RETURN_REASON)
@@ -711,7 +712,7 @@ async def test_a_return_refused_because_the_report_moved_on_is_audited(
     await m.emu.settle(quiet=0.1)
 
     async def submit() -> str:
-        await sek.tap("Kirim", summary)
+        await playbook.tap_through(sek, "Kirim", summary)
         return (await sek.expect(MOVED)).text
 
     await m.refused(KIRIM_KEMBALI_6, "sekretaris", submit(), MOVED, audited=True)
