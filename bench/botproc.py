@@ -1,7 +1,8 @@
 """The real bot in a child process, talking over HTTP to an emulator in the parent.
 
 Usage (the parent does this): ``python -m bench.botproc --url URL --data DIR --roster FILE
---stats OUT.json [--cpu N] [--profile OUT.prof] [--concurrent K] [--rate-limit on|off]``
+--stats OUT.json [--cpu N] [--profile OUT.prof] [--concurrent K] [--rate-limit on|off]
+[--echo]``  (``--echo``: a bare PTB echo bot instead of lkj-bot, the floor to compare with)
 
 * prints one JSON line ``{"ready": ...}`` with wall-clock marks once polling has started;
 * reads commands from stdin: ``reset`` (zero the counters, start the profiler), ``stats``
@@ -116,17 +117,24 @@ def instrument_storage() -> None:
     os.fsync = fsync
 
 
-def force_concurrency(k: int) -> None:
-    """What-if: let PTB handle up to ``k`` updates at once (the bot's default is one)."""
-    from telegram.ext import ApplicationBuilder
+def echo_application(url: str, token: str):
+    """The floor: a bare python-telegram-bot bot with concurrent updates on that answers every
+    message with one ``sendMessage`` and every button press with ``answerCallbackQuery``."""
+    from telegram.ext import ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
 
-    orig_build = ApplicationBuilder.build
+    async def echo(update, context) -> None:
+        await context.bot.send_message(update.effective_chat.id, update.effective_message.text
+                                       or "ok")
 
-    def build(self):
-        self.concurrent_updates(k)
-        return orig_build(self)
+    async def answer(update, context) -> None:
+        await update.callback_query.answer()
 
-    ApplicationBuilder.build = build  # type: ignore[method-assign]
+    root = url.rstrip("/")
+    app = (ApplicationBuilder().token(token).base_url(f"{root}/bot")
+           .base_file_url(f"{root}/file/bot").concurrent_updates(True).build())
+    app.add_handler(MessageHandler(filters.ALL, echo))
+    app.add_handler(CallbackQueryHandler(answer))
+    return app
 
 
 def proc_status() -> dict[str, int]:
@@ -140,25 +148,33 @@ def proc_status() -> dict[str, int]:
 
 
 async def run(args: argparse.Namespace, marks: dict[str, float]) -> None:
-    from bench.fixtures import FIXED_NOW
-    from bot.app import build_application
-    from bot.settings import Settings
+    if args.echo:
+        marks["imported"] = time.time()
+        app = echo_application(args.url, args.token)
+    else:
+        from bench.fixtures import FIXED_NOW
+        from bot.app import build_application
+        from bot.settings import Settings
 
-    marks["imported"] = time.time()
-    extra = {}
-    if "lkj_rate_limit" in Settings.model_fields:  # the shipped default is on
-        extra["lkj_rate_limit"] = args.rate_limit == "on"
-    settings = Settings(
-        _env_file=None,
-        telegram_bot_token=args.token,
-        telegram_api_base_url=args.url,
-        lkj_data_dir=Path(args.data),
-        lkj_roster=Path(args.roster),
-        **extra,
-    )
-    app = build_application(settings, clock=lambda: FIXED_NOW)
+        marks["imported"] = time.time()
+        extra = {}
+        if "lkj_rate_limit" in Settings.model_fields:  # the shipped default is on
+            extra["lkj_rate_limit"] = args.rate_limit == "on"
+        if args.concurrent:  # 1: what-if sequential (PTB's default before concurrent handling)
+            extra["lkj_concurrent_updates"] = args.concurrent
+        settings = Settings(
+            _env_file=None,
+            telegram_bot_token=args.token,
+            telegram_api_base_url=args.url,
+            lkj_data_dir=Path(args.data),
+            lkj_roster=Path(args.roster),
+            **extra,
+        )
+        app = build_application(settings, clock=lambda: FIXED_NOW)
     marks["built"] = time.time()
     await app.initialize()
+    if app.post_init is not None:  # as run_polling does: commands, owed messages, render workers
+        await app.post_init(app)
     await app.start()
     marks["initialized"] = time.time()
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -224,7 +240,10 @@ def main() -> None:
     parser.add_argument("--stats", required=True)
     parser.add_argument("--cpu", type=int, default=None)
     parser.add_argument("--profile", default=None)
-    parser.add_argument("--concurrent", type=int, default=0)
+    parser.add_argument("--concurrent", type=int, default=0,
+                        help="updates handled at once (LKJ_CONCURRENT_UPDATES); 1: sequential")
+    parser.add_argument("--echo", action="store_true",
+                        help="run a bare PTB echo bot instead of lkj-bot (the floor)")
     parser.add_argument("--no-io-stats", action="store_true")
     parser.add_argument("--rate-limit", choices=("on", "off"), default="off",
                         help="PTB AIORateLimiter (LKJ_RATE_LIMIT); off measures the bot itself")
@@ -235,8 +254,6 @@ def main() -> None:
     if not args.no_io_stats:
         instrument_storage()
     count_updates()
-    if args.concurrent:
-        force_concurrency(args.concurrent)
     asyncio.run(run(args, marks))
 
 

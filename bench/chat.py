@@ -53,12 +53,11 @@ TIMEOUT = 60.0
 
 # --- emulator hooks (this process only) -----------------------------------------------------
 
-API_DELAY = {"seconds": 0.0}
 _HOOKED = False
 
 
 def install_hooks() -> None:
-    """Stamp callback answers and add an optional round-trip delay to every Bot API call."""
+    """Stamp callback answers (the round trip is the emulator's own ``round_trip``)."""
     global _HOOKED
     if _HOOKED:
         return
@@ -69,9 +68,6 @@ def install_hooks() -> None:
 
         def wrap(handler=handler, name=name):
             async def hooked(w, p, files):
-                delay = API_DELAY["seconds"]
-                if delay:
-                    await asyncio.sleep(delay)
                 result = await handler(w, p, files)
                 if name == "answerCallbackQuery":
                     query = w.callbacks.get(str(p.get("callback_query_id", "")))
@@ -173,9 +169,10 @@ class Sim:
 
 
 class Driver:
-    def __init__(self, emu: BotAPIEmulator):
+    def __init__(self, emu: BotAPIEmulator, status_only: bool = False):
         self.emu = emu
         self.world = emu.world
+        self.status_only = status_only
 
     async def say(self, sim: Sim, text: str, label: str) -> Sample:
         chat = self.world.chat(sim.uid)
@@ -204,6 +201,9 @@ class Driver:
         raise LookupError(f"user {sim.uid}: no message with button {button!r}")
 
     async def script(self, sim: Sim, start: int = 0) -> AsyncIterator[Sample]:
+        if self.status_only:
+            while True:
+                yield await self.say(sim, "/status", "/status")
         steps = {
             Role.KASAT: self._kasat,
             Role.SEKRETARIS: self._sekretaris,
@@ -327,7 +327,7 @@ class BotProcess:
 
 async def spawn_bot(emu: BotAPIEmulator, store: Store, workdir: Path, *, cpu: int | None,
                     profile: Path | None = None, concurrent: int = 0,
-                    rate_limit: bool = False) -> BotProcess:
+                    rate_limit: bool = False, echo: bool = False) -> BotProcess:
     stats = workdir / "stats.json"
     args = [sys.executable, "-m", "bench.botproc", "--url", emu.url, "--token", TOKEN,
             "--data", str(store.data_dir), "--roster", str(store.roster_path),
@@ -338,6 +338,8 @@ async def spawn_bot(emu: BotAPIEmulator, store: Store, workdir: Path, *, cpu: in
         args += ["--profile", str(profile)]
     if concurrent:
         args += ["--concurrent", str(concurrent)]
+    if echo:
+        args += ["--echo"]
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
     calls_before = emu.world.get_updates_calls
     spawned = time.time()
@@ -412,21 +414,24 @@ async def settle(emu: BotAPIEmulator, timeout: float = 30) -> None:
 async def run_scenario(store: Store, active_units: list[int], phases: list[Phase], *,
                        cpu: int | None = 1, profile: Path | None = None, concurrent: int = 0,
                        api_delay: float = 0.0, first_status: bool = False,
-                       rate_limit: bool = False) -> dict:
+                       rate_limit: bool = False, echo: bool = False,
+                       status_only: bool = False) -> dict:
+    """``concurrent`` 1 runs the bot sequentially (what-if); ``echo`` runs the bare PTB echo
+    bot instead; ``status_only``: every user sends /status in a loop (what both bots can
+    answer, for the side-by-side rows); ``api_delay``: the emulator's round trip."""
     install_hooks()
     workdir = Path(tempfile.mkdtemp(prefix="lkj-bench-"))
     run_store = store.copy_to(workdir / "store")
-    emu = BotAPIEmulator(token=TOKEN, bot_username="lkj_bench_bot")
+    emu = BotAPIEmulator(token=TOKEN, bot_username="lkj_bench_bot", round_trip=api_delay)
     await emu.start()
     stamp_sends(emu)
-    API_DELAY["seconds"] = api_delay
     result: dict = {"phases": {}, "timing": {}}
     t_scenario = time.monotonic()
     bot = None
     try:
         sims = make_sims(emu, run_store, active_units)
         bot = await spawn_bot(emu, run_store, workdir, cpu=cpu, profile=profile,
-                              concurrent=concurrent, rate_limit=rate_limit)
+                              concurrent=concurrent, rate_limit=rate_limit, echo=echo)
         result["startup"] = {
             "spawned": bot.spawned_at, "first_poll": bot.first_poll_at, **bot.ready["ready"],
         }
@@ -465,8 +470,8 @@ async def run_scenario(store: Store, active_units: list[int], phases: list[Phase
                 draft_task = asyncio.create_task(
                     Driver(emu).draft_loop(drafter, stop_draft, draft_samples))
             marks = asyncio.gather(mark(w0, "a"), mark(w1, "b"))
-            samples = await run_users(Driver(emu), active, phase.warmup + phase.duration,
-                                      phase.rate, seed=i + 1)
+            samples = await run_users(Driver(emu, status_only), active,
+                                      phase.warmup + phase.duration, phase.rate, seed=i + 1)
             await marks
             if draft_task is not None:
                 stop_draft.set()
@@ -509,7 +514,6 @@ async def run_scenario(store: Store, active_units: list[int], phases: list[Phase
         result["buttons_after"] = run_store.buttons_count()
     finally:
         result["timing"]["total"] = time.monotonic() - t_scenario
-        API_DELAY["seconds"] = 0.0
         if bot is not None and bot.proc.returncode is None:
             bot.proc.kill()
             await bot.proc.wait()

@@ -85,7 +85,7 @@ def build_application(
 
     builder = builder.concurrent_updates(
         ChatOrderedUpdates(settings.lkj_concurrent_updates, unit_lock_of)
-    ).connection_pool_size(min(settings.lkj_concurrent_updates, 32))
+    )
     app = builder.build()
     app.bot_data["services"] = services
     app.add_handlers(GUARDS, group=-1)
