@@ -194,11 +194,17 @@ class Driver:
         await self.emu.wait_callback_answer(qid, TIMEOUT)
         return Sample(label, "button", t0, self.world.callbacks[qid].bench_t)
 
-    def newest_with(self, sim: Sim, button: str) -> int:
-        for m in reversed(self.world.chat(sim.uid).sent):
-            if button in m.buttons:
-                return m.message_id
-        raise LookupError(f"user {sim.uid}: no message with button {button!r}")
+    async def newest_with(self, sim: Sim, button: str) -> int:
+        """The newest message showing ``button``, waiting for it: a press that had to wait
+        for another press of its unit is answered before its reply is sent."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            for m in reversed(self.world.chat(sim.uid).sent):
+                if button in m.buttons:
+                    return m.message_id
+            if time.monotonic() > deadline:
+                raise LookupError(f"user {sim.uid}: no message with button {button!r}")
+            await asyncio.sleep(0.002)
 
     async def script(self, sim: Sim, start: int = 0) -> AsyncIterator[Sample]:
         if self.status_only:
@@ -218,7 +224,7 @@ class Driver:
             s = await self.say(sim, "/mulai", "/mulai (isian baru)")
             yield s
             yield await self.press(sim, s.msg.message_id, "tombol pilihan triwulan", text="TW IV")
-            year = self.newest_with(sim, "2026")
+            year = await self.newest_with(sim, "2026")
             yield await self.press(sim, year, "tombol pilihan tahun", text="2026")
             yield await self.say(sim, "Ini catatan, bukan berkas.", "teks saat isian minta berkas")
             yield await self.say(sim, "/batal", "/batal")

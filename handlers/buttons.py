@@ -6,6 +6,7 @@ press it) lives in storage, so nothing in the button itself is trusted.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,6 +21,9 @@ from handlers.progress import ALERT_LIMIT, Press
 
 ButtonAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[str]]
 BUTTON_ACTIONS: dict[str, ButtonAction] = {}
+# Presses that change only the presser's own half-filled form (kept in order by the chat's
+# lock), so they need not wait for the unit's other officials.
+OWN_FORM_ONLY = frozenset({"form_choice", "form_toggle", "form_cancel"})
 
 
 def button_action(name: str) -> Callable[[ButtonAction], ButtonAction]:
@@ -60,11 +64,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # State changes of one unit are serialised: two officials acting on the same cycle at once
     # are handled one after the other, each on the state the other left. A press that has to
     # wait for that is answered at once, so its spinner does not turn meanwhile.
-    lock = services.unit_lock(person.unit)
-    if lock.locked():
+    lock = None if payload["action"] in OWN_FORM_ONLY else services.unit_lock(person.unit)
+    if lock is not None and lock.locked():
         await press.answer(texts.PRESS_WAIT)
     try:
-        async with lock:
+        async with lock or contextlib.nullcontext():
             notice = await action(update, context, person, payload)
     except DomainError as exc:
         message = str(exc)
