@@ -26,7 +26,11 @@ class ChatOrderedUpdates(BaseUpdateProcessor):
     def __init__(
         self, max_concurrent: int, unit_lock_of: Callable[[int], asyncio.Lock | None]
     ) -> None:
-        super().__init__(max_concurrent)
+        # PTB's own bound is taken before do_process_update, so updates queued behind their
+        # chat's lock would use it up and stall every other chat: bound the updates at work
+        # here instead, after the chat's lock.
+        super().__init__(1_000_000)
+        self._at_work = asyncio.BoundedSemaphore(max_concurrent)
         self._unit_lock_of = unit_lock_of
         self._chats: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
@@ -46,7 +50,7 @@ class ChatOrderedUpdates(BaseUpdateProcessor):
                 progress.begin(press)
                 if lock.locked():  # the chat's earlier update is still at work: stop the spinner
                     await press.answer(texts.PRESS_WAIT)
-            async with lock:
+            async with lock, self._at_work:
                 unit_lock = self._unit_lock_for(update)
                 async with unit_lock or contextlib.nullcontext():
                     await coroutine

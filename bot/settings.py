@@ -56,7 +56,11 @@ class Settings(BaseSettings):
         default=0, ge=0, le=8, description="PDF render processes; 0: one per spare core (1-2)"
     )
     lkj_concurrent_updates: int = Field(
-        default=64, ge=1, le=256, description="updates handled at once (each chat stays in order)"
+        default=32,
+        ge=1,
+        le=256,
+        description="updates handled at once (each chat's in order); more than about 32 Bot API "
+        "requests in flight slow httpx's connection pool down",
     )
 
     @property

@@ -26,6 +26,7 @@ from documents.embedded import EmbeddedFile
 
 log = logging.getLogger(__name__)
 
+RENDER_NICENESS = 10
 _WARM_HTML = "<html><body><p>Siap.</p></body></html>"
 
 
@@ -37,8 +38,11 @@ def _watch_parent(parent: int) -> None:
 
 
 def _start_worker(parent: int) -> None:
-    """Worker initializer: leave with the parent, import WeasyPrint, lay out one page."""
+    """Worker initializer: leave with the parent, yield the CPU to the bot, import WeasyPrint
+    and lay out one page."""
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    # A render is background work: on a busy machine the bot's answers come first.
+    os.nice(RENDER_NICENESS)
     from documents.render import html_to_pdf
 
     html_to_pdf(_WARM_HTML)
