@@ -19,7 +19,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from handlers import progress, texts
+from handlers import progress
 
 
 class ChatOrderedUpdates(BaseUpdateProcessor):
@@ -45,12 +45,12 @@ class ChatOrderedUpdates(BaseUpdateProcessor):
         lock = self._chats.setdefault(chat, asyncio.Lock())
         self._waiting[chat] = self._waiting.get(chat, 0) + 1
         try:
+            press = None
             if isinstance(update, Update) and update.callback_query is not None:
+                # If the chat's earlier update keeps it waiting, the press is answered first.
                 press = progress.Press(update.callback_query, chat)
                 progress.begin(press)
-                if lock.locked():  # the chat's earlier update is still at work: stop the spinner
-                    await press.answer(texts.PRESS_WAIT)
-            async with lock, self._at_work:
+            async with progress.holding(lock, press), self._at_work:
                 unit_lock = self._unit_lock_for(update)
                 async with unit_lock or contextlib.nullcontext():
                     await coroutine

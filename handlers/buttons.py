@@ -63,12 +63,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # State changes of one unit are serialised: two officials acting on the same cycle at once
     # are handled one after the other, each on the state the other left. A press that has to
-    # wait for that is answered at once, so its spinner does not turn meanwhile.
-    lock = None if payload["action"] in OWN_FORM_ONLY else services.unit_lock(person.unit)
-    if lock is not None and lock.locked():
-        await press.answer(texts.PRESS_WAIT)
+    # wait for that longer than a moment is answered first, so its spinner does not turn.
+    serialised = (
+        contextlib.nullcontext()
+        if payload["action"] in OWN_FORM_ONLY
+        else progress.holding(services.unit_lock(person.unit), press)
+    )
     try:
-        async with lock or contextlib.nullcontext():
+        async with serialised:
             notice = await action(update, context, person, payload)
     except DomainError as exc:
         message = str(exc)

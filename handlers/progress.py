@@ -10,7 +10,10 @@ code needs no handle on the update (each update runs in its own task, with its o
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from contextvars import ContextVar
 
 from telegram import CallbackQuery, Message
@@ -68,6 +71,39 @@ class Press:
 
 
 _current: ContextVar[Press | None] = ContextVar("press", default=None)
+
+# A press kept waiting longer than this (for its chat's previous update or its unit's lock)
+# is answered while it waits; a shorter wait keeps the notice as the toast.
+WAIT_GRACE_S = 0.3
+
+
+@contextlib.asynccontextmanager
+async def holding(lock: asyncio.Lock, press: Press | None) -> AsyncIterator[None]:
+    """Hold ``lock``; a press that would wait for it longer than a moment is answered first."""
+    if press is None or press.answered or not lock.locked():
+        async with lock:
+            yield
+        return
+    # A task, not wait_for(): a timeout must not cancel the wait, only answer meanwhile.
+    waiter = asyncio.ensure_future(lock.acquire())
+    try:
+        done, _ = await asyncio.wait({waiter}, timeout=WAIT_GRACE_S)
+        if not done:
+            try:
+                await press.answer(texts.PRESS_WAIT)
+            except (BadRequest, NetworkError) as exc:
+                log.warning("press not answered while waiting: %s", exc)
+        await waiter
+    except asyncio.CancelledError:
+        if waiter.done() and not waiter.cancelled():
+            lock.release()
+        else:
+            waiter.cancel()
+        raise
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def begin(press: Press) -> None:
