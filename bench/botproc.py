@@ -184,6 +184,11 @@ async def run(args: argparse.Namespace, marks: dict[str, float]) -> None:
     marks["initialized"] = time.time()
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
     marks["polling"] = time.time()
+    services = app.bot_data.get("services")
+    if services is not None:  # measure once the render workers are warm, not while they start
+        import concurrent.futures
+
+        await asyncio.to_thread(concurrent.futures.wait, services.renderer.warm(), 120)
     print(json.dumps({"ready": marks, "status": proc_status()}), flush=True)
 
     loop = asyncio.get_running_loop()
