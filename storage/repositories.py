@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from tinydb import Query
@@ -211,34 +212,80 @@ class ButtonRepository:
 
     A token names the action, the cycle and the cycle revision it was made for, and the one
     user allowed to press it, so a forged, foreign or stale press can be recognised.
+
+    Every press looks its token up, so the parsed file is kept as an index by token while the
+    file's identity (inode, size, mtime) is the one this repository last saw: a lookup then
+    parses nothing, whatever the number of live buttons. This repository's own writes keep
+    the index in step; a file changed by anyone else is parsed again. Lookups hand out copies,
+    so nothing a handler changes can reach the index.
     """
 
     def __init__(self, db: Database):
         self.table = db.file("state", "buttons.json").table("buttons")
+        self.path = db.data_dir / "state" / "buttons.json"
+        self._index: dict[str, dict[str, Any]] | None = None
+        self._identity: tuple[int, int, int] | None = None
+
+    def _file_identity(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _tokens(self) -> dict[str, dict[str, Any]]:
+        identity = self._file_identity()
+        if self._index is None or identity != self._identity:
+            self._index = {doc["token"]: dict(doc) for doc in self.table.all()}
+            self._identity = identity
+        return self._index
+
+    def _change(self, write: Callable[[], Any], edit: Callable[[dict], None]) -> None:
+        """Write through TinyDB; apply the same change to the index if it was current."""
+        current = self._index is not None and self._file_identity() == self._identity
+        write()
+        if current and self._index is not None:
+            edit(self._index)
+            self._identity = self._file_identity()
+        else:
+            self._index = None
 
     def issue(self, payload: dict[str, Any]) -> str:
-        token = secrets.token_urlsafe(12)
-        self.table.insert({**payload, "token": token})
-        return token
+        return self.issue_many([payload])[0]
 
     def issue_many(self, payloads: list[dict[str, Any]]) -> list[str]:
-        tokens = [secrets.token_urlsafe(12) for _ in payloads]
-        self.table.insert_multiple({**p, "token": t} for p, t in zip(payloads, tokens, strict=True))
-        return tokens
+        if not payloads:
+            return []
+        docs = [{**p, "token": secrets.token_urlsafe(12)} for p in payloads]
+        self._change(
+            lambda: self.table.insert_multiple(docs),
+            lambda index: index.update({d["token"]: copy.deepcopy(d) for d in docs}),
+        )
+        return [d["token"] for d in docs]
 
     def get(self, token: str) -> dict[str, Any] | None:
-        doc = self.table.get(Query().token == token)
-        return dict(doc) if doc else None  # type: ignore[arg-type]
+        payload = self._tokens().get(token)
+        return copy.deepcopy(payload) if payload is not None else None
+
+    def _revoke(self, field: str, value: Any) -> None:
+        if not any(p.get(field) == value for p in self._tokens().values()):
+            return  # nothing matches: no rewrite of the whole file
+
+        def drop(index: dict[str, dict[str, Any]]) -> None:
+            for token in [t for t, p in index.items() if p.get(field) == value]:
+                del index[token]
+
+        self._change(lambda: self.table.remove(Query()[field] == value), drop)
 
     def revoke(self, token: str) -> None:
-        _remove_if_any(self.table, Query().token == token)
+        self._revoke("token", token)
 
     def revoke_group(self, group: str) -> None:
-        _remove_if_any(self.table, Query().group == group)
+        self._revoke("group", group)
 
     def revoke_cycle(self, cycle_key: str) -> None:
         """Drop every button of a cycle (once it is filed, none of them can act any more)."""
-        _remove_if_any(self.table, Query().cycle == cycle_key)
+        self._revoke("cycle", cycle_key)
 
 
 class NoticeRepository:

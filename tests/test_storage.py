@@ -462,6 +462,53 @@ def test_button_revoke_cycle_drops_that_cycle_only(tmp_path: Path) -> None:
     assert alive == {("bdg:2026:3", 3), ("bdg:2026:3", 4)}
 
 
+def _count_reads(monkeypatch) -> list[Path]:
+    """Record every whole-file parse of a store file (the real read still runs)."""
+    reads: list[Path] = []
+    real = AtomicJSONStorage.read
+
+    def counted(self):
+        reads.append(Path(self.path))
+        return real(self)
+
+    monkeypatch.setattr(AtomicJSONStorage, "read", counted)
+    return reads
+
+
+def test_button_lookup_parses_nothing_while_the_file_is_unchanged(tmp_path, monkeypatch):
+    buttons = ButtonRepository(Database(tmp_path))
+    tokens = buttons.issue_many([{"action": "x", "group": f"g{n % 50}"} for n in range(5400)])
+    mine = buttons.issue({"action": "paraf", "cycle": "bdg:2026:3", "file": {"name": "a.pdf"}})
+    assert buttons.get(mine)["action"] == "paraf"  # the first lookup parses the file once
+    reads = _count_reads(monkeypatch)
+    for token in (mine, tokens[0], tokens[-1], "tidak-ada"):
+        buttons.get(token)
+    buttons.revoke_group("no-such-group")
+    assert reads == []  # lookups and a revoke that matches nothing: no parse, no rewrite
+    # A handler changing what it got back does not change the stored button.
+    got = buttons.get(mine)
+    got["file"]["name"] = "diubah.pdf"
+    assert buttons.get(mine)["file"] == {"name": "a.pdf"}
+    # The repository's own writes keep the index current without parsing again for lookups.
+    buttons.revoke_group("g1")
+    assert buttons.get(tokens[1]) is None and buttons.get(tokens[2]) is not None
+    fresh = buttons.issue({"action": "y"})
+    assert buttons.get(fresh)["action"] == "y"
+    assert buttons.get(tokens[0])["group"] == "g0"
+    assert [p for p in reads if p.name == "buttons.json"] == [buttons.path] * 2  # the 2 writes
+
+
+def test_a_button_file_changed_by_someone_else_is_read_again(tmp_path: Path) -> None:
+    buttons = ButtonRepository(Database(tmp_path))
+    kept = buttons.issue({"action": "x", "group": "A"})
+    assert buttons.get(kept) is not None
+    other = ButtonRepository(Database(tmp_path))  # e.g. a restore swapped the directory
+    other.revoke(kept)
+    added = other.issue({"action": "z"})
+    assert buttons.get(kept) is None
+    assert buttons.get(added)["action"] == "z"
+
+
 def test_button_tokens_persist_across_a_restart(tmp_path: Path) -> None:
     db = Database(tmp_path)
     token = ButtonRepository(db).issue({"action": "sign", "group": "g"})
