@@ -1,8 +1,8 @@
-"""Run every benchmark (under five minutes) and print one table; also write bench/results.md.
+"""Run every benchmark (about five minutes) and print one table; also write bench/results.md.
 
     .venv/bin/python -m bench.run_all            # from the repository root
     .venv/bin/python bench/run_all.py            # the same
-    .venv/bin/python -m bench.run_all --quick    # one repetition, shorter windows (~1.5 min)
+    .venv/bin/python -m bench.run_all --quick    # one repetition, shorter windows (~3 min)
 
 Figures are medians over repetitions; growth and document figures are ratios measured in the
 same run (repetitions interleaved, so a noisy moment hits every configuration alike). Nothing
