@@ -79,31 +79,36 @@ WAIT_GRACE_S = 0.3
 
 @contextlib.asynccontextmanager
 async def holding(lock: asyncio.Lock, press: Press | None) -> AsyncIterator[None]:
-    """Hold ``lock``; a press that would wait for it longer than a moment is answered first."""
+    """Hold ``lock``; a press that waits for it longer than a moment is answered meanwhile.
+
+    The lock is asked for at once, in this task, so waiters keep their order (asyncio.Lock
+    serves first come, first served); a timer answers the press if the wait drags on.
+    """
     if press is None or press.answered or not lock.locked():
         async with lock:
             yield
         return
-    # A task, not wait_for(): a timeout must not cancel the wait, only answer meanwhile.
-    waiter = asyncio.ensure_future(lock.acquire())
+    answering: list[asyncio.Future] = []
+    timer = asyncio.get_running_loop().call_later(
+        WAIT_GRACE_S, lambda: answering.append(asyncio.ensure_future(_answer_waiting(press)))
+    )
     try:
-        done, _ = await asyncio.wait({waiter}, timeout=WAIT_GRACE_S)
-        if not done:
-            try:
-                await press.answer(texts.PRESS_WAIT)
-            except (BadRequest, NetworkError) as exc:
-                log.warning("press not answered while waiting: %s", exc)
-        await waiter
-    except asyncio.CancelledError:
-        if waiter.done() and not waiter.cancelled():
-            lock.release()
-        else:
-            waiter.cancel()
-        raise
+        await lock.acquire()
+    finally:
+        timer.cancel()
     try:
+        for early in answering:  # the early answer goes out before anything the work sends
+            await early
         yield
     finally:
         lock.release()
+
+
+async def _answer_waiting(press: Press) -> None:
+    try:
+        await press.answer(texts.PRESS_WAIT)
+    except (BadRequest, NetworkError) as exc:
+        log.warning("press not answered while waiting: %s", exc)
 
 
 def begin(press: Press) -> None:
