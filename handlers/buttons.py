@@ -75,9 +75,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except DomainError as exc:
         message = str(exc)
         audit_refusal(context, update, person, payload["action"], message, payload.get("cycle", ""))
-        toast = not press.answered
-        await press.finish(message, refused=True)
-        if toast and len(message) > ALERT_LIMIT:
+        toast = await press.finish(message, refused=True)
+        if toast and len(message) > ALERT_LIMIT:  # the alert was cut short: all of it in chat
             await context.bot.send_message(person.user_id, texts.esc(message))
         return
     except Exception:

@@ -36,10 +36,18 @@ class Press:
         self.answered = False
         self.placeholder: Message | None = None
 
-    async def answer(self, text: str | None = None, alert: bool = False) -> None:
-        if not self.answered:
-            self.answered = True
+    async def answer(self, text: str | None = None, alert: bool = False) -> bool:
+        """Answer once; False if Telegram refused (e.g. a press handled again after a restart,
+        whose query was answered or has expired): the work goes on all the same."""
+        if self.answered:
+            return True
+        self.answered = True
+        try:
             await self.query.answer(text[:ALERT_LIMIT] if text else None, show_alert=alert)
+        except (BadRequest, NetworkError) as exc:
+            log.warning("button press %s not answered: %s", self.query.id, exc)
+            return False
+        return True
 
     async def rendering(self, position: int) -> None:
         """A PDF is about to be rendered: stop the spinner, say so in chat."""
@@ -54,11 +62,12 @@ class Press:
         except (Forbidden, BadRequest, NetworkError) as exc:  # only a courtesy: never fail on it
             log.warning("progress message to %s not shown: %s", self.chat_id, exc)
 
-    async def finish(self, notice: str, refused: bool = False, alert: bool | None = None) -> None:
-        """The outcome: the toast if not answered yet (a refusal as an alert), else in chat."""
+    async def finish(self, notice: str, refused: bool = False, alert: bool | None = None) -> bool:
+        """The outcome: the toast if not answered yet (a refusal as an alert), else in chat.
+        True if it was shown as the toast."""
         if not self.answered:
-            await self.answer(notice or None, alert=refused if alert is None else alert)
-            return
+            if await self.answer(notice or None, alert=refused if alert is None else alert):
+                return True
         text = texts.esc(notice) if refused else notice
         bot = self.query.get_bot()
         try:
@@ -68,6 +77,7 @@ class Press:
                 await bot.send_message(self.chat_id, text)
         except (Forbidden, BadRequest, NetworkError) as exc:
             log.warning("outcome of a press not shown to %s: %s", self.chat_id, exc)
+        return False
 
 
 _current: ContextVar[Press | None] = ContextVar("press", default=None)
@@ -105,10 +115,7 @@ async def holding(lock: asyncio.Lock, press: Press | None) -> AsyncIterator[None
 
 
 async def _answer_waiting(press: Press) -> None:
-    try:
-        await press.answer(texts.PRESS_WAIT)
-    except (BadRequest, NetworkError) as exc:
-        log.warning("press not answered while waiting: %s", exc)
+    await press.answer(texts.PRESS_WAIT)
 
 
 def begin(press: Press) -> None:
