@@ -52,7 +52,9 @@ class ChatOrderedUpdates(BaseUpdateProcessor):
                 progress.begin(press)
             async with progress.holding(lock, press), self._at_work:
                 unit_lock = self._unit_lock_for(update)
-                async with unit_lock or contextlib.nullcontext():
+                async with (
+                    progress.unit_turn(unit_lock, None) if unit_lock else contextlib.nullcontext()
+                ):
                     await coroutine
         finally:
             self._waiting[chat] -= 1

@@ -67,7 +67,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     serialised = (
         contextlib.nullcontext()
         if payload["action"] in OWN_FORM_ONLY
-        else progress.holding(services.unit_lock(person.unit), press)
+        else progress.unit_turn(services.unit_lock(person.unit), press)
     )
     try:
         async with serialised:

@@ -21,7 +21,7 @@ from telegram.ext import ContextTypes
 from bot.services import Services
 from domain.models import Cycle, HistoryEntry
 from domain.roles import SUPERIOR
-from handlers import texts
+from handlers import progress, texts
 from handlers.common import CAPTION_LIMIT, WEB_APP, Button, split_text, svc
 
 log = logging.getLogger(__name__)
@@ -215,6 +215,10 @@ async def deliver(
     Messages for a user who blocked the bot wait until they unblock it (``unblocked``) or
     a day has passed, so a blocked chat costs no call on every tick.
     """
+    if progress.defer_while_holding_unit(
+        lambda: deliver(context, unit, year, triwulan, unblocked)
+    ):
+        return  # sent as soon as the unit's lock is free (handlers.progress.unit_turn)
     services = svc(context)
     # Handlers and the periodic job run concurrently: one deliverer per outbox at a time, each
     # reading the outbox afresh, so no entry is sent by two of them.

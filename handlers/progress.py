@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 
 from telegram import CallbackQuery, Message
@@ -116,6 +116,40 @@ async def holding(lock: asyncio.Lock, press: Press | None) -> AsyncIterator[None
 
 async def _answer_waiting(press: Press) -> None:
     await press.answer(texts.PRESS_WAIT)
+
+
+# Set while an update holds its unit's lock: deliveries asked for meanwhile (the messages a
+# saved state change owes) run once the lock is released, so that the unit's next state change
+# does not wait for Telegram round trips. The state and its outbox are saved before either.
+_after_turn: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar(
+    "after_turn", default=None
+)
+
+
+def defer_while_holding_unit(run: Callable[[], Awaitable[None]]) -> bool:
+    """Queue ``run`` for when the unit's lock is released; False if no lock is held."""
+    pending = _after_turn.get()
+    if pending is None:
+        return False
+    pending.append(run)
+    return True
+
+
+@contextlib.asynccontextmanager
+async def unit_turn(lock: asyncio.Lock, press: Press | None) -> AsyncIterator[None]:
+    """Hold the unit's lock for a state change; deliver what it owes after releasing it."""
+    pending: list[Callable[[], Awaitable[None]]] = []
+    token = _after_turn.set(pending)
+    try:
+        async with holding(lock, press):
+            yield
+    finally:
+        _after_turn.reset(token)
+        for run in pending:  # also after an error: what was saved is owed either way
+            try:
+                await run()
+            except Exception:  # noqa: BLE001 - still owed; the next tick retries
+                log.exception("delivery after a state change failed; the tick retries it")
 
 
 def begin(press: Press) -> None:

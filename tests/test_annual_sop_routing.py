@@ -5,6 +5,7 @@ names the roles the table gives."""
 
 from __future__ import annotations
 
+from bot import playbook
 from domain.annual import SIGNED
 from domain.roster import load_roster
 from storage.audit import AuditLog
@@ -39,7 +40,8 @@ async def test_the_annual_lkj_follows_the_units_own_table(bot, emu, people, sett
     assert f"{sekretaris.name} (Sekretaris)" in done.text
     review = await sekretaris.expect("diajukan oleh Sekretaris", document=True)
     assert review.buttons == ["Paraf", "Kembalikan"]
-    assert (await sekretaris.tap("Paraf", review))["text"] == "Paraf dicatat."
+    # Answered before the initialled LKj renders; the outcome edits the progress note.
+    assert await playbook.tap_through(sekretaris, "Paraf", review) == "Paraf dicatat."
 
     # The Kasat returns it: it goes back to its maker, the Sekretaris, not to the Kasubbag.
     initialled = await kasat.expect("telah dikoreksi dan diparaf", document=True)
@@ -59,7 +61,8 @@ async def test_the_annual_lkj_follows_the_units_own_table(bot, emu, people, sett
     await sekretaris.tap("Paraf", review2)
     initialled2 = await kasat.expect("telah dikoreksi dan diparaf", document=True)
     await kasat.tap("Tandatangani", initialled2)
-    await kasat.tap("Ya, tandatangani", initialled2)
+    # Answered before the signed LKj renders: wait for the outcome (delivery and audit done).
+    await playbook.tap_through(kasat, "Ya, tandatangani", initialled2)
 
     signed = await kasubbag.expect("Laporan Kinerja tahun 2026 telah ditandatangani", document=True)
     text = pdf_text(signed.document.content)

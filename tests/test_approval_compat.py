@@ -4,6 +4,7 @@ running office still holds) return and sign it through the one flow."""
 
 from __future__ import annotations
 
+from bot import playbook
 from domain.annual import SIGNED
 from storage.database import Database
 from storage.repositories import AnnualRepository, CycleRepository
@@ -48,7 +49,7 @@ async def test_annual_buttons_issued_without_a_step_still_return_and_sign(
     initialled = await kasat.expect("telah dikoreksi dan diparaf", document=True)
     answer = await _tap_as_issued_before(bot, kasat, initialled, "Tandatangani")
     assert answer["text"] == "Tekan “Ya, tandatangani” untuk menandatangani laporan."
-    await kasat.tap("Ya, tandatangani", initialled)
+    await playbook.tap_through(kasat, "Ya, tandatangani", initialled)
     await kasubbag.expect("Laporan Kinerja tahun 2026 telah ditandatangani", document=True)
 
     report = AnnualRepository(Database(settings.lkj_data_dir)).get("satpolpp-bdg", 2026)

@@ -105,7 +105,7 @@ async def test_every_form_left_every_way_and_the_quarter_still_finishes(
             await holder.tap("Paraf", offered)
         else:
             await holder.tap("Tandatangani", offered)
-            await holder.tap("Ya, tandatangani", offered)
+            await playbook.tap_through(holder, "Ya, tandatangani", offered)
 
     await kasubbag.expect("telah ditandatangani", document=True)
     cycle = CycleRepository(Database(settings.lkj_data_dir)).get("satpolpp-bdg", 2026, 3)

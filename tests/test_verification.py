@@ -357,7 +357,7 @@ async def play_quarter(people, clock) -> dict[str, bytes]:
     second_paraf = (await kasat.expect("diparaf oleh", document=True)).document.content
     clock.advance(minutes=15)
     await kasat.tap("Tandatangani")
-    await kasat.tap("Ya, tandatangani")
+    await playbook.tap_through(kasat, "Ya, tandatangani")
     signed = (await kasat.expect("telah ditandatangani", document=True)).document.content
     return {"paraf1": first_paraf, "paraf2": second_paraf, "signed": signed}
 
