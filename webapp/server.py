@@ -20,7 +20,7 @@ from aiohttp import web
 from telegram.ext import Application, CallbackContext
 
 from domain.errors import DomainError, InputError, RoleError
-from handlers import miniapp, texts
+from handlers import miniapp, progress, texts
 from storage.repositories import ConcurrentUpdateError
 from webapp.auth import InitDataError, validate_init_data
 
@@ -64,6 +64,10 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
         raise
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+# Calls that change a cycle: they take the unit's lock as a button press does.
+CHANGES_STATE = frozenset({"/api/isi/kirim", "/api/tinjau/aksi"})
 
 
 class WebAppServer:
@@ -147,7 +151,12 @@ class WebAppServer:
                     raise InputError(texts.WEBAPP_BAD_REQUEST) from exc
                 if not isinstance(body, dict):
                     raise InputError(texts.WEBAPP_BAD_REQUEST)
-                return web.json_response(await call(self.context, person, body))
+                if path not in CHANGES_STATE:
+                    return web.json_response(await call(self.context, person, body))
+                # Like a button press: one state change of the unit at a time (guarantee 14).
+                async with progress.unit_turn(services.unit_lock(person.unit), None):
+                    result = await call(self.context, person, body)
+                return web.json_response(result)
             except InitDataError as exc:
                 miniapp.audit_refusal(services, user_id, None, path, str(exc))
                 return web.json_response({"error": str(exc)}, status=401)
