@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from bot.settings import Settings
 from documents.render_pool import shared_pool
 from domain.calendar import WorkCalendar
+from domain.identity import Logo, apply_identity
 from domain.roster import Roster, Unit, load_roster
 from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
 from domain.workflow import WorkflowContext
@@ -23,6 +25,8 @@ from storage.repositories import (
     ButtonRepository,
     CycleRepository,
     DraftRepository,
+    IdentityRepository,
+    MenuRepository,
     NoticeRepository,
     SessionRepository,
     TargetRepository,
@@ -59,6 +63,8 @@ class Services:
     annual: AnnualRepository = field(init=False)
     budget: BudgetRepository = field(init=False)
     drafts: DraftRepository = field(init=False)
+    identities: IdentityRepository = field(init=False)
+    menus: MenuRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
@@ -75,6 +81,10 @@ class Services:
         self.renderer = shared_pool(self.settings.lkj_render_workers or None)
         self._unit_locks: dict[str, asyncio.Lock] = {}
         self._delivery_locks: dict[tuple[str, int, int], asyncio.Lock] = {}
+        self.identities = IdentityRepository(self.db)
+        self.menus = MenuRepository(self.db)
+        for code, changes in self.identities.all().items():
+            self._lay_identity(code, changes)
         self._calendars: dict[str, WorkCalendar] = {}
         self._sops: dict[str, Sop] = {}
         for unit in self.roster.units:
@@ -94,6 +104,26 @@ class Services:
         # A cut-off, deleted or replaced audit log stops start-up like a damaged store.
         anchor_startup(db.data_dir, services.audit.heads)
         return services
+
+    def _lay_identity(self, code: str, changes: dict[str, Any]) -> None:
+        """Replace the unit in the roster by itself with the kop changes made in chat."""
+        try:
+            unit = self.roster.unit(code)
+        except KeyError:
+            return  # a unit no longer in the roster
+        logo = None
+        stored = changes.get("logo")
+        if stored:
+            logo = Logo(stored["sha256"], stored["mime"], self.db.blobs.get(stored["sha256"]))
+        changed = apply_identity(unit, changes, logo)
+        units = tuple(changed if u.code == code else u for u in self.roster.units)
+        self.roster = replace(self.roster, units=units)
+
+    def set_identity(self, code: str, name: str, stored: Any) -> Unit:
+        """Store one kop field of a unit and apply it at once (no restart)."""
+        self.identities.set_field(code, name, stored)
+        self._lay_identity(code, self.identities.changes(code))
+        return self.roster.unit(code)
 
     def now(self) -> datetime:
         return self.clock()

@@ -14,9 +14,11 @@ Fetcher policy (see :class:`SealedURLFetcher`):
 
 * ``file:`` URLs are served only when the resolved path (symlinks followed,
   ``..`` collapsed) is a regular file inside the templates folder.
-* ``data:`` URLs are served only for raster images (``image/png``,
-  ``image/jpeg``), so a caller can pass an inline logo; they never touch the
-  disk or the network.
+* ``data:`` URLs are served only for images (``image/png``, ``image/jpeg``,
+  ``image/svg+xml``), so a caller can pass an inline logo; they never touch the
+  disk or the network. What an SVG refers to is fetched through this same
+  fetcher, so it is sealed too (and ``domain.identity.check_logo`` refuses an
+  SVG with outside references before it is stored).
 * Every other URL (``http``, ``https``, ``ftp``, ``file`` outside the
   templates folder, other ``data:`` types, ...) is refused with
   :class:`FetchRefused`. WeasyPrint logs refusals and renders without the
@@ -70,7 +72,7 @@ LOGGER = logging.getLogger(__name__)
 TEMPLATES_DIR: Path = Path(_templates_pkg.__file__).resolve().parent
 
 #: ``data:`` URL media types the fetcher accepts.
-ALLOWED_DATA_TYPES = frozenset({"image/png", "image/jpeg"})
+ALLOWED_DATA_TYPES = frozenset({"image/png", "image/jpeg", "image/svg+xml"})
 
 #: Fixed urgency options of a lembar disposisi (rendered as checkboxes).
 URGENCY_OPTIONS: tuple[str, ...] = ("Biasa", "Segera", "Sangat Segera", "Rahasia")

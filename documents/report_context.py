@@ -17,6 +17,7 @@ import segno
 from markupsafe import Markup, escape
 
 from documents.approval_context import approval_context, revisions
+from documents.render import image_data_uri
 from domain.calendar import WorkCalendar
 from domain.dates_id import (
     format_date_id,
@@ -27,6 +28,7 @@ from domain.dates_id import (
     triwulan_period,
     tz_abbreviation,
 )
+from domain.identity import contact_line, government_line
 from domain.models import (
     BELUM_ADA,
     BELUM_LENGKAP,
@@ -108,11 +110,16 @@ def human_size(size: int) -> str:
 
 
 def _unit_dict(unit: Unit) -> dict[str, Any]:
+    """The kop's data (domain/identity.py); the logo goes in as inline data, never a path."""
+    logo = unit.logo
     return {
         "name": unit.name,
         "full_name": unit.name,
+        "government": government_line(unit),
         "city": unit.city,
         "address": unit.address,
+        "contact": contact_line(unit),
+        "logo": image_data_uri(logo.data, logo.mime) if logo else "",
         "code": unit.code,
     }
 
@@ -689,7 +696,7 @@ def sop_summary(
 def qr_svg(text: str) -> Markup:
     """A QR code of ``text`` as inline SVG markup (vector, so it prints sharp at any size).
 
-    Inline because the sealed fetcher serves no ``data:image/svg+xml``; sized by print.css.
+    Inline markup, sized by print.css.
     segno builds the SVG from the QR matrix only, ``text`` never appears in it as markup.
     """
     buffer = io.BytesIO()

@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.errors import InputError
+from domain.identity import Government, Logo, check_logo, parse_field, parse_government
 from domain.roles import Role
 
 
@@ -21,6 +23,8 @@ class Person:
     position: str
     role: Role
     unit: str
+    #: May change the unit's identity (kop). A unit with nobody marked: its Kasubbag.
+    admin: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -42,6 +46,21 @@ class Unit:
     timezone: str = "Asia/Jakarta"
     people: tuple[Person, ...] = field(default=())
     sop: str = ""  # the unit's own SOP table (a path), when it differs from the default
+    # The kop (domain/identity.py); a unit without a government is "Pemerintah Kota {city}".
+    government: Government | None = None
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    logo: Logo | None = None
+
+    @property
+    def administrators(self) -> list[Person]:
+        """Who manages the unit in chat: those marked ``admin``, else the Kasubbag."""
+        marked = [p for p in self.people if p.admin]
+        return marked or self.with_role(Role.KASUBBAG)
+
+    def is_admin(self, person: Person) -> bool:
+        return any(p.user_id == person.user_id for p in self.administrators)
 
     def with_role(self, role: Role) -> list[Person]:
         return [p for p in self.people if p.role is role]
@@ -97,6 +116,7 @@ def parse_roster(raw: dict, base: Path | None = None) -> Roster:
                     position=str(p.get("position", "")),
                     role=Role(p["role"]),
                     unit=code,
+                    admin=bool(p.get("admin", False)),
                 )
                 if person.user_id in seen_ids:
                     raise RosterError(f"telegram_id {person.user_id} appears twice in the roster")
@@ -110,6 +130,7 @@ def parse_roster(raw: dict, base: Path | None = None) -> Roster:
                 timezone=str(u.get("timezone", "Asia/Jakarta")),
                 people=tuple(people),
                 sop=str(base / u["sop"] if base and u.get("sop") else u.get("sop", "")),
+                **_identity(u),
             )
         except KeyError as exc:
             raise RosterError(f"roster unit is missing field {exc}") from exc
@@ -126,6 +147,37 @@ def parse_roster(raw: dict, base: Path | None = None) -> Roster:
     return Roster(units=tuple(units))
 
 
+def _identity(u: dict) -> dict:
+    """The kop fields of a roster unit, checked like the same fields typed in chat."""
+    values: dict = {}
+    try:
+        if "government" in u:
+            values["government"] = parse_government(str(u["government"]))
+        for name in ("phone", "email", "website"):
+            if u.get(name):
+                values[name] = parse_field(name, str(u[name]))
+        if isinstance(u.get("logo"), Logo):
+            values["logo"] = u["logo"]
+    except InputError as exc:
+        raise RosterError(f"roster unit {u.get('code', '?')}: {exc}") from exc
+    return values
+
+
+def _read_logos(raw: dict, folder: Path) -> None:
+    """Replace each unit's ``logo`` path (relative to the roster) by the checked image."""
+    units = raw.get("unit")
+    for u in [units] if isinstance(units, dict) else units or []:
+        if "logo" not in u:
+            continue
+        path = folder / str(u["logo"])
+        try:
+            u["logo"] = check_logo(path.name, path.read_bytes())
+        except OSError as exc:
+            raise RosterError(f"roster unit {u.get('code', '?')}: logo {path}: {exc}") from exc
+        except InputError as exc:
+            raise RosterError(f"roster unit {u.get('code', '?')}: {exc}") from exc
+
+
 def load_roster(path: Path | str) -> Roster:
     try:
         with open(path, "rb") as fh:
@@ -134,4 +186,5 @@ def load_roster(path: Path | str) -> Roster:
         raise RosterError(f"roster file not found: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise RosterError(f"roster file {path} is not valid TOML: {exc}") from exc
+    _read_logos(raw, Path(path).resolve().parent)
     return parse_roster(raw, Path(path).parent)

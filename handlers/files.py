@@ -7,23 +7,32 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from domain.errors import InputError
+from domain.identity import check_logo, check_logo_declared
 from domain.models import FileRef
 from domain.roster import Person
 from domain.uploads import check_content, check_declared
 from handlers.common import svc
 
+LOGO_KIND = "logo"
+
 
 async def receive_document(
     update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person, kind: str
 ) -> FileRef:
-    """Download, check and store the message's document; raises InputError when refused."""
+    """Download, check and store the message's document; raises InputError when refused.
+
+    ``kind`` "logo" accepts a PNG or SVG kop logo (domain/identity.py) instead of data files.
+    """
     services = svc(context)
     document = update.effective_message.document
     if document is None:
         raise InputError("Pesan ini tidak memuat berkas dokumen.")
     limit = services.settings.max_upload_bytes
     name = document.file_name or ""
-    check_declared(name, document.file_size, limit)
+    if kind == LOGO_KIND:
+        check_logo_declared(name, document.file_size)
+    else:
+        check_declared(name, document.file_size, limit)
     try:
         tg_file = await context.bot.get_file(document.file_id)
         data = bytes(await tg_file.download_as_bytearray())
@@ -31,13 +40,15 @@ async def receive_document(
         raise InputError(
             f"Berkas “{name}” tidak dapat diunduh dari Telegram ({exc.message})."
         ) from exc
-    accepted = check_content(name, data, limit)
+    mime = (
+        check_logo(name, data).mime if kind == LOGO_KIND else check_content(name, data, limit).mime
+    )
     sha = services.db.blobs.put(data)
     return FileRef(
         sha256=sha,
         name=name,
         size=len(data),
-        mime=accepted.mime,
+        mime=mime,
         uploaded_by=person.user_id,
         uploaded_at=services.now(),
         kind=kind,

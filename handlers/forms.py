@@ -48,6 +48,10 @@ def number_field(name: str, label: str, prompt: str) -> dict[str, Any]:
 # example a parsed targets workbook) or raises InputError, and the form waits for another file.
 DocumentValidator = Callable[[Any, Person, dict[str, Any], Any], tuple[Any, str]]
 DOCUMENT_VALIDATORS: dict[str, DocumentValidator] = {}
+# Text fields may name one too: it turns the typed text into (value, display) or raises
+# InputError, and the form asks again.
+TextValidator = Callable[[str], tuple[Any, str]]
+TEXT_VALIDATORS: dict[str, TextValidator] = {}
 
 
 def choice_field(name: str, label: str, prompt: str, options: list[tuple[str, str]]):
@@ -236,6 +240,13 @@ async def on_form_text(update: Update, context, person: Person, session: dict[st
             f"Teks terlalu panjang ({len(text)} karakter); batasnya {MAX_NOTE} karakter. "
             "Mohon persingkat lalu kirim kembali.",
         )
+    elif field.get("validate") in TEXT_VALIDATORS:
+        try:
+            value, display = TEXT_VALIDATORS[field["validate"]](text)
+        except InputError as exc:
+            await send_text(context, person.user_id, texts.esc(exc))
+            return
+        await _accept(context, person, session, value, display)
     else:
         await _accept(context, person, session, text, text)
 

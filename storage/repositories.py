@@ -410,3 +410,42 @@ class AnnualRepository:
         years = [int(p.stem) for p in self.db.existing_files("units", unit) if p.stem.isdigit()]
         found = (self.get(unit, y) for y in sorted(years))
         return [r for r in found if r is not None]
+
+
+class IdentityRepository:
+    """Changes to a unit's kop made in chat (``state/identity.json``), laid over the roster."""
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "identity.json").table("units")
+
+    def changes(self, unit: str) -> dict[str, Any]:
+        doc = self.table.get(Query().unit == unit)
+        return dict(doc["fields"]) if doc else {}  # type: ignore[index]
+
+    def all(self) -> dict[str, dict[str, Any]]:
+        return {str(d["unit"]): dict(d["fields"]) for d in self.table.all()}
+
+    def set_field(self, unit: str, name: str, value: Any) -> None:
+        fields = {**self.changes(unit), name: value}
+        self.table.upsert({"unit": unit, "fields": fields}, Query().unit == unit)
+
+
+class MenuRepository:
+    """The command menu last set for each chat (``state/menus.json``), so a restart resends
+    only the menus that changed."""
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "menus.json").table("menus")
+
+    def all(self) -> dict[int, str]:
+        return {int(d["user_id"]): str(d["menu"]) for d in self.table.all()}
+
+    def get(self, user_id: int) -> str | None:
+        doc = self.table.get(Query().user_id == user_id)
+        return str(doc["menu"]) if doc else None  # type: ignore[index]
+
+    def put(self, user_id: int, menu: str) -> None:
+        self.table.upsert({"user_id": user_id, "menu": menu}, Query().user_id == user_id)
+
+    def forget(self, user_id: int) -> None:
+        _remove_if_any(self.table, Query().user_id == user_id)

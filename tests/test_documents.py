@@ -458,7 +458,7 @@ def test_logo_data_uri_in_kop() -> None:
     assert 'class="kop has-logo"' in html
     assert 'src="data:image/png;base64,iVBORw0KGgo="' in html
     with pytest.raises(ValueError):
-        image_data_uri(b"<svg/>", "image/svg+xml")
+        image_data_uri(b"<p>x</p>", "text/html")
 
 
 # --------------------------------------------------------------------------- #
