@@ -88,6 +88,7 @@ def build_application(
     )
     app = builder.build()
     app.bot_data["services"] = services
+    services.bot_username_source = lambda: app.bot.username or ""
     app.add_handlers(GUARDS, group=-1)
     app.add_handlers(build_handlers())
     app.add_handlers(FINALLY, group=LAST_GROUP)

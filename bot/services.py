@@ -52,6 +52,8 @@ class Services:
     roster: Roster
     sop: Sop
     clock: Callable[[], datetime] = utc_now
+    #: The bot's @username (from getMe once the bot is initialised): the QR codes' deep links.
+    bot_username_source: Callable[[], str] = field(default=lambda: "")
     cycles: CycleRepository = field(init=False)
     sessions: SessionRepository = field(init=False)
     buttons: ButtonRepository = field(init=False)
@@ -124,6 +126,10 @@ class Services:
         self.identities.set_field(code, name, stored)
         self._lay_identity(code, self.identities.changes(code))
         return self.roster.unit(code)
+
+    @property
+    def bot_username(self) -> str:
+        return self.bot_username_source()
 
     def now(self) -> datetime:
         return self.clock()

@@ -903,6 +903,7 @@ def annual_report_context(
     previous_years: Mapping[int, Sequence[Cycle]] | None = None,
     budget: BudgetSet | None = None,
     sop: Sop | None = None,
+    bot_username: str = "",
 ) -> dict[str, Any]:
     """Context for ``annual_report.html``.
 
@@ -982,5 +983,5 @@ def annual_report_context(
         "issued_place": unit.city,
         "issued_year": calendar.to_local(generated_at).year,
         "verification_note": VERIFICATION_NOTE,
-        "verification": verification_context(verification_code),
+        "verification": verification_context(verification_code, bot_username),
     }

@@ -59,7 +59,7 @@ from domain.performance import (
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import COLLECT, Sop, Step, load_sop
-from domain.verification import qr_payload
+from domain.verification import deep_link, qr_payload
 
 VERIFICATION_NOTE = (
     "Persetujuan (paraf dan tanda tangan) pada dokumen ini dicatat oleh lkj-bot beserta "
@@ -713,12 +713,17 @@ def qr_svg(text: str) -> Markup:
     return Markup(buffer.getvalue().decode("ascii"))
 
 
-def verification_context(code: str | None) -> dict[str, Any] | None:
-    """The verification block of an initialled or signed report (None for a draft)."""
+def verification_context(code: str | None, bot_username: str = "") -> dict[str, Any] | None:
+    """The verification block of an initialled or signed report (None for a draft).
+
+    The QR code holds the bot's deep link (scanning it opens the verification in Telegram);
+    the PDF's Keywords metadata holds ``LKJ-VERIFY:<code>``, where /verifikasi reads it back.
+    """
     if not code:
         return None
     payload = qr_payload(code)
-    return {"code": code, "payload": payload, "qr_svg": qr_svg(payload)}
+    link = deep_link(bot_username, code) if bot_username else ""
+    return {"code": code, "payload": payload, "link": link, "qr_svg": qr_svg(link or payload)}
 
 
 # ----------------------------------------------------------------------------- the report
@@ -734,11 +739,13 @@ def quarterly_report_context(
     sop: Sop | None = None,
     policy: CapaianPolicy | None = None,
     verification_code: str | None = None,
+    bot_username: str = "",
 ) -> dict[str, Any]:
     """Context for ``quarterly_report.html``; ``status`` is draft, paraf or signed.
 
     ``verification_code`` (``domain.verification``) is printed with its QR code by the
-    signature block of an initialled or signed report.
+    signature block of an initialled or signed report; with ``bot_username`` the QR code
+    holds the bot's deep link to that verification.
 
     ``sop`` defaults to the shipped SOP table (``load_sop()``), ``policy`` to the default
     rating policy; pass the unit's own when it has one.
@@ -771,7 +778,7 @@ def quarterly_report_context(
         **approval_context(cycle, unit, sop, calendar, status),
         "generated_at": format_datetime_id(generated_at, tz),
         "verification_note": VERIFICATION_NOTE,
-        "verification": verification_context(verification_code),
+        "verification": verification_context(verification_code, bot_username),
     }
 
 

@@ -22,8 +22,9 @@ The key is a random secret kept per data directory (``state/verify.key``, see
 Lookup recomputes the codes of the unit's recorded report versions and compares (a handful per
 quarter, microseconds each) instead of keeping an index that could drift from the cycles.
 
-Typing tolerance: case, spaces, dashes, the ``LKJ`` prefix and the QR payload prefix
-``LKJ-VERIFY:`` are ignored; ``O`` is read as ``0``, ``I`` and ``L`` as ``1``.
+Typing tolerance: case, spaces, dashes, the ``LKJ`` prefix, the metadata prefix
+``LKJ-VERIFY:`` and the QR code's deep link ``https://t.me/<bot>?start=`` are ignored; ``O`` is
+read as ``0``, ``I`` and ``L`` as ``1``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 BODY_LENGTH = 11  # HMAC characters; one check character follows
 #: Report statuses that carry a verification code (a draft carries none).
 VERIFIED_STATUSES: tuple[str, ...] = ("paraf", "signed")
+
+#: The deep link a QR code holds: scanning it opens the bot on that verification.
+DEEP_LINK = "https://t.me/{bot}?start={code}"
+_DEEP_LINK_PREFIX = re.compile(r"^(?:HTTPS?://)?(?:WWW\.)?T\.ME/[A-Z0-9_]{3,64}/?\?START=")
 
 _TYPO = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _CODE_SHAPE = re.compile(r"^[0-9A-Z]{12}$")
@@ -106,7 +111,7 @@ def normalise_code(text: str) -> str:
     Raises ``CodeFormatError`` when it is not shaped like a code and ``CodeCheckError`` when
     the check character does not match (a typo).
     """
-    raw = text.strip().upper()
+    raw = _DEEP_LINK_PREFIX.sub("", text.strip().upper())
     if raw.startswith(QR_PREFIX):
         raw = raw[len(QR_PREFIX) :]
     chars = "".join(c for c in raw if c.isascii() and c.isalnum())
@@ -121,8 +126,25 @@ def normalise_code(text: str) -> str:
 
 
 def qr_payload(code: str) -> str:
-    """What the QR code holds (and the PDF's ``Keywords`` metadata)."""
+    """What the PDF's ``Keywords`` metadata holds (and a QR code when no bot is known)."""
     return f"{QR_PREFIX}{code}"
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    """What the QR code holds: ``https://t.me/<bot>?start=<code>`` (a valid start parameter:
+    letters, digits and dashes, under 64 characters)."""
+    return DEEP_LINK.format(bot=bot_username, code=code)
+
+
+def approvals(decisions: Iterable[Decision], version: ReportVersion) -> tuple[Decision | None, ...]:
+    """The paraf and the signature given to this very report version (None when not given)."""
+    chosen = [d for d in decisions if d.report_version == version.number]
+    paraf = next((d for d in chosen if d.kind == "paraf"), None)
+    sign = next((d for d in chosen if d.kind == "sign"), None)
+    return (
+        paraf if version.status in VERIFIED_STATUSES else None,
+        sign if version.status == "signed" else None,
+    )
 
 
 def upcoming_report_number(cycle: Cycle, status: str) -> int:

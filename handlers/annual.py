@@ -61,6 +61,7 @@ async def render(
         previous_years={y: services.cycles.list_unit(unit.code, y) for y in (year - 1, year - 2)},
         budget=budget,
         sop=services.sop_for(unit),
+        bot_username=services.bot_username,
     )
     archival = None
     if status == "signed":

@@ -16,10 +16,11 @@ from handlers.common import svc
 LOGO_KIND = "logo"
 
 
-async def receive_document(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person, kind: str
-) -> FileRef:
-    """Download, check and store the message's document; raises InputError when refused.
+async def download_checked(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str
+) -> tuple[str, bytes, str]:
+    """Download the message's document after checking its name and size, then check its
+    content: (name, bytes, mime). Raises InputError when refused; nothing is stored.
 
     ``kind`` "logo" accepts a PNG or SVG kop logo (domain/identity.py) instead of data files.
     """
@@ -43,6 +44,15 @@ async def receive_document(
     mime = (
         check_logo(name, data).mime if kind == LOGO_KIND else check_content(name, data, limit).mime
     )
+    return name, data, mime
+
+
+async def receive_document(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person, kind: str
+) -> FileRef:
+    """Download, check and store the message's document; raises InputError when refused."""
+    services = svc(context)
+    name, data, mime = await download_checked(update, context, kind)
     sha = services.db.blobs.put(data)
     return FileRef(
         sha256=sha,

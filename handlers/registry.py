@@ -23,6 +23,7 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     cycle,
     export,
     identity,
+    onboarding,
     quarterly,
     realisation,
     targets,
@@ -59,7 +60,7 @@ FINALLY: list[BaseHandler] = [TypeHandler(Update, mark_handled)]
 
 def build_handlers() -> list[BaseHandler]:
     return [
-        CommandHandler("start", registered(commands.cmd_start), filters=PRIVATE),
+        CommandHandler("start", onboarding.on_start, filters=PRIVATE),
         CommandHandler(["bantuan", "help"], registered(commands.cmd_help), filters=PRIVATE),
         CommandHandler("status", registered(commands.cmd_status), filters=PRIVATE),
         CommandHandler("mulai", registered(cycle.cmd_mulai), filters=PRIVATE),
@@ -69,12 +70,16 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("tahunan", registered(annual.cmd_tahunan), filters=PRIVATE),
         CommandHandler("anggaran", registered(budget.cmd_anggaran), filters=PRIVATE),
         CommandHandler("ekspor", registered(export.cmd_ekspor), filters=PRIVATE),
-        CommandHandler("verifikasi", registered(verification.cmd_verifikasi), filters=PRIVATE),
+        CommandHandler("verifikasi", onboarding.on_verifikasi, filters=PRIVATE),
         CommandHandler("identitas", registered(identity.cmd_identitas), filters=PRIVATE),
         CallbackQueryHandler(on_button),
         ChatMemberHandler(on_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(PRIVATE & filters.COMMAND, registered(commands.on_unknown_command)),
-        MessageHandler(PRIVATE & filters.Document.ALL, registered(commands.on_document)),
+        MessageHandler(PRIVATE & filters.Document.ALL, onboarding.on_document),
+        MessageHandler(
+            PRIVATE & filters.TEXT & filters.Regex(verification.CODE_MESSAGE),
+            onboarding.on_pasted_code,
+        ),
         MessageHandler(PRIVATE & filters.TEXT, registered(commands.on_text)),
         MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, registered(commands.on_other)),
     ]

@@ -61,6 +61,7 @@ async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str
         now,
         sop=services.sop_for(unit),
         verification_code=code,
+        bot_username=services.bot_username,
     )
     archival = None
     if status == "signed":

@@ -290,13 +290,12 @@ VERIFY_TYPO = (
     "Mohon periksa kembali kode pada dokumen."
 )
 VERIFY_UNKNOWN = (
-    "Kode verifikasi <code>{code}</code> <b>tidak dikenal</b>: tidak ada laporan satuan Anda "
-    "yang tercatat dengan kode ini, sehingga keaslian dokumen yang memuatnya tidak dapat "
-    "dipastikan."
+    "Kode verifikasi <code>{code}</code> <b>tidak dikenal</b>: tidak ada laporan yang tercatat "
+    "dengan kode ini, sehingga keaslian dokumen yang memuatnya tidak dapat dipastikan."
 )
 VERIFY_PDF_UNKNOWN = (
     "Dokumen “{name}” <b>tidak dikenal</b>: sidik SHA-256-nya tidak sama dengan laporan mana "
-    "pun yang dicatat lkj-bot untuk satuan Anda, dan dokumen ini tidak memuat kode verifikasi "
+    "pun yang dicatat lkj-bot, dan dokumen ini tidak memuat kode verifikasi "
     "yang dikenal.\nSHA-256 dokumen: <code>{sha}</code>"
 )
 REPORT_STATUS_LABELS = {
@@ -304,6 +303,66 @@ REPORT_STATUS_LABELS = {
     "paraf": "telah diparaf, menunggu tanda tangan",
     "signed": "telah ditandatangani",
 }
+
+
+VERIFY_GUEST_ASK_PDF = (
+    "Kirimkan berkas PDF laporan yang akan diperiksa keasliannya, sebagai dokumen.\n"
+    "Untuk memeriksa dengan kode verifikasi, ketik kodenya, misalnya "
+    "<code>LKJ-7K4Q-9MZD-2XWM</code> (tercantum di samping kode QR pada halaman pengesahan)."
+)
+VERIFY_TOO_OFTEN = (
+    "Mohon maaf, pemeriksaan dari akun Anda terlalu sering. Silakan coba kembali beberapa "
+    "menit lagi."
+)
+
+
+def verify_public_altered(name: str, code: str) -> str:
+    """``name`` is already escaped."""
+    return (
+        f"❌ Dokumen “{name}” <b>diubah</b>: dokumen ini memuat kode verifikasi "
+        f"<code>{code}</code>, tetapi isinya tidak sama dengan dokumen yang dicatat lkj-bot untuk "
+        "kode tersebut, sehingga tidak dapat dianggap sebagai laporan yang diparaf atau "
+        "ditandatangani. Laporan yang dicatat dengan kode itu:"
+    )
+
+
+def verify_public(
+    headline: str,
+    *,
+    title: str,
+    unit: str,
+    period: str,
+    status: str,
+    superseded: bool,
+    paraf: tuple[str, str, str] | None,
+    sign: tuple[str, str, str] | None,
+) -> str:
+    """The answer for a person outside the report's unit: nothing beyond what the printed
+    document shows (no chain, no notes, no files)."""
+
+    def approval(given: tuple[str, str, str] | None, missing: str) -> str:
+        if given is None:
+            return missing
+        name, position, when = given
+        return f"{esc(name)}" + (f" ({esc(position)})" if position else "") + f", {when}"
+
+    lines = [
+        headline,
+        "",
+        f"<b>Dokumen:</b> {esc(title)}",
+        f"<b>Unit:</b> {esc(unit)}",
+        f"<b>Periode:</b> {period}",
+        f"<b>Status:</b> {REPORT_STATUS_LABELS[status]}",
+        f"<b>Paraf:</b> {approval(paraf, 'belum')}",
+        f"<b>Tanda tangan:</b> {approval(sign, 'belum')}",
+    ]
+    if superseded:
+        lines.append(
+            "⚠ Laporan versi ini kemudian dikembalikan untuk perbaikan; dokumen ini telah "
+            "digantikan dan tidak berlaku."
+        )
+    lines += ["", TTE_DISCLAIMER]
+    return "\n".join(lines)
 
 
 def verify_known(code: str) -> str:

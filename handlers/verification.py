@@ -3,12 +3,15 @@
 ``/verifikasi KODE`` answers, for anyone registered in the same unit, who initialled and signed
 which report version and when, with the chain behind it (disposition, division, uploads,
 returns, paraf, signature) and the SHA-256 of that PDF. ``/verifikasi`` alone asks for the PDF:
-its SHA-256 is compared with every report version recorded for the unit (identical), else the
-code embedded in its metadata names the report it claims to be (altered), else it is unknown.
+its SHA-256 is compared with every report version recorded (identical), else the code embedded
+in its metadata names the report it claims to be (altered), else it is unknown.
 
-Only the asking person's unit is searched, so a code of another unit is "unknown" and nothing
-about that unit leaks. Every unknown code is written to the audit log as a refusal, so someone
-trying codes leaves a trace.
+Verification is for anyone (an Inspektorat auditor, a Bappeda analyst): a person outside the
+report's unit, registered or not, sees only whether it is valid, altered or unknown, with the
+document's title, unit, period and who initialled and signed it when; nothing of the chain.
+Scanning the QR code (``https://t.me/<bot>?start=<code>``), ``/start <code>``, or pasting a
+code opens the same answer. Every unknown code is written to the audit log as a refusal, so
+someone trying codes leaves a trace; a person outside every unit is also rate-limited.
 
 The key of the codes is ``<LKJ_DATA_DIR>/state/verify.key``: 32 random bytes (hex), created on
 first use with mode 0600 and never replaced. It travels with the data directory (``lkj-bot
@@ -20,8 +23,12 @@ matches a report the bot recorded, so it forges nothing.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
+import time
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +36,17 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.services import Services
+from domain.dates_id import format_date_id, format_datetime_id, triwulan_period
 from domain.errors import InputError
-from domain.roster import Person
+from domain.identity import government_line
+from domain.models import Decision
+from domain.roster import Person, Unit
 from domain.verification import (
     CodeCheckError,
     CodeFormatError,
+    Found,
+    FoundAnnual,
+    approvals,
     chain_of,
     embedded_codes,
     find_annual,
@@ -43,7 +56,8 @@ from domain.verification import (
     sha256_hex,
 )
 from handlers import texts
-from handlers.common import audit_refusal, send_text, svc, unit_of
+from handlers.common import audit_refusal, send_text, svc
+from handlers.files import download_checked
 from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
 
 KEY_PARTS = ("state", "verify.key")
@@ -104,41 +118,137 @@ def verify_key(services: Services) -> bytes:
     return load_or_create_key(services.db.data_dir)
 
 
+# ----------------------------------------------------------------------------- lookups
+
+#: A message that is only a verification code (typed, pasted, or the QR code's link).
+CODE_MESSAGE = re.compile(
+    r"^\s*(?:(?:https?://)?(?:www\.)?t\.me/\w{3,64}/?\?start=)?(?:LKJ-VERIFY:)?\s*"
+    r"LKJ[\s-]*[0-9A-Za-z]{4}[\s-]*[0-9A-Za-z]{4}[\s-]*[0-9A-Za-z]{4}\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A recorded report (quarterly or annual) and the unit it belongs to."""
+
+    unit: Unit
+    quarterly: Found | None = None
+    annual: FoundAnnual | None = None
+
+    @property
+    def code(self) -> str | None:
+        return self.quarterly.code if self.quarterly else self.annual.code if self.annual else None
+
+
+def _units(services: Services, person: Person | None) -> list[Unit]:
+    """Every unit, the asking person's own first."""
+    units = list(services.roster.units)
+    return sorted(units, key=lambda u: person is None or u.code != person.unit)
+
+
+def _by_code(services: Services, key: bytes, code: str, person: Person | None) -> Match | None:
+    for unit in _units(services, person):
+        found = find_code(key, services.cycles.list_unit(unit.code), code)
+        if found is not None:
+            return Match(unit, quarterly=found)
+        yearly = find_annual(key, services.annual.list_unit(unit.code), code)
+        if yearly is not None:
+            return Match(unit, annual=yearly)
+    return None
+
+
+def _by_sha(services: Services, key: bytes, sha: str, person: Person | None) -> Match | None:
+    for unit in _units(services, person):
+        found = find_sha256(key, services.cycles.list_unit(unit.code), sha)
+        if found is not None:
+            return Match(unit, quarterly=found)
+        yearly = find_annual(key, services.annual.list_unit(unit.code), sha256=sha)
+        if yearly is not None:
+            return Match(unit, annual=yearly)
+    return None
+
+
+def _insider(person: Person | None, match: Match) -> bool:
+    return person is not None and person.unit == match.unit.code
+
+
+def _approval(unit: Unit, decision: Decision | None) -> tuple[str, str, str] | None:
+    if decision is None:
+        return None
+    who = unit.person(decision.by)
+    name, position = (who.name, who.position) if who else (f"pengguna {decision.by}", "")
+    return name, position, format_datetime_id(decision.at, unit.timezone)
+
+
+def public_answer(match: Match, headline: str) -> str:
+    """What anyone may see: valid or not, title, unit, period, who initialled and signed."""
+    unit = match.unit
+    if match.quarterly is not None:
+        cycle, version = match.quarterly.cycle, match.quarterly.report
+        first, last = triwulan_period(cycle.year, cycle.triwulan)
+        title = f"Laporan Data Kinerja {texts.tw(cycle.triwulan, cycle.year)}"
+        decisions = cycle.decisions
+    else:
+        assert match.annual is not None
+        report, version = match.annual.report, match.annual.version
+        first, last = triwulan_period(report.year, 1)[0], triwulan_period(report.year, 4)[1]
+        title = f"Laporan Kinerja Tahun {report.year}"
+        decisions = report.decisions
+    paraf, sign = approvals(decisions, version)
+    superseded = any(d.kind == "return" and d.report_version == version.number for d in decisions)
+    return texts.verify_public(
+        headline,
+        title=title,
+        unit=f"{unit.name}, {government_line(unit)}",
+        period=f"{format_date_id(first)} – {format_date_id(last)}",
+        status=version.status,
+        superseded=superseded,
+        paraf=_approval(unit, paraf),
+        sign=_approval(unit, sign),
+    )
+
+
+def _answer(key: bytes, match: Match, person: Person | None, headline: str) -> str:
+    if not _insider(person, match):
+        return public_answer(match, headline)
+    if match.quarterly is not None:
+        return texts.verification_chain(chain_of(key, match.quarterly), match.unit, headline)
+    return texts.verify_annual(match.annual, match.unit, headline)
+
+
 # ----------------------------------------------------------------------------- by code
 
 
-async def cmd_verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
+async def check_code(update: Update, context, person: Person | None, typed: str) -> None:
+    """Answer a typed, pasted or scanned code, for anyone."""
     services = svc(context)
+    chat = update.effective_chat.id
+    try:
+        code = normalise_code(typed)
+    except CodeFormatError:
+        await send_text(context, chat, texts.VERIFY_BAD_FORMAT.format(text=texts.esc(typed)))
+        return
+    except CodeCheckError:
+        await send_text(context, chat, texts.VERIFY_TYPO.format(text=texts.esc(typed)))
+        return
+    key = verify_key(services)
+    match = _by_code(services, key, code, person)
+    if match is None:
+        audit_refusal(context, update, person, "verifikasi", f"kode tidak dikenal: {code}")
+        await send_text(context, chat, texts.VERIFY_UNKNOWN.format(code=code))
+        return
+    await send_text(context, chat, _answer(key, match, person, texts.verify_known(code)))
+
+
+async def cmd_verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
     typed = " ".join(context.args or []).strip()
     if not typed:
         field = document_field("pdf", texts.VERIFY_FIELD, texts.VERIFY_ASK_PDF, "verifikasi")
         field["validate"] = "verify_pdf"
         await begin_form(context, person, "verify_pdf", [field], texts.VERIFY_FORM_TITLE)
         return
-    try:
-        code = normalise_code(typed)
-    except CodeFormatError:
-        text = texts.VERIFY_BAD_FORMAT.format(text=texts.esc(typed))
-        await send_text(context, person.user_id, text)
-        return
-    except CodeCheckError:
-        text = texts.VERIFY_TYPO.format(text=texts.esc(typed))
-        await send_text(context, person.user_id, text)
-        return
-    key = verify_key(services)
-    found = find_code(key, services.cycles.list_unit(person.unit), code)
-    yearly = None if found else find_annual(key, services.annual.list_unit(person.unit), code)
-    if yearly is not None:
-        text = texts.verify_annual(yearly, unit_of(services, person), texts.verify_known(code))
-        await send_text(context, person.user_id, text)
-        return
-    if found is None:
-        audit_refusal(context, update, person, "verifikasi", f"kode tidak dikenal: {code}")
-        await send_text(context, person.user_id, texts.VERIFY_UNKNOWN.format(code=code))
-        return
-    unit = unit_of(services, person)
-    text = texts.verification_chain(chain_of(key, found), unit, texts.verify_known(code))
-    await send_text(context, person.user_id, text)
+    await check_code(update, context, person, typed)
 
 
 # ----------------------------------------------------------------------------- by PDF
@@ -153,40 +263,109 @@ def _validate_pdf(services: Services, person: Person, session: dict[str, Any], r
 DOCUMENT_VALIDATORS["verify_pdf"] = _validate_pdf
 
 
-@finisher("verify_pdf")
-async def finish_verify_pdf(update, context, person: Person, session: dict[str, Any]) -> None:
+async def check_pdf(update: Update, context, person: Person | None, name: str, data: bytes):
+    """Identical, altered or unknown: a PDF sent back, for anyone."""
     services = svc(context)
-    sent = session["values"]["pdf"]
-    data = services.db.blobs.get(sent["sha256"])
+    chat = update.effective_chat.id
     sha = sha256_hex(data)
     key = verify_key(services)
-    cycles = services.cycles.list_unit(person.unit)
-    unit = unit_of(services, person)
-    name = texts.esc(sent["name"])
-    found = find_sha256(key, cycles, sha)
-    if found is not None:
-        headline = texts.verify_pdf_identical(name, found.report.status)
-        text = texts.verification_chain(chain_of(key, found), unit, headline)
-        await send_text(context, person.user_id, text)
-        return
-    yearly_reports = services.annual.list_unit(person.unit)
-    yearly = find_annual(key, yearly_reports, sha256=sha)
-    if yearly is not None:
-        headline = texts.verify_pdf_identical(name, yearly.version.status)
-        await send_text(context, person.user_id, texts.verify_annual(yearly, unit, headline))
+    shown = texts.esc(name)
+    match = _by_sha(services, key, sha, person)
+    if match is not None:
+        version = match.quarterly.report if match.quarterly else match.annual.version  # type: ignore[union-attr]
+        headline = texts.verify_pdf_identical(shown, version.status)
+        await send_text(context, chat, _answer(key, match, person, headline))
         return
     for claimed in embedded_codes(data):
-        yearly = find_annual(key, yearly_reports, code=claimed)
-        if yearly is not None:
-            audit_refusal(context, update, person, "verifikasi", f"PDF diubah: {claimed} {sha}")
-            text = texts.verify_annual_altered(name, sha, yearly)
-            await send_text(context, person.user_id, text)
-            return
-        found = find_code(key, cycles, claimed)
-        if found is not None:
-            audit_refusal(context, update, person, "verifikasi", f"PDF diubah: {claimed} {sha}")
-            text = texts.verify_pdf_altered(name, sha, found, unit)
-            await send_text(context, person.user_id, text)
-            return
+        match = _by_code(services, key, claimed, person)
+        if match is None:
+            continue
+        audit_refusal(context, update, person, "verifikasi", f"PDF diubah: {claimed} {sha}")
+        if not _insider(person, match):
+            text = public_answer(match, texts.verify_public_altered(shown, claimed))
+        elif match.quarterly is not None:
+            text = texts.verify_pdf_altered(shown, sha, match.quarterly, match.unit)
+        else:
+            text = texts.verify_annual_altered(shown, sha, match.annual)
+        await send_text(context, chat, text)
+        return
     audit_refusal(context, update, person, "verifikasi", f"PDF tidak dikenal: {sha}")
-    await send_text(context, person.user_id, texts.VERIFY_PDF_UNKNOWN.format(name=name, sha=sha))
+    await send_text(context, chat, texts.VERIFY_PDF_UNKNOWN.format(name=shown, sha=sha))
+
+
+@finisher("verify_pdf")
+async def finish_verify_pdf(update, context, person: Person, session: dict[str, Any]) -> None:
+    sent = session["values"]["pdf"]
+    data = svc(context).db.blobs.get(sent["sha256"])
+    await check_pdf(update, context, person, sent["name"], data)
+
+
+# ----------------------------------------------------------------------------- for anyone
+
+GUEST_WINDOW_S = 600
+GUEST_LIMIT = 20
+
+
+def guest_allowed(context, user_id: int) -> bool:
+    """At most GUEST_LIMIT checks per GUEST_WINDOW_S for a person outside every unit (kept in
+    the running application's memory: a restart forgives, harmless for 55-bit codes)."""
+    now = time.monotonic()
+    guests: dict[int, deque[float]] = context.application.bot_data.setdefault("guest_calls", {})
+    calls = guests.setdefault(user_id, deque())
+    while calls and now - calls[0] > GUEST_WINDOW_S:
+        calls.popleft()
+    if len(calls) >= GUEST_LIMIT:
+        return False
+    calls.append(now)
+    return True
+
+
+async def _guest_gate(update: Update, context) -> bool:
+    user = update.effective_user
+    if guest_allowed(context, user.id):
+        return True
+    audit_refusal(context, update, None, "verifikasi", "terlalu sering (batas pemeriksaan)")
+    await send_text(context, update.effective_chat.id, texts.VERIFY_TOO_OFTEN)
+    return False
+
+
+async def guest_code(update: Update, context, typed: str) -> None:
+    if await _guest_gate(update, context):
+        await check_code(update, context, None, typed)
+
+
+GUEST_FORM = "guest_verify_pdf"
+
+
+async def guest_verifikasi(update: Update, context) -> None:
+    """A code is checked at once; without one the next PDF sent is checked (kept in the
+    sessions store like a member's form, so a restart in between loses nothing)."""
+    typed = " ".join(context.args or []).strip()
+    if typed:
+        await guest_code(update, context, typed)
+        return
+    user_id = update.effective_user.id
+    svc(context).sessions.put(user_id, {"form": GUEST_FORM, "form_id": secrets.token_hex(4)})
+    await send_text(context, update.effective_chat.id, texts.VERIFY_GUEST_ASK_PDF)
+
+
+async def guest_document(update: Update, context) -> bool:
+    """The PDF a person outside every unit sends after /verifikasi is checked; False when no
+    check was asked for (the caller tells them whom to ask)."""
+    services = svc(context)
+    user_id = update.effective_user.id
+    session = services.sessions.get(user_id)
+    if session is None or session.get("form") != GUEST_FORM:
+        return False
+    if not await _guest_gate(update, context):
+        return True
+    try:
+        name, data, mime = await download_checked(update, context, "verifikasi")
+        if mime != "application/pdf":
+            raise InputError(texts.VERIFY_NOT_PDF.format(name=name))
+    except InputError as exc:
+        await send_text(context, update.effective_chat.id, texts.esc(exc))
+        return True
+    services.sessions.clear(user_id)
+    await check_pdf(update, context, None, name, data)
+    return True

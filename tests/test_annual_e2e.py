@@ -39,7 +39,7 @@ def pdf_text(content: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
-async def test_annual_report_from_four_signed_quarters(bot, emu, people, settings):
+async def test_annual_report_from_four_signed_quarters(bot, emu, people, settings, stranger):
     kasat, sekretaris, kasubbag = people.kasat, people.sekretaris, people.kasubbag
     cycles = CycleRepository(Database(settings.lkj_data_dir))
 
@@ -136,6 +136,15 @@ async def test_annual_report_from_four_signed_quarters(bot, emu, people, setting
         kasubbag.upload("LKj_2026.pdf", content)
         await kasubbag.tap("Kirim", await kasubbag.expect("Mohon periksa kembali"))
         assert verdict in (await kasubbag.expect(verdict)).text
+
+    # Scanning the QR code (the deep link) works for someone outside every unit too: the
+    # public facts only.
+    assert f"https://t.me/{emu.bot_user['username']}?start={code}" in text
+    stranger.say(f"/start {code}")
+    answer = (await stranger.expect("dikenal")).text
+    assert "Dokumen: Laporan Kinerja Tahun 2026" in answer
+    assert "Periode: 1 Januari 2026 – 31 Desember 2026" in answer
+    assert f"Tanda tangan: {kasat.name}" in answer and "SHA-256" not in answer
 
     # Kept in the archive with the quarters.
     kasat.say("/arsip")

@@ -28,6 +28,7 @@ from domain.verification import (
     CodeCheckError,
     CodeFormatError,
     Found,
+    deep_link,
     embedded_codes,
     find_code,
     normalise_code,
@@ -261,6 +262,24 @@ def test_qr_code_holds_the_payload():
     assert _svg_cells(svg) == expected
 
 
+def test_the_qr_code_holds_the_bots_deep_link():
+    from documents.report_context import verification_context
+
+    code = "LKJ-7K4Q-9MZD-2XWM"
+    block = verification_context(code, "lkj_test_bot")
+    link = "https://t.me/lkj_test_bot?start=LKJ-7K4Q-9MZD-2XWM"
+    assert block["link"] == deep_link("lkj_test_bot", code) == link
+    matrix = segno.make(link, error="m", micro=False).matrix
+    expected = {
+        (x + 2, y + 2) for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark
+    }
+    assert _svg_cells(str(block["qr_svg"])) == expected
+    assert block["payload"] == qr_payload(code)  # the metadata keeps the plain code
+    assert normalise_code(link) == code and normalise_code("t.me/lkj_test_bot?start=" + code)
+    # Without a known bot (offline rendering) the QR code holds the code itself.
+    assert verification_context(code)["link"] == ""
+
+
 # ----------------------------------------------------------------------------- PDF metadata
 
 
@@ -388,6 +407,7 @@ async def test_codes_on_the_pdfs_and_the_chain_behind_them(bot, emu, people, set
     for name, code in (("signed", signed_code), ("paraf1", paraf1_code), ("paraf2", paraf2_code)):
         text = pdf_text(pdfs[name])
         assert code in text and f"/verifikasi {code}" in text, name
+        assert f"https://t.me/lkj_test_bot?start={code}" in text, name
         assert TTE in text, name
         assert PdfReader(io.BytesIO(pdfs[name])).metadata["/Keywords"] == qr_payload(code)
         assert embedded_codes(pdfs[name]) == [code]
@@ -438,26 +458,62 @@ async def test_codes_on_the_pdfs_and_the_chain_behind_them(bot, emu, people, set
     answer = (await ask(member, f"/verifikasi {unknown}", "tidak dikenal")).text
     assert unknown in answer and "Triwulan" not in answer
 
-    # An official of another unit gets "tidak dikenal" for this unit's real code: no leak.
+    # Anyone may verify: an official of another unit and a stranger see that the code is
+    # valid, with title, unit, period and who initialled and signed when, and nothing else.
     from emulator.users import SimUser
 
     outsider = SimUser(emu, 2003, "Hendra Gunawan, S.E.")
-    answer = (await ask(outsider, f"/verifikasi {signed_code}", "tidak dikenal")).text
-    assert "Triwulan" not in answer and kasat.name not in answer
-
-    # A stranger is refused.
     stranger = SimUser(emu, 9999, "Orang Asing")
-    stranger.say(f"/verifikasi {signed_code}")
-    assert "belum terdaftar" in (await stranger.expect("belum terdaftar")).text
+    link = f"https://t.me/{emu.bot_user['username']}?start={signed_code}"
+    for user, message in (
+        (outsider, f"/verifikasi {signed_code}"),
+        (stranger, f"/verifikasi {signed_code}"),
+        (stranger, f"/start {signed_code}"),  # what scanning the QR code sends
+        (stranger, signed_code.lower()),  # a code pasted on its own
+        (stranger, link),  # the QR code's link pasted
+    ):
+        answer = (await ask(user, message, "dikenal")).text
+        for expected in (
+            "Dokumen: Laporan Data Kinerja Triwulan III Tahun 2026",
+            "Unit: Satuan Polisi Pamong Praja Kota Bandung, Pemerintah Kota Bandung",
+            "Periode: 1 Juli 2026 – 30 September 2026",
+            "Status: telah ditandatangani",
+            f"Paraf: {sekretaris.name} (Sekretaris Satuan Polisi Pamong Praja), Senin, 5 Oktober",
+            f"Tanda tangan: {kasat.name} (Kepala Satuan Polisi Pamong Praja Kota Bandung), Senin",
+            TTE,
+        ):
+            assert expected in answer, (message, expected)
+        for private in (
+            "Disposisi",
+            "Pengumpulan data",
+            "Pembagian tugas",
+            KASAT_RETURN,
+            "SHA-256",
+            people.team[0].name,
+        ):
+            assert private not in answer, (message, private)
+    # The returned first version is still said to be superseded, to anyone.
+    answer = (await ask(stranger, f"/verifikasi {paraf1_code}", "dikenal")).text
+    assert "Status: telah diparaf" in answer and "digantikan dan tidak berlaku" in answer
+    assert KASAT_RETURN not in answer
 
-    # Unknown codes are left in the audit log (someone trying codes leaves a trace).
+    # Anything else from a stranger: told whom to ask.
+    stranger.say("/status")
+    assert "belum terdaftar" in (await stranger.expect("belum terdaftar")).text
+    stranger.say("halo")
+    await stranger.expect("belum terdaftar")
+
+    # Unknown codes are left in the audit log (someone trying codes leaves a trace), a
+    # stranger's in the log of no unit.
     log = AuditLog.for_unit_year(settings.lkj_data_dir, "satpolpp-bdg", 2026)
     tried = [e for e in log.entries() if e["action"] == "verifikasi"]
     assert [e["outcome"] for e in tried] == ["refused"]
     assert unknown in tried[0]["reason"]
-    other = AuditLog.for_unit_year(settings.lkj_data_dir, "dishub-bdg", 2026)
-    assert [e["reason"] for e in other.entries() if e["action"] == "verifikasi"] == [
-        f"kode tidak dikenal: {signed_code}"
+    stranger.say(f"/verifikasi {unknown}")
+    await stranger.expect("tidak dikenal")
+    nobody = AuditLog.for_unit_year(settings.lkj_data_dir, None, 2026)
+    assert [e["reason"] for e in nobody.entries() if e["action"] == "verifikasi"] == [
+        f"kode tidak dikenal: {unknown}"
     ]
 
 
@@ -518,12 +574,33 @@ async def test_a_pdf_sent_back_is_identical_altered_or_unknown(bot, emu, people,
     answer = await check_pdf(k, "lain.pdf", pdf_bytes(2), "tidak dikenal")
     assert hashlib.sha256(pdf_bytes(2)).hexdigest() in answer
 
-    # A PDF carrying this unit's code, checked from another unit: unknown there.
+    # Checked from another unit, or by a stranger who just sends the PDF: identical or
+    # altered, with the public facts only.
     from emulator.users import SimUser
 
     outsider = SimUser(emu, 2003, "Hendra Gunawan, S.E.")
-    answer = await check_pdf(outsider, "LKj.pdf", pdfs["signed"], "tidak dikenal")
-    assert "Triwulan" not in answer and signed_code not in answer
+    answer = await check_pdf(outsider, "LKj.pdf", pdfs["signed"], "identik")
+    assert "Triwulan III Tahun 2026" in answer and "Status: telah ditandatangani" in answer
+    assert "Disposisi" not in answer and "SHA-256 berkas" not in answer
+    stranger = SimUser(emu, 9999, "Orang Asing")
+    stranger.upload("LKj.pdf", pdfs["signed"])  # unasked: told whom to ask
+    await stranger.expect("belum terdaftar")
+
+    async def stranger_sends(name: str, content: bytes, verdict: str) -> str:
+        stranger.say("/verifikasi")
+        await stranger.expect("Kirimkan berkas PDF laporan")
+        stranger.upload(name, content)
+        return (await stranger.expect(verdict)).text
+
+    answer = await stranger_sends("LKj.pdf", pdfs["signed"], "identik")
+    assert f"Tanda tangan: {people.kasat.name}" in answer and "Pengumpulan" not in answer
+    answer = await stranger_sends("ubah.pdf", flipped, "diubah")
+    assert signed_code in answer and "Laporan Data Kinerja Triwulan III" in answer
+    answer = await stranger_sends("lain.pdf", pdf_bytes(2), "tidak dikenal")
+    assert hashlib.sha256(pdf_bytes(2)).hexdigest() in answer
+    assert "bukan PDF" in await stranger_sends("data.xlsx", xlsx_bytes(), "bukan PDF")
+    stranger.upload("LKj.pdf", pdfs["signed"])  # still waiting for the PDF
+    await stranger.expect("identik")
 
     # Not a PDF: asked again for a PDF, and the form keeps waiting.
     k.say("/verifikasi")
@@ -544,3 +621,20 @@ def test_find_code_only_searches_the_cycles_given():
     other = replace(cycle, unit="dishub-bdg")
     assert find_code(KEY, [other], code) is None
     assert find_code(KEY, [], code) is None
+
+
+async def test_a_stranger_trying_codes_is_rate_limited_and_audited(bot, emu, settings, stranger):
+    from handlers.verification import GUEST_LIMIT
+
+    codes = [verification_code(KEY, f"satpolpp-bdg:2020:{n}", 1, "signed") for n in range(30)]
+    for code in codes[:GUEST_LIMIT]:
+        stranger.say(code)
+        await stranger.expect("tidak dikenal")
+    stranger.say(codes[GUEST_LIMIT])
+    await stranger.expect("terlalu sering")
+    stranger.say(f"/verifikasi {codes[GUEST_LIMIT + 1]}")
+    await stranger.expect("terlalu sering")
+    log = AuditLog.for_unit_year(settings.lkj_data_dir, None, 2026)
+    reasons = [e["reason"] for e in log.entries() if e["action"] == "verifikasi"]
+    assert reasons[:GUEST_LIMIT] == [f"kode tidak dikenal: {c}" for c in codes[:GUEST_LIMIT]]
+    assert reasons[GUEST_LIMIT:] == ["terlalu sering (batas pemeriksaan)"] * 2
