@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -24,6 +24,7 @@ from bot.ordering import ChatOrderedUpdates
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from handlers import texts
+from handlers.menu import sync_menus_job
 from handlers.outbox import deliver_all
 from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
 from handlers.reminders import reminder_tick
@@ -33,7 +34,6 @@ log = logging.getLogger("lkj_bot")
 
 
 async def _post_init(app: Application) -> None:
-    await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     # Start the render workers now, in the background, so the first PDF finds them warm.
     app.bot_data["services"].renderer.warm()
     # Deliver whatever a previous run saved but could not send before it stopped.
@@ -97,4 +97,5 @@ def build_application(
     app.job_queue.run_repeating(
         reminder_tick, interval=interval, first=interval, name="reminder tick"
     )
+    app.job_queue.run_once(sync_menus_job, when=0, name="command menus")
     return app

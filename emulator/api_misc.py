@@ -54,12 +54,36 @@ async def get_webhook_info(w: World, p: Params, files: Files) -> Any:
     return {"url": url, "has_custom_certificate": False, "pending_update_count": len(w.updates)}
 
 
+SCOPES = frozenset(
+    {
+        "default",
+        "all_private_chats",
+        "all_group_chats",
+        "all_chat_administrators",
+        "chat",
+        "chat_administrators",
+        "chat_member",
+    }
+)
+
+
 def commands_key(p: Params) -> tuple[str, str]:
     scope = p.get("scope") or {"type": "default"}
     return json.dumps(scope, sort_keys=True), str(p.get("language_code") or "")
 
 
+def check_scope(w: World, p: Params) -> None:
+    """Telegram's checks of a BotCommandScope: a known type, and for a chat scope a chat the
+    bot knows (a per-person menu needs a chat with that person)."""
+    scope = p.get("scope") or {"type": "default"}
+    if not isinstance(scope, dict) or scope.get("type") not in SCOPES:
+        raise bad_request("can't parse BotCommandScope")
+    if scope["type"].startswith("chat"):
+        w.chat_for_bot(scope.get("chat_id"), sending=False)
+
+
 async def set_my_commands(w: World, p: Params, files: Files) -> Any:
+    check_scope(w, p)
     commands = p.get("commands")
     if not isinstance(commands, list):
         raise bad_request("can't parse commands JSON object")
@@ -77,10 +101,12 @@ async def set_my_commands(w: World, p: Params, files: Files) -> Any:
 
 
 async def get_my_commands(w: World, p: Params, files: Files) -> Any:
+    check_scope(w, p)
     return w.commands.get(commands_key(p), [])
 
 
 async def delete_my_commands(w: World, p: Params, files: Files) -> Any:
+    check_scope(w, p)
     w.commands.pop(commands_key(p), None)
     return True
 

@@ -119,6 +119,22 @@ class BotAPIEmulator:
             self.world.chats[user_id] = Chat(user=user)
         return dict(user)
 
+    def add_group(self, group_id: int, title: str) -> None:
+        """A group chat (negative id) the bot is a member of; users write there with
+        ``send_group_message`` and the bot's messages are read with ``sent_to(group_id)``."""
+        if group_id >= 0:
+            raise ValueError("group chat ids are negative")
+        self.world.chats[group_id] = Chat(user={"id": group_id}, title=title)
+
+    def send_group_message(self, group_id: int, user_id: int, text: str) -> dict:
+        """``user_id`` writes ``text`` in the group."""
+        content: dict[str, Any] = {"text": text}
+        entities = detect_entities(text)
+        if entities:
+            content["entities"] = entities
+        sender = self.world.chat(user_id).user
+        return self.world.new_user_message(self.world.chat(group_id), content, None, sender)
+
     def send_message(self, user_id: int, text: str, *, reply_to: int | None = None) -> dict:
         """The user writes ``text``; commands, URLs, mentions get entities like in Telegram."""
         content: dict[str, Any] = {"text": text}

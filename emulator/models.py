@@ -116,9 +116,11 @@ class SentMessage:
 
 @dataclass
 class Chat:
-    """A private chat with one user (chat id == user id)."""
+    """A private chat with one user (chat id == user id), or a group (``title`` set; its id
+    is negative and ``user`` holds only that id)."""
 
     user: dict[str, Any]
+    title: str | None = None
     blocked: bool = False
     next_message_id: int = 1
     sent: list[SentMessage] = field(default_factory=list)
@@ -135,6 +137,8 @@ class Chat:
         return self.user["id"]
 
     def as_chat(self) -> dict[str, Any]:
+        if self.title is not None:
+            return {"id": self.id, "type": "group", "title": self.title}
         chat = {"id": self.id, "type": "private", "first_name": self.user["first_name"]}
         for key in ("last_name", "username"):
             if key in self.user:

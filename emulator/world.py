@@ -162,13 +162,19 @@ class World:
                 msg["reply_to_message"] = replied
         return msg
 
-    def new_user_message(self, chat: Chat, content: dict[str, Any], reply_to: int | None) -> dict:
-        """Record an incoming user message and enqueue it as an update."""
+    def new_user_message(
+        self,
+        chat: Chat,
+        content: dict[str, Any],
+        reply_to: int | None,
+        sender: dict[str, Any] | None = None,
+    ) -> dict:
+        """Record an incoming user message (in a group: from ``sender``) and enqueue it."""
         if chat.blocked:
             raise ValueError(f"user {chat.id} has blocked the bot; call unblock() first")
         msg = {
             "message_id": chat.take_message_id(),
-            "from": dict(chat.user),
+            "from": dict(sender or chat.user),
             "chat": chat.as_chat(),
             "date": self.now(),
             **content,

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from domain.roster import Person
-from handlers import texts
+from handlers import menu, texts
 from handlers.common import identify, send_text, svc, unit_of
 from handlers.cycle import on_data_document
 from handlers.forms import on_form_document, on_form_text
@@ -49,8 +49,7 @@ async def _where_you_are(context, person: Person) -> None:
 
 
 async def cmd_help(update: Update, context, person: Person) -> None:
-    services = svc(context)
-    await send_text(context, person.user_id, texts.help_text(person, services.sop_for(person.unit)))
+    await menu.cmd_help(update, context, person)
 
 
 async def cmd_cancel(update: Update, context, person: Person) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers import commands, verification
+from handlers import commands, menu, verification
 from handlers.commands import PersonHandler
 from handlers.common import identify, svc
 
@@ -52,6 +52,7 @@ def _start_code(context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 async def _member_start(update: Update, context, person) -> None:
+    await menu.set_menu(context.bot, svc(context), person)  # their chat exists now
     code = _start_code(context)
     if code:
         await verification.check_code(update, context, person, code)

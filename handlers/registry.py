@@ -23,6 +23,7 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     cycle,
     export,
     identity,
+    menu,
     onboarding,
     quarterly,
     realisation,
@@ -60,6 +61,7 @@ FINALLY: list[BaseHandler] = [TypeHandler(Update, mark_handled)]
 
 def build_handlers() -> list[BaseHandler]:
     return [
+        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, menu.on_group),
         CommandHandler("start", onboarding.on_start, filters=PRIVATE),
         CommandHandler(["bantuan", "help"], registered(commands.cmd_help), filters=PRIVATE),
         CommandHandler("status", registered(commands.cmd_status), filters=PRIVATE),

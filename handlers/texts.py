@@ -30,19 +30,26 @@ def tw(triwulan: int, year: int) -> str:
     return f"Triwulan {roman_triwulan(triwulan)} Tahun {year}"
 
 
-COMMANDS: list[tuple[str, str]] = [
-    ("start", "Mulai dan lihat peran Anda"),
-    ("bantuan", "Petunjuk penggunaan"),
-    ("status", "Posisi laporan yang sedang berjalan"),
-    ("mulai", "Mulai siklus triwulan (Kasat)"),
-    ("arsip", "Laporan yang telah ditandatangani"),
-    ("target", "Target kinerja tahunan (Perjanjian Kinerja)"),
-    ("tahunan", "Laporan Kinerja (LKj) tahunan"),
-    ("anggaran", "Realisasi anggaran per program dan kegiatan"),
-    ("ekspor", "Ekspor data kinerja dan anggaran (XLSX/CSV, e-SAKIP)"),
-    ("verifikasi", "Periksa keaslian laporan (kode atau berkas PDF)"),
-    ("batal", "Batalkan isian yang sedang berjalan"),
-]
+# The command menu (setMyCommands) and /bantuan: each person sees those of their role
+# (handlers/menu.py decides which), in this order, with these descriptions.
+COMMANDS: dict[str, str] = {
+    "start": "Mulai dan lihat peran Anda",
+    "mulai": "Mulai siklus triwulan dengan disposisi",
+    "status": "Posisi laporan yang sedang berjalan",
+    "target": "Target kinerja tahunan (Perjanjian Kinerja)",
+    "tahunan": "Laporan Kinerja (LKj) tahunan",
+    "anggaran": "Realisasi anggaran per program dan kegiatan",
+    "ekspor": "Ekspor data kinerja dan anggaran (XLSX/CSV, e-SAKIP)",
+    "arsip": "Laporan yang telah ditandatangani",
+    "verifikasi": "Periksa keaslian laporan (kode atau berkas PDF)",
+    "identitas": "Identitas unit pada kop surat",
+    "batal": "Batalkan isian yang sedang berjalan",
+    "bantuan": "Petunjuk penggunaan",
+}
+GROUP_ONLY_PRIVATE = (
+    "Mohon maaf, lkj-bot hanya melayani obrolan pribadi. Silakan hubungi bot melalui "
+    "{link}."
+)
 
 # How each activity of the SOP table is done in chat (keyed by activity, never by role: the
 # table decides whose it is).
@@ -92,17 +99,10 @@ def not_registered(user_id: int, contact: str | None) -> str:
     )
 
 
-def help_text(person: Person, sop: Sop) -> str:
-    common = (
-        "/status — posisi laporan yang sedang berjalan dan tugas Anda\n"
-        "/arsip — laporan yang telah ditandatangani\n"
-        "/verifikasi — periksa keaslian laporan (kode verifikasi atau berkas PDF)\n"
-        "/anggaran — realisasi anggaran per program dan kegiatan\n"
-        "/ekspor — data kinerja dan anggaran dalam XLSX/CSV untuk aplikasi e-SAKIP\n"
-        "/batal — batalkan isian yang sedang berjalan\n"
-        "/bantuan — petunjuk ini"
-    )
-    return f"<b>Petunjuk lkj-bot ({person.role.label})</b>\n\n{duties(person, sop)}\n\n{common}"
+def help_text(person: Person, sop: Sop, commands: list[tuple[str, str]]) -> str:
+    """The person's duties by the SOP table, then exactly the commands of their menu."""
+    listed = "\n".join(f"/{command} — {description}" for command, description in commands)
+    return f"<b>Petunjuk lkj-bot ({person.role.label})</b>\n\n{duties(person, sop)}\n\n{listed}"
 
 
 UNKNOWN_COMMAND = "Perintah tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia."

@@ -36,7 +36,10 @@ async def test_run_answers_over_long_polling_and_stops_cleanly(emu, tmp_path, ro
         people.kasat.say("/start")
         reply = await people.kasat.expect("Selamat datang", timeout=30)
         assert "sebagai <b>Kasat</b>" in reply.html
-        assert [c["command"] for c in emu.commands()][:3] == ["start", "bantuan", "status"]
+        # The default menu (anyone) and the Kasat's own menu (per-chat scope).
+        assert [c["command"] for c in emu.commands()] == ["start", "verifikasi"]
+        kasat_menu = emu.commands({"type": "chat", "chat_id": people.kasat.user_id})
+        assert [c["command"] for c in kasat_menu][:3] == ["start", "mulai", "status"]
     finally:
         proc.send_signal(signal.SIGINT)
         _, stderr = await asyncio.wait_for(proc.communicate(), 30)

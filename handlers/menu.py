@@ -1,0 +1,112 @@
+"""Each person's command menu: setMyCommands with a per-chat scope, and /bantuan from the same list.
+
+Which commands a person has is read from where the rule lives: /mulai belongs to the role of
+the unit's SOP table's first step, /tahunan to the role of the step that compiles the annual
+report (and sends the budget, /anggaran), /target, /anggaran and /ekspor to whoever may see
+the targets (``handlers.targets.may_view``, from the table), /identitas to the unit's
+administrators.
+The menu last set per chat is kept in the store, so a restart (after a roster change) sends
+only the menus that changed and removes those of people who left.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.services import Services
+from domain import annual
+from domain.roster import Person
+from handlers import texts
+from handlers.common import send_text, svc
+from handlers.targets import may_view
+
+log = logging.getLogger(__name__)
+
+#: Every registered person has these; the others depend on the role.
+EVERYONE = ("start", "status", "arsip", "verifikasi", "batal", "bantuan")
+#: What someone outside every unit can do (the default scope).
+GUEST = ("start", "verifikasi")
+
+
+def commands_for(services: Services, person: Person) -> list[tuple[str, str]]:
+    """The person's commands with their descriptions, in the order of ``texts.COMMANDS``."""
+    unit = services.roster.unit(person.unit)
+    sop = services.sop_for(unit)
+    allowed = set(EVERYONE)
+    if person.role is sop.first.role:
+        allowed.add("mulai")
+    if person.role is sop.by_key(annual.COMPILE_STEP).role:
+        allowed |= {"tahunan", "anggaran"}  # the compiler sends the budget (handlers.budget)
+    if may_view(services, person):
+        allowed |= {"target", "anggaran", "ekspor"}
+    if unit.is_admin(person):
+        allowed.add("identitas")
+    return [(c, d) for c, d in texts.COMMANDS.items() if c in allowed]
+
+
+def guest_commands() -> list[tuple[str, str]]:
+    return [(c, d) for c, d in texts.COMMANDS.items() if c in GUEST]
+
+
+def _key(commands: list[tuple[str, str]]) -> str:
+    return json.dumps(commands, ensure_ascii=False)
+
+
+async def set_menu(bot: Bot, services: Services, person: Person) -> bool:
+    """Set the person's menu if it differs from the one last set; True when it was sent."""
+    commands = commands_for(services, person)
+    key = _key(commands)
+    if services.menus.get(person.user_id) == key:
+        return False
+    try:
+        await bot.set_my_commands(
+            [BotCommand(c, d) for c, d in commands], scope=BotCommandScopeChat(person.user_id)
+        )
+    except (BadRequest, Forbidden) as exc:  # no chat with them yet: set when they write
+        log.info("menu of %s not set yet: %s", person.user_id, exc)
+        return False
+    services.menus.put(person.user_id, key)
+    return True
+
+
+async def sync_menus(bot: Bot, services: Services) -> int:
+    """The default (guest) menu, every person's menu, and no menu for who left the roster."""
+    await bot.set_my_commands([BotCommand(c, d) for c, d in guest_commands()])
+    sent = 0
+    for unit in services.roster.units:
+        for person in unit.people:
+            sent += await set_menu(bot, services, person)
+    for user_id in services.menus.all():
+        if services.roster.person(user_id) is None:
+            try:
+                await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
+            except (BadRequest, Forbidden) as exc:
+                log.info("menu of %s not removed: %s", user_id, exc)
+            services.menus.forget(user_id)
+    return sent
+
+
+async def sync_menus_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await sync_menus(context.bot, svc(context))
+
+
+async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
+    """/bantuan: exactly the commands of the person's menu (and the menu refreshed if stale)."""
+    services = svc(context)
+    await set_menu(context.bot, services, person)
+    sop = services.sop_for(person.unit)
+    text = texts.help_text(person, sop, commands_for(services, person))
+    await send_text(context, person.user_id, text)
+
+
+async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In a group the bot only says that it works in private chat, with a link."""
+    link = f"https://t.me/{context.bot.username}"
+    await context.bot.send_message(
+        update.effective_chat.id, texts.GROUP_ONLY_PRIVATE.format(link=link)
+    )
