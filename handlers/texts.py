@@ -47,8 +47,7 @@ COMMANDS: dict[str, str] = {
     "bantuan": "Petunjuk penggunaan",
 }
 GROUP_ONLY_PRIVATE = (
-    "Mohon maaf, lkj-bot hanya melayani obrolan pribadi. Silakan hubungi bot melalui "
-    "{link}."
+    "Mohon maaf, lkj-bot hanya melayani obrolan pribadi. Silakan hubungi bot melalui {link}."
 )
 
 # How each activity of the SOP table is done in chat (keyed by activity, never by role: the
