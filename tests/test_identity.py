@@ -176,3 +176,12 @@ def test_unit_admin_defaults_to_the_kasubbag():
     )
     assert marked.administrators == [replace(member, admin=True)]
     assert not marked.is_admin(kasubbag)
+
+
+def test_roster_marks_the_unit_administrator(tmp_path):
+    text = DEMO_ROSTER.read_text(encoding="utf-8")
+    marked = text.replace("telegram_id = 1004\n", "telegram_id = 1004\nadmin = true\n")
+    path = tmp_path / "roster.toml"
+    path.write_text(marked, encoding="utf-8")
+    unit = load_roster(path).units[0]
+    assert [p.user_id for p in unit.administrators] == [1004]

@@ -16,6 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot import playbook
+from storage.audit import AuditLog
 from tests.factories import DEMO_ROSTER, exe_bytes
 
 KABUPATEN = """
@@ -149,7 +150,7 @@ async def test_kabupaten_kop_with_logo_from_roster_and_chat(bot, emu, people, tm
         (Path(os.environ["LKJ_KEEP_KOP"]) / "kop-kabupaten.pdf").write_bytes(sheet)
 
 
-async def test_identity_survives_a_restart(runner, emu, people):
+async def test_identity_survives_a_restart(runner, emu, people, settings):
     await runner.start()
     kasubbag = people.kasubbag
     kasubbag.say("/identitas")
@@ -167,3 +168,13 @@ async def test_identity_survives_a_restart(runner, emu, people):
     shown = await kasubbag.expect("Identitas unit")
     assert "Pemerintah daerah: Pemerintah Provinsi Jawa Barat" in shown.text
     assert "Logo: PNG" in shown.text  # the roster's logo, untouched
+    # The change is in the unit's audit log: who changed which field to what.
+    log = AuditLog.for_unit_year(settings.lkj_data_dir, "satpolpp-bdg", 2026)
+    changes = [e for e in log.entries() if e["action"] == "identitas"]
+    assert [(e["actor"], e["outcome"], e["detail"]) for e in changes] == [
+        (
+            1003,
+            "accepted",
+            {"field": "government", "value": {"level": "provinsi", "name": "Jawa Barat"}},
+        )
+    ]
