@@ -185,3 +185,46 @@ def test_roster_marks_the_unit_administrator(tmp_path):
     path.write_text(marked, encoding="utf-8")
     unit = load_roster(path).units[0]
     assert [p.user_id for p in unit.administrators] == [1004]
+
+
+def test_every_document_carries_the_kop():
+    """The quarterly report and the annual LKj (not only the Lembar Disposisi) show the
+    unit's government, contacts, logo, and the city on the date line."""
+    from pypdf import PdfReader
+
+    from documents.annual_context import annual_report_context
+    from documents.render import render_pdf
+    from documents.report_context import quarterly_report_context
+    from tests import test_annual_report as annual_tests
+    from tests import test_report_context as quarterly_tests
+
+    logo = check_logo("logo.png", real_png())
+    unit = replace(
+        quarterly_tests.UNIT,
+        city="Soreang",
+        government=Government("kabupaten", "Bandung"),
+        phone="(022) 5891691",
+        logo=logo,
+    )
+    cycle = quarterly_tests.signed(3)
+    quarters = [annual_tests.filed_quarter(tw) for tw in (1, 2, 3, 4)]
+    annual = annual_tests.annual_report(quarters, "signed")
+    cal, now = quarterly_tests.CALENDAR, quarterly_tests.T_SIGN
+    documents = {
+        "quarterly": (
+            "quarterly_report.html",
+            quarterly_report_context(cycle, unit, cal, "signed", now, verification_code=None),
+        ),
+        "annual": (
+            "annual_report.html",
+            annual_report_context(unit, 2026, quarters, cal, "signed", now, report=annual),
+        ),
+    }
+    for name, (template, context) in documents.items():
+        reader = PdfReader(io.BytesIO(render_pdf(template, context)))
+        text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+        assert "PEMERINTAH KABUPATEN BANDUNG" in text and "PEMERINTAH KOTA" not in text, name
+        assert "Telp. (022) 5891691" in text, name
+        assert "Soreang," in text, name
+        kop_pages = [p for p in reader.pages if "Telp. (022) 5891691" in p.extract_text()]
+        assert kop_pages and all(len(p.images) == 1 for p in kop_pages), name

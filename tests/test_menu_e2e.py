@@ -109,3 +109,24 @@ async def test_in_a_group_the_bot_only_points_to_private_chat(bot, emu, people):
     assert len(emu.sent_to(group)) == 2
     # Nothing started, nobody was written to privately.
     assert [m for m in emu.sent_to(kasat.user_id) if "triwulan" in m.text.lower()] == []
+
+
+async def test_menus_follow_the_units_sop_table(runner, emu, people, roster_path, tmp_path):
+    """With a unit table giving steps 5 and 8 to the Sekretaris, /tahunan (compiling the
+    annual report belongs to step 8) moves to the Sekretaris's menu: no code names the role."""
+    from tests.test_sop_routing import sekretaris_table
+
+    sekretaris_table(tmp_path)
+    text = roster_path.read_text(encoding="utf-8")
+    roster_path.write_text(
+        text.replace(
+            'timezone = "Asia/Jakarta"', 'timezone = "Asia/Jakarta"\nsop = "sop-sekretaris.toml"', 1
+        ),
+        encoding="utf-8",
+    )
+    await runner.start()
+    menus = await menus_settled(emu, [1002, 1003])
+    assert menus[1002] == expected({"target", "tahunan"})
+    assert menus[1003] == expected({"target", "identitas"})
+    people.sekretaris.say("/bantuan")
+    assert "/tahunan — " in (await people.sekretaris.expect("Petunjuk lkj-bot")).text
