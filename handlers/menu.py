@@ -57,37 +57,53 @@ def _key(commands: list[tuple[str, str]]) -> str:
     return json.dumps(commands, ensure_ascii=False)
 
 
+async def _send(bot: Bot, user_id: int, commands: list[tuple[str, str]]) -> bool:
+    try:
+        await bot.set_my_commands(
+            [BotCommand(c, d) for c, d in commands], scope=BotCommandScopeChat(user_id)
+        )
+    except (BadRequest, Forbidden) as exc:  # no chat with them yet: set when they write
+        log.info("menu of %s not set yet: %s", user_id, exc)
+        return False
+    return True
+
+
 async def set_menu(bot: Bot, services: Services, person: Person) -> bool:
     """Set the person's menu if it differs from the one last set; True when it was sent."""
     commands = commands_for(services, person)
     key = _key(commands)
-    if services.menus.get(person.user_id) == key:
-        return False
-    try:
-        await bot.set_my_commands(
-            [BotCommand(c, d) for c, d in commands], scope=BotCommandScopeChat(person.user_id)
-        )
-    except (BadRequest, Forbidden) as exc:  # no chat with them yet: set when they write
-        log.info("menu of %s not set yet: %s", person.user_id, exc)
+    if services.menus.get(person.user_id) == key or not await _send(bot, person.user_id, commands):
         return False
     services.menus.put(person.user_id, key)
     return True
 
 
 async def sync_menus(bot: Bot, services: Services) -> int:
-    """The default (guest) menu, every person's menu, and no menu for who left the roster."""
+    """The default (guest) menu, every person's menu, and no menu for who left the roster.
+
+    The menus last set are read once and written once: at start-up with many units the
+    per-person store round trips would cost more than the Bot API calls.
+    """
     await bot.set_my_commands([BotCommand(c, d) for c, d in guest_commands()])
+    known = services.menus.all()
+    menus: dict[int, str] = {}
     sent = 0
     for unit in services.roster.units:
         for person in unit.people:
-            sent += await set_menu(bot, services, person)
-    for user_id in services.menus.all():
-        if services.roster.person(user_id) is None:
-            try:
-                await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
-            except (BadRequest, Forbidden) as exc:
-                log.info("menu of %s not removed: %s", user_id, exc)
-            services.menus.forget(user_id)
+            commands = commands_for(services, person)
+            key = _key(commands)
+            if known.get(person.user_id) == key:
+                menus[person.user_id] = key
+            elif await _send(bot, person.user_id, commands):
+                menus[person.user_id] = key
+                sent += 1
+    for user_id in known.keys() - {p.user_id for u in services.roster.units for p in u.people}:
+        try:
+            await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
+        except (BadRequest, Forbidden) as exc:
+            log.info("menu of %s not removed: %s", user_id, exc)
+    if menus != known:
+        services.menus.replace_all(menus)
     return sent
 
 

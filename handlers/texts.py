@@ -94,7 +94,9 @@ def not_registered(user_id: int, contact: str | None) -> str:
     return (
         "Mohon maaf, Anda belum terdaftar sebagai pengguna lkj-bot.\n\n"
         f"Silakan ajukan pendaftaran{who} dengan menyebutkan ID Telegram Anda: "
-        f"<code>{user_id}</code>."
+        f"<code>{user_id}</code>.\n\n"
+        "Untuk memeriksa keaslian laporan lkj-bot, ketik /verifikasi atau kirimkan kode "
+        "verifikasinya."
     )
 
 

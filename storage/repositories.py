@@ -447,5 +447,7 @@ class MenuRepository:
     def put(self, user_id: int, menu: str) -> None:
         self.table.upsert({"user_id": user_id, "menu": menu}, Query().user_id == user_id)
 
-    def forget(self, user_id: int) -> None:
-        _remove_if_any(self.table, Query().user_id == user_id)
+    def replace_all(self, menus: dict[int, str]) -> None:
+        """Every chat's menu in one write (start-up sends many; one fsync, not one each)."""
+        self.table.truncate()
+        self.table.insert_multiple({"user_id": u, "menu": m} for u, m in menus.items())

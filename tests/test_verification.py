@@ -442,6 +442,11 @@ async def test_codes_on_the_pdfs_and_the_chain_behind_them(bot, emu, people, set
     marks = ["Disposisi", "Pembagian tugas", "Pengumpulan data", "Dikembalikan", "Paraf:", "Tanda"]
     assert [answer.index(m) for m in marks] == sorted(answer.index(m) for m in marks)
 
+    # Scanning the QR code (or pasting the code) gives a person of the unit the same chain.
+    for message in (f"/start {signed_code}", signed_code):
+        answer = (await ask(member, message, "dikenal")).text
+        assert f"Pembagian tugas: {kasubbag.name} (Kasubbag)" in answer, message
+
     # The first initialled version was returned: its code says the document was superseded.
     answer = (await ask(member, f"/verifikasi {paraf1_code}", "dikenal")).text
     assert "Versi laporan: 1, telah diparaf" in answer
