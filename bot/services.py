@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings
 from documents.render_pool import shared_pool
 from domain.calendar import WorkCalendar
 from domain.identity import Logo, apply_identity
-from domain.roster import Roster, Unit, load_roster
+from domain.roster import Roster, Unit, load_raw, roster_from_raw
 from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
 from domain.workflow import WorkflowContext
 from storage.audit import AuditTrail, anchor_startup
@@ -26,11 +29,30 @@ from storage.repositories import (
     CycleRepository,
     DraftRepository,
     IdentityRepository,
+    InvitationRepository,
     MenuRepository,
     NoticeRepository,
+    RosterRepository,
     SessionRepository,
     TargetRepository,
 )
+
+log = logging.getLogger(__name__)
+
+
+def import_roster(repo: RosterRepository, path: Path) -> Roster:
+    """The roster at start-up: the store's, after importing the roster file if it changed
+    since it was last imported (the file is the bulk import; chat changes live in the store).
+    No file and nothing stored: an empty deployment, filled by invitations."""
+    if path.is_file():
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        if sha != repo.imported_sha():
+            raw = load_raw(path)
+            roster_from_raw(raw, path.parent)  # a file import must be complete and valid
+            repo.replace(raw, sha)
+    elif not repo.raw()["unit"]:
+        log.warning("no roster file %s and no stored roster: an empty deployment", path)
+    return roster_from_raw(repo.raw(), path.parent, partial=True)
 
 
 def utc_now() -> datetime:
@@ -67,6 +89,8 @@ class Services:
     drafts: DraftRepository = field(init=False)
     identities: IdentityRepository = field(init=False)
     menus: MenuRepository = field(init=False)
+    rosters: RosterRepository = field(init=False)
+    invitations: InvitationRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
@@ -85,6 +109,9 @@ class Services:
         self._delivery_locks: dict[tuple[str, int, int], asyncio.Lock] = {}
         self.identities = IdentityRepository(self.db)
         self.menus = MenuRepository(self.db)
+        self.rosters = RosterRepository(self.db)
+        self.invitations = InvitationRepository(self.db)
+        self._roster_signature = self.rosters.signature()
         for code, changes in self.identities.all().items():
             self._lay_identity(code, changes)
         self._calendars: dict[str, WorkCalendar] = {}
@@ -99,13 +126,39 @@ class Services:
         services = cls(
             settings=settings,
             db=db,
-            roster=load_roster(settings.lkj_roster),
+            roster=import_roster(RosterRepository(db), Path(settings.lkj_roster)),
             sop=load_sop(settings.lkj_sop or DEFAULT_SOP_PATH),
             clock=clock,
         )
         # A cut-off, deleted or replaced audit log stops start-up like a damaged store.
         anchor_startup(db.data_dir, services.audit.heads)
         return services
+
+    # --- the roster as data: changed in chat (invitations) or by `lkj-bot roster import`
+
+    @property
+    def roster_folder(self) -> Path:
+        """Where the roster's relative paths (logo, sop) are resolved."""
+        return Path(self.settings.lkj_roster).parent
+
+    def reload_roster(self) -> None:
+        self.roster = roster_from_raw(self.rosters.raw(), self.roster_folder, partial=True)
+        for code, changes in self.identities.all().items():
+            self._lay_identity(code, changes)
+        self._roster_signature = self.rosters.signature()
+
+    def refresh_roster(self) -> bool:
+        """Reload the roster if another process (the CLI) changed it; a stat per update."""
+        if self.rosters.signature() == self._roster_signature:
+            return False
+        self.reload_roster()
+        return True
+
+    def save_roster(self, raw: dict[str, Any]) -> None:
+        """Store the whole roster and apply it at once (checked before anything is written)."""
+        roster_from_raw(raw, self.roster_folder, partial=True)
+        self.rosters.replace(raw)
+        self.reload_roster()
 
     def _lay_identity(self, code: str, changes: dict[str, Any]) -> None:
         """Replace the unit in the roster by itself with the kop changes made in chat."""

@@ -63,6 +63,14 @@ class Settings(BaseSettings):
         "requests in flight slow httpx's connection pool down",
     )
 
+    lkj_admin_ids: str = Field(
+        default="", description="Telegram ids of the operators (comma-separated): /unit_baru"
+    )
+
+    @property
+    def admin_ids(self) -> frozenset[int]:
+        return frozenset(int(x) for x in self.lkj_admin_ids.replace(" ", "").split(",") if x)
+
     @property
     def max_upload_bytes(self) -> int:
         return int(self.lkj_max_upload_mb * 1024 * 1024)

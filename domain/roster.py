@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,11 @@ class Unit:
     def with_role(self, role: Role) -> list[Person]:
         return [p for p in self.people if p.role is role]
 
+    def missing_roles(self) -> list[Role]:
+        """Roles still without a holder (a unit being set up by invitation)."""
+        missing = [r for r in SINGLE_ROLES if not self.with_role(r)]
+        return missing + ([] if self.with_role(Role.TIM_KERJA) else [Role.TIM_KERJA])
+
     def one(self, role: Role) -> Person:
         """The single holder of a role (Kasat, Sekretaris, Kasubbag)."""
         return self.with_role(role)[0]
@@ -94,14 +100,16 @@ class Roster:
 SINGLE_ROLES = (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG)
 
 
-def parse_roster(raw: dict, base: Path | None = None) -> Roster:
+def parse_roster(raw: dict, base: Path | None = None, *, partial: bool = False) -> Roster:
     """The roster's units; a unit's ``sop`` path is taken relative to ``base`` (the roster's
-    folder)."""
+    folder). ``partial``: units still being set up (by invitation) may lack roles, and there
+    may be no unit yet; a role that admits one holder never has two."""
     units_raw = raw.get("unit")
     if isinstance(units_raw, dict):
         units_raw = [units_raw]
-    if not units_raw:
+    if not units_raw and not partial:
         raise RosterError("roster has no [[unit]]")
+    units_raw = units_raw or []
     units: list[Unit] = []
     seen_ids: set[int] = set()
     for u in units_raw:
@@ -139,9 +147,9 @@ def parse_roster(raw: dict, base: Path | None = None) -> Roster:
         if any(existing.code == code for existing in units):
             raise RosterError(f"unit code {code} appears twice in the roster")
         for role in SINGLE_ROLES:
-            if len(unit.with_role(role)) != 1:
+            if len(unit.with_role(role)) > 1 or not (partial or unit.with_role(role)):
                 raise RosterError(f"unit {code} must have exactly one {role.value}")
-        if not unit.with_role(Role.TIM_KERJA):
+        if not partial and not unit.with_role(Role.TIM_KERJA):
             raise RosterError(f"unit {code} has no tim_kerja member")
         units.append(unit)
     return Roster(units=tuple(units))
@@ -178,13 +186,23 @@ def _read_logos(raw: dict, folder: Path) -> None:
             raise RosterError(f"roster unit {u.get('code', '?')}: {exc}") from exc
 
 
-def load_roster(path: Path | str) -> Roster:
+def load_raw(path: Path | str) -> dict:
+    """The roster file as TOML data (what ``lkj-bot roster import`` stores)."""
     try:
         with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
+            return tomllib.load(fh)
     except FileNotFoundError as exc:
         raise RosterError(f"roster file not found: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise RosterError(f"roster file {path} is not valid TOML: {exc}") from exc
-    _read_logos(raw, Path(path).resolve().parent)
-    return parse_roster(raw, Path(path).parent)
+
+
+def roster_from_raw(raw: dict, folder: Path, *, partial: bool = False) -> Roster:
+    """Parse roster data whose ``logo`` and ``sop`` paths are relative to ``folder``."""
+    raw = copy.deepcopy(raw)
+    _read_logos(raw, folder.resolve())
+    return parse_roster(raw, folder, partial=partial)
+
+
+def load_roster(path: Path | str) -> Roster:
+    return roster_from_raw(load_raw(path), Path(path).parent)

@@ -24,6 +24,10 @@ BUTTON_ACTIONS: dict[str, ButtonAction] = {}
 # Presses that change only the presser's own half-filled form (kept in order by the chat's
 # lock), so they need not wait for the unit's other officials.
 OWN_FORM_ONLY = frozenset({"form_choice", "form_toggle", "form_cancel"})
+# Buttons someone outside every unit may press (an invitation's Terima): bound to them all the
+# same, with no person behind them yet.
+GuestAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, dict[str, Any]], Awaitable[str]]
+GUEST_BUTTON_ACTIONS: dict[str, GuestAction] = {}
 
 
 def button_action(name: str) -> Callable[[ButtonAction], ButtonAction]:
@@ -44,6 +48,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = query.data or ""
     payload = services.buttons.get(data[2:]) if data.startswith("b:") else None
     person = services.roster.person(query.from_user.id)
+    guest = GUEST_BUTTON_ACTIONS.get(payload.get("action", "")) if payload else None
+    if person is None and guest is not None and payload.get("user") == query.from_user.id:
+        try:
+            notice = await guest(update, context, payload)
+        except DomainError as exc:
+            audit_refusal(context, update, None, str(payload.get("action")), str(exc))
+            await press.finish(str(exc), refused=True)
+            return
+        await press.finish(notice or "")
+        return
     if person is None:
         audit_refusal(context, update, None, "tombol", "pengguna tidak terdaftar")
         await press.finish(texts.NOT_REGISTERED_SHORT, refused=True)

@@ -46,8 +46,9 @@ async def identify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person
         if len(services.roster.units) == 1:
             unit = services.roster.units[0]
             # whoever keeps the unit's targets and task division keeps its people too
-            k = unit.one(services.sop_for(unit).role_of(DIVIDE))
-            contact = f"{k.name} ({k.position})"
+            holders = unit.with_role(services.sop_for(unit).role_of(DIVIDE))
+            if holders:  # a unit still being set up may have nobody there yet
+                contact = f"{holders[0].name} ({holders[0].position})"
         await send_text(context, update.effective_chat.id, texts.not_registered(user.id, contact))
     return person
 

@@ -3,8 +3,8 @@
 Which commands a person has is read from where the rule lives: /mulai belongs to the role of
 the unit's SOP table's first step, /tahunan to the role of the step that compiles the annual
 report (and sends the budget, /anggaran), /target, /anggaran and /ekspor to whoever may see
-the targets (``handlers.targets.may_view``, from the table), /identitas to the unit's
-administrators.
+the targets (``handlers.targets.may_view``, from the table), /identitas, /undang and /undangan
+to the unit's administrators.
 The menu last set per chat is kept in the store, so a restart (after a roster change) sends
 only the menus that changed and removes those of people who left.
 """
@@ -45,7 +45,7 @@ def commands_for(services: Services, person: Person) -> list[tuple[str, str]]:
     if may_view(services, person):
         allowed |= {"target", "anggaran", "ekspor"}
     if unit.is_admin(person):
-        allowed.add("identitas")
+        allowed |= {"identitas", "undang", "undangan"}
     return [(c, d) for c, d in texts.COMMANDS.items() if c in allowed]
 
 

@@ -12,7 +12,8 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers import commands, menu, verification
+from domain.invitations import PREFIX as INVITATION_PREFIX
+from handlers import commands, invitations, menu, verification
 from handlers.commands import PersonHandler
 from handlers.common import identify, svc
 
@@ -51,11 +52,21 @@ def _start_code(context: ContextTypes.DEFAULT_TYPE) -> str:
     return ""
 
 
+def _invitation_code(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The deep link's parameter when it claims to be an invitation, else ""."""
+    args = context.args or []
+    if len(args) == 1 and args[0].lower().startswith(INVITATION_PREFIX):
+        return args[0][:64]
+    return ""
+
+
 async def _member_start(update: Update, context, person) -> None:
     await menu.set_menu(context.bot, svc(context), person)  # their chat exists now
     code = _start_code(context)
     if code:
         await verification.check_code(update, context, person, code)
+    elif _invitation_code(context):
+        await invitations.start_with_code(update, context, person, _invitation_code(context))
     else:
         await commands.cmd_start(update, context, person)
 
@@ -64,7 +75,14 @@ async def _guest_start(update: Update, context) -> None:
     code = _start_code(context)
     if code:
         await verification.guest_code(update, context, code)
+    elif _invitation_code(context):
+        await invitations.start_with_code(update, context, None, _invitation_code(context))
     else:
+        await _stranger(update, context)
+
+
+async def _guest_text(update: Update, context) -> None:
+    if not await invitations.on_guest_text(update, context):
         await _stranger(update, context)
 
 
@@ -88,3 +106,4 @@ on_start = for_anyone(_member_start, _guest_start)
 on_verifikasi = for_anyone(verification.cmd_verifikasi, verification.guest_verifikasi)
 on_pasted_code = for_anyone(_member_code, _guest_code)
 on_document = for_anyone(commands.on_document, _guest_document)
+on_text = for_anyone(commands.on_text, _guest_text)

@@ -23,6 +23,7 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     cycle,
     export,
     identity,
+    invitations,
     menu,
     onboarding,
     quarterly,
@@ -45,6 +46,8 @@ async def drop_repeated_update(update: Update, context: ContextTypes.DEFAULT_TYP
     if already_applied(services, update):
         services.inbox.finish(update.update_id)
         raise ApplicationHandlerStop
+    if services.refresh_roster():  # `lkj-bot roster import` or `invite` while running
+        context.application.create_task(menu.sync_menus(context.bot, services))
 
 
 async def mark_handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,7 +68,9 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("start", onboarding.on_start, filters=PRIVATE),
         CommandHandler(["bantuan", "help"], registered(commands.cmd_help), filters=PRIVATE),
         CommandHandler("status", registered(commands.cmd_status), filters=PRIVATE),
-        CommandHandler("mulai", registered(cycle.cmd_mulai), filters=PRIVATE),
+        CommandHandler(
+            "mulai", registered(invitations.complete_unit_only(cycle.cmd_mulai)), filters=PRIVATE
+        ),
         CommandHandler("arsip", registered(cycle.cmd_arsip), filters=PRIVATE),
         CommandHandler("batal", registered(commands.cmd_cancel), filters=PRIVATE),
         CommandHandler("target", registered(targets.cmd_target), filters=PRIVATE),
@@ -74,6 +79,9 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("ekspor", registered(export.cmd_ekspor), filters=PRIVATE),
         CommandHandler("verifikasi", onboarding.on_verifikasi, filters=PRIVATE),
         CommandHandler("identitas", registered(identity.cmd_identitas), filters=PRIVATE),
+        CommandHandler("undang", registered(invitations.cmd_undang), filters=PRIVATE),
+        CommandHandler("undangan", registered(invitations.cmd_undangan), filters=PRIVATE),
+        CommandHandler("unit_baru", invitations.cmd_unit_baru, filters=PRIVATE),
         CallbackQueryHandler(on_button),
         ChatMemberHandler(on_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(PRIVATE & filters.COMMAND, registered(commands.on_unknown_command)),
@@ -82,6 +90,6 @@ def build_handlers() -> list[BaseHandler]:
             PRIVATE & filters.TEXT & filters.Regex(verification.CODE_MESSAGE),
             onboarding.on_pasted_code,
         ),
-        MessageHandler(PRIVATE & filters.TEXT, registered(commands.on_text)),
+        MessageHandler(PRIVATE & filters.TEXT, onboarding.on_text),
         MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, registered(commands.on_other)),
     ]

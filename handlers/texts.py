@@ -43,6 +43,8 @@ COMMANDS: dict[str, str] = {
     "arsip": "Laporan yang telah ditandatangani",
     "verifikasi": "Periksa keaslian laporan (kode atau berkas PDF)",
     "identitas": "Identitas unit pada kop surat",
+    "undang": "Undang anggota unit (tautan pendaftaran)",
+    "undangan": "Daftar undangan dan pencabutannya",
     "batal": "Batalkan isian yang sedang berjalan",
     "bantuan": "Petunjuk penggunaan",
 }
@@ -795,3 +797,85 @@ def identity_summary(unit: Unit, shown: dict[str, str]) -> str:
         lines.append(f"• {label}: {esc(shown[name])}")
     lines.append("\nPilih isian yang akan diubah.")
     return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- invitations
+
+INVITE_NOT_ADMIN = "Mohon maaf, undangan hanya dapat dibuat oleh pengelola unit: {admins}."
+INVITE_PICK_ROLE = (
+    "<b>Undang anggota {unit}</b>\nPilih peran orang yang akan diundang "
+    "(jabatan yang sudah terisi tidak ditampilkan):"
+)
+INVITE_PICK_MODE = "Undangan sebagai <b>{role}</b>. Siapa yang mengisi nama, NIP dan jabatannya?"
+BTN_INVITE_FILL_NOW = "Saya isi sekarang"
+BTN_INVITE_FILL_LATER = "Diisi oleh yang diundang"
+INVITE_FORM_TITLE = "Undangan anggota"
+INVITE_NAME = "Tuliskan nama lengkap beserta gelar."
+INVITE_NIP = "Tuliskan NIP (18 angka)."
+INVITE_POSITION = "Tuliskan jabatan, misalnya <i>Analis Perencanaan</i>."
+INVITE_OPERATOR_ONLY = "Perintah ini hanya untuk operator lkj-bot (ID Telegram pada LKJ_ADMIN_IDS)."
+INVITE_NEW_UNIT_USAGE = (
+    "Format: <code>/unit_baru kode | Nama unit | Kota</code>, misalnya "
+    "<code>/unit_baru satpolpp-kbb | Satuan Polisi Pamong Praja Kabupaten Bandung Barat | "
+    "Ngamprah</code>."
+)
+INVITE_UNIT_EXISTS = "Unit dengan kode {code} sudah ada."
+INVITE_UNKNOWN = (
+    "Kode undangan tidak dikenal. Periksa kembali tautan yang Anda terima, atau mintalah "
+    "undangan baru kepada pengelola unit."
+)
+INVITE_ALREADY_REGISTERED = "Anda sudah terdaftar sebagai {role} pada {unit}."
+BTN_INVITE_ACCEPT = "Terima undangan"
+BTN_INVITE_DECLINE = "Tolak"
+INVITE_DECLINED = "Undangan tidak diterima. Tautan tetap berlaku sampai kedaluwarsa."
+INVITE_ASK_NAME = "Tuliskan nama lengkap Anda beserta gelar."
+INVITE_ASK_NIP = "Tuliskan NIP Anda (18 angka)."
+INVITE_ASK_POSITION = "Tuliskan jabatan Anda, misalnya <i>Analis Perencanaan</i>."
+INVITE_REVOKED = "Undangan {code} telah dicabut."
+INVITE_NONE = "Belum ada undangan untuk unit ini. Buat undangan dengan /undang."
+
+
+def invite_link(role: str, unit: str, link: str, expires: str, admin: bool) -> str:
+    extra = " dan pengelola unit" if admin else ""
+    return (
+        f"✅ Undangan sebagai <b>{esc(role)}</b>{extra} pada {esc(unit)} telah dibuat.\n\n"
+        f"Teruskan tautan ini kepada yang diundang (misalnya melalui WhatsApp atau e-mail):\n"
+        f"{link}\n\n"
+        f"Tautan hanya dapat dipakai satu kali dan berlaku sampai {expires}. Daftar undangan "
+        "dan pencabutannya: /undangan."
+    )
+
+
+def invite_offer(unit: str, role: str, details: str, admin: bool) -> str:
+    extra = ", sekaligus sebagai pengelola unit" if admin else ""
+    who = f"\nData yang tercatat: {esc(details)}" if details else ""
+    return (
+        f"<b>Undangan lkj-bot</b>\nAnda diundang bergabung dengan <b>{esc(unit)}</b> sebagai "
+        f"<b>{esc(role)}</b>{extra}.{who}\n\nTekan <b>Terima undangan</b> untuk mendaftar."
+    )
+
+
+def invite_confirm(unit: str, role: str, name: str, nip: str, position: str) -> str:
+    return (
+        f"Mohon periksa kembali pendaftaran Anda pada <b>{esc(unit)}</b> sebagai "
+        f"<b>{esc(role)}</b>:\n• Nama: {esc(name)}\n• NIP: {esc(nip)}\n• Jabatan: "
+        f"{esc(position)}\n\nTekan <b>Terima undangan</b> untuk mendaftar."
+    )
+
+
+def invite_joined(name: str, role: str, unit: str) -> str:
+    return f"ℹ️ {esc(name)} telah bergabung dengan {esc(unit)} sebagai {esc(role)} melalui undangan."
+
+
+def invite_listing(unit: str, rows: list[tuple[str, str, str, str]]) -> str:
+    """rows: (code, role and name, state, until/used) per invitation."""
+    lines = [f"<b>Undangan {esc(unit)}</b>"]
+    for code, who, state, when in rows:
+        lines.append(f"• <code>{code}</code> — {esc(who)}: <b>{state}</b> ({when})")
+    return "\n".join(lines)
+
+
+UNIT_INCOMPLETE = (
+    "Siklus belum dapat dimulai: unit ini belum lengkap. Peran yang belum terisi: {roles}. "
+    "Pengelola unit dapat mengundang mereka dengan /undang."
+)

@@ -13,6 +13,7 @@ from tinydb.table import Document, Table
 
 from domain.annual import AnnualReport
 from domain.budget import BudgetSet
+from domain.invitations import Invitation
 from domain.models import Cycle, cycle_id
 from domain.performance import TargetSet
 from storage.database import Database
@@ -451,3 +452,55 @@ class MenuRepository:
         """Every chat's menu in one write (start-up sends many; one fsync, not one each)."""
         self.table.truncate()
         self.table.insert_multiple({"user_id": u, "menu": m} for u, m in menus.items())
+
+
+class RosterRepository:
+    """The roster as data (``state/roster.json``): one document per unit, in the roster file's
+    own shape, plus the SHA-256 of the roster file last imported."""
+
+    def __init__(self, db: Database):
+        self.path = db.data_dir / "state" / "roster.json"
+        self.db = db.file("state", "roster.json")
+        self.units = self.db.table("units")
+        self.meta = self.db.table("meta")
+
+    def raw(self) -> dict[str, Any]:
+        return {"unit": [dict(d) for d in self.units.all()]}
+
+    def imported_sha(self) -> str:
+        doc = self.meta.get(doc_id=1)
+        return str(doc["imported_sha"]) if doc else ""  # type: ignore[index]
+
+    def replace(self, raw: dict[str, Any], imported_sha: str | None = None) -> None:
+        """Every unit at once (an import, or a change made in chat)."""
+        units = raw.get("unit") or []
+        self.units.truncate()
+        self.units.insert_multiple([dict(u) for u in units])
+        if imported_sha is not None:
+            self.meta.upsert(Document({"imported_sha": imported_sha}, doc_id=1))
+
+    def signature(self) -> tuple[int, int, int] | None:
+        """The file's identity, to notice a change made by another process."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+class InvitationRepository:
+    """Invitation codes (``state/invitations.json``), kept with their state for the listing."""
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "invitations.json").table("invitations")
+
+    def get(self, code: str) -> Invitation | None:
+        doc = self.table.get(Query().code == code)
+        return Invitation.from_dict(dict(doc)) if doc else None  # type: ignore[arg-type]
+
+    def save(self, invitation: Invitation) -> None:
+        self.table.upsert(invitation.to_dict(), Query().code == invitation.code)
+
+    def of_unit(self, unit: str) -> list[Invitation]:
+        docs = self.table.search(Query().unit == unit)
+        return sorted((Invitation.from_dict(dict(d)) for d in docs), key=lambda i: i.created_at)

@@ -36,7 +36,9 @@ async def test_each_person_sees_the_commands_of_their_role(bot, emu, people):
     want = {
         kasat.user_id: expected({"mulai", "target", "anggaran", "ekspor"}),
         sekretaris.user_id: expected({"target", "anggaran", "ekspor"}),
-        kasubbag.user_id: expected({"target", "tahunan", "identitas", "anggaran", "ekspor"}),
+        kasubbag.user_id: expected(
+            {"target", "tahunan", "identitas", "undang", "undangan", "anggaran", "ekspor"}
+        ),
         member.user_id: expected(set()),
     }
     for user_id, commands in want.items():
@@ -78,7 +80,9 @@ async def test_menus_follow_role_changes_and_departures(runner, emu, people, ros
     after = await menus_settled(emu, ids)
 
     assert after[1003] == expected(set())
-    assert after[1004] == expected({"target", "tahunan", "identitas", "anggaran", "ekspor"})
+    assert after[1004] == expected(
+        {"target", "tahunan", "identitas", "undang", "undangan", "anggaran", "ekspor"}
+    )
     assert after[1005] == []  # who left has no menu any more
     assert after[1001] == before[1001] and after[1002] == before[1002]
     # Only the changed menus were sent again (plus the default one).
@@ -127,6 +131,6 @@ async def test_menus_follow_the_units_sop_table(runner, emu, people, roster_path
     await runner.start()
     menus = await menus_settled(emu, [1002, 1003])
     assert menus[1002] == expected({"target", "tahunan"})
-    assert menus[1003] == expected({"target", "identitas"})
+    assert menus[1003] == expected({"target", "identitas", "undang", "undangan"})
     people.sekretaris.say("/bantuan")
     assert "/tahunan — " in (await people.sekretaris.expect("Petunjuk lkj-bot")).text

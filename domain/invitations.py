@@ -1,0 +1,206 @@
+"""Invitations: how a person joins a unit without anyone collecting Telegram ids.
+
+An invitation names a unit and a role (and, optionally, the invitee's name, NIP and jabatan);
+its code goes into a deep link ``https://t.me/<bot>?start=<code>``. A code is single use,
+expires (7 days by default), can be revoked, and is refused once any of that happened. The
+rules here are pure; the error messages are shown to the user.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.errors import InputError
+from domain.roles import Role
+from domain.roster import SINGLE_ROLES, Unit
+
+PREFIX = "inv-"
+_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no l, o, 0, 1: read aloud over the phone
+_BODY = 16  # 80 bits: not guessable, and guesses are rate-limited and audited
+CODE_SHAPE = re.compile(rf"^{PREFIX}[{_ALPHABET}]{{{_BODY}}}$")
+VALID_DAYS = 7
+UNIT_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
+
+ACTIVE, USED, EXPIRED, REVOKED = "aktif", "terpakai", "kedaluwarsa", "dicabut"
+
+
+def new_code() -> str:
+    return PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(_BODY))
+
+
+def looks_like_code(text: str) -> bool:
+    return bool(CODE_SHAPE.fullmatch(text.strip()))
+
+
+@dataclass(frozen=True)
+class Invitation:
+    code: str
+    unit: str
+    role: Role
+    created_by: int  # 0: the operator on the server (lkj-bot invite)
+    created_at: datetime
+    expires_at: datetime
+    admin: bool = False  # the invitee becomes the unit's administrator
+    name: str = ""  # empty: the invitee types name, NIP and jabatan
+    nip: str = ""
+    position: str = ""
+    used_by: int | None = None
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def state(self, now: datetime) -> str:
+        if self.used_at is not None:
+            return USED
+        if self.revoked_at is not None:
+            return REVOKED
+        if now >= self.expires_at:
+            return EXPIRED
+        return ACTIVE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "unit": self.unit,
+            "role": self.role.value,
+            "created_by": self.created_by,
+            "created_at": self.created_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
+            "admin": self.admin,
+            "name": self.name,
+            "nip": self.nip,
+            "position": self.position,
+            "used_by": self.used_by,
+            "used_at": self.used_at.isoformat() if self.used_at else None,
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Invitation:
+        def when(key: str) -> datetime | None:
+            return datetime.fromisoformat(d[key]) if d.get(key) else None
+
+        return cls(
+            code=d["code"],
+            unit=d["unit"],
+            role=Role(d["role"]),
+            created_by=int(d["created_by"]),
+            created_at=datetime.fromisoformat(d["created_at"]),
+            expires_at=datetime.fromisoformat(d["expires_at"]),
+            admin=bool(d.get("admin")),
+            name=d.get("name", ""),
+            nip=d.get("nip", ""),
+            position=d.get("position", ""),
+            used_by=d.get("used_by"),
+            used_at=when("used_at"),
+            revoked_at=when("revoked_at"),
+        )
+
+
+def invitable_roles(unit: Unit) -> list[Role]:
+    """Roles a unit can still invite to: a vacant single role, and always a team member."""
+    return [r for r in SINGLE_ROLES if not unit.with_role(r)] + [Role.TIM_KERJA]
+
+
+def invite(
+    unit: Unit,
+    role: Role,
+    by: int,
+    now: datetime,
+    *,
+    code: str,
+    admin: bool = False,
+    details: tuple[str, str, str] | None = None,
+    days: int = VALID_DAYS,
+) -> Invitation:
+    if role not in invitable_roles(unit):
+        holder = unit.with_role(role)[0]
+        raise InputError(
+            f"Jabatan {role.label} pada {unit.name} sudah dipegang oleh {holder.name}; "
+            "hanya jabatan yang kosong atau anggota Tim Kerja yang dapat diundang."
+        )
+    name, nip, position = details or ("", "", "")
+    return Invitation(
+        code=code,
+        unit=unit.code,
+        role=role,
+        created_by=by,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        admin=admin,
+        name=name,
+        nip=nip,
+        position=position,
+    )
+
+
+def usable(invitation: Invitation, now: datetime) -> Invitation:
+    """The invitation if it can still be accepted; otherwise an InputError saying why."""
+    state = invitation.state(now)
+    if state == USED:
+        raise InputError(
+            "Kode undangan ini sudah dipakai. Mintalah undangan baru kepada pengelola unit."
+        )
+    if state == REVOKED:
+        raise InputError("Kode undangan ini telah dicabut oleh pengelola unit.")
+    if state == EXPIRED:
+        raise InputError(
+            "Kode undangan ini sudah kedaluwarsa (berlaku 7 hari). Mintalah undangan baru "
+            "kepada pengelola unit."
+        )
+    return invitation
+
+
+def accept(
+    invitation: Invitation,
+    unit: Unit,
+    user_id: int,
+    details: tuple[str, str, str],
+    now: datetime,
+) -> tuple[Invitation, dict[str, Any]]:
+    """The invitation used by ``user_id`` and the roster entry of the new person."""
+    usable(invitation, now)
+    if invitation.role not in invitable_roles(unit):
+        raise InputError(
+            f"Jabatan {invitation.role.label} pada {unit.name} telah terisi sejak undangan ini "
+            "dibuat. Mintalah undangan baru kepada pengelola unit."
+        )
+    name, nip, position = (" ".join(v.split()) for v in details)
+    check_details(name, nip, position)
+    person = {
+        "role": invitation.role.value,
+        "telegram_id": user_id,
+        "name": name,
+        "nip": nip,
+        "position": position,
+    }
+    if invitation.admin:
+        person["admin"] = True
+    return replace(invitation, used_by=user_id, used_at=now), person
+
+
+_NIP = re.compile(r"^\d{18}$")
+
+
+def check_details(name: str, nip: str, position: str) -> None:
+    if not 3 <= len(name) <= 120:
+        raise InputError("Nama harus 3–120 karakter, lengkap dengan gelar.")
+    if not _NIP.fullmatch(nip.replace(" ", "")):
+        raise InputError(f"“{nip}” bukan NIP: NIP terdiri atas 18 angka.")
+    if not 3 <= len(position) <= 150:
+        raise InputError("Jabatan harus 3–150 karakter.")
+
+
+def new_unit(code: str, name: str, city: str) -> dict[str, Any]:
+    """The roster entry of a unit created in chat or on the server (no people yet)."""
+    code, name, city = code.strip().lower(), " ".join(name.split()), " ".join(city.split())
+    if not UNIT_CODE.fullmatch(code):
+        raise InputError(
+            f"“{code}” bukan kode unit: 2–40 huruf kecil, angka, - atau _, misalnya satpolpp-bdg."
+        )
+    if len(name) < 3 or len(city) < 2:
+        raise InputError("Nama unit dan kota wajib diisi.")
+    return {"code": code, "name": name, "city": city, "timezone": "Asia/Jakarta", "people": []}

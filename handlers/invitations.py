@@ -1,0 +1,480 @@
+"""Invitations by deep link: an office sets itself up in chat, nobody collects Telegram ids.
+
+The operator (``LKJ_ADMIN_IDS``, or ``lkj-bot invite`` on the server) creates a unit and an
+invitation for its administrator; the administrator invites everyone else (/undang), lists
+and revokes the codes (/undangan). The invitee taps ``https://t.me/<bot>?start=<code>``, sees
+the unit and role, confirms (typing name, NIP and jabatan when the invitation left them
+open), and is in the roster at once; the administrator is told. A code that is unknown,
+used, expired or revoked is refused and audited; guesses share the guests' rate limit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.services import Services
+from domain.dates_id import format_datetime_id
+from domain.errors import InputError, RoleError
+from domain.invitations import (
+    ACTIVE,
+    Invitation,
+    accept,
+    check_details,
+    invitable_roles,
+    invite,
+    new_code,
+    new_unit,
+    usable,
+)
+from domain.roles import Role
+from domain.roster import Person, Unit
+from handlers import menu, texts
+from handlers.buttons import button_action
+from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
+from handlers.forms import TEXT_VALIDATORS, begin_form, finisher, text_field
+from handlers.verification import guest_allowed
+
+DETAILS = ("name", "nip", "position")
+GUEST_FORM = "invite_details"
+
+
+def link(services: Services, code: str) -> str:
+    return f"https://t.me/{services.bot_username}?start={code}"
+
+
+def _audit(services: Services, update: Update | None, unit: str | None, actor: int, **fields):
+    services.audit.append(
+        unit,
+        services.now().year,
+        {
+            "at": services.now(),
+            "actor": actor,
+            "update_id": update.update_id if update else None,
+            **fields,
+        },
+    )
+
+
+def create(
+    services: Services,
+    unit: Unit,
+    role: Role,
+    by: int,
+    *,
+    admin: bool = False,
+    details: tuple[str, str, str] | None = None,
+) -> Invitation:
+    """Make, store and audit a new invitation (chat and the CLI both come here)."""
+    invitation = invite(
+        unit, role, by, services.now(), code=new_code(), admin=admin, details=details
+    )
+    services.invitations.save(invitation)
+    detail = {"code": invitation.code, "role": role.value, "admin": admin}
+    _audit(
+        services,
+        None,
+        unit.code,
+        by,
+        role="operator" if by == 0 else "",
+        action="undangan_dibuat",
+        detail=detail,
+    )
+    return invitation
+
+
+def create_unit(services: Services, code: str, name: str, city: str, by: int) -> Invitation:
+    """A new unit with no one in it yet, and the invitation of its administrator."""
+    services.refresh_roster()
+    raw_unit = new_unit(code, name, city)
+    raw = services.rosters.raw()
+    if any(u["code"] == raw_unit["code"] for u in raw["unit"]):
+        raise InputError(texts.INVITE_UNIT_EXISTS.format(code=raw_unit["code"]))
+    raw["unit"].append(raw_unit)
+    services.save_roster(raw)
+    _audit(
+        services, None, raw_unit["code"], by, role="operator", action="unit_baru", detail=raw_unit
+    )
+    unit = services.roster.unit(raw_unit["code"])
+    return create(services, unit, Role.KASUBBAG, by, admin=True)
+
+
+def _sent_link(services: Services, invitation: Invitation) -> str:
+    unit = services.roster.unit(invitation.unit)
+    expires = format_datetime_id(invitation.expires_at, unit.timezone)
+    return texts.invite_link(
+        invitation.role.label, unit.name, link(services, invitation.code), expires, invitation.admin
+    )
+
+
+# ----------------------------------------------------------------------------- the operator
+
+
+async def cmd_unit_baru(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = svc(context)
+    user = update.effective_user
+    chat = update.effective_chat.id
+    if user.id not in services.settings.admin_ids:
+        audit_refusal(
+            context, update, services.roster.person(user.id), "unit_baru", "bukan operator"
+        )
+        await send_text(context, chat, texts.INVITE_OPERATOR_ONLY)
+        return
+    parts = [p.strip() for p in " ".join(context.args or []).split("|")]
+    if len(parts) != 3:
+        await send_text(context, chat, texts.INVITE_NEW_UNIT_USAGE)
+        return
+    try:
+        invitation = create_unit(services, *parts, by=user.id)
+    except InputError as exc:
+        await send_text(context, chat, texts.esc(exc))
+        return
+    await send_text(context, chat, _sent_link(services, invitation))
+
+
+# ----------------------------------------------------------------- the unit administrator
+
+
+def _admin_unit(context, person: Person) -> Unit:
+    unit = unit_of(svc(context), person)
+    if not unit.is_admin(person):
+        admins = ", ".join(p.name for p in unit.administrators)
+        raise RoleError(texts.INVITE_NOT_ADMIN.format(admins=admins))
+    return unit
+
+
+async def cmd_undang(update: Update, context, person: Person) -> None:
+    try:
+        unit = _admin_unit(context, person)
+    except RoleError as exc:
+        audit_refusal(context, update, person, "undang", str(exc))
+        await send_text(context, person.user_id, texts.esc(exc))
+        return
+    rows = [[(r.label, {"action": "invite_role", "role": r.value})] for r in invitable_roles(unit)]
+    await send_text(
+        context, person.user_id, texts.INVITE_PICK_ROLE.format(unit=texts.esc(unit.name)), rows
+    )
+
+
+@button_action("invite_role")
+async def on_role(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
+    _admin_unit(context, person)
+    role = Role(payload["role"])
+    rows = [
+        [(texts.BTN_INVITE_FILL_NOW, {"action": "invite_mode", "role": role.value, "now": True})],
+        [
+            (
+                texts.BTN_INVITE_FILL_LATER,
+                {"action": "invite_mode", "role": role.value, "now": False},
+            )
+        ],
+    ]
+    await drop_buttons(update)
+    await send_text(context, person.user_id, texts.INVITE_PICK_MODE.format(role=role.label), rows)
+    return ""
+
+
+@button_action("invite_mode")
+async def on_mode(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
+    unit = _admin_unit(context, person)
+    role = Role(payload["role"])
+    await drop_buttons(update)
+    if payload["now"]:
+        fields = [
+            text_field("name", "Nama", texts.INVITE_NAME),
+            text_field("nip", "NIP", texts.INVITE_NIP),
+            text_field("position", "Jabatan", texts.INVITE_POSITION),
+        ]
+        for field in fields:
+            field["validate"] = f"invite_{field['name']}"
+        await begin_form(
+            context, person, "invite", fields, texts.INVITE_FORM_TITLE, meta={"role": role.value}
+        )
+        return ""
+    invitation = create(svc(context), unit, role, person.user_id)
+    await send_text(context, person.user_id, _sent_link(svc(context), invitation))
+    return ""
+
+
+def _detail_validator(name: str):
+    def validate(text: str) -> tuple[Any, str]:
+        value = " ".join(text.split())
+        sample = {"name": "Nama Contoh", "nip": "1" * 18, "position": "Jabatan", name: value}
+        check_details(sample["name"], sample["nip"], sample["position"])
+        return value, value
+
+    return validate
+
+
+for _name in DETAILS:
+    TEXT_VALIDATORS[f"invite_{_name}"] = _detail_validator(_name)
+
+
+@finisher("invite")
+async def finish_invite(update: Update, context, person: Person, session: dict[str, Any]) -> None:
+    unit = _admin_unit(context, person)
+    values = session["values"]
+    details = (values["name"], values["nip"], values["position"])
+    role = Role(session["meta"]["role"])
+    invitation = create(svc(context), unit, role, person.user_id, details=details)
+    await send_text(context, person.user_id, _sent_link(svc(context), invitation))
+
+
+async def cmd_undangan(update: Update, context, person: Person) -> None:
+    services = svc(context)
+    try:
+        unit = _admin_unit(context, person)
+    except RoleError as exc:
+        audit_refusal(context, update, person, "undangan", str(exc))
+        await send_text(context, person.user_id, texts.esc(exc))
+        return
+    invitations = services.invitations.of_unit(unit.code)
+    if not invitations:
+        await send_text(context, person.user_id, texts.INVITE_NONE)
+        return
+    now = services.now()
+    rows, buttons = [], []
+    for inv in invitations[-30:]:
+        state = inv.state(now)
+        who = inv.role.label + (f", {inv.name}" if inv.name else "")
+        if inv.used_by is not None:
+            joined = unit.person(inv.used_by)
+            who += f" → {joined.name}" if joined else ""
+        until = "berlaku sampai " + format_datetime_id(inv.expires_at, unit.timezone)
+        rows.append((inv.code, who, state, until))
+        if state == ACTIVE:
+            label = f"Cabut {inv.role.label} …{inv.code[-4:]}"
+            buttons.append([(label, {"action": "invite_revoke", "code": inv.code})])
+    await send_text(context, person.user_id, texts.invite_listing(unit.name, rows), buttons or None)
+
+
+@button_action("invite_revoke")
+async def on_revoke(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = _admin_unit(context, person)
+    invitation = services.invitations.get(payload["code"])
+    if invitation is None or invitation.unit != unit.code:
+        return texts.BUTTON_UNKNOWN
+    usable(invitation, services.now())
+    revoked = Invitation.from_dict(
+        {**invitation.to_dict(), "revoked_at": services.now().isoformat()}
+    )
+    services.invitations.save(revoked)
+    _audit(
+        services,
+        update,
+        unit.code,
+        person.user_id,
+        role=person.role.value,
+        action="undangan_dicabut",
+        detail={"code": revoked.code},
+    )
+    await drop_buttons(update)
+    await send_text(context, person.user_id, texts.INVITE_REVOKED.format(code=revoked.code))
+    return ""
+
+
+# ----------------------------------------------------------------------------- the invitee
+
+
+async def _refuse(update: Update, context, reason: str, message: str) -> None:
+    audit_refusal(context, update, None, "undangan", reason)
+    await send_text(context, update.effective_chat.id, message)
+
+
+async def start_with_code(update: Update, context, person: Person | None, code: str) -> None:
+    """``/start inv-…`` (the link tapped): show the unit and role, with Terima."""
+    services = svc(context)
+    chat = update.effective_chat.id
+    if person is not None:
+        unit = unit_of(services, person)
+        text = texts.INVITE_ALREADY_REGISTERED.format(
+            role=person.role.label, unit=texts.esc(unit.name)
+        )
+        await send_text(context, chat, text)
+        return
+    if not guest_allowed(context, update.effective_user.id):
+        await _refuse(update, context, "terlalu sering (batas pemeriksaan)", texts.VERIFY_TOO_OFTEN)
+        return
+    services.refresh_roster()
+    invitation = services.invitations.get(code)
+    if invitation is None or invitation.unit not in {u.code for u in services.roster.units}:
+        await _refuse(
+            update, context, f"kode undangan tidak dikenal: {code[:40]}", texts.INVITE_UNKNOWN
+        )
+        return
+    try:
+        usable(invitation, services.now())
+    except InputError as exc:
+        await _refuse(
+            update,
+            context,
+            f"kode undangan {invitation.state(services.now())}: {code}",
+            texts.esc(exc),
+        )
+        return
+    unit = services.roster.unit(invitation.unit)
+    details = ", ".join(v for v in (invitation.name, invitation.nip, invitation.position) if v)
+    text = texts.invite_offer(unit.name, invitation.role.label, details, invitation.admin)
+    rows = [
+        [
+            (texts.BTN_INVITE_ACCEPT, {"action": "invite_accept", "code": code}),
+            (texts.BTN_INVITE_DECLINE, {"action": "invite_decline", "code": code}),
+        ]
+    ]
+    await send_text(context, chat, text, rows, user_id=update.effective_user.id)
+
+
+async def on_guest_button(update: Update, context, payload: dict[str, Any]) -> str:
+    """Terima / Tolak / the final Terima, pressed by someone not (yet) in the roster."""
+    services = svc(context)
+    user_id = update.effective_user.id
+    invitation = services.invitations.get(payload.get("code", ""))
+    if invitation is None:
+        return texts.BUTTON_UNKNOWN
+    await drop_buttons(update)
+    if payload["action"] == "invite_decline":
+        services.sessions.clear(user_id)
+        await send_text(context, user_id, texts.INVITE_DECLINED)
+        return ""
+    usable(invitation, services.now())
+    if payload["action"] == "invite_register":
+        session = services.sessions.get(user_id) or {}
+        values = session.get("values", {})
+        details = (values.get("name", ""), values.get("nip", ""), values.get("position", ""))
+        await register(update, context, invitation, details)
+        return ""
+    if invitation.name:
+        await register(
+            update, context, invitation, (invitation.name, invitation.nip, invitation.position)
+        )
+        return ""
+    session = {
+        "form": GUEST_FORM,
+        "form_id": secrets.token_hex(4),
+        "code": invitation.code,
+        "values": {},
+    }
+    services.sessions.put(user_id, session)
+    await send_text(context, user_id, texts.INVITE_ASK_NAME)
+    return ""
+
+
+GUEST_ASK = {
+    "name": texts.INVITE_ASK_NAME,
+    "nip": texts.INVITE_ASK_NIP,
+    "position": texts.INVITE_ASK_POSITION,
+}
+
+
+async def on_guest_text(update: Update, context) -> bool:
+    """The invitee typing name, NIP and jabatan; False when no invitation is being filled."""
+    services = svc(context)
+    user_id = update.effective_user.id
+    session = services.sessions.get(user_id)
+    if session is None or session.get("form") != GUEST_FORM:
+        return False
+    values = session["values"]
+    field = next(f for f in DETAILS if f not in values) if len(values) < len(DETAILS) else None
+    if field is None:
+        return False
+    try:
+        value, _ = TEXT_VALIDATORS[f"invite_{field}"](update.effective_message.text or "")
+    except InputError as exc:
+        await send_text(context, user_id, texts.esc(exc))
+        return True
+    values[field] = value
+    services.sessions.put(user_id, session)
+    following = next((f for f in DETAILS if f not in values), None)
+    if following is not None:
+        await send_text(context, user_id, GUEST_ASK[following])
+        return True
+    invitation = services.invitations.get(session["code"])
+    if invitation is None:
+        return False
+    unit = services.roster.unit(invitation.unit)
+    text = texts.invite_confirm(
+        unit.name, invitation.role.label, values["name"], values["nip"], values["position"]
+    )
+    rows = [
+        [
+            (texts.BTN_INVITE_ACCEPT, {"action": "invite_register", "code": invitation.code}),
+            (texts.BTN_INVITE_DECLINE, {"action": "invite_decline", "code": invitation.code}),
+        ]
+    ]
+    await send_text(context, user_id, text, rows, user_id=user_id)
+    return True
+
+
+async def register(
+    update: Update, context, invitation: Invitation, details: tuple[str, str, str]
+) -> None:
+    """Into the roster (store and memory) at once; the invitation is spent; the unit's
+    administrators and whoever invited are told."""
+    services = svc(context)
+    user_id = update.effective_user.id
+    services.refresh_roster()
+    before = services.roster.unit(invitation.unit)
+    used, entry = accept(invitation, before, user_id, details, services.now())
+    raw = services.rosters.raw()
+    next(u for u in raw["unit"] if u["code"] == invitation.unit).setdefault("people", []).append(
+        entry
+    )
+    services.save_roster(raw)
+    services.invitations.save(used)
+    services.sessions.clear(user_id)
+    person = services.roster.person(user_id)
+    assert person is not None
+    unit = unit_of(services, person)
+    detail = {
+        "code": invitation.code,
+        "invited_by": invitation.created_by,
+        "admin": invitation.admin,
+    }
+    _audit(
+        services,
+        update,
+        unit.code,
+        user_id,
+        role=person.role.value,
+        action="undangan_diterima",
+        detail=detail,
+    )
+    told = {p.user_id for p in before.administrators} | {invitation.created_by}
+    for admin in sorted(told - {0, user_id}):
+        await send_text(
+            context, admin, texts.invite_joined(person.name, person.role.label, unit.name)
+        )
+    await send_text(context, user_id, texts.welcome(person, unit, services.sop_for(unit)))
+    await menu.set_menu(context.bot, services, person)
+
+
+def register_guest_buttons() -> None:
+    from handlers.buttons import GUEST_BUTTON_ACTIONS
+
+    for name in ("invite_accept", "invite_decline", "invite_register"):
+        GUEST_BUTTON_ACTIONS[name] = on_guest_button
+
+
+register_guest_buttons()
+
+
+# ----------------------------------------------------------------------------- an incomplete unit
+
+
+def complete_unit_only(fn):
+    """A cycle needs every role: while a unit is still being set up, say who is missing."""
+
+    async def wrapper(update: Update, context, person: Person) -> None:
+        unit = unit_of(svc(context), person)
+        missing = unit.missing_roles()
+        if missing:
+            labels = ", ".join(r.label for r in missing)
+            await send_text(context, person.user_id, texts.UNIT_INCOMPLETE.format(roles=labels))
+            return
+        await fn(update, context, person)
+
+    return wrapper
