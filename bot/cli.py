@@ -198,13 +198,14 @@ def _invite(args: argparse.Namespace) -> int:
     (the unit is created first when it does not exist yet)."""
     from domain.errors import InputError
     from domain.roles import Role
-    from handlers.invitations import create, create_unit
+    from handlers.invitations import administrator_role, create, create_unit
 
     services = _services()
     try:
         if any(u.code == args.unit for u in services.roster.units):
             unit = services.roster.unit(args.unit)
-            invitation = create(services, unit, Role(args.role), 0, admin=True)
+            role = Role(args.role) if args.role else administrator_role(services, unit)
+            invitation = create(services, unit, role, 0, admin=True)
         elif args.name and args.city:
             invitation = create_unit(services, args.unit, args.name, args.city, by=0)
         else:
@@ -273,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     invite.add_argument("--unit", required=True, help="kode unit, misalnya satpolpp-kbb")
     invite.add_argument("--name", help="nama unit (untuk unit baru)")
     invite.add_argument("--city", help="kota (untuk unit baru)")
-    invite.add_argument("--role", default="kasubbag", help="peran pengelola (bawaan: kasubbag)")
+    invite.add_argument(
+        "--role", help="peran pengelola (bawaan: pemegang pembagian tugas, biasanya kasubbag)"
+    )
     invite.add_argument("--bot", help="username bot (bawaan: ditanyakan ke Telegram, getMe)")
     roster = sub.add_parser("roster", help="impor atau ekspor daftar personel (TOML)")
     roster_sub = roster.add_subparsers(dest="roster_command", required=True)

@@ -32,6 +32,7 @@ from domain.invitations import (
 )
 from domain.roles import Role
 from domain.roster import Person, Unit
+from domain.sop import DIVIDE
 from handlers import menu, texts
 from handlers.buttons import button_action
 from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
@@ -74,12 +75,13 @@ def create(
     )
     services.invitations.save(invitation)
     detail = {"code": invitation.code, "role": role.value, "admin": admin}
+    inviter = services.roster.person(by)
     _audit(
         services,
         None,
         unit.code,
         by,
-        role="operator" if by == 0 else "",
+        role=inviter.role.value if inviter else "operator",
         action="undangan_dibuat",
         detail=detail,
     )
@@ -99,7 +101,13 @@ def create_unit(services: Services, code: str, name: str, city: str, by: int) ->
         services, None, raw_unit["code"], by, role="operator", action="unit_baru", detail=raw_unit
     )
     unit = services.roster.unit(raw_unit["code"])
-    return create(services, unit, Role.KASUBBAG, by, admin=True)
+    return create(services, unit, administrator_role(services, unit), by, admin=True)
+
+
+def administrator_role(services: Services, unit: Unit) -> Role:
+    """Who is invited first and runs the unit: the holder of the task division (the table's),
+    who also keeps the targets; normally the Kasubbag."""
+    return services.sop_for(unit).role_of(DIVIDE)
 
 
 def _sent_link(services: Services, invitation: Invitation) -> str:
