@@ -80,6 +80,11 @@ def _render_samples(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.onboarding:
+        from bot.demo_onboarding import run_onboarding_demo
+
+        asyncio.run(run_onboarding_demo(Path(args.output), quiet=args.quiet))
+        return 0
     from bot.demo import run_demo
 
     asyncio.run(run_demo(Path(args.output), quiet=args.quiet))
@@ -266,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="demo luring: emulator + bot + pengguna simulasi")
     demo.add_argument("--output", default="demo-output", help="folder hasil (PDF)")
     demo.add_argument("--quiet", action="store_true", help="tanpa transkrip percakapan")
+    demo.add_argument(
+        "--onboarding", action="store_true", help="menyiapkan unit baru melalui undangan"
+    )
     samples = sub.add_parser(
         "render-samples", help="buat semua dokumen dari data contoh (PDF dan pratinjau PNG)"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -334,3 +335,42 @@ async def press_outcome(user: SimUser, timeout: float = 30.0) -> str:
             raise TimeoutError(f"the progress note to {user.name} was never edited")
         await asyncio.sleep(0.02)
     return text
+# --- setting up an office by invitation (handlers/invitations.py) ----------------------------
+
+INVITE_LINK = re.compile(r"https://t\.me/\w+\?start=(inv-[a-z2-9]{16})")
+
+
+def invitation_code(text: str) -> str:
+    """The code of the invitation link in a message."""
+    match = INVITE_LINK.search(text)
+    if match is None:
+        raise LookupError(f"no invitation link in {text!r}")
+    return match.group(1)
+
+
+async def invite(admin: SimUser, role: str, details: tuple[str, str, str] | None = None) -> str:
+    """The unit administrator invites someone to ``role`` (its label); the code of the link.
+    With ``details`` the administrator types name, NIP and jabatan; without, the invitee will."""
+    admin.say("/undang")
+    await admin.tap(role, await admin.expect("Pilih peran"))
+    if details is None:
+        await admin.tap("Diisi oleh yang diundang", await admin.expect("Siapa yang mengisi"))
+    else:
+        await admin.tap("Saya isi sekarang", await admin.expect("Siapa yang mengisi"))
+        for value in details:
+            await admin.next()
+            admin.say(value)
+        await admin.tap("Kirim", await admin.expect("Mohon periksa kembali"))
+    return invitation_code((await admin.expect("Undangan sebagai")).text)
+
+
+async def join(user: SimUser, code: str, details: tuple[str, str, str] | None = None) -> str:
+    """The invitee taps the link and accepts, typing name, NIP and jabatan when asked."""
+    user.say(f"/start {code}")
+    await user.tap("Terima undangan", await user.expect("Undangan lkj-bot"))
+    if details is not None:
+        for prompt, value in zip(("nama lengkap", "NIP", "jabatan"), details, strict=True):
+            await user.expect(prompt)
+            user.say(value)
+        await user.tap("Terima undangan", await user.expect("Mohon periksa kembali"))
+    return (await user.expect("Selamat datang")).text

@@ -6,7 +6,7 @@ from datetime import time
 from pathlib import Path
 from urllib.parse import quote
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     lkj_admin_ids: str = Field(
         default="", description="Telegram ids of the operators (comma-separated): /unit_baru"
     )
+
+    @field_validator("lkj_admin_ids")
+    @classmethod
+    def _ids(cls, value: str) -> str:
+        for part in filter(None, value.replace(" ", "").split(",")):
+            if not part.isdigit():
+                raise ValueError(f"LKJ_ADMIN_IDS: “{part}” bukan ID Telegram (angka)")
+        return value
 
     @property
     def admin_ids(self) -> frozenset[int]:

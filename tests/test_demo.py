@@ -45,3 +45,13 @@ async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path
     assert "Laporan yang telah ditandatangani" in out and "batas waktu lewat" in out
     assert "[Mini App: formulir" in out and "[Kirim] Realisasi" in out
     assert "[Mini App: tinjau" in out and "berisiko" in out
+
+
+async def test_onboarding_demo_sets_up_an_office_from_nothing(tmp_path, capsys):
+    from bot.demo_onboarding import UNIT_NAME, run_onboarding_demo
+
+    sheet = await run_onboarding_demo(tmp_path, quiet=True)
+    text = " ".join(PdfReader(io.BytesIO(sheet.read_bytes())).pages[0].extract_text().split())
+    assert "PEMERINTAH KABUPATEN BANDUNG BARAT" in text and UNIT_NAME.upper() in text
+    out = capsys.readouterr().out
+    assert "Lembar disposisi pertama unit baru" in out

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot import playbook
@@ -35,37 +33,9 @@ def settings(emu, tmp_path, roster_path) -> Settings:
     )
 
 
-def code_in(text: str) -> str:
-    match = re.search(r"https://t\.me/lkj_test_bot\?start=(inv-[a-z2-9]{16})", text)
-    assert match, text
-    return match.group(1)
-
-
-async def join(user: SimUser, code: str, details: tuple[str, str, str] | None = None) -> str:
-    """Tap the link, accept, and type name, NIP and jabatan when asked; the welcome."""
-    user.say(f"/start {code}")
-    offer = await user.expect("Undangan lkj-bot")
-    await user.tap("Terima undangan", offer)
-    if details is not None:
-        for prompt, value in zip(("nama lengkap", "NIP", "jabatan"), details, strict=True):
-            await user.expect(prompt)
-            user.say(value)
-        await user.tap("Terima undangan", await user.expect("Mohon periksa kembali"))
-    return (await user.expect("Selamat datang")).text
-
-
-async def invite(admin: SimUser, role: str, details: tuple[str, str, str] | None = None) -> str:
-    admin.say("/undang")
-    await admin.tap(role, await admin.expect("Pilih peran"))
-    if details is None:
-        await admin.tap("Diisi oleh yang diundang", await admin.expect("Siapa yang mengisi"))
-    else:
-        await admin.tap("Saya isi sekarang", await admin.expect("Siapa yang mengisi"))
-        for value in details:
-            await admin.next()
-            admin.say(value)
-        await admin.tap("Kirim", await admin.expect("Mohon periksa kembali"))
-    return code_in((await admin.expect("Undangan sebagai")).text)
+code_in = playbook.invitation_code
+join = playbook.join
+invite = playbook.invite
 
 
 async def test_a_whole_unit_joins_by_invitation(bot, emu, settings, clock):
