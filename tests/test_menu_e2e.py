@@ -130,7 +130,9 @@ async def test_menus_follow_the_units_sop_table(runner, emu, people, roster_path
     )
     await runner.start()
     menus = await menus_settled(emu, [1002, 1003])
-    assert menus[1002] == expected({"target", "tahunan"})
-    assert menus[1003] == expected({"target", "identitas", "undang", "undangan"})
+    assert menus[1002] == expected({"target", "tahunan", "anggaran", "ekspor"})
+    assert menus[1003] == expected(
+        {"target", "identitas", "undang", "undangan", "anggaran", "ekspor"}
+    )
     people.sekretaris.say("/bantuan")
     assert "/tahunan — " in (await people.sekretaris.expect("Petunjuk lkj-bot")).text
