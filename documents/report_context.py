@@ -17,7 +17,6 @@ import segno
 from markupsafe import Markup, escape
 
 from documents.approval_context import approval_context, revisions
-from documents.render import image_data_uri
 from domain.calendar import WorkCalendar
 from domain.dates_id import (
     format_date_id,
@@ -119,7 +118,7 @@ def _unit_dict(unit: Unit) -> dict[str, Any]:
         "city": unit.city,
         "address": unit.address,
         "contact": contact_line(unit),
-        "logo": image_data_uri(logo.data, logo.mime) if logo else "",
+        "logo": logo.data_uri if logo else "",
         "code": unit.code,
     }
 

@@ -7,6 +7,7 @@ content, and lays stored changes over a unit. Error messages are shown to the us
 
 from __future__ import annotations
 
+import base64
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -59,6 +60,11 @@ class Logo:
     sha256: str
     mime: str
     data: bytes = field(repr=False, compare=False)
+
+    @property
+    def data_uri(self) -> str:
+        """Inline data for the kop (the sealed fetcher serves these, never a path)."""
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
 @dataclass(frozen=True)
