@@ -38,6 +38,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.fixtures import BUTTON_LABELS, SLOTS, Store, fabricate_button_message, user_id
 from domain.roles import Role
@@ -100,7 +101,7 @@ class Sample:
     kind: str  # "message" | "button"
     t0: float
     t1: float
-    msg: object = None
+    msg: Any = None
 
     @property
     def ms(self) -> float:
@@ -182,8 +183,15 @@ class Driver:
         msg = await self.emu.next_message(sim.uid, TIMEOUT)
         return Sample(label, "message", t0, msg.bench_t, msg)
 
-    async def press(self, sim: Sim, message_id: int, label: str, *, text: str | None = None,
-                    data: str | None = None) -> Sample:
+    async def press(
+        self,
+        sim: Sim,
+        message_id: int,
+        label: str,
+        *,
+        text: str | None = None,
+        data: str | None = None,
+    ) -> Sample:
         chat = self.world.chat(sim.uid)
         chat.cursor = len(chat.sent)
         t0 = time.monotonic()
@@ -233,10 +241,15 @@ class Driver:
 
     async def _sekretaris(self, sim: Sim, start: int):
         while True:
-            yield await self.press(sim, sim.buttons["forward"], "tombol Teruskan (isian baru)",
-                                   data=f"b:{sim.tokens['forward']}")
-            s = await self.say(sim, "Mohon segera dibagi tugas kepada Tim Kerja.",
-                               "teks isian (catatan)")
+            yield await self.press(
+                sim,
+                sim.buttons["forward"],
+                "tombol Teruskan (isian baru)",
+                data=f"b:{sim.tokens['forward']}",
+            )
+            s = await self.say(
+                sim, "Mohon segera dibagi tugas kepada Tim Kerja.", "teks isian (catatan)"
+            )
             yield s
             yield await self.press(sim, s.msg.message_id, "tombol Batal isian", text="Batal")
             yield await self.say(sim, "/status", "/status")
@@ -244,17 +257,26 @@ class Driver:
 
     async def _kasubbag(self, sim: Sim, start: int):
         while True:
-            yield await self.press(sim, sim.buttons["divide"], "tombol Bagi tugas (isian baru)",
-                                   data=f"b:{sim.tokens['divide']}")
-            yield await self.say(sim, "Kumpulkan data capaian kinerja beserta bukti dukung.",
-                                 "teks isian (catatan)")
+            yield await self.press(
+                sim,
+                sim.buttons["divide"],
+                "tombol Bagi tugas (isian baru)",
+                data=f"b:{sim.tokens['divide']}",
+            )
+            yield await self.say(
+                sim, "Kumpulkan data capaian kinerja beserta bukti dukung.", "teks isian (catatan)"
+            )
             yield await self.say(sim, "Capaian IKU\nRealisasi anggaran", "teks isian (butir)")
             yield await self.say(sim, "/batal", "/batal")
             yield await self.say(sim, "/status", "/status")
 
     async def _tim_kerja(self, sim: Sim, start: int):
-        steps = [("/status", "/status"), ("/bantuan", "/bantuan"),
-                 ("Selamat pagi, Pak.", "teks tanpa isian"), ("/start", "/start")]
+        steps = [
+            ("/status", "/status"),
+            ("/bantuan", "/bantuan"),
+            ("Selamat pagi, Pak.", "teks tanpa isian"),
+            ("/start", "/start"),
+        ]
         i = start
         while True:
             text, label = steps[i % len(steps)]
@@ -265,14 +287,16 @@ class Driver:
         """Press "Susun draf" and wait for the PDF, as a person would, again and again.
         ``out`` gets the press's answer and the PDF's arrival, in pairs."""
         while not stop.is_set():
-            answered = await self.press(sim, sim.buttons["draft"], "tombol Susun draf",
-                                        data=f"b:{sim.tokens['draft']}")
+            answered = await self.press(
+                sim, sim.buttons["draft"], "tombol Susun draf", data=f"b:{sim.tokens['draft']}"
+            )
             doc = await self.emu.next_message(sim.uid, TIMEOUT, lambda m: m.document is not None)
             out += [answered, Sample("PDF draf", "document", answered.t0, doc.bench_t, doc)]
 
 
-async def run_users(driver: Driver, sims: list[Sim], duration: float,
-                    rate: float | None, seed: int = 1) -> list[Sample]:
+async def run_users(
+    driver: Driver, sims: list[Sim], duration: float, rate: float | None, seed: int = 1
+) -> list[Sample]:
     """Every user plays its script until ``duration`` has passed (closed loop or paced)."""
     samples: list[Sample] = []
     end = time.monotonic() + duration
@@ -335,13 +359,35 @@ class BotProcess:
     first_poll_at: float  # time.time() when the emulator saw the first getUpdates
 
 
-async def spawn_bot(emu: BotAPIEmulator, store: Store, workdir: Path, *, cpu: int | None,
-                    profile: Path | None = None, concurrent: int = 0,
-                    rate_limit: bool = False, echo: bool = False) -> BotProcess:
+async def spawn_bot(
+    emu: BotAPIEmulator,
+    store: Store,
+    workdir: Path,
+    *,
+    cpu: int | None,
+    profile: Path | None = None,
+    concurrent: int = 0,
+    rate_limit: bool = False,
+    echo: bool = False,
+) -> BotProcess:
     stats = workdir / "stats.json"
-    args = [sys.executable, "-m", "bench.botproc", "--url", emu.url, "--token", TOKEN,
-            "--data", str(store.data_dir), "--roster", str(store.roster_path),
-            "--stats", str(stats), "--rate-limit", "on" if rate_limit else "off"]
+    args = [
+        sys.executable,
+        "-m",
+        "bench.botproc",
+        "--url",
+        emu.url,
+        "--token",
+        TOKEN,
+        "--data",
+        str(store.data_dir),
+        "--roster",
+        str(store.roster_path),
+        "--stats",
+        str(stats),
+        "--rate-limit",
+        "on" if rate_limit else "off",
+    ]
     if cpu is not None:
         args += ["--cpu", str(cpu)]
     if profile is not None:
@@ -354,8 +400,12 @@ async def spawn_bot(emu: BotAPIEmulator, store: Store, workdir: Path, *, cpu: in
     calls_before = emu.world.get_updates_calls
     spawned = time.time()
     proc = await asyncio.create_subprocess_exec(
-        *args, cwd=str(REPO), env=env, stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, stderr=open(workdir / "bot.log", "wb"),
+        *args,
+        cwd=str(REPO),
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=open(workdir / "bot.log", "wb"),
     )
     first_poll = None
     deadline = time.monotonic() + 60
@@ -401,15 +451,18 @@ def make_sims(emu: BotAPIEmulator, store: Store, units: list[int]) -> list[Sim]:
             if role is Role.SEKRETARIS:
                 sim.tokens["forward"] = buttons.forward
                 sim.buttons["forward"] = fabricate_button_message(
-                    emu, uid, BUTTON_LABELS["forward"], buttons.forward)
+                    emu, uid, BUTTON_LABELS["forward"], buttons.forward
+                )
             elif role is Role.KASUBBAG:
                 sim.tokens["divide"] = buttons.divide
                 sim.buttons["divide"] = fabricate_button_message(
-                    emu, uid, BUTTON_LABELS["divide"], buttons.divide)
+                    emu, uid, BUTTON_LABELS["divide"], buttons.divide
+                )
                 if buttons.draft:
                     sim.tokens["draft"] = buttons.draft
                     sim.buttons["draft"] = fabricate_button_message(
-                        emu, uid, BUTTON_LABELS["draft"], buttons.draft)
+                        emu, uid, BUTTON_LABELS["draft"], buttons.draft
+                    )
             sims.append(sim)
     return sims
 
@@ -421,11 +474,20 @@ async def settle(emu: BotAPIEmulator, timeout: float = 30) -> None:
         pass
 
 
-async def run_scenario(store: Store, active_units: list[int], phases: list[Phase], *,
-                       cpu: int | None = 1, profile: Path | None = None, concurrent: int = 0,
-                       api_delay: float = 0.0, first_status: bool = False,
-                       rate_limit: bool = False, echo: bool = False,
-                       status_only: bool = False) -> dict:
+async def run_scenario(
+    store: Store,
+    active_units: list[int],
+    phases: list[Phase],
+    *,
+    cpu: int | None = 1,
+    profile: Path | None = None,
+    concurrent: int = 0,
+    api_delay: float = 0.0,
+    first_status: bool = False,
+    rate_limit: bool = False,
+    echo: bool = False,
+    status_only: bool = False,
+) -> dict:
     """``concurrent`` 1 runs the bot sequentially (what-if); ``echo`` runs the bare PTB echo
     bot instead; ``status_only``: every user sends /status in a loop (what both bots can
     answer, for the side-by-side rows); ``api_delay``: the emulator's round trip."""
@@ -440,10 +502,20 @@ async def run_scenario(store: Store, active_units: list[int], phases: list[Phase
     bot = None
     try:
         sims = make_sims(emu, run_store, active_units)
-        bot = await spawn_bot(emu, run_store, workdir, cpu=cpu, profile=profile,
-                              concurrent=concurrent, rate_limit=rate_limit, echo=echo)
+        bot = await spawn_bot(
+            emu,
+            run_store,
+            workdir,
+            cpu=cpu,
+            profile=profile,
+            concurrent=concurrent,
+            rate_limit=rate_limit,
+            echo=echo,
+        )
         result["startup"] = {
-            "spawned": bot.spawned_at, "first_poll": bot.first_poll_at, **bot.ready["ready"],
+            "spawned": bot.spawned_at,
+            "first_poll": bot.first_poll_at,
+            **bot.ready["ready"],
         }
         result["ready_status"] = bot.ready.get("status", {})
         result["timing"]["spawn"] = time.monotonic() - t_scenario
@@ -463,8 +535,9 @@ async def run_scenario(store: Store, active_units: list[int], phases: list[Phase
             idle = {phase.draft_unit, phase.exclude_unit}
             active = [s for s in sims if s.unit not in idle]
             if phase.draft_unit is not None:
-                drafter = next(s for s in sims
-                               if s.unit == phase.draft_unit and s.role is Role.KASUBBAG)
+                drafter = next(
+                    s for s in sims if s.unit == phase.draft_unit and s.role is Role.KASUBBAG
+                )
             t_start = time.monotonic()
             w0, w1 = t_start + phase.warmup, t_start + phase.warmup + phase.duration
             cpu_marks: dict[str, float] = {}
@@ -478,10 +551,16 @@ async def run_scenario(store: Store, active_units: list[int], phases: list[Phase
             draft_task = None
             if drafter is not None:
                 draft_task = asyncio.create_task(
-                    Driver(emu).draft_loop(drafter, stop_draft, draft_samples))
+                    Driver(emu).draft_loop(drafter, stop_draft, draft_samples)
+                )
             marks = asyncio.gather(mark(w0, "a"), mark(w1, "b"))
-            samples = await run_users(Driver(emu, status_only), active,
-                                      phase.warmup + phase.duration, phase.rate, seed=i + 1)
+            samples = await run_users(
+                Driver(emu, status_only),
+                active,
+                phase.warmup + phase.duration,
+                phase.rate,
+                seed=i + 1,
+            )
             await marks
             if draft_task is not None:
                 stop_draft.set()
@@ -492,13 +571,15 @@ async def run_scenario(store: Store, active_units: list[int], phases: list[Phase
             summary["bot_cpu_share"] = bot_cpu / span
             summary["emu_cpu_share"] = (cpu_marks["b_me"] - cpu_marks["a_me"]) / span
             summary["bot_cpu_ms_per_update"] = (
-                1000 * bot_cpu / summary["updates"] if summary["updates"] else float("nan"))
+                1000 * bot_cpu / summary["updates"] if summary["updates"] else float("nan")
+            )
             if draft_samples:
                 pdfs = [s.ms for s in draft_samples if s.kind == "document"]
                 summary["drafts"] = len(pdfs)
                 summary["draft_ms"] = pct(pdfs, 50)
                 summary["draft_answer_ms"] = pct(
-                    [s.ms for s in draft_samples if s.kind == "button"], 50)
+                    [s.ms for s in draft_samples if s.kind == "button"], 50
+                )
             summary["user_errors"] = sum(s.errors for s in sims)
             result["phases"][phase.name] = summary
             result["timing"][phase.name] = time.monotonic() - t_start
@@ -519,11 +600,16 @@ async def run_scenario(store: Store, active_units: list[int], phases: list[Phase
         result["io"] = stats["io"]
         result["io_updates"] = handled
         result["final_status"] = stats["status"]
-        result["bot_errors"] = (workdir / "bot.log").read_text(errors="replace").count(
-            "error while handling an update")
-        result["emu_errors"] = [e for e in emu.world.errors[:errors_before_kill]
-                                if "message is not modified" not in e[3]
-                                and e[0] != "getUpdates"]
+        result["bot_errors"] = (
+            (workdir / "bot.log")
+            .read_text(errors="replace")
+            .count("error while handling an update")
+        )
+        result["emu_errors"] = [
+            e
+            for e in emu.world.errors[:errors_before_kill]
+            if "message is not modified" not in e[3] and e[0] != "getUpdates"
+        ]
         result["buttons_after"] = run_store.buttons_count()
     finally:
         result["timing"]["total"] = time.monotonic() - t_scenario

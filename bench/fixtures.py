@@ -201,6 +201,7 @@ class CycleMaker:
         pairs = [(a, i) for a in cycle.assignments for i in range(len(a.items))]
         for n, (a, index) in enumerate(pairs[: round(len(pairs) * fraction)]):
             member = self.unit.person(a.member_id)
+            assert member is not None
             at = self._at(self._day(cycle.year, cycle.triwulan, 1 + n % 2), 9 + n % 6, 10)
             ext, mime = (("xlsx", "application/vnd.openxmlformats-officedocument."
                           "spreadsheetml.sheet") if n % 2 else ("pdf", "application/pdf"))

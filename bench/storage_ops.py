@@ -13,6 +13,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.fixtures import CURRENT_YEAR, Store, unit_code, user_id
 from storage.atomic import atomic_write_bytes
@@ -41,15 +42,18 @@ def _update_log(db: Database, n: int) -> dict:
     keep = getattr(cls, "KEEP", 2000)
     try:  # its steady-state size: the last KEEP ids (layout of storage.repositories.UpdateLog)
         db.file("state", "updates.json").table("updates").upsert(
-            Document({"ids": list(range(10_000_000, 10_000_000 + keep))}, doc_id=1))
+            Document({"ids": list(range(10_000_000, 10_000_000 + keep))}, doc_id=1)
+        )
     except Exception:  # noqa: BLE001 - another layout: measure it at whatever size it has
         pass
     log = cls(db)
     counter = iter(range(20_000_000, 30_000_000))
     path = db.data_dir / "state" / "updates.json"
-    return {"update_log_ms": _median_ms(lambda: log.first_time(next(counter)), n),
-            "update_log_kb": path.stat().st_size / 1024 if path.exists() else 0.0,
-            "update_log_keep": keep}
+    return {
+        "update_log_ms": _median_ms(lambda: log.first_time(next(counter)), n),
+        "update_log_kb": path.stat().st_size / 1024 if path.exists() else 0.0,
+        "update_log_keep": keep,
+    }
 
 
 def bench_store(store: Store, n: int = 9) -> dict:
@@ -63,10 +67,25 @@ def bench_store(store: Store, n: int = 9) -> dict:
         token = local.buttons[0].forward
         unit = unit_code(0)
         kasat = user_id(0, 0)
-        session = {"form": "start", "form_id": "abcd1234", "title": "Disposisi", "cycle": None,
-                   "fields": [{"name": "note", "kind": "text", "label": "Catatan",
-                               "prompt": "Tuliskan catatan disposisi.", "optional": False}],
-                   "index": 0, "values": {}, "display": {}, "meta": {}}
+        session: dict[str, Any] = {
+            "form": "start",
+            "form_id": "abcd1234",
+            "title": "Disposisi",
+            "cycle": None,
+            "fields": [
+                {
+                    "name": "note",
+                    "kind": "text",
+                    "label": "Catatan",
+                    "prompt": "Tuliskan catatan disposisi.",
+                    "optional": False,
+                }
+            ],
+            "index": 0,
+            "values": {},
+            "display": {},
+            "meta": {},
+        }
         buttons_path = local.data_dir / "state" / "buttons.json"
         raw = buttons_path.read_bytes()
         out = {
@@ -75,8 +94,11 @@ def bench_store(store: Store, n: int = 9) -> dict:
             "json_parse_buttons_ms": _median_ms(lambda: json.loads(raw), n),
             "button_get_ms": _median_ms(lambda: buttons.get(token), n),
             "button_issue2_ms": _median_ms(
-                lambda: buttons.issue_many([{"action": "form_choice", "form_id": "x",
-                                             "value": "1", "user": kasat}] * 2), n),
+                lambda: buttons.issue_many(
+                    [{"action": "form_choice", "form_id": "x", "value": "1", "user": kasat}] * 2
+                ),
+                n,
+            ),
             "button_revoke_group_ms": _median_ms(lambda: buttons.revoke_group("no-such-group"), n),
             "session_put_ms": _median_ms(lambda: sessions.put(kasat, session), n),
             "session_get_ms": _median_ms(lambda: sessions.get(kasat), n),
@@ -87,6 +109,7 @@ def bench_store(store: Store, n: int = 9) -> dict:
 
         def save() -> None:
             current = cycles.get(unit, CURRENT_YEAR, 3)
+            assert current is not None
             cycles.save(current, expected_rev=current.rev)
 
         out["cycle_get_save_ms"] = _median_ms(save, n) if cycle else float("nan")

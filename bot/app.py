@@ -73,7 +73,8 @@ def build_application(
     )
     if settings.lkj_rate_limit:
         # Stay under Telegram's flood limits and retry on 429 instead of failing.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # (PTB types the limiter generic; AIORateLimiter is the library's own, so it fits)
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     urls = settings.api_urls()
     if urls:
         builder = builder.base_url(urls[0]).base_file_url(urls[1])

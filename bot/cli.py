@@ -193,7 +193,7 @@ def _bot_username(settings: Settings) -> str:
 
     async def ask() -> str:
         async with bot:
-            return (await bot.get_me()).username
+            return (await bot.get_me()).username or ""
 
     return asyncio.run(ask())
 

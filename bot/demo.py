@@ -140,6 +140,7 @@ async def _collection(
     record = cycle.current_step_record
     calendar = services.calendar(unit)
     half = ReminderPoint.parse("50%").at(record.started_at, record.deadline, calendar)
+    assert half is not None  # a three-day window always has a half-way point
     _banner(f"Waktu berjalan: {format_datetime_id(half, calendar.tz)} (separuh waktu)")
     clock.jump_to(half + timedelta(minutes=1))
     await late.expect("Pengingat")
@@ -258,7 +259,7 @@ async def run_demo(
     emu = BotAPIEmulator(token=TOKEN, bot_username="lkj_demo_bot")
     await emu.start()
     settings = Settings(
-        _env_file=None,
+        _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=TOKEN,
         telegram_api_base_url=emu.url,
         lkj_data_dir=data_dir,

@@ -35,7 +35,7 @@ async def run_onboarding_demo(output: Path, quiet: bool = False) -> Path:
     emu = BotAPIEmulator(token=TOKEN, bot_username="lkj_demo_bot")
     await emu.start()
     settings = Settings(
-        _env_file=None,
+        _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=TOKEN,
         telegram_api_base_url=emu.url,
         lkj_data_dir=data_dir,

@@ -137,13 +137,15 @@ def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year
     kasubbag, sekretaris = unit.one(Role.KASUBBAG), unit.one(Role.SEKRETARIS)
     kasat = unit.one(Role.KASAT)
     t = datetime.combine(date(year + 1, 2, 2), time(9), ZoneInfo(calendar.tz))
-    report = None
+    report: annual.AnnualReport | None = None
     for status in ("draft", "paraf", "signed"):
-        if status == "paraf":
-            report = annual.submit(report, report.latest_report.number, kasubbag, t, sop)
-            report = annual.paraf(report, report.latest_report.number, sekretaris, t, sop)
-        if status == "signed":
-            report = annual.sign(report, report.latest_report.number, kasat, t, sop)
+        if report is not None and report.latest_report is not None:
+            number = report.latest_report.number
+            if status == "paraf":
+                report = annual.submit(report, number, kasubbag, t, sop)
+                report = annual.paraf(report, number, sekretaris, t, sop)
+            if status == "signed":
+                report = annual.sign(report, number, kasat, t, sop)
         context = annual_report_context(
             unit,
             year,
@@ -164,6 +166,7 @@ def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year
         if status == "draft":
             report = annual.compile_draft(None, unit.code, year, quarters, sha, kasubbag, t, sop)
         else:
+            assert report is not None
             report = annual.record_version(report, status, sha, kasat.user_id, t)
         suffix = {"draft": "DRAF", "paraf": "PARAF", "signed": "DITANDATANGANI"}[status]
         path = output / f"Contoh_LKj_Tahunan_{year}_{suffix}.pdf"

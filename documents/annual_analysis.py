@@ -62,10 +62,10 @@ def history_context(
     four quarters the bot filed, the annual realisation per code.
     """
     years = (year - 2, year - 1)
-    rows = []
+    rows: list[dict[str, Any]] = []
     used: dict[int, set[str]] = {y: set() for y in years}
     for ind in indicators:
-        cells = []
+        cells: list[tuple[float | None, str]] = []
         for y, from_workbook in ((years[0], ind.previous[1]), (years[1], ind.previous[0])):
             bot_value = filed.get(y, {}).get(ind.code)
             if bot_value is not None:
@@ -177,7 +177,7 @@ def renstra_context(
     year: int, indicators: Sequence[Indicator], values: Mapping[str, float | None]
 ) -> dict[str, Any]:
     """Realisation against the Renstra's end-of-period target: the share already reached."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     missing = []
     for ind in indicators:
         if ind.renstra_target is None or ind.renstra_year is None:
@@ -235,7 +235,7 @@ def standard_context(
     year: int, indicators: Sequence[Indicator], values: Mapping[str, float | None]
 ) -> dict[str, Any]:
     """Realisation against a national standard, for the indicators that have one."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for ind in indicators:
         if ind.national_standard is None:
             continue
@@ -305,7 +305,7 @@ def efficiency_context(
                 f"pendukung tidak dapat disajikan karena {reason}."
             ),
         }
-    rows = []
+    rows: list[dict[str, Any]] = []
     shared = set()
     owners: dict[str, set[int]] = {}
     for group in groups:

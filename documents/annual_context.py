@@ -461,7 +461,7 @@ def annual_performance(
         row["analysis"] = _indicator_analysis(row, policy)
     achievements = [r["_achievement"] for r in full_rows]
 
-    groups = []
+    groups: list[dict[str, Any]] = []
     order = list(dict.fromkeys(i.sasaran for i in indicators))
     for group_no, sasaran in enumerate(order, start=1):
         members = [r for r in full_rows if r["sasaran"] == sasaran]
@@ -470,7 +470,7 @@ def annual_performance(
         for tw in (1, 2, 3, 4):
             avg = _quarter_average(members, tw)
             quarter_avgs.append(format_percent_id(avg) if avg is not None else DASH)
-        group = {
+        group: dict[str, Any] = {
             "no": group_no,
             "sasaran": sasaran,
             "rows": members,

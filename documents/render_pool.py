@@ -12,6 +12,7 @@ A worker whose parent dies (the bot killed with SIGKILL) exits on its own within
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import os
@@ -101,16 +102,16 @@ class RenderPool:
         """Render ``templates/<template>`` with ``context`` to PDF bytes in a worker (archival
         PDF/A-3 with ``archival``'s files attached, when given)."""
         loop = asyncio.get_running_loop()
-        job = (_render, template, context, archival)
+        job = functools.partial(_render, template, context, archival)
         self._jobs += 1
         try:
             try:
-                return await loop.run_in_executor(self._executor(), *job)
+                return await loop.run_in_executor(self._executor(), job)
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): start a fresh pool and try once more.
                 log.warning("render worker died; restarting the render pool")
                 self.shutdown()
-                return await loop.run_in_executor(self._executor(), *job)
+                return await loop.run_in_executor(self._executor(), job)
         finally:
             self._jobs -= 1
 

@@ -7,7 +7,7 @@ on which locales the server happens to have installed.
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -99,7 +99,7 @@ def tz_abbreviation(tz: str, dt: datetime | None = None) -> str:
     return f"UTC{sign}{hours}" + (f".{minutes:02d}" if minutes else "")
 
 
-def format_time_id(dt: datetime) -> str:
+def format_time_id(dt: datetime | time) -> str:
     """Clock time as "10.00": Indonesian spelling puts a period between hours and minutes."""
     return f"{dt.hour:02d}.{dt.minute:02d}"
 

@@ -87,9 +87,9 @@ async def handle_api(request: web.Request) -> web.Response:
         return _reply(error)
     except Exception as exc:  # an emulator bug must not look like a silent network glitch
         log.exception("emulator failed handling %s", name)
-        error = ApiError(500, f"Internal Server Error: emulator bug: {exc!r}")
-        w.errors.append((name, params, error.error_code, error.description))
-        return _reply(error)
+        failure = ApiError(500, f"Internal Server Error: emulator bug: {exc!r}")
+        w.errors.append((name, params, failure.error_code, failure.description))
+        return _reply(failure)
     finally:
         if not polling:
             w.inflight -= 1

@@ -40,6 +40,7 @@ def button_action(name: str) -> Callable[[ButtonAction], ButtonAction]:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
+    assert query is not None  # registered for callback queries only
     services = svc(context)
     press = progress.current()
     if press is None or press.query is not query:
@@ -49,7 +50,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = services.buttons.get(data[2:]) if data.startswith("b:") else None
     person = services.roster.person(query.from_user.id)
     guest = GUEST_BUTTON_ACTIONS.get(payload.get("action", "")) if payload else None
-    if person is None and guest is not None and payload.get("user") == query.from_user.id:
+    if (
+        person is None
+        and guest is not None
+        and payload is not None
+        and payload.get("user") == query.from_user.id
+    ):
         try:
             notice = await guest(update, context, payload)
         except DomainError as exc:

@@ -409,6 +409,7 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
     )
     assignment = outcome.cycle.assignment_of(person.user_id)
     item = assignment.items[int(payload["item"])]
+    assert assignment is not None  # the domain accepted the member's upload
     if assignment.complete:
         tail = "Seluruh butir data Anda telah lengkap. Terima kasih."
     elif outcome.cycle.indicators:

@@ -84,7 +84,7 @@ async def begin_form(
     meta: dict[str, Any] | None = None,
     toggles: list[dict[str, Any]] | None = None,
 ) -> None:
-    session = {
+    session: dict[str, Any] = {
         "form": form,
         "form_id": secrets.token_hex(4),
         "title": title,

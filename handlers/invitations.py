@@ -136,7 +136,8 @@ async def cmd_unit_baru(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await send_text(context, chat, texts.INVITE_NEW_UNIT_USAGE)
         return
     try:
-        invitation = create_unit(services, *parts, by=user.id)
+        code, name, city = parts
+        invitation = create_unit(services, code, name, city, by=user.id)
     except InputError as exc:
         await send_text(context, chat, texts.esc(exc))
         return

@@ -36,8 +36,8 @@ def holders(services: Services, cycle: Cycle, unit: Unit) -> list[Person]:
 
 def actor_of(cycle: Cycle, unit: Unit, step_number: int) -> Person | None:
     """Who finished a step of the cycle (the latest time it was done)."""
-    done = [s for s in cycle.steps if s.step == step_number and s.finished_by]
-    return unit.person(done[-1].finished_by) if done else None
+    done = [s.finished_by for s in cycle.steps if s.step == step_number and s.finished_by]
+    return unit.person(done[-1]) if done else None
 
 
 who = texts.who

@@ -63,6 +63,7 @@ async def report_realisation(
     assignment = outcome.cycle.assignment_of(person.user_id)
     out = Outbox(services)
     codes = ", ".join(row.code for row in action.rows)
+    assert assignment is not None  # the domain accepted the member's report
     out.text(
         person.user_id,
         f"Realisasi {esc(codes)} dicatat.\n\nStatus data Anda:\n{member_checklist(assignment)}",
@@ -264,8 +265,9 @@ async def finish_needs_fix(update, context, person: Person, session: dict[str, A
     outcome = apply(
         cycle, MarkNeedsFix(code, reason), person, services.now(), services.context(unit)
     )
-    assignment, _ = find_indicator(outcome.cycle, code)
-    member = unit.person(assignment.member_id)
+    found = find_indicator(outcome.cycle, code)
+    assert found is not None  # the domain marked it, so it is in the division
+    member = unit.person(found[0].member_id)
     out = Outbox(services)
     out.text(
         person.user_id,
@@ -279,7 +281,10 @@ async def finish_needs_fix(update, context, person: Person, session: dict[str, A
 def needs_fix_notice(
     out: Outbox, cycle: Cycle, unit: Unit, code: str, reason: str, by: Person
 ) -> None:
-    assignment, _ = find_indicator(cycle, code)
+    found = find_indicator(cycle, code)
+    if found is None:
+        return
+    assignment = found[0]
     member = unit.person(assignment.member_id)
     if member is None:
         return

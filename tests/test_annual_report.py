@@ -75,6 +75,7 @@ def filed_quarter(triwulan: int) -> Cycle:
     flow.at(t0 + timedelta(days=1, hours=2))
     for member_id, codes in ((MEMBER_A, CODES_A), (MEMBER_B, CODES_B)):
         member = UNIT.person(member_id)
+        assert member is not None
         for index, code in enumerate(codes):
             name = f"bukti_{code.lower()}_tw{triwulan}.pdf"
             ref = file_ref(f"{code} TW {triwulan}", name, by=member_id, at=flow.now)
