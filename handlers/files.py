@@ -10,6 +10,7 @@ from domain.errors import InputError
 from domain.identity import check_logo, check_logo_declared
 from domain.models import FileRef
 from domain.roster import Person
+from domain.text import display_filename
 from domain.uploads import check_content, check_declared
 from handlers.common import svc
 
@@ -29,7 +30,7 @@ async def download_checked(
     if document is None:
         raise InputError("Pesan ini tidak memuat berkas dokumen.")
     limit = services.settings.max_upload_bytes
-    name = document.file_name or ""
+    name = display_filename(document.file_name)
     if kind == LOGO_KIND:
         check_logo_declared(name, document.file_size)
     else:

@@ -17,6 +17,7 @@ from telegram.ext import ContextTypes
 from domain.errors import DomainError, InputError
 from domain.performance import format_number_id, parse_number_id
 from domain.roster import Person
+from domain.text import neutralise_bidi
 from domain.workflow import MAX_NOTE
 from handlers import texts
 from handlers.common import audit_refusal, drop_buttons, keyboard, send_text, svc
@@ -54,13 +55,17 @@ TextValidator = Callable[[str], tuple[Any, str]]
 TEXT_VALIDATORS: dict[str, TextValidator] = {}
 
 
-def choice_field(name: str, label: str, prompt: str, options: list[tuple[str, str]]):
+def choice_field(
+    name: str, label: str, prompt: str, options: list[tuple[str, str]], per_row: int = 0
+):
+    """Buttons to choose one option from; ``per_row`` (0: all on one row) wraps long lists."""
     return {
         "name": name,
         "kind": "choice",
         "label": label,
         "prompt": prompt,
         "options": [list(o) for o in options],
+        "per_row": per_row,
     }
 
 
@@ -164,12 +169,12 @@ async def ask(context: ContextTypes.DEFAULT_TYPE, person: Person, session: dict[
     field = fields[index]
     step = f"({index + 1}/{len(fields)}) "
     if field["kind"] == "choice":
-        buttons = [
-            [
-                (label, {"action": "form_choice", "form_id": fid, "value": value, "group": fid})
-                for label, value in field["options"]
-            ]
+        choices = [
+            (label, {"action": "form_choice", "form_id": fid, "value": value, "group": fid})
+            for label, value in field["options"]
         ]
+        per_row = field.get("per_row") or len(choices) or 1
+        buttons = [choices[i : i + per_row] for i in range(0, len(choices), per_row)]
         await send_text(context, person.user_id, step + field["prompt"], buttons)
     else:
         await send_text(context, person.user_id, step + field["prompt"])
@@ -210,7 +215,7 @@ async def _where_you_are(context, person: Person, session: dict[str, Any], why: 
 
 async def on_form_text(update: Update, context, person: Person, session: dict[str, Any]) -> None:
     field = current_field(session)
-    text = (update.effective_message.text or "").strip()
+    text = neutralise_bidi(update.effective_message.text or "").strip()
     session["update_id"] = update.update_id  # recorded with the answer (replay after a kill)
     if field is None:
         await _where_you_are(context, person, session, "")

@@ -9,16 +9,20 @@ from datetime import datetime
 from html import escape
 
 from domain import sop as sop_keys
-from domain.dates_id import format_datetime_id, roman_triwulan
+from domain.dates_id import format_datetime_id, roman_triwulan, triwulan_of
 from domain.performance import format_number_id
+from domain.periods import FILED, NOT_BEGUN, RUNNING, Period
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import Sop
+from domain.text import neutralise_bidi
 from domain.verification import Chain, Found
 
 
 def esc(value: object) -> str:
-    return escape(str(value), quote=False)
+    """User text for an HTML message: escaped, and without bidi controls that would
+    reverse the text after them."""
+    return escape(neutralise_bidi(str(value)), quote=False)
 
 
 def end_sentence(text: str) -> str:
@@ -206,6 +210,39 @@ INTERNAL_ERROR = (
 
 def wrong_role_start(role_label: str) -> str:
     return f"Perintah /mulai hanya dapat digunakan oleh {role_label}."
+
+
+NO_PERIOD_TO_START = "Saat ini tidak ada triwulan yang dapat dimulai."
+
+
+def period_label(period: Period) -> str:
+    return f"TW {roman_triwulan(period.triwulan)} {period.year}"
+
+
+def choose_period(today) -> str:
+    return (
+        "Pilih triwulan yang akan dilaporkan (triwulan berjalan: "
+        f"{roman_triwulan(triwulan_of(today))} {today.year}):"
+    )
+
+
+def periods_blocked(periods: list[Period], sop: Sop) -> str:
+    """Why the quarters without a button cannot start, one line each."""
+    lines = []
+    for p in periods:
+        if p.blocked == FILED:
+            why = "laporannya sudah ditandatangani dan diarsipkan (lihat /arsip)"
+        elif p.blocked == RUNNING:
+            step = sop.step(p.step)
+            why = f"siklusnya sedang berjalan pada tahap {step.number}: {step.activity} (/status)"
+        elif p.blocked == NOT_BEGUN:
+            why = "triwulan ini belum dimulai"
+        else:
+            continue
+        lines.append(f"• {period_label(p)}: {esc(why)}")
+    if not lines:
+        return ""
+    return "\n\nTidak dapat dimulai:\n" + "\n".join(lines)
 
 
 EXPECT_DOCUMENT = "Mohon kirimkan <b>{label}</b> sebagai berkas dokumen, bukan teks."
