@@ -21,6 +21,7 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     budget,
     commands,
     cycle,
+    edits,
     export,
     identity,
     invitations,
@@ -65,6 +66,8 @@ FINALLY: list[BaseHandler] = [TypeHandler(Update, mark_handled)]
 def build_handlers() -> list[BaseHandler]:
     return [
         MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, menu.on_group),
+        # First (in private chats): an edit of any message (a command too) only gets a notice.
+        MessageHandler(PRIVATE & filters.UpdateType.EDITED, registered(edits.on_edited)),
         CommandHandler("start", onboarding.on_start, filters=PRIVATE),
         CommandHandler(["bantuan", "help"], registered(commands.cmd_help), filters=PRIVATE),
         CommandHandler("status", registered(commands.cmd_status), filters=PRIVATE),

@@ -212,6 +212,10 @@ def wrong_role_start(role_label: str) -> str:
     return f"Perintah /mulai hanya dapat digunakan oleh {role_label}."
 
 
+EDIT_NOT_PROCESSED = (
+    "Pesan yang diubah tidak diproses. Bila ada yang perlu diganti, kirimkan sebagai pesan "
+    "baru (atau /batal untuk membatalkan isian)."
+)
 NO_PERIOD_TO_START = "Saat ini tidak ada triwulan yang dapat dimulai."
 
 

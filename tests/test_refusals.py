@@ -125,9 +125,7 @@ async def test_double_tap_on_paraf_is_one_decision(bot, people, emu, settings):
     assert len([m for m in people.kasat.received() if "diparaf oleh" in m.text]) == 1
 
 
-async def test_mulai_offers_only_quarters_that_can_start_and_says_why(
-    bot, people, settings, clock
-):
+async def test_mulai_offers_only_quarters_that_can_start_and_says_why(bot, people, settings, clock):
     k = people.kasat
     # Monday 5 October 2026: TW IV 2026 has begun, nothing runs yet.
     k.say("/mulai")
