@@ -261,7 +261,9 @@ async def report_typed(member: SimUser, code: str, value: str, kendala: str, tin
 
 
 async def report_workbook(member: SimUser, workbook: bytes, name: str):
+    """Send the filled data workbook; the values read are shown back, then Kirim."""
     member.upload(name, workbook)
+    await member.tap("Kirim", await member.expect("terbaca sebagai berikut"))
     return await member.expect("dicatat")
 
 

@@ -88,7 +88,11 @@ async def begin_form(
     cycle: str | None = None,
     meta: dict[str, Any] | None = None,
     toggles: list[dict[str, Any]] | None = None,
+    filled: dict[str, tuple[Any, str]] | None = None,
 ) -> None:
+    """Start a form; ``filled`` (name -> (value, display)) gives the leading fields already
+    read from somewhere else (a workbook), shown on the confirmation before anything is
+    saved."""
     session = {
         "form": form,
         "form_id": secrets.token_hex(4),
@@ -103,6 +107,10 @@ async def begin_form(
     }
     for toggle in toggles or []:
         session["values"][toggle["name"]] = toggle["default"]
+    for name, (value, display) in (filled or {}).items():
+        session["values"][name] = value
+        session["display"][name] = display
+        session["index"] += 1
     services = svc(context)
     previous = services.sessions.get(person.user_id)
     if previous is not None:  # a new form replaces a half-filled one

@@ -212,6 +212,20 @@ def wrong_role_start(role_label: str) -> str:
     return f"Perintah /mulai hanya dapat digunakan oleh {role_label}."
 
 
+NO_QUARTER_TARGET = "tanpa target"
+
+
+def workbook_read_title(name: str, period: str) -> str:
+    return f"Realisasi {period} dari berkas {name}, terbaca sebagai berikut"
+
+
+def workbook_row_read(value: str, satuan: str, kendala: str, tindak_lanjut: str) -> str:
+    return (
+        f"realisasi {value} {satuan}".rstrip()
+        + f"; kendala: {kendala or '-'}; tindak lanjut: {tindak_lanjut or '-'}"
+    )
+
+
 EDIT_NOT_PROCESSED = (
     "Pesan yang diubah tidak diproses. Bila ada yang perlu diganti, kirimkan sebagai pesan "
     "baru (atau /batal untuk membatalkan isian)."

@@ -12,8 +12,9 @@ from pypdf import PdfReader
 from bot import playbook
 from handlers import texts
 from storage.database import Database
-from storage.repositories import CycleRepository, SessionRepository
+from storage.repositories import CycleRepository, SessionRepository, TargetRepository
 from tests.pdf_pages import page_fonts
+from tests.test_targets_import import edited_xlsx
 
 RLO, PDF_MARK, RLI = "\u202e", "\u202c", "\u2067"
 
@@ -112,3 +113,55 @@ async def test_emoji_bidi_controls_and_file_paths_on_paper_and_in_chat(
     if shutil.which("pdftoppm"):
         # Read back as an image: the emoji are in colour (the sheet itself is black on white).
         assert colour_pixels(pdf, tmp_path) > 20
+
+
+async def test_a_targets_workbook_is_shown_back_as_read_and_unreadable_cells_refused(
+    bot, people, settings
+):
+    k = people.kasubbag
+    targets = TargetRepository(Database(settings.lkj_data_dir))
+    k.say("/target")
+    await k.tap("Unggah target 2026", await k.expect("belum diunggah"))
+    await k.expect("Kirimkan berkas target kinerja")
+
+    # A formula saved without its result, then one value merged over the four quarters.
+    k.upload("target_rumus.xlsx", edited_xlsx(lambda ws: ws.__setitem__("H2", "=G2+2")))
+    refusal = (await k.next()).text
+    assert "Baris 2, kolom “Target TW II”: berisi rumus “=G2+2”" in refusal
+    assert "tidak ada data yang disimpan" in refusal and "simpan ulang" in refusal
+
+    def merged(ws) -> None:
+        for cell in ("H3", "I3", "J3"):
+            ws[cell] = None
+        ws.merge_cells("G3:J3")
+
+    k.upload("target_gabung.xlsx", edited_xlsx(merged))
+    refusal = (await k.next()).text
+    assert "Baris 3, kolom “Target TW I” s.d. “Target TW IV”: sel digabung (merge G3:J3)" in (
+        refusal
+    )
+    assert "Pisahkan" in refusal
+    assert targets.get("satpolpp-bdg", 2026) is None
+
+    # A good workbook (IKU-2 without a TW IV target): every value is shown before saving.
+    k.upload("target_2026.xlsx", edited_xlsx(lambda ws: ws.__setitem__("J3", "-")))
+    confirm = await k.expect("Mohon periksa kembali")
+    assert "terbaca sebagai berikut" in confirm.text
+    assert "IKU-1 Persentase penegakan Perda (%): tahunan 85; TW I 80; TW II 82; TW III 84; " \
+        "TW IV 85 (Naik, Per Triwulan)" in confirm.text
+    assert "IKU-2" in confirm.text and "TW III 60; TW IV tanpa target" in confirm.text
+    assert "TW I 300; TW II 600; TW III 900; TW IV 1.200" in confirm.text
+    assert targets.get("satpolpp-bdg", 2026) is None  # nothing saved before Kirim
+    await k.tap("Kirim", confirm)
+    saved = await k.expect("Target kinerja tahun 2026 disimpan")
+    assert "TW III 60; TW IV tanpa target" in saved.text
+    stored = targets.get("satpolpp-bdg", 2026)
+    assert [i.targets for i in stored.indicators] == [
+        (80, 82, 84, 85),
+        (65, 60, 60, None),
+        (300, 600, 900, 1200),
+    ]
+    # /target shows every quarter's target too.
+    k.say("/target")
+    menu = await k.expect("Target kinerja tahun 2026")
+    assert "TW I 65; TW II 60; TW III 60; TW IV tanpa target" in menu.text
