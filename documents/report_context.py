@@ -345,6 +345,28 @@ def _fix_requests(cycle: Cycle, unit: Unit, tz: str) -> list[dict[str, Any]]:
     ]
 
 
+def _evidence_removals(cycle: Cycle, unit: Unit, tz: str) -> list[dict[str, Any]]:
+    """Evidence taken out before the draft was submitted: which file, from which item, by
+    whom, why, and what replaced it."""
+    out = []
+    for r in cycle.removed_evidence:
+        by = unit.person(r.by)
+        out.append(
+            {
+                "item": r.item,
+                "member_name": _name_of(unit, r.member_id),
+                "name": r.file.name,
+                "short_hash": r.file.sha256[:12],
+                "by_name": by.name if by else str(r.by),
+                "by_role": by.role.label if by else "",
+                "at": format_datetime_id(r.at, tz),
+                "reason": r.reason,
+                "replaced_by": r.replaced_by.name if r.replaced_by else "",
+            }
+        )
+    return out
+
+
 def performance_context(
     cycle: Cycle,
     unit: Unit,
@@ -769,6 +791,7 @@ def quarterly_report_context(
         "division_note": cycle.division_note,
         "assignments": assignments,
         "revisions": revisions(cycle, unit, calendar),
+        "evidence_removals": _evidence_removals(cycle, unit, tz),
         "performance": performance,
         "chart_svg": chart_svg(performance),
         "sop_name": sop.name,

@@ -39,7 +39,7 @@ from handlers.common import (
     svc,
     unit_of,
 )
-from handlers.files import receive_document
+from handlers.files import is_photo, receive_document
 from handlers.forms import (
     begin_form,
     choice_field,
@@ -386,10 +386,12 @@ async def on_data_document(update: Update, context, person: Person) -> None:
                 ]
             )
     rows.append([(texts.BTN_CANCEL, {"action": "upload_cancel", "group": group})])
+    note = texts.PHOTO_QUALITY_NOTE + "\n" if is_photo(update) else ""
     await send_text(
         context,
         person.user_id,
-        f"Berkas <b>{esc(ref.name)}</b> ({ref.size:,} bita) diterima dan lolos pemeriksaan. "
+        note
+        + f"Berkas <b>{esc(ref.name)}</b> ({ref.size:,} bita) diterima dan lolos pemeriksaan. "
         "Untuk butir data yang mana berkas ini?".replace(",", "."),
         rows,
     )
@@ -424,7 +426,8 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
     out = Outbox(services)
     out.text(
         person.user_id,
-        f"Berkas <b>{esc(ref.name)}</b> dicatat untuk butir “{esc(item.title)}”.\n{tail}",
+        f"Berkas <b>{esc(ref.name)}</b> dicatat untuk butir “{esc(item.title)}”.\n{tail}"
+        f"\n{texts.EVIDENCE_HINT}",
         fill_buttons(outcome.cycle, person) or None,
     )
     if EV_MEMBER_COMPLETE in outcome.events:

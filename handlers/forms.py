@@ -21,7 +21,7 @@ from domain.text import neutralise_bidi
 from domain.workflow import MAX_NOTE
 from handlers import texts
 from handlers.common import audit_refusal, drop_buttons, keyboard, send_text, svc
-from handlers.files import receive_document
+from handlers.files import is_photo, receive_document
 from handlers.outbox import ENDING_FORMS
 
 Finisher = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[None]]
@@ -271,6 +271,8 @@ async def on_form_document(update: Update, context, person: Person, session: dic
         why = texts.EXPECT_TEXT if field and field["kind"] == "text" else texts.EXPECT_CHOICE
         await _where_you_are(context, person, session, why)
         return
+    if is_photo(update):
+        await send_text(context, person.user_id, texts.PHOTO_QUALITY_NOTE)
     try:
         ref = await receive_document(update, context, person, kind=field["doc_kind"])
         value, display = ref.to_dict(), ref.name

@@ -22,6 +22,7 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     commands,
     cycle,
     edits,
+    evidence,
     export,
     identity,
     invitations,
@@ -85,10 +86,13 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("undang", registered(invitations.cmd_undang), filters=PRIVATE),
         CommandHandler("undangan", registered(invitations.cmd_undangan), filters=PRIVATE),
         CommandHandler("unit_baru", invitations.cmd_unit_baru, filters=PRIVATE),
+        CommandHandler("bukti", registered(evidence.cmd_bukti), filters=PRIVATE),
         CallbackQueryHandler(on_button),
         ChatMemberHandler(on_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(PRIVATE & filters.COMMAND, registered(commands.on_unknown_command)),
         MessageHandler(PRIVATE & filters.Document.ALL, onboarding.on_document),
+        # A photo sent the normal phone way is taken like a JPG document.
+        MessageHandler(PRIVATE & filters.PHOTO, registered(commands.on_document)),
         MessageHandler(
             PRIVATE & filters.TEXT & filters.Regex(verification.CODE_MESSAGE),
             onboarding.on_pasted_code,

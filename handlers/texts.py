@@ -46,6 +46,7 @@ COMMANDS: dict[str, str] = {
     "ekspor": "Ekspor data kinerja dan anggaran (XLSX/CSV, e-SAKIP)",
     "arsip": "Laporan yang telah ditandatangani",
     "verifikasi": "Periksa keaslian laporan (kode atau berkas PDF)",
+    "bukti": "Hapus atau ganti bukti dukung sebelum draf diajukan",
     "identitas": "Identitas unit pada kop surat",
     "undang": "Undang anggota unit (tautan pendaftaran)",
     "undangan": "Daftar undangan dan pencabutannya",
@@ -65,9 +66,10 @@ HOW_TO: dict[str, str] = {
     sop_keys.DIVIDE: "tekan <b>Bagi tugas</b> pada pesan disposisi dan pilih pelaksana setiap "
     "indikator (target diunggah melalui /target)",
     sop_keys.COLLECT: "laporkan realisasi dengan tombol <b>Isi</b> dan kirimkan bukti dukung "
-    "sebagai dokumen melalui obrolan ini",
+    "sebagai dokumen melalui obrolan ini (foto juga diterima; berkas menjaga kualitas aslinya); "
+    "/bukti menghapus atau mengganti bukti dukung Anda sampai draf diajukan",
     sop_keys.ASSEMBLE: "setelah data lengkap, tekan <b>Susun draf laporan</b>, periksa drafnya, "
-    "lalu tekan <b>Ajukan</b>",
+    "lalu tekan <b>Ajukan</b>; /bukti menghapus bukti dukung Tim Kerja sebelum draf diajukan",
     sop_keys.PARAF: "periksa draf yang diajukan, lalu tekan <b>Paraf</b> atau <b>Kembalikan</b> "
     "dengan alasan",
     sop_keys.SIGN: "periksa laporan yang telah diparaf, lalu tekan <b>Tandatangani</b> (dua kali "
@@ -121,9 +123,76 @@ NO_FILE_EXPECTED = (
     "Saat ini tidak ada berkas yang diminta dari Anda, sehingga berkas ini tidak disimpan."
 )
 UNSUPPORTED_MESSAGE = (
-    "Jenis pesan ini tidak dapat diproses. Kirimkan teks, atau berkas sebagai dokumen "
-    "(lampiran berkas, bukan foto)."
+    "Jenis pesan ini tidak dapat diproses. Kirimkan teks, foto, atau berkas sebagai dokumen."
 )
+PHOTO_QUALITY_NOTE = (
+    "Foto diterima sebagai JPG. Telegram memperkecil foto yang dikirim sebagai foto; "
+    "untuk menjaga kualitas aslinya, kirim gambar sebagai berkas (lampiran dokumen)."
+)
+
+# --- evidence (bukti dukung) ----------------------------------------------------------------
+NO_EVIDENCE_TO_MANAGE = (
+    "Tidak ada bukti dukung yang dapat Anda ubah saat ini: bukti dukung dapat dihapus atau "
+    "diganti selama pengumpulan data sampai draf laporan diajukan."
+)
+EVIDENCE_REASON_PROMPT = (
+    "Tuliskan alasan penghapusan (akan disampaikan kepada anggota yang mengunggahnya)."
+)
+EVIDENCE_REPLACEMENT_PROMPT = (
+    "Kirimkan berkas pengganti untuk <b>{name}</b> ({item}) sebagai dokumen (PDF, XLSX, DOCX, "
+    "JPG, PNG atau CSV)."
+)
+EVIDENCE_HINT = "Bukti dukung dapat dihapus atau diganti melalui /bukti sampai draf diajukan."
+BTN_EVIDENCE_REMOVE = "Hapus"
+BTN_EVIDENCE_REPLACE = "Ganti"
+
+
+def evidence_list_head(period: str, mine: bool) -> str:
+    who = "Anda" if mine else "Tim Kerja"
+    return (
+        f"<b>Bukti dukung {who} — {period}</b>\n"
+        "Bukti dukung dapat dihapus atau diganti sampai draf laporan diajukan; berkas yang "
+        "dihapus tetap tercatat dalam riwayat laporan."
+    )
+
+
+def evidence_line(number: int, item: str, name: str, size: str) -> str:
+    return f"{number}. {esc(item)}: <b>{esc(name)}</b> ({size})"
+
+
+def evidence_remove_title(name: str, item: str) -> str:
+    return f"Hapus bukti dukung {name} ({item})"
+
+
+def evidence_replace_title(name: str, item: str) -> str:
+    return f"Ganti bukti dukung {name} ({item})"
+
+
+def evidence_removed_done(name: str, item: str, replacement: str | None) -> str:
+    if replacement:
+        return (
+            f"Bukti dukung <b>{esc(name)}</b> ({esc(item)}) diganti dengan "
+            f"<b>{esc(replacement)}</b>."
+        )
+    return f"Bukti dukung <b>{esc(name)}</b> ({esc(item)}) dihapus."
+
+
+def evidence_removed_notice(by: Person, name: str, item: str, reason: str, period: str) -> str:
+    return (
+        f"<b>Bukti dukung dihapus — {period}</b>\n"
+        f"{esc(by.name)} ({by.role.label}) menghapus <b>{esc(name)}</b> dari {esc(item)}.\n"
+        f"Alasan: {esc(reason)}"
+    )
+
+
+def collection_reopened(period: str, member: Person, item: str) -> str:
+    return (
+        f"Bukti dukung {esc(item)} milik {esc(member.name)} pada {period} kini belum lengkap, "
+        "sehingga pengumpulan data dibuka kembali. Draf laporan dapat disusun lagi setelah "
+        "data lengkap."
+    )
+
+
 NO_OPEN_CYCLE = "Tidak ada siklus laporan yang sedang berjalan pada satuan Anda."
 
 
@@ -814,6 +883,8 @@ def webapp_sent(codes: str) -> str:
 
 def webapp_file(ref) -> str:
     return f"Bukti dukung: {esc(ref.name)} (SHA-256 {ref.sha256[:16]}…)."
+
+
 # ----------------------------------------------------------------------------- unit identity
 
 IDENTITY_LABELS: dict[str, str] = {
