@@ -654,8 +654,7 @@ def _find_header(
                     problems.append(
                         f"Baris {number} (baris judul): kolom “{c.label}” tidak ditemukan."
                     )
-            labels = {c.key: c.label for c in columns}
-            return _Header(number, found, texts, labels), problems
+            return _Header(number, found, texts, {c.key: c.label for c in columns}), problems
     labels = ", ".join(f"“{c.label}”" for c in columns if c.required)
     raise TargetImportError(
         [
