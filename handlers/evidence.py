@@ -45,7 +45,8 @@ async def cmd_bukti(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
             continue
         group = f"evidence:{person.user_id}:{cycle.id}"
         services.buttons.revoke_group(group)
-        lines, rows = [], []
+        lines: list[str] = []
+        rows: list[list[tuple[str, dict[str, Any]]]] = []
         for a in cycle.assignments:
             if not manage_all and a.member_id != person.user_id:
                 continue

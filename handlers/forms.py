@@ -93,7 +93,7 @@ async def begin_form(
     """Start a form; ``filled`` (name -> (value, display)) gives the leading fields already
     read from somewhere else (a workbook), shown on the confirmation before anything is
     saved."""
-    session = {
+    session: dict[str, Any] = {
         "form": form,
         "form_id": secrets.token_hex(4),
         "title": title,

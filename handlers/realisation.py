@@ -155,6 +155,7 @@ async def on_realisation_workbook(
     """A member sent back the data workbook: every filled row is shown back as read, and
     reported at once when the member confirms."""
     assignment = cycle.assignment_of(person.user_id)
+    assert assignment is not None  # the caller found the member's task in this cycle
     codes = [item.code for item in assignment.items if item.code]
     rows = parse_realisation_workbook(data, codes, triwulan=cycle.triwulan, filename=name)
     by_code = {i.code: i for i in cycle.indicators}
