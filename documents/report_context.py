@@ -58,6 +58,7 @@ from domain.performance import (
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import COLLECT, Sop, Step, load_sop
+from domain.text import display_filename
 from domain.verification import deep_link, qr_payload
 
 VERIFICATION_NOTE = (
@@ -138,7 +139,7 @@ def _name_of(unit: Unit, user_id: int | None) -> str:
 
 def _file(ref: FileRef, tz: str) -> dict[str, Any]:
     return {
-        "name": ref.name,
+        "name": display_filename(ref.name),  # also for files stored before names were cleaned
         "sha256": ref.sha256,
         "short_hash": ref.sha256[:12],
         "size": human_size(ref.size),
@@ -823,7 +824,7 @@ def disposition_sheet_context(cycle: Cycle, unit: Unit, calendar: WorkCalendar, 
         "instructions": list(d.instructions),
         "note": d.note,
         "deadline": format_datetime_id(d.deadline, tz),
-        "attachments": [doc.name for doc in cycle.documents],
+        "attachments": [display_filename(doc.name) for doc in cycle.documents],
         "disposer": {
             "name": sender.name if sender else "",
             "nip": sender.nip if sender else "",

@@ -80,6 +80,7 @@ from domain.performance import (
     parse_number_id,
     triwulan_label,
 )
+from domain.text import neutralise_bidi
 
 MAX_ROWS = 500
 MAX_SCAN_ROWS = 5_000  # physical rows read at most (empty formatted rows included)
@@ -377,7 +378,7 @@ def _text(value: Cell) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).replace("\u00a0", " ").split())
+    return " ".join(neutralise_bidi(str(value)).replace("\u00a0", " ").split())
 
 
 def _shown(value: Cell) -> str:
