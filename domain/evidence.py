@@ -16,12 +16,11 @@ from typing import Any
 from domain.errors import InputError, RoleError, WorkflowError
 from domain.models import Cycle, EvidenceRemoval, FileRef, Item
 from domain.roster import Person
-from domain.sop import Step
+from domain.sop import ASSEMBLE, COLLECT, Step
 from domain.standard_time import StandardTime
 from domain.workflow import (
     MAX_NOTE,
     Outcome,
-    UploadData,
     WorkflowContext,
     _advance,
     _log,
@@ -51,12 +50,12 @@ class RemoveEvidence:
 
 
 def collecting_step(ctx: WorkflowContext) -> Step:
-    return ctx.sop.step(UploadData.step)
+    return ctx.sop.by_key(COLLECT)
 
 
 def reviewer_step(ctx: WorkflowContext) -> Step:
     """The step that makes the report from the collected data (its holder reviews it)."""
-    return ctx.sop.step(collecting_step(ctx).next or UploadData.step)
+    return ctx.sop.by_key(ASSEMBLE)
 
 
 def evidence_open(ctx: WorkflowContext, cycle: Cycle) -> bool:

@@ -111,7 +111,7 @@ async def test_evidence_is_managed_until_the_draft_is_submitted(bot, emu, people
     name, content = SAMPLES.data[0][1]
     await playbook.upload(first, name, content, "patroli")
     await kasubbag.expect("telah terkumpul")
-    await playbook.build_and_submit(people)
+    await playbook.build_and_submit(people, "Susun ulang draf laporan")
     await playbook.paraf(people)
     await playbook.sign(people)
     signed = await kasubbag.expect("telah ditandatangani", document=True)
