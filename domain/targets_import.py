@@ -667,8 +667,9 @@ def _find_header(
     )
 
 
-# Columns whose cells may be merged down the rows (a sasaran spanning its indicators).
-MERGEABLE_DOWN = frozenset({"sasaran"})
+# Columns whose cells may be merged down the rows (a sasaran spanning its indicators, a
+# programme spanning its activities): the rows below repeat the value above.
+MERGEABLE_DOWN = frozenset({"sasaran", "program"})
 
 
 def _data_rows(

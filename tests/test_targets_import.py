@@ -702,3 +702,47 @@ def test_a_realisation_workbook_with_a_formula_left_uncalculated_is_refused() ->
     assert info.value.problems[0].startswith(
         "Baris 5, kolom “Realisasi TW II”: berisi rumus “=40+2”"
     )
+
+
+def test_the_budget_workbook_gets_the_same_cell_checks() -> None:
+    """A programme merged down its activities is read; Pagu and Realisasi merged are not."""
+    from documents.workbooks import budget_workbook
+    from domain.budget import parse_budget
+    from domain.samples import sample_budget
+
+    def edited(edit) -> bytes:
+        wb = openpyxl.load_workbook(io.BytesIO(budget_workbook(sample_budget())))
+        edit(wb["Realisasi Anggaran"])
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+
+    def parse_budget_xlsx(data: bytes):
+        return parse_budget(
+            data,
+            "anggaran.xlsx",
+            unit="satpolpp-bdg",
+            year=2026,
+            known_codes=[i.code for i in sample_indicators()],
+            imported_by=1,
+            imported_at=AT,
+        )
+
+    def merge_programme(ws) -> None:
+        ws["B3"] = None
+        ws.merge_cells("B2:B3")
+
+    assert parse_budget_xlsx(edited(merge_programme)).lines == sample_budget().lines
+
+    def merge_amounts(ws) -> None:
+        ws["F2"] = None
+        ws.merge_cells("E2:F2")
+
+    with pytest.raises(TargetImportError) as info:
+        parse_budget_xlsx(edited(merge_amounts))
+    assert info.value.problems[0].startswith(
+        "Baris 2, kolom “Pagu Anggaran (Rp)” s.d. “Realisasi Anggaran (Rp)”: sel digabung"
+    )
+    with pytest.raises(TargetImportError) as info:
+        parse_budget_xlsx(edited(lambda ws: ws.__setitem__("F3", "=E3*0,9")))
+    assert "Baris 3, kolom “Realisasi Anggaran (Rp)”: berisi rumus" in info.value.problems[0]
