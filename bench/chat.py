@@ -231,9 +231,9 @@ class Driver:
         while True:
             s = await self.say(sim, "/mulai", "/mulai (isian baru)")
             yield s
-            yield await self.press(sim, s.msg.message_id, "tombol pilihan triwulan", text="TW IV")
-            year = await self.newest_with(sim, "2026")
-            yield await self.press(sim, year, "tombol pilihan tahun", text="2026")
+            yield await self.press(
+                sim, s.msg.message_id, "tombol pilihan triwulan", text="TW IV 2026"
+            )
             yield await self.say(sim, "Ini catatan, bukan berkas.", "teks saat isian minta berkas")
             yield await self.say(sim, "/batal", "/batal")
             yield await self.say(sim, "/status", "/status")

@@ -121,17 +121,16 @@ async def start_cycle(
     note: str = DISPOSISI_KASAT,
     urgency: str | None = None,
     toggle_instructions: tuple[str, ...] = (),
+    pk_name: str = "",
+    ra_name: str = "",
 ):
     k = cast.kasat
     k.say("/mulai")
-    await k.expect("Pilih triwulan")
-    await k.tap(f"TW {roman_triwulan(triwulan)}")
-    await k.expect("Pilih tahun")
-    await k.tap(str(year))
+    await k.tap(f"TW {roman_triwulan(triwulan)} {year}", await k.expect("Pilih triwulan"))
     await k.expect("Perjanjian Kinerja")
-    k.upload(f"Perjanjian_Kinerja_{year}.pdf", SAMPLES.perjanjian_kinerja)
+    k.upload(pk_name or f"Perjanjian_Kinerja_{year}.pdf", SAMPLES.perjanjian_kinerja)
     await k.expect("Rencana Aksi")
-    k.upload(f"Rencana_Aksi_{year}.pdf", SAMPLES.rencana_aksi)
+    k.upload(ra_name or f"Rencana_Aksi_{year}.pdf", SAMPLES.rencana_aksi)
     await k.expect("catatan disposisi")
     k.say(note)
     summary = await k.expect("Mohon periksa kembali")
@@ -262,7 +261,9 @@ async def report_typed(member: SimUser, code: str, value: str, kendala: str, tin
 
 
 async def report_workbook(member: SimUser, workbook: bytes, name: str):
+    """Send the filled data workbook; the values read are shown back, then Kirim."""
     member.upload(name, workbook)
+    await member.tap("Kirim", await member.expect("terbaca sebagai berikut"))
     return await member.expect("dicatat")
 
 

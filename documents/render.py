@@ -51,6 +51,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 import templates as _templates_pkg
 from documents.embedded import EmbeddedFile
+from domain.text import neutralise_bidi
 
 __all__ = [
     "ARCHIVAL_VARIANT",
@@ -297,8 +298,19 @@ def _fail(message: str) -> None:
     raise ValueError(message)
 
 
+def _finalize(value: Any) -> Any:
+    """Every ``{{ ... }}`` of every document: bidi controls in user text are removed, so a
+    right-to-left override in a note cannot reverse the rest of the page."""
+    if isinstance(value, Markup):
+        return Markup(neutralise_bidi(str(value)))
+    if isinstance(value, str):
+        return neutralise_bidi(value)
+    return value
+
+
 def _make_env() -> jinja2.Environment:
     env = jinja2.Environment(
+        finalize=_finalize,
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

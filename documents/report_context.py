@@ -58,6 +58,7 @@ from domain.performance import (
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import COLLECT, Sop, Step, load_sop
+from domain.text import display_filename
 from domain.verification import deep_link, qr_payload
 
 VERIFICATION_NOTE = (
@@ -138,7 +139,7 @@ def _name_of(unit: Unit, user_id: int | None) -> str:
 
 def _file(ref: FileRef, tz: str) -> dict[str, Any]:
     return {
-        "name": ref.name,
+        "name": display_filename(ref.name),  # also for files stored before names were cleaned
         "sha256": ref.sha256,
         "short_hash": ref.sha256[:12],
         "size": human_size(ref.size),
@@ -343,6 +344,28 @@ def _fix_requests(cycle: Cycle, unit: Unit, tz: str) -> list[dict[str, Any]]:
         }
         for f in cycle.fixes
     ]
+
+
+def _evidence_removals(cycle: Cycle, unit: Unit, tz: str) -> list[dict[str, Any]]:
+    """Evidence taken out before the draft was submitted: which file, from which item, by
+    whom, why, and what replaced it."""
+    out = []
+    for r in cycle.removed_evidence:
+        by = unit.person(r.by)
+        out.append(
+            {
+                "item": r.item,
+                "member_name": _name_of(unit, r.member_id),
+                "name": r.file.name,
+                "short_hash": r.file.sha256[:12],
+                "by_name": by.name if by else str(r.by),
+                "by_role": by.role.label if by else "",
+                "at": format_datetime_id(r.at, tz),
+                "reason": r.reason,
+                "replaced_by": r.replaced_by.name if r.replaced_by else "",
+            }
+        )
+    return out
 
 
 def performance_context(
@@ -769,6 +792,7 @@ def quarterly_report_context(
         "division_note": cycle.division_note,
         "assignments": assignments,
         "revisions": revisions(cycle, unit, calendar),
+        "evidence_removals": _evidence_removals(cycle, unit, tz),
         "performance": performance,
         "chart_svg": chart_svg(performance),
         "sop_name": sop.name,
@@ -800,7 +824,7 @@ def disposition_sheet_context(cycle: Cycle, unit: Unit, calendar: WorkCalendar, 
         "instructions": list(d.instructions),
         "note": d.note,
         "deadline": format_datetime_id(d.deadline, tz),
-        "attachments": [doc.name for doc in cycle.documents],
+        "attachments": [display_filename(doc.name) for doc in cycle.documents],
         "disposer": {
             "name": sender.name if sender else "",
             "nip": sender.nip if sender else "",

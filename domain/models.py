@@ -199,6 +199,44 @@ class FixRequest:
 
 
 @dataclass(frozen=True)
+class EvidenceRemoval:
+    """A file taken out of an item's evidence before the draft was submitted: by whom, when,
+    why, and the file that replaced it (if any). The file itself stays in the file store."""
+
+    member_id: int  # whose task the item belongs to
+    item: str  # the indicator code, or the item's title for a plain data item
+    file: FileRef
+    by: int
+    at: datetime
+    reason: str = ""
+    replaced_by: FileRef | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "member_id": self.member_id,
+            "item": self.item,
+            "file": self.file.to_dict(),
+            "by": self.by,
+            "at": _iso(self.at),
+            "reason": self.reason,
+            "replaced_by": self.replaced_by.to_dict() if self.replaced_by else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EvidenceRemoval:
+        replaced = d.get("replaced_by")
+        return cls(
+            member_id=d["member_id"],
+            item=d["item"],
+            file=FileRef.from_dict(d["file"]),
+            by=d["by"],
+            at=_dt(d["at"]),  # type: ignore[arg-type]
+            reason=d.get("reason", ""),
+            replaced_by=FileRef.from_dict(replaced) if replaced else None,
+        )
+
+
+@dataclass(frozen=True)
 class Assignment:
     """The task-division note for one Tim Kerja member."""
 
@@ -378,6 +416,7 @@ class Cycle:
     indicators: tuple[Indicator, ...] = ()
     realisations: tuple[Realisation, ...] = ()
     fixes: tuple[FixRequest, ...] = ()
+    removed_evidence: tuple[EvidenceRemoval, ...] = ()
 
     @property
     def id(self) -> str:
@@ -436,6 +475,9 @@ class Cycle:
             indicators=tuple(Indicator.from_dict(x) for x in d.get("indicators", ())),
             realisations=tuple(Realisation.from_dict(x) for x in d.get("realisations", ())),
             fixes=tuple(FixRequest.from_dict(x) for x in d.get("fixes", ())),
+            removed_evidence=tuple(
+                EvidenceRemoval.from_dict(x) for x in d.get("removed_evidence", ())
+            ),
         )
 
 

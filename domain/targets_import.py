@@ -54,14 +54,14 @@ import math
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -80,6 +80,7 @@ from domain.performance import (
     parse_number_id,
     triwulan_label,
 )
+from domain.text import neutralise_bidi
 
 MAX_ROWS = 500
 MAX_SCAN_ROWS = 5_000  # physical rows read at most (empty formatted rows included)
@@ -333,6 +334,7 @@ _COUNTING_WORDS: dict[str, str] = {
 
 
 def _norm_header(value: object) -> str:
+    value = _plain(value)
     text = str(value).lower() if value is not None else ""
     text = re.sub(r"\(.*?\)", " ", text)
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
@@ -348,18 +350,40 @@ def _norm_word(value: str) -> str:
 Cell = object  # str | int | float | bool | datetime | None, as read from the file
 Row = tuple[int, list[Cell]]  # (row number as the user sees it, cell values)
 
+FORMULA = "formula"
+MERGED = "merged"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A workbook cell whose value cannot be trusted as read: a formula without a saved
+    result (it reads as empty), or a cell of a merged range (only the first cell of a merge
+    holds the value; the others read as empty). ``value`` is what was read; the data rows
+    holding one in a known column are refused (``_data_rows``), so nothing is silently
+    stored as empty."""
+
+    kind: str  # FORMULA | MERGED
+    detail: str  # the formula, or the merged range ("G5:J5")
+    value: object = None
+
+
+def _plain(value: Cell) -> Cell:
+    return value.value if isinstance(value, Unreadable) else value
+
 
 def _text(value: Cell) -> str:
     """A cell as display text: whitespace collapsed, whole floats without ``.0``."""
+    value = _plain(value)
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).replace("\u00a0", " ").split())
+    return " ".join(neutralise_bidi(str(value)).replace("\u00a0", " ").split())
 
 
 def _shown(value: Cell) -> str:
     """A cell quoted for a message."""
+    value = _plain(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_number_id(float(value))
     return _text(value)
@@ -371,6 +395,7 @@ class _NotANumber(ValueError):
 
 def _number(value: Cell) -> float | None:
     """A cell as a number, ``None`` when empty or ``-``; :class:`_NotANumber` otherwise."""
+    value = _plain(value)
     if value is None:
         return None
     if isinstance(value, bool):
@@ -473,13 +498,64 @@ def _xlsx_rows(data: bytes, filename: str, sheet: str) -> tuple[str, list[Row]]:
             if number > MAX_SCAN_ROWS:
                 break
             rows.append((number, [_cell_value(c) for c in cells]))
+        with ws._get_source() as source:  # read-only sheets do not parse their merges
+            merges = _merged_ranges(source.read())
     except TargetImportError:
         raise
     except Exception:
         raise broken from None
     finally:
         wb.close()
+    _mark_formulas(data, title, rows)
+    _mark_merged(rows, merges)
     return title, rows
+
+
+_MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}\d+:[A-Za-z]{1,3}\d+)\"")
+
+
+def _merged_ranges(sheet_xml: bytes) -> list[tuple[str, int, int, int, int]]:
+    """(range, first column, first row, last column, last row) of every merged range."""
+    out = []
+    for match in _MERGE_RE.finditer(sheet_xml):
+        ref = match.group(1).decode().upper()
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        out.append((ref, min_col, min_row, max_col, max_row))
+    return out
+
+
+def _mark_merged(rows: list[Row], merges: list[tuple[str, int, int, int, int]]) -> None:
+    by_number = {number: cells for number, cells in rows}
+    for ref, min_col, min_row, max_col, max_row in merges:
+        for number in range(min_row, min(max_row, MAX_SCAN_ROWS) + 1):
+            cells = by_number.get(number)
+            if cells is None:
+                continue
+            for col in range(min_col, min(max_col, MAX_COLUMNS) + 1):
+                while len(cells) < col:
+                    cells.append(None)
+                cells[col - 1] = Unreadable(MERGED, ref, _plain(cells[col - 1]))
+
+
+def _mark_formulas(data: bytes, title: str, rows: list[Row]) -> None:
+    """A formula whose result was never saved (the file was written by a program that does
+    not calculate) reads as empty with ``data_only``: read the formulas to tell them apart."""
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        ws = wb[title]
+        ws.reset_dimensions()
+        for (_, values), cells in zip(rows, ws.iter_rows(max_col=MAX_COLUMNS), strict=False):
+            for col, cell in enumerate(cells):
+                formula = cell.value
+                if (
+                    col < len(values)
+                    and values[col] is None
+                    and isinstance(formula, str)
+                    and formula.startswith("=")
+                ):
+                    values[col] = Unreadable(FORMULA, formula[:60])
+    finally:
+        wb.close()
 
 
 def _csv_rows(data: bytes, filename: str) -> tuple[str, list[Row]]:
@@ -546,6 +622,7 @@ class _Header:
     row: int
     index: dict[str, int]  # column key -> position in the row
     texts: dict[str, str]  # column key -> normalised header text found
+    labels: dict[str, str] = field(default_factory=dict)  # column key -> label for messages
 
 
 def _find_header(
@@ -578,7 +655,7 @@ def _find_header(
                     problems.append(
                         f"Baris {number} (baris judul): kolom “{c.label}” tidak ditemukan."
                     )
-            return _Header(number, found, texts), problems
+            return _Header(number, found, texts, {c.key: c.label for c in columns}), problems
     labels = ", ".join(f"“{c.label}”" for c in columns if c.required)
     raise TargetImportError(
         [
@@ -590,9 +667,17 @@ def _find_header(
     )
 
 
+# Columns whose cells may be merged down the rows (a sasaran spanning its indicators, a
+# programme spanning its activities): the rows below repeat the value above.
+MERGEABLE_DOWN = frozenset({"sasaran", "program"})
+
+
 def _data_rows(
     rows: list[Row], header: _Header, where: str, filename: str
 ) -> tuple[list[Row], list[str]]:
+    """The non-empty rows below the header, with the problems of cells that cannot be read
+    (a formula without a saved value, a merged cell in a value column); such rows are left
+    out, so a value is never taken as empty when it is not."""
     out = [(n, cells) for n, cells in rows if n > header.row and not _empty(cells)]
     if len(out) > MAX_ROWS:
         raise TargetImportError(
@@ -601,7 +686,52 @@ def _data_rows(
         )
     if not out:
         return [], [f"Tidak ada baris data di bawah baris judul (baris {header.row})."]
-    return out, []
+    readable: list[Row] = []
+    problems: list[str] = []
+    for number, cells in out:
+        found = _unreadable_problems(number, cells, header)
+        if found:
+            problems.extend(found)
+        else:
+            readable.append((number, [_plain(c) for c in cells]))
+    return readable, problems
+
+
+def _unreadable_problems(number: int, cells: Sequence[Cell], header: _Header) -> list[str]:
+    problems: list[str] = []
+    merged: dict[str, list[str]] = {}
+    for key, pos in sorted(header.index.items(), key=lambda kv: kv[1]):
+        cell = cells[pos] if pos < len(cells) else None
+        if not isinstance(cell, Unreadable):
+            continue
+        label = header.labels.get(key, key)
+        if cell.kind == FORMULA:
+            problems.append(
+                _at(
+                    number,
+                    label,
+                    f"berisi rumus “{cell.detail}” yang hasilnya tidak tersimpan di berkas, "
+                    "sehingga terbaca kosong. Buka berkas di Excel atau LibreOffice lalu simpan "
+                    "ulang agar hasil rumus ikut tersimpan, atau ganti rumus dengan angkanya "
+                    "(salin, lalu Tempel Spesial › Nilai).",
+                )
+            )
+            continue
+        first_col, _, last_col, _ = range_boundaries(cell.detail)
+        if key in MERGEABLE_DOWN and first_col == last_col:
+            continue  # a sasaran merged down its indicators: the rows below repeat it
+        merged.setdefault(cell.detail, []).append(label)
+    for ref, labels in merged.items():
+        where = f"kolom “{labels[0]}”"
+        if len(labels) > 1:
+            where = f"kolom “{labels[0]}” s.d. “{labels[-1]}”"
+        problems.append(
+            f"Baris {number}, {where}: sel digabung (merge {ref}); nilai sel gabungan hanya "
+            "tersimpan di sel pertama sehingga sel lainnya terbaca kosong. Pisahkan "
+            "gabungannya (Beranda › Gabung & Tengahkan › Pisahkan Sel) lalu isi setiap sel "
+            "dengan nilainya sendiri."
+        )
+    return problems
 
 
 def _get(cells: Sequence[Cell], header: _Header, key: str) -> Cell:

@@ -46,6 +46,12 @@ def _actions(emu: BotAPIEmulator) -> dict[str, Any]:
             int(b["user_id"]), b["text"], reply_to=b.get("reply_to")
         ),
         "send_document": doc,
+        "edit_message": lambda b: emu.edit_message(
+            int(b["user_id"]), int(b["message_id"]), b["text"]
+        ),
+        "send_photo": lambda b: emu.send_photo(
+            int(b["user_id"]), base64.b64decode(b.get("content_b64", "")), b.get("caption")
+        ),
         "press_button": lambda b: emu.press_button(
             int(b["user_id"]), int(b["message_id"]), b.get("text"), b.get("callback_data")
         ),

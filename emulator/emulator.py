@@ -143,6 +143,24 @@ class BotAPIEmulator:
             content["entities"] = entities
         return self.world.new_user_message(self.world.chat(user_id), content, reply_to)
 
+    def edit_message(self, user_id: int, message_id: int, text: str) -> dict:
+        """The user edits a text message they sent earlier: Telegram sends an
+        ``edited_message`` update with the same message id and the new text."""
+        chat = self.world.chat(user_id)
+        original = chat.user_messages.get(message_id)
+        if original is None or "text" not in original:
+            raise LookupError(f"chat {user_id} has no text message #{message_id} from the user")
+        edited: dict[str, Any] = {
+            k: v for k, v in original.items() if k not in ("entities", "reply_to_message")
+        }
+        edited.update(text=text, edit_date=self.world.now())
+        entities = detect_entities(text)
+        if entities:
+            edited["entities"] = entities
+        chat.user_messages[message_id] = edited
+        self.world.enqueue("edited_message", edited)
+        return edited
+
     def send_document(
         self,
         user_id: int,
@@ -164,6 +182,37 @@ class BotAPIEmulator:
             if entities:
                 body["caption_entities"] = entities
         return self.world.new_user_message(chat, body, reply_to)
+
+    def send_photo(
+        self,
+        user_id: int,
+        content: bytes,
+        caption: str | None = None,
+        *,
+        width: int = 1280,
+        height: int = 960,
+    ) -> dict:
+        """The user sends a picture the normal phone way (not as a file): Telegram delivers
+        ``photo``, a list of sizes without a file name, the largest last. The emulator
+        keeps the bytes as given for the largest size and a smaller copy's bytes for the
+        thumbnail."""
+        chat = self.world.chat(user_id)
+        sizes = []
+        for scale, data in ((8, content[: max(len(content) // 8, 1)]), (1, content)):
+            stored = self.world.store_file("photo.jpg", data, "image/jpeg")
+            sizes.append(
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "file_size": stored.file_size,
+                    "width": width // scale,
+                    "height": height // scale,
+                }
+            )
+        body: dict[str, Any] = {"photo": sizes}
+        if caption:
+            body["caption"] = caption
+        return self.world.new_user_message(chat, body, None)
 
     def press_button(
         self,

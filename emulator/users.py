@@ -35,13 +35,24 @@ class SimUser:
         if self.transcript:
             self.transcript(self.name, direction, text)
 
-    def say(self, text: str) -> None:
+    def say(self, text: str) -> dict:
+        """Send ``text``; returns the message as Telegram would (with its message_id)."""
         self._log(">", text)
-        self.emu.send_message(self.user_id, text)
+        return self.emu.send_message(self.user_id, text)
+
+    def edit(self, message_id: int, text: str) -> None:
+        """Edit a message sent earlier (Telegram delivers it as an ``edited_message``)."""
+        self._log(">", f"(mengubah pesan menjadi) {text}")
+        self.emu.edit_message(self.user_id, message_id, text)
 
     def upload(self, filename: str, content: bytes, declared_size: int | None = None) -> None:
         self._log(">", f"[berkas {filename}, {declared_size or len(content)} bita]")
         self.emu.send_document(self.user_id, filename, content, declared_size=declared_size)
+
+    def send_photo(self, content: bytes, caption: str | None = None) -> dict:
+        """Send a picture as a photo (compressed by Telegram), not as a file."""
+        self._log(">", f"[foto, {len(content)} bita]")
+        return self.emu.send_photo(self.user_id, content, caption)
 
     async def expect(
         self,

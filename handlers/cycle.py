@@ -8,10 +8,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from domain.dates_id import roman_triwulan, triwulan_of
+from domain.dates_id import roman_triwulan
 from domain.errors import InputError, WorkflowError
 from domain.models import INSTRUCTIONS, URGENCIES, Cycle, FileRef, cycle_id, parse_cycle_id
 from domain.performance import format_number_id
+from domain.periods import parse_period, start_periods
 from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD
 from domain.workflow import (
@@ -38,7 +39,7 @@ from handlers.common import (
     svc,
     unit_of,
 )
-from handlers.files import receive_document
+from handlers.files import is_photo, receive_document
 from handlers.forms import (
     begin_form,
     choice_field,
@@ -75,18 +76,22 @@ async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         audit_refusal(context, update, person, "mulai", refusal)
         await send_text(context, person.user_id, refusal)
         return
-    now = services.calendar(unit).to_local(services.now())
-    current = triwulan_of(now.date())
-    options = [(f"TW {roman_triwulan(n)}", str(n)) for n in (1, 2, 3, 4)]
-    years = [(str(y), str(y)) for y in (now.year - 1, now.year)]
+    today = services.calendar(unit).to_local(services.now()).date()
+    existing = {(c.year, c.triwulan): c for c in services.cycles.list_unit(unit.code)}
+    periods = start_periods(today, existing)
+    options = [(texts.period_label(p), p.key) for p in periods if p.can_start]
+    blocked = texts.periods_blocked(periods, services.sop_for(unit))
+    if not options:
+        await send_text(context, person.user_id, texts.NO_PERIOD_TO_START + blocked)
+        return
     fields = [
         choice_field(
-            "triwulan",
+            "period",
             "Triwulan",
-            f"Pilih triwulan yang akan dilaporkan (triwulan berjalan: {roman_triwulan(current)}):",
+            texts.choose_period(today) + blocked,
             options,
+            per_row=3,
         ),
-        choice_field("year", "Tahun", "Pilih tahun anggaran:", years),
         document_field(
             "pk",
             "Perjanjian Kinerja",
@@ -120,7 +125,7 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
     services = svc(context)
     unit = unit_of(services, person)
     v = session["values"]
-    year, triwulan = int(v["year"]), int(v["triwulan"])
+    year, triwulan = parse_period(v["period"])
     action = StartCycle(
         year=year,
         triwulan=triwulan,
@@ -381,10 +386,12 @@ async def on_data_document(update: Update, context, person: Person) -> None:
                 ]
             )
     rows.append([(texts.BTN_CANCEL, {"action": "upload_cancel", "group": group})])
+    note = texts.PHOTO_QUALITY_NOTE + "\n" if is_photo(update) else ""
     await send_text(
         context,
         person.user_id,
-        f"Berkas <b>{esc(ref.name)}</b> ({ref.size:,} bita) diterima dan lolos pemeriksaan. "
+        note
+        + f"Berkas <b>{esc(ref.name)}</b> ({ref.size:,} bita) diterima dan lolos pemeriksaan. "
         "Untuk butir data yang mana berkas ini?".replace(",", "."),
         rows,
     )
@@ -420,7 +427,8 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
     out = Outbox(services)
     out.text(
         person.user_id,
-        f"Berkas <b>{esc(ref.name)}</b> dicatat untuk butir “{esc(item.title)}”.\n{tail}",
+        f"Berkas <b>{esc(ref.name)}</b> dicatat untuk butir “{esc(item.title)}”.\n{tail}"
+        f"\n{texts.EVIDENCE_HINT}",
         fill_buttons(outcome.cycle, person) or None,
     )
     if EV_MEMBER_COMPLETE in outcome.events:

@@ -17,10 +17,11 @@ from telegram.ext import ContextTypes
 from domain.errors import DomainError, InputError
 from domain.performance import format_number_id, parse_number_id
 from domain.roster import Person
+from domain.text import neutralise_bidi
 from domain.workflow import MAX_NOTE
 from handlers import texts
 from handlers.common import audit_refusal, drop_buttons, keyboard, send_text, svc
-from handlers.files import receive_document
+from handlers.files import is_photo, receive_document
 from handlers.outbox import ENDING_FORMS
 
 Finisher = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[None]]
@@ -54,13 +55,17 @@ TextValidator = Callable[[str], tuple[Any, str]]
 TEXT_VALIDATORS: dict[str, TextValidator] = {}
 
 
-def choice_field(name: str, label: str, prompt: str, options: list[tuple[str, str]]):
+def choice_field(
+    name: str, label: str, prompt: str, options: list[tuple[str, str]], per_row: int = 0
+):
+    """Buttons to choose one option from; ``per_row`` (0: all on one row) wraps long lists."""
     return {
         "name": name,
         "kind": "choice",
         "label": label,
         "prompt": prompt,
         "options": [list(o) for o in options],
+        "per_row": per_row,
     }
 
 
@@ -83,7 +88,11 @@ async def begin_form(
     cycle: str | None = None,
     meta: dict[str, Any] | None = None,
     toggles: list[dict[str, Any]] | None = None,
+    filled: dict[str, tuple[Any, str]] | None = None,
 ) -> None:
+    """Start a form; ``filled`` (name -> (value, display)) gives the leading fields already
+    read from somewhere else (a workbook), shown on the confirmation before anything is
+    saved."""
     session: dict[str, Any] = {
         "form": form,
         "form_id": secrets.token_hex(4),
@@ -98,6 +107,10 @@ async def begin_form(
     }
     for toggle in toggles or []:
         session["values"][toggle["name"]] = toggle["default"]
+    for name, (value, display) in (filled or {}).items():
+        session["values"][name] = value
+        session["display"][name] = display
+        session["index"] += 1
     services = svc(context)
     previous = services.sessions.get(person.user_id)
     if previous is not None:  # a new form replaces a half-filled one
@@ -164,12 +177,12 @@ async def ask(context: ContextTypes.DEFAULT_TYPE, person: Person, session: dict[
     field = fields[index]
     step = f"({index + 1}/{len(fields)}) "
     if field["kind"] == "choice":
-        buttons = [
-            [
-                (label, {"action": "form_choice", "form_id": fid, "value": value, "group": fid})
-                for label, value in field["options"]
-            ]
+        choices = [
+            (label, {"action": "form_choice", "form_id": fid, "value": value, "group": fid})
+            for label, value in field["options"]
         ]
+        per_row = field.get("per_row") or len(choices) or 1
+        buttons = [choices[i : i + per_row] for i in range(0, len(choices), per_row)]
         await send_text(context, person.user_id, step + field["prompt"], buttons)
     else:
         await send_text(context, person.user_id, step + field["prompt"])
@@ -210,7 +223,7 @@ async def _where_you_are(context, person: Person, session: dict[str, Any], why: 
 
 async def on_form_text(update: Update, context, person: Person, session: dict[str, Any]) -> None:
     field = current_field(session)
-    text = (update.effective_message.text or "").strip()
+    text = neutralise_bidi(update.effective_message.text or "").strip()
     session["update_id"] = update.update_id  # recorded with the answer (replay after a kill)
     if field is None:
         await _where_you_are(context, person, session, "")
@@ -258,6 +271,8 @@ async def on_form_document(update: Update, context, person: Person, session: dic
         why = texts.EXPECT_TEXT if field and field["kind"] == "text" else texts.EXPECT_CHOICE
         await _where_you_are(context, person, session, why)
         return
+    if is_photo(update):
+        await send_text(context, person.user_id, texts.PHOTO_QUALITY_NOTE)
     try:
         ref = await receive_document(update, context, person, kind=field["doc_kind"])
         value, display = ref.to_dict(), ref.name

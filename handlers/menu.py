@@ -21,6 +21,7 @@ from telegram.ext import ContextTypes
 from bot.services import Services
 from domain import annual
 from domain.roster import Person
+from domain.sop import ASSEMBLE, COLLECT
 from handlers import texts
 from handlers.common import send_text, svc
 from handlers.targets import may_view
@@ -44,6 +45,8 @@ def commands_for(services: Services, person: Person) -> list[tuple[str, str]]:
         allowed |= {"tahunan", "anggaran"}  # the compiler sends the budget (handlers.budget)
     if may_view(services, person):
         allowed |= {"target", "anggaran", "ekspor"}
+    if person.role in (sop.by_key(COLLECT).role, sop.by_key(ASSEMBLE).role):
+        allowed.add("bukti")  # evidence: the members' own, and the report maker's review
     if unit.is_admin(person):
         allowed |= {"identitas", "undang", "undangan"}
     return [(c, d) for c, d in texts.COMMANDS.items() if c in allowed]

@@ -153,15 +153,43 @@ async def finish_realisation(update, context, person: Person, session: dict[str,
 async def on_realisation_workbook(
     update: Update, context, person: Person, cycle: Cycle, data: bytes, name: str
 ) -> None:
-    """A member sent back the data workbook: every filled row is reported at once."""
+    """A member sent back the data workbook: every filled row is shown back as read, and
+    reported at once when the member confirms."""
     assignment = cycle.assignment_of(person.user_id)
+    assert assignment is not None  # the caller found the member's task in this cycle
     codes = [item.code for item in assignment.items if item.code]
     rows = parse_realisation_workbook(data, codes, triwulan=cycle.triwulan, filename=name)
+    by_code = {i.code: i for i in cycle.indicators}
+    fields, filled = [], {}
+    for r in rows:
+        satuan = by_code[r.code].satuan if r.code in by_code else ""
+        shown = texts.workbook_row_read(
+            format_number_id(r.value), satuan, r.kendala, r.tindak_lanjut
+        )
+        fields.append(text_field(f"row:{r.code}", r.code, ""))
+        filled[f"row:{r.code}"] = (
+            {"code": r.code, "value": r.value, "kendala": r.kendala, "tindak": r.tindak_lanjut},
+            shown,
+        )
+    await begin_form(
+        context,
+        person,
+        "realisation_workbook",
+        fields,
+        texts.workbook_read_title(name, tw(cycle.triwulan, cycle.year)),
+        cycle.id,
+        filled=filled,
+    )
+
+
+@finisher("realisation_workbook")
+async def finish_realisation_workbook(update, context, person: Person, session) -> None:
+    rows = [v for k, v in session["values"].items() if k.startswith("row:")]
     action = ReportRealisation(
-        tuple(RealisationInput(r.code, r.value, r.kendala, r.tindak_lanjut) for r in rows),
+        tuple(RealisationInput(r["code"], r["value"], r["kendala"], r["tindak"]) for r in rows),
         "workbook",
     )
-    await _apply_report(update, context, person, cycle, action)
+    await _apply_report(update, context, person, cycle_of(context, session), action)
 
 
 @button_action("fix_marked")

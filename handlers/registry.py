@@ -21,6 +21,8 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     budget,
     commands,
     cycle,
+    edits,
+    evidence,
     export,
     identity,
     invitations,
@@ -65,6 +67,8 @@ FINALLY: list[BaseHandler] = [TypeHandler(Update, mark_handled)]
 def build_handlers() -> list[BaseHandler]:
     return [
         MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, menu.on_group),
+        # First (in private chats): an edit of any message (a command too) only gets a notice.
+        MessageHandler(PRIVATE & filters.UpdateType.EDITED, registered(edits.on_edited)),
         CommandHandler("start", onboarding.on_start, filters=PRIVATE),
         CommandHandler(["bantuan", "help"], registered(commands.cmd_help), filters=PRIVATE),
         CommandHandler("status", registered(commands.cmd_status), filters=PRIVATE),
@@ -82,10 +86,13 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("undang", registered(invitations.cmd_undang), filters=PRIVATE),
         CommandHandler("undangan", registered(invitations.cmd_undangan), filters=PRIVATE),
         CommandHandler("unit_baru", invitations.cmd_unit_baru, filters=PRIVATE),
+        CommandHandler("bukti", registered(evidence.cmd_bukti), filters=PRIVATE),
         CallbackQueryHandler(on_button),
         ChatMemberHandler(on_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(PRIVATE & filters.COMMAND, registered(commands.on_unknown_command)),
         MessageHandler(PRIVATE & filters.Document.ALL, onboarding.on_document),
+        # A photo sent the normal phone way is taken like a JPG document.
+        MessageHandler(PRIVATE & filters.PHOTO, registered(commands.on_document)),
         MessageHandler(
             PRIVATE & filters.TEXT & filters.Regex(verification.CODE_MESSAGE),
             onboarding.on_pasted_code,

@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.services import Services
+from domain.dates_id import roman_triwulan
 from domain.performance import TargetSet, format_number_id
 from domain.roster import Person
 from domain.sop import COLLECT, DIVIDE
@@ -34,19 +35,34 @@ def may_view(services: Services, person: Person) -> bool:
     return person.role is not services.sop_for(person.unit).role_of(COLLECT)
 
 
+def target_lines(targets: TargetSet) -> list[str]:
+    """Every indicator with its annual target and each quarter's, as read from the file
+    (plain text: shown back before saving and in /target)."""
+    lines = []
+    for sasaran in targets.sasaran():
+        lines.append(f"\nSasaran: {sasaran}")
+        for ind in (i for i in targets.indicators if i.sasaran == sasaran):
+            quarters = "; ".join(
+                f"TW {roman_triwulan(n)} {_target(ind.target_for(n))}" for n in (1, 2, 3, 4)
+            )
+            lines.append(
+                f"• {ind.code} {ind.indikator} ({ind.satuan}): tahunan "
+                f"{_target(ind.target_tahunan)}; {quarters} ({ind.direction_label}, "
+                f"{ind.counting_label})"
+            )
+    return lines
+
+
+def _target(value: float | None) -> str:
+    return texts.NO_QUARTER_TARGET if value is None else format_number_id(value)
+
+
 def summary(targets: TargetSet) -> str:
-    lines = [
+    head = (
         f"<b>Target kinerja tahun {targets.year}</b> — {len(targets.sasaran())} sasaran, "
         f"{len(targets.indicators)} indikator:"
-    ]
-    for sasaran in targets.sasaran():
-        lines.append(f"\n<i>{esc(sasaran)}</i>")
-        for ind in (i for i in targets.indicators if i.sasaran == sasaran):
-            lines.append(
-                f"• {esc(ind.code)} {esc(ind.indikator)}: {format_number_id(ind.target_tahunan)} "
-                f"{esc(ind.satuan)} ({ind.direction_label}, {ind.counting_label})"
-            )
-    return "\n".join(lines)
+    )
+    return "\n".join([head, *(esc(line) for line in target_lines(targets))])
 
 
 async def cmd_target(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
@@ -141,7 +157,13 @@ def _validate_targets(services: Services, person: Person, session: dict[str, Any
     targets = TargetSet(
         **{**targets.__dict__, "source_sha256": ref.sha256, "source_name": ref.name}
     )
-    display = f"{ref.name} — {len(targets.sasaran())} sasaran, {len(targets.indicators)} indikator"
+    display = "\n".join(
+        [
+            f"{ref.name} — {len(targets.sasaran())} sasaran, {len(targets.indicators)} "
+            "indikator, terbaca sebagai berikut:",
+            *target_lines(targets),
+        ]
+    )
     return targets.to_dict(), display
 
 

@@ -9,16 +9,20 @@ from datetime import datetime
 from html import escape
 
 from domain import sop as sop_keys
-from domain.dates_id import format_datetime_id, roman_triwulan
+from domain.dates_id import format_datetime_id, roman_triwulan, triwulan_of
 from domain.performance import format_number_id
+from domain.periods import FILED, NOT_BEGUN, RUNNING, Period
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import Sop
+from domain.text import neutralise_bidi
 from domain.verification import Chain, Found
 
 
 def esc(value: object) -> str:
-    return escape(str(value), quote=False)
+    """User text for an HTML message: escaped, and without bidi controls that would
+    reverse the text after them."""
+    return escape(neutralise_bidi(str(value)), quote=False)
 
 
 def end_sentence(text: str) -> str:
@@ -42,6 +46,7 @@ COMMANDS: dict[str, str] = {
     "ekspor": "Ekspor data kinerja dan anggaran (XLSX/CSV, e-SAKIP)",
     "arsip": "Laporan yang telah ditandatangani",
     "verifikasi": "Periksa keaslian laporan (kode atau berkas PDF)",
+    "bukti": "Hapus atau ganti bukti dukung sebelum draf diajukan",
     "identitas": "Identitas unit pada kop surat",
     "undang": "Undang anggota unit (tautan pendaftaran)",
     "undangan": "Daftar undangan dan pencabutannya",
@@ -61,9 +66,10 @@ HOW_TO: dict[str, str] = {
     sop_keys.DIVIDE: "tekan <b>Bagi tugas</b> pada pesan disposisi dan pilih pelaksana setiap "
     "indikator (target diunggah melalui /target)",
     sop_keys.COLLECT: "laporkan realisasi dengan tombol <b>Isi</b> dan kirimkan bukti dukung "
-    "sebagai dokumen melalui obrolan ini",
+    "sebagai dokumen melalui obrolan ini (foto juga diterima; berkas menjaga kualitas aslinya); "
+    "/bukti menghapus atau mengganti bukti dukung Anda sampai draf diajukan",
     sop_keys.ASSEMBLE: "setelah data lengkap, tekan <b>Susun draf laporan</b>, periksa drafnya, "
-    "lalu tekan <b>Ajukan</b>",
+    "lalu tekan <b>Ajukan</b>; /bukti menghapus bukti dukung Tim Kerja sebelum draf diajukan",
     sop_keys.PARAF: "periksa draf yang diajukan, lalu tekan <b>Paraf</b> atau <b>Kembalikan</b> "
     "dengan alasan",
     sop_keys.SIGN: "periksa laporan yang telah diparaf, lalu tekan <b>Tandatangani</b> (dua kali "
@@ -117,9 +123,76 @@ NO_FILE_EXPECTED = (
     "Saat ini tidak ada berkas yang diminta dari Anda, sehingga berkas ini tidak disimpan."
 )
 UNSUPPORTED_MESSAGE = (
-    "Jenis pesan ini tidak dapat diproses. Kirimkan teks, atau berkas sebagai dokumen "
-    "(lampiran berkas, bukan foto)."
+    "Jenis pesan ini tidak dapat diproses. Kirimkan teks, foto, atau berkas sebagai dokumen."
 )
+PHOTO_QUALITY_NOTE = (
+    "Foto diterima sebagai JPG. Telegram memperkecil foto yang dikirim sebagai foto; "
+    "untuk menjaga kualitas aslinya, kirim gambar sebagai berkas (lampiran dokumen)."
+)
+
+# --- evidence (bukti dukung) ----------------------------------------------------------------
+NO_EVIDENCE_TO_MANAGE = (
+    "Tidak ada bukti dukung yang dapat Anda ubah saat ini: bukti dukung dapat dihapus atau "
+    "diganti selama pengumpulan data sampai draf laporan diajukan."
+)
+EVIDENCE_REASON_PROMPT = (
+    "Tuliskan alasan penghapusan (akan disampaikan kepada anggota yang mengunggahnya)."
+)
+EVIDENCE_REPLACEMENT_PROMPT = (
+    "Kirimkan berkas pengganti untuk <b>{name}</b> ({item}) sebagai dokumen (PDF, XLSX, DOCX, "
+    "JPG, PNG atau CSV)."
+)
+EVIDENCE_HINT = "Bukti dukung dapat dihapus atau diganti melalui /bukti sampai draf diajukan."
+BTN_EVIDENCE_REMOVE = "Hapus"
+BTN_EVIDENCE_REPLACE = "Ganti"
+
+
+def evidence_list_head(period: str, mine: bool) -> str:
+    who = "Anda" if mine else "Tim Kerja"
+    return (
+        f"<b>Bukti dukung {who} — {period}</b>\n"
+        "Bukti dukung dapat dihapus atau diganti sampai draf laporan diajukan; berkas yang "
+        "dihapus tetap tercatat dalam riwayat laporan."
+    )
+
+
+def evidence_line(number: int, item: str, name: str, size: str) -> str:
+    return f"{number}. {esc(item)}: <b>{esc(name)}</b> ({size})"
+
+
+def evidence_remove_title(name: str, item: str) -> str:
+    return f"Hapus bukti dukung {name} ({item})"
+
+
+def evidence_replace_title(name: str, item: str) -> str:
+    return f"Ganti bukti dukung {name} ({item})"
+
+
+def evidence_removed_done(name: str, item: str, replacement: str | None) -> str:
+    if replacement:
+        return (
+            f"Bukti dukung <b>{esc(name)}</b> ({esc(item)}) diganti dengan "
+            f"<b>{esc(replacement)}</b>."
+        )
+    return f"Bukti dukung <b>{esc(name)}</b> ({esc(item)}) dihapus."
+
+
+def evidence_removed_notice(by: Person, name: str, item: str, reason: str, period: str) -> str:
+    return (
+        f"<b>Bukti dukung dihapus — {period}</b>\n"
+        f"{esc(by.name)} ({by.role.label}) menghapus <b>{esc(name)}</b> dari {esc(item)}.\n"
+        f"Alasan: {esc(reason)}"
+    )
+
+
+def collection_reopened(period: str, member: Person, item: str) -> str:
+    return (
+        f"Bukti dukung {esc(item)} milik {esc(member.name)} pada {period} kini belum lengkap, "
+        "sehingga pengumpulan data dibuka kembali. Draf laporan dapat disusun lagi setelah "
+        "data lengkap."
+    )
+
+
 NO_OPEN_CYCLE = "Tidak ada siklus laporan yang sedang berjalan pada satuan Anda."
 
 
@@ -206,6 +279,57 @@ INTERNAL_ERROR = (
 
 def wrong_role_start(role_label: str) -> str:
     return f"Perintah /mulai hanya dapat digunakan oleh {role_label}."
+
+
+NO_QUARTER_TARGET = "tanpa target"
+
+
+def workbook_read_title(name: str, period: str) -> str:
+    return f"Realisasi {period} dari berkas {name}, terbaca sebagai berikut"
+
+
+def workbook_row_read(value: str, satuan: str, kendala: str, tindak_lanjut: str) -> str:
+    return (
+        f"realisasi {value} {satuan}".rstrip()
+        + f"; kendala: {kendala or '-'}; tindak lanjut: {tindak_lanjut or '-'}"
+    )
+
+
+EDIT_NOT_PROCESSED = (
+    "Pesan yang diubah tidak diproses. Bila ada yang perlu diganti, kirimkan sebagai pesan "
+    "baru (atau /batal untuk membatalkan isian)."
+)
+NO_PERIOD_TO_START = "Saat ini tidak ada triwulan yang dapat dimulai."
+
+
+def period_label(period: Period) -> str:
+    return f"TW {roman_triwulan(period.triwulan)} {period.year}"
+
+
+def choose_period(today) -> str:
+    return (
+        "Pilih triwulan yang akan dilaporkan (triwulan berjalan: "
+        f"{roman_triwulan(triwulan_of(today))} {today.year}):"
+    )
+
+
+def periods_blocked(periods: list[Period], sop: Sop) -> str:
+    """Why the quarters without a button cannot start, one line each."""
+    lines = []
+    for p in periods:
+        if p.blocked == FILED:
+            why = "laporannya sudah ditandatangani dan diarsipkan (lihat /arsip)"
+        elif p.blocked == RUNNING:
+            step = sop.step(p.step)
+            why = f"siklusnya sedang berjalan pada tahap {step.number}: {step.activity} (/status)"
+        elif p.blocked == NOT_BEGUN:
+            why = "triwulan ini belum dimulai"
+        else:
+            continue
+        lines.append(f"• {period_label(p)}: {esc(why)}")
+    if not lines:
+        return ""
+    return "\n\nTidak dapat dimulai:\n" + "\n".join(lines)
 
 
 EXPECT_DOCUMENT = "Mohon kirimkan <b>{label}</b> sebagai berkas dokumen, bukan teks."
@@ -759,6 +883,8 @@ def webapp_sent(codes: str) -> str:
 
 def webapp_file(ref) -> str:
     return f"Bukti dukung: {esc(ref.name)} (SHA-256 {ref.sha256[:16]}…)."
+
+
 # ----------------------------------------------------------------------------- unit identity
 
 IDENTITY_LABELS: dict[str, str] = {

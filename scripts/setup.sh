@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything lkj-bot needs on a fresh Debian/Ubuntu machine:
 # the system libraries WeasyPrint renders with (Pango, HarfBuzz), fonts that cover
-# Indonesian text (DejaVu), poppler-utils for PNG previews, then a virtual environment
-# in .venv with the project. Safe to run again. With --test, also the test extra and
-# Debian's chromium for the Mini App's browser tests.
+# Indonesian text (DejaVu), a colour emoji font (Noto Color Emoji: WeasyPrint draws its
+# bitmap glyphs for emoji typed into notes), poppler-utils for PNG previews, then a
+# virtual environment in .venv with the project. Safe to run again. With --test, also the
+# test extra and Debian's chromium for the Mini App's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+  fonts-noto-color-emoji poppler-utils)
 # --test: also Debian's Chromium, which the Mini App's browser tests drive (never a
 # downloaded browser); the demo does not need it.
 if [ "${1:-}" = "--test" ]; then

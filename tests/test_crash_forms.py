@@ -54,8 +54,7 @@ async def test_kill_at_random_instants_of_each_forms_kirim(bot_process, emu, peo
 
     # Step 1, form "start" (renders the Lembar Disposisi before its commit).
     kasat.say("/mulai")
-    await kasat.tap("TW III", await kasat.expect("Pilih triwulan"))
-    await kasat.tap("2026", await kasat.expect("Pilih tahun"))
+    await kasat.tap("TW III 2026", await kasat.expect("Pilih triwulan"))
     kasat.upload("Perjanjian_Kinerja_2026.pdf", SAMPLES.perjanjian_kinerja)
     await kasat.expect("Rencana Aksi")
     kasat.upload("Rencana_Aksi_2026.pdf", SAMPLES.rencana_aksi)

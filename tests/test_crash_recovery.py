@@ -100,8 +100,7 @@ async def test_sigkill_during_each_step_loses_and_repeats_nothing(bot_process, e
 
     # Step 1: killed while sending the disposition sheet to the Sekretaris.
     kasat.say("/mulai")
-    await kasat.tap("TW III", await kasat.expect("Pilih triwulan"))
-    await kasat.tap("2026", await kasat.expect("Pilih tahun"))
+    await kasat.tap("TW III 2026", await kasat.expect("Pilih triwulan"))
     kasat.upload("Perjanjian_Kinerja_2026.pdf", SAMPLES.perjanjian_kinerja)
     await kasat.expect("Rencana Aksi")
     kasat.upload("Rencana_Aksi_2026.pdf", SAMPLES.rencana_aksi)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import struct
 
 from pypdf import PdfReader
 
 from bot.demo import MARK_REASON, run_demo
+from bot.sample_year import render_year
+from domain.calendar import WorkCalendar
+from domain.roster import load_roster
+from domain.samples import SAMPLE_YEAR
+from domain.sop import load_sop
 from storage.database import Database
 from storage.repositories import CycleRepository
+from tests.factories import DEMO_ROSTER
+from tests.pdf_pages import bare_pages
 
 
 async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path, capsys):
@@ -33,6 +41,9 @@ async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path
     assert any("_DRAF_v1" in n for n in names) and any("_DRAF_v2" in n for n in names)
     assert any(n.endswith("_PARAF.pdf") for n in names)
     assert list(tmp_path.glob("Target_Kinerja_*_contoh.xlsx"))
+    # No page of any document holds only the footnote or a lone heading.
+    for pdf in tmp_path.glob("*.pdf"):
+        assert bare_pages(pdf.read_bytes()) == [], pdf.name
     # The first member's data went through the Mini App's form; both pages were shot at a
     # phone's size (render-samples).
     cycle = CycleRepository(Database(tmp_path / "data")).list_unit("satpolpp-bdg")[0]
@@ -55,3 +66,14 @@ async def test_onboarding_demo_sets_up_an_office_from_nothing(tmp_path, capsys):
     assert "PEMERINTAH KABUPATEN BANDUNG BARAT" in text and UNIT_NAME.upper() in text
     out = capsys.readouterr().out
     assert "Lembar disposisi pertama unit baru" in out
+
+
+async def test_no_page_of_the_sample_year_holds_only_a_footnote_or_a_lone_heading(tmp_path):
+    """The four signed quarterly reports and the annual LKj (draft, paraf, signed)."""
+    unit = load_roster(DEMO_ROSTER).units[0]
+    written = await asyncio.to_thread(
+        render_year, tmp_path, unit, load_sop(), WorkCalendar(), SAMPLE_YEAR
+    )
+    assert len(written) == 7
+    for pdf in written:
+        assert bare_pages(pdf.read_bytes()) == [], pdf.name

@@ -18,6 +18,7 @@ from documents.render import (
     render_html,
     render_pdf,
 )
+from domain.text import BIDI_CONTROLS
 
 HOSTILE_NOTE = (
     '<b>tebal</b><img src="http://127.0.0.1:9/x.png">'
@@ -322,6 +323,15 @@ def test_html_escapes_user_text() -> None:
     assert "&lt;b&gt;tebal&lt;/b&gt;" in html
     assert '<img src="http://' not in html
     assert '<link rel="attachment"' not in html
+
+
+def test_bidi_controls_never_reach_a_document() -> None:
+    """Text that never passed a chat form (a workbook's kendala, a roster name) is cleaned
+    when the template writes it."""
+    note = "Catatan \u202eterbalik\u202c dan \u2067isolasi\u2069 \u200fselesai"
+    html = render_html("quarterly_report.html", quarterly_context("draft", note=note))
+    assert "Catatan terbalik dan isolasi selesai" in html
+    assert not any(c in html for c in BIDI_CONTROLS)
 
 
 def test_invalid_status_rejected() -> None:

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from bot import playbook
 from bot.playbook import SAMPLES
-from domain.performance import capaian
+from domain.performance import capaian, format_number_id
 from domain.samples import (
     sample_indicators,
     sample_realisation_workbook,
@@ -84,9 +84,14 @@ async def test_performance_cycle_end_to_end(bot, emu, people, settings, clock):
         r = values[code]
         value = f"{r.value:.2f}".replace(".", ",")
         await playbook.report_typed(first, code, value, r.kendala, r.tindak_lanjut)
-    reply = await playbook.report_workbook(
-        second, sample_realisation_workbook(3, plan[1]), "Realisasi_isi.xlsx"
-    )
+    second.upload("Realisasi_isi.xlsx", sample_realisation_workbook(3, plan[1]))
+    shown = await second.expect("terbaca sebagai berikut")  # shown back before it is saved
+    for code in plan[1]:
+        assert f"✔ {code}: realisasi {format_number_id(values[code].value)}" in shown.text
+    cycles, _ = store(settings)
+    assert not [r for r in cycles.get("satpolpp-bdg", 2026, 3).realisations if r.code in plan[1]]
+    await second.tap("Kirim", shown)
+    reply = await second.expect("dicatat")
     assert "bukti dukung" in reply.text and "Belum Lengkap" in reply.text
 
     # A value that is not a number is refused and asked again.

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 from bot import playbook
 from bot.playbook import SAMPLES
+from domain.models import FILED
 from handlers import texts
 from storage.database import Database
 from storage.repositories import CycleRepository
-from tests.factories import exe_bytes, pdf_bytes
+from tests.factories import JAKARTA, exe_bytes, pdf_bytes
 
 
 def stored_files(settings) -> list:
@@ -45,9 +49,7 @@ async def test_wrong_role_unknown_command_and_stray_input(bot, people, settings)
 async def test_bad_files_while_a_document_is_expected(bot, people, emu, settings):
     k = people.kasat
     k.say("/mulai")
-    await k.expect("Pilih triwulan")
-    await k.tap("TW III")
-    await k.tap("2026")
+    await k.tap("TW III 2026", await k.expect("Pilih triwulan"))
     await k.expect("Perjanjian Kinerja")
 
     k.say("ini teks, bukan berkas")
@@ -123,20 +125,49 @@ async def test_double_tap_on_paraf_is_one_decision(bot, people, emu, settings):
     assert len([m for m in people.kasat.received() if "diparaf oleh" in m.text]) == 1
 
 
-async def test_second_cycle_for_the_same_quarter_is_refused(bot, people, settings):
+async def test_mulai_offers_only_quarters_that_can_start_and_says_why(bot, people, settings, clock):
+    k = people.kasat
+    # Monday 5 October 2026: TW IV 2026 has begun, nothing runs yet.
+    k.say("/mulai")
+    first = await k.expect("Pilih triwulan")
+    assert first.buttons == [f"TW {r} {y}" for y in (2025, 2026) for r in ("I", "II", "III", "IV")]
+    assert "Tidak dapat dimulai" not in first.text
+    k.say("/batal")
+    await k.expect("dibatalkan")
+
     await playbook.start_cycle(people, 3, 2026)
+    clock.advance(days=1)
+    k.say("/mulai")
+    offer = await k.expect("Pilih triwulan")
+    assert "TW III 2026" not in offer.buttons and "TW IV 2026" in offer.buttons
+    assert "TW III 2026: siklusnya sedang berjalan pada tahap 2" in offer.text
+    # Asked before any of the other inputs: the form has not gone further.
+    assert not [m for m in k.received() if "Kirimkan berkas <b>Perjanjian" in m.text][1:]
+    k.say("/batal")
+    await k.expect("dibatalkan")
+    assert len(cycle_of(settings).history) == 1
+
+
+async def test_mulai_in_january_names_the_quarters_not_begun_and_signed(
+    runner, people, settings, clock
+):
+    """A signed quarter and the quarters still ahead are listed with their reasons."""
+    clock.current = datetime(2027, 1, 4, 8, 0, tzinfo=JAKARTA)
+    await runner.start()
+    await playbook.start_cycle(people, 4, 2026)
+    await runner.stop()
+    db = Database(settings.lkj_data_dir)  # as if the quarter had been played to its end
+    repo = CycleRepository(db)
+    repo.save(replace(repo.get("satpolpp-bdg", 2026, 4), status=FILED))
+    db.close()
+    await runner.start()
     k = people.kasat
     k.say("/mulai")
-    await k.tap("TW III", await k.expect("Pilih triwulan"))
-    await k.tap("2026", await k.expect("Pilih tahun"))
-    k.upload("pk.pdf", SAMPLES.perjanjian_kinerja)
-    await k.expect("Rencana Aksi")
-    k.upload("ra.pdf", SAMPLES.rencana_aksi)
-    await k.expect("catatan disposisi")
-    k.say("Ulangi")
-    await k.tap("Kirim", await k.expect("Mohon periksa kembali"))
-    assert "sudah dimulai" in (await k.expect("sudah dimulai")).text
-    assert len(cycle_of(settings).history) == 1
+    offer = await k.expect("Pilih triwulan")
+    assert offer.buttons == ["TW I 2026", "TW II 2026", "TW III 2026", "TW I 2027"]
+    assert "TW IV 2026: laporannya sudah ditandatangani dan diarsipkan" in offer.text
+    for later in ("TW II 2027", "TW III 2027", "TW IV 2027"):
+        assert f"{later}: triwulan ini belum dimulai" in offer.text
 
 
 async def test_markup_in_notes_is_shown_literally(bot, people):
@@ -150,8 +181,7 @@ async def test_half_filled_form_survives_a_restart(runner, people, settings):
     await runner.start()
     k = people.kasat
     k.say("/mulai")
-    await k.tap("TW III", await k.expect("Pilih triwulan"))
-    await k.tap("2026", await k.expect("Pilih tahun"))
+    await k.tap("TW III 2026", await k.expect("Pilih triwulan"))
     k.upload("Perjanjian_Kinerja_2026.pdf", SAMPLES.perjanjian_kinerja)
     await k.expect("Rencana Aksi")
     await runner.stop()
@@ -168,8 +198,7 @@ async def test_an_update_delivered_twice_is_acted_on_once(runner, emu, people, s
     await runner.start()
     k = people.kasat
     k.say("/mulai")
-    await k.tap("TW III", await k.expect("Pilih triwulan"))
-    await k.tap("2026", await k.expect("Pilih tahun"))
+    await k.tap("TW III 2026", await k.expect("Pilih triwulan"))
     k.upload("Perjanjian_Kinerja_2026.pdf", SAMPLES.perjanjian_kinerja)
     await k.expect("Rencana Aksi")
     k.upload("Rencana_Aksi_2026.pdf", SAMPLES.rencana_aksi)

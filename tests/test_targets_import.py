@@ -621,3 +621,128 @@ def test_a_realisation_upload_that_is_not_a_workbook() -> None:
     assert info.value.problems == [
         "Berkas “data.xlsx” bukan buku kerja Excel (.xlsx): isinya tidak berformat Excel."
     ]
+
+
+# ------------------------------------------------- cells that cannot be read as they look
+
+
+def edited_xlsx(edit) -> bytes:
+    """The good workbook, changed by ``edit(ws)`` before it is saved by openpyxl (which,
+    like many programs other than Excel, saves formulas without their results)."""
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx(good_rows())))
+    edit(wb["Target Kinerja"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_formula_without_a_saved_value_is_refused_not_read_as_empty() -> None:
+    def formulas(ws) -> None:
+        ws["H2"] = "=G2+2"  # Target TW II of IKU-1
+        ws["F4"] = "=SUM(G4:J4)"  # Target Tahunan of IKU-4
+
+    problems = refused(edited_xlsx(formulas))
+    assert len(problems) == 2
+    assert problems[0].startswith("Baris 2, kolom “Target TW II”: berisi rumus “=G2+2”")
+    assert "hasilnya tidak tersimpan" in problems[0] and "simpan ulang" in problems[0]
+    assert problems[1].startswith("Baris 4, kolom “Target Tahunan”: berisi rumus “=SUM(G4:J4)”")
+
+
+def test_a_formula_with_its_saved_value_is_read() -> None:
+    """Excel saves the result next to the formula: that value is used."""
+    data = edited_xlsx(lambda ws: ws.__setitem__("H2", "=G2+2"))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = members[sheet].replace(b"<f>G2+2</f><v />", b"<f>G2+2</f><v>82</v>")
+    assert b"<v>82</v>" in members[sheet]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    assert parse(out.getvalue()).indicators[0].targets[1] == 82
+
+
+def test_a_value_merged_across_the_quarter_columns_is_refused() -> None:
+    def merge(ws) -> None:
+        ws["G3"] = 60
+        for cell in ("H3", "I3", "J3"):
+            ws[cell] = None
+        ws.merge_cells("G3:J3")  # IKU-2: one value over Target TW I..IV
+
+    problems = refused(edited_xlsx(merge))
+    assert problems == [
+        "Baris 3, kolom “Target TW I” s.d. “Target TW IV”: sel digabung (merge G3:J3); nilai "
+        "sel gabungan hanya tersimpan di sel pertama sehingga sel lainnya terbaca kosong. "
+        "Pisahkan gabungannya (Beranda › Gabung & Tengahkan › Pisahkan Sel) lalu isi setiap "
+        "sel dengan nilainya sendiri."
+    ]
+
+
+def test_a_target_merged_down_two_rows_is_refused_but_a_sasaran_may_be() -> None:
+    def merge(ws) -> None:
+        ws["B3"] = None
+        ws.merge_cells("B2:B3")  # the sasaran of IKU-1 and IKU-2, as in a Perjanjian Kinerja
+        ws["G3"] = None
+        ws.merge_cells("G2:G3")  # Target TW I of IKU-1 and IKU-2
+
+    problems = refused(edited_xlsx(merge))
+    assert [p.split(":")[0] for p in problems] == [
+        "Baris 2, kolom “Target TW I”",
+        "Baris 3, kolom “Target TW I”",
+    ]
+    only_sasaran = edited_xlsx(lambda ws: (ws.__setitem__("B3", None), ws.merge_cells("B2:B3")))
+    assert [i.sasaran for i in parse(only_sasaran).indicators][:2] == [S1, S1]
+
+
+def test_a_realisation_workbook_with_a_formula_left_uncalculated_is_refused() -> None:
+    data = filled(2, {(5, "Realisasi TW II"): "=40+2"})
+    with pytest.raises(TargetImportError) as info:
+        parse_realisation_workbook(data, CODES, triwulan=2)
+    assert info.value.problems[0].startswith(
+        "Baris 5, kolom “Realisasi TW II”: berisi rumus “=40+2”"
+    )
+
+
+def test_the_budget_workbook_gets_the_same_cell_checks() -> None:
+    """A programme merged down its activities is read; Pagu and Realisasi merged are not."""
+    from documents.workbooks import budget_workbook
+    from domain.budget import parse_budget
+    from domain.samples import sample_budget
+
+    def edited(edit) -> bytes:
+        wb = openpyxl.load_workbook(io.BytesIO(budget_workbook(sample_budget())))
+        edit(wb["Realisasi Anggaran"])
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+
+    def parse_budget_xlsx(data: bytes):
+        return parse_budget(
+            data,
+            "anggaran.xlsx",
+            unit="satpolpp-bdg",
+            year=2026,
+            known_codes=[i.code for i in sample_indicators()],
+            imported_by=1,
+            imported_at=AT,
+        )
+
+    def merge_programme(ws) -> None:
+        ws["B3"] = None
+        ws.merge_cells("B2:B3")
+
+    assert parse_budget_xlsx(edited(merge_programme)).lines == sample_budget().lines
+
+    def merge_amounts(ws) -> None:
+        ws["F2"] = None
+        ws.merge_cells("E2:F2")
+
+    with pytest.raises(TargetImportError) as info:
+        parse_budget_xlsx(edited(merge_amounts))
+    assert info.value.problems[0].startswith(
+        "Baris 2, kolom “Pagu Anggaran (Rp)” s.d. “Realisasi Anggaran (Rp)”: sel digabung"
+    )
+    with pytest.raises(TargetImportError) as info:
+        parse_budget_xlsx(edited(lambda ws: ws.__setitem__("F3", "=E3*0,9")))
+    assert "Baris 3, kolom “Realisasi Anggaran (Rp)”: berisi rumus" in info.value.problems[0]

@@ -31,8 +31,7 @@ async def test_flood_limit_is_waited_out(bot, emu, people):
 async def test_network_failure_is_retried_by_the_tick(bot, emu, people, settings):
     k = people.kasat
     k.say("/mulai")
-    await k.tap("TW III", await k.expect("Pilih triwulan"))
-    await k.tap("2026", await k.expect("Pilih tahun"))
+    await k.tap("TW III 2026", await k.expect("Pilih triwulan"))
     k.upload("pk.pdf", playbook.SAMPLES.perjanjian_kinerja)
     await k.expect("Rencana Aksi")
     k.upload("ra.pdf", playbook.SAMPLES.rencana_aksi)

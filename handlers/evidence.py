@@ -1,0 +1,192 @@
+"""/bukti: a member removes or replaces their evidence files, the report's maker removes any.
+
+Parse -> load -> apply (``domain.evidence``) -> outbox -> commit, like every cycle action;
+the confirmation is a form, so a removal always takes a deliberate second tap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from documents.report_context import human_size
+from domain.evidence import (
+    EV_REOPENED,
+    RemoveEvidence,
+    evidence_open,
+    item_key,
+    may_manage_all,
+    remove_evidence,
+    reviewer_step,
+)
+from domain.models import Cycle, FileRef, Item
+from domain.roster import Person
+from handlers import texts
+from handlers.buttons import button_action
+from handlers.common import cycle_of, send_text, svc, unit_of
+from handlers.forms import begin_form, document_field, finisher, text_field
+from handlers.outbox import Outbox, commit
+from handlers.realisation import fill_buttons
+from handlers.texts import tw
+from handlers.views import member_checklist
+
+
+async def cmd_bukti(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
+    """Every evidence file the person may change, with Hapus (and Ganti for their own)."""
+    services = svc(context)
+    unit = unit_of(services, person)
+    ctx = services.context(unit)
+    manage_all = may_manage_all(ctx, person)
+    listed = False
+    for cycle in services.cycles.list_unit(unit.code):
+        if not evidence_open(ctx, cycle):
+            continue
+        group = f"evidence:{person.user_id}:{cycle.id}"
+        services.buttons.revoke_group(group)
+        lines: list[str] = []
+        rows: list[list[tuple[str, dict[str, Any]]]] = []
+        for a in cycle.assignments:
+            if not manage_all and a.member_id != person.user_id:
+                continue
+            member = unit.person(a.member_id)
+            for index, item in enumerate(a.items):
+                for f in item.files:
+                    n = len(lines) + 1
+                    label = item_key(item)
+                    if manage_all and member is not None:
+                        label += f" · {member.name}"
+                    lines.append(texts.evidence_line(n, label, f.name, human_size(f.size)))
+                    args = {
+                        "cycle": cycle.id,
+                        "member": a.member_id,
+                        "item": index,
+                        "sha": f.sha256,
+                        "group": group,
+                    }
+                    row = [
+                        (f"{texts.BTN_EVIDENCE_REMOVE} {n}", {"action": "evidence_remove", **args})
+                    ]
+                    if a.member_id == person.user_id:
+                        row.append(
+                            (
+                                f"{texts.BTN_EVIDENCE_REPLACE} {n}",
+                                {"action": "evidence_replace", **args},
+                            )
+                        )
+                    rows.append(row)
+        if lines:
+            listed = True
+            head = texts.evidence_list_head(tw(cycle.triwulan, cycle.year), not manage_all)
+            await send_text(context, person.user_id, head + "\n\n" + "\n".join(lines), rows)
+    if not listed:
+        await send_text(context, person.user_id, texts.NO_EVIDENCE_TO_MANAGE)
+
+
+def _chosen(context, person: Person, payload: dict[str, Any]) -> tuple[Cycle, Item, FileRef]:
+    """The cycle, item and file a button names, checked by a dry run of the domain action,
+    so a refusal comes before the form opens."""
+    services = svc(context)
+    cycle = cycle_of(context, payload)
+    ctx = services.context(unit_of(services, person))
+    probe = RemoveEvidence(int(payload["member"]), int(payload["item"]), payload["sha"], "-")
+    remove_evidence(cycle, probe, person, services.now(), ctx)
+    item = cycle.assignment_of(probe.member_id).items[probe.item_index]  # type: ignore[union-attr]
+    file = next(f for f in item.files if f.sha256 == probe.sha256)
+    return cycle, item, file
+
+
+def _meta(payload: dict[str, Any]) -> dict[str, Any]:
+    return {"member": int(payload["member"]), "item": int(payload["item"]), "sha": payload["sha"]}
+
+
+@button_action("evidence_remove")
+async def evidence_remove(update, context, person: Person, payload: dict[str, Any]) -> str:
+    cycle, item, file = _chosen(context, person, payload)
+    own = int(payload["member"]) == person.user_id
+    fields = (
+        [] if own else [text_field("reason", "Alasan penghapusan", texts.EVIDENCE_REASON_PROMPT)]
+    )
+    await begin_form(
+        context,
+        person,
+        "evidence_remove",
+        fields,
+        texts.evidence_remove_title(file.name, item_key(item)),
+        cycle.id,
+        _meta(payload),
+    )
+    return ""
+
+
+@button_action("evidence_replace")
+async def evidence_replace(update, context, person: Person, payload: dict[str, Any]) -> str:
+    cycle, item, file = _chosen(context, person, payload)
+    if int(payload["member"]) != person.user_id:
+        return texts.BUTTON_FOREIGN
+    prompt = texts.EVIDENCE_REPLACEMENT_PROMPT.format(
+        name=texts.esc(file.name), item=texts.esc(item_key(item))
+    )
+    await begin_form(
+        context,
+        person,
+        "evidence_replace",
+        [document_field("file", "Berkas pengganti", prompt, "data")],
+        texts.evidence_replace_title(file.name, item_key(item)),
+        cycle.id,
+        _meta(payload),
+    )
+    return ""
+
+
+@finisher("evidence_remove")
+async def finish_evidence_remove(update, context, person: Person, session: dict[str, Any]):
+    await _apply(update, context, person, session, None)
+
+
+@finisher("evidence_replace")
+async def finish_evidence_replace(update, context, person: Person, session: dict[str, Any]):
+    await _apply(update, context, person, session, FileRef.from_dict(session["values"]["file"]))
+
+
+async def _apply(update, context, person: Person, session, replacement: FileRef | None) -> None:
+    services = svc(context)
+    unit = unit_of(services, person)
+    ctx = services.context(unit)
+    cycle = cycle_of(context, session)
+    meta = session["meta"]
+    action = RemoveEvidence(
+        meta["member"], meta["item"], meta["sha"], session["values"].get("reason", ""), replacement
+    )
+    outcome = remove_evidence(cycle, action, person, services.now(), ctx)
+    after = outcome.cycle
+    record = after.removed_evidence[-1]
+    period = tw(cycle.triwulan, cycle.year)
+    member = unit.person(action.member_id)
+    assignment = after.assignment_of(action.member_id)
+    assert member is not None and assignment is not None
+    out = Outbox(services)
+    done = texts.evidence_removed_done(
+        record.file.name, record.item, replacement.name if replacement else None
+    )
+    if member.user_id == person.user_id:
+        out.text(
+            person.user_id,
+            f"{done}\n\nStatus data Anda:\n{member_checklist(assignment)}",
+            fill_buttons(after, member) or None,
+        )
+    else:
+        out.text(person.user_id, done)
+        out.text(
+            member.user_id,
+            texts.evidence_removed_notice(
+                person, record.file.name, record.item, record.reason, period
+            )
+            + f"\n\nStatus data Anda:\n{member_checklist(assignment)}",
+            fill_buttons(after, member) or None,
+        )
+    if EV_REOPENED in outcome.events:
+        for holder in unit.with_role(reviewer_step(ctx).role):
+            out.text(holder.user_id, texts.collection_reopened(period, member, record.item))
+    await commit(context, cycle, after, out, update.update_id)
