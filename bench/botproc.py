@@ -54,8 +54,11 @@ class IOStats:
         d[f"{op}_s"] += seconds
 
     def as_dict(self) -> dict:
-        return {"files": {k: dict(v) for k, v in self.ops.items()},
-                "fsync_n": self.fsync_n, "fsync_s": self.fsync_s}
+        return {
+            "files": {k: dict(v) for k, v in self.ops.items()},
+            "fsync_n": self.fsync_n,
+            "fsync_s": self.fsync_s,
+        }
 
 
 STATS = IOStats()
@@ -128,15 +131,22 @@ def echo_application(url: str, token: str):
     from telegram.ext import ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
 
     async def echo(update, context) -> None:
-        await context.bot.send_message(update.effective_chat.id, update.effective_message.text
-                                       or "ok")
+        await context.bot.send_message(
+            update.effective_chat.id, update.effective_message.text or "ok"
+        )
 
     async def answer(update, context) -> None:
         await update.callback_query.answer()
 
     root = url.rstrip("/")
-    app = (ApplicationBuilder().token(token).base_url(f"{root}/bot")
-           .base_file_url(f"{root}/file/bot").concurrent_updates(ECHO_CONCURRENCY).build())
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .concurrent_updates(ECHO_CONCURRENCY)
+        .build()
+    )
     app.add_handler(MessageHandler(filters.ALL, echo))
     app.add_handler(CallbackQueryHandler(answer))
     return app
@@ -250,13 +260,22 @@ def main() -> None:
     parser.add_argument("--stats", required=True)
     parser.add_argument("--cpu", type=int, default=None)
     parser.add_argument("--profile", default=None)
-    parser.add_argument("--concurrent", type=int, default=0,
-                        help="updates handled at once (LKJ_CONCURRENT_UPDATES); 1: sequential")
-    parser.add_argument("--echo", action="store_true",
-                        help="run a bare PTB echo bot instead of lkj-bot (the floor)")
+    parser.add_argument(
+        "--concurrent",
+        type=int,
+        default=0,
+        help="updates handled at once (LKJ_CONCURRENT_UPDATES); 1: sequential",
+    )
+    parser.add_argument(
+        "--echo", action="store_true", help="run a bare PTB echo bot instead of lkj-bot (the floor)"
+    )
     parser.add_argument("--no-io-stats", action="store_true")
-    parser.add_argument("--rate-limit", choices=("on", "off"), default="off",
-                        help="PTB AIORateLimiter (LKJ_RATE_LIMIT); off measures the bot itself")
+    parser.add_argument(
+        "--rate-limit",
+        choices=("on", "off"),
+        default="off",
+        help="PTB AIORateLimiter (LKJ_RATE_LIMIT); off measures the bot itself",
+    )
     args = parser.parse_args()
     if args.cpu is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.cpu})

@@ -94,8 +94,13 @@ def prepare(data_dir: Path, messages: int) -> list[int]:
     officials = [p.user_id for p in unit.people][:5]
     db = Database(data_dir)
     outbox = [
-        {"id": f"m{i:03d}", "chat_id": officials[i % len(officials)], "kind": "text",
-         "text": f"Pesan uji {i:03d}", "buttons": None}
+        {
+            "id": f"m{i:03d}",
+            "chat_id": officials[i % len(officials)],
+            "kind": "text",
+            "text": f"Pesan uji {i:03d}",
+            "buttons": None,
+        }
         for i in range(messages)
     ]
     cycles = CycleRepository(db)
@@ -107,12 +112,25 @@ def prepare(data_dir: Path, messages: int) -> list[int]:
 
 
 async def run_child(emu_url: str, data_dir: Path, strike: str, kill_after: float | None):
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": emu_url,
-           "LKJ_DATA_DIR": str(data_dir), "LKJ_ROSTER": str(DEMO_ROSTER),
-           "LKJ_RATE_LIMIT": "false", "STRIKE": strike, "LKJ_LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": emu_url,
+        "LKJ_DATA_DIR": str(data_dir),
+        "LKJ_ROSTER": str(DEMO_ROSTER),
+        "LKJ_RATE_LIMIT": "false",
+        "STRIKE": strike,
+        "LKJ_LOG_LEVEL": "ERROR",
+    }
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CHILD, str(REPO), env=env, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-c",
+        CHILD,
+        str(REPO),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     if await proc.stdout.readline() != b"ready\n":
         raise RuntimeError((await proc.stderr.read()).decode()[-2000:])
@@ -128,8 +146,9 @@ async def run_child(emu_url: str, data_dir: Path, strike: str, kill_after: float
     return kill_after
 
 
-async def one_kill(emu: BotAPIEmulator, work: Path, strike: str, messages: int,
-                   span: float, rng: random.Random) -> tuple[int, int]:
+async def one_kill(
+    emu: BotAPIEmulator, work: Path, strike: str, messages: int, span: float, rng: random.Random
+) -> tuple[int, int]:
     """(repeated messages, lost messages) after one kill at a random instant and a rerun."""
     data_dir = Path(tempfile.mkdtemp(dir=work))
     users = prepare(data_dir, messages)
@@ -139,7 +158,7 @@ async def one_kill(emu: BotAPIEmulator, work: Path, strike: str, messages: int,
     await emu.settle(quiet=0.05)
     texts: dict[str, int] = {}
     for u in users:
-        for m in emu.sent_to(u)[before[u]:]:
+        for m in emu.sent_to(u)[before[u] :]:
             texts[m.text] = texts.get(m.text, 0) + 1
     repeated = sum(n - 1 for n in texts.values() if n > 1)
     lost = messages - len(texts)
@@ -166,8 +185,11 @@ def strike_times(work: Path, n: int = 30) -> dict[str, float]:
         log.record(f"x{i}")
         log_ms.append((time.perf_counter() - t) * 1000)
     size_kb = (data_dir / "units" / unit / f"{YEAR}.json").stat().st_size / 1024
-    return {"store_ms": statistics.median(store_ms), "log_ms": statistics.median(log_ms),
-            "store_kb": size_kb}
+    return {
+        "store_ms": statistics.median(store_ms),
+        "log_ms": statistics.median(log_ms),
+        "store_kb": size_kb,
+    }
 
 
 async def main_async(kills: int, messages: int) -> None:
@@ -178,20 +200,23 @@ async def main_async(kills: int, messages: int) -> None:
         for user in load_roster(DEMO_ROSTER).units[0].people:
             emu.add_user(user.user_id, user.name)
         times = strike_times(work)
-        print(f"strike-off of one message: rewrite of the store file ({times['store_kb']:.0f} KB)"
-              f" {times['store_ms']:.2f} ms; delivery-log line {times['log_ms']:.2f} ms")
+        print(
+            f"strike-off of one message: rewrite of the store file ({times['store_kb']:.0f} KB)"
+            f" {times['store_ms']:.2f} ms; delivery-log line {times['log_ms']:.2f} ms"
+        )
         rng = random.Random(4)
         for strike in ("store", "log"):
             probe = Path(tempfile.mkdtemp(dir=work))
             prepare(probe, messages)
             span = await run_child(emu.url, probe, strike, None)  # how long sending takes
-            results = [await one_kill(emu, work, strike, messages, span, rng)
-                       for _ in range(kills)]
+            results = [await one_kill(emu, work, strike, messages, span, rng) for _ in range(kills)]
             repeated = [r for r, _ in results]
             lost = sum(lo for _, lo in results)
-            print(f"{strike:5s}: sending {messages} messages took {span * 1000:.0f} ms; "
-                  f"{sum(1 for r in repeated if r)} of {kills} kills repeated a message "
-                  f"({sum(repeated)} repeats in all), {lost} lost")
+            print(
+                f"{strike:5s}: sending {messages} messages took {span * 1000:.0f} ms; "
+                f"{sum(1 for r in repeated if r)} of {kills} kills repeated a message "
+                f"({sum(repeated)} repeats in all), {lost} lost"
+            )
     finally:
         await emu.stop()
         shutil.rmtree(work, ignore_errors=True)

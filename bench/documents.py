@@ -77,10 +77,16 @@ def bench_annual(pairs: int = 2) -> dict:
         archival_ms = (time.perf_counter() - t) * 1000
     except Exception as exc:  # noqa: BLE001 - work in progress elsewhere: say why
         return {"error": f"could not be built now ({type(exc).__name__}: {str(exc)[:120]})"}
-    return {"pages": _pages(pdf), "pdf_kb": len(pdf) / 1024,
-            "pipeline_ms": statistics.median(pipe), "bare_ms": statistics.median(bare),
-            "best_ratio": min(pipe) / min(bare), "example_ms": context_ms,
-            "archival_ms": archival_ms, "archival_kb": len(archival_pdf) / 1024}
+    return {
+        "pages": _pages(pdf),
+        "pdf_kb": len(pdf) / 1024,
+        "pipeline_ms": statistics.median(pipe),
+        "bare_ms": statistics.median(bare),
+        "best_ratio": min(pipe) / min(bare),
+        "example_ms": context_ms,
+        "archival_ms": archival_ms,
+        "archival_kb": len(archival_pdf) / 1024,
+    }
 
 
 def bench_documents(pairs: int = 5) -> dict:
@@ -99,8 +105,10 @@ def bench_documents(pairs: int = 5) -> dict:
         ctx = quarterly_report_context(cycle, unit, calendar, "signed", FIXED_NOW)
         return render_pdf("quarterly_report.html", ctx)
 
-    html = render_html("quarterly_report.html",
-                       quarterly_report_context(cycle, unit, calendar, "signed", FIXED_NOW))
+    html = render_html(
+        "quarterly_report.html",
+        quarterly_report_context(cycle, unit, calendar, "signed", FIXED_NOW),
+    )
 
     def bare() -> bytes:
         return weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf()

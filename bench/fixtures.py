@@ -74,12 +74,43 @@ ITEM_TITLES = (
 )
 
 _FIRST = (
-    "Agus", "Budi", "Citra", "Dewi", "Eko", "Fitri", "Gilang", "Hendra", "Indah", "Joko",
-    "Kartika", "Lestari", "Made", "Nur", "Oktavia", "Putu", "Rina", "Slamet", "Tri", "Wahyu",
+    "Agus",
+    "Budi",
+    "Citra",
+    "Dewi",
+    "Eko",
+    "Fitri",
+    "Gilang",
+    "Hendra",
+    "Indah",
+    "Joko",
+    "Kartika",
+    "Lestari",
+    "Made",
+    "Nur",
+    "Oktavia",
+    "Putu",
+    "Rina",
+    "Slamet",
+    "Tri",
+    "Wahyu",
 )
 _LAST = (
-    "Setiawan", "Kurniawan", "Hidayat", "Saputra", "Wibowo", "Lestari", "Pratama", "Susanto",
-    "Rahmawati", "Nugroho", "Siregar", "Hasibuan", "Sembiring", "Wijaya", "Gunawan",
+    "Setiawan",
+    "Kurniawan",
+    "Hidayat",
+    "Saputra",
+    "Wibowo",
+    "Lestari",
+    "Pratama",
+    "Susanto",
+    "Rahmawati",
+    "Nugroho",
+    "Siregar",
+    "Hasibuan",
+    "Sembiring",
+    "Wijaya",
+    "Gunawan",
 )
 _CITIES = ("Bandung", "Cimahi", "Bogor", "Bekasi", "Depok", "Garut", "Tasikmalaya", "Cirebon")
 _POSITIONS = {
@@ -140,7 +171,12 @@ def _sha(seed: str) -> str:
 
 def _ref(seed: str, name: str, kind: str, by: int, at: datetime, size: int, mime: str) -> FileRef:
     return FileRef(
-        sha256=_sha(seed), name=name, size=size, mime=mime, uploaded_by=by, uploaded_at=at,
+        sha256=_sha(seed),
+        name=name,
+        size=size,
+        mime=mime,
+        uploaded_by=by,
+        uploaded_at=at,
         kind=kind,
     )
 
@@ -151,8 +187,9 @@ class CycleMaker:
     def __init__(self, unit: Unit):
         self.unit = unit
         self.calendar = WorkCalendar(tz=unit.timezone)
-        self.ctx = WorkflowContext(sop=load_sop(DEFAULT_SOP_PATH), calendar=self.calendar,
-                                   unit=unit)
+        self.ctx = WorkflowContext(
+            sop=load_sop(DEFAULT_SOP_PATH), calendar=self.calendar, unit=unit
+        )
         self.kasat = unit.one(Role.KASAT)
         self.sekretaris = unit.one(Role.SEKRETARIS)
         self.kasubbag = unit.one(Role.KASUBBAG)
@@ -176,15 +213,32 @@ class CycleMaker:
     def started(self, year: int, triwulan: int) -> Cycle:
         at = self._at(self._day(year, triwulan, 0), 8, 15)
         docs = (
-            _ref(f"{self.unit.code}{year}pk", f"Perjanjian_Kinerja_{year}.pdf",
-                 "perjanjian_kinerja", self.kasat.user_id, at, 412_331, "application/pdf"),
-            _ref(f"{self.unit.code}{year}ra", f"Rencana_Aksi_{year}.xlsx", "rencana_aksi",
-                 self.kasat.user_id, at, 58_112,
-                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            _ref(
+                f"{self.unit.code}{year}pk",
+                f"Perjanjian_Kinerja_{year}.pdf",
+                "perjanjian_kinerja",
+                self.kasat.user_id,
+                at,
+                412_331,
+                "application/pdf",
+            ),
+            _ref(
+                f"{self.unit.code}{year}ra",
+                f"Rencana_Aksi_{year}.xlsx",
+                "rencana_aksi",
+                self.kasat.user_id,
+                at,
+                58_112,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
         )
-        action = StartCycle(year, triwulan, docs,
-                            "Mohon disusun laporan data kinerja triwulan ini sesuai Perjanjian "
-                            "Kinerja dan Rencana Aksi; koordinasikan dengan seluruh bidang.")
+        action = StartCycle(
+            year,
+            triwulan,
+            docs,
+            "Mohon disusun laporan data kinerja triwulan ini sesuai Perjanjian "
+            "Kinerja dan Rencana Aksi; koordinasikan dengan seluruh bidang.",
+        )
         return start_cycle(self.ctx, action, self.kasat, at, None).cycle
 
     def forwarded(self, cycle: Cycle) -> Cycle:
@@ -203,10 +257,20 @@ class CycleMaker:
             member = self.unit.person(a.member_id)
             assert member is not None
             at = self._at(self._day(cycle.year, cycle.triwulan, 1 + n % 2), 9 + n % 6, 10)
-            ext, mime = (("xlsx", "application/vnd.openxmlformats-officedocument."
-                          "spreadsheetml.sheet") if n % 2 else ("pdf", "application/pdf"))
-            ref = _ref(f"{cycle.id}:{a.member_id}:{index}", f"bukti_dukung_{n + 1}.{ext}",
-                       "data", a.member_id, at, 40_000 + 1_733 * n, mime)
+            ext, mime = (
+                ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                if n % 2
+                else ("pdf", "application/pdf")
+            )
+            ref = _ref(
+                f"{cycle.id}:{a.member_id}:{index}",
+                f"bukti_dukung_{n + 1}.{ext}",
+                "data",
+                a.member_id,
+                at,
+                40_000 + 1_733 * n,
+                mime,
+            )
             cycle = apply(cycle, UploadData(index, ref), member, at, self.ctx).cycle
         return cycle
 
@@ -216,16 +280,14 @@ class CycleMaker:
         c = record_report(c, "draft", _sha(f"{c.id}d1"), self.kasubbag.user_id, self._at(d, 9))
         c = apply(c, SubmitReport(1), self.kasubbag, self._at(d, 9, 20), self.ctx).cycle
         reason = "Lengkapi keterangan sumber data patroli dan rekap pengaduan."
-        c = apply(c, ReturnReport(1, reason, 6), self.sekretaris, self._at(d, 11),
-                  self.ctx).cycle
+        c = apply(c, ReturnReport(1, reason, 6), self.sekretaris, self._at(d, 11), self.ctx).cycle
         c = record_report(c, "draft", _sha(f"{c.id}d2"), self.kasubbag.user_id, self._at(d, 14))
         c = apply(c, SubmitReport(2), self.kasubbag, self._at(d, 14, 10), self.ctx).cycle
         d = self._day(year, triwulan, 4)
         c = apply(c, Paraf(2), self.sekretaris, self._at(d, 8, 40), self.ctx).cycle
         c = record_report(c, "paraf", _sha(f"{c.id}p2"), self.sekretaris.user_id, self._at(d, 9))
         c = apply(c, Sign(2), self.kasat, self._at(d, 10, 5), self.ctx).cycle
-        return record_report(c, "signed", _sha(f"{c.id}s2"), self.kasat.user_id,
-                             self._at(d, 10, 6))
+        return record_report(c, "signed", _sha(f"{c.id}s2"), self.kasat.user_id, self._at(d, 10, 6))
 
 
 # --- button tokens ----------------------------------------------------------------------
@@ -242,16 +304,26 @@ def archive_tokens(unit: Unit, filed: list[Cycle]) -> list[dict]:
     out = []
     for person in unit.people[:ARCHIVE_USERS]:
         group = f"archive:{person.user_id}"
-        out += [{"action": "archive_get", "cycle": c.id, "group": group, "user": person.user_id}
-                for c in filed[-12:]]
+        out += [
+            {"action": "archive_get", "cycle": c.id, "group": group, "user": person.user_id}
+            for c in filed[-12:]
+        ]
     return out
 
 
 def target_tokens(unit: Unit, year: int) -> list[dict]:
     kasubbag = unit.one(Role.KASUBBAG).user_id
     group = f"target:{unit.code}:{year}"
-    return [{"action": "target_upload" if i else "target_template", "unit": unit.code,
-             "year": year, "group": group, "user": kasubbag} for i in range(TARGET_TOKENS)]
+    return [
+        {
+            "action": "target_upload" if i else "target_template",
+            "unit": unit.code,
+            "year": year,
+            "group": group,
+            "user": kasubbag,
+        }
+        for i in range(TARGET_TOKENS)
+    ]
 
 
 def old_leftover_tokens(unit: Unit, cycle: Cycle, rng: random.Random) -> list[dict]:
@@ -268,21 +340,44 @@ def old_leftover_tokens(unit: Unit, cycle: Cycle, rng: random.Random) -> list[di
         out.append({"action": "form_submit", "form_id": fid, "user": user})
         out.append({"action": "form_cancel", "form_id": fid, "user": user})
     for rev in (cycle.rev - 6, cycle.rev - 3):
-        out.append({"action": "draft_build", "cycle": cycle.id,
-                    "group": f"{cycle.id}:draft:{rev}", "user": kasubbag})
-    out.append({"action": "forward_begin", "cycle": cycle.id,
-                "group": f"{cycle.id}:forward:1", "user": sek})
-    out.append({"action": "divide_begin", "cycle": cycle.id,
-                "group": f"{cycle.id}:divide:2", "user": kasubbag})
+        out.append(
+            {
+                "action": "draft_build",
+                "cycle": cycle.id,
+                "group": f"{cycle.id}:draft:{rev}",
+                "user": kasubbag,
+            }
+        )
+    out.append(
+        {
+            "action": "forward_begin",
+            "cycle": cycle.id,
+            "group": f"{cycle.id}:forward:1",
+            "user": sek,
+        }
+    )
+    out.append(
+        {
+            "action": "divide_begin",
+            "cycle": cycle.id,
+            "group": f"{cycle.id}:divide:2",
+            "user": kasubbag,
+        }
+    )
     while len(out) < 20:
-        out.append({"action": "archive_get", "cycle": cycle.id,
-                    "user": rng.choice(unit.people).user_id})
+        out.append(
+            {"action": "archive_get", "cycle": cycle.id, "user": rng.choice(unit.people).user_id}
+        )
     return out
 
 
 def _begin(cycle: Cycle, action: str, what: str, user: int) -> dict:
-    return {"action": action, "cycle": cycle.id, "group": f"{cycle.id}:{what}:{cycle.rev}",
-            "user": user}
+    return {
+        "action": action,
+        "cycle": cycle.id,
+        "group": f"{cycle.id}:{what}:{cycle.rev}",
+        "user": user,
+    }
 
 
 # --- stores ---------------------------------------------------------------------------------
@@ -339,8 +434,9 @@ def no_fsync():
         os.fsync = original  # type: ignore[assignment]
 
 
-def fill_unit(db: Database, unit: Unit, index: int, *, history: bool, render_unit: bool,
-              rng: random.Random) -> UnitButtons:
+def fill_unit(
+    db: Database, unit: Unit, index: int, *, history: bool, render_unit: bool, rng: random.Random
+) -> UnitButtons:
     """Open cycles of the current year (and, with ``history``, a filed previous year)."""
     cycles = CycleRepository(db)
     buttons = ButtonRepository(db)
@@ -361,20 +457,26 @@ def fill_unit(db: Database, unit: Unit, index: int, *, history: bool, render_uni
     tw3 = maker.started(CURRENT_YEAR, 3)  # waiting for the Sekretaris
     for c in (tw1, tw2, tw3):
         cycles.save(c)
-    payloads += [_begin(tw1, "forward_begin", "forward", sek),
-                 _begin(tw1, "divide_begin", "divide", kasubbag),
-                 _begin(tw2, "forward_begin", "forward", sek)]
-    pressable = [_begin(tw3, "forward_begin", "forward", sek),
-                 _begin(tw2, "divide_begin", "divide", kasubbag)]
+    payloads += [
+        _begin(tw1, "forward_begin", "forward", sek),
+        _begin(tw1, "divide_begin", "divide", kasubbag),
+        _begin(tw2, "forward_begin", "forward", sek),
+    ]
+    pressable = [
+        _begin(tw3, "forward_begin", "forward", sek),
+        _begin(tw2, "divide_begin", "divide", kasubbag),
+    ]
     if render_unit:
         pressable.append(_begin(tw1, "draft_build", "draft", kasubbag))
     tokens = buttons.issue_many(pressable + payloads)
-    return UnitButtons(forward=tokens[0], divide=tokens[1],
-                       draft=tokens[2] if render_unit else None)
+    return UnitButtons(
+        forward=tokens[0], divide=tokens[1], draft=tokens[2] if render_unit else None
+    )
 
 
-def build_stores(base: Path, sizes: tuple[int, ...], *, history: bool,
-                 render_units: tuple[int, ...] = ()) -> dict[int, Store]:
+def build_stores(
+    base: Path, sizes: tuple[int, ...], *, history: bool, render_units: tuple[int, ...] = ()
+) -> dict[int, Store]:
     """Stores for 1..max(sizes) units, built incrementally: store k is a prefix of store k+1."""
     work = base / f"work-{'hist' if history else 'fresh'}"
     rng = random.Random(7)
@@ -384,8 +486,9 @@ def build_stores(base: Path, sizes: tuple[int, ...], *, history: bool,
     db = Database(work / "data")
     with no_fsync():
         for index, unit in enumerate(roster.units):
-            buttons[index] = fill_unit(db, unit, index, history=history,
-                                       render_unit=index in render_units, rng=rng)
+            buttons[index] = fill_unit(
+                db, unit, index, history=history, render_unit=index in render_units, rng=rng
+            )
             count = index + 1
             if count in sizes:
                 db.close()
@@ -422,8 +525,11 @@ def fabricate_button_message(emu, user: int, label: str, token: str) -> int:
 
     chat = emu.world.chat(user)
     sent = SentMessage(
-        message_id=chat.take_message_id(), chat_id=user, date=emu.world.now(),
-        text=f"Disposisi (tombol {label})", html=f"Disposisi (tombol {label})",
+        message_id=chat.take_message_id(),
+        chat_id=user,
+        date=emu.world.now(),
+        text=f"Disposisi (tombol {label})",
+        html=f"Disposisi (tombol {label})",
         markup={"inline_keyboard": [[{"text": label, "callback_data": f"b:{token}"}]]},
     )
     chat.sent.append(sent)
@@ -432,5 +538,8 @@ def fabricate_button_message(emu, user: int, label: str, token: str) -> int:
     return sent.message_id
 
 
-BUTTON_LABELS = {"forward": texts.btn_forward("Kasubbag"), "divide": texts.BTN_DIVIDE,
-                 "draft": texts.BTN_BUILD_DRAFT}
+BUTTON_LABELS = {
+    "forward": texts.btn_forward("Kasubbag"),
+    "divide": texts.BTN_DIVIDE,
+    "draft": texts.BTN_BUILD_DRAFT,
+}

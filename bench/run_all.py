@@ -141,27 +141,36 @@ def profile_shares(path: Path, updates: int) -> dict[str, tuple[float, float]]:
 
     def cum(file_end: str, name: str) -> float:
         # the largest, not the sum: nested functions of the same name would count twice
-        return max((v[3] for (f, _l, n), v in raw.items()
-                    if f.replace("\\", "/").endswith(file_end) and n == name), default=0.0)
+        return max(
+            (
+                v[3]
+                for (f, _l, n), v in raw.items()
+                if f.replace("\\", "/").endswith(file_end) and n == name
+            ),
+            default=0.0,
+        )
 
     def self_in(fragment: str) -> float:
         return sum(v[2] for (f, _l, _n), v in raw.items() if fragment in f.replace("\\", "/"))
 
     named = {
         "store reads (whole-file read + JSON parse)": cum("storage/atomic.py", "read"),
-        "store writes (JSON dump, temp file, fsync x2, rename, .bak link)":
-            cum("storage/atomic.py", "write"),
+        "store writes (JSON dump, temp file, fsync x2, rename, .bak link)": cum(
+            "storage/atomic.py", "write"
+        ),
         "TinyDB query matching / table copies (self time)": self_in("/tinydb/"),
         "Bot API calls incl. getUpdates (PTB + httpx)": cum("telegram/_bot.py", "_post"),
         "  of which getUpdates": cum("telegram/_bot.py", "get_updates"),
         "  of which failed `import sniffio` in httpcore": cum(
-            "httpcore/_synchronization.py", "current_async_library"),
+            "httpcore/_synchronization.py", "current_async_library"
+        ),
         "/status office-minutes day loop": cum("domain/calendar.py", "office_minutes_between"),
         "Cycle.from_dict": cum("domain/models.py", "from_dict"),
     }
     n = max(updates, 1)
     return {k: (100 * v / total, 1000 * v / n) for k, v in named.items()} | {
-        "TOTAL profiled": (100.0, 1000 * total / n)}  # busy time, idle epoll excluded
+        "TOTAL profiled": (100.0, 1000 * total / n)
+    }  # busy time, idle epoll excluded
 
 
 # --- small one-off measurements -------------------------------------------------------------
@@ -172,8 +181,13 @@ def import_breakdown(top: int = 6) -> dict[str, float]:
     import re
     import subprocess
 
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import bot.app"],
-                          cwd=str(HERE.parent), capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import bot.app"],
+        cwd=str(HERE.parent),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     best: dict[str, int] = {}
     for line in proc.stderr.splitlines():
         m = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\s*)(\S+)", line)
@@ -214,8 +228,9 @@ def top_functions(path: Path, updates: int, n: int = 12) -> list[tuple[str, floa
     raw = stats.stats  # type: ignore[attr-defined]
     idle = sum(v[2] for (_f, _l, name), v in raw.items() if "poll' of 'select" in name)
     total = max(stats.total_tt - idle, 1e-9)
-    rows = sorted(((k, v) for k, v in raw.items() if "poll' of 'select" not in k[2]),
-                  key=lambda kv: -kv[1][2])[:n]
+    rows = sorted(
+        ((k, v) for k, v in raw.items() if "poll' of 'select" not in k[2]), key=lambda kv: -kv[1][2]
+    )[:n]
     out = []
     for (f, line, name), v in rows:
         short = f.replace("\\", "/")
@@ -229,8 +244,9 @@ def top_functions(path: Path, updates: int, n: int = 12) -> list[tuple[str, floa
 # --- the plan -------------------------------------------------------------------------------
 
 
-async def run_everything(args: argparse.Namespace) -> tuple[list[list[str]], dict, list[str],
-                                                            list[str]]:
+async def run_everything(
+    args: argparse.Namespace,
+) -> tuple[list[list[str]], dict, list[str], list[str]]:
     t_begin = time.monotonic()
     base = Path(tempfile.mkdtemp(prefix="lkj-bench-stores-"))
     machine = machine_info(base)
@@ -238,8 +254,11 @@ async def run_everything(args: argparse.Namespace) -> tuple[list[list[str]], dic
     bot_cpu = 1 if two_cores else None
     if two_cores:
         os.sched_setaffinity(0, {0})  # emulator + simulated users here, the bot on core 1
-    machine["pinning"] = ("bot on core 1, emulator and simulated users on core 0"
-                          if two_cores else "none (bot and emulator are separate processes)")
+    machine["pinning"] = (
+        "bot on core 1, emulator and simulated users on core 0"
+        if two_cores
+        else "none (bot and emulator are separate processes)"
+    )
     quick = args.quick
     reps = 1 if quick else 3
     reps_500 = 1 if quick else 2
@@ -274,12 +293,14 @@ async def run_everything(args: argparse.Namespace) -> tuple[list[list[str]], dic
             if n_users == 500 and rep >= reps_500:
                 continue
             log(f"part 1, repetition {rep + 1}: {n_users} users")
-            part1[n_users].append(await run_scenario(
-                fresh[units], list(range(units)), phases(), cpu=bot_cpu))
+            part1[n_users].append(
+                await run_scenario(fresh[units], list(range(units)), phases(), cpu=bot_cpu)
+            )
         for units in (1, 10, 50):
             log(f"part 2, repetition {rep + 1}: {units} unit(s) with history, 10 active users")
-            part2[units].append(await run_scenario(
-                hist[units], [0], phases(), cpu=bot_cpu, first_status=True))
+            part2[units].append(
+                await run_scenario(hist[units], [0], phases(), cpu=bot_cpu, first_status=True)
+            )
         a, b = part2[1][-1]["phases"]["paced"], part2[50][-1]["phases"]["paced"]
         growth_ratios.append(b["p95"] / a["p95"])
         a, b = part2[1][-1]["phases"]["closed"], part2[50][-1]["phases"]["closed"]
@@ -287,45 +308,83 @@ async def run_everything(args: argparse.Namespace) -> tuple[list[list[str]], dic
         rep_time = time.monotonic() - t_rep
 
     log("as shipped (AIORateLimiter on): 100 users")
-    shipped = await run_scenario(fresh[10], list(range(10)), phases(), cpu=bot_cpu,
-                                 rate_limit=True)
+    shipped = await run_scenario(fresh[10], list(range(10)), phases(), cpu=bot_cpu, rate_limit=True)
 
     log("profiles: cProfile in the bot, 10 users closed loop, 1 and 50 units with history")
     profiles = {}
     for units in (1, 50):
         path = base / f"bot-{units}.prof"
-        run = await run_scenario(hist[units], [0], [Phase("closed", closed_s, 1.0)],
-                                 cpu=bot_cpu, profile=path)
-        profiles[units] = (profile_shares(path, run["io_updates"]),
-                           top_functions(path, run["io_updates"]), run)
+        run = await run_scenario(
+            hist[units], [0], [Phase("closed", closed_s, 1.0)], cpu=bot_cpu, profile=path
+        )
+        profiles[units] = (
+            profile_shares(path, run["io_updates"]),
+            top_functions(path, run["io_updates"]),
+            run,
+        )
         shutil.copy(path, HERE / f"last_profile_{units}u.prof")
 
     log("render interference: 10 users at 30 upd/s while another unit's Kasubbag builds drafts")
     blocking = []
     for concurrent in (0, 1):  # as shipped (concurrent, render workers) / what-if sequential
-        blocking.append(await run_scenario(
-            render, [0, 1],
-            [Phase("base", paced_s - 1.0, 0.5, rate=RATE, exclude_unit=1),
-             Phase("drafts", paced_s, 0.5, rate=RATE, draft_unit=1)],
-            cpu=bot_cpu, concurrent=concurrent))
+        blocking.append(
+            await run_scenario(
+                render,
+                [0, 1],
+                [
+                    Phase("base", paced_s - 1.0, 0.5, rate=RATE, exclude_unit=1),
+                    Phase("drafts", paced_s, 0.5, rate=RATE, draft_unit=1),
+                ],
+                cpu=bot_cpu,
+                concurrent=concurrent,
+            )
+        )
 
     log("Bot API round trip 50 ms, 10 users, closed loop: as shipped vs sequential")
     rtt = []
     for concurrent in (0, 1):
-        rtt.append(await run_scenario(fresh[1], [0], [Phase("closed", closed_s, 1.0)],
-                                      cpu=bot_cpu, concurrent=concurrent, api_delay=RTT))
+        rtt.append(
+            await run_scenario(
+                fresh[1],
+                [0],
+                [Phase("closed", closed_s, 1.0)],
+                cpu=bot_cpu,
+                concurrent=concurrent,
+                api_delay=RTT,
+            )
+        )
 
     log("side by side with a bare PTB echo bot, Bot API round trip 50 ms")
     floor = {
-        "echo10": await run_scenario(fresh[1], [0], [Phase("closed", closed_s, 1.0)],
-                                     cpu=bot_cpu, api_delay=RTT, echo=True, status_only=True),
-        "lkj10": await run_scenario(fresh[1], [0], [Phase("closed", closed_s, 1.0)],
-                                    cpu=bot_cpu, api_delay=RTT, status_only=True),
-        "echo500": await run_scenario(fresh[50], list(range(50)),
-                                      [Phase("closed", closed_s, 1.0)], cpu=bot_cpu,
-                                      api_delay=RTT, echo=True, status_only=True),
-        "lkj500": await run_scenario(fresh[50], list(range(50)), phases(), cpu=bot_cpu,
-                                     api_delay=RTT),
+        "echo10": await run_scenario(
+            fresh[1],
+            [0],
+            [Phase("closed", closed_s, 1.0)],
+            cpu=bot_cpu,
+            api_delay=RTT,
+            echo=True,
+            status_only=True,
+        ),
+        "lkj10": await run_scenario(
+            fresh[1],
+            [0],
+            [Phase("closed", closed_s, 1.0)],
+            cpu=bot_cpu,
+            api_delay=RTT,
+            status_only=True,
+        ),
+        "echo500": await run_scenario(
+            fresh[50],
+            list(range(50)),
+            [Phase("closed", closed_s, 1.0)],
+            cpu=bot_cpu,
+            api_delay=RTT,
+            echo=True,
+            status_only=True,
+        ),
+        "lkj500": await run_scenario(
+            fresh[50], list(range(50)), phases(), cpu=bot_cpu, api_delay=RTT
+        ),
     }
 
     log("storage operations timed directly on the 1- and 50-unit stores; import times")
@@ -342,19 +401,29 @@ async def run_everything(args: argparse.Namespace) -> tuple[list[list[str]], dic
 
     shutil.rmtree(base, ignore_errors=True)
     elapsed = time.monotonic() - t_begin
-    machine["runtime"] = (f"{elapsed:.0f} s (store preparation {prep_s:.1f} s; "
-                          f"{len(part2[1])} repetition(s))")
+    machine["runtime"] = (
+        f"{elapsed:.0f} s (store preparation {prep_s:.1f} s; {len(part2[1])} repetition(s))"
+    )
     machine["load"] += " at start; " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " at end"
 
     # --- rows ----------------------------------------------------------------------------
     rows: list[list[str]] = []
     errors = []
-    everything = [*part1.values(), *part2.values(), blocking, rtt, list(floor.values()),
-                  [shipped, *(p[2] for p in profiles.values())]]
+    everything = [
+        *part1.values(),
+        *part2.values(),
+        blocking,
+        rtt,
+        list(floor.values()),
+        [shipped, *(p[2] for p in profiles.values())],
+    ]
     for runs in everything:
         for r in runs:
-            errs = r["bot_errors"] + len(r["emu_errors"]) + max(
-                p.get("user_errors", 0) for p in r["phases"].values())
+            errs = (
+                r["bot_errors"]
+                + len(r["emu_errors"])
+                + max(p.get("user_errors", 0) for p in r["phases"].values())
+            )
             if errs:
                 errors.append(f"{errs} error(s): {r['emu_errors'][:2]}")
 
@@ -363,236 +432,415 @@ async def run_everything(args: argparse.Namespace) -> tuple[list[list[str]], dic
         rate = phase_med(runs, "closed", "rate")
         cpu = phase_med(runs, "closed", "bot_cpu_ms_per_update")
         share = phase_med(runs, "closed", "bot_cpu_share")
-        calls = med(sum(v for k, v in r["api_calls_per_update"].items() if k != "getUpdates")
-                    for r in runs)
+        calls = med(
+            sum(v for k, v in r["api_calls_per_update"].items() if k != "getUpdates") for r in runs
+        )
         polls = med(r["api_calls_per_update"].get("getUpdates", 0) for r in runs)
-        rows.append([
-            "1", f"{n_users} users / {units} unit(s), closed loop (no think time)",
-            f"{rate:.0f} upd/s; bot CPU {cpu:.1f} ms/upd = {1000 / cpu:.0f} upd/s per core "
-            f"(bot core {100 * share:.0f}% busy); {calls:.1f} Bot API calls + {polls:.2f} "
-            "getUpdates per update",
-            f"≥ {TARGET_RATE:.0f} upd/s", verdict(rate >= TARGET_RATE,
-                                                 f"({rate / TARGET_RATE:.2f}× target)"),
-        ])
+        rows.append(
+            [
+                "1",
+                f"{n_users} users / {units} unit(s), closed loop (no think time)",
+                f"{rate:.0f} upd/s; bot CPU {cpu:.1f} ms/upd = {1000 / cpu:.0f} upd/s per core "
+                f"(bot core {100 * share:.0f}% busy); {calls:.1f} Bot API calls + {polls:.2f} "
+                "getUpdates per update",
+                f"≥ {TARGET_RATE:.0f} upd/s",
+                verdict(rate >= TARGET_RATE, f"({rate / TARGET_RATE:.2f}× target)"),
+            ]
+        )
         p95 = pooled_pct(runs, "paced", 95)
-        rows.append([
-            "1", f"{n_users} users / {units} unit(s), paced {RATE:.0f} upd/s",
-            f"p50 {pooled_pct(runs, 'paced', 50):.1f} · p95 {p95:.1f} · "
-            f"p99 {pooled_pct(runs, 'paced', 99):.1f} ms "
-            f"({len(pooled(runs, 'paced'))} updates)",
-            f"p95 ≤ {TARGET_P95:.0f} ms",
-            verdict(p95 <= TARGET_P95, f"(+{p95 - TARGET_P95:.0f} ms)"),
-        ])
+        rows.append(
+            [
+                "1",
+                f"{n_users} users / {units} unit(s), paced {RATE:.0f} upd/s",
+                f"p50 {pooled_pct(runs, 'paced', 50):.1f} · p95 {p95:.1f} · "
+                f"p99 {pooled_pct(runs, 'paced', 99):.1f} ms "
+                f"({len(pooled(runs, 'paced'))} updates)",
+                f"p95 ≤ {TARGET_P95:.0f} ms",
+                verdict(p95 <= TARGET_P95, f"(+{p95 - TARGET_P95:.0f} ms)"),
+            ]
+        )
     ph = shipped["phases"]
-    sends = sum(v for k, v in shipped["api_calls_per_update"].items()
-                if k in ("sendMessage", "sendDocument", "editMessageReplyMarkup",
-                         "editMessageText", "editMessageCaption"))
-    rows.append([
-        "1", "as shipped (AIORateLimiter: 30 chat calls/s), 100 users, closed loop",
-        f"{ph['closed']['rate']:.0f} upd/s × {sends:.2f} chat calls/upd "
-        f"(send/edit, each throttled) ≈ {ph['closed']['rate'] * sends:.0f} calls/s",
-        f"≥ {TARGET_RATE:.0f} upd/s", verdict(ph["closed"]["rate"] >= TARGET_RATE),
-    ])
-    rows.append([
-        "1", f"as shipped, 100 users, paced {RATE:.0f} upd/s",
-        f"p50 {ph['paced']['p50']:.1f} · p95 {ph['paced']['p95']:.1f} · "
-        f"p99 {ph['paced']['p99']:.1f} ms",
-        f"p95 ≤ {TARGET_P95:.0f} ms", verdict(ph["paced"]["p95"] <= TARGET_P95),
-    ])
+    sends = sum(
+        v
+        for k, v in shipped["api_calls_per_update"].items()
+        if k
+        in (
+            "sendMessage",
+            "sendDocument",
+            "editMessageReplyMarkup",
+            "editMessageText",
+            "editMessageCaption",
+        )
+    )
+    rows.append(
+        [
+            "1",
+            "as shipped (AIORateLimiter: 30 chat calls/s), 100 users, closed loop",
+            f"{ph['closed']['rate']:.0f} upd/s × {sends:.2f} chat calls/upd "
+            f"(send/edit, each throttled) ≈ {ph['closed']['rate'] * sends:.0f} calls/s",
+            f"≥ {TARGET_RATE:.0f} upd/s",
+            verdict(ph["closed"]["rate"] >= TARGET_RATE),
+        ]
+    )
+    rows.append(
+        [
+            "1",
+            f"as shipped, 100 users, paced {RATE:.0f} upd/s",
+            f"p50 {ph['paced']['p50']:.1f} · p95 {ph['paced']['p95']:.1f} · "
+            f"p99 {ph['paced']['p99']:.1f} ms",
+            f"p95 ≤ {TARGET_P95:.0f} ms",
+            verdict(ph["paced"]["p95"] <= TARGET_P95),
+        ]
+    )
     conc, seq = rtt
-    rows.append([
-        "1", "Bot API round trip 50 ms, 10 users / 1 unit closed loop (the mix) — as shipped",
-        f"{conc['phases']['closed']['rate']:.0f} upd/s, "
-        f"p50 {conc['phases']['closed']['p50']:.0f} ms", "≥ 30 upd/s (Telegram limit)",
-        verdict(conc["phases"]["closed"]["rate"] >= 30),
-    ])
-    rows.append([
-        "1", "what-if: the same handled sequentially (PTB's default, the bot before)",
-        f"{seq['phases']['closed']['rate']:.0f} upd/s, p50 {seq['phases']['closed']['p50']:.0f} ms",
-        "≥ 30 upd/s", verdict(seq["phases"]["closed"]["rate"] >= 30),
-    ])
+    rows.append(
+        [
+            "1",
+            "Bot API round trip 50 ms, 10 users / 1 unit closed loop (the mix) — as shipped",
+            f"{conc['phases']['closed']['rate']:.0f} upd/s, "
+            f"p50 {conc['phases']['closed']['p50']:.0f} ms",
+            "≥ 30 upd/s (Telegram limit)",
+            verdict(conc["phases"]["closed"]["rate"] >= 30),
+        ]
+    )
+    rows.append(
+        [
+            "1",
+            "what-if: the same handled sequentially (PTB's default, the bot before)",
+            f"{seq['phases']['closed']['rate']:.0f} upd/s, p50 {seq['phases']['closed']['p50']:.0f} ms",
+            "≥ 30 upd/s",
+            verdict(seq["phases"]["closed"]["rate"] >= 30),
+        ]
+    )
 
     for units in (1, 10, 50):
         runs = part2[units]
         size_kb, tokens = store_info[units]
         io = {k: med(per_update_io(r)[k] for r in runs) for k in per_update_io(runs[0])}
-        rows.append([
-            "2", f"{units} unit(s) × (4 filed quarters + 3 open), {size_kb:,.0f} KB store, "
-                 f"{tokens:,} live buttons; 10 active users (unit 0)",
-            f"closed {phase_med(runs, 'closed', 'rate'):.0f} upd/s, bot CPU "
-            f"{phase_med(runs, 'closed', 'bot_cpu_ms_per_update'):.1f} ms/upd; paced p50 "
-            f"{pooled_pct(runs, 'paced', 50):.1f} · p95 {pooled_pct(runs, 'paced', 95):.1f} · "
-            f"p99 {pooled_pct(runs, 'paced', 99):.1f} ms; per update: parsed "
-            f"{io['read_kb']:.0f} KB, wrote {io['write_kb']:.0f} KB, {io['fsync']:.1f} fsync, "
-            f"{io['store_ms']:.1f} ms in store",
-            "—", "—",
-        ])
+        rows.append(
+            [
+                "2",
+                f"{units} unit(s) × (4 filed quarters + 3 open), {size_kb:,.0f} KB store, "
+                f"{tokens:,} live buttons; 10 active users (unit 0)",
+                f"closed {phase_med(runs, 'closed', 'rate'):.0f} upd/s, bot CPU "
+                f"{phase_med(runs, 'closed', 'bot_cpu_ms_per_update'):.1f} ms/upd; paced p50 "
+                f"{pooled_pct(runs, 'paced', 50):.1f} · p95 {pooled_pct(runs, 'paced', 95):.1f} · "
+                f"p99 {pooled_pct(runs, 'paced', 99):.1f} ms; per update: parsed "
+                f"{io['read_kb']:.0f} KB, wrote {io['write_kb']:.0f} KB, {io['fsync']:.1f} fsync, "
+                f"{io['store_ms']:.1f} ms in store",
+                "—",
+                "—",
+            ]
+        )
     g = pooled_pct(part2[50], "paced", 95) / pooled_pct(part2[1], "paced", 95)
-    rows.append(["2", "growth: paced p95 at 50 units ÷ p95 at 1 unit (pooled samples)",
-                 f"{g:.2f}× (per repetition: {', '.join(f'{x:.2f}' for x in growth_ratios)})",
-                 f"≤ {TARGET_GROWTH}×",
-                 verdict(g <= TARGET_GROWTH, f"({g / TARGET_GROWTH:.1f}× over)")])
+    rows.append(
+        [
+            "2",
+            "growth: paced p95 at 50 units ÷ p95 at 1 unit (pooled samples)",
+            f"{g:.2f}× (per repetition: {', '.join(f'{x:.2f}' for x in growth_ratios)})",
+            f"≤ {TARGET_GROWTH}×",
+            verdict(g <= TARGET_GROWTH, f"({g / TARGET_GROWTH:.1f}× over)"),
+        ]
+    )
     c = med(cpu_ratios)
-    rows.append(["2", "growth: bot CPU per update at 50 units ÷ at 1 unit",
-                 f"{c:.2f}× (per repetition: {', '.join(f'{x:.2f}' for x in cpu_ratios)})",
-                 f"≤ {TARGET_GROWTH}×", verdict(c <= TARGET_GROWTH)])
+    rows.append(
+        [
+            "2",
+            "growth: bot CPU per update at 50 units ÷ at 1 unit",
+            f"{c:.2f}× (per repetition: {', '.join(f'{x:.2f}' for x in cpu_ratios)})",
+            f"≤ {TARGET_GROWTH}×",
+            verdict(c <= TARGET_GROWTH),
+        ]
+    )
     o1, o50, old = ops[1], ops[50], ops["old"]
-    rows.append(["2h", f"ButtonRepository.get (every button press): buttons.json "
-                       f"{o1['buttons_tokens']:,} → {o50['buttons_tokens']:,} → "
-                       f"{old['buttons_tokens']:,} tokens ({o1['buttons_kb']:.0f} → "
-                       f"{o50['buttons_kb']:.0f} → {old['buttons_kb']:.0f} KB)",
-                 f"{o1['button_get_ms']:.3f} → {o50['button_get_ms']:.3f} → "
-                 f"{old['button_get_ms']:.3f} ms (an index kept while the file is unchanged); "
-                 f"json.loads of the file alone {o1['json_parse_buttons_ms']:.2f} → "
-                 f"{o50['json_parse_buttons_ms']:.1f} → {old['json_parse_buttons_ms']:.1f} ms",
-                 "—", "—"])
-    rows.append(["2h", "ButtonRepository.issue_many (every keyboard) / revoke_group (every "
-                       "form step), same three sizes",
-                 f"issue {o1['button_issue2_ms']:.1f} → {o50['button_issue2_ms']:.1f} → "
-                 f"{old['button_issue2_ms']:.1f} ms; revoke {o1['button_revoke_group_ms']:.1f} "
-                 f"→ {o50['button_revoke_group_ms']:.1f} → {old['button_revoke_group_ms']:.1f} "
-                 "ms when nothing matches (issue: read + rewrite + 2 fsync of the whole file)",
-                 "—", "—"])
+    rows.append(
+        [
+            "2h",
+            f"ButtonRepository.get (every button press): buttons.json "
+            f"{o1['buttons_tokens']:,} → {o50['buttons_tokens']:,} → "
+            f"{old['buttons_tokens']:,} tokens ({o1['buttons_kb']:.0f} → "
+            f"{o50['buttons_kb']:.0f} → {old['buttons_kb']:.0f} KB)",
+            f"{o1['button_get_ms']:.3f} → {o50['button_get_ms']:.3f} → "
+            f"{old['button_get_ms']:.3f} ms (an index kept while the file is unchanged); "
+            f"json.loads of the file alone {o1['json_parse_buttons_ms']:.2f} → "
+            f"{o50['json_parse_buttons_ms']:.1f} → {old['json_parse_buttons_ms']:.1f} ms",
+            "—",
+            "—",
+        ]
+    )
+    rows.append(
+        [
+            "2h",
+            "ButtonRepository.issue_many (every keyboard) / revoke_group (every "
+            "form step), same three sizes",
+            f"issue {o1['button_issue2_ms']:.1f} → {o50['button_issue2_ms']:.1f} → "
+            f"{old['button_issue2_ms']:.1f} ms; revoke {o1['button_revoke_group_ms']:.1f} "
+            f"→ {o50['button_revoke_group_ms']:.1f} → {old['button_revoke_group_ms']:.1f} "
+            "ms when nothing matches (issue: read + rewrite + 2 fsync of the whole file)",
+            "—",
+            "—",
+        ]
+    )
     if "update_log_ms" in o50:
-        rows.append(["2h", f"UpdateLog.first_time (every update): rewrites state/updates.json "
-                           f"({o50['update_log_keep']:,} ids, {o50['update_log_kb']:.0f} KB)",
-                     f"{o50['update_log_ms']:.2f} ms per update (upsert = read + write + 2 "
-                     "fsync)", "—", "—"])
-    rows.append(["2h", "SessionRepository put / clear / get (every form step)",
-                 f"{o50['session_put_ms']:.1f} / {o50['session_clear_ms']:.1f} / "
-                 f"{o50['session_get_ms']:.2f} ms (one global file; clear rewrites it even when "
-                 "empty)", "—", "—"])
-    rows.append(["2h", "CycleRepository.list_unit (/status: all years of a unit) / get+save",
-                 f"{o1['list_unit_ms']:.1f} ms / {o1['cycle_get_save_ms']:.1f} ms at 1 unit; "
-                 f"{o50['list_unit_ms']:.1f} / {o50['cycle_get_save_ms']:.1f} ms at 50 "
-                 "(per unit+year files: flat)", "—", "—"])
-    rows.append(["2h", "atomic write of 1 KB (temp, fsync, rename, dir fsync) vs plain write",
-                 f"{o50['atomic_write_1kb_ms']:.2f} ms vs {o50['plain_write_1kb_ms']:.2f} ms",
-                 "—", "—"])
+        rows.append(
+            [
+                "2h",
+                f"UpdateLog.first_time (every update): rewrites state/updates.json "
+                f"({o50['update_log_keep']:,} ids, {o50['update_log_kb']:.0f} KB)",
+                f"{o50['update_log_ms']:.2f} ms per update (upsert = read + write + 2 fsync)",
+                "—",
+                "—",
+            ]
+        )
+    rows.append(
+        [
+            "2h",
+            "SessionRepository put / clear / get (every form step)",
+            f"{o50['session_put_ms']:.1f} / {o50['session_clear_ms']:.1f} / "
+            f"{o50['session_get_ms']:.2f} ms (one global file; clear rewrites it even when "
+            "empty)",
+            "—",
+            "—",
+        ]
+    )
+    rows.append(
+        [
+            "2h",
+            "CycleRepository.list_unit (/status: all years of a unit) / get+save",
+            f"{o1['list_unit_ms']:.1f} ms / {o1['cycle_get_save_ms']:.1f} ms at 1 unit; "
+            f"{o50['list_unit_ms']:.1f} / {o50['cycle_get_save_ms']:.1f} ms at 50 "
+            "(per unit+year files: flat)",
+            "—",
+            "—",
+        ]
+    )
+    rows.append(
+        [
+            "2h",
+            "atomic write of 1 KB (temp, fsync, rename, dir fsync) vs plain write",
+            f"{o50['atomic_write_1kb_ms']:.2f} ms vs {o50['plain_write_1kb_ms']:.2f} ms",
+            "—",
+            "—",
+        ]
+    )
     for units in (1, 50):
         shares = profiles[units][0]
-        top = ", ".join(f"{k.strip()} {v[0]:.0f}% ({v[1]:.1f} ms/upd)"
-                        for k, v in shares.items() if k != "TOTAL profiled")
-        rows.append(["2h", f"cProfile of the bot, {units} unit(s), 10 users closed loop "
-                           f"({shares['TOTAL profiled'][1]:.1f} ms profiled per update)", top,
-                     "—", "—"])
+        top = ", ".join(
+            f"{k.strip()} {v[0]:.0f}% ({v[1]:.1f} ms/upd)"
+            for k, v in shares.items()
+            if k != "TOTAL profiled"
+        )
+        rows.append(
+            [
+                "2h",
+                f"cProfile of the bot, {units} unit(s), 10 users closed loop "
+                f"({shares['TOTAL profiled'][1]:.1f} ms profiled per update)",
+                top,
+                "—",
+                "—",
+            ]
+        )
     if sniffio_us is not None:
         calls = med(sum(r["api_calls_per_update"].values()) for r in part1[10])
         cpu10 = phase_med(part1[10], "closed", "bot_cpu_ms_per_update")
         per_upd = 2 * calls * sniffio_us / 1000
-        rows.append(["2h", "httpcore imports `sniffio` on every request; it is not installed",
-                     f"a failed import costs {sniffio_us:.0f} µs, twice per HTTP call, "
-                     f"{calls:.1f} calls per update ≈ {per_upd:.2f} ms/upd "
-                     f"({100 * per_upd / cpu10:.0f}% of the bot's CPU; the profile above "
-                     "overstates it)", "—", "—"])
+        rows.append(
+            [
+                "2h",
+                "httpcore imports `sniffio` on every request; it is not installed",
+                f"a failed import costs {sniffio_us:.0f} µs, twice per HTTP call, "
+                f"{calls:.1f} calls per update ≈ {per_upd:.2f} ms/upd "
+                f"({100 * per_upd / cpu10:.0f}% of the bot's CPU; the profile above "
+                "overstates it)",
+                "—",
+                "—",
+            ]
+        )
 
-    rows.append(["3", f"quarterly report, {docs['items']} data items ({docs['pages']} pages, "
-                      f"{docs['pdf_kb']:.0f} KB): bot pipeline vs bare WeasyPrint, same HTML",
-                 f"median {docs['pipeline_ms']:.0f} vs {docs['bare_ms']:.0f} ms, median of "
-                 f"per-pair ratios {docs['ratio']:.2f}×, best-of ratio {docs['best_ratio']:.2f}×;"
-                 f" the pipeline's own steps: context {docs['context_ms']:.1f} ms + Jinja "
-                 f"{docs['jinja_ms']:.1f} ms", f"≤ {TARGET_DOC_RATIO}×",
-                 verdict(docs["best_ratio"] <= TARGET_DOC_RATIO)])
-    rows.append(["3", "quarterly report, first render in a fresh process",
-                 f"{docs['first_ms']:.0f} ms", "—", "—"])
+    rows.append(
+        [
+            "3",
+            f"quarterly report, {docs['items']} data items ({docs['pages']} pages, "
+            f"{docs['pdf_kb']:.0f} KB): bot pipeline vs bare WeasyPrint, same HTML",
+            f"median {docs['pipeline_ms']:.0f} vs {docs['bare_ms']:.0f} ms, median of "
+            f"per-pair ratios {docs['ratio']:.2f}×, best-of ratio {docs['best_ratio']:.2f}×;"
+            f" the pipeline's own steps: context {docs['context_ms']:.1f} ms + Jinja "
+            f"{docs['jinja_ms']:.1f} ms",
+            f"≤ {TARGET_DOC_RATIO}×",
+            verdict(docs["best_ratio"] <= TARGET_DOC_RATIO),
+        ]
+    )
+    rows.append(
+        [
+            "3",
+            "quarterly report, first render in a fresh process",
+            f"{docs['first_ms']:.0f} ms",
+            "—",
+            "—",
+        ]
+    )
     rows.append(["3", "disposition sheet (every forward)", f"{docs['sheet_ms']:.0f} ms", "—", "—"])
     annual = docs["annual"]
     if "error" in annual:
         rows.append(["3", "annual LKj", f"not measured: {annual['error']}", "≤ 1.2×", "—"])
     else:
-        rows.append(["3", f"annual LKj (the worked example of tests/test_annual_report.py: "
-                          f"4 quarters, {annual['pages']} pages, {annual['pdf_kb']:.0f} KB)",
-                     f"median {annual['pipeline_ms']:.0f} vs {annual['bare_ms']:.0f} ms bare, "
-                     f"best-of ratio {annual['best_ratio']:.2f}×", f"≤ {TARGET_DOC_RATIO}×",
-                     verdict(annual["best_ratio"] <= TARGET_DOC_RATIO)])
+        rows.append(
+            [
+                "3",
+                f"annual LKj (the worked example of tests/test_annual_report.py: "
+                f"4 quarters, {annual['pages']} pages, {annual['pdf_kb']:.0f} KB)",
+                f"median {annual['pipeline_ms']:.0f} vs {annual['bare_ms']:.0f} ms bare, "
+                f"best-of ratio {annual['best_ratio']:.2f}×",
+                f"≤ {TARGET_DOC_RATIO}×",
+                verdict(annual["best_ratio"] <= TARGET_DOC_RATIO),
+            ]
+        )
         if "archival_ms" in annual:
-            rows.append(["3", "signed annual LKj as filed (PDF/A-3a, tagged, export workbook "
-                              f"embedded, {annual['archival_kb']:.0f} KB)",
-                         f"{annual['archival_ms']:.0f} ms (one render)", "—", "—"])
-    for run, label in zip(blocking, ("as shipped (concurrent, render workers)",
-                                     "what-if: sequential"), strict=True):
+            rows.append(
+                [
+                    "3",
+                    "signed annual LKj as filed (PDF/A-3a, tagged, export workbook "
+                    f"embedded, {annual['archival_kb']:.0f} KB)",
+                    f"{annual['archival_ms']:.0f} ms (one render)",
+                    "—",
+                    "—",
+                ]
+            )
+    for run, label in zip(
+        blocking, ("as shipped (concurrent, render workers)", "what-if: sequential"), strict=True
+    ):
         b, d = run["phases"]["base"], run["phases"]["drafts"]
         ratio = d["p95"] / b["p95"]
-        rows.append([
-            "3", f"others' latency while drafts render — {label}",
-            f"p95 {b['p95']:.0f} → {d['p95']:.0f} ms ({ratio:.2f}×), max {b['max']:.0f} → "
-            f"{d['max']:.0f} ms ({d.get('drafts', 0)} drafts: press answered in "
-            f"{d.get('draft_answer_ms', float('nan')):.0f} ms, PDF in "
-            f"{d.get('draft_ms', float('nan')):.0f} ms)",
-            f"≤ {TARGET_RENDER_RATIO}× p95 without",
-            verdict(ratio <= TARGET_RENDER_RATIO, f"({ratio:.2f}×)"),
-        ])
+        rows.append(
+            [
+                "3",
+                f"others' latency while drafts render — {label}",
+                f"p95 {b['p95']:.0f} → {d['p95']:.0f} ms ({ratio:.2f}×), max {b['max']:.0f} → "
+                f"{d['max']:.0f} ms ({d.get('drafts', 0)} drafts: press answered in "
+                f"{d.get('draft_answer_ms', float('nan')):.0f} ms, PDF in "
+                f"{d.get('draft_ms', float('nan')):.0f} ms)",
+                f"≤ {TARGET_RENDER_RATIO}× p95 without",
+                verdict(ratio <= TARGET_RENDER_RATIO, f"({ratio:.2f}×)"),
+            ]
+        )
 
     e10, l10 = floor["echo10"]["phases"]["closed"], floor["lkj10"]["phases"]["closed"]
     e500, l500 = floor["echo500"]["phases"], floor["lkj500"]["phases"]
     r10 = l10["rate"] / e10["rate"]
-    rows.append([
-        "5", "floor: 10 users / 1 unit, /status, closed loop, round trip 50 ms",
-        f"echo bot {e10['rate']:.0f} upd/s (CPU {e10['bot_cpu_ms_per_update']:.1f} ms/upd), "
-        f"lkj-bot {l10['rate']:.0f} upd/s (CPU {l10['bot_cpu_ms_per_update']:.1f} ms/upd): "
-        f"{r10:.2f}×", "—", "—",
-    ])
+    rows.append(
+        [
+            "5",
+            "floor: 10 users / 1 unit, /status, closed loop, round trip 50 ms",
+            f"echo bot {e10['rate']:.0f} upd/s (CPU {e10['bot_cpu_ms_per_update']:.1f} ms/upd), "
+            f"lkj-bot {l10['rate']:.0f} upd/s (CPU {l10['bot_cpu_ms_per_update']:.1f} ms/upd): "
+            f"{r10:.2f}×",
+            "—",
+            "—",
+        ]
+    )
     r500 = l500["closed"]["rate"] / e500["closed"]["rate"]
-    rows.append([
-        "5", "floor: 500 users / 50 units, closed loop, round trip 50 ms (lkj-bot: the mix; "
-             "echo bot: /status)",
-        f"echo bot {e500['closed']['rate']:.0f} upd/s, lkj-bot {l500['closed']['rate']:.0f} "
-        f"upd/s: {r500:.2f}×", f"≥ {TARGET_FLOOR_RATE}× echo",
-        verdict(r500 >= TARGET_FLOOR_RATE, f"({r500:.2f}×)"),
-    ])
+    rows.append(
+        [
+            "5",
+            "floor: 500 users / 50 units, closed loop, round trip 50 ms (lkj-bot: the mix; "
+            "echo bot: /status)",
+            f"echo bot {e500['closed']['rate']:.0f} upd/s, lkj-bot {l500['closed']['rate']:.0f} "
+            f"upd/s: {r500:.2f}×",
+            f"≥ {TARGET_FLOOR_RATE}× echo",
+            verdict(r500 >= TARGET_FLOOR_RATE, f"({r500:.2f}×)"),
+        ]
+    )
     echo_cpu = e10["bot_cpu_ms_per_update"]
     for units in (1, 50):
         mix_cpu = phase_med(part2[units], "closed", "bot_cpu_ms_per_update")
         ratio = mix_cpu / echo_cpu
-        rows.append([
-            "5", f"floor: bot CPU per update of the mix, {units} unit(s) with history ÷ echo bot",
-            f"{mix_cpu:.1f} ÷ {echo_cpu:.1f} ms = {ratio:.2f}×", f"≤ {TARGET_FLOOR_CPU}×",
-            verdict(ratio <= TARGET_FLOOR_CPU, f"({ratio:.2f}×)"),
-        ])
+        rows.append(
+            [
+                "5",
+                f"floor: bot CPU per update of the mix, {units} unit(s) with history ÷ echo bot",
+                f"{mix_cpu:.1f} ÷ {echo_cpu:.1f} ms = {ratio:.2f}×",
+                f"≤ {TARGET_FLOOR_CPU}×",
+                verdict(ratio <= TARGET_FLOOR_CPU, f"({ratio:.2f}×)"),
+            ]
+        )
     p95 = l500["paced"]["p95"]
-    rows.append([
-        "5", f"500 users / 50 units, paced {RATE:.0f} upd/s, round trip 50 ms (the mix)",
-        f"p50 {l500['paced']['p50']:.0f} · p95 {p95:.0f} · p99 {l500['paced']['p99']:.0f} ms",
-        f"p95 ≤ {TARGET_P95_RTT:.0f} ms",
-        verdict(p95 <= TARGET_P95_RTT, f"(+{p95 - TARGET_P95_RTT:.0f} ms)"),
-    ])
+    rows.append(
+        [
+            "5",
+            f"500 users / 50 units, paced {RATE:.0f} upd/s, round trip 50 ms (the mix)",
+            f"p50 {l500['paced']['p50']:.0f} · p95 {p95:.0f} · p99 {l500['paced']['p99']:.0f} ms",
+            f"p95 ≤ {TARGET_P95_RTT:.0f} ms",
+            verdict(p95 <= TARGET_P95_RTT, f"(+{p95 - TARGET_P95_RTT:.0f} ms)"),
+        ]
+    )
     flat = old["button_get_ms"] / max(o1["button_get_ms"], 1e-9)
-    rows.append([
-        "5", f"a button press's token lookup, {o1['buttons_tokens']:,} → "
-             f"{old['buttons_tokens']:,} live buttons",
-        f"{o1['button_get_ms']:.3f} → {old['button_get_ms']:.3f} ms ({flat:.1f}×); issuing a "
-        f"keyboard still rewrites the file: {o1['button_issue2_ms']:.1f} → "
-        f"{old['button_issue2_ms']:.1f} ms",
-        "flat", verdict(flat <= 1.5, "(grows with the global button file)"),
-    ])
+    rows.append(
+        [
+            "5",
+            f"a button press's token lookup, {o1['buttons_tokens']:,} → "
+            f"{old['buttons_tokens']:,} live buttons",
+            f"{o1['button_get_ms']:.3f} → {old['button_get_ms']:.3f} ms ({flat:.1f}×); issuing a "
+            f"keyboard still rewrites the file: {o1['button_issue2_ms']:.1f} → "
+            f"{old['button_issue2_ms']:.1f} ms",
+            "flat",
+            verdict(flat <= 1.5, "(grows with the global button file)"),
+        ]
+    )
 
     for units in (1, 50):
         st = [startup(r) for r in part2[units]]
         m = {k: med(s[k] for s in st) for k in st[0]}
-        rows.append([
-            "4", f"start-up, {units} unit(s) with history: process start → first getUpdates",
-            f"{m['total']:.0f} ms (interpreter {m['interpreter']:.0f}, imports "
-            f"{m['imports']:.0f}, store check + roster {m['build']:.0f}, getMe + "
-            f"setMyCommands + owed deliveries {m['init']:.0f})", f"≤ {TARGET_STARTUP_MS:.0f} ms",
-            verdict(m["total"] <= TARGET_STARTUP_MS, f"(+{m['total'] - TARGET_STARTUP_MS:.0f} ms)"),
-        ])
-        rows.append([
-            "4", f"memory, {units} unit(s): RSS at first getUpdates / peak after the load",
-            f"{m['rss']:.0f} MB / {m['peak']:.0f} MB", "—", "—",
-        ])
-        rows.append([
-            "4", f"first /status after start vs the next one, {units} unit(s)",
-            f"{m['first_status']:.0f} ms vs {m['second_status']:.0f} ms", "—", "—",
-        ])
+        rows.append(
+            [
+                "4",
+                f"start-up, {units} unit(s) with history: process start → first getUpdates",
+                f"{m['total']:.0f} ms (interpreter {m['interpreter']:.0f}, imports "
+                f"{m['imports']:.0f}, store check + roster {m['build']:.0f}, getMe + "
+                f"setMyCommands + owed deliveries {m['init']:.0f})",
+                f"≤ {TARGET_STARTUP_MS:.0f} ms",
+                verdict(
+                    m["total"] <= TARGET_STARTUP_MS, f"(+{m['total'] - TARGET_STARTUP_MS:.0f} ms)"
+                ),
+            ]
+        )
+        rows.append(
+            [
+                "4",
+                f"memory, {units} unit(s): RSS at first getUpdates / peak after the load",
+                f"{m['rss']:.0f} MB / {m['peak']:.0f} MB",
+                "—",
+                "—",
+            ]
+        )
+        rows.append(
+            [
+                "4",
+                f"first /status after start vs the next one, {units} unit(s)",
+                f"{m['first_status']:.0f} ms vs {m['second_status']:.0f} ms",
+                "—",
+                "—",
+            ]
+        )
     total_imp = imports.pop("bot.app (total)", 0.0)
-    rows.append(["4", "imports (python -X importtime, inflated by the tracing)",
-                 f"bot.app {total_imp:.0f} ms, of which " + ", ".join(
-                     f"{k} {v:.0f}" for k, v in imports.items()), "—", "—"])
+    rows.append(
+        [
+            "4",
+            "imports (python -X importtime, inflated by the tracing)",
+            f"bot.app {total_imp:.0f} ms, of which "
+            + ", ".join(f"{k} {v:.0f}" for k, v in imports.items()),
+            "—",
+            "—",
+        ]
+    )
 
     # --- extra sections for results.md ---------------------------------------------------
-    extra = ["", "## Latency per action (paced 30 upd/s, pooled over repetitions)", "",
-             "| action | 1 unit: n · p50 · p95 ms | 50 units: n · p50 · p95 ms |",
-             "|---|---|---|"]
+    extra = [
+        "",
+        "## Latency per action (paced 30 upd/s, pooled over repetitions)",
+        "",
+        "| action | 1 unit: n · p50 · p95 ms | 50 units: n · p50 · p95 ms |",
+        "|---|---|---|",
+    ]
     from bench.chat import pct
 
     def by_label(runs):
@@ -603,17 +851,28 @@ async def run_everything(args: argparse.Namespace) -> tuple[list[list[str]], dic
 
     l1, l50 = by_label(part2[1]), by_label(part2[50])
     for label in sorted(set(l1) | set(l50)):
+
         def cell(d, label=label):
             v = d.get(label, [])
             return f"{len(v)} · {pct(v, 50):.1f} · {pct(v, 95):.1f}" if v else "—"
+
         extra.append(f"| {label} | {cell(l1)} | {cell(l50)} |")
     for units in (1, 50):
-        extra += ["", f"## Top functions by own time, bot profile at {units} unit(s)", "",
-                  "| function | share | ms per update |", "|---|---|---|"]
+        extra += [
+            "",
+            f"## Top functions by own time, bot profile at {units} unit(s)",
+            "",
+            "| function | share | ms per update |",
+            "|---|---|---|",
+        ]
         for name, share, per in profiles[units][1]:
             extra.append(f"| `{name}` | {share:.1f}% | {per:.2f} |")
-    extra += ["", "## Bot API calls per update (as shipped run, 100 users)", "",
-              ", ".join(f"{k} {v:.2f}" for k, v in sorted(shipped["api_calls_per_update"].items()))]
+    extra += [
+        "",
+        "## Bot API calls per update (as shipped run, 100 users)",
+        "",
+        ", ".join(f"{k} {v:.2f}" for k, v in sorted(shipped["api_calls_per_update"].items())),
+    ]
     return rows, machine, errors, extra
 
 
@@ -631,8 +890,12 @@ def text_table(rows: list[list[str]]) -> str:
     def emit(cells: list[str]) -> None:
         wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(cells, widths, strict=True)]
         for i in range(max(len(w) for w in wrapped)):
-            lines.append(" | ".join((w[i] if i < len(w) else "").ljust(width)
-                                    for w, width in zip(wrapped, widths, strict=True)).rstrip())
+            lines.append(
+                " | ".join(
+                    (w[i] if i < len(w) else "").ljust(width)
+                    for w, width in zip(wrapped, widths, strict=True)
+                ).rstrip()
+            )
 
     emit(HEADER)
     lines.append("-+-".join("-" * w for w in widths))
@@ -646,9 +909,12 @@ def text_table(rows: list[list[str]]) -> str:
 
 
 def markdown(rows: list[list[str]], machine: dict, errors: list[str], extra: list[str]) -> str:
-    out = ["# lkj-bot benchmark results", "",
-           "Generated by `python -m bench.run_all`; see bench/README.md for what each row "
-           "measures.", ""]
+    out = [
+        "# lkj-bot benchmark results",
+        "",
+        "Generated by `python -m bench.run_all`; see bench/README.md for what each row measures.",
+        "",
+    ]
     out += [f"* **{k}**: {v}" for k, v in machine.items()]
     out += ["", "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     for row in rows:
@@ -662,12 +928,19 @@ def markdown(rows: list[list[str]], machine: dict, errors: list[str], extra: lis
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one repetition, short windows")
-    parser.add_argument("--pin", action="store_true",
-                        help="pin the bot to core 1 and the emulator to core 0 (helps on a "
-                             "quiet machine, hurts when other work shares the cores)")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="pin the bot to core 1 and the emulator to core 0 (helps on a "
+        "quiet machine, hurts when other work shares the cores)",
+    )
     parser.add_argument("--output", default=str(HERE / "results.md"))
-    parser.add_argument("--budget", type=float, default=310.0,
-                        help="seconds; skip the last repetitions if the run would exceed it")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=310.0,
+        help="seconds; skip the last repetitions if the run would exceed it",
+    )
     args = parser.parse_args()
     rows, machine, errors, extra = asyncio.run(run_everything(args))
     print()

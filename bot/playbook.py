@@ -336,6 +336,8 @@ async def press_outcome(user: SimUser, timeout: float = 30.0) -> str:
             raise TimeoutError(f"the progress note to {user.name} was never edited")
         await asyncio.sleep(0.02)
     return text
+
+
 # --- setting up an office by invitation (handlers/invitations.py) ----------------------------
 
 INVITE_LINK = re.compile(r"https://t\.me/\w+\?start=(inv-[a-z2-9]{16})")

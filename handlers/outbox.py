@@ -215,9 +215,7 @@ async def deliver(
     Messages for a user who blocked the bot wait until they unblock it (``unblocked``) or
     a day has passed, so a blocked chat costs no call on every tick.
     """
-    if progress.defer_while_holding_unit(
-        lambda: deliver(context, unit, year, triwulan, unblocked)
-    ):
+    if progress.defer_while_holding_unit(lambda: deliver(context, unit, year, triwulan, unblocked)):
         return  # sent as soon as the unit's lock is free (handlers.progress.unit_turn)
     services = svc(context)
     # Handlers and the periodic job run concurrently: one deliverer per outbox at a time, each

@@ -94,8 +94,15 @@ def test_append_only_appends(tmp_path):
 def test_refusals_and_idempotency_key(tmp_path):
     log = AuditLog.for_unit_year(tmp_path, UNIT, 2026)
     refused = log.append(
-        {"actor": 999, "role": "kasat", "action": "sign", "outcome": "refused",
-         "reason": "Langkah ini bukan giliran Anda.", "update_id": 7, "key": "upd:7"}
+        {
+            "actor": 999,
+            "role": "kasat",
+            "action": "sign",
+            "outcome": "refused",
+            "reason": "Langkah ini bukan giliran Anda.",
+            "update_id": 7,
+            "key": "upd:7",
+        }
     )
     assert refused["outcome"] == "refused" and refused["from_step"] is None
     again = AuditLog.for_unit_year(tmp_path, UNIT, 2026).append({"action": "sign", "key": "upd:7"})
@@ -106,8 +113,15 @@ def test_refusals_and_idempotency_key(tmp_path):
     assert log.append({"action": "sign", "key": "upd:8"})["seq"] == 2
     assert len(_lines(log)) == 2
     stranger = AuditLog.for_unit_year(tmp_path, None, 2026)
-    entry = stranger.append({"actor": 5555, "role": "stranger", "action": "start",
-                             "outcome": "refused", "reason": "tidak terdaftar"})
+    entry = stranger.append(
+        {
+            "actor": 5555,
+            "role": "stranger",
+            "action": "start",
+            "outcome": "refused",
+            "reason": "tidak terdaftar",
+        }
+    )
     assert stranger.path == tmp_path / "audit" / "global" / "2026.jsonl"
     assert entry["unit"] is None
     assert all(r.status == "ok" for r in verify_all(tmp_path))

@@ -32,10 +32,20 @@ def _fill(data_dir: Path) -> dict:
     blobs = [db.blobs.put(pdf_bytes()), db.blobs.put(xlsx_bytes())]
     trail = AuditTrail(data_dir, on_create=db.manifest.add)  # as the bot writes it: anchored
     for n in range(1, 4):
-        trail.append(UNIT_CODE, 2026,
-                     {"actor": 1001, "role": "kasat", "action": "start", "update_id": n})
-    trail.append(UNIT_CODE, 2026, {"actor": 9, "role": "stranger", "action": "sign",
-                                  "outcome": "refused", "reason": "bukan anggota unit"})
+        trail.append(
+            UNIT_CODE, 2026, {"actor": 1001, "role": "kasat", "action": "start", "update_id": n}
+        )
+    trail.append(
+        UNIT_CODE,
+        2026,
+        {
+            "actor": 9,
+            "role": "stranger",
+            "action": "sign",
+            "outcome": "refused",
+            "reason": "bukan anggota unit",
+        },
+    )
     (data_dir / "units" / UNIT_CODE / ".2026.json.abc123.tmp").write_bytes(b"half")  # a crash
     db.close()
     return {"cycles": saved, "blobs": blobs}
@@ -63,8 +73,10 @@ def test_round_trip(tmp_path):
     assert names[-1] == MANIFEST_NAME
     assert sorted(names[:-1]) == sorted("data/" + rel for rel in before)  # no .bak, no .tmp
     for rel, raw in before.items():
-        assert manifest["files"][rel] == {"sha256": hashlib.sha256(raw).hexdigest(),
-                                          "size": len(raw)}
+        assert manifest["files"][rel] == {
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "size": len(raw),
+        }
     head = manifest["audit_heads"]["audit/units/satpolpp-bdg/2026.jsonl"]
     assert head["seq"] == 4
 

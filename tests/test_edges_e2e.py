@@ -147,8 +147,10 @@ async def test_a_targets_workbook_is_shown_back_as_read_and_unreadable_cells_ref
     k.upload("target_2026.xlsx", edited_xlsx(lambda ws: ws.__setitem__("J3", "-")))
     confirm = await k.expect("Mohon periksa kembali")
     assert "terbaca sebagai berikut" in confirm.text
-    assert "IKU-1 Persentase penegakan Perda (%): tahunan 85; TW I 80; TW II 82; TW III 84; " \
+    assert (
+        "IKU-1 Persentase penegakan Perda (%): tahunan 85; TW I 80; TW II 82; TW III 84; "
         "TW IV 85 (Naik, Per Triwulan)" in confirm.text
+    )
     assert "IKU-2" in confirm.text and "TW III 60; TW IV tanpa target" in confirm.text
     assert "TW I 300; TW II 600; TW III 900; TW IV 1.200" in confirm.text
     assert targets.get("satpolpp-bdg", 2026) is None  # nothing saved before Kirim

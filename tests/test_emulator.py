@@ -69,8 +69,12 @@ class EchoState:
 
 def _keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Yes", callback_data="yes"),
-          InlineKeyboardButton("No", callback_data="no")]]
+        [
+            [
+                InlineKeyboardButton("Yes", callback_data="yes"),
+                InlineKeyboardButton("No", callback_data="no"),
+            ]
+        ]
     )
 
 
@@ -86,7 +90,8 @@ def build_echo_app(emu: BotAPIEmulator, state: EchoState) -> Application:
     async def start(update: Update, ctx: ContextTypes.DEFAULT_TYPE) -> None:
         name = update.effective_user.first_name
         await update.message.reply_text(
-            f"Hello <b>{name}</b>, args={ctx.args}", parse_mode=ParseMode.HTML,
+            f"Hello <b>{name}</b>, args={ctx.args}",
+            parse_mode=ParseMode.HTML,
             reply_markup=_keyboard(),
         )
 
@@ -225,14 +230,17 @@ async def test_file_too_big_on_get_file(emu, echo, bot):
 
 async def test_html_parse_mode(emu, bot):
     msg = await bot.send_message(
-        ALICE, '<b>Rekap</b> &amp; <a href="https://x.id/?a=1&amp;b=2">link</a> 😀<i>ok</i>',
+        ALICE,
+        '<b>Rekap</b> &amp; <a href="https://x.id/?a=1&amp;b=2">link</a> 😀<i>ok</i>',
         parse_mode=ParseMode.HTML,
     )
     assert msg.text == "Rekap & link 😀ok"
     stored = emu.sent_to(ALICE)[-1]
     assert stored.html.startswith("<b>Rekap</b>")
     assert [(e["type"], e["offset"], e["length"]) for e in stored.entities] == [
-        ("bold", 0, 5), ("text_link", 8, 4), ("italic", 15, 2),  # UTF-16 offsets
+        ("bold", 0, 5),
+        ("text_link", 8, 4),
+        ("italic", 15, 2),  # UTF-16 offsets
     ]
     assert stored.entities[1]["url"] == "https://x.id/?a=1&b=2"
 
@@ -302,8 +310,9 @@ async def test_edit_delete_and_callback_errors(emu, bot):
     assert [e.text for e in stored.edits] == ["v2"]
 
     doc = await bot.send_document(ALICE, b"abc", filename="a.txt", caption="old")
-    await bot.edit_message_caption(ALICE, doc.message_id, caption="<i>new</i>",
-                                   parse_mode=ParseMode.HTML)
+    await bot.edit_message_caption(
+        ALICE, doc.message_id, caption="<i>new</i>", parse_mode=ParseMode.HTML
+    )
     assert emu.message(ALICE, doc.message_id).caption == "new"
 
     assert await bot.delete_message(ALICE, msg.message_id)
@@ -316,7 +325,10 @@ async def test_edit_delete_and_callback_errors(emu, bot):
     query_id = emu.press_raw(ALICE, doc.message_id, "anything")
     assert await bot.answer_callback_query(query_id, text="done")
     assert emu.callback_answer(query_id) == {
-        "text": "done", "show_alert": False, "url": None, "cache_time": None
+        "text": "done",
+        "show_alert": False,
+        "url": None,
+        "cache_time": None,
     }
     with pytest.raises(BadRequest, match="(?i)query is too old"):
         await bot.answer_callback_query(query_id)
@@ -417,30 +429,35 @@ async def test_commands_chat_action_and_observation_helpers(emu, bot):
 
 async def test_control_api(emu, bot):
     async with aiohttp.ClientSession(base_url=emu.url) as http:
+
         async def call(action: str, **body):
             async with http.post(f"/_emu/{action}", json=body) as resp:
                 return resp.status, await resp.json()
 
         assert (await call("add_user", user_id=2001, first_name="Carol"))[0] == 200
         _, sent = await call("send_message", user_id=2001, text="/start")
-        _, doc = await call("send_document", user_id=2001, filename="f.txt",
-                            content_b64=base64.b64encode(b"hello").decode())
+        _, doc = await call(
+            "send_document",
+            user_id=2001,
+            filename="f.txt",
+            content_b64=base64.b64encode(b"hello").decode(),
+        )
         updates = await bot.get_updates(timeout=0)
         assert [u.effective_message.message_id for u in updates] == [
-            sent["result"]["message_id"], doc["result"]["message_id"]
+            sent["result"]["message_id"],
+            doc["result"]["message_id"],
         ]
         file = await bot.get_file(updates[1].message.document.file_id)
         assert bytes(await file.download_as_bytearray()) == b"hello"
 
-        msg = await bot.send_document(2001, b"report", filename="r.txt",
-                                      reply_markup=_keyboard())
+        msg = await bot.send_document(2001, b"report", filename="r.txt", reply_markup=_keyboard())
         _, listing = await call("sent_to", user_id=2001)
         assert base64.b64decode(listing["result"][0]["document"]["content_b64"]) == b"report"
-        _, pressed = await call("press_button", user_id=2001, message_id=msg.message_id,
-                                text="Yes")
+        _, pressed = await call("press_button", user_id=2001, message_id=msg.message_id, text="Yes")
         updates = await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0)
         assert updates[0].callback_query.id == pressed["result"]
         assert updates[0].callback_query.data == "yes"
-        status, error = await call("press_button", user_id=2001, message_id=msg.message_id,
-                                   text="Maybe")
+        status, error = await call(
+            "press_button", user_id=2001, message_id=msg.message_id, text="Maybe"
+        )
         assert status == 400 and "LookupError" in error["error"]
