@@ -507,7 +507,8 @@ async def run_everything(
         [
             "1",
             "what-if: the same handled sequentially (PTB's default, the bot before)",
-            f"{seq['phases']['closed']['rate']:.0f} upd/s, p50 {seq['phases']['closed']['p50']:.0f} ms",
+            f"{seq['phases']['closed']['rate']:.0f} upd/s, "
+            f"p50 {seq['phases']['closed']['p50']:.0f} ms",
             "≥ 30 upd/s",
             verdict(seq["phases"]["closed"]["rate"] >= 30),
         ]
