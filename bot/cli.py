@@ -234,6 +234,7 @@ def _roster(args: argparse.Namespace) -> int:
     import tomli_w
 
     from domain.roster import RosterError, load_raw, roster_from_raw
+    from domain.staff import keep_on_record
 
     services = _services()
     if args.roster_command == "export":
@@ -253,7 +254,7 @@ def _roster(args: argparse.Namespace) -> int:
         return 2
     own = path.resolve() == Path(services.settings.lkj_roster).resolve()
     sha = hashlib.sha256(path.read_bytes()).hexdigest() if own else None
-    services.rosters.replace(raw, sha)
+    services.rosters.replace(keep_on_record(services.rosters.raw(), raw, services.now()), sha)
     people = sum(len(u.people) for u in roster.units)
     print(f"Diimpor: {len(roster.units)} unit, {people} orang.")
     return 0

@@ -17,6 +17,7 @@ from domain.calendar import WorkCalendar
 from domain.identity import Logo, apply_identity
 from domain.roster import Roster, Unit, load_raw, roster_from_raw
 from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
+from domain.staff import keep_on_record
 from domain.workflow import WorkflowContext
 from storage.audit import AuditTrail, anchor_startup
 from storage.database import Database
@@ -49,7 +50,7 @@ def import_roster(repo: RosterRepository, path: Path) -> Roster:
         if sha != repo.imported_sha():
             raw = load_raw(path)
             roster_from_raw(raw, path.parent)  # a file import must be complete and valid
-            repo.replace(raw, sha)
+            repo.replace(keep_on_record(repo.raw(), raw, utc_now()), sha)
     elif not repo.raw()["unit"]:
         log.warning("no roster file %s and no stored roster: an empty deployment", path)
     return roster_from_raw(repo.raw(), path.parent, partial=True)

@@ -51,6 +51,8 @@ class Invitation:
     used_by: int | None = None
     used_at: datetime | None = None
     revoked_at: datetime | None = None
+    #: A replacement (mutasi): the holder of the role who leaves when this is accepted.
+    replaces: int | None = None
 
     def state(self, now: datetime) -> str:
         if self.used_at is not None:
@@ -76,6 +78,7 @@ class Invitation:
             "used_by": self.used_by,
             "used_at": self.used_at.isoformat() if self.used_at else None,
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+            "replaces": self.replaces,
         }
 
     @classmethod
@@ -97,6 +100,7 @@ class Invitation:
             used_by=d.get("used_by"),
             used_at=when("used_at"),
             revoked_at=when("revoked_at"),
+            replaces=d.get("replaces"),
         )
 
 
@@ -115,8 +119,11 @@ def invite(
     admin: bool = False,
     details: tuple[str, str, str] | None = None,
     days: int = VALID_DAYS,
+    replaces: int | None = None,
 ) -> Invitation:
-    if role not in invitable_roles(unit):
+    if replaces is not None:
+        _check_replaced(unit, role, replaces)
+    elif role not in invitable_roles(unit):
         holder = unit.with_role(role)[0]
         raise InputError(
             f"Jabatan {role.label} pada {unit.name} sudah dipegang oleh {holder.name}; "
@@ -134,7 +141,18 @@ def invite(
         name=name,
         nip=nip,
         position=position,
+        replaces=replaces,
     )
+
+
+def _check_replaced(unit: Unit, role: Role, user_id: int) -> None:
+    """A replacement names the current holder of a single role."""
+    holder = unit.member(user_id)
+    if role not in SINGLE_ROLES or holder is None or holder.role is not role:
+        raise InputError(
+            f"Penggantian ini tidak berlaku lagi: jabatan {role.label} pada {unit.name} "
+            "sudah berganti pemegang. Mintalah undangan baru kepada pengelola unit."
+        )
 
 
 def usable(invitation: Invitation, now: datetime) -> Invitation:
@@ -163,7 +181,9 @@ def accept(
 ) -> tuple[Invitation, dict[str, Any]]:
     """The invitation used by ``user_id`` and the roster entry of the new person."""
     usable(invitation, now)
-    if invitation.role not in invitable_roles(unit):
+    if invitation.replaces is not None:
+        _check_replaced(unit, invitation.role, invitation.replaces)
+    elif invitation.role not in invitable_roles(unit):
         raise InputError(
             f"Jabatan {invitation.role.label} pada {unit.name} telah terisi sejak undangan ini "
             "dibuat. Mintalah undangan baru kepada pengelola unit."

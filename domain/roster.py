@@ -53,6 +53,9 @@ class Unit:
     email: str = ""
     website: str = ""
     logo: Logo | None = None
+    #: People who left the unit (mutasi): no access, kept so that decisions they took still
+    #: name them on documents and in verification.
+    former: tuple[Person, ...] = field(default=())
 
     @property
     def administrators(self) -> list[Person]:
@@ -75,8 +78,15 @@ class Unit:
         """The single holder of a role (Kasat, Sekretaris, Kasubbag)."""
         return self.with_role(role)[0]
 
-    def person(self, user_id: int) -> Person | None:
+    def member(self, user_id: int) -> Person | None:
+        """A current member (who may act)."""
         return next((p for p in self.people if p.user_id == user_id), None)
+
+    def person(self, user_id: int) -> Person | None:
+        """Anyone on record: a current member, else one who left (for names on documents)."""
+        return self.member(user_id) or next(
+            (p for p in reversed(self.former) if p.user_id == user_id), None
+        )
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,9 @@ class Roster:
     units: tuple[Unit, ...]
 
     def person(self, user_id: int) -> Person | None:
+        """The current member with this id (access); who left is in ``Unit.former``."""
         for unit in self.units:
-            found = unit.person(user_id)
+            found = unit.member(user_id)
             if found:
                 return found
         return None
@@ -117,15 +128,7 @@ def parse_roster(raw: dict, base: Path | None = None, *, partial: bool = False) 
             code = str(u["code"])
             people: list[Person] = []
             for p in u.get("people", []):
-                person = Person(
-                    user_id=int(p["telegram_id"]),
-                    name=str(p["name"]),
-                    nip=str(p.get("nip", "")),
-                    position=str(p.get("position", "")),
-                    role=Role(p["role"]),
-                    unit=code,
-                    admin=bool(p.get("admin", False)),
-                )
+                person = _person(p, code)
                 if person.user_id in seen_ids:
                     raise RosterError(f"telegram_id {person.user_id} appears twice in the roster")
                 seen_ids.add(person.user_id)
@@ -137,6 +140,7 @@ def parse_roster(raw: dict, base: Path | None = None, *, partial: bool = False) 
                 address=str(u.get("address", "")),
                 timezone=str(u.get("timezone", "Asia/Jakarta")),
                 people=tuple(people),
+                former=tuple(_person(p, code) for p in u.get("former", [])),
                 sop=str(base / u["sop"] if base and u.get("sop") else u.get("sop", "")),
                 **_identity(u),
             )
@@ -153,6 +157,18 @@ def parse_roster(raw: dict, base: Path | None = None, *, partial: bool = False) 
             raise RosterError(f"unit {code} has no tim_kerja member")
         units.append(unit)
     return Roster(units=tuple(units))
+
+
+def _person(p: dict, unit: str) -> Person:
+    return Person(
+        user_id=int(p["telegram_id"]),
+        name=str(p["name"]),
+        nip=str(p.get("nip", "")),
+        position=str(p.get("position", "")),
+        role=Role(p["role"]),
+        unit=unit,
+        admin=bool(p.get("admin", False)),
+    )
 
 
 def _identity(u: dict) -> dict:

@@ -33,6 +33,7 @@ from domain.invitations import (
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import DIVIDE
+from domain.staff import depart
 from handlers import menu, texts
 from handlers.buttons import button_action
 from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
@@ -68,13 +69,24 @@ def create(
     *,
     admin: bool = False,
     details: tuple[str, str, str] | None = None,
+    replaces: int | None = None,
 ) -> Invitation:
-    """Make, store and audit a new invitation (chat and the CLI both come here)."""
+    """Make, store and audit a new invitation (chat and the CLI both come here); with
+    ``replaces``, the successor of that holder (a mutasi)."""
     invitation = invite(
-        unit, role, by, services.now(), code=new_code(), admin=admin, details=details
+        unit,
+        role,
+        by,
+        services.now(),
+        code=new_code(),
+        admin=admin,
+        details=details,
+        replaces=replaces,
     )
     services.invitations.save(invitation)
     detail = {"code": invitation.code, "role": role.value, "admin": admin}
+    if replaces is not None:
+        detail["replaces"] = replaces
     inviter = services.roster.person(by)
     _audit(
         services,
@@ -110,7 +122,7 @@ def administrator_role(services: Services, unit: Unit) -> Role:
     return services.sop_for(unit).role_of(DIVIDE)
 
 
-def _sent_link(services: Services, invitation: Invitation) -> str:
+def sent_link(services: Services, invitation: Invitation) -> str:
     unit = services.roster.unit(invitation.unit)
     expires = format_datetime_id(invitation.expires_at, unit.timezone)
     return texts.invite_link(
@@ -141,7 +153,7 @@ async def cmd_unit_baru(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     except InputError as exc:
         await send_text(context, chat, texts.esc(exc))
         return
-    await send_text(context, chat, _sent_link(services, invitation))
+    await send_text(context, chat, sent_link(services, invitation))
 
 
 # ----------------------------------------------------------------- the unit administrator
@@ -204,7 +216,7 @@ async def on_mode(update: Update, context, person: Person, payload: dict[str, An
         )
         return ""
     invitation = create(svc(context), unit, role, person.user_id)
-    await send_text(context, person.user_id, _sent_link(svc(context), invitation))
+    await send_text(context, person.user_id, sent_link(svc(context), invitation))
     return ""
 
 
@@ -229,7 +241,7 @@ async def finish_invite(update: Update, context, person: Person, session: dict[s
     details = (values["name"], values["nip"], values["position"])
     role = Role(session["meta"]["role"])
     invitation = create(svc(context), unit, role, person.user_id, details=details)
-    await send_text(context, person.user_id, _sent_link(svc(context), invitation))
+    await send_text(context, person.user_id, sent_link(svc(context), invitation))
 
 
 async def cmd_undangan(update: Update, context, person: Person) -> None:
@@ -429,9 +441,10 @@ async def register(
     before = services.roster.unit(invitation.unit)
     used, entry = accept(invitation, before, user_id, details, services.now())
     raw = services.rosters.raw()
-    next(u for u in raw["unit"] if u["code"] == invitation.unit).setdefault("people", []).append(
-        entry
-    )
+    raw_unit = next(u for u in raw["unit"] if u["code"] == invitation.unit)
+    if invitation.replaces is not None:  # a mutasi: the old holder leaves in the same write
+        raw_unit.update(depart(raw_unit, invitation.replaces, services.now(), user_id))
+    raw_unit.setdefault("people", []).append(entry)
     services.save_roster(raw)
     services.invitations.save(used)
     services.sessions.clear(user_id)
@@ -459,6 +472,33 @@ async def register(
         )
     await send_text(context, user_id, texts.welcome(person, unit, services.sop_for(unit)))
     await menu.set_menu(context.bot, services, person)
+    if invitation.replaces is not None:
+        await _replaced(update, context, before, invitation.replaces, person)
+
+
+async def _replaced(update: Update, context, before: Unit, old_id: int, new: Person) -> None:
+    """The old holder is out (told, menu cleared); the new one gets every open task."""
+    from handlers.staff import leave
+    from handlers.tasks import offer_tasks
+
+    services = svc(context)
+    old = before.member(old_id)
+    assert old is not None
+    _audit(
+        services,
+        update,
+        before.code,
+        new.user_id,
+        role=new.role.value,
+        action="mutasi_ganti",
+        detail={"role": new.role.value, "old": old_id, "old_name": old.name, "new": new.user_id},
+    )
+    await leave(context, old, before, new)
+    for admin in {p.user_id for p in before.administrators} - {old_id, new.user_id}:
+        await send_text(
+            context, admin, texts.staff_replaced(old.name, new.name, new.role.label, before.name)
+        )
+    await offer_tasks(context, new)
 
 
 def register_guest_buttons() -> None:

@@ -48,7 +48,7 @@ def commands_for(services: Services, person: Person) -> list[tuple[str, str]]:
     if person.role in (sop.by_key(COLLECT).role, sop.by_key(ASSEMBLE).role):
         allowed.add("bukti")  # evidence: the members' own, and the report maker's review
     if unit.is_admin(person):
-        allowed |= {"identitas", "undang", "undangan"}
+        allowed |= {"identitas", "undang", "undangan", "mutasi"}
     return [(c, d) for c, d in texts.COMMANDS.items() if c in allowed]
 
 
@@ -79,6 +79,17 @@ async def set_menu(bot: Bot, services: Services, person: Person) -> bool:
         return False
     services.menus.put(person.user_id, key)
     return True
+
+
+async def clear_menu(bot: Bot, services: Services, user_id: int) -> None:
+    """Who left the unit: back to the guest menu."""
+    try:
+        await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
+    except (BadRequest, Forbidden) as exc:
+        log.info("menu of %s not removed: %s", user_id, exc)
+    menus = services.menus.all()
+    if menus.pop(user_id, None) is not None:
+        services.menus.replace_all(menus)
 
 
 async def sync_menus(bot: Bot, services: Services) -> int:

@@ -30,6 +30,7 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     onboarding,
     quarterly,
     realisation,
+    staff,
     targets,
     verification,
 )
@@ -85,6 +86,7 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("identitas", registered(identity.cmd_identitas), filters=PRIVATE),
         CommandHandler("undang", registered(invitations.cmd_undang), filters=PRIVATE),
         CommandHandler("undangan", registered(invitations.cmd_undangan), filters=PRIVATE),
+        CommandHandler("mutasi", registered(staff.cmd_mutasi), filters=PRIVATE),
         CommandHandler("unit_baru", invitations.cmd_unit_baru, filters=PRIVATE),
         CommandHandler("bukti", registered(evidence.cmd_bukti), filters=PRIVATE),
         CallbackQueryHandler(on_button),

@@ -50,6 +50,7 @@ COMMANDS: dict[str, str] = {
     "identitas": "Identitas unit pada kop surat",
     "undang": "Undang anggota unit (tautan pendaftaran)",
     "undangan": "Daftar undangan dan pencabutannya",
+    "mutasi": "Mutasi pegawai: ganti pemegang jabatan, keluarkan anggota",
     "batal": "Batalkan isian yang sedang berjalan",
     "bantuan": "Petunjuk penggunaan",
 }
@@ -1005,3 +1006,52 @@ UNIT_INCOMPLETE = (
     "Siklus belum dapat dimulai: unit ini belum lengkap. Peran yang belum terisi: {roles}. "
     "Pengelola unit dapat mengundang mereka dengan /undang."
 )
+
+
+# --- staff changes (mutasi) -------------------------------------------------------------------
+
+STAFF_NOT_ADMIN = "Mohon maaf, mutasi pegawai hanya dapat dilakukan oleh pengelola unit: {admins}."
+STAFF_PICK = (
+    "<b>Mutasi pegawai — {unit}</b>\n"
+    "Ganti: undangan untuk pemegang jabatan yang baru; pemegang lama keluar saat penggantinya "
+    "bergabung, dan tugasnya yang terbuka berpindah kepadanya.\n"
+    "Keluarkan: anggota Tim Kerja berhenti dari unit seketika."
+)
+STAFF_GONE = "Penggantian ini tidak berlaku lagi: orang tersebut sudah tidak terdaftar pada unit."
+STAFF_REMOVED = "{name} telah dikeluarkan dari {unit}; dokumen yang dibuatnya tetap atas namanya."
+
+
+def btn_staff_replace(role: str, name: str) -> str:
+    return f"Ganti {role} ({name})"
+
+
+def btn_staff_remove(name: str) -> str:
+    return f"Keluarkan {name}"
+
+
+def staff_confirm_remove(name: str, unit: str) -> str:
+    return (
+        f"Keluarkan <b>{esc(name)}</b> dari {esc(unit)}? Aksesnya berakhir seketika; "
+        "dokumen yang telah dibuatnya tetap mencantumkan namanya."
+    )
+
+
+BTN_STAFF_REMOVE_OK = "Ya, keluarkan"
+
+
+def staff_replacement_link(role: str, name: str, link_text: str) -> str:
+    return (
+        f"Penggantian <b>{esc(role)}</b>: {esc(name)} keluar saat penggantinya menerima "
+        f"undangan ini.\n\n{link_text}"
+    )
+
+
+def staff_left(unit: str, successor: str | None) -> str:
+    head = f"Anda tidak lagi terdaftar pada {esc(unit)}"
+    if successor:
+        head += f"; tugas Anda diteruskan kepada {esc(successor)}"
+    return head + ". Terima kasih atas pengabdian Anda."
+
+
+def staff_replaced(old: str, new: str, role: str, unit: str) -> str:
+    return f"{esc(new)} menggantikan {esc(old)} sebagai {esc(role)} pada {esc(unit)}."

@@ -37,7 +37,17 @@ async def test_each_person_sees_the_commands_of_their_role(bot, emu, people):
         kasat.user_id: expected({"mulai", "target", "anggaran", "ekspor"}),
         sekretaris.user_id: expected({"target", "anggaran", "ekspor"}),
         kasubbag.user_id: expected(
-            {"target", "tahunan", "identitas", "undang", "undangan", "anggaran", "ekspor", "bukti"}
+            {
+                "target",
+                "tahunan",
+                "identitas",
+                "undang",
+                "undangan",
+                "mutasi",
+                "anggaran",
+                "ekspor",
+                "bukti",
+            }
         ),
         member.user_id: expected({"bukti"}),
     }
@@ -81,7 +91,17 @@ async def test_menus_follow_role_changes_and_departures(runner, emu, people, ros
 
     assert after[1003] == expected({"bukti"})
     assert after[1004] == expected(
-        {"target", "tahunan", "identitas", "undang", "undangan", "anggaran", "ekspor", "bukti"}
+        {
+            "target",
+            "tahunan",
+            "identitas",
+            "undang",
+            "undangan",
+            "mutasi",
+            "anggaran",
+            "ekspor",
+            "bukti",
+        }
     )
     assert after[1005] == []  # who left has no menu any more
     assert after[1001] == before[1001] and after[1002] == before[1002]
@@ -132,7 +152,7 @@ async def test_menus_follow_the_units_sop_table(runner, emu, people, roster_path
     menus = await menus_settled(emu, [1002, 1003])
     assert menus[1002] == expected({"target", "tahunan", "anggaran", "ekspor", "bukti"})
     assert menus[1003] == expected(
-        {"target", "identitas", "undang", "undangan", "anggaran", "ekspor"}
+        {"target", "identitas", "undang", "undangan", "mutasi", "anggaran", "ekspor"}
     )
     people.sekretaris.say("/bantuan")
     assert "/tahunan — " in (await people.sekretaris.expect("Petunjuk lkj-bot")).text
