@@ -139,3 +139,23 @@ async def test_a_member_without_open_work_is_removed_at_once(bot, emu, people, s
     removal = next(e for e in log.entries() if e["action"] == "mutasi_keluar")
     assert removal["actor"] == kasubbag.user_id
     assert removal["detail"]["member"] == newcomer.user_id
+
+
+async def test_the_administrators_successor_administers(bot, emu, people):
+    kasubbag = people.kasubbag
+    kasubbag.say("/mutasi")
+    listing = await kasubbag.expect("Mutasi pegawai")
+    await kasubbag.tap(f"Ganti Kasubbag ({kasubbag.name})", listing)
+    code = playbook.invitation_code((await kasubbag.expect("dan pengelola unit")).text)
+    successor = SimUser(emu, 5003, "Dewi Lestari, S.E.")
+    await playbook.join(
+        successor, code, ("Dewi Lestari, S.E.", "198504042010012004", "Kepala Subbagian Program")
+    )
+    await kasubbag.expect("tidak lagi terdaftar")
+    successor.say("/mutasi")
+    listing = await successor.expect("Mutasi pegawai")
+    assert "Ganti Kasubbag (Dewi Lestari, S.E.)" in listing.buttons
+    await emu.settle(quiet=0.3)
+    assert "mutasi" in [c["command"] for c in emu.commands(chat_scope(successor.user_id))]
+    kasubbag.say("/mutasi")
+    await kasubbag.expect("belum terdaftar")
