@@ -78,10 +78,9 @@ def build_application(
     urls = settings.api_urls()
     if urls:
         builder = builder.base_url(urls[0]).base_file_url(urls[1])
-    roster = services.roster
-
     def unit_lock_of(user_id: int):
-        person = roster.person(user_id)
+        # The roster as it is now: people join and leave in chat without a restart.
+        person = services.roster.person(user_id)
         return services.unit_lock(person.unit) if person else None
 
     builder = builder.concurrent_updates(

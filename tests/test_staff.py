@@ -70,3 +70,23 @@ def test_an_imported_file_forgets_nobody() -> None:
     assert former == {RAW["unit"][0]["people"][-1]["telegram_id"], dropped["telegram_id"]}
     assert unit.person(dropped["telegram_id"]).name == dropped["name"]
     assert unit.member(dropped["telegram_id"]) is None
+
+
+def test_documents_keep_who_initialled_and_signed_after_both_left() -> None:
+    from dataclasses import replace
+
+    from documents.approval_context import approval_context
+    from tests.domain_factories import CALENDAR, SOP, UNIT, full_cycle
+
+    cycle = full_cycle()
+    old_sek, old_kasat = UNIT.one(Role.SEKRETARIS), UNIT.one(Role.KASAT)
+    new_sek = replace(old_sek, user_id=9002, name="Sekretaris Baru", nip="197802142003122005")
+    new_kasat = replace(old_kasat, user_id=9001, name="Kasat Baru", nip="196905121994031005")
+    kept = [p for p in UNIT.people if p.role not in (Role.SEKRETARIS, Role.KASAT)]
+    after = replace(UNIT, people=(new_kasat, new_sek, *kept), former=(old_sek, old_kasat))
+    block = approval_context(cycle, after, SOP, CALENDAR, "signed")
+    assert (block["paraf"]["name"], block["paraf"]["nip"]) == (old_sek.name, old_sek.nip)
+    assert block["signature"]["name"] == old_kasat.name
+    # Without the record of who left, the block would have named the new holders.
+    bare = replace(after, former=())
+    assert approval_context(cycle, bare, SOP, CALENDAR, "signed")["paraf"]["name"] == new_sek.name
