@@ -78,6 +78,7 @@ def build_application(
     urls = settings.api_urls()
     if urls:
         builder = builder.base_url(urls[0]).base_file_url(urls[1])
+
     def unit_lock_of(user_id: int):
         # The roster as it is now: people join and leave in chat without a restart.
         person = services.roster.person(user_id)

@@ -478,8 +478,8 @@ async def register(
 
 async def _replaced(update: Update, context, before: Unit, old_id: int, new: Person) -> None:
     """The old holder is out (told, menu cleared); the new one gets every open task."""
-    from handlers.staff import leave
-    from handlers.tasks import offer_tasks
+    from handlers.staff import leave  # imports this module
+    from handlers.tasks import offer_tasks  # not at start-up: steps and notify import each other
 
     services = svc(context)
     old = before.member(old_id)

@@ -20,6 +20,7 @@ from domain.staff import check_removal, depart
 from handlers import menu, texts
 from handlers.buttons import button_action
 from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
+from handlers.invitations import create, sent_link
 from handlers.views import open_cycles
 
 
@@ -76,8 +77,6 @@ async def cmd_mutasi(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
 
 @button_action("staff_replace")
 async def on_replace(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
-    from handlers.invitations import create, sent_link
-
     services = svc(context)
     unit = _admin_unit(context, person)
     holder = unit.member(int(payload["member"]))
