@@ -84,7 +84,7 @@ def create(
         replaces=replaces,
     )
     services.invitations.save(invitation)
-    detail = {"code": invitation.code, "role": role.value, "admin": admin}
+    detail: dict[str, Any] = {"code": invitation.code, "role": role.value, "admin": admin}
     if replaces is not None:
         detail["replaces"] = replaces
     inviter = services.roster.person(by)
