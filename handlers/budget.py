@@ -23,7 +23,7 @@ from domain.performance import format_percent_id
 from domain.roster import Person
 from handlers import texts
 from handlers.buttons import button_action
-from handlers.common import audit_refusal, send_text, svc, unit_of
+from handlers.common import audit_refusal, audit_workbook, send_text, svc, unit_of
 from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
 from handlers.targets import may_view
 from handlers.texts import esc
@@ -151,23 +151,8 @@ async def finish_budget(update, context, person: Person, session: dict[str, Any]
     budget = BudgetSet.from_dict(session["values"]["budget"])
     previous = services.budget.get(person.unit, budget.year)
     services.budget.save(budget)
-    services.audit.append(
-        person.unit,
-        budget.year,
-        {
-            "at": services.now(),
-            "actor": person.user_id,
-            "role": person.role.value,
-            "action": "ganti_anggaran" if previous else "unggah_anggaran",
-            "update_id": update.update_id,
-            "detail": {
-                "berkas": budget.source_name,
-                "sha256": budget.source_sha256,
-                "kegiatan": len(budget.lines),
-                "sebelumnya": previous.source_sha256 if previous else None,
-            },
-        },
-    )
+    counts = {"kegiatan": len(budget.lines)}
+    audit_workbook(context, update, person, budget.year, "anggaran", budget, previous, counts)
     verb = "menggantikan data sebelumnya" if previous else "disimpan"
     await send_text(
         context,

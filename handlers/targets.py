@@ -20,7 +20,7 @@ from domain.sop import COLLECT, DIVIDE
 from domain.targets_import import parse_targets, targets_workbook, template_workbook
 from handlers import texts
 from handlers.buttons import button_action
-from handlers.common import audit_refusal, send_text, svc, unit_of
+from handlers.common import audit_refusal, audit_workbook, send_text, svc, unit_of
 from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
 from handlers.texts import esc
 
@@ -177,24 +177,8 @@ async def finish_targets(update, context, person: Person, session: dict[str, Any
     previous = services.targets.get(person.unit, targets.year)
     started = services.cycles.list_unit(person.unit, targets.year)
     services.targets.save(targets)
-    services.audit.append(
-        person.unit,
-        targets.year,
-        {
-            "at": services.now(),
-            "actor": person.user_id,
-            "role": person.role.value,
-            "action": "ganti_target" if previous else "unggah_target",
-            "update_id": update.update_id,
-            "detail": {
-                "berkas": targets.source_name,
-                "sha256": targets.source_sha256,
-                "indikator": targets.codes,
-                "siklus_berjalan": [c.id for c in started],
-                "sebelumnya": previous.source_sha256 if previous else None,
-            },
-        },
-    )
+    counts = {"indikator": targets.codes, "siklus_berjalan": [c.id for c in started]}
+    audit_workbook(context, update, person, targets.year, "target", targets, previous, counts)
     verb = "menggantikan target sebelumnya" if previous else "disimpan"
     await send_text(
         context,
