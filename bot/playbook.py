@@ -327,8 +327,11 @@ async def tap_through(user: SimUser, text: str, message=None) -> str:
 
 async def press_outcome(user: SimUser, timeout: float = 30.0) -> str:
     """The outcome of a press answered before its PDF was rendered: the "sedang disusun…" note
-    it left in chat, once the bot has edited it."""
-    note = await user.expect(IN_PROGRESS)
+    it left in chat, once the bot has edited it. The note is found by the text it was sent with:
+    on a busy machine the bot may have edited it before the test looks."""
+    note = await user.emu.next_message(
+        user.user_id, user.timeout, lambda m: IN_PROGRESS in m.first_text
+    )
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while IN_PROGRESS in (text := user.emu.message(user.user_id, note.message_id).text):

@@ -80,6 +80,7 @@ def _new_sent(
         chat_id=chat.id,
         date=w.now(),
         text=text,
+        first_text=text,
         html=raw,
         entities=ents,
         parse_mode=p.get("parse_mode"),

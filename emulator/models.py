@@ -78,6 +78,7 @@ class SentMessage:
     disable_notification: bool = False
     protect_content: bool = False
     link_preview_options: dict | None = None
+    first_text: str = ""  # the text as first sent, before any edit
 
     @property
     def reply_markup(self) -> list[list[tuple[str, str | None]]]:
