@@ -22,7 +22,7 @@ class SimUser:
         user_id: int,
         name: str,
         transcript: Transcript | None = None,
-        timeout: float = 20.0,
+        timeout: float = 60.0,  # generous: a loaded CI machine renders PDFs slowly
     ):
         self.emu = emu
         self.user_id = user_id
