@@ -325,7 +325,7 @@ async def tap_through(user: SimUser, text: str, message=None) -> str:
     return await press_outcome(user) if IN_PROGRESS in answer else answer
 
 
-async def press_outcome(user: SimUser, timeout: float = 30.0) -> str:
+async def press_outcome(user: SimUser, timeout: float = 60.0) -> str:
     """The outcome of a press answered before its PDF was rendered: the "sedang disusun…" note
     it left in chat, once the bot has edited it. The note is found by the text it was sent with:
     on a busy machine the bot may have edited it before the test looks."""
