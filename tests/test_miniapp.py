@@ -26,6 +26,10 @@ from webapp.server import CSP, start_webapp, stop_webapp
 
 from .conftest import TOKEN
 
+# A paraf or a signature renders a PDF before the page shows its notice: on a loaded machine
+# that takes longer than Playwright's default 5 s.
+expect.set_options(timeout=60_000)
+
 
 @pytest.fixture
 def settings(emu, tmp_path, roster_path) -> Settings:
