@@ -276,7 +276,7 @@ class Matrix:
         seen = {m.message_id for m in user.received()}
         send(user)
         reply = await self.emu.next_message(
-            user.user_id, 10, lambda m: m.message_id not in seen and expected in m.text
+            user.user_id, 30, lambda m: m.message_id not in seen and expected in m.text
         )
         return reply.text
 

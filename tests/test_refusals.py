@@ -109,7 +109,7 @@ async def test_double_tap_on_paraf_is_one_decision(bot, people, emu, settings):
     paraf_button = review.reply_markup[0][0][1]
     first = emu.press_raw(people.sekretaris.user_id, review.message_id, paraf_button)
     second = emu.press_raw(people.sekretaris.user_id, review.message_id, paraf_button)
-    answers = [await emu.wait_callback_answer(q) for q in (first, second)]
+    answers = [await emu.wait_callback_answer(q, 60) for q in (first, second)]
     # Both are answered at once: the first renders; the second either waited for it (then
     # its refusal follows in chat) or came after it finished (then the refusal is its answer).
     assert answers[0]["text"] == texts.PRESS_RENDERING
