@@ -375,7 +375,7 @@ class BotAPIEmulator:
             await query.answered.wait(remaining)
         return answer
 
-    async def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+    async def settle(self, quiet: float = 0.3, timeout: float = 60.0) -> None:
         """Wait until all updates were fetched and the bot made no call for ``quiet`` s."""
         w = self.world
         deadline = time.monotonic() + timeout
