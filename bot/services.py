@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.button_codec import ButtonCodec
+from bot.callback_data import CallbackData
 from bot.settings import Settings
 from documents.render_pool import shared_pool
 from domain.calendar import WorkCalendar
@@ -23,6 +25,7 @@ from storage.audit import AuditTrail, anchor_startup
 from storage.database import Database
 from storage.deliveries import DeliveryLog
 from storage.inbox import UpdateInbox
+from storage.revocations import Revocations
 from storage.repositories import (
     AnnualRepository,
     BudgetRepository,
@@ -68,6 +71,13 @@ def parse_extra_holidays(spec: str) -> tuple[tuple[date, str], ...]:
     return tuple(days)
 
 
+def _button_actions() -> list[str]:
+    """The actions a signed button may name (registered by the handlers at import)."""
+    from handlers.buttons import BUTTON_ACTIONS, GUEST_BUTTON_ACTIONS
+
+    return [*BUTTON_ACTIONS, *GUEST_BUTTON_ACTIONS]
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -80,6 +90,7 @@ class Services:
     cycles: CycleRepository = field(init=False)
     sessions: SessionRepository = field(init=False)
     buttons: ButtonRepository = field(init=False)
+    callbacks: CallbackData = field(init=False)
     notices: NoticeRepository = field(init=False)
     audit: AuditTrail = field(init=False)
     inbox: UpdateInbox = field(init=False)
@@ -97,6 +108,13 @@ class Services:
         self.cycles = CycleRepository(self.db)
         self.sessions = SessionRepository(self.db)
         self.buttons = ButtonRepository(self.db)
+        codec = ButtonCodec(
+            self.settings.button_key,
+            units=lambda: [u.code for u in self.roster.units],
+            actions=_button_actions,
+        )
+        revoked = Revocations(self.db.data_dir)
+        self.callbacks = CallbackData(codec, revoked, self.buttons, lambda: self.now().date())
         self.notices = NoticeRepository(self.db)
         self.audit = AuditTrail(self.db.data_dir, on_create=self.db.manifest.add)
         self.inbox = UpdateInbox(self.db.data_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import time
 from pathlib import Path
 from urllib.parse import quote
@@ -63,9 +64,22 @@ class Settings(BaseSettings):
         "requests in flight slow httpx's connection pool down",
     )
 
+    lkj_button_key: str = Field(
+        default="",
+        description="key that signs inline buttons (at least 32 characters); empty: derived "
+        "from the bot token, so changing the token retires the buttons already sent",
+    )
+
     lkj_admin_ids: str = Field(
         default="", description="Telegram ids of the operators (comma-separated): /unit_baru"
     )
+
+    @field_validator("lkj_button_key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError("LKJ_BUTTON_KEY: minimal 32 karakter")
+        return value
 
     @field_validator("lkj_admin_ids")
     @classmethod
@@ -74,6 +88,13 @@ class Settings(BaseSettings):
             if not part.isdigit():
                 raise ValueError(f"LKJ_ADMIN_IDS: “{part}” bukan ID Telegram (angka)")
         return value
+
+    @property
+    def button_key(self) -> bytes:
+        """The key inline buttons are signed with (see bot/button_codec.py)."""
+        if self.lkj_button_key:
+            return self.lkj_button_key.encode()
+        return hmac.new(self.telegram_bot_token.encode(), b"lkj-bot buttons", "sha256").digest()
 
     @property
     def admin_ids(self) -> frozenset[int]:

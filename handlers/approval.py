@@ -138,7 +138,7 @@ class ReportFlow(ABC, Generic[R]):
 
     def signed_off(self, services: Services, report: R, payload: dict[str, Any]) -> None:
         """Revoke what the signature ends (by default the buttons of its offer)."""
-        services.buttons.revoke_group(payload["group"])
+        services.callbacks.revoke_group(payload["group"])
 
     def makers(self, services: Services, unit: Unit) -> list[Person]:
         return unit.with_role(services.sop_for(unit).role_of(self.kind.maker))
@@ -269,7 +269,7 @@ async def submit(flow: ReportFlow, update, context, person: Person, payload: dic
     names = _names(flow.holders(services, unit, after))
     out.text(person.user_id, texts.submitted_done(flow.name(after), names))
     tell_submitted(out, flow, after, unit, person)
-    services.buttons.revoke_group(payload["group"])
+    services.callbacks.revoke_group(payload["group"])
     await drop_buttons(update)
     await flow.save(context, before, after, out, update.update_id)
     return texts.SUBMITTED_NOTICE
@@ -295,7 +295,7 @@ async def record_paraf(flow: ReportFlow, context, person: Person, payload: dict,
     names = _names(flow.holders(services, unit, after))
     out.text(person.user_id, texts.paraf_done(flow.name(after), names))
     tell_initialled(out, flow, after, unit, person)
-    services.buttons.revoke_group(payload["group"])
+    services.callbacks.revoke_group(payload["group"])
     await flow.save(context, before, after, out, update_id)
 
 
@@ -423,7 +423,7 @@ async def record_return(
     names = _names(flow.holders(services, unit, after))
     out.text(person.user_id, texts.returned_done(flow.name(after), names))
     tell_returned(out, flow, after, unit, person)
-    services.buttons.revoke_group(meta["group"])
+    services.callbacks.revoke_group(meta["group"])
     await flow.save(context, before, after, out, update_id)
 
 

@@ -1,7 +1,8 @@
 """One entry for every inline-button press: resolve the opaque token, check, dispatch.
 
-callback_data is ``b:<token>``; the token's meaning (action, cycle, the one user allowed to
-press it) lives in storage, so nothing in the button itself is trusted.
+callback_data is signed by the server (action, cycle, the one user allowed to press it) or an
+opaque ``b:<token>`` whose meaning is stored (bot/callback_data.py): nothing in a button is
+trusted unless the server made it.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         press = Press(query, query.from_user.id)
         progress.begin(press)
     data = query.data or ""
-    payload = services.buttons.get(data[2:]) if data.startswith("b:") else None
+    payload = services.callbacks.resolve(data)
     person = services.roster.person(query.from_user.id)
     guest = GUEST_BUTTON_ACTIONS.get(payload.get("action", "")) if payload else None
     if (
@@ -70,7 +71,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if payload is None:
         audit_refusal(context, update, person, "tombol", f"tombol tidak berlaku: {data[:64]}")
-        stale = texts.BUTTON_STALE if data.startswith("b:") else texts.BUTTON_UNKNOWN
+        stale = (
+            texts.BUTTON_STALE if services.callbacks.looks_issued(data) else texts.BUTTON_UNKNOWN
+        )
         await press.finish(stale, refused=True, alert=False)
         return
     if payload.get("user") != person.user_id:

@@ -58,7 +58,7 @@ async def cmd_cancel(update: Update, context, person: Person) -> None:
     if session is None:
         await send_text(context, person.user_id, texts.NOTHING_TO_CANCEL)
         return
-    services.buttons.revoke_group(session["form_id"])
+    services.callbacks.revoke_group(session["form_id"])
     services.sessions.clear(person.user_id)
     await after_abandon(context, person, session.get("cycle"), texts.CANCELLED)
 

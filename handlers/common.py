@@ -193,12 +193,12 @@ def keyboard(services: Services, user_id: int, rows: list[list[Button]]) -> Inli
     payloads = [
         {**payload, "user": user_id} for row in rows for _, payload in row if WEB_APP not in payload
     ]
-    tokens = iter(services.buttons.issue_many(payloads))
+    tokens = iter(services.callbacks.issue_many(payloads))
 
     def button(label: str, payload: dict[str, Any]) -> InlineKeyboardButton:
         if WEB_APP in payload:
             return InlineKeyboardButton(label, web_app=WebAppInfo(payload[WEB_APP]))
-        return InlineKeyboardButton(label, callback_data=f"b:{next(tokens)}")
+        return InlineKeyboardButton(label, callback_data=next(tokens))
 
     return InlineKeyboardMarkup(
         [[button(label, payload) for label, payload in row] for row in rows]

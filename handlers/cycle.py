@@ -399,7 +399,7 @@ async def on_data_document(update: Update, context, person: Person) -> None:
 
 @button_action("upload_cancel")
 async def upload_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
-    svc(context).buttons.revoke_group(payload["group"])
+    svc(context).callbacks.revoke_group(payload["group"])
     await drop_buttons(update)
     await send_text(context, person.user_id, "Berkas tidak dicatat untuk butir data mana pun.")
     return ""
@@ -435,7 +435,7 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
         notify.member_complete(out, outcome.cycle, unit, person)
     if EV_COLLECTION_COMPLETE in outcome.events:
         notify.collection_complete(out, outcome.cycle, unit)
-    services.buttons.revoke_group(payload["group"])
+    services.callbacks.revoke_group(payload["group"])
     await drop_buttons(update)
     await commit(context, cycle, outcome.cycle, out, update.update_id)
     return "Tercatat."
@@ -481,7 +481,7 @@ async def cmd_arsip(update: Update, context, person: Person) -> None:
     if not filed and not yearly:
         await send_text(context, person.user_id, "Belum ada laporan yang ditandatangani.")
         return
-    services.buttons.revoke_group(group)
+    services.callbacks.revoke_group(group)
     rows = [
         [(tw(c.triwulan, c.year), {"action": "archive_get", "cycle": c.id, "group": group})]
         for c in filed[-12:]

@@ -44,7 +44,7 @@ async def cmd_bukti(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         if not evidence_open(ctx, cycle):
             continue
         group = f"evidence:{person.user_id}:{cycle.id}"
-        services.buttons.revoke_group(group)
+        services.callbacks.revoke_group(group)
         lines: list[str] = []
         rows: list[list[tuple[str, dict[str, Any]]]] = []
         for a in cycle.assignments:

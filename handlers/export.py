@@ -46,7 +46,7 @@ async def cmd_ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
         await send_text(context, person.user_id, texts.EXPORT_NOTHING)
         return
     group = f"export:{person.user_id}"
-    services.buttons.revoke_group(group)
+    services.callbacks.revoke_group(group)
     years = sorted({c.year for c in filed})
     rows: list[list[tuple[str, dict[str, Any]]]] = [
         [

@@ -114,7 +114,7 @@ async def begin_form(
     services = svc(context)
     previous = services.sessions.get(person.user_id)
     if previous is not None:  # a new form replaces a half-filled one
-        services.buttons.revoke_group(previous["form_id"])
+        services.callbacks.revoke_group(previous["form_id"])
     services.sessions.put(person.user_id, session)
     await ask(context, person, session)
 
@@ -196,7 +196,7 @@ async def _accept(context, person: Person, session: dict[str, Any], value: Any, 
     services = svc(context)
     previous = services.sessions.get(person.user_id)
     if previous is not None:  # a new form replaces a half-filled one
-        services.buttons.revoke_group(previous["form_id"])
+        services.callbacks.revoke_group(previous["form_id"])
     services.sessions.put(person.user_id, session)
     await ask(context, person, session)
 
@@ -294,7 +294,7 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
         return texts.BUTTON_STALE
     action = payload["action"]
     if action != "form_submit":
-        services.buttons.revoke_group(session["form_id"])
+        services.callbacks.revoke_group(session["form_id"])
     if action == "form_cancel":
         services.sessions.clear(person.user_id)
         await drop_buttons(update)
@@ -346,7 +346,7 @@ async def _submit(update: Update, context, person: Person, session: dict[str, An
         await FINISHERS[session["form"]](update, context, person, session)
     except DomainError as exc:
         services.sessions.end(person.user_id, fid)
-        services.buttons.revoke_group(fid)
+        services.callbacks.revoke_group(fid)
         await drop_buttons(update)
         audit_refusal(
             context, update, person, session["form"], str(exc), session.get("cycle") or ""
@@ -358,7 +358,7 @@ async def _submit(update: Update, context, person: Person, session: dict[str, An
     # A finisher that changed nothing through a commit (a verification, a target upload)
     # ends its form here; after a commit this finds the form already ended.
     services.sessions.end(person.user_id, fid)
-    services.buttons.revoke_group(fid)
+    services.callbacks.revoke_group(fid)
     await drop_buttons(update)
     return texts.FORM_SENT
 

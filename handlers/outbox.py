@@ -33,9 +33,9 @@ def issue_markup(services: Services, user_id: int, rows: list[list[Button]]) -> 
     payloads = [
         {**payload, "user": user_id} for row in rows for _, payload in row if WEB_APP not in payload
     ]
-    tokens = iter(services.buttons.issue_many(payloads))
+    tokens = iter(services.callbacks.issue_many(payloads))
     return [
-        [[label, payload if WEB_APP in payload else f"b:{next(tokens)}"] for label, payload in row]
+        [[label, payload if WEB_APP in payload else next(tokens)] for label, payload in row]
         for row in rows
     ]
 
@@ -268,7 +268,7 @@ async def _deliver_entries(
             continue
         if entry["kind"] == "form_end":
             services.sessions.end(entry["user"], entry["form_id"])
-            services.buttons.revoke_group(entry["form_id"])
+            services.callbacks.revoke_group(entry["form_id"])
             delivered(entry["id"])
             continue
         chat_id = entry["chat_id"]

@@ -92,7 +92,7 @@ class QuarterlyFlow(ReportFlow[Cycle]):
     def signed_off(self, services: Services, report: Cycle, payload: dict[str, Any]) -> None:
         """A signed quarter is filed: none of its buttons, nor a Mini App draft, is of use
         any more."""
-        services.buttons.revoke_cycle(report.id)
+        services.callbacks.revoke_cycle(report.id)
         services.drafts.clear_cycle(report.id)
 
     def offer(self, services: Services, unit: Unit, report: Cycle, person: Person):

@@ -281,6 +281,10 @@ class ButtonRepository:
     def revoke(self, token: str) -> None:
         self._revoke("token", token)
 
+    def revoke_matching(self, field: str, value: Any) -> None:
+        """Drop every token whose payload has ``field`` equal to ``value``."""
+        self._revoke(field, value)
+
     def revoke_group(self, group: str) -> None:
         self._revoke("group", group)
 

@@ -1,0 +1,104 @@
+"""What a button's callback_data says, and taking buttons back.
+
+Most buttons are signed (bot/button_codec.py): sending them stores nothing, and a press is
+checked by its MAC, its age, and the generation of its group and cycle (how often each was
+revoked, storage/revocations.py) against the one it was made under. A payload too large for
+64 bytes (a file reference) keeps the older way: an opaque ``b:<token>`` whose meaning is
+stored (storage ButtonRepository) and deleted when its group or cycle is revoked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from bot.button_codec import GROUP_MARK, PREFIX, ButtonCodec, group_key
+from storage.repositories import ButtonRepository
+from storage.revocations import Revocations
+
+STORED = "b:"
+
+
+class CallbackData:
+    MAX_AGE = timedelta(days=120)  # an older signed button is stale; /status gives a fresh one
+
+    def __init__(
+        self,
+        codec: ButtonCodec,
+        revoked: Revocations,
+        stored: ButtonRepository,
+        today: Callable[[], date],
+    ):
+        self.codec = codec
+        self.revoked = revoked
+        self.stored = stored
+        self.today = today
+
+    def issue_many(self, payloads: list[dict[str, Any]]) -> list[str]:
+        """callback_data for each payload (each names its ``action`` and its ``user``)."""
+        today = self.today()
+        signed = [self.codec.encode(self._with_generations(p), today) for p in payloads]
+        large = [
+            {**p, "gk": group_key(p["group"])} if p.get("group") else p
+            for p, data in zip(payloads, signed, strict=True)
+            if data is None
+        ]
+        tokens = iter(self.stored.issue_many(large))
+        return [data if data is not None else STORED + next(tokens) for data in signed]
+
+    def _with_generations(self, payload: dict[str, Any]) -> dict[str, Any]:
+        group, cycle = payload.get("group"), payload.get("cycle")
+        extra = {}
+        if group:
+            extra["group_gen"] = self.revoked.generation(f"g:{group_key(group)}")
+        if cycle:
+            extra["cycle_gen"] = self.revoked.generation(f"c:{cycle}")
+        return {**payload, **extra}
+
+    def resolve(self, data: str) -> dict[str, Any] | None:
+        """The payload of a press, or None when it is forged, unknown, taken back or too old."""
+        if data.startswith(STORED):
+            payload = self.stored.get(data[len(STORED) :])
+            if payload is not None:
+                payload.pop("gk", None)
+            return payload
+        decoded = self.codec.decode(data) if data.startswith(PREFIX) else None
+        if decoded is None:
+            return None
+        payload, made = decoded
+        if self.today() - made > self.MAX_AGE or self._taken_back(payload):
+            return None
+        return payload
+
+    def looks_issued(self, data: str) -> bool:
+        """Data shaped like a button of this bot (a refused press is then stale, not unknown)."""
+        return data.startswith((STORED, PREFIX))
+
+    def _taken_back(self, payload: dict[str, Any]) -> bool:
+        """Revoked since it was made (the generations it carries are not current); the
+        generations are taken out of the payload the action sees."""
+        group, cycle = payload.get("group"), payload.get("cycle")
+        group_gen, cycle_gen = payload.pop("group_gen", 0), payload.pop("cycle_gen", 0)
+        if group and group_gen != self.revoked.generation(f"g:{group_key(group)}"):
+            return True
+        return bool(cycle and cycle_gen != self.revoked.generation(f"c:{cycle}"))
+
+    def revoke_group(self, group: str) -> None:
+        """Take back every button of ``group`` (an offer acted on, a form ended)."""
+        key = group_key(group)
+        self.revoked.add(f"g:{key}", self.today())
+        self.stored.revoke_matching("gk", key)
+        if not group.startswith(GROUP_MARK):  # tokens stored before groups had keys
+            self.stored.revoke_group(group)
+        self._compact_if_due()
+
+    def revoke_cycle(self, cycle_key: str) -> None:
+        """Take back every button of a filed cycle."""
+        self.revoked.add(f"c:{cycle_key}", self.today())
+        self.stored.revoke_cycle(cycle_key)
+        self._compact_if_due()
+
+    def _compact_if_due(self) -> None:
+        if self.revoked.due_for_compaction:
+            self.revoked.compact(self.today() - self.MAX_AGE)

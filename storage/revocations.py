@@ -1,0 +1,107 @@
+"""How many times each key was revoked: the generation that signed buttons are checked against.
+
+A signed button carries everything a press needs, so nothing has to be stored when it is
+sent; it carries the generation of its group (and cycle) at the time it was made, and taking
+buttons back (an offer acted on, a form ended, a quarter filed) raises the generation. That
+is one short appended line, never a rewrite of a whole file; a lookup is a dict read. Buttons
+made after a revocation carry the new generation, so a form re-shown in the same group works.
+Keys last revoked before the oldest button still accepted are dropped when the file is
+compacted. Appends reach the page cache at once, so a killed process loses none; several
+processes sharing the data directory read each other's lines on the next lookup.
+
+Format: ``state/revoked.jsonl``, one ``{"k": key, "d": "YYYY-MM-DD"}`` per revocation (a
+compacted line adds ``"n"``, the count it stands for); a torn last line (a kill mid-append)
+is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from pathlib import Path
+
+from storage.atomic import atomic_write_bytes
+
+REVOKED_REL = "state/revoked.jsonl"
+
+
+class Revocations:
+    COMPACT_EVERY = 20_000  # lines appended before old ones are dropped
+
+    def __init__(self, data_dir: Path | str):
+        self.path = Path(data_dir) / REVOKED_REL
+        self._keys: dict[str, tuple[int, date]] = {}  # key: (generation, last revoked)
+        self._offset = 0
+        self._appended = 0
+        self._lock = threading.Lock()
+
+    def _catch_up(self) -> None:
+        """Read the lines written since the last look (by this process or another)."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            self._offset = 0
+            return
+        if size < self._offset:  # compacted by another process: read it all again
+            self._keys.clear()
+            self._offset = 0
+        if size == self._offset:
+            return
+        with self.path.open("rb") as f:
+            f.seek(self._offset)
+            chunk = f.read(size - self._offset)
+        end = chunk.rfind(b"\n") + 1  # a torn last line is read once it is complete
+        for line in chunk[:end].splitlines():
+            try:
+                entry = json.loads(line)
+                count, _ = self._keys.get(entry["k"], (0, None))
+                self._keys[entry["k"]] = (
+                    count + int(entry.get("n", 1)),
+                    date.fromisoformat(entry["d"]),
+                )
+            except (ValueError, KeyError, TypeError):
+                continue
+        self._offset += end
+
+    def generation(self, key: str) -> int:
+        """How many times ``key`` was revoked (0: never)."""
+        with self._lock:
+            self._catch_up()
+            return self._keys.get(key, (0, None))[0]
+
+    def add(self, key: str, day: date) -> None:
+        """Revoke ``key`` once more: what was made under its current generation is stale."""
+        with self._lock:
+            self._catch_up()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            line = (
+                json.dumps({"k": key, "d": day.isoformat()}, separators=(",", ":")) + "\n"
+            ).encode()
+            with self.path.open("ab") as f:
+                f.write(line)
+            self._keys[key] = (self._keys.get(key, (0, day))[0] + 1, day)
+            self._offset += len(line)
+            self._appended += 1
+
+    def compact(self, keep_from: date) -> None:
+        """Drop the keys last revoked before ``keep_from`` (no button that old is accepted, so
+        their generation no longer matters); a kept key keeps its whole count."""
+        with self._lock:
+            self._catch_up()
+            kept = {k: v for k, v in self._keys.items() if v[1] >= keep_from}
+            data = "".join(
+                json.dumps({"k": k, "d": d.isoformat(), "n": n}, separators=(",", ":")) + "\n"
+                for k, (n, d) in kept.items()
+            ).encode()
+            atomic_write_bytes(self.path, data)
+            self._keys, self._offset, self._appended = kept, len(data), 0
+
+    @property
+    def due_for_compaction(self) -> bool:
+        return self._appended >= self.COMPACT_EVERY
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._catch_up()
+            return len(self._keys)
