@@ -582,6 +582,20 @@ async def run_everything(
             "—",
         ]
     )
+    rows.append(
+        [
+            "12.4",
+            f"signed buttons (bot/callback_data.py), {o1['signed_keys']:,} → "
+            f"{o50['signed_keys']:,} → {old['signed_keys']:,} revoked keys: "
+            "issue 2 / resolve a press / revoke a group",
+            f"{o1['signed_issue2_ms']:.3f} / {o1['signed_resolve_ms']:.3f} / "
+            f"{o1['signed_revoke_ms']:.3f} → {old['signed_issue2_ms']:.3f} / "
+            f"{old['signed_resolve_ms']:.3f} / {old['signed_revoke_ms']:.3f} ms "
+            "(no file written to issue; revoke appends one line)",
+            "—",
+            "—",
+        ]
+    )
     if "update_log_ms" in o50:
         rows.append(
             [

@@ -12,13 +12,17 @@ import shutil
 import statistics
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bench.fixtures import CURRENT_YEAR, Store, unit_code, user_id
+from bot.button_codec import ButtonCodec
+from bot.callback_data import CallbackData
 from storage.atomic import atomic_write_bytes
 from storage.database import Database
 from storage.repositories import ButtonRepository, CycleRepository, SessionRepository
+from storage.revocations import Revocations
 
 
 def _median_ms(fn, n: int) -> float:
@@ -28,6 +32,31 @@ def _median_ms(fn, n: int) -> float:
         fn()
         out.append((time.perf_counter() - t) * 1000)
     return statistics.median(out)
+
+
+def _signed(data_dir: Path, stored: ButtonRepository, unit: str, user: int, keys: int, n: int):
+    """Signed buttons (bot/callback_data.py): issuing stores nothing; a press checks a MAC and
+    two generations among as many revoked keys as the store has tokens."""
+    revocations = Revocations(data_dir)
+    day = date(CURRENT_YEAR, 10, 5)
+    for i in range(keys):
+        revocations.add(f"g:{i:012x}", day)
+    codec = ButtonCodec(b"k" * 32, units=lambda: [unit], actions=lambda: ["forward_begin"])
+    callbacks = CallbackData(codec, revocations, stored, lambda: day)
+    payload = {
+        "action": "forward_begin",
+        "cycle": f"{unit}:{CURRENT_YEAR}:3",
+        "group": f"{unit}:{CURRENT_YEAR}:3:forward_begin:7",
+        "user": user,
+    }
+    data = callbacks.issue_many([payload])[0]
+    counter = iter(range(10**9))
+    return {
+        "signed_keys": len(revocations),
+        "signed_issue2_ms": _median_ms(lambda: callbacks.issue_many([payload] * 2), n),
+        "signed_resolve_ms": _median_ms(lambda: callbacks.resolve(data), n),
+        "signed_revoke_ms": _median_ms(lambda: callbacks.revoke_group(f"x{next(counter)}"), n),
+    }
 
 
 def _update_log(db: Database, n: int) -> dict:
@@ -113,6 +142,7 @@ def bench_store(store: Store, n: int = 9) -> dict:
             cycles.save(current, expected_rev=current.rev)
 
         out["cycle_get_save_ms"] = _median_ms(save, n) if cycle else float("nan")
+        out.update(_signed(local.data_dir, buttons, unit, kasat, out["buttons_tokens"], n))
         out.update(_update_log(db, n))
         probe = work / "probe" / "f.json"
         out["atomic_write_1kb_ms"] = _median_ms(lambda: atomic_write_bytes(probe, b"x" * 1024), n)
