@@ -142,7 +142,7 @@ def bench_store(store: Store, n: int = 9) -> dict:
             cycles.save(current, expected_rev=current.rev)
 
         out["cycle_get_save_ms"] = _median_ms(save, n) if cycle else float("nan")
-        out.update(_signed(local.data_dir, buttons, unit, kasat, out["buttons_tokens"], n))
+        out.update(_signed(local.data_dir, buttons, unit, kasat, int(out["buttons_tokens"]), n))
         out.update(_update_log(db, n))
         probe = work / "probe" / "f.json"
         out["atomic_write_1kb_ms"] = _median_ms(lambda: atomic_write_bytes(probe, b"x" * 1024), n)

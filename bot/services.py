@@ -25,7 +25,6 @@ from storage.audit import AuditTrail, anchor_startup
 from storage.database import Database
 from storage.deliveries import DeliveryLog
 from storage.inbox import UpdateInbox
-from storage.revocations import Revocations
 from storage.repositories import (
     AnnualRepository,
     BudgetRepository,
@@ -40,6 +39,7 @@ from storage.repositories import (
     SessionRepository,
     TargetRepository,
 )
+from storage.revocations import Revocations
 
 log = logging.getLogger(__name__)
 
