@@ -11,18 +11,19 @@ from storage.repositories import AnnualRepository, CycleRepository
 from tests.test_annual_report import filed_quarter
 
 
-def _token(message, label: str) -> str:
+def _data(message, label: str) -> str:
     rows = message.markup["inline_keyboard"]
-    return next(b["callback_data"] for row in rows for b in row if b["text"] == label)[2:]
+    return next(b["callback_data"] for row in rows for b in row if b["text"] == label)
 
 
 async def _tap_as_issued_before(bot, user, message, label: str) -> dict:
-    """Tap ``label`` the way an older token names it: the same payload without ``step``."""
-    buttons = bot.bot_data["services"].buttons
-    payload = buttons.get(_token(message, label))
+    """Tap ``label`` the way an older stored token names it: the same payload without
+    ``step``."""
+    services = bot.bot_data["services"]
+    payload = services.callbacks.resolve(_data(message, label))
     assert payload is not None
     old = {k: v for k, v in payload.items() if k not in ("step", "token")}
-    return await user.tap_raw(message, "b:" + buttons.issue(old))
+    return await user.tap_raw(message, "b:" + services.buttons.issue(old))
 
 
 async def test_annual_buttons_issued_without_a_step_still_return_and_sign(

@@ -65,19 +65,25 @@ async def test_blocked_user_is_reported_upwards_and_served_after_unblocking(
     assert owed(settings) == []
 
 
-async def test_callback_data_is_an_opaque_short_token(bot, emu, people):
+async def test_callback_data_is_signed_for_its_recipient_or_an_opaque_token(bot, emu, people):
     await playbook.start_cycle(people, 3, 2026)
-    datas = [
-        button["callback_data"]
+    sent = [
+        (params["chat_id"], button["callback_data"])
         for method, params in emu.calls
         if params.get("reply_markup")
         for row in params["reply_markup"].get("inline_keyboard", [])
         for button in row
     ]
-    assert datas
-    for data in datas:
+    assert sent
+    codec = bot.bot_data["services"].callbacks.codec
+    for chat_id, data in sent:
         assert len(data.encode()) <= 64
-        assert re.fullmatch(r"b:[A-Za-z0-9_-]{16}", data), data
+        if data.startswith("b:"):
+            assert re.fullmatch(r"b:[A-Za-z0-9_-]{16}", data), data
+            continue
+        assert re.fullmatch(r"s[A-Za-z0-9_-]+", data), data
+        payload, _ = codec.decode(data)
+        assert payload["user"] == int(chat_id)  # bound to the one person it was sent to
 
 
 @pytest.mark.parametrize(
