@@ -49,6 +49,20 @@ class FileRef:
         return cls(**{**d, "uploaded_at": _dt(d["uploaded_at"])})
 
 
+# What a Lembar Disposisi offers the official to tick.
+URGENCIES: tuple[str, ...] = ("biasa", "segera", "sangat segera", "rahasia")
+INSTRUCTIONS: tuple[str, ...] = (
+    "tanggapan dan saran",
+    "proses lebih lanjut",
+    "koordinasikan",
+    "untuk diketahui",
+    "siapkan laporan",
+)
+# What a disposition carries when the official changes nothing.
+DEFAULT_URGENCY = "segera"
+DEFAULT_INSTRUCTIONS: tuple[str, ...] = ("proses lebih lanjut",)
+
+
 @dataclass(frozen=True)
 class Disposition:
     """One forward down the chain: who disposed it to whom, with a note and a deadline."""
@@ -60,8 +74,8 @@ class Disposition:
     at: datetime
     deadline: datetime
     agenda_number: str = ""
-    urgency: str = "segera"  # sifat: biasa / segera / sangat segera / rahasia
-    instructions: tuple[str, ...] = ("proses lebih lanjut",)
+    urgency: str = DEFAULT_URGENCY  # sifat: biasa / segera / sangat segera / rahasia
+    instructions: tuple[str, ...] = DEFAULT_INSTRUCTIONS
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,20 +97,9 @@ class Disposition:
                 **d,
                 "at": _dt(d["at"]),
                 "deadline": _dt(d["deadline"]),
-                "instructions": tuple(d.get("instructions", ("proses lebih lanjut",))),
+                "instructions": tuple(d.get("instructions", DEFAULT_INSTRUCTIONS)),
             }
         )
-
-
-# What a Lembar Disposisi offers the official to tick.
-URGENCIES: tuple[str, ...] = ("biasa", "segera", "sangat segera", "rahasia")
-INSTRUCTIONS: tuple[str, ...] = (
-    "tanggapan dan saran",
-    "proses lebih lanjut",
-    "koordinasikan",
-    "untuk diketahui",
-    "siapkan laporan",
-)
 
 
 @dataclass(frozen=True)

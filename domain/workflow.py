@@ -20,6 +20,8 @@ from domain.calendar import WorkCalendar
 from domain.dates_id import roman_triwulan
 from domain.errors import InputError, RoleError, WorkflowError
 from domain.models import (
+    DEFAULT_INSTRUCTIONS,
+    DEFAULT_URGENCY,
     FILED,
     INSTRUCTIONS,
     URGENCIES,
@@ -62,8 +64,8 @@ class StartCycle:
     triwulan: int
     documents: tuple[FileRef, ...]
     note: str
-    urgency: str = "segera"
-    instructions: tuple[str, ...] = ("proses lebih lanjut",)
+    urgency: str = DEFAULT_URGENCY
+    instructions: tuple[str, ...] = DEFAULT_INSTRUCTIONS
     key = DISPOSE
     name = "mulai_siklus"
 
@@ -71,8 +73,8 @@ class StartCycle:
 @dataclass(frozen=True)
 class Forward:
     note: str
-    urgency: str = "segera"
-    instructions: tuple[str, ...] = ("proses lebih lanjut",)
+    urgency: str = DEFAULT_URGENCY
+    instructions: tuple[str, ...] = DEFAULT_INSTRUCTIONS
     key = FORWARD
     name = "teruskan_disposisi"
 

@@ -123,10 +123,10 @@ class AnnualFlow(ReportFlow[AnnualReport]):
     actions = ACTIONS
 
     def name(self, report: AnnualReport) -> str:
-        return f"LKj tahun {report.year}"
+        return texts.annual_name(report.year)
 
     def title(self, report: AnnualReport) -> str:
-        return f"Laporan Kinerja tahun {report.year}"
+        return texts.annual_title(report.year)
 
     def filename(self, report: AnnualReport, status: str) -> str:
         return filename(report, status)
@@ -193,7 +193,7 @@ async def cmd_tahunan(update: Update, context: ContextTypes.DEFAULT_TYPE, person
         return
     this_year = services.calendar(unit).to_local(services.now()).year
     rows = [
-        [(f"Susun LKj {y}", {"action": "annual_compile", "year": y})]
+        [(texts.btn_annual_compile(y), {"action": "annual_compile", "year": y})]
         for y in (this_year - 1, this_year)
     ]
     intro = texts.annual_intro(sop.role_of(PARAF).label, sop.role_of(SIGN).label)
@@ -238,7 +238,12 @@ async def annual_compile(update, context, person: Person, payload: dict[str, Any
 def annual_archive_rows(services: Services, person: Person, group: str) -> list:
     """/arsip buttons for the unit's signed annual reports."""
     return [
-        [(f"LKj Tahunan {r.year}", {"action": "archive_annual", "year": r.year, "group": group})]
+        [
+            (
+                texts.btn_annual_archive(r.year),
+                {"action": "archive_annual", "year": r.year, "group": group},
+            )
+        ]
         for r in services.annual.list_unit(person.unit)
         if r.status == annual.SIGNED
     ]
@@ -255,7 +260,7 @@ async def archive_annual(update, context, person: Person, payload: dict[str, Any
         person.user_id,
         document=services.db.blobs.get(latest.sha256),
         filename=filename(report, "signed"),
-        caption=f"Arsip: LKj tahun {report.year} (SHA-256 {latest.sha256[:16]}…).",
+        caption=texts.archive_caption(texts.annual_name(report.year), latest.sha256),
     )
     return ""
 

@@ -365,7 +365,7 @@ async def return_begin(flow: ReportFlow, update, context, person: Person, payloa
         [
             {
                 "name": "marks",
-                "label": "Indikator ditandai",
+                "label": texts.LABEL_MARKS,
                 "multi": True,
                 "default": [],
                 "options": [[code, code] for code in codes],
@@ -379,7 +379,7 @@ async def return_begin(flow: ReportFlow, update, context, person: Person, payloa
         context,
         person,
         flow.actions.return_form,
-        [text_field("reason", "Alasan pengembalian", prompt)],
+        [text_field("reason", texts.LABEL_RETURN_REASON, prompt)],
         texts.return_title(flow.name(report)),
         keep.get("cycle"),
         {

@@ -36,9 +36,14 @@ def _editor(services: Services, person: Person):
 
 def summary(budget: BudgetSet) -> str:
     lines = [
-        f"<b>Realisasi anggaran tahun {budget.year}</b> — {len(budget.programs())} program, "
-        f"{len(budget.lines)} kegiatan; pagu Rp{format_rupiah(budget.pagu)}, realisasi "
-        f"Rp{format_rupiah(budget.realisasi)} ({format_percent_id(budget.percent)})."
+        texts.budget_head(
+            budget.year,
+            len(budget.programs()),
+            len(budget.lines),
+            format_rupiah(budget.pagu),
+            format_rupiah(budget.realisasi),
+            format_percent_id(budget.percent),
+        )
     ]
     for line in budget.lines:
         lines.append(
@@ -59,18 +64,18 @@ async def cmd_anggaran(update: Update, context: ContextTypes.DEFAULT_TYPE, perso
     unit = unit_of(services, person)
     year = services.calendar(unit).to_local(services.now()).year
     rows: list[list[tuple[str, dict[str, Any]]]] = [
-        [("Unduh templat", {"action": "budget_template"})]
+        [(texts.BTN_TEMPLATE, {"action": "budget_template"})]
     ]
     parts = []
     for y in (year - 1, year):
         budget = services.budget.get(unit.code, y)
         if budget:
             parts.append(summary(budget))
-            rows.append([(f"Unduh anggaran {y}", {"action": "budget_download", "year": y})])
+            rows.append([(texts.btn_budget_download(y), {"action": "budget_download", "year": y})])
         else:
             parts.append(texts.budget_missing(y))
         if person.role is editor:
-            rows.append([(f"Unggah anggaran {y}", {"action": "budget_upload", "year": y})])
+            rows.append([(texts.btn_budget_upload(y), {"action": "budget_upload", "year": y})])
     await send_text(context, person.user_id, "\n\n".join(parts), rows)
 
 
@@ -95,7 +100,7 @@ async def budget_download(update, context, person: Person, payload: dict[str, An
         person.user_id,
         document=budget_workbook(budget),
         filename=f"Realisasi_Anggaran_{budget.year}.xlsx",
-        caption=f"Realisasi anggaran tahun {budget.year} yang berlaku.",
+        caption=texts.budget_current_caption(budget.year),
     )
     return ""
 
@@ -111,13 +116,13 @@ async def budget_upload(update, context, person: Person, payload: dict[str, Any]
         return texts.budget_needs_targets(year)
     field = document_field(
         "budget",
-        "Berkas realisasi anggaran",
+        texts.LABEL_BUDGET_FILE,
         texts.budget_ask(year, replacing=services.budget.get(person.unit, year) is not None),
         "realisasi_anggaran",
     )
     field["validate"] = "budget"
     await begin_form(
-        context, person, "budget", [field], f"Realisasi anggaran tahun {year}", meta={"year": year}
+        context, person, "budget", [field], texts.budget_title(year), meta={"year": year}
     )
     return ""
 
@@ -138,7 +143,7 @@ def _validate_budget(services: Services, person: Person, session: dict[str, Any]
         imported_at=services.now(),
     )
     budget = BudgetSet(**{**budget.__dict__, "source_sha256": ref.sha256, "source_name": ref.name})
-    display = f"{ref.name} — {len(budget.programs())} program, {len(budget.lines)} kegiatan"
+    display = texts.budget_read(ref.name, len(budget.programs()), len(budget.lines))
     return budget.to_dict(), display
 
 
@@ -153,9 +158,5 @@ async def finish_budget(update, context, person: Person, session: dict[str, Any]
     services.budget.save(budget)
     counts = {"kegiatan": len(budget.lines)}
     audit_workbook(context, update, person, budget.year, "anggaran", budget, previous, counts)
-    verb = "menggantikan data sebelumnya" if previous else "disimpan"
-    await send_text(
-        context,
-        person.user_id,
-        f"Realisasi anggaran tahun {budget.year} {verb}.\n\n{summary(budget)}",
-    )
+    text = texts.budget_saved(budget.year, previous is not None, summary(budget))
+    await send_text(context, person.user_id, text)

@@ -66,11 +66,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await press.finish(notice or "")
         return
     if person is None:
-        audit_refusal(context, update, None, "tombol", "pengguna tidak terdaftar")
+        audit_refusal(context, update, None, "tombol", texts.AUDIT_NOT_REGISTERED)
         await press.finish(texts.NOT_REGISTERED_SHORT, refused=True)
         return
     if payload is None:
-        audit_refusal(context, update, person, "tombol", f"tombol tidak berlaku: {data[:64]}")
+        audit_refusal(context, update, person, "tombol", texts.audit_stale_button(data[:64]))
         stale = (
             texts.BUTTON_STALE if services.callbacks.looks_issued(data) else texts.BUTTON_UNKNOWN
         )

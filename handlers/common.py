@@ -40,7 +40,7 @@ async def identify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person
     services = svc(context)
     person = services.roster.person(user.id)
     if person is None:
-        audit_refusal(context, update, None, "pesan", "pengguna tidak terdaftar")
+        audit_refusal(context, update, None, "pesan", texts.AUDIT_NOT_REGISTERED)
     if person is None and update.effective_chat:
         contact = None
         if len(services.roster.units) == 1:

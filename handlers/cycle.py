@@ -10,7 +10,16 @@ from telegram.ext import ContextTypes
 
 from domain.dates_id import roman_triwulan
 from domain.errors import InputError, WorkflowError
-from domain.models import INSTRUCTIONS, URGENCIES, Cycle, FileRef, cycle_id, parse_cycle_id
+from domain.models import (
+    DEFAULT_INSTRUCTIONS,
+    DEFAULT_URGENCY,
+    INSTRUCTIONS,
+    URGENCIES,
+    Cycle,
+    FileRef,
+    cycle_id,
+    parse_cycle_id,
+)
 from domain.performance import format_number_id
 from domain.periods import parse_period, start_periods
 from domain.roster import Person
@@ -87,27 +96,27 @@ async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     fields = [
         choice_field(
             "period",
-            "Triwulan",
+            texts.LABEL_PERIOD,
             texts.choose_period(today) + blocked,
             options,
             per_row=3,
         ),
         document_field(
             "pk",
-            "Perjanjian Kinerja",
-            "Kirimkan berkas <b>Perjanjian Kinerja</b> (PDF/DOCX).",
+            texts.LABEL_PK,
+            texts.ASK_PK,
             "perjanjian_kinerja",
         ),
         document_field(
             "ra",
-            "Rencana Aksi",
-            "Kirimkan berkas <b>Rencana Aksi</b> (PDF/DOCX/XLSX).",
+            texts.LABEL_RA,
+            texts.ASK_RA,
             "rencana_aksi",
         ),
         text_field(
             "note",
-            "Catatan disposisi",
-            f"Tuliskan catatan disposisi untuk {_next_role(services, unit, first.key)}.",
+            texts.LABEL_DISPOSITION_NOTE,
+            texts.ask_disposition_note(_next_role(services, unit, first.key)),
         ),
     ]
     await begin_form(
@@ -115,7 +124,7 @@ async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
         person,
         "start",
         fields,
-        "Disposisi penyusunan laporan kinerja",
+        texts.DISPOSITION_FORM_TITLE,
         toggles=disposition_toggles(),
     )
 
@@ -139,8 +148,7 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
     out = Outbox(services)
     out.text(
         person.user_id,
-        f"Disposisi {tw(triwulan, year)} telah dikirim kepada "
-        f"{notify_names(services, outcome.cycle, unit)}.",
+        texts.disposition_sent(tw(triwulan, year), notify_names(services, outcome.cycle, unit)),
     )
     notify.disposition_received(out, outcome.cycle, unit, person, sheet)
     await commit(context, None, outcome.cycle, out, update.update_id)
@@ -157,13 +165,13 @@ async def forward_begin(update, context, person: Person, payload: dict[str, Any]
     authorize(services.context(unit), cycle, FORWARD, person)
     await drop_buttons(update)
     to = _next_role(services, unit, FORWARD)
-    fields = [text_field("note", "Catatan disposisi", f"Tuliskan catatan disposisi untuk {to}.")]
+    fields = [text_field("note", texts.LABEL_DISPOSITION_NOTE, texts.ask_disposition_note(to))]
     await begin_form(
         context,
         person,
         "forward",
         fields,
-        f"Disposisi kepada {to} — {tw(cycle.triwulan, cycle.year)}",
+        texts.forward_form_title(to, tw(cycle.triwulan, cycle.year)),
         cycle.id,
         toggles=disposition_toggles(),
     )
@@ -175,15 +183,15 @@ def disposition_toggles() -> list[dict[str, Any]]:
     return [
         {
             "name": "urgency",
-            "label": "Sifat",
-            "default": "segera",
+            "label": texts.LABEL_URGENCY,
+            "default": DEFAULT_URGENCY,
             "options": [[u.title(), u] for u in URGENCIES],
         },
         {
             "name": "instructions",
-            "label": "Instruksi",
+            "label": texts.LABEL_INSTRUCTIONS,
             "multi": True,
-            "default": ["proses lebih lanjut"],
+            "default": list(DEFAULT_INSTRUCTIONS),
             "options": [[i.capitalize(), i] for i in INSTRUCTIONS],
         },
     ]
@@ -191,8 +199,8 @@ def disposition_toggles() -> list[dict[str, Any]]:
 
 def _marks(values: dict[str, Any]) -> dict[str, Any]:
     return {
-        "urgency": values.get("urgency", "segera"),
-        "instructions": tuple(values.get("instructions", ("proses lebih lanjut",))),
+        "urgency": values.get("urgency", DEFAULT_URGENCY),
+        "instructions": tuple(values.get("instructions", DEFAULT_INSTRUCTIONS)),
     }
 
 
@@ -212,7 +220,7 @@ async def finish_forward(update, context, person: Person, session: dict[str, Any
     out = Outbox(services)
     out.text(
         person.user_id,
-        f"Disposisi telah diteruskan kepada {notify_names(services, outcome.cycle, unit)}.",
+        texts.disposition_forwarded(notify_names(services, outcome.cycle, unit)),
     )
     notify.disposition_received(out, outcome.cycle, unit, person, sheet)
     await commit(context, cycle, outcome.cycle, out, update.update_id)
@@ -231,8 +239,8 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
     fields = [
         text_field(
             "note",
-            "Catatan pembagian tugas",
-            "Tuliskan catatan pembagian tugas untuk Tim Kerja (berlaku untuk semua).",
+            texts.LABEL_DIVISION_NOTE,
+            texts.ASK_DIVISION_NOTE,
         )
     ]
     members = unit.with_role(services.sop_for(unit).role_of(COLLECT))
@@ -246,8 +254,13 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
                 choice_field(
                     f"ind:{ind.code}",
                     f"{ind.code} {ind.indikator}",
-                    f"<b>{esc(ind.code)}</b> {esc(ind.indikator)} (target {tw_short(cycle)}: "
-                    f"{esc(format_number_id(target))} {esc(ind.satuan)}).\nPilih pelaksana:",
+                    texts.ask_indicator_member(
+                        ind.code,
+                        ind.indikator,
+                        tw_short(cycle),
+                        format_number_id(target),
+                        ind.satuan,
+                    ),
                     options,
                 )
             )
@@ -256,7 +269,7 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
             person,
             "divide",
             fields,
-            f"Pembagian tugas — {tw(cycle.triwulan, cycle.year)}",
+            texts.division_form_title(tw(cycle.triwulan, cycle.year)),
             cycle.id,
             {"targets": True},
         )
@@ -266,10 +279,8 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
         fields.append(
             text_field(
                 f"member:{member.user_id}",
-                f"Tugas {member.name}",
-                f"Tuliskan butir data yang harus dikumpulkan oleh <b>{esc(member.name)}</b> "
-                f"({esc(member.position)}): satu butir per baris. Ketik <code>-</code> bila "
-                "anggota ini tidak mendapat tugas.",
+                texts.member_task_label(member.name),
+                texts.ask_member_items(member.name, member.position),
             )
         )
     await begin_form(
@@ -277,7 +288,7 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
         person,
         "divide",
         fields,
-        f"Pembagian tugas — {tw(cycle.triwulan, cycle.year)}",
+        texts.division_form_title(tw(cycle.triwulan, cycle.year)),
         cycle.id,
     )
     return ""
@@ -324,7 +335,7 @@ async def finish_divide(update, context, person: Person, session: dict[str, Any]
     )
     names = ", ".join(unit.person(a.member_id).name for a in outcome.cycle.assignments)
     out = Outbox(services)
-    out.text(person.user_id, f"Pembagian tugas telah dikirim kepada: {esc(names)}.")
+    out.text(person.user_id, texts.division_sent(names))
     notify.tasks_divided(out, outcome.cycle, unit)
     await commit(context, cycle, outcome.cycle, out, update.update_id)
 
@@ -390,9 +401,7 @@ async def on_data_document(update: Update, context, person: Person) -> None:
     await send_text(
         context,
         person.user_id,
-        note
-        + f"Berkas <b>{esc(ref.name)}</b> ({ref.size:,} bita) diterima dan lolos pemeriksaan. "
-        "Untuk butir data yang mana berkas ini?".replace(",", "."),
+        note + texts.upload_which_item(ref.name, ref.size),
         rows,
     )
 
@@ -401,7 +410,7 @@ async def on_data_document(update: Update, context, person: Person) -> None:
 async def upload_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
     svc(context).callbacks.revoke_group(payload["group"])
     await drop_buttons(update)
-    await send_text(context, person.user_id, "Berkas tidak dicatat untuk butir data mana pun.")
+    await send_text(context, person.user_id, texts.UPLOAD_NOT_RECORDED)
     return ""
 
 
@@ -418,17 +427,15 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
     item = assignment.items[int(payload["item"])]
     assert assignment is not None  # the domain accepted the member's upload
     if assignment.complete:
-        tail = "Seluruh butir data Anda telah lengkap. Terima kasih."
+        tail = texts.ALL_ITEMS_COMPLETE
     elif outcome.cycle.indicators:
-        tail = f"Status data Anda:\n{member_checklist(assignment)}"
+        tail = texts.your_status(member_checklist(assignment))
     else:
-        rest = "\n".join(f"• {esc(t)}" for t in assignment.missing)
-        tail = f"Butir data yang masih belum ada:\n{rest}"
+        tail = texts.items_missing(assignment.missing)
     out = Outbox(services)
     out.text(
         person.user_id,
-        f"Berkas <b>{esc(ref.name)}</b> dicatat untuk butir “{esc(item.title)}”.\n{tail}"
-        f"\n{texts.EVIDENCE_HINT}",
+        texts.upload_recorded(ref.name, item.title, tail),
         fill_buttons(outcome.cycle, person) or None,
     )
     if EV_MEMBER_COMPLETE in outcome.events:
@@ -438,7 +445,7 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
     services.callbacks.revoke_group(payload["group"])
     await drop_buttons(update)
     await commit(context, cycle, outcome.cycle, out, update.update_id)
-    return "Tercatat."
+    return texts.RECORDED
 
 
 # --- the report is made and submitted --------------------------------------------------
@@ -455,7 +462,7 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
     report = drafted.latest_report
     rows = submit_rows(services.sop_for(unit), drafted)
     caption = texts.drafted(
-        f"laporan data kinerja {tw(cycle.triwulan, cycle.year)}",
+        texts.quarter_data_report(tw(cycle.triwulan, cycle.year)),
         report.number,
         texts.QUARTER_SOURCE,
         rows[0][0][0] if rows else "",
@@ -479,19 +486,14 @@ async def cmd_arsip(update: Update, context, person: Person) -> None:
     group = f"archive:{person.user_id}"
     yearly = annual_archive_rows(services, person, group)
     if not filed and not yearly:
-        await send_text(context, person.user_id, "Belum ada laporan yang ditandatangani.")
+        await send_text(context, person.user_id, texts.NO_SIGNED_REPORTS)
         return
     services.callbacks.revoke_group(group)
     rows = [
         [(tw(c.triwulan, c.year), {"action": "archive_get", "cycle": c.id, "group": group})]
         for c in filed[-12:]
     ] + yearly
-    await send_text(
-        context,
-        person.user_id,
-        "<b>Arsip laporan yang telah ditandatangani</b>\nPilih laporan:",
-        rows,
-    )
+    await send_text(context, person.user_id, texts.ARCHIVE_HEAD, rows)
 
 
 @button_action("archive_get")
@@ -507,7 +509,7 @@ async def archive_get(update, context, person: Person, payload: dict[str, Any]) 
         person.user_id,
         services.db.blobs.get(report.sha256),
         report_filename(cycle, "signed"),
-        f"Arsip: laporan {tw(cycle.triwulan, cycle.year)} (SHA-256 {report.sha256[:16]}…).",
+        texts.archive_caption(texts.quarter_name(tw(cycle.triwulan, cycle.year)), report.sha256),
     )
     return ""
 

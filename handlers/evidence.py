@@ -106,7 +106,9 @@ async def evidence_remove(update, context, person: Person, payload: dict[str, An
     cycle, item, file = _chosen(context, person, payload)
     own = int(payload["member"]) == person.user_id
     fields = (
-        [] if own else [text_field("reason", "Alasan penghapusan", texts.EVIDENCE_REASON_PROMPT)]
+        []
+        if own
+        else [text_field("reason", texts.LABEL_REMOVAL_REASON, texts.EVIDENCE_REASON_PROMPT)]
     )
     await begin_form(
         context,
@@ -132,7 +134,7 @@ async def evidence_replace(update, context, person: Person, payload: dict[str, A
         context,
         person,
         "evidence_replace",
-        [document_field("file", "Berkas pengganti", prompt, "data")],
+        [document_field("file", texts.LABEL_REPLACEMENT, prompt, "data")],
         texts.evidence_replace_title(file.name, item_key(item)),
         cycle.id,
         _meta(payload),
@@ -173,7 +175,7 @@ async def _apply(update, context, person: Person, session, replacement: FileRef 
     if member.user_id == person.user_id:
         out.text(
             person.user_id,
-            f"{done}\n\nStatus data Anda:\n{member_checklist(assignment)}",
+            f"{done}\n\n{texts.your_status(member_checklist(assignment))}",
             fill_buttons(after, member) or None,
         )
     else:
@@ -183,7 +185,8 @@ async def _apply(update, context, person: Person, session, replacement: FileRef 
             texts.evidence_removed_notice(
                 person, record.file.name, record.item, record.reason, period
             )
-            + f"\n\nStatus data Anda:\n{member_checklist(assignment)}",
+            + "\n\n"
+            + texts.your_status(member_checklist(assignment)),
             fill_buttons(after, member) or None,
         )
     if EV_REOPENED in outcome.events:

@@ -60,7 +60,12 @@ async def cmd_ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
     for y in years:
         if len({c.triwulan for c in filed if c.year == y}) == 4:
             rows.append(
-                [(f"Tahun {y}", {"action": "export_get", "year": y, "tw": 0, "group": group})]
+                [
+                    (
+                        texts.btn_export_year(y),
+                        {"action": "export_get", "year": y, "tw": 0, "group": group},
+                    )
+                ]
             )
     await send_text(context, person.user_id, texts.EXPORT_INTRO, rows)
 
@@ -83,7 +88,7 @@ async def export_get(update, context, person: Person, payload: dict[str, Any]) -
         quarters = annual.quarters_ready(cycles, year)
         workbook = year_export(quarters, unit.name, budget)
         rows = year_rows(quarters)
-        period = f"tahunan Tahun {year}"
+        period = texts.export_year_period(year)
     tw_or_none = triwulan or None
     caption = texts.export_caption(period, budget is not None)
     await context.bot.send_document(
@@ -96,13 +101,13 @@ async def export_get(update, context, person: Person, payload: dict[str, Any]) -
         person.user_id,
         document=export_csv(rows),
         filename=export_filename(year, tw_or_none, "csv"),
-        caption="Data kinerja (CSV, pemisah titik koma).",
+        caption=texts.EXPORT_CSV_CAPTION,
     )
     if budget is not None:
         await context.bot.send_document(
             person.user_id,
             document=budget_csv(budget),
             filename=f"Ekspor_Anggaran_{year}.csv",
-            caption=f"Realisasi anggaran tahun {year} (CSV, pemisah titik koma).",
+            caption=texts.export_budget_csv_caption(year),
         )
     return ""

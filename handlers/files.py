@@ -12,6 +12,7 @@ from domain.models import FileRef
 from domain.roster import Person
 from domain.text import display_filename
 from domain.uploads import check_content, check_declared
+from handlers import texts
 from handlers.common import svc
 
 LOGO_KIND = "logo"
@@ -35,10 +36,10 @@ async def download_checked(
     services = svc(context)
     message = update.effective_message
     if message is None:
-        raise InputError("Pesan ini tidak memuat berkas dokumen.")
+        raise InputError(texts.NO_DOCUMENT_IN_MESSAGE)
     document = message.document or (message.photo[-1] if message.photo else None)
     if document is None:
-        raise InputError("Pesan ini tidak memuat berkas dokumen.")
+        raise InputError(texts.NO_DOCUMENT_IN_MESSAGE)
     limit = services.settings.max_upload_bytes
     if message.document is not None:
         name = display_filename(message.document.file_name)
@@ -53,9 +54,7 @@ async def download_checked(
         tg_file = await context.bot.get_file(document.file_id)
         data = bytes(await tg_file.download_as_bytearray())
     except BadRequest as exc:
-        raise InputError(
-            f"Berkas “{name}” tidak dapat diunduh dari Telegram ({exc.message})."
-        ) from exc
+        raise InputError(texts.download_failed(name, exc.message)) from exc
     mime = (
         check_logo(name, data).mime if kind == LOGO_KIND else check_content(name, data, limit).mime
     )

@@ -129,7 +129,7 @@ def summary(session: dict[str, Any]) -> tuple[str, list[list[tuple[str, dict[str
     """The confirmation message: every answer, the toggles (e.g. sifat and instruksi of a
     disposition, changed by tapping), and Kirim / Batal."""
     fid = session["form_id"]
-    lines = [f"<b>{texts.esc(session['title'])}</b>", "Mohon periksa kembali isian berikut:"]
+    lines = [f"<b>{texts.esc(session['title'])}</b>", texts.FORM_CHECK]
     for field in session["fields"]:
         lines.append(texts.field_done(field["label"], session["display"].get(field["name"], "-")))
     rows: list[list[tuple[str, dict[str, Any]]]] = []
@@ -155,8 +155,8 @@ def summary(session: dict[str, Any]) -> tuple[str, list[list[tuple[str, dict[str
         per_row = 2 if toggle.get("multi") else 4
         rows.extend(buttons[i : i + per_row] for i in range(0, len(buttons), per_row))
     if session.get("toggles"):
-        lines.append("\nKetuk pilihan di atas untuk mengubahnya.")
-    lines.append("Tekan <b>Kirim</b> untuk mengirim atau <b>Batal</b> untuk membatalkan.")
+        lines.append(texts.FORM_TOGGLE_HINT)
+    lines.append(texts.FORM_CONFIRM_HINT)
     rows.append(
         [
             (texts.BTN_SEND, {"action": "form_submit", "form_id": fid, "group": fid}),
@@ -244,14 +244,13 @@ async def on_form_text(update: Update, context, person: Person, session: dict[st
     elif field["kind"] == "choice":
         await _where_you_are(context, person, session, texts.EXPECT_CHOICE)
     elif not text:
-        await _where_you_are(context, person, session, f"{field['label']} tidak boleh kosong.")
+        await _where_you_are(context, person, session, texts.field_empty(field["label"]))
     elif len(text) > MAX_NOTE:
         await _where_you_are(
             context,
             person,
             session,
-            f"Teks terlalu panjang ({len(text)} karakter); batasnya {MAX_NOTE} karakter. "
-            "Mohon persingkat lalu kirim kembali.",
+            texts.text_too_long(len(text), MAX_NOTE),
         )
     elif field.get("validate") in TEXT_VALIDATORS:
         try:

@@ -139,7 +139,7 @@ async def cmd_unit_baru(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat = update.effective_chat.id
     if user.id not in services.settings.admin_ids:
         audit_refusal(
-            context, update, services.roster.person(user.id), "unit_baru", "bukan operator"
+            context, update, services.roster.person(user.id), "unit_baru", texts.AUDIT_NOT_OPERATOR
         )
         await send_text(context, chat, texts.INVITE_OPERATOR_ONLY)
         return
@@ -205,9 +205,9 @@ async def on_mode(update: Update, context, person: Person, payload: dict[str, An
     await drop_buttons(update)
     if payload["now"]:
         fields = [
-            text_field("name", "Nama", texts.INVITE_NAME),
-            text_field("nip", "NIP", texts.INVITE_NIP),
-            text_field("position", "Jabatan", texts.INVITE_POSITION),
+            text_field("name", texts.LABEL_NAME, texts.INVITE_NAME),
+            text_field("nip", texts.LABEL_NIP, texts.INVITE_NIP),
+            text_field("position", texts.LABEL_POSITION, texts.INVITE_POSITION),
         ]
         for field in fields:
             field["validate"] = f"invite_{field['name']}"
@@ -264,10 +264,10 @@ async def cmd_undangan(update: Update, context, person: Person) -> None:
         if inv.used_by is not None:
             joined = unit.person(inv.used_by)
             who += f" → {joined.name}" if joined else ""
-        until = "berlaku sampai " + format_datetime_id(inv.expires_at, unit.timezone)
+        until = texts.valid_until(format_datetime_id(inv.expires_at, unit.timezone))
         rows.append((inv.code, who, state, until))
         if state == ACTIVE:
-            label = f"Cabut {inv.role.label} …{inv.code[-4:]}"
+            label = texts.btn_invite_revoke(inv.role.label, inv.code)
             buttons.append([(label, {"action": "invite_revoke", "code": inv.code})])
     await send_text(context, person.user_id, texts.invite_listing(unit.name, rows), buttons or None)
 
@@ -318,13 +318,13 @@ async def start_with_code(update: Update, context, person: Person | None, code: 
         await send_text(context, chat, text)
         return
     if not guest_allowed(context, update.effective_user.id):
-        await _refuse(update, context, "terlalu sering (batas pemeriksaan)", texts.VERIFY_TOO_OFTEN)
+        await _refuse(update, context, texts.AUDIT_TOO_OFTEN, texts.VERIFY_TOO_OFTEN)
         return
     services.refresh_roster()
     invitation = services.invitations.get(code)
     if invitation is None or invitation.unit not in {u.code for u in services.roster.units}:
         await _refuse(
-            update, context, f"kode undangan tidak dikenal: {code[:40]}", texts.INVITE_UNKNOWN
+            update, context, texts.audit_unknown_invitation(code[:40]), texts.INVITE_UNKNOWN
         )
         return
     try:
@@ -333,7 +333,7 @@ async def start_with_code(update: Update, context, person: Person | None, code: 
         await _refuse(
             update,
             context,
-            f"kode undangan {invitation.state(services.now())}: {code}",
+            texts.audit_invitation_state(invitation.state(services.now()), code),
             texts.esc(exc),
         )
         return

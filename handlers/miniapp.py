@@ -231,9 +231,9 @@ def _inputs(items: list[tuple[Item, Indicator]], rows: dict[str, dict[str, str]]
             problems.append(texts.webapp_bad_value(ind.code, row["value"]))
             continue
         kendala, tindak = row["kendala"].strip(), row["tindak_lanjut"].strip()
-        for label, text in (("Kendala", kendala), ("Tindak lanjut", tindak)):
+        for label, text in ((texts.LABEL_KENDALA, kendala), (texts.LABEL_TINDAK_LANJUT, tindak)):
             if not text:
-                problems.append(f"{label} {ind.code} tidak boleh kosong.")
+                problems.append(texts.field_empty(f"{label} {ind.code}"))
         sent = item.realisation
         unchanged = (
             sent is not None
@@ -339,10 +339,23 @@ def review_view(services: Services, person: Person, cycle_id: Any) -> dict[str, 
         cycle, unit, calendar, report.status, services.now(), sop=services.sop_for(unit)
     )
     perf = ctx["performance"] or {}
-    keep_row = (
-        "code indikator satuan target target_note realisasi capaian rating at_risk note "
-        "kendala tindak_lanjut member_name state fix"
-    ).split()
+    keep_row = [
+        "code",
+        "indikator",
+        "satuan",
+        "target",
+        "target_note",
+        "realisasi",
+        "capaian",
+        "rating",
+        "at_risk",
+        "note",
+        "kendala",
+        "tindak_lanjut",
+        "member_name",
+        "state",
+        "fix",
+    ]
     groups = [
         {
             "sasaran": g["sasaran"],

@@ -52,10 +52,7 @@ def task(out: Outbox, cycle: Cycle, unit: Unit, text: str) -> None:
 def step_line(services: Services, cycle: Cycle, unit: Unit) -> str:
     step = services.sop_for(unit).step(cycle.step)
     deadline = _when(services, unit, cycle.steps[-1].deadline)
-    return (
-        f"Tugas Anda (tahap {step.number}): {esc(step.activity)}.\n"
-        f"Batas waktu: {deadline} ({step.allowed_time.label})."
-    )
+    return texts.step_line(step.number, step.activity, deadline, step.allowed_time.label)
 
 
 def disposition_received(
@@ -69,19 +66,19 @@ def disposition_received(
             recipient.user_id,
             sheet_sha,
             disposition_filename(cycle),
-            f"Lembar Disposisi — {tw(cycle.triwulan, cycle.year)}",
+            texts.disposition_sheet_caption(tw(cycle.triwulan, cycle.year)),
         )
         for doc in cycle.documents:
             out.file(recipient.user_id, doc.sha256, doc.name)
-        text = (
-            f"<b>Disposisi {tw(cycle.triwulan, cycle.year)}</b>\n"
-            f"Dari: {esc(sender.name)} ({esc(sender.position)})\n"
-            f"Kepada: {recipient.role.label}\n"
-            f"Sifat: {esc(d.urgency.title())} · Instruksi: "
-            f"{esc(', '.join(i.capitalize() for i in d.instructions))}\n"
-            f"Catatan: {esc(d.note)}\n\n"
-            f"{step_line(services, cycle, unit)}\n"
-            f"Lampiran: {esc(', '.join(doc.name for doc in cycle.documents))}."
+        text = texts.disposition_received(
+            tw(cycle.triwulan, cycle.year),
+            sender,
+            recipient.role.label,
+            d.urgency.title(),
+            ", ".join(i.capitalize() for i in d.instructions),
+            d.note,
+            step_line(services, cycle, unit),
+            ", ".join(doc.name for doc in cycle.documents),
         )
         out.text(recipient.user_id, text, offer(services, cycle, unit, recipient) or None)
 
@@ -97,14 +94,12 @@ def tasks_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
     divider = _divider(out, cycle, unit)
     for a in cycle.assignments:
         items = "\n".join(f"{i + 1}. {esc(item.title)}" for i, item in enumerate(a.items))
-        text = (
-            f"<b>Pembagian Tugas — {tw(cycle.triwulan, cycle.year)}</b>\n"
-            f"Dari: {who(divider)}\n"
-            f"Catatan: {esc(cycle.division_note)}\n\n"
-            f"Data yang harus Anda kumpulkan:\n{items}\n\n"
-            f"Batas waktu: {_when(out.services, unit, a.deadline)}.\n"
-            "Kirimkan berkas data sebagai dokumen melalui obrolan ini (PDF, XLSX, DOCX, JPG, "
-            "PNG atau CSV), lalu pilih butir data yang dipenuhi oleh berkas tersebut."
+        text = texts.items_divided(
+            tw(cycle.triwulan, cycle.year),
+            who(divider),
+            cycle.division_note,
+            items,
+            _when(out.services, unit, a.deadline),
         )
         out.text(a.member_id, text)
 
@@ -120,20 +115,24 @@ def indicators_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
         lines = []
         for n, ind in enumerate(mine, start=1):
             target = format_number_id(ind.target_for(cycle.triwulan))
-            kind = f"kumulatif s.d. TW {roman}" if ind.cumulative else "per triwulan"
             lines.append(
-                f"{n}. <b>{esc(ind.code)}</b> {esc(ind.indikator)} — target TW {roman}: "
-                f"{esc(target)} {esc(ind.satuan)} ({kind}, {ind.direction_label.lower()})"
+                texts.indicator_task_line(
+                    n,
+                    ind.code,
+                    ind.indikator,
+                    roman,
+                    target,
+                    ind.satuan,
+                    texts.indicator_kind(ind.cumulative, roman),
+                    ind.direction_label.lower(),
+                )
             )
-        text = (
-            f"<b>Pembagian Tugas — {tw(cycle.triwulan, cycle.year)}</b>\n"
-            f"Dari: {who(divider)}\n"
-            f"Catatan: {esc(cycle.division_note)}\n\n"
-            "Indikator yang menjadi tugas Anda:\n" + "\n".join(lines) + "\n\n"
-            f"Batas waktu: {_when(out.services, unit, a.deadline)}.\n"
-            "Untuk setiap indikator laporkan nilai realisasi, kendala dan tindak lanjut "
-            "(tombol <b>Isi</b> di bawah, atau isi lembar kerja terlampir lalu kirim kembali), "
-            "serta kirimkan bukti dukung (PDF, XLSX, DOCX, JPG, PNG) sebagai dokumen."
+        text = texts.indicators_divided(
+            tw(cycle.triwulan, cycle.year),
+            who(divider),
+            cycle.division_note,
+            "\n".join(lines),
+            _when(out.services, unit, a.deadline),
         )
         workbook = realisation_workbook(mine, cycle.triwulan)
         member = unit.person(a.member_id)
@@ -154,11 +153,10 @@ def _assembler_ids(out: Outbox, unit: Unit) -> list[int]:
 
 
 def collection_complete(out: Outbox, cycle: Cycle, unit: Unit) -> None:
-    text = (
-        f"<b>Seluruh data {tw(cycle.triwulan, cycle.year)} telah terkumpul.</b>\n"
-        f"{missing_text(cycle, unit)}\n\n"
-        f"{step_line(out.services, cycle, unit)}\n"
-        "Tekan tombol di bawah ini untuk menyusun draf laporan dari data yang terkumpul."
+    text = texts.collection_complete(
+        tw(cycle.triwulan, cycle.year),
+        missing_text(cycle, unit),
+        step_line(out.services, cycle, unit),
     )
     task(out, cycle, unit, text)
 
@@ -167,9 +165,9 @@ def member_complete(out: Outbox, cycle: Cycle, unit: Unit, member: Person) -> No
     for user_id in _assembler_ids(out, unit):
         out.text(
             user_id,
-            f"{esc(member.name)} telah menyerahkan seluruh data yang ditugaskan untuk "
-            f"{tw(cycle.triwulan, cycle.year)}.\n\nStatus pengumpulan:\n"
-            f"{missing_text(cycle, unit)}",
+            texts.member_complete(
+                member, tw(cycle.triwulan, cycle.year), missing_text(cycle, unit)
+            ),
         )
 
 

@@ -15,6 +15,7 @@ from domain.reminders import holders_of
 from domain.roster import Person, Unit
 from domain.sop import Sop
 from domain.workflow import Paraf, ReturnReport, Sign, SubmitReport, apply, authorize
+from handlers import texts
 from handlers.approval import Act, Actions, ReportFlow, register
 from handlers.common import cycle_of
 from handlers.outbox import Outbox, commit
@@ -42,10 +43,10 @@ class QuarterlyFlow(ReportFlow[Cycle]):
     actions = ACTIONS
 
     def name(self, report: Cycle) -> str:
-        return f"laporan {tw(report.triwulan, report.year)}"
+        return texts.quarter_name(tw(report.triwulan, report.year))
 
     def title(self, report: Cycle) -> str:
-        return f"Laporan data kinerja {tw(report.triwulan, report.year)}"
+        return texts.cap(texts.quarter_data_report(tw(report.triwulan, report.year)))
 
     def filename(self, report: Cycle, status: str) -> str:
         return report_filename(report, status)

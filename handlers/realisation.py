@@ -32,7 +32,7 @@ from handlers.buttons import button_action
 from handlers.common import cycle_of, drop_buttons, svc, unit_of
 from handlers.forms import begin_form, choice_field, finisher, number_field, text_field
 from handlers.outbox import Outbox, commit
-from handlers.texts import esc, tw
+from handlers.texts import tw
 from handlers.views import member_checklist
 
 
@@ -66,7 +66,7 @@ async def report_realisation(
     assert assignment is not None  # the domain accepted the member's report
     out.text(
         person.user_id,
-        f"Realisasi {esc(codes)} dicatat.\n\nStatus data Anda:\n{member_checklist(assignment)}",
+        texts.realisation_recorded(codes, member_checklist(assignment)),
         fill_buttons(outcome.cycle, person) if not assignment.complete else None,
     )
     if EV_MEMBER_COMPLETE in outcome.events:
@@ -87,7 +87,7 @@ def fill_buttons(cycle: Cycle, person: Person) -> list[list[tuple[str, dict[str,
     return [
         [
             (
-                f"Isi {item.code}",
+                texts.btn_fill(item.code),
                 {"action": "realisation_begin", "cycle": cycle.id, "code": item.code},
             )
         ]
@@ -111,29 +111,29 @@ async def realisation_begin(update, context, person: Person, payload: dict[str, 
     before = (
         texts.previous_answer(item.realisation, item.fix) if item.realisation or item.fix else ""
     )
-    hint = (
-        f" Indikator ini kumulatif: isikan capaian sejak awal tahun sampai akhir "
-        f"{tw(cycle.triwulan, cycle.year)}."
-        if indicator.cumulative
-        else ""
-    )
+    hint = texts.cumulative_hint(tw(cycle.triwulan, cycle.year)) if indicator.cumulative else ""
     fields = [
         number_field(
             "value",
-            "Realisasi",
-            f"<b>{esc(indicator.code)}</b> {esc(indicator.indikator)}\n"
-            f"Target: {esc(format_number_id(target))} {esc(indicator.satuan)}.{hint}\n"
-            f"{before}Ketikkan nilai realisasinya (angka).",
+            texts.LABEL_REALISATION,
+            texts.ask_realisation(
+                indicator.code,
+                indicator.indikator,
+                format_number_id(target),
+                indicator.satuan,
+                hint,
+                before,
+            ),
         ),
-        text_field("kendala", "Kendala", "Tuliskan kendala yang dihadapi (atau “Tidak ada”)."),
-        text_field("tindak_lanjut", "Tindak lanjut", "Tuliskan tindak lanjut yang direncanakan."),
+        text_field("kendala", texts.LABEL_KENDALA, texts.ASK_KENDALA),
+        text_field("tindak_lanjut", texts.LABEL_TINDAK_LANJUT, texts.ASK_TINDAK_LANJUT),
     ]
     await begin_form(
         context,
         person,
         "realisation",
         fields,
-        f"Realisasi {indicator.code} — {tw(cycle.triwulan, cycle.year)}",
+        texts.realisation_title(indicator.code, tw(cycle.triwulan, cycle.year)),
         cycle.id,
         {"code": indicator.code},
     )
@@ -210,13 +210,12 @@ async def fix_marked(update, context, person: Person, payload: dict[str, Any]) -
         person,
         "fix_marked",
         [],
-        f"Kirim ke pelaksana — {tw(cycle.triwulan, cycle.year)}\n"
-        + "\n".join(f"• {code}: {why}" for code, why in marks),
+        texts.fix_marked_title(tw(cycle.triwulan, cycle.year), list(marks)),
         cycle.id,
         toggles=[
             {
                 "name": "codes",
-                "label": "Dikirim kepada pelaksana",
+                "label": texts.LABEL_SENT_TO_MEMBERS,
                 "multi": True,
                 "default": codes,
                 "options": [[code, code] for code in codes],
@@ -268,17 +267,15 @@ async def fix_begin(update, context, person: Person, payload: dict[str, Any]) ->
         authorize(services.context(unit), cycle, reviewer.number, person)
     options = [(i.code, i.code) for i in cycle.indicators]
     fields = [
-        choice_field("code", "Indikator", "Pilih indikator yang perlu diperbaiki:", options),
-        text_field(
-            "reason", "Alasan perbaikan", "Tuliskan apa yang perlu diperbaiki oleh pelaksananya."
-        ),
+        choice_field("code", texts.LABEL_INDICATOR, texts.ASK_FIX_INDICATOR, options),
+        text_field("reason", texts.LABEL_FIX_REASON, texts.ASK_FIX_REASON),
     ]
     await begin_form(
         context,
         person,
         "needs_fix",
         fields,
-        f"Perlu perbaikan — {tw(cycle.triwulan, cycle.year)}",
+        texts.needs_fix_title(tw(cycle.triwulan, cycle.year)),
         cycle.id,
     )
     return ""
@@ -299,8 +296,7 @@ async def finish_needs_fix(update, context, person: Person, session: dict[str, A
     out = Outbox(services)
     out.text(
         person.user_id,
-        f"{esc(code)} ditandai <b>Perlu Perbaikan</b> dan dikembalikan kepada "
-        f"{esc(member.name if member else '')}.",
+        texts.needs_fix_done(code, member.name if member else ""),
     )
     needs_fix_notice(out, outcome.cycle, unit, code, reason, person)
     await commit(context, cycle, outcome.cycle, out, update.update_id)
@@ -320,11 +316,11 @@ def needs_fix_notice(
     when = ""
     if record is not None:
         tz = out.services.calendar(unit).tz
-        when = f"\nBatas waktu: {format_datetime_id(record.deadline, tz)}."
+        when = "\n" + texts.deadline_line(format_datetime_id(record.deadline, tz))
     out.text(
         member.user_id,
-        f"<b>Perlu Perbaikan — {tw(cycle.triwulan, cycle.year)}</b>\n"
-        f"{esc(by.name)} ({by.role.label}) meminta perbaikan data {esc(code)}:\n"
-        f"{esc(reason)}{when}\n\nStatus data Anda:\n{member_checklist(assignment)}",
+        texts.needs_fix_notice(
+            tw(cycle.triwulan, cycle.year), by, code, reason, when, member_checklist(assignment)
+        ),
         fill_buttons(cycle, member),
     )

@@ -15,9 +15,10 @@ from domain.models import Cycle
 from domain.reminders import AT_DEADLINE, REMINDER, Notice, digest_due, due_notices
 from domain.roster import Unit
 from domain.sop import COLLECT
+from handlers import texts
 from handlers.common import send_text, svc
 from handlers.outbox import deliver_all
-from handlers.texts import esc, tw
+from handlers.texts import tw
 from handlers.views import missing_text, open_cycles, time_left, unit_status
 
 log = logging.getLogger(__name__)
@@ -32,27 +33,24 @@ def notice_text(context, notice: Notice, cycle: Cycle, unit: Unit) -> str:
     period = tw(cycle.triwulan, cycle.year)
     names = ", ".join(p.name for p in (unit.person(u) for u in notice.holders) if p)
     detail = (
-        f"\n\nStatus pengumpulan data:\n{missing_text(cycle, unit)}"
+        texts.collection_detail(missing_text(cycle, unit))
         if cycle.assignments and step.key == COLLECT
         else ""
     )
     if notice.kind == REMINDER:
-        return (
-            f"<b>Pengingat — {period}</b>\nTugas Anda pada tahap {step.number} "
-            f"({esc(step.activity)}) belum selesai.\nBatas waktu: {deadline} "
-            f"({time_left(services, unit, now, notice.deadline)}).{detail}"
-        )
+        left = time_left(services, unit, now, notice.deadline)
+        return texts.reminder(period, step.number, step.activity, deadline, left, detail)
     if notice.kind == AT_DEADLINE:
-        return (
-            f"<b>Batas waktu terlampaui — {period}</b>\nTugas tahap {step.number} "
-            f"({esc(step.activity)}) telah melewati batas waktu {deadline}. Mohon segera "
-            f"diselesaikan; keterlambatan ini dilaporkan kepada atasan.{detail}"
-        )
-    return (
-        f"<b>Eskalasi keterlambatan — {period}</b>\nTahap {step.number} ({esc(step.activity)}) "
-        f"yang dipegang oleh {esc(names)} ({step.role.label}) telah melewati batas waktu "
-        f"{deadline} ({time_left(services, unit, now, notice.deadline)}). "
-        f"Mohon arahan dan tindak lanjut Bapak/Ibu.{detail}"
+        return texts.at_deadline(period, step.number, step.activity, deadline, detail)
+    return texts.escalation(
+        period,
+        step.number,
+        step.activity,
+        names,
+        step.role.label,
+        deadline,
+        time_left(services, unit, now, notice.deadline),
+        detail,
     )
 
 
@@ -76,10 +74,7 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         year = calendar.to_local(now).year
         if digest and not services.notices.was_sent(unit.code, year, digest.key):
             body = unit_status(services, unit, now)
-            header = (
-                f"<b>Ringkasan pagi — {format_datetime_id(now, calendar.tz)}</b>\n"
-                "Tugas yang masih terbuka pada satuan Anda:\n\n"
-            )
+            header = texts.morning_digest_head(format_datetime_id(now, calendar.tz))
             for user_id in digest.recipients:
                 await send_text(context, user_id, header + (body or "-"))
             services.notices.mark_sent(unit.code, year, digest.key, now.isoformat())

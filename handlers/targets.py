@@ -40,15 +40,21 @@ def target_lines(targets: TargetSet) -> list[str]:
     (plain text: shown back before saving and in /target)."""
     lines = []
     for sasaran in targets.sasaran():
-        lines.append(f"\nSasaran: {sasaran}")
+        lines.append(texts.sasaran_line(sasaran))
         for ind in (i for i in targets.indicators if i.sasaran == sasaran):
             quarters = "; ".join(
                 f"TW {roman_triwulan(n)} {_target(ind.target_for(n))}" for n in (1, 2, 3, 4)
             )
             lines.append(
-                f"• {ind.code} {ind.indikator} ({ind.satuan}): tahunan "
-                f"{_target(ind.target_tahunan)}; {quarters} ({ind.direction_label}, "
-                f"{ind.counting_label})"
+                texts.target_line(
+                    ind.code,
+                    ind.indikator,
+                    ind.satuan,
+                    _target(ind.target_tahunan),
+                    quarters,
+                    ind.direction_label,
+                    ind.counting_label,
+                )
             )
     return lines
 
@@ -58,10 +64,7 @@ def _target(value: float | None) -> str:
 
 
 def summary(targets: TargetSet) -> str:
-    head = (
-        f"<b>Target kinerja tahun {targets.year}</b> — {len(targets.sasaran())} sasaran, "
-        f"{len(targets.indicators)} indikator:"
-    )
+    head = texts.targets_head(targets.year, len(targets.sasaran()), len(targets.indicators))
     return "\n".join([head, *(esc(line) for line in target_lines(targets))])
 
 
@@ -75,18 +78,18 @@ async def cmd_target(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
     unit = unit_of(services, person)
     year = services.calendar(unit).to_local(services.now()).year
     rows: list[list[tuple[str, dict[str, Any]]]] = [
-        [("Unduh templat", {"action": "target_template"})]
+        [(texts.BTN_TEMPLATE, {"action": "target_template"})]
     ]
     parts = []
     for y in (year, year + 1):
         targets = services.targets.get(unit.code, y)
         if targets:
             parts.append(summary(targets))
-            rows.append([(f"Unduh target {y}", {"action": "target_download", "year": y})])
+            rows.append([(texts.btn_targets_download(y), {"action": "target_download", "year": y})])
         else:
-            parts.append(f"Target kinerja tahun {y} belum diunggah.")
+            parts.append(texts.targets_missing(y))
         if may_edit(services, person):
-            rows.append([(f"Unggah target {y}", {"action": "target_upload", "year": y})])
+            rows.append([(texts.btn_targets_upload(y), {"action": "target_upload", "year": y})])
     await send_text(context, person.user_id, "\n\n".join(parts), rows)
 
 
@@ -96,8 +99,7 @@ async def target_template(update, context, person: Person, payload: dict[str, An
         person.user_id,
         document=template_workbook(),
         filename="Templat_Target_Kinerja.xlsx",
-        caption="Templat target kinerja: isi lembar “Target Kinerja”; petunjuk ada pada lembar "
-        "“Petunjuk”. Kirim kembali melalui /target.",
+        caption=texts.TARGET_TEMPLATE_CAPTION,
     )
     return ""
 
@@ -112,7 +114,7 @@ async def target_download(update, context, person: Person, payload: dict[str, An
         person.user_id,
         document=targets_workbook(targets.indicators),
         filename=f"Target_Kinerja_{targets.year}.xlsx",
-        caption=f"Target kinerja tahun {targets.year} yang berlaku.",
+        caption=texts.targets_current_caption(targets.year),
     )
     return ""
 
@@ -125,21 +127,16 @@ async def target_upload(update, context, person: Person, payload: dict[str, Any]
     year = int(payload["year"])
     services = svc(context)
     started = services.cycles.list_unit(person.unit, year)
-    warning = (
-        f"\n\nPerhatian: siklus tahun {year} sudah berjalan. Target baru menggantikan target "
-        "yang berlaku dan penggantian ini dicatat dalam jejak audit."
-        if started
-        else ""
-    )
+    warning = texts.targets_running_warning(year) if started else ""
     field = document_field(
         "targets",
-        "Berkas target",
-        f"Kirimkan berkas target kinerja tahun {year} (XLSX sesuai templat, atau CSV).{warning}",
+        texts.LABEL_TARGETS_FILE,
+        texts.ask_targets(year, warning),
         "target_kinerja",
     )
     field["validate"] = "targets"
     await begin_form(
-        context, person, "targets", [field], f"Target kinerja tahun {year}", meta={"year": year}
+        context, person, "targets", [field], texts.targets_title(year), meta={"year": year}
     )
     return ""
 
@@ -159,8 +156,7 @@ def _validate_targets(services: Services, person: Person, session: dict[str, Any
     )
     display = "\n".join(
         [
-            f"{ref.name} — {len(targets.sasaran())} sasaran, {len(targets.indicators)} "
-            "indikator, terbaca sebagai berikut:",
+            texts.targets_read(ref.name, len(targets.sasaran()), len(targets.indicators)),
             *target_lines(targets),
         ]
     )
@@ -179,9 +175,5 @@ async def finish_targets(update, context, person: Person, session: dict[str, Any
     services.targets.save(targets)
     counts = {"indikator": targets.codes, "siklus_berjalan": [c.id for c in started]}
     audit_workbook(context, update, person, targets.year, "target", targets, previous, counts)
-    verb = "menggantikan target sebelumnya" if previous else "disimpan"
-    await send_text(
-        context,
-        person.user_id,
-        f"Target kinerja tahun {targets.year} {verb}.\n\n{summary(targets)}",
-    )
+    text = texts.targets_saved(targets.year, previous is not None, summary(targets))
+    await send_text(context, person.user_id, text)

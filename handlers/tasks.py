@@ -16,7 +16,7 @@ from handlers.annual import FLOW as ANNUAL_FLOW
 from handlers.common import send_file, send_text, svc, unit_of
 from handlers.reports import report_filename
 from handlers.steps import ON_DOCUMENT, holds, offer
-from handlers.texts import esc, tw
+from handlers.texts import tw
 from handlers.views import open_cycles
 
 
@@ -25,14 +25,14 @@ def _task_text(context: ContextTypes.DEFAULT_TYPE, cycle: Cycle, person: Person)
     unit = unit_of(services, person)
     step = services.sop_for(unit).step(cycle.step)
     if holds(services, cycle, unit, person):
-        head = f"tugas Anda pada tahap {step.number}: {esc(step.activity)}."
+        head = texts.task_mine(step.number, step.activity)
     else:
-        head = f"tahap {step.number}: {esc(step.activity)} ({step.role.label})."
+        head = texts.task_theirs(step.number, step.activity, step.role.label)
     lines = [f"<b>{tw(cycle.triwulan, cycle.year)}</b> — {head}"]
     record = cycle.current_step_record
     if record is not None:
         when = format_datetime_id(record.deadline, services.calendar(unit).tz)
-        lines.append(f"Batas waktu: {when}.")
+        lines.append(texts.deadline_line(when))
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ User-typed text is always passed through ``esc`` before it is placed in a messag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
@@ -1055,3 +1056,575 @@ def staff_left(unit: str, successor: str | None) -> str:
 
 def staff_replaced(old: str, new: str, role: str, unit: str) -> str:
     return f"{esc(new)} menggantikan {esc(old)} sebagai {esc(role)} pada {esc(unit)}."
+
+
+# --- forms (handlers/forms.py) ----------------------------------------------------------------
+
+FORM_CHECK = "Mohon periksa kembali isian berikut:"
+FORM_TOGGLE_HINT = "\nKetuk pilihan di atas untuk mengubahnya."
+FORM_CONFIRM_HINT = "Tekan <b>Kirim</b> untuk mengirim atau <b>Batal</b> untuk membatalkan."
+
+
+def field_empty(label: str) -> str:
+    return f"{label} tidak boleh kosong."
+
+
+def text_too_long(length: int, limit: int) -> str:
+    return (
+        f"Teks terlalu panjang ({length} karakter); batasnya {limit} karakter. "
+        "Mohon persingkat lalu kirim kembali."
+    )
+
+
+# --- files received (handlers/files.py) -------------------------------------------------------
+
+NO_DOCUMENT_IN_MESSAGE = "Pesan ini tidak memuat berkas dokumen."
+
+
+def download_failed(name: str, reason: str) -> str:
+    return f"Berkas “{name}” tidak dapat diunduh dari Telegram ({reason})."
+
+
+# --- the quarter's report and the annual LKj: names, titles, archive -------------------------
+
+
+def quarter_name(period: str) -> str:
+    return f"laporan {period}"
+
+
+def quarter_data_report(period: str) -> str:
+    return f"laporan data kinerja {period}"
+
+
+def annual_name(year: int) -> str:
+    return f"LKj tahun {year}"
+
+
+def annual_title(year: int) -> str:
+    return f"Laporan Kinerja tahun {year}"
+
+
+# The titles the public verification answer shows (as on the documents' covers).
+def verify_quarter_title(period: str) -> str:
+    return f"Laporan Data Kinerja {period}"
+
+
+def verify_annual_title(year: int) -> str:
+    return f"Laporan Kinerja Tahun {year}"
+
+
+def btn_annual_compile(year: int) -> str:
+    return f"Susun LKj {year}"
+
+
+def btn_annual_archive(year: int) -> str:
+    return f"LKj Tahunan {year}"
+
+
+NO_SIGNED_REPORTS = "Belum ada laporan yang ditandatangani."
+ARCHIVE_HEAD = "<b>Arsip laporan yang telah ditandatangani</b>\nPilih laporan:"
+
+
+def archive_caption(name: str, sha256: str) -> str:
+    return f"Arsip: {name} (SHA-256 {sha256[:16]}…)."
+
+
+# --- the disposition (handlers/cycle.py, handlers/notify.py) ---------------------------------
+
+LABEL_PERIOD = "Triwulan"
+LABEL_PK = "Perjanjian Kinerja"
+ASK_PK = "Kirimkan berkas <b>Perjanjian Kinerja</b> (PDF/DOCX)."
+LABEL_RA = "Rencana Aksi"
+ASK_RA = "Kirimkan berkas <b>Rencana Aksi</b> (PDF/DOCX/XLSX)."
+LABEL_DISPOSITION_NOTE = "Catatan disposisi"
+DISPOSITION_FORM_TITLE = "Disposisi penyusunan laporan kinerja"
+LABEL_URGENCY = "Sifat"
+LABEL_INSTRUCTIONS = "Instruksi"
+
+
+def ask_disposition_note(role_label: str) -> str:
+    return f"Tuliskan catatan disposisi untuk {role_label}."
+
+
+def forward_form_title(role_label: str, period: str) -> str:
+    return f"Disposisi kepada {role_label} — {period}"
+
+
+def disposition_sent(period: str, names: str) -> str:
+    return f"Disposisi {period} telah dikirim kepada {names}."
+
+
+def disposition_forwarded(names: str) -> str:
+    return f"Disposisi telah diteruskan kepada {names}."
+
+
+def disposition_sheet_caption(period: str) -> str:
+    return f"Lembar Disposisi — {period}"
+
+
+def disposition_received(
+    period: str,
+    sender: Person,
+    recipient_label: str,
+    urgency: str,
+    instructions: str,
+    note: str,
+    step_line: str,
+    attachments: str,
+) -> str:
+    return (
+        f"<b>Disposisi {period}</b>\n"
+        f"Dari: {esc(sender.name)} ({esc(sender.position)})\n"
+        f"Kepada: {recipient_label}\n"
+        f"Sifat: {esc(urgency)} · Instruksi: {esc(instructions)}\n"
+        f"Catatan: {esc(note)}\n\n"
+        f"{step_line}\n"
+        f"Lampiran: {esc(attachments)}."
+    )
+
+
+def step_line(number: int, activity: str, deadline: str, allowed: str) -> str:
+    """The holder's task in a step message: the step, its deadline and its standard time."""
+    return f"Tugas Anda (tahap {number}): {esc(activity)}.\nBatas waktu: {deadline} ({allowed})."
+
+
+# --- the work is divided ---------------------------------------------------------------------
+
+LABEL_DIVISION_NOTE = "Catatan pembagian tugas"
+ASK_DIVISION_NOTE = "Tuliskan catatan pembagian tugas untuk Tim Kerja (berlaku untuk semua)."
+
+
+def ask_indicator_member(code: str, name: str, quarter: str, target: str, unit: str) -> str:
+    return (
+        f"<b>{esc(code)}</b> {esc(name)} (target {quarter}: {esc(target)} {esc(unit)}).\n"
+        "Pilih pelaksana:"
+    )
+
+
+def division_form_title(period: str) -> str:
+    return f"Pembagian tugas — {period}"
+
+
+def member_task_label(name: str) -> str:
+    return f"Tugas {name}"
+
+
+def ask_member_items(name: str, position: str) -> str:
+    return (
+        f"Tuliskan butir data yang harus dikumpulkan oleh <b>{esc(name)}</b> "
+        f"({esc(position)}): satu butir per baris. Ketik <code>-</code> bila "
+        "anggota ini tidak mendapat tugas."
+    )
+
+
+def division_sent(names: str) -> str:
+    return f"Pembagian tugas telah dikirim kepada: {esc(names)}."
+
+
+def items_divided(period: str, divider: str, note: str, items: str, deadline: str) -> str:
+    """A member's share of a division by free items (no targets uploaded)."""
+    return (
+        f"<b>Pembagian Tugas — {period}</b>\n"
+        f"Dari: {divider}\n"
+        f"Catatan: {esc(note)}\n\n"
+        f"Data yang harus Anda kumpulkan:\n{items}\n\n"
+        f"Batas waktu: {deadline}.\n"
+        "Kirimkan berkas data sebagai dokumen melalui obrolan ini (PDF, XLSX, DOCX, JPG, "
+        "PNG atau CSV), lalu pilih butir data yang dipenuhi oleh berkas tersebut."
+    )
+
+
+def indicator_kind(cumulative: bool, roman: str) -> str:
+    return f"kumulatif s.d. TW {roman}" if cumulative else "per triwulan"
+
+
+def indicator_task_line(
+    number: int, code: str, name: str, roman: str, target: str, unit: str, kind: str, sense: str
+) -> str:
+    return (
+        f"{number}. <b>{esc(code)}</b> {esc(name)} — target TW {roman}: "
+        f"{esc(target)} {esc(unit)} ({kind}, {sense})"
+    )
+
+
+def indicators_divided(period: str, divider: str, note: str, lines: str, deadline: str) -> str:
+    """A member's indicators, with the ways to report them."""
+    return (
+        f"<b>Pembagian Tugas — {period}</b>\n"
+        f"Dari: {divider}\n"
+        f"Catatan: {esc(note)}\n\n"
+        "Indikator yang menjadi tugas Anda:\n" + lines + "\n\n"
+        f"Batas waktu: {deadline}.\n"
+        "Untuk setiap indikator laporkan nilai realisasi, kendala dan tindak lanjut "
+        "(tombol <b>Isi</b> di bawah, atau isi lembar kerja terlampir lalu kirim kembali), "
+        "serta kirimkan bukti dukung (PDF, XLSX, DOCX, JPG, PNG) sebagai dokumen."
+    )
+
+
+# --- the team hands over data ------------------------------------------------------------------
+
+
+def upload_which_item(name: str, size: int) -> str:
+    shown = f"{size:,}".replace(",", ".")
+    return (
+        f"Berkas <b>{esc(name)}</b> ({shown} bita) diterima dan lolos pemeriksaan. "
+        "Untuk butir data yang mana berkas ini?"
+    )
+
+
+UPLOAD_NOT_RECORDED = "Berkas tidak dicatat untuk butir data mana pun."
+ALL_ITEMS_COMPLETE = "Seluruh butir data Anda telah lengkap. Terima kasih."
+RECORDED = "Tercatat."
+
+
+def your_status(checklist: str) -> str:
+    return f"Status data Anda:\n{checklist}"
+
+
+def items_missing(items: Sequence[str]) -> str:
+    rest = "\n".join(f"• {esc(t)}" for t in items)
+    return f"Butir data yang masih belum ada:\n{rest}"
+
+
+def upload_recorded(name: str, item: str, tail: str) -> str:
+    return f"Berkas <b>{esc(name)}</b> dicatat untuk butir “{esc(item)}”.\n{tail}\n{EVIDENCE_HINT}"
+
+
+def collection_complete(period: str, missing: str, step: str) -> str:
+    return (
+        f"<b>Seluruh data {period} telah terkumpul.</b>\n"
+        f"{missing}\n\n"
+        f"{step}\n"
+        "Tekan tombol di bawah ini untuk menyusun draf laporan dari data yang terkumpul."
+    )
+
+
+def member_complete(member: Person, period: str, missing: str) -> str:
+    return (
+        f"{esc(member.name)} telah menyerahkan seluruh data yang ditugaskan untuk "
+        f"{period}.\n\nStatus pengumpulan:\n{missing}"
+    )
+
+
+# --- realisation of an indicator (handlers/realisation.py) ----------------------------------
+
+LABEL_REALISATION = "Realisasi"
+LABEL_KENDALA = "Kendala"
+ASK_KENDALA = "Tuliskan kendala yang dihadapi (atau “Tidak ada”)."
+LABEL_TINDAK_LANJUT = "Tindak lanjut"
+ASK_TINDAK_LANJUT = "Tuliskan tindak lanjut yang direncanakan."
+LABEL_INDICATOR = "Indikator"
+ASK_FIX_INDICATOR = "Pilih indikator yang perlu diperbaiki:"
+LABEL_FIX_REASON = "Alasan perbaikan"
+ASK_FIX_REASON = "Tuliskan apa yang perlu diperbaiki oleh pelaksananya."
+LABEL_SENT_TO_MEMBERS = "Dikirim kepada pelaksana"
+
+
+def realisation_recorded(codes: str, checklist: str) -> str:
+    return f"Realisasi {esc(codes)} dicatat.\n\n{your_status(checklist)}"
+
+
+def btn_fill(code: str) -> str:
+    return f"Isi {code}"
+
+
+def cumulative_hint(period: str) -> str:
+    return f" Indikator ini kumulatif: isikan capaian sejak awal tahun sampai akhir {period}."
+
+
+def ask_realisation(code: str, name: str, target: str, unit: str, hint: str, before: str) -> str:
+    return (
+        f"<b>{esc(code)}</b> {esc(name)}\n"
+        f"Target: {esc(target)} {esc(unit)}.{hint}\n"
+        f"{before}Ketikkan nilai realisasinya (angka)."
+    )
+
+
+def realisation_title(code: str, period: str) -> str:
+    return f"Realisasi {code} — {period}"
+
+
+def fix_marked_title(period: str, marks: list[tuple[str, str]]) -> str:
+    return f"Kirim ke pelaksana — {period}\n" + "\n".join(f"• {code}: {why}" for code, why in marks)
+
+
+def needs_fix_title(period: str) -> str:
+    return f"Perlu perbaikan — {period}"
+
+
+def needs_fix_done(code: str, member_name: str) -> str:
+    return (
+        f"{esc(code)} ditandai <b>Perlu Perbaikan</b> dan dikembalikan kepada {esc(member_name)}."
+    )
+
+
+def deadline_line(when: str) -> str:
+    return f"Batas waktu: {when}."
+
+
+def needs_fix_notice(period: str, by: Person, code: str, reason: str, when: str, checklist: str):
+    return (
+        f"<b>Perlu Perbaikan — {period}</b>\n"
+        f"{esc(by.name)} ({by.role.label}) meminta perbaikan data {esc(code)}:\n"
+        f"{esc(reason)}{when}\n\n{your_status(checklist)}"
+    )
+
+
+# --- returns (handlers/approval.py) and evidence (handlers/evidence.py) ----------------------
+
+LABEL_MARKS = "Indikator ditandai"
+LABEL_RETURN_REASON = "Alasan pengembalian"
+LABEL_REMOVAL_REASON = "Alasan penghapusan"
+LABEL_REPLACEMENT = "Berkas pengganti"
+
+
+# --- open tasks, status and reminders (handlers/tasks.py, views.py, reminders.py) ------------
+
+
+def task_mine(number: int, activity: str) -> str:
+    return f"tugas Anda pada tahap {number}: {esc(activity)}."
+
+
+def task_theirs(number: int, activity: str, role_label: str) -> str:
+    return f"tahap {number}: {esc(activity)} ({role_label})."
+
+
+def time_left(amount: str, late: bool) -> str:
+    return f"TERLAMBAT {amount}" if late else f"sisa waktu kerja {amount}"
+
+
+def item_lacks(missing: str) -> str:
+    return f" (kurang: {esc(missing)})"
+
+
+def member_lacks(name: str, missing: str) -> str:
+    return f"• {name}: belum ada {esc(missing)}"
+
+
+def member_done(name: str) -> str:
+    return f"• {name}: lengkap"
+
+
+def cycle_status(period: str, number: int, activity: str, names: str, role_label: str):
+    return [
+        f"<b>{period}</b>",
+        f"Tahap {number}: {esc(activity)}",
+        f"Pemegang: {esc(names)} ({role_label})",
+    ]
+
+
+def status_deadline(when: str, left: str) -> str:
+    return f"Batas waktu: {when} ({left})"
+
+
+def status_collection(missing: str) -> str:
+    return "Pengumpulan data:\n" + missing
+
+
+def collection_detail(missing: str) -> str:
+    return f"\n\nStatus pengumpulan data:\n{missing}"
+
+
+def reminder(period: str, number: int, activity: str, deadline: str, left: str, detail: str):
+    return (
+        f"<b>Pengingat — {period}</b>\nTugas Anda pada tahap {number} "
+        f"({esc(activity)}) belum selesai.\nBatas waktu: {deadline} ({left}).{detail}"
+    )
+
+
+def at_deadline(period: str, number: int, activity: str, deadline: str, detail: str) -> str:
+    return (
+        f"<b>Batas waktu terlampaui — {period}</b>\nTugas tahap {number} "
+        f"({esc(activity)}) telah melewati batas waktu {deadline}. Mohon segera "
+        f"diselesaikan; keterlambatan ini dilaporkan kepada atasan.{detail}"
+    )
+
+
+def escalation(
+    period: str,
+    number: int,
+    activity: str,
+    names: str,
+    role_label: str,
+    deadline: str,
+    left: str,
+    detail: str,
+) -> str:
+    return (
+        f"<b>Eskalasi keterlambatan — {period}</b>\nTahap {number} ({esc(activity)}) "
+        f"yang dipegang oleh {esc(names)} ({role_label}) telah melewati batas waktu "
+        f"{deadline} ({left}). Mohon arahan dan tindak lanjut Bapak/Ibu.{detail}"
+    )
+
+
+def morning_digest_head(when: str) -> str:
+    return f"<b>Ringkasan pagi — {when}</b>\nTugas yang masih terbuka pada satuan Anda:\n\n"
+
+
+# --- yearly workbooks: targets and budget (handlers/targets.py, budget.py, export.py) --------
+
+BTN_TEMPLATE = "Unduh templat"
+TARGET_TEMPLATE_CAPTION = (
+    "Templat target kinerja: isi lembar “Target Kinerja”; petunjuk ada pada lembar "
+    "“Petunjuk”. Kirim kembali melalui /target."
+)
+LABEL_TARGETS_FILE = "Berkas target"
+LABEL_BUDGET_FILE = "Berkas realisasi anggaran"
+
+
+def target_line(
+    code: str, name: str, unit: str, yearly: str, quarters: str, sense: str, counting: str
+) -> str:
+    return f"• {code} {name} ({unit}): tahunan {yearly}; {quarters} ({sense}, {counting})"
+
+
+def sasaran_line(sasaran: str) -> str:
+    return f"\nSasaran: {sasaran}"
+
+
+def targets_title(year: int) -> str:
+    return f"Target kinerja tahun {year}"
+
+
+def targets_head(year: int, sasaran: int, indicators: int) -> str:
+    return f"<b>{targets_title(year)}</b> — {sasaran} sasaran, {indicators} indikator:"
+
+
+def targets_missing(year: int) -> str:
+    return f"{targets_title(year)} belum diunggah."
+
+
+def btn_targets_download(year: int) -> str:
+    return f"Unduh target {year}"
+
+
+def btn_targets_upload(year: int) -> str:
+    return f"Unggah target {year}"
+
+
+def targets_current_caption(year: int) -> str:
+    return f"{targets_title(year)} yang berlaku."
+
+
+def targets_running_warning(year: int) -> str:
+    return (
+        f"\n\nPerhatian: siklus tahun {year} sudah berjalan. Target baru menggantikan target "
+        "yang berlaku dan penggantian ini dicatat dalam jejak audit."
+    )
+
+
+def ask_targets(year: int, warning: str) -> str:
+    return f"Kirimkan berkas target kinerja tahun {year} (XLSX sesuai templat, atau CSV).{warning}"
+
+
+def targets_read(name: str, sasaran: int, indicators: int) -> str:
+    return f"{name} — {sasaran} sasaran, {indicators} indikator, terbaca sebagai berikut:"
+
+
+def targets_saved(year: int, replaced: bool, summary: str) -> str:
+    verb = "menggantikan target sebelumnya" if replaced else "disimpan"
+    return f"{targets_title(year)} {verb}.\n\n{summary}"
+
+
+def budget_title(year: int) -> str:
+    return f"Realisasi anggaran tahun {year}"
+
+
+def budget_head(year: int, programs: int, lines: int, pagu: str, realisasi: str, percent: str):
+    return (
+        f"<b>{budget_title(year)}</b> — {programs} program, {lines} kegiatan; pagu Rp{pagu}, "
+        f"realisasi Rp{realisasi} ({percent})."
+    )
+
+
+def btn_budget_download(year: int) -> str:
+    return f"Unduh anggaran {year}"
+
+
+def btn_budget_upload(year: int) -> str:
+    return f"Unggah anggaran {year}"
+
+
+def budget_current_caption(year: int) -> str:
+    return f"{budget_title(year)} yang berlaku."
+
+
+def budget_read(name: str, programs: int, lines: int) -> str:
+    return f"{name} — {programs} program, {lines} kegiatan"
+
+
+def budget_saved(year: int, replaced: bool, summary: str) -> str:
+    verb = "menggantikan data sebelumnya" if replaced else "disimpan"
+    return f"{budget_title(year)} {verb}.\n\n{summary}"
+
+
+def btn_export_year(year: int) -> str:
+    return f"Tahun {year}"
+
+
+def export_year_period(year: int) -> str:
+    return f"tahunan Tahun {year}"
+
+
+EXPORT_CSV_CAPTION = "Data kinerja (CSV, pemisah titik koma)."
+
+
+def export_budget_csv_caption(year: int) -> str:
+    return f"{budget_title(year)} (CSV, pemisah titik koma)."
+
+
+# --- invitations (handlers/invitations.py) ---------------------------------------------------
+
+LABEL_NAME = "Nama"
+LABEL_NIP = "NIP"
+LABEL_POSITION = "Jabatan"
+
+
+def valid_until(when: str) -> str:
+    return f"berlaku sampai {when}"
+
+
+def btn_invite_revoke(role_label: str, code: str) -> str:
+    return f"Cabut {role_label} …{code[-4:]}"
+
+
+# --- refusals as the audit log records them (read by the unit and its auditors) --------------
+
+AUDIT_NOT_REGISTERED = "pengguna tidak terdaftar"
+AUDIT_NOT_OPERATOR = "bukan operator"
+AUDIT_TOO_OFTEN = "terlalu sering (batas pemeriksaan)"
+
+
+def audit_stale_button(data: str) -> str:
+    return f"tombol tidak berlaku: {data}"
+
+
+def audit_unknown_code(code: str) -> str:
+    return f"kode tidak dikenal: {code}"
+
+
+def audit_unknown_invitation(code: str) -> str:
+    return f"kode undangan tidak dikenal: {code}"
+
+
+def audit_invitation_state(state: str, code: str) -> str:
+    return f"kode undangan {state}: {code}"
+
+
+def audit_pdf_altered(code: str, sha256: str) -> str:
+    return f"PDF diubah: {code} {sha256}"
+
+
+def audit_pdf_unknown(sha256: str) -> str:
+    return f"PDF tidak dikenal: {sha256}"
+
+
+# --- operator: the verification key file (read at start) ------------------------------------
+
+
+def verify_key_damaged(path: object) -> str:
+    return f"Berkas kunci verifikasi rusak: {path}"
+
+
+def verify_key_short(path: object) -> str:
+    return f"Berkas kunci verifikasi terlalu pendek: {path}"

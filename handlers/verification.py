@@ -76,9 +76,9 @@ def _parse_key(path: Path, raw: bytes) -> bytes:
     try:
         key = bytes.fromhex(raw.decode("ascii").strip())
     except (UnicodeDecodeError, ValueError) as exc:
-        raise VerifyKeyError(f"Berkas kunci verifikasi rusak: {path}") from exc
+        raise VerifyKeyError(texts.verify_key_damaged(path)) from exc
     if len(key) < 16:
-        raise VerifyKeyError(f"Berkas kunci verifikasi terlalu pendek: {path}")
+        raise VerifyKeyError(texts.verify_key_short(path))
     return key
 
 
@@ -187,13 +187,13 @@ def public_answer(match: Match, headline: str) -> str:
     if match.quarterly is not None:
         cycle, version = match.quarterly.cycle, match.quarterly.report
         first, last = triwulan_period(cycle.year, cycle.triwulan)
-        title = f"Laporan Data Kinerja {texts.tw(cycle.triwulan, cycle.year)}"
+        title = texts.verify_quarter_title(texts.tw(cycle.triwulan, cycle.year))
         decisions = cycle.decisions
     else:
         assert match.annual is not None
         report, version = match.annual.report, match.annual.version
         first, last = triwulan_period(report.year, 1)[0], triwulan_period(report.year, 4)[1]
-        title = f"Laporan Kinerja Tahun {report.year}"
+        title = texts.verify_annual_title(report.year)
         decisions = report.decisions
     paraf, sign = approvals(decisions, version)
     superseded = any(d.kind == "return" and d.report_version == version.number for d in decisions)
@@ -235,7 +235,7 @@ async def check_code(update: Update, context, person: Person | None, typed: str)
     key = verify_key(services)
     match = _by_code(services, key, code, person)
     if match is None:
-        audit_refusal(context, update, person, "verifikasi", f"kode tidak dikenal: {code}")
+        audit_refusal(context, update, person, "verifikasi", texts.audit_unknown_code(code))
         await send_text(context, chat, texts.VERIFY_UNKNOWN.format(code=code))
         return
     await send_text(context, chat, _answer(key, match, person, texts.verify_known(code)))
@@ -280,7 +280,7 @@ async def check_pdf(update: Update, context, person: Person | None, name: str, d
         match = _by_code(services, key, claimed, person)
         if match is None:
             continue
-        audit_refusal(context, update, person, "verifikasi", f"PDF diubah: {claimed} {sha}")
+        audit_refusal(context, update, person, "verifikasi", texts.audit_pdf_altered(claimed, sha))
         if not _insider(person, match):
             text = public_answer(match, texts.verify_public_altered(shown, claimed))
         elif match.quarterly is not None:
@@ -289,7 +289,7 @@ async def check_pdf(update: Update, context, person: Person | None, name: str, d
             text = texts.verify_annual_altered(shown, sha, match.annual)
         await send_text(context, chat, text)
         return
-    audit_refusal(context, update, person, "verifikasi", f"PDF tidak dikenal: {sha}")
+    audit_refusal(context, update, person, "verifikasi", texts.audit_pdf_unknown(sha))
     await send_text(context, chat, texts.VERIFY_PDF_UNKNOWN.format(name=shown, sha=sha))
 
 
@@ -324,7 +324,7 @@ async def _guest_gate(update: Update, context) -> bool:
     user = update.effective_user
     if guest_allowed(context, user.id):
         return True
-    audit_refusal(context, update, None, "verifikasi", "terlalu sering (batas pemeriksaan)")
+    audit_refusal(context, update, None, "verifikasi", texts.AUDIT_TOO_OFTEN)
     await send_text(context, update.effective_chat.id, texts.VERIFY_TOO_OFTEN)
     return False
 

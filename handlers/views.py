@@ -6,10 +6,11 @@ from datetime import datetime
 
 from bot.services import Services
 from domain.dates_id import format_datetime_id, format_office_duration
-from domain.models import Assignment, Cycle, Item
+from domain.models import BELUM_ADA, Assignment, Cycle, Item
 from domain.reminders import holders_of
 from domain.roster import Unit
 from domain.sop import COLLECT
+from handlers import texts
 from handlers.texts import esc, tw
 
 
@@ -17,7 +18,7 @@ def time_left(services: Services, unit: Unit, now: datetime, deadline: datetime)
     calendar = services.calendar(unit)
     left = calendar.office_minutes_between(now, deadline)
     amount = format_office_duration(abs(left), calendar.office_day_minutes)
-    return f"sisa waktu kerja {amount}" if left >= 0 else f"TERLAMBAT {amount}"
+    return texts.time_left(amount, late=left < 0)
 
 
 def item_line(item: Item) -> str:
@@ -25,8 +26,8 @@ def item_line(item: Item) -> str:
     line = f"{esc(item.title)} — <b>{item.state}</b>"
     if item.fix:
         line += f": {esc(item.fix)}"
-    elif item.missing and item.state != "Belum Ada":
-        line += " (kurang: " + esc(", ".join(item.missing)) + ")"
+    elif item.missing and item.state != BELUM_ADA:
+        line += texts.item_lacks(", ".join(item.missing))
     return line
 
 
@@ -43,9 +44,9 @@ def missing_text(cycle: Cycle, unit: Unit) -> str:
         if cycle.indicators:
             lines.append(f"<b>{name}</b>\n{member_checklist(a)}")
         elif a.missing:
-            lines.append(f"• {name}: belum ada " + esc("; ".join(a.missing)))
+            lines.append(texts.member_lacks(name, "; ".join(a.missing)))
         else:
-            lines.append(f"• {name}: lengkap")
+            lines.append(texts.member_done(name))
     return "\n".join(lines)
 
 
@@ -54,16 +55,14 @@ def cycle_status(services: Services, cycle: Cycle, unit: Unit, now: datetime) ->
     record = cycle.current_step_record
     holders = [unit.person(uid) for uid in holders_of(cycle, step, unit)]
     names = ", ".join(p.name for p in holders if p) or "-"
-    lines = [
-        f"<b>{tw(cycle.triwulan, cycle.year)}</b>",
-        f"Tahap {step.number}: {esc(step.activity)}",
-        f"Pemegang: {esc(names)} ({step.role.label})",
-    ]
+    lines = texts.cycle_status(
+        tw(cycle.triwulan, cycle.year), step.number, step.activity, names, step.role.label
+    )
     if record:
         when = format_datetime_id(record.deadline, services.calendar(unit).tz)
-        lines.append(f"Batas waktu: {when} ({time_left(services, unit, now, record.deadline)})")
+        lines.append(texts.status_deadline(when, time_left(services, unit, now, record.deadline)))
     if cycle.assignments and step.key == COLLECT:
-        lines.append("Pengumpulan data:\n" + missing_text(cycle, unit))
+        lines.append(texts.status_collection(missing_text(cycle, unit)))
     return "\n".join(lines)
 
 
