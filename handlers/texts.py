@@ -871,6 +871,17 @@ WEBAPP_REPORT_STATUS = {
 }
 
 
+# Why the Mini App's server refuses a page call's Telegram sign-in (webapp/).
+WEBAPP_AUTH_MISSING = "Data autentikasi Telegram tidak ada."
+WEBAPP_AUTH_UNREADABLE = "Data autentikasi Telegram tidak dapat dibaca."
+WEBAPP_AUTH_INVALID = "Data autentikasi Telegram tidak sah."
+WEBAPP_AUTH_INCOMPLETE = "Data autentikasi Telegram tidak lengkap."
+WEBAPP_SESSION_EXPIRED = (
+    "Sesi halaman ini sudah kedaluwarsa. Tutup halaman, lalu buka kembali dari "
+    "tombol di percakapan."
+)
+
+
 def webapp_not_assigned(code: str) -> str:
     return f"Indikator {code} tidak ditugaskan kepada Anda."
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode
 
+from handlers import texts
+
 FUTURE_SLACK_S = 60  # clocks differ a little; a date further ahead is not Telegram's
 
 
@@ -44,25 +46,22 @@ def validate_init_data(init_data: str, token: str, now: datetime, max_age_s: int
     try:
         pairs = parse_qsl(init_data, keep_blank_values=True, strict_parsing=True)
     except ValueError as exc:
-        raise InitDataError("Data autentikasi Telegram tidak dapat dibaca.") from exc
+        raise InitDataError(texts.WEBAPP_AUTH_UNREADABLE) from exc
     fields = dict(pairs)
     if len(fields) != len(pairs):
-        raise InitDataError("Data autentikasi Telegram tidak sah.")
+        raise InitDataError(texts.WEBAPP_AUTH_INVALID)
     received = fields.pop("hash", "")
     expected = hmac.new(_secret(token), _check_string(fields).encode(), hashlib.sha256)
     if not received or not hmac.compare_digest(expected.hexdigest(), received):
-        raise InitDataError("Data autentikasi Telegram tidak sah.")
+        raise InitDataError(texts.WEBAPP_AUTH_INVALID)
     try:
         auth_date = int(fields["auth_date"])
         user_id = int(json.loads(fields["user"])["id"])
     except (KeyError, ValueError, TypeError) as exc:
-        raise InitDataError("Data autentikasi Telegram tidak lengkap.") from exc
+        raise InitDataError(texts.WEBAPP_AUTH_INCOMPLETE) from exc
     age = now.timestamp() - auth_date
     if age > max_age_s or age < -FUTURE_SLACK_S:
-        raise InitDataError(
-            "Sesi halaman ini sudah kedaluwarsa. Tutup halaman, lalu buka kembali dari "
-            "tombol di percakapan."
-        )
+        raise InitDataError(texts.WEBAPP_SESSION_EXPIRED)
     return WebAppUser(user_id, datetime.fromtimestamp(auth_date, now.tzinfo))
 
 

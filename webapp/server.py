@@ -134,7 +134,7 @@ class WebAppServer:
             user_id, person = 0, None
             try:
                 if not header.startswith("tma "):
-                    raise InitDataError("Data autentikasi Telegram tidak ada.")
+                    raise InitDataError(texts.WEBAPP_AUTH_MISSING)
                 user = validate_init_data(
                     header[4:],
                     services.settings.telegram_bot_token,
