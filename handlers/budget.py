@@ -158,5 +158,5 @@ async def finish_budget(update, context, person: Person, session: dict[str, Any]
     services.budget.save(budget)
     counts = {"kegiatan": len(budget.lines)}
     audit_workbook(context, update, person, budget.year, "anggaran", budget, previous, counts)
-    text = texts.budget_saved(budget.year, previous is not None, summary(budget))
+    text = texts.budget_saved(budget.year, bool(previous), summary(budget))
     await send_text(context, person.user_id, text)

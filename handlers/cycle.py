@@ -8,7 +8,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from domain.dates_id import roman_triwulan
 from domain.errors import InputError, WorkflowError
 from domain.models import (
     DEFAULT_INSTRUCTIONS,
@@ -257,7 +256,7 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
                     texts.ask_indicator_member(
                         ind.code,
                         ind.indikator,
-                        tw_short(cycle),
+                        texts.tw_short(cycle.triwulan),
                         format_number_id(target),
                         ind.satuan,
                     ),
@@ -292,10 +291,6 @@ async def divide_begin(update, context, person: Person, payload: dict[str, Any])
         cycle.id,
     )
     return ""
-
-
-def tw_short(cycle: Cycle) -> str:
-    return f"TW {roman_triwulan(cycle.triwulan)}"
 
 
 def _items(text: str) -> tuple[str, ...]:
@@ -379,7 +374,7 @@ async def on_data_document(update: Update, context, person: Person) -> None:
     rows = []
     for cycle in cycles:
         assignment = cycle.assignment_of(person.user_id)
-        prefix = f"TW {roman_triwulan(cycle.triwulan)} · " if len(cycles) > 1 else ""
+        prefix = f"{texts.tw_short(cycle.triwulan)} · " if len(cycles) > 1 else ""
         for i, item in enumerate(assignment.items):
             mark = " ✔" if item.complete else ""
             rows.append(

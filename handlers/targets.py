@@ -13,7 +13,6 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.services import Services
-from domain.dates_id import roman_triwulan
 from domain.performance import TargetSet, format_number_id
 from domain.roster import Person
 from domain.sop import COLLECT, DIVIDE
@@ -43,7 +42,7 @@ def target_lines(targets: TargetSet) -> list[str]:
         lines.append(texts.sasaran_line(sasaran))
         for ind in (i for i in targets.indicators if i.sasaran == sasaran):
             quarters = "; ".join(
-                f"TW {roman_triwulan(n)} {_target(ind.target_for(n))}" for n in (1, 2, 3, 4)
+                f"{texts.tw_short(n)} {_target(ind.target_for(n))}" for n in (1, 2, 3, 4)
             )
             lines.append(
                 texts.target_line(
@@ -175,5 +174,5 @@ async def finish_targets(update, context, person: Person, session: dict[str, Any
     services.targets.save(targets)
     counts = {"indikator": targets.codes, "siklus_berjalan": [c.id for c in started]}
     audit_workbook(context, update, person, targets.year, "target", targets, previous, counts)
-    text = texts.targets_saved(targets.year, previous is not None, summary(targets))
+    text = texts.targets_saved(targets.year, bool(previous), summary(targets))
     await send_text(context, person.user_id, text)

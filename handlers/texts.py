@@ -35,6 +35,10 @@ def tw(triwulan: int, year: int) -> str:
     return f"Triwulan {roman_triwulan(triwulan)} Tahun {year}"
 
 
+def tw_short(triwulan: int) -> str:
+    return f"TW {roman_triwulan(triwulan)}"
+
+
 # The command menu (setMyCommands) and /bantuan: each person sees those of their role
 # (handlers/menu.py decides which), in this order, with these descriptions.
 COMMANDS: dict[str, str] = {
@@ -147,6 +151,8 @@ EVIDENCE_REPLACEMENT_PROMPT = (
 EVIDENCE_HINT = "Bukti dukung dapat dihapus atau diganti melalui /bukti sampai draf diajukan."
 BTN_EVIDENCE_REMOVE = "Hapus"
 BTN_EVIDENCE_REPLACE = "Ganti"
+LABEL_REMOVAL_REASON = "Alasan penghapusan"
+LABEL_REPLACEMENT = "Berkas pengganti"
 
 
 def evidence_list_head(period: str, mine: bool) -> str:
@@ -209,6 +215,8 @@ NO_TARGETS = (
 CANCELLED = "Isian dibatalkan. Tidak ada perubahan yang disimpan."
 NOTHING_TO_CANCEL = "Tidak ada isian yang sedang berjalan."
 RETURN_REASON_PROMPT = "Tuliskan alasan pengembalian dan perbaikan yang diminta."
+LABEL_MARKS = "Indikator ditandai"
+LABEL_RETURN_REASON = "Alasan pengembalian"
 
 
 def return_marks_hint(codes: list[str]) -> str:
@@ -305,7 +313,7 @@ NO_PERIOD_TO_START = "Saat ini tidak ada triwulan yang dapat dimulai."
 
 
 def period_label(period: Period) -> str:
-    return f"TW {roman_triwulan(period.triwulan)} {period.year}"
+    return f"{tw_short(period.triwulan)} {period.year}"
 
 
 def choose_period(today) -> str:
@@ -344,6 +352,30 @@ FORM_AWAITING_SEND = (
     "Isian <b>{title}</b> sudah lengkap dan menunggu Anda menekan <b>Kirim</b> atau "
     "<b>Batal</b> pada ringkasan di bawah ini. Ketik /batal bila ingin membatalkannya."
 )
+FORM_CHECK = "Mohon periksa kembali isian berikut:"
+FORM_TOGGLE_HINT = "\nKetuk pilihan di atas untuk mengubahnya."
+FORM_CONFIRM_HINT = "Tekan <b>Kirim</b> untuk mengirim atau <b>Batal</b> untuk membatalkan."
+
+
+def field_empty(label: str) -> str:
+    return f"{label} tidak boleh kosong."
+
+
+def text_too_long(length: int, limit: int) -> str:
+    return (
+        f"Teks terlalu panjang ({length} karakter); batasnya {limit} karakter. "
+        "Mohon persingkat lalu kirim kembali."
+    )
+
+
+# A document that could not be received.
+NO_DOCUMENT_IN_MESSAGE = "Pesan ini tidak memuat berkas dokumen."
+
+
+def download_failed(name: str, reason: str) -> str:
+    return f"Berkas “{name}” tidak dapat diunduh dari Telegram ({reason})."
+
+
 # A press whose work takes long (a PDF, or another press of the unit still in progress) is
 # answered at once; the outcome follows in a message that is edited when it is ready.
 PRESS_WAIT = "Permintaan Anda sedang diproses…"
@@ -610,6 +642,15 @@ def verify_pdf_altered(name: str, sha: str, found: Found, unit: Unit) -> str:
     )
 
 
+# The titles the public verification answer shows (as on the documents' covers).
+def verify_quarter_title(period: str) -> str:
+    return f"Laporan Data Kinerja {period}"
+
+
+def verify_annual_title(year: int) -> str:
+    return f"Laporan Kinerja Tahun {year}"
+
+
 # --- the annual LKj ----------------------------------------------------------------------------
 
 
@@ -642,6 +683,22 @@ def waiting_for(stage: str, role_label: str) -> str:
     return "telah ditandatangani"
 
 
+def annual_name(year: int) -> str:
+    return f"LKj tahun {year}"
+
+
+def annual_title(year: int) -> str:
+    return f"Laporan Kinerja tahun {year}"
+
+
+def btn_annual_compile(year: int) -> str:
+    return f"Susun LKj {year}"
+
+
+def btn_annual_archive(year: int) -> str:
+    return f"LKj Tahunan {year}"
+
+
 # --- the approval flow (quarterly report and annual LKj alike) --------------------------------
 
 SUBMITTED_NOTICE = "Diajukan."
@@ -669,10 +726,13 @@ def submitted_done(name: str, names: str) -> str:
     return f"{cap(name)} telah diajukan kepada {names} untuk dikoreksi dan diparaf."
 
 
-def _deadline(deadline: str | None, standard: str = "") -> str:
-    if not deadline:
-        return ""
+def deadline_line(deadline: str, standard: str = "") -> str:
+    """The deadline, with the standard time or the time left in brackets when given."""
     return f"Batas waktu: {deadline}" + (f" ({standard})." if standard else ".")
+
+
+def _deadline(deadline: str | None, standard: str = "") -> str:
+    return deadline_line(deadline, standard) if deadline else ""
 
 
 def for_paraf(
@@ -783,7 +843,7 @@ def verify_annual_altered(name: str, sha: str, found) -> str:
     )
 
 
-# --- budget realisation and export ------------------------------------------------------------
+# --- yearly workbooks: targets, budget realisation and export ---------------------------------
 
 BUDGET_TEMPLATE_CAPTION = (
     "Templat realisasi anggaran: isi lembar “Realisasi Anggaran” (satu kegiatan per baris); "
@@ -843,6 +903,118 @@ def export_caption(period: str, budget: bool) -> str:
     if not budget:
         text += " (tanpa lembar Anggaran: realisasi anggaran tahun itu belum diunggah)"
     return text + "."
+
+
+BTN_TEMPLATE = "Unduh templat"
+TARGET_TEMPLATE_CAPTION = (
+    "Templat target kinerja: isi lembar “Target Kinerja”; petunjuk ada pada lembar "
+    "“Petunjuk”. Kirim kembali melalui /target."
+)
+LABEL_TARGETS_FILE = "Berkas target"
+LABEL_BUDGET_FILE = "Berkas realisasi anggaran"
+
+
+def target_line(
+    code: str, name: str, unit: str, yearly: str, quarters: str, sense: str, counting: str
+) -> str:
+    return f"• {code} {name} ({unit}): tahunan {yearly}; {quarters} ({sense}, {counting})"
+
+
+def sasaran_line(sasaran: str) -> str:
+    return f"\nSasaran: {sasaran}"
+
+
+def targets_title(year: int) -> str:
+    return f"Target kinerja tahun {year}"
+
+
+def targets_head(year: int, sasaran: int, indicators: int) -> str:
+    return f"<b>{targets_title(year)}</b> — {sasaran} sasaran, {indicators} indikator:"
+
+
+def targets_missing(year: int) -> str:
+    return f"{targets_title(year)} belum diunggah."
+
+
+def btn_targets_download(year: int) -> str:
+    return f"Unduh target {year}"
+
+
+def btn_targets_upload(year: int) -> str:
+    return f"Unggah target {year}"
+
+
+def targets_current_caption(year: int) -> str:
+    return f"{targets_title(year)} yang berlaku."
+
+
+def targets_running_warning(year: int) -> str:
+    return (
+        f"\n\nPerhatian: siklus tahun {year} sudah berjalan. Target baru menggantikan target "
+        "yang berlaku dan penggantian ini dicatat dalam jejak audit."
+    )
+
+
+def ask_targets(year: int, warning: str) -> str:
+    return f"Kirimkan berkas target kinerja tahun {year} (XLSX sesuai templat, atau CSV).{warning}"
+
+
+def targets_read(name: str, sasaran: int, indicators: int) -> str:
+    return f"{name} — {sasaran} sasaran, {indicators} indikator, terbaca sebagai berikut:"
+
+
+def targets_saved(year: int, replaced: bool, summary: str) -> str:
+    verb = "menggantikan target sebelumnya" if replaced else "disimpan"
+    return f"{targets_title(year)} {verb}.\n\n{summary}"
+
+
+def budget_title(year: int) -> str:
+    return f"Realisasi anggaran tahun {year}"
+
+
+def budget_head(
+    year: int, programs: int, lines: int, pagu: str, realisasi: str, percent: str
+) -> str:
+    return (
+        f"<b>{budget_title(year)}</b> — {programs} program, {lines} kegiatan; pagu Rp{pagu}, "
+        f"realisasi Rp{realisasi} ({percent})."
+    )
+
+
+def btn_budget_download(year: int) -> str:
+    return f"Unduh anggaran {year}"
+
+
+def btn_budget_upload(year: int) -> str:
+    return f"Unggah anggaran {year}"
+
+
+def budget_current_caption(year: int) -> str:
+    return f"{budget_title(year)} yang berlaku."
+
+
+def budget_read(name: str, programs: int, lines: int) -> str:
+    return f"{name} — {programs} program, {lines} kegiatan"
+
+
+def budget_saved(year: int, replaced: bool, summary: str) -> str:
+    verb = "menggantikan data sebelumnya" if replaced else "disimpan"
+    return f"{budget_title(year)} {verb}.\n\n{summary}"
+
+
+def btn_export_year(year: int) -> str:
+    return f"Tahun {year}"
+
+
+def export_year_period(year: int) -> str:
+    return f"tahunan Tahun {year}"
+
+
+EXPORT_CSV_CAPTION = "Data kinerja (CSV, pemisah titik koma)."
+
+
+def export_budget_csv_caption(year: int) -> str:
+    return f"{budget_title(year)} (CSV, pemisah titik koma)."
 
 
 # --- Mini App (Telegram web_app pages) ------------------------------------------------------
@@ -974,6 +1146,19 @@ INVITE_REVOKED = "Undangan {code} telah dicabut."
 INVITE_NONE = "Belum ada undangan untuk unit ini. Buat undangan dengan /undang."
 
 
+LABEL_NAME = "Nama"
+LABEL_NIP = "NIP"
+LABEL_POSITION = "Jabatan"
+
+
+def valid_until(when: str) -> str:
+    return f"berlaku sampai {when}"
+
+
+def btn_invite_revoke(role_label: str, code: str) -> str:
+    return f"Cabut {role_label} …{code[-4:]}"
+
+
 def invite_link(role: str, unit: str, link: str, expires: str, admin: bool) -> str:
     extra = " dan pengelola unit" if admin else ""
     return (
@@ -1069,34 +1254,7 @@ def staff_replaced(old: str, new: str, role: str, unit: str) -> str:
     return f"{esc(new)} menggantikan {esc(old)} sebagai {esc(role)} pada {esc(unit)}."
 
 
-# --- forms (handlers/forms.py) ----------------------------------------------------------------
-
-FORM_CHECK = "Mohon periksa kembali isian berikut:"
-FORM_TOGGLE_HINT = "\nKetuk pilihan di atas untuk mengubahnya."
-FORM_CONFIRM_HINT = "Tekan <b>Kirim</b> untuk mengirim atau <b>Batal</b> untuk membatalkan."
-
-
-def field_empty(label: str) -> str:
-    return f"{label} tidak boleh kosong."
-
-
-def text_too_long(length: int, limit: int) -> str:
-    return (
-        f"Teks terlalu panjang ({length} karakter); batasnya {limit} karakter. "
-        "Mohon persingkat lalu kirim kembali."
-    )
-
-
-# --- files received (handlers/files.py) -------------------------------------------------------
-
-NO_DOCUMENT_IN_MESSAGE = "Pesan ini tidak memuat berkas dokumen."
-
-
-def download_failed(name: str, reason: str) -> str:
-    return f"Berkas “{name}” tidak dapat diunduh dari Telegram ({reason})."
-
-
-# --- the quarter's report and the annual LKj: names, titles, archive -------------------------
+# --- the quarter's report: names; the archive (/arsip) ---------------------------------------
 
 
 def quarter_name(period: str) -> str:
@@ -1105,31 +1263,6 @@ def quarter_name(period: str) -> str:
 
 def quarter_data_report(period: str) -> str:
     return f"laporan data kinerja {period}"
-
-
-def annual_name(year: int) -> str:
-    return f"LKj tahun {year}"
-
-
-def annual_title(year: int) -> str:
-    return f"Laporan Kinerja tahun {year}"
-
-
-# The titles the public verification answer shows (as on the documents' covers).
-def verify_quarter_title(period: str) -> str:
-    return f"Laporan Data Kinerja {period}"
-
-
-def verify_annual_title(year: int) -> str:
-    return f"Laporan Kinerja Tahun {year}"
-
-
-def btn_annual_compile(year: int) -> str:
-    return f"Susun LKj {year}"
-
-
-def btn_annual_archive(year: int) -> str:
-    return f"LKj Tahunan {year}"
 
 
 NO_SIGNED_REPORTS = "Belum ada laporan yang ditandatangani."
@@ -1196,7 +1329,7 @@ def disposition_received(
 
 def step_line(number: int, activity: str, deadline: str, allowed: str) -> str:
     """The holder's task in a step message: the step, its deadline and its standard time."""
-    return f"Tugas Anda (tahap {number}): {esc(activity)}.\nBatas waktu: {deadline} ({allowed})."
+    return f"Tugas Anda (tahap {number}): {esc(activity)}.\n{deadline_line(deadline, allowed)}"
 
 
 # --- the work is divided ---------------------------------------------------------------------
@@ -1239,7 +1372,7 @@ def items_divided(period: str, divider: str, note: str, items: str, deadline: st
         f"Dari: {divider}\n"
         f"Catatan: {esc(note)}\n\n"
         f"Data yang harus Anda kumpulkan:\n{items}\n\n"
-        f"Batas waktu: {deadline}.\n"
+        f"{deadline_line(deadline)}\n"
         "Kirimkan berkas data sebagai dokumen melalui obrolan ini (PDF, XLSX, DOCX, JPG, "
         "PNG atau CSV), lalu pilih butir data yang dipenuhi oleh berkas tersebut."
     )
@@ -1265,7 +1398,7 @@ def indicators_divided(period: str, divider: str, note: str, lines: str, deadlin
         f"Dari: {divider}\n"
         f"Catatan: {esc(note)}\n\n"
         "Indikator yang menjadi tugas Anda:\n" + lines + "\n\n"
-        f"Batas waktu: {deadline}.\n"
+        f"{deadline_line(deadline)}\n"
         "Untuk setiap indikator laporkan nilai realisasi, kendala dan tindak lanjut "
         "(tombol <b>Isi</b> di bawah, atau isi lembar kerja terlampir lalu kirim kembali), "
         "serta kirimkan bukti dukung (PDF, XLSX, DOCX, JPG, PNG) sebagai dokumen."
@@ -1369,24 +1502,14 @@ def needs_fix_done(code: str, member_name: str) -> str:
     )
 
 
-def deadline_line(when: str) -> str:
-    return f"Batas waktu: {when}."
-
-
-def needs_fix_notice(period: str, by: Person, code: str, reason: str, when: str, checklist: str):
+def needs_fix_notice(
+    period: str, by: Person, code: str, reason: str, when: str, checklist: str
+) -> str:
     return (
         f"<b>Perlu Perbaikan — {period}</b>\n"
         f"{esc(by.name)} ({by.role.label}) meminta perbaikan data {esc(code)}:\n"
         f"{esc(reason)}{when}\n\n{your_status(checklist)}"
     )
-
-
-# --- returns (handlers/approval.py) and evidence (handlers/evidence.py) ----------------------
-
-LABEL_MARKS = "Indikator ditandai"
-LABEL_RETURN_REASON = "Alasan pengembalian"
-LABEL_REMOVAL_REASON = "Alasan penghapusan"
-LABEL_REPLACEMENT = "Berkas pengganti"
 
 
 # --- open tasks, status and reminders (handlers/tasks.py, views.py, reminders.py) ------------
@@ -1416,7 +1539,9 @@ def member_done(name: str) -> str:
     return f"• {name}: lengkap"
 
 
-def cycle_status(period: str, number: int, activity: str, names: str, role_label: str):
+def cycle_status_lines(
+    period: str, number: int, activity: str, names: str, role_label: str
+) -> list[str]:
     return [
         f"<b>{period}</b>",
         f"Tahap {number}: {esc(activity)}",
@@ -1436,10 +1561,10 @@ def collection_detail(missing: str) -> str:
     return f"\n\nStatus pengumpulan data:\n{missing}"
 
 
-def reminder(period: str, number: int, activity: str, deadline: str, left: str, detail: str):
+def reminder(period: str, number: int, activity: str, deadline: str, left: str, detail: str) -> str:
     return (
         f"<b>Pengingat — {period}</b>\nTugas Anda pada tahap {number} "
-        f"({esc(activity)}) belum selesai.\nBatas waktu: {deadline} ({left}).{detail}"
+        f"({esc(activity)}) belum selesai.\n{deadline_line(deadline, left)}{detail}"
     )
 
 
@@ -1470,133 +1595,6 @@ def escalation(
 
 def morning_digest_head(when: str) -> str:
     return f"<b>Ringkasan pagi — {when}</b>\nTugas yang masih terbuka pada satuan Anda:\n\n"
-
-
-# --- yearly workbooks: targets and budget (handlers/targets.py, budget.py, export.py) --------
-
-BTN_TEMPLATE = "Unduh templat"
-TARGET_TEMPLATE_CAPTION = (
-    "Templat target kinerja: isi lembar “Target Kinerja”; petunjuk ada pada lembar "
-    "“Petunjuk”. Kirim kembali melalui /target."
-)
-LABEL_TARGETS_FILE = "Berkas target"
-LABEL_BUDGET_FILE = "Berkas realisasi anggaran"
-
-
-def target_line(
-    code: str, name: str, unit: str, yearly: str, quarters: str, sense: str, counting: str
-) -> str:
-    return f"• {code} {name} ({unit}): tahunan {yearly}; {quarters} ({sense}, {counting})"
-
-
-def sasaran_line(sasaran: str) -> str:
-    return f"\nSasaran: {sasaran}"
-
-
-def targets_title(year: int) -> str:
-    return f"Target kinerja tahun {year}"
-
-
-def targets_head(year: int, sasaran: int, indicators: int) -> str:
-    return f"<b>{targets_title(year)}</b> — {sasaran} sasaran, {indicators} indikator:"
-
-
-def targets_missing(year: int) -> str:
-    return f"{targets_title(year)} belum diunggah."
-
-
-def btn_targets_download(year: int) -> str:
-    return f"Unduh target {year}"
-
-
-def btn_targets_upload(year: int) -> str:
-    return f"Unggah target {year}"
-
-
-def targets_current_caption(year: int) -> str:
-    return f"{targets_title(year)} yang berlaku."
-
-
-def targets_running_warning(year: int) -> str:
-    return (
-        f"\n\nPerhatian: siklus tahun {year} sudah berjalan. Target baru menggantikan target "
-        "yang berlaku dan penggantian ini dicatat dalam jejak audit."
-    )
-
-
-def ask_targets(year: int, warning: str) -> str:
-    return f"Kirimkan berkas target kinerja tahun {year} (XLSX sesuai templat, atau CSV).{warning}"
-
-
-def targets_read(name: str, sasaran: int, indicators: int) -> str:
-    return f"{name} — {sasaran} sasaran, {indicators} indikator, terbaca sebagai berikut:"
-
-
-def targets_saved(year: int, replaced: bool, summary: str) -> str:
-    verb = "menggantikan target sebelumnya" if replaced else "disimpan"
-    return f"{targets_title(year)} {verb}.\n\n{summary}"
-
-
-def budget_title(year: int) -> str:
-    return f"Realisasi anggaran tahun {year}"
-
-
-def budget_head(year: int, programs: int, lines: int, pagu: str, realisasi: str, percent: str):
-    return (
-        f"<b>{budget_title(year)}</b> — {programs} program, {lines} kegiatan; pagu Rp{pagu}, "
-        f"realisasi Rp{realisasi} ({percent})."
-    )
-
-
-def btn_budget_download(year: int) -> str:
-    return f"Unduh anggaran {year}"
-
-
-def btn_budget_upload(year: int) -> str:
-    return f"Unggah anggaran {year}"
-
-
-def budget_current_caption(year: int) -> str:
-    return f"{budget_title(year)} yang berlaku."
-
-
-def budget_read(name: str, programs: int, lines: int) -> str:
-    return f"{name} — {programs} program, {lines} kegiatan"
-
-
-def budget_saved(year: int, replaced: bool, summary: str) -> str:
-    verb = "menggantikan data sebelumnya" if replaced else "disimpan"
-    return f"{budget_title(year)} {verb}.\n\n{summary}"
-
-
-def btn_export_year(year: int) -> str:
-    return f"Tahun {year}"
-
-
-def export_year_period(year: int) -> str:
-    return f"tahunan Tahun {year}"
-
-
-EXPORT_CSV_CAPTION = "Data kinerja (CSV, pemisah titik koma)."
-
-
-def export_budget_csv_caption(year: int) -> str:
-    return f"{budget_title(year)} (CSV, pemisah titik koma)."
-
-
-# --- invitations (handlers/invitations.py) ---------------------------------------------------
-
-LABEL_NAME = "Nama"
-LABEL_NIP = "NIP"
-LABEL_POSITION = "Jabatan"
-
-
-def valid_until(when: str) -> str:
-    return f"berlaku sampai {when}"
-
-
-def btn_invite_revoke(role_label: str, code: str) -> str:
-    return f"Cabut {role_label} …{code[-4:]}"
 
 
 # --- refusals as the audit log records them (read by the unit and its auditors) --------------

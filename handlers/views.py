@@ -55,7 +55,7 @@ def cycle_status(services: Services, cycle: Cycle, unit: Unit, now: datetime) ->
     record = cycle.current_step_record
     holders = [unit.person(uid) for uid in holders_of(cycle, step, unit)]
     names = ", ".join(p.name for p in holders if p) or "-"
-    lines = texts.cycle_status(
+    lines = texts.cycle_status_lines(
         tw(cycle.triwulan, cycle.year), step.number, step.activity, names, step.role.label
     )
     if record:
