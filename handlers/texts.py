@@ -539,6 +539,15 @@ def verify_pdf_identical(name: str, status: str) -> str:
     )
 
 
+# A report named as a document (the verification answers), as on its cover.
+def quarter_document_title(period: str) -> str:
+    return f"Laporan Data Kinerja {period}"
+
+
+def annual_document_title(year: int) -> str:
+    return f"Laporan Kinerja Tahun {year}"
+
+
 def _who(unit: Unit, user_id: int) -> str:
     if user_id == 0:
         return "sistem (otomatis)"
@@ -549,7 +558,8 @@ def _who(unit: Unit, user_id: int) -> str:
 def _report_lines(found: Found, unit: Unit) -> list[str]:
     cycle, report = found.cycle, found.report
     lines = [
-        f"<b>Dokumen:</b> Laporan Data Kinerja {tw(cycle.triwulan, cycle.year)}, {esc(unit.name)}",
+        f"<b>Dokumen:</b> {quarter_document_title(tw(cycle.triwulan, cycle.year))}, "
+        f"{esc(unit.name)}",
         f"<b>Versi laporan:</b> {report.number}, {REPORT_STATUS_LABELS[report.status]}",
     ]
     if found.code:
@@ -640,15 +650,6 @@ def verify_pdf_altered(name: str, sha: str, found: Found, unit: Unit) -> str:
             f"<code>/verifikasi {found.code}</code>.",
         ]
     )
-
-
-# The titles the public verification answer shows (as on the documents' covers).
-def verify_quarter_title(period: str) -> str:
-    return f"Laporan Data Kinerja {period}"
-
-
-def verify_annual_title(year: int) -> str:
-    return f"Laporan Kinerja Tahun {year}"
 
 
 # --- the annual LKj ----------------------------------------------------------------------------
@@ -864,7 +865,7 @@ def budget_missing(year: int) -> str:
 
 def budget_needs_targets(year: int) -> str:
     return (
-        f"Target kinerja tahun {year} belum diunggah. Setiap kegiatan pada data anggaran "
+        f"{targets_missing(year)} Setiap kegiatan pada data anggaran "
         "menyebutkan kode indikator yang didukungnya, sehingga unggah target lebih dahulu "
         "melalui /target."
     )

@@ -187,13 +187,13 @@ def public_answer(match: Match, headline: str) -> str:
     if match.quarterly is not None:
         cycle, version = match.quarterly.cycle, match.quarterly.report
         first, last = triwulan_period(cycle.year, cycle.triwulan)
-        title = texts.verify_quarter_title(texts.tw(cycle.triwulan, cycle.year))
+        title = texts.quarter_document_title(texts.tw(cycle.triwulan, cycle.year))
         decisions = cycle.decisions
     else:
         assert match.annual is not None
         report, version = match.annual.report, match.annual.version
         first, last = triwulan_period(report.year, 1)[0], triwulan_period(report.year, 4)[1]
-        title = texts.verify_annual_title(report.year)
+        title = texts.annual_document_title(report.year)
         decisions = report.decisions
     paraf, sign = approvals(decisions, version)
     superseded = any(d.kind == "return" and d.report_version == version.number for d in decisions)
