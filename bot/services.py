@@ -20,6 +20,7 @@ from domain.identity import Logo, apply_identity
 from domain.roster import Roster, Unit, load_raw, roster_from_raw
 from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
 from domain.staff import keep_on_record
+from domain.standins import StandIn, boundaries, resolve
 from domain.workflow import WorkflowContext
 from storage.audit import AuditTrail, anchor_startup
 from storage.database import Database
@@ -37,6 +38,7 @@ from storage.repositories import (
     NoticeRepository,
     RosterRepository,
     SessionRepository,
+    StandInRepository,
     TargetRepository,
 )
 from storage.revocations import Revocations
@@ -82,7 +84,9 @@ def _button_actions() -> list[str]:
 class Services:
     settings: Settings
     db: Database
-    roster: Roster
+    #: The roster as stored, with the kop changes and stand-in appointments laid over it;
+    #: ``roster`` is its view at the clock's time (who acts for each post now).
+    base_roster: Roster
     sop: Sop
     clock: Callable[[], datetime] = utc_now
     #: The bot's @username (from getMe once the bot is initialised): the QR codes' deep links.
@@ -103,6 +107,7 @@ class Services:
     menus: MenuRepository = field(init=False)
     rosters: RosterRepository = field(init=False)
     invitations: InvitationRepository = field(init=False)
+    standins: StandInRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
@@ -130,9 +135,12 @@ class Services:
         self.menus = MenuRepository(self.db)
         self.rosters = RosterRepository(self.db)
         self.invitations = InvitationRepository(self.db)
+        self.standins = StandInRepository(self.db)
+        self._view: tuple[Roster, datetime, datetime, Roster] | None = None
         self._roster_signature = self.rosters.signature()
         for code, changes in self.identities.all().items():
             self._lay_identity(code, changes)
+        self._lay_standins()
         self._calendars: dict[str, WorkCalendar] = {}
         self._sops: dict[str, Sop] = {}
         for unit in self.roster.units:
@@ -145,7 +153,7 @@ class Services:
         services = cls(
             settings=settings,
             db=db,
-            roster=import_roster(RosterRepository(db), Path(settings.lkj_roster)),
+            base_roster=import_roster(RosterRepository(db), Path(settings.lkj_roster)),
             sop=load_sop(settings.lkj_sop or DEFAULT_SOP_PATH),
             clock=clock,
         )
@@ -160,11 +168,49 @@ class Services:
         """Where the roster's relative paths (logo, sop) are resolved."""
         return Path(self.settings.lkj_roster).parent
 
+    @property
+    def roster(self) -> Roster:
+        """The roster as it acts now: each stand-in appointment in force applied
+        (``domain.standins.resolve``). Kept until the next moment a range starts or ends."""
+        now = self.now()
+        view = self._view
+        if view is not None and view[0] is self.base_roster and view[1] <= now < view[2]:
+            return view[3]
+        moments = boundaries(self.base_roster.units)
+        if not moments:
+            return self.base_roster
+        before = [m for m in moments if m <= now]
+        after = [m for m in moments if m > now]
+        resolved = replace(
+            self.base_roster, units=tuple(resolve(u, now) for u in self.base_roster.units)
+        )
+        low = before[-1] if before else datetime.min.replace(tzinfo=UTC)
+        high = after[0] if after else datetime.max.replace(tzinfo=UTC)
+        self._view = (self.base_roster, low, high, resolved)
+        return resolved
+
     def reload_roster(self) -> None:
-        self.roster = roster_from_raw(self.rosters.raw(), self.roster_folder, partial=True)
+        self.base_roster = roster_from_raw(self.rosters.raw(), self.roster_folder, partial=True)
         for code, changes in self.identities.all().items():
             self._lay_identity(code, changes)
+        self._lay_standins()
         self._roster_signature = self.rosters.signature()
+
+    def _lay_standins(self) -> None:
+        """Give each unit its stand-in appointments (kept in ``state/standins.json``)."""
+        by_unit: dict[str, list[StandIn]] = {}
+        for period in self.standins.all():
+            by_unit.setdefault(period.unit, []).append(period)
+        units = tuple(
+            replace(u, standins=tuple(by_unit.get(u.code, ()))) for u in self.base_roster.units
+        )
+        self.base_roster = replace(self.base_roster, units=units)
+
+    def save_standin(self, period: StandIn) -> Unit:
+        """Store an appointment (new, or ended early) and apply it at once."""
+        self.standins.save(period)
+        self._lay_standins()
+        return self.roster.unit(period.unit)
 
     def refresh_roster(self) -> bool:
         """Reload the roster if another process (the CLI) changed it; a stat per update."""
@@ -182,7 +228,7 @@ class Services:
     def _lay_identity(self, code: str, changes: dict[str, Any]) -> None:
         """Replace the unit in the roster by itself with the kop changes made in chat."""
         try:
-            unit = self.roster.unit(code)
+            unit = self.base_roster.unit(code)
         except KeyError:
             return  # a unit no longer in the roster
         logo = None
@@ -190,8 +236,8 @@ class Services:
         if stored:
             logo = Logo(stored["sha256"], stored["mime"], self.db.blobs.get(stored["sha256"]))
         changed = apply_identity(unit, changes, logo)
-        units = tuple(changed if u.code == code else u for u in self.roster.units)
-        self.roster = replace(self.roster, units=units)
+        units = tuple(changed if u.code == code else u for u in self.base_roster.units)
+        self.base_roster = replace(self.base_roster, units=units)
 
     def set_identity(self, code: str, name: str, stored: Any) -> Unit:
         """Store one kop field of a unit and apply it at once (no restart)."""

@@ -14,32 +14,61 @@ from typing import Any
 from domain.approval import Approvable
 from domain.calendar import WorkCalendar
 from domain.dates_id import format_date_id, format_datetime_id
+from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import PARAF, SIGN, Sop
+from domain.standins import StandIn, capacity, in_force
 
 
-def _official(person: Person) -> dict[str, Any]:
-    return {"name": person.name, "nip": person.nip, "position": person.position}
+def _official(person: Person, period: StandIn | None = None) -> dict[str, Any]:
+    """Name, NIP and jabatan; a stand-in's jabatan is the post's, with "Plh."/"Plt." before
+    it (``capacity``), above their own name and NIP."""
+    return {
+        "name": person.name,
+        "nip": person.nip,
+        "position": period.post if period else person.position,
+        "capacity": period.kind if period else "",
+    }
+
+
+def _acting(unit: Unit, role: Role) -> tuple[Person, StandIn | None]:
+    """Who acts for ``role`` in the unit's view (with their appointment, if a stand-in)."""
+    period = in_force(unit, role, unit.at) if unit.at else None
+    person = unit.member(period.acting) if period else None
+    return (person, period) if person else (unit.one(role), None)
 
 
 def approval_context(
     report: Approvable | None, unit: Unit, sop: Sop, calendar: WorkCalendar, status: str
 ) -> dict[str, Any]:
     """``paraf`` (once initialled), ``signature`` (once signed), the expected ``signer`` and
-    the paraf box's title, for ``status`` draft, paraf or signed."""
+    the paraf box's title, for ``status`` draft, paraf or signed. A decision taken by a
+    stand-in shows the capacity it was taken in (from the appointments on record, at the
+    decision's time), however late the document is rendered."""
     tz = calendar.tz
-    initials, signer = unit.one(sop.role_of(PARAF)), unit.one(sop.role_of(SIGN))
+    paraf_role, sign_role = sop.role_of(PARAF), sop.role_of(SIGN)
+    initials, signer = _acting(unit, paraf_role), _acting(unit, sign_role)
     paraf = signature = None
     decided = report.latest_decision("paraf") if report and status in ("paraf", "signed") else None
     if decided is not None:
+        who = unit.person(decided.by)
         paraf = {
-            **_official(unit.person(decided.by) or initials),
+            **(
+                _official(who, capacity(unit, decided.by, paraf_role, decided.at))
+                if who
+                else _official(*initials)
+            ),
             "at": format_datetime_id(decided.at, tz),
         }
     signed = report.latest_decision("sign") if report and status == "signed" else None
     if signed is not None:
+        who = unit.person(signed.by)
         signature = {
-            **_official(unit.person(signed.by) or signer),
+            **(
+                _official(who, capacity(unit, signed.by, sign_role, signed.at))
+                if who
+                else _official(*signer)
+            ),
             "place": unit.city,
             "date": format_date_id(calendar.to_local(signed.at).date()),
             "at": format_datetime_id(signed.at, tz),
@@ -47,8 +76,8 @@ def approval_context(
     return {
         "paraf": paraf,
         "signature": signature,
-        "signer": {**_official(signer), "place": unit.city},
-        "paraf_label": sop.role_of(PARAF).label,
+        "signer": {**_official(*signer), "place": unit.city},
+        "paraf_label": paraf_role.label,
     }
 
 

@@ -58,6 +58,7 @@ from domain.performance import (
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import COLLECT, Sop, Step, load_sop
+from domain.standins import capacity, official_title
 from domain.text import display_filename
 from domain.verification import deep_link, qr_payload
 
@@ -805,16 +806,21 @@ def quarterly_report_context(
     }
 
 
-def disposition_sheet_context(cycle: Cycle, unit: Unit, calendar: WorkCalendar, index: int):
-    """Context for ``disposition_sheet.html`` for the ``index``-th forward of the chain."""
+def disposition_sheet_context(
+    cycle: Cycle, unit: Unit, calendar: WorkCalendar, index: int, sop: Sop | None = None
+):
+    """Context for ``disposition_sheet.html`` for the ``index``-th forward of the chain; a
+    disposition by a stand-in names the post it was given for ("Plh. Kepala Satuan …")."""
     tz = calendar.tz
     d = cycle.dispositions[index]
     sender = unit.person(d.from_user)
+    role = (sop if sop is not None else load_sop()).step(d.step).role
+    period = capacity(unit, d.from_user, role, d.at)
     return {
         "unit": _unit_dict(unit),
         "agenda_number": d.agenda_number,
         "received_at": format_datetime_id(d.at, tz),
-        "from_label": sender.position if sender else "",
+        "from_label": (official_title(period) if period else sender.position if sender else ""),
         "subject": (
             f"Penyusunan Laporan Data Kinerja Triwulan {roman_triwulan(cycle.triwulan)} "
             f"Tahun {cycle.year}"
@@ -828,7 +834,8 @@ def disposition_sheet_context(cycle: Cycle, unit: Unit, calendar: WorkCalendar, 
         "disposer": {
             "name": sender.name if sender else "",
             "nip": sender.nip if sender else "",
-            "position": sender.position if sender else "",
+            "position": period.post if period else sender.position if sender else "",
+            "capacity": period.kind if period else "",
             "at": format_datetime_id(d.at, tz),
         },
     }

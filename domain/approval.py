@@ -18,6 +18,7 @@ from domain.errors import InputError, RoleError, WorkflowError
 from domain.models import Decision, ReportVersion
 from domain.roster import Person
 from domain.sop import ASSEMBLE, FILE, PARAF, SIGN, Sop, Step
+from domain.standins import refuse_while_represented
 
 MAX_REASON = 2000
 
@@ -70,10 +71,12 @@ def clean_reason(reason: str) -> str:
 
 
 def check_role(step: Step, actor: Person, unit: str) -> None:
-    """Only a person of ``unit`` with the role the SOP table gives ``step`` may act on it."""
+    """Only a person of ``unit`` who acts for the role the SOP table gives ``step`` may act on
+    it: its holder, or the stand-in (Plh/Plt) who represents the holder now."""
     if actor.unit != unit:
         raise RoleError("Anda tidak terdaftar pada satuan kerja ini.")
-    if actor.role is not step.role:
+    refuse_while_represented(actor, step.role)
+    if not actor.acts_as(step.role):
         raise RoleError(
             f"Tindakan ini hanya dapat dilakukan oleh {step.role.label} "
             f"(tahap {step.number}: {step.activity}). Peran Anda: {actor.role.label}."

@@ -21,6 +21,7 @@ __all__ = [
     "format_office_duration",
     "format_time_id",
     "month_name_id",
+    "parse_date_id",
     "roman_triwulan",
     "triwulan_of",
     "triwulan_period",
@@ -168,3 +169,19 @@ def triwulan_period(year: int, n: int) -> tuple[date, date]:
     last_month = 3 * n
     last_day = _stdlib_calendar.monthrange(year, last_month)[1]
     return date(year, first_month, 1), date(year, last_month, last_day)
+
+
+def parse_date_id(text: str) -> date:
+    """A date as typed: "14-12-2026", "14/12/2026", "2026-12-14" or "14 Desember 2026"
+    (month names in Indonesian, any case); ValueError otherwise."""
+    words = text.strip().replace(",", " ").split()
+    if len(words) == 3 and words[1].capitalize() in MONTH_NAMES_ID:
+        return date(int(words[2]), MONTH_NAMES_ID.index(words[1].capitalize()) + 1, int(words[0]))
+    if len(words) != 1:
+        raise ValueError(text)
+    parts = words[0].replace("/", "-").replace(".", "-").split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(text)
+    if len(parts[0]) == 4:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    return date(int(parts[2]), int(parts[1]), int(parts[0]))

@@ -65,7 +65,7 @@ def evidence_open(ctx: WorkflowContext, cycle: Cycle) -> bool:
 
 
 def may_manage_all(ctx: WorkflowContext, actor: Person) -> bool:
-    return actor.unit == ctx.unit.code and actor.role is reviewer_step(ctx).role
+    return actor.unit == ctx.unit.code and actor.acts_as(reviewer_step(ctx).role)
 
 
 def item_key(item: Item) -> str:

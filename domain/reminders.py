@@ -16,6 +16,7 @@ from domain.roles import SUPERIOR
 from domain.roster import Unit
 from domain.sop import COLLECT, DISPOSE, Sop, Step
 from domain.standard_time import StandardTime
+from domain.standins import resolve
 
 REMINDER = "pengingat"
 AT_DEADLINE = "batas_waktu"
@@ -67,13 +68,23 @@ class Notice:
     step: int = 0
     deadline: datetime | None = None
     holders: tuple[int, ...] = ()
+    #: Holders represented by a stand-in who receives this notice: a copy for information.
+    copies: tuple[int, ...] = ()
 
 
 def holders_of(cycle: Cycle, step: Step, unit: Unit) -> tuple[int, ...]:
-    """Who holds the open step: the role's person, or the members still missing data."""
+    """Who holds the open step: whoever acts for the role (its holder, or their Plh/Plt in
+    a unit resolved at a moment), or the members still missing data."""
     if step.key == COLLECT:
         return tuple(a.member_id for a in cycle.assignments if a.missing)
-    return tuple(p.user_id for p in unit.with_role(step.role))
+    return tuple(p.user_id for p in unit.acting(step.role))
+
+
+def copies_of(step: Step, unit: Unit) -> tuple[int, ...]:
+    """The holders of the step's role represented by a stand-in: told for information."""
+    if step.key == COLLECT:
+        return ()
+    return tuple(p.user_id for p in unit.represented(step.role))
 
 
 def due_notices(
@@ -83,13 +94,21 @@ def due_notices(
     record = cycle.current_step_record
     if cycle.filed or record is None:
         return []
+    unit = resolve(unit, now)
     step = sop.step(record.step)
     holders = holders_of(cycle, step, unit)
     if not holders:
         return []
+    copies = copies_of(step, unit)
     base = f"{cycle.id}|{record.step}|{record.started_at.isoformat()}"
 
-    def notice(kind: str, key: str, recipients: tuple[int, ...], due_at: datetime) -> Notice:
+    def notice(
+        kind: str,
+        key: str,
+        recipients: tuple[int, ...],
+        due_at: datetime,
+        copies: tuple[int, ...] = (),
+    ) -> Notice:
         return Notice(
             key=f"{base}|{key}",
             kind=kind,
@@ -100,20 +119,22 @@ def due_notices(
             step=step.number,
             deadline=record.deadline,
             holders=holders,
+            copies=copies,
         )
 
     notices: list[Notice] = []
     for index, label in enumerate(step.reminders):
         due = ReminderPoint.parse(label).at(record.started_at, record.deadline, calendar)
         if due is not None and due <= now < record.deadline:
-            notices.append(notice(REMINDER, f"{REMINDER}{index}", holders, due))
+            notices.append(notice(REMINDER, f"{REMINDER}{index}", holders, due, copies))
     if now >= record.deadline:
-        notices.append(notice(AT_DEADLINE, AT_DEADLINE, holders, record.deadline))
+        notices.append(notice(AT_DEADLINE, AT_DEADLINE, holders, record.deadline, copies))
         superior = SUPERIOR.get(step.role)
         if superior is not None and calendar.is_office_time(now):
-            bosses = tuple(p.user_id for p in unit.with_role(superior))
+            bosses = tuple(p.user_id for p in unit.acting(superior))
+            away = tuple(p.user_id for p in unit.represented(superior))
             day = calendar.to_local(now).date().isoformat()
-            notices.append(notice(ESCALATION, f"{ESCALATION}|{day}", bosses, now))
+            notices.append(notice(ESCALATION, f"{ESCALATION}|{day}", bosses, now, away))
     # Only the latest reminder is sent: one missed while the bot was down is folded into it.
     reminders = [n for n in notices if n.kind == REMINDER]
     others = [n for n in notices if n.kind != REMINDER]
@@ -125,11 +146,13 @@ def digest_due(unit: Unit, sop: Sop, calendar: WorkCalendar, now: datetime) -> N
     working day, from the office's opening."""
     if not calendar.is_office_time(now):
         return None
+    unit = resolve(unit, now)
     local = calendar.to_local(now)
     return Notice(
         key=f"{unit.code}|{DIGEST}|{local.date().isoformat()}",
         kind=DIGEST,
         unit=unit.code,
-        recipients=tuple(p.user_id for p in unit.with_role(sop.role_of(DISPOSE))),
+        recipients=tuple(p.user_id for p in unit.acting(sop.role_of(DISPOSE))),
         due_at=now,
+        copies=tuple(p.user_id for p in unit.represented(sop.role_of(DISPOSE))),
     )

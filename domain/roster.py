@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from domain.errors import InputError
 from domain.identity import Government, Logo, check_logo, parse_field, parse_government
 from domain.roles import Role
+from domain.standins import StandIn
 
 
 class RosterError(Exception):
@@ -26,6 +28,15 @@ class Person:
     unit: str
     #: May change the unit's identity (kop). A unit with nobody marked: its Kasubbag.
     admin: bool = False
+    #: In a unit's view at a moment (``domain.standins.resolve``): the posts this person
+    #: stands in for, and the name of whoever stands in for their own post.
+    acting: tuple[Role, ...] = ()
+    stood_in_by: str = ""
+
+    def acts_as(self, role: Role) -> bool:
+        """Whether the person acts for ``role`` now: their own post unless a stand-in
+        represents them, or a post they stand in for."""
+        return (self.role is role and not self.stood_in_by) or role in self.acting
 
     def to_dict(self) -> dict:
         return {
@@ -56,6 +67,10 @@ class Unit:
     #: People who left the unit (mutasi): no access, kept so that decisions they took still
     #: name them on documents and in verification.
     former: tuple[Person, ...] = field(default=())
+    #: Stand-in appointments (Plh/Plt), past and coming (``domain.standins``).
+    standins: tuple[StandIn, ...] = field(default=())
+    #: The moment this view of the unit was resolved at (``domain.standins.resolve``).
+    at: datetime | None = None
 
     @property
     def administrators(self) -> list[Person]:
@@ -67,11 +82,21 @@ class Unit:
         return any(p.user_id == person.user_id for p in self.administrators)
 
     def with_role(self, role: Role) -> list[Person]:
+        """The holders of ``role`` by the roster."""
         return [p for p in self.people if p.role is role]
 
+    def acting(self, role: Role) -> list[Person]:
+        """Who acts for ``role``: its holders, or the stand-in who represents them (in a
+        view resolved at a moment, ``domain.standins.resolve``)."""
+        return [p for p in self.people if p.acts_as(role)]
+
+    def represented(self, role: Role) -> list[Person]:
+        """The holders of ``role`` a stand-in acts for now (they get copies)."""
+        return [p for p in self.with_role(role) if p.stood_in_by]
+
     def missing_roles(self) -> list[Role]:
-        """Roles still without a holder (a unit being set up by invitation)."""
-        missing = [r for r in SINGLE_ROLES if not self.with_role(r)]
+        """Roles nobody acts for (a unit being set up by invitation; a Plt fills a post)."""
+        missing = [r for r in SINGLE_ROLES if not self.acting(r)]
         return missing + ([] if self.with_role(Role.TIM_KERJA) else [Role.TIM_KERJA])
 
     def one(self, role: Role) -> Person:

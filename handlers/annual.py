@@ -15,7 +15,8 @@ from domain import annual, approval
 from domain.annual import AnnualReport
 from domain.errors import WorkflowError
 from domain.roster import Person, Unit
-from domain.sop import PARAF, SIGN, Sop
+from domain.sop import FILE, PARAF, SIGN, Sop
+from domain.standins import acting_detail
 from domain.verification import VERIFIED_STATUSES, verification_code
 from handlers import texts
 from handlers.approval import Act, Actions, ReportFlow, decision_rows, register, submit_rows
@@ -72,13 +73,26 @@ async def render(
     return services.db.blobs.put(pdf)
 
 
+#: The step each act of the annual report is taken at (for a stand-in's audit line).
+ACTS = {
+    "susun_lkj_tahunan": FILE,
+    "ajukan_lkj_tahunan": FILE,
+    "paraf_lkj_tahunan": PARAF,
+    "tandatangan_lkj_tahunan": SIGN,
+}
+
+
 async def save(
     context, before: AnnualReport | None, after: AnnualReport, out: Outbox, update_id: int | None
 ) -> None:
     """Save with what it owes (and its audit lines) in one write, then deliver."""
     services = svc(context)
     end_form_with(out, update_id)
+    unit = services.base_roster.unit(after.unit)
+    sop = services.sop_for(unit)
     for entry in after.history[len(before.history) if before else 0 :]:
+        key = ACTS.get(entry.action)
+        acting = acting_detail(unit, entry.actor, sop.role_of(key), entry.at) if key else None
         out.entries.append(
             {
                 "id": f"a{after.rev}-{entry.action}",
@@ -92,6 +106,7 @@ async def save(
                     "cycle": after.id,
                     "update_id": update_id,
                     "detail": entry.detail,
+                    **({"acting_for": acting} if acting else {}),
                 },
             }
         )
@@ -188,7 +203,7 @@ async def cmd_tahunan(update: Update, context: ContextTypes.DEFAULT_TYPE, person
     unit = unit_of(services, person)
     sop = services.sop_for(unit)
     compiler = sop.role_of(FLOW.kind.maker)
-    if person.role is not compiler:
+    if not person.acts_as(compiler):
         await send_text(context, person.user_id, texts.annual_not_for_you(compiler.label))
         return
     this_year = services.calendar(unit).to_local(services.now()).year

@@ -134,14 +134,14 @@ class ReportFlow(ABC, Generic[R]):
 
     def holders(self, services: Services, unit: Unit, report: R) -> list[Person]:
         key = self.stage(services.sop_for(unit), report)
-        return unit.with_role(services.sop_for(unit).role_of(key)) if key else []
+        return unit.acting(services.sop_for(unit).role_of(key)) if key else []
 
     def signed_off(self, services: Services, report: R, payload: dict[str, Any]) -> None:
         """Revoke what the signature ends (by default the buttons of its offer)."""
         services.callbacks.revoke_group(payload["group"])
 
     def makers(self, services: Services, unit: Unit) -> list[Person]:
-        return unit.with_role(services.sop_for(unit).role_of(self.kind.maker))
+        return unit.acting(services.sop_for(unit).role_of(self.kind.maker))
 
 
 # --- buttons -------------------------------------------------------------------------------
@@ -186,6 +186,15 @@ def _report_to_holders(out: Outbox, flow: ReportFlow, report, unit: Unit, status
         out.file(
             person.user_id, latest.sha256, flow.filename(report, status), caption, rows or None
         )
+    _copies(out, flow, report, unit, caption, latest.sha256, flow.filename(report, status))
+
+
+def _copies(out: Outbox, flow: ReportFlow, report, unit: Unit, text: str, *document: str):
+    """The holder represented by a stand-in at the step the report waits for gets a copy."""
+    sop = out.services.sop_for(unit)
+    key = flow.stage(sop, report)
+    if key:
+        out.copies(unit, sop.role_of(key), text, *document)
 
 
 def tell_submitted(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person) -> None:
@@ -239,6 +248,7 @@ def tell_returned(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person)
     holders = flow.holders(services, unit, report)
     for person in holders:
         out.text(person.user_id, text, flow.offer(services, unit, report, person) or None)
+    _copies(out, flow, report, unit, text)
     told = {p.user_id for p in holders} | {by.user_id}
     paraf = report.latest_decision("paraf")
     if paraf is not None and paraf.report_version == decision.report_version:

@@ -56,7 +56,7 @@ def summary(budget: BudgetSet) -> str:
 async def cmd_anggaran(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
     services = svc(context)
     editor = _editor(services, person)
-    if not may_view(services, person) and person.role is not editor:
+    if not may_view(services, person) and not person.acts_as(editor):
         text = texts.budget_not_for_you(editor.label)
         audit_refusal(context, update, person, "anggaran", text)
         await send_text(context, person.user_id, text)
@@ -74,7 +74,7 @@ async def cmd_anggaran(update: Update, context: ContextTypes.DEFAULT_TYPE, perso
             rows.append([(texts.btn_budget_download(y), {"action": "budget_download", "year": y})])
         else:
             parts.append(texts.budget_missing(y))
-        if person.role is editor:
+        if person.acts_as(editor):
             rows.append([(texts.btn_budget_upload(y), {"action": "budget_upload", "year": y})])
     await send_text(context, person.user_id, "\n\n".join(parts), rows)
 
@@ -109,7 +109,7 @@ async def budget_download(update, context, person: Person, payload: dict[str, An
 async def budget_upload(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     editor = _editor(services, person)
-    if person.role is not editor:
+    if not person.acts_as(editor):
         return texts.budget_not_for_you(editor.label)
     year = int(payload["year"])
     if services.targets.get(person.unit, year) is None:

@@ -79,7 +79,7 @@ async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     services = svc(context)
     unit = unit_of(services, person)
     first = services.sop_for(unit).first
-    if person.role is not first.role:
+    if not person.acts_as(first.role):
         refusal = texts.wrong_role_start(first.role.label)
         audit_refusal(context, update, person, "mulai", refusal)
         await send_text(context, person.user_id, refusal)

@@ -190,6 +190,6 @@ async def _apply(update, context, person: Person, session, replacement: FileRef 
             fill_buttons(after, member) or None,
         )
     if EV_REOPENED in outcome.events:
-        for holder in unit.with_role(reviewer_step(ctx).role):
+        for holder in unit.acting(reviewer_step(ctx).role):
             out.text(holder.user_id, texts.collection_reopened(period, member, record.item))
     await commit(context, cycle, after, out, update.update_id)

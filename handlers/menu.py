@@ -22,6 +22,7 @@ from bot.services import Services
 from domain import annual
 from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT
+from domain.standins import POSTS
 from handlers import texts
 from handlers.common import send_text, svc
 from handlers.targets import may_view
@@ -39,16 +40,18 @@ def commands_for(services: Services, person: Person) -> list[tuple[str, str]]:
     unit = services.roster.unit(person.unit)
     sop = services.sop_for(unit)
     allowed = set(EVERYONE)
-    if person.role is sop.first.role:
+    if person.acts_as(sop.first.role):
         allowed.add("mulai")
-    if person.role is sop.by_key(annual.COMPILE_STEP).role:
+    if person.acts_as(sop.by_key(annual.COMPILE_STEP).role):
         allowed |= {"tahunan", "anggaran"}  # the compiler sends the budget (handlers.budget)
     if may_view(services, person):
         allowed |= {"target", "anggaran", "ekspor"}
-    if person.role in (sop.by_key(COLLECT).role, sop.by_key(ASSEMBLE).role):
+    if any(person.acts_as(sop.by_key(k).role) for k in (COLLECT, ASSEMBLE)):
         allowed.add("bukti")  # evidence: the members' own, and the report maker's review
     if unit.is_admin(person):
-        allowed |= {"identitas", "undang", "undangan", "mutasi"}
+        allowed |= {"identitas", "undang", "undangan", "mutasi", "plh"}
+    if person.role in POSTS:
+        allowed.add("plh")  # an official appoints their own Plh
     return [(c, d) for c, d in texts.COMMANDS.items() if c in allowed]
 
 

@@ -274,11 +274,11 @@ def _may_read(services: Services, unit: Unit, cycle: Cycle, person: Person) -> b
         return False
     sop = services.sop_for(unit)
     paraf_step = sop.by_key(PARAF).number
-    if person.role is sop.role_of(ASSEMBLE):
+    if person.acts_as(sop.role_of(ASSEMBLE)):
         return True
-    if person.role is sop.role_of(PARAF):
+    if person.acts_as(sop.role_of(PARAF)):
         return any(s.step == paraf_step for s in cycle.steps)
-    if person.role is sop.role_of(SIGN):
+    if person.acts_as(sop.role_of(SIGN)):
         return cycle.latest_decision("paraf") is not None
     return False
 

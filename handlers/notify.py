@@ -13,7 +13,7 @@ from domain.models import Cycle
 from domain.performance import format_number_id
 from domain.reminders import holders_of
 from domain.roster import Person, Unit
-from domain.sop import ASSEMBLE, DIVIDE
+from domain.sop import ASSEMBLE, COLLECT, DIVIDE
 from domain.targets_import import realisation_workbook
 from handlers import approval, texts
 from handlers.outbox import Outbox
@@ -47,6 +47,9 @@ def task(out: Outbox, cycle: Cycle, unit: Unit, text: str) -> None:
     """Each holder of the open step gets ``text`` with the step's buttons."""
     for person in holders(out.services, cycle, unit):
         out.text(person.user_id, text, offer(out.services, cycle, unit, person) or None)
+    step = out.services.sop_for(unit).step(cycle.step)
+    if step.key != COLLECT:
+        out.copies(unit, step.role, text)
 
 
 def step_line(services: Services, cycle: Cycle, unit: Unit) -> str:
@@ -81,6 +84,9 @@ def disposition_received(
             ", ".join(doc.name for doc in cycle.documents),
         )
         out.text(recipient.user_id, text, offer(services, cycle, unit, recipient) or None)
+    role = services.sop_for(unit).step(cycle.step).role
+    out.copies(unit, role, sha256=sheet_sha, filename=disposition_filename(cycle))
+    out.copies(unit, role, text.replace("Tugas Anda", "Tugas"))
 
 
 def _divider(out: Outbox, cycle: Cycle, unit: Unit) -> Person | None:
@@ -149,7 +155,7 @@ def indicators_divided(out: Outbox, cycle: Cycle, unit: Unit) -> None:
 def _assembler_ids(out: Outbox, unit: Unit) -> list[int]:
     """The people of the role that makes the report (they follow the collection)."""
     role = out.services.sop_for(unit).role_of(ASSEMBLE)
-    return [p.user_id for p in unit.with_role(role)]
+    return [p.user_id for p in unit.acting(role)]
 
 
 def collection_complete(out: Outbox, cycle: Cycle, unit: Unit) -> None:

@@ -20,7 +20,9 @@ from telegram.ext import ContextTypes
 
 from bot.services import Services
 from domain.models import Cycle, HistoryEntry
-from domain.roles import SUPERIOR
+from domain.roles import SUPERIOR, Role
+from domain.roster import Unit
+from domain.standins import acting_detail
 from handlers import progress, texts
 from handlers.common import CAPTION_LIMIT, WEB_APP, Button, split_text, svc
 
@@ -97,6 +99,18 @@ class Outbox:
             )
             self.text(chat_id, caption, buttons)
 
+    def copies(
+        self, unit: Unit, role: Role, text: str = "", sha256: str = "", filename: str = ""
+    ) -> None:
+        """The holders of ``role`` represented by a stand-in get what the stand-in got, for
+        information: the same text or document, marked as a copy, without buttons."""
+        for holder in unit.represented(role):
+            note = texts.standin_copy(role.label, holder.stood_in_by)
+            if sha256:
+                self.file(holder.user_id, sha256, filename, f"{note}\n\n{text}" if text else note)
+            elif text:
+                self.text(holder.user_id, f"{note}\n\n{text}")
+
     def audit(self, cycle: Cycle, entry: HistoryEntry, update_id: int | None) -> None:
         """An audit-log line owed for an accepted action (appended on delivery, by key)."""
         line = {
@@ -110,6 +124,12 @@ class Outbox:
             "update_id": update_id,
             "detail": entry.detail,
         }
+        unit = self.services.base_roster.unit(cycle.unit)
+        if entry.from_step:
+            role = self.services.sop_for(unit).step(entry.from_step).role
+            acting = acting_detail(unit, entry.actor, role, entry.at)
+            if acting is not None:
+                line["acting_for"] = acting
         self.entries.append(
             {"id": secrets.token_hex(8), "kind": "audit", "chat_id": 0, "entry": line}
         )
@@ -309,7 +329,7 @@ async def _tell_superior_blocked(context: ContextTypes.DEFAULT_TYPE, chat_id: in
         return
     unit = services.roster.unit(person.unit)
     boss_role = SUPERIOR.get(person.role)
-    bosses = unit.with_role(boss_role) if boss_role else []
+    bosses = unit.acting(boss_role) if boss_role else []
     for boss in bosses:
         try:
             await context.bot.send_message(boss.user_id, texts.user_blocked(person))

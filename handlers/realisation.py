@@ -263,7 +263,7 @@ async def fix_begin(update, context, person: Person, payload: dict[str, Any]) ->
     reviewer, collecting = sop.by_key(ASSEMBLE), sop.by_key(COLLECT)
     if cycle.step not in (collecting.number, reviewer.number):
         authorize(services.context(unit), cycle, collecting.number, person)
-    if person.role is not reviewer.role:
+    if not person.acts_as(reviewer.role):
         authorize(services.context(unit), cycle, reviewer.number, person)
     options = [(i.code, i.code) for i in cycle.indicators]
     fields = [

@@ -31,6 +31,7 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     quarterly,
     realisation,
     staff,
+    standins,
     targets,
     verification,
 )
@@ -87,6 +88,7 @@ def build_handlers() -> list[BaseHandler]:
         CommandHandler("undang", registered(invitations.cmd_undang), filters=PRIVATE),
         CommandHandler("undangan", registered(invitations.cmd_undangan), filters=PRIVATE),
         CommandHandler("mutasi", registered(staff.cmd_mutasi), filters=PRIVATE),
+        CommandHandler("plh", registered(standins.cmd_plh), filters=PRIVATE),
         CommandHandler("unit_baru", invitations.cmd_unit_baru, filters=PRIVATE),
         CommandHandler("bukti", registered(evidence.cmd_bukti), filters=PRIVATE),
         CallbackQueryHandler(on_button),

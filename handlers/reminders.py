@@ -15,7 +15,7 @@ from domain.models import Cycle
 from domain.reminders import AT_DEADLINE, REMINDER, Notice, digest_due, due_notices
 from domain.roster import Unit
 from domain.sop import COLLECT
-from handlers import texts
+from handlers import standins, texts
 from handlers.common import send_text, svc
 from handlers.outbox import deliver_all
 from handlers.texts import tw
@@ -54,9 +54,19 @@ def notice_text(context, notice: Notice, cycle: Cycle, unit: Unit) -> str:
     )
 
 
+async def send_copies(context, unit: Unit, holders: tuple[int, ...], text: str) -> None:
+    """A notice sent to a stand-in, copied to the holder they represent (for information)."""
+    for user_id in holders:
+        holder = unit.member(user_id)
+        if holder is not None:
+            note = texts.standin_copy(holder.role.label, holder.stood_in_by)
+            await send_text(context, user_id, f"{note}\n\n{text}")
+
+
 async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = svc(context)
     await deliver_all(context)  # retry whatever a failed send left owed
+    await standins.refresh_menus(context)  # a stand-in range that began or ended
     now = services.now()
     for unit in services.roster.units:
         calendar = services.calendar(unit)
@@ -68,6 +78,7 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                 text = notice_text(context, notice, cycle, unit)
                 for user_id in notice.recipients:
                     await send_text(context, user_id, text)
+                await send_copies(context, unit, notice.copies, text)
                 services.notices.mark_sent(unit.code, cycle.year, notice.key, now.isoformat())
                 log.info("sent %s %s", notice.kind, notice.key)
         digest = digest_due(unit, services.sop_for(unit), calendar, now) if cycles else None
@@ -77,4 +88,5 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
             header = texts.morning_digest_head(format_datetime_id(now, calendar.tz))
             for user_id in digest.recipients:
                 await send_text(context, user_id, header + (body or "-"))
+            await send_copies(context, unit, digest.copies, header + (body or "-"))
             services.notices.mark_sent(unit.code, year, digest.key, now.isoformat())

@@ -80,7 +80,8 @@ async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str
 async def build_disposition_sheet(services: Services, cycle: Cycle, unit: Unit) -> str:
     """Render the Lembar Disposisi of the latest forward; returns its blob hash."""
     index = len(cycle.dispositions) - 1
-    context = disposition_sheet_context(cycle, unit, services.calendar(unit), index)
+    sheet_sop = services.sop_for(unit)
+    context = disposition_sheet_context(cycle, unit, services.calendar(unit), index, sheet_sop)
     pdf = await render_document(services, "disposition_sheet.html", context)
     return services.db.blobs.put(pdf)
 

@@ -115,7 +115,7 @@ def offer(services: Services, cycle: Cycle, unit: Unit, person: Person) -> Rows:
     elif (
         step.key == COLLECT
         and cycle.indicators
-        and person.role is sop.role_of(ASSEMBLE)
+        and person.acts_as(sop.role_of(ASSEMBLE))
         and cycle.assignments
     ):
         # While the team collects, the one who will make the report may send data back.

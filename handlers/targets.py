@@ -26,7 +26,7 @@ from handlers.texts import esc
 
 def may_edit(services: Services, person: Person) -> bool:
     """Targets are kept by whoever divides the indicators among the team (SOP table)."""
-    return person.role is services.sop_for(person.unit).role_of(DIVIDE)
+    return person.acts_as(services.sop_for(person.unit).role_of(DIVIDE))
 
 
 def may_view(services: Services, person: Person) -> bool:

@@ -16,6 +16,7 @@ from domain.budget import BudgetSet
 from domain.invitations import Invitation
 from domain.models import Cycle, cycle_id
 from domain.performance import TargetSet
+from domain.standins import StandIn
 from storage.database import Database
 
 
@@ -508,3 +509,17 @@ class InvitationRepository:
     def of_unit(self, unit: str) -> list[Invitation]:
         docs = self.table.search(Query().unit == unit)
         return sorted((Invitation.from_dict(dict(d)) for d in docs), key=lambda i: i.created_at)
+
+
+class StandInRepository:
+    """Stand-in appointments (Plh/Plt) of every unit (``state/standins.json``), kept after
+    they end: documents derive the capacity of past decisions from them."""
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "standins.json").table("standins")
+
+    def all(self) -> list[StandIn]:
+        return [StandIn.from_dict(dict(d)) for d in self.table.all()]
+
+    def save(self, period: StandIn) -> None:
+        self.table.upsert(period.to_dict(), Query().id == period.id)

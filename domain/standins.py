@@ -1,0 +1,279 @@
+"""Stand-ins (Plh / Plt): who acts for a post, and when.
+
+An official away (cuti, dinas luar) is represented by a *Pelaksana Harian* (Plh.) for a range
+of days; a post without a holder is filled by a *Pelaksana Tugas* (Plt.). The kind is not
+chosen: it follows the roster at the appointment (a held post gets a Plh., a vacant one a
+Plt.), so it cannot contradict who holds the post. During the range the stand-in receives
+and acts on the post's tasks and the holder only gets copies; the holder's own acts for the
+post are refused (one official acts for a post at a time; a holder back early ends the range).
+
+The periods are data kept on record; who acts for a role at a moment is derived from the
+roster and the periods (``resolve``), and so is the capacity in which a past decision was
+taken (``capacity``), so that a document rendered later still prints "Plh.".
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from domain.errors import InputError, RoleError
+from domain.roles import Role
+
+if TYPE_CHECKING:  # the roster holds the periods; this module only reads it
+    from domain.roster import Person, Unit
+
+PLH = "Plh."
+PLT = "Plt."
+#: Posts that take a stand-in: the single officials (a team member's tasks are their own).
+POSTS = (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG)
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """One appointment: ``acting`` stands in for ``role`` from ``start`` until ``end``
+    (exclusive: midnight after the last day, in the unit's time zone), or until it was ended
+    early (``ended_at``). ``holder`` is the official represented (None: the post was vacant,
+    a Plt.); ``post`` the post's title as printed ("Kepala Satuan …")."""
+
+    id: str
+    unit: str
+    role: Role
+    acting: int
+    holder: int | None
+    post: str
+    start: datetime
+    end: datetime
+    by: int
+    at: datetime
+    ended_at: datetime | None = None
+    ended_by: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return PLT if self.holder is None else PLH
+
+    @property
+    def until(self) -> datetime:
+        """The first moment the appointment no longer covers."""
+        return min(self.end, self.ended_at) if self.ended_at else self.end
+
+    def covers(self, at: datetime) -> bool:
+        return self.start <= at < self.until
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "unit": self.unit,
+            "role": self.role.value,
+            "acting": self.acting,
+            "holder": self.holder,
+            "post": self.post,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "by": self.by,
+            "at": self.at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "ended_by": self.ended_by,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StandIn:
+        return cls(
+            id=str(d["id"]),
+            unit=str(d["unit"]),
+            role=Role(d["role"]),
+            acting=int(d["acting"]),
+            holder=None if d.get("holder") is None else int(d["holder"]),
+            post=str(d.get("post", "")),
+            start=datetime.fromisoformat(d["start"]),
+            end=datetime.fromisoformat(d["end"]),
+            by=int(d["by"]),
+            at=datetime.fromisoformat(d["at"]),
+            ended_at=datetime.fromisoformat(d["ended_at"]) if d.get("ended_at") else None,
+            ended_by=None if d.get("ended_by") is None else int(d["ended_by"]),
+        )
+
+
+def in_force(unit: Unit, role: Role, at: datetime) -> StandIn | None:
+    """The appointment that decides who acts for ``role`` at ``at``: it covers the moment, its
+    stand-in is still a member, and a Plt.'s post is still vacant (a holder who joins ends it)."""
+    for period in unit.standins:
+        if period.role is not role or not period.covers(at) or unit.member(period.acting) is None:
+            continue
+        if period.holder is None and unit.with_role(role):
+            continue
+        if period.holder is not None and unit.member(period.holder) is None:
+            continue  # the holder left: the post is theirs no more, nor their Plh's
+        return period
+    return None
+
+
+def resolve(unit: Unit, at: datetime) -> Unit:
+    """The unit as it acts at ``at``: each stand-in carries the roles they act for, each
+    holder represented carries who acts for them (``Person.acting`` / ``Person.stood_in_by``)."""
+    if not unit.standins:
+        return unit
+    acting: dict[int, list[Role]] = {}
+    away: dict[int, str] = {}
+    for role in POSTS:
+        period = in_force(unit, role, at)
+        if period is None:
+            continue
+        acting.setdefault(period.acting, []).append(role)
+        stand_in = unit.member(period.acting)
+        for holder in unit.with_role(role):
+            away[holder.user_id] = stand_in.name if stand_in else ""
+    people = tuple(
+        replace(
+            p,
+            acting=tuple(acting.get(p.user_id, ())),
+            stood_in_by=away.get(p.user_id, ""),
+        )
+        for p in unit.people
+    )
+    return replace(unit, people=people, at=at)
+
+
+def boundaries(units: Iterable[Unit]) -> list[datetime]:
+    """Every moment at which some unit's view changes (a range starts or ends)."""
+    return sorted({m for u in units for p in u.standins for m in (p.start, p.until)})
+
+
+def capacity(unit: Unit, user_id: int, role: Role, at: datetime) -> StandIn | None:
+    """The appointment under which ``user_id`` acted for ``role`` at ``at``, if they acted as
+    a stand-in (for documents and the audit: the record, not today's roster)."""
+    for period in unit.standins:
+        if period.acting == user_id and period.role is role and period.covers(at):
+            return period
+    return None
+
+
+def acting_detail(unit: Unit, user_id: int, role: Role, at: datetime) -> dict[str, Any] | None:
+    """For the audit line of an act: the post it was taken for and its holder, when the
+    actor acted as a stand-in (both officials are on record)."""
+    period = capacity(unit, user_id, role, at)
+    if period is None:
+        return None
+    return {
+        "sebagai": period.kind,
+        "jabatan": period.role.value,
+        "pemegang": period.holder,
+        "penunjukan": period.id,
+    }
+
+
+def official_title(period: StandIn) -> str:
+    """ "Plh. Kepala Satuan …" """
+    return f"{period.kind} {period.post}"
+
+
+def post_title(unit: Unit, role: Role) -> str:
+    """The post's title as printed: the holder's jabatan, else the last holder's who left,
+    else the role's name with the unit's."""
+    for person in [*unit.with_role(role), *reversed(unit.former)]:
+        if person.role is role and person.position:
+            return person.position
+    head = "Kepala" if role is Role.KASAT else role.label
+    return f"{head} {unit.name}"
+
+
+def day_bounds(first: date, last: date, tz: str) -> tuple[datetime, datetime]:
+    """Midnight of ``first`` and midnight after ``last`` in the unit's zone."""
+    zone = ZoneInfo(tz)
+    start = datetime.combine(first, time(0), zone)
+    end = datetime.combine(last + timedelta(days=1), time(0), zone)
+    return start, end
+
+
+def check_manager(unit: Unit, by: Person, role: Role) -> None:
+    """The unit administrator appoints for any post; an official for their own post."""
+    if unit.is_admin(by) or (by.role is role and by.role in POSTS):
+        return
+    raise RoleError(
+        f"Penunjukan Plh/Plt {role.label} hanya dapat dilakukan oleh {role.label} sendiri "
+        "atau administrator satuan."
+    )
+
+
+def appoint(
+    unit: Unit,
+    role: Role,
+    acting_id: int,
+    first: date,
+    last: date,
+    by: Person,
+    now: datetime,
+) -> StandIn:
+    """A new appointment, checked: a post that takes a stand-in, a stand-in of the unit who
+    is not the holder, a range that ends after it starts, is not over and overlaps no other
+    of the post."""
+    if role not in POSTS:
+        raise InputError(f"Jabatan {role.label} tidak memerlukan Plh/Plt.")
+    check_manager(unit, by, role)
+    acting = unit.member(acting_id)
+    if acting is None:
+        raise InputError(
+            "Pejabat yang ditunjuk bukan anggota satuan kerja ini; pilih salah seorang "
+            "anggota satuan."
+        )
+    holders = unit.with_role(role)
+    if any(h.user_id == acting_id for h in holders):
+        raise InputError(
+            f"{acting.name} adalah pemegang jabatan {role.label} sendiri; Plh/Plt harus "
+            "pejabat lain."
+        )
+    if last < first:
+        raise InputError("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+    if (last - first).days >= MAX_DAYS:
+        raise InputError(f"Penunjukan Plh/Plt paling lama {MAX_DAYS} hari.")
+    start, end = day_bounds(first, last, unit.timezone)
+    if end <= now:
+        raise InputError("Tanggal selesai sudah lewat; pilih rentang yang belum berakhir.")
+    for other in unit.standins:
+        if other.role is role and other.start < end and start < other.until:
+            raise InputError(
+                f"Sudah ada {other.kind} {role.label} pada rentang yang beririsan; akhiri "
+                "dahulu penunjukan tersebut melalui /plh."
+            )
+    holder = holders[0].user_id if holders else None
+    return StandIn(
+        id=secrets.token_hex(6),
+        unit=unit.code,
+        role=role,
+        acting=acting_id,
+        holder=holder,
+        post=post_title(unit, role),
+        start=start,
+        end=end,
+        by=by.user_id,
+        at=now,
+    )
+
+
+def end_early(unit: Unit, period: StandIn, by: Person, now: datetime) -> StandIn:
+    """End an appointment now (a holder back early); one not begun yet is cancelled."""
+    check_manager(unit, by, period.role)
+    if period.until <= now:
+        raise InputError("Penunjukan ini sudah berakhir.")
+    return replace(period, ended_at=max(now, period.start), ended_by=by.user_id)
+
+
+def current_and_coming(unit: Unit, now: datetime) -> list[StandIn]:
+    """Appointments not over yet, in order of their start."""
+    return sorted((p for p in unit.standins if p.until > now), key=lambda p: p.start)
+
+
+def refuse_while_represented(actor: Person, role: Role) -> None:
+    """A holder represented by a stand-in does not act for the post meanwhile."""
+    if actor.role is role and actor.stood_in_by:
+        raise RoleError(
+            f"Selama penunjukan Plh, tugas {role.label} dijalankan oleh {actor.stood_in_by}; "
+            "Anda menerima tembusannya untuk diketahui. Bila Anda sudah kembali, akhiri "
+            "penunjukan lebih awal melalui /plh."
+        )

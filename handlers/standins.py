@@ -1,0 +1,270 @@
+"""Stand-ins in chat (/plh): appoint a Plh/Plt for a post and a range of days, list the
+appointments, end one early; and the moments a range starts or ends (the reminder tick).
+
+The rules (who may appoint, which stand-in, which days, Plh or Plt) are
+``domain.standins``; the appointments are data (``state/standins.json``) laid over the
+roster, so every role check, task, reminder and document follows them. Every appointment and
+early end is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from domain import standins
+from domain.dates_id import format_date_id, format_day_date_id, parse_date_id
+from domain.errors import InputError, RoleError
+from domain.roles import Role
+from domain.roster import Person, Unit
+from domain.standins import POSTS, StandIn
+from handlers import menu, texts
+from handlers.buttons import button_action
+from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
+from handlers.forms import TEXT_VALIDATORS, begin_form, choice_field, finisher, text_field
+from handlers.staff import audit
+
+START_CHOICES = 6  # today and the next working days offered as the first day
+
+
+def _posts(unit: Unit, person: Person) -> list[Role]:
+    """The posts ``person`` may appoint a stand-in for (all for the unit administrator)."""
+    return [r for r in POSTS if unit.is_admin(person) or person.role is r]
+
+
+def _manager_unit(context: ContextTypes.DEFAULT_TYPE, person: Person) -> Unit:
+    unit = unit_of(svc(context), person)
+    if not _posts(unit, person):
+        admins = ", ".join(p.name for p in unit.administrators)
+        raise RoleError(texts.STANDIN_NOT_ALLOWED.format(admins=admins))
+    return unit
+
+
+def _days(context: ContextTypes.DEFAULT_TYPE, unit: Unit, period: StandIn) -> tuple[str, str]:
+    calendar = svc(context).calendar(unit)
+    first = calendar.to_local(period.start).date()
+    last = calendar.to_local(period.until).date() - timedelta(days=1)
+    return format_day_date_id(first), format_day_date_id(max(first, last))
+
+
+def _name(unit: Unit, user_id: int | None) -> str:
+    who = unit.person(user_id) if user_id is not None else None
+    return who.name if who else ""
+
+
+async def cmd_plh(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
+    services = svc(context)
+    try:
+        unit = _manager_unit(context, person)
+    except RoleError as exc:
+        audit_refusal(context, update, person, "plh", str(exc))
+        await send_text(context, person.user_id, texts.esc(exc))
+        return
+    now = services.now()
+    posts = _posts(unit, person)
+    lines = [texts.STANDIN_HEAD.format(unit=texts.esc(unit.name)), ""]
+    rows = []
+    periods = standins.current_and_coming(unit, now)
+    lines.append(texts.STANDIN_LIST_HEAD if periods else texts.STANDIN_NONE)
+    for period in periods:
+        first, last = _days(context, unit, period)
+        state = texts.STANDIN_ACTIVE if period.covers(now) else texts.STANDIN_COMING
+        name = _name(unit, period.acting)
+        lines.append(texts.standin_line(period.kind, period.role.label, name, first, last, state))
+        if period.role in posts:
+            label = texts.btn_standin_end(period.kind, period.role.label, name)
+            rows.append([(label, {"action": "standin_end", "id": period.id})])
+    for role in posts:
+        holders = unit.with_role(role)
+        kind = standins.PLH if holders else standins.PLT
+        label = texts.btn_standin_new(kind, role.label, holders[0].name if holders else None)
+        rows.append([(label, {"action": "standin_new", "role": role.value})])
+    await send_text(context, person.user_id, "\n".join(lines), rows)
+
+
+@button_action("standin_new")
+async def on_new(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = _manager_unit(context, person)
+    role = Role(payload["role"])
+    standins.check_manager(unit, person, role)
+    holders = {p.user_id for p in unit.with_role(role)}
+    people = [p for p in unit.people if p.user_id not in holders]
+    if not people:
+        raise InputError(texts.STANDIN_NO_PEOPLE)
+    kind = standins.PLH if holders else standins.PLT
+    calendar = services.calendar(unit)
+    today = calendar.to_local(services.now()).date()
+    days = [today]
+    while len(days) < START_CHOICES:
+        days.append(calendar.next_working_day(days[-1] + timedelta(days=1)))
+    example = calendar.add_working_days(today, 4)
+    fields = [
+        choice_field(
+            "acting",
+            "Pejabat yang ditunjuk",
+            texts.STANDIN_PICK_PERSON.format(kind=kind, role=role.label),
+            [(f"{p.name} ({p.role.label})", str(p.user_id)) for p in people],
+            per_row=1,
+        ),
+        choice_field(
+            "first",
+            "Mulai",
+            texts.STANDIN_PICK_START,
+            [
+                (texts.standin_day(format_day_date_id(d), calendar.holiday_name(d)), d.isoformat())
+                for d in days
+            ],
+            per_row=2,
+        ),
+        {
+            **text_field(
+                "last",
+                "Sampai dengan",
+                texts.STANDIN_ASK_END.format(
+                    example=example.strftime("%d-%m-%Y"), example_long=format_date_id(example)
+                ),
+            ),
+            "validate": "standin_date",
+        },
+    ]
+    await drop_buttons(update)
+    title = texts.STANDIN_FORM_TITLE.format(kind=kind, role=role.label)
+    await begin_form(context, person, "standin", fields, title, meta={"role": role.value})
+    return ""
+
+
+def _read_date(text: str) -> tuple[Any, str]:
+    try:
+        day = parse_date_id(text)
+    except ValueError:
+        raise InputError(texts.STANDIN_BAD_DATE.format(text=texts.esc(text))) from None
+    return day.isoformat(), format_day_date_id(day)
+
+
+TEXT_VALIDATORS["standin_date"] = _read_date
+
+
+@finisher("standin")
+async def finish_standin(update: Update, context, person: Person, session: dict[str, Any]):
+    services = svc(context)
+    services.refresh_roster()
+    unit = _manager_unit(context, person)
+    values = session["values"]
+    role = Role(session["meta"]["role"])
+    first, last = date.fromisoformat(values["first"]), date.fromisoformat(values["last"])
+    period = standins.appoint(
+        unit, role, int(values["acting"]), first, last, person, services.now()
+    )
+    unit = services.save_standin(period)
+    holder = unit.person(period.holder) if period.holder is not None else None
+    audit(
+        context,
+        update,
+        unit.code,
+        person,
+        "plh_tunjuk",
+        penunjukan=period.id,
+        sebagai=period.kind,
+        jabatan=role.value,
+        pelaksana=period.acting,
+        pemegang=period.holder,
+        mulai=first.isoformat(),
+        sampai=last.isoformat(),
+    )
+    calendar = services.calendar(unit)
+    working = sum(
+        calendar.is_working_day(first + timedelta(days=n)) for n in range((last - first).days + 1)
+    )
+    holidays = [
+        f"{format_date_id(d)} ({name})" for d, name in calendar.holidays_between(first, last)
+    ]
+    day_from, day_to = format_day_date_id(first), format_day_date_id(last)
+    acting = unit.person(period.acting)
+    name = acting.name if acting else ""
+    done = texts.standin_appointed_done(period.kind, role.label, name, day_from, day_to)
+    done += f"\n({texts.standin_range_note(working, holidays)})"
+    await send_text(context, person.user_id, done)
+    text = texts.standin_to_acting(
+        period.kind, period.post, holder.name if holder else None, day_from, day_to
+    )
+    await send_text(context, period.acting, text)
+    if holder is not None and holder.user_id != person.user_id:
+        await send_text(
+            context,
+            holder.user_id,
+            texts.standin_to_holder(period.kind, role.label, name, day_from, day_to),
+        )
+    await refresh_menus(context)
+
+
+@button_action("standin_end")
+async def on_end(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
+    services = svc(context)
+    unit = _manager_unit(context, person)
+    period = next((p for p in unit.standins if p.id == payload["id"]), None)
+    if period is None:
+        raise InputError(texts.STANDIN_GONE)
+    ended = standins.end_early(unit, period, person, services.now())
+    unit = services.save_standin(ended)
+    audit(
+        context,
+        update,
+        unit.code,
+        person,
+        "plh_akhiri",
+        penunjukan=period.id,
+        sebagai=period.kind,
+        jabatan=period.role.value,
+        pelaksana=period.acting,
+        pemegang=period.holder,
+    )
+    await drop_buttons(update)
+    await refresh_menus(context)
+    return texts.STANDIN_ENDED_NOTICE
+
+
+# --- the moments a range starts or ends -------------------------------------------------------
+
+
+async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Announce each range that started or ended since the last look, once (recorded like a
+    reminder): the menus of the stand-in and the holder follow, whoever acts now gets the
+    post's open tasks with their buttons, and both are told when a range ends."""
+    from handlers.tasks import offer_tasks  # not at start-up: steps and notify import each other
+
+    services = svc(context)
+    now = services.now()
+    for unit in services.roster.units:
+        for period in unit.standins:
+            if period.start > now:
+                continue
+            year = services.calendar(unit).to_local(period.start).year
+            started = f"{period.id}|mulai"
+            ended = f"{period.id}|selesai"
+            over = period.until <= now
+            key = ended if over else started
+            if services.notices.was_sent(unit.code, year, key):
+                continue
+            services.notices.mark_sent(unit.code, year, key, now.isoformat())
+            if over and not services.notices.was_sent(unit.code, year, started):
+                services.notices.mark_sent(unit.code, year, started, now.isoformat())
+            people = [unit.member(period.acting), *unit.with_role(period.role)]
+            for person in people:
+                if person is not None:
+                    await menu.set_menu(context.bot, services, person)
+            if over:
+                text = texts.standin_ended(
+                    period.kind,
+                    period.role.label,
+                    _name(unit, period.acting),
+                    _name(unit, period.ended_by) or None,
+                )
+                for person in people:
+                    if person is not None:
+                        await send_text(context, person.user_id, text)
+            for person in unit.acting(period.role):
+                await offer_tasks(context, person)
