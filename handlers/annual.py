@@ -105,8 +105,7 @@ async def save(
                     "action": entry.action,
                     "cycle": after.id,
                     "update_id": update_id,
-                    "detail": entry.detail,
-                    **({"acting_for": acting} if acting else {}),
+                    "detail": {"catatan": entry.detail, **acting} if acting else entry.detail,
                 },
             }
         )

@@ -128,8 +128,8 @@ class Outbox:
         if entry.from_step:
             role = self.services.sop_for(unit).step(entry.from_step).role
             acting = acting_detail(unit, entry.actor, role, entry.at)
-            if acting is not None:
-                line["acting_for"] = acting
+            if acting is not None:  # both officials on record: who acted, for whom
+                line["detail"] = {"catatan": entry.detail, **acting}
         self.entries.append(
             {"id": secrets.token_hex(8), "kind": "audit", "chat_id": 0, "entry": line}
         )

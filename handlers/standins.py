@@ -105,14 +105,14 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
     fields = [
         choice_field(
             "acting",
-            "Pejabat yang ditunjuk",
+            texts.STANDIN_FIELD_PERSON,
             texts.STANDIN_PICK_PERSON.format(kind=kind, role=role.label),
             [(f"{p.name} ({p.role.label})", str(p.user_id)) for p in people],
             per_row=1,
         ),
         choice_field(
             "first",
-            "Mulai",
+            texts.STANDIN_FIELD_START,
             texts.STANDIN_PICK_START,
             [
                 (texts.standin_day(format_day_date_id(d), calendar.holiday_name(d)), d.isoformat())
@@ -123,7 +123,7 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
         {
             **text_field(
                 "last",
-                "Sampai dengan",
+                texts.STANDIN_FIELD_END,
                 texts.STANDIN_ASK_END.format(
                     example=example.strftime("%d-%m-%Y"), example_long=format_date_id(example)
                 ),

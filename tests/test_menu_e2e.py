@@ -34,8 +34,8 @@ async def test_each_person_sees_the_commands_of_their_role(bot, emu, people):
     member = people.team[0]
     menus = await menus_settled(emu, [u.user_id for u in people.officials])
     want = {
-        kasat.user_id: expected({"mulai", "target", "anggaran", "ekspor"}),
-        sekretaris.user_id: expected({"target", "anggaran", "ekspor"}),
+        kasat.user_id: expected({"mulai", "target", "anggaran", "ekspor", "plh"}),
+        sekretaris.user_id: expected({"target", "anggaran", "ekspor", "plh"}),
         kasubbag.user_id: expected(
             {
                 "target",
@@ -44,6 +44,7 @@ async def test_each_person_sees_the_commands_of_their_role(bot, emu, people):
                 "undang",
                 "undangan",
                 "mutasi",
+                "plh",
                 "anggaran",
                 "ekspor",
                 "bukti",
@@ -98,6 +99,7 @@ async def test_menus_follow_role_changes_and_departures(runner, emu, people, ros
             "undang",
             "undangan",
             "mutasi",
+            "plh",
             "anggaran",
             "ekspor",
             "bukti",
@@ -150,9 +152,9 @@ async def test_menus_follow_the_units_sop_table(runner, emu, people, roster_path
     )
     await runner.start()
     menus = await menus_settled(emu, [1002, 1003])
-    assert menus[1002] == expected({"target", "tahunan", "anggaran", "ekspor", "bukti"})
+    assert menus[1002] == expected({"target", "tahunan", "anggaran", "ekspor", "bukti", "plh"})
     assert menus[1003] == expected(
-        {"target", "identitas", "undang", "undangan", "mutasi", "anggaran", "ekspor"}
+        {"target", "identitas", "undang", "undangan", "mutasi", "plh", "anggaran", "ekspor"}
     )
     people.sekretaris.say("/bantuan")
     assert "/tahunan — " in (await people.sekretaris.expect("Petunjuk lkj-bot")).text

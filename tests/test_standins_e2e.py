@@ -1,0 +1,316 @@
+"""Stand-ins (Plh/Plt) through the emulator: the Kasat appoints the Sekretaris as Plh, who
+initials and then signs one report in two capacities; the range ends by itself; a Plt fills a
+vacant post; bad appointments are refused and change nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from bot import playbook
+from emulator.users import SimUser
+from storage.audit import AuditLog
+from storage.database import Database
+from storage.repositories import RosterRepository, StandInRepository
+from tests.test_menu_e2e import chat_scope, menus_settled
+
+KASAT_POST = "KEPALA SATUAN POLISI PAMONG PRAJA KOTA BANDUNG"
+
+
+@pytest.fixture
+def settings(settings):
+    return settings.model_copy(update={"lkj_reminder_interval_s": 0.1})
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def signature_block(text: str) -> re.Match:
+    """The signature block as read back: the jabatan line, then the name and NIP."""
+    found = re.search(
+        r"((?:Pl[ht]\. )?KEPALA SATUAN [A-Z ]+), DITANDATANGANI SECARA ELEKTRONIK MELALUI "
+        r"LKJ-BOT pada .+? (WIB) (.+?) NIP\. (\d{18})",
+        text,
+    )
+    assert found is not None, text[-1500:]
+    return found
+
+
+def paraf_block(text: str) -> str:
+    found = re.search(r"DIPARAF MELALUI LKJ-BOT (.+?) NIP\.", text)
+    assert found is not None
+    return found.group(1)
+
+
+async def appoint(user: SimUser, button: str, stand_in: str, start: str, end: str):
+    """/plh → the post → the stand-in → the first day → the last day typed → the summary."""
+    user.say("/plh")
+    listing = await user.expect("Plh/Plt —")
+    await user.tap(button, listing)
+    pick = await user.expect("Pilih pejabat yang ditunjuk")
+    offered = list(pick.buttons)  # the buttons are edited away once one is chosen
+    await user.tap(stand_in, pick)
+    await user.tap(start, await user.expect("Mulai tanggal berapa"))
+    await user.expect("Sampai dengan tanggal berapa")
+    user.say(end)
+    return offered, await user.expect("Mohon periksa kembali")
+
+
+async def play_to_paraf(people, clock, triwulan: int) -> None:
+    await playbook.start_cycle(people, triwulan, 2026)
+    clock.advance(minutes=10)
+    await playbook.forward(people)
+    clock.advance(minutes=10)
+    await playbook.divide(people)
+    clock.advance(hours=2)
+    await playbook.upload_all(people)
+    await people.kasubbag.expect("telah terkumpul")
+    clock.advance(minutes=30)
+    await playbook.build_and_submit(people)
+
+
+async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
+    bot, emu, people, settings, clock
+):
+    kasat, sek = people.kasat, people.sekretaris
+    # Triwulan III waits for the Sekretaris's paraf; Triwulan II, initialled, for the Kasat.
+    await play_to_paraf(people, clock, 3)
+    q3_draft = await sek.expect("diajukan oleh Kasubbag", document=True)
+    await play_to_paraf(people, clock, 2)
+    await playbook.paraf(people)
+    q2_for_kasat = await kasat.expect("diparaf oleh", document=True)
+    assert "Tandatangani" in q2_for_kasat.buttons
+    assert "mulai" not in [c["command"] for c in emu.commands(chat_scope(sek.user_id))]
+
+    # The Kasat goes on dinas luar today: the Sekretaris is Plh. Kasat for Monday 5 October.
+    offered, _ = await appoint(
+        kasat,
+        f"Tunjuk Plh. Kasat ({kasat.name})",
+        f"{sek.name} (Sekretaris)",
+        "Senin, 5 Oktober 2026",
+        "05-10-2026",
+    )
+    # Only the unit's other people are offered: never the holder himself.
+    assert f"{kasat.name} (Kasat)" not in offered
+    assert len(offered) == len(people.unit.people) - 1
+    await kasat.tap("Kirim")
+    done = await kasat.expect("ditunjuk sebagai")
+    assert "Plh. Kasat" in done.text and "Senin, 5 Oktober 2026" in done.text
+    told = await sek.expect("Anda ditunjuk sebagai")
+    assert "Plh. Kepala Satuan Polisi Pamong Praja Kota Bandung" in told.text
+    # The range covers now: the Plh gets the post's open task, with its buttons, and the
+    # Kasat's commands (/mulai) in the menu.
+    q2_for_plh = await sek.expect("tugas Anda pada tahap 7", document=True)
+    assert "Tandatangani" in q2_for_plh.buttons
+    menus = await menus_settled(emu, [sek.user_id])
+    assert "mulai" in menus[sek.user_id]
+
+    # The Kasat's own Tandatangani is refused while he is represented, with the way back.
+    refused = (await kasat.tap("Tandatangani", q2_for_kasat))["text"]
+    assert "dijalankan oleh" in refused and sek.name in refused and "/plh" in refused
+
+    # The Sekretaris initials Triwulan III as Sekretaris ...
+    await playbook.tap_through(sek, "Paraf", q3_draft)
+    initialled = await sek.expect("diparaf oleh", document=True)
+    assert "Tandatangani" in initialled.buttons
+    # ... the Kasat gets the initialled report for information, without buttons ...
+    copy = await kasat.expect("Tembusan untuk diketahui", document=True)
+    assert copy.buttons == [] and sek.name in copy.text
+    # ... and the Sekretaris signs it as Plh. Kasat (two taps).
+    await sek.tap("Tandatangani", initialled)
+    await playbook.tap_through(sek, "Ya, tandatangani", initialled)
+    signed = await kasat.expect("Triwulan III Tahun 2026 telah ditandatangani", document=True)
+    text = pdf_text(signed.document.content)
+    block = signature_block(text)
+    assert block.group(1) == f"Plh. {KASAT_POST}"
+    assert block.group(3) == sek.name and block.group(4) == "197203151998032005"
+    assert paraf_block(text) == sek.name  # both acts, each in its own capacity
+
+    # The audit names both officials: the stand-in who acted and the holder represented.
+    log = AuditLog.for_unit_year(settings.lkj_data_dir, people.unit.code, 2026)
+    entries = list(log.entries())
+    appointed = next(e for e in entries if e["action"] == "plh_tunjuk")
+    assert appointed["actor"] == kasat.user_id
+    assert appointed["detail"]["pelaksana"] == sek.user_id
+    assert appointed["detail"]["pemegang"] == kasat.user_id
+    sign = next(e for e in entries if e["cycle"] == "satpolpp-bdg:2026:3" and e["from_step"] == 7)
+    assert sign["actor"] == sek.user_id
+    assert sign["detail"] == {
+        "catatan": "",
+        "sebagai": "Plh.",
+        "jabatan": "kasat",
+        "pemegang": kasat.user_id,
+        "penunjukan": appointed["detail"]["penunjukan"],
+    }
+    paraf = next(e for e in entries if e["cycle"] == "satpolpp-bdg:2026:3" and e["from_step"] == 6)
+    assert paraf["actor"] == sek.user_id and not isinstance(paraf["detail"], dict)
+    assert any(
+        e.get("outcome") == "refused" and e["actor"] == kasat.user_id and "Plh" in e["reason"]
+        for e in entries
+    )
+
+    # Tuesday: the range has ended by itself. Both are told, the Kasat gets Triwulan II back
+    # with its buttons and its overdue notice; the Plh's button is refused.
+    seen_by_sek = len(sek.received())
+    clock.advance(hours=18, minutes=20)
+    await kasat.expect("berakhir sesuai rentang tanggalnya")
+    await sek.expect("berakhir sesuai rentang tanggalnya")
+    back = await kasat.expect("tugas Anda pada tahap 7", document=True)
+    assert "Tandatangani" in back.buttons
+    await kasat.expect("Batas waktu terlampaui")
+    await emu.settle(quiet=0.3)
+    assert not [m for m in sek.received()[seen_by_sek:] if "Batas waktu terlampaui" in m.text]
+    refused = (await sek.tap("Tandatangani", q2_for_plh))["text"]
+    assert "hanya dapat dilakukan oleh Kasat" in refused
+    menus = await menus_settled(emu, [sek.user_id])
+    assert "mulai" not in menus[sek.user_id]
+
+    await kasat.tap("Tandatangani", back)
+    await playbook.tap_through(kasat, "Ya, tandatangani", back)
+    q2 = await kasat.expect("Triwulan II Tahun 2026 telah ditandatangani", document=True)
+    block = signature_block(pdf_text(q2.document.content))
+    assert block.group(1) == KASAT_POST and block.group(3) == kasat.name
+
+
+def vacant_kasat_unit(data_dir, unit) -> None:
+    """The store of a unit whose Kasat post is vacant (a unit still being set up)."""
+    people = [p for p in unit.people if p.role.value != "kasat"]
+    raw = {
+        "code": unit.code,
+        "name": unit.name,
+        "city": unit.city,
+        "address": unit.address,
+        "timezone": unit.timezone,
+        "people": [
+            {**p.to_dict(), "telegram_id": p.user_id, "admin": p.role.value == "kasubbag"}
+            for p in people
+        ],
+    }
+    for person in raw["people"]:
+        del person["user_id"], person["unit"]
+    db = Database(data_dir)
+    RosterRepository(db).replace({"unit": [raw]})
+    db.close()
+
+
+@pytest.fixture
+def settings_vacant(settings, tmp_path, people):
+    vacant_kasat_unit(settings.lkj_data_dir, people.unit)
+    return settings.model_copy(update={"lkj_roster": tmp_path / "tidak-ada.toml"})
+
+
+async def test_bad_appointments_are_refused_then_a_plt_fills_the_vacant_post(
+    emu, settings_vacant, clock, people
+):
+    from tests.conftest import BotRunner
+
+    runner = BotRunner(settings_vacant, clock)
+    await runner.start()
+    try:
+        await _vacant_post(emu, settings_vacant, people)
+    finally:
+        await runner.stop()
+
+
+async def _vacant_post(emu, settings, people) -> None:
+    sek, kasubbag, member = people.sekretaris, people.kasubbag, people.team[1]
+    data = settings.lkj_data_dir
+
+    # Nobody acts as Kasat: the quarter cannot start.
+    sek.say("/mulai")
+    await sek.expect("Peran yang belum terisi: Kasat")
+    # A member may not appoint; the administrator is offered a Plt. for the vacant post.
+    member.say("/plh")
+    await member.expect("hanya dapat dilakukan oleh Kasat, Sekretaris atau Kasubbag")
+
+    # An unreadable date is asked again; an end before the start is refused with nothing kept.
+    kasubbag.say("/plh")
+    listing = await kasubbag.expect("Belum ada penunjukan")
+    assert "Tunjuk Plt. Kasat (jabatan lowong)" in listing.buttons
+    await kasubbag.tap("Tunjuk Plt. Kasat (jabatan lowong)", listing)
+    await kasubbag.tap(f"{sek.name} (Sekretaris)", await kasubbag.expect("Pilih pejabat"))
+    await kasubbag.tap("Senin, 5 Oktober 2026", await kasubbag.expect("Mulai tanggal"))
+    await kasubbag.expect("Sampai dengan tanggal berapa")
+    kasubbag.say("besok lusa")
+    await kasubbag.expect("tidak dapat dibaca")
+    kasubbag.say("2 Oktober 2026")
+    await kasubbag.expect("Mohon periksa kembali")
+    await kasubbag.tap("Kirim")
+    await kasubbag.expect("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+    assert StandInRepository(Database(data)).all() == []
+
+    # A stand-in who has left the unit by the time of Kirim is refused too.
+    _, summary = await appoint(
+        kasubbag,
+        "Tunjuk Plt. Kasat (jabatan lowong)",
+        f"{member.name} (Tim Kerja)",
+        "Senin, 5 Oktober 2026",
+        "09-10-2026",
+    )
+    kasubbag.say("/mutasi")
+    listing = await kasubbag.expect("Mutasi pegawai")
+    await kasubbag.tap(f"Keluarkan {member.name}", listing)
+    await kasubbag.tap("Ya, keluarkan", await kasubbag.expect("Aksesnya berakhir seketika"))
+    await kasubbag.expect(f"{member.name} telah dikeluarkan")
+    await kasubbag.tap("Kirim", summary)
+    await kasubbag.expect("bukan anggota satuan kerja ini")
+    assert StandInRepository(Database(data)).all() == []
+    log = AuditLog.for_unit_year(data, people.unit.code, 2026)
+    refusals = [e for e in log.entries() if e.get("action") == "standin"]
+    assert len(refusals) == 2 and all(e["outcome"] == "refused" for e in refusals)
+
+    # The Sekretaris as Plt. Kasat for the week: the unit is complete, and the Plt disposes.
+    await appoint(
+        kasubbag,
+        "Tunjuk Plt. Kasat (jabatan lowong)",
+        f"{sek.name} (Sekretaris)",
+        "Senin, 5 Oktober 2026",
+        "9 Oktober 2026",
+    )
+    await kasubbag.tap("Kirim")
+    assert "Plt. Kasat" in (await kasubbag.expect("ditunjuk sebagai")).text
+    told = await sek.expect("Anda ditunjuk sebagai")
+    assert "Plt. Kepala Satuan Polisi Pamong Praja Kota Bandung" in told.text
+    assert "jabatan lowong" in told.text
+
+    sek.say("/mulai")
+    await sek.tap("TW IV 2026", await sek.expect("Pilih triwulan"))
+    await sek.expect("Perjanjian Kinerja")
+    sek.upload("Perjanjian_Kinerja_2026.pdf", playbook.SAMPLES.perjanjian_kinerja)
+    await sek.expect("Rencana Aksi")
+    sek.upload("Rencana_Aksi_2026.pdf", playbook.SAMPLES.rencana_aksi)
+    await sek.expect("catatan disposisi")
+    sek.say("Mohon disiapkan laporan data kinerja triwulan IV.")
+    await sek.expect("Mohon periksa kembali")
+    await playbook.tap_through(sek, "Kirim")
+    sheet = await sek.expect("Lembar Disposisi", document=True)
+    text = pdf_text(sheet.document.content)
+    assert f"Plt. {KASAT_POST}, DIDISPOSISIKAN SECARA ELEKTRONIK" in text
+    assert re.search(rf"{re.escape(sek.name)} NIP\. 197203151998032005", text)
+
+    entries = list(AuditLog.for_unit_year(data, people.unit.code, 2026).entries())
+    start = next(e for e in entries if e["action"] == "mulai_siklus")
+    assert start["actor"] == sek.user_id
+    assert start["detail"]["sebagai"] == "Plt." and start["detail"]["pemegang"] is None
+
+    # The administrator ends the Plt. early: both are told, the post is vacant again.
+    kasubbag.say("/plh")
+    listing = await kasubbag.expect("sedang berlaku")
+    assert f"• Plt. Kasat: {sek.name}, Senin, 5 Oktober 2026 s.d. Jumat, 9 Oktober 2026" in (
+        listing.text
+    )
+    await kasubbag.tap(f"Akhiri Plt. Kasat: {sek.name}", listing)
+    ended = await sek.expect("diakhiri lebih awal oleh")
+    assert kasubbag.name in ended.text
+    sek.say("/mulai")
+    await sek.expect("Peran yang belum terisi: Kasat")
+    entries = list(AuditLog.for_unit_year(data, people.unit.code, 2026).entries())
+    end = next(e for e in entries if e["action"] == "plh_akhiri")
+    assert end["actor"] == kasubbag.user_id and end["detail"]["pelaksana"] == sek.user_id
+    kept = StandInRepository(Database(data)).all()
+    assert len(kept) == 1 and kept[0].ended_by == kasubbag.user_id  # kept on record
