@@ -137,6 +137,7 @@ class Services:
         self.invitations = InvitationRepository(self.db)
         self.standins = StandInRepository(self.db)
         self._view: tuple[Roster, datetime, datetime, Roster] | None = None
+        self._moments: tuple[Roster | None, list[datetime]] = (None, [])
         self._roster_signature = self.rosters.signature()
         for code, changes in self.identities.all().items():
             self._lay_identity(code, changes)
@@ -172,13 +173,15 @@ class Services:
     def roster(self) -> Roster:
         """The roster as it acts now: each stand-in appointment in force applied
         (``domain.standins.resolve``). Kept until the next moment a range starts or ends."""
+        if self._moments[0] is not self.base_roster:  # computed once per stored roster
+            self._moments = (self.base_roster, boundaries(self.base_roster.units))
+        moments = self._moments[1]
+        if not moments:
+            return self.base_roster
         now = self.now()
         view = self._view
         if view is not None and view[0] is self.base_roster and view[1] <= now < view[2]:
             return view[3]
-        moments = boundaries(self.base_roster.units)
-        if not moments:
-            return self.base_roster
         before = [m for m in moments if m <= now]
         after = [m for m in moments if m > now]
         resolved = replace(

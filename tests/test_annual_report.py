@@ -302,12 +302,14 @@ def test_approval_blocks_follow_the_status(quarters: list[Cycle], signed_ctx: di
         "name": sekretaris.name,
         "nip": sekretaris.nip,
         "position": sekretaris.position,
+        "capacity": "",  # initialled in their own post, not as a stand-in
         "at": "Senin, 1 Februari 2027 pukul 13.00 WIB",
     }
     assert signed_ctx["signature"] == {
         "name": kasat.name,
         "nip": kasat.nip,
         "position": kasat.position,
+        "capacity": "",
         "place": "Bandung",
         "date": "2 Februari 2027",
         "at": "Selasa, 2 Februari 2027 pukul 10.00 WIB",

@@ -136,10 +136,14 @@ def test_ending_early_gives_the_post_back_and_keeps_the_past_capacity():
         end_early(unit, ended, actor(Role.KASAT), wib(2026, 10, 7, 14))
 
 
-def test_a_stand_in_who_left_the_unit_stops_acting():
+def test_a_stand_in_who_left_the_unit_stops_acting_and_so_does_a_plh_whose_holder_left():
     unit, _ = with_plh()
     gone = replace(unit, people=tuple(p for p in unit.people if p.user_id != SEKRETARIS))
     assert in_force(gone, Role.KASAT, T0) is None
+    successor = person(Role.KASAT, 2001)
+    replaced = replace(unit, people=(successor, *(p for p in unit.people if p.user_id != KASAT)))
+    assert in_force(replaced, Role.KASAT, T0) is None
+    assert [p.user_id for p in resolve(replaced, T0).acting(Role.KASAT)] == [2001]
 
 
 @pytest.mark.parametrize(
@@ -231,3 +235,22 @@ def test_a_document_rendered_after_the_range_still_shows_the_capacity():
     # During the range the expected signer is the Plh.
     during = approval_context(cycle, resolve(unit, at), SOP, CALENDAR, "paraf")
     assert during["signer"]["capacity"] == PLH and during["signer"]["name"] == "Sekretaris 1002"
+
+
+def test_a_plh_of_the_sekretaris_initials_in_that_capacity():
+    from documents.approval_context import approval_context
+    from domain.models import Decision, ReportVersion
+
+    unit, _ = with_plh(role=Role.SEKRETARIS, acting=KASUBBAG)
+    at = wib(2026, 10, 6, 9)
+    cycle = Cycle(
+        unit=unit.code,
+        year=2026,
+        triwulan=3,
+        step=7,
+        reports=(ReportVersion(1, "draft", "a" * 64, at, KASUBBAG),),
+        decisions=(Decision("paraf", 6, KASUBBAG, at, 1),),
+    )
+    block = approval_context(cycle, unit, SOP, CALENDAR, "paraf")
+    assert block["paraf"]["capacity"] == PLH and block["paraf"]["position"] == "Sekretaris"
+    assert block["paraf"]["name"] == "Kasubbag 1003"

@@ -101,6 +101,7 @@ async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
     await kasat.tap("Kirim")
     done = await kasat.expect("ditunjuk sebagai")
     assert "Plh. Kasat" in done.text and "Senin, 5 Oktober 2026" in done.text
+    assert "(1 hari kerja)" in done.text
     told = await sek.expect("Anda ditunjuk sebagai")
     assert "Plh. Kepala Satuan Polisi Pamong Praja Kota Bandung" in told.text
     # The range covers now: the Plh gets the post's open task, with its buttons, and the
