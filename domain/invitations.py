@@ -105,8 +105,9 @@ class Invitation:
 
 
 def invitable_roles(unit: Unit) -> list[Role]:
-    """Roles a unit can still invite to: a vacant single role, and always a team member."""
-    return [r for r in SINGLE_ROLES if not unit.with_role(r)] + [Role.TIM_KERJA]
+    """Roles a unit can still invite to: a vacant single role, and always a team member and
+    a (read-only) reviewer."""
+    return [r for r in SINGLE_ROLES if not unit.with_role(r)] + [Role.TIM_KERJA, Role.PEREVIU]
 
 
 def invite(

@@ -75,7 +75,7 @@ class Unit:
     @property
     def administrators(self) -> list[Person]:
         """Who manages the unit in chat: those marked ``admin``, else the Kasubbag."""
-        marked = [p for p in self.people if p.admin]
+        marked = [p for p in self.people if p.admin and not p.role.read_only]
         return marked or self.with_role(Role.KASUBBAG)
 
     def is_admin(self, person: Person) -> bool:

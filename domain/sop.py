@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.errors import SopError
-from domain.roles import Role
+from domain.roles import WORKING_ROLES, Role
 from domain.standard_time import StandardTime
 
 DEFAULT_SOP_PATH = Path(__file__).with_name("sop.toml")
@@ -78,6 +78,13 @@ class Sop:
         return {step.role for step in self.steps}
 
 
+def _working_role(value: str) -> Role:
+    role = Role(value)
+    if role not in WORKING_ROLES:
+        raise ValueError(f"role {value!r} holds no step (it is read-only)")
+    return role
+
+
 def _parse_step(raw: dict) -> Step:
     try:
         standard = StandardTime.parse(raw["standard_time"])
@@ -86,7 +93,7 @@ def _parse_step(raw: dict) -> Step:
             number=int(raw["number"]),
             key=str(raw["key"]),
             activity=str(raw["activity"]),
-            role=Role(raw["role"]),
+            role=_working_role(raw["role"]),
             inputs=tuple(raw.get("inputs", ())),
             standard_time=standard,
             allowed_time=allowed,

@@ -222,6 +222,8 @@ def appoint(
             "Pejabat yang ditunjuk bukan anggota satuan kerja ini; pilih salah seorang "
             "anggota satuan."
         )
+    if acting.role.read_only:
+        raise InputError(f"{acting.name} adalah pereviu APIP; pereviu tidak menjalankan tugas.")
     holders = unit.with_role(role)
     if any(h.user_id == acting_id for h in holders):
         raise InputError(

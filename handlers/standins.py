@@ -92,7 +92,7 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
     role = Role(payload["role"])
     standins.check_manager(unit, person, role)
     holders = {p.user_id for p in unit.with_role(role)}
-    people = [p for p in unit.people if p.user_id not in holders]
+    people = [p for p in unit.people if p.user_id not in holders and not p.role.read_only]
     if not people:
         raise InputError(texts.STANDIN_NO_PEOPLE)
     kind = standins.PLH if holders else standins.PLT

@@ -31,6 +31,8 @@ def may_edit(services: Services, person: Person) -> bool:
 
 def may_view(services: Services, person: Person) -> bool:
     """Every official above the collection sees the targets; members see their own share."""
+    if person.role.read_only:  # the reviewer sees status and archive only
+        return False
     return person.role is not services.sop_for(person.unit).role_of(COLLECT)
 
 

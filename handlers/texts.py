@@ -89,9 +89,18 @@ HOW_TO: dict[str, str] = {
 def duties(person: Person, sop: Sop) -> str:
     """The steps the person's role holds in the unit's SOP table, and how each is done."""
     steps = sop.steps_of(person.role)
+    if not steps:
+        return READ_ONLY_DUTIES
     return "\n".join(
         f"• Tahap {s.number}: {esc(s.activity)} — {HOW_TO.get(s.key, '')}" for s in steps
     )
+
+
+READ_ONLY_DUTIES = (
+    "• Tidak ada tahap SOP yang Anda jalankan. Anda dapat melihat posisi laporan yang sedang "
+    "berjalan (/status), laporan yang telah ditandatangani (/arsip) dan memeriksa keaslian "
+    "dokumen (/verifikasi); tidak ada tindakan yang dapat Anda lakukan atas laporan."
+)
 
 
 def welcome(person: Person, unit: Unit, sop: Sop) -> str:

@@ -100,8 +100,14 @@ def make_unit(code: str = UNIT_CODE, members: tuple[int, ...] = (MEMBER_A, MEMBE
 UNIT = make_unit()
 
 
+REVIEWER = 1009  # an APIP reviewer: of the unit, holding no step
+
+
 def actor(role: Role) -> Person:
-    """The default holder of ``role`` in ``UNIT`` (Tim Kerja: member A)."""
+    """The default holder of ``role`` in ``UNIT`` (Tim Kerja: member A; the read-only reviewer
+    is a person of the unit who holds nothing)."""
+    if role.read_only:
+        return person(role, REVIEWER)
     return UNIT.person(_DEFAULT_IDS[role])  # type: ignore[return-value]
 
 

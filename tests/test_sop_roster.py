@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from domain.errors import SopError
-from domain.roles import Role
+from domain.roles import WORKING_ROLES, Role
 from domain.roster import RosterError, load_roster, parse_roster
 from domain.sop import load_sop, validate
 from domain.standard_time import StandardTime
@@ -70,7 +70,7 @@ def test_shipped_sop_matches_the_sop_document(number, role, standard, allowed, n
 def test_every_role_of_the_sop_has_someone_in_the_demo_roster() -> None:
     roster = load_roster(DEMO_ROSTER_PATH)
     (unit,) = roster.units
-    assert SHIPPED.roles() == set(Role)
+    assert SHIPPED.roles() == set(WORKING_ROLES)  # every role but the read-only reviewer
     for role in SHIPPED.roles():
         assert unit.with_role(role), f"nobody holds {role} in the demo roster"
 
@@ -310,3 +310,12 @@ def test_two_units_with_the_same_code_are_refused() -> None:
     twin["people"][3]["telegram_id"] = 2004
     with pytest.raises(RosterError, match="unit code satpolpp-bdg appears twice"):
         parse_roster({"unit": [RAW_ROSTER["unit"][0], twin]})
+
+
+def test_a_table_that_gives_a_step_to_the_read_only_reviewer_is_refused(tmp_path) -> None:
+    text = SOP_PATH.read_text(encoding="utf-8").replace('role = "kasat"', 'role = "pereviu"', 1)
+    path = tmp_path / "sop-reviewer.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SopError, match="holds no step"):
+        load_sop(path)
+    assert Role.PEREVIU.read_only and not any(r.read_only for r in WORKING_ROLES)
