@@ -229,6 +229,9 @@ async def on_end(update: Update, context, person: Person, payload: dict[str, Any
 
 # --- the moments a range starts or ends -------------------------------------------------------
 
+#: Appointments whose end was announced (recorded in the store; this only spares the lookup).
+SETTLED: set[str] = set()
+
 
 async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Announce each range that started or ended since the last look, once (recorded like a
@@ -240,7 +243,7 @@ async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
     now = services.now()
     for unit in services.roster.units:
         for period in unit.standins:
-            if period.start > now:
+            if period.start > now or period.id in SETTLED:
                 continue
             year = services.calendar(unit).to_local(period.start).year
             started = f"{period.id}|mulai"
@@ -248,6 +251,8 @@ async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
             over = period.until <= now
             key = ended if over else started
             if services.notices.was_sent(unit.code, year, key):
+                if over:  # both moments announced: never looked up again in this process
+                    SETTLED.add(period.id)
                 continue
             services.notices.mark_sent(unit.code, year, key, now.isoformat())
             if over and not services.notices.was_sent(unit.code, year, started):
