@@ -41,6 +41,8 @@ from domain.errors import InputError
 from domain.identity import government_line
 from domain.models import Decision
 from domain.roster import Person, Unit
+from domain.sop import load_sop
+from domain.standins import capacity, official_title
 from domain.verification import (
     CodeCheckError,
     CodeFormatError,
@@ -174,10 +176,16 @@ def _insider(person: Person | None, match: Match) -> bool:
 
 
 def _approval(unit: Unit, decision: Decision | None) -> tuple[str, str, str] | None:
+    """Who took a decision, in the capacity they took it in ("Plh. Kepala Satuan …" for a
+    stand-in, from the appointments on record), and when."""
     if decision is None:
         return None
     who = unit.person(decision.by)
     name, position = (who.name, who.position) if who else (f"pengguna {decision.by}", "")
+    role = (load_sop(unit.sop) if unit.sop else load_sop()).step(decision.step).role
+    period = capacity(unit, decision.by, role, decision.at)
+    if period is not None:
+        position = official_title(period)
     return name, position, format_datetime_id(decision.at, unit.timezone)
 
 

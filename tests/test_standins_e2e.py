@@ -149,6 +149,13 @@ async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
     assert block.group(1) == f"Plh. {KASAT_POST}"
     assert block.group(3) == sek.name and block.group(4) == "197203151998032005"
     assert paraf_block(text) == sek.name  # both acts, each in its own capacity
+    # An auditor outside the unit verifying the code sees the capacity too.
+    code = re.search(r"LKJ-\w{4}-\w{4}-\w{4}", text)
+    assert code is not None
+    auditor = SimUser(emu, 5999, "Auditor Inspektorat")
+    auditor.say(f"/verifikasi {code.group(0)}")
+    verified = await auditor.expect("dikenal")
+    assert f"{sek.name} (Plh. Kepala Satuan Polisi Pamong Praja Kota Bandung)" in verified.text
 
     # The audit names both officials: the stand-in who acted and the holder represented.
     log = AuditLog.for_unit_year(settings.lkj_data_dir, people.unit.code, 2026)
