@@ -10,6 +10,7 @@ from domain.models import BELUM_ADA, Assignment, Cycle, Item
 from domain.reminders import holders_of
 from domain.roster import Unit
 from domain.sop import COLLECT
+from domain.standins import in_force
 from handlers import texts
 from handlers.texts import esc, tw
 
@@ -55,8 +56,10 @@ def cycle_status(services: Services, cycle: Cycle, unit: Unit, now: datetime) ->
     record = cycle.current_step_record
     holders = [unit.person(uid) for uid in holders_of(cycle, step, unit)]
     names = ", ".join(p.name for p in holders if p) or "-"
+    period = in_force(unit, step.role, now) if step.key != COLLECT else None
+    role = f"{period.kind} {step.role.label}" if period else step.role.label
     lines = texts.cycle_status_lines(
-        tw(cycle.triwulan, cycle.year), step.number, step.activity, names, step.role.label
+        tw(cycle.triwulan, cycle.year), step.number, step.activity, names, role
     )
     if record:
         when = format_datetime_id(record.deadline, services.calendar(unit).tz)

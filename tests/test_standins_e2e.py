@@ -128,6 +128,12 @@ async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
     menus = await menus_settled(emu, [sek.user_id])
     assert "mulai" in menus[sek.user_id]
 
+    # /status names who holds the step, in the capacity they hold it.
+    mark = len(kasat.received())
+    kasat.say("/status")
+    status = await arrived(kasat, mark, "Triwulan II Tahun 2026")
+    assert f"Pemegang: {sek.name} (Plh. Kasat)" in status.text
+
     # The Kasat's own Tandatangani is refused while he is represented, with the way back.
     refused = (await kasat.tap("Tandatangani", q2_for_kasat))["text"]
     assert "dijalankan oleh" in refused and sek.name in refused and "/plh" in refused
