@@ -319,3 +319,22 @@ def test_a_table_that_gives_a_step_to_the_read_only_reviewer_is_refused(tmp_path
     with pytest.raises(SopError, match="holds no step"):
         load_sop(path)
     assert Role.PEREVIU.read_only and not any(r.read_only for r in WORKING_ROLES)
+
+
+def test_a_roster_may_hold_reviewers_who_never_administer() -> None:
+    raw = copy.deepcopy(RAW_ROSTER)
+    for n, uid in enumerate((2001, 2002)):
+        raw["unit"][0]["people"].append(
+            {
+                "role": "pereviu",
+                "telegram_id": uid,
+                "name": f"Auditor {n}",
+                "nip": "197506172000032004",
+                "position": "Auditor Inspektorat",
+                "admin": True,
+            }
+        )
+    (unit,) = parse_roster(raw).units
+    assert [p.user_id for p in unit.with_role(Role.PEREVIU)] == [2001, 2002]
+    assert unit.missing_roles() == []
+    assert [p.role for p in unit.administrators] == [Role.KASUBBAG]
