@@ -271,11 +271,19 @@ def current_and_coming(unit: Unit, now: datetime) -> list[StandIn]:
     return sorted((p for p in unit.standins if p.until > now), key=lambda p: p.start)
 
 
-def refuse_while_represented(actor: Person, role: Role) -> None:
-    """A holder represented by a stand-in does not act for the post meanwhile."""
+def represented(actor: Person, role: Role) -> str | None:
+    """Why a holder represented by a stand-in may not act for the post now (None: they may)."""
     if actor.role is role and actor.stood_in_by:
-        raise RoleError(
+        return (
             f"Selama penunjukan Plh, tugas {role.label} dijalankan oleh {actor.stood_in_by}; "
             "Anda menerima tembusannya untuk diketahui. Bila Anda sudah kembali, akhiri "
             "penunjukan lebih awal melalui /plh."
         )
+    return None
+
+
+def refuse_while_represented(actor: Person, role: Role) -> None:
+    """A holder represented by a stand-in does not act for the post meanwhile."""
+    reason = represented(actor, role)
+    if reason:
+        raise RoleError(reason)

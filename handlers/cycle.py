@@ -23,6 +23,7 @@ from domain.performance import format_number_id
 from domain.periods import parse_period, start_periods
 from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD
+from domain.standins import represented
 from domain.workflow import (
     EV_COLLECTION_COMPLETE,
     EV_MEMBER_COMPLETE,
@@ -80,7 +81,8 @@ async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     unit = unit_of(services, person)
     first = services.sop_for(unit).first
     if not person.acts_as(first.role):
-        refusal = texts.wrong_role_start(first.role.label)
+        reason = represented(person, first.role)  # the holder while a Plh acts for them
+        refusal = texts.esc(reason) if reason else texts.wrong_role_start(first.role.label)
         audit_refusal(context, update, person, "mulai", refusal)
         await send_text(context, person.user_id, refusal)
         return

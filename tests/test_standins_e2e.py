@@ -137,6 +137,9 @@ async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
     # The Kasat's own Tandatangani is refused while he is represented, with the way back.
     refused = (await kasat.tap("Tandatangani", q2_for_kasat))["text"]
     assert "dijalankan oleh" in refused and sek.name in refused and "/plh" in refused
+    mark = len(kasat.received())
+    kasat.say("/mulai")  # so is starting a quarter (the Plh starts it)
+    assert sek.name in (await arrived(kasat, mark, "dijalankan oleh")).text
 
     # The Sekretaris initials Triwulan III as Sekretaris ...
     mark = len(sek.received())
