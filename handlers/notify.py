@@ -86,7 +86,7 @@ def disposition_received(
         out.text(recipient.user_id, text, offer(services, cycle, unit, recipient) or None)
     role = services.sop_for(unit).step(cycle.step).role
     out.copies(unit, role, sha256=sheet_sha, filename=disposition_filename(cycle))
-    out.copies(unit, role, text.replace("Tugas Anda", "Tugas"))
+    out.copies(unit, role, texts.as_holders_copy(text))
 
 
 def _divider(out: Outbox, cycle: Cycle, unit: Unit) -> Person | None:

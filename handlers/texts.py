@@ -1550,6 +1550,11 @@ def member_done(name: str) -> str:
     return f"• {name}: lengkap"
 
 
+def as_holders_copy(text: str) -> str:
+    """A task message as the absent holder's copy: the task is the stand-in's now."""
+    return text.replace("Tugas Anda", "Tugas")
+
+
 def cycle_status_lines(
     period: str, number: int, activity: str, names: str, role_label: str
 ) -> list[str]:
