@@ -1,7 +1,8 @@
 """/ekspor: a quarter's or a year's performance data and budget realisation as XLSX and CSV,
 laid out to be pasted into the province's e-SAKIP application.
 
-Open to the roles that may see the year's targets (``handlers.targets.may_view``). A
+Open to the roles that may see the year's targets (``handlers.targets.may_view``) and to the
+unit's reviewers (APIP): exporting what was signed is reading, not acting. A
 quarter is exported once it is filed (signed), a year once its four quarters are; the figures
 are those of the signed reports. The workbook is the one embedded in the archival PDF/A copy.
 """
@@ -13,6 +14,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.services import Services
 from documents.workbooks import (
     budget_csv,
     export_csv,
@@ -34,9 +36,14 @@ from handlers.texts import tw
 MAX_QUARTER_BUTTONS = 8
 
 
+def may_export(services: Services, person: Person) -> bool:
+    """Whoever sees the targets, and the reviewers (only signed data is exported)."""
+    return person.role.read_only or may_view(services, person)
+
+
 async def cmd_ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
     services = svc(context)
-    if not may_view(services, person):
+    if not may_export(services, person):
         text = texts.export_not_for_you(services.sop_for(person.unit).role_of(COLLECT).label)
         audit_refusal(context, update, person, "ekspor", text)
         await send_text(context, person.user_id, text)

@@ -25,6 +25,7 @@ from domain.sop import ASSEMBLE, COLLECT
 from domain.standins import POSTS
 from handlers import texts
 from handlers.common import send_text, svc
+from handlers.export import may_export
 from handlers.targets import may_view
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ def commands_for(services: Services, person: Person) -> list[tuple[str, str]]:
     if person.acts_as(sop.by_key(annual.COMPILE_STEP).role):
         allowed |= {"tahunan", "anggaran"}  # the compiler sends the budget (handlers.budget)
     if may_view(services, person):
-        allowed |= {"target", "anggaran", "ekspor"}
+        allowed |= {"target", "anggaran"}
+    if may_export(services, person):
+        allowed.add("ekspor")
     if any(person.acts_as(sop.by_key(k).role) for k in (COLLECT, ASSEMBLE)):
         allowed.add("bukti")  # evidence: the members' own, and the report maker's review
     if unit.is_admin(person):

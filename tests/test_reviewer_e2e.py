@@ -26,14 +26,13 @@ async def test_a_reviewer_sees_status_and_archive_and_acts_on_nothing(
     assert "Pereviu APIP" in welcome and "tidak ada tindakan" in welcome
     await kasubbag.expect("telah bergabung")
 
-    # Only the commands everyone has: status, archive, verification.
+    # The commands everyone has (status, archive, verification) and the export of signed data.
     menus = await menus_settled(emu, [auditor.user_id])
-    assert menus[auditor.user_id] == expected(set())
+    assert menus[auditor.user_id] == expected({"ekspor"})
     for command, refusal in (
         ("/mulai", "Kasat"),
         ("/target", "dikelola oleh Kasubbag"),
         ("/anggaran", "dikelola oleh Kasubbag"),
-        ("/ekspor", "tersedia bagi pejabat yang dapat melihat target"),
         ("/plh", "hanya dapat dilakukan oleh Kasat, Sekretaris atau Kasubbag"),
         ("/undang", "pengelola unit"),
         ("/tahunan", "Kasubbag"),
@@ -67,6 +66,14 @@ async def test_a_reviewer_sees_status_and_archive_and_acts_on_nothing(
     await auditor.tap("Triwulan II Tahun 2026", archive)
     copy = await auditor.expect("Arsip: laporan Triwulan II Tahun 2026", document=True)
     assert copy.document.content[:5] == b"%PDF-"
+
+    # What was signed may be exported for the review (issue 16: /ekspor for reviewers).
+    auditor.say("/ekspor")
+    choice = await auditor.expect("Ekspor data kinerja")
+    await auditor.tap("Triwulan II Tahun 2026", choice)
+    workbook = await auditor.expect("Ekspor data kinerja", document=True)
+    assert workbook.document.filename.endswith(".xlsx")
+    assert workbook.document.content[:2] == b"PK"
 
     log = AuditLog.for_unit_year(settings.lkj_data_dir, people.unit.code, 2026)
     acts = [e for e in log.entries() if e["actor"] == auditor.user_id]
