@@ -148,12 +148,15 @@ def _file(ref: FileRef, tz: str) -> dict[str, Any]:
     }
 
 
-def _disposition(unit: Unit, d: Disposition, tz: str) -> dict[str, Any]:
+def _disposition(unit: Unit, d: Disposition, tz: str, sop: Sop) -> dict[str, Any]:
+    """One forward of the chain; a stand-in's is given under the post's title ("Plh. …")."""
     sender = unit.person(d.from_user)
+    period = capacity(unit, d.from_user, sop.step(d.step).role, d.at)
+    position = official_title(period) if period else sender.position if sender else ""
     return {
         "step": d.step,
         "from_name": sender.name if sender else str(d.from_user),
-        "from_position": sender.position if sender else "",
+        "from_position": position,
         "to_label": Role(d.to_role).label,
         "note": d.note,
         "at": format_datetime_id(d.at, tz),
@@ -789,7 +792,7 @@ def quarterly_report_context(
         "period_label": period_label(cycle.year, cycle.triwulan),
         "status": status,
         "document_number": f"LKJ/{cycle.year}/TW-{tw}/{unit.code.upper()}",
-        "dispositions": [_disposition(unit, d, tz) for d in cycle.dispositions],
+        "dispositions": [_disposition(unit, d, tz, sop) for d in cycle.dispositions],
         "division_note": cycle.division_note,
         "assignments": assignments,
         "revisions": revisions(cycle, unit, calendar),

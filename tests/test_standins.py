@@ -254,3 +254,26 @@ def test_a_plh_of_the_sekretaris_initials_in_that_capacity():
     block = approval_context(cycle, unit, SOP, CALENDAR, "paraf")
     assert block["paraf"]["capacity"] == PLH and block["paraf"]["position"] == "Sekretaris"
     assert block["paraf"]["name"] == "Kasubbag 1003"
+
+
+def test_the_reports_disposition_chain_names_a_plh_by_the_post():
+    """The chain of dispositions inside the quarterly report, like the Lembar Disposisi,
+    gives a stand-in's forward under the post's title."""
+    from documents.report_context import quarterly_report_context
+    from domain.models import Disposition
+
+    unit, _ = with_plh()  # the Sekretaris is Plh. Kasat this week
+    at = wib(2026, 10, 5, 9)
+    cycle = Cycle(
+        unit=unit.code,
+        year=2026,
+        triwulan=3,
+        step=3,
+        dispositions=(
+            Disposition(1, SEKRETARIS, "sekretaris", "Mohon disusun.", at, at + timedelta(hours=4)),
+            Disposition(2, SEKRETARIS, "kasubbag", "Segera.", at, at + timedelta(hours=4)),
+        ),
+    )
+    context = quarterly_report_context(cycle, unit, CALENDAR, "draft", at, sop=SOP)
+    positions = [d["from_position"] for d in context["dispositions"]]
+    assert positions == [f"{PLH} Kasat", "Sekretaris"]  # as Kasat's Plh, then in their own post
