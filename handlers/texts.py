@@ -5,7 +5,7 @@ User-typed text is always passed through ``esc`` before it is placed in a messag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 
@@ -558,11 +558,14 @@ def annual_document_title(year: int) -> str:
     return f"Laporan Kinerja Tahun {year}"
 
 
-def _who(unit: Unit, user_id: int) -> str:
+def _who(unit: Unit, user_id: int, acting: str | None = None) -> str:
+    """Name and role; ``acting`` is the capacity of a stand-in's act ("Plh. Kasat")."""
     if user_id == 0:
         return "sistem (otomatis)"
     person = unit.person(user_id)
-    return f"{esc(person.name)} ({person.role.label})" if person else f"pengguna {user_id}"
+    return (
+        f"{esc(person.name)} ({acting or person.role.label})" if person else f"pengguna {user_id}"
+    )
 
 
 def _report_lines(found: Found, unit: Unit) -> list[str]:
@@ -584,8 +587,14 @@ def _report_lines(found: Found, unit: Unit) -> list[str]:
     return lines
 
 
-def verification_chain(chain: Chain, unit: Unit, headline: str) -> str:
-    """The answer to a known code or an identical PDF: the report and the chain behind it."""
+def verification_chain(
+    chain: Chain,
+    unit: Unit,
+    headline: str,
+    acting: Callable[[int, int, datetime], str | None] = lambda user, step, at: None,
+) -> str:
+    """The answer to a known code or an identical PDF: the report and the chain behind it.
+    ``acting(user, step, at)`` names the capacity of an act taken as a stand-in."""
     tz = unit.timezone
 
     def when(dt: datetime) -> str:
@@ -597,7 +606,8 @@ def verification_chain(chain: Chain, unit: Unit, headline: str) -> str:
         role = Role(d.to_role)
         holders = unit.with_role(role)
         to = f"{esc(holders[0].name)} ({role.label})" if holders else role.label
-        lines.append(f"• Disposisi: {_who(unit, d.from_user)} → {to}, {when(d.at)}")
+        who = _who(unit, d.from_user, acting(d.from_user, d.step, d.at))
+        lines.append(f"• Disposisi: {who} → {to}, {when(d.at)}")
     if chain.division is not None:
         items = sum(u.items for u in chain.uploads)
         lines.append(
@@ -617,20 +627,21 @@ def verification_chain(chain: Chain, unit: Unit, headline: str) -> str:
         )
     for r in chain.returns:
         lines.append(
-            f"• Dikembalikan untuk perbaikan (versi {r.report_version}) oleh {_who(unit, r.by)}, "
-            f"{when(r.at)}: “{esc(r.reason)}”"
+            f"• Dikembalikan untuk perbaikan (versi {r.report_version}) oleh "
+            f"{_who(unit, r.by, acting(r.by, r.step, r.at))}, {when(r.at)}: “{esc(r.reason)}”"
         )
-    if chain.paraf is not None:
-        lines.append(f"• Paraf: {_who(unit, chain.paraf.by)}, {when(chain.paraf.at)}")
-    if chain.sign is not None:
-        lines.append(f"• Tanda tangan: {_who(unit, chain.sign.by)}, {when(chain.sign.at)}")
-    elif found.report.status == "paraf":
+    for kind, decision in (("Paraf", chain.paraf), ("Tanda tangan", chain.sign)):
+        if decision is not None:
+            who = _who(unit, decision.by, acting(decision.by, decision.step, decision.at))
+            lines.append(f"• {kind}: {who}, {when(decision.at)}")
+    if chain.sign is None and found.report.status == "paraf":
         lines.append("• Tanda tangan: belum (dokumen ini adalah versi paraf)")
     if chain.returned_after is not None:
         r = chain.returned_after
         lines.append(
             f"\n⚠ Setelah dokumen ini dibuat, laporan versi {found.report.number} dikembalikan "
-            f"untuk perbaikan oleh {_who(unit, r.by)} pada {when(r.at)}; dokumen ini telah "
+            f"untuk perbaikan oleh {_who(unit, r.by, acting(r.by, r.step, r.at))} pada "
+            f"{when(r.at)}; dokumen ini telah "
             "digantikan dan tidak berlaku."
         )
     if chain.signed_version is not None:

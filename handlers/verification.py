@@ -28,7 +28,9 @@ import secrets
 import tempfile
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +177,18 @@ def _insider(person: Person | None, match: Match) -> bool:
     return person is not None and person.unit == match.unit.code
 
 
+def _acting(unit: Unit) -> Callable[[int, int, datetime], str | None]:
+    """The capacity ("Plh. Kasat") in which someone acted on a step, if as a stand-in."""
+    sop = load_sop(unit.sop) if unit.sop else load_sop()
+
+    def acting(user_id: int, step: int, at: datetime) -> str | None:
+        role = sop.step(step).role
+        period = capacity(unit, user_id, role, at)
+        return f"{period.kind} {role.label}" if period else None
+
+    return acting
+
+
 def _approval(unit: Unit, decision: Decision | None) -> tuple[str, str, str] | None:
     """Who took a decision, in the capacity they took it in ("Plh. Kepala Satuan …" for a
     stand-in, from the appointments on record), and when."""
@@ -221,7 +235,8 @@ def _answer(key: bytes, match: Match, person: Person | None, headline: str) -> s
     if not _insider(person, match):
         return public_answer(match, headline)
     if match.quarterly is not None:
-        return texts.verification_chain(chain_of(key, match.quarterly), match.unit, headline)
+        chain = chain_of(key, match.quarterly)
+        return texts.verification_chain(chain, match.unit, headline, _acting(match.unit))
     return texts.verify_annual(match.annual, match.unit, headline)
 
 

@@ -165,6 +165,12 @@ async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
     auditor.say(f"/verifikasi {code.group(0)}")
     verified = await auditor.expect("dikenal")
     assert f"{sek.name} (Plh. Kepala Satuan Polisi Pamong Praja Kota Bandung)" in verified.text
+    # A member of the unit gets the whole chain: both acts, each in its own capacity.
+    kasubbag = people.kasubbag
+    kasubbag.say(f"/verifikasi {code.group(0)}")
+    chain = await kasubbag.expect("Rangkaian proses")
+    assert f"• Paraf: {sek.name} (Sekretaris)" in chain.text
+    assert f"• Tanda tangan: {sek.name} (Plh. Kasat)" in chain.text
 
     # The audit names both officials: the stand-in who acted and the holder represented.
     log = AuditLog.for_unit_year(settings.lkj_data_dir, people.unit.code, 2026)
