@@ -22,18 +22,13 @@ from bot.sample_year import render_year
 from bot.samples import sample_pdf
 from bot.screenshots import DARK_THEME, Shooter, free_port
 from bot.settings import Settings
+from documents.sample_workbooks import sample_realisation_workbook, sample_targets_workbook
 from domain.calendar import WorkCalendar
 from domain.dates_id import format_datetime_id, triwulan_of
 from domain.performance import format_number_id
 from domain.reminders import ReminderPoint
 from domain.roster import load_roster
-from domain.samples import (
-    SAMPLE_YEAR,
-    sample_indicators,
-    sample_realisation_workbook,
-    sample_realisations,
-    sample_targets_workbook,
-)
+from domain.samples import SAMPLE_YEAR, sample_indicators, sample_realisations
 from domain.sop import load_sop
 from emulator import BotAPIEmulator
 from handlers import texts

@@ -1,5 +1,10 @@
-"""Spreadsheets the bot writes: the budget template and the export for upstream systems.
+"""Every spreadsheet the bot writes. The columns are the domain's (``domain.targets_import``,
+``domain.budget``), shared with the readers that check a returned file.
 
+* :func:`targets_workbook` / :func:`template_workbook`: the year's targets (filled or empty),
+  with drop-down lists and a guide sheet; read back by ``domain.targets_import.parse_targets``.
+* :func:`realisation_workbook`: a Tim Kerja member's data workbook for the quarter; read back
+  by ``domain.targets_import.parse_realisation_workbook``.
 * :func:`budget_workbook`: the Realisasi Anggaran template (empty or filled), with a guide
   sheet explaining every column; read back by ``domain.budget.parse_budget``.
 * :func:`export_workbook` / :func:`export_csv`: a quarter's or a year's performance data
@@ -13,34 +18,242 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import openpyxl
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from documents.annual_context import annual_performance, cycle_realisations
 from documents.embedded import EmbeddedFile
 from domain.budget import BUDGET_COLUMNS, BUDGET_SHEET, BudgetSet
+from domain.dates_id import roman_triwulan
 from domain.models import Cycle
 from domain.performance import (
+    COUNTING_LABELS,
     DEFAULT_POLICY,
+    DIRECTION_LABELS,
     CapaianPolicy,
+    Indicator,
     capaian,
     triwulan_label,
 )
 from domain.targets_import import (
-    _BORDER,
-    _WRAP_TOP,
+    COMPARISON_COLUMNS,
+    GUIDE_SHEET,
+    MAX_ROWS,
+    REALISATION_SHEET,
+    TARGET_COLUMNS,
+    TARGET_SHEET,
     Column,
+    RealisationRow,
     _col,
-    _guide_sheet,
-    _save,
-    _style_header,
+    realisation_columns,
 )
 
 PERFORMANCE_SHEET = "Kinerja"
 EXPORT_BUDGET_SHEET = "Anggaran"
+
+# ----------------------------------------------------------------------------- layout
+
+
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_FIXED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_THIN = Side(style="thin", color="BFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+
+
+def _style_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
+    for pos, col in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=pos, value=col.label)
+        cell.fill = _HEADER_FILL
+        cell.font = _HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = _BORDER
+        ws.column_dimensions[get_column_letter(pos)].width = col.width
+    ws.row_dimensions[row].height = 32
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+
+
+def _guide_sheet(wb: openpyxl.Workbook, columns: Sequence[Column], notes: Sequence[str]) -> None:
+    ws = wb.create_sheet(GUIDE_SHEET)
+    ws["A1"] = "Petunjuk pengisian"
+    ws["A1"].font = Font(bold=True, size=13)
+    heads = ("Kolom", "Wajib", "Penjelasan", "Contoh")
+    for pos, text in enumerate(heads, start=1):
+        cell = ws.cell(row=3, column=pos, value=text)
+        cell.fill = _HEADER_FILL
+        cell.font = _HEADER_FONT
+        cell.border = _BORDER
+    for i, col in enumerate(columns, start=4):
+        values = (col.label, col.guide_required, col.help, col.example)
+        for pos, value in enumerate(values, start=1):
+            cell = ws.cell(row=i, column=pos, value=value)
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+    row = 4 + len(columns) + 1
+    for note in notes:
+        ws.cell(row=row, column=1, value=note).alignment = Alignment(wrap_text=False)
+        row += 1
+    for letter, width in zip("ABCD", (22, 16, 80, 40), strict=True):
+        ws.column_dimensions[letter].width = width
+
+
+def _save(wb: openpyxl.Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+_TARGET_NOTES = (
+    "Catatan:",
+    f"• Isi satu indikator per baris, paling banyak {MAX_ROWS} baris, mulai baris 2 lembar "
+    f"“{TARGET_SHEET}”. Jangan mengubah baris judul.",
+    "• Angka desimal memakai koma (97,5); titik boleh dipakai sebagai pemisah ribuan (1.250). "
+    "Tanda % boleh ditulis.",
+    "• Target tidak boleh 0, karena capaian dihitung sebagai persentase terhadap target. "
+    "Triwulan tanpa target dikosongkan atau diisi “-”.",
+    "• Indikator kumulatif: target triwulan dihitung sejak awal tahun, tidak boleh menurun, "
+    "dan target TW IV sama dengan target tahunan.",
+    "• Berkas juga dapat dikirim sebagai CSV (pemisah titik koma atau koma, UTF-8) dengan "
+    "kolom yang sama.",
+    "• Kolom Realisasi Tahun N-1/N-2, Target Akhir Renstra, Tahun Akhir Renstra dan Standar "
+    "Nasional tidak wajib; dipakai untuk perbandingan pada Bab III LKj tahunan. Bila kosong, "
+    "LKj menyebutkan perbandingan yang tidak dapat disajikan beserta alasannya.",
+)
+
+
+def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
+    """A targets workbook in the template's layout, filled with ``indicators`` (may be none).
+
+    Sheet "Target Kinerja" (header row, widths, frozen header, drop-down lists for Arah and
+    Perhitungan on rows 2–501) and sheet "Petunjuk" explaining each column.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = TARGET_SHEET
+    columns = TARGET_COLUMNS + COMPARISON_COLUMNS
+    _style_header(ws, 1, columns)
+    last = MAX_ROWS + 1
+    arah_col = get_column_letter(len(TARGET_COLUMNS) - 1)
+    hitung_col = get_column_letter(len(TARGET_COLUMNS))
+    for col, choices, prompt in (
+        (arah_col, "Naik,Turun", "Pilih Naik atau Turun."),
+        (hitung_col, "Kumulatif,Per Triwulan", "Pilih Kumulatif atau Per Triwulan."),
+    ):
+        dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+        dv.error = prompt
+        dv.errorTitle = "Isian tidak dikenal"
+        dv.prompt = prompt
+        dv.showErrorMessage = True
+        dv.showInputMessage = True
+        dv.add(f"{col}2:{col}{last}")
+        ws.add_data_validation(dv)
+    for n, ind in enumerate(indicators, start=1):
+        values: list[object] = [
+            n,
+            ind.sasaran,
+            ind.code,
+            ind.indikator,
+            ind.satuan,
+            ind.target_tahunan,
+            *(t if t is not None else "-" for t in ind.targets),
+            DIRECTION_LABELS[ind.direction],
+            COUNTING_LABELS[ind.counting],
+            *_blank_none((*ind.previous, ind.renstra_target, ind.renstra_year)),
+            *_blank_none((ind.national_standard,)),
+        ]
+        for pos, value in enumerate(values, start=1):
+            cell = ws.cell(row=n + 1, column=pos, value=value)
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+            if isinstance(value, float):
+                cell.number_format = "#,##0.##"
+    _guide_sheet(wb, columns, _TARGET_NOTES)
+    return _save(wb)
+
+
+def _blank_none(values: Iterable[object]) -> list[object]:
+    return [None if v is None else v for v in values]
+
+
+def template_workbook() -> bytes:
+    """The empty targets template the bot sends on request."""
+    return targets_workbook(())
+
+
+# ----------------------------------------------------------------------------- realisation
+
+
+def realisation_workbook(
+    indicators: Sequence[Indicator],
+    triwulan: int,
+    *,
+    filled: Mapping[str, RealisationRow] | None = None,
+    title: str = "",
+) -> bytes:
+    """The data workbook sent to a Tim Kerja member: one row per assigned indicator with its
+    code, indicator, satuan, counting and the quarter's target, and empty (or ``filled``)
+    columns Realisasi, Kendala and Tindak Lanjut to complete."""
+    columns = realisation_columns(triwulan)
+    tw = triwulan_label(triwulan)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = REALISATION_SHEET
+    ws["A1"] = title or f"Data Realisasi Kinerja Triwulan {roman_triwulan(triwulan)}"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = (
+        "Isi kolom berwarna kuning. Jangan mengubah kolom lain maupun baris judul, lalu kirim "
+        "kembali berkas ini kepada bot."
+    )
+    header_row = 4
+    _style_header(ws, header_row, columns)
+    inputs = {"realisasi", "kendala", "tindak_lanjut"}
+    filled = filled or {}
+    for n, ind in enumerate(indicators, start=1):
+        row = header_row + n
+        done = filled.get(ind.code)
+        counting = f"Kumulatif s.d. {tw}" if ind.cumulative else "Per Triwulan"
+        target = ind.target_for(triwulan)
+        values: dict[str, object] = {
+            "no": n,
+            "code": ind.code,
+            "indikator": ind.indikator,
+            "satuan": ind.satuan,
+            "perhitungan": counting,
+            "target": target if target is not None else "-",
+            "realisasi": done.value if done else None,
+            "kendala": done.kendala if done else None,
+            "tindak_lanjut": done.tindak_lanjut if done else None,
+        }
+        for pos, col in enumerate(columns, start=1):
+            cell = ws.cell(row=row, column=pos, value=values[col.key])  # type: ignore[arg-type]
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+            cell.fill = _INPUT_FILL if col.key in inputs else _FIXED_FILL
+            if isinstance(values[col.key], float):
+                cell.number_format = "#,##0.##"
+    _guide_sheet(
+        wb,
+        columns,
+        (
+            "Catatan:",
+            "• Isi Realisasi dengan angka; desimal memakai koma (97,5). Baris yang belum diisi "
+            "dilewati dan dapat dikirim kemudian.",
+            "• Indikator kumulatif diisi realisasi sejak awal tahun sampai akhir triwulan ini.",
+            "• Bukti dukung (PDF, XLSX, DOCX, JPG, PNG) dikirim terpisah melalui bot.",
+        ),
+    )
+    return _save(wb)
+
 
 # ----------------------------------------------------------------------------- budget template
 

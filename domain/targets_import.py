@@ -1,4 +1,4 @@
-"""Reading and writing the performance workbooks: the year's targets and a member's realisation.
+"""Reading the performance workbooks: the year's targets and a member's realisation.
 
 Targets come from the Perjanjian Kinerja and Rencana Aksi as an Excel workbook (.xlsx) or a CSV
 file (semicolon or comma separated, UTF-8 with or without BOM) with one header row:
@@ -41,8 +41,10 @@ The rules:
   equal the annual target;
 * texts: Sasaran and Indikator at most 300 characters, Satuan at most 30.
 
-The same reader parses the data workbook a Tim Kerja member fills in (:func:`realisation_workbook`
-makes it, :func:`parse_realisation_workbook` reads it back).
+The same reader parses the data workbook a Tim Kerja member fills in
+(``documents.workbooks.realisation_workbook`` makes it, :func:`parse_realisation_workbook` reads
+it back). The columns are data shared by both sides; writing the workbooks belongs to
+``documents/workbooks.py``.
 """
 
 from __future__ import annotations
@@ -60,15 +62,10 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils import range_boundaries
 
 from domain.errors import InputError
 from domain.performance import (
-    COUNTING_LABELS,
-    DIRECTION_LABELS,
     KUMULATIF,
     NAIK,
     PER_TRIWULAN,
@@ -1036,138 +1033,6 @@ def _cumulative_problems(number: int, quarters: Sequence[float | None], annual: 
     return out
 
 
-# ----------------------------------------------------------------------------- writing
-
-
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-_FIXED_FILL = PatternFill("solid", fgColor="F2F2F2")
-_THIN = Side(style="thin", color="BFBFBF")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-
-
-def _style_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
-    for pos, col in enumerate(columns, start=1):
-        cell = ws.cell(row=row, column=pos, value=col.label)
-        cell.fill = _HEADER_FILL
-        cell.font = _HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = _BORDER
-        ws.column_dimensions[get_column_letter(pos)].width = col.width
-    ws.row_dimensions[row].height = 32
-    ws.freeze_panes = ws.cell(row=row + 1, column=1)
-
-
-def _guide_sheet(wb: openpyxl.Workbook, columns: Sequence[Column], notes: Sequence[str]) -> None:
-    ws = wb.create_sheet(GUIDE_SHEET)
-    ws["A1"] = "Petunjuk pengisian"
-    ws["A1"].font = Font(bold=True, size=13)
-    heads = ("Kolom", "Wajib", "Penjelasan", "Contoh")
-    for pos, text in enumerate(heads, start=1):
-        cell = ws.cell(row=3, column=pos, value=text)
-        cell.fill = _HEADER_FILL
-        cell.font = _HEADER_FONT
-        cell.border = _BORDER
-    for i, col in enumerate(columns, start=4):
-        values = (col.label, col.guide_required, col.help, col.example)
-        for pos, value in enumerate(values, start=1):
-            cell = ws.cell(row=i, column=pos, value=value)
-            cell.alignment = _WRAP_TOP
-            cell.border = _BORDER
-    row = 4 + len(columns) + 1
-    for note in notes:
-        ws.cell(row=row, column=1, value=note).alignment = Alignment(wrap_text=False)
-        row += 1
-    for letter, width in zip("ABCD", (22, 16, 80, 40), strict=True):
-        ws.column_dimensions[letter].width = width
-
-
-def _save(wb: openpyxl.Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-_TARGET_NOTES = (
-    "Catatan:",
-    f"• Isi satu indikator per baris, paling banyak {MAX_ROWS} baris, mulai baris 2 lembar "
-    f"“{TARGET_SHEET}”. Jangan mengubah baris judul.",
-    "• Angka desimal memakai koma (97,5); titik boleh dipakai sebagai pemisah ribuan (1.250). "
-    "Tanda % boleh ditulis.",
-    "• Target tidak boleh 0, karena capaian dihitung sebagai persentase terhadap target. "
-    "Triwulan tanpa target dikosongkan atau diisi “-”.",
-    "• Indikator kumulatif: target triwulan dihitung sejak awal tahun, tidak boleh menurun, "
-    "dan target TW IV sama dengan target tahunan.",
-    "• Berkas juga dapat dikirim sebagai CSV (pemisah titik koma atau koma, UTF-8) dengan "
-    "kolom yang sama.",
-    "• Kolom Realisasi Tahun N-1/N-2, Target Akhir Renstra, Tahun Akhir Renstra dan Standar "
-    "Nasional tidak wajib; dipakai untuk perbandingan pada Bab III LKj tahunan. Bila kosong, "
-    "LKj menyebutkan perbandingan yang tidak dapat disajikan beserta alasannya.",
-)
-
-
-def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
-    """A targets workbook in the template's layout, filled with ``indicators`` (may be none).
-
-    Sheet "Target Kinerja" (header row, widths, frozen header, drop-down lists for Arah and
-    Perhitungan on rows 2–501) and sheet "Petunjuk" explaining each column.
-    """
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = TARGET_SHEET
-    columns = TARGET_COLUMNS + COMPARISON_COLUMNS
-    _style_header(ws, 1, columns)
-    last = MAX_ROWS + 1
-    arah_col = get_column_letter(len(TARGET_COLUMNS) - 1)
-    hitung_col = get_column_letter(len(TARGET_COLUMNS))
-    for col, choices, prompt in (
-        (arah_col, "Naik,Turun", "Pilih Naik atau Turun."),
-        (hitung_col, "Kumulatif,Per Triwulan", "Pilih Kumulatif atau Per Triwulan."),
-    ):
-        dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
-        dv.error = prompt
-        dv.errorTitle = "Isian tidak dikenal"
-        dv.prompt = prompt
-        dv.showErrorMessage = True
-        dv.showInputMessage = True
-        dv.add(f"{col}2:{col}{last}")
-        ws.add_data_validation(dv)
-    for n, ind in enumerate(indicators, start=1):
-        values: list[object] = [
-            n,
-            ind.sasaran,
-            ind.code,
-            ind.indikator,
-            ind.satuan,
-            ind.target_tahunan,
-            *(t if t is not None else "-" for t in ind.targets),
-            DIRECTION_LABELS[ind.direction],
-            COUNTING_LABELS[ind.counting],
-            *_blank_none((*ind.previous, ind.renstra_target, ind.renstra_year)),
-            *_blank_none((ind.national_standard,)),
-        ]
-        for pos, value in enumerate(values, start=1):
-            cell = ws.cell(row=n + 1, column=pos, value=value)
-            cell.alignment = _WRAP_TOP
-            cell.border = _BORDER
-            if isinstance(value, float):
-                cell.number_format = "#,##0.##"
-    _guide_sheet(wb, columns, _TARGET_NOTES)
-    return _save(wb)
-
-
-def _blank_none(values: Iterable[object]) -> list[object]:
-    return [None if v is None else v for v in values]
-
-
-def template_workbook() -> bytes:
-    """The empty targets template the bot sends on request."""
-    return targets_workbook(())
-
-
 # ----------------------------------------------------------------------------- realisation
 
 
@@ -1181,7 +1046,7 @@ class RealisationRow:
     tindak_lanjut: str
 
 
-def _realisation_columns(triwulan: int | None) -> tuple[Column, ...]:
+def realisation_columns(triwulan: int | None) -> tuple[Column, ...]:
     tw = triwulan_label(triwulan) if triwulan else ""
     suffix = f" {tw}" if tw else ""
     realisasi_aliases = ("realisasi",) + tuple(
@@ -1227,69 +1092,6 @@ def _realisation_columns(triwulan: int | None) -> tuple[Column, ...]:
     # fmt: on
 
 
-def realisation_workbook(
-    indicators: Sequence[Indicator],
-    triwulan: int,
-    *,
-    filled: Mapping[str, RealisationRow] | None = None,
-    title: str = "",
-) -> bytes:
-    """The data workbook sent to a Tim Kerja member: one row per assigned indicator with its
-    code, indicator, satuan, counting and the quarter's target, and empty (or ``filled``)
-    columns Realisasi, Kendala and Tindak Lanjut to complete."""
-    columns = _realisation_columns(triwulan)
-    tw = triwulan_label(triwulan)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = REALISATION_SHEET
-    ws["A1"] = title or f"Data Realisasi Kinerja Triwulan {_ROMAN[triwulan - 1].upper()}"
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = (
-        "Isi kolom berwarna kuning. Jangan mengubah kolom lain maupun baris judul, lalu kirim "
-        "kembali berkas ini kepada bot."
-    )
-    header_row = 4
-    _style_header(ws, header_row, columns)
-    inputs = {"realisasi", "kendala", "tindak_lanjut"}
-    filled = filled or {}
-    for n, ind in enumerate(indicators, start=1):
-        row = header_row + n
-        done = filled.get(ind.code)
-        counting = f"Kumulatif s.d. {tw}" if ind.cumulative else "Per Triwulan"
-        target = ind.target_for(triwulan)
-        values: dict[str, object] = {
-            "no": n,
-            "code": ind.code,
-            "indikator": ind.indikator,
-            "satuan": ind.satuan,
-            "perhitungan": counting,
-            "target": target if target is not None else "-",
-            "realisasi": done.value if done else None,
-            "kendala": done.kendala if done else None,
-            "tindak_lanjut": done.tindak_lanjut if done else None,
-        }
-        for pos, col in enumerate(columns, start=1):
-            cell = ws.cell(row=row, column=pos, value=values[col.key])  # type: ignore[arg-type]
-            cell.alignment = _WRAP_TOP
-            cell.border = _BORDER
-            cell.fill = _INPUT_FILL if col.key in inputs else _FIXED_FILL
-            if isinstance(values[col.key], float):
-                cell.number_format = "#,##0.##"
-    _guide_sheet(
-        wb,
-        columns,
-        (
-            "Catatan:",
-            "• Isi Realisasi dengan angka; desimal memakai koma (97,5). Baris yang belum diisi "
-            "dilewati dan dapat dikirim kemudian.",
-            "• Indikator kumulatif diisi realisasi sejak awal tahun sampai akhir triwulan ini.",
-            "• Bukti dukung (PDF, XLSX, DOCX, JPG, PNG) dikirim terpisah melalui bot.",
-        ),
-    )
-    return _save(wb)
-
-
 def parse_realisation_workbook(
     data: bytes,
     expected_codes: Collection[str],
@@ -1305,7 +1107,7 @@ def parse_realisation_workbook(
     Kendala/Tindak Lanjut without a Realisasi, notes over 1.000 characters, a workbook made
     for another quarter than ``triwulan`` (when given), or no Realisasi at all.
     """
-    columns = _realisation_columns(triwulan)
+    columns = realisation_columns(triwulan)
     _, rows = _read_rows(data, filename, REALISATION_SHEET)
     where = "Berkas CSV" if filename.lower().endswith(".csv") else "Lembar kerja"
     header, problems = _find_header(rows, columns, where, filename)

@@ -8,13 +8,13 @@ functions only fill an Outbox; the handler saves it with the new state, then del
 from __future__ import annotations
 
 from bot.services import Services
+from documents.workbooks import realisation_workbook
 from domain.dates_id import format_datetime_id, roman_triwulan
 from domain.models import Cycle
 from domain.performance import format_number_id
 from domain.reminders import holders_of
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE
-from domain.targets_import import realisation_workbook
 from handlers import approval, texts
 from handlers.outbox import Outbox
 from handlers.quarterly import QUARTER

@@ -13,10 +13,11 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.services import Services
+from documents.workbooks import targets_workbook, template_workbook
 from domain.performance import TargetSet, format_number_id
 from domain.roster import Person
 from domain.sop import COLLECT, DIVIDE
-from domain.targets_import import parse_targets, targets_workbook, template_workbook
+from domain.targets_import import parse_targets
 from handlers import texts
 from handlers.buttons import button_action
 from handlers.common import audit_refusal, audit_workbook, send_text, svc, unit_of

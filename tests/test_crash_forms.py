@@ -163,7 +163,8 @@ async def test_kill_at_random_instants_of_the_performance_forms_kirim(bot_proces
     """The same for the forms of the performance data: the targets upload (saved outside a
     cycle), a member's Isi, the Perlu Perbaikan of the maker of the report, and the return's
     marked indicators sent back in one form."""
-    from domain.samples import sample_indicators, sample_realisations, sample_targets_workbook
+    from documents.sample_workbooks import sample_targets_workbook
+    from domain.samples import sample_indicators, sample_realisations
     from storage.repositories import TargetRepository
 
     kasubbag, sekretaris = people.kasubbag, people.sekretaris

@@ -17,8 +17,9 @@ from bot import playbook
 from bot.playbook import SAMPLES, MiniApp
 from bot.screenshots import CHROMIUM, CHROMIUM_FLAGS, DARK_THEME, PHONE, free_port
 from bot.settings import Settings
+from documents.sample_workbooks import sample_targets_workbook
 from domain.performance import capaian
-from domain.samples import sample_indicators, sample_targets_workbook
+from domain.samples import sample_indicators
 from handlers import texts
 from storage.database import Database
 from storage.repositories import CycleRepository

@@ -4,7 +4,8 @@ chat works as before."""
 from __future__ import annotations
 
 from bot import playbook
-from domain.samples import sample_indicators, sample_targets_workbook
+from documents.sample_workbooks import sample_targets_workbook
+from domain.samples import sample_indicators
 
 
 async def test_without_an_address_there_is_no_web_app_button(bot, emu, people, tmp_path):

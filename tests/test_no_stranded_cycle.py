@@ -8,8 +8,9 @@ import pytest
 
 from bot import playbook
 from bot.playbook import SAMPLES
+from documents.sample_workbooks import sample_targets_workbook
 from domain.models import FILED
-from domain.samples import sample_indicators, sample_realisations, sample_targets_workbook
+from domain.samples import sample_indicators, sample_realisations
 from emulator.users import SimUser
 from storage.database import Database
 from storage.repositories import CycleRepository

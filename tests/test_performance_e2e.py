@@ -10,14 +10,10 @@ from pypdf import PdfReader
 
 from bot import playbook
 from bot.playbook import SAMPLES
+from documents.sample_workbooks import sample_realisation_workbook, sample_targets_workbook
+from documents.workbooks import template_workbook
 from domain.performance import capaian, format_number_id
-from domain.samples import (
-    sample_indicators,
-    sample_realisation_workbook,
-    sample_realisations,
-    sample_targets_workbook,
-)
-from domain.targets_import import template_workbook
+from domain.samples import sample_indicators, sample_realisations
 from storage.database import Database
 from storage.repositories import CycleRepository, TargetRepository
 from tests.test_annual_e2e import archival_parts

@@ -30,9 +30,9 @@ import pytest
 
 from bot import playbook
 from bot.playbook import SAMPLES, Cast
+from documents.workbooks import targets_workbook
 from domain.roster import load_roster
 from domain.samples import sample_indicators
-from domain.targets_import import targets_workbook
 from emulator import BotAPIEmulator
 from emulator.models import SentMessage
 from emulator.users import SimUser

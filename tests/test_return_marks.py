@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from bot import playbook
 from bot.playbook import SAMPLES
-from domain.samples import sample_indicators, sample_realisations, sample_targets_workbook
+from documents.sample_workbooks import sample_targets_workbook
+from domain.samples import sample_indicators, sample_realisations
 from storage.database import Database
 from storage.repositories import CycleRepository
 

@@ -17,26 +17,23 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
+from documents.sample_workbooks import sample_realisation_workbook, sample_targets_workbook
+from documents.workbooks import realisation_workbook, targets_workbook, template_workbook
 from domain.errors import InputError
 from domain.performance import KUMULATIF, NAIK, PER_TRIWULAN, TURUN, Indicator, TargetSet
 from domain.samples import (
     SAMPLE_YEAR,
     sample_indicators,
-    sample_realisation_workbook,
     sample_realisations,
     sample_targets,
     sample_targets_csv,
-    sample_targets_workbook,
 )
 from domain.targets_import import (
     MAX_ROWS,
     TargetImportError,
     parse_realisation_workbook,
     parse_targets,
-    realisation_workbook,
     rows_by_code,
-    targets_workbook,
-    template_workbook,
 )
 
 WIB = ZoneInfo("Asia/Jakarta")

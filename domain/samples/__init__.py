@@ -3,7 +3,8 @@
 Three sasaran strategis and eight indicators, of every kind the achievement arithmetic knows:
 higher and lower is better, cumulative and per quarter, a quarter without a target (IKU-3 in
 TW I), decimals written Indonesian-style. The targets are shipped as a CSV file (text, easy
-to review); the equivalent workbook is generated, so no binary file is committed.
+to review); the equivalent workbook is generated (documents/sample_workbooks.py), so no binary
+file is committed.
 
 ``sample_realisations`` gives each quarter's realisation with kendala and tindak lanjut; in
 every quarter two indicators fall below 75% so the risk flag shows in the demo.
@@ -11,20 +12,13 @@ every quarter two indicators fall below 75% so the risk flag shows in the demo.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from domain.budget import BudgetSet, parse_budget
 from domain.performance import Indicator, TargetSet, round_half_up
-from domain.targets_import import (
-    RealisationRow,
-    parse_targets,
-    realisation_workbook,
-    rows_by_code,
-    targets_workbook,
-)
+from domain.targets_import import RealisationRow, parse_targets
 
 SAMPLE_YEAR = 2026
 SAMPLE_TARGETS_CSV = Path(__file__).with_name("satpolpp_targets_2026.csv")
@@ -55,11 +49,6 @@ def sample_targets(
 
 def sample_indicators() -> tuple[Indicator, ...]:
     return sample_targets().indicators
-
-
-def sample_targets_workbook() -> bytes:
-    """The sample targets as the .xlsx workbook a Kasubbag would upload."""
-    return targets_workbook(sample_indicators())
 
 
 _NO_PROBLEM = "Tidak ada kendala berarti."
@@ -243,14 +232,4 @@ def sample_budget(
         imported_by=imported_by,
         imported_at=imported_at
         or datetime(SAMPLE_YEAR + 1, 1, 20, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
-    )
-
-
-def sample_realisation_workbook(triwulan: int, codes: Iterable[str] | None = None) -> bytes:
-    """A member's data workbook for ``codes`` (default: all), filled with the sample values:
-    what the demo's Tim Kerja member uploads."""
-    wanted = set(codes) if codes is not None else None
-    indicators = [i for i in sample_indicators() if wanted is None or i.code in wanted]
-    return realisation_workbook(
-        indicators, triwulan, filled=rows_by_code(sample_realisations(triwulan))
     )
