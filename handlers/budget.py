@@ -1,18 +1,13 @@
 """/anggaran: the year's budget realisation per programme and activity, as data.
 
 Sent as a workbook (template, upload) by the holder of the annual compilation step in the SOP
-table, after the year's targets (each activity names the indicators it supports). A bad
-workbook is refused with every problem's row and column, and nothing is stored; a replacement
-is written to the audit log. The data feeds Bab III of the annual LKj (budget realisation and
-efficiency) and the /ekspor workbook.
+table, after the year's targets (each activity names the indicators it supports); the flow is
+handlers/yearly_workbooks.py. A bad workbook is refused with every problem's row and column,
+and nothing is stored; a replacement is written to the audit log. The data feeds Bab III of
+the annual LKj (budget realisation and efficiency) and the /ekspor workbook.
 """
 
 from __future__ import annotations
-
-from typing import Any
-
-from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.services import Services
 from documents.workbooks import budget_workbook
@@ -22,11 +17,9 @@ from domain.errors import InputError
 from domain.performance import format_percent_id
 from domain.roster import Person
 from handlers import texts
-from handlers.buttons import button_action
-from handlers.common import audit_refusal, audit_workbook, send_text, svc, unit_of
-from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
 from handlers.targets import may_view
 from handlers.texts import esc
+from handlers.yearly_workbooks import YearlyWorkbook
 
 
 def _editor(services: Services, person: Person):
@@ -53,83 +46,30 @@ def summary(budget: BudgetSet) -> str:
     return "\n".join(lines)
 
 
-async def cmd_anggaran(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
-    services = svc(context)
-    editor = _editor(services, person)
-    if not may_view(services, person) and not person.acts_as(editor):
-        text = texts.budget_not_for_you(editor.label)
-        audit_refusal(context, update, person, "anggaran", text)
-        await send_text(context, person.user_id, text)
-        return
-    unit = unit_of(services, person)
-    year = services.calendar(unit).to_local(services.now()).year
-    rows: list[list[tuple[str, dict[str, Any]]]] = [
-        [(texts.BTN_TEMPLATE, {"action": "budget_template"})]
-    ]
-    parts = []
-    for y in (year - 1, year):
-        budget = services.budget.get(unit.code, y)
-        if budget:
-            parts.append(summary(budget))
-            rows.append([(texts.btn_budget_download(y), {"action": "budget_download", "year": y})])
-        else:
-            parts.append(texts.budget_missing(y))
-        if person.acts_as(editor):
-            rows.append([(texts.btn_budget_upload(y), {"action": "budget_upload", "year": y})])
-    await send_text(context, person.user_id, "\n\n".join(parts), rows)
+def _may_view(services: Services, person: Person) -> bool:
+    return may_view(services, person) or person.acts_as(_editor(services, person))
 
 
-@button_action("budget_template")
-async def budget_template(update, context, person: Person, payload: dict[str, Any]) -> str:
-    await context.bot.send_document(
-        person.user_id,
-        document=budget_workbook(),
-        filename="Templat_Realisasi_Anggaran.xlsx",
-        caption=texts.BUDGET_TEMPLATE_CAPTION,
-    )
-    return ""
+def _may_edit(services: Services, person: Person) -> bool:
+    return person.acts_as(_editor(services, person))
 
 
-@button_action("budget_download")
-async def budget_download(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    budget = services.budget.get(person.unit, int(payload["year"]))
-    if budget is None:
-        return texts.BUTTON_STALE
-    await context.bot.send_document(
-        person.user_id,
-        document=budget_workbook(budget),
-        filename=f"Realisasi_Anggaran_{budget.year}.xlsx",
-        caption=texts.budget_current_caption(budget.year),
-    )
-    return ""
+def _not_for_you(services: Services, person: Person) -> str:
+    return texts.budget_not_for_you(_editor(services, person).label)
 
 
-@button_action("budget_upload")
-async def budget_upload(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    editor = _editor(services, person)
-    if not person.acts_as(editor):
-        return texts.budget_not_for_you(editor.label)
-    year = int(payload["year"])
+def _blocked(services: Services, person: Person, year: int) -> str | None:
+    """Each activity names the indicators it supports: the year's targets come first."""
     if services.targets.get(person.unit, year) is None:
         return texts.budget_needs_targets(year)
-    field = document_field(
-        "budget",
-        texts.LABEL_BUDGET_FILE,
-        texts.budget_ask(year, replacing=services.budget.get(person.unit, year) is not None),
-        "realisasi_anggaran",
-    )
-    field["validate"] = "budget"
-    await begin_form(
-        context, person, "budget", [field], texts.budget_title(year), meta={"year": year}
-    )
-    return ""
+    return None
 
 
-def _validate_budget(services: Services, person: Person, session: dict[str, Any], ref):
-    """Parse the workbook as soon as it arrives, so the user can send a corrected one."""
-    year = int(session["meta"]["year"])
+def _ask(services: Services, person: Person, year: int) -> str:
+    return texts.budget_ask(year, replacing=services.budget.get(person.unit, year) is not None)
+
+
+def _parse(services: Services, person: Person, year: int, ref) -> tuple[BudgetSet, str]:
     targets = services.targets.get(person.unit, year)
     if targets is None:
         raise InputError(texts.budget_needs_targets(year))
@@ -143,20 +83,37 @@ def _validate_budget(services: Services, person: Person, session: dict[str, Any]
         imported_at=services.now(),
     )
     budget = BudgetSet(**{**budget.__dict__, "source_sha256": ref.sha256, "source_name": ref.name})
-    display = texts.budget_read(ref.name, len(budget.programs()), len(budget.lines))
-    return budget.to_dict(), display
+    return budget, texts.budget_read(ref.name, len(budget.programs()), len(budget.lines))
 
 
-DOCUMENT_VALIDATORS["budget"] = _validate_budget
-
-
-@finisher("budget")
-async def finish_budget(update, context, person: Person, session: dict[str, Any]) -> None:
-    services = svc(context)
-    budget = BudgetSet.from_dict(session["values"]["budget"])
-    previous = services.budget.get(person.unit, budget.year)
-    services.budget.save(budget)
-    counts = {"kegiatan": len(budget.lines)}
-    audit_workbook(context, update, person, budget.year, "anggaran", budget, previous, counts)
-    text = texts.budget_saved(budget.year, bool(previous), summary(budget))
-    await send_text(context, person.user_id, text)
+BUDGET = YearlyWorkbook(
+    name="budget",
+    form="budget",
+    audit_name="anggaran",
+    file_field="realisasi_anggaran",
+    file_label=texts.LABEL_BUDGET_FILE,
+    years=lambda year: (year - 1, year),
+    stored=lambda services: services.budget,
+    may_view=_may_view,
+    may_edit=_may_edit,
+    not_for_you=_not_for_you,
+    template=budget_workbook,
+    template_file="Templat_Realisasi_Anggaran.xlsx",
+    template_caption=texts.BUDGET_TEMPLATE_CAPTION,
+    workbook=budget_workbook,
+    workbook_file=lambda year: f"Realisasi_Anggaran_{year}.xlsx",
+    workbook_caption=texts.budget_current_caption,
+    summary=summary,
+    missing=texts.budget_missing,
+    btn_download=texts.btn_budget_download,
+    btn_upload=texts.btn_budget_upload,
+    blocked=_blocked,
+    ask=_ask,
+    title=texts.budget_title,
+    parse=_parse,
+    load=BudgetSet.from_dict,
+    counts=lambda services, person, budget: {"kegiatan": len(budget.lines)},
+    saved=texts.budget_saved,
+)
+BUDGET.register()
+cmd_anggaran = BUDGET.command

@@ -87,37 +87,6 @@ def audit_refusal(
     )
 
 
-def audit_workbook(
-    context: ContextTypes.DEFAULT_TYPE,
-    update: Update,
-    person: Person,
-    year: int,
-    action: str,
-    workbook: Any,
-    previous: Any,
-    counts: dict[str, Any],
-) -> None:
-    """A year's workbook (targets, budget) stored: who sent which file, and what it replaced."""
-    services = svc(context)
-    services.audit.append(
-        person.unit,
-        year,
-        {
-            "at": services.now(),
-            "actor": person.user_id,
-            "role": person.role.value,
-            "action": f"ganti_{action}" if previous else f"unggah_{action}",
-            "update_id": update.update_id,
-            "detail": {
-                "berkas": workbook.source_name,
-                "sha256": workbook.source_sha256,
-                **counts,
-                "sebelumnya": previous.source_sha256 if previous else None,
-            },
-        },
-    )
-
-
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Split a long message at line breaks so that each part fits Telegram's limit."""
     parts: list[str] = []

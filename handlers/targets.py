@@ -1,16 +1,15 @@
 """/target: the year's performance targets (Perjanjian Kinerja and Rencana Aksi) as data.
 
-The Kasubbag downloads the template, fills it and sends it back; a bad workbook is refused
-with every problem's row and column, and nothing is stored. Targets of a year whose cycle
-has already started may still be replaced, and the replacement is written to the audit log.
+The holder of the task division (the Kasubbag) downloads the template, fills it and sends it
+back (the flow is handlers/yearly_workbooks.py); a bad workbook is refused with every
+problem's row and column, and nothing is stored. Targets of a year whose cycle has already
+started may still be replaced (the form warns), and the replacement is written to the audit
+log with the running cycles.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.services import Services
 from documents.workbooks import targets_workbook, template_workbook
@@ -19,10 +18,8 @@ from domain.roster import Person
 from domain.sop import COLLECT, DIVIDE
 from domain.targets_import import parse_targets
 from handlers import texts
-from handlers.buttons import button_action
-from handlers.common import audit_refusal, audit_workbook, send_text, svc, unit_of
-from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
 from handlers.texts import esc
+from handlers.yearly_workbooks import YearlyWorkbook
 
 
 def may_edit(services: Services, person: Person) -> bool:
@@ -70,112 +67,64 @@ def summary(targets: TargetSet) -> str:
     return "\n".join([head, *(esc(line) for line in target_lines(targets))])
 
 
-async def cmd_target(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
-    services = svc(context)
-    if not may_view(services, person):
-        refusal = texts.targets_not_for_you(services.sop_for(person.unit).role_of(DIVIDE).label)
-        audit_refusal(context, update, person, "target", refusal)
-        await send_text(context, person.user_id, refusal)
-        return
-    unit = unit_of(services, person)
-    year = services.calendar(unit).to_local(services.now()).year
-    rows: list[list[tuple[str, dict[str, Any]]]] = [
-        [(texts.BTN_TEMPLATE, {"action": "target_template"})]
-    ]
-    parts = []
-    for y in (year, year + 1):
-        targets = services.targets.get(unit.code, y)
-        if targets:
-            parts.append(summary(targets))
-            rows.append([(texts.btn_targets_download(y), {"action": "target_download", "year": y})])
-        else:
-            parts.append(texts.targets_missing(y))
-        if may_edit(services, person):
-            rows.append([(texts.btn_targets_upload(y), {"action": "target_upload", "year": y})])
-    await send_text(context, person.user_id, "\n\n".join(parts), rows)
-
-
-@button_action("target_template")
-async def target_template(update, context, person: Person, payload: dict[str, Any]) -> str:
-    await context.bot.send_document(
-        person.user_id,
-        document=template_workbook(),
-        filename="Templat_Target_Kinerja.xlsx",
-        caption=texts.TARGET_TEMPLATE_CAPTION,
-    )
-    return ""
-
-
-@button_action("target_download")
-async def target_download(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    targets = services.targets.get(person.unit, int(payload["year"]))
-    if targets is None:
-        return texts.BUTTON_STALE
-    await context.bot.send_document(
-        person.user_id,
-        document=targets_workbook(targets.indicators),
-        filename=f"Target_Kinerja_{targets.year}.xlsx",
-        caption=texts.targets_current_caption(targets.year),
-    )
-    return ""
-
-
-@button_action("target_upload")
-async def target_upload(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    if not may_edit(services, person):
-        return texts.targets_not_for_you(services.sop_for(person.unit).role_of(DIVIDE).label)
-    year = int(payload["year"])
-    services = svc(context)
-    started = services.cycles.list_unit(person.unit, year)
-    warning = texts.targets_running_warning(year) if started else ""
-    field = document_field(
-        "targets",
-        texts.LABEL_TARGETS_FILE,
-        texts.ask_targets(year, warning),
-        "target_kinerja",
-    )
-    field["validate"] = "targets"
-    await begin_form(
-        context, person, "targets", [field], texts.targets_title(year), meta={"year": year}
-    )
-    return ""
-
-
-def _validate_targets(services: Services, person: Person, session: dict[str, Any], ref):
-    """Parse the workbook as soon as it arrives, so the user can send a corrected one."""
+def _parse(services: Services, person: Person, year: int, ref) -> tuple[TargetSet, str]:
     targets = parse_targets(
         services.db.blobs.get(ref.sha256),
         ref.name,
         unit=person.unit,
-        year=int(session["meta"]["year"]),
+        year=year,
         imported_by=person.user_id,
         imported_at=services.now(),
     )
     targets = TargetSet(
         **{**targets.__dict__, "source_sha256": ref.sha256, "source_name": ref.name}
     )
-    display = "\n".join(
-        [
-            texts.targets_read(ref.name, len(targets.sasaran()), len(targets.indicators)),
-            *target_lines(targets),
-        ]
-    )
-    return targets.to_dict(), display
+    read = texts.targets_read(ref.name, len(targets.sasaran()), len(targets.indicators))
+    return targets, "\n".join([read, *target_lines(targets)])
 
 
-DOCUMENT_VALIDATORS["targets"] = _validate_targets
+def _ask(services: Services, person: Person, year: int) -> str:
+    started = services.cycles.list_unit(person.unit, year)
+    return texts.ask_targets(year, texts.targets_running_warning(year) if started else "")
 
 
-@finisher("targets")
-async def finish_targets(update, context, person: Person, session: dict[str, Any]) -> None:
-    services = svc(context)
-    targets = TargetSet.from_dict(session["values"]["targets"])
-    previous = services.targets.get(person.unit, targets.year)
+def _counts(services: Services, person: Person, targets: TargetSet) -> dict[str, Any]:
     started = services.cycles.list_unit(person.unit, targets.year)
-    services.targets.save(targets)
-    counts = {"indikator": targets.codes, "siklus_berjalan": [c.id for c in started]}
-    audit_workbook(context, update, person, targets.year, "target", targets, previous, counts)
-    text = texts.targets_saved(targets.year, bool(previous), summary(targets))
-    await send_text(context, person.user_id, text)
+    return {"indikator": targets.codes, "siklus_berjalan": [c.id for c in started]}
+
+
+def _not_for_you(services: Services, person: Person) -> str:
+    return texts.targets_not_for_you(services.sop_for(person.unit).role_of(DIVIDE).label)
+
+
+TARGETS = YearlyWorkbook(
+    name="target",
+    form="targets",
+    audit_name="target",
+    file_field="target_kinerja",
+    file_label=texts.LABEL_TARGETS_FILE,
+    years=lambda year: (year, year + 1),
+    stored=lambda services: services.targets,
+    may_view=may_view,
+    may_edit=may_edit,
+    not_for_you=_not_for_you,
+    template=template_workbook,
+    template_file="Templat_Target_Kinerja.xlsx",
+    template_caption=texts.TARGET_TEMPLATE_CAPTION,
+    workbook=lambda targets: targets_workbook(targets.indicators),
+    workbook_file=lambda year: f"Target_Kinerja_{year}.xlsx",
+    workbook_caption=texts.targets_current_caption,
+    summary=summary,
+    missing=texts.targets_missing,
+    btn_download=texts.btn_targets_download,
+    btn_upload=texts.btn_targets_upload,
+    blocked=lambda services, person, year: None,
+    ask=_ask,
+    title=texts.targets_title,
+    parse=_parse,
+    load=TargetSet.from_dict,
+    counts=_counts,
+    saved=texts.targets_saved,
+)
+TARGETS.register()
+cmd_target = TARGETS.command
