@@ -22,9 +22,9 @@ from domain.workflow import (
     MAX_NOTE,
     Outcome,
     WorkflowContext,
-    _advance,
-    _log,
+    advance,
     check_actor,
+    log_action,
     tw_label,
 )
 
@@ -128,7 +128,7 @@ def remove_evidence(
     if cycle.step != collecting.number and not updated.complete:
         # The report was being made from data that is no longer complete: back to collection,
         # one working day to hand in the missing evidence (or the original deadline if later).
-        moved = _advance(ctx, cycle, collecting.number, actor, now, **changes)
+        moved = advance(ctx, cycle, collecting.number, actor, now, **changes)
         redo = max(ctx.calendar.deadline(now, StandardTime(working_days=1)), updated.deadline)
         last = moved.steps[-1]
         moved = replace(moved, steps=moved.steps[:-1] + (replace(last, deadline=redo),))
@@ -140,4 +140,6 @@ def remove_evidence(
         detail += f" diganti {action.replacement.name}"
     if reason:
         detail += f" ({reason})"
-    return Outcome(_log(moved, actor, action.name, cycle.step, now, detail=detail), tuple(events))
+    return Outcome(
+        log_action(moved, actor, action.name, cycle.step, now, detail=detail), tuple(events)
+    )

@@ -275,10 +275,11 @@ def _next(ctx: WorkflowContext, action: Action) -> int:
     return nxt
 
 
-def _advance(
+def advance(
     ctx: WorkflowContext, cycle: Cycle, to_step: int, actor: Person, now: datetime, **changes
 ) -> Cycle:
-    """Close the open step record, open the next with its deadline, bump the revision."""
+    """Close the open step record, open the next with its deadline, bump the revision (also
+    for the domain's other action modules, e.g. evidence sending a quarter back)."""
     steps = [
         replace(s, finished_at=now, finished_by=actor.user_id) if s.finished_at is None else s
         for s in cycle.steps
@@ -288,7 +289,8 @@ def _advance(
     return replace(cycle, step=to_step, rev=cycle.rev + 1, steps=tuple(steps), **changes)
 
 
-def _log(cycle: Cycle, actor: Person, action: str, from_step: int, now: datetime, detail=""):
+def log_action(cycle: Cycle, actor: Person, action: str, from_step: int, now: datetime, detail=""):
+    """The cycle with the accepted action added to its own history."""
     entry = HistoryEntry(
         at=now,
         actor=actor.user_id,
@@ -332,7 +334,7 @@ def start_cycle(
         started_at=now,
     )
     nxt = first.next or first.number
-    cycle = _advance(ctx, cycle, nxt, actor, now)
+    cycle = advance(ctx, cycle, nxt, actor, now)
     disposition = Disposition(
         step=first.number,
         from_user=actor.user_id,
@@ -344,14 +346,14 @@ def start_cycle(
         **disposition_marks(action.urgency, action.instructions),
     )
     cycle = replace(cycle, dispositions=(disposition,))
-    return Outcome(_log(cycle, actor, action.name, first.number, now), (EV_STARTED,))
+    return Outcome(log_action(cycle, actor, action.name, first.number, now), (EV_STARTED,))
 
 
 def _forward(ctx, cycle: Cycle, action: Forward, actor: Person, now: datetime) -> Outcome:
     note = clean_note(action.note, "Catatan disposisi")
     step = ctx.sop.by_key(action.key)
     nxt = step.next
-    moved = _advance(ctx, cycle, nxt, actor, now)
+    moved = advance(ctx, cycle, nxt, actor, now)
     number = len(cycle.dispositions) + 1
     disposition = Disposition(
         step=step.number,
@@ -402,7 +404,7 @@ def _divide(ctx, cycle: Cycle, action: Divide, actor: Person, now: datetime) -> 
             )
         if left:
             raise InputError("Indikator belum dibagikan: " + ", ".join(left) + ".")
-    moved = _advance(ctx, cycle, _next(ctx, action), actor, now)
+    moved = advance(ctx, cycle, _next(ctx, action), actor, now)
     deadline = moved.steps[-1].deadline
 
     def item(entry: str) -> Item:
@@ -460,9 +462,7 @@ def _collected(
     collecting = ctx.sop.by_key(COLLECT)
     assert collecting.next is not None
     if all(a.complete for a in assignments):
-        moved = _advance(
-            ctx, cycle, collecting.next, actor, now, assignments=assignments, **changes
-        )
+        moved = advance(ctx, cycle, collecting.next, actor, now, assignments=assignments, **changes)
         events.append(EV_COLLECTION_COMPLETE)
     else:
         moved = replace(cycle, rev=cycle.rev + 1, assignments=assignments, **changes)
@@ -563,7 +563,7 @@ def mark_needs_fix(
     request = FixRequest(action.code, assignment.member_id, reason, actor.user_id, now)
     changes: dict[str, Any] = {"assignments": assignments, "fixes": cycle.fixes + (request,)}
     if cycle.step == reviewer.number:
-        moved = _advance(ctx, cycle, collecting.number, actor, now, **changes)
+        moved = advance(ctx, cycle, collecting.number, actor, now, **changes)
         # Back in collection: one working day to correct, or the original deadline if later.
         redo = ctx.calendar.deadline(now, StandardTime(working_days=1))
         last = moved.steps[-1]
@@ -572,19 +572,21 @@ def mark_needs_fix(
         )
     else:
         moved = replace(cycle, rev=cycle.rev + 1, **changes)
-    moved = _log(moved, actor, action.name, cycle.step, now, detail=f"{action.code}: {reason}")
+    moved = log_action(
+        moved, actor, action.name, cycle.step, now, detail=f"{action.code}: {reason}"
+    )
     return Outcome(moved, (EV_NEEDS_FIX,))
 
 
 def _submit(ctx, cycle: Cycle, action: SubmitReport, actor: Person, now: datetime) -> Outcome:
     approval.check_submit(cycle, action.report_version)
-    moved = _advance(ctx, cycle, _next(ctx, action), actor, now)
+    moved = advance(ctx, cycle, _next(ctx, action), actor, now)
     return Outcome(moved, (EV_SUBMITTED,))
 
 
 def _decide(ctx, cycle: Cycle, action: Paraf | Sign, actor: Person, now: datetime) -> Cycle:
     decision = approval.decide(ctx.sop, action.key, cycle, action.report_version, actor, now)
-    moved = _advance(ctx, cycle, _next(ctx, action), actor, now)
+    moved = advance(ctx, cycle, _next(ctx, action), actor, now)
     return replace(moved, decisions=cycle.decisions + (decision,))
 
 
@@ -620,7 +622,7 @@ def _return(ctx, cycle: Cycle, action: ReturnReport, actor: Person, now: datetim
         tuple(i.code for i in cycle.indicators),
     )
     assert step.return_to is not None
-    moved = _advance(ctx, cycle, step.return_to, actor, now)
+    moved = advance(ctx, cycle, step.return_to, actor, now)
     return Outcome(replace(moved, decisions=cycle.decisions + (decision,)), (EV_RETURNED,))
 
 
@@ -648,7 +650,7 @@ def apply(
     check_step(ctx, cycle, number)
     check_actor(ctx, number, actor)
     outcome = _TRANSITIONS[type(action)](ctx, cycle, action, actor, now)
-    return Outcome(_log(outcome.cycle, actor, action.name, cycle.step, now), outcome.events)
+    return Outcome(log_action(outcome.cycle, actor, action.name, cycle.step, now), outcome.events)
 
 
 def record_report(cycle: Cycle, status: str, sha256: str, by: int, now: datetime) -> Cycle:
