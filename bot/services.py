@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.button_codec import ButtonCodec
 from bot.callback_data import CallbackData
@@ -26,6 +26,9 @@ from storage.audit import AuditTrail, anchor_startup
 from storage.database import Database
 from storage.deliveries import DeliveryLog
 from storage.inbox import UpdateInbox
+
+if TYPE_CHECKING:
+    from storage.pg_audit import PgAuditTrail
 from storage.repositories import (
     AnnualRepository,
     BudgetRepository,
@@ -96,7 +99,7 @@ class Services:
     buttons: ButtonRepository = field(init=False)
     callbacks: CallbackData = field(init=False)
     notices: NoticeRepository = field(init=False)
-    audit: AuditTrail = field(init=False)
+    audit: AuditTrail | PgAuditTrail = field(init=False)
     inbox: UpdateInbox = field(init=False)
     deliveries: DeliveryLog = field(init=False)
     targets: TargetRepository = field(init=False)
@@ -121,7 +124,12 @@ class Services:
         revoked = Revocations(self.db.data_dir)
         self.callbacks = CallbackData(codec, revoked, self.buttons, lambda: self.now().date())
         self.notices = NoticeRepository(self.db)
-        self.audit = AuditTrail(self.db.data_dir, on_create=self.db.manifest.add)
+        if self.db.pg is not None:
+            from storage.pg_audit import PgAuditTrail
+
+            self.audit = PgAuditTrail(self.db.pg)
+        else:
+            self.audit = AuditTrail(self.db.data_dir, on_create=self.db.manifest.add)
         self.inbox = UpdateInbox(self.db.data_dir)
         self.deliveries = DeliveryLog(self.db.data_dir)
         self.targets = TargetRepository(self.db)
@@ -149,7 +157,7 @@ class Services:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now):
-        db = Database(settings.lkj_data_dir)
+        db = Database(settings.lkj_data_dir, settings.lkj_database_url or None)
         db.check_all()
         services = cls(
             settings=settings,
@@ -159,7 +167,9 @@ class Services:
             clock=clock,
         )
         # A cut-off, deleted or replaced audit log stops start-up like a damaged store.
-        anchor_startup(db.data_dir, services.audit.heads)
+        # (PostgreSQL: the bot's role cannot cut or rewrite audit rows at all.)
+        if isinstance(services.audit, AuditTrail):
+            anchor_startup(db.data_dir, services.audit.heads)
         return services
 
     # --- the roster as data: changed in chat (invitations) or by `lkj-bot roster import`

@@ -21,6 +21,10 @@ class Settings(BaseSettings):
         "empty means api.telegram.org",
     )
     lkj_data_dir: Path = Path("./data")
+    lkj_database_url: str = Field(
+        default="",
+        description="postgresql://… to keep the store in PostgreSQL; empty: TinyDB files",
+    )
     lkj_roster: Path = Path("./roster.toml")
     lkj_sop: Path | None = None
     lkj_max_upload_mb: float = Field(default=20.0, gt=0, le=20.0)
@@ -87,6 +91,13 @@ class Settings(BaseSettings):
         for part in filter(None, value.replace(" ", "").split(",")):
             if not part.isdigit():
                 raise ValueError(f"LKJ_ADMIN_IDS: “{part}” bukan ID Telegram (angka)")
+        return value
+
+    @field_validator("lkj_database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("LKJ_DATABASE_URL harus berawalan postgresql://")
         return value
 
     @property

@@ -4,16 +4,18 @@
 # Indonesian text (DejaVu), a colour emoji font (Noto Color Emoji: WeasyPrint draws its
 # bitmap glyphs for emoji typed into notes), poppler-utils for PNG previews, then a
 # virtual environment in .venv with the project. Safe to run again. With --test, also the
-# test extra and Debian's chromium for the Mini App's browser tests.
+# test extra (with psycopg), Debian's chromium for the Mini App's browser tests and Debian's
+# postgresql for the tests of the PostgreSQL backend.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
   fonts-noto-color-emoji poppler-utils)
 # --test: also Debian's Chromium, which the Mini App's browser tests drive (never a
-# downloaded browser); the demo does not need it.
+# downloaded browser), and Debian's PostgreSQL server, which the tests start as a throw-away
+# cluster of their own (tests/pg_cluster.py); the demo needs neither.
 if [ "${1:-}" = "--test" ]; then
-  PACKAGES+=(chromium)
+  PACKAGES+=(chromium postgresql)
 fi
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -193,7 +193,18 @@ def verify_file(
     path: Path, unit: str | None = None, year: int | None = None, *, expect_log: bool = False
 ) -> VerifyReport:
     """Check the whole chain of one log file; with ``expect_log`` also its unit and year."""
-    data = path.read_bytes()
+    return verify_lines(path, path.read_bytes(), unit, year, expect_log=expect_log)
+
+
+def verify_lines(
+    path: Path,
+    data: bytes,
+    unit: str | None = None,
+    year: int | None = None,
+    *,
+    expect_log: bool = False,
+) -> VerifyReport:
+    """Check the chain of a log's JSON lines (``data``), reported under ``path``."""
     pieces = data.split(b"\n")
     lines, torn = pieces[:-1], pieces[-1]
     parsed: list[Any] = []
@@ -320,6 +331,51 @@ def verify_all(data_dir: Path | str) -> list[VerifyReport]:
 # --------------------------------------------------------------------------- appending
 
 
+def chain_entry(
+    record: Mapping[str, Any], last: Mapping[str, Any] | None, unit: str | None, year: int | None
+) -> dict[str, Any]:
+    """The entry that follows ``last`` in its log: numbered, linked and hashed."""
+    entry: dict[str, Any] = dict(record)
+    entry.update(
+        seq=(last["seq"] + 1) if last else 1,
+        unit=unit,
+        year=year,
+        prev_hash=last["hash"] if last else GENESIS_HASH,
+    )
+    entry["hash"] = entry_hash(entry)
+    return entry
+
+
+def normalise_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The caller's entry checked and completed (time, outcome), before it is chained."""
+    unknown = set(entry) - CALLER_FIELDS
+    if unknown:
+        raise ValueError(f"unknown audit entry keys: {sorted(unknown)}")
+    action = entry.get("action")
+    if not isinstance(action, str) or not action:
+        raise ValueError("an audit entry needs a non-empty 'action'")
+    record: dict[str, Any] = {field: entry.get(field) for field in CALLER_FIELDS}
+    at = record["at"]
+    if at is None:
+        at = datetime.now(UTC)
+    if isinstance(at, datetime):
+        if at.tzinfo is None:
+            raise ValueError("audit times must be timezone-aware")
+        at = at.isoformat()
+    if not isinstance(at, str):
+        raise ValueError("'at' must be a datetime or an ISO 8601 string")
+    record["at"] = at
+    if record["outcome"] is None:
+        record["outcome"] = "accepted"
+    if record["key"] is not None and not isinstance(record["key"], str):
+        raise ValueError("'key' must be a string")
+    try:
+        canonical_json(record)  # fail now, not half-way, if something is not JSON
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"audit entry is not plain JSON: {exc}") from exc
+    return record
+
+
 class AuditLog:
     """One append-only chained log file. Cheap to create; safe to have several per file."""
 
@@ -397,32 +453,7 @@ class AuditLog:
         return written
 
     def _normalise(self, entry: Mapping[str, Any]) -> dict[str, Any]:
-        unknown = set(entry) - CALLER_FIELDS
-        if unknown:
-            raise ValueError(f"unknown audit entry keys: {sorted(unknown)}")
-        action = entry.get("action")
-        if not isinstance(action, str) or not action:
-            raise ValueError("an audit entry needs a non-empty 'action'")
-        record: dict[str, Any] = {field: entry.get(field) for field in CALLER_FIELDS}
-        at = record["at"]
-        if at is None:
-            at = datetime.now(UTC)
-        if isinstance(at, datetime):
-            if at.tzinfo is None:
-                raise ValueError("audit times must be timezone-aware")
-            at = at.isoformat()
-        if not isinstance(at, str):
-            raise ValueError("'at' must be a datetime or an ISO 8601 string")
-        record["at"] = at
-        if record["outcome"] is None:
-            record["outcome"] = "accepted"
-        if record["key"] is not None and not isinstance(record["key"], str):
-            raise ValueError("'key' must be a string")
-        try:
-            canonical_json(record)  # fail now, not half-way, if something is not JSON
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"audit entry is not plain JSON: {exc}") from exc
-        return record
+        return normalise_entry(entry)
 
     def _read_tail(self, fd: int) -> tuple[bytes | None, bytes, int]:
         """(last whole line or None, torn tail bytes, offset where the torn tail starts)."""
@@ -477,14 +508,7 @@ class AuditLog:
     def _write_entry(
         self, fd: int, record: dict[str, Any], last: dict[str, Any] | None
     ) -> dict[str, Any]:
-        entry: dict[str, Any] = dict(record)
-        entry.update(
-            seq=(last["seq"] + 1) if last else 1,
-            unit=self.unit,
-            year=self.year,
-            prev_hash=last["hash"] if last else GENESIS_HASH,
-        )
-        entry["hash"] = entry_hash(entry)
+        entry = chain_entry(record, last, self.unit, self.year)
         _write_all(fd, canonical_json(entry) + b"\n")
         os.fsync(fd)
         if entry["key"] is not None and self._keys_state is not None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tinydb import TinyDB
 
@@ -19,17 +22,29 @@ from storage.atomic import SEAL_KEY, AtomicJSONStorage, CorruptStoreError
 from storage.blobs import BlobStore
 from storage.manifest import MANIFEST_REL, StoreManifest, missing_file_error
 
+if TYPE_CHECKING:
+    from storage.pg import PgStore
+
 log = logging.getLogger(__name__)
 _SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 class Database:
-    def __init__(self, data_dir: Path | str):
+    """The store: TinyDB files under ``data_dir``, or (``url`` given, ``postgresql://…``)
+    the same files as rows of a PostgreSQL database (:mod:`storage.pg`). Uploaded files
+    stay in ``data_dir/files`` with either backend."""
+
+    def __init__(self, data_dir: Path | str, url: str | None = None):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.blobs = BlobStore(self.data_dir / "files")
         self.manifest = StoreManifest(self.data_dir)
         self._open: dict[Path, TinyDB] = {}
+        self.pg: PgStore | None = None
+        if url:
+            from storage.pg import PgStore
+
+            self.pg = PgStore(url)
 
     def file(self, *parts: str) -> TinyDB:
         for part in parts:
@@ -38,27 +53,66 @@ class Database:
         path = self.data_dir.joinpath(*parts)
         db = self._open.get(path)
         if db is None:
-            db = TinyDB(
-                path,
-                storage=AtomicJSONStorage,
-                sealed_as="/".join(parts),
-                on_create=self.manifest.add,
-            )
+            if self.pg is not None:
+                from storage.pg import PgStorage, PgTinyDB
+
+                db = PgTinyDB(storage=PgStorage, store=self.pg, path="/".join(parts))
+            else:
+                db = TinyDB(
+                    path,
+                    storage=AtomicJSONStorage,
+                    sealed_as="/".join(parts),
+                    on_create=self.manifest.add,
+                )
             self._open[path] = db
         return db
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Reads and writes inside commit together, and the store rows read stay locked
+        against other processes until then (PostgreSQL). The file store has one process,
+        whose handlers already take the unit's lock: nothing to add there."""
+        if self.pg is None:
+            yield
+            return
+        with self.pg.transaction():
+            yield
+
+    def signature(self, *parts: str) -> tuple[int, ...] | None:
+        """Changes whenever the store file is written, by any process (None: no file)."""
+        if self.pg is not None:
+            version = self.pg.version("/".join(parts))
+            return None if version is None else (version,)
+        try:
+            st = self.data_dir.joinpath(*parts).stat()
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
     def existing_files(self, *parts: str) -> list[Path]:
+        if self.pg is not None:
+            prefix = "/".join(parts) + "/"
+            return [
+                self.data_dir / rel
+                for rel in self.pg.paths(prefix)
+                if rel.endswith(".json") and "/" not in rel[len(prefix) :]
+            ]
         folder = self.data_dir.joinpath(*parts)
         return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
     def store_files(self) -> list[str]:
         """Relative paths of the store files on disk (not ``.bak``, not the manifest)."""
+        if self.pg is not None:
+            return self.pg.paths()
         found = (p.relative_to(self.data_dir).as_posix() for p in self.data_dir.rglob("*.json"))
         return sorted(rel for rel in found if rel != MANIFEST_REL)
 
     def check_all(self) -> None:
         """Read every store file once, so a damaged, edited, swapped or missing one stops
-        start-up with its name (and its last good copy)."""
+        start-up with its name (and its last good copy). PostgreSQL: the schema is there."""
+        if self.pg is not None:
+            self.pg.check_schema()
+            return
         on_disk = self.store_files()
         if not self.manifest.exists() and on_disk and not self._any_sealed(on_disk):
             self._adopt(on_disk)
@@ -97,3 +151,5 @@ class Database:
         for db in self._open.values():
             db.close()
         self._open.clear()
+        if self.pg is not None:
+            self.pg.close()

@@ -52,17 +52,18 @@ class CycleRepository:
         an update replayed after a crash is known to be applied already.
         """
         table = self._table(cycle.unit, cycle.year)
-        current = table.get(Query().id == cycle.id)
-        if expected_rev is not None and current is not None:
-            if current["rev"] != expected_rev:  # type: ignore[index]
-                raise ConcurrentUpdateError(cycle.id)
-        pending = list(current.get("outbox", [])) if current else []  # type: ignore[union-attr]
-        doc = {
-            **cycle.to_dict(),
-            "outbox": pending + list(outbox),
-            "updates": _recent_updates(current, update_id),
-        }
-        table.upsert(doc, Query().id == cycle.id)
+        with self.db.transaction():  # PostgreSQL: the row stays locked from read to commit
+            current = table.get(Query().id == cycle.id)
+            if expected_rev is not None and current is not None:
+                if current["rev"] != expected_rev:  # type: ignore[index]
+                    raise ConcurrentUpdateError(cycle.id)
+            pending = list(current.get("outbox", [])) if current else []  # type: ignore[union-attr]
+            doc = {
+                **cycle.to_dict(),
+                "outbox": pending + list(outbox),
+                "updates": _recent_updates(current, update_id),
+            }
+            table.upsert(doc, Query().id == cycle.id)
 
     def applied_update(self, unit: str, update_id: int) -> bool:
         """Whether a saved cycle of the unit records ``update_id`` as applied."""
@@ -223,17 +224,14 @@ class ButtonRepository:
     """
 
     def __init__(self, db: Database):
+        self.db = db
         self.table = db.file("state", "buttons.json").table("buttons")
-        self.path = db.data_dir / "state" / "buttons.json"
+        self.path = db.data_dir / "state" / "buttons.json"  # the TinyDB backend's file
         self._index: dict[str, dict[str, Any]] | None = None
-        self._identity: tuple[int, int, int] | None = None
+        self._identity: tuple[int, ...] | None = None
 
-    def _file_identity(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+    def _file_identity(self) -> tuple[int, ...] | None:
+        return self.db.signature("state", "buttons.json")
 
     def _tokens(self) -> dict[str, dict[str, Any]]:
         identity = self._file_identity()
@@ -371,17 +369,18 @@ class AnnualRepository:
         update_id: int | None = None,
     ) -> None:
         table = self._table(report.unit, report.year)
-        current = table.get(doc_id=1)
-        if expected_rev is not None and current is not None:
-            if current["rev"] != expected_rev:  # type: ignore[index]
-                raise ConcurrentUpdateError(report.id)
-        pending = list(current.get("outbox", [])) if current else []  # type: ignore[union-attr]
-        doc = {
-            **report.to_dict(),
-            "outbox": pending + list(outbox),
-            "updates": _recent_updates(current, update_id),
-        }
-        table.upsert(Document(doc, doc_id=1))
+        with self.db.transaction():  # PostgreSQL: the row stays locked from read to commit
+            current = table.get(doc_id=1)
+            if expected_rev is not None and current is not None:
+                if current["rev"] != expected_rev:  # type: ignore[index]
+                    raise ConcurrentUpdateError(report.id)
+            pending = list(current.get("outbox", [])) if current else []  # type: ignore[union-attr]
+            doc = {
+                **report.to_dict(),
+                "outbox": pending + list(outbox),
+                "updates": _recent_updates(current, update_id),
+            }
+            table.upsert(Document(doc, doc_id=1))
 
     def applied_update(self, unit: str, update_id: int) -> bool:
         years = [int(p.stem) for p in self.db.existing_files("units", unit) if p.stem.isdigit()]
@@ -464,7 +463,7 @@ class RosterRepository:
     own shape, plus the SHA-256 of the roster file last imported."""
 
     def __init__(self, db: Database):
-        self.path = db.data_dir / "state" / "roster.json"
+        self.store = db
         self.db = db.file("state", "roster.json")
         self.units = self.db.table("units")
         self.meta = self.db.table("meta")
@@ -484,13 +483,9 @@ class RosterRepository:
         if imported_sha is not None:
             self.meta.upsert(Document({"imported_sha": imported_sha}, doc_id=1))
 
-    def signature(self) -> tuple[int, int, int] | None:
+    def signature(self) -> tuple[int, ...] | None:
         """The file's identity, to notice a change made by another process."""
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return st.st_ino, st.st_mtime_ns, st.st_size
+        return self.store.signature("state", "roster.json")
 
 
 class InvitationRepository:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -94,3 +97,47 @@ def people(emu, roster_path) -> Cast:
 @pytest.fixture
 def stranger(emu) -> SimUser:
     return SimUser(emu, 9999, "Orang Asing")
+
+
+# --- PostgreSQL: a throw-away cluster for the session (tests/pg_cluster.py)
+
+BACKENDS = ["tinydb", "postgresql"]
+
+
+def _postgres_required() -> bool:
+    """CI (CI=true) or LKJ_REQUIRE_POSTGRES=1: a missing server fails the tests, never skips."""
+    return os.environ.get("CI", "").lower() == "true" or bool(os.environ.get("LKJ_REQUIRE_POSTGRES"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    try:
+        import psycopg  # noqa: F401
+
+        from tests.pg_cluster import start_cluster
+
+        cluster = start_cluster()
+    except (ImportError, FileNotFoundError, KeyError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        why = f"PostgreSQL is not available: {exc} {detail.decode(errors='replace')}".strip()
+        if _postgres_required():
+            pytest.fail(f"{why} (required: CI or LKJ_REQUIRE_POSTGRES)", pytrace=False)
+        pytest.skip(f"{why}; install it with: bash scripts/setup.sh --test")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> Iterator[str]:
+    """A fresh database with the schema, as the bot's limited role."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request) -> str | None:
+    """Runs a test once on the TinyDB files and once on PostgreSQL (None: files)."""
+    if request.param == "tinydb":
+        return None
+    return request.getfixturevalue("pg_url")

@@ -265,6 +265,24 @@ def test_database_file_opens_each_store_once(tmp_path: Path) -> None:
     assert db.existing_files("units", "tidak-ada") == []
 
 
+# --- the repositories, on both backends (TinyDB files and PostgreSQL) ------------------------
+
+
+@pytest.fixture
+def open_db(tmp_path: Path, database_url: str | None):
+    """Opens the store as the bot would (again, for a restart): same folder, same database."""
+    opened: list[Database] = []
+
+    def open_() -> Database:
+        db = Database(tmp_path, database_url)
+        opened.append(db)
+        return db
+
+    yield open_
+    for db in opened:
+        db.close()
+
+
 # --- CycleRepository --------------------------------------------------------------------------
 
 
@@ -272,17 +290,17 @@ def light_cycle(year: int, triwulan: int, unit: str = UNIT_CODE, rev: int = 1) -
     return Cycle(unit=unit, year=year, triwulan=triwulan, step=2, rev=rev)
 
 
-def test_cycle_round_trips_through_the_repository_and_disk(tmp_path: Path) -> None:
+def test_cycle_round_trips_through_the_repository_and_disk(open_db) -> None:
     cycle = full_cycle()
     assert cycle.documents and cycle.dispositions and cycle.assignments
     assert {d.kind for d in cycle.decisions} == {"paraf", "return", "sign"}
     assert any(item.files for a in cycle.assignments for item in a.items)
     assert len(cycle.history) > 8 and cycle.reports and cycle.filed
 
-    db = Database(tmp_path)
+    db = open_db()
     CycleRepository(db).save(cycle)
     db.close()
-    loaded = CycleRepository(Database(tmp_path)).get(UNIT_CODE, 2026, 4)
+    loaded = CycleRepository(open_db()).get(UNIT_CODE, 2026, 4)
     assert loaded == cycle
     assert loaded.to_dict() == cycle.to_dict()
     # every field, one by one, for a readable failure
@@ -290,16 +308,16 @@ def test_cycle_round_trips_through_the_repository_and_disk(tmp_path: Path) -> No
         assert getattr(loaded, f.name) == getattr(cycle, f.name), f.name
 
 
-def test_get_of_an_unknown_cycle_is_none(tmp_path: Path) -> None:
-    repo = CycleRepository(Database(tmp_path))
+def test_get_of_an_unknown_cycle_is_none(open_db) -> None:
+    repo = CycleRepository(open_db())
     repo.save(light_cycle(2026, 1))
     assert repo.get(UNIT_CODE, 2026, 2) is None
     assert repo.get(UNIT_CODE, 2027, 1) is None
     assert repo.get("satpol-cmh", 2026, 1) is None
 
 
-def test_save_is_an_upsert(tmp_path: Path) -> None:
-    repo = CycleRepository(Database(tmp_path))
+def test_save_is_an_upsert(open_db) -> None:
+    repo = CycleRepository(open_db())
     repo.save(light_cycle(2026, 1))
     repo.save(dataclasses.replace(light_cycle(2026, 1), step=3, rev=2))
     assert repo.get(UNIT_CODE, 2026, 1).step == 3
@@ -318,8 +336,8 @@ def test_save_is_an_upsert(tmp_path: Path) -> None:
         (5, 4, False),
     ],
 )
-def test_expected_rev(tmp_path: Path, stored_rev, expected_rev, ok: bool) -> None:
-    repo = CycleRepository(Database(tmp_path))
+def test_expected_rev(open_db, stored_rev, expected_rev, ok: bool) -> None:
+    repo = CycleRepository(open_db())
     if stored_rev is not None:
         repo.save(light_cycle(2026, 4, rev=stored_rev))
     new = dataclasses.replace(light_cycle(2026, 4, rev=(stored_rev or 0) + 1), step=3)
@@ -332,8 +350,8 @@ def test_expected_rev(tmp_path: Path, stored_rev, expected_rev, ok: bool) -> Non
         assert repo.get(UNIT_CODE, 2026, 4) == light_cycle(2026, 4, rev=stored_rev)
 
 
-def test_two_writers_from_the_same_read_the_second_is_refused(tmp_path: Path) -> None:
-    repo = CycleRepository(Database(tmp_path))
+def test_two_writers_from_the_same_read_the_second_is_refused(open_db) -> None:
+    repo = CycleRepository(open_db())
     repo.save(light_cycle(2026, 4, rev=3))
     a = repo.get(UNIT_CODE, 2026, 4)
     b = repo.get(UNIT_CODE, 2026, 4)
@@ -343,19 +361,20 @@ def test_two_writers_from_the_same_read_the_second_is_refused(tmp_path: Path) ->
     assert repo.get(UNIT_CODE, 2026, 4).step == 3
 
 
-def test_cycles_of_different_years_and_units_go_to_different_files(tmp_path: Path) -> None:
-    repo = CycleRepository(Database(tmp_path))
+def test_cycles_of_different_years_and_units_go_to_different_files(open_db) -> None:
+    db = open_db()
+    repo = CycleRepository(db)
     for cycle in [
         light_cycle(2026, 4),
         light_cycle(2027, 1),
         light_cycle(2026, 1, unit="satpol-cmh"),
     ]:
         repo.save(cycle)
-    files = {
-        p.relative_to(tmp_path).as_posix(): json.loads(p.read_text())
-        for p in (tmp_path / "units").rglob("*.json")
+    ids = {
+        rel: [d["id"] for d in open_db().file(*rel.split("/")).table("cycles").all()]
+        for rel in db.store_files()
+        if rel.startswith("units/")
     }
-    ids = {name: [d["id"] for d in raw["cycles"].values()] for name, raw in files.items()}
     assert ids == {
         "units/satpolpp-bdg/2026.json": ["satpolpp-bdg:2026:4"],
         "units/satpolpp-bdg/2027.json": ["satpolpp-bdg:2027:1"],
@@ -364,12 +383,13 @@ def test_cycles_of_different_years_and_units_go_to_different_files(tmp_path: Pat
     assert repo.years(UNIT_CODE) == [2026, 2027]
 
 
-def test_list_unit_sorts_by_year_and_quarter(tmp_path: Path) -> None:
-    repo = CycleRepository(Database(tmp_path))
+def test_list_unit_sorts_by_year_and_quarter(open_db) -> None:
+    db = open_db()
+    repo = CycleRepository(db)
     for year, tw in [(2027, 1), (2026, 4), (2025, 3), (2026, 2), (2026, 1), (2025, 4)]:
         repo.save(light_cycle(year, tw))
     repo.save(light_cycle(2026, 3, unit="satpol-cmh"))
-    (tmp_path / "units" / UNIT_CODE / "catatan.json").write_text("{}")  # not a year: ignored
+    db.file("units", UNIT_CODE, "catatan.json").table("t").insert({})  # not a year: ignored
     listed = [(c.year, c.triwulan) for c in repo.list_unit(UNIT_CODE)]
     assert listed == [(2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 4), (2027, 1)]
     assert [(c.year, c.triwulan) for c in repo.list_unit(UNIT_CODE, 2026)] == [
@@ -384,14 +404,14 @@ def test_list_unit_sorts_by_year_and_quarter(tmp_path: Path) -> None:
 # --- SessionRepository ------------------------------------------------------------------------
 
 
-def test_sessions_put_get_clear_and_survive_a_restart(tmp_path: Path) -> None:
-    db = Database(tmp_path)
+def test_sessions_put_get_clear_and_survive_a_restart(open_db) -> None:
+    db = open_db()
     sessions = SessionRepository(db)
     assert sessions.get(1004) is None
     sessions.put(1004, {"form": "return", "index": 1, "values": {"reason": "Perbaiki"}})
     sessions.put(1005, {"form": "divide", "index": 0, "values": {}})
     db.close()
-    sessions = SessionRepository(Database(tmp_path))
+    sessions = SessionRepository(open_db())
     assert sessions.get(1004) == {
         "form": "return",
         "index": 1,
@@ -404,16 +424,16 @@ def test_sessions_put_get_clear_and_survive_a_restart(tmp_path: Path) -> None:
     assert sessions.get(1005)["form"] == "divide"
 
 
-def test_session_put_updates_the_existing_session(tmp_path: Path) -> None:
-    sessions = SessionRepository(Database(tmp_path))
+def test_session_put_updates_the_existing_session(open_db) -> None:
+    sessions = SessionRepository(open_db())
     sessions.put(1004, {"form": "return", "index": 0})
     sessions.put(1004, {"form": "return", "index": 1})
     assert sessions.get(1004) == {"form": "return", "index": 1, "user_id": 1004}
     assert len(sessions.table.all()) == 1
 
 
-def test_session_put_replaces_the_previous_session(tmp_path: Path) -> None:
-    sessions = SessionRepository(Database(tmp_path))
+def test_session_put_replaces_the_previous_session(open_db) -> None:
+    sessions = SessionRepository(open_db())
     sessions.put(1004, {"form": "divide", "tasks": [1, 2], "draft": "lama"})
     sessions.put(1004, {"form": "return"})
     assert sessions.get(1004) == {"form": "return", "user_id": 1004}
@@ -424,8 +444,8 @@ def test_session_put_replaces_the_previous_session(tmp_path: Path) -> None:
 TOKEN_CHARS = set(string.ascii_letters + string.digits + "-_")
 
 
-def test_button_tokens_are_unique_opaque_and_fit_callback_data(tmp_path: Path) -> None:
-    buttons = ButtonRepository(Database(tmp_path))
+def test_button_tokens_are_unique_opaque_and_fit_callback_data(open_db) -> None:
+    buttons = ButtonRepository(open_db())
     payloads = [{"action": "paraf", "cycle": f"c:{n}", "rev": n, "group": "g"} for n in range(50)]
     tokens = [buttons.issue(p) for p in payloads[:10]] + buttons.issue_many(payloads[10:])
     assert len(tokens) == len(set(tokens)) == 50
@@ -436,8 +456,8 @@ def test_button_tokens_are_unique_opaque_and_fit_callback_data(tmp_path: Path) -
     assert buttons.issue_many([]) == []
 
 
-def test_button_get_revoke_and_revoke_group(tmp_path: Path) -> None:
-    buttons = ButtonRepository(Database(tmp_path))
+def test_button_get_revoke_and_revoke_group(open_db) -> None:
+    buttons = ButtonRepository(open_db())
     a1, a2 = buttons.issue_many([{"action": "x", "group": "A"}, {"action": "y", "group": "A"}])
     b1 = buttons.issue({"action": "z", "group": "B"})
     lone = buttons.issue({"action": "w"})
@@ -450,8 +470,8 @@ def test_button_get_revoke_and_revoke_group(tmp_path: Path) -> None:
     assert buttons.get(b1) is None and buttons.get(lone) is not None
 
 
-def test_button_revoke_cycle_drops_that_cycle_only(tmp_path: Path) -> None:
-    buttons = ButtonRepository(Database(tmp_path))
+def test_button_revoke_cycle_drops_that_cycle_only(open_db) -> None:
+    buttons = ButtonRepository(open_db())
     tokens = {
         (cycle, rev): buttons.issue({"cycle": cycle, "rev": rev})
         for cycle in ("bdg:2026:4", "bdg:2026:3")
@@ -498,20 +518,21 @@ def test_button_lookup_parses_nothing_while_the_file_is_unchanged(tmp_path, monk
     assert [p for p in reads if p.name == "buttons.json"] == [buttons.path] * 2  # the 2 writes
 
 
-def test_a_button_file_changed_by_someone_else_is_read_again(tmp_path: Path) -> None:
-    buttons = ButtonRepository(Database(tmp_path))
+def test_a_button_file_changed_by_someone_else_is_read_again(open_db) -> None:
+    buttons = ButtonRepository(open_db())
     kept = buttons.issue({"action": "x", "group": "A"})
     assert buttons.get(kept) is not None
-    other = ButtonRepository(Database(tmp_path))  # e.g. a restore swapped the directory
+    other = ButtonRepository(open_db())  # e.g. a restore swapped the directory
     other.revoke(kept)
     added = other.issue({"action": "z"})
     assert buttons.get(kept) is None
     assert buttons.get(added)["action"] == "z"
 
 
-def test_button_tokens_persist_across_a_restart(tmp_path: Path) -> None:
-    db = Database(tmp_path)
+def test_button_tokens_persist_across_a_restart(open_db, tmp_path, database_url) -> None:
+    db = open_db()
     token = ButtonRepository(db).issue({"action": "sign", "group": "g"})
     db.close()
-    assert ButtonRepository(Database(tmp_path)).get(token)["action"] == "sign"
-    assert os.path.isfile(tmp_path / "state" / "buttons.json")
+    assert ButtonRepository(open_db()).get(token)["action"] == "sign"
+    if database_url is None:
+        assert os.path.isfile(tmp_path / "state" / "buttons.json")

@@ -1,0 +1,256 @@
+"""PostgreSQL behind the same store: each store file is one row, so the repositories keep
+building the same TinyDB queries whichever backend holds the data.
+
+``LKJ_DATABASE_URL=postgresql://…`` chooses this backend (see :class:`storage.database.Database`).
+Table ``lkj_files`` holds one row per store file (``units/<unit>/<year>.json``,
+``state/buttons.json`` …) with the file's JSON (type ``json``, so key order and numbers are
+kept exactly as written) and a version that grows by one on every write.
+
+Every TinyDB write is a read-modify-write of its file. Here it runs in one transaction that
+reads the row ``FOR UPDATE``: two processes changing the same file wait for each other in the
+database instead of overwriting each other (the TinyDB backend relies on one process). A
+:meth:`PgStore.transaction` around several operations (``CycleRepository.save``: read the
+cycle, check its revision, write it with its outbox and update id) keeps the row locked from
+the first read to the commit. A row that did not exist when read and was created by someone
+else before the write is caught by the version check (:class:`StaleWrite`).
+
+The schema is created by :func:`init_schema` as the database's owner, who grants the bot's
+role what it needs and no more: on ``lkj_audit`` only ``SELECT`` and ``INSERT`` (see
+``storage/pg_audit.py``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Json
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from storage.repositories import ConcurrentUpdateError
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS lkj_meta (
+    name text PRIMARY KEY,
+    value text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lkj_files (
+    path text PRIMARY KEY,
+    data json NOT NULL,
+    version bigint NOT NULL DEFAULT 1,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS lkj_audit (
+    id bigserial PRIMARY KEY,
+    log text NOT NULL,
+    seq integer NOT NULL CHECK (seq > 0),
+    key text,
+    line text NOT NULL,
+    UNIQUE (log, seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS lkj_audit_key ON lkj_audit (log, key) WHERE key IS NOT NULL;
+CREATE OR REPLACE FUNCTION lkj_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'lkj_audit is append-only';
+END $$;
+DROP TRIGGER IF EXISTS lkj_audit_no_change ON lkj_audit;
+CREATE TRIGGER lkj_audit_no_change BEFORE UPDATE OR DELETE ON lkj_audit
+    FOR EACH ROW EXECUTE FUNCTION lkj_audit_append_only();
+DROP TRIGGER IF EXISTS lkj_audit_no_truncate ON lkj_audit;
+CREATE TRIGGER lkj_audit_no_truncate BEFORE TRUNCATE ON lkj_audit
+    FOR EACH STATEMENT EXECUTE FUNCTION lkj_audit_append_only();
+"""
+
+
+class SchemaMissingError(Exception):
+    """The database has no lkj-bot schema (``lkj-bot db init`` was not run)."""
+
+
+class StaleWrite(ConcurrentUpdateError):
+    """A store row changed between this process's read and its write (the caller reloads
+    and retries, like any concurrent change)."""
+
+
+def init_schema(admin_url: str, bot_role: str) -> None:
+    """Create the tables as the database's owner and grant ``bot_role`` its limited rights:
+    the store rows read and written, the audit rows only read and appended."""
+    role = sql.Identifier(bot_role)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        with conn.transaction():
+            conn.execute(SCHEMA)
+            conn.execute(
+                "INSERT INTO lkj_meta (name, value) VALUES ('schema', %s) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (str(SCHEMA_VERSION),),
+            )
+            grants = [
+                "REVOKE ALL ON lkj_files, lkj_audit, lkj_meta FROM {role}",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON lkj_files TO {role}",
+                "GRANT SELECT ON lkj_meta TO {role}",
+                "GRANT SELECT, INSERT ON lkj_audit TO {role}",
+                "GRANT USAGE ON SEQUENCE lkj_audit_id_seq TO {role}",
+            ]
+            for grant in grants:
+                conn.execute(sql.SQL(grant).format(role=role))
+
+
+class PgStore:
+    """One connection to the database, shared by the store's repositories.
+
+    The bot calls its storage from the event loop's thread only; the lock keeps a
+    transaction's statements together should another thread (a CLI helper) use it too.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.conn = psycopg.connect(url, autocommit=True)
+        self.lock = threading.RLock()
+        self._depth = 0
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together; store rows read inside stay locked."""
+        with self.lock:
+            with self.conn.transaction():
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+
+    def execute(self, query: Any, params: Any = None) -> psycopg.Cursor:
+        with self.lock:
+            return self.conn.execute(query, params)
+
+    def check_schema(self) -> None:
+        try:
+            row = self.execute("SELECT value FROM lkj_meta WHERE name = 'schema'").fetchone()
+        except psycopg.errors.UndefinedTable:
+            row = None
+        if row is None:
+            raise SchemaMissingError(self.url)
+
+    # -- store rows
+
+    def read(self, path: str) -> tuple[dict[str, Any] | None, int | None]:
+        """(data, version) of a store row, locked until the commit inside a transaction."""
+        lock = " FOR UPDATE" if self.in_transaction else ""
+        row = self.execute(
+            "SELECT data, version FROM lkj_files WHERE path = %s" + lock, (path,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def write(self, path: str, data: dict[str, Any], read_version: int | None) -> int:
+        """Store ``data`` if the row is still at ``read_version`` (None: did not exist)."""
+        if read_version is None:
+            cur = self.execute(
+                "INSERT INTO lkj_files (path, data) VALUES (%s, %s) "
+                "ON CONFLICT (path) DO NOTHING RETURNING version",
+                (path, Json(data)),
+            )
+        else:
+            cur = self.execute(
+                "UPDATE lkj_files SET data = %s, version = version + 1, updated_at = now() "
+                "WHERE path = %s AND version = %s RETURNING version",
+                (Json(data), path, read_version),
+            )
+        row = cur.fetchone()
+        if row is None:
+            raise StaleWrite(path)
+        return int(row[0])
+
+    def version(self, path: str) -> int | None:
+        row = self.execute("SELECT version FROM lkj_files WHERE path = %s", (path,)).fetchone()
+        return int(row[0]) if row else None
+
+    def paths(self, prefix: str = "") -> list[str]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.execute(
+            "SELECT path FROM lkj_files WHERE path LIKE %s ORDER BY path", (escaped + "%",)
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class PgStorage(Storage):
+    """TinyDB storage of one store row. Remembers the version it read, so that its write is
+    refused (:class:`StaleWrite`) if another process wrote the row in between."""
+
+    def __init__(self, store: PgStore, path: str):
+        self.store = store
+        self.path = path
+        self._read_version: int | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        data, self._read_version = self.store.read(self.path)
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._read_version = self.store.write(self.path, data, self._read_version)
+
+    def close(self) -> None:
+        pass
+
+
+WRITE_ATTEMPTS = 5
+
+
+class PgTable(Table):
+    """A TinyDB table whose every write is one transaction holding its row, and which
+    caches nothing another process could have changed (no query cache; the next document
+    id is found again, under the row lock, for each insert)."""
+
+    default_query_cache_capacity = 0
+
+    def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
+        store: PgStore = self._storage.store  # type: ignore[attr-defined]
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with store.transaction():
+                    super()._update_table(updater)
+                    return
+            except StaleWrite:
+                # Created by another process since our read: apply the change again on it.
+                if store.in_transaction or attempt == WRITE_ATTEMPTS - 1:
+                    raise
+
+    def _locked(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Run a write that reads first (the next document id, an upsert's match) in one
+        transaction, so its read already holds the row."""
+        store: PgStore = self._storage.store  # type: ignore[attr-defined]
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with store.transaction():
+                    self._next_id = None  # another process may have inserted since
+                    return getattr(super(), method)(*args, **kwargs)
+            except StaleWrite:
+                if store.in_transaction or attempt == WRITE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def insert(self, *args: Any, **kwargs: Any) -> int:
+        return self._locked("insert", *args, **kwargs)
+
+    def insert_multiple(self, *args: Any, **kwargs: Any) -> list[int]:
+        return self._locked("insert_multiple", *args, **kwargs)
+
+    def upsert(self, *args: Any, **kwargs: Any) -> list[int]:
+        return self._locked("upsert", *args, **kwargs)
+
+
+class PgTinyDB(TinyDB):
+    table_class = PgTable
