@@ -1,6 +1,7 @@
 """Command line: ``lkj-bot run`` (the real bot), ``lkj-bot demo`` (offline, no token),
 ``lkj-bot audit verify``, ``lkj-bot backup`` and ``lkj-bot restore`` (the data directory),
-``lkj-bot invite`` and ``lkj-bot roster import|export`` (the people)."""
+``lkj-bot invite`` and ``lkj-bot roster import|export`` (the people), ``lkj-bot db init``
+(the PostgreSQL schema)."""
 
 from __future__ import annotations
 
@@ -97,7 +98,10 @@ def _audit(args: argparse.Namespace) -> int:
     from storage.atomic import CorruptStoreError
     from storage.audit import check_anchors, verify_all
 
-    data_dir = Settings().lkj_data_dir
+    settings = Settings()
+    if settings.lkj_database_url:
+        return _audit_pg(settings.lkj_database_url, args.audit_command)
+    data_dir = settings.lkj_data_dir
     if args.audit_command == "anchor":
         return _audit_anchor(data_dir)
     reports = verify_all(data_dir)
@@ -144,11 +148,88 @@ def _audit_anchor(data_dir: Path) -> int:
     return 0 if all(r.ok for r in reports) else 1
 
 
+def _audit_pg(url: str, command: str) -> int:
+    """The audit rows in PostgreSQL: each chain checked by the same rules as a log file,
+    and the connected role's rights (it may only read and append)."""
+    from datetime import datetime
+
+    from storage.pg import PgStore
+    from storage.pg_audit import PgAuditTrail, role_can_rewrite
+
+    store = PgStore(url)
+    try:
+        trail = PgAuditTrail(store)
+        reports = trail.verify_all()
+        if command == "anchor":
+            print(f"Jangkar log audit per {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}")
+            for report in reports:
+                state = "" if report.ok else "  (RANTAI RUSAK: periksa dengan lkj-bot audit verify)"
+                print(
+                    f"{report.path.as_posix()}  seq {report.head_seq}  "
+                    f"sha256 {report.head_hash}{state}"
+                )
+            return 0 if all(r.ok for r in reports) else 1
+        rights = role_can_rewrite(store)
+    finally:
+        store.close()
+    for report in reports:
+        print(report.message())
+    broken = [r for r in reports if not r.ok]
+    if rights:
+        print(
+            f"RUSAK  peran basis data ini dapat mengubah baris audit ({', '.join(rights)}); "
+            "jalankan bot dengan peran yang hanya dapat membaca dan menambah (lkj-bot db init).",
+            file=sys.stderr,
+        )
+    else:
+        print("OK     peran basis data ini hanya dapat membaca dan menambah baris audit.")
+    if broken:
+        print(f"{len(broken)} dari {len(reports)} log audit RUSAK.", file=sys.stderr)
+    if broken or rights:
+        return 1
+    print(f"Semua {len(reports)} log audit utuh.")
+    return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    """``lkj-bot db init ADMIN_URL [--bot-role lkj_bot]``: the PostgreSQL schema, created as
+    the database's owner, with the bot's role granted only what it needs."""
+    import psycopg
+
+    from storage.pg import init_schema
+
+    try:
+        init_schema(args.admin_url, args.bot_role)
+    except psycopg.Error as exc:
+        print(f"Skema tidak dibuat: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Skema lkj-bot siap; peran {args.bot_role} dapat membaca dan menulis penyimpanan, "
+        "dan hanya membaca dan menambah log audit."
+    )
+    return 0
+
+
+def _no_pg_archive(action: str) -> bool:
+    """Backup and restore archive the data folder; with PostgreSQL say so instead of
+    archiving a part of the data."""
+    if not Settings().lkj_database_url:
+        return False
+    print(
+        f"{action} tidak dijalankan: penyimpanan ada di PostgreSQL (LKJ_DATABASE_URL). Gunakan "
+        "pg_dump/pg_restore untuk basis data dan salin folder berkas (LKJ_DATA_DIR/files).",
+        file=sys.stderr,
+    )
+    return True
+
+
 def _backup(args: argparse.Namespace) -> int:
     """``lkj-bot backup [--output FILE]``: a verified archive of the data directory."""
     from storage.atomic import CorruptStoreError
     from storage.backup import BackupError, create_backup
 
+    if _no_pg_archive("Cadangan"):
+        return 2
     data_dir = Settings().lkj_data_dir
     try:
         path = create_backup(data_dir, Path(args.output) if args.output else Path.cwd())
@@ -164,6 +245,8 @@ def _restore(args: argparse.Namespace) -> int:
     from storage.atomic import CorruptStoreError
     from storage.backup import BackupError, restore_backup
 
+    if _no_pg_archive("Pemulihan"):
+        return 2
     data_dir = Settings().lkj_data_dir
     try:
         result = restore_backup(Path(args.file), data_dir, force=args.force)
@@ -299,6 +382,13 @@ def main(argv: list[str] | None = None) -> int:
     audit_sub.add_parser(
         "anchor", help="cetak kepala (seq dan hash) setiap log untuk dicatat di register kertas"
     )
+    db = sub.add_parser("db", help="basis data PostgreSQL (LKJ_DATABASE_URL)")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_init = db_sub.add_parser(
+        "init", help="buat skema sebagai pemilik basis data dan beri hak terbatas ke peran bot"
+    )
+    db_init.add_argument("admin_url", help="postgresql://pemilik@host/basisdata")
+    db_init.add_argument("--bot-role", default="lkj_bot", help="peran yang dipakai bot")
     backup = sub.add_parser("backup", help="arsipkan folder data (tar.gz dengan manifest)")
     backup.add_argument("--output", help="berkas arsip atau folder tujuan (bawaan: folder kini)")
     restore = sub.add_parser("restore", help="pulihkan folder data dari arsip cadangan")
@@ -324,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         "audit": _audit,
         "backup": _backup,
         "restore": _restore,
+        "db": _db,
         "invite": _invite,
         "roster": _roster,
     }

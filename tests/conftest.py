@@ -43,13 +43,21 @@ def roster_path(tmp_path):
 
 
 @pytest.fixture
-def settings(emu, tmp_path, roster_path) -> Settings:
+def store_url() -> str | None:
+    """The bot's LKJ_DATABASE_URL (None: TinyDB files); a module that runs on both backends
+    overrides it with ``database_url``."""
+    return None
+
+
+@pytest.fixture
+def settings(emu, tmp_path, roster_path, store_url) -> Settings:
     return Settings(
         _env_file=None,
         telegram_bot_token=TOKEN,
         telegram_api_base_url=emu.url,
         lkj_data_dir=tmp_path / "data",
         lkj_roster=roster_path,
+        lkj_database_url=store_url or "",
     )
 
 
@@ -106,7 +114,9 @@ BACKENDS = ["tinydb", "postgresql"]
 
 def _postgres_required() -> bool:
     """CI (CI=true) or LKJ_REQUIRE_POSTGRES=1: a missing server fails the tests, never skips."""
-    return os.environ.get("CI", "").lower() == "true" or bool(os.environ.get("LKJ_REQUIRE_POSTGRES"))
+    return os.environ.get("CI", "").lower() == "true" or bool(
+        os.environ.get("LKJ_REQUIRE_POSTGRES")
+    )
 
 
 @pytest.fixture(scope="session")

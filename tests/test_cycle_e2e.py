@@ -1,18 +1,24 @@
-"""The whole quarterly cycle in chat, end to end, through the Bot API emulator over HTTP."""
+"""The whole quarterly cycle in chat, end to end, through the Bot API emulator over HTTP,
+on both backends (TinyDB files and PostgreSQL)."""
 
 from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from bot import playbook
 from bot.playbook import SAMPLES
 from domain.models import FILED
 from handlers import texts
-from storage.audit import AuditLog, verify_all
 from storage.database import Database
 from storage.repositories import CycleRepository
+
+
+@pytest.fixture
+def store_url(database_url: str | None) -> str | None:
+    return database_url
 
 
 def pdf_text(content: bytes) -> str:
@@ -155,7 +161,7 @@ async def test_whole_cycle_with_one_return(bot, emu, people, settings, clock):
         assert expected in text, expected
     assert "DRAF" not in text
 
-    db = Database(settings.lkj_data_dir)
+    db = Database(settings.lkj_data_dir, settings.lkj_database_url or None)
     cycle = CycleRepository(db).get("satpolpp-bdg", 2026, 3)
     assert cycle.status == FILED
     first_disposition = cycle.dispositions[0]
@@ -170,7 +176,8 @@ async def test_whole_cycle_with_one_return(bot, emu, people, settings, clock):
     assert all(s.finished_at is not None for s in cycle.steps)
 
     # Every accepted action is in the hash-chained audit log, once, with who did it.
-    log = AuditLog.for_unit_year(settings.lkj_data_dir, "satpolpp-bdg", 2026)
+    audit = bot.bot_data["services"].audit
+    log = audit.log("satpolpp-bdg", 2026)
     accepted = [(e["action"], e["actor"]) for e in log.entries() if e["outcome"] == "accepted"]
     assert accepted == [(h.action, h.actor) for h in cycle.history]
     assert [a for a, _ in accepted] == [
@@ -188,7 +195,10 @@ async def test_whole_cycle_with_one_return(bot, emu, people, settings, clock):
     ]
     refused = [e for e in log.entries() if e["outcome"] == "refused"]
     assert [e["actor"] for e in refused] == [sekretaris.user_id]  # the replayed Paraf
-    assert all(report.ok for report in verify_all(settings.lkj_data_dir))
+    reports = audit.verify_all()
+    assert [r.path.as_posix()[-35:] for r in reports if r.ok] == [
+        "audit/units/satpolpp-bdg/2026.jsonl"
+    ]
     assert CycleRepository(db).outbox("satpolpp-bdg", 2026, 3) == []  # nothing left owed
 
     # Filed and retrievable later.

@@ -1,0 +1,188 @@
+"""PostgreSQL backend on a real server: concurrent writers serialised by the database, the
+audit rows append-only by the bot role's rights, and ``lkj-bot audit verify`` on them."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import psycopg
+import pytest
+
+from bot.cli import main
+from domain.models import Cycle
+from storage.database import Database
+from storage.pg_audit import PgAuditTrail, role_can_rewrite
+from storage.repositories import ButtonRepository, ConcurrentUpdateError, CycleRepository
+from tests.domain_factories import UNIT_CODE
+from tests.pg_cluster import OWNER_ROLE
+
+
+def light_cycle(rev: int = 1, step: int = 2) -> Cycle:
+    return Cycle(unit=UNIT_CODE, year=2026, triwulan=4, step=step, rev=rev)
+
+
+@pytest.fixture
+def two_processes(tmp_path, pg_url):
+    """Two stores on one database, as two bot processes would have (two connections)."""
+    first, second = Database(tmp_path / "a", pg_url), Database(tmp_path / "b", pg_url)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def _waiting_on_a_lock(url: str) -> bool:
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def test_a_save_waits_for_the_other_process_and_then_sees_its_change(two_processes, pg_url):
+    first, second = two_processes
+    CycleRepository(first).save(light_cycle(rev=3))
+    stale = CycleRepository(second).get(UNIT_CODE, 2026, 4)
+    outcome: list[BaseException | None] = []
+
+    with first.transaction():
+        mine = CycleRepository(first).get(UNIT_CODE, 2026, 4)  # holds the row from here
+
+        def other_process() -> None:
+            try:
+                CycleRepository(second).save(
+                    dataclasses.replace(stale, step=5, rev=4), expected_rev=stale.rev
+                )
+                outcome.append(None)
+            except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+                outcome.append(exc)
+
+        thread = threading.Thread(target=other_process)
+        thread.start()
+        while not _waiting_on_a_lock(pg_url):  # a state of the server, not a time
+            assert thread.is_alive() and not outcome, outcome
+        CycleRepository(first).save(dataclasses.replace(mine, step=3, rev=4), expected_rev=3)
+    thread.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], ConcurrentUpdateError)
+    assert CycleRepository(second).get(UNIT_CODE, 2026, 4).step == 3
+
+
+def test_inserts_from_several_processes_at_once_are_all_kept(tmp_path, pg_url):
+    stores = [Database(tmp_path / str(n), pg_url) for n in range(4)]
+    issued: list[list[str]] = [[] for _ in stores]
+
+    def issue(n: int) -> None:
+        repo = ButtonRepository(stores[n])
+        for k in range(25):
+            issued[n].append(repo.issue({"action": "x", "by": n, "k": k}))
+
+    threads = [threading.Thread(target=issue, args=(n,)) for n in range(len(stores))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    reader = ButtonRepository(stores[0])
+    tokens = [t for batch in issued for t in batch]
+    assert len(tokens) == len(set(tokens)) == 100
+    assert all(reader.get(t) is not None for t in tokens)
+    assert len(reader.table.all()) == 100
+    for db in stores:
+        db.close()
+
+
+def test_the_same_audit_chain_from_two_processes_stays_linear(two_processes):
+    first, second = two_processes
+    trails = [PgAuditTrail(first.pg), PgAuditTrail(second.pg)]
+
+    def append(n: int) -> None:
+        for k in range(20):
+            trails[n].append(UNIT_CODE, 2026, {"action": "uji", "actor": n, "detail": k})
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    entries = list(trails[0].log(UNIT_CODE, 2026).entries())
+    assert [e["seq"] for e in entries] == list(range(1, 41))
+    assert [report.ok for report in trails[1].verify_all()] == [True]
+
+
+def test_an_audit_key_is_written_once(two_processes):
+    first, _ = two_processes
+    trail = PgAuditTrail(first.pg)
+    a = trail.append(UNIT_CODE, 2026, {"action": "kirim", "key": "outbox-1"})
+    b = trail.append(UNIT_CODE, 2026, {"action": "kirim", "key": "outbox-1"})
+    assert a == b
+    assert len(list(trail.log(UNIT_CODE, 2026).entries())) == 1
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE lkj_audit SET line = 'x'",
+        "DELETE FROM lkj_audit",
+        "TRUNCATE lkj_audit",
+        "ALTER TABLE lkj_audit DISABLE TRIGGER USER",
+    ],
+)
+def test_the_bot_role_cannot_change_or_remove_audit_rows(two_processes, pg_url, statement):
+    first, _ = two_processes
+    PgAuditTrail(first.pg).append(UNIT_CODE, 2026, {"action": "paraf", "actor": 1003})
+    assert role_can_rewrite(first.pg) == []
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(statement)
+    assert [e["action"] for e in PgAuditTrail(first.pg).log(UNIT_CODE, 2026).entries()] == ["paraf"]
+
+
+def test_even_the_owner_cannot_update_or_delete_audit_rows(two_processes, pg_url):
+    first, _ = two_processes
+    PgAuditTrail(first.pg).append(UNIT_CODE, 2026, {"action": "paraf"})
+    owner_url = pg_url.replace("lkj_bot@", f"{OWNER_ROLE}@")
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        for statement in ("UPDATE lkj_audit SET key = 'x'", "DELETE FROM lkj_audit"):
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                conn.execute(statement)
+
+
+def _tamper_as_superuser(pg_url: str, statement: str) -> None:
+    admin_url = pg_url.replace("lkj_bot@", "postgres@")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE lkj_audit DISABLE TRIGGER USER")
+        conn.execute(statement)
+        conn.execute("ALTER TABLE lkj_audit ENABLE TRIGGER USER")
+
+
+@pytest.mark.parametrize(
+    ("statement", "reason"),
+    [
+        (
+            "UPDATE lkj_audit SET line = replace(line, '\"actor\":1003', '\"actor\":1001') "
+            "WHERE seq = 2",
+            "isi entri diubah",
+        ),
+        ("DELETE FROM lkj_audit WHERE seq = 2", "entri seq 2 hilang"),
+    ],
+)
+def test_audit_verify_finds_what_a_superuser_changed(
+    two_processes, pg_url, tmp_path, monkeypatch, capsys, statement, reason
+):
+    first, _ = two_processes
+    trail = PgAuditTrail(first.pg)
+    for actor in (1001, 1003, 1004):
+        trail.append(UNIT_CODE, 2026, {"action": "paraf", "actor": actor})
+    trail.append(None, 2026, {"action": "tamu", "outcome": "refused"})
+    monkeypatch.setenv("LKJ_DATABASE_URL", pg_url)
+    monkeypatch.setenv("LKJ_DATA_DIR", str(tmp_path / "a"))
+    assert main(["audit", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert f"audit/units/{UNIT_CODE}/2026.jsonl: 3 entri, rantai utuh" in out
+    assert "audit/global/2026.jsonl: 1 entri" in out
+    assert "hanya dapat membaca dan menambah" in out
+
+    _tamper_as_superuser(pg_url, statement)
+    assert main(["audit", "verify"]) == 1
+    captured = capsys.readouterr()
+    assert "RUSAK" in captured.out and reason in captured.out
