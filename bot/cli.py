@@ -210,6 +210,35 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    """``lkj-bot migrate --to postgresql://…``: copy the data folder's store and audit logs
+    into an empty database and verify the copy (stop the bot first)."""
+    from storage.atomic import CorruptStoreError
+    from storage.migrate import MigrationError, migrate_to_pg
+    from storage.pg import SchemaMissingError
+
+    data_dir = Settings().lkj_data_dir
+    try:
+        report = migrate_to_pg(data_dir, args.to)
+    except SchemaMissingError:
+        print(
+            "Pemindahan dibatalkan: basis data tujuan belum berskema; jalankan dulu "
+            "lkj-bot db init.",
+            file=sys.stderr,
+        )
+        return 2
+    except (MigrationError, CorruptStoreError) as exc:
+        print(f"Pemindahan dibatalkan, tidak ada yang ditulis: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Dipindahkan dari {data_dir}: {report.store_files} berkas penyimpanan (sha256 cocok), "
+        f"{report.audit_logs} log audit dengan {report.audit_entries} entri (rantai dan kepala "
+        f"cocok); {report.blobs} berkas unggahan tetap di {data_dir / 'files'} (hash diperiksa)."
+    )
+    print("Setel LKJ_DATABASE_URL ke basis data itu dan jalankan bot lagi.")
+    return 0
+
+
 def _no_pg_archive(action: str) -> bool:
     """Backup and restore archive the data folder; with PostgreSQL say so instead of
     archiving a part of the data."""
@@ -389,6 +418,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     db_init.add_argument("admin_url", help="postgresql://pemilik@host/basisdata")
     db_init.add_argument("--bot-role", default="lkj_bot", help="peran yang dipakai bot")
+    migrate = sub.add_parser(
+        "migrate", help="pindahkan folder data (TinyDB) ke PostgreSQL dan periksa salinannya"
+    )
+    migrate.add_argument("--to", required=True, help="postgresql://peran-bot@host/basisdata")
     backup = sub.add_parser("backup", help="arsipkan folder data (tar.gz dengan manifest)")
     backup.add_argument("--output", help="berkas arsip atau folder tujuan (bawaan: folder kini)")
     restore = sub.add_parser("restore", help="pulihkan folder data dari arsip cadangan")
@@ -415,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         "backup": _backup,
         "restore": _restore,
         "db": _db,
+        "migrate": _migrate,
         "invite": _invite,
         "roster": _roster,
     }

@@ -1,0 +1,101 @@
+"""``lkj-bot migrate --to postgresql://…``: an office on TinyDB files moves to PostgreSQL and
+goes on where it stopped; a damaged source or a used target changes nothing."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from bot import playbook
+from bot.cli import main
+from storage.audit import AuditLog, log_path
+from storage.database import Database
+from storage.repositories import CycleRepository
+
+UNIT = "satpolpp-bdg"
+
+
+def _rows(url: str) -> tuple[int, int]:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT (SELECT count(*) FROM lkj_files), (SELECT count(*) FROM lkj_audit)"
+        ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+async def _quarter_begun_on_files(runner, people, emu) -> None:
+    await runner.start()
+    await playbook.start_cycle(people, 3, 2026)
+    await playbook.forward(people)
+    await people.kasubbag.wait_button("Bagi tugas")
+    await emu.settle(quiet=0.3)
+    await runner.stop()
+
+
+async def test_an_office_moves_to_postgresql_and_goes_on(
+    runner, emu, people, settings, pg_url, monkeypatch, capsys
+):
+    await _quarter_begun_on_files(runner, people, emu)
+    files_log = list(AuditLog.for_unit_year(settings.lkj_data_dir, UNIT, 2026).entries())
+    monkeypatch.setenv("LKJ_DATA_DIR", str(settings.lkj_data_dir))
+    assert main(["migrate", "--to", pg_url]) == 0
+    out = capsys.readouterr().out
+    store_files, audit_rows = _rows(pg_url)
+    assert f"{store_files} berkas penyimpanan (sha256 cocok)" in out
+    assert f"1 log audit dengan {audit_rows} entri" in out and audit_rows == len(files_log)
+    assert "berkas unggahan tetap di" in out
+
+    # The bot now runs on PostgreSQL (same folder for the uploads) and the quarter goes on.
+    runner.settings = settings.model_copy(update={"lkj_database_url": pg_url})
+    app = await runner.start()
+    await playbook.divide(people)
+    for member in people.team:
+        await member.expect("Pembagian Tugas — Triwulan III")
+    await emu.settle(quiet=0.3)
+    cycle = CycleRepository(Database(settings.lkj_data_dir, pg_url)).get(UNIT, 2026, 3)
+    assert cycle.step == 4 and [h.action for h in cycle.history] == [
+        "mulai_siklus",
+        "teruskan_disposisi",
+        "bagi_tugas",
+    ]
+    audit = app.bot_data["services"].audit
+    moved = list(audit.log(UNIT, 2026).entries())
+    assert moved[: len(files_log)] == files_log  # the chain goes on from the moved entries
+    assert [e["seq"] for e in moved] == list(range(1, len(moved) + 1))
+    assert moved[-1]["action"] == "bagi_tugas"
+    assert [r.ok for r in audit.verify_all()] == [True]
+
+
+async def test_a_target_database_in_use_is_refused(
+    runner, emu, people, settings, pg_url, monkeypatch, capsys
+):
+    await _quarter_begun_on_files(runner, people, emu)
+    monkeypatch.setenv("LKJ_DATA_DIR", str(settings.lkj_data_dir))
+    assert main(["migrate", "--to", pg_url]) == 0
+    before = _rows(pg_url)
+    capsys.readouterr()
+    assert main(["migrate", "--to", pg_url]) == 2
+    assert "basis data tujuan tidak kosong" in capsys.readouterr().err
+    assert _rows(pg_url) == before
+
+
+@pytest.mark.parametrize("damage", ["audit", "store"])
+async def test_a_damaged_source_moves_nothing(
+    runner, emu, people, settings, pg_url, monkeypatch, capsys, damage
+):
+    await _quarter_begun_on_files(runner, people, emu)
+    if damage == "audit":
+        path = log_path(settings.lkj_data_dir, UNIT, 2026)
+        lines = path.read_bytes().split(b"\n")
+        path.write_bytes(b"\n".join(lines[:1] + lines[2:]))  # the second entry deleted
+        expected = "log audit sumber tidak utuh"
+    else:
+        path = settings.lkj_data_dir / "units" / UNIT / "2026.json"
+        path.write_bytes(path.read_bytes().replace(b'"step":3', b'"step":9'))
+        expected = "Berkas penyimpanan rusak"
+    monkeypatch.setenv("LKJ_DATA_DIR", str(settings.lkj_data_dir))
+    assert main(["migrate", "--to", pg_url]) == 2
+    err = capsys.readouterr().err
+    assert "Pemindahan dibatalkan, tidak ada yang ditulis" in err and expected in err
+    assert _rows(pg_url) == (0, 0)
