@@ -35,6 +35,11 @@ def _run(args: argparse.Namespace) -> int:
     except (RosterError, SopError, CorruptStoreError, AuditAnchorError) as exc:
         print(f"lkj-bot tidak dapat dijalankan: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # the database's own errors, without importing psycopg here
+        if type(exc).__module__.split(".")[0] not in ("psycopg", "storage"):
+            raise
+        print(f"lkj-bot tidak dapat dijalankan: {exc}", file=sys.stderr)
+        return 2
     problem = webapp_problem(settings)
     if problem:
         print(f"lkj-bot tidak dapat dijalankan: {problem}", file=sys.stderr)

@@ -73,6 +73,13 @@ CREATE TRIGGER lkj_audit_no_truncate BEFORE TRUNCATE ON lkj_audit
 class SchemaMissingError(Exception):
     """The database has no lkj-bot schema (``lkj-bot db init`` was not run)."""
 
+    def __init__(self, url: str):
+        safe = url.split("@")[-1]  # never print a password given in the URL
+        super().__init__(
+            f"basis data {safe} belum berskema lkj-bot; jalankan dulu "
+            "lkj-bot db init URL-PEMILIK --bot-role PERAN-BOT"
+        )
+
 
 class StaleWrite(ConcurrentUpdateError):
     """A store row changed between this process's read and its write (the caller reloads

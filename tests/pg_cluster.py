@@ -113,6 +113,15 @@ class PgCluster:
             conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB} OWNER {OWNER_ROLE}")
         return self.url(name, BOT_ROLE)
 
+    def empty_database(self) -> tuple[str, str]:
+        """A database without the schema: (its owner's URL, the bot role's URL)."""
+        import psycopg
+
+        name = f"lkj_empty_{os.getpid()}_{next(self._numbers)}"
+        with psycopg.connect(self.url("postgres", "postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name} OWNER {OWNER_ROLE}")
+        return self.url(name, OWNER_ROLE), self.url(name, BOT_ROLE)
+
     def drop_database(self, url: str) -> None:
         import psycopg
 

@@ -186,3 +186,47 @@ def test_audit_verify_finds_what_a_superuser_changed(
     assert main(["audit", "verify"]) == 1
     captured = capsys.readouterr()
     assert "RUSAK" in captured.out and reason in captured.out
+
+
+@pytest.fixture
+def empty_database(pg_cluster):
+    owner_url, bot_url = pg_cluster.empty_database()
+    yield owner_url, bot_url
+    pg_cluster.drop_database(bot_url)
+
+
+def test_db_init_creates_the_schema_with_limited_rights_and_can_run_again(
+    empty_database, tmp_path, monkeypatch, capsys
+):
+    owner_url, bot_url = empty_database
+    monkeypatch.setenv("LKJ_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-TOKEN")
+    monkeypatch.setenv("LKJ_DATABASE_URL", bot_url)
+    monkeypatch.setenv("LKJ_ROSTER", str(tmp_path / "tidak-ada.toml"))
+    # Before the schema exists the bot refuses to start, and says what to do.
+    assert main(["run"]) == 2
+    assert "belum berskema lkj-bot; jalankan dulu lkj-bot db init" in capsys.readouterr().err
+
+    for _ in range(2):  # idempotent: running it again changes nothing and grants the same
+        assert main(["db", "init", owner_url, "--bot-role", "lkj_bot"]) == 0
+        assert "hanya membaca dan menambah log audit" in capsys.readouterr().out
+    db = Database(tmp_path / "data", bot_url)
+    db.check_all()
+    assert role_can_rewrite(db.pg) == []
+    PgAuditTrail(db.pg).append(UNIT_CODE, 2026, {"action": "mulai"})
+    db.close()
+    assert main(["audit", "anchor"]) == 0
+    anchor = capsys.readouterr().out
+    assert f"audit/units/{UNIT_CODE}/2026.jsonl  seq 1  sha256 " in anchor
+
+
+def test_backup_and_restore_refuse_to_archive_half_of_a_postgresql_office(
+    pg_url, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("LKJ_DATABASE_URL", pg_url)
+    monkeypatch.setenv("LKJ_DATA_DIR", str(tmp_path / "data"))
+    assert main(["backup", "--output", str(tmp_path)]) == 2
+    assert "Gunakan pg_dump/pg_restore" in capsys.readouterr().err
+    assert main(["restore", str(tmp_path / "arsip.tar.gz")]) == 2
+    assert "Gunakan pg_dump/pg_restore" in capsys.readouterr().err
+    assert list(tmp_path.glob("*.tar.gz")) == []
