@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application
@@ -23,11 +23,14 @@ from telegram.ext import Application
 from bot.services import Services
 from storage.inbox import UpdateInbox
 
+if TYPE_CHECKING:
+    from storage.pg_inbox import PgUpdateInbox
+
 log = logging.getLogger("lkj_bot.inbox")
 
 
 class InboxQueue(asyncio.Queue):
-    def __init__(self, inbox: UpdateInbox):
+    def __init__(self, inbox: UpdateInbox | PgUpdateInbox):
         super().__init__()
         self.inbox = inbox
 

@@ -29,6 +29,7 @@ from storage.inbox import UpdateInbox
 
 if TYPE_CHECKING:
     from storage.pg_audit import PgAuditTrail
+    from storage.pg_inbox import PgDeliveryLog, PgUpdateInbox
 from storage.repositories import (
     AnnualRepository,
     BudgetRepository,
@@ -47,6 +48,7 @@ from storage.repositories import (
 from storage.revocations import Revocations
 
 log = logging.getLogger(__name__)
+LEADER_LOCK = "lkj:leader"
 
 
 def import_roster(repo: RosterRepository, path: Path) -> Roster:
@@ -100,8 +102,8 @@ class Services:
     callbacks: CallbackData = field(init=False)
     notices: NoticeRepository = field(init=False)
     audit: AuditTrail | PgAuditTrail = field(init=False)
-    inbox: UpdateInbox = field(init=False)
-    deliveries: DeliveryLog = field(init=False)
+    inbox: UpdateInbox | PgUpdateInbox = field(init=False)
+    deliveries: DeliveryLog | PgDeliveryLog = field(init=False)
     targets: TargetRepository = field(init=False)
     annual: AnnualRepository = field(init=False)
     budget: BudgetRepository = field(init=False)
@@ -130,8 +132,14 @@ class Services:
             self.audit = PgAuditTrail(self.db.pg)
         else:
             self.audit = AuditTrail(self.db.data_dir, on_create=self.db.manifest.add)
-        self.inbox = UpdateInbox(self.db.data_dir)
-        self.deliveries = DeliveryLog(self.db.data_dir)
+        if self.db.pg is not None:  # shared by every worker on the database
+            from storage.pg_inbox import PgDeliveryLog, PgUpdateInbox
+
+            self.inbox = PgUpdateInbox(self.db.pg)
+            self.deliveries = PgDeliveryLog(self.db.pg)
+        else:
+            self.inbox = UpdateInbox(self.db.data_dir)
+            self.deliveries = DeliveryLog(self.db.data_dir)
         self.targets = TargetRepository(self.db)
         self.annual = AnnualRepository(self.db)
         self.budget = BudgetRepository(self.db)
@@ -139,6 +147,7 @@ class Services:
         self.renderer = shared_pool(self.settings.lkj_render_workers or None)
         self._unit_locks: dict[str, asyncio.Lock] = {}
         self._delivery_locks: dict[tuple[str, int, int], asyncio.Lock] = {}
+        self._leader = False
         self.identities = IdentityRepository(self.db)
         self.menus = MenuRepository(self.db)
         self.rosters = RosterRepository(self.db)
@@ -146,7 +155,7 @@ class Services:
         self.standins = StandInRepository(self.db)
         self._view: tuple[Roster, datetime, datetime, Roster] | None = None
         self._moments: tuple[Roster | None, list[datetime]] = (None, [])
-        self._roster_signature = self.rosters.signature()
+        self._roster_signature = self._roster_state()
         for code, changes in self.identities.all().items():
             self._lay_identity(code, changes)
         self._lay_standins()
@@ -207,7 +216,16 @@ class Services:
         for code, changes in self.identities.all().items():
             self._lay_identity(code, changes)
         self._lay_standins()
-        self._roster_signature = self.rosters.signature()
+        self._roster_signature = self._roster_state()
+
+    def _roster_state(self) -> tuple[Any, ...]:
+        """Changes when the roster, a unit's kop or its stand-ins change, in this process or
+        another (the CLI, or another worker on the same database)."""
+        return (
+            self.rosters.signature(),
+            self.db.signature("state", "identity.json"),
+            self.db.signature("state", "standins.json"),
+        )
 
     def _lay_standins(self) -> None:
         """Give each unit its stand-in appointments (kept in ``state/standins.json``)."""
@@ -227,7 +245,7 @@ class Services:
 
     def refresh_roster(self) -> bool:
         """Reload the roster if another process (the CLI) changed it; a stat per update."""
-        if self.rosters.signature() == self._roster_signature:
+        if self._roster_state() == self._roster_signature:
             return False
         self.reload_roster()
         return True
@@ -265,14 +283,39 @@ class Services:
     def now(self) -> datetime:
         return self.clock()
 
+    def _lock(self, name: str) -> asyncio.Lock:
+        """An asyncio lock; with PostgreSQL one that also holds across worker processes."""
+        if self.db.pg is None:
+            return asyncio.Lock()
+        from bot.locks import SharedLock
+
+        return SharedLock(self.db.pg, name)  # type: ignore[return-value]
+
     def unit_lock(self, unit: str) -> asyncio.Lock:
         """Held while an update may change the unit's state (its cycles, annual report, targets)."""
-        return self._unit_locks.setdefault(unit, asyncio.Lock())
+        lock = self._unit_locks.get(unit)
+        if lock is None:
+            lock = self._unit_locks[unit] = self._lock(f"lkj:unit:{unit}")
+        return lock
 
     def delivery_lock(self, unit: str, year: int, triwulan: int) -> asyncio.Lock:
         """One deliverer per outbox at a time, so no entry is sent twice; outboxes of different
         cycles are delivered concurrently."""
-        return self._delivery_locks.setdefault((unit, year, triwulan), asyncio.Lock())
+        key = (unit, year, triwulan)
+        lock = self._delivery_locks.get(key)
+        if lock is None:
+            lock = self._delivery_locks[key] = self._lock(f"lkj:outbox:{unit}:{year}:{triwulan}")
+        return lock
+
+    def leads(self) -> bool:
+        """Whether this process sends the reminders, escalations and digests: always with the
+        files (one process); with PostgreSQL the one worker holding the leader's advisory lock,
+        taken over by another worker's next tick once the leader's connection is gone."""
+        if self.db.pg is None:
+            return True
+        if not self._leader:
+            self._leader = self.db.pg.try_lock(LEADER_LOCK)
+        return self._leader
 
     def calendar(self, unit: Unit) -> WorkCalendar:
         cal = self._calendars.get(unit.code)

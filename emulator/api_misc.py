@@ -36,7 +36,8 @@ async def get_updates(w: World, p: Params, files: Files) -> Any:
 
 async def set_webhook(w: World, p: Params, files: Files) -> Any:
     url = p.get("url") or ""
-    w.webhook = {"url": url} if url else None
+    w.webhook = {"url": url, "secret_token": p.get("secret_token") or ""} if url else None
+    w.updates_changed.fire()  # the webhook delivery (emulator/webhook.py) starts posting
     if p.get("drop_pending_updates"):
         w.updates.clear()
     return True

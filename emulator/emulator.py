@@ -22,6 +22,7 @@ from .errors import injected
 from .models import CallbackQuery, Chat, SentMessage
 from .server import build_app
 from .text import detect_entities
+from .webhook import WebhookDelivery
 from .world import World
 
 
@@ -46,6 +47,7 @@ class BotAPIEmulator:
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
+        self.webhooks = WebhookDelivery(self.world)
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -58,11 +60,13 @@ class BotAPIEmulator:
         await site.start()
         self.port = self._runner.addresses[0][1]
         self.world.closing = False
+        self.webhooks.start()
 
     async def stop(self) -> None:
         """Release pending long polls first so shutdown does not wait for their timeout."""
         self.world.closing = True
         self.world.updates_changed.fire()
+        await self.webhooks.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -424,6 +428,11 @@ class BotAPIEmulator:
         self.world.updates.extend(again)
         self.world.updates_changed.fire()
         return again
+
+    def webhook_pool(self, urls: list[str]) -> None:
+        """Deliver webhook updates to these URLs in turn, as a reverse proxy in front of
+        several bot workers would (an update a worker cannot take goes to the next one)."""
+        self.webhooks.pool = list(urls)
 
     def hold_next(self, method: str, count: int = 1) -> None:
         """Park the next ``count`` calls of ``method`` unanswered; they never take effect.

@@ -75,6 +75,9 @@ async def handle_api(request: web.Request) -> web.Response:
             # Park the call before it takes effect: the bot is stuck mid-request.
             w.holds[name] -= 1
             w.held += 1
+            w.held_from.append(
+                request.transport.get_extra_info("peername") if request.transport else None
+            )
             await w.release.wait()
             # A held call never takes effect: its client was killed while it hung.
             raise ApiError(500, "Internal Server Error: held call abandoned")

@@ -61,6 +61,7 @@ class World:
         # hold_next(): calls parked without an answer, as if the network stalled mid-request
         self.holds: dict[str, int] = {}
         self.held = 0
+        self.held_from: list[Any] = []  # the client address (host, port) of each held call
         self.release = asyncio.Event()
         self.inflight = 0
         self.last_activity = time.monotonic()

@@ -66,6 +66,12 @@ async def send_copies(context, unit: Unit, holders: tuple[int, ...], text: str) 
 async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = svc(context)
     await deliver_all(context)  # retry whatever a failed send left owed
+    if services.db.pg is not None:
+        from bot.inbox import replay
+
+        replay(context.application, services)  # what a dead worker received, not handled
+    if not services.leads():
+        return  # another worker sends the notices (one per deployment)
     await standins.refresh_menus(context)  # a stand-in range that began or ended
     now = services.now()
     for unit in services.roster.units:

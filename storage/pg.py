@@ -7,8 +7,10 @@ Table ``lkj_files`` holds one row per store file (``units/<unit>/<year>.json``,
 kept exactly as written) and a version that grows by one on every write.
 
 Every TinyDB write is a read-modify-write of its file. Here it runs in one transaction that
-reads the row ``FOR UPDATE``: two processes changing the same file wait for each other in the
-database instead of overwriting each other (the TinyDB backend relies on one process). A
+takes the file's lock (a transaction-scoped advisory lock on its path, which also covers a row
+not created yet) and reads the row ``FOR UPDATE``: two processes changing the same file wait
+for each other in the database instead of overwriting each other (the TinyDB backend relies
+on one process). A
 :meth:`PgStore.transaction` around several operations (``CycleRepository.save``: read the
 cycle, check its revision, write it with its outbox and update id) keeps the row locked from
 the first read to the commit. A row that did not exist when read and was created by someone
@@ -56,6 +58,18 @@ CREATE TABLE IF NOT EXISTS lkj_audit (
     line text NOT NULL,
     UNIQUE (log, seq)
 );
+CREATE TABLE IF NOT EXISTS lkj_inbox (
+    update_id bigint PRIMARY KEY,
+    body json NOT NULL,
+    worker integer NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    done_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS lkj_inbox_pending ON lkj_inbox (update_id) WHERE done_at IS NULL;
+CREATE TABLE IF NOT EXISTS lkj_delivered (
+    entry_id text PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT now()
+);
 CREATE UNIQUE INDEX IF NOT EXISTS lkj_audit_key ON lkj_audit (log, key) WHERE key IS NOT NULL;
 CREATE OR REPLACE FUNCTION lkj_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -99,8 +113,10 @@ def init_schema(admin_url: str, bot_role: str) -> None:
                 (str(SCHEMA_VERSION),),
             )
             grants = [
-                "REVOKE ALL ON lkj_files, lkj_audit, lkj_meta FROM {role}",
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON lkj_files TO {role}",
+                "REVOKE ALL ON lkj_files, lkj_audit, lkj_meta, lkj_inbox, lkj_delivered "
+                "FROM {role}",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON lkj_files, lkj_inbox, lkj_delivered "
+                "TO {role}",
                 "GRANT SELECT ON lkj_meta TO {role}",
                 "GRANT SELECT, INSERT ON lkj_audit TO {role}",
                 "GRANT USAGE ON SEQUENCE lkj_audit_id_seq TO {role}",
@@ -141,6 +157,22 @@ class PgStore:
         with self.lock:
             return self.conn.execute(query, params)
 
+    @property
+    def backend_pid(self) -> int:
+        """This connection's server process: the worker's identity while it lives."""
+        return int(self.conn.info.backend_pid)
+
+    def try_lock(self, name: str) -> bool:
+        """Take the advisory lock ``name`` for this connection if it is free. Held until
+        :meth:`unlock` or until the connection ends (a killed worker's locks are freed)."""
+        row = self.execute(
+            "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (name,)
+        ).fetchone()
+        return bool(row and row[0])
+
+    def unlock(self, name: str) -> None:
+        self.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (name,))
+
     def check_schema(self) -> None:
         try:
             row = self.execute("SELECT value FROM lkj_meta WHERE name = 'schema'").fetchone()
@@ -152,8 +184,16 @@ class PgStore:
     # -- store rows
 
     def read(self, path: str) -> tuple[dict[str, Any] | None, int | None]:
-        """(data, version) of a store row, locked until the commit inside a transaction."""
-        lock = " FOR UPDATE" if self.in_transaction else ""
+        """(data, version) of a store row, locked until the commit inside a transaction.
+
+        The lock is an advisory lock on the path as well as the row's own: a row that does
+        not exist yet has nothing to lock, and two processes creating the same file would
+        otherwise both read "empty" (the second read of one write then sees the other's
+        row while the data written comes from the first)."""
+        lock = ""
+        if self.in_transaction:
+            self.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("f:" + path,))
+            lock = " FOR UPDATE"
         row = self.execute(
             "SELECT data, version FROM lkj_files WHERE path = %s" + lock, (path,)
         ).fetchone()
@@ -221,7 +261,9 @@ class PgTable(Table):
     caches nothing another process could have changed (no query cache; the next document
     id is found again, under the row lock, for each insert)."""
 
-    default_query_cache_capacity = 0
+    def __init__(self, storage: Storage, name: str, **kwargs: Any):
+        # (Table's own default is bound when TinyDB is imported: pass 0 explicitly)
+        super().__init__(storage, name, **{**kwargs, "cache_size": 0})
 
     def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
         store: PgStore = self._storage.store  # type: ignore[attr-defined]

@@ -85,8 +85,8 @@ def test_inserts_from_several_processes_at_once_are_all_kept(tmp_path, pg_url):
     reader = ButtonRepository(stores[0])
     tokens = [t for batch in issued for t in batch]
     assert len(tokens) == len(set(tokens)) == 100
-    assert all(reader.get(t) is not None for t in tokens)
     assert len(reader.table.all()) == 100
+    assert [t for t in tokens if reader.get(t) is None] == []
     for db in stores:
         db.close()
 
@@ -230,3 +230,17 @@ def test_backup_and_restore_refuse_to_archive_half_of_a_postgresql_office(
     assert main(["restore", str(tmp_path / "arsip.tar.gz")]) == 2
     assert "Gunakan pg_dump/pg_restore" in capsys.readouterr().err
     assert list(tmp_path.glob("*.tar.gz")) == []
+
+
+def test_a_search_sees_what_another_process_wrote_since(two_processes):
+    """No query cache: a worker's search must not answer from before another worker's write
+    (the outbox of a cycle saved by another worker, for instance)."""
+    first, second = two_processes
+    mine = CycleRepository(first)
+    theirs = CycleRepository(second)
+    mine.save(light_cycle(rev=1))
+    assert theirs.with_outbox(UNIT_CODE) == []
+    mine.save(light_cycle(rev=2), outbox=[{"id": "e1", "kind": "text", "chat_id": 1}])
+    assert theirs.with_outbox(UNIT_CODE) == [(UNIT_CODE, 2026, 4)]
+    theirs.settle_many(UNIT_CODE, 2026, 4, {"e1"})
+    assert mine.with_outbox(UNIT_CODE) == []
