@@ -261,9 +261,11 @@ class PgTable(Table):
     caches nothing another process could have changed (no query cache; the next document
     id is found again, under the row lock, for each insert)."""
 
-    def __init__(self, storage: Storage, name: str, **kwargs: Any):
-        # (Table's own default is bound when TinyDB is imported: pass 0 explicitly)
-        super().__init__(storage, name, **{**kwargs, "cache_size": 0})
+    def __init__(
+        self, storage: Storage, name: str, cache_size: int = 0, persist_empty: bool = False
+    ):
+        # Whatever size TinyDB asks for: Table's own default is bound at import, so pass 0.
+        super().__init__(storage, name, cache_size=0, persist_empty=persist_empty)
 
     def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
         store: PgStore = self._storage.store  # type: ignore[attr-defined]
