@@ -15,6 +15,28 @@ from urllib.parse import urlsplit
 from bot.settings import Settings
 
 
+def _restore_pg(args: argparse.Namespace, settings: Settings) -> int:
+    """Restore an archive into the empty database of LKJ_DATABASE_URL (and its uploads into
+    LKJ_DATA_DIR/files), verified like a migration."""
+    from storage.atomic import CorruptStoreError
+    from storage.backup import BackupError
+    from storage.migrate import MigrationError
+    from storage.pg import SchemaMissingError
+    from storage.pg_backup import restore_pg
+
+    try:
+        report = restore_pg(Path(args.file), settings.lkj_database_url, settings.lkj_data_dir)
+    except (BackupError, MigrationError, CorruptStoreError, SchemaMissingError) as exc:
+        print(f"Pemulihan dibatalkan, tidak ada yang ditulis: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Dipulihkan dari {args.file} ke basis data: {report.store_files} berkas penyimpanan, "
+        f"{report.audit_logs} log audit dengan {report.audit_entries} entri (diperiksa); "
+        f"{report.blobs} berkas unggahan di {settings.lkj_data_dir / 'files'}."
+    )
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from bot.app import build_application
     from domain.errors import SopError
@@ -238,23 +260,12 @@ def _migrate(args: argparse.Namespace) -> int:
     print(
         f"Dipindahkan dari {data_dir}: {report.store_files} berkas penyimpanan (sha256 cocok), "
         f"{report.audit_logs} log audit dengan {report.audit_entries} entri (rantai dan kepala "
-        f"cocok); {report.blobs} berkas unggahan tetap di {data_dir / 'files'} (hash diperiksa)."
+        f"cocok); {report.blobs} berkas unggahan tetap di {data_dir / 'files'} (hash diperiksa); "
+        f"{report.pending_updates} pembaruan yang belum ditangani dan {report.delivered} "
+        "pesan terkirim yang belum dicoret ikut dipindahkan."
     )
     print("Setel LKJ_DATABASE_URL ke basis data itu dan jalankan bot lagi.")
     return 0
-
-
-def _no_pg_archive(action: str) -> bool:
-    """Backup and restore archive the data folder; with PostgreSQL say so instead of
-    archiving a part of the data."""
-    if not Settings().lkj_database_url:
-        return False
-    print(
-        f"{action} tidak dijalankan: penyimpanan ada di PostgreSQL (LKJ_DATABASE_URL). Gunakan "
-        "pg_dump/pg_restore untuk basis data dan salin folder berkas (LKJ_DATA_DIR/files).",
-        file=sys.stderr,
-    )
-    return True
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -262,15 +273,22 @@ def _backup(args: argparse.Namespace) -> int:
     from storage.atomic import CorruptStoreError
     from storage.backup import BackupError, create_backup
 
-    if _no_pg_archive("Cadangan"):
-        return 2
-    data_dir = Settings().lkj_data_dir
+    settings = Settings()
+    data_dir = settings.lkj_data_dir
+    target = Path(args.output) if args.output else Path.cwd()
     try:
-        path = create_backup(data_dir, Path(args.output) if args.output else Path.cwd())
+        if settings.lkj_database_url:
+            from storage.pg_backup import backup_pg
+
+            path = backup_pg(settings.lkj_database_url, data_dir, target)
+            what = f"basis data dan berkas unggahan ({data_dir / 'files'})"
+        else:
+            path = create_backup(data_dir, target)
+            what = f"folder data {data_dir}"
     except (BackupError, CorruptStoreError) as exc:
         print(f"Cadangan tidak dibuat: {exc}", file=sys.stderr)
         return 2
-    print(f"Cadangan folder data {data_dir} ditulis ke {path} ({path.stat().st_size} byte).")
+    print(f"Cadangan {what} ditulis ke {path} ({path.stat().st_size} byte).")
     return 0
 
 
@@ -279,9 +297,10 @@ def _restore(args: argparse.Namespace) -> int:
     from storage.atomic import CorruptStoreError
     from storage.backup import BackupError, restore_backup
 
-    if _no_pg_archive("Pemulihan"):
-        return 2
-    data_dir = Settings().lkj_data_dir
+    settings = Settings()
+    if settings.lkj_database_url:
+        return _restore_pg(args, settings)
+    data_dir = settings.lkj_data_dir
     try:
         result = restore_backup(Path(args.file), data_dir, force=args.force)
     except (BackupError, CorruptStoreError) as exc:
@@ -427,9 +446,13 @@ def main(argv: list[str] | None = None) -> int:
         "migrate", help="pindahkan folder data (TinyDB) ke PostgreSQL dan periksa salinannya"
     )
     migrate.add_argument("--to", required=True, help="postgresql://peran-bot@host/basisdata")
-    backup = sub.add_parser("backup", help="arsipkan folder data (tar.gz dengan manifest)")
+    backup = sub.add_parser(
+        "backup", help="arsipkan folder data atau basis data (tar.gz dengan manifest)"
+    )
     backup.add_argument("--output", help="berkas arsip atau folder tujuan (bawaan: folder kini)")
-    restore = sub.add_parser("restore", help="pulihkan folder data dari arsip cadangan")
+    restore = sub.add_parser(
+        "restore", help="pulihkan folder data (atau basis data kosong) dari arsip cadangan"
+    )
     restore.add_argument("file", help="arsip dari lkj-bot backup")
     restore.add_argument(
         "--force",

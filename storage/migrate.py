@@ -8,9 +8,11 @@ same head (seq and hash) as the file it came from. Nothing is committed unless a
 matches. The source must be whole first: a damaged store or a broken or cut audit chain stops
 the move before anything is written.
 
-Uploaded files stay where they are (``LKJ_DATA_DIR/files``, content-addressed), and so do the
-inbox and the delivery log: the PostgreSQL backend keeps them in the data folder too. Their
-hashes are checked here all the same, so the move reports a damaged upload before it counts.
+The durable inbox (updates received but not handled yet, and the ids of those handled, so a
+redelivery is still dropped) and the delivery log (owed messages sent but not yet struck off)
+move into their tables too. Uploaded files stay where they are (``LKJ_DATA_DIR/files``,
+content-addressed: the PostgreSQL backend reads them there); their hashes are checked here all
+the same, so the move reports a damaged upload before it counts.
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from psycopg.types.json import Json
+
 from storage.atomic import AtomicJSONStorage
 from storage.audit import HEADS_REL, audit_root, canonical_json, check_anchors, verify_all
 from storage.database import Database
+from storage.deliveries import DeliveryLog
+from storage.inbox import UpdateInbox
 from storage.pg import PgStore
 from storage.pg_audit import verify_log
 
@@ -37,6 +43,8 @@ class MigrationReport:
     audit_logs: int
     audit_entries: int
     blobs: int
+    pending_updates: int = 0
+    delivered: int = 0
 
 
 def _digest(data: object) -> str:
@@ -82,6 +90,12 @@ def migrate_to_pg(data_dir: Path | str, url: str) -> MigrationReport:
         for path in sorted(audit_root(data_dir).rglob("*.jsonl"))
     }
     heads = {r.path.relative_to(data_dir).as_posix(): r for r in verify_all(data_dir)}
+    inbox = UpdateInbox(data_dir)  # reading repairs a torn last line, as a start-up does
+    pending, done = dict(inbox.pending), list(inbox.done)
+    inbox.close()
+    sent_log = DeliveryLog(data_dir)
+    sent = sorted(sent_log._sent)
+    sent_log.close()
 
     target = PgStore(url)
     try:
@@ -107,10 +121,36 @@ def migrate_to_pg(data_dir: Path | str, url: str) -> MigrationReport:
                         (name, entry["seq"], entry.get("key"), line),
                     )
                     entries += 1
+            _copy_journals(target, pending, done, sent)
             _verify_copy(target, contents, heads)
     finally:
         target.close()
-    return MigrationReport(len(contents), len(logs), entries, blobs)
+    return MigrationReport(len(contents), len(logs), entries, blobs, len(pending), len(sent))
+
+
+def _copy_journals(
+    target: PgStore, pending: dict[int, dict], done: list[int], sent: list[str]
+) -> None:
+    """The inbox and the delivery log: pending updates held by no live worker (worker 0), so
+    the first worker to start handles them; handled ids kept, so redeliveries are dropped."""
+    for update_id in done:
+        target.execute(
+            "INSERT INTO lkj_inbox (update_id, body, worker, done_at) VALUES (%s, '{}', 0, now())",
+            (update_id,),
+        )
+    for update_id, body in pending.items():
+        target.execute(
+            "INSERT INTO lkj_inbox (update_id, body, worker) VALUES (%s, %s, 0)",
+            (update_id, Json(body)),
+        )
+    for entry_id in sent:
+        target.execute("INSERT INTO lkj_delivered (entry_id) VALUES (%s)", (entry_id,))
+    row = target.execute(
+        "SELECT (SELECT count(*) FROM lkj_inbox WHERE done_at IS NULL), "
+        "(SELECT count(*) FROM lkj_inbox), (SELECT count(*) FROM lkj_delivered)"
+    ).fetchone()
+    if row != (len(pending), len(pending) + len(done), len(sent)):
+        raise MigrationError("kotak masuk atau log pengiriman berbeda setelah disalin")
 
 
 def _verify_copy(target: PgStore, contents: dict, heads: dict) -> None:

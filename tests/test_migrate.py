@@ -24,7 +24,7 @@ def _rows(url: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-async def _quarter_begun_on_files(runner, people, emu) -> None:
+async def _quarter_begun(runner, people, emu) -> None:
     await runner.start()
     await playbook.start_cycle(people, 3, 2026)
     await playbook.forward(people)
@@ -36,7 +36,7 @@ async def _quarter_begun_on_files(runner, people, emu) -> None:
 async def test_an_office_moves_to_postgresql_and_goes_on(
     runner, emu, people, settings, pg_url, monkeypatch, capsys
 ):
-    await _quarter_begun_on_files(runner, people, emu)
+    await _quarter_begun(runner, people, emu)
     files_log = list(AuditLog.for_unit_year(settings.lkj_data_dir, UNIT, 2026).entries())
     monkeypatch.setenv("LKJ_DATA_DIR", str(settings.lkj_data_dir))
     assert main(["migrate", "--to", pg_url]) == 0
@@ -45,6 +45,9 @@ async def test_an_office_moves_to_postgresql_and_goes_on(
     assert f"{store_files} berkas penyimpanan (sha256 cocok)" in out
     assert f"1 log audit dengan {audit_rows} entri" in out and audit_rows == len(files_log)
     assert "berkas unggahan tetap di" in out
+    with psycopg.connect(pg_url) as conn:  # the handled update ids moved too
+        handled = conn.execute("SELECT count(*) FROM lkj_inbox WHERE done_at IS NOT NULL")
+        assert handled.fetchone()[0] == len(emu.world.history)
 
     # The bot now runs on PostgreSQL (same folder for the uploads) and the quarter goes on.
     runner.settings = settings.model_copy(update={"lkj_database_url": pg_url})
@@ -70,7 +73,7 @@ async def test_an_office_moves_to_postgresql_and_goes_on(
 async def test_a_target_database_in_use_is_refused(
     runner, emu, people, settings, pg_url, monkeypatch, capsys
 ):
-    await _quarter_begun_on_files(runner, people, emu)
+    await _quarter_begun(runner, people, emu)
     monkeypatch.setenv("LKJ_DATA_DIR", str(settings.lkj_data_dir))
     assert main(["migrate", "--to", pg_url]) == 0
     before = _rows(pg_url)
@@ -84,7 +87,7 @@ async def test_a_target_database_in_use_is_refused(
 async def test_a_damaged_source_moves_nothing(
     runner, emu, people, settings, pg_url, monkeypatch, capsys, damage
 ):
-    await _quarter_begun_on_files(runner, people, emu)
+    await _quarter_begun(runner, people, emu)
     if damage == "audit":
         path = log_path(settings.lkj_data_dir, UNIT, 2026)
         lines = path.read_bytes().split(b"\n")
@@ -99,3 +102,54 @@ async def test_a_damaged_source_moves_nothing(
     err = capsys.readouterr().err
     assert "Pemindahan dibatalkan, tidak ada yang ditulis" in err and expected in err
     assert _rows(pg_url) == (0, 0)
+
+
+def _dump(url: str) -> tuple[list, list]:
+    with psycopg.connect(url) as conn:
+        files = conn.execute("SELECT path, data::text FROM lkj_files ORDER BY path").fetchall()
+        audit = conn.execute("SELECT log, seq, line FROM lkj_audit ORDER BY log, seq").fetchall()
+    return files, audit
+
+
+async def test_a_postgresql_office_is_backed_up_and_restored_into_a_new_database(
+    runner, emu, people, settings, pg_url, pg_cluster, tmp_path, monkeypatch, capsys
+):
+    runner.settings = settings.model_copy(update={"lkj_database_url": pg_url})
+    await _quarter_begun(runner, people, emu)  # on PostgreSQL here
+    monkeypatch.setenv("LKJ_DATABASE_URL", pg_url)
+    monkeypatch.setenv("LKJ_DATA_DIR", str(settings.lkj_data_dir))
+    assert main(["backup", "--output", str(tmp_path / "arsip.tar.gz")]) == 0
+    assert "Cadangan basis data dan berkas unggahan" in capsys.readouterr().out
+
+    # Restored into a new, empty database and a new uploads folder.
+    second = pg_cluster.new_database()
+    monkeypatch.setenv("LKJ_DATABASE_URL", second)
+    monkeypatch.setenv("LKJ_DATA_DIR", str(tmp_path / "data2"))
+    assert main(["restore", str(tmp_path / "arsip.tar.gz")]) == 0
+    assert "ke basis data" in capsys.readouterr().out
+    assert _dump(second) == _dump(pg_url)
+    blobs = sorted(p.name for p in (settings.lkj_data_dir / "files").glob("*/*"))
+    assert blobs and sorted(p.name for p in (tmp_path / "data2" / "files").glob("*/*")) == blobs
+    # Never over an office in use.
+    assert main(["restore", str(tmp_path / "arsip.tar.gz")]) == 2
+    assert "basis data tujuan tidak kosong" in capsys.readouterr().err
+
+    # The same archive format as the files' backup: it also comes back as a folder of files.
+    monkeypatch.delenv("LKJ_DATABASE_URL")
+    monkeypatch.setenv("LKJ_DATA_DIR", str(tmp_path / "data3"))
+    assert main(["restore", str(tmp_path / "arsip.tar.gz")]) == 0
+    as_files = CycleRepository(Database(tmp_path / "data3")).get(UNIT, 2026, 3)
+    assert as_files == CycleRepository(Database(tmp_path / "data2", second)).get(UNIT, 2026, 3)
+
+    # The restored office goes on with the quarter.
+    runner.settings = settings.model_copy(
+        update={"lkj_database_url": second, "lkj_data_dir": tmp_path / "data2"}
+    )
+    app = await runner.start()
+    await playbook.divide(people)
+    for member in people.team:
+        await member.expect("Pembagian Tugas — Triwulan III")
+    audit = app.bot_data["services"].audit
+    assert [e["action"] for e in audit.log(UNIT, 2026).entries()][-1] == "bagi_tugas"
+    assert [r.ok for r in audit.verify_all()] == [True]
+    pg_cluster.drop_database(second)

@@ -220,18 +220,6 @@ def test_db_init_creates_the_schema_with_limited_rights_and_can_run_again(
     assert f"audit/units/{UNIT_CODE}/2026.jsonl  seq 1  sha256 " in anchor
 
 
-def test_backup_and_restore_refuse_to_archive_half_of_a_postgresql_office(
-    pg_url, tmp_path, monkeypatch, capsys
-):
-    monkeypatch.setenv("LKJ_DATABASE_URL", pg_url)
-    monkeypatch.setenv("LKJ_DATA_DIR", str(tmp_path / "data"))
-    assert main(["backup", "--output", str(tmp_path)]) == 2
-    assert "Gunakan pg_dump/pg_restore" in capsys.readouterr().err
-    assert main(["restore", str(tmp_path / "arsip.tar.gz")]) == 2
-    assert "Gunakan pg_dump/pg_restore" in capsys.readouterr().err
-    assert list(tmp_path.glob("*.tar.gz")) == []
-
-
 def test_a_search_sees_what_another_process_wrote_since(two_processes):
     """No query cache: a worker's search must not answer from before another worker's write
     (the outbox of a cycle saved by another worker, for instance)."""
@@ -244,3 +232,52 @@ def test_a_search_sees_what_another_process_wrote_since(two_processes):
     assert theirs.with_outbox(UNIT_CODE) == [(UNIT_CODE, 2026, 4)]
     theirs.settle_many(UNIT_CODE, 2026, 4, {"e1"})
     assert mine.with_outbox(UNIT_CODE) == []
+
+
+def _services(tmp_path, pg_url, name: str):
+    from bot.services import Services
+    from bot.settings import Settings
+    from tests.factories import DEMO_ROSTER
+
+    return Services.from_settings(
+        Settings(
+            _env_file=None,
+            lkj_data_dir=tmp_path / name,
+            lkj_roster=DEMO_ROSTER,
+            lkj_database_url=pg_url,
+        )
+    )
+
+
+def test_one_worker_leads_and_another_takes_over_when_it_is_gone(tmp_path, pg_url):
+    workers = [_services(tmp_path, pg_url, f"w{n}") for n in range(3)]
+    leading = [w.leads() for w in workers]
+    assert leading.count(True) == 1
+    assert [w.leads() for w in workers] == leading  # it stays the leader; nobody else joins
+    workers[leading.index(True)].db.close()  # the leader's connection ends (a killed worker)
+    rest = [w for n, w in enumerate(workers) if not leading[n]]
+    assert [w.leads() for w in rest].count(True) == 1
+    for w in rest:
+        w.db.close()
+
+
+async def test_a_units_lock_excludes_the_other_workers(tmp_path, pg_url):
+    import asyncio
+
+    first, second = _services(tmp_path, pg_url, "a"), _services(tmp_path, pg_url, "b")
+    mine, theirs = first.unit_lock(UNIT_CODE), second.unit_lock(UNIT_CODE)
+    async with mine:
+        waiting = asyncio.ensure_future(theirs.acquire())
+        # While held here, the database refuses the lock to the other worker (a state).
+        assert not second.db.pg.try_lock(f"lkj:unit:{UNIT_CODE}")
+        assert not waiting.done()
+        # Other units and other cycles' outboxes are not held up.
+        async with second.unit_lock("satpol-cmh"), second.delivery_lock(UNIT_CODE, 2026, 3):
+            pass
+    await asyncio.wait_for(waiting, 30)  # released here: the other worker gets it
+    assert not first.db.pg.try_lock(f"lkj:unit:{UNIT_CODE}")
+    theirs.release()
+    assert first.db.pg.try_lock(f"lkj:unit:{UNIT_CODE}")
+    first.db.pg.unlock(f"lkj:unit:{UNIT_CODE}")
+    first.db.close()
+    second.db.close()

@@ -1,0 +1,242 @@
+"""TinyDB vs PostgreSQL, and 1, 2 and 4 webhook workers on PostgreSQL (issue 13's bench rows).
+
+``python -m bench.workers [--window S]`` (about three minutes) prints one table. Each row runs
+the real bot as ``lkj-bot run --webhook`` child processes behind the emulator, which delivers
+the updates to them round-robin (one POST at a time, like a proxy in front of the workers)
+and adds a 50 ms round trip to every Bot API call (a real server's distance to Telegram). The
+load is ``bench/chat.py``'s mix in a closed loop (every user sends the next update as soon as
+the previous one is answered), on ``bench/fixtures.py``'s stores of 1 and 50 units (a filed
+previous year and open cycles). The PostgreSQL rows copy the same store into a throw-away
+cluster (``tests/pg_cluster.py``) with ``lkj-bot migrate``'s code.
+
+Per row: updates handled per second; CPU per update of the bot processes together, and of the
+PostgreSQL server (all its processes). On this machine everything (the emulator and the load,
+the workers, the database) shares 2 cores, so the rows with more workers show where the CPU
+goes rather than how a bigger server would scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.chat import (
+    TOKEN,
+    Driver,
+    install_hooks,
+    make_sims,
+    proc_cpu,
+    run_users,
+    stamp_sends,
+    summarize,
+)
+from bench.fixtures import Store, build_stores
+from emulator import BotAPIEmulator
+from storage.migrate import migrate_to_pg
+
+REPO = Path(__file__).resolve().parents[1]
+ROUND_TRIP = 0.05
+
+
+@dataclass
+class Row:
+    backend: str
+    units: int
+    workers: int
+    rate: float = 0.0
+    bot_ms: float = 0.0
+    db_ms: float = 0.0
+    errors: int = 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _server_pids(cluster) -> list[int]:
+    """The PostgreSQL server's processes: the postmaster and its children."""
+    master = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    found = [master]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == master:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _cpu(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            total += proc_cpu(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total
+
+
+async def _spawn_workers(
+    emu: BotAPIEmulator, store: Store, url: str, count: int, workdir: Path
+) -> list[asyncio.subprocess.Process]:
+    secret = secrets.token_urlsafe(32)
+    procs, hooks = [], []
+    for n in range(count):
+        port = _free_port()
+        hook = f"http://127.0.0.1:{port}/hook"
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": emu.url,
+            "LKJ_DATA_DIR": str(store.data_dir),
+            "LKJ_ROSTER": str(store.roster_path),
+            "LKJ_DATABASE_URL": url,
+            "LKJ_WEBHOOK_URL": hook,
+            "LKJ_WEBHOOK_SECRET": secret,
+            "LKJ_WEBHOOK_PORT": str(port),
+            "LKJ_RATE_LIMIT": "false",
+            "LKJ_REMINDER_INTERVAL_S": "3600",
+            "LKJ_RENDER_WORKERS": "1",
+            "LKJ_LOG_LEVEL": "WARNING",
+        }
+        before = len(emu.calls_to("setWebhook"))
+        log = open(workdir / f"worker-{n}.log", "wb")  # noqa: SIM115 - the child's
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", "--webhook", env=env, cwd=str(REPO), stderr=log
+        )
+        log.close()
+        procs.append(proc)
+        hooks.append(hook)
+        deadline = time.monotonic() + 90
+        while len(emu.calls_to("setWebhook")) == before:
+            if proc.returncode is not None or time.monotonic() > deadline:
+                text = (workdir / f"worker-{n}.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"worker did not start:\n{text}")
+            await asyncio.sleep(0.02)
+    emu.webhook_pool(hooks)
+    return procs
+
+
+async def run_row(row: Row, store: Store, cluster, window: float) -> Row:
+    install_hooks()
+    workdir = Path(tempfile.mkdtemp(prefix="lkj-bench-workers-"))
+    run_store = store.copy_to(workdir / "store")
+    url = ""
+    if row.backend == "postgresql":
+        url = cluster.new_database()
+        migrate_to_pg(run_store.data_dir, url)
+    emu = BotAPIEmulator(token=TOKEN, bot_username="lkj_bench_bot", round_trip=ROUND_TRIP)
+    await emu.start()
+    stamp_sends(emu)
+    procs: list[asyncio.subprocess.Process] = []
+    try:
+        sims = make_sims(emu, run_store, list(range(row.units)))
+        procs = await _spawn_workers(emu, run_store, url, row.workers, workdir)
+        driver = Driver(emu)
+        db_pids = _server_pids(cluster) if url else []
+        warmup = 2.0
+        t0 = time.monotonic()
+        bot_cpu0: float | None = None
+        db_cpu0 = 0.0
+
+        async def mark() -> None:
+            nonlocal bot_cpu0, db_cpu0
+            await asyncio.sleep(warmup)
+            bot_cpu0 = _cpu([p.pid for p in procs])
+            db_cpu0 = _cpu(db_pids)
+
+        marker = asyncio.create_task(mark())
+        samples = await run_users(driver, sims, warmup + window, None)
+        await marker
+        bot_cpu = _cpu([p.pid for p in procs]) - (bot_cpu0 or 0.0)
+        db_cpu = _cpu(db_pids) - db_cpu0
+        summary = summarize(samples, t0 + warmup, t0 + warmup + window)
+        done = max(summary["updates"], 1)
+        row.rate = summary["rate"]
+        row.bot_ms = bot_cpu / done * 1000
+        row.db_ms = db_cpu / done * 1000 if url else 0.0
+        row.errors = sum(s.errors for s in sims)
+    finally:
+        for proc in procs:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+        await emu.stop()
+        if url:
+            cluster.drop_database(url)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return row
+
+
+async def main_async(window: float, repeat: int) -> list[Row]:
+    from tests.pg_cluster import start_cluster
+
+    base = Path(tempfile.mkdtemp(prefix="lkj-bench-stores-"))
+    stores = build_stores(base, (1, 50), history=True)
+    cluster = start_cluster()
+    plan = [
+        ("tinydb", 1, 1),
+        ("postgresql", 1, 1),
+        ("tinydb", 50, 1),
+        ("postgresql", 50, 1),
+        ("postgresql", 50, 2),
+        ("postgresql", 50, 4),
+    ]
+    rows: list[Row] = []
+    try:
+        for backend, units, workers in plan:
+            runs = []
+            for _ in range(repeat):
+                runs.append(
+                    await run_row(Row(backend, units, workers), stores[units], cluster, window)
+                )
+            row = Row(backend, units, workers)
+            row.rate = statistics.median(r.rate for r in runs)
+            row.bot_ms = statistics.median(r.bot_ms for r in runs)
+            row.db_ms = statistics.median(r.db_ms for r in runs)
+            row.errors = sum(r.errors for r in runs)
+            rows.append(row)
+            print(_line(row), flush=True)
+    finally:
+        cluster.stop()
+        shutil.rmtree(base, ignore_errors=True)
+    return rows
+
+
+def _line(row: Row) -> str:
+    db = f"{row.db_ms:.2f}" if row.backend == "postgresql" else "-"
+    return (
+        f"| {row.backend} | {row.units} | {row.workers} | {row.rate:.0f} | {row.bot_ms:.2f} | "
+        f"{db} | {row.errors} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--window", type=float, default=10.0, help="measured seconds per row")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per row (median)")
+    args = parser.parse_args()
+    print(
+        "| store | units | workers | updates/s | bot CPU ms/update | database CPU ms/update "
+        "| scripts interrupted |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    asyncio.run(main_async(args.window, args.repeat))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""``lkj-bot backup`` and ``restore`` when the store is in PostgreSQL.
+
+A backup lays the database's office out as a data folder in the file backend's layout
+(every store row as its sealed file with the manifest, every audit log as its JSONL file with
+the recorded heads, the inbox and the delivery log as their journals) beside the uploads and
+the verification key, all read in one ``REPEATABLE READ`` snapshot, and archives that folder
+with the file backend's own :func:`storage.backup.create_backup`: one archive format for both
+backends, verified the same way, and a PostgreSQL office's archive can also be restored as a
+folder of files. A restore verifies the archive (:func:`storage.backup.restore_backup` into a
+temporary folder), adds its uploads to ``LKJ_DATA_DIR/files``, and moves the rest into an
+empty, initialised database with :func:`storage.migrate.migrate_to_pg`, which checks counts,
+hashes and audit chains before it commits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import psycopg
+
+from storage.atomic import AtomicJSONStorage
+from storage.audit import AuditHeads
+from storage.backup import BackupError, create_backup, restore_backup
+from storage.deliveries import DELIVERED_REL
+from storage.inbox import INBOX_REL, UpdateInbox
+from storage.manifest import StoreManifest
+from storage.migrate import MigrationReport, migrate_to_pg
+from storage.pg import PgStore
+
+KEY_REL = "state/verify.key"
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
+
+
+def export_office(url: str, data_dir: Path, out: Path) -> None:
+    """Write the office held in the database at ``url`` (plus ``data_dir``'s uploads and
+    key) as a data folder ``out`` in the file backend's layout."""
+    PgStore(url).close()  # a clear error if the database cannot be reached
+    with psycopg.connect(url) as conn:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        files = conn.execute("SELECT path, data FROM lkj_files ORDER BY path").fetchall()
+        audit = conn.execute("SELECT log, line FROM lkj_audit ORDER BY log, seq").fetchall()
+        inbox = conn.execute(
+            "SELECT update_id, body, done_at IS NOT NULL FROM lkj_inbox ORDER BY update_id"
+        ).fetchall()
+        sent = conn.execute("SELECT entry_id FROM lkj_delivered ORDER BY entry_id").fetchall()
+    rels = [str(path) for path, _ in files]
+    for rel, data in files:
+        AtomicJSONStorage(out / rel, keep_backup=False, sealed_as=str(rel)).write(data)
+    StoreManifest(out).replace(rels)
+    logs: dict[str, list[str]] = {}
+    for name, line in audit:
+        logs.setdefault(str(name), []).append(str(line))
+    heads = {}
+    for name, lines in logs.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        last = json.loads(lines[-1])
+        heads[name] = {"seq": last["seq"], "hash": last["hash"]}
+    AuditHeads(out).replace(heads)
+    done = [r[0] for r in inbox if r[2]][-UpdateInbox.KEEP :]
+    journal = [json.dumps({"d": update_id}) for update_id in done]
+    journal += [json.dumps({"r": r[0], "u": r[1]}, ensure_ascii=False) for r in inbox if not r[2]]
+    if journal:
+        (out / INBOX_REL).parent.mkdir(parents=True, exist_ok=True)
+        (out / INBOX_REL).write_text("".join(line + "\n" for line in journal), encoding="utf-8")
+    if sent:
+        (out / DELIVERED_REL).write_text(
+            "".join(json.dumps(r[0]) + "\n" for r in sent), encoding="utf-8"
+        )
+    blobs = data_dir / "files"
+    for blob in sorted(blobs.glob("*/*")) if blobs.is_dir() else []:
+        _link_or_copy(blob, out / "files" / blob.parent.name / blob.name)
+    if (data_dir / KEY_REL).is_file():
+        _link_or_copy(data_dir / KEY_REL, out / KEY_REL)
+
+
+def backup_pg(url: str, data_dir: Path, target: Path) -> Path:
+    """A verified archive of a PostgreSQL office, in the file backend's archive format."""
+    staging = Path(tempfile.mkdtemp(prefix="lkj-pg-backup-"))
+    try:
+        export_office(url, Path(data_dir), staging / "data")
+        return create_backup(staging / "data", target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def restore_pg(archive: Path, url: str, data_dir: Path) -> MigrationReport:
+    """Bring an archive back into the empty database at ``url`` and ``data_dir``'s uploads."""
+    data_dir = Path(data_dir)
+    staging = Path(tempfile.mkdtemp(prefix="lkj-pg-restore-"))
+    try:
+        result = restore_backup(archive, staging / "data")
+        restored = result.data_dir
+        broken = [r for r in result.audit if not r.ok]
+        if broken:
+            raise BackupError("log audit dalam arsip tidak utuh: " + broken[0].message())
+        key = restored / KEY_REL
+        if key.is_file() and (data_dir / KEY_REL).is_file():
+            if key.read_bytes() != (data_dir / KEY_REL).read_bytes():
+                raise BackupError(
+                    f"{data_dir / KEY_REL} berbeda dengan kunci verifikasi dalam arsip; "
+                    "pindahkan dulu kunci yang ada (kode verifikasi dokumen bergantung padanya)"
+                )
+        report = migrate_to_pg(restored, url)
+        blobs = restored / "files"
+        for blob in sorted(blobs.glob("*/*")) if blobs.is_dir() else []:
+            dest = data_dir / "files" / blob.parent.name / blob.name
+            if not dest.exists():
+                _link_or_copy(blob, dest)
+        if key.is_file() and not (data_dir / KEY_REL).exists():
+            _link_or_copy(key, data_dir / KEY_REL)
+        return report
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
