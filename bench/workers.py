@@ -7,7 +7,8 @@ and adds a 50 ms round trip to every Bot API call (a real server's distance to T
 load is ``bench/chat.py``'s mix in a closed loop (every user sends the next update as soon as
 the previous one is answered), on ``bench/fixtures.py``'s stores of 1 and 50 units (a filed
 previous year and open cycles). The PostgreSQL rows copy the same store into a throw-away
-cluster (``tests/pg_cluster.py``) with ``lkj-bot migrate``'s code.
+cluster (``tests/pg_cluster.py``, with PostgreSQL's default durability: fsync and synchronous
+commit on, as the TinyDB store fsyncs every write) with ``lkj-bot migrate``'s code.
 
 Per row: updates handled per second; CPU per update of the bot processes together, and of the
 PostgreSQL server (all its processes). On this machine everything (the emulator and the load,
@@ -187,7 +188,7 @@ async def main_async(window: float, repeat: int) -> list[Row]:
 
     base = Path(tempfile.mkdtemp(prefix="lkj-bench-stores-"))
     stores = build_stores(base, (1, 50), history=True)
-    cluster = start_cluster()
+    cluster = start_cluster(durable=True)  # fsync and synchronous commit on, like TinyDB's
     plan = [
         ("tinydb", 1, 1),
         ("postgresql", 1, 1),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -64,6 +66,14 @@ def import_roster(repo: RosterRepository, path: Path) -> Roster:
     elif not repo.raw()["unit"]:
         log.warning("no roster file %s and no stored roster: an empty deployment", path)
     return roster_from_raw(repo.raw(), path.parent, partial=True)
+
+
+def stop_worker() -> None:
+    """The database connection is gone: stop this process the way ``systemctl stop`` would
+    (SIGTERM, a graceful stop), so its service manager starts it afresh with a new connection
+    while the other workers take over what it held."""
+    log.critical("connection to the database lost: stopping this worker")
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def utc_now() -> datetime:
@@ -166,7 +176,7 @@ class Services:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now):
-        db = Database(settings.lkj_data_dir, settings.lkj_database_url or None)
+        db = Database(settings.lkj_data_dir, settings.lkj_database_url or None, stop_worker)
         db.check_all()
         services = cls(
             settings=settings,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +34,12 @@ class Database:
     the same files as rows of a PostgreSQL database (:mod:`storage.pg`). Uploaded files
     stay in ``data_dir/files`` with either backend."""
 
-    def __init__(self, data_dir: Path | str, url: str | None = None):
+    def __init__(
+        self,
+        data_dir: Path | str,
+        url: str | None = None,
+        on_lost: Callable[[], None] | None = None,
+    ):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.blobs = BlobStore(self.data_dir / "files")
@@ -44,7 +49,7 @@ class Database:
         if url:
             from storage.pg import PgStore
 
-            self.pg = PgStore(url)
+            self.pg = PgStore(url, on_lost)
 
     def file(self, *parts: str) -> TinyDB:
         for part in parts:

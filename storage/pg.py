@@ -132,11 +132,16 @@ class PgStore:
     transaction's statements together should another thread (a CLI helper) use it too.
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, on_lost: Callable[[], None] | None = None):
         self.url = url
         self.conn = psycopg.connect(url, autocommit=True)
         self.lock = threading.RLock()
         self._depth = 0
+        #: Called once when the connection to the server is gone. A worker then stops (and
+        #: is restarted by its service manager) rather than go on without its advisory locks
+        #: and its claim on the updates it holds, which ended with the connection.
+        self.on_lost = on_lost
+        self._lost = False
 
     @property
     def in_transaction(self) -> bool:
@@ -155,7 +160,14 @@ class PgStore:
 
     def execute(self, query: Any, params: Any = None) -> psycopg.Cursor:
         with self.lock:
-            return self.conn.execute(query, params)
+            try:
+                return self.conn.execute(query, params)
+            except psycopg.OperationalError:
+                if self.conn.broken and not self._lost:
+                    self._lost = True
+                    if self.on_lost is not None:
+                        self.on_lost()
+                raise
 
     @property
     def backend_pid(self) -> int:

@@ -46,6 +46,7 @@ class PgCluster:
     root: Path
     port: int
     run_as: str | None
+    durable: bool = False
     _numbers: count = count(1)
 
     @property
@@ -76,9 +77,10 @@ class PgCluster:
             capture_output=True,
         )
         options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=60"
         )
+        if not self.durable:  # tests: nothing here must survive a power cut
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             self._cmd(
                 str(self.bindir / "pg_ctl"),
@@ -138,7 +140,9 @@ class PgCluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_cluster() -> PgCluster:
+def start_cluster(durable: bool = False) -> PgCluster:
+    """``durable``: PostgreSQL's default durability (fsync, synchronous commit), as a
+    production server runs; the tests turn it off."""
     bindir = server_bindir()
     if bindir is None:
         raise FileNotFoundError("PostgreSQL server binaries (initdb, pg_ctl) not found")
@@ -148,7 +152,7 @@ def start_cluster() -> PgCluster:
         run_as = "postgres"
         user = pwd.getpwnam(run_as)  # KeyError: Debian's package creates this user
         os.chown(root, user.pw_uid, user.pw_gid)
-    cluster = PgCluster(bindir, root, _free_port(), run_as)
+    cluster = PgCluster(bindir, root, _free_port(), run_as, durable)
     try:
         cluster.start()
     except BaseException:

@@ -158,6 +158,22 @@ async def workers(emu, tmp_path, roster_path, pg_url):
         await group.stop()
 
 
+async def _cut_connection_of_one(workers: Workers, pg_url: str) -> int:
+    """End one live worker's database connection from the server's side; returns its pid."""
+    admin = pg_url.replace("lkj_bot@", "postgres@")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid, client_port FROM pg_stat_activity "
+            "WHERE datname = current_database() AND usename = 'lkj_bot'"
+        ).fetchall()
+        for backend, port in rows:
+            owner = _owner_of(port, workers.pids())
+            if owner is not None:
+                conn.execute("SELECT pg_terminate_backend(%s)", (backend,))
+                return owner
+    raise AssertionError("no worker connection found")
+
+
 def count(user, text: str, document: bool | None = None) -> int:
     return sum(
         1
@@ -193,6 +209,13 @@ async def test_three_workers_play_a_quarter_and_one_is_killed(workers, emu, peop
     await kasubbag.tap(f"Ajukan ke {people.receiver(ASSEMBLE)}", draft)
     await kasubbag.expect("telah diajukan")
     assert len(workers.pids()) == WORKERS - 1
+
+    # Another worker loses its database connection (a restarted or failed-over server): it
+    # stops by itself, to be started afresh by its service manager; the last worker goes on.
+    lost = await _cut_connection_of_one(workers, pg_url)
+    await asyncio.wait_for(next(p for p in workers.procs if p.pid == lost).wait(), 60)
+    assert "connection to the database lost: stopping this worker" in workers.logs()
+    assert len(workers.pids()) == WORKERS - 2
 
     await playbook.paraf(people)
     await playbook.sign(people)
