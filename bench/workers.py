@@ -23,7 +23,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from bench.chat import (
     summarize,
 )
 from bench.fixtures import Store, build_stores
+from bot.screenshots import free_port
 from emulator import BotAPIEmulator
 from storage.migrate import migrate_to_pg
 
@@ -58,12 +58,6 @@ class Row:
     bot_ms: float = 0.0
     db_ms: float = 0.0
     errors: int = 0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _server_pids(cluster) -> list[int]:
@@ -96,7 +90,7 @@ async def _spawn_workers(
     secret = secrets.token_urlsafe(32)
     procs, hooks = [], []
     for n in range(count):
-        port = _free_port()
+        port = free_port()
         hook = f"http://127.0.0.1:{port}/hook"
         env = {
             **os.environ,

@@ -61,8 +61,9 @@ def build_application(
     settings: Settings,
     services: Services | None = None,
     clock: Callable[[], datetime] = utc_now,
+    on_lost: Callable[[], None] | None = None,
 ) -> Application:
-    services = services or Services.from_settings(settings, clock=clock)
+    services = services or Services.from_settings(settings, clock=clock, on_lost=on_lost)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)

@@ -52,8 +52,10 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from bot.services import stop_worker
+
     try:
-        app = build_application(settings)
+        app = build_application(settings, on_lost=stop_worker)
     except (RosterError, SopError, CorruptStoreError, AuditAnchorError) as exc:
         print(f"lkj-bot tidak dapat dijalankan: {exc}", file=sys.stderr)
         return 2

@@ -175,8 +175,15 @@ class Services:
             self.sop_for(unit)  # a unit's own table that does not load stops start-up
 
     @classmethod
-    def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now):
-        db = Database(settings.lkj_data_dir, settings.lkj_database_url or None, stop_worker)
+    def from_settings(
+        cls,
+        settings: Settings,
+        clock: Callable[[], datetime] = utc_now,
+        on_lost: Callable[[], None] | None = None,
+    ):
+        """``on_lost``: what to do when the database connection is gone (``lkj-bot run``:
+        :func:`stop_worker`)."""
+        db = Database(settings.lkj_data_dir, settings.lkj_database_url or None, on_lost)
         db.check_all()
         services = cls(
             settings=settings,

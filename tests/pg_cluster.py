@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
+
+from bot.screenshots import free_port
 
 OWNER_ROLE = "lkj_owner"
 BOT_ROLE = "lkj_bot"
@@ -32,12 +33,6 @@ def server_bindir() -> Path | None:
         return found[-1].parent
     initdb = shutil.which("initdb")
     return Path(initdb).resolve().parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -152,7 +147,7 @@ def start_cluster(durable: bool = False) -> PgCluster:
         run_as = "postgres"
         user = pwd.getpwnam(run_as)  # KeyError: Debian's package creates this user
         os.chown(root, user.pw_uid, user.pw_gid)
-    cluster = PgCluster(bindir, root, _free_port(), run_as, durable)
+    cluster = PgCluster(bindir, root, free_port(), run_as, durable)
     try:
         cluster.start()
     except BaseException:

@@ -152,4 +152,5 @@ async def test_a_postgresql_office_is_backed_up_and_restored_into_a_new_database
     audit = app.bot_data["services"].audit
     assert [e["action"] for e in audit.log(UNIT, 2026).entries()][-1] == "bagi_tugas"
     assert [r.ok for r in audit.verify_all()] == [True]
+    await runner.stop()
     pg_cluster.drop_database(second)

@@ -9,7 +9,6 @@ import asyncio
 import os
 import secrets
 import signal
-import socket
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import psycopg
 import pytest
 
 from bot import playbook
+from bot.screenshots import free_port
 from domain.models import FILED
 from domain.sop import ASSEMBLE
 from storage.database import Database
@@ -26,12 +26,6 @@ from tests.conftest import TOKEN
 
 UNIT = "satpolpp-bdg"
 WORKERS = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _socket_inodes(port: int) -> set[str]:
@@ -76,7 +70,7 @@ class Workers:
         self.data_dir = tmp_path / "data"
         self.cwd = tmp_path
         self.roster = roster_path
-        self.ports = [_free_port() for _ in range(WORKERS)]
+        self.ports = [free_port() for _ in range(WORKERS)]
         self.procs: list[asyncio.subprocess.Process] = []
 
     def hooks(self) -> list[str]:
