@@ -3,13 +3,17 @@ goes on where it stopped; a damaged source or a used target changes nothing."""
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 import pytest
 
 from bot import playbook
 from bot.cli import main
+from bot.inbox import replay
 from storage.audit import AuditLog, log_path
 from storage.database import Database
+from storage.inbox import INBOX_REL
 from storage.repositories import CycleRepository
 
 UNIT = "satpolpp-bdg"
@@ -38,6 +42,12 @@ async def test_an_office_moves_to_postgresql_and_goes_on(
 ):
     await _quarter_begun(runner, people, emu)
     files_log = list(AuditLog.for_unit_year(settings.lkj_data_dir, UNIT, 2026).entries())
+    # As if stopped by a kill after the Sekretaris' Kirim was handled, before its "done" line:
+    # the update is still pending in the inbox when the office moves.
+    last = emu.world.history[-1]["update_id"]
+    inbox = settings.lkj_data_dir / INBOX_REL
+    kept = [ln for ln in inbox.read_bytes().split(b"\n")[:-1] if json.loads(ln).get("d") != last]
+    inbox.write_bytes(b"".join(line + b"\n" for line in kept))
     monkeypatch.setenv("LKJ_DATA_DIR", str(settings.lkj_data_dir))
     assert main(["migrate", "--to", pg_url]) == 0
     out = capsys.readouterr().out
@@ -45,18 +55,25 @@ async def test_an_office_moves_to_postgresql_and_goes_on(
     assert f"{store_files} berkas penyimpanan (sha256 cocok)" in out
     assert f"1 log audit dengan {audit_rows} entri" in out and audit_rows == len(files_log)
     assert "berkas unggahan tetap di" in out
-    with psycopg.connect(pg_url) as conn:  # the handled update ids moved too
-        handled = conn.execute("SELECT count(*) FROM lkj_inbox WHERE done_at IS NOT NULL")
-        assert handled.fetchone()[0] == len(emu.world.history)
+    assert "1 pembaruan yang belum ditangani" in out
+    with psycopg.connect(pg_url) as conn:  # the handled update ids moved too, and the pending
+        rows = conn.execute("SELECT update_id, done_at IS NOT NULL FROM lkj_inbox").fetchall()
+    assert sorted(rows) == [(u["update_id"], u["update_id"] != last) for u in emu.world.history]
 
     # The bot now runs on PostgreSQL (same folder for the uploads) and the quarter goes on.
     runner.settings = settings.model_copy(update={"lkj_database_url": pg_url})
     app = await runner.start()
+    assert replay(app, app.bot_data["services"]) == 1  # what `lkj-bot run` does at start-up
+    await emu.settle(quiet=0.3)
     await playbook.divide(people)
     for member in people.team:
         await member.expect("Pembagian Tugas — Triwulan III")
     await emu.settle(quiet=0.3)
     cycle = CycleRepository(Database(settings.lkj_data_dir, pg_url)).get(UNIT, 2026, 3)
+    # The pending update was taken up at start-up and recognised as applied: not twice.
+    with psycopg.connect(pg_url) as conn:
+        pending = conn.execute("SELECT count(*) FROM lkj_inbox WHERE done_at IS NULL")
+        assert pending.fetchone()[0] == 0
     assert cycle.step == 4 and [h.action for h in cycle.history] == [
         "mulai_siklus",
         "teruskan_disposisi",

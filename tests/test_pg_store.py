@@ -142,7 +142,11 @@ def test_even_the_owner_cannot_update_or_delete_audit_rows(two_processes, pg_url
     PgAuditTrail(first.pg).append(UNIT_CODE, 2026, {"action": "paraf"})
     owner_url = pg_url.replace("lkj_bot@", f"{OWNER_ROLE}@")
     with psycopg.connect(owner_url, autocommit=True) as conn:
-        for statement in ("UPDATE lkj_audit SET key = 'x'", "DELETE FROM lkj_audit"):
+        for statement in (
+            "UPDATE lkj_audit SET key = 'x'",
+            "DELETE FROM lkj_audit",
+            "TRUNCATE lkj_audit",
+        ):
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 conn.execute(statement)
 
@@ -281,3 +285,18 @@ async def test_a_units_lock_excludes_the_other_workers(tmp_path, pg_url):
     first.db.pg.unlock(f"lkj:unit:{UNIT_CODE}")
     first.db.close()
     second.db.close()
+
+
+def test_audit_verify_fails_when_the_bot_could_rewrite_audit_rows(
+    two_processes, pg_url, tmp_path, monkeypatch, capsys
+):
+    first, _ = two_processes
+    PgAuditTrail(first.pg).append(UNIT_CODE, 2026, {"action": "paraf"})
+    monkeypatch.setenv("LKJ_DATA_DIR", str(tmp_path / "a"))
+    # The database's owner may UPDATE and DELETE (the trigger still refuses): a bot running
+    # as the owner is reported, even though every chain is whole.
+    monkeypatch.setenv("LKJ_DATABASE_URL", pg_url.replace("lkj_bot@", f"{OWNER_ROLE}@"))
+    assert main(["audit", "verify"]) == 1
+    captured = capsys.readouterr()
+    assert "rantai utuh" in captured.out
+    assert "dapat mengubah baris audit (UPDATE, DELETE, TRUNCATE)" in captured.err
