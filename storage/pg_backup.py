@@ -1,15 +1,17 @@
 """``lkj-bot backup`` and ``restore`` when the store is in PostgreSQL.
 
-A backup lays the database's office out as a data folder in the file backend's layout
-(every store row as its sealed file with the manifest, every audit log as its JSONL file with
-the recorded heads, the inbox and the delivery log as their journals) beside the uploads and
-the verification key, all read in one ``REPEATABLE READ`` snapshot, and archives that folder
-with the file backend's own :func:`storage.backup.create_backup`: one archive format for both
-backends, verified the same way, and a PostgreSQL office's archive can also be restored as a
-folder of files. A restore verifies the archive (:func:`storage.backup.restore_backup` into a
-temporary folder), adds its uploads to ``LKJ_DATA_DIR/files``, and moves the rest into an
-empty, initialised database with :func:`storage.migrate.migrate_to_pg`, which checks counts,
-hashes and audit chains before it commits.
+A backup lays the database's office out as a data folder in the file backend's layout (every
+store row as its sealed file with the manifest, every audit log as its JSONL file with the
+recorded heads, the inbox and the delivery log as their journals) beside the uploads, the
+verification key and the journal of revoked buttons (``state/revoked.jsonl``, which stays in
+``LKJ_DATA_DIR`` with either backend), the database read in one ``REPEATABLE READ`` snapshot,
+and archives that folder with the file backend's own :func:`storage.backup.create_backup`: one
+archive format for both backends, verified the same way, and a PostgreSQL office's archive can
+also be restored as a folder of files. A restore verifies the archive
+(:func:`storage.backup.restore_backup` into a temporary folder), adds its uploads to
+``LKJ_DATA_DIR/files``, and moves the rest into an empty, initialised database with
+:func:`storage.migrate.migrate_to_pg`, which checks counts, hashes and audit chains before it
+commits.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from storage.inbox import INBOX_REL, UpdateInbox
 from storage.manifest import StoreManifest
 from storage.migrate import MigrationReport, migrate_to_pg
 from storage.pg import PgStore
+from storage.revocations import REVOKED_REL
 
 KEY_REL = "state/verify.key"
 
@@ -84,6 +87,10 @@ def export_office(url: str, data_dir: Path, out: Path) -> None:
         _link_or_copy(blob, out / "files" / blob.parent.name / blob.name)
     if (data_dir / KEY_REL).is_file():
         _link_or_copy(data_dir / KEY_REL, out / KEY_REL)
+    revoked = data_dir / REVOKED_REL  # appended in place: copied, cut at its last newline
+    if revoked.is_file():
+        raw = revoked.read_bytes()
+        (out / REVOKED_REL).write_bytes(raw[: raw.rfind(b"\n") + 1])
 
 
 def backup_pg(url: str, data_dir: Path, target: Path) -> Path:
@@ -106,12 +113,14 @@ def restore_pg(archive: Path, url: str, data_dir: Path) -> MigrationReport:
         broken = [r for r in result.audit if not r.ok]
         if broken:
             raise BackupError("log audit dalam arsip tidak utuh: " + broken[0].message())
-        key = restored / KEY_REL
-        if key.is_file() and (data_dir / KEY_REL).is_file():
-            if key.read_bytes() != (data_dir / KEY_REL).read_bytes():
+        for rel, what in (
+            (KEY_REL, "kunci verifikasi (kode verifikasi dokumen bergantung padanya)"),
+            (REVOKED_REL, "daftar tombol yang ditarik (tombol lama tidak boleh berlaku lagi)"),
+        ):
+            kept, ours = restored / rel, data_dir / rel
+            if kept.is_file() and ours.is_file() and kept.read_bytes() != ours.read_bytes():
                 raise BackupError(
-                    f"{data_dir / KEY_REL} berbeda dengan kunci verifikasi dalam arsip; "
-                    "pindahkan dulu kunci yang ada (kode verifikasi dokumen bergantung padanya)"
+                    f"{ours} berbeda dengan {what} dalam arsip; pindahkan dulu berkas yang ada"
                 )
         report = migrate_to_pg(restored, url)
         blobs = restored / "files"
@@ -119,8 +128,10 @@ def restore_pg(archive: Path, url: str, data_dir: Path) -> MigrationReport:
             dest = data_dir / "files" / blob.parent.name / blob.name
             if not dest.exists():
                 _link_or_copy(blob, dest)
-        if key.is_file() and not (data_dir / KEY_REL).exists():
-            _link_or_copy(key, data_dir / KEY_REL)
+        for rel in (KEY_REL, REVOKED_REL):
+            if (restored / rel).is_file() and not (data_dir / rel).exists():
+                (data_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(restored / rel, data_dir / rel)
         return report
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -147,6 +147,10 @@ async def test_a_postgresql_office_is_backed_up_and_restored_into_a_new_database
     assert _dump(second) == _dump(pg_url)
     blobs = sorted(p.name for p in (settings.lkj_data_dir / "files").glob("*/*"))
     assert blobs and sorted(p.name for p in (tmp_path / "data2" / "files").glob("*/*")) == blobs
+    revoked = "state/revoked.jsonl"  # the buttons taken back stay taken back
+    assert (tmp_path / "data2" / revoked).read_bytes() == (
+        settings.lkj_data_dir / revoked
+    ).read_bytes()
     # Never over an office in use.
     assert main(["restore", str(tmp_path / "arsip.tar.gz")]) == 2
     assert "basis data tujuan tidak kosong" in capsys.readouterr().err
