@@ -7,7 +7,8 @@ is one short appended line, never a rewrite of a whole file; a lookup is a dict 
 made after a revocation carry the new generation, so a form re-shown in the same group works.
 Keys last revoked before the oldest button still accepted are dropped when the file is
 compacted. Appends reach the page cache at once, so a killed process loses none; several
-processes sharing the data directory read each other's lines on the next lookup.
+processes sharing the data directory read each other's lines on the next lookup, and writers
+(an append, a compaction) take the file's lock, so none is lost to another's compaction.
 
 Format: ``state/revoked.jsonl``, one ``{"k": key, "d": "YYYY-MM-DD"}`` per revocation (a
 compacted line adds ``"n"``, the count it stands for); a torn last line (a kill mid-append)
@@ -16,10 +17,15 @@ is ignored.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from storage.atomic import atomic_write_bytes
 
@@ -33,25 +39,26 @@ class Revocations:
         self.path = Path(data_dir) / REVOKED_REL
         self._keys: dict[str, tuple[int, date]] = {}  # key: (generation, last revoked)
         self._offset = 0
+        self._inode: int | None = None
         self._appended = 0
         self._lock = threading.Lock()
 
     def _catch_up(self) -> None:
-        """Read the lines written since the last look (by this process or another)."""
+        """Read the lines written since the last look (by this process or another); a file
+        replaced by a compaction (a new inode) is read again from its start."""
         try:
-            size = self.path.stat().st_size
+            st = os.stat(self.path)
         except FileNotFoundError:
-            self._offset = 0
             return
-        if size < self._offset:  # compacted by another process: read it all again
+        if st.st_ino != self._inode:
             self._keys.clear()
-            self._offset = 0
-        if size == self._offset:
+            self._offset, self._inode = 0, st.st_ino
+        if st.st_size <= self._offset:
             return
         with self.path.open("rb") as f:
             f.seek(self._offset)
-            chunk = f.read(size - self._offset)
-        end = chunk.rfind(b"\n") + 1  # a torn last line is read once it is complete
+            chunk = f.read(st.st_size - self._offset)
+        end = chunk.rfind(b"\n") + 1  # a line still being written is read once complete
         for line in chunk[:end].splitlines():
             try:
                 entry = json.loads(line)
@@ -64,6 +71,23 @@ class Revocations:
                 continue
         self._offset += end
 
+    @contextmanager
+    def _writing(self) -> Iterator[BinaryIO]:
+        """The journal opened for appending, locked against every other writer (other
+        processes too), and read up to its end: what is written next follows all of it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            with self.path.open("ab") as f:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+                try:
+                    if os.fstat(f.fileno()).st_ino != os.stat(self.path).st_ino:
+                        continue  # compacted while we waited: lock the new file
+                except FileNotFoundError:
+                    continue
+                self._catch_up()
+                yield f
+                return
+
     def generation(self, key: str) -> int:
         """How many times ``key`` was revoked (0: never)."""
         with self._lock:
@@ -72,23 +96,18 @@ class Revocations:
 
     def add(self, key: str, day: date) -> None:
         """Revoke ``key`` once more: what was made under its current generation is stale."""
-        with self._lock:
-            self._catch_up()
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            line = (
-                json.dumps({"k": key, "d": day.isoformat()}, separators=(",", ":")) + "\n"
-            ).encode()
-            with self.path.open("ab") as f:
-                f.write(line)
+        line = (json.dumps({"k": key, "d": day.isoformat()}, separators=(",", ":")) + "\n").encode()
+        with self._lock, self._writing() as f:
+            f.write(line)
+            f.flush()
+            self._offset = f.tell()
             self._keys[key] = (self._keys.get(key, (0, day))[0] + 1, day)
-            self._offset += len(line)
             self._appended += 1
 
     def compact(self, keep_from: date) -> None:
         """Drop the keys last revoked before ``keep_from`` (no button that old is accepted, so
         their generation no longer matters); a kept key keeps its whole count."""
-        with self._lock:
-            self._catch_up()
+        with self._lock, self._writing():
             kept = {k: v for k, v in self._keys.items() if v[1] >= keep_from}
             data = "".join(
                 json.dumps({"k": k, "d": d.isoformat(), "n": n}, separators=(",", ":")) + "\n"
@@ -96,6 +115,7 @@ class Revocations:
             ).encode()
             atomic_write_bytes(self.path, data)
             self._keys, self._offset, self._appended = kept, len(data), 0
+            self._inode = os.stat(self.path).st_ino
 
     @property
     def due_for_compaction(self) -> bool:

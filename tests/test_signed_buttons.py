@@ -203,3 +203,40 @@ async def test_a_form_shown_again_in_the_same_group_keeps_working(bot, people):
     assert (await k.tap_raw(summary, old_send))["text"] == texts.BUTTON_STALE
     await k.tap("Kirim", current)
     await people.sekretaris.wait_button("Teruskan ke Kasubbag")
+
+
+_REVOKER = """
+import sys
+from datetime import date
+sys.path.insert(0, sys.argv[2])
+from storage.revocations import Revocations
+journal = Revocations(sys.argv[1])
+for i in range(int(sys.argv[3])):
+    journal.add("g:shared", date(2026, 10, 5))
+    if sys.argv[4] == "compact" and i % 25 == 0:
+        journal.compact(date(2026, 1, 1))
+print(journal.generation("g:shared"), flush=True)
+"""
+
+
+def test_several_processes_revoking_and_compacting_lose_no_revocation(tmp_path):
+    """Workers sharing the data folder append to one journal while one of them compacts it:
+    every revocation counts, in every process's view and in a fresh reader's."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = str(Path(__file__).resolve().parent.parent)
+    modes = ["append", "append", "append", "compact"]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _REVOKER, str(tmp_path), repo, "300", mode],
+            stdout=subprocess.PIPE,
+        )
+        for mode in modes
+    ]
+    seen = [int(child.communicate(timeout=120)[0]) for child in children]
+    assert all(child.returncode == 0 for child in children)
+    total = 300 * len(modes)
+    assert Revocations(tmp_path).generation("g:shared") == total
+    assert max(seen) <= total and seen.count(total) >= 1  # the last to finish saw them all
