@@ -98,8 +98,9 @@ def duties(person: Person, sop: Sop) -> str:
 
 READ_ONLY_DUTIES = (
     "• Tidak ada tahap SOP yang Anda jalankan. Anda dapat melihat posisi laporan yang sedang "
-    "berjalan (/status), laporan yang telah ditandatangani (/arsip) dan memeriksa keaslian "
-    "dokumen (/verifikasi); tidak ada tindakan yang dapat Anda lakukan atas laporan."
+    "berjalan (/status), laporan yang telah ditandatangani (/arsip), mengekspor data laporan "
+    "yang telah ditandatangani (/ekspor) dan memeriksa keaslian dokumen (/verifikasi); tidak "
+    "ada tindakan yang dapat Anda lakukan atas laporan."
 )
 
 

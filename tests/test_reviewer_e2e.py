@@ -24,6 +24,7 @@ async def test_a_reviewer_sees_status_and_archive_and_acts_on_nothing(
     auditor = SimUser(emu, 6001, AUDITOR[0])
     welcome = await playbook.join(auditor, code)
     assert "Pereviu APIP" in welcome and "tidak ada tindakan" in welcome
+    assert "/ekspor" in welcome  # what a reviewer may do, said on joining
     await kasubbag.expect("telah bergabung")
 
     # The commands everyone has (status, archive, verification) and the export of signed data.
