@@ -226,9 +226,11 @@ def tell_initialled(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Perso
     )
     _report_to_holders(out, flow, report, unit, "paraf", caption)
     signers = _names(flow.holders(services, unit, report))
+    told = texts.initialled_for_maker(flow.name(report), by, signers)
     for maker in flow.makers(services, unit):
         if maker.user_id != by.user_id:
-            out.text(maker.user_id, texts.initialled_for_maker(flow.name(report), by, signers))
+            out.text(maker.user_id, told)
+    out.copies(unit, services.sop_for(unit).role_of(flow.kind.maker), told)
 
 
 def tell_returned(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person) -> None:

@@ -168,13 +168,11 @@ def collection_complete(out: Outbox, cycle: Cycle, unit: Unit) -> None:
 
 
 def member_complete(out: Outbox, cycle: Cycle, unit: Unit, member: Person) -> None:
+    """The report's maker follows the collection (and an absent maker gets a copy)."""
+    text = texts.member_complete(member, tw(cycle.triwulan, cycle.year), missing_text(cycle, unit))
     for user_id in _assembler_ids(out, unit):
-        out.text(
-            user_id,
-            texts.member_complete(
-                member, tw(cycle.triwulan, cycle.year), missing_text(cycle, unit)
-            ),
-        )
+        out.text(user_id, text)
+    out.copies(unit, out.services.sop_for(unit).role_of(ASSEMBLE), text)
 
 
 # The approval flow's messages are one implementation for every kind of report

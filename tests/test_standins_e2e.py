@@ -357,3 +357,42 @@ async def _vacant_post(emu, settings, people) -> None:
     assert end["actor"] == kasubbag.user_id and end["detail"]["pelaksana"] == sek.user_id
     kept = StandInRepository(Database(data)).all()
     assert len(kept) == 1 and kept[0].ended_by == kasubbag.user_id  # kept on record
+
+
+async def test_an_absent_report_maker_gets_a_copy_of_what_the_collection_tells_the_plh(
+    bot, emu, people, settings, clock
+):
+    """While the Kasubbag is away, the Sekretaris as Plh. Kasubbag follows the collection;
+    the Kasubbag gets each member's completion, marked as a copy, without buttons."""
+    kasubbag, sek = people.kasubbag, people.sekretaris
+    await playbook.start_cycle(people, 3, 2026)
+    await playbook.forward(people)
+    await playbook.divide(people)
+    await appoint(
+        kasubbag,
+        f"Tunjuk Plh. Kasubbag ({kasubbag.name})",
+        f"{sek.name} (Sekretaris)",
+        "Senin, 5 Oktober 2026",
+        "05-10-2026",
+    )
+    await kasubbag.tap("Kirim")
+    await kasubbag.expect("ditunjuk sebagai")
+    mark_sek, mark_kasubbag = len(sek.received()), len(kasubbag.received())
+    member = people.team[0]
+    await playbook.upload_all(people)
+    done = f"{member.name} telah menyerahkan seluruh data"
+    original = await arrived(sek, mark_sek, done)
+    copy = await arrived(kasubbag, mark_kasubbag, done)
+    assert "Tembusan untuk diketahui" in copy.text and sek.name in copy.text
+    assert "Tembusan" not in original.text and copy.buttons == []
+    # The Plh makes the draft and submits it; initialling it too (the Sekretaris's own step),
+    # they need no word that it moved on, but the absent Kasubbag gets one.
+    await arrived(sek, mark_sek, "telah terkumpul")
+    await playbook.tap_through(sek, "Susun draf laporan", sek.with_button("Susun draf laporan"))
+    draft = await sek.expect("Draf laporan data kinerja", document=True)
+    await sek.tap("Ajukan ke Sekretaris", draft)
+    review = await sek.expect("diajukan oleh", document=True)
+    mark_kasubbag = len(kasubbag.received())
+    await playbook.tap_through(sek, "Paraf", review)
+    moved_on = await arrived(kasubbag, mark_kasubbag, "Tembusan untuk diketahui")
+    assert "telah diparaf oleh" in moved_on.text and moved_on.buttons == []
