@@ -43,7 +43,7 @@ from domain.errors import InputError
 from domain.identity import government_line
 from domain.models import Decision
 from domain.roster import Person, Unit
-from domain.sop import load_sop
+from domain.sop import Sop
 from domain.standins import capacity, official_title
 from domain.verification import (
     CodeCheckError,
@@ -177,9 +177,8 @@ def _insider(person: Person | None, match: Match) -> bool:
     return person is not None and person.unit == match.unit.code
 
 
-def _acting(unit: Unit) -> Callable[[int, int, datetime], str | None]:
+def _acting(unit: Unit, sop: Sop) -> Callable[[int, int, datetime], str | None]:
     """The capacity ("Plh. Kasat") in which someone acted on a step, if as a stand-in."""
-    sop = load_sop(unit.sop) if unit.sop else load_sop()
 
     def acting(user_id: int, step: int, at: datetime) -> str | None:
         role = sop.step(step).role
@@ -189,22 +188,23 @@ def _acting(unit: Unit) -> Callable[[int, int, datetime], str | None]:
     return acting
 
 
-def _approval(unit: Unit, decision: Decision | None) -> tuple[str, str, str] | None:
+def _approval(unit: Unit, decision: Decision | None, sop: Sop) -> tuple[str, str, str] | None:
     """Who took a decision, in the capacity they took it in ("Plh. Kepala Satuan …" for a
     stand-in, from the appointments on record), and when."""
     if decision is None:
         return None
     who = unit.person(decision.by)
     name, position = (who.name, who.position) if who else (f"pengguna {decision.by}", "")
-    role = (load_sop(unit.sop) if unit.sop else load_sop()).step(decision.step).role
+    role = sop.step(decision.step).role
     period = capacity(unit, decision.by, role, decision.at)
     if period is not None:
         position = official_title(period)
     return name, position, format_datetime_id(decision.at, unit.timezone)
 
 
-def public_answer(match: Match, headline: str) -> str:
-    """What anyone may see: valid or not, title, unit, period, who initialled and signed."""
+def public_answer(match: Match, headline: str, sop: Sop) -> str:
+    """What anyone may see: valid or not, title, unit, period, who initialled and signed;
+    ``sop`` is the unit's table (``Services.sop_for``), which says whose step each act was."""
     unit = match.unit
     if match.quarterly is not None:
         cycle, version = match.quarterly.cycle, match.quarterly.report
@@ -226,17 +226,17 @@ def public_answer(match: Match, headline: str) -> str:
         period=f"{format_date_id(first)} – {format_date_id(last)}",
         status=version.status,
         superseded=superseded,
-        paraf=_approval(unit, paraf),
-        sign=_approval(unit, sign),
+        paraf=_approval(unit, paraf, sop),
+        sign=_approval(unit, sign, sop),
     )
 
 
-def _answer(key: bytes, match: Match, person: Person | None, headline: str) -> str:
+def _answer(key: bytes, match: Match, person: Person | None, headline: str, sop: Sop) -> str:
     if not _insider(person, match):
-        return public_answer(match, headline)
+        return public_answer(match, headline, sop)
     if match.quarterly is not None:
         chain = chain_of(key, match.quarterly)
-        return texts.verification_chain(chain, match.unit, headline, _acting(match.unit))
+        return texts.verification_chain(chain, match.unit, headline, _acting(match.unit, sop))
     return texts.verify_annual(match.annual, match.unit, headline)
 
 
@@ -261,7 +261,8 @@ async def check_code(update: Update, context, person: Person | None, typed: str)
         audit_refusal(context, update, person, "verifikasi", texts.audit_unknown_code(code))
         await send_text(context, chat, texts.VERIFY_UNKNOWN.format(code=code))
         return
-    await send_text(context, chat, _answer(key, match, person, texts.verify_known(code)))
+    sop = services.sop_for(match.unit)
+    await send_text(context, chat, _answer(key, match, person, texts.verify_known(code), sop))
 
 
 async def cmd_verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
@@ -297,7 +298,8 @@ async def check_pdf(update: Update, context, person: Person | None, name: str, d
     if match is not None:
         version = match.quarterly.report if match.quarterly else match.annual.version  # type: ignore[union-attr]
         headline = texts.verify_pdf_identical(shown, version.status)
-        await send_text(context, chat, _answer(key, match, person, headline))
+        sop = services.sop_for(match.unit)
+        await send_text(context, chat, _answer(key, match, person, headline, sop))
         return
     for claimed in embedded_codes(data):
         match = _by_code(services, key, claimed, person)
@@ -305,7 +307,8 @@ async def check_pdf(update: Update, context, person: Person | None, name: str, d
             continue
         audit_refusal(context, update, person, "verifikasi", texts.audit_pdf_altered(claimed, sha))
         if not _insider(person, match):
-            text = public_answer(match, texts.verify_public_altered(shown, claimed))
+            altered = texts.verify_public_altered(shown, claimed)
+            text = public_answer(match, altered, services.sop_for(match.unit))
         elif match.quarterly is not None:
             text = texts.verify_pdf_altered(shown, sha, match.quarterly, match.unit)
         else:
