@@ -19,6 +19,7 @@ from telegram.ext import (
     Defaults,
 )
 
+from bot.alerts import AlertChat
 from bot.inbox import InboxQueue, replay
 from bot.ordering import ChatOrderedUpdates
 from bot.services import Services, utc_now
@@ -47,6 +48,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure and tell the user plainly; never leave them without an answer."""
     tb = "".join(traceback.format_exception(context.error))
     log.error("error while handling an update: %s\n%s", context.error, tb)
+    alerts: AlertChat | None = context.bot_data.get("alerts")
+    if alerts is not None and context.error is not None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        await alerts.error(context.bot, update_id, context.error)
     if isinstance(update, Update) and update.effective_chat:
         try:
             if update.callback_query:
@@ -90,6 +95,8 @@ def build_application(
     )
     app = builder.build()
     app.bot_data["services"] = services
+    if settings.lkj_alert_chat_id is not None:
+        app.bot_data["alerts"] = AlertChat(settings.lkj_alert_chat_id)
     services.bot_username_source = lambda: app.bot.username or ""
     app.add_handlers(GUARDS, group=-1)
     app.add_handlers(build_handlers())

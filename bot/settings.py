@@ -78,6 +78,12 @@ class Settings(BaseSettings):
         default="", description="Telegram ids of the operators (comma-separated): /unit_baru"
     )
 
+    lkj_alert_chat_id: int | None = Field(
+        default=None,
+        description="Telegram chat (an operator or their group) that hears of unexpected "
+        "errors, short and at most one alert a minute",
+    )
+
     @field_validator("lkj_button_key")
     @classmethod
     def _key(cls, value: str) -> str:

@@ -298,6 +298,18 @@ INTERNAL_ERROR = (
 )
 
 
+def operator_alert(update_id: int | None, kind: str, message: str, suppressed: int) -> str:
+    """The operator's alert chat: an unexpected error, short (bot.alerts)."""
+    where = f"pembaruan {update_id}" if update_id is not None else "tugas latar"
+    detail = escape(message[:300]) if message else "-"
+    more = (
+        f"\n{suppressed} kesalahan lain terjadi sejak peringatan sebelumnya (lihat log)."
+        if suppressed
+        else ""
+    )
+    return f"⚠️ <b>Kesalahan tak terduga</b> ({where})\n<code>{escape(kind)}</code>: {detail}{more}"
+
+
 def wrong_role_start(role_label: str) -> str:
     return f"Perintah /mulai hanya dapat digunakan oleh {role_label}."
 

@@ -229,3 +229,15 @@ def _too_long_mark() -> str:
     with pytest.raises(InputError) as refused:
         approval.clean_marks([("IKU-1", "x" * (approval.MAX_REASON + 1))], ["IKU-1"], "umum")
     return str(refused.value)
+
+
+def test_a_holder_whose_post_a_plh_holds_is_refused_and_the_plh_acts(kind) -> None:
+    """While a Plh. holds the paraf post, its own holder may not initial (for both kinds);
+    the Plh. may, and the decision names the Plh."""
+    report = submitted(kind)
+    away = replace(holder(SOP, PARAF), stood_in_by="Budi Santoso")
+    with pytest.raises(RoleError, match="dijalankan oleh Budi Santoso"):
+        kind.paraf(report, 1, away)
+    plh = replace(UNIT.one(Role.TIM_KERJA), acting=(SOP.role_of(PARAF),))
+    initialled_by_plh = kind.paraf(report, 1, plh)
+    assert initialled_by_plh.latest_decision("paraf").by == plh.user_id

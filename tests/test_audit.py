@@ -81,6 +81,15 @@ def test_entries_are_chained_one_line_each(tmp_path):
     assert (report.status, report.count, report.head_hash) == ("ok", 3, entries[-1]["hash"])
 
 
+def test_an_entrys_hash_covers_its_prev_hash(tmp_path):
+    """The chain is in the hash: the same entry after another predecessor hashes differently,
+    so an entry cannot be moved behind another one without rehashing it."""
+    entry = next(_filled(tmp_path, 1).entries())
+    moved = {**entry, "prev_hash": "f" * 64}
+    assert entry_hash(moved) != entry_hash(entry) == entry["hash"]
+    assert entry_hash({**moved, "prev_hash": entry["prev_hash"]}) == entry["hash"]
+
+
 def test_append_only_appends(tmp_path):
     log = _filled(tmp_path, 3)
     before = log.path.read_bytes()

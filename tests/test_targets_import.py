@@ -743,3 +743,28 @@ def test_the_budget_workbook_gets_the_same_cell_checks() -> None:
     with pytest.raises(TargetImportError) as info:
         parse_budget_xlsx(edited(lambda ws: ws.__setitem__("F3", "=E3*0,9")))
     assert "Baris 3, kolom “Realisasi Anggaran (Rp)”: berisi rumus" in info.value.problems[0]
+
+
+def _with_entities(workbook: bytes) -> bytes:
+    """The workbook with an XML entity expansion ("billion laughs") in its sheet."""
+    laughs = '<!DOCTYPE worksheet [<!ENTITY a "ha">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                head, _, rest = data.decode().partition("?>")
+                data = f"{head}?>{laughs}]>{rest.replace('>1<', '>&i;<', 1)}".encode()
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def test_uploaded_workbooks_are_parsed_without_xml_entities() -> None:
+    """openpyxl reads uploaded XML through defusedxml: an entity bomb is a broken file,
+    refused at once, never expanded."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+    assert refused(_with_entities(xlsx(good_rows())), "target.xlsx") == [BROKEN]
