@@ -20,7 +20,9 @@ from telegram.ext import (
 )
 
 from bot.alerts import AlertChat
+from bot.health import start_health, stop_health
 from bot.inbox import InboxQueue, replay
+from bot.metrics import MeasuredLimiter
 from bot.ordering import ChatOrderedUpdates
 from bot.services import Services, utc_now
 from bot.settings import Settings
@@ -42,6 +44,12 @@ async def _post_init(app: Application) -> None:
     # Handle what a previous run received but had not handled (before new updates).
     replay(app, app.bot_data["services"])
     await start_webapp(app)  # the Mini App's pages, when LKJ_WEBAPP_URL is set
+    await start_health(app)  # /healthz, /readyz, /metrics, when LKJ_HEALTH_PORT is set
+
+
+async def _post_shutdown(app: Application) -> None:
+    await stop_webapp(app)
+    await stop_health(app)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -75,12 +83,12 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_post_init)
         .update_queue(InboxQueue(services.inbox))
-        .post_shutdown(stop_webapp)
+        .post_shutdown(_post_shutdown)
     )
-    if settings.lkj_rate_limit:
-        # Stay under Telegram's flood limits and retry on 429 instead of failing.
-        # (PTB types the limiter generic; AIORateLimiter is the library's own, so it fits)
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    # Stay under Telegram's flood limits and retry on 429 instead of failing (when on); every
+    # request passes the measuring hook, which counts Telegram's refusals for the metrics.
+    limiter = AIORateLimiter(max_retries=3) if settings.lkj_rate_limit else None
+    builder = builder.rate_limiter(MeasuredLimiter(services.metrics, limiter))  # type: ignore[arg-type]
     urls = settings.api_urls()
     if urls:
         builder = builder.base_url(urls[0]).base_file_url(urls[1])
@@ -90,8 +98,12 @@ def build_application(
         person = services.roster.person(user_id)
         return services.unit_lock(person.unit) if person else None
 
+    def unit_of(user_id: int) -> str | None:
+        person = services.roster.person(user_id)
+        return person.unit if person else None
+
     builder = builder.concurrent_updates(
-        ChatOrderedUpdates(settings.lkj_concurrent_updates, unit_lock_of)
+        ChatOrderedUpdates(settings.lkj_concurrent_updates, unit_lock_of, services.metrics, unit_of)
     )
     app = builder.build()
     app.bot_data["services"] = services

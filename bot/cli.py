@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.logs import configure as configure_logs
 from bot.settings import Settings
 
 
@@ -462,10 +463,8 @@ def main(argv: list[str] | None = None) -> int:
         help="ganti folder data yang tidak kosong (isi lama disimpan)",
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, Settings().lkj_log_level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    env = Settings()
+    configure_logs(getattr(logging, env.lkj_log_level.upper(), logging.INFO), env.lkj_log_format)
     for noisy in ("httpx", "fontTools", "weasyprint", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.command in ("demo", "render-samples"):  # keep the log quiet

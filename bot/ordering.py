@@ -13,18 +13,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot import logs
+from bot.metrics import Metrics, update_kind
 from handlers import progress
 
 
 class ChatOrderedUpdates(BaseUpdateProcessor):
     def __init__(
-        self, max_concurrent: int, unit_lock_of: Callable[[int], asyncio.Lock | None]
+        self,
+        max_concurrent: int,
+        unit_lock_of: Callable[[int], asyncio.Lock | None],
+        metrics: Metrics | None = None,
+        unit_of: Callable[[int], str | None] | None = None,
     ) -> None:
         # PTB's own bound is taken before do_process_update, so updates queued behind their
         # chat's lock would use it up and stall every other chat: bound the updates at work
@@ -34,8 +41,27 @@ class ChatOrderedUpdates(BaseUpdateProcessor):
         self._unit_lock_of = unit_lock_of
         self._chats: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self._metrics = metrics
+        self._unit_of = unit_of
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        # Each update runs in a task of its own: these mark its log lines (bot.logs).
+        if isinstance(update, Update):
+            logs.UPDATE_ID.set(update.update_id)
+            if self._unit_of is not None and update.effective_user is not None:
+                logs.UNIT.set(self._unit_of(update.effective_user.id))
+        if self._metrics is None:
+            await self._process(update, coroutine)
+            return
+        kind = update_kind(update)
+        started = time.monotonic()
+        try:
+            await self._process(update, coroutine)
+        finally:
+            self._metrics.updates.labels(kind).inc()
+            self._metrics.update_seconds.labels(kind).observe(time.monotonic() - started)
+
+    async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = _chat_key(update)
         if chat is None:
             await coroutine

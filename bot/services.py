@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.button_codec import ButtonCodec
 from bot.callback_data import CallbackData
+from bot.metrics import MeasuredRenderer, Metrics, TimedLock
 from bot.settings import Settings
 from documents.render_pool import shared_pool
 from domain.calendar import WorkCalendar
@@ -154,7 +155,10 @@ class Services:
         self.annual = AnnualRepository(self.db)
         self.budget = BudgetRepository(self.db)
         self.drafts = DraftRepository(self.db)
-        self.renderer = shared_pool(self.settings.lkj_render_workers or None)
+        self.metrics = Metrics(waiting=self.waiting_messages)
+        self.renderer = MeasuredRenderer(
+            shared_pool(self.settings.lkj_render_workers or None), self.metrics
+        )
         self._unit_locks: dict[str, asyncio.Lock] = {}
         self._delivery_locks: dict[tuple[str, int, int], asyncio.Lock] = {}
         self._leader = False
@@ -308,11 +312,25 @@ class Services:
 
         return SharedLock(self.db.pg, name)  # type: ignore[return-value]
 
+    def _timed(self, lock: asyncio.Lock, kind: str) -> asyncio.Lock:
+        return TimedLock(lock, self.metrics, kind)  # type: ignore[return-value]
+
+    def waiting_messages(self) -> dict[str, int]:
+        """Messages owed and not delivered yet, by reason (the metrics' gauge)."""
+        counts = {"blocked": 0, "pending": 0}
+        for unit in self.roster.units:
+            queues = [self.cycles.outbox(*key) for key in self.cycles.with_outbox(unit.code)]
+            queues += [self.annual.outbox(*key) for key in self.annual.with_outbox(unit.code)]
+            for entry in (e for q in queues for e in q):
+                if entry.get("kind") in ("text", "file"):
+                    counts["blocked" if entry.get("blocked") else "pending"] += 1
+        return counts
+
     def unit_lock(self, unit: str) -> asyncio.Lock:
         """Held while an update may change the unit's state (its cycles, annual report, targets)."""
         lock = self._unit_locks.get(unit)
         if lock is None:
-            lock = self._unit_locks[unit] = self._lock(f"lkj:unit:{unit}")
+            lock = self._unit_locks[unit] = self._timed(self._lock(f"lkj:unit:{unit}"), "unit")
         return lock
 
     def delivery_lock(self, unit: str, year: int, triwulan: int) -> asyncio.Lock:
@@ -321,7 +339,9 @@ class Services:
         key = (unit, year, triwulan)
         lock = self._delivery_locks.get(key)
         if lock is None:
-            lock = self._delivery_locks[key] = self._lock(f"lkj:outbox:{unit}:{year}:{triwulan}")
+            lock = self._delivery_locks[key] = self._timed(
+                self._lock(f"lkj:outbox:{unit}:{year}:{triwulan}"), "outbox"
+            )
         return lock
 
     def leads(self) -> bool:

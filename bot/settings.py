@@ -84,6 +84,14 @@ class Settings(BaseSettings):
         "errors, short and at most one alert a minute",
     )
 
+    lkj_health_listen: str = "127.0.0.1"
+    lkj_health_port: int | None = Field(
+        default=None,
+        description="port of a small server with /healthz, /readyz and /metrics (0: any free "
+        "port; unset: none; the webhook server always carries them)",
+    )
+    lkj_log_format: str = Field(default="text", pattern="^(text|json)$")
+
     @field_validator("lkj_button_key")
     @classmethod
     def _key(cls, value: str) -> str:

@@ -31,6 +31,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.health import health_routes
 from bot.settings import Settings
 
 log = logging.getLogger("lkj_bot.webhook")
@@ -93,6 +94,7 @@ def make_server(app: Application, secret: str, path: str) -> web.Application:
 
     server = web.Application(client_max_size=MAX_BODY)
     server.router.add_post("/" + path.lstrip("/"), receive)
+    server.add_routes(health_routes(app))  # /healthz, /readyz, /metrics (bot/health.py)
     return server
 
 

@@ -86,6 +86,7 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                     await send_text(context, user_id, text)
                 await send_copies(context, unit, notice.copies, text)
                 services.notices.mark_sent(unit.code, cycle.year, notice.key, now.isoformat())
+                services.metrics.notices.labels(notice.kind).inc()
                 log.info("sent %s %s", notice.kind, notice.key)
         digest = digest_due(unit, services.sop_for(unit), calendar, now) if cycles else None
         year = calendar.to_local(now).year
@@ -96,3 +97,4 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                 await send_text(context, user_id, header + (body or "-"))
             await send_copies(context, unit, digest.copies, header + (body or "-"))
             services.notices.mark_sent(unit.code, year, digest.key, now.isoformat())
+            services.metrics.notices.labels("digest").inc()

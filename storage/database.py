@@ -112,6 +112,15 @@ class Database:
         found = (p.relative_to(self.data_dir).as_posix() for p in self.data_dir.rglob("*.json"))
         return sorted(rel for rel in found if rel != MANIFEST_REL)
 
+    def ping(self) -> None:
+        """Raise unless the store answers now: the database a query, the folder a write."""
+        if self.pg is not None:
+            self.pg.execute("SELECT 1").fetchone()
+            return
+        probe = self.data_dir / ".ping"
+        probe.write_bytes(b"")
+        probe.unlink()
+
     def check_all(self) -> None:
         """Read every store file once, so a damaged, edited, swapped or missing one stops
         start-up with its name (and its last good copy). PostgreSQL: the schema is there."""
