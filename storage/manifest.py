@@ -176,11 +176,14 @@ def _revision_problem(mark: dict[str, Any], rec: dict[str, Any]) -> str:
     return ""
 
 
-def check_bindings(data_dir: Path, manifest: StoreManifest, rels: list[str]) -> list[str]:
+def check_bindings(
+    data_dir: Path, manifest: StoreManifest, rels: list[str], *, record: bool = True
+) -> list[str]:
     """Check every store file (and its ``.bak``) against the folder's identity and the
     revision and hash the manifest recorded; raise :class:`StoreBindingError` naming the first
     that disagrees. A file one revision ahead (a kill between its write and its record) or not
-    recorded yet is recorded now. Returns the files sealed before bindings existed (to bind)."""
+    recorded yet is recorded now (unless ``record`` is off: ``audit verify`` writes nothing).
+    Returns the files sealed before bindings existed (to bind)."""
     from storage.atomic import StoreBindingError, backup_path, foreign_reason
 
     store = manifest._data()["store"]
@@ -215,7 +218,7 @@ def check_bindings(data_dir: Path, manifest: StoreManifest, rels: list[str]) -> 
             problem = _revision_problem(mark, rec)
             if problem:
                 raise StoreBindingError(path, problem)
-        if rec.get("rev") != mark["rev"]:  # written just before a crash: recorded now
+        if record and rec.get("rev") != mark["rev"]:  # written just before a crash
             manifest.record(rel, int(mark["rev"]), str(mark["sha256"]))
         _check_backup(backup_path(path), rel, store, int(mark["rev"]))
     return unbound
