@@ -10,6 +10,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.logs import configure as configure_logs
@@ -140,15 +141,25 @@ def _audit(args: argparse.Namespace) -> int:
     except CorruptStoreError as exc:
         print(f"RUSAK  {exc}", file=sys.stderr)
         return 1
-    if not reports and not anchors:
+    store = _store_bindings(data_dir)
+    if not reports and not anchors and not store:
         print(f"Belum ada log audit di {data_dir / 'audit'}.")
         return 0
     for report in reports:
         print(report.message())
     for anchor in anchors:
         print(anchor.message())
+    for line in store:
+        print(line)
     broken = [r for r in reports if not r.ok]
     unanchored = [a for a in anchors if not a.ok]
+    unbound = [line for line in store if line.startswith("RUSAK")]
+    if unbound:
+        print(
+            f"{len(unbound)} ketidakcocokan antara penyimpanan, daftar berkasnya dan log audit.",
+            file=sys.stderr,
+        )
+        return 1
     if broken:
         print(f"{len(broken)} dari {len(reports)} log audit RUSAK.", file=sys.stderr)
     if unanchored:
@@ -161,6 +172,50 @@ def _audit(args: argparse.Namespace) -> int:
         return 1
     print(f"Semua {len(reports)} log audit utuh dan sesuai kepala yang tercatat.")
     return 0
+
+
+def _store_bindings(data_dir: Path, url: str | None = None) -> list[str]:
+    """The store checked against its data folder, its manifest and the audit trail (read
+    only): "RUSAK …" lines for what disagrees, else one "OK …" line; [] without a store."""
+    from storage.atomic import CorruptStoreError
+    from storage.audit import AuditTrail
+    from storage.bindings import binding_problems
+    from storage.database import Database
+    from storage.manifest import check_bindings
+
+    db = Database(data_dir, url)
+    try:
+        if db.pg is not None:
+            from storage.pg_audit import PgAuditTrail
+
+            problems = binding_problems(db, PgAuditTrail(db.pg))
+            return problems or ["OK     penyimpanan dan log audit saling cocok."]
+        on_disk = db.store_files()
+        if not on_disk:
+            return []
+        if not db.manifest.exists():
+            return [f"RUSAK  daftar berkas penyimpanan hilang: {db.manifest.path}"]
+        found: list[str] = []
+        try:
+            unbound = check_bindings(data_dir, db.manifest, on_disk, record=False)
+        except CorruptStoreError as exc:
+            found.append(f"RUSAK  {exc}")
+        else:
+            if unbound:
+                return [
+                    f"OK*    {len(unbound)} berkas penyimpanan dari versi sebelum pengikatan; "
+                    "diikat ke folder data ini saat bot dijalankan berikutnya."
+                ]
+        try:  # also when a file disagrees with the manifest: what else disagrees is named
+            found += binding_problems(db, AuditTrail(data_dir))
+        except CorruptStoreError:
+            pass  # a file that cannot be read as this folder's: named above
+        return found or [
+            f"OK     {len(on_disk)} berkas penyimpanan terikat ke folder data ini, pada revisi "
+            "yang tercatat, dan cocok dengan log audit."
+        ]
+    finally:
+        db.close()
 
 
 def _audit_anchor(data_dir: Path) -> int:
@@ -202,9 +257,12 @@ def _audit_pg(url: str, command: str) -> int:
         rights = role_can_rewrite(store)
     finally:
         store.close()
+    bindings = _store_bindings(Settings().lkj_data_dir, url)
     for report in reports:
         print(report.message())
-    broken = [r for r in reports if not r.ok]
+    for line in bindings:
+        print(line)
+    broken = [r for r in reports if not r.ok] + [b for b in bindings if b.startswith("RUSAK")]
     if rights:
         print(
             f"RUSAK  peran basis data ini dapat mengubah baris audit ({', '.join(rights)}); "
@@ -218,6 +276,48 @@ def _audit_pg(url: str, command: str) -> int:
     if broken or rights:
         return 1
     print(f"Semua {len(reports)} log audit utuh.")
+    return 0
+
+
+def _sop(args: argparse.Namespace) -> int:
+    """``lkj-bot sop adopt [PATH]``: record PATH (default LKJ_SOP or the built-in table) and
+    each unit's own table as the tables in force for this store, with an audit entry holding
+    the old and new hashes. Stop every worker first; start them with the same LKJ_SOP."""
+    from bot.sop_record import adopt, tables_in_force
+    from domain.errors import SopError
+    from domain.roster import RosterError, roster_from_raw
+    from storage.atomic import CorruptStoreError
+    from storage.audit import AuditTrail
+    from storage.database import Database
+    from storage.repositories import RosterRepository, SopRecordRepository
+
+    settings = Settings()
+    path = Path(args.file) if args.file else settings.lkj_sop
+    db = Database(settings.lkj_data_dir, settings.lkj_database_url or None)
+    try:
+        db.check_all()
+        raw = RosterRepository(db).raw()
+        roster = roster_from_raw(raw, Path(settings.lkj_roster).parent, partial=True)
+        ours = tables_in_force(path, roster.units)
+        if db.pg is not None:
+            from storage.pg_audit import PgAuditTrail
+
+            trail: Any = PgAuditTrail(db.pg)
+        else:
+            trail = AuditTrail(db.data_dir, binding=db.manifest)
+        changed = adopt(SopRecordRepository(db), trail, ours)
+    except (SopError, RosterError, CorruptStoreError, OSError) as exc:
+        print(f"Tabel SOP tidak dicatat: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.close()
+    default = ours[""]
+    print(
+        f"Tabel SOP yang berlaku dicatat: {default['path']} (sha256 {default['sha256'][:16]}…); "
+        f"{len(changed)} tabel berubah ({', '.join(k or 'bawaan' for k in changed) or '-'}), "
+        "tercatat di log audit (sop.adopt). Jalankan setiap pekerja dengan LKJ_SOP="
+        f"{default['path']}."
+    )
     return 0
 
 
@@ -438,6 +538,12 @@ def main(argv: list[str] | None = None) -> int:
     audit_sub.add_parser(
         "anchor", help="cetak kepala (seq dan hash) setiap log untuk dicatat di register kertas"
     )
+    sop = sub.add_parser("sop", help="tabel SOP yang berlaku untuk penyimpanan ini")
+    sop_sub = sop.add_subparsers(dest="sop_command", required=True)
+    sop_adopt = sop_sub.add_parser(
+        "adopt", help="catat tabel SOP baru sebagai yang berlaku (tercatat di log audit)"
+    )
+    sop_adopt.add_argument("file", nargs="?", help="berkas TOML (bawaan: LKJ_SOP atau bawaan)")
     db = sub.add_parser("db", help="basis data PostgreSQL (LKJ_DATABASE_URL)")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_init = db_sub.add_parser(
@@ -480,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
         "migrate": _migrate,
         "invite": _invite,
         "roster": _roster,
+        "sop": _sop,
     }
     return handlers[args.command](args)
 

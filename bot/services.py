@@ -17,6 +17,7 @@ from bot.button_codec import ButtonCodec
 from bot.callback_data import CallbackData
 from bot.metrics import MeasuredRenderer, Metrics, TimedLock
 from bot.settings import Settings
+from bot.sop_record import check_sop
 from documents.render_pool import shared_pool
 from domain.calendar import WorkCalendar
 from domain.identity import Logo, apply_identity
@@ -25,7 +26,8 @@ from domain.sop import DEFAULT_SOP_PATH, Sop, load_sop
 from domain.staff import keep_on_record
 from domain.standins import StandIn, boundaries, resolve
 from domain.workflow import WorkflowContext
-from storage.audit import AuditTrail, anchor_startup
+from storage.audit import AuditAnchorError, AuditTrail, anchor_startup
+from storage.bindings import binding_problems
 from storage.database import Database
 from storage.deliveries import DeliveryLog
 from storage.inbox import UpdateInbox
@@ -45,6 +47,7 @@ from storage.repositories import (
     NoticeRepository,
     RosterRepository,
     SessionRepository,
+    SopRecordRepository,
     StandInRepository,
     TargetRepository,
 )
@@ -142,7 +145,7 @@ class Services:
 
             self.audit = PgAuditTrail(self.db.pg)
         else:
-            self.audit = AuditTrail(self.db.data_dir, on_create=self.db.manifest.add)
+            self.audit = AuditTrail(self.db.data_dir, binding=self.db.manifest)
         if self.db.pg is not None:  # shared by every worker on the database
             from storage.pg_inbox import PgDeliveryLog, PgUpdateInbox
 
@@ -200,6 +203,16 @@ class Services:
         # (PostgreSQL: the bot's role cannot cut or rewrite audit rows at all.)
         if isinstance(services.audit, AuditTrail):
             anchor_startup(db.data_dir, services.audit.heads)
+        # The store and the audit trail must tell one story (storage/bindings.py).
+        problems = binding_problems(db, services.audit)
+        if problems:
+            raise AuditAnchorError(
+                "Penyimpanan dan log audit tidak saling cocok:\n"
+                + "\n".join(problems)
+                + "\nPeriksa dengan lkj-bot audit verify; pulihkan dari arsip (lkj-bot restore)."
+            )
+        # One SOP table per database (bot/sop_record.py).
+        check_sop(SopRecordRepository(db), settings.lkj_sop, services.base_roster.units)
         return services
 
     # --- the roster as data: changed in chat (invitations) or by `lkj-bot roster import`

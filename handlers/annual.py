@@ -27,7 +27,7 @@ from handlers.common import (
     svc,
     unit_of,
 )
-from handlers.outbox import ANNUAL, Outbox, deliver, end_form_with
+from handlers.outbox import ANNUAL, Outbox, deliver, end_form_with, state_ref
 from handlers.reports import render_document
 from handlers.verification import verify_key
 
@@ -106,6 +106,7 @@ async def save(
                     "cycle": after.id,
                     "update_id": update_id,
                     "detail": {"catatan": entry.detail, **acting} if acting else entry.detail,
+                    "state": state_ref(after.unit, after.year, "annual", after.id, after.rev),
                 },
             }
         )

@@ -123,6 +123,7 @@ class Outbox:
             "cycle": cycle.id,
             "update_id": update_id,
             "detail": entry.detail,
+            "state": state_ref(cycle.unit, cycle.year, "cycles", cycle.id, cycle.rev),
         }
         unit = self.services.base_roster.unit(cycle.unit)
         if entry.from_step:
@@ -133,6 +134,12 @@ class Outbox:
         self.entries.append(
             {"id": secrets.token_hex(8), "kind": "audit", "chat_id": 0, "entry": line}
         )
+
+
+def state_ref(unit: str, year: int, table: str, doc: str, rev: int) -> dict[str, Any]:
+    """What an audit line records of the state it describes: the store file, its document and
+    the revision it produced (checked against the store at start-up and by audit verify)."""
+    return {"file": f"units/{unit}/{year}.json", "table": table, "id": doc, "rev": rev}
 
 
 # The form whose Kirim an update is handling: update id -> (user id, form id). Set by the form
@@ -212,14 +219,14 @@ def _queue(services: Services, unit: str, year: int, triwulan: int):
         return (
             lambda: services.annual.outbox(unit, year),
             lambda entry_id, changes: services.annual.settle_entry(unit, year, entry_id, changes),
-            lambda ids: services.annual.settle_many(unit, year, ids),
+            lambda ids, audited: services.annual.settle_many(unit, year, ids, audited),
         )
     return (
         lambda: services.cycles.outbox(unit, year, triwulan),
         lambda entry_id, changes: services.cycles.settle_entry(
             unit, year, triwulan, entry_id, changes
         ),
-        lambda ids: services.cycles.settle_many(unit, year, triwulan, ids),
+        lambda ids, audited: services.cycles.settle_many(unit, year, triwulan, ids, audited),
     )
 
 
@@ -257,7 +264,10 @@ async def _deliver(
             for e in _queue(services, unit, year, triwulan)[0]()
             if services.deliveries.was_sent(e["id"])
         }
-        _queue(services, unit, year, triwulan)[2](ids)
+        # The state records the audit entry that describes it (binding; see storage.bindings).
+        head = services.audit.log(unit, year).head if ids else None
+        audited = {"seq": head[0], "hash": head[1]} if head else None
+        _queue(services, unit, year, triwulan)[2](ids, audited)
         services.deliveries.settled(list(ids))
 
 

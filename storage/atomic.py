@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tinydb.storages import Storage
 
@@ -76,11 +76,30 @@ def _encode(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def seal(data: dict[str, Any], rel: str) -> bytes:
-    """The bytes of a sealed store file: ``data`` plus its ``_integrity`` member."""
+def _seal_digest(body: dict[str, Any], rel: str, store: str | None, rev: int | None) -> str:
+    """The seal's sha256: of the content alone (a file sealed before bindings), or of the
+    file's path, data folder identity and revision followed by the content."""
+    if store is None:
+        return hashlib.sha256(_encode(body)).hexdigest()
+    head = _encode({"file": rel, "store": store, "rev": rev})
+    return hashlib.sha256(head + b"\n" + _encode(body)).hexdigest()
+
+
+def seal(data: dict[str, Any], rel: str, store: str | None = None, rev: int | None = None) -> bytes:
+    """The bytes of a sealed store file: ``data`` plus its ``_integrity`` member (bound to the
+    data folder ``store`` at revision ``rev`` when given)."""
     body = {k: v for k, v in data.items() if k != SEAL_KEY}
-    digest = hashlib.sha256(_encode(body)).hexdigest()
-    return _encode({SEAL_KEY: {"file": rel, "sha256": digest}, **body})
+    digest = _seal_digest(body, rel, store, rev)
+    mark: dict[str, Any] = {"file": rel, "sha256": digest}
+    if store is not None:
+        mark = {"file": rel, "store": store, "rev": rev, "sha256": digest}
+    return _encode({SEAL_KEY: mark, **body})
+
+
+def seal_mark(data: dict[str, Any]) -> dict[str, Any]:
+    """The ``_integrity`` member of a parsed store file ({} if none)."""
+    mark = data.get(SEAL_KEY)
+    return dict(mark) if isinstance(mark, dict) else {}
 
 
 def unseal(data: dict[str, Any], rel: str) -> tuple[dict[str, Any] | None, str]:
@@ -91,9 +110,23 @@ def unseal(data: dict[str, Any], rel: str) -> tuple[dict[str, Any] | None, str]:
     body = {k: v for k, v in data.items() if k != SEAL_KEY}
     if mark.get("file") != rel:
         return None, f"berkas tertukar: isinya milik {mark.get('file')!r}, bukan {rel!r}"
-    if hashlib.sha256(_encode(body)).hexdigest() != mark.get("sha256"):
+    store, rev = mark.get("store"), mark.get("rev")
+    if store is not None and (
+        not isinstance(store, str) or not isinstance(rev, int) or isinstance(rev, bool)
+    ):
+        return None, "tanda keutuhan tidak sah (identitas folder data atau revisi)"
+    if _seal_digest(body, rel, store, rev) != mark.get("sha256"):
         return None, "isi diubah di luar bot (checksum sha256 tidak cocok)"
     return body, ""
+
+
+class StoreBinding(Protocol):
+    """Where a bound store file gets its data folder's identity and records each revision
+    (:class:`storage.manifest.StoreManifest`)."""
+
+    def store_id(self) -> str: ...
+
+    def record(self, rel: str, rev: int, sha256: str) -> None: ...
 
 
 def last_good_backup(path: Path) -> GoodBackup | None:
@@ -213,12 +246,32 @@ def keep_last_good(path: Path, known_good: tuple[int, int, int, int] | None) -> 
     return True
 
 
+class StoreBindingError(CorruptStoreError):
+    """A whole, correctly sealed store file that does not belong here: from another data
+    folder, an older copy, or not the revision the manifest recorded."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = path
+        self.reason = reason
+        self.backup = None
+        Exception.__init__(
+            self,
+            f"Berkas penyimpanan tidak sesuai ikatannya: {path} ({reason}). Berkas ini utuh "
+            "tetapi bukan versi yang tercatat untuk folder data ini: riwayat tidak boleh "
+            "mundur tanpa diketahui. Hentikan bot dan pulihkan dari arsip dengan lkj-bot "
+            "restore, atau kembalikan berkas yang benar.",
+        )
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage: whole-file JSON, atomic replace on write, loud failure on damage.
 
     ``keep_backup`` (default on) keeps the replaced version as ``<name>.bak``, see above.
     ``sealed_as`` (the file's path relative to the data directory) seals every write and
     checks the seal on every read; ``on_create`` is called with it once a new file exists.
+    ``binding`` (the store manifest) binds the seal to the data folder's identity and a
+    revision that grows by one per write; a file of another folder is refused on reading, and
+    every write's revision and sha256 are recorded through it.
 
     TinyDB reads the whole file for every query, and checking a seal means encoding and hashing
     it again (3.5 ms for a 115 KB year file). So the last version this storage read or wrote is
@@ -234,6 +287,7 @@ class AtomicJSONStorage(Storage):
         keep_backup: bool = True,
         sealed_as: str | None = None,
         on_create: Callable[[str], None] | None = None,
+        binding: StoreBinding | None = None,
         **_: Any,
     ):
         self.path = Path(path)
@@ -241,8 +295,10 @@ class AtomicJSONStorage(Storage):
         self.keep_backup = keep_backup
         self.sealed_as = sealed_as
         self.on_create = on_create
+        self.binding = binding if sealed_as is not None else None
         self._known_good: tuple[int, int, int, int] | None = None
         self._cached: tuple[tuple[int, int, int, int], bytes] | None = None
+        self._rev = 0  # the revision of the version with identity ``_known_good``
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if self._cached is not None:
@@ -260,17 +316,42 @@ class AtomicJSONStorage(Storage):
             self._cached = None
             return None
         data, reason = _parse_store(raw)
+        rev = 0
         if data is not None and self.sealed_as is not None:
+            mark = seal_mark(data)
             data, reason = unseal(data, self.sealed_as)
+            if data is not None and self.binding is not None:
+                ours = self.binding.store_id()
+                if mark.get("store") != ours:
+                    self._cached = None
+                    raise StoreBindingError(self.path, foreign_reason(mark, ours))
+            rev = mark.get("rev") or 0
         if data is None:
             self._cached = None
             raise CorruptStoreError(self.path, reason)
         self._known_good = _identity(st)
+        self._rev = rev
         self._cached = (self._known_good, marshal.dumps(data))
         return data
 
+    def _current_rev(self) -> int:
+        """The revision of the file now on disk (0: none, or not bound)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return 0
+        if self._known_good is not None and _identity(st) == self._known_good:
+            return self._rev
+        data, _ = _parse_store(self.path.read_bytes())
+        rev = seal_mark(data).get("rev") if data is not None else None
+        return rev if isinstance(rev, int) and not isinstance(rev, bool) else 0
+
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if self.sealed_as is not None:
+        rev = 0
+        if self.sealed_as is not None and self.binding is not None:
+            rev = self._current_rev() + 1
+            encoded = seal(data, self.sealed_as, self.binding.store_id(), rev)
+        elif self.sealed_as is not None:
             encoded = seal(data, self.sealed_as)
         else:
             encoded = _encode(data)
@@ -286,10 +367,28 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             self._known_good = None
         else:  # what a fresh read would return: the JSON types of what was written
-            body = {k: v for k, v in json.loads(encoded).items() if k != SEAL_KEY}
+            written = json.loads(encoded)
+            body = {k: v for k, v in written.items() if k != SEAL_KEY}
             self._cached = (self._known_good, marshal.dumps(body))
+            self._rev = rev
+            if self.binding is not None and self.sealed_as is not None:
+                self.binding.record(self.sealed_as, rev, written[SEAL_KEY]["sha256"])
         if created and self.on_create is not None and self.sealed_as is not None:
             self.on_create(self.sealed_as)
 
     def close(self) -> None:
         pass
+
+
+def foreign_reason(mark: dict[str, Any], ours: str) -> str:
+    """Why a sealed file's binding is not this data folder's, in Indonesian."""
+    theirs = mark.get("store")
+    if theirs is None:
+        return (
+            "tanpa ikatan ke folder data ini (tanda keutuhan tanpa identitas folder dan revisi): "
+            "salinan dari sebelum pengikatan atau dari folder lain"
+        )
+    return (
+        f"berkas dari folder data lain: terikat ke folder {str(theirs)[:12]}…, "
+        f"folder ini {ours[:12]}…"
+    )

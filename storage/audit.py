@@ -90,6 +90,10 @@ ENTRY_FIELDS: tuple[str, ...] = (
     "prev_hash",
     "hash",
 )
+#: Optional: present only on an entry that describes a state change, ``{"file", "table",
+#: "id", "rev"}``: the store file, its document and the document's revision it produced.
+STATE_FIELD = "state"
+ENTRY_KEYS = (frozenset(ENTRY_FIELDS), frozenset(ENTRY_FIELDS) | {STATE_FIELD})
 CALLER_FIELDS = frozenset(ENTRY_FIELDS) - {"seq", "unit", "year", "prev_hash", "hash"}
 TORN_TAIL_ACTION = "audit.torn_tail_dropped"
 _SAFE = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -117,7 +121,7 @@ def _parse_entry(line: bytes) -> dict[str, Any] | None:
         entry = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
-    if not isinstance(entry, dict) or set(entry) != set(ENTRY_FIELDS):
+    if not isinstance(entry, dict) or frozenset(entry) not in ENTRY_KEYS:
         return None
     if not isinstance(entry["seq"], int) or entry_hash(entry) != entry["hash"]:
         return None
@@ -227,7 +231,7 @@ def verify_lines(
         if entry is None:
             why = "baris kosong" if not raw.strip() else "baris bukan JSON yang sah"
             return broken(number, expected, f"{why} (diubah atau disisipkan)")
-        if not isinstance(entry, dict) or set(entry) != set(ENTRY_FIELDS):
+        if not isinstance(entry, dict) or frozenset(entry) not in ENTRY_KEYS:
             return broken(number, expected, "baris bukan entri audit yang sah (kolom tidak cocok)")
         seq = entry["seq"]
         if not isinstance(seq, int) or isinstance(seq, bool):
@@ -348,13 +352,15 @@ def chain_entry(
 
 def normalise_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
     """The caller's entry checked and completed (time, outcome), before it is chained."""
-    unknown = set(entry) - CALLER_FIELDS
+    unknown = set(entry) - CALLER_FIELDS - {STATE_FIELD}
     if unknown:
         raise ValueError(f"unknown audit entry keys: {sorted(unknown)}")
     action = entry.get("action")
     if not isinstance(action, str) or not action:
         raise ValueError("an audit entry needs a non-empty 'action'")
     record: dict[str, Any] = {field: entry.get(field) for field in CALLER_FIELDS}
+    if entry.get(STATE_FIELD) is not None:
+        record[STATE_FIELD] = entry[STATE_FIELD]
     at = record["at"]
     if at is None:
         at = datetime.now(UTC)
@@ -542,10 +548,10 @@ class AuditHeads:
     """The recorded head of every log (``state/audit_heads.json``), keyed by the log's path
     relative to the data directory."""
 
-    def __init__(self, data_dir: Path | str, on_create: Any = None):
+    def __init__(self, data_dir: Path | str, on_create: Any = None, binding: Any = None):
         self.data_dir = Path(data_dir)
         self._storage = AtomicJSONStorage(
-            self.data_dir / HEADS_REL, sealed_as=HEADS_REL, on_create=on_create
+            self.data_dir / HEADS_REL, sealed_as=HEADS_REL, on_create=on_create, binding=binding
         )
         self._heads: dict[str, dict[str, Any]] | None = None
 
@@ -687,10 +693,10 @@ class AuditTrail:
     """All audit logs of a data directory, one cached :class:`AuditLog` per unit and year,
     with the head of each recorded after every append."""
 
-    def __init__(self, data_dir: Path | str, on_create: Any = None):
+    def __init__(self, data_dir: Path | str, on_create: Any = None, binding: Any = None):
         self.data_dir = Path(data_dir)
         self._logs: dict[tuple[str | None, int], AuditLog] = {}
-        self.heads = AuditHeads(self.data_dir, on_create=on_create)
+        self.heads = AuditHeads(self.data_dir, on_create=on_create, binding=binding)
 
     def log(self, unit: str | None, year: int) -> AuditLog:
         found = self._logs.get((unit, year))

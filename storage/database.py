@@ -20,7 +20,13 @@ from tinydb import TinyDB
 
 from storage.atomic import SEAL_KEY, AtomicJSONStorage, CorruptStoreError
 from storage.blobs import BlobStore
-from storage.manifest import MANIFEST_REL, StoreManifest, missing_file_error
+from storage.manifest import (
+    MANIFEST_REL,
+    StoreManifest,
+    bind_files,
+    check_bindings,
+    missing_file_error,
+)
 
 if TYPE_CHECKING:
     from storage.pg import PgStore
@@ -67,7 +73,7 @@ class Database:
                     path,
                     storage=AtomicJSONStorage,
                     sealed_as="/".join(parts),
-                    on_create=self.manifest.add,
+                    binding=self.manifest,
                 )
             self._open[path] = db
         return db
@@ -122,8 +128,9 @@ class Database:
         probe.unlink()
 
     def check_all(self) -> None:
-        """Read every store file once, so a damaged, edited, swapped or missing one stops
-        start-up with its name (and its last good copy). PostgreSQL: the schema is there."""
+        """Read every store file once, so a damaged, edited, swapped, missing, foreign or older
+        one stops start-up with its name (and its last good copy). PostgreSQL: the schema is
+        there."""
         if self.pg is not None:
             self.pg.check_schema()
             return
@@ -138,10 +145,12 @@ class Database:
             )
         for rel in self.manifest.missing():
             raise missing_file_error(self.data_dir, rel)
-        for rel in on_disk:
-            AtomicJSONStorage(self.data_dir / rel, sealed_as=rel).read()
-        for rel in on_disk:  # written just before a crash, listed now
-            self.manifest.add(rel)
+        unbound = check_bindings(self.data_dir, self.manifest, on_disk)
+        if unbound:  # a data folder of a version before bindings: bound once, here
+            bind_files(self.manifest, unbound)
+            log.warning(
+                "store of an earlier version bound to this data folder: %d files", len(unbound)
+            )
 
     def _any_sealed(self, rels: list[str]) -> bool:
         for rel in rels:

@@ -1,16 +1,28 @@
-"""The list of the store's files, so that a deleted one is noticed instead of starting empty.
+"""The list of the store's files, with each one's revision and hash, and the data folder's
+identity: a deleted, older, foreign or swapped file is noticed instead of accepted.
 
-``state/manifest.json`` (sealed like every store file) names each store file the bot has
-created. A file is listed right after it is first written (a crash in between leaves a file
-that is not listed yet: start-up lists it then); files are never removed from the store, so a
-listed file that is missing was deleted behind the bot's back. Together with the seal inside
-each file (:func:`storage.atomic.seal`: its own path and checksum) a missing, swapped or edited
-file stops start-up with the same message as a damaged one.
+``state/manifest.json`` (sealed like every store file) holds ``store``, a random identity
+created with the data folder, and ``files``: for each store file the bot has written, when it
+was first written (``created``), its revision (``rev``: 1 on the first write, one more on each)
+and the sha256 of its seal. Every store file's seal (:func:`storage.atomic.seal`) carries its
+own path, this identity and its revision, and its checksum covers them, so a file copied from
+another data folder, or an older copy of the same file (its ``.bak`` included), no longer
+matches what is recorded here. A file is recorded right after each write (a crash in between
+leaves the file one revision ahead: start-up records it then); files are never removed from
+the store, so a listed file that is missing was deleted behind the bot's back.
+
+Writers in several processes (the bot and a CLI command) take the manifest's ``flock`` and
+read it afresh before changing it, so neither loses the other's records.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +30,7 @@ from typing import Any
 from storage.atomic import AtomicJSONStorage, CorruptStoreError
 
 MANIFEST_REL = "state/manifest.json"
+LOCK_REL = "state/.manifest.lock"
 
 
 class StoreManifest:
@@ -25,37 +38,210 @@ class StoreManifest:
         self.data_dir = data_dir
         self.path = data_dir / MANIFEST_REL
         self._storage = AtomicJSONStorage(self.path, sealed_as=MANIFEST_REL)
-        self._lock = threading.Lock()
-        self._files: dict[str, Any] | None = None
+        self._lock = threading.RLock()
+        self._store: str | None = None
 
     def exists(self) -> bool:
         return self.path.exists()
 
+    def _data(self) -> dict[str, Any]:
+        data = self._storage.read() or {}
+        files = data.get("files", {})
+        store = data.get("store")
+        return {
+            "files": dict(files) if isinstance(files, dict) else {},
+            "store": store if isinstance(store, str) else None,
+        }
+
+    @contextmanager
+    def _locked(self) -> Iterator[dict[str, Any]]:
+        """The manifest read afresh under its lock (threads and processes); written back."""
+        with self._lock:
+            lock_path = self.data_dir / LOCK_REL
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o640)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                data = self._data()
+                before = {"files": dict(data["files"]), "store": data["store"]}
+                yield data
+                if data != before:
+                    self._storage.write({"store": data["store"], "files": data["files"]})
+            finally:
+                os.close(fd)
+
     def files(self) -> dict[str, Any]:
-        """{relative path: {"created": ISO time}} of every listed store file."""
-        if self._files is None:
-            data = self._storage.read() or {}
-            files = data.get("files", {})
-            self._files = dict(files) if isinstance(files, dict) else {}
-        return self._files
+        """{relative path: {"created", "rev", "sha256"}} of every listed store file."""
+        return self._data()["files"]
+
+    def bound(self) -> bool:
+        """Whether the data folder has its identity (every store written since is bound)."""
+        return self._data()["store"] is not None
+
+    def store_id(self) -> str:
+        """The data folder's identity, created (and written) the first time it is asked for."""
+        if self._store is None:
+            with self._locked() as data:
+                if data["store"] is None:
+                    data["store"] = secrets.token_hex(16)
+                self._store = str(data["store"])
+        return self._store
+
+    def record(self, rel: str, rev: int, sha256: str) -> None:
+        """Record a store file's revision and seal after a write (lists a new file)."""
+        with self._locked() as data:
+            if data["store"] is None:
+                data["store"] = self._store or secrets.token_hex(16)
+            self._store = data["store"]
+            old = data["files"].get(rel) or {}
+            created = old.get("created") or datetime.now(UTC).isoformat(timespec="seconds")
+            data["files"][rel] = {"created": created, "rev": rev, "sha256": sha256}
 
     def add(self, rel: str) -> None:
         """List a store file that now exists (idempotent)."""
-        with self._lock:
-            files = self.files()
-            if rel in files:
-                return
-            files[rel] = {"created": datetime.now(UTC).isoformat(timespec="seconds")}
-            self._storage.write({"files": files})
+        with self._locked() as data:
+            if rel not in data["files"]:
+                data["files"][rel] = {"created": datetime.now(UTC).isoformat(timespec="seconds")}
 
     def replace(self, rels: list[str]) -> None:
-        """List exactly ``rels`` (a restore brings back a verified set of files)."""
-        with self._lock:
-            self._files = {rel: {"created": datetime.now(UTC).isoformat()} for rel in rels}
-            self._storage.write({"files": self._files})
+        """List exactly ``rels`` (a restore or an export brings back a verified set of files),
+        each bound to this folder at the revision it carries (see :func:`bind_files`)."""
+        bind_files(self, rels, relist=True)
+
+    def drop_unlisted(self, rels: list[str]) -> None:
+        with self._locked() as data:
+            data["files"] = {rel: rec for rel, rec in data["files"].items() if rel in rels}
 
     def missing(self) -> list[str]:
         return sorted(rel for rel in self.files() if not (self.data_dir / rel).exists())
+
+
+def bind_files(manifest: StoreManifest, rels: list[str], relist: bool = False) -> None:
+    """Bind store files to the folder: a file sealed before bindings (or by an export) is sealed
+    again, as it is, with the folder's identity at revision 1, and its ``.bak`` made that same
+    version; a bound file of this folder is recorded at the revision it carries. With
+    ``relist`` the manifest lists exactly ``rels`` afterwards."""
+    from storage.atomic import _parse_store, keep_last_good, seal_mark, unseal
+
+    store = manifest.store_id()
+    for rel in rels:
+        path = manifest.data_dir / rel
+        data, reason = _parse_store(path.read_bytes())
+        if data is not None:
+            mark = seal_mark(data)
+            body, reason = unseal(data, rel) if mark else (data, "")
+        if data is None or body is None:
+            raise CorruptStoreError(path, reason)
+        if mark.get("store") == store:
+            manifest.record(rel, int(mark["rev"]), str(mark["sha256"]))
+            continue
+        storage = AtomicJSONStorage(path, sealed_as=rel, binding=manifest, keep_backup=False)
+        storage.write(body)  # revision 1 (recorded)
+        keep_last_good(path, None)  # the .bak is this version, not the unbound one
+    if relist:
+        manifest.drop_unlisted(rels)
+
+
+def _sealed(path: Path, rel: str) -> dict[str, Any]:
+    """The seal of a store file that is whole and correctly sealed; raise if it is not."""
+    from storage.atomic import _parse_store, seal_mark, unseal
+
+    data, reason = _parse_store(path.read_bytes())
+    if data is not None:
+        _, reason = unseal(data, rel)
+    if data is None or reason:
+        raise CorruptStoreError(path, reason)
+    return seal_mark(data)
+
+
+def _revision_problem(mark: dict[str, Any], rec: dict[str, Any]) -> str:
+    """Why a bound file's revision disagrees with its record ("" if it does not)."""
+    rev, recorded = int(mark["rev"]), int(rec["rev"])
+    if rev < recorded:
+        return (
+            f"salinan lama: revisi {rev}, sedangkan {MANIFEST_REL} mencatat revisi {recorded} "
+            f"(sha256 {str(rec.get('sha256'))[:16]}…)"
+        )
+    if rev == recorded and mark.get("sha256") != rec.get("sha256"):
+        return (
+            f"isi lain pada revisi yang sama ({rev}): sha256 {str(mark.get('sha256'))[:16]}…, "
+            f"tercatat {str(rec.get('sha256'))[:16]}…"
+        )
+    if rev > recorded + 1:
+        return (
+            f"revisi {rev} melampaui revisi tercatat {recorded} di {MANIFEST_REL} "
+            "(bot mencatat setiap revisi; hanya satu yang dapat tertinggal karena bot berhenti "
+            "mendadak)"
+        )
+    return ""
+
+
+def check_bindings(
+    data_dir: Path, manifest: StoreManifest, rels: list[str], *, record: bool = True
+) -> list[str]:
+    """Check every store file (and its ``.bak``) against the folder's identity and the
+    revision and hash the manifest recorded; raise :class:`StoreBindingError` naming the first
+    that disagrees. A file one revision ahead (a kill between its write and its record) or not
+    recorded yet is recorded now (unless ``record`` is off: ``audit verify`` writes nothing).
+    Returns the files sealed before bindings existed (to bind)."""
+    from storage.atomic import StoreBindingError, backup_path, foreign_reason
+
+    store = manifest._data()["store"]
+    backup = backup_path(manifest.path)
+    if store is not None and backup.exists():
+        try:
+            old = AtomicJSONStorage(backup, sealed_as=MANIFEST_REL).read() or {}
+        except CorruptStoreError:
+            old = {}  # a damaged .bak is never offered; nothing to compare
+        if old.get("store") not in (None, store):
+            raise StoreBindingError(
+                backup, foreign_reason({"store": old.get("store")}, store) + " (cadangan .bak)"
+            )
+    records = manifest.files()
+    unbound: list[str] = []
+    for rel in rels:
+        path = data_dir / rel
+        mark = _sealed(path, rel)
+        rec = records.get(rel) or {}
+        if mark.get("store") is None:
+            if "rev" in rec:
+                raise StoreBindingError(
+                    path,
+                    f"{foreign_reason(mark, store or '-')}; {MANIFEST_REL} mencatat revisi "
+                    f"{rec['rev']}",
+                )
+            unbound.append(rel)
+            continue
+        if store is None or mark["store"] != store:
+            raise StoreBindingError(path, foreign_reason(mark, store or "-"))
+        if "rev" in rec:
+            problem = _revision_problem(mark, rec)
+            if problem:
+                raise StoreBindingError(path, problem)
+        if record and rec.get("rev") != mark["rev"]:  # written just before a crash
+            manifest.record(rel, int(mark["rev"]), str(mark["sha256"]))
+        _check_backup(backup_path(path), rel, store, int(mark["rev"]))
+    return unbound
+
+
+def _check_backup(bak: Path, rel: str, store: str, rev: int) -> None:
+    """A ``.bak`` is held to the same bindings: this folder's, and not newer than its file."""
+    from storage.atomic import StoreBindingError, foreign_reason
+
+    if not bak.exists():
+        return
+    try:
+        mark = _sealed(bak, rel)
+    except CorruptStoreError:
+        return  # a damaged .bak is never offered as the last good copy
+    if mark.get("store") != store:
+        raise StoreBindingError(bak, foreign_reason(mark, store) + " (cadangan .bak)")
+    if int(mark["rev"]) > rev:
+        raise StoreBindingError(
+            bak.with_name(bak.name.removesuffix(".bak")),
+            f"salinan lama: revisi {rev}, sedangkan cadangannya {bak.name} sudah revisi "
+            f"{mark['rev']}",
+        )
 
 
 def missing_file_error(data_dir: Path, rel: str) -> CorruptStoreError:

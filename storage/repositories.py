@@ -99,11 +99,19 @@ class CycleRepository:
 
         self._table(unit, year).update(edit, Query().id == cycle_id(unit, year, triwulan))
 
-    def settle_many(self, unit: str, year: int, triwulan: int, entry_ids: set[str]) -> None:
-        """Drop every delivered entry of ``entry_ids`` in one write."""
+    def settle_many(
+        self,
+        unit: str,
+        year: int,
+        triwulan: int,
+        entry_ids: set[str],
+        audited: dict[str, Any] | None = None,
+    ) -> None:
+        """Drop every delivered entry of ``entry_ids`` in one write; ``audited`` ({"seq",
+        "hash"} of the last audit entry they appended) is recorded in the same write."""
         if entry_ids:
             self._table(unit, year).update(
-                _drop_entries(entry_ids), Query().id == cycle_id(unit, year, triwulan)
+                _drop_entries(entry_ids, audited), Query().id == cycle_id(unit, year, triwulan)
             )
 
     def years(self, unit: str) -> list[int]:
@@ -117,9 +125,11 @@ class CycleRepository:
         return sorted(cycles, key=lambda c: (c.year, c.triwulan))
 
 
-def _drop_entries(entry_ids: set[str]):
+def _drop_entries(entry_ids: set[str], audited: dict[str, Any] | None = None):
     def edit(doc: MutableMapping[str, Any]) -> None:
         doc["outbox"] = [e for e in doc.get("outbox", []) if e["id"] not in entry_ids]
+        if audited is not None:  # the audit entry these changes were described by (binding)
+            doc["audited"] = dict(audited)
 
     return edit
 
@@ -407,9 +417,11 @@ class AnnualRepository:
 
         self._table(unit, year).update(edit, doc_ids=[1])
 
-    def settle_many(self, unit: str, year: int, entry_ids: set[str]) -> None:
+    def settle_many(
+        self, unit: str, year: int, entry_ids: set[str], audited: dict[str, Any] | None = None
+    ) -> None:
         if entry_ids:
-            self._table(unit, year).update(_drop_entries(entry_ids), doc_ids=[1])
+            self._table(unit, year).update(_drop_entries(entry_ids, audited), doc_ids=[1])
 
     def list_unit(self, unit: str) -> list[AnnualReport]:
         years = [int(p.stem) for p in self.db.existing_files("units", unit) if p.stem.isdigit()]
@@ -504,6 +516,21 @@ class InvitationRepository:
     def of_unit(self, unit: str) -> list[Invitation]:
         docs = self.table.search(Query().unit == unit)
         return sorted((Invitation.from_dict(dict(d)) for d in docs), key=lambda i: i.created_at)
+
+
+class SopRecordRepository:
+    """The SOP tables in force for this store (``state/sop.json``): the default and each
+    unit's, with text and sha256 (see ``bot/sop_record.py``)."""
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "sop.json").table("tables")
+
+    def tables(self) -> dict[str, Any]:
+        doc = self.table.get(doc_id=1)
+        return dict(doc["tables"]) if doc else {}  # type: ignore[index]
+
+    def record(self, tables: dict[str, Any]) -> None:
+        self.table.upsert(Document({"tables": tables}, doc_id=1))
 
 
 class StandInRepository:

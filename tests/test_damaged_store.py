@@ -289,7 +289,10 @@ def test_a_store_of_an_earlier_version_is_adopted_once_then_guarded(tmp_path):
     path.write_text(json.dumps(legacy))
     (tmp_path / "state" / "manifest.json").unlink()
     Database(tmp_path).check_all()
-    assert json.loads(path.read_bytes()) == before  # the same content, sealed again
+    after = json.loads(path.read_bytes())
+    assert {k: v for k, v in after.items() if k != "_integrity"} == legacy  # the same content
+    assert after["_integrity"]["file"] == before["_integrity"]["file"]  # sealed again, bound
+    assert after["_integrity"]["rev"] == 1 and after["_integrity"]["store"]
     listed = json.loads((tmp_path / "state" / "manifest.json").read_bytes())["files"]
     assert list(listed) == ["units/satpolpp-bdg/2026.json"]
     Database(tmp_path).check_all()
