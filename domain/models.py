@@ -370,6 +370,7 @@ class Official:
     name: str
     position: str = ""
     role: str = ""
+    nip: str = ""
     capacity: str = ""  # "" (their own post) | "Plh." | "Plt."
     post: str = ""  # the post acted for as a stand-in, as printed ("Kepala Dinas …")
     post_role: str = ""  # the role of that post
@@ -385,6 +386,7 @@ class Official:
             "name": self.name,
             "position": self.position,
             "role": self.role,
+            "nip": self.nip,
             "capacity": self.capacity,
             "post": self.post,
             "post_role": self.post_role,

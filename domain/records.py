@@ -37,6 +37,7 @@ def official(unit: Unit, user_id: int, at: datetime, role: Role | None = None) -
         name=person.name if person else "",
         position=person.position if person else "",
         role=person.role.value if person else "",
+        nip=person.nip if person else "",
         capacity=period.kind if period else "",
         post=period.post if period else "",
         post_role=period.role.value if period else "",
@@ -48,7 +49,7 @@ def of_person(person: Person, unit: Unit, at: datetime, role: Role | None = None
     found = official(unit, person.user_id, at, role)
     if found.name:
         return found
-    return Official(person.user_id, person.name, person.position, person.role.value)
+    return Official(person.user_id, person.name, person.position, person.role.value, person.nip)
 
 
 def receivers(unit: Unit, role: Role, at: datetime) -> tuple[Official, ...]:
@@ -93,3 +94,38 @@ def act_by(history: Iterable[HistoryEntry], actions: tuple[str, ...], at: dateti
 def fallback(unit: Unit, user_id: int, at: datetime, role: Role | None = None) -> Official:
     """An old record's actor: the person on record and the appointments on record."""
     return official(unit, user_id, at, role)
+
+
+def step_finisher(history: Iterable[HistoryEntry], finished_at, finished_by) -> Official | None:
+    """The recorded actor of the act that finished a step (None for an old record)."""
+    if finished_at is None or not finished_by:
+        return None
+    found = [
+        e for e in history if e.at == finished_at and e.actor == finished_by and e.by is not None
+    ]
+    return found[-1].by if found else None
+
+
+def version_actor(report, version) -> Official | None:
+    """Who the rendering of a report version is owed to, as recorded: the paraf's or the
+    signature's taker for those versions; for a draft, its maker when they submitted it."""
+    kind = {"paraf": "paraf", "signed": "sign"}.get(version.status)
+    if kind is not None:
+        decision = next(
+            (d for d in report.decisions if d.kind == kind and d.report_version == version.number),
+            None,
+        )
+        return decision_by(report.history, decision) if decision else None
+    for entry in report.history:
+        if (
+            entry.action in ("ajukan_laporan", "ajukan_lkj_tahunan")
+            and entry.actor == version.by
+            and entry.at >= version.at
+        ):
+            return entry.by
+    return None
+
+
+def label(o: Official) -> str:
+    """ "Siti Rahma, Plh. Kepala Dinas …" for a stand-in, else "Rina Marlina"."""
+    return f"{o.name}, {o.title}" if o.capacity else o.name
