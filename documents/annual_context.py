@@ -48,6 +48,7 @@ from documents.wording_id import DASH
 from documents.wording_id import exact_number as _exact_number
 from documents.wording_id import join_id as _join
 from documents.wording_id import with_unit as _with_unit
+from domain import records
 from domain.annual import AnnualReport
 from domain.budget import BudgetSet
 from domain.calendar import WorkCalendar
@@ -781,6 +782,12 @@ def _name(unit: Unit, user_id: int | None) -> str:
     return person.name if person else str(user_id)
 
 
+def _decided_by(unit: Unit, cycle: Cycle, decision) -> str:
+    """Who took a quarter's paraf or signature, as recorded with it ("…, Plh. …")."""
+    facts = records.decision_by(cycle.history, decision)
+    return records.label(facts) if facts else _name(unit, decision.by)
+
+
 def _quarter_documents(by_tw: dict[int, Cycle], unit: Unit, calendar: WorkCalendar) -> list:
     """Lampiran: the signed quarterly reports this annual report was compiled from."""
     tz = calendar.tz
@@ -804,8 +811,8 @@ def _quarter_documents(by_tw: dict[int, Cycle], unit: Unit, calendar: WorkCalend
                 "sha256": latest.sha256 if signed and latest else "",
                 "signed_date": sign_date if signed else "",
                 "signed_at": format_datetime_id(sign.at, tz) if signed and sign else "",
-                "signed_by": _name(unit, sign.by) if signed and sign else "",
-                "paraf_by": _name(unit, paraf.by) if paraf else "",
+                "signed_by": _decided_by(unit, cycle, sign) if signed and sign else "",
+                "paraf_by": _decided_by(unit, cycle, paraf) if paraf else "",
                 "paraf_at": format_datetime_id(paraf.at, tz) if paraf else "",
             }
         )

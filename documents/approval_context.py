@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain import records
 from domain.approval import Approvable
 from domain.calendar import WorkCalendar
 from domain.dates_id import format_date_id, format_datetime_id
+from domain.models import Decision
 from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import PARAF, SIGN, Sop
@@ -28,6 +30,19 @@ def _official(person: Person, period: StandIn | None = None) -> dict[str, Any]:
         "nip": person.nip,
         "position": period.post if period else person.position,
         "capacity": period.kind if period else "",
+    }
+
+
+def _recorded(report: Any, decision: Decision) -> dict[str, Any] | None:
+    """The official of a decision as recorded with it (None for an old record)."""
+    facts = records.decision_by(getattr(report, "history", ()), decision)
+    if facts is None:
+        return None
+    return {
+        "name": facts.name,
+        "nip": facts.nip,
+        "position": facts.post if facts.capacity else facts.position,
+        "capacity": facts.capacity,
     }
 
 
@@ -54,9 +69,12 @@ def approval_context(
         who = unit.person(decided.by)
         paraf = {
             **(
-                _official(who, capacity(unit, decided.by, paraf_role, decided.at))
-                if who
-                else _official(*initials)
+                _recorded(report, decided)
+                or (
+                    _official(who, capacity(unit, decided.by, paraf_role, decided.at))
+                    if who
+                    else _official(*initials)
+                )
             ),
             "at": format_datetime_id(decided.at, tz),
         }
@@ -65,9 +83,12 @@ def approval_context(
         who = unit.person(signed.by)
         signature = {
             **(
-                _official(who, capacity(unit, signed.by, sign_role, signed.at))
-                if who
-                else _official(*signer)
+                _recorded(report, signed)
+                or (
+                    _official(who, capacity(unit, signed.by, sign_role, signed.at))
+                    if who
+                    else _official(*signer)
+                )
             ),
             "place": unit.city,
             "date": format_date_id(calendar.to_local(signed.at).date()),
@@ -88,10 +109,11 @@ def revisions(report: Any, unit: Unit, calendar: WorkCalendar) -> list[dict[str,
         if d.kind != "return":
             continue
         who = unit.person(d.by)
+        facts = records.decision_by(report.history, d)
         out.append(
             {
-                "by_name": who.name if who else str(d.by),
-                "by_position": who.position if who else "",
+                "by_name": facts.name if facts else who.name if who else str(d.by),
+                "by_position": facts.title if facts else who.position if who else "",
                 "at": format_datetime_id(d.at, calendar.tz),
                 "reason": d.reason,
                 "version": d.report_version,

@@ -17,6 +17,7 @@ import segno
 from markupsafe import Markup, escape
 
 from documents.approval_context import approval_context, revisions
+from domain import records
 from domain.calendar import WorkCalendar
 from domain.dates_id import (
     format_date_id,
@@ -148,16 +149,26 @@ def _file(ref: FileRef, tz: str) -> dict[str, Any]:
     }
 
 
-def _disposition(unit: Unit, d: Disposition, tz: str, sop: Sop) -> dict[str, Any]:
-    """One forward of the chain; a stand-in's is given under the post's title ("Plh. …")."""
-    sender = unit.person(d.from_user)
-    period = capacity(unit, d.from_user, sop.step(d.step).role, d.at)
-    position = official_title(period) if period else sender.position if sender else ""
+def _disposition(
+    unit: Unit, d: Disposition, tz: str, sop: Sop, cycle: Cycle | None = None
+) -> dict[str, Any]:
+    """One forward of the chain; a stand-in's is given under the post's title ("Plh. …").
+    Who forwarded and who received are the facts recorded with the forward; an old record
+    falls back to the person and the appointments on record."""
+    by, to = records.disposition_facts(cycle.history, d) if cycle else (None, ())
+    if by is not None:
+        name, position = by.name, by.title
+    else:
+        sender = unit.person(d.from_user)
+        period = capacity(unit, d.from_user, sop.step(d.step).role, d.at)
+        position = official_title(period) if period else sender.position if sender else ""
+        name = sender.name if sender else str(d.from_user)
     return {
         "step": d.step,
-        "from_name": sender.name if sender else str(d.from_user),
+        "from_name": name,
         "from_position": position,
         "to_label": Role(d.to_role).label,
+        "to_names": "; ".join(records.label(o) for o in to),
         "note": d.note,
         "at": format_datetime_id(d.at, tz),
         "deadline": format_datetime_id(d.deadline, tz),
@@ -618,8 +629,14 @@ def _pass(
     minutes = max(0, calendar.office_minutes_between(record.started_at, end))
     over = end > record.deadline
     overdue = max(0, calendar.office_minutes_between(record.deadline, end)) if over else 0
+    done_by = records.step_finisher(cycle.history, record.finished_at, record.finished_by)
+    holder_label = step.role.label
     if step.key == COLLECT or record.finished_by is None:
         holder_name = _holder_names(step, cycle, unit)
+    elif done_by is not None:  # the fact recorded with the act, in its capacity
+        holder_name = records.label(done_by)
+        if done_by.capacity:
+            holder_label = f"{done_by.capacity} {step.role.label}"
     else:
         holder_name = _name_of(unit, record.finished_by)
     if record.finished_at is None:
@@ -629,6 +646,7 @@ def _pass(
     return {
         "round": round_no,
         "holder_name": holder_name,
+        "holder_label": holder_label,
         "finished_by": _name_of(unit, record.finished_by),
         "by_system": record.finished_by == 0,
         "started": _short_moment(record.started_at, calendar),
@@ -657,9 +675,9 @@ def sop_compliance(
     revision) lists each pass in ``passes``. ``now`` judges the step still open."""
     out = []
     for step in sop.steps:
-        records = [r for r in cycle.steps if r.step == step.number]
+        runs = [r for r in cycle.steps if r.step == step.number]
         passes = [
-            _pass(r, i, step, cycle, unit, calendar, now) for i, r in enumerate(records, start=1)
+            _pass(r, i, step, cycle, unit, calendar, now) for i, r in enumerate(runs, start=1)
         ]
         minutes = sum(p["duration_minutes"] for p in passes)
         last = passes[-1] if passes else None
@@ -792,7 +810,7 @@ def quarterly_report_context(
         "period_label": period_label(cycle.year, cycle.triwulan),
         "status": status,
         "document_number": f"LKJ/{cycle.year}/TW-{tw}/{unit.code.upper()}",
-        "dispositions": [_disposition(unit, d, tz, sop) for d in cycle.dispositions],
+        "dispositions": [_disposition(unit, d, tz, sop, cycle) for d in cycle.dispositions],
         "division_note": cycle.division_note,
         "assignments": assignments,
         "revisions": revisions(cycle, unit, calendar),
@@ -819,26 +837,33 @@ def disposition_sheet_context(
     sender = unit.person(d.from_user)
     role = (sop if sop is not None else load_sop()).step(d.step).role
     period = capacity(unit, d.from_user, role, d.at)
+    by, to = records.disposition_facts(cycle.history, d)
+    name = by.name if by else sender.name if sender else ""
+    kind = by.capacity if by else period.kind if period else ""
+    post = (by.post if by.capacity else by.position) if by else ""
+    if not by:
+        post = period.post if period else sender.position if sender else ""
     return {
         "unit": _unit_dict(unit),
         "agenda_number": d.agenda_number,
         "received_at": format_datetime_id(d.at, tz),
-        "from_label": (official_title(period) if period else sender.position if sender else ""),
+        "from_label": f"{kind} {post}" if kind else post,
         "subject": (
             f"Penyusunan Laporan Data Kinerja Triwulan {roman_triwulan(cycle.triwulan)} "
             f"Tahun {cycle.year}"
         ),
         "urgency": d.urgency,
         "to_label": Role(d.to_role).label,
+        "to_names": "; ".join(records.label(o) for o in to),
         "instructions": list(d.instructions),
         "note": d.note,
         "deadline": format_datetime_id(d.deadline, tz),
         "attachments": [display_filename(doc.name) for doc in cycle.documents],
         "disposer": {
-            "name": sender.name if sender else "",
+            "name": name,
             "nip": sender.nip if sender else "",
-            "position": period.post if period else sender.position if sender else "",
-            "capacity": period.kind if period else "",
+            "position": post,
+            "capacity": kind,
             "at": format_datetime_id(d.at, tz),
         },
     }

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from domain import approval
+from domain import approval, segregation
 from domain.dates_id import roman_triwulan
 from domain.errors import InputError, WorkflowError
-from domain.models import Cycle, Decision, HistoryEntry, ReportVersion
+from domain.models import Cycle, Decision, HistoryEntry, Official, ReportVersion
 from domain.roster import Person
 from domain.sop import PARAF, SIGN, Sop
 
@@ -92,9 +92,25 @@ def stage(report: AnnualReport) -> str | None:
     return STAGE.get(report.status)
 
 
-def _log(report: AnnualReport, actor: Person, action: str, before: str, now: datetime):
+def _log(
+    report: AnnualReport,
+    actor: Person,
+    action: str,
+    before: str,
+    now: datetime,
+    facts: Official | None = None,
+):
+    """The report with the act in its history; ``facts``: who acted, in which capacity
+    (``domain.records``), as the caller saw them at the moment."""
     entry = HistoryEntry(
-        now, actor.user_id, actor.role.value, action, 0, 0, f"{before} -> {report.status}"
+        now,
+        actor.user_id,
+        actor.role.value,
+        action,
+        0,
+        0,
+        f"{before} -> {report.status}",
+        by=facts,
     )
     return replace(report, rev=report.rev + 1, history=report.history + (entry,))
 
@@ -152,33 +168,63 @@ def _check_stage(report: AnnualReport, key: str) -> None:
         raise WorkflowError("Tindakan ini sudah diproses atau tidak berlaku lagi.")
 
 
-def submit(report: AnnualReport, version: int, actor: Person, now: datetime, sop: Sop):
+def submit(
+    report: AnnualReport,
+    version: int,
+    actor: Person,
+    now: datetime,
+    sop: Sop,
+    facts: Official | None = None,
+):
     _check_role(sop, COMPILE_STEP, actor, report.unit)
     if report.status != DRAFT:
         raise WorkflowError("Laporan tahunan ini sudah diajukan.")
     approval.check_submit(report, version)
-    return _log(replace(report, status=SUBMITTED), actor, "ajukan_lkj_tahunan", DRAFT, now)
+    segregation.check_act(sop, report, COMPILE_STEP, actor, maker=COMPILE_STEP)
+    changed = replace(report, status=SUBMITTED)
+    return _log(changed, actor, "ajukan_lkj_tahunan", DRAFT, now, facts)
 
 
 def _decide(report: AnnualReport, key: str, version: int, actor: Person, now: datetime, sop: Sop):
     _check_role(sop, key, actor, report.unit)
     _check_stage(report, key)
+    segregation.check_act(sop, report, key, actor, maker=COMPILE_STEP)
     decision = approval.decide(sop, key, report, version, actor, now)
     return replace(report, decisions=report.decisions + (decision,))
 
 
-def paraf(report: AnnualReport, version: int, actor: Person, now: datetime, sop: Sop):
+def paraf(
+    report: AnnualReport,
+    version: int,
+    actor: Person,
+    now: datetime,
+    sop: Sop,
+    facts: Official | None = None,
+):
     changed = replace(_decide(report, PARAF_STEP, version, actor, now, sop), status=INITIALLED)
-    return _log(changed, actor, "paraf_lkj_tahunan", SUBMITTED, now)
+    return _log(changed, actor, "paraf_lkj_tahunan", SUBMITTED, now, facts)
 
 
-def sign(report: AnnualReport, version: int, actor: Person, now: datetime, sop: Sop):
+def sign(
+    report: AnnualReport,
+    version: int,
+    actor: Person,
+    now: datetime,
+    sop: Sop,
+    facts: Official | None = None,
+):
     changed = replace(_decide(report, SIGN_STEP, version, actor, now, sop), status=SIGNED)
-    return _log(changed, actor, "tandatangan_lkj_tahunan", INITIALLED, now)
+    return _log(changed, actor, "tandatangan_lkj_tahunan", INITIALLED, now, facts)
 
 
 def return_report(
-    report: AnnualReport, version: int, reason: str, actor: Person, now: datetime, sop: Sop
+    report: AnnualReport,
+    version: int,
+    reason: str,
+    actor: Person,
+    now: datetime,
+    sop: Sop,
+    facts: Official | None = None,
 ):
     """A return at the step the report waits for; it goes back to the compiler as a draft.
     The annual LKj has no indicator marks: its data are the signed quarters."""
@@ -189,7 +235,7 @@ def return_report(
     decision = approval.give_back(sop, key, report, version, reason, actor, now)
     before = report.status
     changed = replace(report, status=DRAFT, decisions=report.decisions + (decision,))
-    return _log(changed, actor, "kembalikan_lkj_tahunan", before, now)
+    return _log(changed, actor, "kembalikan_lkj_tahunan", before, now, facts)
 
 
 def record_version(report: AnnualReport, status: str, sha256: str, by: int, now: datetime):

@@ -141,5 +141,6 @@ def remove_evidence(
     if reason:
         detail += f" ({reason})"
     return Outcome(
-        log_action(moved, actor, action.name, cycle.step, now, detail=detail), tuple(events)
+        log_action(moved, actor, action.name, cycle.step, now, detail=detail, ctx=ctx),
+        tuple(events),
     )

@@ -361,8 +361,47 @@ class StepRecord:
 
 
 @dataclass(frozen=True)
+class Official:
+    """A person as they stood at the moment of an act, kept with the act (a fact of that
+    moment, never recomputed from a later roster): their name, own jabatan and role, and,
+    when they acted as a stand-in, the capacity ("Plh."/"Plt.") and the post acted for."""
+
+    user_id: int
+    name: str
+    position: str = ""
+    role: str = ""
+    nip: str = ""
+    capacity: str = ""  # "" (their own post) | "Plh." | "Plt."
+    post: str = ""  # the post acted for as a stand-in, as printed ("Kepala Dinas …")
+    post_role: str = ""  # the role of that post
+
+    @property
+    def title(self) -> str:
+        """The capacity of the act as printed: "Plh. Kepala Dinas …", else the own jabatan."""
+        return f"{self.capacity} {self.post}" if self.capacity else self.position
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "name": self.name,
+            "position": self.position,
+            "role": self.role,
+            "nip": self.nip,
+            "capacity": self.capacity,
+            "post": self.post,
+            "post_role": self.post_role,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Official:
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
-    """One accepted action: the cycle's own audit trail."""
+    """One accepted action: the cycle's own audit trail. ``by`` and ``to`` are the facts of
+    the moment (who acted, in which capacity; who received a forward or a task); entries
+    recorded before they were kept have neither."""
 
     at: datetime
     actor: int
@@ -371,6 +410,8 @@ class HistoryEntry:
     from_step: int
     to_step: int
     detail: str = ""
+    by: Official | None = None
+    to: tuple[Official, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -381,11 +422,21 @@ class HistoryEntry:
             "from_step": self.from_step,
             "to_step": self.to_step,
             "detail": self.detail,
+            "by": self.by.to_dict() if self.by else None,
+            "to": [o.to_dict() for o in self.to],
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> HistoryEntry:
-        return cls(**{**d, "at": _dt(d["at"])})
+        by = d.get("by")
+        return cls(
+            **{
+                **d,
+                "at": _dt(d["at"]),
+                "by": Official.from_dict(by) if by else None,
+                "to": tuple(Official.from_dict(o) for o in d.get("to", ())),
+            }
+        )
 
 
 FILED = "diarsipkan"

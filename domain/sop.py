@@ -11,6 +11,8 @@ from domain.roles import WORKING_ROLES, Role
 from domain.standard_time import StandardTime
 
 DEFAULT_SOP_PATH = Path(__file__).with_name("sop.toml")
+#: Posts held by one official (the team has many members, who may share separated steps).
+SINGLE_HOLDER_ROLES = (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG)
 
 # The activities the bot knows how to run, by the step key of the SOP table. A table may give
 # any step to any role and renumber the steps, but each of these activities must be in it once:
@@ -24,6 +26,9 @@ PARAF = "koreksi_paraf"  # the report is corrected and initialled
 SIGN = "pemeriksaan_tandatangan"  # the report is examined and signed
 FILE = "pendokumentasian"  # the signed report is filed; the annual LKj is compiled
 ACTIVITIES = (DISPOSE, FORWARD, DIVIDE, COLLECT, ASSEMBLE, PARAF, SIGN, FILE)
+#: Segregation of duties when a table states none: making the report, its paraf and its
+#: signature are done by three different people (``domain.segregation``).
+DEFAULT_SEPARATED: tuple[tuple[str, ...], ...] = ((ASSEMBLE, PARAF, SIGN),)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,9 @@ class Step:
 class Sop:
     name: str
     steps: tuple[Step, ...]
+    #: Groups of activities (step keys) of one report version that must each be done by a
+    #: different person (``[[separate]]`` in the table; the default when it states none).
+    separated: tuple[tuple[str, ...], ...] = DEFAULT_SEPARATED
 
     def step(self, number: int) -> Step:
         for step in self.steps:
@@ -107,6 +115,18 @@ def _parse_step(raw: dict) -> Step:
         raise SopError(f"bad SOP step {raw.get('number', '?')}: {exc}") from exc
 
 
+def _parse_separated(raw: dict) -> tuple[tuple[str, ...], ...]:
+    """The table's ``[[separate]]`` groups (``activities = [key, …]``), else the default."""
+    groups = raw.get("separate")
+    if groups is None:
+        return DEFAULT_SEPARATED
+    if not isinstance(groups, list) or not all(
+        isinstance(g, dict) and isinstance(g.get("activities"), list) for g in groups
+    ):
+        raise SopError("[[separate]] must be tables with an `activities` list of step keys")
+    return tuple(tuple(str(key) for key in g["activities"]) for g in groups)
+
+
 def validate(sop: Sop) -> None:
     """The table must be closed: numbered in order, every next/return_to exists, one end."""
     numbers = [s.number for s in sop.steps]
@@ -139,6 +159,22 @@ def validate(sop: Sop) -> None:
     ends = [s.number for s in sop.steps if s.next is None]
     if ends != [numbers[-1]]:
         raise SopError(f"only the last step may end the procedure, got {ends}")
+    for group in sop.separated:
+        unknown = [key for key in group if key not in keys]
+        if unknown or len(set(group)) < 2:
+            raise SopError(
+                f"each [[separate]] must name two or more activities of the table, got {group}"
+            )
+        # A post held by one official cannot do two separated activities: the table would
+        # strand every quarter at the second of them.
+        for role in SINGLE_HOLDER_ROLES:
+            mine = [s for s in sop.steps if s.key in group and s.role is role]
+            if len(mine) > 1:
+                numbers_ = ", ".join(str(s.number) for s in mine)
+                raise SopError(
+                    f"steps {numbers_} are separated ([[separate]]) but all given to "
+                    f"{role.value}: give one to another role or separate other activities"
+                )
 
 
 def load_sop(path: Path | str = DEFAULT_SOP_PATH) -> Sop:
@@ -149,6 +185,10 @@ def load_sop(path: Path | str = DEFAULT_SOP_PATH) -> Sop:
         raise SopError(f"SOP file {path} is not valid TOML: {exc}") from exc
     if not isinstance(raw.get("step"), list) or not raw["step"]:
         raise SopError(f"SOP file {path} has no [[step]] table")
-    sop = Sop(name=raw.get("name", "SOP"), steps=tuple(_parse_step(s) for s in raw["step"]))
+    sop = Sop(
+        name=raw.get("name", "SOP"),
+        steps=tuple(_parse_step(s) for s in raw["step"]),
+        separated=_parse_separated(raw),
+    )
     validate(sop)
     return sop

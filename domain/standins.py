@@ -26,12 +26,17 @@ from domain.roles import Role
 
 if TYPE_CHECKING:  # the roster holds the periods; this module only reads it
     from domain.roster import Person, Unit
+    from domain.sop import Sop
 
 PLH = "Plh."
 PLT = "Plt."
 #: Posts that take a stand-in: the single officials (a team member's tasks are their own).
 POSTS = (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG)
 MAX_DAYS = 366
+SELF_APPOINTED = (
+    "Anda tidak dapat menunjuk diri sendiri sebagai Plh/Plt; penunjukan dilakukan oleh "
+    "pemegang jabatan atau administrator satuan lainnya."
+)
 
 
 @dataclass(frozen=True)
@@ -209,13 +214,17 @@ def appoint(
     last: date,
     by: Person,
     now: datetime,
+    sop: Sop | None = None,
 ) -> StandIn:
     """A new appointment, checked: a post that takes a stand-in, a stand-in of the unit who
-    is not the holder, a range that ends after it starts, is not over and overlaps no other
-    of the post."""
+    is not the holder nor the one appointing, a range that ends after it starts, is not over
+    and overlaps no other of the post; with the unit's ``sop``, one that would not let the
+    stand-in do two activities the table separates (``domain.segregation``)."""
     if role not in POSTS:
         raise InputError(f"Jabatan {role.label} tidak memerlukan Plh/Plt.")
     check_manager(unit, by, role)
+    if acting_id == by.user_id:
+        raise InputError(SELF_APPOINTED)
     acting = unit.member(acting_id)
     if acting is None:
         raise InputError(
@@ -242,6 +251,15 @@ def appoint(
             raise InputError(
                 f"Sudah ada {other.kind} {role.label} pada rentang yang beririsan; akhiri "
                 "dahulu penunjukan tersebut melalui /plh."
+            )
+    if sop is not None:
+        from domain.segregation import appointment_conflict
+
+        why = appointment_conflict(sop, unit, role, acting, start, end)
+        if why:
+            kind = PLH if holders else PLT
+            raise InputError(
+                f"{acting.name} tidak dapat ditunjuk sebagai {kind} {role.label}: {why}."
             )
     holder = holders[0].user_id if holders else None
     return StandIn(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from domain import approval
+from domain import approval, records, segregation
 from domain.approval import parse_marks as parse_marks  # re-exported: the handlers use it
 from domain.calendar import WorkCalendar
 from domain.dates_id import roman_triwulan
@@ -32,10 +32,12 @@ from domain.models import (
     FixRequest,
     HistoryEntry,
     Item,
+    Official,
     ReportVersion,
     StepRecord,
 )
 from domain.performance import Indicator, Realisation, record_realisation
+from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, DISPOSE, DIVIDE, FORWARD, PARAF, SIGN, Sop, Step
 from domain.standard_time import StandardTime
@@ -289,8 +291,25 @@ def advance(
     return replace(cycle, step=to_step, rev=cycle.rev + 1, steps=tuple(steps), **changes)
 
 
-def log_action(cycle: Cycle, actor: Person, action: str, from_step: int, now: datetime, detail=""):
-    """The cycle with the accepted action added to its own history."""
+def log_action(
+    cycle: Cycle,
+    actor: Person,
+    action: str,
+    from_step: int,
+    now: datetime,
+    detail="",
+    ctx: WorkflowContext | None = None,
+    to: tuple[Official, ...] = (),
+    role: Role | None = None,
+):
+    """The cycle with the accepted action added to its own history, with the facts of the
+    moment (``domain.records``): who acted, in which capacity for the post of ``role`` (by
+    default the role of ``from_step``), and ``to``, who received a forward or a task."""
+    by = None
+    if ctx is not None:
+        if role is None:
+            role = next((s.role for s in ctx.sop.steps if s.number == from_step), None)
+        by = records.of_person(actor, ctx.unit, now, role)
     entry = HistoryEntry(
         at=now,
         actor=actor.user_id,
@@ -299,8 +318,19 @@ def log_action(cycle: Cycle, actor: Person, action: str, from_step: int, now: da
         from_step=from_step,
         to_step=cycle.step,
         detail=detail,
+        by=by,
+        to=to,
     )
     return replace(cycle, history=cycle.history + (entry,))
+
+
+def receivers_of(ctx: WorkflowContext, action: Action, after: Cycle, now: datetime):
+    """Who received a forward (whoever acts for the next step then) or a task (the members)."""
+    if isinstance(action, Forward):
+        return records.receivers(ctx.unit, ctx.sop.step(after.step).role, now)
+    if isinstance(action, Divide):
+        return tuple(records.official(ctx.unit, a.member_id, now) for a in after.assignments)
+    return ()
 
 
 def start_cycle(
@@ -346,7 +376,9 @@ def start_cycle(
         **disposition_marks(action.urgency, action.instructions),
     )
     cycle = replace(cycle, dispositions=(disposition,))
-    return Outcome(log_action(cycle, actor, action.name, first.number, now), (EV_STARTED,))
+    to = records.receivers(ctx.unit, ctx.sop.step(nxt).role, now)
+    logged = log_action(cycle, actor, action.name, first.number, now, ctx=ctx, to=to)
+    return Outcome(logged, (EV_STARTED,))
 
 
 def _forward(ctx, cycle: Cycle, action: Forward, actor: Person, now: datetime) -> Outcome:
@@ -573,7 +605,14 @@ def mark_needs_fix(
     else:
         moved = replace(cycle, rev=cycle.rev + 1, **changes)
     moved = log_action(
-        moved, actor, action.name, cycle.step, now, detail=f"{action.code}: {reason}"
+        moved,
+        actor,
+        action.name,
+        cycle.step,
+        now,
+        detail=f"{action.code}: {reason}",
+        ctx=ctx,
+        role=reviewer.role,
     )
     return Outcome(moved, (EV_NEEDS_FIX,))
 
@@ -649,8 +688,18 @@ def apply(
     number = step_of(ctx, action)
     check_step(ctx, cycle, number)
     check_actor(ctx, number, actor)
+    segregation.check_act(ctx.sop, cycle, step_key(ctx, action), actor)
     outcome = _TRANSITIONS[type(action)](ctx, cycle, action, actor, now)
-    return Outcome(log_action(outcome.cycle, actor, action.name, cycle.step, now), outcome.events)
+    to = receivers_of(ctx, action, outcome.cycle, now)
+    logged = log_action(outcome.cycle, actor, action.name, cycle.step, now, ctx=ctx, to=to)
+    return Outcome(logged, outcome.events)
+
+
+def step_key(ctx: WorkflowContext, action: Action) -> str | None:
+    """The activity an action performs (None for a return: it performs none)."""
+    if isinstance(action, ReturnReport):
+        return None
+    return ctx.sop.step(step_of(ctx, action)).key
 
 
 def record_report(cycle: Cycle, status: str, sha256: str, by: int, now: datetime) -> Cycle:

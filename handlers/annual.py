@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.services import Services
 from documents.annual_context import annual_report_context
 from documents.workbooks import archival_attachment, year_export
-from domain import annual, approval
+from domain import annual, approval, records
 from domain.annual import AnnualReport
 from domain.errors import WorkflowError
 from domain.roster import Person, Unit
@@ -159,15 +159,16 @@ class AnnualFlow(ReportFlow[AnnualReport]):
 
     def apply(self, services: Services, unit: Unit, report: AnnualReport, act: Act, person):
         sop, now = services.sop_for(unit), services.now()
+        facts = records.of_person(person, unit, now, sop.role_of(act.key))
         if act.verb == "submit":
-            return annual.submit(report, act.version, person, now, sop)
+            return annual.submit(report, act.version, person, now, sop, facts)
         if act.verb == "paraf":
-            return annual.paraf(report, act.version, person, now, sop)
+            return annual.paraf(report, act.version, person, now, sop, facts)
         if act.verb == "sign":
-            return annual.sign(report, act.version, person, now, sop)
+            return annual.sign(report, act.version, person, now, sop, facts)
         if self.stage(sop, report) != act.key:
             raise WorkflowError(texts.BUTTON_STALE)
-        return annual.return_report(report, act.version, act.reason, person, now, sop)
+        return annual.return_report(report, act.version, act.reason, person, now, sop, facts)
 
     async def render(self, services: Services, unit: Unit, report: AnnualReport, status, by):
         sha = await render(services, unit, report.year, status, report)

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from telegram.ext import ContextTypes
 
 from bot.services import Services
-from domain import approval
+from domain import approval, records
 from domain.approval import ReportKind, parse_marks
 from domain.dates_id import format_datetime_id
 from domain.errors import WorkflowError
@@ -218,15 +218,16 @@ def tell_initialled(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Perso
     paraf = report.latest_decision("paraf")
     assert paraf is not None
     services = out.services
+    facts = records.decision_by(report.history, paraf) or by  # as recorded with the act
     caption = texts.for_signature(
         flow.title(report),
-        by,
+        facts,
         _when(services, unit, paraf.at) or "",
         _when(services, unit, flow.deadline(report)),
     )
     _report_to_holders(out, flow, report, unit, "paraf", caption)
     signers = _names(flow.holders(services, unit, report))
-    told = texts.initialled_for_maker(flow.name(report), by, signers)
+    told = texts.initialled_for_maker(flow.name(report), facts, signers)
     for maker in flow.makers(services, unit):
         if maker.user_id != by.user_id:
             out.text(maker.user_id, told)
@@ -239,9 +240,10 @@ def tell_returned(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person)
     decision = report.latest_decision("return")
     assert decision is not None
     services = out.services
+    facts = records.decision_by(report.history, decision) or by
     text = texts.returned(
         flow.name(report),
-        by,
+        facts,
         _when(services, unit, decision.at) or "",
         decision.reason,
         decision.marks,
@@ -255,7 +257,8 @@ def tell_returned(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person)
     paraf = report.latest_decision("paraf")
     if paraf is not None and paraf.report_version == decision.report_version:
         if paraf.by not in told:
-            out.text(paraf.by, texts.returned_after_paraf(flow.name(report), by, decision.reason))
+            told_back = texts.returned_after_paraf(flow.name(report), facts, decision.reason)
+            out.text(paraf.by, told_back)
 
 
 def tell_signed(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person) -> None:
@@ -263,7 +266,8 @@ def tell_signed(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person) -
     latest = report.latest_report
     sign = report.latest_decision("sign")
     assert latest is not None and sign is not None
-    caption = texts.signed(flow.title(report), by, _when(out.services, unit, sign.at) or "")
+    facts = records.decision_by(report.history, sign) or by  # "Plh. …" as recorded
+    caption = texts.signed(flow.title(report), facts, _when(out.services, unit, sign.at) or "")
     for person in unit.people:
         out.file(person.user_id, latest.sha256, flow.filename(report, "signed"), caption)
 

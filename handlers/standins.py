@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from domain import standins
+from domain import segregation, standins
 from domain.dates_id import format_date_id, format_day_date_id, parse_date_id
 from domain.errors import InputError, RoleError
 from domain.roles import Role
@@ -85,6 +85,32 @@ async def cmd_plh(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Pe
     await send_text(context, person.user_id, "\n".join(lines), rows)
 
 
+def candidates(
+    services, unit: Unit, role: Role, by: Person
+) -> tuple[list[Person], list[tuple[str, str]]]:
+    """Whom the bot offers as stand-in for ``role``: members who are not its holder nor a
+    reviewer, and whom the SOP table's segregation of duties allows
+    (``domain.segregation``); the others, with the reason (escaped), for the prompt."""
+    now = services.now()
+    sop = services.sop_for(unit)
+    holders = {p.user_id for p in unit.with_role(role)}
+    offered: list[Person] = []
+    refused: list[tuple[str, str]] = []
+    for p in unit.people:
+        if p.user_id in holders or p.role.read_only:
+            continue
+        who = f"{texts.esc(p.name)} ({p.role.label})"
+        if p.user_id == by.user_id:
+            refused.append((who, texts.STANDIN_SELF))
+            continue
+        why = segregation.appointment_conflict(sop, unit, role, p, now, now + timedelta(days=1))
+        if why:
+            refused.append((who, texts.esc(why)))
+        else:
+            offered.append(p)
+    return offered, refused
+
+
 @button_action("standin_new")
 async def on_new(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
@@ -92,9 +118,9 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
     role = Role(payload["role"])
     standins.check_manager(unit, person, role)
     holders = {p.user_id for p in unit.with_role(role)}
-    people = [p for p in unit.people if p.user_id not in holders and not p.role.read_only]
+    people, refused = candidates(services, unit, role, person)
     if not people:
-        raise InputError(texts.STANDIN_NO_PEOPLE)
+        raise InputError(texts.STANDIN_NO_PEOPLE + texts.standin_not_offered(refused))
     kind = standins.PLH if holders else standins.PLT
     calendar = services.calendar(unit)
     today = calendar.to_local(services.now()).date()
@@ -106,7 +132,8 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
         choice_field(
             "acting",
             texts.STANDIN_FIELD_PERSON,
-            texts.STANDIN_PICK_PERSON.format(kind=kind, role=role.label),
+            texts.STANDIN_PICK_PERSON.format(kind=kind, role=role.label)
+            + texts.standin_not_offered(refused),
             [(f"{p.name} ({p.role.label})", str(p.user_id)) for p in people],
             per_row=1,
         ),
@@ -157,7 +184,14 @@ async def finish_standin(update: Update, context, person: Person, session: dict[
     role = Role(session["meta"]["role"])
     first, last = date.fromisoformat(values["first"]), date.fromisoformat(values["last"])
     period = standins.appoint(
-        unit, role, int(values["acting"]), first, last, person, services.now()
+        unit,
+        role,
+        int(values["acting"]),
+        first,
+        last,
+        person,
+        services.now(),
+        sop=services.sop_for(unit),
     )
     unit = services.save_standin(period)
     holder = unit.person(period.holder) if period.holder is not None else None

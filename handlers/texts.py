@@ -9,8 +9,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 
+from domain import records
 from domain import sop as sop_keys
 from domain.dates_id import format_datetime_id, roman_triwulan, triwulan_of
+from domain.models import Decision, Official
 from domain.performance import format_number_id
 from domain.periods import FILED, NOT_BEGUN, RUNNING, Period
 from domain.roles import Role
@@ -581,6 +583,15 @@ def _who(unit: Unit, user_id: int, acting: str | None = None) -> str:
     )
 
 
+def _official(o: Official) -> str:
+    """Name and capacity as recorded with an act: "Siti (Plh. Kepala Dinas …)" for a
+    stand-in, else "Rina (Kasubbag)"."""
+    if o.capacity:
+        return f"{esc(o.name)} ({esc(o.title)})"
+    label = Role(o.role).label if o.role else o.position
+    return f"{esc(o.name)} ({esc(label)})" if label else esc(o.name)
+
+
 def _report_lines(found: Found, unit: Unit) -> list[str]:
     cycle, report = found.cycle, found.report
     lines = [
@@ -592,9 +603,10 @@ def _report_lines(found: Found, unit: Unit) -> list[str]:
         lines.append(f"<b>Kode verifikasi:</b> <code>{found.code}</code>")
     else:
         lines.append("<b>Kode verifikasi:</b> tidak ada (draf tidak diberi kode)")
+    facts = records.version_actor(cycle, report)
     lines.append(
         f"<b>Berkas PDF dibuat:</b> {format_datetime_id(report.at, unit.timezone)} "
-        f"atas tindakan {_who(unit, report.by)}"
+        f"atas tindakan {_official(facts) if facts else _who(unit, report.by)}"
     )
     lines.append(f"<b>SHA-256 berkas PDF yang dicatat:</b> <code>{report.sha256}</code>")
     return lines
@@ -615,16 +627,31 @@ def verification_chain(
 
     found = chain.found
     lines = [headline, "", *_report_lines(found, unit), "", "<b>Rangkaian proses</b>"]
+    history = found.cycle.history
+
+    def decided(d: Decision) -> str:
+        facts = records.decision_by(history, d)
+        return _official(facts) if facts else _who(unit, d.by, acting(d.by, d.step, d.at))
+
     for d in chain.dispositions:
+        # who forwarded and who received, as recorded at the moment (an old record: the
+        # person on record, and the holder by the roster)
+        by, received = records.disposition_facts(history, d)
         role = Role(d.to_role)
         holders = unit.with_role(role)
-        to = f"{esc(holders[0].name)} ({role.label})" if holders else role.label
-        who = _who(unit, d.from_user, acting(d.from_user, d.step, d.at))
+        if received:
+            to = ", ".join(_official(o) for o in received)
+        else:
+            to = f"{esc(holders[0].name)} ({role.label})" if holders else role.label
+        who = _official(by) if by else _who(unit, d.from_user, acting(d.from_user, d.step, d.at))
         lines.append(f"• Disposisi: {who} → {to}, {when(d.at)}")
     if chain.division is not None:
         items = sum(u.items for u in chain.uploads)
+        divider = chain.division.by
         lines.append(
-            f"• Pembagian tugas: {_who(unit, chain.division.actor)}, {when(chain.division.at)}; "
+            f"• Pembagian tugas: "
+            f"{_official(divider) if divider else _who(unit, chain.division.actor)}, "
+            f"{when(chain.division.at)}; "
             f"{len(chain.uploads)} anggota Tim Kerja, {items} butir data"
         )
     for u in chain.uploads:
@@ -641,19 +668,18 @@ def verification_chain(
     for r in chain.returns:
         lines.append(
             f"• Dikembalikan untuk perbaikan (versi {r.report_version}) oleh "
-            f"{_who(unit, r.by, acting(r.by, r.step, r.at))}, {when(r.at)}: “{esc(r.reason)}”"
+            f"{decided(r)}, {when(r.at)}: “{esc(r.reason)}”"
         )
     for kind, decision in (("Paraf", chain.paraf), ("Tanda tangan", chain.sign)):
         if decision is not None:
-            who = _who(unit, decision.by, acting(decision.by, decision.step, decision.at))
-            lines.append(f"• {kind}: {who}, {when(decision.at)}")
+            lines.append(f"• {kind}: {decided(decision)}, {when(decision.at)}")
     if chain.sign is None and found.report.status == "paraf":
         lines.append("• Tanda tangan: belum (dokumen ini adalah versi paraf)")
     if chain.returned_after is not None:
         r = chain.returned_after
         lines.append(
             f"\n⚠ Setelah dokumen ini dibuat, laporan versi {found.report.number} dikembalikan "
-            f"untuk perbaikan oleh {_who(unit, r.by, acting(r.by, r.step, r.at))} pada "
+            f"untuk perbaikan oleh {decided(r)} pada "
             f"{when(r.at)}; dokumen ini telah "
             "digantikan dan tidak berlaku."
         )
@@ -787,24 +813,38 @@ def paraf_done(name: str, names: str) -> str:
     )
 
 
-def for_signature(title: str, by: Person, when: str, deadline: str | None) -> str:
+def acted_by(by: Person | Official, shown: str = "position") -> str:
+    """Who took an act, in the capacity recorded with it: "Siti (Plh. Kepala Dinas …)" for a
+    stand-in; else their jabatan (``shown`` "position"), role ("role") or the name alone
+    ("name")."""
+    if isinstance(by, Official):
+        if by.capacity:
+            return f"{esc(by.name)} ({esc(by.title)})"
+        role = by.role and Role(by.role).label
+        label = {"position": by.position, "role": role}.get(shown, "")
+    else:
+        label = {"position": by.position, "role": by.role.label}.get(shown, "")
+    return f"{esc(by.name)} ({esc(label)})" if label else esc(by.name)
+
+
+def for_signature(title: str, by: Person | Official, when: str, deadline: str | None) -> str:
     line = _deadline(deadline)
     return (
-        f"<b>{title}</b> telah dikoreksi dan diparaf oleh {esc(by.name)} ({esc(by.position)}) "
+        f"<b>{title}</b> telah dikoreksi dan diparaf oleh {acted_by(by)} "
         f"pada {when}.\nMohon diperiksa dan ditandatangani." + (f" {line}" if line else "")
     )
 
 
-def initialled_for_maker(name: str, by: Person, signers: str) -> str:
+def initialled_for_maker(name: str, by: Person | Official, signers: str) -> str:
     return (
-        f"{cap(name)} telah diparaf oleh {esc(by.name)} dan diteruskan kepada {signers} untuk "
-        "ditandatangani."
+        f"{cap(name)} telah diparaf oleh {acted_by(by, 'name')} dan diteruskan kepada "
+        f"{signers} untuk ditandatangani."
     )
 
 
 def returned(
     name: str,
-    by: Person,
+    by: Person | Official,
     when: str,
     reason: str,
     marks: tuple[tuple[str, str], ...],
@@ -812,8 +852,8 @@ def returned(
 ) -> str:
     line = _deadline(deadline)
     return (
-        f"<b>{cap(name)} dikembalikan untuk perbaikan</b> oleh {esc(by.name)} "
-        f"({by.role.label}) pada {when}.\nAlasan: {esc(reason)}\n\n"
+        f"<b>{cap(name)} dikembalikan untuk perbaikan</b> oleh {acted_by(by, 'role')} "
+        f"pada {when}.\nAlasan: {esc(reason)}\n\n"
         + (
             f"Indikator yang perlu diperbaiki:\n{marks_text(marks)}\n"
             "Kirimkan indikator tersebut kepada pelaksananya dengan satu tombol, atau perbaiki "
@@ -826,9 +866,10 @@ def returned(
     )
 
 
-def returned_after_paraf(name: str, by: Person, reason: str) -> str:
+def returned_after_paraf(name: str, by: Person | Official, reason: str) -> str:
     return (
-        f"{cap(name)} yang telah Anda paraf dikembalikan oleh {who(by)} untuk perbaikan. "
+        f"{cap(name)} yang telah Anda paraf dikembalikan oleh {acted_by(by, 'role')} untuk "
+        "perbaikan. "
         f"Alasan: {esc(reason)}"
     )
 
@@ -841,9 +882,9 @@ def return_title(name: str) -> str:
     return f"Pengembalian {name}"
 
 
-def signed(title: str, by: Person, when: str) -> str:
+def signed(title: str, by: Person | Official, when: str) -> str:
     return (
-        f"<b>{title} telah ditandatangani</b> oleh {esc(by.name)} ({esc(by.position)}) pada "
+        f"<b>{title} telah ditandatangani</b> oleh {acted_by(by)} pada "
         f"{when} dan telah diarsipkan. Laporan dapat diunduh kembali melalui /arsip."
     )
 
@@ -862,6 +903,8 @@ def verify_annual(found, unit: Unit, headline: str) -> str:
     for entry in report.history:
         who = unit.person(entry.actor)
         name = esc(who.name) if who else str(entry.actor)
+        if entry.by is not None:  # as recorded with the act, in its capacity
+            name = _official(entry.by) if entry.by.capacity else esc(entry.by.name)
         when = format_datetime_id(entry.at, unit.timezone)
         lines.append(f"• {esc(entry.action.replace('_', ' '))}: {name}, {when}")
     lines.append("Disusun dari laporan triwulan: " + ", ".join(esc(q) for q in report.quarters))
@@ -1710,6 +1753,16 @@ STANDIN_BAD_DATE = (
     "<code>14 Desember 2026</code>."
 )
 STANDIN_NO_PEOPLE = "Tidak ada anggota lain pada unit ini yang dapat ditunjuk."
+STANDIN_SELF = "Anda sendiri: tidak dapat menunjuk diri sendiri"
+
+
+def standin_not_offered(refused: list[tuple[str, str]]) -> str:
+    """Who the segregation rule (or self-appointment) leaves out of the candidates, and why;
+    ``refused`` holds (name with role, reason), already escaped."""
+    if not refused:
+        return ""
+    lines = [f"• {who}: {why}" for who, why in refused]
+    return "\n\nTidak dapat ditunjuk (pemisahan tugas menurut SOP):\n" + "\n".join(lines)
 
 
 def btn_standin_new(kind: str, role: str, holder: str | None) -> str:

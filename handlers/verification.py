@@ -38,6 +38,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.services import Services
+from domain import records
 from domain.dates_id import format_date_id, format_datetime_id, triwulan_period
 from domain.errors import InputError
 from domain.identity import government_line
@@ -188,11 +189,16 @@ def _acting(unit: Unit, sop: Sop) -> Callable[[int, int, datetime], str | None]:
     return acting
 
 
-def _approval(unit: Unit, decision: Decision | None, sop: Sop) -> tuple[str, str, str] | None:
+def _approval(
+    unit: Unit, decision: Decision | None, sop: Sop, history=()
+) -> tuple[str, str, str] | None:
     """Who took a decision, in the capacity they took it in ("Plh. Kepala Satuan …" for a
-    stand-in, from the appointments on record), and when."""
+    stand-in), and when: as recorded with the act, else from the appointments on record."""
     if decision is None:
         return None
+    facts = records.decision_by(history, decision)
+    if facts is not None:
+        return facts.name, facts.title, format_datetime_id(decision.at, unit.timezone)
     who = unit.person(decision.by)
     name, position = (who.name, who.position) if who else (f"pengguna {decision.by}", "")
     role = sop.step(decision.step).role
@@ -210,13 +216,13 @@ def public_answer(match: Match, headline: str, sop: Sop) -> str:
         cycle, version = match.quarterly.cycle, match.quarterly.report
         first, last = triwulan_period(cycle.year, cycle.triwulan)
         title = texts.quarter_document_title(texts.tw(cycle.triwulan, cycle.year))
-        decisions = cycle.decisions
+        decisions, history = cycle.decisions, cycle.history
     else:
         assert match.annual is not None
         report, version = match.annual.report, match.annual.version
         first, last = triwulan_period(report.year, 1)[0], triwulan_period(report.year, 4)[1]
         title = texts.annual_document_title(report.year)
-        decisions = report.decisions
+        decisions, history = report.decisions, report.history
     paraf, sign = approvals(decisions, version)
     superseded = any(d.kind == "return" and d.report_version == version.number for d in decisions)
     return texts.verify_public(
@@ -226,8 +232,8 @@ def public_answer(match: Match, headline: str, sop: Sop) -> str:
         period=f"{format_date_id(first)} – {format_date_id(last)}",
         status=version.status,
         superseded=superseded,
-        paraf=_approval(unit, paraf, sop),
-        sign=_approval(unit, sign, sop),
+        paraf=_approval(unit, paraf, sop, history),
+        sign=_approval(unit, sign, sop, history),
     )
 
 

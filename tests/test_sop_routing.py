@@ -28,12 +28,17 @@ SHIPPED_SOP = REPO / "domain" / "sop.toml"
 
 
 def sekretaris_table(folder: Path) -> Path:
-    """The shipped table with steps 5 and 8 given to the Sekretaris: an edit of the file only."""
+    """The shipped table with steps 5 and 8 given to the Sekretaris: an edit of the file only.
+    The Sekretaris both makes and initials the report there, so that office's table separates
+    only the paraf from the signature (a table separating two steps of one post is refused)."""
     text = SHIPPED_SOP.read_text(encoding="utf-8")
     for key in ("penyusunan_laporan", "pendokumentasian"):
         text = re.sub(
             rf'(key = "{key}"\nactivity = "[^"]*"\nrole = )"kasubbag"', r'\1"sekretaris"', text
         )
+    separated = 'activities = ["penyusunan_laporan", "koreksi_paraf", "pemeriksaan_tandatangan"]'
+    assert separated in text
+    text = text.replace(separated, 'activities = ["koreksi_paraf", "pemeriksaan_tandatangan"]')
     path = folder / "sop-sekretaris.toml"
     path.write_text(text, encoding="utf-8")
     table = load_sop(path)

@@ -719,6 +719,9 @@ def _edited_sop(tmp_path, step: int, old: str, new: str):
     assert f"number = {step}\n" in chunks[step]
     assert old in chunks[step]
     chunks[step] = chunks[step].replace(old, new)
+    if new == 'role = "sekretaris"' and step == 5:
+        # the Sekretaris makes and initials: that office separates only paraf and signature
+        chunks[0] = chunks[0].replace('"penyusunan_laporan", "koreksi_paraf"', '"koreksi_paraf"')
     path = tmp_path / "sop.toml"
     path.write_text("[[step]]".join(chunks), encoding="utf-8")
     return load_sop(path)
