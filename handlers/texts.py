@@ -20,6 +20,15 @@ from domain.text import neutralise_bidi
 from domain.verification import Chain, Found
 
 
+class Sentence(str):
+    """A template whose last placeholder (names) ends its sentence: ``format`` closes it with
+    one full stop, so a name ending in one ("…, S.Farm.") does not get a second."""
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        text = str.format(self, *args, **kwargs)
+        return text + end_sentence(text)
+
+
 def esc(value: object) -> str:
     """User text for an HTML message: escaped, and without bidi controls that would
     reverse the text after them."""
@@ -1117,8 +1126,8 @@ IDENTITY_PROMPTS: dict[str, str] = {
     "logo": "Kirimkan logo sebagai <b>berkas</b> (dokumen) PNG atau SVG, paling besar 1 MB.",
 }
 IDENTITY_TITLE = "Ubah identitas unit"
-IDENTITY_NOT_ADMIN = (
-    "Mohon maaf, identitas unit (kop surat) hanya dapat diubah oleh pengelola unit: {admins}."
+IDENTITY_NOT_ADMIN = Sentence(
+    "Mohon maaf, identitas unit (kop surat) hanya dapat diubah oleh pengelola unit: {admins}"
 )
 IDENTITY_CHANGED = "✅ {label} telah diperbarui. Dokumen berikutnya memakai kop yang baru."
 IDENTITY_LOGO_REMOVED = "✅ Logo telah dihapus dari kop surat."
@@ -1135,7 +1144,7 @@ def identity_summary(unit: Unit, shown: dict[str, str]) -> str:
 
 # ----------------------------------------------------------------------------- invitations
 
-INVITE_NOT_ADMIN = "Mohon maaf, undangan hanya dapat dibuat oleh pengelola unit: {admins}."
+INVITE_NOT_ADMIN = Sentence("Mohon maaf, undangan hanya dapat dibuat oleh pengelola unit: {admins}")
 INVITE_PICK_ROLE = (
     "<b>Undang anggota {unit}</b>\nPilih peran orang yang akan diundang "
     "(jabatan yang sudah terisi tidak ditampilkan):"
@@ -1230,7 +1239,9 @@ UNIT_INCOMPLETE = (
 
 # --- staff changes (mutasi) -------------------------------------------------------------------
 
-STAFF_NOT_ADMIN = "Mohon maaf, mutasi pegawai hanya dapat dilakukan oleh pengelola unit: {admins}."
+STAFF_NOT_ADMIN = Sentence(
+    "Mohon maaf, mutasi pegawai hanya dapat dilakukan oleh pengelola unit: {admins}"
+)
 STAFF_PICK = (
     "<b>Mutasi pegawai — {unit}</b>\n"
     "Ganti: undangan untuk pemegang jabatan yang baru; pemegang lama keluar saat penggantinya "
@@ -1318,11 +1329,11 @@ def forward_form_title(role_label: str, period: str) -> str:
 
 
 def disposition_sent(period: str, names: str) -> str:
-    return f"Disposisi {period} telah dikirim kepada {names}."
+    return f"Disposisi {period} telah dikirim kepada {names}{end_sentence(names)}"
 
 
 def disposition_forwarded(names: str) -> str:
-    return f"Disposisi telah diteruskan kepada {names}."
+    return f"Disposisi telah diteruskan kepada {names}{end_sentence(names)}"
 
 
 def disposition_sheet_caption(period: str) -> str:
@@ -1385,7 +1396,7 @@ def ask_member_items(name: str, position: str) -> str:
 
 
 def division_sent(names: str) -> str:
-    return f"Pembagian tugas telah dikirim kepada: {esc(names)}."
+    return f"Pembagian tugas telah dikirim kepada: {esc(names)}{end_sentence(names)}"
 
 
 def items_divided(period: str, divider: str, note: str, items: str, deadline: str) -> str:
@@ -1521,7 +1532,8 @@ def needs_fix_title(period: str) -> str:
 
 def needs_fix_done(code: str, member_name: str) -> str:
     return (
-        f"{esc(code)} ditandai <b>Perlu Perbaikan</b> dan dikembalikan kepada {esc(member_name)}."
+        f"{esc(code)} ditandai <b>Perlu Perbaikan</b> dan dikembalikan kepada "
+        f"{esc(member_name)}{end_sentence(member_name)}"
     )
 
 
@@ -1669,9 +1681,9 @@ def verify_key_short(path: object) -> str:
 
 # --- stand-ins (Plh / Plt) -------------------------------------------------------------------
 
-STANDIN_NOT_ALLOWED = (
+STANDIN_NOT_ALLOWED = Sentence(
     "Mohon maaf, penunjukan Plh/Plt hanya dapat dilakukan oleh Kasat, Sekretaris atau "
-    "Kasubbag untuk jabatannya sendiri, atau oleh pengelola unit: {admins}."
+    "Kasubbag untuk jabatannya sendiri, atau oleh pengelola unit: {admins}"
 )
 STANDIN_HEAD = (
     "<b>Plh/Plt — {unit}</b>\n"
