@@ -140,17 +140,27 @@ async def on_remove_ok(update: Update, context, person: Person, payload: dict[st
         member_role=member.role.value,
     )
     await drop_buttons(update)
-    await leave(context, member, unit, None)
+    await leave(context, member, unit, None, by=person)
     done = texts.STAFF_REMOVED.format(name=texts.esc(member.name), unit=texts.esc(unit.name))
     await send_text(context, person.user_id, done)
     return ""
 
 
 async def leave(
-    context: ContextTypes.DEFAULT_TYPE, former: Person, unit: Unit, successor: Person | None
+    context: ContextTypes.DEFAULT_TYPE,
+    former: Person,
+    unit: Unit,
+    successor: Person | None,
+    by: Person | None = None,
 ) -> None:
-    """Who left: told, their menu cleared (their buttons are refused: they are no member)."""
+    """Who left: told, their menu cleared (their buttons are refused: they are no member);
+    their Plh/Plt appointments end with them (``by``: who removed them, else the successor)."""
+    from handlers.standins import on_departure  # imports this module
+
     await menu.clear_menu(context.bot, svc(context), former.user_id)
     await send_text(
         context, former.user_id, texts.staff_left(unit.name, successor.name if successor else None)
     )
+    actor = by or successor
+    if actor is not None:
+        await on_departure(context, unit, former, actor)

@@ -1730,6 +1730,7 @@ def standin_line(kind: str, role: str, name: str, first: str, last: str, state: 
 
 STANDIN_ACTIVE = "sedang berlaku"
 STANDIN_COMING = "terjadwal"
+STANDIN_CANCELLED = "dibatalkan"
 
 
 def standin_range_note(working_days: int, holidays: list[str]) -> str:
@@ -1775,6 +1776,25 @@ def standin_ended(kind: str, role: str, name: str, by: str | None) -> str:
 
 
 STANDIN_ENDED_NOTICE = "Penunjukan telah diakhiri."
+STANDIN_CANCELLED_NOTICE = "Penunjukan yang belum dimulai telah dibatalkan."
+
+
+def standin_cancelled(kind: str, role: str, name: str, first: str, last: str, by: str) -> str:
+    return (
+        f"Penunjukan <b>{kind} {role}</b> atas nama {esc(name)} untuk {first} s.d. {last} "
+        f"dibatalkan oleh {esc(by)} sebelum dimulai."
+    )
+
+
+def standin_left(
+    kind: str, role: str, name: str, first: str, last: str, former: str, cancelled: bool
+) -> str:
+    how = "dibatalkan" if cancelled else "berakhir"
+    return (
+        f"Penunjukan <b>{kind} {role}</b> atas nama {esc(name)} ({first} s.d. {last}) {how} "
+        f"karena {esc(former)} tidak lagi terdaftar pada unit kerja ini. Bila masih diperlukan, "
+        "tunjuk Plh/Plt baru melalui /plh."
+    )
 
 
 def standin_copy(role: str, name: str) -> str:
