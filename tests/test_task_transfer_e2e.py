@@ -14,6 +14,8 @@ from domain.samples import sample_indicators, sample_realisations
 from storage.audit import AuditLog
 from storage.database import Database
 from storage.repositories import CycleRepository
+from tests.test_menu_e2e import menus_settled
+from tests.test_standins_e2e import appoint, arrived
 
 #: A full stop doubled after a name ending in one ("S.Sos..", "A.Md..")
 DOUBLED_STOP = re.compile(r"[^.]\.\.(?!\.)")
@@ -124,3 +126,48 @@ async def test_a_member_transferred_mid_quarter_hands_over_their_indicators(
     for user in people.officials:
         doubled = [m.text for m in user.received() if DOUBLED_STOP.search(m.text)]
         assert not doubled, doubled
+
+
+async def test_the_plh_of_the_division_holder_moves_tasks_and_the_holder_does_not(
+    bot, emu, people, settings, clock
+):
+    """Who moves tasks is read from the SOP table and the stand-ins: a member appointed Plh.
+    Kasubbag gets /mutasi in their menu and only the Alihkan tugas buttons; the Kasubbag,
+    represented meanwhile, keeps the administrator's buttons but not these."""
+    kasubbag = people.kasubbag
+    first, second = people.team
+    await playbook.start_cycle(people, 3, 2026)
+    await playbook.forward(people)
+    await playbook.divide(people)
+    await appoint(
+        kasubbag,
+        f"Tunjuk Plh. Kasubbag ({kasubbag.name})",
+        f"{second.name} (Tim Kerja)",
+        "Senin, 5 Oktober 2026",
+        "05-10-2026",
+    )
+    await kasubbag.tap("Kirim")
+    await kasubbag.expect("ditunjuk sebagai")
+    menus = await menus_settled(emu, [second.user_id])
+    assert "mutasi" in menus[second.user_id]
+
+    kasubbag.say("/mutasi")
+    listing = await kasubbag.expect("Mutasi pegawai")
+    assert f"Keluarkan {first.name}" in listing.buttons
+    assert not [b for b in listing.buttons if b.startswith("Alihkan tugas")]
+
+    mark = len(second.received())
+    second.say("/mutasi")
+    listing = await arrived(second, mark, "Mutasi pegawai")
+    assert sorted(listing.buttons) == sorted(
+        [f"Alihkan tugas {first.name}", f"Alihkan tugas {second.name}"]
+    )
+    await second.tap(f"Alihkan tugas {first.name}", listing)
+    pick = await arrived(second, mark, "Pilih anggota yang menerima")
+    assert pick.buttons == [f"Kepada {second.name}"]
+    await second.tap(f"Kepada {second.name}", pick)
+    await arrived(second, mark, "Pengalihan Tugas")
+    await first.expect("dialihkan oleh")
+    cycle = CycleRepository(Database(settings.lkj_data_dir)).get("satpolpp-bdg", 2026, 3)
+    assert [a.member_id for a in cycle.assignments] == [second.user_id]
+    assert len(cycle.assignments[0].items) == sum(len(t) for t in playbook.TASKS)
