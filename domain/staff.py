@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from domain.dates_id import roman_triwulan
 from domain.errors import InputError
 from domain.models import Cycle
 from domain.roster import SINGLE_ROLES, Person, Unit
@@ -32,8 +33,9 @@ def check_removal(unit: Unit, person: Person, open_cycles: Iterable[Cycle]) -> N
         if cycle.assignment_of(person.user_id) is not None:
             raise InputError(
                 f"{person.name} masih memegang tugas pengumpulan data Triwulan "
-                f"{cycle.triwulan} Tahun {cycle.year} yang belum selesai. Anggota ini dapat "
-                "dikeluarkan setelah laporan triwulan tersebut selesai."
+                f"{roman_triwulan(cycle.triwulan)} Tahun {cycle.year} yang belum selesai. "
+                "Alihkan dahulu tugasnya kepada anggota lain dengan tombol Alihkan tugas "
+                "pada /mutasi; sesudah itu anggota ini dapat dikeluarkan."
             )
 
 

@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from domain.dates_id import format_day_date_id
 from domain.errors import InputError, RoleError
 from domain.roles import Role
 
@@ -62,6 +63,11 @@ class StandIn:
     @property
     def kind(self) -> str:
         return PLT if self.holder is None else PLH
+
+    @property
+    def cancelled(self) -> bool:
+        """Ended before it began: nobody stood in; it no longer holds its days."""
+        return self.ended_at is not None and self.ended_at <= self.start
 
     @property
     def until(self) -> datetime:
@@ -239,15 +245,14 @@ def appoint(
             f"{acting.name} adalah pemegang jabatan {role.label} sendiri; Plh/Plt harus "
             "pejabat lain."
         )
-    if last < first:
-        raise InputError("Tanggal selesai tidak boleh sebelum tanggal mulai.")
-    if (last - first).days >= MAX_DAYS:
-        raise InputError(f"Penunjukan Plh/Plt paling lama {MAX_DAYS} hari.")
+    check_range(first, last)
     start, end = day_bounds(first, last, unit.timezone)
     if end <= now:
         raise InputError("Tanggal selesai sudah lewat; pilih rentang yang belum berakhir.")
     for other in unit.standins:
-        if other.role is role and other.start < end and start < other.until:
+        if other.role is not role or other.cancelled or not _standing(unit, other):
+            continue
+        if other.start < end and start < other.until:
             raise InputError(
                 f"Sudah ada {other.kind} {role.label} pada rentang yang beririsan; akhiri "
                 "dahulu penunjukan tersebut melalui /plh."
@@ -276,17 +281,55 @@ def appoint(
     )
 
 
+def check_range(first: date, last: date) -> None:
+    """A range of days the form can take: the last day not before the first, not too long
+    (checked as the last day is typed, and again when the appointment is made)."""
+    if last < first:
+        raise InputError(
+            f"Tanggal selesai ({format_day_date_id(last)}) tidak boleh sebelum tanggal mulai "
+            f"({format_day_date_id(first)}). Ketik tanggal selesai yang lain."
+        )
+    if (last - first).days >= MAX_DAYS:
+        raise InputError(f"Penunjukan Plh/Plt paling lama {MAX_DAYS} hari.")
+
+
+def _standing(unit: Unit, period: StandIn) -> bool:
+    """Both officials of the appointment are still members (one who left takes it along)."""
+    if unit.member(period.acting) is None:
+        return False
+    return period.holder is None or unit.member(period.holder) is not None
+
+
 def end_early(unit: Unit, period: StandIn, by: Person, now: datetime) -> StandIn:
     """End an appointment now (a holder back early); one not begun yet is cancelled."""
     check_manager(unit, by, period.role)
+    if period.cancelled:
+        raise InputError("Penunjukan ini sudah dibatalkan.")
     if period.until <= now:
         raise InputError("Penunjukan ini sudah berakhir.")
     return replace(period, ended_at=max(now, period.start), ended_by=by.user_id)
 
 
+def on_departure(unit: Unit, user_id: int, by: int, now: datetime) -> list[StandIn]:
+    """The appointments of someone who leaves the unit (as the stand-in or as the holder),
+    ended now, or cancelled when not begun yet: none outlives its officials."""
+    return [
+        replace(p, ended_at=max(now, p.start), ended_by=by)
+        for p in unit.standins
+        if user_id in (p.acting, p.holder) and not p.cancelled and p.until > now
+    ]
+
+
 def current_and_coming(unit: Unit, now: datetime) -> list[StandIn]:
-    """Appointments not over yet, in order of their start."""
-    return sorted((p for p in unit.standins if p.until > now), key=lambda p: p.start)
+    """Appointments not over (nor cancelled) yet, in order of their start."""
+    return sorted(
+        (p for p in unit.standins if p.until > now and not p.cancelled), key=lambda p: p.start
+    )
+
+
+def cancelled_coming(unit: Unit, now: datetime) -> list[StandIn]:
+    """Appointments cancelled whose days have not passed yet (shown as "dibatalkan")."""
+    return sorted((p for p in unit.standins if p.cancelled and p.end > now), key=lambda p: p.start)
 
 
 def represented(actor: Person, role: Role) -> str | None:

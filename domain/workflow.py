@@ -189,6 +189,7 @@ EV_DIVIDED = "divided"
 EV_UPLOADED = "uploaded"
 EV_REALISATION = "realisation"
 EV_NEEDS_FIX = "needs_fix"
+EV_REASSIGNED = "reassigned"
 EV_MEMBER_COMPLETE = "member_complete"
 EV_COLLECTION_COMPLETE = "collection_complete"
 EV_SUBMITTED = "submitted"
@@ -615,6 +616,70 @@ def mark_needs_fix(
         role=reviewer.role,
     )
     return Outcome(moved, (EV_NEEDS_FIX,))
+
+
+@dataclass(frozen=True)
+class Reassign:
+    """The holder of the task division moves a member's task to another member of the
+    collecting role: every item, with the files and the realisations already reported (a
+    member transferred mid-quarter, so that they can leave)."""
+
+    from_member: int
+    to_member: int
+    name = "alihkan_tugas"
+
+
+def item_label(item: Item) -> str:
+    """How an item is named in a record: its indicator code, else its title."""
+    return item.code or item.title
+
+
+def reassign(
+    cycle: Cycle, action: Reassign, actor: Person, now: datetime, ctx: WorkflowContext
+) -> Outcome:
+    """Move ``from_member``'s assignment to ``to_member`` (merged into theirs if they have
+    one). Allowed to whoever holds the division step by the unit's SOP table, at any step
+    after the division and before the quarter is filed; nothing reported is lost (the items
+    keep their files and realisations, which keep naming who reported them), and the move is
+    in the cycle's history: who moved what, from whom, to whom, when."""
+    if cycle.unit != ctx.unit.code:
+        raise RoleError("Anda tidak terdaftar pada satuan kerja ini.")
+    label = tw_label(cycle.triwulan, cycle.year)
+    if cycle.filed:
+        raise WorkflowError(
+            f"Laporan {label} sudah ditandatangani dan diarsipkan; tugasnya tidak dapat "
+            "dialihkan lagi."
+        )
+    check_actor(ctx, ctx.sop.by_key(DIVIDE).number, actor)
+    source = cycle.assignment_of(action.from_member)
+    old = ctx.unit.person(action.from_member)
+    old_name = old.name if old else str(action.from_member)
+    if source is None:
+        raise InputError(f"{old_name} tidak memegang tugas pengumpulan data pada {label}.")
+    if action.to_member == action.from_member:
+        raise InputError("Tugas hanya dapat dialihkan kepada anggota lain.")
+    collecting = ctx.sop.role_of(COLLECT)
+    new = ctx.unit.member(action.to_member)
+    if new is None or new.role is not collecting:
+        raise InputError(f"Penerima tugas bukan anggota {collecting.label} satuan ini.")
+    target = cycle.assignment_of(action.to_member)
+    if target is None:
+        moved = replace(source, member_id=new.user_id)
+        assignments = tuple(moved if a is source else a for a in cycle.assignments)
+    else:
+        merged = replace(
+            target,
+            items=target.items + source.items,
+            deadline=max(target.deadline, source.deadline),
+        )
+        assignments = tuple(
+            merged if a is target else a for a in cycle.assignments if a is not source
+        )
+    what = ", ".join(item_label(i) for i in source.items)
+    detail = f"{what}: dari {old_name} kepada {new.name}"
+    moved_cycle = replace(cycle, rev=cycle.rev + 1, assignments=assignments)
+    logged = log_action(moved_cycle, actor, action.name, cycle.step, now, detail=detail)
+    return Outcome(logged, (EV_REASSIGNED,))
 
 
 def _submit(ctx, cycle: Cycle, action: SubmitReport, actor: Person, now: datetime) -> Outcome:

@@ -35,7 +35,7 @@ from handlers.common import (
     svc,
     unit_of,
 )
-from handlers.forms import begin_form, finisher, text_field
+from handlers.forms import IMPLIED_TOGGLES, begin_form, finisher, text_field
 from handlers.outbox import Outbox
 from handlers.texts import esc
 
@@ -385,6 +385,7 @@ async def return_begin(flow: ReportFlow, update, context, person: Person, payloa
                 "multi": True,
                 "default": [],
                 "options": [[code, code] for code in codes],
+                "implied": "return_marks",
             }
         ]
         if codes
@@ -406,6 +407,15 @@ async def return_begin(flow: ReportFlow, update, context, person: Person, payloa
         toggles=toggles,
     )
     return ""
+
+
+def _marked_by_lines(values: dict[str, Any], codes: list[str]) -> list[str]:
+    """The indicators a return's reason marks with a line of their own ("IKU-2: …")."""
+    _, marks = parse_marks(values.get("reason") or "", (), tuple(codes))
+    return [code for code, _ in marks]
+
+
+IMPLIED_TOGGLES["return_marks"] = _marked_by_lines
 
 
 async def finish_return(flow: ReportFlow, update, context, person: Person, session: dict):

@@ -53,6 +53,15 @@ DOCUMENT_VALIDATORS: dict[str, DocumentValidator] = {}
 # InputError, and the form asks again.
 TextValidator = Callable[[str], tuple[Any, str]]
 TEXT_VALIDATORS: dict[str, TextValidator] = {}
+# ... or one that also reads the answers given so far (a last day checked against the first):
+# it raises InputError at the moment the text is typed, and the form asks again.
+FormTextValidator = Callable[[str, dict[str, Any]], tuple[Any, str]]
+FORM_TEXT_VALIDATORS: dict[str, FormTextValidator] = {}
+# A multiple-choice toggle may also be set by what was typed (a line of a return's reason
+# that starts with an indicator code marks it): ``implied`` names a reader of the form's
+# values and the options that returns those the text marks; they are shown ticked too.
+ImpliedToggle = Callable[[dict[str, Any], list[str]], list[str]]
+IMPLIED_TOGGLES: dict[str, ImpliedToggle] = {}
 
 
 def choice_field(
@@ -125,6 +134,17 @@ def _toggle_display(toggle: dict[str, Any], value: Any) -> str:
     return ", ".join(labels[v] for v in chosen if v in labels) or "-"
 
 
+def _toggle_value(session: dict[str, Any], toggle: dict[str, Any]) -> Any:
+    """The toggle's value as shown: what was tapped, with what the typed text implies."""
+    value = session["values"][toggle["name"]]
+    reader = IMPLIED_TOGGLES.get(toggle.get("implied", ""))
+    if reader is None or not toggle.get("multi"):
+        return value
+    options = [v for _, v in toggle["options"]]
+    implied = set(reader(session["values"], options))
+    return [v for v in options if v in value or v in implied]
+
+
 def summary(session: dict[str, Any]) -> tuple[str, list[list[tuple[str, dict[str, Any]]]]]:
     """The confirmation message: every answer, the toggles (e.g. sifat and instruksi of a
     disposition, changed by tapping), and Kirim / Batal."""
@@ -134,7 +154,7 @@ def summary(session: dict[str, Any]) -> tuple[str, list[list[tuple[str, dict[str
         lines.append(texts.field_done(field["label"], session["display"].get(field["name"], "-")))
     rows: list[list[tuple[str, dict[str, Any]]]] = []
     for toggle in session.get("toggles", []):
-        value = session["values"][toggle["name"]]
+        value = _toggle_value(session, toggle)
         lines.append(texts.field_done(toggle["label"], _toggle_display(toggle, value)))
         buttons = []
         for label, option in toggle["options"]:
@@ -252,9 +272,12 @@ async def on_form_text(update: Update, context, person: Person, session: dict[st
             session,
             texts.text_too_long(len(text), MAX_NOTE),
         )
-    elif field.get("validate") in TEXT_VALIDATORS:
+    elif field.get("validate") in TEXT_VALIDATORS or field.get("validate") in FORM_TEXT_VALIDATORS:
         try:
-            value, display = TEXT_VALIDATORS[field["validate"]](text)
+            if field["validate"] in FORM_TEXT_VALIDATORS:
+                value, display = FORM_TEXT_VALIDATORS[field["validate"]](text, session["values"])
+            else:
+                value, display = TEXT_VALIDATORS[field["validate"]](text)
         except InputError as exc:
             await send_text(context, person.user_id, texts.esc(exc))
             return

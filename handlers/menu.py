@@ -21,7 +21,7 @@ from telegram.ext import ContextTypes
 from bot.services import Services
 from domain import annual
 from domain.roster import Person
-from domain.sop import ASSEMBLE, COLLECT
+from domain.sop import ASSEMBLE, COLLECT, DIVIDE
 from domain.standins import POSTS
 from handlers import texts
 from handlers.common import send_text, svc
@@ -53,6 +53,8 @@ def commands_for(services: Services, person: Person) -> list[tuple[str, str]]:
         allowed.add("bukti")  # evidence: the members' own, and the report maker's review
     if unit.is_admin(person):
         allowed |= {"identitas", "undang", "undangan", "mutasi", "plh"}
+    if person.acts_as(sop.role_of(DIVIDE)):
+        allowed.add("mutasi")  # the division's holder moves tasks between members there
     if person.role in POSTS:
         allowed.add("plh")  # an official appoints their own Plh
     return [(c, d) for c, d in texts.COMMANDS.items() if c in allowed]

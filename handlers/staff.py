@@ -14,14 +14,23 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.services import Services
+from domain.approval import check_holder
+from domain.dates_id import format_datetime_id
 from domain.errors import InputError, RoleError
+from domain.models import Cycle
 from domain.roster import SINGLE_ROLES, Person, Unit
+from domain.sop import COLLECT, DIVIDE
 from domain.staff import check_removal, depart
+from domain.workflow import Reassign, item_label, reassign
 from handlers import menu, texts
 from handlers.buttons import button_action
 from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
 from handlers.invitations import create, sent_link
-from handlers.views import open_cycles
+from handlers.outbox import Outbox, commit
+from handlers.steps import offer
+from handlers.texts import tw
+from handlers.views import member_checklist, open_cycles
 
 
 def _admin_unit(context: ContextTypes.DEFAULT_TYPE, person: Person) -> Unit:
@@ -55,24 +64,131 @@ def audit(
     )
 
 
+def _divides(services: Services, unit: Unit, person: Person) -> bool:
+    """Whether ``person`` holds the task division by the unit's SOP table now (they move
+    tasks between members)."""
+    return person.acts_as(services.sop_for(unit).role_of(DIVIDE))
+
+
+def _holding(services: Services, unit: Unit, member_id: int) -> list[Cycle]:
+    """The quarters not yet filed in which ``member_id`` holds a task."""
+    return [c for c in open_cycles(services, unit) if c.assignment_of(member_id) is not None]
+
+
 async def cmd_mutasi(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
-    try:
-        unit = _admin_unit(context, person)
-    except RoleError as exc:
-        audit_refusal(context, update, person, "mutasi", str(exc))
-        await send_text(context, person.user_id, texts.esc(exc))
+    services = svc(context)
+    unit = unit_of(services, person)
+    divides = _divides(services, unit, person)
+    if not unit.is_admin(person) and not divides:
+        admins = ", ".join(p.name for p in unit.administrators)
+        refusal = texts.STAFF_NOT_ADMIN.format(admins=admins)
+        audit_refusal(context, update, person, "mutasi", refusal)
+        await send_text(context, person.user_id, texts.esc(refusal))
         return
     rows = []
+    holders = {a.member_id for c in open_cycles(services, unit) for a in c.assignments}
     for p in unit.people:
+        if divides and p.user_id in holders:
+            label = texts.btn_task_move(p.name)
+            rows.append([(label, {"action": "task_move", "member": p.user_id})])
+        if not unit.is_admin(person):
+            continue
         if p.role in SINGLE_ROLES:
             label = texts.btn_staff_replace(p.role.label, p.name)
             rows.append([(label, {"action": "staff_replace", "member": p.user_id})])
         else:
             label = texts.btn_staff_remove(p.name)
             rows.append([(label, {"action": "staff_remove", "member": p.user_id})])
-    await send_text(
-        context, person.user_id, texts.STAFF_PICK.format(unit=texts.esc(unit.name)), rows
-    )
+    lines = [texts.STAFF_PICK_HEAD.format(unit=texts.esc(unit.name))]
+    if unit.is_admin(person):
+        lines.append(texts.STAFF_PICK)
+    if divides:
+        lines.append(texts.STAFF_PICK_MOVE)
+    await send_text(context, person.user_id, "\n".join(lines), rows)
+
+
+# --- Alihkan tugas: a member's task moved to another member ----------------------------------
+
+
+@button_action("task_move")
+async def on_move(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
+    """The member whose task moves was picked: the task, and who may receive it."""
+    services = svc(context)
+    unit = unit_of(services, person)
+    check_holder(services.sop_for(unit), DIVIDE, person, unit.code)
+    member = unit.member(int(payload["member"]))
+    if member is None:
+        raise InputError(texts.STAFF_GONE)
+    cycles = _holding(services, unit, member.user_id)
+    if not cycles:
+        raise InputError(texts.task_move_nothing(member.name))
+    collecting = services.sop_for(unit).role_of(COLLECT)
+    targets = [p for p in unit.with_role(collecting) if p.user_id != member.user_id]
+    if not targets:
+        raise InputError(texts.task_move_no_target(collecting.label))
+    tasks = []
+    for cycle in cycles:
+        assignment = cycle.assignment_of(member.user_id)
+        assert assignment is not None
+        tasks.append(
+            texts.task_move_part(tw(cycle.triwulan, cycle.year), member_checklist(assignment))
+        )
+    rows = [
+        [
+            (
+                texts.btn_task_move_to(p.name),
+                {"action": "task_move_to", "member": member.user_id, "to": p.user_id},
+            )
+        ]
+        for p in targets
+    ]
+    await drop_buttons(update)
+    await send_text(context, person.user_id, texts.task_move_pick(member.name, tasks), rows)
+    return ""
+
+
+@button_action("task_move_to")
+async def on_move_to(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
+    """Move the task in every quarter not yet filed; the history and the audit keep the move,
+    the new holder gets the task with its buttons, the old one is told they are relieved."""
+    services = svc(context)
+    unit = unit_of(services, person)
+    check_holder(services.sop_for(unit), DIVIDE, person, unit.code)
+    old = unit.member(int(payload["member"]))
+    new = unit.member(int(payload["to"]))
+    if old is None or new is None:
+        raise InputError(texts.STAFF_GONE)
+    cycles = _holding(services, unit, old.user_id)
+    if not cycles:
+        raise InputError(texts.task_move_nothing(old.name))
+    await drop_buttons(update)
+    for before in cycles:
+        outcome = reassign(
+            before,
+            Reassign(old.user_id, new.user_id),
+            person,
+            services.now(),
+            services.context(unit),
+        )
+        after = outcome.cycle
+        moved = before.assignment_of(old.user_id)
+        mine = after.assignment_of(new.user_id)
+        assert moved is not None and mine is not None
+        period = tw(before.triwulan, before.year)
+        what = ", ".join(item_label(i) for i in moved.items)
+        deadline = format_datetime_id(mine.deadline, services.calendar(unit).tz)
+        out = Outbox(services)
+        out.text(person.user_id, texts.task_moved_done(period, what, old.name, new.name))
+        out.text(
+            new.user_id,
+            texts.task_moved_to_you(
+                period, texts.who(person), old.name, mine.note, member_checklist(mine), deadline
+            ),
+            offer(services, after, unit, new) or None,
+        )
+        out.text(old.user_id, texts.task_moved_from_you(period, what, texts.who(person), new.name))
+        await commit(context, before, after, out, update.update_id)
+    return texts.TASK_MOVED_NOTICE
 
 
 @button_action("staff_replace")
@@ -140,17 +256,27 @@ async def on_remove_ok(update: Update, context, person: Person, payload: dict[st
         member_role=member.role.value,
     )
     await drop_buttons(update)
-    await leave(context, member, unit, None)
+    await leave(context, member, unit, None, by=person)
     done = texts.STAFF_REMOVED.format(name=texts.esc(member.name), unit=texts.esc(unit.name))
     await send_text(context, person.user_id, done)
     return ""
 
 
 async def leave(
-    context: ContextTypes.DEFAULT_TYPE, former: Person, unit: Unit, successor: Person | None
+    context: ContextTypes.DEFAULT_TYPE,
+    former: Person,
+    unit: Unit,
+    successor: Person | None,
+    by: Person | None = None,
 ) -> None:
-    """Who left: told, their menu cleared (their buttons are refused: they are no member)."""
+    """Who left: told, their menu cleared (their buttons are refused: they are no member);
+    their Plh/Plt appointments end with them (``by``: who removed them, else the successor)."""
+    from handlers.standins import on_departure  # imports this module
+
     await menu.clear_menu(context.bot, svc(context), former.user_id)
     await send_text(
         context, former.user_id, texts.staff_left(unit.name, successor.name if successor else None)
     )
+    actor = by or successor
+    if actor is not None:
+        await on_departure(context, unit, former, actor)

@@ -24,7 +24,14 @@ from domain.standins import POSTS, StandIn
 from handlers import menu, texts
 from handlers.buttons import button_action
 from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
-from handlers.forms import TEXT_VALIDATORS, begin_form, choice_field, finisher, text_field
+from handlers.forms import (
+    FORM_TEXT_VALIDATORS,
+    TEXT_VALIDATORS,
+    begin_form,
+    choice_field,
+    finisher,
+    text_field,
+)
 from handlers.staff import audit
 
 START_CHOICES = 6  # today and the next working days offered as the first day
@@ -55,6 +62,12 @@ def _name(unit: Unit, user_id: int | None) -> str:
     return who.name if who else ""
 
 
+def _former_name(unit: Unit, user_id: int | None) -> str:
+    """The name of someone who has left the unit (kept on record)."""
+    who = next((p for p in reversed(unit.former) if p.user_id == user_id), None)
+    return who.name if who else ""
+
+
 async def cmd_plh(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
     services = svc(context)
     try:
@@ -77,6 +90,14 @@ async def cmd_plh(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Pe
         if period.role in posts:
             label = texts.btn_standin_end(period.kind, period.role.label, name)
             rows.append([(label, {"action": "standin_end", "id": period.id})])
+    for period in standins.cancelled_coming(unit, now):
+        first, last = _days(context, unit, period)
+        name = _name(unit, period.acting) or _former_name(unit, period.acting)
+        lines.append(
+            texts.standin_line(
+                period.kind, period.role.label, name, first, last, texts.STANDIN_CANCELLED
+            )
+        )
     for role in posts:
         holders = unit.with_role(role)
         kind = standins.PLH if holders else standins.PLT
@@ -125,8 +146,8 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
     calendar = services.calendar(unit)
     today = calendar.to_local(services.now()).date()
     days = [today]
-    while len(days) < START_CHOICES:
-        days.append(calendar.next_working_day(days[-1] + timedelta(days=1)))
+    while len(days) < START_CHOICES:  # next_working_day is strictly after its argument
+        days.append(calendar.next_working_day(days[-1]))
     example = calendar.add_working_days(today, 4)
     fields = [
         choice_field(
@@ -155,7 +176,7 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
                     example=example.strftime("%d-%m-%Y"), example_long=format_date_id(example)
                 ),
             ),
-            "validate": "standin_date",
+            "validate": "standin_last",
         },
     ]
     await drop_buttons(update)
@@ -172,7 +193,16 @@ def _read_date(text: str) -> tuple[Any, str]:
     return day.isoformat(), format_day_date_id(day)
 
 
-TEXT_VALIDATORS["standin_date"] = _read_date
+def _read_last(text: str, values: dict[str, Any]) -> tuple[Any, str]:
+    """The last day, checked against the first as it is typed: a refusal keeps the form."""
+    value, display = _read_date(text)
+    if values.get("first"):
+        standins.check_range(date.fromisoformat(values["first"]), date.fromisoformat(value))
+    return value, display
+
+
+TEXT_VALIDATORS["standin_date"] = _read_date  # forms begun before the check as typed
+FORM_TEXT_VALIDATORS["standin_last"] = _read_last
 
 
 @finisher("standin")
@@ -249,7 +279,7 @@ async def on_end(update: Update, context, person: Person, payload: dict[str, Any
         update,
         unit.code,
         person,
-        "plh_akhiri",
+        "plh_batal" if ended.cancelled else "plh_akhiri",
         penunjukan=period.id,
         sebagai=period.kind,
         jabatan=period.role.value,
@@ -257,8 +287,62 @@ async def on_end(update: Update, context, person: Person, payload: dict[str, Any
         pemegang=period.holder,
     )
     await drop_buttons(update)
+    if ended.cancelled:  # nobody stood in: told now (the range's moments never come)
+        first, last = _days(context, unit, period)
+        text = texts.standin_cancelled(
+            period.kind, period.role.label, _name(unit, period.acting), first, last, person.name
+        )
+        for user_id in (period.acting, period.holder):
+            if user_id is not None and user_id != person.user_id:
+                await send_text(context, user_id, text)
+        return texts.STANDIN_CANCELLED_NOTICE
     await refresh_menus(context)
     return texts.STANDIN_ENDED_NOTICE
+
+
+async def on_departure(
+    context: ContextTypes.DEFAULT_TYPE, before: Unit, former: Person, by: Person
+) -> None:
+    """Someone left the unit (removed, or replaced in their post): their appointments, as
+    the stand-in or as the holder represented, end now or are cancelled when not begun; each
+    is audited and the other official is told (a stand-in who leaves hands the post back)."""
+    from handlers.tasks import offer_tasks  # not at start-up: steps and notify import each other
+
+    services = svc(context)
+    now = services.now()
+    for period in standins.on_departure(before, former.user_id, by.user_id, now):
+        first, last = _days(context, before, period)
+        unit = services.save_standin(period)
+        year = services.calendar(unit).to_local(period.start).year
+        for moment in ("mulai", "selesai"):  # announced here, not by the tick
+            key = f"{period.id}|{moment}"
+            if not services.notices.was_sent(unit.code, year, key):
+                services.notices.mark_sent(unit.code, year, key, now.isoformat())
+        audit(
+            context,
+            None,
+            unit.code,
+            by,
+            "plh_batal" if period.cancelled else "plh_akhiri",
+            penunjukan=period.id,
+            sebagai=period.kind,
+            jabatan=period.role.value,
+            pelaksana=period.acting,
+            pemegang=period.holder,
+            alasan="mutasi",
+            keluar=former.user_id,
+        )
+        acting = _name(before, period.acting)
+        text = texts.standin_left(
+            period.kind, period.role.label, acting, first, last, former.name, period.cancelled
+        )
+        others = [p for p in (unit.member(period.acting), unit.member(period.holder or 0)) if p]
+        for person in others:
+            await send_text(context, person.user_id, text)
+            await menu.set_menu(context.bot, services, person)
+        if not period.cancelled:
+            for person in unit.acting(period.role):
+                await offer_tasks(context, person)
 
 
 # --- the moments a range starts or ends -------------------------------------------------------
@@ -277,7 +361,7 @@ async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
     now = services.now()
     for unit in services.roster.units:
         for period in unit.standins:
-            if period.start > now or period.id in SETTLED:
+            if period.start > now or period.id in SETTLED or period.cancelled:
                 continue
             year = services.calendar(unit).to_local(period.start).year
             started = f"{period.id}|mulai"

@@ -22,6 +22,15 @@ from domain.text import neutralise_bidi
 from domain.verification import Chain, Found
 
 
+class Sentence(str):
+    """A template whose last placeholder (names) ends its sentence: ``format`` closes it with
+    one full stop, so a name ending in one ("…, S.Farm.") does not get a second."""
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        text = str.format(self, *args, **kwargs)
+        return text + end_sentence(text)
+
+
 def esc(value: object) -> str:
     """User text for an HTML message: escaped, and without bidi controls that would
     reverse the text after them."""
@@ -57,7 +66,7 @@ COMMANDS: dict[str, str] = {
     "identitas": "Identitas unit pada kop surat",
     "undang": "Undang anggota unit (tautan pendaftaran)",
     "undangan": "Daftar undangan dan pencabutannya",
-    "mutasi": "Mutasi pegawai: ganti pemegang jabatan, keluarkan anggota",
+    "mutasi": "Mutasi pegawai: ganti pemegang jabatan, keluarkan anggota, alihkan tugas",
     "plh": "Penunjukan Plh/Plt: pejabat yang mewakili selama berhalangan",
     "batal": "Batalkan isian yang sedang berjalan",
     "bantuan": "Petunjuk penggunaan",
@@ -1172,8 +1181,8 @@ IDENTITY_PROMPTS: dict[str, str] = {
     "logo": "Kirimkan logo sebagai <b>berkas</b> (dokumen) PNG atau SVG, paling besar 1 MB.",
 }
 IDENTITY_TITLE = "Ubah identitas unit"
-IDENTITY_NOT_ADMIN = (
-    "Mohon maaf, identitas unit (kop surat) hanya dapat diubah oleh pengelola unit: {admins}."
+IDENTITY_NOT_ADMIN = Sentence(
+    "Mohon maaf, identitas unit (kop surat) hanya dapat diubah oleh pengelola unit: {admins}"
 )
 IDENTITY_CHANGED = "✅ {label} telah diperbarui. Dokumen berikutnya memakai kop yang baru."
 IDENTITY_LOGO_REMOVED = "✅ Logo telah dihapus dari kop surat."
@@ -1190,7 +1199,7 @@ def identity_summary(unit: Unit, shown: dict[str, str]) -> str:
 
 # ----------------------------------------------------------------------------- invitations
 
-INVITE_NOT_ADMIN = "Mohon maaf, undangan hanya dapat dibuat oleh pengelola unit: {admins}."
+INVITE_NOT_ADMIN = Sentence("Mohon maaf, undangan hanya dapat dibuat oleh pengelola unit: {admins}")
 INVITE_PICK_ROLE = (
     "<b>Undang anggota {unit}</b>\nPilih peran orang yang akan diundang "
     "(jabatan yang sudah terisi tidak ditampilkan):"
@@ -1285,13 +1294,82 @@ UNIT_INCOMPLETE = (
 
 # --- staff changes (mutasi) -------------------------------------------------------------------
 
-STAFF_NOT_ADMIN = "Mohon maaf, mutasi pegawai hanya dapat dilakukan oleh pengelola unit: {admins}."
+STAFF_NOT_ADMIN = Sentence(
+    "Mohon maaf, mutasi pegawai hanya dapat dilakukan oleh pengelola unit: {admins}"
+)
+STAFF_PICK_HEAD = "<b>Mutasi pegawai — {unit}</b>"
 STAFF_PICK = (
-    "<b>Mutasi pegawai — {unit}</b>\n"
     "Ganti: undangan untuk pemegang jabatan yang baru; pemegang lama keluar saat penggantinya "
     "bergabung, dan tugasnya yang terbuka berpindah kepadanya.\n"
     "Keluarkan: anggota Tim Kerja berhenti dari unit seketika."
 )
+STAFF_PICK_MOVE = (
+    "Alihkan tugas: tugas pengumpulan data seorang anggota pada triwulan yang belum selesai "
+    "dipindahkan kepada anggota lain (misalnya sebelum ia dikeluarkan); data yang telah "
+    "dilaporkannya tetap tercatat."
+)
+TASK_MOVED_NOTICE = "Tugas telah dialihkan."
+
+
+def btn_task_move(name: str) -> str:
+    return f"Alihkan tugas {name}"
+
+
+def btn_task_move_to(name: str) -> str:
+    return f"Kepada {name}"
+
+
+def task_move_nothing(name: str) -> str:
+    return f"{name} tidak memegang tugas pada triwulan yang belum selesai{end_sentence(name)}"
+
+
+def task_move_no_target(role: str) -> str:
+    return f"Tidak ada anggota {role} lain yang dapat menerima tugas ini."
+
+
+def task_move_part(period: str, checklist: str) -> str:
+    return f"<b>{period}</b>\n{checklist}"
+
+
+def task_move_pick(name: str, parts: list[str]) -> str:
+    return (
+        f"<b>Alihkan tugas {esc(name)}</b>\n\n" + "\n\n".join(parts) + "\n\n"
+        "Pilih anggota yang menerima tugas ini. Data yang telah dilaporkan tetap tercatat atas "
+        "nama pelapornya."
+    )
+
+
+def task_moved_done(period: str, what: str, old: str, new: str) -> str:
+    return (
+        f"Tugas {esc(old)} pada {period} ({esc(what)}) telah dialihkan kepada "
+        f"{esc(new)}{end_sentence(new)} Pengalihan ini tercatat pada riwayat laporan dan log "
+        "audit."
+    )
+
+
+def task_moved_to_you(
+    period: str, by: str, old: str, note: str, checklist: str, deadline: str
+) -> str:
+    return (
+        f"<b>Pengalihan Tugas — {period}</b>\n"
+        f"Dari: {by}\n"
+        f"Tugas {esc(old)} dialihkan kepada Anda.\n"
+        f"Catatan pembagian tugas: {esc(note) or '-'}\n\n"
+        f"Yang kini menjadi tugas Anda:\n{checklist}\n\n"
+        f"{deadline_line(deadline)}\n"
+        "Laporkan yang belum lengkap (tombol <b>Isi</b> di bawah untuk indikator) dan kirimkan "
+        "berkas data atau bukti dukung sebagai dokumen melalui obrolan ini."
+    )
+
+
+def task_moved_from_you(period: str, what: str, by: str, new: str) -> str:
+    return (
+        f"Tugas Anda pada {period} ({esc(what)}) dialihkan oleh {by} kepada "
+        f"{esc(new)}{end_sentence(new)} Anda tidak lagi memegang tugas tersebut; data yang telah "
+        "Anda laporkan tetap tercatat atas nama Anda."
+    )
+
+
 STAFF_GONE = "Penggantian ini tidak berlaku lagi: orang tersebut sudah tidak terdaftar pada unit."
 STAFF_REMOVED = "{name} telah dikeluarkan dari {unit}; dokumen yang dibuatnya tetap atas namanya."
 
@@ -1373,11 +1451,11 @@ def forward_form_title(role_label: str, period: str) -> str:
 
 
 def disposition_sent(period: str, names: str) -> str:
-    return f"Disposisi {period} telah dikirim kepada {names}."
+    return f"Disposisi {period} telah dikirim kepada {names}{end_sentence(names)}"
 
 
 def disposition_forwarded(names: str) -> str:
-    return f"Disposisi telah diteruskan kepada {names}."
+    return f"Disposisi telah diteruskan kepada {names}{end_sentence(names)}"
 
 
 def disposition_sheet_caption(period: str) -> str:
@@ -1440,7 +1518,7 @@ def ask_member_items(name: str, position: str) -> str:
 
 
 def division_sent(names: str) -> str:
-    return f"Pembagian tugas telah dikirim kepada: {esc(names)}."
+    return f"Pembagian tugas telah dikirim kepada: {esc(names)}{end_sentence(names)}"
 
 
 def items_divided(period: str, divider: str, note: str, items: str, deadline: str) -> str:
@@ -1576,7 +1654,8 @@ def needs_fix_title(period: str) -> str:
 
 def needs_fix_done(code: str, member_name: str) -> str:
     return (
-        f"{esc(code)} ditandai <b>Perlu Perbaikan</b> dan dikembalikan kepada {esc(member_name)}."
+        f"{esc(code)} ditandai <b>Perlu Perbaikan</b> dan dikembalikan kepada "
+        f"{esc(member_name)}{end_sentence(member_name)}"
     )
 
 
@@ -1724,9 +1803,9 @@ def verify_key_short(path: object) -> str:
 
 # --- stand-ins (Plh / Plt) -------------------------------------------------------------------
 
-STANDIN_NOT_ALLOWED = (
+STANDIN_NOT_ALLOWED = Sentence(
     "Mohon maaf, penunjukan Plh/Plt hanya dapat dilakukan oleh Kasat, Sekretaris atau "
-    "Kasubbag untuk jabatannya sendiri, atau oleh pengelola unit: {admins}."
+    "Kasubbag untuk jabatannya sendiri, atau oleh pengelola unit: {admins}"
 )
 STANDIN_HEAD = (
     "<b>Plh/Plt — {unit}</b>\n"
@@ -1783,6 +1862,7 @@ def standin_line(kind: str, role: str, name: str, first: str, last: str, state: 
 
 STANDIN_ACTIVE = "sedang berlaku"
 STANDIN_COMING = "terjadwal"
+STANDIN_CANCELLED = "dibatalkan"
 
 
 def standin_range_note(working_days: int, holidays: list[str]) -> str:
@@ -1828,6 +1908,25 @@ def standin_ended(kind: str, role: str, name: str, by: str | None) -> str:
 
 
 STANDIN_ENDED_NOTICE = "Penunjukan telah diakhiri."
+STANDIN_CANCELLED_NOTICE = "Penunjukan yang belum dimulai telah dibatalkan."
+
+
+def standin_cancelled(kind: str, role: str, name: str, first: str, last: str, by: str) -> str:
+    return (
+        f"Penunjukan <b>{kind} {role}</b> atas nama {esc(name)} untuk {first} s.d. {last} "
+        f"dibatalkan oleh {esc(by)} sebelum dimulai."
+    )
+
+
+def standin_left(
+    kind: str, role: str, name: str, first: str, last: str, former: str, cancelled: bool
+) -> str:
+    how = "dibatalkan" if cancelled else "berakhir"
+    return (
+        f"Penunjukan <b>{kind} {role}</b> atas nama {esc(name)} ({first} s.d. {last}) {how} "
+        f"karena {esc(former)} tidak lagi terdaftar pada unit kerja ini. Bila masih diperlukan, "
+        "tunjuk Plh/Plt baru melalui /plh."
+    )
 
 
 def standin_copy(role: str, name: str) -> str:

@@ -51,6 +51,9 @@ async def test_a_return_with_marked_indicators_goes_back_to_the_members(
     assert "diawali kodenya" in prompt.text
     sekretaris.say(f"Mohon data dicek ulang.\n{own}: angka tidak sesuai rekap bulanan")
     summary = await sekretaris.expect("Mohon periksa kembali")
+    # The line that starts with a code marks that indicator: the form shows it marked.
+    assert f"Indikator ditandai: {own}" in summary.text
+    assert f"☑ {own}" in summary.buttons and f"☐ {ticked}" in summary.buttons
     await sekretaris.tap(f"☐ {ticked}", summary)
     await sekretaris.tap("Kirim", summary)
     await sekretaris.expect("telah dikembalikan")

@@ -69,7 +69,12 @@ async def test_sekretaris_replaced_while_the_draft_waits_for_paraf(
     listing = await kasubbag.expect("Mutasi pegawai")
     assert f"Ganti Sekretaris ({old.name})" in listing.buttons
     refused = await kasubbag.tap(f"Keluarkan {member.name}", listing)
-    assert "masih memegang tugas pengumpulan data Triwulan 3 Tahun 2026" in refused["text"]
+    assert "masih memegang tugas pengumpulan data" in refused["text"]
+    # The whole refusal (longer than a popup) in chat: the quarter in Roman numerals, and the
+    # way forward.
+    told = await kasubbag.expect("masih memegang tugas pengumpulan data")
+    assert "Triwulan III Tahun 2026" in told.text and "Triwulan 3" not in told.text
+    assert "Alihkan tugas" in told.text
 
     # The administrator replaces the Sekretaris: a link for the successor; until it is
     # accepted the old Sekretaris still holds the step.

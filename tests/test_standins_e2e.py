@@ -271,7 +271,8 @@ async def _vacant_post(emu, settings, people) -> None:
     member.say("/plh")
     await member.expect("hanya dapat dilakukan oleh Kasat, Sekretaris atau Kasubbag")
 
-    # An unreadable date is asked again; an end before the start is refused with nothing kept.
+    # An unreadable date is asked again; an end before the start is refused as it is typed,
+    # and the form stays for another date.
     kasubbag.say("/plh")
     listing = await kasubbag.expect("Belum ada penunjukan")
     assert "Tunjuk Plt. Kasat (jabatan lowong)" in listing.buttons
@@ -282,9 +283,14 @@ async def _vacant_post(emu, settings, people) -> None:
     kasubbag.say("besok lusa")
     await kasubbag.expect("tidak dapat dibaca")
     kasubbag.say("2 Oktober 2026")
-    await kasubbag.expect("Mohon periksa kembali")
-    await kasubbag.tap("Kirim")
-    await kasubbag.expect("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+    refused = await kasubbag.expect("tidak boleh sebelum tanggal mulai")
+    assert "Jumat, 2 Oktober 2026" in refused.text and "Senin, 5 Oktober 2026" in refused.text
+    assert "Mohon periksa kembali" not in refused.text and not refused.buttons
+    kasubbag.say("6 Oktober 2026")
+    summary = await kasubbag.expect("Mohon periksa kembali")
+    assert "Selasa, 6 Oktober 2026" in summary.text and sek.name in summary.text
+    await kasubbag.tap("Batal", summary)
+    await kasubbag.expect("Isian dibatalkan")
     assert StandInRepository(Database(data)).all() == []
 
     # A stand-in who has left the unit by the time of Kirim is refused too.
@@ -305,7 +311,7 @@ async def _vacant_post(emu, settings, people) -> None:
     assert StandInRepository(Database(data)).all() == []
     log = AuditLog.for_unit_year(data, people.unit.code, 2026)
     refusals = [e for e in log.entries() if e.get("action") == "standin"]
-    assert len(refusals) == 2 and all(e["outcome"] == "refused" for e in refusals)
+    assert len(refusals) == 1 and all(e["outcome"] == "refused" for e in refusals)
 
     # The Sekretaris as Plt. Kasat for the week: the unit is complete, and the Plt disposes.
     await appoint(
