@@ -296,6 +296,10 @@ INTERNAL_ERROR = (
     "Mohon maaf, terjadi kesalahan pada sistem saat memproses permintaan Anda. "
     "Silakan ulangi beberapa saat lagi; bila berlanjut, hubungi pengelola lkj-bot."
 )
+STORAGE_FULL = (
+    "Mohon maaf, ruang penyimpanan sistem sedang penuh sehingga permintaan Anda belum dapat "
+    "diselesaikan. Silakan ulangi beberapa saat lagi; bila berlanjut, hubungi pengelola lkj-bot."
+)
 
 
 def wrong_role_start(role_label: str) -> str:
