@@ -31,6 +31,7 @@ from handlers.menu import sync_menus_job
 from handlers.outbox import deliver_all
 from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
 from handlers.reminders import reminder_tick
+from storage.atomic import storage_full
 from webapp.server import start_webapp, stop_webapp
 
 log = logging.getLogger("lkj_bot")
@@ -55,19 +56,25 @@ async def _post_shutdown(app: Application) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure and tell the user plainly; never leave them without an answer."""
     tb = "".join(traceback.format_exception(context.error))
-    log.error("error while handling an update: %s\n%s", context.error, tb)
+    full = storage_full(context.error)  # a full disk or database: "try again later"
+    if full:
+        log.error("storage full while handling an update: %s", context.error)
+    else:
+        log.error("error while handling an update: %s\n%s", context.error, tb)
+    text = texts.STORAGE_FULL if full else texts.INTERNAL_ERROR
+    if isinstance(update, Update) and update.effective_chat:
+        try:
+            if update.callback_query:
+                await update.callback_query.answer(text[:200], show_alert=True)
+            else:
+                await context.bot.send_message(update.effective_chat.id, text)
+        except Exception:  # noqa: BLE001 - the error handler must not raise
+            log.warning("could not tell the user about the error: %s", html.escape(tb[-200:]))
+    # The operator hears of it too (LKJ_ALERT_CHAT_ID), after the user was answered.
     alerts: AlertChat | None = context.bot_data.get("alerts")
     if alerts is not None and context.error is not None:
         update_id = update.update_id if isinstance(update, Update) else None
         await alerts.error(context.bot, update_id, context.error)
-    if isinstance(update, Update) and update.effective_chat:
-        try:
-            if update.callback_query:
-                await update.callback_query.answer(texts.INTERNAL_ERROR[:200], show_alert=True)
-            else:
-                await context.bot.send_message(update.effective_chat.id, texts.INTERNAL_ERROR)
-        except Exception:  # noqa: BLE001 - the error handler must not raise
-            log.warning("could not tell the user about the error: %s", html.escape(tb[-200:]))
 
 
 def build_application(

@@ -5,6 +5,10 @@ here: PTB's polling loop awaits ``put`` for each update before it asks for the n
 (whose offset tells Telegram the earlier ones arrived), and the webhook server awaits it
 before answering 200. ``put`` appends the update to the inbox (fsynced) first, so Telegram is
 never told of an update the bot could still lose. A known update (redelivered) is dropped.
+When the disk (or the database) is full the update cannot be kept: it is then handled all
+the same, not durably, so that the user is answered (the handlers' own writes fail and the
+error handler says the storage is full, try again later) and polling goes on; an exception
+here would end PTB's polling loop for good (``tests/test_full_disk.py``).
 
 At start-up the updates a kill left pending are queued again (``replay``) before polling
 resumes; an update whose state change was already saved (its id is recorded in the same write,
@@ -21,6 +25,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.services import Services
+from storage.atomic import storage_full
 from storage.inbox import UpdateInbox
 
 if TYPE_CHECKING:
@@ -35,9 +40,17 @@ class InboxQueue(asyncio.Queue):
         self.inbox = inbox
 
     async def put(self, item: Any) -> None:
-        if isinstance(item, Update) and not self.inbox.receive(item.update_id, item.to_dict()):
-            log.info("update %s arrived again; already received, dropped", item.update_id)
-            return
+        if isinstance(item, Update):
+            try:
+                received = self.inbox.receive(item.update_id, item.to_dict())
+            except Exception as exc:
+                if not storage_full(exc):
+                    raise
+                log.error("update %s not kept in the inbox (storage full): %s", item.update_id, exc)
+                received = True  # handled without the inbox, so that the user is answered
+            if not received:
+                log.info("update %s arrived again; already received, dropped", item.update_id)
+                return
         await super().put(item)
 
 

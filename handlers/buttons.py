@@ -19,6 +19,7 @@ from domain.roster import Person
 from handlers import progress, texts
 from handlers.common import audit_refusal, svc
 from handlers.progress import ALERT_LIMIT, Press
+from storage.atomic import storage_full
 
 ButtonAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[str]]
 BUTTON_ACTIONS: dict[str, ButtonAction] = {}
@@ -102,8 +103,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if toast and len(message) > ALERT_LIMIT:  # the alert was cut short: all of it in chat
             await context.bot.send_message(person.user_id, texts.esc(message))
         return
-    except Exception:
+    except Exception as exc:
         if press.answered:  # the error handler can no longer use the toast
-            await press.finish(texts.INTERNAL_ERROR, refused=True)
+            full = storage_full(exc)  # a full disk or database: "try again later"
+            await press.finish(texts.STORAGE_FULL if full else texts.INTERNAL_ERROR, refused=True)
         raise
     await press.finish(notice or "")

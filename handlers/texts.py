@@ -307,6 +307,10 @@ INTERNAL_ERROR = (
     "Mohon maaf, terjadi kesalahan pada sistem saat memproses permintaan Anda. "
     "Silakan ulangi beberapa saat lagi; bila berlanjut, hubungi pengelola lkj-bot."
 )
+STORAGE_FULL = (
+    "Mohon maaf, ruang penyimpanan sistem sedang penuh sehingga permintaan Anda belum dapat "
+    "diselesaikan. Silakan ulangi beberapa saat lagi; bila berlanjut, hubungi pengelola lkj-bot."
+)
 
 
 def operator_alert(update_id: int | None, kind: str, message: str, suppressed: int) -> str:
@@ -1139,6 +1143,10 @@ WEBAPP_SESSION_EXPIRED = (
     "Sesi halaman ini sudah kedaluwarsa. Tutup halaman, lalu buka kembali dari "
     "tombol di percakapan."
 )
+WEBAPP_TOO_MANY_REFUSED = (
+    "Terlalu banyak permintaan tanpa autentikasi yang sah dari alamat ini. Silakan coba lagi "
+    "beberapa saat lagi."
+)
 
 
 def webapp_not_assigned(code: str) -> str:
@@ -1764,6 +1772,10 @@ def morning_digest_head(when: str) -> str:
 AUDIT_NOT_REGISTERED = "pengguna tidak terdaftar"
 AUDIT_NOT_OPERATOR = "bukan operator"
 AUDIT_TOO_OFTEN = "terlalu sering (batas pemeriksaan)"
+AUDIT_UNAUTHENTICATED_SUMMARY = (
+    "panggilan tanpa bukti identitas yang sah ditolak (ringkasan satu jendela waktu)"
+)
+AUDIT_WEBHOOK_SECRET = "token rahasia webhook salah atau tidak ada"
 
 
 def audit_stale_button(data: str) -> str:

@@ -28,6 +28,7 @@ TinyDB could write), and ``.bak`` files never match ``*.json``, so start-up chec
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import marshal
@@ -169,6 +170,20 @@ class CorruptStoreError(Exception):
                 "atau ikut rusak). Pulihkan dari arsip dengan lkj-bot restore."
             )
         super().__init__(f"Berkas penyimpanan rusak: {path} ({reason}). {hint}")
+
+
+def storage_full(error: BaseException | None) -> bool:
+    """Whether ``error`` (or what caused it) is the disk or the database out of space: no room
+    left (ENOSPC), the quota used up (EDQUOT), or PostgreSQL's ``disk_full`` (SQLSTATE 53100)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if getattr(error, "sqlstate", None) == "53100":
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _fsync_dir(folder: Path) -> None:

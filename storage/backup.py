@@ -2,11 +2,13 @@
 
 Archive format (``lkj-bot backup``)::
 
-    data/<path relative to the data dir>   every file, as a regular-file member, sorted
-    MANIFEST.json                          last member: {"format": "lkj-bot-backup",
-                                            "version": 1, "created_at", "data_dir",
+    MANIFEST.json                          first member: {"format": "lkj-bot-backup",
+                                            "version": 2, "created_at", "data_dir",
                                             "files": {path: {"sha256", "size"}},
                                             "audit_heads": {path: {"seq", "hash"}}}
+    data/<path relative to the data dir>   every file, as a regular-file member, sorted
+
+(Version 1 archives put the manifest last; a restore refuses them, see below.)
 
 Left out: temporary files of interrupted atomic writes (``.<name>.<random>.tmp``), the rolling
 ``*.bak`` copies (the archive is itself the backup) and symlinks (the bot makes none).
@@ -21,10 +23,14 @@ point-in-time copy, stop the bot first. A store file that is damaged stops the b
 :class:`~storage.atomic.CorruptStoreError`, so a damaged store is never archived as if good.
 
 Restore (``lkj-bot restore``) refuses to overwrite a non-empty data directory unless forced,
-refuses members with absolute paths, ``..``, empty parts or outside ``data/``, and anything
-that is not a regular file (symlinks, hard links, devices, directories), extracts into a
-temporary folder beside the data directory, checks every member against the manifest (same
-set of files, same size, same sha256), then swaps the folder in with ``rename``. With
+and checks the whole archive before it writes a byte: the gzip stream whole, then every member
+header: the manifest must come first (an archive that places it after data is refused), and
+every other member must be a regular file with a safe name under ``data/`` (no absolute path,
+``..``, empty part; no symlink, hard link, device, directory, sparse file), listed in the
+manifest, once, with exactly the size the manifest states; the manifest's total must be under
+:data:`MAX_RESTORE_BYTES` and under the free space. Only then does it extract, into a temporary
+folder beside the data directory, checks every member's sha256 against the manifest, then swaps
+the folder in with ``rename`` (``tests/test_restore_limits.py``). With
 ``force`` the old data directory is kept beside it as ``<name>.sebelum-restore-<time>``, never
 deleted. The manifest protects against corruption and mix-ups, not against someone who
 rewrites both data and manifest; that is what the audit chain and its recorded heads are for.
@@ -41,6 +47,7 @@ import shutil
 import tarfile
 import tempfile
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,8 +60,10 @@ from storage.manifest import MANIFEST_REL, StoreManifest
 MANIFEST_NAME = "MANIFEST.json"
 DATA_PREFIX = "data/"
 FORMAT = "lkj-bot-backup"
-VERSION = 1
+VERSION = 2
 _MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_RESTORE_BYTES = 64 * 1024**3  # the most a restore will write (an office's data is far less)
+_FREE_MARGIN = 64 * 1024 * 1024  # left free on the disk after a restore
 _CHUNK = 1024 * 1024
 
 
@@ -167,23 +176,31 @@ def create_backup(data_dir: Path | str, target: Path | str) -> Path:
     }
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            with tarfile.open(fileobj=fh, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
+        # The data first into an unnamed temporary tar (each file read once: the bytes
+        # archived are the bytes hashed), so that the manifest can lead the archive.
+        with os.fdopen(fd, "wb") as fh, tempfile.TemporaryFile(dir=target.parent) as spool:
+            with tarfile.open(fileobj=spool, mode="w", format=tarfile.PAX_FORMAT) as data:
                 for rel, path in _data_files(data_dir):
                     try:
                         raw, st = _snapshot(rel, path)
                     except FileNotFoundError:
                         continue  # removed since the listing (e.g. a pruned temporary file)
-                    tar.addfile(_tarinfo(DATA_PREFIX + rel, len(raw), st.st_mtime), io.BytesIO(raw))
+                    info = _tarinfo(DATA_PREFIX + rel, len(raw), st.st_mtime)
+                    data.addfile(info, io.BytesIO(raw))
                     manifest["files"][rel] = {
                         "sha256": hashlib.sha256(raw).hexdigest(),
                         "size": len(raw),
                     }
                     if _is_audit_log(rel):
                         manifest["audit_heads"][rel] = _audit_head(raw)
+            spool.seek(0)
+            with tarfile.open(fileobj=fh, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
                 body = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
                 info = _tarinfo(MANIFEST_NAME, len(body), datetime.now().timestamp())
                 tar.addfile(info, io.BytesIO(body))
+                with tarfile.open(fileobj=spool, mode="r") as data:
+                    for member in data:
+                        tar.addfile(member, data.extractfile(member))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -241,51 +258,28 @@ def _copy_member(src: IO[bytes], dest: Path, size: int, mtime: float) -> str:
     return digest.hexdigest()
 
 
-def _extract(archive: Path, staging: Path) -> tuple[dict[str, Any], dict[str, tuple[str, int]]]:
-    """Extract the data members into ``staging``; return (manifest, {path: (sha256, size)})."""
-    manifest: dict[str, Any] | None = None
-    seen: dict[str, tuple[str, int]] = {}
-    with tarfile.open(archive, mode="r:gz") as tar:
-        for member in tar:
-            rel = _check_member_name(member.name)
-            if not member.isreg():
-                raise BackupError(
-                    f"Arsip ditolak: {member.name!r} adalah {_member_kind(member)}, "
-                    "bukan berkas biasa"
-                )
-            if manifest is not None:
-                raise BackupError(f"Arsip ditolak: anggota sesudah {MANIFEST_NAME}: {member.name}")
-            src = tar.extractfile(member)
-            if src is None:
-                raise BackupError(f"Arsip ditolak: {member.name!r} tidak dapat dibaca")
-            if rel is None:
-                if member.size > _MAX_MANIFEST_BYTES:
-                    raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} terlalu besar")
-                try:
-                    loaded = json.loads(src.read())
-                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                    raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} rusak ({exc})") from exc
-                if not isinstance(loaded, dict):
-                    raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} tidak sah")
-                manifest = loaded
-                continue
-            if rel in seen:
-                raise BackupError(f"Arsip ditolak: anggota ganda: {member.name}")
-            if shutil.disk_usage(staging).free < member.size:
-                raise BackupError(f"Ruang disk tidak cukup untuk memulihkan {member.name}")
-            dest = staging / rel
-            try:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                digest = _copy_member(src, dest, member.size, member.mtime)
-            except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
-                raise BackupError(f"Arsip ditolak: jalur bertabrakan: {member.name}") from exc
-            seen[rel] = (digest, member.size)
-    if manifest is None:
-        raise BackupError(f"Arsip ditolak: tidak ada {MANIFEST_NAME} (bukan arsip lkj-bot?)")
-    return manifest, seen
+def _member_rel(member: tarfile.TarInfo) -> str | None:
+    """The data-relative path of a safe regular-file member (None: the manifest)."""
+    rel = _check_member_name(member.name)
+    if not member.isreg() or member.issparse():
+        kind = "berkas jarang (sparse)" if member.issparse() else _member_kind(member)
+        raise BackupError(f"Arsip ditolak: {member.name!r} adalah {kind}, bukan berkas biasa")
+    return rel
 
 
-def _check_manifest(manifest: dict[str, Any], seen: dict[str, tuple[str, int]]) -> None:
+def _read_manifest(tar: tarfile.TarFile, member: tarfile.TarInfo) -> dict[str, Any]:
+    """The manifest member, parsed and checked in itself (format, version, file list)."""
+    if member.size > _MAX_MANIFEST_BYTES:
+        raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} terlalu besar")
+    src = tar.extractfile(member)
+    if src is None:
+        raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} tidak dapat dibaca")
+    try:
+        manifest = json.loads(src.read())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} rusak ({exc})") from exc
+    if not isinstance(manifest, dict):
+        raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} tidak sah")
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise BackupError(
             f"Arsip ditolak: format manifest tidak dikenal "
@@ -294,6 +288,112 @@ def _check_manifest(manifest: dict[str, Any], seen: dict[str, tuple[str, int]]) 
     files = manifest.get("files")
     if not isinstance(files, dict):
         raise BackupError("Arsip ditolak: manifest tanpa daftar berkas")
+    for rel, entry in files.items():
+        size = entry.get("size") if isinstance(entry, dict) else None
+        if type(size) is not int or size < 0 or not isinstance(entry.get("sha256"), str):
+            raise BackupError(f"Arsip ditolak: catatan manifest untuk {rel!r} tidak sah")
+    return manifest
+
+
+def _existing_ancestor(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def _scan(archive: Path, destination: Path, max_total: int) -> dict[str, Any]:
+    """Check every member header against the manifest before anything is written.
+
+    The manifest must be the first member; every other member must be a safe regular file
+    named in the manifest, once, with exactly the size the manifest states; the manifest's
+    total must fit under ``max_total`` and in the free space at ``destination``. Reads the
+    headers only (the data is skipped, never written anywhere); returns the manifest.
+    """
+    manifest: dict[str, Any] | None = None
+    files: dict[str, Any] = {}
+    seen: set[str] = set()
+    with tarfile.open(archive, mode="r:gz") as tar:
+        for member in tar:
+            rel = _member_rel(member)
+            if rel is None:
+                if manifest is not None:
+                    raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} ganda")
+                manifest = _read_manifest(tar, member)
+                files = manifest["files"]
+                total = sum(entry["size"] for entry in files.values())
+                if total > max_total:
+                    raise BackupError(
+                        f"Arsip ditolak: isi arsip menurut manifest {total} bita, melebihi batas "
+                        f"pemulihan {max_total} bita"
+                    )
+                free = shutil.disk_usage(_existing_ancestor(destination)).free
+                if total + _FREE_MARGIN > free:
+                    raise BackupError(
+                        f"Ruang disk tidak cukup untuk memulihkan arsip: perlu {total} bita "
+                        f"ditambah cadangan {_FREE_MARGIN} bita, tersedia {free} bita"
+                    )
+                continue
+            if manifest is None:
+                raise BackupError(
+                    f"Arsip ditolak: {MANIFEST_NAME} harus menjadi anggota pertama arsip (daftar "
+                    f"isi diperiksa sebelum apa pun ditulis), tetapi yang pertama {member.name!r}; "
+                    "arsip dari lkj-bot versi lama atau disusun ulang"
+                )
+            _check_listed(rel, member, files, seen)
+            seen.add(rel)
+    if manifest is None:
+        raise BackupError(f"Arsip ditolak: tidak ada {MANIFEST_NAME} (bukan arsip lkj-bot?)")
+    missing = sorted(set(files) - seen)
+    if missing:
+        raise BackupError(f"Arsip ditolak: {missing[0]} tercatat di manifest tetapi tidak ada")
+    return manifest
+
+
+def _check_listed(
+    rel: str, member: tarfile.TarInfo, files: dict[str, Any], seen: Collection[str]
+) -> None:
+    if rel in seen:
+        raise BackupError(f"Arsip ditolak: anggota ganda: {member.name}")
+    if rel not in files:
+        raise BackupError(f"Arsip ditolak: {rel} ada di arsip tetapi tidak di manifest")
+    if member.size != files[rel]["size"]:
+        raise BackupError(
+            f"Arsip ditolak: {rel} tidak cocok dengan manifest (ukuran {member.size} bita, "
+            f"tercatat {files[rel]['size']} bita); arsip rusak atau diubah"
+        )
+
+
+def _extract(archive: Path, staging: Path, manifest: dict[str, Any]) -> dict[str, tuple[str, int]]:
+    """Extract the data members (checked by :func:`_scan`) into ``staging``; return
+    {path: (sha256, size)}. Each member is checked against the manifest again as it comes,
+    so what is written never exceeds what the manifest states, whatever the file became."""
+    files = manifest["files"]
+    seen: dict[str, tuple[str, int]] = {}
+    with tarfile.open(archive, mode="r:gz") as tar:
+        for n, member in enumerate(tar):
+            rel = _member_rel(member)
+            if rel is None:
+                if n != 0:
+                    raise BackupError(f"Arsip ditolak: {MANIFEST_NAME} bukan anggota pertama")
+                continue
+            if n == 0:
+                raise BackupError(f"Arsip ditolak: anggota pertama harus {MANIFEST_NAME}")
+            _check_listed(rel, member, files, seen)
+            src = tar.extractfile(member)
+            if src is None:
+                raise BackupError(f"Arsip ditolak: {member.name!r} tidak dapat dibaca")
+            dest = staging / rel
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                digest = _copy_member(src, dest, member.size, member.mtime)
+            except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
+                raise BackupError(f"Arsip ditolak: jalur bertabrakan: {member.name}") from exc
+            seen[rel] = (digest, member.size)
+    return seen
+
+
+def _check_manifest(manifest: dict[str, Any], seen: dict[str, tuple[str, int]]) -> None:
+    files = manifest["files"]
     for rel in sorted(set(files) | set(seen)):
         if rel not in seen:
             raise BackupError(f"Arsip ditolak: {rel} tercatat di manifest tetapi tidak ada")
@@ -301,7 +401,7 @@ def _check_manifest(manifest: dict[str, Any], seen: dict[str, tuple[str, int]]) 
             raise BackupError(f"Arsip ditolak: {rel} ada di arsip tetapi tidak di manifest")
         expected = files[rel]
         digest, size = seen[rel]
-        if not isinstance(expected, dict) or expected.get("sha256") != digest:
+        if expected.get("sha256") != digest:
             raise BackupError(
                 f"Arsip ditolak: isi {rel} tidak cocok dengan manifest (sha256 {digest[:16]}…); "
                 "arsip rusak atau diubah"
@@ -362,13 +462,19 @@ def _fsync_tree(root: Path) -> None:
 
 
 def restore_backup(
-    archive: Path | str, data_dir: Path | str, *, force: bool = False
+    archive: Path | str,
+    data_dir: Path | str,
+    *,
+    force: bool = False,
+    max_total: int = MAX_RESTORE_BYTES,
 ) -> RestoreResult:
     """Bring back an archive made by :func:`create_backup` as ``data_dir``.
 
     Stop the bot first. Refuses a non-empty ``data_dir`` unless ``force`` (then the old one
-    is kept beside it and named in the result). Nothing in ``data_dir`` changes unless the
-    whole archive was extracted and verified.
+    is kept beside it and named in the result). Nothing is written before every member's
+    name and size was checked against the manifest (and their total against ``max_total``
+    and the free space), and nothing in ``data_dir`` changes unless the whole archive was
+    extracted and verified.
     """
     archive = Path(archive)
     if not archive.is_file():
@@ -382,12 +488,17 @@ def restore_backup(
             f"Folder data {data_dir} tidak kosong; pemulihan tidak menimpanya. Hentikan bot dan "
             "ulangi dengan --force (isi lama disimpan di sampingnya, tidak dihapus)."
         )
+    # Everything is checked before the first byte is written (no folder made either).
+    _check_compression(archive)
+    try:
+        manifest = _scan(archive, data_dir, max_total)
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        raise BackupError(f"Arsip rusak: {archive} ({exc})") from exc
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restore-", dir=data_dir.parent))
     try:
-        _check_compression(archive)
         try:
-            manifest, seen = _extract(archive, staging)
+            seen = _extract(archive, staging, manifest)
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
             raise BackupError(f"Arsip rusak: {archive} ({exc})") from exc
         _check_manifest(manifest, seen)

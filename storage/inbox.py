@@ -85,8 +85,16 @@ class UpdateInbox:
             if created:
                 _fsync_dir(self.path.parent)
         data = (json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-        os.write(self._fd, data)
-        os.fdatasync(self._fd)
+        end = os.fstat(self._fd).st_size
+        try:
+            view = memoryview(data)
+            while view:  # a short write (the disk filling up) goes on, or fails below
+                view = view[os.write(self._fd, view) :]
+            os.fdatasync(self._fd)
+        except BaseException:
+            # Never leave half a line: the next append would be glued to it and both lost.
+            os.ftruncate(self._fd, end)
+            raise
         self._lines += 1
 
     def known(self, update_id: int) -> bool:

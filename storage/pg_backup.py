@@ -26,7 +26,7 @@ import psycopg
 
 from storage.atomic import AtomicJSONStorage
 from storage.audit import AuditHeads
-from storage.backup import BackupError, create_backup, restore_backup
+from storage.backup import MAX_RESTORE_BYTES, BackupError, create_backup, restore_backup
 from storage.deliveries import DELIVERED_REL
 from storage.inbox import INBOX_REL, UpdateInbox
 from storage.manifest import StoreManifest
@@ -103,12 +103,18 @@ def backup_pg(url: str, data_dir: Path, target: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def restore_pg(archive: Path, url: str, data_dir: Path) -> MigrationReport:
-    """Bring an archive back into the empty database at ``url`` and ``data_dir``'s uploads."""
+def restore_pg(
+    archive: Path, url: str, data_dir: Path, *, max_total: int = MAX_RESTORE_BYTES
+) -> MigrationReport:
+    """Bring an archive back into the empty database at ``url`` and ``data_dir``'s uploads.
+
+    The archive is checked whole (every member's name and size against its manifest, the
+    total against ``max_total``) before anything is written, and verified in a temporary
+    folder before the database or ``data_dir`` is touched."""
     data_dir = Path(data_dir)
     staging = Path(tempfile.mkdtemp(prefix="lkj-pg-restore-"))
     try:
-        result = restore_backup(archive, staging / "data")
+        result = restore_backup(archive, staging / "data", max_total=max_total)
         restored = result.data_dir
         broken = [r for r in result.audit if not r.ok]
         if broken:

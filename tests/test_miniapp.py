@@ -339,8 +339,8 @@ async def test_forged_expired_foreign_and_out_of_step_calls_are_refused(
     assert status == 409  # the collection is closed
     assert store(settings) == submitted
 
-    # Every refusal is audited like a refused chat action; unknown users go to the
-    # stranger log.
+    # Every refusal of a signed-in caller is audited like a refused chat action; calls that
+    # prove no identity are counted into one summary line of the stranger log per window.
     log = bot.bot_data["services"].audit.log("satpolpp-bdg", 2026)
     refused = [e for e in log.entries() if e["action"].startswith("miniapp:")]
     assert {e["outcome"] for e in refused} == {"refused"}
@@ -350,5 +350,7 @@ async def test_forged_expired_foreign_and_out_of_step_calls_are_refused(
         people.kasubbag.user_id,
         member.user_id,
     }
+    webapp.refusals.flush()
     strangers = bot.bot_data["services"].audit.log(None, 2026)
-    assert any(e["action"] == "miniapp:/api/isi/kirim" for e in strangers.entries())
+    summary = [e for e in strangers.entries() if e["action"] == "miniapp:unauthenticated"]
+    assert [e["detail"]["count"] for e in summary] == [4]  # forged, swapped, old, other bot

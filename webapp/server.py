@@ -2,7 +2,9 @@
 
 Every call carries Telegram's ``initData`` (header ``Authorization: tma <initData>``); it is
 validated (``webapp.auth``), the Telegram user must be in the roster, and the call then goes
-through ``handlers.miniapp``, which applies the chat's own domain actions and checks. Every
+through ``handlers.miniapp``, which applies the chat's own domain actions and checks. A call
+whose ``initData`` is missing, forged or expired is only counted (``webapp.refusals``: one
+summary audit line per window, 429 past the per-address limit), never audited one by one. Every
 response carries a strict Content-Security-Policy: the pages load only their own files and
 talk only to this server.
 """
@@ -23,6 +25,7 @@ from domain.errors import DomainError, InputError, RoleError
 from handlers import miniapp, progress, texts
 from storage.repositories import ConcurrentUpdateError
 from webapp.auth import InitDataError, validate_init_data
+from webapp.refusals import RefusalLimiter, client_of
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,12 @@ class WebAppServer:
         self.services = application.bot_data["services"]
         self.runner: web.AppRunner | None = None
         self.files = {name: _read_static(name) for name in STATIC}
+        services = self.services
+        self.refusals = RefusalLimiter(
+            lambda entry: services.audit.append(None, services.now().year, entry),
+            "miniapp:unauthenticated",
+            now=services.now,
+        )
 
     def build(self) -> web.Application:
         app = web.Application(middlewares=[security_headers], client_max_size=MAX_BODY)
@@ -111,12 +120,14 @@ class WebAppServer:
         await self.runner.setup()
         site = web.TCPSite(self.runner, self.host, self.port)
         await site.start()
+        self.refusals.start()
         log.info("Mini App server on %s:%s", self.host, self.port)
 
     async def stop(self) -> None:
         if self.runner is not None:
             await self.runner.cleanup()
             self.runner = None
+        await self.refusals.stop()
 
     async def page_index(self, request: web.Request) -> web.Response:
         return web.Response(text="lkj-bot Mini App", content_type="text/plain")
@@ -158,7 +169,9 @@ class WebAppServer:
                     result = await call(self.context, person, body)
                 return web.json_response(result)
             except InitDataError as exc:
-                miniapp.audit_refusal(services, user_id, None, path, str(exc))
+                # Counted, not audited one by one: it costs nothing lasting (item 4, issue 24).
+                if self.refusals.refuse(client_of(request.remote), str(exc)):
+                    return web.json_response({"error": texts.WEBAPP_TOO_MANY_REFUSED}, status=429)
                 return web.json_response({"error": str(exc)}, status=401)
             except ConcurrentUpdateError:
                 return web.json_response({"error": texts.WEBAPP_CHANGED}, status=409)
