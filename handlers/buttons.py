@@ -31,6 +31,12 @@ GuestAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, dict[str, Any]], Awai
 GUEST_BUTTON_ACTIONS: dict[str, GuestAction] = {}
 
 
+def store_failed(exc: BaseException) -> bool:
+    """The store could not be read or written: the database gone or restarting (psycopg's
+    errors, not imported here), a disk full or failing (OSError)."""
+    return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] == "psycopg"
+
+
 def button_action(name: str) -> Callable[[ButtonAction], ButtonAction]:
     def register(fn: ButtonAction) -> ButtonAction:
         BUTTON_ACTIONS[name] = fn
@@ -102,8 +108,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if toast and len(message) > ALERT_LIMIT:  # the alert was cut short: all of it in chat
             await context.bot.send_message(person.user_id, texts.esc(message))
         return
-    except Exception:
-        if press.answered:  # the error handler can no longer use the toast
+    except Exception as exc:
+        if store_failed(exc):
+            # Nothing of the press was stored, so nothing was taken back (the revocation is
+            # saved with the change, bot.callback_data): the same button works again.
+            await press.finish(texts.PRESS_NOT_SAVED, refused=True)
+        elif press.answered:  # the error handler can no longer use the toast
             await press.finish(texts.INTERNAL_ERROR, refused=True)
         raise
     await press.finish(notice or "")

@@ -296,6 +296,12 @@ INTERNAL_ERROR = (
     "Mohon maaf, terjadi kesalahan pada sistem saat memproses permintaan Anda. "
     "Silakan ulangi beberapa saat lagi; bila berlanjut, hubungi pengelola lkj-bot."
 )
+# A press whose change could not be stored (the database gone, a disk failing): nothing of it
+# was kept, its button was not taken back (at most 200 characters: shown as an alert).
+PRESS_NOT_SAVED = (
+    "Mohon maaf, tindakan Anda belum tersimpan karena gangguan pada penyimpanan data. "
+    "Tombol tersebut masih berlaku; silakan tekan kembali beberapa saat lagi."
+)
 
 
 def wrong_role_start(role_label: str) -> str:
