@@ -5,10 +5,22 @@ checked by its MAC, its age, and the generation of its group and cycle (how ofte
 revoked, storage/revocations.py) against the one it was made under. A payload too large for
 64 bytes (a file reference) keeps the older way: an opaque ``b:<token>`` whose meaning is
 stored (storage ButtonRepository) and deleted when its group or cycle is revoked.
+
+A press is spent only with its effect. Buttons that a state change takes back (the offer acted
+on, a filed quarter's) are not revoked before the change is stored: the change owes their
+revocation (:meth:`CallbackData.owe`, an entry of its outbox), saved in the same write as the
+state (one atomic file write, or one PostgreSQL transaction), and applied right after it
+(:meth:`CallbackData.settle_owed`; after a kill, by the next delivery of that outbox, by any
+worker). If the write fails, nothing was revoked: the button still works and the user is told
+to press it again. Applying an owed revocation twice changes nothing (the journal lines carry
+the entry's id). Until it is applied (only after a kill in the instant between the write and
+the append) a press of the spent button reaches the action, which finds the state moved on
+and says so; it is never answered "sudah diproses" for an effect that was not stored.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -84,18 +96,41 @@ class CallbackData:
             return True
         return bool(cycle and cycle_gen != self.revoked.generation(f"c:{cycle}"))
 
-    def revoke_group(self, group: str) -> None:
+    # The kind of an outbox entry that owes revocations (see the module's docstring).
+    OWED = "revoke"
+
+    def owe(self, groups: list[str], cycles: list[str]) -> dict[str, Any]:
+        """The outbox entry owing the revocation of ``groups`` and ``cycles``, to be saved
+        with the state change that spends them and applied by :meth:`settle_owed`."""
+        return {
+            "id": secrets.token_hex(8),
+            "kind": self.OWED,
+            "chat_id": 0,
+            "groups": list(dict.fromkeys(groups)),
+            "cycles": list(dict.fromkeys(cycles)),
+            "day": self.today().isoformat(),
+        }
+
+    def settle_owed(self, entry: dict[str, Any]) -> None:
+        """Apply an owed revocation (again: a no-op for what it already applied)."""
+        day = date.fromisoformat(entry["day"])
+        for group in entry.get("groups", ()):
+            self.revoke_group(group, day, once=entry["id"])
+        for cycle in entry.get("cycles", ()):
+            self.revoke_cycle(cycle, day, once=entry["id"])
+
+    def revoke_group(self, group: str, day: date | None = None, once: str | None = None) -> None:
         """Take back every button of ``group`` (an offer acted on, a form ended)."""
         key = group_key(group)
-        self.revoked.add(f"g:{key}", self.today())
+        self.revoked.add(f"g:{key}", day or self.today(), once)
         self.stored.revoke_matching("gk", key)
         if not group.startswith(GROUP_MARK):  # tokens stored before groups had keys
             self.stored.revoke_group(group)
         self._compact_if_due()
 
-    def revoke_cycle(self, cycle_key: str) -> None:
+    def revoke_cycle(self, cycle_key: str, day: date | None = None, once: str | None = None):
         """Take back every button of a filed cycle."""
-        self.revoked.add(f"c:{cycle_key}", self.today())
+        self.revoked.add(f"c:{cycle_key}", day or self.today(), once)
         self.stored.revoke_cycle(cycle_key)
         self._compact_if_due()
 

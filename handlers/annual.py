@@ -27,7 +27,15 @@ from handlers.common import (
     svc,
     unit_of,
 )
-from handlers.outbox import ANNUAL, Outbox, deliver, end_form_with, state_ref
+from handlers.outbox import (
+    ANNUAL,
+    Outbox,
+    deliver,
+    end_form_with,
+    owe_revocations,
+    saved_or_not,
+    state_ref,
+)
 from handlers.reports import render_document
 from handlers.verification import verify_key
 
@@ -88,6 +96,7 @@ async def save(
     """Save with what it owes (and its audit lines) in one write, then deliver."""
     services = svc(context)
     end_form_with(out, update_id)
+    owed = owe_revocations(out)
     unit = services.base_roster.unit(after.unit)
     sop = services.sop_for(unit)
     for entry in after.history[len(before.history) if before else 0 :]:
@@ -110,11 +119,15 @@ async def save(
                 },
             }
         )
-    services.annual.save(
-        after,
-        expected_rev=before.rev if before else None,
-        outbox=out.entries,
-        update_id=update_id,
+    saved_or_not(
+        services,
+        owed,
+        lambda: services.annual.save(
+            after,
+            expected_rev=before.rev if before else None,
+            outbox=out.entries,
+            update_id=update_id,
+        ),
     )
     await deliver(context, after.unit, after.year, ANNUAL)
 

@@ -136,9 +136,9 @@ class ReportFlow(ABC, Generic[R]):
         key = self.stage(services.sop_for(unit), report)
         return unit.acting(services.sop_for(unit).role_of(key)) if key else []
 
-    def signed_off(self, services: Services, report: R, payload: dict[str, Any]) -> None:
-        """Revoke what the signature ends (by default the buttons of its offer)."""
-        services.callbacks.revoke_group(payload["group"])
+    def signed_off(self, out: Outbox, report: R, payload: dict[str, Any]) -> None:
+        """Spend what the signature ends (by default the buttons of its offer)."""
+        out.revoke_group(payload["group"])
 
     def makers(self, services: Services, unit: Unit) -> list[Person]:
         return unit.acting(services.sop_for(unit).role_of(self.kind.maker))
@@ -285,9 +285,9 @@ async def submit(flow: ReportFlow, update, context, person: Person, payload: dic
     names = _names(flow.holders(services, unit, after))
     out.text(person.user_id, texts.submitted_done(flow.name(after), names))
     tell_submitted(out, flow, after, unit, person)
-    services.callbacks.revoke_group(payload["group"])
-    await drop_buttons(update)
+    out.revoke_group(payload["group"])
     await flow.save(context, before, after, out, update.update_id)
+    await drop_buttons(update)  # after the write: if it fails, the buttons stay
     return texts.SUBMITTED_NOTICE
 
 
@@ -311,7 +311,7 @@ async def record_paraf(flow: ReportFlow, context, person: Person, payload: dict,
     names = _names(flow.holders(services, unit, after))
     out.text(person.user_id, texts.paraf_done(flow.name(after), names))
     tell_initialled(out, flow, after, unit, person)
-    services.callbacks.revoke_group(payload["group"])
+    out.revoke_group(payload["group"])
     await flow.save(context, before, after, out, update_id)
 
 
@@ -353,7 +353,7 @@ async def record_sign(flow: ReportFlow, context, person: Person, payload: dict, 
     after = await flow.render(services, unit, decided, "signed", person.user_id)
     out = Outbox(services)
     tell_signed(out, flow, after, unit, person)
-    flow.signed_off(services, after, payload)
+    flow.signed_off(out, after, payload)
     await flow.save(context, before, after, out, update_id)
 
 
@@ -449,7 +449,7 @@ async def record_return(
     names = _names(flow.holders(services, unit, after))
     out.text(person.user_id, texts.returned_done(flow.name(after), names))
     tell_returned(out, flow, after, unit, person)
-    services.callbacks.revoke_group(meta["group"])
+    out.revoke_group(meta["group"])
     await flow.save(context, before, after, out, update_id)
 
 

@@ -32,6 +32,12 @@ GuestAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, dict[str, Any]], Awai
 GUEST_BUTTON_ACTIONS: dict[str, GuestAction] = {}
 
 
+def store_failed(exc: BaseException) -> bool:
+    """The store could not be read or written: the database gone or restarting (psycopg's
+    errors, not imported here), a disk full or failing (OSError)."""
+    return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] == "psycopg"
+
+
 def button_action(name: str) -> Callable[[ButtonAction], ButtonAction]:
     def register(fn: ButtonAction) -> ButtonAction:
         BUTTON_ACTIONS[name] = fn
@@ -104,8 +110,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(person.user_id, texts.esc(message))
         return
     except Exception as exc:
-        if press.answered:  # the error handler can no longer use the toast
-            full = storage_full(exc)  # a full disk or database: "try again later"
-            await press.finish(texts.STORAGE_FULL if full else texts.INTERNAL_ERROR, refused=True)
+        full = storage_full(exc)  # a full disk or database: "try again later"
+        if full or store_failed(exc):
+            # Nothing of the press was stored, so nothing was taken back (the revocation is
+            # saved with the change, bot.callback_data): the same button works again.
+            await press.finish(texts.STORAGE_FULL if full else texts.PRESS_NOT_SAVED, refused=True)
+        elif press.answered:  # the error handler can no longer use the toast
+            await press.finish(texts.INTERNAL_ERROR, refused=True)
         raise
     await press.finish(notice or "")

@@ -439,9 +439,9 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
         notify.member_complete(out, outcome.cycle, unit, person)
     if EV_COLLECTION_COMPLETE in outcome.events:
         notify.collection_complete(out, outcome.cycle, unit)
-    services.callbacks.revoke_group(payload["group"])
-    await drop_buttons(update)
+    out.revoke_group(payload["group"])
     await commit(context, cycle, outcome.cycle, out, update.update_id)
+    await drop_buttons(update)  # after the write: if it fails, the buttons stay
     return texts.RECORDED
 
 

@@ -9,8 +9,10 @@ repeat one message (Telegram offers no idempotency key), never lose one.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,6 +64,16 @@ class Outbox:
     def __init__(self, services: Services):
         self.services = services
         self.entries: list[dict[str, Any]] = []
+        self.spent_groups: list[str] = []
+        self.spent_cycles: list[str] = []
+
+    def revoke_group(self, group: str) -> None:
+        """The buttons of ``group`` are spent by this change: revoked once it is stored."""
+        self.spent_groups.append(group)
+
+    def revoke_cycle(self, cycle_key: str) -> None:
+        """Every button of the cycle is spent by this change (a filed quarter)."""
+        self.spent_cycles.append(cycle_key)
 
     def _entry(self, chat_id: int, **fields: Any) -> None:
         self.entries.append({"id": secrets.token_hex(8), "chat_id": chat_id, **fields})
@@ -167,6 +179,40 @@ def end_form_with(out: Outbox, update_id: int | None) -> None:
         )
 
 
+def owe_revocations(out: Outbox) -> dict[str, Any] | None:
+    """The revocations this change spends, owed first in its write (see
+    ``bot.callback_data``). The entry is marked done in the delivery log before the write, so
+    no deliverer ever sends it; it is applied by :func:`settle_revocations` (right after the
+    write, and again, as a no-op or after a kill, before any delivery of its outbox)."""
+    if not out.spent_groups and not out.spent_cycles:
+        return None
+    services = out.services
+    entry = services.callbacks.owe(out.spent_groups, out.spent_cycles)
+    services.deliveries.record(entry["id"])
+    out.entries.insert(0, entry)
+    return entry
+
+
+def settle_revocations(services: Services, entries: list[dict[str, Any]]) -> None:
+    """Apply the owed revocations among ``entries`` (stored, so their change took effect)."""
+    for entry in entries:
+        if entry.get("kind") == services.callbacks.OWED:
+            services.callbacks.settle_owed(entry)
+
+
+def saved_or_not(services: Services, owed: dict[str, Any] | None, save: Callable[[], None]):
+    """Run ``save``; if it fails the owed revocation's mark is taken back (nothing was spent)."""
+    try:
+        save()
+    except BaseException:
+        if owed is not None:
+            with contextlib.suppress(Exception):  # the store may be what failed
+                services.deliveries.settled([owed["id"]])
+        raise
+    if owed is not None:
+        services.callbacks.settle_owed(owed)
+
+
 async def commit(
     context: ContextTypes.DEFAULT_TYPE,
     before: Cycle | None,
@@ -177,18 +223,24 @@ async def commit(
     """Save the new state with what it owes (one atomic write), then deliver.
 
     The audit lines for the actions it records are owed the same way, so none is lost to a
-    crash and none is written twice (the audit log ignores a key it already holds); so is the
-    end of the form whose Kirim this is, and the update id is recorded in the same write.
+    crash and none is written twice (the audit log ignores a key it already holds); so are
+    the end of the form whose Kirim this is and the revocation of the buttons it spends
+    (:func:`owe_revocations`), and the update id is recorded in the same write.
     """
     services = svc(context)
     end_form_with(out, update_id)
+    owed = owe_revocations(out)
     for entry in after.history[len(before.history) if before else 0 :]:
         out.audit(after, entry, update_id)
-    services.cycles.save(
-        after,
-        expected_rev=before.rev if before else None,
-        outbox=out.entries,
-        update_id=update_id,
+    saved_or_not(
+        services,
+        owed,
+        lambda: services.cycles.save(
+            after,
+            expected_rev=before.rev if before else None,
+            outbox=out.entries,
+            update_id=update_id,
+        ),
     )
     await deliver(context, after.unit, after.year, after.triwulan)
 
@@ -248,6 +300,8 @@ async def deliver(
     # Handlers and the periodic job run concurrently: one deliverer per outbox at a time, each
     # reading the outbox afresh, so no entry is sent by two of them.
     async with services.delivery_lock(unit, year, triwulan):
+        # Revocations owed by a change whose writer was killed before applying them.
+        settle_revocations(services, _queue(services, unit, year, triwulan)[0]())
         await _deliver(context, unit, year, triwulan, unblocked)
 
 

@@ -90,11 +90,11 @@ class QuarterlyFlow(ReportFlow[Cycle]):
             "group": which or group(report, purpose),
         }
 
-    def signed_off(self, services: Services, report: Cycle, payload: dict[str, Any]) -> None:
+    def signed_off(self, out: Outbox, report: Cycle, payload: dict[str, Any]) -> None:
         """A signed quarter is filed: none of its buttons, nor a Mini App draft, is of use
-        any more."""
-        services.callbacks.revoke_cycle(report.id)
-        services.drafts.clear_cycle(report.id)
+        any more (the buttons are spent with the signature's write)."""
+        out.revoke_cycle(report.id)
+        out.services.drafts.clear_cycle(report.id)
 
     def offer(self, services: Services, unit: Unit, report: Cycle, person: Person):
         from handlers.steps import offer  # the step offers build on this module's buttons

@@ -325,6 +325,14 @@ def operator_alert(update_id: int | None, kind: str, message: str, suppressed: i
     return f"⚠️ <b>Kesalahan tak terduga</b> ({where})\n<code>{escape(kind)}</code>: {detail}{more}"
 
 
+# A press whose change could not be stored (the database gone, a disk failing): nothing of it
+# was kept, its button was not taken back (at most 200 characters: shown as an alert).
+PRESS_NOT_SAVED = (
+    "Mohon maaf, tindakan Anda belum tersimpan karena gangguan pada penyimpanan data. "
+    "Tombol tersebut masih berlaku; silakan tekan kembali beberapa saat lagi."
+)
+
+
 def wrong_role_start(role_label: str) -> str:
     return f"Perintah /mulai hanya dapat digunakan oleh {role_label}."
 

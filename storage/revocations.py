@@ -10,9 +10,13 @@ compacted. Appends reach the page cache at once, so a killed process loses none;
 processes sharing the data directory read each other's lines on the next lookup, and writers
 (an append, a compaction) take the file's lock, so none is lost to another's compaction.
 
-Format: ``state/revoked.jsonl``, one ``{"k": key, "d": "YYYY-MM-DD"}`` per revocation (a
-compacted line adds ``"n"``, the count it stands for); a torn last line (a kill mid-append)
-is ignored.
+A revocation that a state change causes is not appended before that change is stored: it is
+owed in the same write (``bot.callback_data``) and appended after it, marked with the owed
+entry's id (``"e"``), so applying it again after a kill (or from another worker) is a no-op.
+
+Format: ``state/revoked.jsonl``, one ``{"k": key, "d": "YYYY-MM-DD"}`` per revocation (``"e"``:
+the owed entry it applies; a compacted line adds ``"n"``, the count it stands for); a torn
+last line (a kill mid-append) is ignored.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class Revocations:
     def __init__(self, data_dir: Path | str):
         self.path = Path(data_dir) / REVOKED_REL
         self._keys: dict[str, tuple[int, date]] = {}  # key: (generation, last revoked)
+        self._applied: set[tuple[str, str]] = set()  # (owed entry, key) already appended
         self._offset = 0
         self._inode: int | None = None
         self._appended = 0
@@ -52,6 +57,7 @@ class Revocations:
             return
         if st.st_ino != self._inode:
             self._keys.clear()
+            self._applied.clear()
             self._offset, self._inode = 0, st.st_ino
         if st.st_size <= self._offset:
             return
@@ -62,6 +68,11 @@ class Revocations:
         for line in chunk[:end].splitlines():
             try:
                 entry = json.loads(line)
+                if "e" in entry:
+                    once = (str(entry["e"]), str(entry["k"]))
+                    if once in self._applied:
+                        continue
+                    self._applied.add(once)
                 count, _ = self._keys.get(entry["k"], (0, None))
                 self._keys[entry["k"]] = (
                     count + int(entry.get("n", 1)),
@@ -94,10 +105,18 @@ class Revocations:
             self._catch_up()
             return self._keys.get(key, (0, None))[0]
 
-    def add(self, key: str, day: date) -> None:
-        """Revoke ``key`` once more: what was made under its current generation is stale."""
-        line = (json.dumps({"k": key, "d": day.isoformat()}, separators=(",", ":")) + "\n").encode()
+    def add(self, key: str, day: date, once: str | None = None) -> None:
+        """Revoke ``key`` once more: what was made under its current generation is stale.
+
+        ``once`` names the owed entry this applies: a second add with the same ``once`` and
+        ``key`` (a replay after a kill, another worker) changes nothing."""
+        item = {"k": key, "d": day.isoformat()} | ({"e": once} if once else {})
+        line = (json.dumps(item, separators=(",", ":")) + "\n").encode()
         with self._lock, self._writing() as f:
+            if once is not None:
+                if (once, key) in self._applied:
+                    return
+                self._applied.add((once, key))
             f.write(line)
             f.flush()
             self._offset = f.tell()
@@ -115,6 +134,7 @@ class Revocations:
             ).encode()
             atomic_write_bytes(self.path, data)
             self._keys, self._offset, self._appended = kept, len(data), 0
+            self._applied.clear()  # owed entries are applied long before a compaction
             self._inode = os.stat(self.path).st_ino
 
     @property
