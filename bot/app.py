@@ -17,6 +17,7 @@ from telegram.ext import (
     CallbackContext,
     ContextTypes,
     Defaults,
+    TypeHandler,
 )
 
 from bot.inbox import InboxQueue, replay
@@ -25,7 +26,7 @@ from bot.services import Services, utc_now
 from bot.settings import Settings
 from handlers import texts
 from handlers.menu import sync_menus_job
-from handlers.outbox import deliver_all
+from handlers.outbox import deliver_all, on_chat_opened
 from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
 from handlers.reminders import reminder_tick
 from webapp.server import start_webapp, stop_webapp
@@ -91,6 +92,9 @@ def build_application(
     app = builder.build()
     app.bot_data["services"] = services
     services.bot_username_source = lambda: app.bot.username or ""
+    # Before everything: a person's message or press opens their chat (Telegram tells
+    # nothing else when someone starts the bot), releasing what was kept for them.
+    app.add_handler(TypeHandler(Update, on_chat_opened), group=-2)
     app.add_handlers(GUARDS, group=-1)
     app.add_handlers(build_handlers())
     app.add_handlers(FINALLY, group=LAST_GROUP)

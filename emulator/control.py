@@ -44,7 +44,7 @@ def _actions(emu: BotAPIEmulator) -> dict[str, Any]:
             b["first_name"],
             b.get("last_name"),
             b.get("username"),
-            started=bool(b.get("started", True)),
+            started=None if b.get("started") is None else bool(b["started"]),
         ),
         "send_message": lambda b: emu.send_message(
             int(b["user_id"]), b["text"], reply_to=b.get("reply_to")

@@ -108,11 +108,12 @@ class BotAPIEmulator:
         username: str | None = None,
         language_code: str | None = None,
         *,
-        started: bool = True,
+        started: bool | None = None,
     ) -> dict[str, Any]:
-        """Register a user (private chat id == user id). ``started``: they pressed Start
-        long ago, so the bot may message them; ``started=False``: Telegram knows the user but
-        the chat was never opened, so sends answer 403 until their first message (a /start)."""
+        """Register a user (private chat id == user id). By default (``started`` None or
+        True) they pressed Start long ago, so the bot may message them; ``started=False``:
+        Telegram knows the user but the chat was never opened, so sends answer 403 until
+        their first message (a /start). For a known user, None keeps the chat as it is."""
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         for key, value in (
             ("last_name", last_name),
@@ -123,8 +124,10 @@ class BotAPIEmulator:
                 user[key] = value
         if user_id in self.world.chats:
             self.world.chats[user_id].user = user
+            if started is not None:
+                self.world.chats[user_id].started = started
         else:
-            self.world.chats[user_id] = Chat(user=user, started=started)
+            self.world.chats[user_id] = Chat(user=user, started=started is not False)
         return dict(user)
 
     def started(self, user_id: int) -> bool:

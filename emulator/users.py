@@ -24,7 +24,7 @@ class SimUser:
         transcript: Transcript | None = None,
         timeout: float = 60.0,  # generous: a loaded CI machine renders PDFs slowly
         *,
-        started: bool = True,
+        started: bool | None = None,
     ):
         self.emu = emu
         self.user_id = user_id
