@@ -17,6 +17,7 @@ from telegram.ext import (
     CallbackContext,
     ContextTypes,
     Defaults,
+    TypeHandler,
 )
 
 from bot.alerts import AlertChat
@@ -28,7 +29,7 @@ from bot.services import Services, utc_now
 from bot.settings import Settings
 from handlers import texts
 from handlers.menu import sync_menus_job
-from handlers.outbox import deliver_all
+from handlers.outbox import deliver_all, on_chat_opened
 from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
 from handlers.reminders import reminder_tick
 from storage.atomic import storage_full
@@ -117,6 +118,9 @@ def build_application(
     if settings.lkj_alert_chat_id is not None:
         app.bot_data["alerts"] = AlertChat(settings.lkj_alert_chat_id)
     services.bot_username_source = lambda: app.bot.username or ""
+    # Before everything: a person's message or press opens their chat (Telegram tells
+    # nothing else when someone starts the bot), releasing what was kept for them.
+    app.add_handler(TypeHandler(Update, on_chat_opened), group=-2)
     app.add_handlers(GUARDS, group=-1)
     app.add_handlers(build_handlers())
     app.add_handlers(FINALLY, group=LAST_GROUP)

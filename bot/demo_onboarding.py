@@ -47,7 +47,11 @@ async def run_onboarding_demo(output: Path, quiet: bool = False) -> Path:
     await app.start()
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
     transcript = None if quiet else _printer()
-    users = {uid: SimUser(emu, uid, name, transcript) for uid, (name, _, _) in PEOPLE.items()}
+    # Nobody has opened a chat with the bot yet: each one's invitation link (/start) does.
+    users = {
+        uid: SimUser(emu, uid, name, transcript, started=False)
+        for uid, (name, _, _) in PEOPLE.items()
+    }
     try:
         print(f"== Demo lkj-bot: menyiapkan {UNIT_NAME} melalui undangan ==\n")
         operator = SimUser(emu, OPERATOR, "Operator", transcript)

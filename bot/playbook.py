@@ -140,7 +140,8 @@ async def start_cycle(
         label = next(b for b in summary.buttons if b.endswith(instruction))
         await k.tap(label, summary)
     await tap_through(k, "Kirim")
-    await k.expect("telah dikirim kepada")
+    # "... telah dikirim kepada ...", or "... disimpan" when its receiver cannot take it yet
+    await k.expect(f"Disposisi Triwulan {roman_triwulan(triwulan)}")
 
 
 async def forward(cast: Cast, note: str = DISPOSISI_SEKRETARIS) -> None:

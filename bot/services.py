@@ -28,6 +28,7 @@ from domain.standins import StandIn, boundaries, resolve
 from domain.workflow import WorkflowContext
 from storage.audit import AuditAnchorError, AuditTrail, anchor_startup
 from storage.bindings import binding_problems
+from storage.chats import ChatStateRepository
 from storage.database import Database
 from storage.deliveries import DeliveryLog
 from storage.inbox import UpdateInbox
@@ -124,6 +125,7 @@ class Services:
     drafts: DraftRepository = field(init=False)
     identities: IdentityRepository = field(init=False)
     menus: MenuRepository = field(init=False)
+    chats: ChatStateRepository = field(init=False)
     rosters: RosterRepository = field(init=False)
     invitations: InvitationRepository = field(init=False)
     standins: StandInRepository = field(init=False)
@@ -167,6 +169,7 @@ class Services:
         self._leader = False
         self.identities = IdentityRepository(self.db)
         self.menus = MenuRepository(self.db)
+        self.chats = ChatStateRepository(self.db)
         self.rosters = RosterRepository(self.db)
         self.invitations = InvitationRepository(self.db)
         self.standins = StandInRepository(self.db)

@@ -40,7 +40,11 @@ def _actions(emu: BotAPIEmulator) -> dict[str, Any]:
 
     return {
         "add_user": lambda b: emu.add_user(
-            int(b["user_id"]), b["first_name"], b.get("last_name"), b.get("username")
+            int(b["user_id"]),
+            b["first_name"],
+            b.get("last_name"),
+            b.get("username"),
+            started=None if b.get("started") is None else bool(b["started"]),
         ),
         "send_message": lambda b: emu.send_message(
             int(b["user_id"]), b["text"], reply_to=b.get("reply_to")

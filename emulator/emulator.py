@@ -107,8 +107,13 @@ class BotAPIEmulator:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = None,
+        *,
+        started: bool | None = None,
     ) -> dict[str, Any]:
-        """Register a user (private chat id == user id); the bot may now message them."""
+        """Register a user (private chat id == user id). By default (``started`` None or
+        True) they pressed Start long ago, so the bot may message them; ``started=False``:
+        Telegram knows the user but the chat was never opened, so sends answer 403 until
+        their first message (a /start). For a known user, None keeps the chat as it is."""
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         for key, value in (
             ("last_name", last_name),
@@ -119,9 +124,15 @@ class BotAPIEmulator:
                 user[key] = value
         if user_id in self.world.chats:
             self.world.chats[user_id].user = user
+            if started is not None:
+                self.world.chats[user_id].started = started
         else:
-            self.world.chats[user_id] = Chat(user=user)
+            self.world.chats[user_id] = Chat(user=user, started=started is not False)
         return dict(user)
+
+    def started(self, user_id: int) -> bool:
+        """Whether the user has opened the private chat with the bot."""
+        return self.world.chat(user_id).started
 
     def add_group(self, group_id: int, title: str) -> None:
         """A group chat (negative id) the bot is a member of; users write there with

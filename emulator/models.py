@@ -123,6 +123,10 @@ class Chat:
     user: dict[str, Any]
     title: str | None = None
     blocked: bool = False
+    #: The user opened the private chat (pressed Start once). Until then Telegram refuses
+    #: every send (403 "bot can't initiate conversation") and knows no such chat for a
+    #: per-chat command scope (400 "chat not found").
+    started: bool = True
     next_message_id: int = 1
     sent: list[SentMessage] = field(default_factory=list)
     bot_messages: dict[int, SentMessage] = field(default_factory=dict)

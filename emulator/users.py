@@ -23,13 +23,15 @@ class SimUser:
         name: str,
         transcript: Transcript | None = None,
         timeout: float = 60.0,  # generous: a loaded CI machine renders PDFs slowly
+        *,
+        started: bool | None = None,
     ):
         self.emu = emu
         self.user_id = user_id
         self.name = name
         self.transcript = transcript
         self.timeout = timeout
-        emu.add_user(user_id, name)
+        emu.add_user(user_id, name, started=started)
 
     def _log(self, direction: str, text: str) -> None:
         if self.transcript:

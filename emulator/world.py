@@ -88,6 +88,10 @@ class World:
         chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
             raise bad_request("chat not found")
+        if not chat.started:  # a user Telegram knows who never pressed Start
+            if sending:
+                raise forbidden("bot can't initiate conversation with a user")
+            raise bad_request("chat not found")
         if sending and chat.blocked:
             raise forbidden("bot was blocked by the user")
         return chat
@@ -173,6 +177,9 @@ class World:
         """Record an incoming user message (in a group: from ``sender``) and enqueue it."""
         if chat.blocked:
             raise ValueError(f"user {chat.id} has blocked the bot; call unblock() first")
+        # The first message (Start, or a deep link's /start) opens the chat; Telegram sends
+        # no my_chat_member update for it.
+        chat.started = True
         msg = {
             "message_id": chat.take_message_id(),
             "from": dict(sender or chat.user),

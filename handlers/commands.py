@@ -13,6 +13,7 @@ from handlers import menu, texts
 from handlers.common import identify, send_text, svc, unit_of
 from handlers.cycle import on_data_document
 from handlers.forms import on_form_document, on_form_text
+from handlers.outbox import REASONS, bot_link, waiting_for
 from handlers.tasks import after_abandon, offer_tasks
 from handlers.views import unit_status
 
@@ -66,8 +67,18 @@ async def cmd_cancel(update: Update, context, person: Person) -> None:
 async def cmd_status(update: Update, context, person: Person) -> None:
     services = svc(context)
     unit = unit_of(services, person)
-    text = unit_status(services, unit, services.now())
-    await send_text(context, person.user_id, text or texts.NO_OPEN_CYCLE)
+    text = unit_status(services, unit, services.now()) or texts.NO_OPEN_CYCLE
+    if unit.is_admin(person):  # every message still waiting, per person, with its reason
+        waiting = waiting_for(services, unit)
+        lines = [
+            texts.waiting_line(p, REASONS[state], count)
+            for p in unit.people
+            if p.user_id in waiting
+            for count, state in [waiting[p.user_id]]
+        ]
+        if lines:
+            text += "\n\n" + texts.status_waiting(lines, bot_link(context))
+    await send_text(context, person.user_id, text)
     await _where_you_are(context, person)
 
 

@@ -56,21 +56,30 @@ from handlers.forms import (
     finisher,
     text_field,
 )
-from handlers.outbox import Outbox, commit
+from handlers.outbox import Outbox, commit, unreachable_note
 from handlers.realisation import fill_buttons, is_realisation_workbook, on_realisation_workbook
 from handlers.reports import build_disposition_sheet, build_report, report_filename
 from handlers.steps import next_role_label, submit_rows
 from handlers.texts import esc, tw
 from handlers.views import member_checklist
+from storage import chats
 
 
 def _next_role(services, unit, key: str) -> str:
     return next_role_label(services.sop_for(unit), key)
 
 
-def notify_names(services, cycle: Cycle, unit) -> str:
+def reach(services, context, people: list[Person]) -> tuple[str, str]:
+    """For "sent to ..." confirmations: the names of those whose chat can take it now, and
+    a note naming who cannot, why and what to do (``""`` when everyone can)."""
+    reachable = [p for p in people if services.chats.state(p.user_id) == chats.OPEN]
+    return ", ".join(notify.who(p) for p in reachable), unreachable_note(services, context, people)
+
+
+def notify_names(services, context, cycle: Cycle, unit) -> tuple[str, str]:
     """The holders of the cycle's open step, for "sent to ..." confirmations."""
-    return ", ".join(notify.who(p) for p in notify.holders(services, cycle, unit)) or "-"
+    names, waiting = reach(services, context, notify.holders(services, cycle, unit))
+    return names or ("" if waiting else "-"), waiting
 
 
 # --- the first step: the head starts the cycle ------------------------------------------
@@ -149,7 +158,9 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
     out = Outbox(services)
     out.text(
         person.user_id,
-        texts.disposition_sent(tw(triwulan, year), notify_names(services, outcome.cycle, unit)),
+        texts.disposition_sent(
+            tw(triwulan, year), *notify_names(services, context, outcome.cycle, unit)
+        ),
     )
     notify.disposition_received(out, outcome.cycle, unit, person, sheet)
     await commit(context, None, outcome.cycle, out, update.update_id)
@@ -221,7 +232,7 @@ async def finish_forward(update, context, person: Person, session: dict[str, Any
     out = Outbox(services)
     out.text(
         person.user_id,
-        texts.disposition_forwarded(notify_names(services, outcome.cycle, unit)),
+        texts.disposition_forwarded(*notify_names(services, context, outcome.cycle, unit)),
     )
     notify.disposition_received(out, outcome.cycle, unit, person, sheet)
     await commit(context, cycle, outcome.cycle, out, update.update_id)
@@ -330,9 +341,12 @@ async def finish_divide(update, context, person: Person, session: dict[str, Any]
         services.now(),
         services.context(unit),
     )
-    names = ", ".join(unit.person(a.member_id).name for a in outcome.cycle.assignments)
+    found = (unit.person(a.member_id) for a in outcome.cycle.assignments)
+    members = [m for m in found if m is not None]
+    reachable = [m for m in members if services.chats.state(m.user_id) == chats.OPEN]
+    waiting = unreachable_note(services, context, members)
     out = Outbox(services)
-    out.text(person.user_id, texts.division_sent(names))
+    out.text(person.user_id, texts.division_sent(", ".join(m.name for m in reachable), waiting))
     notify.tasks_divided(out, outcome.cycle, unit)
     await commit(context, cycle, outcome.cycle, out, update.update_id)
 

@@ -27,6 +27,7 @@ from handlers import texts
 from handlers.common import send_text, svc
 from handlers.export import may_export
 from handlers.targets import may_view
+from storage import chats
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +69,24 @@ def _key(commands: list[tuple[str, str]]) -> str:
     return json.dumps(commands, ensure_ascii=False)
 
 
-async def _send(bot: Bot, user_id: int, commands: list[tuple[str, str]]) -> bool:
+async def _send(
+    bot: Bot, user_id: int, commands: list[tuple[str, str]], services: Services
+) -> bool:
+    """Set one chat's menu. Nothing is sent to a chat known not to be started: Telegram
+    knows no such chat ("chat not found") until the person's first /start, which sets it
+    (``handlers.outbox.on_chat_opened``); a refusal records the chat as not started."""
+    if services.chats.state(user_id) == chats.NOT_STARTED:
+        return False
     try:
         await bot.set_my_commands(
             [BotCommand(c, d) for c, d in commands], scope=BotCommandScopeChat(user_id)
         )
-    except (BadRequest, Forbidden) as exc:  # no chat with them yet: set when they write
+    except BadRequest as exc:  # no chat with them yet: set when they write
+        log.info("menu of %s not set yet: %s", user_id, exc)
+        if "chat not found" in exc.message.lower():
+            services.chats.set(user_id, chats.NOT_STARTED, services.now())
+        return False
+    except Forbidden as exc:
         log.info("menu of %s not set yet: %s", user_id, exc)
         return False
     return True
@@ -83,7 +96,9 @@ async def set_menu(bot: Bot, services: Services, person: Person) -> bool:
     """Set the person's menu if it differs from the one last set; True when it was sent."""
     commands = commands_for(services, person)
     key = _key(commands)
-    if services.menus.get(person.user_id) == key or not await _send(bot, person.user_id, commands):
+    if services.menus.get(person.user_id) == key or not await _send(
+        bot, person.user_id, commands, services
+    ):
         return False
     services.menus.put(person.user_id, key)
     return True
@@ -116,7 +131,7 @@ async def sync_menus(bot: Bot, services: Services) -> int:
             key = _key(commands)
             if known.get(person.user_id) == key:
                 menus[person.user_id] = key
-            elif await _send(bot, person.user_id, commands):
+            elif await _send(bot, person.user_id, commands, services):
                 menus[person.user_id] = key
                 sent += 1
     for user_id in known.keys() - {p.user_id for u in services.roster.units for p in u.people}:

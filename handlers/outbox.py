@@ -23,10 +23,11 @@ from telegram.ext import ContextTypes
 from bot.services import Services
 from domain.models import Cycle, HistoryEntry
 from domain.roles import SUPERIOR, Role
-from domain.roster import Unit
+from domain.roster import Person, Unit
 from domain.standins import acting_detail
 from handlers import progress, texts
 from handlers.common import CAPTION_LIMIT, WEB_APP, Button, split_text, svc
+from storage import chats
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +261,9 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> No
         )
 
 
+#: A chat that cannot take messages (not started, blocked) costs no call until the person
+#: writes, presses, starts or unblocks; after this long one send is tried again anyway (in
+#: case the update that opened it was missed).
 BLOCKED_RETRY = timedelta(days=1)
 ANNUAL = 0  # the "quarter" of an annual report's queue
 
@@ -291,8 +295,10 @@ async def deliver(
 ) -> None:
     """Send what the cycle still owes, in order per chat; keep what could not be sent.
 
-    Messages for a user who blocked the bot wait until they unblock it (``unblocked``) or
-    a day has passed, so a blocked chat costs no call on every tick.
+    Messages for a chat that cannot take them (never started, or the bot blocked) wait, in
+    order, until the person writes or presses anything, starts or unblocks the bot
+    (``on_chat_opened``, ``on_chat_member``), or a day has passed: such a chat costs no call
+    on every tick.
     """
     if progress.defer_while_holding_unit(lambda: deliver(context, unit, year, triwulan, unblocked)):
         return  # sent as soon as the unit's lock is free (handlers.progress.unit_turn)
@@ -358,21 +364,24 @@ async def _deliver_entries(
         chat_id = entry["chat_id"]
         if chat_id in stuck:
             continue
-        blocked = entry.get("blocked")
+        held = services.chats.get(chat_id)
         if (
-            blocked
+            held is not None
+            and held["state"] != chats.OPEN
             and chat_id != unblocked
-            and now - datetime.fromisoformat(blocked) < BLOCKED_RETRY
+            and now - datetime.fromisoformat(held["since"]) < BLOCKED_RETRY
         ):
             stuck.add(chat_id)
+            if not held.get("told"):  # e.g. blocked (my_chat_member) before anything was owed
+                await _tell_unreachable(context, chat_id, held["state"])
             continue
         try:
             await _send(context, entry)
-        except Forbidden:
+        except Forbidden as exc:
             stuck.add(chat_id)
-            settle(entry["id"], {"blocked": now.isoformat()})
-            if not blocked:  # the level above hears of it once
-                await _tell_superior_blocked(context, chat_id)
+            state = unreachable_state(exc.message)
+            if services.chats.set(chat_id, state, now) != state:  # told once per change
+                await _tell_unreachable(context, chat_id, state)
             continue
         except BadRequest as exc:
             # Permanent for this message (e.g. chat not found): record and drop it.
@@ -383,23 +392,79 @@ async def _deliver_entries(
             log.warning("delivery to %s postponed: %s", chat_id, exc)
             stuck.add(chat_id)
             continue
+        else:
+            if held is not None and held["state"] != chats.OPEN:
+                services.chats.set(chat_id, chats.OPEN, now)  # the retry got through
         delivered(entry["id"])
 
 
-async def _tell_superior_blocked(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+REASONS = {
+    chats.NOT_STARTED: texts.REASON_NOT_STARTED,
+    chats.BLOCKED: texts.REASON_BLOCKED,
+    chats.OPEN: texts.REASON_RETRYING,  # owed, not refused: a transient failure is retried
+}
+
+
+def unreachable_state(description: str) -> str:
+    """The chat state a 403's description tells: never started, or blocked."""
+    return chats.NOT_STARTED if "initiate conversation" in description else chats.BLOCKED
+
+
+def bot_link(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return f"https://t.me/{context.bot.username}"
+
+
+async def _tell_unreachable(context: ContextTypes.DEFAULT_TYPE, chat_id: int, state: str) -> None:
+    """The person's superior (or, for the unit's head, its administrators) hears who cannot
+    be reached, why, and what to do; once per change of the chat's state."""
     services = svc(context)
+    services.chats.mark_told(chat_id)
     person = services.roster.person(chat_id)
     if person is None:
         return
     unit = services.roster.unit(person.unit)
     boss_role = SUPERIOR.get(person.role)
     bosses = unit.acting(boss_role) if boss_role else []
+    if not bosses:
+        bosses = [p for p in unit.administrators if p.user_id != chat_id]
+    if state == chats.NOT_STARTED:
+        text = texts.user_not_started(person, bot_link(context))
+    else:
+        text = texts.user_blocked(person)
     for boss in bosses:
         try:
-            await context.bot.send_message(boss.user_id, texts.user_blocked(person))
+            await context.bot.send_message(boss.user_id, text)
         except (Forbidden, BadRequest, NetworkError):
-            log.warning("could not tell %s that %s blocked the bot", boss.user_id, chat_id)
-    log.warning("user %s (%s) has blocked the bot; messages kept", chat_id, person.role.value)
+            log.warning("could not tell %s that %s cannot be reached", boss.user_id, chat_id)
+    log.warning("chat of %s (%s) is %s; messages kept", chat_id, person.role.value, state)
+
+
+def waiting_for(services: Services, unit: Unit) -> dict[int, tuple[int, str]]:
+    """Per person of the unit: how many owed messages still wait, and the chat's state."""
+    counts: dict[int, int] = {}
+    queues = [_queue(services, *key)[0] for key in services.cycles.with_outbox(unit.code)]
+    queues += [
+        _queue(services, code, year, ANNUAL)[0]
+        for code, year in services.annual.with_outbox(unit.code)
+    ]
+    for read in queues:
+        for entry in read():
+            if entry["kind"] in ("text", "file") and not services.deliveries.was_sent(entry["id"]):
+                counts[entry["chat_id"]] = counts.get(entry["chat_id"], 0) + 1
+    return {chat_id: (n, services.chats.state(chat_id)) for chat_id, n in counts.items()}
+
+
+def unreachable_note(
+    services: Services, context: ContextTypes.DEFAULT_TYPE, people: list[Person]
+) -> str:
+    """For a "sent to ..." confirmation: who of ``people`` cannot take messages now, why,
+    and what to do ("" when all can)."""
+    lines = [
+        texts.waiting_line(p, REASONS[state])
+        for p in people
+        if (state := services.chats.state(p.user_id)) != chats.OPEN
+    ]
+    return texts.not_delivered_yet(lines, bot_link(context)) if lines else ""
 
 
 async def deliver_all(context: ContextTypes.DEFAULT_TYPE, unblocked: int | None = None) -> None:
@@ -413,7 +478,37 @@ async def deliver_all(context: ContextTypes.DEFAULT_TYPE, unblocked: int | None 
 
 
 async def on_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A user unblocked the bot: deliver what was kept for them at once."""
+    """A user blocked the bot (recorded: nothing is sent until they unblock it), or unblocked
+    it: deliver what was kept for them at once."""
     change = update.my_chat_member
-    if change and change.new_chat_member.status == "member" and update.effective_user:
-        await deliver_all(context, unblocked=update.effective_user.id)
+    user = update.effective_user
+    if not change or not user or change.chat.type != "private":
+        return
+    services = svc(context)
+    if change.new_chat_member.status == "member":
+        services.chats.set(user.id, chats.OPEN, services.now())
+        await deliver_all(context, unblocked=user.id)
+    elif change.new_chat_member.status == "kicked":
+        services.chats.set(user.id, chats.BLOCKED, services.now())
+
+
+async def on_chat_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any message or press from a person opens their chat: Telegram sends no update when a
+    user starts a bot for the first time, so their first /start (or anything after a block)
+    is how the bot learns it. What was kept for them is delivered at once, in order, and
+    their command menu is set."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or chat.type != "private" or update.my_chat_member:
+        return
+    services = svc(context)
+    held = services.chats.get(user.id)
+    if held is None or held["state"] == chats.OPEN:
+        return
+    services.chats.set(user.id, chats.OPEN, services.now())
+    person = services.roster.person(user.id)
+    if person is not None:
+        from handlers.menu import set_menu  # menu imports this module
+
+        await set_menu(context.bot, services, person)
+    await deliver_all(context, unblocked=user.id)

@@ -475,6 +475,44 @@ def user_blocked(person: Person) -> str:
     )
 
 
+def user_not_started(person: Person, link: str) -> str:
+    return (
+        f"Pesan lkj-bot untuk {esc(person.name)} ({person.role.label}) belum dapat "
+        "disampaikan karena yang bersangkutan belum memulai percakapan dengan bot. Mohon "
+        f"kirimkan tautan ini kepada yang bersangkutan: {link} lalu minta ia menekan "
+        "<b>Mulai</b>. Pesan disimpan dan dikirim segera setelah itu, sesuai urutannya."
+    )
+
+
+# Why a chat cannot take messages now (storage.chats' states), as /status and notes say it.
+REASON_NOT_STARTED = "belum memulai percakapan dengan bot"
+REASON_BLOCKED = "memblokir bot"
+REASON_RETRYING = "menunggu pengiriman ulang"
+
+
+def waiting_line(person: Person, reason: str, count: int | None = None) -> str:
+    many = f": {count} pesan" if count is not None else ""
+    return f"• {esc(person.name)} ({person.role.label}){many} — {reason}"
+
+
+def not_delivered_yet(lines: list[str], link: str) -> str:
+    return (
+        "Belum dapat disampaikan kepada:\n"
+        + "\n".join(lines)
+        + "\nPesannya disimpan dan dikirim segera setelah yang bersangkutan memulai "
+        f"percakapan dengan bot ({link}) atau membuka blokir."
+    )
+
+
+def status_waiting(lines: list[str], link: str) -> str:
+    """The administrator's /status: every message still waiting, per person."""
+    return (
+        "<b>Pesan yang belum tersampaikan</b>\n"
+        + "\n".join(lines)
+        + f"\nTautan bot untuk dikirimkan kepada yang belum memulai percakapan: {link}"
+    )
+
+
 # --- verification (/verifikasi) -------------------------------------------------------------
 
 TTE_DISCLAIMER = (
@@ -1466,12 +1504,27 @@ def forward_form_title(role_label: str, period: str) -> str:
     return f"Disposisi kepada {role_label} — {period}"
 
 
-def disposition_sent(period: str, names: str) -> str:
-    return f"Disposisi {period} telah dikirim kepada {names}{end_sentence(names)}"
+def disposition_sent(period: str, names: str, waiting: str = "") -> str:
+    """``names``: who can take it now; ``waiting`` (``not_delivered_yet``): who cannot."""
+    if not waiting:
+        return f"Disposisi {period} telah dikirim kepada {names}{end_sentence(names)}"
+    head = (
+        f"Disposisi {period} telah dikirim kepada {names}{end_sentence(names)}"
+        if names
+        else f"Disposisi {period} disimpan."
+    )
+    return f"{head}\n\n{waiting}"
 
 
-def disposition_forwarded(names: str) -> str:
-    return f"Disposisi telah diteruskan kepada {names}{end_sentence(names)}"
+def disposition_forwarded(names: str, waiting: str = "") -> str:
+    if not waiting:
+        return f"Disposisi telah diteruskan kepada {names}{end_sentence(names)}"
+    head = (
+        f"Disposisi telah diteruskan kepada {names}{end_sentence(names)}"
+        if names
+        else "Disposisi disimpan."
+    )
+    return f"{head}\n\n{waiting}"
 
 
 def disposition_sheet_caption(period: str) -> str:
@@ -1533,8 +1586,15 @@ def ask_member_items(name: str, position: str) -> str:
     )
 
 
-def division_sent(names: str) -> str:
-    return f"Pembagian tugas telah dikirim kepada: {esc(names)}{end_sentence(names)}"
+def division_sent(names: str, waiting: str = "") -> str:
+    if not waiting:
+        return f"Pembagian tugas telah dikirim kepada: {esc(names)}{end_sentence(names)}"
+    head = (
+        f"Pembagian tugas telah dikirim kepada: {esc(names)}{end_sentence(names)}"
+        if names
+        else "Pembagian tugas disimpan."
+    )
+    return f"{head}\n\n{waiting}"
 
 
 def items_divided(period: str, divider: str, note: str, items: str, deadline: str) -> str:

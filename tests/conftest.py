@@ -104,7 +104,7 @@ def people(emu, roster_path) -> Cast:
 
 @pytest.fixture
 def stranger(emu) -> SimUser:
-    return SimUser(emu, 9999, "Orang Asing")
+    return SimUser(emu, 9999, "Orang Asing", started=False)
 
 
 # --- PostgreSQL: a throw-away cluster for the session (tests/pg_cluster.py)

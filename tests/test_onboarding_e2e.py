@@ -40,11 +40,11 @@ invite = playbook.invite
 
 async def test_a_whole_unit_joins_by_invitation(bot, emu, settings, clock):
     operator = SimUser(emu, OPERATOR, "Operator Diskominfo")
-    kasubbag = SimUser(emu, 3003, "Asep Sunandar, S.E.")
-    kasat = SimUser(emu, 3001, "Drs. Dadang Suherman, M.Si.")
-    sekretaris = SimUser(emu, 3002, "Euis Rohayati, S.H.")
-    member = SimUser(emu, 3004, "Yayan Sopyan, A.Md.")
-    other = SimUser(emu, 3009, "Orang Lain")
+    kasubbag = SimUser(emu, 3003, "Asep Sunandar, S.E.", started=False)
+    kasat = SimUser(emu, 3001, "Drs. Dadang Suherman, M.Si.", started=False)
+    sekretaris = SimUser(emu, 3002, "Euis Rohayati, S.H.", started=False)
+    member = SimUser(emu, 3004, "Yayan Sopyan, A.Md.", started=False)
+    other = SimUser(emu, 3009, "Orang Lain", started=False)
 
     # Nobody is registered yet; only an operator may create a unit.
     other.say(f"/unit_baru {UNIT} | {UNIT_NAME} | Ngamprah")
@@ -144,7 +144,7 @@ async def test_a_whole_unit_joins_by_invitation(bot, emu, settings, clock):
 async def test_a_stranger_guessing_codes_is_refused_limited_and_audited(bot, emu, settings):
     from handlers.verification import GUEST_LIMIT
 
-    guesser = SimUser(emu, 4444, "Penebak")
+    guesser = SimUser(emu, 4444, "Penebak", started=False)
     for n in range(GUEST_LIMIT):
         guesser.say(f"/start inv-{n:016d}"[:20])
         await guesser.expect("tidak dikenal")

@@ -82,7 +82,7 @@ async def test_sekretaris_replaced_while_the_draft_waits_for_paraf(
     listing = await kasubbag.expect("Mutasi pegawai")
     await kasubbag.tap(f"Ganti Sekretaris ({old.name})", listing)
     code = playbook.invitation_code((await kasubbag.expect("Penggantian")).text)
-    new = SimUser(emu, 5002, NEW_SEKRETARIS[0])
+    new = SimUser(emu, 5002, NEW_SEKRETARIS[0], started=False)
     await playbook.join(new, code, NEW_SEKRETARIS)
 
     # At once: the old Sekretaris is told and out (menu cleared, Paraf refused) ...
@@ -109,7 +109,7 @@ async def test_sekretaris_replaced_while_the_draft_waits_for_paraf(
     # The earlier quarter's signed PDF still names the old official, and verifying it does too.
     code = re.search(r"LKJ-\w{4}-\w{4}-\w{4}", pdf_text(signed))
     assert code is not None
-    stranger = SimUser(emu, 5999, "Auditor Inspektorat")
+    stranger = SimUser(emu, 5999, "Auditor Inspektorat", started=False)
     stranger.say(f"/verifikasi {code.group(0)}")
     verified = await stranger.expect("dikenal")
     assert old.name in verified.text and "pengguna" not in verified.text
@@ -122,7 +122,7 @@ async def test_sekretaris_replaced_while_the_draft_waits_for_paraf(
 
 async def test_a_member_without_open_work_is_removed_at_once(bot, emu, people, settings):
     kasubbag = people.kasubbag
-    newcomer = SimUser(emu, 5004, NEW_MEMBER[0])
+    newcomer = SimUser(emu, 5004, NEW_MEMBER[0], started=False)
     await playbook.join(newcomer, await playbook.invite(kasubbag, "Tim Kerja"), NEW_MEMBER)
     await kasubbag.expect("telah bergabung")
 
@@ -152,7 +152,7 @@ async def test_the_administrators_successor_administers(bot, emu, people):
     listing = await kasubbag.expect("Mutasi pegawai")
     await kasubbag.tap(f"Ganti Kasubbag ({kasubbag.name})", listing)
     code = playbook.invitation_code((await kasubbag.expect("dan pengelola unit")).text)
-    successor = SimUser(emu, 5003, "Dewi Lestari, S.E.")
+    successor = SimUser(emu, 5003, "Dewi Lestari, S.E.", started=False)
     await playbook.join(
         successor, code, ("Dewi Lestari, S.E.", "198504042010012004", "Kepala Subbagian Program")
     )

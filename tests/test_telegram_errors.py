@@ -54,11 +54,15 @@ async def test_blocked_user_is_reported_upwards_and_served_after_unblocking(
 ):
     emu.block(people.sekretaris.user_id)
     await playbook.start_cycle(people, 3, 2026)
-    told = await people.kasat.expect("memblokir bot")
+    notice = "karena yang bersangkutan memblokir bot"
+    told = await people.kasat.expect(notice)
     assert people.sekretaris.name in told.text
     await emu.settle(quiet=0.6)
     assert owed(settings)  # kept, not dropped
-    assert len([m for m in people.kasat.received() if "memblokir bot" in m.text]) == 1
+    assert len([m for m in people.kasat.received() if notice in m.text]) == 1
+    # The confirmation did not claim the disposition reached the Sekretaris.
+    confirm = next(m for m in people.kasat.received() if "Disposisi Triwulan III" in m.text)
+    assert "telah dikirim kepada" not in confirm.text and "memblokir bot" in confirm.text
     emu.unblock(people.sekretaris.user_id)
     await people.sekretaris.wait_button("Teruskan ke Kasubbag")
     await emu.settle(quiet=0.5)
