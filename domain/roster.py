@@ -10,7 +10,7 @@ from pathlib import Path
 
 from domain.errors import InputError
 from domain.identity import Government, Logo, check_logo, parse_field, parse_government
-from domain.roles import Role
+from domain.roles import Role, derived_label
 from domain.standins import StandIn
 
 
@@ -71,6 +71,14 @@ class Unit:
     standins: tuple[StandIn, ...] = field(default=())
     #: The moment this view of the unit was resolved at (``domain.standins.resolve``).
     at: datetime | None = None
+    #: Role labels set in the roster (``[unit.role_labels] kasat = "Kepala Dinas"``); a role
+    #: not set there is labelled from the unit's name (``domain.roles.derived_label``).
+    role_labels: tuple[tuple[Role, str], ...] = field(default=())
+
+    def role_label(self, role: Role) -> str:
+        """How a person of this unit reads ``role``: "Kepala Dinas" in a Dinas, "Kasat" in a
+        Satpol PP. Every text a person reads names a role through this."""
+        return dict(self.role_labels).get(role) or derived_label(role, self.name)
 
     @property
     def administrators(self) -> list[Person]:
@@ -167,6 +175,7 @@ def parse_roster(raw: dict, base: Path | None = None, *, partial: bool = False) 
                 people=tuple(people),
                 former=tuple(_person(p, code) for p in u.get("former", [])),
                 sop=str(base / u["sop"] if base and u.get("sop") else u.get("sop", "")),
+                role_labels=_role_labels(u),
                 **_identity(u),
             )
         except KeyError as exc:
@@ -194,6 +203,20 @@ def _person(p: dict, unit: str) -> Person:
         unit=unit,
         admin=bool(p.get("admin", False)),
     )
+
+
+def _role_labels(u: dict) -> tuple[tuple[Role, str], ...]:
+    """``[unit.role_labels]``: a role's label as this unit writes it (checked)."""
+    raw = u.get("role_labels") or {}
+    if not isinstance(raw, dict):
+        raise ValueError("role_labels must be a table of role = label")
+    labels = []
+    for key, value in raw.items():
+        label = " ".join(str(value).split())
+        if not 2 <= len(label) <= 60:
+            raise ValueError(f"role_labels.{key} must be 2-60 characters")
+        labels.append((Role(key), label))
+    return tuple(labels)
 
 
 def _identity(u: dict) -> dict:

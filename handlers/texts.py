@@ -483,8 +483,8 @@ VERIFY_GUEST_ASK_PDF = (
     "<code>LKJ-7K4Q-9MZD-2XWM</code> (tercantum di samping kode QR pada halaman pengesahan)."
 )
 VERIFY_TOO_OFTEN = (
-    "Mohon maaf, pemeriksaan dari akun Anda terlalu sering. Silakan coba kembali beberapa "
-    "menit lagi."
+    "Mohon maaf, pemeriksaan dari akun Anda terlalu sering. Pesan berikutnya dari akun Anda "
+    "tidak akan dijawab selama 10 menit; silakan coba kembali setelah itu."
 )
 
 
@@ -1151,7 +1151,26 @@ INVITE_OPERATOR_ONLY = "Perintah ini hanya untuk operator lkj-bot (ID Telegram p
 INVITE_NEW_UNIT_USAGE = (
     "Format: <code>/unit_baru kode | Nama unit | Kota</code>, misalnya "
     "<code>/unit_baru satpolpp-kbb | Satuan Polisi Pamong Praja Kabupaten Bandung Barat | "
-    "Ngamprah</code>."
+    "Ngamprah</code>. Pemerintah daerah pada kop dibaca dari nama unit; bila nama unit tidak "
+    "menyebutkannya, tambahkan bagian keempat, misalnya <code>| Kabupaten Kendal</code>."
+)
+
+
+def unit_created(unit: str, government: str, given: bool) -> str:
+    how = "sesuai isian Anda" if given else "dibaca dari nama unit"
+    return (
+        f"Unit <b>{esc(unit)}</b> telah dibuat. Pemerintah daerah pada kop: "
+        f"<b>{esc(government)}</b> ({how}). Bila keliru, pengelola unit dapat mengubahnya "
+        "melalui /identitas."
+    )
+
+
+OPERATOR_START = (
+    "Anda terdaftar sebagai operator lkj-bot. Untuk menyiapkan unit kerja baru beserta "
+    "undangan pengelolanya, gunakan <code>/unit_baru kode | Nama unit | Kota</code>, misalnya "
+    "<code>/unit_baru dinkes-kendal | Dinas Kesehatan Kabupaten Kendal | Kendal</code>. "
+    "Pemerintah daerah pada kop dibaca dari nama unit, atau tambahkan bagian keempat "
+    "(<code>| Kabupaten Kendal</code>)."
 )
 INVITE_UNIT_EXISTS = "Unit dengan kode {code} sudah ada."
 INVITE_UNKNOWN = (
@@ -1193,9 +1212,17 @@ def invite_link(role: str, unit: str, link: str, expires: str, admin: bool) -> s
     )
 
 
-def invite_offer(unit: str, role: str, details: str, admin: bool) -> str:
+def invite_offer(unit: str, role: str, position: str, nip_tail: str, admin: bool) -> str:
+    """A pre-filled invitation shows the jabatan and the NIP's last digits only: the link may
+    have been forwarded, so the invitee's name and NIP are not shown to whoever opens it."""
     extra = ", sekaligus sebagai pengelola unit" if admin else ""
-    who = f"\nData yang tercatat: {esc(details)}" if details else ""
+    who = (
+        f"\nData diri telah diisi oleh pengelola unit: jabatan {esc(position)}, NIP berakhiran "
+        f"{esc(nip_tail)}. Bila NIP Anda tidak berakhiran demikian, undangan ini bukan untuk "
+        "Anda: tekan Tolak."
+        if nip_tail
+        else ""
+    )
     return (
         f"<b>Undangan lkj-bot</b>\nAnda diundang bergabung dengan <b>{esc(unit)}</b> sebagai "
         f"<b>{esc(role)}</b>{extra}.{who}\n\nTekan <b>Terima undangan</b> untuk mendaftar."
@@ -1212,6 +1239,36 @@ def invite_confirm(unit: str, role: str, name: str, nip: str, position: str) -> 
 
 def invite_joined(name: str, role: str, unit: str) -> str:
     return f"ℹ️ {esc(name)} telah bergabung dengan {esc(unit)} sebagai {esc(role)} melalui undangan."
+
+
+INVITE_STATE_UNUSABLE = "tidak dapat dipakai"
+INVITE_REPLACED_GONE = "pemegang jabatan yang akan digantikan sudah tidak terdaftar"
+
+
+def invite_post_held(role: str, name: str) -> str:
+    return f"jabatan {esc(role)} sudah dipegang oleh {esc(name)}; cabut atau biarkan kedaluwarsa"
+
+
+def invite_superseded(code: str) -> str:
+    return f"diganti undangan …{code[-4:]}"
+
+
+def invite_replaced_older(codes: list[str]) -> str:
+    listed = ", ".join(f"…{c[-4:]}" for c in codes)
+    return (
+        f"\n\nUndangan sebelumnya untuk jabatan ini ({listed}) telah dicabut: satu jabatan "
+        "hanya mempunyai satu undangan yang berlaku, yaitu tautan di atas."
+    )
+
+
+def invite_opened_post_held(role: str, code: str, holder: str, opener: str, opener_id: int) -> str:
+    return (
+        f"⚠️ Undangan <code>{code}</code> untuk jabatan {esc(role)} dibuka oleh {esc(opener)} "
+        f"(ID Telegram <code>{opener_id}</code>), tetapi jabatan itu sudah dipegang oleh "
+        f"{esc(holder)}; pembukanya telah diberi tahu bahwa undangan tidak dapat dipakai dan "
+        "tidak diminta mengisi data apa pun. Cabut undangan ini melalui /undangan, atau buat "
+        "undangan baru bila memang diperlukan."
+    )
 
 
 def invite_listing(unit: str, rows: list[tuple[str, str, str, str]]) -> str:
