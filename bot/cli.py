@@ -361,7 +361,7 @@ def _invite(args: argparse.Namespace) -> int:
         return 2
     username = args.bot or _bot_username(services.settings)
     unit = services.roster.unit(invitation.unit)
-    print(f"Undangan pengelola {unit.name} ({invitation.role.label}), berlaku 7 hari:")
+    print(f"Undangan pengelola {unit.name} ({unit.role_label(invitation.role)}), berlaku 7 hari:")
     print(f"https://t.me/{username}?start={invitation.code}")
     return 0
 

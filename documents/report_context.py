@@ -157,7 +157,7 @@ def _disposition(unit: Unit, d: Disposition, tz: str, sop: Sop) -> dict[str, Any
         "step": d.step,
         "from_name": sender.name if sender else str(d.from_user),
         "from_position": position,
-        "to_label": Role(d.to_role).label,
+        "to_label": unit.role_label(Role(d.to_role)),
         "note": d.note,
         "at": format_datetime_id(d.at, tz),
         "deadline": format_datetime_id(d.deadline, tz),
@@ -363,7 +363,7 @@ def _evidence_removals(cycle: Cycle, unit: Unit, tz: str) -> list[dict[str, Any]
                 "name": r.file.name,
                 "short_hash": r.file.sha256[:12],
                 "by_name": by.name if by else str(r.by),
-                "by_role": by.role.label if by else "",
+                "by_role": by.label if by else "",
                 "at": format_datetime_id(r.at, tz),
                 "reason": r.reason,
                 "replaced_by": r.replaced_by.name if r.replaced_by else "",
@@ -601,7 +601,7 @@ def _holder_names(step: Step, cycle: Cycle, unit: Unit) -> str:
         names = [_name_of(unit, a.member_id) for a in cycle.assignments]
         return ", ".join(names) if names else "Tim Kerja"
     holders = unit.with_role(step.role)
-    return holders[0].name if holders else step.role.label
+    return holders[0].name if holders else unit.role_label(step.role)
 
 
 def _pass(
@@ -668,8 +668,8 @@ def sop_compliance(
             {
                 "step": step.number,
                 "activity": step.activity,
-                "role": step.role.label,
-                "holder": step.role.label,
+                "role": unit.role_label(step.role),
+                "holder": unit.role_label(step.role),
                 "holder_name": last["holder_name"] if last else _holder_names(step, cycle, unit),
                 "standard_time": step.standard_time.label,
                 "allowed_time": allowed if allowed != step.standard_time.label else "",
@@ -829,7 +829,7 @@ def disposition_sheet_context(
             f"Tahun {cycle.year}"
         ),
         "urgency": d.urgency,
-        "to_label": Role(d.to_role).label,
+        "to_label": unit.role_label(Role(d.to_role)),
         "instructions": list(d.instructions),
         "note": d.note,
         "deadline": format_datetime_id(d.deadline, tz),

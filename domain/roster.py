@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -32,6 +32,14 @@ class Person:
     #: stands in for, and the name of whoever stands in for their own post.
     acting: tuple[Role, ...] = ()
     stood_in_by: str = ""
+    #: Their role as their unit names it (``Unit.role_label``), set by the unit they are in.
+    title: str = field(default="", compare=False)
+
+    @property
+    def label(self) -> str:
+        """The person's role as a reader sees it: "Kepala Dinas" in a Dinas, "Kasat" in a
+        Satpol PP (the unit's ``role_label``)."""
+        return self.title or self.role.label
 
     def acts_as(self, role: Role) -> bool:
         """Whether the person acts for ``role`` now: their own post unless a stand-in
@@ -74,6 +82,18 @@ class Unit:
     #: Role labels set in the roster (``[unit.role_labels] kasat = "Kepala Dinas"``); a role
     #: not set there is labelled from the unit's name (``domain.roles.derived_label``).
     role_labels: tuple[tuple[Role, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        # Each person carries their unit's label of their role (kept true by every
+        # construction of the unit, a renaming through ``dataclasses.replace`` included).
+        for name in ("people", "former"):
+            people = tuple(
+                p
+                if p.title == self.role_label(p.role)
+                else replace(p, title=self.role_label(p.role))
+                for p in getattr(self, name)
+            )
+            object.__setattr__(self, name, people)
 
     def role_label(self, role: Role) -> str:
         """How a person of this unit reads ``role``: "Kepala Dinas" in a Dinas, "Kasat" in a

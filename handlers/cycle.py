@@ -82,7 +82,9 @@ async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     first = services.sop_for(unit).first
     if not person.acts_as(first.role):
         reason = represented(person, first.role)  # the holder while a Plh acts for them
-        refusal = texts.esc(reason) if reason else texts.wrong_role_start(first.role.label)
+        refusal = (
+            texts.esc(reason) if reason else texts.wrong_role_start(unit.role_label(first.role))
+        )
         audit_refusal(context, update, person, "mulai", refusal)
         await send_text(context, person.user_id, refusal)
         return

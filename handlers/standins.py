@@ -73,14 +73,18 @@ async def cmd_plh(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Pe
         first, last = _days(context, unit, period)
         state = texts.STANDIN_ACTIVE if period.covers(now) else texts.STANDIN_COMING
         name = _name(unit, period.acting)
-        lines.append(texts.standin_line(period.kind, period.role.label, name, first, last, state))
+        lines.append(
+            texts.standin_line(period.kind, unit.role_label(period.role), name, first, last, state)
+        )
         if period.role in posts:
-            label = texts.btn_standin_end(period.kind, period.role.label, name)
+            label = texts.btn_standin_end(period.kind, unit.role_label(period.role), name)
             rows.append([(label, {"action": "standin_end", "id": period.id})])
     for role in posts:
         holders = unit.with_role(role)
         kind = standins.PLH if holders else standins.PLT
-        label = texts.btn_standin_new(kind, role.label, holders[0].name if holders else None)
+        label = texts.btn_standin_new(
+            kind, unit.role_label(role), holders[0].name if holders else None
+        )
         rows.append([(label, {"action": "standin_new", "role": role.value})])
     await send_text(context, person.user_id, "\n".join(lines), rows)
 
@@ -106,8 +110,8 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
         choice_field(
             "acting",
             texts.STANDIN_FIELD_PERSON,
-            texts.STANDIN_PICK_PERSON.format(kind=kind, role=role.label),
-            [(f"{p.name} ({p.role.label})", str(p.user_id)) for p in people],
+            texts.STANDIN_PICK_PERSON.format(kind=kind, role=unit.role_label(role)),
+            [(f"{p.name} ({unit.role_label(p.role)})", str(p.user_id)) for p in people],
             per_row=1,
         ),
         choice_field(
@@ -132,7 +136,7 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
         },
     ]
     await drop_buttons(update)
-    title = texts.STANDIN_FORM_TITLE.format(kind=kind, role=role.label)
+    title = texts.STANDIN_FORM_TITLE.format(kind=kind, role=unit.role_label(role))
     await begin_form(context, person, "standin", fields, title, meta={"role": role.value})
     return ""
 
@@ -185,7 +189,7 @@ async def finish_standin(update: Update, context, person: Person, session: dict[
     day_from, day_to = format_day_date_id(first), format_day_date_id(last)
     acting = unit.person(period.acting)
     name = acting.name if acting else ""
-    done = texts.standin_appointed_done(period.kind, role.label, name, day_from, day_to)
+    done = texts.standin_appointed_done(period.kind, unit.role_label(role), name, day_from, day_to)
     done += f"\n({texts.standin_range_note(working, holidays)})"
     await send_text(context, person.user_id, done)
     text = texts.standin_to_acting(
@@ -196,7 +200,7 @@ async def finish_standin(update: Update, context, person: Person, session: dict[
         await send_text(
             context,
             holder.user_id,
-            texts.standin_to_holder(period.kind, role.label, name, day_from, day_to),
+            texts.standin_to_holder(period.kind, unit.role_label(role), name, day_from, day_to),
         )
     await refresh_menus(context)
 
@@ -264,7 +268,7 @@ async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
             if over:
                 text = texts.standin_ended(
                     period.kind,
-                    period.role.label,
+                    unit.role_label(period.role),
                     _name(unit, period.acting),
                     _name(unit, period.ended_by) or None,
                 )

@@ -107,7 +107,7 @@ READ_ONLY_DUTIES = (
 def welcome(person: Person, unit: Unit, sop: Sop) -> str:
     return (
         f"Selamat datang, Bapak/Ibu <b>{esc(person.name)}</b>{end_sentence(person.name)}\n\n"
-        f"Anda terdaftar sebagai <b>{person.role.label}</b> pada {esc(unit.name)} "
+        f"Anda terdaftar sebagai <b>{esc(unit.role_label(person.role))}</b> pada {esc(unit.name)} "
         f"({esc(person.position)}).\n\n"
         f"Tugas Anda dalam SOP {esc(sop.name)}:\n{duties(person, sop)}\n\n"
         "Ketik /bantuan untuk melihat perintah yang tersedia."
@@ -115,7 +115,7 @@ def welcome(person: Person, unit: Unit, sop: Sop) -> str:
 
 
 def not_registered(user_id: int, contact: str | None) -> str:
-    who = f" kepada {esc(contact)}" if contact else " kepada Kasubbag perencanaan satuan Anda"
+    who = f" kepada {esc(contact)}" if contact else " kepada Kasubbag perencanaan unit kerja Anda"
     return (
         "Mohon maaf, Anda belum terdaftar sebagai pengguna lkj-bot.\n\n"
         f"Silakan ajukan pendaftaran{who} dengan menyebutkan ID Telegram Anda: "
@@ -128,7 +128,7 @@ def not_registered(user_id: int, contact: str | None) -> str:
 def help_text(person: Person, sop: Sop, commands: list[tuple[str, str]]) -> str:
     """The person's duties by the SOP table, then exactly the commands of their menu."""
     listed = "\n".join(f"/{command} — {description}" for command, description in commands)
-    return f"<b>Petunjuk lkj-bot ({person.role.label})</b>\n\n{duties(person, sop)}\n\n{listed}"
+    return f"<b>Petunjuk lkj-bot ({esc(person.label)})</b>\n\n{duties(person, sop)}\n\n{listed}"
 
 
 UNKNOWN_COMMAND = "Perintah tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia."
@@ -199,7 +199,7 @@ def evidence_removed_done(name: str, item: str, replacement: str | None) -> str:
 def evidence_removed_notice(by: Person, name: str, item: str, reason: str, period: str) -> str:
     return (
         f"<b>Bukti dukung dihapus — {period}</b>\n"
-        f"{esc(by.name)} ({by.role.label}) menghapus <b>{esc(name)}</b> dari {esc(item)}.\n"
+        f"{esc(by.name)} ({esc(by.label)}) menghapus <b>{esc(name)}</b> dari {esc(item)}.\n"
         f"Alasan: {esc(reason)}"
     )
 
@@ -212,7 +212,7 @@ def collection_reopened(period: str, member: Person, item: str) -> str:
     )
 
 
-NO_OPEN_CYCLE = "Tidak ada siklus laporan yang sedang berjalan pada satuan Anda."
+NO_OPEN_CYCLE = "Tidak ada siklus laporan yang sedang berjalan pada unit kerja Anda."
 
 
 def targets_not_for_you(role_label: str) -> str:
@@ -434,7 +434,7 @@ def field_done(label: str, value: str) -> str:
 
 def user_blocked(person: Person) -> str:
     return (
-        f"Pesan lkj-bot untuk {esc(person.name)} ({person.role.label}) tidak dapat "
+        f"Pesan lkj-bot untuk {esc(person.name)} ({esc(person.label)}) tidak dapat "
         "disampaikan karena yang bersangkutan memblokir bot. Pesan disimpan dan akan "
         "dikirim kembali setelah blokir dibuka; mohon yang bersangkutan dihubungi."
     )
@@ -565,7 +565,7 @@ def _who(unit: Unit, user_id: int, acting: str | None = None) -> str:
         return "sistem (otomatis)"
     person = unit.person(user_id)
     return (
-        f"{esc(person.name)} ({acting or person.role.label})" if person else f"pengguna {user_id}"
+        f"{esc(person.name)} ({acting or esc(person.label)})" if person else f"pengguna {user_id}"
     )
 
 
@@ -606,7 +606,11 @@ def verification_chain(
     for d in chain.dispositions:
         role = Role(d.to_role)
         holders = unit.with_role(role)
-        to = f"{esc(holders[0].name)} ({role.label})" if holders else role.label
+        to = (
+            f"{esc(holders[0].name)} ({esc(holders[0].label)})"
+            if holders
+            else unit.role_label(role)
+        )
         who = _who(unit, d.from_user, acting(d.from_user, d.step, d.at))
         lines.append(f"• Disposisi: {who} → {to}, {when(d.at)}")
     if chain.division is not None:
@@ -736,7 +740,7 @@ def cap(text: str) -> str:
 
 
 def who(person: Person | None) -> str:
-    return f"{esc(person.name)} ({person.role.label})" if person else "-"
+    return f"{esc(person.name)} ({esc(person.label)})" if person else "-"
 
 
 def drafted(title: str, number: int, source: str, button: str) -> str:
@@ -801,7 +805,7 @@ def returned(
     line = _deadline(deadline)
     return (
         f"<b>{cap(name)} dikembalikan untuk perbaikan</b> oleh {esc(by.name)} "
-        f"({by.role.label}) pada {when}.\nAlasan: {esc(reason)}\n\n"
+        f"({esc(by.label)}) pada {when}.\nAlasan: {esc(reason)}\n\n"
         + (
             f"Indikator yang perlu diperbaiki:\n{marks_text(marks)}\n"
             "Kirimkan indikator tersebut kepada pelaksananya dengan satu tombol, atau perbaiki "
@@ -1048,7 +1052,7 @@ WEBAPP_NOT_YOURS = (
     "Halaman ini tidak dapat dibuka oleh Anda: laporan atau tugas ini bukan milik Anda pada "
     "tahap ini."
 )
-WEBAPP_NOT_REGISTERED = "Anda belum terdaftar pada bot ini; hubungi Kasubbag satuan kerja Anda."
+WEBAPP_NOT_REGISTERED = "Anda belum terdaftar pada bot ini; hubungi Kasubbag unit kerja Anda."
 WEBAPP_BAD_REQUEST = "Permintaan tidak dapat diproses. Muat ulang halaman, lalu coba kembali."
 WEBAPP_CHANGED = (
     "Data berubah pada saat yang sama oleh tindakan lain. Muat ulang halaman, lalu coba kembali."
@@ -1587,7 +1591,7 @@ def needs_fix_notice(
 ) -> str:
     return (
         f"<b>Perlu Perbaikan — {period}</b>\n"
-        f"{esc(by.name)} ({by.role.label}) meminta perbaikan data {esc(code)}:\n"
+        f"{esc(by.name)} ({esc(by.label)}) meminta perbaikan data {esc(code)}:\n"
         f"{esc(reason)}{when}\n\n{your_status(checklist)}"
     )
 
@@ -1679,7 +1683,7 @@ def escalation(
 
 
 def morning_digest_head(when: str) -> str:
-    return f"<b>Ringkasan pagi — {when}</b>\nTugas yang masih terbuka pada satuan Anda:\n\n"
+    return f"<b>Ringkasan pagi — {when}</b>\nTugas yang masih terbuka pada unit kerja Anda:\n\n"
 
 
 # --- refusals as the audit log records them (read by the unit and its auditors) --------------

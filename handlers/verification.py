@@ -190,7 +190,7 @@ def _acting(unit: Unit, sop: Sop) -> Callable[[int, int, datetime], str | None]:
     def acting(user_id: int, step: int, at: datetime) -> str | None:
         role = sop.step(step).role
         period = capacity(unit, user_id, role, at)
-        return f"{period.kind} {role.label}" if period else None
+        return f"{period.kind} {unit.role_label(role)}" if period else None
 
     return acting
 

@@ -4,9 +4,14 @@ once past the limit and then not at all, and a new unit's government read from i
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
+from pypdf import PdfReader
 
 from bot import playbook
+from bot.playbook import Cast
 from bot.settings import Settings
 from emulator.users import SimUser
 from storage.audit import AuditLog
@@ -227,3 +232,78 @@ async def test_a_stranger_writing_messages_is_answered_within_the_limit(bot, emu
     assert len(received) == GUEST_LIMIT + 1
     assert sum("belum terdaftar" in m.text for m in received) == GUEST_LIMIT
     assert "terlalu sering" in received[-1].text
+
+
+# --- a Dinas is addressed as a Dinas -----------------------------------------------------
+
+DINAS = "Dinas Kesehatan Kabupaten Kendal"
+DINAS_PEOPLE = {
+    3001: ("dr. Hendra Wijaya, M.Kes.", "197001011998031001", "Kepala Dinas Kesehatan"),
+    3002: ("Sri Lestari, S.K.M.", "197502022000032002", "Sekretaris Dinas Kesehatan"),
+    3004: ("Yusuf Maulana, S.T.", "199001012015031004", "Pengolah Data"),
+    3005: ("Rina Marlina, S.Sos.", "199205202019032006", "Analis Perencanaan"),
+}
+SATPOL_WORDS = re.compile(r"\bKasat\b|\bsatuan\b|Kepala Satuan", re.IGNORECASE)
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+async def test_a_dinas_reads_kepala_dinas_and_never_satpol_words(bot, emu, clock, bot_services):
+    operator, kasubbag = await new_unit(emu, DINAS, "dinkes-kendal")
+    users = {uid: SimUser(emu, uid, name) for uid, (name, _, _) in DINAS_PEOPLE.items()}
+    kasubbag.say("/undang")
+    roles = (await kasubbag.expect("Pilih peran")).buttons
+    assert roles[0] == "Kepala Dinas"
+    await playbook.join(
+        users[3001], await playbook.invite(kasubbag, "Kepala Dinas", DINAS_PEOPLE[3001])
+    )
+    for uid, role in ((3002, "Sekretaris"), (3004, "Tim Kerja"), (3005, "Tim Kerja")):
+        await playbook.join(users[uid], await playbook.invite(kasubbag, role), DINAS_PEOPLE[uid])
+    everyone = [kasubbag, *users.values()]
+    for user in everyone:
+        user.say("/bantuan")
+        await user.expect("Petunjuk lkj-bot")
+        user.say("/start")
+        await user.next()
+    kasubbag.say("/plh")
+    assert "Tunjuk Plh. Kepala Dinas" in " ".join((await kasubbag.expect("Plh")).buttons)
+    kasubbag.say("/undangan")
+    await kasubbag.expect("Undangan Dinas")
+
+    services = bot_services()
+    unit = services.roster.unit("dinkes-kendal")
+    cast = Cast(emu, unit)
+    await playbook.start_cycle(cast, 3, 2026)
+    clock.advance(minutes=10)
+    await playbook.forward(cast)
+    clock.advance(minutes=10)
+    await playbook.divide(cast)
+    clock.advance(hours=2)
+    await playbook.upload_all(cast)
+    await cast.kasubbag.expect("telah terkumpul")
+    clock.advance(minutes=30)
+    await playbook.build_and_submit(cast)
+    await playbook.paraf(cast)
+    clock.advance(minutes=15)
+    await playbook.sign(cast)
+    signed = await cast.kasat.expect("telah ditandatangani", document=True)
+    await emu.settle()
+
+    # Every message anyone of the unit received: a Kepala Dinas, never a Kasat or a "satuan".
+    assert "sebagai <b>Kepala Dinas</b>" in (
+        next(m for m in users[3001].received() if "Selamat datang" in m.text).html
+    )
+    for user in [operator, *everyone]:
+        for message in user.received():
+            texts_seen = [message.text, *(message.buttons or [])]
+            for seen in texts_seen:
+                assert not SATPOL_WORDS.search(seen), (user.name, seen)
+    text = pdf_text(signed.document.content)
+    assert "PEMERINTAH KABUPATEN KENDAL" in text
+    assert not SATPOL_WORDS.search(text), text
+    # Lampiran I (SOP compliance): the head's steps (1 and 7) are the Kepala Dinas's.
+    lampiran = text[text.index("LAMPIRAN I KEPATUHAN") : text.index("LAMPIRAN II")]
+    assert lampiran.count(f"Kepala Dinas {DINAS_PEOPLE[3001][0]}") == 2
