@@ -59,13 +59,16 @@ from handlers.forms import (
 from handlers.outbox import Outbox, commit
 from handlers.realisation import fill_buttons, is_realisation_workbook, on_realisation_workbook
 from handlers.reports import build_disposition_sheet, build_report, report_filename
-from handlers.steps import next_role_label, submit_rows
+from handlers.steps import submit_rows
 from handlers.texts import esc, tw
 from handlers.views import member_checklist
 
 
 def _next_role(services, unit, key: str) -> str:
-    return next_role_label(services.sop_for(unit), key)
+    """The unit's label of the role that receives what the step of ``key`` hands on."""
+    sop = services.sop_for(unit)
+    nxt = sop.by_key(key).next
+    return unit.role_label(sop.step(nxt).role) if nxt is not None else ""
 
 
 def notify_names(services, cycle: Cycle, unit) -> str:
