@@ -451,7 +451,9 @@ def _invite(args: argparse.Namespace) -> int:
             role = Role(args.role) if args.role else administrator_role(services, unit)
             invitation = create(services, unit, role, 0, admin=True)
         elif args.name and args.city:
-            invitation = create_unit(services, args.unit, args.name, args.city, by=0)
+            invitation = create_unit(
+                services, args.unit, args.name, args.city, by=0, government=args.government or ""
+            )
         else:
             print(f"Unit {args.unit} belum ada: sebutkan --name dan --city.", file=sys.stderr)
             return 2
@@ -460,7 +462,7 @@ def _invite(args: argparse.Namespace) -> int:
         return 2
     username = args.bot or _bot_username(services.settings)
     unit = services.roster.unit(invitation.unit)
-    print(f"Undangan pengelola {unit.name} ({invitation.role.label}), berlaku 7 hari:")
+    print(f"Undangan pengelola {unit.name} ({unit.role_label(invitation.role)}), berlaku 7 hari:")
     print(f"https://t.me/{username}?start={invitation.code}")
     return 0
 
@@ -522,6 +524,11 @@ def main(argv: list[str] | None = None) -> int:
     invite.add_argument("--unit", required=True, help="kode unit, misalnya satpolpp-kbb")
     invite.add_argument("--name", help="nama unit (untuk unit baru)")
     invite.add_argument("--city", help="kota (untuk unit baru)")
+    invite.add_argument(
+        "--government",
+        help='pemerintah daerah pada kop, misalnya "Kabupaten Kendal" (bawaan: dibaca dari '
+        "nama unit)",
+    )
     invite.add_argument(
         "--role", help="peran pengelola (bawaan: pemegang pembagian tugas, biasanya kasubbag)"
     )

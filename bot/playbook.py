@@ -74,7 +74,7 @@ class Cast:
     def receiver(self, key: str) -> str:
         """The role label of whoever receives what the step of ``key`` hands on."""
         nxt = self.sop.by_key(key).next
-        return self.sop.step(nxt).role.label if nxt else ""
+        return self.unit.role_label(self.sop.step(nxt).role) if nxt else ""
 
     @property
     def officials(self) -> list[SimUser]:
@@ -201,7 +201,9 @@ async def return_report(user: SimUser, reason: str = RETURN_REASON) -> None:
 
 async def paraf(cast: Cast) -> None:
     s = cast.holder(PARAF)
-    draft = await s.expect(f"diajukan oleh {cast.sop.role_of(ASSEMBLE).label}", document=True)
+    draft = await s.expect(
+        f"diajukan oleh {cast.unit.role_label(cast.sop.role_of(ASSEMBLE))}", document=True
+    )
     await tap_through(s, "Paraf", draft)
 
 

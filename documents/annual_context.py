@@ -772,7 +772,7 @@ def _person_dict(unit: Unit, role: Role) -> dict[str, Any] | None:
     if not holders:
         return None
     p = holders[0]
-    return {"role": role.label, "name": p.name, "nip": p.nip, "position": p.position}
+    return {"role": unit.role_label(role), "name": p.name, "nip": p.nip, "position": p.position}
 
 
 def _name(unit: Unit, user_id: int | None) -> str:

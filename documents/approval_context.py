@@ -98,7 +98,7 @@ def approval_context(
         "paraf": paraf,
         "signature": signature,
         "signer": {**_official(*signer), "place": unit.city},
-        "paraf_label": paraf_role.label,
+        "paraf_label": unit.role_label(paraf_role),
     }
 
 

@@ -167,7 +167,7 @@ def _disposition(
         "step": d.step,
         "from_name": name,
         "from_position": position,
-        "to_label": Role(d.to_role).label,
+        "to_label": unit.role_label(Role(d.to_role)),
         "to_names": "; ".join(records.label(o) for o in to),
         "note": d.note,
         "at": format_datetime_id(d.at, tz),
@@ -374,7 +374,7 @@ def _evidence_removals(cycle: Cycle, unit: Unit, tz: str) -> list[dict[str, Any]
                 "name": r.file.name,
                 "short_hash": r.file.sha256[:12],
                 "by_name": by.name if by else str(r.by),
-                "by_role": by.role.label if by else "",
+                "by_role": by.label if by else "",
                 "at": format_datetime_id(r.at, tz),
                 "reason": r.reason,
                 "replaced_by": r.replaced_by.name if r.replaced_by else "",
@@ -612,7 +612,7 @@ def _holder_names(step: Step, cycle: Cycle, unit: Unit) -> str:
         names = [_name_of(unit, a.member_id) for a in cycle.assignments]
         return ", ".join(names) if names else "Tim Kerja"
     holders = unit.with_role(step.role)
-    return holders[0].name if holders else step.role.label
+    return holders[0].name if holders else unit.role_label(step.role)
 
 
 def _pass(
@@ -630,13 +630,13 @@ def _pass(
     over = end > record.deadline
     overdue = max(0, calendar.office_minutes_between(record.deadline, end)) if over else 0
     done_by = records.step_finisher(cycle.history, record.finished_at, record.finished_by)
-    holder_label = step.role.label
+    holder_label = unit.role_label(step.role)
     if step.key == COLLECT or record.finished_by is None:
         holder_name = _holder_names(step, cycle, unit)
     elif done_by is not None:  # the fact recorded with the act, in its capacity
         holder_name = records.label(done_by)
         if done_by.capacity:
-            holder_label = f"{done_by.capacity} {step.role.label}"
+            holder_label = f"{done_by.capacity} {unit.role_label(step.role)}"
     else:
         holder_name = _name_of(unit, record.finished_by)
     if record.finished_at is None:
@@ -686,8 +686,8 @@ def sop_compliance(
             {
                 "step": step.number,
                 "activity": step.activity,
-                "role": step.role.label,
-                "holder": step.role.label,
+                "role": unit.role_label(step.role),
+                "holder": unit.role_label(step.role),
                 "holder_name": last["holder_name"] if last else _holder_names(step, cycle, unit),
                 "standard_time": step.standard_time.label,
                 "allowed_time": allowed if allowed != step.standard_time.label else "",
@@ -853,7 +853,7 @@ def disposition_sheet_context(
             f"Tahun {cycle.year}"
         ),
         "urgency": d.urgency,
-        "to_label": Role(d.to_role).label,
+        "to_label": unit.role_label(Role(d.to_role)),
         "to_names": "; ".join(records.label(o) for o in to),
         "instructions": list(d.instructions),
         "note": d.note,

@@ -79,7 +79,7 @@ def check_role(step: Step, actor: Person, unit: str) -> None:
     if not actor.acts_as(step.role):
         raise RoleError(
             f"Tindakan ini hanya dapat dilakukan oleh {step.role.label} "
-            f"(tahap {step.number}: {step.activity}). Peran Anda: {actor.role.label}."
+            f"(tahap {step.number}: {step.activity}). Peran Anda: {actor.label}."
         )
 
 

@@ -98,6 +98,28 @@ def parse_government(text: str) -> Government:
     return Government(level=level.lower(), name=name.strip())
 
 
+_LEVEL_WORDS = {
+    "kabupaten": "kabupaten",
+    "kab.": "kabupaten",
+    "kota": "kota",
+    "provinsi": "provinsi",
+}
+
+
+def government_from_name(unit_name: str) -> Government | None:
+    """The government a unit belongs to, read from its name: the last level word
+    (Kabupaten, Kota, Provinsi) followed by a region's name. "Dinas Kesehatan Kabupaten
+    Kendal" -> Kabupaten Kendal; "Dinas Tata Kota Kabupaten Bogor" -> Kabupaten Bogor.
+    None when the name names no region (then the administrator is asked)."""
+    words = " ".join(str(unit_name).split()).split(" ")
+    for index in range(len(words) - 2, -1, -1):
+        level = _LEVEL_WORDS.get(words[index].lower())
+        region = " ".join(words[index + 1 :]).strip(" .,")
+        if level and region and len(region) <= _LIMITS["government"]:
+            return Government(level=level, name=region)
+    return None
+
+
 def parse_field(name: str, text: str) -> Any:
     """The value of identity field ``name`` from what was typed; InputError if unusable.
 

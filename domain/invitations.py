@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.errors import InputError
+from domain.identity import government_from_name, parse_government
 from domain.roles import Role
-from domain.roster import SINGLE_ROLES, Unit
+from domain.roster import SINGLE_ROLES, Person, Unit
 
 PREFIX = "inv-"
 _ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no l, o, 0, 1: read aloud over the phone
@@ -53,6 +54,8 @@ class Invitation:
     revoked_at: datetime | None = None
     #: A replacement (mutasi): the holder of the role who leaves when this is accepted.
     replaces: int | None = None
+    #: Revoked because a newer invitation to the same post was made (its code).
+    replaced_by: str = ""
 
     def state(self, now: datetime) -> str:
         if self.used_at is not None:
@@ -79,6 +82,7 @@ class Invitation:
             "used_at": self.used_at.isoformat() if self.used_at else None,
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
             "replaces": self.replaces,
+            "replaced_by": self.replaced_by,
         }
 
     @classmethod
@@ -101,6 +105,7 @@ class Invitation:
             used_at=when("used_at"),
             revoked_at=when("revoked_at"),
             replaces=d.get("replaces"),
+            replaced_by=d.get("replaced_by", ""),
         )
 
 
@@ -127,7 +132,7 @@ def invite(
     elif role not in invitable_roles(unit):
         holder = unit.with_role(role)[0]
         raise InputError(
-            f"Jabatan {role.label} pada {unit.name} sudah dipegang oleh {holder.name}; "
+            f"Jabatan {unit.role_label(role)} pada {unit.name} sudah dipegang oleh {holder.name}; "
             "hanya jabatan yang kosong atau anggota Tim Kerja yang dapat diundang."
         )
     name, nip, position = details or ("", "", "")
@@ -151,9 +156,46 @@ def _check_replaced(unit: Unit, role: Role, user_id: int) -> None:
     holder = unit.member(user_id)
     if role not in SINGLE_ROLES or holder is None or holder.role is not role:
         raise InputError(
-            f"Penggantian ini tidak berlaku lagi: jabatan {role.label} pada {unit.name} "
-            "sudah berganti pemegang. Mintalah undangan baru kepada pengelola unit."
+            f"Penggantian ini tidak berlaku lagi: jabatan {unit.role_label(role)} pada "
+            f"{unit.name} sudah berganti pemegang. Mintalah undangan baru kepada pengelola unit."
         )
+
+
+def post_holder(invitation: Invitation, unit: Unit) -> Person | None:
+    """Who holds the post an invitation is for, when that makes it unusable: the holder of a
+    single post it would fill, or (a replacement) whoever holds the post now that the
+    person it was to replace has left it. None: the post is still open to it."""
+    holders = unit.with_role(invitation.role)
+    if invitation.role not in SINGLE_ROLES or not holders:
+        return None
+    if invitation.replaces is not None and holders[0].user_id == invitation.replaces:
+        return None
+    return holders[0]
+
+
+def check_post(invitation: Invitation, unit: Unit) -> None:
+    """InputError when the post the invitation is for can no longer be taken by it."""
+    if invitation.replaces is not None:
+        _check_replaced(unit, invitation.role, invitation.replaces)
+        return
+    holder = post_holder(invitation, unit)
+    if holder is not None:
+        raise InputError(
+            f"Undangan ini tidak dapat dipakai: jabatan {unit.role_label(invitation.role)} pada "
+            f"{unit.name} sudah dipegang oleh {holder.name}. Pengelola unit telah diberi tahu; "
+            "mintalah undangan baru kepadanya bila undangan ini memang untuk Anda."
+        )
+
+
+def superseded(invitations: list[Invitation], unit: str, role: Role, now: datetime) -> list[str]:
+    """The codes a new invitation to ``role`` replaces: one outstanding invitation per single
+    post (Kasat, Sekretaris, Kasubbag), so the newest link is the only one that works; a team
+    member or reviewer may be invited many times over."""
+    if role not in SINGLE_ROLES:
+        return []
+    return [
+        i.code for i in invitations if i.unit == unit and i.role is role and i.state(now) == ACTIVE
+    ]
 
 
 def usable(invitation: Invitation, now: datetime) -> Invitation:
@@ -182,13 +224,7 @@ def accept(
 ) -> tuple[Invitation, dict[str, Any]]:
     """The invitation used by ``user_id`` and the roster entry of the new person."""
     usable(invitation, now)
-    if invitation.replaces is not None:
-        _check_replaced(unit, invitation.role, invitation.replaces)
-    elif invitation.role not in invitable_roles(unit):
-        raise InputError(
-            f"Jabatan {invitation.role.label} pada {unit.name} telah terisi sejak undangan ini "
-            "dibuat. Mintalah undangan baru kepada pengelola unit."
-        )
+    check_post(invitation, unit)
     name, nip, position = (" ".join(v.split()) for v in details)
     check_details(name, nip, position)
     person = {
@@ -215,8 +251,11 @@ def check_details(name: str, nip: str, position: str) -> None:
         raise InputError("Jabatan harus 3–150 karakter.")
 
 
-def new_unit(code: str, name: str, city: str) -> dict[str, Any]:
-    """The roster entry of a unit created in chat or on the server (no people yet)."""
+def new_unit(code: str, name: str, city: str, government: str = "") -> dict[str, Any]:
+    """The roster entry of a unit created in chat or on the server (no people yet). Its
+    government (the kop's first line) is ``government`` when given, else read from the
+    unit's name ("Dinas Kesehatan Kabupaten Kendal": Kabupaten Kendal); a name that names
+    no region needs it given."""
     code, name, city = code.strip().lower(), " ".join(name.split()), " ".join(city.split())
     if not UNIT_CODE.fullmatch(code):
         raise InputError(
@@ -224,4 +263,22 @@ def new_unit(code: str, name: str, city: str) -> dict[str, Any]:
         )
     if len(name) < 3 or len(city) < 2:
         raise InputError("Nama unit dan kota wajib diisi.")
-    return {"code": code, "name": name, "city": city, "timezone": "Asia/Jakarta", "people": []}
+    if government.strip():
+        level = parse_government(government)
+    else:
+        derived = government_from_name(name)
+        if derived is None:
+            raise InputError(
+                f"Pemerintah daerah unit “{name}” tidak dapat dibaca dari namanya. Tambahkan "
+                "bagian keempat, misalnya “| Kabupaten Kendal”, “| Kota Bandung” atau "
+                "“| Provinsi Jawa Barat”."
+            )
+        level = derived
+    return {
+        "code": code,
+        "name": name,
+        "city": city,
+        "government": level.to_text(),
+        "timezone": "Asia/Jakarta",
+        "people": [],
+    }

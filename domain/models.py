@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.performance import Indicator, Realisation
+from domain.roles import Role
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -374,6 +375,12 @@ class Official:
     capacity: str = ""  # "" (their own post) | "Plh." | "Plt."
     post: str = ""  # the post acted for as a stand-in, as printed ("Kepala Dinas …")
     post_role: str = ""  # the role of that post
+    role_label: str = ""  # the role as the unit named it then ("Kepala Dinas", "Kasat")
+
+    @property
+    def label(self) -> str:
+        """The role as read in the unit at the moment (an old record: the role's own name)."""
+        return self.role_label or (Role(self.role).label if self.role else "")
 
     @property
     def title(self) -> str:
@@ -390,6 +397,7 @@ class Official:
             "capacity": self.capacity,
             "post": self.post,
             "post_role": self.post_role,
+            "role_label": self.role_label,
         }
 
     @classmethod

@@ -41,6 +41,7 @@ def official(unit: Unit, user_id: int, at: datetime, role: Role | None = None) -
         capacity=period.kind if period else "",
         post=period.post if period else "",
         post_role=period.role.value if period else "",
+        role_label=unit.role_label(person.role) if person else "",
     )
 
 
@@ -49,7 +50,14 @@ def of_person(person: Person, unit: Unit, at: datetime, role: Role | None = None
     found = official(unit, person.user_id, at, role)
     if found.name:
         return found
-    return Official(person.user_id, person.name, person.position, person.role.value, person.nip)
+    return Official(
+        person.user_id,
+        person.name,
+        person.position,
+        person.role.value,
+        person.nip,
+        role_label=unit.role_label(person.role),
+    )
 
 
 def receivers(unit: Unit, role: Role, at: datetime) -> tuple[Official, ...]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from domain.errors import InputError
 from domain.identity import Government, Logo, check_logo, parse_field, parse_government
-from domain.roles import Role
+from domain.roles import Role, derived_label
 from domain.standins import StandIn
 
 
@@ -32,6 +32,14 @@ class Person:
     #: stands in for, and the name of whoever stands in for their own post.
     acting: tuple[Role, ...] = ()
     stood_in_by: str = ""
+    #: Their role as their unit names it (``Unit.role_label``), set by the unit they are in.
+    title: str = field(default="", compare=False)
+
+    @property
+    def label(self) -> str:
+        """The person's role as a reader sees it: "Kepala Dinas" in a Dinas, "Kasat" in a
+        Satpol PP (the unit's ``role_label``)."""
+        return self.title or self.role.label
 
     def acts_as(self, role: Role) -> bool:
         """Whether the person acts for ``role`` now: their own post unless a stand-in
@@ -71,6 +79,26 @@ class Unit:
     standins: tuple[StandIn, ...] = field(default=())
     #: The moment this view of the unit was resolved at (``domain.standins.resolve``).
     at: datetime | None = None
+    #: Role labels set in the roster (``[unit.role_labels] kasat = "Kepala Dinas"``); a role
+    #: not set there is labelled from the unit's name (``domain.roles.derived_label``).
+    role_labels: tuple[tuple[Role, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        # Each person carries their unit's label of their role (kept true by every
+        # construction of the unit, a renaming through ``dataclasses.replace`` included).
+        for name in ("people", "former"):
+            people = tuple(
+                p
+                if p.title == self.role_label(p.role)
+                else replace(p, title=self.role_label(p.role))
+                for p in getattr(self, name)
+            )
+            object.__setattr__(self, name, people)
+
+    def role_label(self, role: Role) -> str:
+        """How a person of this unit reads ``role``: "Kepala Dinas" in a Dinas, "Kasat" in a
+        Satpol PP. Every text a person reads names a role through this."""
+        return dict(self.role_labels).get(role) or derived_label(role, self.name)
 
     @property
     def administrators(self) -> list[Person]:
@@ -167,6 +195,7 @@ def parse_roster(raw: dict, base: Path | None = None, *, partial: bool = False) 
                 people=tuple(people),
                 former=tuple(_person(p, code) for p in u.get("former", [])),
                 sop=str(base / u["sop"] if base and u.get("sop") else u.get("sop", "")),
+                role_labels=_role_labels(u),
                 **_identity(u),
             )
         except KeyError as exc:
@@ -194,6 +223,20 @@ def _person(p: dict, unit: str) -> Person:
         unit=unit,
         admin=bool(p.get("admin", False)),
     )
+
+
+def _role_labels(u: dict) -> tuple[tuple[Role, str], ...]:
+    """``[unit.role_labels]``: a role's label as this unit writes it (checked)."""
+    raw = u.get("role_labels") or {}
+    if not isinstance(raw, dict):
+        raise ValueError("role_labels must be a table of role = label")
+    labels = []
+    for key, value in raw.items():
+        label = " ".join(str(value).split())
+        if not 2 <= len(label) <= 60:
+            raise ValueError(f"role_labels.{key} must be 2-60 characters")
+        labels.append((Role(key), label))
+    return tuple(labels)
 
 
 def _identity(u: dict) -> dict:

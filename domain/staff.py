@@ -26,7 +26,7 @@ def check_removal(unit: Unit, person: Person, open_cycles: Iterable[Cycle]) -> N
         raise InputError(f"{person.name} sudah tidak terdaftar pada {unit.name}.")
     if person.role in SINGLE_ROLES:
         raise InputError(
-            f"Jabatan {person.role.label} tidak boleh kosong: gunakan Ganti {person.role.label} "
+            f"Jabatan {person.label} tidak boleh kosong: gunakan Ganti {person.label} "
             f"untuk mengundang penggantinya; {person.name} keluar saat penggantinya bergabung."
         )
     for cycle in open_cycles:

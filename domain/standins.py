@@ -207,8 +207,8 @@ def check_manager(unit: Unit, by: Person, role: Role) -> None:
     if unit.is_admin(by) or (by.role is role and by.role in POSTS):
         return
     raise RoleError(
-        f"Penunjukan Plh/Plt {role.label} hanya dapat dilakukan oleh {role.label} sendiri "
-        "atau administrator satuan."
+        f"Penunjukan Plh/Plt {unit.role_label(role)} hanya dapat dilakukan oleh "
+        f"{unit.role_label(role)} sendiri atau administrator unit kerja."
     )
 
 
@@ -227,7 +227,7 @@ def appoint(
     and overlaps no other of the post; with the unit's ``sop``, one that would not let the
     stand-in do two activities the table separates (``domain.segregation``)."""
     if role not in POSTS:
-        raise InputError(f"Jabatan {role.label} tidak memerlukan Plh/Plt.")
+        raise InputError(f"Jabatan {unit.role_label(role)} tidak memerlukan Plh/Plt.")
     check_manager(unit, by, role)
     if acting_id == by.user_id:
         raise InputError(SELF_APPOINTED)
@@ -242,7 +242,7 @@ def appoint(
     holders = unit.with_role(role)
     if any(h.user_id == acting_id for h in holders):
         raise InputError(
-            f"{acting.name} adalah pemegang jabatan {role.label} sendiri; Plh/Plt harus "
+            f"{acting.name} adalah pemegang jabatan {unit.role_label(role)} sendiri; Plh/Plt harus "
             "pejabat lain."
         )
     check_range(first, last)
@@ -254,8 +254,8 @@ def appoint(
             continue
         if other.start < end and start < other.until:
             raise InputError(
-                f"Sudah ada {other.kind} {role.label} pada rentang yang beririsan; akhiri "
-                "dahulu penunjukan tersebut melalui /plh."
+                f"Sudah ada {other.kind} {unit.role_label(role)} pada rentang yang beririsan; "
+                "akhiri dahulu penunjukan tersebut melalui /plh."
             )
     if sop is not None:
         from domain.segregation import appointment_conflict
@@ -336,7 +336,7 @@ def represented(actor: Person, role: Role) -> str | None:
     """Why a holder represented by a stand-in may not act for the post now (None: they may)."""
     if actor.role is role and actor.stood_in_by:
         return (
-            f"Selama penunjukan Plh, tugas {role.label} dijalankan oleh {actor.stood_in_by}; "
+            f"Selama penunjukan Plh, tugas {actor.label} dijalankan oleh {actor.stood_in_by}; "
             "Anda menerima tembusannya untuk diketahui. Bila Anda sudah kembali, akhiri "
             "penunjukan lebih awal melalui /plh."
         )

@@ -229,7 +229,7 @@ def check_step(ctx: WorkflowContext, cycle: Cycle, step_number: int) -> None:
         raise WorkflowError(
             "Tindakan ini sudah diproses atau tidak berlaku lagi. Laporan "
             f"{tw_label(cycle.triwulan, cycle.year)} saat ini pada tahap {current.number}: "
-            f"{current.activity} ({current.role.label})."
+            f"{current.activity} ({ctx.unit.role_label(current.role)})."
         )
 
 

@@ -218,14 +218,18 @@ async def cmd_tahunan(update: Update, context: ContextTypes.DEFAULT_TYPE, person
     sop = services.sop_for(unit)
     compiler = sop.role_of(FLOW.kind.maker)
     if not person.acts_as(compiler):
-        await send_text(context, person.user_id, texts.annual_not_for_you(compiler.label))
+        await send_text(
+            context, person.user_id, texts.annual_not_for_you(unit.role_label(compiler))
+        )
         return
     this_year = services.calendar(unit).to_local(services.now()).year
     rows = [
         [(texts.btn_annual_compile(y), {"action": "annual_compile", "year": y})]
         for y in (this_year - 1, this_year)
     ]
-    intro = texts.annual_intro(sop.role_of(PARAF).label, sop.role_of(SIGN).label)
+    intro = texts.annual_intro(
+        unit.role_label(sop.role_of(PARAF)), unit.role_label(sop.role_of(SIGN))
+    )
     await send_text(context, person.user_id, intro, rows)
 
 
@@ -238,7 +242,7 @@ async def annual_compile(update, context, person: Person, payload: dict[str, Any
     existing = services.annual.get(unit.code, year)
     if existing is not None and existing.status != annual.DRAFT:
         key = annual.stage(existing)
-        label = sop.role_of(key).label if key else ""
+        label = unit.role_label(sop.role_of(key)) if key else ""
         raise WorkflowError(texts.annual_busy(year, texts.waiting_for(key or "", label)))
     annual.quarters_ready(services.cycles.list_unit(unit.code, year), year)
     await drop_buttons(update)

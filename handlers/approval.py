@@ -205,7 +205,7 @@ def tell_submitted(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person
     caption = texts.for_paraf(
         flow.title(report),
         latest.number,
-        sop.role_of(flow.kind.maker).label,
+        unit.role_label(sop.role_of(flow.kind.maker)),
         _when(out.services, unit, flow.deadline(report)),
         sop.by_key(PARAF).standard_time.label,
     )

@@ -55,7 +55,8 @@ def _may_edit(services: Services, person: Person) -> bool:
 
 
 def _not_for_you(services: Services, person: Person) -> str:
-    return texts.budget_not_for_you(_editor(services, person).label)
+    unit = services.roster.unit(person.unit)
+    return texts.budget_not_for_you(unit.role_label(_editor(services, person)))
 
 
 def _blocked(services: Services, person: Person, year: int) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,13 +34,55 @@ def unit_of(services: Services, person: Person) -> Unit:
     return services.roster.unit(person.unit)
 
 
+#: Someone outside every unit: at most GUEST_LIMIT answered messages (codes tried, documents
+#: checked, messages) per GUEST_WINDOW_S; past it ONE notice, then silence until the window
+#: frees up, so a guesser cannot spend the bot's send budget (~30 messages/s for the bot).
+GUEST_WINDOW_S = 600
+GUEST_LIMIT = 20
+ALLOWED, NOTICE, SILENT = "allowed", "notice", "silent"
+
+
+def guest_state(context, user_id: int) -> str:
+    """ALLOWED (counted), NOTICE (the first refusal of a window: say so once) or SILENT.
+    Kept in the running application's memory: a restart forgives, harmless for 80-bit codes."""
+    now = time.monotonic()
+    data = context.application.bot_data
+    guests: dict[int, deque[float]] = data.setdefault("guest_calls", {})
+    noticed: dict[int, float] = data.setdefault("guest_noticed", {})
+    calls = guests.setdefault(user_id, deque())
+    while calls and now - calls[0] > GUEST_WINDOW_S:
+        calls.popleft()
+    if len(calls) < GUEST_LIMIT:
+        calls.append(now)
+        noticed.pop(user_id, None)
+        return ALLOWED
+    if user_id in noticed and now - noticed[user_id] <= GUEST_WINDOW_S:
+        return SILENT
+    noticed[user_id] = now
+    return NOTICE
+
+
+async def guest_gate(update: Update, context, action: str) -> bool:
+    """Whether a stranger's message is answered. Over the limit each one is audited (a file
+    line, not a send); the first gets the notice, the following ones no answer at all."""
+    state = guest_state(context, update.effective_user.id)
+    if state != ALLOWED:
+        audit_refusal(context, update, None, action, texts.AUDIT_TOO_OFTEN)
+    if state == NOTICE and update.effective_chat:
+        await send_text(context, update.effective_chat.id, texts.VERIFY_TOO_OFTEN)
+    return state == ALLOWED
+
+
 async def identify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
-    """The registered person behind the update, or None after telling a stranger whom to ask."""
+    """The registered person behind the update, or None after telling a stranger whom to ask
+    (within the strangers' rate limit: past it, one notice and then silence)."""
     user = update.effective_user
     if user is None:
         return None
     services = svc(context)
     person = services.roster.person(user.id)
+    if person is None and not await guest_gate(update, context, "pesan"):
+        return None
     if person is None:
         audit_refusal(context, update, None, "pesan", texts.AUDIT_NOT_REGISTERED)
     if person is None and update.effective_chat:

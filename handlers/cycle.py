@@ -59,14 +59,17 @@ from handlers.forms import (
 from handlers.outbox import Outbox, commit, unreachable_note
 from handlers.realisation import fill_buttons, is_realisation_workbook, on_realisation_workbook
 from handlers.reports import build_disposition_sheet, build_report, report_filename
-from handlers.steps import next_role_label, submit_rows
+from handlers.steps import submit_rows
 from handlers.texts import esc, tw
 from handlers.views import member_checklist
 from storage import chats
 
 
 def _next_role(services, unit, key: str) -> str:
-    return next_role_label(services.sop_for(unit), key)
+    """The unit's label of the role that receives what the step of ``key`` hands on."""
+    sop = services.sop_for(unit)
+    nxt = sop.by_key(key).next
+    return unit.role_label(sop.step(nxt).role) if nxt is not None else ""
 
 
 def reach(services, context, people: list[Person]) -> tuple[str, str]:
@@ -91,7 +94,9 @@ async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     first = services.sop_for(unit).first
     if not person.acts_as(first.role):
         reason = represented(person, first.role)  # the holder while a Plh acts for them
-        refusal = texts.esc(reason) if reason else texts.wrong_role_start(first.role.label)
+        refusal = (
+            texts.esc(reason) if reason else texts.wrong_role_start(unit.role_label(first.role))
+        )
         audit_refusal(context, update, person, "mulai", refusal)
         await send_text(context, person.user_id, refusal)
         return

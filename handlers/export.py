@@ -44,7 +44,8 @@ def may_export(services: Services, person: Person) -> bool:
 async def cmd_ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
     services = svc(context)
     if not may_export(services, person):
-        text = texts.export_not_for_you(services.sop_for(person.unit).role_of(COLLECT).label)
+        unit = services.roster.unit(person.unit)
+        text = texts.export_not_for_you(unit.role_label(services.sop_for(unit).role_of(COLLECT)))
         audit_refusal(context, update, person, "ekspor", text)
         await send_text(context, person.user_id, text)
         return

@@ -11,23 +11,29 @@ used, expired or revoked is refused and audited; guesses share the guests' rate 
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.services import Services
 from domain.dates_id import format_datetime_id
 from domain.errors import InputError, RoleError
+from domain.identity import government_line
 from domain.invitations import (
     ACTIVE,
     Invitation,
     accept,
     check_details,
+    check_post,
     invitable_roles,
     invite,
     new_code,
     new_unit,
+    post_holder,
+    superseded,
     usable,
 )
 from domain.roles import Role
@@ -36,9 +42,16 @@ from domain.sop import DIVIDE
 from domain.staff import depart
 from handlers import menu, texts
 from handlers.buttons import button_action
-from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
+from handlers.common import (
+    audit_refusal,
+    drop_buttons,
+    guest_gate,
+    keyboard,
+    send_text,
+    svc,
+    unit_of,
+)
 from handlers.forms import TEXT_VALIDATORS, begin_form, finisher, text_field
-from handlers.verification import guest_allowed
 
 DETAILS = ("name", "nip", "position")
 GUEST_FORM = "invite_details"
@@ -73,16 +86,31 @@ def create(
 ) -> Invitation:
     """Make, store and audit a new invitation (chat and the CLI both come here); with
     ``replaces``, the successor of that holder (a mutasi)."""
+    now = services.now()
     invitation = invite(
         unit,
         role,
         by,
-        services.now(),
+        now,
         code=new_code(),
         admin=admin,
         details=details,
         replaces=replaces,
     )
+    # One outstanding invitation per post: the new link replaces any still open for it.
+    for code in superseded(services.invitations.of_unit(unit.code), unit.code, role, now):
+        old = services.invitations.get(code)
+        assert old is not None
+        services.invitations.save(replace(old, revoked_at=now, replaced_by=invitation.code))
+        _audit(
+            services,
+            None,
+            unit.code,
+            by,
+            role="operator" if by == 0 else role_of(services, by),
+            action="undangan_dicabut",
+            detail={"code": code, "replaced_by": invitation.code},
+        )
     services.invitations.save(invitation)
     detail: dict[str, Any] = {"code": invitation.code, "role": role.value, "admin": admin}
     if replaces is not None:
@@ -100,10 +128,18 @@ def create(
     return invitation
 
 
-def create_unit(services: Services, code: str, name: str, city: str, by: int) -> Invitation:
-    """A new unit with no one in it yet, and the invitation of its administrator."""
+def role_of(services: Services, user_id: int) -> str:
+    person = services.roster.person(user_id)
+    return person.role.value if person else "operator"
+
+
+def create_unit(
+    services: Services, code: str, name: str, city: str, by: int, government: str = ""
+) -> Invitation:
+    """A new unit with no one in it yet, and the invitation of its administrator; its
+    government is ``government``, else read from its name."""
     services.refresh_roster()
-    raw_unit = new_unit(code, name, city)
+    raw_unit = new_unit(code, name, city, government)
     raw = services.rosters.raw()
     if any(u["code"] == raw_unit["code"] for u in raw["unit"]):
         raise InputError(texts.INVITE_UNIT_EXISTS.format(code=raw_unit["code"]))
@@ -125,9 +161,16 @@ def administrator_role(services: Services, unit: Unit) -> Role:
 def sent_link(services: Services, invitation: Invitation) -> str:
     unit = services.roster.unit(invitation.unit)
     expires = format_datetime_id(invitation.expires_at, unit.timezone)
+    replaced = [
+        i.code for i in services.invitations.of_unit(unit.code) if i.replaced_by == invitation.code
+    ]
     return texts.invite_link(
-        invitation.role.label, unit.name, link(services, invitation.code), expires, invitation.admin
-    )
+        unit.role_label(invitation.role),
+        unit.name,
+        link(services, invitation.code),
+        expires,
+        invitation.admin,
+    ) + (texts.invite_replaced_older(replaced) if replaced else "")
 
 
 # ----------------------------------------------------------------------------- the operator
@@ -144,16 +187,23 @@ async def cmd_unit_baru(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await send_text(context, chat, texts.INVITE_OPERATOR_ONLY)
         return
     parts = [p.strip() for p in " ".join(context.args or []).split("|")]
-    if len(parts) != 3:
+    if len(parts) not in (3, 4):
         await send_text(context, chat, texts.INVITE_NEW_UNIT_USAGE)
         return
     try:
-        code, name, city = parts
-        invitation = create_unit(services, code, name, city, by=user.id)
+        code, name, city, government = (*parts, "")[:4]
+        invitation = create_unit(services, code, name, city, by=user.id, government=government)
     except InputError as exc:
         await send_text(context, chat, texts.esc(exc))
         return
-    await send_text(context, chat, sent_link(services, invitation))
+    unit = services.roster.unit(invitation.unit)
+    await send_text(
+        context,
+        chat,
+        texts.unit_created(unit.name, government_line(unit), bool(government))
+        + "\n\n"
+        + sent_link(services, invitation),
+    )
 
 
 # ----------------------------------------------------------------- the unit administrator
@@ -174,7 +224,10 @@ async def cmd_undang(update: Update, context, person: Person) -> None:
         audit_refusal(context, update, person, "undang", str(exc))
         await send_text(context, person.user_id, texts.esc(exc))
         return
-    rows = [[(r.label, {"action": "invite_role", "role": r.value})] for r in invitable_roles(unit)]
+    rows = [
+        [(unit.role_label(r), {"action": "invite_role", "role": r.value})]
+        for r in invitable_roles(unit)
+    ]
     await send_text(
         context, person.user_id, texts.INVITE_PICK_ROLE.format(unit=texts.esc(unit.name)), rows
     )
@@ -182,7 +235,7 @@ async def cmd_undang(update: Update, context, person: Person) -> None:
 
 @button_action("invite_role")
 async def on_role(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
-    _admin_unit(context, person)
+    unit = _admin_unit(context, person)
     role = Role(payload["role"])
     rows = [
         [(texts.BTN_INVITE_FILL_NOW, {"action": "invite_mode", "role": role.value, "now": True})],
@@ -194,7 +247,8 @@ async def on_role(update: Update, context, person: Person, payload: dict[str, An
         ],
     ]
     await drop_buttons(update)
-    await send_text(context, person.user_id, texts.INVITE_PICK_MODE.format(role=role.label), rows)
+    pick = texts.INVITE_PICK_MODE.format(role=texts.esc(unit.role_label(role)))
+    await send_text(context, person.user_id, pick, rows)
     return ""
 
 
@@ -244,6 +298,33 @@ async def finish_invite(update: Update, context, person: Person, session: dict[s
     await send_text(context, person.user_id, sent_link(svc(context), invitation))
 
 
+def _listing(services: Services, unit: Unit) -> tuple[str, list]:
+    """The unit's latest invitations with their state, and a Cabut button for each usable
+    one; an active code for a post that is held meanwhile is shown as unusable, with why."""
+    now = services.now()
+    rows, buttons = [], []
+    for inv in services.invitations.of_unit(unit.code)[-30:]:
+        state = inv.state(now)
+        label = unit.role_label(inv.role)
+        who = label + (f", {inv.name}" if inv.name else "")
+        if inv.used_by is not None:
+            joined = unit.person(inv.used_by)
+            who += f" → {joined.name}" if joined else ""
+        until = texts.valid_until(format_datetime_id(inv.expires_at, unit.timezone))
+        holder = post_holder(inv, unit) if state == ACTIVE else None
+        if holder is not None:
+            state, until = texts.INVITE_STATE_UNUSABLE, texts.invite_post_held(label, holder.name)
+        elif state == ACTIVE and inv.replaces is not None and unit.member(inv.replaces) is None:
+            state, until = texts.INVITE_STATE_UNUSABLE, texts.INVITE_REPLACED_GONE
+        elif inv.replaced_by:
+            until = texts.invite_superseded(inv.replaced_by)
+        rows.append((inv.code, who, state, until))
+        if state == ACTIVE:
+            button = texts.btn_invite_revoke(label, inv.code)
+            buttons.append([(button, {"action": "invite_revoke", "code": inv.code})])
+    return texts.invite_listing(unit.name, rows), buttons
+
+
 async def cmd_undangan(update: Update, context, person: Person) -> None:
     services = svc(context)
     try:
@@ -252,24 +333,11 @@ async def cmd_undangan(update: Update, context, person: Person) -> None:
         audit_refusal(context, update, person, "undangan", str(exc))
         await send_text(context, person.user_id, texts.esc(exc))
         return
-    invitations = services.invitations.of_unit(unit.code)
-    if not invitations:
+    if not services.invitations.of_unit(unit.code):
         await send_text(context, person.user_id, texts.INVITE_NONE)
         return
-    now = services.now()
-    rows, buttons = [], []
-    for inv in invitations[-30:]:
-        state = inv.state(now)
-        who = inv.role.label + (f", {inv.name}" if inv.name else "")
-        if inv.used_by is not None:
-            joined = unit.person(inv.used_by)
-            who += f" → {joined.name}" if joined else ""
-        until = texts.valid_until(format_datetime_id(inv.expires_at, unit.timezone))
-        rows.append((inv.code, who, state, until))
-        if state == ACTIVE:
-            label = texts.btn_invite_revoke(inv.role.label, inv.code)
-            buttons.append([(label, {"action": "invite_revoke", "code": inv.code})])
-    await send_text(context, person.user_id, texts.invite_listing(unit.name, rows), buttons or None)
+    text, buttons = _listing(services, unit)
+    await send_text(context, person.user_id, text, buttons or None)
 
 
 @button_action("invite_revoke")
@@ -280,9 +348,7 @@ async def on_revoke(update: Update, context, person: Person, payload: dict[str, 
     if invitation is None or invitation.unit != unit.code:
         return texts.BUTTON_UNKNOWN
     usable(invitation, services.now())
-    revoked = Invitation.from_dict(
-        {**invitation.to_dict(), "revoked_at": services.now().isoformat()}
-    )
+    revoked = replace(invitation, revoked_at=services.now())
     services.invitations.save(revoked)
     _audit(
         services,
@@ -293,7 +359,14 @@ async def on_revoke(update: Update, context, person: Person, payload: dict[str, 
         action="undangan_dicabut",
         detail={"code": revoked.code},
     )
-    await drop_buttons(update)
+    # The list is shown again at once, the revoked code as "dicabut" and without its button.
+    text, buttons = _listing(services, unit)
+    query = update.callback_query
+    try:
+        markup = keyboard(services, person.user_id, buttons) if buttons else None
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest:
+        await drop_buttons(update)
     await send_text(context, person.user_id, texts.INVITE_REVOKED.format(code=revoked.code))
     return ""
 
@@ -313,12 +386,11 @@ async def start_with_code(update: Update, context, person: Person | None, code: 
     if person is not None:
         unit = unit_of(services, person)
         text = texts.INVITE_ALREADY_REGISTERED.format(
-            role=person.role.label, unit=texts.esc(unit.name)
+            role=texts.esc(unit.role_label(person.role)), unit=texts.esc(unit.name)
         )
         await send_text(context, chat, text)
         return
-    if not guest_allowed(context, update.effective_user.id):
-        await _refuse(update, context, texts.AUDIT_TOO_OFTEN, texts.VERIFY_TOO_OFTEN)
+    if not await guest_gate(update, context, "undangan"):
         return
     services.refresh_roster()
     invitation = services.invitations.get(code)
@@ -338,8 +410,26 @@ async def start_with_code(update: Update, context, person: Person | None, code: 
         )
         return
     unit = services.roster.unit(invitation.unit)
-    details = ", ".join(v for v in (invitation.name, invitation.nip, invitation.position) if v)
-    text = texts.invite_offer(unit.name, invitation.role.label, details, invitation.admin)
+    try:
+        check_post(invitation, unit)
+    except InputError as exc:  # refused before anything is asked; the administrators told
+        await _refuse(
+            update,
+            context,
+            texts.audit_invitation_state(texts.INVITE_STATE_UNUSABLE, code),
+            texts.esc(exc),
+        )
+        await _tell_post_held(update, context, invitation, unit)
+        return
+    # A pre-filled invitation may be forwarded: its opener sees the jabatan and the NIP's last
+    # four digits only, never the invitee's name and full NIP.
+    text = texts.invite_offer(
+        unit.name,
+        unit.role_label(invitation.role),
+        invitation.position,
+        invitation.nip[-4:] if invitation.nip else "",
+        invitation.admin,
+    )
     rows = [
         [
             (texts.BTN_INVITE_ACCEPT, {"action": "invite_accept", "code": code}),
@@ -349,8 +439,37 @@ async def start_with_code(update: Update, context, person: Person | None, code: 
     await send_text(context, chat, text, rows, user_id=update.effective_user.id)
 
 
+async def _tell_post_held(update: Update, context, invitation: Invitation, unit: Unit) -> None:
+    """The unit's administrators and whoever invited hear, once per code, that it was opened
+    for a post that is held (they revoke it, or invite again)."""
+    told: set[str] = context.application.bot_data.setdefault("invitations_held_told", set())
+    if invitation.code in told:
+        return
+    told.add(invitation.code)
+    holder = unit.with_role(invitation.role)
+    user = update.effective_user
+    text = texts.invite_opened_post_held(
+        unit.role_label(invitation.role),
+        invitation.code,
+        holder[0].name if holder else "",
+        user.full_name,
+        user.id,
+    )
+    for admin in sorted(({p.user_id for p in unit.administrators} | {invitation.created_by}) - {0}):
+        await send_text(context, admin, text)
+
+
 async def on_guest_button(update: Update, context, payload: dict[str, Any]) -> str:
-    """Terima / Tolak / the final Terima, pressed by someone not (yet) in the roster."""
+    """Terima / Tolak / the final Terima, pressed by someone not (yet) in the roster; a
+    refusal is said in the chat too (a popup vanishes), and stays a popup."""
+    try:
+        return await _guest_button(update, context, payload)
+    except InputError as exc:
+        await send_text(context, update.effective_user.id, texts.esc(exc))
+        raise
+
+
+async def _guest_button(update: Update, context, payload: dict[str, Any]) -> str:
     services = svc(context)
     user_id = update.effective_user.id
     invitation = services.invitations.get(payload.get("code", ""))
@@ -362,6 +481,13 @@ async def on_guest_button(update: Update, context, payload: dict[str, Any]) -> s
         await send_text(context, user_id, texts.INVITE_DECLINED)
         return ""
     usable(invitation, services.now())
+    services.refresh_roster()
+    unit = services.roster.unit(invitation.unit)
+    try:
+        check_post(invitation, unit)
+    except InputError:
+        await _tell_post_held(update, context, invitation, unit)
+        raise
     if payload["action"] == "invite_register":
         session = services.sessions.get(user_id) or {}
         values = session.get("values", {})
@@ -418,7 +544,11 @@ async def on_guest_text(update: Update, context) -> bool:
         return False
     unit = services.roster.unit(invitation.unit)
     text = texts.invite_confirm(
-        unit.name, invitation.role.label, values["name"], values["nip"], values["position"]
+        unit.name,
+        unit.role_label(invitation.role),
+        values["name"],
+        values["nip"],
+        values["position"],
     )
     rows = [
         [
@@ -467,9 +597,8 @@ async def register(
     )
     told = {p.user_id for p in before.administrators} | {invitation.created_by}
     for admin in sorted(told - {0, user_id}):
-        await send_text(
-            context, admin, texts.invite_joined(person.name, person.role.label, unit.name)
-        )
+        joined = texts.invite_joined(person.name, unit.role_label(person.role), unit.name)
+        await send_text(context, admin, joined)
     await send_text(context, user_id, texts.welcome(person, unit, services.sop_for(unit)))
     await menu.set_menu(context.bot, services, person)
     if invitation.replaces is not None:
@@ -496,7 +625,9 @@ async def _replaced(update: Update, context, before: Unit, old_id: int, new: Per
     await leave(context, old, before, new)
     for admin in {p.user_id for p in before.administrators} - {old_id, new.user_id}:
         await send_text(
-            context, admin, texts.staff_replaced(old.name, new.name, new.role.label, before.name)
+            context,
+            admin,
+            texts.staff_replaced(old.name, new.name, before.role_label(new.role), before.name),
         )
     await offer_tasks(context, new)
 
@@ -521,7 +652,7 @@ def complete_unit_only(fn):
         unit = unit_of(svc(context), person)
         missing = unit.missing_roles()
         if missing:
-            labels = ", ".join(r.label for r in missing)
+            labels = ", ".join(unit.role_label(r) for r in missing)
             await send_text(context, person.user_id, texts.UNIT_INCOMPLETE.format(roles=labels))
             return
         await fn(update, context, person)

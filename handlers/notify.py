@@ -76,7 +76,7 @@ def disposition_received(
         text = texts.disposition_received(
             tw(cycle.triwulan, cycle.year),
             sender,
-            recipient.role.label,
+            recipient.label,
             d.urgency.title(),
             ", ".join(i.capitalize() for i in d.instructions),
             d.note,

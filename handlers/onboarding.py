@@ -13,9 +13,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from domain.invitations import PREFIX as INVITATION_PREFIX
-from handlers import commands, invitations, menu, verification
+from handlers import commands, invitations, menu, texts, verification
 from handlers.commands import PersonHandler
-from handlers.common import identify, svc
+from handlers.common import identify, send_text, svc
 
 GuestHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
@@ -77,6 +77,8 @@ async def _guest_start(update: Update, context) -> None:
         await verification.guest_code(update, context, code)
     elif _invitation_code(context):
         await invitations.start_with_code(update, context, None, _invitation_code(context))
+    elif update.effective_user.id in svc(context).settings.admin_ids:
+        await send_text(context, update.effective_chat.id, texts.OPERATOR_START)
     else:
         await _stranger(update, context)
 

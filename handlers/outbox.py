@@ -118,7 +118,7 @@ class Outbox:
         """The holders of ``role`` represented by a stand-in get what the stand-in got, for
         information: the same text or document, marked as a copy, without buttons."""
         for holder in unit.represented(role):
-            note = texts.standin_copy(role.label, holder.stood_in_by)
+            note = texts.standin_copy(holder.label, holder.stood_in_by)
             if sha256:
                 self.file(holder.user_id, sha256, filename, f"{note}\n\n{text}" if text else note)
             elif text:

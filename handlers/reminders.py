@@ -47,7 +47,7 @@ def notice_text(context, notice: Notice, cycle: Cycle, unit: Unit) -> str:
         step.number,
         step.activity,
         names,
-        step.role.label,
+        unit.role_label(step.role),
         deadline,
         time_left(services, unit, now, notice.deadline),
         detail,
@@ -59,7 +59,7 @@ async def send_copies(context, unit: Unit, holders: tuple[int, ...], text: str) 
     for user_id in holders:
         holder = unit.member(user_id)
         if holder is not None:
-            note = texts.standin_copy(holder.role.label, holder.stood_in_by)
+            note = texts.standin_copy(holder.label, holder.stood_in_by)
             await send_text(context, user_id, f"{note}\n\n{text}")
 
 

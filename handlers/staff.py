@@ -94,7 +94,7 @@ async def cmd_mutasi(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
         if not unit.is_admin(person):
             continue
         if p.role in SINGLE_ROLES:
-            label = texts.btn_staff_replace(p.role.label, p.name)
+            label = texts.btn_staff_replace(p.label, p.name)
             rows.append([(label, {"action": "staff_replace", "member": p.user_id})])
         else:
             label = texts.btn_staff_remove(p.name)
@@ -207,9 +207,7 @@ async def on_replace(update: Update, context, person: Person, payload: dict[str,
         replaces=holder.user_id,
     )
     await drop_buttons(update)
-    text = texts.staff_replacement_link(
-        holder.role.label, holder.name, sent_link(services, invitation)
-    )
+    text = texts.staff_replacement_link(holder.label, holder.name, sent_link(services, invitation))
     await send_text(context, person.user_id, text)
     return ""
 

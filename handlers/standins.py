@@ -86,22 +86,31 @@ async def cmd_plh(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Pe
         first, last = _days(context, unit, period)
         state = texts.STANDIN_ACTIVE if period.covers(now) else texts.STANDIN_COMING
         name = _name(unit, period.acting)
-        lines.append(texts.standin_line(period.kind, period.role.label, name, first, last, state))
+        lines.append(
+            texts.standin_line(period.kind, unit.role_label(period.role), name, first, last, state)
+        )
         if period.role in posts:
-            label = texts.btn_standin_end(period.kind, period.role.label, name)
+            label = texts.btn_standin_end(period.kind, unit.role_label(period.role), name)
             rows.append([(label, {"action": "standin_end", "id": period.id})])
     for period in standins.cancelled_coming(unit, now):
         first, last = _days(context, unit, period)
         name = _name(unit, period.acting) or _former_name(unit, period.acting)
         lines.append(
             texts.standin_line(
-                period.kind, period.role.label, name, first, last, texts.STANDIN_CANCELLED
+                period.kind,
+                unit.role_label(period.role),
+                name,
+                first,
+                last,
+                texts.STANDIN_CANCELLED,
             )
         )
     for role in posts:
         holders = unit.with_role(role)
         kind = standins.PLH if holders else standins.PLT
-        label = texts.btn_standin_new(kind, role.label, holders[0].name if holders else None)
+        label = texts.btn_standin_new(
+            kind, unit.role_label(role), holders[0].name if holders else None
+        )
         rows.append([(label, {"action": "standin_new", "role": role.value})])
     await send_text(context, person.user_id, "\n".join(lines), rows)
 
@@ -153,9 +162,9 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
         choice_field(
             "acting",
             texts.STANDIN_FIELD_PERSON,
-            texts.STANDIN_PICK_PERSON.format(kind=kind, role=role.label)
+            texts.STANDIN_PICK_PERSON.format(kind=kind, role=unit.role_label(role))
             + texts.standin_not_offered(refused),
-            [(f"{p.name} ({p.role.label})", str(p.user_id)) for p in people],
+            [(f"{p.name} ({unit.role_label(p.role)})", str(p.user_id)) for p in people],
             per_row=1,
         ),
         choice_field(
@@ -180,7 +189,7 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
         },
     ]
     await drop_buttons(update)
-    title = texts.STANDIN_FORM_TITLE.format(kind=kind, role=role.label)
+    title = texts.STANDIN_FORM_TITLE.format(kind=kind, role=unit.role_label(role))
     await begin_form(context, person, "standin", fields, title, meta={"role": role.value})
     return ""
 
@@ -249,7 +258,7 @@ async def finish_standin(update: Update, context, person: Person, session: dict[
     day_from, day_to = format_day_date_id(first), format_day_date_id(last)
     acting = unit.person(period.acting)
     name = acting.name if acting else ""
-    done = texts.standin_appointed_done(period.kind, role.label, name, day_from, day_to)
+    done = texts.standin_appointed_done(period.kind, unit.role_label(role), name, day_from, day_to)
     done += f"\n({texts.standin_range_note(working, holidays)})"
     await send_text(context, person.user_id, done)
     text = texts.standin_to_acting(
@@ -260,7 +269,7 @@ async def finish_standin(update: Update, context, person: Person, session: dict[
         await send_text(
             context,
             holder.user_id,
-            texts.standin_to_holder(period.kind, role.label, name, day_from, day_to),
+            texts.standin_to_holder(period.kind, unit.role_label(role), name, day_from, day_to),
         )
     await refresh_menus(context)
 
@@ -382,7 +391,7 @@ async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
             if over:
                 text = texts.standin_ended(
                     period.kind,
-                    period.role.label,
+                    unit.role_label(period.role),
                     _name(unit, period.acting),
                     _name(unit, period.ended_by) or None,
                 )

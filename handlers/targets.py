@@ -94,7 +94,9 @@ def _counts(services: Services, person: Person, targets: TargetSet) -> dict[str,
 
 
 def _not_for_you(services: Services, person: Person) -> str:
-    return texts.targets_not_for_you(services.sop_for(person.unit).role_of(DIVIDE).label)
+    return texts.targets_not_for_you(
+        services.roster.unit(person.unit).role_label(services.sop_for(person.unit).role_of(DIVIDE))
+    )
 
 
 TARGETS = YearlyWorkbook(

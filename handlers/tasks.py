@@ -27,7 +27,7 @@ def _task_text(context: ContextTypes.DEFAULT_TYPE, cycle: Cycle, person: Person)
     if holds(services, cycle, unit, person):
         head = texts.task_mine(step.number, step.activity)
     else:
-        head = texts.task_theirs(step.number, step.activity, step.role.label)
+        head = texts.task_theirs(step.number, step.activity, unit.role_label(step.role))
     lines = [f"<b>{tw(cycle.triwulan, cycle.year)}</b> — {head}"]
     record = cycle.current_step_record
     if record is not None:

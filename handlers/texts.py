@@ -118,7 +118,7 @@ READ_ONLY_DUTIES = (
 def welcome(person: Person, unit: Unit, sop: Sop) -> str:
     return (
         f"Selamat datang, Bapak/Ibu <b>{esc(person.name)}</b>{end_sentence(person.name)}\n\n"
-        f"Anda terdaftar sebagai <b>{person.role.label}</b> pada {esc(unit.name)} "
+        f"Anda terdaftar sebagai <b>{esc(unit.role_label(person.role))}</b> pada {esc(unit.name)} "
         f"({esc(person.position)}).\n\n"
         f"Tugas Anda dalam SOP {esc(sop.name)}:\n{duties(person, sop)}\n\n"
         "Ketik /bantuan untuk melihat perintah yang tersedia."
@@ -126,7 +126,7 @@ def welcome(person: Person, unit: Unit, sop: Sop) -> str:
 
 
 def not_registered(user_id: int, contact: str | None) -> str:
-    who = f" kepada {esc(contact)}" if contact else " kepada Kasubbag perencanaan satuan Anda"
+    who = f" kepada {esc(contact)}" if contact else " kepada Kasubbag perencanaan unit kerja Anda"
     return (
         "Mohon maaf, Anda belum terdaftar sebagai pengguna lkj-bot.\n\n"
         f"Silakan ajukan pendaftaran{who} dengan menyebutkan ID Telegram Anda: "
@@ -139,7 +139,7 @@ def not_registered(user_id: int, contact: str | None) -> str:
 def help_text(person: Person, sop: Sop, commands: list[tuple[str, str]]) -> str:
     """The person's duties by the SOP table, then exactly the commands of their menu."""
     listed = "\n".join(f"/{command} — {description}" for command, description in commands)
-    return f"<b>Petunjuk lkj-bot ({person.role.label})</b>\n\n{duties(person, sop)}\n\n{listed}"
+    return f"<b>Petunjuk lkj-bot ({esc(person.label)})</b>\n\n{duties(person, sop)}\n\n{listed}"
 
 
 UNKNOWN_COMMAND = "Perintah tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia."
@@ -210,7 +210,7 @@ def evidence_removed_done(name: str, item: str, replacement: str | None) -> str:
 def evidence_removed_notice(by: Person, name: str, item: str, reason: str, period: str) -> str:
     return (
         f"<b>Bukti dukung dihapus — {period}</b>\n"
-        f"{esc(by.name)} ({by.role.label}) menghapus <b>{esc(name)}</b> dari {esc(item)}.\n"
+        f"{esc(by.name)} ({esc(by.label)}) menghapus <b>{esc(name)}</b> dari {esc(item)}.\n"
         f"Alasan: {esc(reason)}"
     )
 
@@ -223,7 +223,7 @@ def collection_reopened(period: str, member: Person, item: str) -> str:
     )
 
 
-NO_OPEN_CYCLE = "Tidak ada siklus laporan yang sedang berjalan pada satuan Anda."
+NO_OPEN_CYCLE = "Tidak ada siklus laporan yang sedang berjalan pada unit kerja Anda."
 
 
 def targets_not_for_you(role_label: str) -> str:
@@ -469,7 +469,7 @@ def field_done(label: str, value: str) -> str:
 
 def user_blocked(person: Person) -> str:
     return (
-        f"Pesan lkj-bot untuk {esc(person.name)} ({person.role.label}) tidak dapat "
+        f"Pesan lkj-bot untuk {esc(person.name)} ({esc(person.label)}) tidak dapat "
         "disampaikan karena yang bersangkutan memblokir bot. Pesan disimpan dan akan "
         "dikirim kembali setelah blokir dibuka; mohon yang bersangkutan dihubungi."
     )
@@ -477,7 +477,7 @@ def user_blocked(person: Person) -> str:
 
 def user_not_started(person: Person, link: str) -> str:
     return (
-        f"Pesan lkj-bot untuk {esc(person.name)} ({person.role.label}) belum dapat "
+        f"Pesan lkj-bot untuk {esc(person.name)} ({esc(person.label)}) belum dapat "
         "disampaikan karena yang bersangkutan belum memulai percakapan dengan bot. Mohon "
         f"kirimkan tautan ini kepada yang bersangkutan: {link} lalu minta ia menekan "
         "<b>Mulai</b>. Pesan disimpan dan dikirim segera setelah itu, sesuai urutannya."
@@ -492,7 +492,7 @@ REASON_RETRYING = "menunggu pengiriman ulang"
 
 def waiting_line(person: Person, reason: str, count: int | None = None) -> str:
     many = f": {count} pesan" if count is not None else ""
-    return f"• {esc(person.name)} ({person.role.label}){many} — {reason}"
+    return f"• {esc(person.name)} ({esc(person.label)}){many} — {reason}"
 
 
 def not_delivered_yet(lines: list[str], link: str) -> str:
@@ -556,8 +556,8 @@ VERIFY_GUEST_ASK_PDF = (
     "<code>LKJ-7K4Q-9MZD-2XWM</code> (tercantum di samping kode QR pada halaman pengesahan)."
 )
 VERIFY_TOO_OFTEN = (
-    "Mohon maaf, pemeriksaan dari akun Anda terlalu sering. Silakan coba kembali beberapa "
-    "menit lagi."
+    "Mohon maaf, pemeriksaan dari akun Anda terlalu sering. Pesan berikutnya dari akun Anda "
+    "tidak akan dijawab selama 10 menit; silakan coba kembali setelah itu."
 )
 
 
@@ -638,7 +638,7 @@ def _who(unit: Unit, user_id: int, acting: str | None = None) -> str:
         return "sistem (otomatis)"
     person = unit.person(user_id)
     return (
-        f"{esc(person.name)} ({acting or person.role.label})" if person else f"pengguna {user_id}"
+        f"{esc(person.name)} ({acting or esc(person.label)})" if person else f"pengguna {user_id}"
     )
 
 
@@ -647,7 +647,7 @@ def _official(o: Official) -> str:
     stand-in, else "Rina (Kasubbag)"."""
     if o.capacity:
         return f"{esc(o.name)} ({esc(o.title)})"
-    label = Role(o.role).label if o.role else o.position
+    label = o.label or o.position
     return f"{esc(o.name)} ({esc(label)})" if label else esc(o.name)
 
 
@@ -701,7 +701,11 @@ def verification_chain(
         if received:
             to = ", ".join(_official(o) for o in received)
         else:
-            to = f"{esc(holders[0].name)} ({role.label})" if holders else role.label
+            to = (
+                f"{esc(holders[0].name)} ({esc(holders[0].label)})"
+                if holders
+                else unit.role_label(role)
+            )
         who = _official(by) if by else _who(unit, d.from_user, acting(d.from_user, d.step, d.at))
         lines.append(f"• Disposisi: {who} → {to}, {when(d.at)}")
     if chain.division is not None:
@@ -833,7 +837,7 @@ def cap(text: str) -> str:
 
 
 def who(person: Person | None) -> str:
-    return f"{esc(person.name)} ({person.role.label})" if person else "-"
+    return f"{esc(person.name)} ({esc(person.label)})" if person else "-"
 
 
 def drafted(title: str, number: int, source: str, button: str) -> str:
@@ -879,10 +883,10 @@ def acted_by(by: Person | Official, shown: str = "position") -> str:
     if isinstance(by, Official):
         if by.capacity:
             return f"{esc(by.name)} ({esc(by.title)})"
-        role = by.role and Role(by.role).label
+        role = by.label
         label = {"position": by.position, "role": role}.get(shown, "")
     else:
-        label = {"position": by.position, "role": by.role.label}.get(shown, "")
+        label = {"position": by.position, "role": by.label}.get(shown, "")
     return f"{esc(by.name)} ({esc(label)})" if label else esc(by.name)
 
 
@@ -1162,7 +1166,7 @@ WEBAPP_NOT_YOURS = (
     "Halaman ini tidak dapat dibuka oleh Anda: laporan atau tugas ini bukan milik Anda pada "
     "tahap ini."
 )
-WEBAPP_NOT_REGISTERED = "Anda belum terdaftar pada bot ini; hubungi Kasubbag satuan kerja Anda."
+WEBAPP_NOT_REGISTERED = "Anda belum terdaftar pada bot ini; hubungi Kasubbag unit kerja Anda."
 WEBAPP_BAD_REQUEST = "Permintaan tidak dapat diproses. Muat ulang halaman, lalu coba kembali."
 WEBAPP_CHANGED = (
     "Data berubah pada saat yang sama oleh tindakan lain. Muat ulang halaman, lalu coba kembali."
@@ -1269,7 +1273,26 @@ INVITE_OPERATOR_ONLY = "Perintah ini hanya untuk operator lkj-bot (ID Telegram p
 INVITE_NEW_UNIT_USAGE = (
     "Format: <code>/unit_baru kode | Nama unit | Kota</code>, misalnya "
     "<code>/unit_baru satpolpp-kbb | Satuan Polisi Pamong Praja Kabupaten Bandung Barat | "
-    "Ngamprah</code>."
+    "Ngamprah</code>. Pemerintah daerah pada kop dibaca dari nama unit; bila nama unit tidak "
+    "menyebutkannya, tambahkan bagian keempat, misalnya <code>| Kabupaten Kendal</code>."
+)
+
+
+def unit_created(unit: str, government: str, given: bool) -> str:
+    how = "sesuai isian Anda" if given else "dibaca dari nama unit"
+    return (
+        f"Unit <b>{esc(unit)}</b> telah dibuat. Pemerintah daerah pada kop: "
+        f"<b>{esc(government)}</b> ({how}). Bila keliru, pengelola unit dapat mengubahnya "
+        "melalui /identitas."
+    )
+
+
+OPERATOR_START = (
+    "Anda terdaftar sebagai operator lkj-bot. Untuk menyiapkan unit kerja baru beserta "
+    "undangan pengelolanya, gunakan <code>/unit_baru kode | Nama unit | Kota</code>, misalnya "
+    "<code>/unit_baru dinkes-kendal | Dinas Kesehatan Kabupaten Kendal | Kendal</code>. "
+    "Pemerintah daerah pada kop dibaca dari nama unit, atau tambahkan bagian keempat "
+    "(<code>| Kabupaten Kendal</code>)."
 )
 INVITE_UNIT_EXISTS = "Unit dengan kode {code} sudah ada."
 INVITE_UNKNOWN = (
@@ -1311,9 +1334,17 @@ def invite_link(role: str, unit: str, link: str, expires: str, admin: bool) -> s
     )
 
 
-def invite_offer(unit: str, role: str, details: str, admin: bool) -> str:
+def invite_offer(unit: str, role: str, position: str, nip_tail: str, admin: bool) -> str:
+    """A pre-filled invitation shows the jabatan and the NIP's last digits only: the link may
+    have been forwarded, so the invitee's name and NIP are not shown to whoever opens it."""
     extra = ", sekaligus sebagai pengelola unit" if admin else ""
-    who = f"\nData yang tercatat: {esc(details)}" if details else ""
+    who = (
+        f"\nData diri telah diisi oleh pengelola unit: jabatan {esc(position)}, NIP berakhiran "
+        f"{esc(nip_tail)}. Bila NIP Anda tidak berakhiran demikian, undangan ini bukan untuk "
+        "Anda: tekan Tolak."
+        if nip_tail
+        else ""
+    )
     return (
         f"<b>Undangan lkj-bot</b>\nAnda diundang bergabung dengan <b>{esc(unit)}</b> sebagai "
         f"<b>{esc(role)}</b>{extra}.{who}\n\nTekan <b>Terima undangan</b> untuk mendaftar."
@@ -1330,6 +1361,36 @@ def invite_confirm(unit: str, role: str, name: str, nip: str, position: str) -> 
 
 def invite_joined(name: str, role: str, unit: str) -> str:
     return f"ℹ️ {esc(name)} telah bergabung dengan {esc(unit)} sebagai {esc(role)} melalui undangan."
+
+
+INVITE_STATE_UNUSABLE = "tidak dapat dipakai"
+INVITE_REPLACED_GONE = "pemegang jabatan yang akan digantikan sudah tidak terdaftar"
+
+
+def invite_post_held(role: str, name: str) -> str:
+    return f"jabatan {esc(role)} sudah dipegang oleh {esc(name)}; cabut atau biarkan kedaluwarsa"
+
+
+def invite_superseded(code: str) -> str:
+    return f"diganti undangan …{code[-4:]}"
+
+
+def invite_replaced_older(codes: list[str]) -> str:
+    listed = ", ".join(f"…{c[-4:]}" for c in codes)
+    return (
+        f"\n\nUndangan sebelumnya untuk jabatan ini ({listed}) telah dicabut: satu jabatan "
+        "hanya mempunyai satu undangan yang berlaku, yaitu tautan di atas."
+    )
+
+
+def invite_opened_post_held(role: str, code: str, holder: str, opener: str, opener_id: int) -> str:
+    return (
+        f"⚠️ Undangan <code>{code}</code> untuk jabatan {esc(role)} dibuka oleh {esc(opener)} "
+        f"(ID Telegram <code>{opener_id}</code>), tetapi jabatan itu sudah dipegang oleh "
+        f"{esc(holder)}; pembukanya telah diberi tahu bahwa undangan tidak dapat dipakai dan "
+        "tidak diminta mengisi data apa pun. Cabut undangan ini melalui /undangan, atau buat "
+        "undangan baru bila memang diperlukan."
+    )
 
 
 def invite_listing(unit: str, rows: list[tuple[str, str, str, str]]) -> str:
@@ -1740,7 +1801,7 @@ def needs_fix_notice(
 ) -> str:
     return (
         f"<b>Perlu Perbaikan — {period}</b>\n"
-        f"{esc(by.name)} ({by.role.label}) meminta perbaikan data {esc(code)}:\n"
+        f"{esc(by.name)} ({esc(by.label)}) meminta perbaikan data {esc(code)}:\n"
         f"{esc(reason)}{when}\n\n{your_status(checklist)}"
     )
 
@@ -1832,7 +1893,7 @@ def escalation(
 
 
 def morning_digest_head(when: str) -> str:
-    return f"<b>Ringkasan pagi — {when}</b>\nTugas yang masih terbuka pada satuan Anda:\n\n"
+    return f"<b>Ringkasan pagi — {when}</b>\nTugas yang masih terbuka pada unit kerja Anda:\n\n"
 
 
 # --- refusals as the audit log records them (read by the unit and its auditors) --------------

@@ -57,7 +57,8 @@ def cycle_status(services: Services, cycle: Cycle, unit: Unit, now: datetime) ->
     holders = [unit.person(uid) for uid in holders_of(cycle, step, unit)]
     names = ", ".join(p.name for p in holders if p) or "-"
     period = in_force(unit, step.role, now) if step.key != COLLECT else None
-    role = f"{period.kind} {step.role.label}" if period else step.role.label
+    label = unit.role_label(step.role)
+    role = f"{period.kind} {label}" if period else label
     lines = texts.cycle_status_lines(
         tw(cycle.triwulan, cycle.year), step.number, step.activity, names, role
     )

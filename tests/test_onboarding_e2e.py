@@ -92,7 +92,9 @@ async def test_a_whole_unit_joins_by_invitation(bot, emu, settings, clock):
     )
     kasat.say(f"/start {kasat_code}")
     offer = await kasat.expect("Undangan lkj-bot")
-    assert "196905121994031005" in offer.text
+    # A forwarded link shows whoever opens it the NIP's last digits, not the name and NIP.
+    assert "NIP berakhiran 1005" in offer.text
+    assert "196905121994031005" not in offer.text and "Dadang" not in offer.text
     await kasat.tap("Terima undangan", offer)
     assert "sebagai <b>Kasat</b>" in (await kasat.expect("Selamat datang")).html
     assert "Dadang Suherman" in (await kasubbag.expect("telah bergabung")).text

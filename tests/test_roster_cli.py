@@ -42,7 +42,16 @@ async def test_invite_import_and_export_on_the_server(runner, emu, cli_env, caps
     code, out, err = await cli(capsys, "invite", "--unit", "satpolpp-kbb")
     assert code == 2 and "--name" in err
     code, out, _ = await cli(
-        capsys, "invite", "--unit", "satpolpp-kbb", "--name", "Satpol PP KBB", "--city", "Ngamprah"
+        capsys,
+        "invite",
+        "--unit",
+        "satpolpp-kbb",
+        "--name",
+        "Satpol PP KBB",
+        "--city",
+        "Ngamprah",
+        "--government",
+        "Kabupaten Bandung Barat",
     )
     assert code == 0
     link = re.search(r"https://t\.me/lkj_test_bot\?start=(inv-\w+)", out)  # username from getMe
