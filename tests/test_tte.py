@@ -19,6 +19,7 @@ from storage.database import Database
 from storage.repositories import CycleRepository
 from tests.conftest import TOKEN
 from tests.test_annual_e2e import archival_parts, pdf_text
+from tests.test_annual_report import filed_quarter
 from tests.test_verification import _flip_byte_in_page_text, check_pdf
 
 PASSPHRASE = "kata-sandi-uji"
@@ -187,4 +188,32 @@ async def test_the_kasats_signature_is_a_pades_signature_that_verifikasi_checks(
     typed = code[code.index("LKJ-") : code.index("LKJ-") + 18]
     k.say(f"/verifikasi {typed}")
     answer = (await k.expect("dikenal")).text
+    assert "Tanda tangan elektronik (PAdES) sah" in answer
+
+
+async def test_the_signed_annual_lkj_carries_the_kasats_pades_signature(bot, emu, people, settings):
+    kasat, sekretaris, kasubbag = people.kasat, people.sekretaris, people.kasubbag
+    bot.bot_data["services"].settings.lkj_tte_p12_passphrase = PASSPHRASE
+    cycles = CycleRepository(Database(settings.lkj_data_dir))
+    for triwulan in (1, 2, 3, 4):
+        cycles.save(filed_quarter(triwulan))
+    kasubbag.say("/tahunan")
+    await kasubbag.tap("Susun LKj 2026", await kasubbag.expect("Pilih tahun"))
+    draft = await kasubbag.expect("Draf LKj tahun 2026 (versi 1)", document=True)
+    await kasubbag.tap("Ajukan ke Sekretaris", draft)
+    review = await sekretaris.expect("diajukan oleh Kasubbag", document=True)
+    await playbook.tap_through(sekretaris, "Paraf", review)
+    initialled = await kasat.expect("telah dikoreksi dan diparaf", document=True)
+    await kasat.tap("Tandatangani", initialled)
+    assert await playbook.tap_through(kasat, "Ya, tandatangani", initialled) == (
+        texts.SIGNED_NOTICE
+    )
+    message = await kasat.expect("Laporan Kinerja tahun 2026 telah ditandatangani", document=True)
+    signed = message.document.content
+    [check] = await tte.validate(signed, tte.load_roots(settings.tte_roots))
+    assert check.ok and check.signer == kasat.name
+    assert archival_parts(signed)[:2] == ("3", "A")
+    assert list(archival_parts(signed)[2]) == ["Ekspor_Kinerja_Tahunan_2026.xlsx"]
+    assert "TTE: sertifikat elektronik (PAdES)" in pdf_text(signed)
+    answer = await check_pdf(kasubbag, "LKj_2026.pdf", signed, "identik")
     assert "Tanda tangan elektronik (PAdES) sah" in answer
