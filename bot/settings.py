@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     lkj_bsre_url: str = Field(default="", description="BSrE esign API root, e.g. https://…")
     lkj_bsre_user: str = Field(default="", description="BSrE API client id (basic auth)")
     lkj_bsre_password: str = Field(default="", description="BSrE API client secret")
+    lkj_bsre_auth: Literal["passphrase", "totp"] = Field(
+        default="passphrase", description="what the signer types for BSrE: passphrase or TOTP"
+    )
     lkj_bsre_signers: Path | None = Field(
         default=None,
         description="TOML file: the NIK or e-mail BSrE knows each signer by, under their NIP",

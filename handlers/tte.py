@@ -53,7 +53,14 @@ def signer(services: Services) -> tte.Signer | None:
             chain=roots,
         )
     if settings.lkj_tte_mode == "bsre":
-        raise RuntimeError("LKJ_TTE_MODE=bsre: the BSrE adapter is not built yet")
+        from documents.bsre import BsreSigner
+
+        return BsreSigner(
+            settings.lkj_bsre_url,
+            settings.lkj_bsre_user,
+            settings.lkj_bsre_password,
+            auth=settings.lkj_bsre_auth,
+        )
     return None
 
 
