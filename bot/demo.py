@@ -8,6 +8,7 @@ is written to the output folder.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from bot.samples import sample_pdf
 from bot.screenshots import DARK_THEME, Shooter, free_port
 from bot.settings import Settings
 from documents.sample_workbooks import sample_realisation_workbook, sample_targets_workbook
+from documents.tte_ca import provision_local
 from domain.calendar import WorkCalendar
 from domain.dates_id import format_datetime_id, triwulan_of
 from domain.performance import format_number_id
@@ -253,6 +255,14 @@ async def run_demo(
     shutil.rmtree(data_dir, ignore_errors=True)
     emu = BotAPIEmulator(token=TOKEN, bot_username="lkj_demo_bot")
     await emu.start()
+    # The signed report carries a real PAdES signature (TTE), made with a throw-away CA and
+    # certificates issued into the demo's data directory (never the repository).
+    tte_dir = data_dir / "tte"
+    tte_passphrase = secrets.token_urlsafe(12)
+    demo_unit = load_roster(DEMO_ROSTER).units[0]
+    tte_ca = provision_local(
+        tte_dir, [(p.name, p.nip) for p in demo_unit.people], tte_passphrase, [demo_unit.code]
+    )
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=TOKEN,
@@ -263,6 +273,10 @@ async def run_demo(
         # Local only: Telegram itself requires HTTPS, which `lkj-bot run` insists on.
         lkj_webapp_url=f"http://127.0.0.1:{port}/app",
         lkj_webapp_port=port,
+        lkj_tte_mode="local",
+        lkj_tte_p12_dir=tte_dir / "p12",
+        lkj_tte_p12_passphrase=tte_passphrase,
+        lkj_tte_roots=str(tte_ca.root_pem),
     )
     clock = DemoClock()
     app = build_application(settings, clock=clock)

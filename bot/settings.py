@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from datetime import time
 from pathlib import Path
+from typing import Literal
 from urllib.parse import quote
 
 from pydantic import Field, field_validator
@@ -92,6 +93,43 @@ class Settings(BaseSettings):
     )
     lkj_log_format: str = Field(default="text", pattern="^(text|json)$")
 
+    # Certified electronic signatures (TTE) on the signed reports: README "Tanda tangan
+    # elektronik (TTE)", documents/tte.py, handlers/tte.py.
+    lkj_tte_mode: Literal["off", "local", "bsre"] = Field(
+        default="off",
+        description="off: the signature is a recorded act only; local: PKCS#12 certificates "
+        "in LKJ_TTE_P12_DIR; bsre: the BSrE esign API at LKJ_BSRE_URL",
+    )
+    lkj_tte_p12_dir: Path | None = Field(
+        default=None,
+        description="local TTE: <NIP>.p12 per official, or segel-<UNIT>.p12 with LKJ_TTE_SEAL",
+    )
+    lkj_tte_p12_passphrase: str = Field(
+        default="",
+        description="local TTE: the PKCS#12 passphrase; empty: the signer types it in chat",
+    )
+    lkj_tte_seal: bool = Field(
+        default=False, description="local TTE: sign with the unit's seal (segel elektronik)"
+    )
+    lkj_tte_roots: str = Field(
+        default="",
+        description="PEM files of the root certificates signatures are checked against "
+        "(comma-separated)",
+    )
+    lkj_tte_tsa_url: str = Field(
+        default="", description="RFC 3161 timestamp server (PAdES B-T); empty: no timestamp"
+    )
+    lkj_bsre_url: str = Field(default="", description="BSrE esign API root, e.g. https://…")
+    lkj_bsre_user: str = Field(default="", description="BSrE API client id (basic auth)")
+    lkj_bsre_password: str = Field(default="", description="BSrE API client secret")
+    lkj_bsre_auth: Literal["passphrase", "totp"] = Field(
+        default="passphrase", description="what the signer types for BSrE: passphrase or TOTP"
+    )
+    lkj_bsre_signers: Path | None = Field(
+        default=None,
+        description="TOML file: the NIK or e-mail BSrE knows each signer by, under their NIP",
+    )
+
     @field_validator("lkj_button_key")
     @classmethod
     def _key(cls, value: str) -> str:
@@ -120,6 +158,10 @@ class Settings(BaseSettings):
         if self.lkj_button_key:
             return self.lkj_button_key.encode()
         return hmac.new(self.telegram_bot_token.encode(), b"lkj-bot buttons", "sha256").digest()
+
+    @property
+    def tte_roots(self) -> list[Path]:
+        return [Path(p.strip()) for p in self.lkj_tte_roots.split(",") if p.strip()]
 
     @property
     def admin_ids(self) -> frozenset[int]:

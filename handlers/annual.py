@@ -18,7 +18,7 @@ from domain.roster import Person, Unit
 from domain.sop import FILE, PARAF, SIGN, Sop
 from domain.standins import acting_detail
 from domain.verification import VERIFIED_STATUSES, verification_code
-from handlers import texts
+from handlers import texts, tte
 from handlers.approval import Act, Actions, ReportFlow, decision_rows, register, submit_rows
 from handlers.buttons import button_action
 from handlers.common import (
@@ -48,7 +48,12 @@ def filename(report: AnnualReport, status: str) -> str:
 
 
 async def render(
-    services: Services, unit: Unit, year: int, status: str, report: AnnualReport | None
+    services: Services,
+    unit: Unit,
+    year: int,
+    status: str,
+    report: AnnualReport | None,
+    by: int | None = None,
 ) -> str:
     """Render the annual report in a render worker; returns the stored PDF's hash."""
     quarters = annual.quarters_ready(services.cycles.list_unit(unit.code, year), year)
@@ -77,7 +82,10 @@ async def render(
         # The signed LKj is archival: PDF/A-3 with the year's export workbook embedded.
         workbook = year_export(quarters, unit.name, budget)
         archival = [archival_attachment(year, None, workbook)]
+    context["tte"] = tte.mark(services) if status == "signed" else None
     pdf = await render_document(services, "annual_report.html", context, archival=archival)
+    if status == "signed":  # the PAdES signature (TTE) of ``by``, when configured
+        pdf = await tte.sign_report(services, unit, by, pdf, texts.annual_document_title(year))
     return services.db.blobs.put(pdf)
 
 
@@ -184,7 +192,7 @@ class AnnualFlow(ReportFlow[AnnualReport]):
         return annual.return_report(report, act.version, act.reason, person, now, sop, facts)
 
     async def render(self, services: Services, unit: Unit, report: AnnualReport, status, by):
-        sha = await render(services, unit, report.year, status, report)
+        sha = await render(services, unit, report.year, status, report, by)
         return annual.record_version(report, status, sha, by, services.now())
 
     async def save(self, context, before, after, out: Outbox, update_id) -> None:

@@ -14,7 +14,7 @@ from domain.models import Cycle
 from domain.roster import Unit
 from domain.verification import VERIFIED_STATUSES, upcoming_report_number, verification_code
 from domain.workflow import record_report
-from handlers import progress
+from handlers import progress, texts, tte
 from handlers.verification import verify_key
 
 STATUS_SUFFIX = {"draft": "DRAF", "paraf": "PARAF", "signed": "DITANDATANGANI"}
@@ -69,7 +69,11 @@ async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str
         budget = services.budget.get(unit.code, cycle.year)
         workbook = quarter_export(cycle, unit.name, budget)
         archival = [archival_attachment(cycle.year, cycle.triwulan, workbook)]
+    context["tte"] = tte.mark(services) if status == "signed" else None
     pdf = await render_document(services, "quarterly_report.html", context, archival=archival)
+    if status == "signed":  # the PAdES signature (TTE) over the archival copy, when configured
+        title = texts.quarter_document_title(texts.tw(cycle.triwulan, cycle.year))
+        pdf = await tte.sign_report(services, unit, by, pdf, title)
     sha = services.db.blobs.put(pdf)
     recorded = record_report(cycle, status, sha, by, now)
     if code is not None and recorded.reports[-1].number != number:

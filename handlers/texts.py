@@ -518,6 +518,75 @@ def status_waiting(lines: list[str], link: str) -> str:
 TTE_DISCLAIMER = (
     "Persetujuan ini dicatat oleh lkj-bot; bukan tanda tangan elektronik tersertifikasi (TTE BSrE)."
 )
+# --- certified electronic signature (TTE, handlers/tte.py) ----------------------------------
+
+
+def tte_reason(title: str) -> str:
+    """The reason written into the PDF signature."""
+    return f"Pengesahan {title}"
+
+
+_TTE_NOT_SIGNED = "Laporan belum ditandatangani dan tahap penandatanganan tetap terbuka."
+TTE_REFUSED = {
+    "passphrase": "Tanda tangan elektronik gagal: passphrase sertifikat elektronik salah atau "
+    "belum diberikan. " + _TTE_NOT_SIGNED + " Silakan tandatangani lagi dengan passphrase "
+    "yang benar.",
+    "expired": "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu sudah tidak "
+    "berlaku (kedaluwarsa atau belum berlaku). " + _TTE_NOT_SIGNED + " Mohon perbarui "
+    "sertifikat melalui pengelola TTE instansi.",
+    "revoked": "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu telah dicabut. "
+    + _TTE_NOT_SIGNED
+    + " Mohon hubungi pengelola TTE instansi.",
+    "no_certificate": "Tanda tangan elektronik gagal: belum ada sertifikat elektronik yang "
+    "terdaftar atas nama Bapak/Ibu (NIP/NIK tidak dikenal layanan TTE). "
+    + _TTE_NOT_SIGNED
+    + " Mohon hubungi pengelola TTE instansi.",
+    "unreachable": "Tanda tangan elektronik gagal: layanan TTE tidak dapat dihubungi. "
+    + _TTE_NOT_SIGNED
+    + " Silakan coba lagi beberapa saat lagi.",
+    "failed": "Tanda tangan elektronik gagal: layanan TTE menolak permintaan. "
+    + _TTE_NOT_SIGNED
+    + " Mohon hubungi pengelola TTE instansi.",
+}
+TTE_DAMAGED_PDF = (
+    "🔏 Tanda tangan elektronik tidak dapat diperiksa: berkas ini tidak dapat dibaca sebagai "
+    "PDF yang utuh."
+)
+TTE_NO_SIGNATURE = "🔏 Berkas ini tidak memuat tanda tangan elektronik (TTE)."
+
+
+def tte_checks(checks: Sequence, tz: str) -> str:
+    """What pyHanko found of each PAdES signature in a PDF (``documents.tte.SignatureCheck``)."""
+    parts = []
+    for check in checks:
+        ok = check.ok
+        head = (
+            "🔏 <b>Tanda tangan elektronik (PAdES) sah</b>"
+            if ok
+            else "⚠️ <b>Tanda tangan elektronik (PAdES) TIDAK SAH</b>"
+        )
+        lines = [head, f"Penanda tangan: {escape(check.signer or '—')}"]
+        lines.append(f"Penerbit sertifikat: {escape(check.issuer or '—')}")
+        if check.signed_at is not None:
+            lines.append(f"Waktu penandatanganan: {format_datetime_id(check.signed_at, tz)}")
+        if check.timestamp is not None:
+            lines.append(f"Cap waktu (TSA): {format_datetime_id(check.timestamp, tz)}")
+        lines.append(
+            "Keutuhan: isi dokumen tidak berubah sejak ditandatangani."
+            if check.intact and check.valid
+            else "Keutuhan: isi dokumen TELAH BERUBAH sejak ditandatangani."
+        )
+        lines.append(
+            "Sertifikat: terhubung ke sertifikat akar tepercaya yang dikonfigurasi."
+            if check.trusted
+            else "Sertifikat: TIDAK terhubung ke sertifikat akar tepercaya yang dikonfigurasi."
+        )
+        if check.intact and not check.whole_file:
+            lines.append("Catatan: ada tambahan pada berkas setelah ditandatangani.")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
 VERIFY_FORM_TITLE = "Pemeriksaan keaslian laporan"
 VERIFY_FIELD = "Berkas PDF laporan"
 VERIFY_ASK_PDF = (

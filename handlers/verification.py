@@ -58,7 +58,7 @@ from domain.verification import (
     normalise_code,
     sha256_hex,
 )
-from handlers import texts
+from handlers import texts, tte
 from handlers.common import (
     ALLOWED,
     GUEST_LIMIT,  # noqa: F401  (re-exported: the tests and docs name it here)
@@ -253,6 +253,19 @@ def _answer(key: bytes, match: Match, person: Person | None, headline: str, sop:
     return texts.verify_annual(match.annual, match.unit, headline)
 
 
+async def _signatures(services: Services, match: Match, text: str, pdf: bytes | None = None):
+    """``text`` and what pyHanko says of the PDF's PAdES signatures (handlers/tte.py): of
+    the PDF sent, or, for a code, of the recorded version's stored file."""
+    version = match.quarterly.report if match.quarterly else match.annual.version  # type: ignore[union-attr]
+    if pdf is None:
+        try:
+            pdf = services.db.blobs.get(version.sha256)
+        except (FileNotFoundError, KeyError):
+            return text
+    said = await tte.check(services, pdf, version.status, match.unit.timezone)
+    return f"{text}\n\n{said}" if said else text
+
+
 # ----------------------------------------------------------------------------- by code
 
 
@@ -275,7 +288,8 @@ async def check_code(update: Update, context, person: Person | None, typed: str)
         await send_text(context, chat, texts.VERIFY_UNKNOWN.format(code=code))
         return
     sop = services.sop_for(match.unit)
-    await send_text(context, chat, _answer(key, match, person, texts.verify_known(code), sop))
+    text = _answer(key, match, person, texts.verify_known(code), sop)
+    await send_text(context, chat, await _signatures(services, match, text))
 
 
 async def cmd_verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
@@ -312,7 +326,8 @@ async def check_pdf(update: Update, context, person: Person | None, name: str, d
         version = match.quarterly.report if match.quarterly else match.annual.version  # type: ignore[union-attr]
         headline = texts.verify_pdf_identical(shown, version.status)
         sop = services.sop_for(match.unit)
-        await send_text(context, chat, _answer(key, match, person, headline, sop))
+        text = _answer(key, match, person, headline, sop)
+        await send_text(context, chat, await _signatures(services, match, text, data))
         return
     for claimed in embedded_codes(data):
         match = _by_code(services, key, claimed, person)
@@ -326,7 +341,7 @@ async def check_pdf(update: Update, context, person: Person | None, name: str, d
             text = texts.verify_pdf_altered(shown, sha, match.quarterly, match.unit)
         else:
             text = texts.verify_annual_altered(shown, sha, match.annual)
-        await send_text(context, chat, text)
+        await send_text(context, chat, await _signatures(services, match, text, data))
         return
     audit_refusal(context, update, person, "verifikasi", texts.audit_pdf_unknown(sha))
     await send_text(context, chat, texts.VERIFY_PDF_UNKNOWN.format(name=shown, sha=sha))

@@ -1,0 +1,121 @@
+"""The certified electronic signature (TTE) of the signed reports, as the chat uses it.
+
+``sign_report`` is called where the Kasat's (or the Plh's) "Tandatangani" renders the signed
+PDF (handlers/reports.build_report, handlers/annual.render): with LKJ_TTE_MODE local or bsre
+the rendered PDF/A-3 gets a PAdES signature (documents/tte.py) before it is stored, so the
+SHA-256 recorded on the report version, and checked by /verifikasi, is the signed file's.
+When signing fails, ``TteRefused`` (a DomainError) carries the Indonesian reason: nothing is
+stored or filed, the signing step stays open and its buttons stay.
+
+``check`` validates the signatures of a PDF for /verifikasi against LKJ_TTE_ROOTS.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from bot.services import Services
+from documents import tte
+from domain.errors import DomainError
+from domain.roster import Unit
+from handlers import texts
+
+log = logging.getLogger(__name__)
+
+
+class TteRefused(DomainError):
+    """A signature the signing service (or the local certificate) refused."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(texts.TTE_REFUSED.get(kind, texts.TTE_REFUSED[tte.FAILED]))
+        self.kind = kind
+
+
+def enabled(services: Services) -> bool:
+    return services.settings.lkj_tte_mode != "off"
+
+
+def signer(services: Services) -> tte.Signer | None:
+    """The configured signer, or None when TTE is off."""
+    settings = services.settings
+    roots = tte.load_roots(settings.tte_roots)
+    if settings.lkj_tte_mode == "local":
+        if settings.lkj_tte_p12_dir is None:
+            raise RuntimeError("LKJ_TTE_MODE=local needs LKJ_TTE_P12_DIR")
+        return tte.LocalSigner(
+            Path(settings.lkj_tte_p12_dir),
+            passphrase=settings.lkj_tte_p12_passphrase,
+            seal=settings.lkj_tte_seal,
+            tsa_url=settings.lkj_tte_tsa_url,
+            chain=roots,
+        )
+    if settings.lkj_tte_mode == "bsre":
+        from documents.bsre import BsreSigner
+
+        return BsreSigner(
+            settings.lkj_bsre_url,
+            settings.lkj_bsre_user,
+            settings.lkj_bsre_password,
+            auth=settings.lkj_bsre_auth,
+        )
+    return None
+
+
+def mark(services: Services) -> dict[str, Any] | None:
+    """What the signature block says of the TTE (None: TTE off, the recorded act only)."""
+    settings = services.settings
+    if not enabled(services):
+        return None
+    return {"mode": settings.lkj_tte_mode, "seal": settings.lkj_tte_seal}
+
+
+def _bsre_ids(services: Services, nip: str) -> dict[str, str]:
+    path = services.settings.lkj_bsre_signers
+    if path is None or not Path(path).is_file():
+        return {}
+    table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    entry = table.get("signer", {}).get("".join(c for c in nip if c.isdigit()), {})
+    return {k: str(entry[k]) for k in ("nik", "email") if k in entry}
+
+
+async def sign_report(
+    services: Services,
+    unit: Unit,
+    by: int | None,
+    pdf: bytes,
+    title: str,
+    passphrase: str | None = None,
+) -> bytes:
+    """``pdf`` with the TTE of the official ``by`` (unchanged when TTE is off)."""
+    chosen = signer(services)
+    if chosen is None or by is None:
+        return pdf
+    person = unit.person(by)
+    name, nip = (person.name, person.nip) if person else (str(by), "")
+    who = tte.SignerIdentity(name=name, nip=nip, unit=unit.code, **_bsre_ids(services, nip))
+    try:
+        return await chosen.sign(
+            pdf,
+            who,
+            reason=texts.tte_reason(title),
+            location=unit.city,
+            passphrase=passphrase,
+        )
+    except tte.TteError as exc:
+        # The kind and the service's detail only: never a passphrase.
+        log.warning("TTE refused for %s (%s): %s", by, exc.kind, exc.detail)
+        raise TteRefused(exc.kind) from exc
+
+
+async def check(services: Services, pdf: bytes, status: str | None, tz: str) -> str:
+    """The /verifikasi paragraph on the PDF's signatures ("" when there is nothing to say:
+    an unsigned file while TTE is off)."""
+    checks = await tte.validate(pdf, tte.load_roots(services.settings.tte_roots))
+    if checks is None:
+        return texts.TTE_DAMAGED_PDF
+    if not checks:
+        return texts.TTE_NO_SIGNATURE if enabled(services) and status == "signed" else ""
+    return texts.tte_checks(checks, tz)
