@@ -111,6 +111,17 @@ def _render_samples(args: argparse.Namespace) -> int:
     return 0
 
 
+def _guides(args: argparse.Namespace) -> int:
+    from bot.guides import build_guides
+
+    output = Path(args.output)
+    for guide in asyncio.run(build_guides(output)):
+        print(output / f"{guide.slug}.html", output / f"{guide.slug}.pdf")
+        for after in guide.missing:
+            print(f"  catatan tanpa pesan: “{after}”", file=sys.stderr)
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     if args.onboarding:
         from bot.demo_onboarding import run_onboarding_demo
@@ -520,6 +531,10 @@ def main(argv: list[str] | None = None) -> int:
         "render-samples", help="buat semua dokumen dari data contoh (PDF dan pratinjau PNG)"
     )
     samples.add_argument("--output", default="samples-output", help="folder hasil")
+    guides = sub.add_parser(
+        "guides", help="buat panduan bergambar per peran dari peragaan (HTML dan PDF)"
+    )
+    guides.add_argument("--output", default="docs/panduan", help="folder hasil")
     invite = sub.add_parser("invite", help="undangan pengelola unit (membuat unit bila belum ada)")
     invite.add_argument("--unit", required=True, help="kode unit, misalnya satpolpp-kbb")
     invite.add_argument("--name", help="nama unit (untuk unit baru)")
@@ -580,12 +595,13 @@ def main(argv: list[str] | None = None) -> int:
     configure_logs(getattr(logging, env.lkj_log_level.upper(), logging.INFO), env.lkj_log_format)
     for noisy in ("httpx", "fontTools", "weasyprint", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    if args.command in ("demo", "render-samples"):  # keep the log quiet
+    if args.command in ("demo", "render-samples", "guides"):  # keep the log quiet
         logging.getLogger().setLevel(logging.WARNING)
     handlers = {
         "run": _run,
         "demo": _demo,
         "render-samples": _render_samples,
+        "guides": _guides,
         "audit": _audit,
         "backup": _backup,
         "restore": _restore,

@@ -33,6 +33,7 @@ from domain.roster import load_roster
 from domain.samples import SAMPLE_YEAR, sample_indicators, sample_realisations
 from domain.sop import load_sop
 from emulator import BotAPIEmulator
+from emulator.users import Transcript
 from handlers import texts
 from handlers.texts import tw
 from webapp.server import start_webapp, stop_webapp
@@ -247,13 +248,21 @@ def previous_quarter(now: datetime) -> tuple[int, int]:
 
 
 async def run_demo(
-    output: Path, quiet: bool = False, keep_all: bool = False, screenshots: bool = False
+    output: Path,
+    quiet: bool = False,
+    keep_all: bool = False,
+    screenshots: bool = False,
+    *,
+    emulator: BotAPIEmulator | None = None,
+    transcript: Transcript | None = None,
 ) -> Path:
+    """Play the quarter; ``emulator`` (kept readable after the run) and ``transcript`` let
+    the picture guides (``bot.guides``) record the conversation."""
     output.mkdir(parents=True, exist_ok=True)
     port = free_port()
     data_dir = output / "data"
     shutil.rmtree(data_dir, ignore_errors=True)
-    emu = BotAPIEmulator(token=TOKEN, bot_username="lkj_demo_bot")
+    emu = emulator or BotAPIEmulator(token=TOKEN, bot_username="lkj_demo_bot")
     await emu.start()
     # The signed report carries a real PAdES signature (TTE), made with a throw-away CA and
     # certificates issued into the demo's data directory (never the repository).
@@ -289,7 +298,7 @@ async def run_demo(
     shoot = Shooter(output, mini) if screenshots else Shooter(None, mini)
     try:
         unit = load_roster(DEMO_ROSTER).units[0]
-        cast = Cast(emu, unit, None if quiet else _printer())
+        cast = Cast(emu, unit, transcript or (None if quiet else _printer()))
         triwulan, year = previous_quarter(services.calendar(unit).to_local(services.now()))
         print(f"== Demo lkj-bot: {unit.name}, {tw(triwulan, year)} ==\n")
         for user in cast.officials:

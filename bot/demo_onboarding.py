@@ -13,7 +13,7 @@ from bot.demo import TOKEN, DemoClock, _printer, previous_quarter
 from bot.playbook import Cast
 from bot.settings import Settings
 from emulator import BotAPIEmulator
-from emulator.users import SimUser
+from emulator.users import SimUser, Transcript
 
 OPERATOR = 900
 UNIT = "satpolpp-kbb"
@@ -26,13 +26,27 @@ PEOPLE = {  # telegram id: (name, NIP, jabatan)
     3005: ("Neng Siti Aisyah, S.Sos.", "199205202019032006", "Analis Perencanaan"),
 }
 
+REVIEWER = 3006
+REVIEWER_DETAILS = (
+    "Dra. Lilis Suryani, M.Ak.",
+    "197506172000032004",
+    "Auditor Madya Inspektorat",
+)
 
-async def run_onboarding_demo(output: Path, quiet: bool = False) -> Path:
-    """Play the set-up; returns the first Lembar Disposisi (with the unit's own kop)."""
+
+async def run_onboarding_demo(
+    output: Path,
+    quiet: bool = False,
+    *,
+    emulator: BotAPIEmulator | None = None,
+    transcript: Transcript | None = None,
+) -> Path:
+    """Play the set-up; returns the first Lembar Disposisi (with the unit's own kop).
+    ``emulator`` and ``transcript``: as for ``bot.demo.run_demo``."""
     output.mkdir(parents=True, exist_ok=True)
     data_dir = output / "data-onboarding"
     shutil.rmtree(data_dir, ignore_errors=True)
-    emu = BotAPIEmulator(token=TOKEN, bot_username="lkj_demo_bot")
+    emu = emulator or BotAPIEmulator(token=TOKEN, bot_username="lkj_demo_bot")
     await emu.start()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -46,7 +60,7 @@ async def run_onboarding_demo(output: Path, quiet: bool = False) -> Path:
     await app.initialize()
     await app.start()
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    transcript = None if quiet else _printer()
+    transcript = transcript or (None if quiet else _printer())
     # Nobody has opened a chat with the bot yet: each one's invitation link (/start) does.
     users = {
         uid: SimUser(emu, uid, name, transcript, started=False)
@@ -80,6 +94,13 @@ async def run_onboarding_demo(output: Path, quiet: bool = False) -> Path:
         assert sheet.document is not None
         target = output / f"Onboarding_{sheet.document.filename}"
         target.write_bytes(sheet.document.content)
+        # The Inspektorat's reviewer joins read-only and looks at the quarter.
+        reviewer = SimUser(emu, REVIEWER, REVIEWER_DETAILS[0], transcript, started=False)
+        await playbook.join(
+            reviewer, await playbook.invite(kasubbag, "Pereviu APIP", REVIEWER_DETAILS)
+        )
+        reviewer.say("/status")
+        await reviewer.expect("Triwulan")
         await emu.settle()
     finally:
         await app.updater.stop()

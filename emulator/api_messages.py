@@ -85,6 +85,7 @@ def _new_sent(
         entities=ents,
         parse_mode=p.get("parse_mode"),
         markup=markup,
+        first_markup=markup,
         reply_to_message_id=_reply_to(w, chat, p),
         disable_notification=bool(p.get("disable_notification")),
         protect_content=bool(p.get("protect_content")),

@@ -79,6 +79,7 @@ class SentMessage:
     protect_content: bool = False
     link_preview_options: dict | None = None
     first_text: str = ""  # the text as first sent, before any edit
+    first_markup: dict | None = None  # the reply_markup as first sent, before any edit
 
     @property
     def reply_markup(self) -> list[list[tuple[str, str | None]]]:
@@ -93,6 +94,11 @@ class SentMessage:
     @property
     def caption(self) -> str | None:
         return self.text if self.document else None
+
+    @property
+    def first_buttons(self) -> list[list[str]]:
+        """The inline keyboard's rows of labels as first sent (the buttons a person saw)."""
+        return [[text for text, _ in row] for row in inline_rows(self.first_markup)]
 
     @property
     def buttons(self) -> list[str]:
