@@ -12,15 +12,19 @@ import os
 import subprocess
 from pathlib import Path
 
+import aiohttp
 import pytest
 
-from bot.playbook import SAMPLES
+from bot.playbook import SAMPLES, MiniApp
+from bot.screenshots import free_port
 from bot.settings import Settings
 from handlers import texts
 from storage.audit import AuditLog, verify_all
 from storage.database import Database
 from storage.repositories import CycleRepository
 from tests.conftest import TOKEN
+from tests.test_miniapp import collecting
+from webapp.server import start_webapp, stop_webapp
 
 UNIT = "satpolpp-bdg"
 
@@ -52,12 +56,16 @@ def small_disk(tmp_path) -> Path:
 
 @pytest.fixture
 def settings(emu, small_disk, roster_path) -> Settings:
+    port = free_port()
     return Settings(
         _env_file=None,
         telegram_bot_token=TOKEN,
         telegram_api_base_url=emu.url,
         lkj_data_dir=small_disk,
         lkj_roster=roster_path,
+        lkj_webapp_url=f"http://127.0.0.1:{port}/app",  # started by the Mini App test only
+        lkj_webapp_port=port,
+        lkj_webapp_max_age_s=3600,
     )
 
 
@@ -171,3 +179,44 @@ async def test_updates_go_on_when_not_even_the_inbox_has_room(bot, emu, people, 
     k.upload("Perjanjian_Kinerja_2026.pdf", SAMPLES.perjanjian_kinerja)  # polling goes on
     await k.expect("Rencana Aksi", timeout=30)
     intact(data_dir)
+
+
+async def test_a_mini_app_call_on_a_full_disk_is_refused_cleanly(bot, emu, people, settings, clock):
+    """The page is told the storage is full (503, the same words as in chat), the draft kept
+    before is untouched, and the same call works once space is freed."""
+    await collecting(people)
+    server = await start_webapp(bot)
+    assert server is not None
+    member = people.team[0]
+    draft = settings.lkj_webapp_url + "/api/isi/draf"
+    cycle = CycleRepository(Database(settings.lkj_data_dir)).get(UNIT, 2026, 3)
+    assert cycle is not None
+    auth = {"Authorization": "tma " + MiniApp(TOKEN, clock).init_data(member)}
+    first = {"IKU-1": {"value": "70", "kendala": "a", "tindak_lanjut": "b"}}
+    # Longer than the page the store's rolling copy gives back when it is replaced.
+    second = {
+        code: {"value": "80", "kendala": "k" * 1000, "tindak_lanjut": "t" * 1000}
+        for code in ("IKU-1", "IKU-2", "IKU-3")
+    }
+    filler = Filler(settings.lkj_data_dir)
+    try:
+        async with aiohttp.ClientSession() as session:
+
+            async def save(rows: dict) -> tuple[int, dict]:
+                body = {"siklus": cycle.id, "rows": rows}
+                async with session.post(draft, json=body, headers=auth) as response:
+                    return response.status, await response.json()
+
+            assert (await save(first))[0] == 200
+            filler.fill()
+            status, answer = await save(second)
+            assert (status, answer["error"]) == (503, texts.STORAGE_FULL)
+            filler.free()
+            intact(settings.lkj_data_dir)
+            kept = bot.bot_data["services"].drafts.get(member.user_id, cycle.id)
+            assert kept["IKU-1"]["value"] == "70"  # the earlier draft, whole
+            assert (await save(second))[0] == 200
+            kept = bot.bot_data["services"].drafts.get(member.user_id, cycle.id)
+            assert kept["IKU-1"]["value"] == "80"
+    finally:
+        await stop_webapp(bot)

@@ -23,6 +23,7 @@ from telegram.ext import Application, CallbackContext
 
 from domain.errors import DomainError, InputError, RoleError
 from handlers import miniapp, progress, texts
+from storage.atomic import storage_full
 from storage.repositories import ConcurrentUpdateError
 from webapp.auth import InitDataError, validate_init_data
 from webapp.refusals import RefusalLimiter, client_of
@@ -181,6 +182,11 @@ class WebAppServer:
                 if not isinstance(exc, RoleError | InputError):
                     status = 409
                 return web.json_response({"error": str(exc)}, status=status)
+            except Exception as exc:
+                if not storage_full(exc):
+                    raise
+                log.error("storage full while answering %s: %s", path, exc)
+                return web.json_response({"error": texts.STORAGE_FULL}, status=503)
 
         return handle
 
