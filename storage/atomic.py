@@ -161,8 +161,10 @@ class CorruptStoreError(Exception):
             when = backup.written_at.strftime("%Y-%m-%d %H:%M:%S %z")
             hint = (
                 f"Cadangan terakhir yang baik: {backup.path} (versi sebelum penulisan terakhir, "
-                f"ditulis {when}). Hentikan bot, simpan berkas yang rusak untuk diperiksa, lalu "
-                f"salin cadangan itu ke {path}, atau pulihkan dari arsip dengan lkj-bot restore."
+                f"ditulis {when}). Hentikan bot, lalu jalankan lkj-bot store use-backup {path} "
+                "(berkas yang rusak disimpan untuk diperiksa; dicatat di log audit), atau "
+                "pulihkan dari arsip dengan lkj-bot restore. Menyalin cadangan itu sendiri "
+                "ditolak sebagai salinan lama."
             )
         else:
             hint = (

@@ -142,6 +142,11 @@ def bind_files(manifest: StoreManifest, rels: list[str], relist: bool = False) -
         manifest.drop_unlisted(rels)
 
 
+def sealed_mark(path: Path, rel: str) -> dict[str, Any]:
+    """The seal of a whole, correctly sealed store file (raise CorruptStoreError if not)."""
+    return _sealed(path, rel)
+
+
 def _sealed(path: Path, rel: str) -> dict[str, Any]:
     """The seal of a store file that is whole and correctly sealed; raise if it is not."""
     from storage.atomic import _parse_store, seal_mark, unseal

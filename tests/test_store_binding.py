@@ -286,3 +286,37 @@ def test_a_worker_with_another_sop_table_refuses_until_it_is_adopted(
     assert len(adopted) == 1
     change = adopted[0]["detail"][""]
     assert change["lama"] != change["baru"] and change["berkas"] == str(other)
+
+
+async def test_a_damaged_file_comes_back_from_its_backup_only_through_the_audited_command(
+    played, settings, tmp_path, monkeypatch, capsys
+):
+    data_dir, _ = played
+    target = _copy(data_dir, tmp_path, "f")
+    path = target / STORE_REL
+    path.write_bytes(path.read_bytes()[:50])  # damaged
+    with pytest.raises(CorruptStoreError) as refused:
+        _start(_settings(settings, target))
+    assert f"lkj-bot store use-backup {path}" in str(refused.value)
+    damaged = path.read_bytes()
+    shutil.copy(backup_path(path), path)  # by hand: an older copy like any other
+    with pytest.raises(CorruptStoreError, match="salinan lama"):
+        _start(_settings(settings, target))
+    path.write_bytes(damaged)
+    monkeypatch.setenv("LKJ_DATA_DIR", str(target))
+    monkeypatch.setenv("LKJ_DATABASE_URL", "")
+    assert cli_main(["store", "use-backup", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "dicatat di log audit (store.use_backup)" in out
+    kept = [p for p in path.parent.iterdir() if ".rusak-" in p.name]
+    assert [p.read_bytes() for p in kept] == [damaged]  # kept aside for inspection
+    _start(_settings(settings, target))  # bound again, and consistent with the audit log
+    entries = [
+        json.loads(line)
+        for p in (target / "audit" / "global").glob("*.jsonl")
+        for line in _lines(p)
+    ]
+    used = [e for e in entries if e["action"] == "store.use_backup"]
+    assert len(used) == 1 and used[0]["detail"]["berkas"] == STORE_REL
+    code, out = _verify(target, monkeypatch, capsys)
+    assert code == 0, out
