@@ -30,6 +30,7 @@ from bot.settings import Settings
 from handlers import texts
 from handlers.menu import sync_menus_job
 from handlers.outbox import deliver_all, on_chat_opened
+from handlers.progress import settle_handled_notes
 from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
 from handlers.reminders import reminder_tick
 from storage.atomic import storage_full
@@ -43,6 +44,9 @@ async def _post_init(app: Application) -> None:
     app.bot_data["services"].renderer.warm()
     # Deliver whatever a previous run saved but could not send before it stopped.
     await deliver_all(CallbackContext(app))
+    # "Sedang disusun" notes of updates handled since whose edit a failed write left undone.
+    services = app.bot_data["services"]
+    await settle_handled_notes(app.bot, services.notes, services.inbox.handled)
     # Handle what a previous run received but had not handled (before new updates).
     replay(app, app.bot_data["services"])
     await start_webapp(app)  # the Mini App's pages, when LKJ_WEBAPP_URL is set

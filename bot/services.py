@@ -45,6 +45,7 @@ from storage.repositories import (
     IdentityRepository,
     InvitationRepository,
     MenuRepository,
+    NoteRepository,
     NoticeRepository,
     RosterRepository,
     SessionRepository,
@@ -113,6 +114,7 @@ class Services:
     bot_username_source: Callable[[], str] = field(default=lambda: "")
     cycles: CycleRepository = field(init=False)
     sessions: SessionRepository = field(init=False)
+    notes: NoteRepository = field(init=False)
     buttons: ButtonRepository = field(init=False)
     callbacks: CallbackData = field(init=False)
     notices: NoticeRepository = field(init=False)
@@ -133,6 +135,7 @@ class Services:
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
         self.sessions = SessionRepository(self.db)
+        self.notes = NoteRepository(self.db)
         self.buttons = ButtonRepository(self.db)
         codec = ButtonCodec(
             self.settings.button_key,

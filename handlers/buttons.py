@@ -54,6 +54,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if press is None or press.query is not query:
         press = Press(query, query.from_user.id)
         progress.begin(press)
+    press.keep_notes(
+        services.notes, update.update_id, replayed=update.update_id in services.inbox.replayed
+    )
     data = query.data or ""
     payload = services.callbacks.resolve(data)
     person = services.roster.person(query.from_user.id)

@@ -28,6 +28,7 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     invitations,
     menu,
     onboarding,
+    progress,
     quarterly,
     realisation,
     staff,
@@ -48,6 +49,8 @@ async def drop_repeated_update(update: Update, context: ContextTypes.DEFAULT_TYP
     from the inbox after a kill is not acted on again if its state change was saved."""
     services = svc(context)
     if already_applied(services, update):
+        # A "sedang disusun" note the killed run left for it is edited to the outcome.
+        await progress.settle_left_note(context.bot, services.notes, update.update_id)
         services.inbox.finish(update.update_id)
         raise ApplicationHandlerStop
     if services.refresh_roster():  # `lkj-bot roster import` or `invite` while running

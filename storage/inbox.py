@@ -100,6 +100,10 @@ class UpdateInbox:
     def known(self, update_id: int) -> bool:
         return update_id in self.pending or update_id in self.done
 
+    def handled(self, update_id: int) -> bool:
+        """Not waiting to be handled (done, or too old to be remembered)."""
+        return update_id not in self.pending
+
     def receive(self, update_id: int, update: dict[str, Any]) -> bool:
         """Keep a received update durably; False if it was received before (drop it)."""
         with self._lock:

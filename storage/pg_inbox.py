@@ -37,6 +37,13 @@ class PgUpdateInbox:
         ).fetchone()
         return row is not None
 
+    def handled(self, update_id: int) -> bool:
+        """Not waiting to be handled by any worker (done, or too old to be remembered)."""
+        row = self.store.execute(
+            "SELECT 1 FROM lkj_inbox WHERE update_id = %s AND done_at IS NULL", (update_id,)
+        ).fetchone()
+        return row is None
+
     def receive(self, update_id: int, update: dict[str, Any]) -> bool:
         """Keep a received update; False if another worker has it or had it (drop it).
         An update left pending by a dead worker is taken over and handled here."""

@@ -545,3 +545,32 @@ class StandInRepository:
 
     def save(self, period: StandIn) -> None:
         self.table.upsert(period.to_dict(), Query().id == period.id)
+
+
+class NoteRepository:
+    """The "sedang disusun" notes of the renders under way, by the update being handled: its
+    chat, the note's message id and (once known, just before the note is edited) the outcome
+    it is edited to. Written in one write when the note is sent, removed once it is edited,
+    so a note left by a kill is found again and edited exactly once (``handlers.progress``)."""
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "notes.json").table("notes")
+
+    def get(self, update_id: int) -> dict[str, Any] | None:
+        doc = self.table.get(Query().update_id == update_id)
+        return dict(doc) if doc else None  # type: ignore[arg-type]
+
+    def put(self, update_id: int, chat_id: int, message_id: int, outcome: str | None = None):
+        note = {
+            "update_id": update_id,
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "outcome": outcome,
+        }
+        self.table.upsert(note, Query().update_id == update_id)
+
+    def remove(self, update_id: int) -> None:
+        _remove_if_any(self.table, Query().update_id == update_id)
+
+    def all(self) -> list[dict[str, Any]]:
+        return [dict(d) for d in self.table.all()]
