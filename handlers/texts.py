@@ -1504,7 +1504,7 @@ def btn_task_move_to(name: str) -> str:
 
 
 def task_move_nothing(name: str) -> str:
-    return f"{name} tidak memegang tugas pada triwulan yang belum selesai{end_sentence(name)}"
+    return f"{name} tidak memegang tugas pada triwulan yang belum selesai."
 
 
 def task_move_no_target(role: str) -> str:
@@ -1587,7 +1587,7 @@ def staff_left(unit: str, successor: str | None) -> str:
     head = f"Anda tidak lagi terdaftar pada {esc(unit)}"
     if successor:
         head += f"; tugas Anda diteruskan kepada {esc(successor)}"
-    return head + ". Terima kasih atas pengabdian Anda."
+    return head + end_sentence(head) + " Terima kasih atas pengabdian Anda."
 
 
 def staff_replaced(old: str, new: str, role: str, unit: str) -> str:
@@ -2112,7 +2112,7 @@ def standin_ended(kind: str, role: str, name: str, by: str | None) -> str:
         f"diakhiri lebih awal oleh {esc(by)}" if by else "telah berakhir sesuai rentang tanggalnya"
     )
     return (
-        f"Penunjukan <b>{kind} {role}</b> atas nama {esc(name)} {how}. "
+        f"Penunjukan <b>{kind} {role}</b> atas nama {esc(name)} {how}{end_sentence(how)} "
         f"Tugas {role} kembali dijalankan oleh pemegang jabatan."
     )
 

@@ -86,7 +86,9 @@ async def test_sekretaris_replaced_while_the_draft_waits_for_paraf(
     await playbook.join(new, code, NEW_SEKRETARIS)
 
     # At once: the old Sekretaris is told and out (menu cleared, Paraf refused) ...
-    assert "tidak lagi terdaftar" in (await old.expect(NEW_SEKRETARIS[0])).text
+    left = (await old.expect(NEW_SEKRETARIS[0])).text
+    assert "tidak lagi terdaftar" in left
+    assert f"{NEW_SEKRETARIS[0]} Terima kasih" in left  # "M.M." closes the sentence once
     assert (await old.tap("Paraf", waiting))["text"] == texts.NOT_REGISTERED_SHORT
     old.say("/status")
     await old.expect("belum terdaftar")

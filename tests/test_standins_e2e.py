@@ -355,7 +355,7 @@ async def _vacant_post(emu, settings, people) -> None:
     )
     await kasubbag.tap(f"Akhiri Plt. Kasat: {sek.name}", listing)
     ended = await sek.expect("diakhiri lebih awal oleh")
-    assert kasubbag.name in ended.text
+    assert f"{kasubbag.name} Tugas" in ended.text  # "M.M." closes the sentence once
     sek.say("/mulai")
     await sek.expect("Peran yang belum terisi: Kasat")
     entries = list(AuditLog.for_unit_year(data, people.unit.code, 2026).entries())
