@@ -198,6 +198,13 @@ async def test_the_sekretaris_as_plh_signs_what_her_own_plh_initialled_then_the_
     assert block.group(3) == sek.name and block.group(4) == "197203151998032005"
     # each act by its own person, in its own capacity
     assert paraf_block(text) == f"Plh. {SEK_POST} {rina.name}"
+    # The SOP appendix names both acts in their capacity, with the post.
+    row7 = re.search(r"7 Memeriksa dan menandatangani laporan kinerja (.+?) 5 Oktober", text)
+    assert row7 is not None
+    assert row7.group(1) == f"Plh. Kasat {sek.name}, Plh. {SIGNED_POST}"
+    row6 = re.search(r"6 Mengoreksi laporan kinerja dan memberikan paraf (.+?) 5 Oktober", text)
+    assert row6 is not None
+    assert row6.group(1).startswith(f"Plh. Sekretaris {rina.name}, Plh. {SEK_POST}")
     # An auditor outside the unit verifying the code sees the capacity too.
     code = re.search(r"LKJ-\w{4}-\w{4}-\w{4}", text)
     assert code is not None
