@@ -641,7 +641,7 @@ def _pass(
         holder_name = _name_of(unit, record.finished_by)
     # Who received the step when it began (a forward records its receivers): named too when
     # someone else finished it (a mutasi or a stand-in in between).
-    given = records.step_receivers(cycle.history, record.started_at)
+    given = records.step_receivers(cycle.history, record.step, record.started_at)
     received_by = ""
     if given and record.finished_by not in {o.user_id for o in given}:
         received_by = "; ".join(records.label(o) for o in given)
