@@ -639,6 +639,12 @@ def _pass(
             holder_label = f"{done_by.capacity} {unit.role_label(step.role)}"
     else:
         holder_name = _name_of(unit, record.finished_by)
+    # Who received the step when it began (a forward records its receivers): named too when
+    # someone else finished it (a mutasi or a stand-in in between).
+    given = records.step_receivers(cycle.history, record.step, record.started_at)
+    received_by = ""
+    if given and record.finished_by not in {o.user_id for o in given}:
+        received_by = "; ".join(records.label(o) for o in given)
     if record.finished_at is None:
         status = "Melewati batas waktu" if over else "Sedang berjalan"
     else:
@@ -647,6 +653,7 @@ def _pass(
         "round": round_no,
         "holder_name": holder_name,
         "holder_label": holder_label,
+        "received_by": received_by,
         "finished_by": _name_of(unit, record.finished_by),
         "by_system": record.finished_by == 0,
         "started": _short_moment(record.started_at, calendar),

@@ -114,6 +114,17 @@ def step_finisher(history: Iterable[HistoryEntry], finished_at, finished_by) -> 
     return found[-1].by if found else None
 
 
+def step_receivers(
+    history: Iterable[HistoryEntry], step: int, started_at: datetime
+) -> tuple[Official, ...]:
+    """Who received ``step`` when it began at ``started_at``, as recorded with the forward or
+    the task that began it (() when nothing was recorded)."""
+    for entry in history:
+        if entry.at == started_at and entry.to_step == step and entry.to:
+            return entry.to
+    return ()
+
+
 def version_actor(report, version) -> Official | None:
     """Who the rendering of a report version is owed to, as recorded: the paraf's or the
     signature's taker for those versions; for a draft, its maker when they submitted it."""

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from telegram.ext import ContextTypes
 
 from bot.services import Services
-from domain import approval, records
+from domain import approval, records, segregation
 from domain.approval import ReportKind, parse_marks
 from domain.dates_id import format_datetime_id
 from domain.errors import WorkflowError
@@ -325,6 +325,8 @@ async def sign_ask(flow: ReportFlow, update, context, person: Person, payload: d
     unit = unit_of(services, person)
     report = flow.load(context, unit, payload)
     flow.authorize(services, unit, report, SIGN, person)
+    # refused at the first tap already: who made or initialled this version may not sign it
+    segregation.check_act(services.sop_for(unit), report, SIGN, person, flow.kind.maker)
     args = {**_sign_args(payload), "step": services.sop_for(unit).by_key(SIGN).number}
     rows = flow.actions.sign_buttons
     await show_sign_buttons(update, context, person.user_id, rows, args, confirming=True)

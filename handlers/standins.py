@@ -120,8 +120,9 @@ def candidates(
 ) -> tuple[list[Person], list[tuple[str, str]]]:
     """Whom the bot offers as stand-in for ``role``: members who are not its holder nor a
     reviewer, and whom the SOP table's segregation of duties allows
-    (``domain.segregation``); the others, with the reason (escaped), for the prompt."""
-    now = services.now()
+    (``domain.segregation``) today; the others, with the reason (escaped), for the prompt."""
+    today = services.calendar(unit).to_local(services.now()).date()
+    start, end = standins.day_bounds(today, today, unit.timezone)  # the Kirim checks the range
     sop = services.sop_for(unit)
     holders = {p.user_id for p in unit.with_role(role)}
     offered: list[Person] = []
@@ -133,7 +134,7 @@ def candidates(
         if p.user_id == by.user_id:
             refused.append((who, texts.STANDIN_SELF))
             continue
-        why = segregation.appointment_conflict(sop, unit, role, p, now, now + timedelta(days=1))
+        why = segregation.appointment_conflict(sop, unit, role, p, start, end)
         if why:
             refused.append((who, texts.esc(why)))
         else:

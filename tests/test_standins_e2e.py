@@ -1,6 +1,7 @@
-"""Stand-ins (Plh/Plt) through the emulator: the Kasat appoints the Sekretaris as Plh, who
-initials and then signs one report in two capacities; the range ends by itself; a Plt fills a
-vacant post; bad appointments are refused and change nothing."""
+"""Stand-ins (Plh/Plt) through the emulator: the Kasat appoints the Sekretaris as Plh once a
+Plh. Sekretaris initials in her place (segregation of duties: one person never initials and
+signs one report version), she signs; the range ends by itself; a Plt fills a vacant post; bad
+appointments are refused and change nothing."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from storage.repositories import RosterRepository, StandInRepository
 from tests.test_menu_e2e import chat_scope, menus_settled
 
 KASAT_POST = "KEPALA SATUAN POLISI PAMONG PRAJA KOTA BANDUNG"
+SIGNED_POST = "Kepala Satuan Polisi Pamong Praja Kota Bandung"  # the Kasat's jabatan
+SEK_POST = "Sekretaris Satuan Polisi Pamong Praja"
 
 
 @pytest.fixture
@@ -89,10 +92,13 @@ async def play_to_paraf(people, clock, triwulan: int) -> None:
     await playbook.build_and_submit(people)
 
 
-async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
+async def test_the_sekretaris_as_plh_signs_what_her_own_plh_initialled_then_the_range_ends(
     bot, emu, people, settings, clock
 ):
-    kasat, sek = people.kasat, people.sekretaris
+    """Segregation of duties holds for stand-ins: the Sekretaris initials, so she may stand in
+    for the Kasat (who signs) only while a Plh. Sekretaris initials in her place; a version she
+    initialled herself she may not sign."""
+    kasat, sek, kasubbag, rina = people.kasat, people.sekretaris, people.kasubbag, people.team[0]
     # Triwulan III waits for the Sekretaris's paraf; Triwulan II, initialled, for the Kasat.
     await play_to_paraf(people, clock, 3)
     q3_draft = await sek.expect("diajukan oleh Kasubbag", document=True)
@@ -102,7 +108,30 @@ async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
     assert "Tandatangani" in q2_for_kasat.buttons
     assert "mulai" not in [c["command"] for c in emu.commands(chat_scope(sek.user_id))]
 
-    # The Kasat goes on dinas luar today: the Sekretaris is Plh. Kasat for Monday 5 October.
+    # The Kasat may not take the Sekretaris as Plh. while she initials: she is not offered,
+    # and the reason is shown; nor are the holder himself and the Kasubbag, who makes it.
+    kasat.say("/plh")
+    await kasat.tap(f"Tunjuk Plh. Kasat ({kasat.name})", await kasat.expect("Plh/Plt —"))
+    pick = await kasat.expect("Pilih pejabat yang ditunjuk")
+    assert [b for b in pick.buttons] == [f"{m.name} (Tim Kerja)" for m in people.team]
+    assert "Tidak dapat ditunjuk" in pick.text
+    assert f"{sek.name} (Sekretaris): menjalankan tahap 6" in pick.text
+    assert f"{kasubbag.name} (Kasubbag): menjalankan tahap 5" in pick.text
+
+    # So the Sekretaris first appoints Rina as her Plh. for Monday 5 October ...
+    offered, _ = await appoint(
+        sek,
+        f"Tunjuk Plh. Sekretaris ({sek.name})",
+        f"{rina.name} (Tim Kerja)",
+        "Senin, 5 Oktober 2026",
+        "05-10-2026",
+    )
+    assert (
+        f"{sek.name} (Sekretaris)" not in offered and f"{kasubbag.name} (Kasubbag)" not in offered
+    )
+    await sek.tap("Kirim")
+    await sek.expect("ditunjuk sebagai")
+    # ... and the Kasat, going on dinas luar today, the Sekretaris as Plh. Kasat.
     offered, _ = await appoint(
         kasat,
         f"Tunjuk Plh. Kasat ({kasat.name})",
@@ -112,7 +141,7 @@ async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
     )
     # Only the unit's other people are offered: never the holder himself.
     assert f"{kasat.name} (Kasat)" not in offered
-    assert len(offered) == len(people.unit.people) - 1
+    assert f"{kasubbag.name} (Kasubbag)" not in offered
     mark = len(sek.received())
     await kasat.tap("Kirim")
     done = await kasat.expect("ditunjuk sebagai")
@@ -140,24 +169,42 @@ async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
     mark = len(kasat.received())
     kasat.say("/mulai")  # so is starting a quarter (the Plh starts it)
     assert sek.name in (await arrived(kasat, mark, "dijalankan oleh")).text
+    # Triwulan II was initialled by the Sekretaris herself: she may not sign it as Plh.
+    refused = (await sek.tap("Tandatangani", q2_for_plh))["text"]
+    assert "Pemisahan tugas" in refused and "tahap 6" in refused
 
-    # The Sekretaris initials Triwulan III as Sekretaris ...
+    # Triwulan III: Rina initials it as Plh. Sekretaris (the Sekretaris's button is refused)
+    refused = (await sek.tap("Paraf", q3_draft))["text"]
+    assert "dijalankan oleh" in refused and rina.name in refused
+    # (she got the post's open task when her range began)
+    q3_for_rina = await arrived(rina, 0, "tugas Anda pada tahap 6", document=True)
     mark = len(sek.received())
-    await playbook.tap_through(sek, "Paraf", q3_draft)
+    await playbook.tap_through(rina, "Paraf", q3_for_rina)
+    # ... the hand-off names her capacity ...
     initialled = await arrived(sek, mark, "diparaf oleh", document=True)
     assert "Tandatangani" in initialled.buttons
-    # ... the Kasat gets the initialled report for information, without buttons ...
-    copy = await kasat.expect("Tembusan untuk diketahui", document=True)
-    assert copy.buttons == [] and sek.name in copy.text
+    assert f"diparaf oleh {rina.name} (Plh. {SEK_POST})" in initialled.text
     # ... and the Sekretaris signs it as Plh. Kasat (two taps).
     await sek.tap("Tandatangani", initialled)
     await playbook.tap_through(sek, "Ya, tandatangani", initialled)
     signed = await kasat.expect("Triwulan III Tahun 2026 telah ditandatangani", document=True)
+    # The notice to the whole unit names the capacity of the signature.
+    assert f"ditandatangani oleh {sek.name} (Plh. {SIGNED_POST})" in signed.text
+    to_member = await people.team[1].expect("Triwulan III Tahun 2026 telah ditandatangani")
+    assert f"oleh {sek.name} (Plh. {SIGNED_POST})" in to_member.text
     text = pdf_text(signed.document.content)
     block = signature_block(text)
     assert block.group(1) == f"Plh. {KASAT_POST}"
     assert block.group(3) == sek.name and block.group(4) == "197203151998032005"
-    assert paraf_block(text) == sek.name  # both acts, each in its own capacity
+    # each act by its own person, in its own capacity
+    assert paraf_block(text) == f"Plh. {SEK_POST} {rina.name}"
+    # The SOP appendix names both acts in their capacity, with the post.
+    row7 = re.search(r"7 Memeriksa dan menandatangani laporan kinerja (.+?) 5 Oktober", text)
+    assert row7 is not None
+    assert row7.group(1) == f"Plh. Kasat {sek.name}, Plh. {SIGNED_POST}"
+    row6 = re.search(r"6 Mengoreksi laporan kinerja dan memberikan paraf (.+?) 5 Oktober", text)
+    assert row6 is not None
+    assert row6.group(1).startswith(f"Plh. Sekretaris {rina.name}, Plh. {SEK_POST}")
     # An auditor outside the unit verifying the code sees the capacity too.
     code = re.search(r"LKJ-\w{4}-\w{4}-\w{4}", text)
     assert code is not None
@@ -165,17 +212,17 @@ async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
     auditor.say(f"/verifikasi {code.group(0)}")
     verified = await auditor.expect("dikenal")
     assert f"{sek.name} (Plh. Kepala Satuan Polisi Pamong Praja Kota Bandung)" in verified.text
-    # A member of the unit gets the whole chain: both acts, each in its own capacity.
-    kasubbag = people.kasubbag
+    # A member of the unit gets the whole chain: each act in its own capacity, with the post.
     kasubbag.say(f"/verifikasi {code.group(0)}")
     chain = await kasubbag.expect("Rangkaian proses")
-    assert f"• Paraf: {sek.name} (Sekretaris)" in chain.text
-    assert f"• Tanda tangan: {sek.name} (Plh. Kasat)" in chain.text
+    assert f"• Paraf: {rina.name} (Plh. {SEK_POST})" in chain.text
+    assert f"• Tanda tangan: {sek.name} (Plh. {SIGNED_POST})" in chain.text
+    assert f"atas tindakan {sek.name} (Plh. {SIGNED_POST})" in chain.text
 
     # The audit names both officials: the stand-in who acted and the holder represented.
     log = AuditLog.for_unit_year(settings.lkj_data_dir, people.unit.code, 2026)
     entries = list(log.entries())
-    appointed = next(e for e in entries if e["action"] == "plh_tunjuk")
+    appointed = [e for e in entries if e["action"] == "plh_tunjuk"][-1]
     assert appointed["actor"] == kasat.user_id
     assert appointed["detail"]["pelaksana"] == sek.user_id
     assert appointed["detail"]["pemegang"] == kasat.user_id
@@ -189,7 +236,8 @@ async def test_the_sekretaris_as_plh_initials_and_signs_then_the_range_ends(
         "penunjukan": appointed["detail"]["penunjukan"],
     }
     paraf = next(e for e in entries if e["cycle"] == "satpolpp-bdg:2026:3" and e["from_step"] == 6)
-    assert paraf["actor"] == sek.user_id and not isinstance(paraf["detail"], dict)
+    assert paraf["actor"] == rina.user_id and paraf["detail"]["sebagai"] == "Plh."
+    assert paraf["detail"]["pemegang"] == sek.user_id
     assert any(
         e.get("outcome") == "refused" and e["actor"] == kasat.user_id and "Plh" in e["reason"]
         for e in entries
@@ -262,6 +310,8 @@ async def test_bad_appointments_are_refused_then_a_plt_fills_the_vacant_post(
 
 async def _vacant_post(emu, settings, people) -> None:
     sek, kasubbag, member = people.sekretaris, people.kasubbag, people.team[1]
+    plt = people.team[0]  # the Sekretaris initials, so she may not stand in for the signer
+    plt_nip = people.unit.person(plt.user_id).nip
     data = settings.lkj_data_dir
 
     # Nobody acts as Kasat: the quarter cannot start.
@@ -277,7 +327,11 @@ async def _vacant_post(emu, settings, people) -> None:
     listing = await kasubbag.expect("Belum ada penunjukan")
     assert "Tunjuk Plt. Kasat (jabatan lowong)" in listing.buttons
     await kasubbag.tap("Tunjuk Plt. Kasat (jabatan lowong)", listing)
-    await kasubbag.tap(f"{sek.name} (Sekretaris)", await kasubbag.expect("Pilih pejabat"))
+    pick = await kasubbag.expect("Pilih pejabat")
+    assert f"{sek.name} (Sekretaris)" not in pick.buttons
+    assert f"{sek.name} (Sekretaris): menjalankan tahap 6" in pick.text
+    assert f"{kasubbag.name} (Kasubbag): Anda sendiri" in pick.text
+    await kasubbag.tap(f"{plt.name} (Tim Kerja)", pick)
     await kasubbag.tap("Senin, 5 Oktober 2026", await kasubbag.expect("Mulai tanggal"))
     await kasubbag.expect("Sampai dengan tanggal berapa")
     kasubbag.say("besok lusa")
@@ -313,54 +367,56 @@ async def _vacant_post(emu, settings, people) -> None:
     refusals = [e for e in log.entries() if e.get("action") == "standin"]
     assert len(refusals) == 1 and all(e["outcome"] == "refused" for e in refusals)
 
-    # The Sekretaris as Plt. Kasat for the week: the unit is complete, and the Plt disposes.
+    # Rina as Plt. Kasat for the week: the unit is complete, and the Plt disposes.
     await appoint(
         kasubbag,
         "Tunjuk Plt. Kasat (jabatan lowong)",
-        f"{sek.name} (Sekretaris)",
+        f"{plt.name} (Tim Kerja)",
         "Senin, 5 Oktober 2026",
         "9 Oktober 2026",
     )
     await kasubbag.tap("Kirim")
     assert "Plt. Kasat" in (await kasubbag.expect("ditunjuk sebagai")).text
-    told = await sek.expect("Anda ditunjuk sebagai")
+    told = await plt.expect("Anda ditunjuk sebagai")
     assert "Plt. Kepala Satuan Polisi Pamong Praja Kota Bandung" in told.text
     assert "jabatan lowong" in told.text
 
-    sek.say("/mulai")
-    await sek.tap("TW IV 2026", await sek.expect("Pilih triwulan"))
-    await sek.expect("Perjanjian Kinerja")
-    sek.upload("Perjanjian_Kinerja_2026.pdf", playbook.SAMPLES.perjanjian_kinerja)
-    await sek.expect("Rencana Aksi")
-    sek.upload("Rencana_Aksi_2026.pdf", playbook.SAMPLES.rencana_aksi)
-    await sek.expect("catatan disposisi")
-    sek.say("Mohon disiapkan laporan data kinerja triwulan IV.")
-    await sek.expect("Mohon periksa kembali")
-    await playbook.tap_through(sek, "Kirim")
-    sheet = await sek.expect("Lembar Disposisi", document=True)
+    plt.say("/mulai")
+    await plt.tap("TW IV 2026", await plt.expect("Pilih triwulan"))
+    await plt.expect("Perjanjian Kinerja")
+    plt.upload("Perjanjian_Kinerja_2026.pdf", playbook.SAMPLES.perjanjian_kinerja)
+    await plt.expect("Rencana Aksi")
+    plt.upload("Rencana_Aksi_2026.pdf", playbook.SAMPLES.rencana_aksi)
+    await plt.expect("catatan disposisi")
+    plt.say("Mohon disiapkan laporan data kinerja triwulan IV.")
+    await plt.expect("Mohon periksa kembali")
+    await playbook.tap_through(plt, "Kirim")
+    sheet = await sek.expect("Lembar Disposisi", document=True)  # the receiver's
     text = pdf_text(sheet.document.content)
     assert f"Plt. {KASAT_POST}, DIDISPOSISIKAN SECARA ELEKTRONIK" in text
-    assert re.search(rf"{re.escape(sek.name)} NIP\. 197203151998032005", text)
+    assert re.search(rf"{re.escape(plt.name)} NIP\. {plt_nip}", text)
+    # the sheet names who received the forward, as recorded: the Sekretaris
+    assert f"Diteruskan kepada Sekretaris ({sek.name})" in text
 
     entries = list(AuditLog.for_unit_year(data, people.unit.code, 2026).entries())
     start = next(e for e in entries if e["action"] == "mulai_siklus")
-    assert start["actor"] == sek.user_id
+    assert start["actor"] == plt.user_id
     assert start["detail"]["sebagai"] == "Plt." and start["detail"]["pemegang"] is None
 
     # The administrator ends the Plt. early: both are told, the post is vacant again.
     kasubbag.say("/plh")
     listing = await kasubbag.expect("sedang berlaku")
-    assert f"• Plt. Kasat: {sek.name}, Senin, 5 Oktober 2026 s.d. Jumat, 9 Oktober 2026" in (
+    assert f"• Plt. Kasat: {plt.name}, Senin, 5 Oktober 2026 s.d. Jumat, 9 Oktober 2026" in (
         listing.text
     )
-    await kasubbag.tap(f"Akhiri Plt. Kasat: {sek.name}", listing)
-    ended = await sek.expect("diakhiri lebih awal oleh")
+    await kasubbag.tap(f"Akhiri Plt. Kasat: {plt.name}", listing)
+    ended = await plt.expect("diakhiri lebih awal oleh")
     assert f"{kasubbag.name} Tugas" in ended.text  # "M.M." closes the sentence once
-    sek.say("/mulai")
-    await sek.expect("Peran yang belum terisi: Kasat")
+    plt.say("/mulai")
+    await plt.expect("Peran yang belum terisi: Kasat")
     entries = list(AuditLog.for_unit_year(data, people.unit.code, 2026).entries())
     end = next(e for e in entries if e["action"] == "plh_akhiri")
-    assert end["actor"] == kasubbag.user_id and end["detail"]["pelaksana"] == sek.user_id
+    assert end["actor"] == kasubbag.user_id and end["detail"]["pelaksana"] == plt.user_id
     kept = StandInRepository(Database(data)).all()
     assert len(kept) == 1 and kept[0].ended_by == kasubbag.user_id  # kept on record
 
@@ -368,37 +424,39 @@ async def _vacant_post(emu, settings, people) -> None:
 async def test_an_absent_report_maker_gets_a_copy_of_what_the_collection_tells_the_plh(
     bot, emu, people, settings, clock
 ):
-    """While the Kasubbag is away, the Sekretaris as Plh. Kasubbag follows the collection;
-    the Kasubbag gets each member's completion, marked as a copy, without buttons."""
-    kasubbag, sek = people.kasubbag, people.sekretaris
+    """While the Kasubbag is away, Dedi as Plh. Kasubbag follows the collection (not the
+    Sekretaris, who initials: she may not make the report); the Kasubbag gets each member's
+    completion, marked as a copy, without buttons."""
+    kasubbag, sek, plh = people.kasubbag, people.sekretaris, people.team[1]
     await playbook.start_cycle(people, 3, 2026)
     await playbook.forward(people)
     await playbook.divide(people)
     await appoint(
         kasubbag,
         f"Tunjuk Plh. Kasubbag ({kasubbag.name})",
-        f"{sek.name} (Sekretaris)",
+        f"{plh.name} (Tim Kerja)",
         "Senin, 5 Oktober 2026",
         "05-10-2026",
     )
     await kasubbag.tap("Kirim")
     await kasubbag.expect("ditunjuk sebagai")
-    mark_sek, mark_kasubbag = len(sek.received()), len(kasubbag.received())
+    mark_plh, mark_kasubbag = len(plh.received()), len(kasubbag.received())
     member = people.team[0]
     await playbook.upload_all(people)
     done = f"{member.name} telah menyerahkan seluruh data"
-    original = await arrived(sek, mark_sek, done)
+    original = await arrived(plh, mark_plh, done)
     copy = await arrived(kasubbag, mark_kasubbag, done)
-    assert "Tembusan untuk diketahui" in copy.text and sek.name in copy.text
+    assert "Tembusan untuk diketahui" in copy.text and plh.name in copy.text
     assert "Tembusan" not in original.text and copy.buttons == []
-    # The Plh makes the draft and submits it; initialling it too (the Sekretaris's own step),
-    # they need no word that it moved on, but the absent Kasubbag gets one.
-    await arrived(sek, mark_sek, "telah terkumpul")
-    await playbook.tap_through(sek, "Susun draf laporan", sek.with_button("Susun draf laporan"))
-    draft = await sek.expect("Draf laporan data kinerja", document=True)
-    await sek.tap("Ajukan ke Sekretaris", draft)
+    # The Plh makes the draft and submits it; the Sekretaris initials it; the Plh and the
+    # absent Kasubbag both hear it moved on, with the capacity the Plh made it in.
+    await arrived(plh, mark_plh, "telah terkumpul")
+    await playbook.tap_through(plh, "Susun draf laporan", plh.with_button("Susun draf laporan"))
+    draft = await plh.expect("Draf laporan data kinerja", document=True)
+    await plh.tap("Ajukan ke Sekretaris", draft)
     review = await sek.expect("diajukan oleh", document=True)
-    mark_kasubbag = len(kasubbag.received())
+    mark_kasubbag, mark_plh = len(kasubbag.received()), len(plh.received())
     await playbook.tap_through(sek, "Paraf", review)
     moved_on = await arrived(kasubbag, mark_kasubbag, "Tembusan untuk diketahui")
     assert "telah diparaf oleh" in moved_on.text and moved_on.buttons == []
+    await arrived(plh, mark_plh, "telah diparaf oleh")
