@@ -26,7 +26,7 @@ from bot.services import Services, utc_now
 from bot.settings import Settings
 from handlers import texts
 from handlers.menu import sync_menus_job
-from handlers.outbox import deliver_all, on_chat_opened
+from handlers.outbox import DOCUMENT_TIMEOUT, deliver_all, on_chat_opened
 from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
 from handlers.reminders import reminder_tick
 from webapp.server import start_webapp, stop_webapp
@@ -72,6 +72,9 @@ def build_application(
         .post_init(_post_init)
         .update_queue(InboxQueue(services.inbox))
         .post_shutdown(stop_webapp)
+        # An upload to Telegram (a report PDF, a workbook) may take long to write; giving up
+        # early and sending again would repeat it (handlers.outbox.DOCUMENT_TIMEOUT).
+        .media_write_timeout(DOCUMENT_TIMEOUT)
     )
     if settings.lkj_rate_limit:
         # Stay under Telegram's flood limits and retry on 429 instead of failing.

@@ -71,6 +71,12 @@ def _actions(emu: BotAPIEmulator) -> dict[str, Any]:
             b.get("retry_after"),
             int(b.get("count", 1)),
         ),
+        "delay_next": lambda b: emu.delay_next(
+            b["method"],
+            float(b["seconds"]),
+            int(b.get("count", 1)),
+            None if b.get("chat_id") is None else int(b["chat_id"]),
+        ),
         "sent_to": lambda b: [sent_json(s) for s in emu.sent_to(int(b["user_id"]))],
         "callback_answer": lambda b: emu.callback_answer(str(b["callback_query_id"])),
         "status": lambda b: {

@@ -453,6 +453,17 @@ class BotAPIEmulator:
             raise ValueError(f"unknown Bot API method {method!r}")
         self.world.holds[entry[0]] = self.world.holds.get(entry[0], 0) + count
 
+    def delay_next(
+        self, method: str, seconds: float, count: int = 1, chat_id: int | None = None
+    ) -> None:
+        """The next ``count`` calls of ``method`` (to ``chat_id``, or any) take effect at once
+        but are answered only after ``seconds``: a client whose timeout is shorter sees a
+        timed-out call that nevertheless happened (a message sent), where a retry duplicates."""
+        entry = METHODS.get(method.lower())
+        if entry is None:
+            raise ValueError(f"unknown Bot API method {method!r}")
+        self.world.delays.setdefault(entry[0], []).extend([(float(seconds), chat_id)] * count)
+
     async def wait_held(self, count: int = 1, timeout: float = 20.0) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

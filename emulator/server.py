@@ -82,6 +82,9 @@ async def handle_api(request: web.Request) -> web.Response:
             # A held call never takes effect: its client was killed while it hung.
             raise ApiError(500, "Internal Server Error: held call abandoned")
         result = await handler(w, params, files)
+        delay = w.take_delay(name, params)
+        if delay:  # it took effect; the answer comes late (the client may have given up)
+            await asyncio.sleep(delay)
         if polling and result:
             w.last_activity = time.monotonic()
         return web.json_response({"ok": True, "result": result})
