@@ -25,6 +25,8 @@ MAX_BODY = 60 * 1024 * 1024  # above Telegram's 50 MB upload limit so we can ans
 
 def _reply(error: ApiError) -> web.Response:
     status = error.error_code if 100 <= error.error_code < 600 else 500
+    if error.gateway:
+        return web.Response(text=error.gateway_page(), status=status, content_type="text/html")
     return web.json_response(error.payload(), status=status)
 
 

@@ -18,6 +18,7 @@ from domain.errors import DomainError
 from domain.roster import Person
 from handlers import progress, texts
 from handlers.common import audit_refusal, svc
+from handlers.outbox import took_effect
 from handlers.progress import ALERT_LIMIT, Press
 
 ButtonAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[str]]
@@ -103,7 +104,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(person.user_id, texts.esc(message))
         return
     except Exception:
-        if press.answered:  # the error handler can no longer use the toast
+        # The error handler can no longer use the toast; an action that was saved is not
+        # called failed (bot.app.on_error says where the person is instead).
+        if press.answered and not took_effect(services, update):
             await press.finish(texts.INTERNAL_ERROR, refused=True)
         raise
     await press.finish(notice or "")

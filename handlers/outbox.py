@@ -369,6 +369,21 @@ REASONS = {
 }
 
 
+def took_effect(services: Services, update: Update) -> bool:
+    """Whether this update's action was saved (a cycle, the annual report or the person's
+    form records its id): after an error it must not be asked for again."""
+    user = update.effective_user
+    person = services.roster.person(user.id) if user else None
+    if person is None:
+        return False
+    uid = update.update_id
+    return (
+        services.cycles.applied_update(person.unit, uid)
+        or services.annual.applied_update(person.unit, uid)
+        or services.sessions.applied_update(person.user_id, uid)
+    )
+
+
 def unreachable_state(description: str) -> str:
     """The chat state a 403's description tells: never started, or blocked."""
     return chats.NOT_STARTED if "initiate conversation" in description else chats.BLOCKED

@@ -296,6 +296,11 @@ INTERNAL_ERROR = (
     "Mohon maaf, terjadi kesalahan pada sistem saat memproses permintaan Anda. "
     "Silakan ulangi beberapa saat lagi; bila berlanjut, hubungi pengelola lkj-bot."
 )
+ACTION_RECORDED = (
+    "Tindakan Anda sudah tercatat; hanya balasannya yang tadi gagal terkirim karena gangguan "
+    "pada Telegram. Tidak perlu mengulanginya. Posisi Anda sekarang:"
+)
+ACTION_RECORDED_SHORT = "Tindakan Anda sudah tercatat."
 
 
 def wrong_role_start(role_label: str) -> str:

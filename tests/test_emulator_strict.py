@@ -62,3 +62,21 @@ async def test_control_api_adds_a_user_who_has_not_started(emu):
         async with http.post(f"{emu.url}/_emu/add_user", json=body) as response:
             assert (await response.json())["ok"]
     assert not emu.started(1010)
+
+
+async def test_an_injected_502_comes_as_telegrams_gateway_sends_it(emu, bot):
+    import aiohttp
+    from telegram.error import NetworkError
+
+    emu.fail_next("sendMessage", 502)
+    async with aiohttp.ClientSession() as http:
+        url = f"{emu.base_url}{TOKEN}/sendMessage"
+        async with http.post(url, json={"chat_id": ALICE, "text": "x"}) as response:
+            assert response.status == 502
+            assert response.content_type == "text/html"
+            body = await response.text()
+    assert "<title>502 Bad Gateway</title>" in body and "nginx" in body
+    emu.fail_next("sendMessage", 500)
+    with pytest.raises(NetworkError, match="Internal Server Error"):
+        await bot.send_message(ALICE, "x")
+    assert emu.sent_to(ALICE) == []  # neither took effect
