@@ -15,6 +15,7 @@ from aiohttp import web
 
 from .api import METHODS
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from .faults import take_fault
 from .params import normalize, read_request
 from .world import World
 
@@ -70,9 +71,10 @@ async def handle_api(request: web.Request) -> web.Response:
                 }
             if not polling:
                 w.calls.append((name, logged))
-        queued = w.failures.get(name)
-        if queued:
-            raise queued.pop(0)
+        fault = take_fault(w.failures.get(name) or [], params)
+        if fault is not None:
+            raise fault
+        w.flood.check(name, params)
         if w.holds.get(name):
             # Park the call before it takes effect: the bot is stuck mid-request.
             w.holds[name] -= 1

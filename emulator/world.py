@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from .errors import ApiError, bad_request, forbidden
+from .faults import FaultRule, FloodControl
 from .models import CallbackQuery, Chat, SentMessage, StoredFile
 from .notify import Notifier
 
@@ -56,7 +57,10 @@ class World:
         self.menu_buttons: dict[int | None, dict] = {}
         self.calls: list[tuple[str, dict]] = []
         self.errors: list[tuple[str, dict, int, str]] = []
-        self.failures: dict[str, list[ApiError]] = {}
+        self.failures: dict[str, list[FaultRule]] = {}
+        self.flood = FloodControl()
+        # A press Telegram no longer lets the bot answer after this many seconds.
+        self.callback_timeout = 15.0
         # delay_next(): calls that take effect at once but are answered only after so many
         # seconds, as when Telegram is slow: a client that gives up first sees a timeout.
         self.delays: dict[str, list[tuple[float, int | None]]] = {}  # (seconds, chat or any)
