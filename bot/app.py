@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import traceback
@@ -10,6 +11,7 @@ from datetime import datetime
 
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,14 +27,18 @@ from bot.health import start_health, stop_health
 from bot.inbox import InboxQueue, replay
 from bot.metrics import MeasuredLimiter
 from bot.ordering import ChatOrderedUpdates
+from bot.request import RetryingRequest
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from handlers import texts
+from handlers.common import send_text
+from handlers.forms import ask
 from handlers.menu import sync_menus_job
-from handlers.outbox import deliver_all, on_chat_opened
+from handlers.outbox import DOCUMENT_TIMEOUT, deliver_all, on_chat_opened, took_effect
 from handlers.progress import settle_handled_notes
 from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
 from handlers.reminders import reminder_tick
+from handlers.tasks import offer_tasks
 from storage.atomic import storage_full
 from webapp.server import start_webapp, stop_webapp
 
@@ -68,6 +74,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling an update: %s\n%s", context.error, tb)
     text = texts.STORAGE_FULL if full else texts.INTERNAL_ERROR
     if isinstance(update, Update) and update.effective_chat:
+        services = context.bot_data["services"]
+        if took_effect(services, update):  # never "Silakan ulangi" for what was done
+            await _where_they_are(update, context)
+            return
         try:
             if update.callback_query:
                 await update.callback_query.answer(text[:200], show_alert=True)
@@ -80,6 +90,27 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if alerts is not None and context.error is not None:
         update_id = update.update_id if isinstance(update, Update) else None
         await alerts.error(context.bot, update_id, context.error)
+
+
+async def _where_they_are(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The action was saved but its reply failed: say so, and offer the next step again (the
+    open form's current question with its buttons, or the person's open steps)."""
+    services = context.bot_data["services"]
+    person = services.roster.person(update.effective_user.id) if update.effective_user else None
+    if person is None:
+        return
+    try:
+        if update.callback_query:
+            with contextlib.suppress(TelegramError):  # answered already, or too old
+                await update.callback_query.answer(texts.ACTION_RECORDED_SHORT)
+        await send_text(context, person.user_id, texts.ACTION_RECORDED)
+        session = services.sessions.get(person.user_id)
+        if session is not None:
+            await ask(context, person, session)
+        else:
+            await offer_tasks(context, person)
+    except Exception:  # noqa: BLE001 - the error handler must not raise
+        log.warning("could not show %s where they are after an error", person.user_id)
 
 
 def build_application(
@@ -96,6 +127,10 @@ def build_application(
         .post_init(_post_init)
         .update_queue(InboxQueue(services.inbox))
         .post_shutdown(_post_shutdown)
+        # Every call but getUpdates tries again on a gateway 5xx (bot.request). An upload to
+        # Telegram (a report PDF, a workbook) may take long to write; giving up early and
+        # sending again would repeat it (handlers.outbox.DOCUMENT_TIMEOUT).
+        .request(RetryingRequest(connection_pool_size=256, media_write_timeout=DOCUMENT_TIMEOUT))
     )
     # Stay under Telegram's flood limits and retry on 429 instead of failing (when on); every
     # request passes the measuring hook, which counts Telegram's refusals for the metrics.

@@ -9,7 +9,13 @@ from .emulator import BotAPIEmulator
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    emu = BotAPIEmulator(args.token, args.username, host=args.host, port=args.port)
+    emu = BotAPIEmulator(
+        args.token,
+        args.username,
+        host=args.host,
+        port=args.port,
+        flood_control=not args.no_flood_control,
+    )
     await emu.start()
     for user_id in args.user:
         emu.add_user(user_id, f"User{user_id}")
@@ -28,6 +34,11 @@ def main() -> None:
     parser.add_argument("--username", default="lkj_test_bot")
     parser.add_argument(
         "--user", type=int, action="append", default=[], help="pre-register a user id (repeatable)"
+    )
+    parser.add_argument(
+        "--no-flood-control",
+        action="store_true",
+        help="never answer 429 for sending too fast (Telegram's flood control is on by default)",
     )
     asyncio.run(_serve(parser.parse_args()))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 from .errors import bad_request
@@ -128,7 +129,11 @@ async def get_chat(w: World, p: Params, files: Files) -> Any:
 
 async def answer_callback_query(w: World, p: Params, files: Files) -> Any:
     query = w.callbacks.get(str(p.get("callback_query_id", "")))
-    if query is None or query.answer is not None:
+    if (
+        query is None
+        or query.answer is not None
+        or time.monotonic() - query.created > w.callback_timeout
+    ):
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
     text = p.get("text")
     if text is not None and len(str(text)) > 200:

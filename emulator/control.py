@@ -26,6 +26,13 @@ def sent_json(sent: SentMessage) -> dict[str, Any]:
     return data
 
 
+def _flood(emu: BotAPIEmulator, b: dict[str, Any]) -> dict[str, Any]:
+    """Read or set flood control: ``{"enabled": false}`` turns it off."""
+    if "enabled" in b:
+        emu.flood.enabled = bool(b["enabled"])
+    return {"enabled": emu.flood.enabled, "refused": emu.flood.refused}
+
+
 def _actions(emu: BotAPIEmulator) -> dict[str, Any]:
     def doc(b: dict) -> dict:
         return emu.send_document(
@@ -70,6 +77,18 @@ def _actions(emu: BotAPIEmulator) -> dict[str, Any]:
             b.get("description"),
             b.get("retry_after"),
             int(b.get("count", 1)),
+            chat_id=None if b.get("chat_id") is None else int(b["chat_id"]),
+            probability=float(b.get("probability", 1.0)),
+            gateway=b.get("gateway"),
+            seed=b.get("seed"),
+        ),
+        "clear_faults": lambda b: emu.clear_faults(),
+        "flood": lambda b: _flood(emu, b),
+        "delay_next": lambda b: emu.delay_next(
+            b["method"],
+            float(b["seconds"]),
+            int(b.get("count", 1)),
+            None if b.get("chat_id") is None else int(b["chat_id"]),
         ),
         "sent_to": lambda b: [sent_json(s) for s in emu.sent_to(int(b["user_id"]))],
         "callback_answer": lambda b: emu.callback_answer(str(b["callback_query_id"])),

@@ -8,6 +8,8 @@ over HTTP via ``base_url``/``base_file_url``.
 from __future__ import annotations
 
 import asyncio
+import os
+import random
 import secrets
 import time
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from .api import METHODS
 from .api_misc import commands_key
 from .control import control_routes
 from .errors import injected
+from .faults import FaultRule, FloodControl
 from .models import CallbackQuery, Chat, SentMessage
 from .server import build_app
 from .text import detect_entities
@@ -39,8 +42,14 @@ class BotAPIEmulator:
         port: int = 0,
         strict_html: bool = True,
         round_trip: float = 0.0,
+        flood_control: bool | None = None,
     ) -> None:
         self.world = World(token, bot_username, bot_name, strict_html)
+        # Telegram's flood control by rate (emulator/faults.py): 429 "retry after N". On
+        # unless turned off here or by EMU_FLOOD_CONTROL=0 in the environment.
+        if flood_control is None:
+            flood_control = os.environ.get("EMU_FLOOD_CONTROL", "1") != "0"
+        self.world.flood.enabled = flood_control
         # Seconds every Bot API call (except getUpdates) waits before it is answered: a real
         # server's distance to Telegram (about 0.05 s), for benchmarks and latency tests.
         self.world.round_trip = round_trip
@@ -453,6 +462,17 @@ class BotAPIEmulator:
             raise ValueError(f"unknown Bot API method {method!r}")
         self.world.holds[entry[0]] = self.world.holds.get(entry[0], 0) + count
 
+    def delay_next(
+        self, method: str, seconds: float, count: int = 1, chat_id: int | None = None
+    ) -> None:
+        """The next ``count`` calls of ``method`` (to ``chat_id``, or any) take effect at once
+        but are answered only after ``seconds``: a client whose timeout is shorter sees a
+        timed-out call that nevertheless happened (a message sent), where a retry duplicates."""
+        entry = METHODS.get(method.lower())
+        if entry is None:
+            raise ValueError(f"unknown Bot API method {method!r}")
+        self.world.delays.setdefault(entry[0], []).extend([(float(seconds), chat_id)] * count)
+
     async def wait_held(self, count: int = 1, timeout: float = 20.0) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -474,10 +494,41 @@ class BotAPIEmulator:
         description: str | None = None,
         retry_after: int | None = None,
         count: int = 1,
+        *,
+        chat_id: int | None = None,
+        probability: float = 1.0,
+        gateway: bool | None = None,
+        seed: int | None = None,
     ) -> None:
-        """Make the next ``count`` calls of ``method`` fail (e.g. 429 with retry_after)."""
+        """Make the next ``count`` calls of ``method`` fail (e.g. 429 with retry_after).
+
+        ``chat_id``: only calls to that chat; ``probability``: each matching call fails with
+        that chance until ``count`` have failed (``seed`` makes the draw repeatable); a 5xx
+        comes as Telegram's gateway sends it, an HTML page (``gateway=False``: Bot API JSON).
+        """
         entry = METHODS.get(method.lower())
         if entry is None:
             raise ValueError(f"unknown Bot API method {method!r}")
-        queue = self.world.failures.setdefault(entry[0], [])
-        queue.extend(injected(error_code, description, retry_after) for _ in range(count))
+        if not 0.0 < probability <= 1.0:
+            raise ValueError("probability must be in (0, 1]")
+        rules = self.world.failures.setdefault(entry[0], [])
+        rules.append(
+            FaultRule(
+                injected(error_code, description, retry_after, gateway),
+                chat_id,
+                probability,
+                count,
+                random.Random(seed),
+            )
+        )
+
+    def clear_faults(self) -> None:
+        """Forget every fault still pending (``fail_next``, ``delay_next``)."""
+        self.world.failures.clear()
+        self.world.delays.clear()
+
+    @property
+    def flood(self) -> FloodControl:
+        """Telegram's flood control by rate (on by default): ``emu.flood.enabled = False``
+        turns it off; ``emu.flood.refused`` counts the 429s it answered."""
+        return self.world.flood

@@ -7,6 +7,7 @@ the raw HTML and the current keyboard without decoding Telegram JSON themselves.
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,3 +173,4 @@ class CallbackQuery:
     data: str
     answer: dict[str, Any] | None = None
     answered: Notifier = field(default_factory=Notifier, repr=False)
+    created: float = field(default_factory=time.monotonic)  # answerable for ~15 s

@@ -15,6 +15,7 @@ from aiohttp import web
 
 from .api import METHODS
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from .faults import take_fault
 from .params import normalize, read_request
 from .world import World
 
@@ -25,6 +26,8 @@ MAX_BODY = 60 * 1024 * 1024  # above Telegram's 50 MB upload limit so we can ans
 
 def _reply(error: ApiError) -> web.Response:
     status = error.error_code if 100 <= error.error_code < 600 else 500
+    if error.gateway:
+        return web.Response(text=error.gateway_page(), status=status, content_type="text/html")
     return web.json_response(error.payload(), status=status)
 
 
@@ -68,9 +71,10 @@ async def handle_api(request: web.Request) -> web.Response:
                 }
             if not polling:
                 w.calls.append((name, logged))
-        queued = w.failures.get(name)
-        if queued:
-            raise queued.pop(0)
+        fault = take_fault(w.failures.get(name) or [], params)
+        if fault is not None:
+            raise fault
+        w.flood.check(name, params)
         if w.holds.get(name):
             # Park the call before it takes effect: the bot is stuck mid-request.
             w.holds[name] -= 1
@@ -82,6 +86,9 @@ async def handle_api(request: web.Request) -> web.Response:
             # A held call never takes effect: its client was killed while it hung.
             raise ApiError(500, "Internal Server Error: held call abandoned")
         result = await handler(w, params, files)
+        delay = w.take_delay(name, params)
+        if delay:  # it took effect; the answer comes late (the client may have given up)
+            await asyncio.sleep(delay)
         if polling and result:
             w.last_activity = time.monotonic()
         return web.json_response({"ok": True, "result": result})

@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from .errors import ApiError, bad_request, forbidden
+from .faults import FaultRule, FloodControl
 from .models import CallbackQuery, Chat, SentMessage, StoredFile
 from .notify import Notifier
 
@@ -56,7 +57,13 @@ class World:
         self.menu_buttons: dict[int | None, dict] = {}
         self.calls: list[tuple[str, dict]] = []
         self.errors: list[tuple[str, dict, int, str]] = []
-        self.failures: dict[str, list[ApiError]] = {}
+        self.failures: dict[str, list[FaultRule]] = {}
+        self.flood = FloodControl()
+        # A press Telegram no longer lets the bot answer after this many seconds.
+        self.callback_timeout = 15.0
+        # delay_next(): calls that take effect at once but are answered only after so many
+        # seconds, as when Telegram is slow: a client that gives up first sees a timeout.
+        self.delays: dict[str, list[tuple[float, int | None]]] = {}  # (seconds, chat or any)
         self.history: list[dict] = []  # every update ever enqueued, for redelivery tests
         # hold_next(): calls parked without an answer, as if the network stalled mid-request
         self.holds: dict[str, int] = {}
@@ -205,6 +212,15 @@ class World:
         self.history.append(update)
         self.updates_changed.fire()
         return update
+
+    def take_delay(self, method: str, params: dict[str, Any]) -> float:
+        """Seconds to hold the answer of this call (``delay_next``), 0 for none."""
+        queue = self.delays.get(method) or []
+        for index, (seconds, chat_id) in enumerate(queue):
+            if chat_id is None or chat_id == params.get("chat_id"):
+                del queue[index]
+                return seconds
+        return 0.0
 
     def undelivered(self) -> int:
         return sum(1 for u in self.updates if u["update_id"] > self.delivered_update_id)

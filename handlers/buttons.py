@@ -18,6 +18,7 @@ from domain.errors import DomainError
 from domain.roster import Person
 from handlers import progress, texts
 from handlers.common import audit_refusal, svc
+from handlers.outbox import took_effect
 from handlers.progress import ALERT_LIMIT, Press
 from storage.atomic import storage_full
 
@@ -118,7 +119,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             # Nothing of the press was stored, so nothing was taken back (the revocation is
             # saved with the change, bot.callback_data): the same button works again.
             await press.finish(texts.STORAGE_FULL if full else texts.PRESS_NOT_SAVED, refused=True)
-        elif press.answered:  # the error handler can no longer use the toast
+        elif press.answered and not took_effect(services, update):
+            # The error handler can no longer use the toast; an action that was saved is not
+            # called failed (bot.app.on_error says where the person is instead).
             await press.finish(texts.INTERNAL_ERROR, refused=True)
         raise
     await press.finish(notice or "")

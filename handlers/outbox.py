@@ -246,10 +246,25 @@ async def commit(
     await deliver(context, after.unit, after.year, after.triwulan)
 
 
+#: How long an owed send waits for Telegram's answer before counting as timed out. Telegram
+#: may take a while to answer a send it has already carried out (an upload above all); a
+#: client that gives up sooner and sends again makes a duplicate (Telegram has no
+#: idempotency key). PTB's own default is 5 s for reading the answer.
+TEXT_TIMEOUT = 60.0
+DOCUMENT_TIMEOUT = 180.0  # writing the upload and reading the answer, each
+#: A send that timed out anyway may still have taken effect: it is marked uncertain and not
+#: sent again (nor anything after it to that chat, to keep the order) before this window,
+#: longer than Telegram's own handling of a request. After it the entry is sent again: a
+#: message is repeated at most once per window, never lost.
+UNCERTAIN_WINDOW = timedelta(minutes=15)
+
+
 async def _send(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> None:
     markup = to_markup(entry.get("buttons"))
     if entry["kind"] == "text":
-        await context.bot.send_message(entry["chat_id"], entry["text"], reply_markup=markup)
+        await context.bot.send_message(
+            entry["chat_id"], entry["text"], reply_markup=markup, read_timeout=TEXT_TIMEOUT
+        )
     else:
         data = svc(context).db.blobs.get(entry["sha256"])
         await context.bot.send_document(
@@ -258,6 +273,8 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> No
             filename=entry["filename"],
             caption=entry.get("caption") or None,
             reply_markup=markup,
+            read_timeout=DOCUMENT_TIMEOUT,
+            write_timeout=DOCUMENT_TIMEOUT,
         )
 
 
@@ -364,6 +381,10 @@ async def _deliver_entries(
         chat_id = entry["chat_id"]
         if chat_id in stuck:
             continue
+        uncertain = entry.get("uncertain")
+        if uncertain and now - datetime.fromisoformat(uncertain) < UNCERTAIN_WINDOW:
+            stuck.add(chat_id)  # it may have arrived: not again before the window
+            continue
         held = services.chats.get(chat_id)
         if (
             held is not None
@@ -387,7 +408,14 @@ async def _deliver_entries(
             # Permanent for this message (e.g. chat not found): record and drop it.
             # (BadRequest is a NetworkError in PTB, so it must be caught first.)
             log.error("message to %s refused by Telegram, dropped: %s", chat_id, exc.message)
-        except (RetryAfter, TimedOut, NetworkError) as exc:
+        except TimedOut as exc:
+            log.warning(
+                "send to %s timed out, maybe delivered; kept as uncertain: %s", chat_id, exc
+            )
+            stuck.add(chat_id)
+            settle(entry["id"], {"uncertain": now.isoformat()})
+            continue
+        except (RetryAfter, NetworkError) as exc:
             # Transient: keep the entry; the next tick retries it.
             log.warning("delivery to %s postponed: %s", chat_id, exc)
             stuck.add(chat_id)
@@ -403,6 +431,21 @@ REASONS = {
     chats.BLOCKED: texts.REASON_BLOCKED,
     chats.OPEN: texts.REASON_RETRYING,  # owed, not refused: a transient failure is retried
 }
+
+
+def took_effect(services: Services, update: Update) -> bool:
+    """Whether this update's action was saved (a cycle, the annual report or the person's
+    form records its id): after an error it must not be asked for again."""
+    user = update.effective_user
+    person = services.roster.person(user.id) if user else None
+    if person is None:
+        return False
+    uid = update.update_id
+    return (
+        services.cycles.applied_update(person.unit, uid)
+        or services.annual.applied_update(person.unit, uid)
+        or services.sessions.applied_update(person.user_id, uid)
+    )
 
 
 def unreachable_state(description: str) -> str:

@@ -331,6 +331,11 @@ PRESS_NOT_SAVED = (
     "Mohon maaf, tindakan Anda belum tersimpan karena gangguan pada penyimpanan data. "
     "Tombol tersebut masih berlaku; silakan tekan kembali beberapa saat lagi."
 )
+ACTION_RECORDED = (
+    "Tindakan Anda sudah tercatat; hanya balasannya yang tadi gagal terkirim karena gangguan "
+    "pada Telegram. Tidak perlu mengulanginya. Posisi Anda sekarang:"
+)
+ACTION_RECORDED_SHORT = "Tindakan Anda sudah tercatat."
 
 
 def wrong_role_start(role_label: str) -> str:
