@@ -7,6 +7,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -24,10 +25,17 @@ from bot.inbox import InboxQueue, replay
 from bot.ordering import ChatOrderedUpdates
 from bot.services import Services, utc_now
 from bot.settings import Settings
-from handlers import texts
+from handlers import texts, tte_chat
 from handlers.menu import sync_menus_job
 from handlers.outbox import deliver_all
-from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
+from handlers.registry import (
+    FINALLY,
+    GUARDS,
+    LAST_GROUP,
+    PASSPHRASE,
+    PASSPHRASE_GROUP,
+    build_handlers,
+)
 from handlers.reminders import reminder_tick
 from webapp.server import start_webapp, stop_webapp
 
@@ -74,7 +82,7 @@ def build_application(
         .token(settings.telegram_bot_token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_post_init)
-        .update_queue(InboxQueue(services.inbox))
+        .update_queue(InboxQueue(services.inbox, partial(tte_chat.redact, services)))
         .post_shutdown(stop_webapp)
     )
     if settings.lkj_rate_limit:
@@ -98,6 +106,7 @@ def build_application(
     if settings.lkj_alert_chat_id is not None:
         app.bot_data["alerts"] = AlertChat(settings.lkj_alert_chat_id)
     services.bot_username_source = lambda: app.bot.username or ""
+    app.add_handlers(PASSPHRASE, group=PASSPHRASE_GROUP)
     app.add_handlers(GUARDS, group=-1)
     app.add_handlers(build_handlers())
     app.add_handlers(FINALLY, group=LAST_GROUP)

@@ -24,7 +24,7 @@ from domain.dates_id import format_datetime_id
 from domain.errors import WorkflowError
 from domain.roster import Person, Unit
 from domain.sop import PARAF, SIGN, Sop
-from handlers import texts
+from handlers import texts, tte, tte_chat
 from handlers.buttons import button_action
 from handlers.common import (
     Button,
@@ -335,6 +335,8 @@ async def sign_cancel(flow: ReportFlow, update, context, person: Person, payload
 
 
 async def sign_confirm(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:
+    if tte.wants_passphrase(svc(context)):  # a certified signature: the passphrase first
+        return await tte_chat.ask_passphrase(flow, update, context, person, payload)
     await record_sign(flow, context, person, payload, update.update_id)
     await drop_buttons(update)
     return texts.SIGNED_NOTICE

@@ -487,6 +487,27 @@ TTE_REFUSED = {
     + _TTE_NOT_SIGNED
     + " Mohon hubungi pengelola TTE instansi.",
 }
+
+
+def tte_ask_passphrase(name: str) -> str:
+    return (
+        f"🔏 Untuk menandatangani {esc(name)} dengan tanda tangan elektronik, ketik "
+        "<b>passphrase</b> (atau kode TOTP) sertifikat elektronik Bapak/Ibu sebagai pesan "
+        "berikutnya.\n"
+        "⚠️ Pesan tersebut akan segera dihapus dari percakapan dan tidak disimpan oleh lkj-bot. "
+        "Jangan kirimkan passphrase kepada siapa pun atau di percakapan lain. Permintaan ini "
+        "berlaku 5 menit."
+    )
+
+
+TTE_PASSPHRASE_NOTICE = "Ketik passphrase sertifikat elektronik Anda."
+TTE_PASSPHRASE_DELETED = (
+    "🔒 Pesan berisi passphrase telah dihapus dari percakapan. Tanda tangan sedang dibuat…"
+)
+TTE_PASSPHRASE_NOT_DELETED = (
+    "⚠️ Pesan berisi passphrase tidak dapat dihapus otomatis: mohon hapus sendiri pesan "
+    "tersebut dari percakapan ini. Tanda tangan sedang dibuat…"
+)
 TTE_DAMAGED_PDF = (
     "🔏 Tanda tangan elektronik tidak dapat diperiksa: berkas ini tidak dapat dibaca sebagai "
     "PDF yang utuh."

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,10 @@ from domain.roster import Unit
 from handlers import texts
 
 log = logging.getLogger(__name__)
+
+#: The passphrase (or TOTP) the signer typed for the signature being made now
+#: (handlers/tte_chat.py sets it around that one signature; never stored).
+PASSPHRASE: ContextVar[str | None] = ContextVar("tte_passphrase", default=None)
 
 
 class TteRefused(DomainError):
@@ -64,6 +69,12 @@ def signer(services: Services) -> tte.Signer | None:
     return None
 
 
+def wants_passphrase(services: Services) -> bool:
+    """Whether the signer must type a passphrase (or TOTP) to sign."""
+    chosen = signer(services)
+    return chosen is not None and chosen.needs_passphrase
+
+
 def mark(services: Services) -> dict[str, Any] | None:
     """What the signature block says of the TTE (None: TTE off, the recorded act only)."""
     settings = services.settings
@@ -102,7 +113,7 @@ async def sign_report(
             who,
             reason=texts.tte_reason(title),
             location=unit.city,
-            passphrase=passphrase,
+            passphrase=passphrase if passphrase is not None else PASSPHRASE.get(),
         )
     except tte.TteError as exc:
         # The kind and the service's detail only: never a passphrase.
