@@ -466,27 +466,37 @@ def tte_reason(title: str) -> str:
 
 
 _TTE_NOT_SIGNED = "Laporan belum ditandatangani dan tahap penandatanganan tetap terbuka."
-TTE_REFUSED = {
-    "passphrase": "Tanda tangan elektronik gagal: passphrase sertifikat elektronik salah atau "
+TTE_REFUSED_PASSPHRASE = (
+    "Tanda tangan elektronik gagal: passphrase sertifikat elektronik salah atau "
     "belum diberikan. " + _TTE_NOT_SIGNED + " Silakan tandatangani lagi dengan passphrase "
-    "yang benar.",
-    "expired": "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu sudah tidak "
+    "yang benar."
+)
+TTE_REFUSED_EXPIRED = (
+    "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu sudah tidak "
     "berlaku (kedaluwarsa atau belum berlaku). " + _TTE_NOT_SIGNED + " Mohon perbarui "
-    "sertifikat melalui pengelola TTE instansi.",
-    "revoked": "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu telah dicabut. "
+    "sertifikat melalui pengelola TTE instansi."
+)
+TTE_REFUSED_REVOKED = (
+    "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu telah dicabut. "
     + _TTE_NOT_SIGNED
-    + " Mohon hubungi pengelola TTE instansi.",
-    "no_certificate": "Tanda tangan elektronik gagal: belum ada sertifikat elektronik yang "
+    + " Mohon hubungi pengelola TTE instansi."
+)
+TTE_REFUSED_NO_CERTIFICATE = (
+    "Tanda tangan elektronik gagal: belum ada sertifikat elektronik yang "
     "terdaftar atas nama Bapak/Ibu (NIP/NIK tidak dikenal layanan TTE). "
     + _TTE_NOT_SIGNED
-    + " Mohon hubungi pengelola TTE instansi.",
-    "unreachable": "Tanda tangan elektronik gagal: layanan TTE tidak dapat dihubungi. "
+    + " Mohon hubungi pengelola TTE instansi."
+)
+TTE_REFUSED_UNREACHABLE = (
+    "Tanda tangan elektronik gagal: layanan TTE tidak dapat dihubungi. "
     + _TTE_NOT_SIGNED
-    + " Silakan coba lagi beberapa saat lagi.",
-    "failed": "Tanda tangan elektronik gagal: layanan TTE menolak permintaan. "
+    + " Silakan coba lagi beberapa saat lagi."
+)
+TTE_REFUSED_FAILED = (
+    "Tanda tangan elektronik gagal: layanan TTE menolak permintaan. "
     + _TTE_NOT_SIGNED
-    + " Mohon hubungi pengelola TTE instansi.",
-}
+    + " Mohon hubungi pengelola TTE instansi."
+)
 
 
 def tte_ask_passphrase(name: str) -> str:

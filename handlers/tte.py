@@ -31,11 +31,22 @@ log = logging.getLogger(__name__)
 PASSPHRASE: ContextVar[str | None] = ContextVar("tte_passphrase", default=None)
 
 
+#: What the signer is told for each kind of refusal (documents.tte.KINDS).
+REFUSALS = {
+    tte.PASSPHRASE: texts.TTE_REFUSED_PASSPHRASE,
+    tte.EXPIRED: texts.TTE_REFUSED_EXPIRED,
+    tte.REVOKED: texts.TTE_REFUSED_REVOKED,
+    tte.NO_CERTIFICATE: texts.TTE_REFUSED_NO_CERTIFICATE,
+    tte.UNREACHABLE: texts.TTE_REFUSED_UNREACHABLE,
+    tte.FAILED: texts.TTE_REFUSED_FAILED,
+}
+
+
 class TteRefused(DomainError):
     """A signature the signing service (or the local certificate) refused."""
 
     def __init__(self, kind: str) -> None:
-        super().__init__(texts.TTE_REFUSED.get(kind, texts.TTE_REFUSED[tte.FAILED]))
+        super().__init__(REFUSALS.get(kind, texts.TTE_REFUSED_FAILED))
         self.kind = kind
 
 

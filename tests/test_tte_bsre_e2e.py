@@ -76,7 +76,7 @@ async def test_the_kasat_signs_through_bsre_with_a_passphrase_typed_and_deleted(
     await kasat.expect("passphrase telah dihapus")
     assert sent["message_id"] in emu.world.chat(kasat.user_id).deleted_user_messages
     refusal = await kasat.expect("Tanda tangan elektronik gagal")
-    assert refusal.text == texts.TTE_REFUSED[tte.PASSPHRASE]
+    assert refusal.text == texts.TTE_REFUSED_PASSPHRASE
     db = Database(settings.lkj_data_dir)
     try:
         cycle = CycleRepository(db).get("satpolpp-bdg", 2026, 3)
