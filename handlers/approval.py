@@ -456,6 +456,7 @@ def register(flow: ReportFlow) -> None:
     button_action(a.sign_ask)(bind(sign_ask))
     button_action(a.sign_cancel)(bind(sign_cancel))
     button_action(a.sign_confirm)(bind(sign_confirm))
+    tte_chat.FLOWS[a.sign_confirm] = flow  # a signature resumed after its passphrase
     button_action(a.return_begin)(bind(return_begin))
     finisher(a.return_form)(bind(finish_return))
 

@@ -510,6 +510,12 @@ def tte_ask_passphrase(name: str) -> str:
     )
 
 
+TTE_SIGN_IN_CHAT = (
+    "Tanda tangan elektronik memerlukan passphrase sertifikat elektronik: silakan "
+    "tandatangani melalui tombol “Tandatangani” di percakapan lkj-bot."
+)
+TTE_PASSPHRASE_TITLE = "Passphrase tanda tangan elektronik"
+TTE_PASSPHRASE_FIELD = "Passphrase"
 TTE_PASSPHRASE_NOTICE = "Ketik passphrase sertifikat elektronik Anda."
 TTE_PASSPHRASE_DELETED = (
     "🔒 Pesan berisi passphrase telah dihapus dari percakapan. Tanda tangan sedang dibuat…"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot import playbook
+from bot.playbook import MiniApp
+from bot.screenshots import free_port
 from bot.settings import Settings
 from documents import tte
 from emulator.bsre import FakeBsre
@@ -14,7 +16,10 @@ from storage.database import Database
 from storage.repositories import CycleRepository
 from tests.conftest import TOKEN
 from tests.test_annual_e2e import archival_parts
+from tests.test_annual_report import filed_quarter
+from tests.test_miniapp import post
 from tests.test_verification import check_pdf
+from webapp.server import start_webapp, stop_webapp
 
 KASAT_NIP = "196805121990031004"
 KASAT_NIK = "3273011205680004"
@@ -35,6 +40,7 @@ async def bsre(tmp_path):
 def settings(emu, tmp_path, roster_path, bsre) -> Settings:
     signers = tmp_path / "bsre-signers.toml"
     signers.write_text(f'[signer."{KASAT_NIP}"]\nnik = "{KASAT_NIK}"\n', encoding="utf-8")
+    port = free_port()
     return Settings(
         _env_file=None,
         telegram_bot_token=TOKEN,
@@ -47,7 +53,17 @@ def settings(emu, tmp_path, roster_path, bsre) -> Settings:
         lkj_bsre_password=bsre.client_secret,
         lkj_bsre_signers=signers,
         lkj_tte_roots=str(bsre.ca.root_pem),
+        lkj_webapp_url=f"http://127.0.0.1:{port}/app",
+        lkj_webapp_port=port,
     )
+
+
+@pytest.fixture
+async def webapp(bot):
+    server = await start_webapp(bot)
+    assert server is not None
+    yield server
+    await stop_webapp(bot)
 
 
 def stored_files(root) -> bytes:
@@ -55,7 +71,7 @@ def stored_files(root) -> bytes:
 
 
 async def test_the_kasat_signs_through_bsre_with_a_passphrase_typed_and_deleted(
-    bot, emu, people, settings, bsre, tmp_path
+    bot, webapp, emu, people, settings, bsre, clock
 ):
     kasat, k = people.kasat, people.kasubbag
     await playbook.start_cycle(people, 3, 2026)
@@ -66,6 +82,14 @@ async def test_the_kasat_signs_through_bsre_with_a_passphrase_typed_and_deleted(
     await playbook.build_and_submit(people)
     await playbook.paraf(people)
     initialled = await kasat.expect("diparaf oleh", document=True)
+
+    # The Mini App cannot take the passphrase yet: it sends the Kasat to the chat.
+    status, body = await post(
+        f"{settings.lkj_webapp_url}/api/tinjau/aksi",
+        MiniApp(TOKEN, clock).init_data(kasat),
+        {"siklus": "satpolpp-bdg:2026:3", "aksi": "sign", "versi": 1},
+    )
+    assert status == 400 and body["error"] == texts.TTE_SIGN_IN_CHAT
     await kasat.tap("Tandatangani", initialled)
 
     # The confirming tap asks for the passphrase; a wrong one is deleted and refused.
@@ -85,6 +109,13 @@ async def test_the_kasat_signs_through_bsre_with_a_passphrase_typed_and_deleted(
     assert cycle.latest_report.status == "paraf" and not cycle.filed
     assert bsre.signed == []
 
+    # Pressed again and cancelled: /batal ends the request, nothing is taken as a passphrase.
+    await kasat.tap("Ya, tandatangani", initialled)
+    await kasat.expect("ketik passphrase")
+    kasat.say("/batal")
+    await kasat.expect(texts.CANCELLED)
+    assert bot.bot_data["services"].sessions.get(kasat.user_id) is None
+
     # Pressed again, the right passphrase: signed by BSrE, with the Kasat's certificate.
     assert (await kasat.tap("Ya, tandatangani", initialled))["text"] == (
         texts.TTE_PASSPHRASE_NOTICE
@@ -93,6 +124,7 @@ async def test_the_kasat_signs_through_bsre_with_a_passphrase_typed_and_deleted(
     sent = kasat.say(PASSPHRASE)
     await kasat.expect("passphrase telah dihapus")
     assert sent["message_id"] in emu.world.chat(kasat.user_id).deleted_user_messages
+    assert bot.bot_data["services"].sessions.get(kasat.user_id) is None
     signed = (await kasat.expect("telah ditandatangani", document=True)).document.content
     assert bsre.signed[-1]["user"] == KASAT_NIK
     [check] = await tte.validate(signed, tte.load_roots(settings.tte_roots))
@@ -104,3 +136,30 @@ async def test_the_kasat_signs_through_bsre_with_a_passphrase_typed_and_deleted(
     # Neither passphrase is anywhere in the data directory (inbox, sessions, audit, logs).
     everything = stored_files(settings.lkj_data_dir)
     assert PASSPHRASE.encode() not in everything and WRONG.encode() not in everything
+
+
+async def test_the_annual_lkj_is_signed_through_bsre(bot, emu, people, settings, bsre):
+    kasat, sekretaris, kasubbag = people.kasat, people.sekretaris, people.kasubbag
+    cycles = CycleRepository(Database(settings.lkj_data_dir))
+    for triwulan in (1, 2, 3, 4):
+        cycles.save(filed_quarter(triwulan))
+    kasubbag.say("/tahunan")
+    await kasubbag.tap("Susun LKj 2026", await kasubbag.expect("Pilih tahun"))
+    draft = await kasubbag.expect("Draf LKj tahun 2026 (versi 1)", document=True)
+    await kasubbag.tap("Ajukan ke Sekretaris", draft)
+    review = await sekretaris.expect("diajukan oleh Kasubbag", document=True)
+    await playbook.tap_through(sekretaris, "Paraf", review)
+    initialled = await kasat.expect("telah dikoreksi dan diparaf", document=True)
+    await kasat.tap("Tandatangani", initialled)
+    assert (await kasat.tap("Ya, tandatangani", initialled))["text"] == (
+        texts.TTE_PASSPHRASE_NOTICE
+    )
+    await kasat.expect("ketik passphrase")
+    kasat.say(PASSPHRASE)
+    message = await kasat.expect("Laporan Kinerja tahun 2026 telah ditandatangani", document=True)
+    signed = message.document.content
+    [check] = await tte.validate(signed, tte.load_roots(settings.tte_roots))
+    assert check.ok and check.signer == "Drs. Rasdian Setiadi, M.Si."
+    assert archival_parts(signed)[:2] == ("3", "A")
+    assert list(archival_parts(signed)[2]) == ["Ekspor_Kinerja_Tahunan_2026.xlsx"]
+    assert bsre.signed[-1]["user"] == KASAT_NIK
