@@ -8,6 +8,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -30,13 +31,20 @@ from bot.ordering import ChatOrderedUpdates
 from bot.request import RetryingRequest
 from bot.services import Services, utc_now
 from bot.settings import Settings
-from handlers import texts
+from handlers import texts, tte_chat
 from handlers.common import send_text
 from handlers.forms import ask
 from handlers.menu import sync_menus_job
 from handlers.outbox import DOCUMENT_TIMEOUT, deliver_all, on_chat_opened, took_effect
 from handlers.progress import settle_handled_notes
-from handlers.registry import FINALLY, GUARDS, LAST_GROUP, build_handlers
+from handlers.registry import (
+    FINALLY,
+    GUARDS,
+    LAST_GROUP,
+    PASSPHRASE,
+    PASSPHRASE_GROUP,
+    build_handlers,
+)
 from handlers.reminders import reminder_tick
 from handlers.tasks import offer_tasks
 from storage.atomic import storage_full
@@ -125,7 +133,7 @@ def build_application(
         .token(settings.telegram_bot_token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_post_init)
-        .update_queue(InboxQueue(services.inbox))
+        .update_queue(InboxQueue(services.inbox, partial(tte_chat.redact, services)))
         .post_shutdown(_post_shutdown)
         # Every call but getUpdates tries again on a gateway 5xx (bot.request). An upload to
         # Telegram (a report PDF, a workbook) may take long to write; giving up early and
@@ -159,7 +167,8 @@ def build_application(
     services.bot_username_source = lambda: app.bot.username or ""
     # Before everything: a person's message or press opens their chat (Telegram tells
     # nothing else when someone starts the bot), releasing what was kept for them.
-    app.add_handler(TypeHandler(Update, on_chat_opened), group=-2)
+    app.add_handler(TypeHandler(Update, on_chat_opened), group=PASSPHRASE_GROUP - 1)
+    app.add_handlers(PASSPHRASE, group=PASSPHRASE_GROUP)
     app.add_handlers(GUARDS, group=-1)
     app.add_handlers(build_handlers())
     app.add_handlers(FINALLY, group=LAST_GROUP)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
@@ -35,14 +36,21 @@ log = logging.getLogger("lkj_bot.inbox")
 
 
 class InboxQueue(asyncio.Queue):
-    def __init__(self, inbox: UpdateInbox | PgUpdateInbox):
+    """``redact`` gives what is kept of an update (a typed passphrase is not: tte_chat)."""
+
+    def __init__(
+        self,
+        inbox: UpdateInbox | PgUpdateInbox,
+        redact: Callable[[Update, dict[str, Any]], dict[str, Any]] | None = None,
+    ):
         super().__init__()
         self.inbox = inbox
+        self.redact = redact
 
     async def put(self, item: Any) -> None:
         if isinstance(item, Update):
             try:
-                received = self.inbox.receive(item.update_id, item.to_dict())
+                received = self.inbox.receive(item.update_id, self._kept(item))
             except Exception as exc:
                 if not storage_full(exc):
                     raise
@@ -52,6 +60,10 @@ class InboxQueue(asyncio.Queue):
                 log.info("update %s arrived again; already received, dropped", item.update_id)
                 return
         await super().put(item)
+
+    def _kept(self, update: Update) -> dict[str, Any]:
+        data = update.to_dict()
+        return self.redact(update, data) if self.redact is not None else data
 
 
 def replay(app: Application, services: Services) -> int:

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from pyhanko.pdf_utils.reader import PdfFileReader
 
 from documents.tte import (
     EXPIRED,
@@ -68,6 +67,8 @@ STATUS_KIND = {
 
 
 def _page_count(pdf: bytes) -> int:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     try:
         return int(PdfFileReader(io.BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
     except Exception:

@@ -22,15 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from asn1crypto import pem, x509
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
-from pyhanko.sign.validation import async_validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
+
+if TYPE_CHECKING:  # pyHanko takes a second or two to import: only when a PDF is signed
+    from pyhanko.sign import signers
 
 #: Why a signature could not be made (handlers/tte.py words each for the signer).
 PASSPHRASE = "passphrase"  # wrong or missing passphrase / TOTP
@@ -113,7 +110,7 @@ def load_roots(paths: Sequence[Path]) -> list[x509.Certificate]:
     return roots
 
 
-def _page(pdf: IncrementalPdfFileWriter, page: int) -> int:
+def _page(pdf, page: int) -> int:
     if page >= 0:
         return page
     count = int(pdf.root["/Pages"]["/Count"])
@@ -132,6 +129,10 @@ async def pades_sign(
 ) -> bytes:
     """One PAdES signature by ``signer`` appended to ``pdf`` (incremental, so an archival
     PDF/A-3 stays what it was); B-T with a timestamp when ``tsa_url`` is given."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
+
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     spec = fields.SigFieldSpec(
         FIELD_NAME, on_page=_page(writer, appearance.page), box=appearance.box
@@ -184,6 +185,8 @@ class LocalSigner:
         return self.clock() if callable(self.clock) else datetime.now(UTC)
 
     def load(self, who: SignerIdentity, passphrase: str | None = None) -> signers.SimpleSigner:
+        from pyhanko.sign import signers
+
         path = self.path_for(who)
         if (not self.seal and not who.nip_digits) or not path.is_file():
             raise TteError(NO_CERTIFICATE, str(path))
@@ -252,6 +255,10 @@ def _cn(name: x509.Name) -> str:
 async def validate(pdf: bytes, roots: Sequence[x509.Certificate]) -> list[SignatureCheck] | None:
     """Every signature of ``pdf`` checked against ``roots``; [] when it has none; None when
     the bytes cannot even be read as a PDF (a damaged file)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import async_validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_signatures)

@@ -24,7 +24,7 @@ from domain.dates_id import format_datetime_id
 from domain.errors import WorkflowError
 from domain.roster import Person, Unit
 from domain.sop import PARAF, SIGN, Sop
-from handlers import texts
+from handlers import texts, tte, tte_chat
 from handlers.buttons import button_action
 from handlers.common import (
     Button,
@@ -341,6 +341,8 @@ async def sign_cancel(flow: ReportFlow, update, context, person: Person, payload
 
 
 async def sign_confirm(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:
+    if tte.wants_passphrase(svc(context)):  # a certified signature: the passphrase first
+        return await tte_chat.ask_passphrase(flow, update, context, person, payload)
     await record_sign(flow, context, person, payload, update.update_id)
     await drop_buttons(update)
     return texts.SIGNED_NOTICE
@@ -470,6 +472,7 @@ def register(flow: ReportFlow) -> None:
     button_action(a.sign_ask)(bind(sign_ask))
     button_action(a.sign_cancel)(bind(sign_cancel))
     button_action(a.sign_confirm)(bind(sign_confirm))
+    tte_chat.FLOWS[a.sign_confirm] = flow  # a signature resumed after its passphrase
     button_action(a.return_begin)(bind(return_begin))
     finisher(a.return_form)(bind(finish_return))
 

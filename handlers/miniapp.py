@@ -29,7 +29,7 @@ from domain.workflow import (
     authorize,
     tw_label,
 )
-from handlers import texts
+from handlers import texts, tte
 from handlers.approval import record_paraf, record_return, record_sign
 from handlers.common import load_cycle, send_file, svc, unit_of
 from handlers.quarterly import QUARTER
@@ -441,6 +441,8 @@ async def review_action(context, person: Person, body: dict[str, Any]) -> dict[s
         await record_paraf(QUARTER, context, person, payload, None)
         message = texts.WEBAPP_PARAF_DONE
     elif what == "sign":
+        if tte.wants_passphrase(services):  # typed in chat for now (handlers/tte_chat.py)
+            raise InputError(texts.TTE_SIGN_IN_CHAT)
         await record_sign(QUARTER, context, person, payload, None)
         message = texts.WEBAPP_SIGN_DONE
     elif what == "return":

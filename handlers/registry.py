@@ -34,6 +34,7 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     staff,
     standins,
     targets,
+    tte_chat,
     verification,
 )
 from handlers.buttons import on_button
@@ -64,6 +65,11 @@ async def mark_handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 # Runs before every other handler (group -1).
 GUARDS: list[BaseHandler] = [TypeHandler(Update, drop_repeated_update)]
+# Before the guards (group -2): a signer's typed passphrase, never kept (handlers/tte_chat.py).
+PASSPHRASE_GROUP = -2
+PASSPHRASE: list[BaseHandler] = [
+    MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, tte_chat.on_text)
+]
 # Runs after every other handler (the last group).
 LAST_GROUP = 99
 FINALLY: list[BaseHandler] = [TypeHandler(Update, mark_handled)]

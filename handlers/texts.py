@@ -532,27 +532,64 @@ def tte_reason(title: str) -> str:
 
 
 _TTE_NOT_SIGNED = "Laporan belum ditandatangani dan tahap penandatanganan tetap terbuka."
-TTE_REFUSED = {
-    "passphrase": "Tanda tangan elektronik gagal: passphrase sertifikat elektronik salah atau "
+TTE_REFUSED_PASSPHRASE = (
+    "Tanda tangan elektronik gagal: passphrase sertifikat elektronik salah atau "
     "belum diberikan. " + _TTE_NOT_SIGNED + " Silakan tandatangani lagi dengan passphrase "
-    "yang benar.",
-    "expired": "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu sudah tidak "
+    "yang benar."
+)
+TTE_REFUSED_EXPIRED = (
+    "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu sudah tidak "
     "berlaku (kedaluwarsa atau belum berlaku). " + _TTE_NOT_SIGNED + " Mohon perbarui "
-    "sertifikat melalui pengelola TTE instansi.",
-    "revoked": "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu telah dicabut. "
+    "sertifikat melalui pengelola TTE instansi."
+)
+TTE_REFUSED_REVOKED = (
+    "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu telah dicabut. "
     + _TTE_NOT_SIGNED
-    + " Mohon hubungi pengelola TTE instansi.",
-    "no_certificate": "Tanda tangan elektronik gagal: belum ada sertifikat elektronik yang "
+    + " Mohon hubungi pengelola TTE instansi."
+)
+TTE_REFUSED_NO_CERTIFICATE = (
+    "Tanda tangan elektronik gagal: belum ada sertifikat elektronik yang "
     "terdaftar atas nama Bapak/Ibu (NIP/NIK tidak dikenal layanan TTE). "
     + _TTE_NOT_SIGNED
-    + " Mohon hubungi pengelola TTE instansi.",
-    "unreachable": "Tanda tangan elektronik gagal: layanan TTE tidak dapat dihubungi. "
+    + " Mohon hubungi pengelola TTE instansi."
+)
+TTE_REFUSED_UNREACHABLE = (
+    "Tanda tangan elektronik gagal: layanan TTE tidak dapat dihubungi. "
     + _TTE_NOT_SIGNED
-    + " Silakan coba lagi beberapa saat lagi.",
-    "failed": "Tanda tangan elektronik gagal: layanan TTE menolak permintaan. "
+    + " Silakan coba lagi beberapa saat lagi."
+)
+TTE_REFUSED_FAILED = (
+    "Tanda tangan elektronik gagal: layanan TTE menolak permintaan. "
     + _TTE_NOT_SIGNED
-    + " Mohon hubungi pengelola TTE instansi.",
-}
+    + " Mohon hubungi pengelola TTE instansi."
+)
+
+
+def tte_ask_passphrase(name: str) -> str:
+    return (
+        f"🔏 Untuk menandatangani {esc(name)} dengan tanda tangan elektronik, ketik "
+        "<b>passphrase</b> (atau kode TOTP) sertifikat elektronik Bapak/Ibu sebagai pesan "
+        "berikutnya.\n"
+        "⚠️ Pesan tersebut akan segera dihapus dari percakapan dan tidak disimpan oleh lkj-bot. "
+        "Jangan kirimkan passphrase kepada siapa pun atau di percakapan lain. Permintaan ini "
+        "berlaku 5 menit."
+    )
+
+
+TTE_SIGN_IN_CHAT = (
+    "Tanda tangan elektronik memerlukan passphrase sertifikat elektronik: silakan "
+    "tandatangani melalui tombol “Tandatangani” di percakapan lkj-bot."
+)
+TTE_PASSPHRASE_TITLE = "Passphrase tanda tangan elektronik"
+TTE_PASSPHRASE_FIELD = "Passphrase"
+TTE_PASSPHRASE_NOTICE = "Ketik passphrase sertifikat elektronik Anda."
+TTE_PASSPHRASE_DELETED = (
+    "🔒 Pesan berisi passphrase telah dihapus dari percakapan. Tanda tangan sedang dibuat…"
+)
+TTE_PASSPHRASE_NOT_DELETED = (
+    "⚠️ Pesan berisi passphrase tidak dapat dihapus otomatis: mohon hapus sendiri pesan "
+    "tersebut dari percakapan ini. Tanda tangan sedang dibuat…"
+)
 TTE_DAMAGED_PDF = (
     "🔏 Tanda tangan elektronik tidak dapat diperiksa: berkas ini tidak dapat dibaca sebagai "
     "PDF yang utuh."

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,27 @@ from handlers import texts
 
 log = logging.getLogger(__name__)
 
+#: The passphrase (or TOTP) the signer typed for the signature being made now
+#: (handlers/tte_chat.py sets it around that one signature; never stored).
+PASSPHRASE: ContextVar[str | None] = ContextVar("tte_passphrase", default=None)
+
+
+#: What the signer is told for each kind of refusal (documents.tte.KINDS).
+REFUSALS = {
+    tte.PASSPHRASE: texts.TTE_REFUSED_PASSPHRASE,
+    tte.EXPIRED: texts.TTE_REFUSED_EXPIRED,
+    tte.REVOKED: texts.TTE_REFUSED_REVOKED,
+    tte.NO_CERTIFICATE: texts.TTE_REFUSED_NO_CERTIFICATE,
+    tte.UNREACHABLE: texts.TTE_REFUSED_UNREACHABLE,
+    tte.FAILED: texts.TTE_REFUSED_FAILED,
+}
+
 
 class TteRefused(DomainError):
     """A signature the signing service (or the local certificate) refused."""
 
     def __init__(self, kind: str) -> None:
-        super().__init__(texts.TTE_REFUSED.get(kind, texts.TTE_REFUSED[tte.FAILED]))
+        super().__init__(REFUSALS.get(kind, texts.TTE_REFUSED_FAILED))
         self.kind = kind
 
 
@@ -62,6 +78,12 @@ def signer(services: Services) -> tte.Signer | None:
             auth=settings.lkj_bsre_auth,
         )
     return None
+
+
+def wants_passphrase(services: Services) -> bool:
+    """Whether the signer must type a passphrase (or TOTP) to sign."""
+    chosen = signer(services)
+    return chosen is not None and chosen.needs_passphrase
 
 
 def mark(services: Services) -> dict[str, Any] | None:
@@ -102,7 +124,7 @@ async def sign_report(
             who,
             reason=texts.tte_reason(title),
             location=unit.city,
-            passphrase=passphrase,
+            passphrase=passphrase if passphrase is not None else PASSPHRASE.get(),
         )
     except tte.TteError as exc:
         # The kind and the service's detail only: never a passphrase.

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from bot.demo import MARK_REASON, run_demo
 from bot.sample_year import render_year
+from documents import tte
 from domain.calendar import WorkCalendar
 from domain.roster import load_roster
 from domain.samples import SAMPLE_YEAR
@@ -35,6 +36,11 @@ async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path
         f": {MARK_REASON}",  # the return's marked indicator, in the correction history
     ):
         assert expected in text, expected
+    # The demo signs with the local signer: a PAdES signature from its throw-away CA.
+    roots = tte.load_roots([tmp_path / "data" / "tte" / "root.pem"])
+    [check] = await tte.validate(signed.read_bytes(), roots)
+    assert check.ok and check.signer == "Drs. Rasdian Setiadi, M.Si."
+    assert "TTE: sertifikat elektronik (PAdES)" in text
     names = sorted(p.name for p in tmp_path.glob("*.pdf"))
     assert any(n.startswith("Lembar_Disposisi_1_") for n in names)
     assert any(n.startswith("Lembar_Disposisi_2_") for n in names)

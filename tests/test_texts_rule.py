@@ -39,7 +39,7 @@ COMMON = frozenset(
 SHARED = frozenset(
     """
     bot bukan code csv data docx file html id ii iii iv jpg lkj menu no ok pdf png pre program
-    mail rp sakip sha status target telegram unit url web xlsx
+    mail rp sakip sha status target telegram tte unit url web xlsx
     """.split()
 )
 

@@ -151,7 +151,7 @@ async def test_the_kasats_signature_is_a_pades_signature_that_verifikasi_checks(
 
     # A wrong passphrase: a clear refusal, nothing filed, the step still open.
     outcome = await playbook.tap_through(kasat, "Ya, tandatangani", initialled)
-    assert outcome == texts.TTE_REFUSED[tte.PASSPHRASE], outcome
+    assert outcome == texts.TTE_REFUSED_PASSPHRASE, outcome
     db = Database(settings.lkj_data_dir)
     try:
         cycle = CycleRepository(db).get("satpolpp-bdg", 2026, 3)
