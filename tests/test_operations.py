@@ -74,22 +74,22 @@ def _sum(exposition: str, name: str) -> float:
 
 
 async def test_not_ready_names_what_does_not_answer(bot, emu, settings, health):
-    emu.fail_next("getMe", 502, count=1)
+    emu.fail_next("getMe", 502, count=4)  # every attempt (bot.request tries four times)
     data = settings.lkj_data_dir
     if settings.lkj_database_url:
         Database(data, settings.lkj_database_url).pg.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-    else:
-        data.rename(data.with_name("away"))
+    else:  # the folder cannot be written (a directory where the probe would go)
+        (data / ".ping").mkdir()
     status, body = await _get(health + "/readyz")
     checks = json.loads(body)["checks"]
     assert status == 503
     assert checks["telegram"].startswith("gagal") and checks["store"].startswith("gagal")
     assert checks["render"] == "ok"
     if not settings.lkj_database_url:  # the folder is back: ready again
-        data.with_name("away").rename(data)
+        (data / ".ping").rmdir()
         status, body = await _get(health + "/readyz")
         assert status == 200, body
     assert (await _get(health + "/healthz"))[0] == 200  # alive all along

@@ -342,7 +342,7 @@ async def _vacant_post(emu, settings, people) -> None:
     assert "Mohon periksa kembali" not in refused.text and not refused.buttons
     kasubbag.say("6 Oktober 2026")
     summary = await kasubbag.expect("Mohon periksa kembali")
-    assert "Selasa, 6 Oktober 2026" in summary.text and sek.name in summary.text
+    assert "Selasa, 6 Oktober 2026" in summary.text and plt.name in summary.text
     await kasubbag.tap("Batal", summary)
     await kasubbag.expect("Isian dibatalkan")
     assert StandInRepository(Database(data)).all() == []
