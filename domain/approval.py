@@ -70,15 +70,16 @@ def clean_reason(reason: str) -> str:
     return clean_text(reason, "Alasan pengembalian")
 
 
-def check_role(step: Step, actor: Person, unit: str) -> None:
+def check_role(step: Step, actor: Person, unit: str, label: str = "") -> None:
     """Only a person of ``unit`` who acts for the role the SOP table gives ``step`` may act on
-    it: its holder, or the stand-in (Plh/Plt) who represents the holder now."""
+    it: its holder, or the stand-in (Plh/Plt) who represents the holder now. ``label``: the
+    step's role as the unit names it (``Unit.role_label``)."""
     if actor.unit != unit:
         raise RoleError("Anda tidak terdaftar pada satuan kerja ini.")
     refuse_while_represented(actor, step.role)
     if not actor.acts_as(step.role):
         raise RoleError(
-            f"Tindakan ini hanya dapat dilakukan oleh {step.role.label} "
+            f"Tindakan ini hanya dapat dilakukan oleh {label or step.role.label} "
             f"(tahap {step.number}: {step.activity}). Peran Anda: {actor.label}."
         )
 

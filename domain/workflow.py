@@ -213,7 +213,8 @@ def tw_label(triwulan: int, year: int) -> str:
 
 
 def check_actor(ctx: WorkflowContext, step_number: int, actor: Person) -> None:
-    approval.check_role(ctx.sop.step(step_number), actor, ctx.unit.code)
+    step = ctx.sop.step(step_number)
+    approval.check_role(step, actor, ctx.unit.code, ctx.unit.role_label(step.role))
 
 
 def check_step(ctx: WorkflowContext, cycle: Cycle, step_number: int) -> None:

@@ -46,7 +46,9 @@ def _manager_unit(context: ContextTypes.DEFAULT_TYPE, person: Person) -> Unit:
     unit = unit_of(svc(context), person)
     if not _posts(unit, person):
         admins = ", ".join(p.name for p in unit.administrators)
-        raise RoleError(texts.STANDIN_NOT_ALLOWED.format(admins=admins))
+        labels = [texts.esc(unit.role_label(r)) for r in POSTS]
+        posts = f"{', '.join(labels[:-1])} atau {labels[-1]}"
+        raise RoleError(texts.STANDIN_NOT_ALLOWED.format(posts=posts, admins=admins))
     return unit
 
 

@@ -2056,8 +2056,8 @@ def verify_key_short(path: object) -> str:
 # --- stand-ins (Plh / Plt) -------------------------------------------------------------------
 
 STANDIN_NOT_ALLOWED = Sentence(
-    "Mohon maaf, penunjukan Plh/Plt hanya dapat dilakukan oleh Kasat, Sekretaris atau "
-    "Kasubbag untuk jabatannya sendiri, atau oleh pengelola unit: {admins}"
+    "Mohon maaf, penunjukan Plh/Plt hanya dapat dilakukan oleh {posts} untuk jabatannya "
+    "sendiri, atau oleh pengelola unit: {admins}"
 )
 STANDIN_HEAD = (
     "<b>Plh/Plt — {unit}</b>\n"
