@@ -2,10 +2,11 @@
 
 When an act is accepted its history entry keeps the actor and, for a forward (disposisi) or a
 task (pembagian tugas), its recipients as they stood then (``Official``): name, own jabatan,
-role, and the capacity ("Plh."/"Plt." with the post) when they acted as a stand-in. Documents,
-verification, chat notices and exports read these facts (``act_of``, ``disposition_facts``);
-they never recompute them from a later roster. Entries recorded before the facts were kept
-fall back to what the record has (the person on record, the appointments on record).
+role, and the capacity ("Plh."/"Plt." with the post) when they acted as a stand-in.
+Documents, verification and chat notices read these facts (``disposition_facts``,
+``decision_by``, ``step_finisher``); they never recompute them from a later roster. Entries
+recorded before the facts were kept fall back to what the record has (the person on record,
+the appointments on record).
 """
 
 from __future__ import annotations
@@ -91,17 +92,6 @@ def decision_by(history: Iterable[HistoryEntry], decision: Decision) -> Official
     actions = DECISION_ACTIONS.get(decision.kind, ())
     entry = entry_at(history, actions, decision.at, decision.by)
     return entry.by if entry else None
-
-
-def act_by(history: Iterable[HistoryEntry], actions: tuple[str, ...], at: datetime, actor: int):
-    """The recorded actor of any act (None for an old record)."""
-    entry = entry_at(history, actions, at, actor)
-    return entry.by if entry else None
-
-
-def fallback(unit: Unit, user_id: int, at: datetime, role: Role | None = None) -> Official:
-    """An old record's actor: the person on record and the appointments on record."""
-    return official(unit, user_id, at, role)
 
 
 def step_finisher(history: Iterable[HistoryEntry], finished_at, finished_by) -> Official | None:
