@@ -9,7 +9,6 @@ repeat one message (Telegram offers no idempotency key), never lose one.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -182,36 +181,41 @@ def end_form_with(out: Outbox, update_id: int | None) -> None:
 
 def owe_revocations(out: Outbox) -> dict[str, Any] | None:
     """The revocations this change spends, owed first in its write (see
-    ``bot.callback_data``). The entry is marked done in the delivery log before the write, so
-    no deliverer ever sends it; it is applied by :func:`settle_revocations` (right after the
-    write, and again, as a no-op or after a kill, before any delivery of its outbox)."""
+    ``bot.callback_data``), or None. Saved by :func:`saved_or_not`, which marks the entry
+    done in the delivery log with the write, so that no deliverer ever sends it."""
     if not out.spent_groups and not out.spent_cycles:
         return None
-    services = out.services
-    entry = services.callbacks.owe(out.spent_groups, out.spent_cycles)
-    services.deliveries.record(entry["id"])
+    entry = out.services.callbacks.owe(out.spent_groups, out.spent_cycles)
     out.entries.insert(0, entry)
     return entry
 
 
 def settle_revocations(services: Services, entries: list[dict[str, Any]]) -> None:
-    """Apply the owed revocations among ``entries`` (stored, so their change took effect)."""
+    """Apply the owed revocations among ``entries`` (stored, so their change took effect):
+    again is a no-op; one whose writer was killed before applying it is applied now."""
     for entry in entries:
         if entry.get("kind") == services.callbacks.OWED:
             services.callbacks.settle_owed(entry)
+            if not services.deliveries.was_sent(entry["id"]):
+                services.deliveries.record(entry["id"])
 
 
 def saved_or_not(services: Services, owed: dict[str, Any] | None, save: Callable[[], None]):
-    """Run ``save``; if it fails the owed revocation's mark is taken back (nothing was spent)."""
-    try:
+    """Run ``save``, then apply the revocation it owes. The owed entry is marked done in the
+    delivery log together with the write: in its transaction on PostgreSQL (a deliverer of
+    another worker never sees it unmarked, and a failed write leaves no mark), right after it
+    on files (one process, and no await in between: no deliverer runs meanwhile)."""
+    if owed is None:
         save()
-    except BaseException:
-        if owed is not None:
-            with contextlib.suppress(Exception):  # the store may be what failed
-                services.deliveries.settled([owed["id"]])
-        raise
-    if owed is not None:
-        services.callbacks.settle_owed(owed)
+        return
+    if services.db.pg is not None:
+        with services.db.transaction():
+            services.deliveries.record(owed["id"])
+            save()
+    else:
+        save()
+        services.deliveries.record(owed["id"])
+    services.callbacks.settle_owed(owed)
 
 
 async def commit(

@@ -83,16 +83,13 @@ class PgBotProcess(BotProcess):
         await self.emu.settle(quiet=1.0, timeout=60)
 
 
-async def _work_done(emu, user, since: int, done: Callable[[], bool]) -> None:
-    """Until the press took effect, or no render of it is under way (a press handled again
-    from the inbox may be rendering still): its "sedang disusun" notes are all edited."""
+async def _work_done(emu, done: Callable[[], bool], wait: float) -> None:
+    """Until the press took effect or ``wait`` seconds passed (a press handled again from the
+    inbox after the restart may still be rendering its PDF, silently)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + 90
+    deadline = loop.time() + wait
     while not done() and loop.time() < deadline:
-        await emu.settle(quiet=0.5, timeout=60)
-        if not any(playbook.IN_PROGRESS in m.text for m in user.received()[since:]):
-            break
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.25)
     await emu.settle(quiet=0.5, timeout=60)
 
 
@@ -120,7 +117,7 @@ async def _disrupted(
     if how in ("worker", "both"):
         await bot.kill()
     await bot.recover(server_restarted=how != "worker")
-    await _work_done(emu, user, messages, done)
+    await _work_done(emu, done, 30)
     if not done():
         told = _answers_since(emu, user.user_id, queries) + [
             m.text for m in user.received()[messages:]
@@ -128,7 +125,7 @@ async def _disrupted(
         assert not any(STALE in t for t in told), (how, told, _step(bot))
         assert label in emu.message(user.user_id, message.message_id).buttons, how
         again = await tap_through(user, label, message)
-        await _work_done(emu, user, messages, done)
+        await _work_done(emu, done, 90)
         how += f" (pressed again: {again})"
     assert done(), how + "\n" + emu.dump(user.user_id)[-3000:]
     return how

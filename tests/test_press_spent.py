@@ -119,3 +119,22 @@ async def test_a_paraf_whose_write_fails_is_not_spent_and_works_once_later(
     assert not any("sudah diproses" in m.text for m in sekretaris.received())
     answers = [q.answer or {} for q in emu.world.callbacks.values()]
     assert not any("sudah diproses" in (a.get("text") or "") for a in answers)
+
+
+def test_an_owed_revocation_applied_twice_counts_once(tmp_path):
+    """Applied right after the write and again by the next delivery (after a kill, or by
+    another worker sharing the folder): the buttons' generation moves once."""
+    from datetime import date
+
+    from storage.revocations import Revocations
+
+    first, other = Revocations(tmp_path), Revocations(tmp_path)
+    day = date(2026, 10, 5)
+    first.add("g:abc", day, once="e1")
+    first.add("g:abc", day, once="e1")
+    other.add("g:abc", day, once="e1")  # another process, reading the journal first
+    assert first.generation("g:abc") == other.generation("g:abc") == 1
+    assert Revocations(tmp_path).generation("g:abc") == 1  # a fresh start reads it once
+    other.add("g:abc", day, once="e2")  # another change spending the same group
+    first.add("g:abc", day)  # a revocation that no change owes (a listing sent again)
+    assert Revocations(tmp_path).generation("g:abc") == first.generation("g:abc") == 3
