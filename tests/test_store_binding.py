@@ -320,3 +320,16 @@ async def test_a_damaged_file_comes_back_from_its_backup_only_through_the_audite
     assert len(used) == 1 and used[0]["detail"]["berkas"] == STORE_REL
     code, out = _verify(target, monkeypatch, capsys)
     assert code == 0, out
+
+
+def test_heads_rewritten_by_a_restore_stay_bound(tmp_path):
+    """A restore (or an export) records the archive's heads with its own AuditHeads: the file
+    is bound to the folder like the bot's, so the restored folder starts."""
+    from storage.audit import AuditHeads, AuditTrail
+
+    db = Database(tmp_path)
+    trail = AuditTrail(tmp_path, binding=db.manifest)
+    written = trail.append(UNIT, 2026, {"action": "upload"})
+    trail.append(UNIT, 2026, {"action": "upload"})
+    AuditHeads(tmp_path).replace({LOG_REL: {"seq": 1, "hash": written["hash"]}})
+    Database(tmp_path).check_all()
