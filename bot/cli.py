@@ -1,7 +1,8 @@
 """Command line: ``lkj-bot run`` (the real bot), ``lkj-bot demo`` (offline, no token),
 ``lkj-bot audit verify``, ``lkj-bot backup`` and ``lkj-bot restore`` (the data directory),
 ``lkj-bot invite`` and ``lkj-bot roster import|export`` (the people), ``lkj-bot db init``
-(the PostgreSQL schema)."""
+(the PostgreSQL schema), ``lkj-bot sop adopt`` (the SOP table in force) and
+``lkj-bot store use-backup`` (a damaged store file's ``.bak``, put back on record)."""
 
 from __future__ import annotations
 

@@ -217,8 +217,10 @@ class Services:
                 + "\n".join(problems)
                 + "\nPeriksa dengan lkj-bot audit verify; pulihkan dari arsip (lkj-bot restore)."
             )
-        # One SOP table per database (bot/sop_record.py).
-        check_sop(SopRecordRepository(db), settings.lkj_sop, services.base_roster.units)
+        # One SOP table per database (bot/sop_record.py); in one transaction, so that two
+        # workers starting at once on a new database cannot both record their own table.
+        with db.transaction():
+            check_sop(SopRecordRepository(db), settings.lkj_sop, services.base_roster.units)
         return services
 
     # --- the roster as data: changed in chat (invitations) or by `lkj-bot roster import`

@@ -7,7 +7,7 @@ Layout under the data directory, one file per unit and year so no file grows wit
 
 Format: JSON Lines, UTF-8, one entry per line, each line the canonical JSON of the entry
 (keys sorted, no spaces, ``ensure_ascii=False``) followed by ``\\n``. Every entry has exactly
-the keys in :data:`ENTRY_FIELDS`::
+the keys in :data:`ENTRY_FIELDS` (plus ``state`` where it describes a state change)::
 
     seq        1, 2, 3, ... without gaps
     at         ISO 8601 time with offset (the caller's clock, default now in UTC)
@@ -22,6 +22,9 @@ the keys in :data:`ENTRY_FIELDS`::
     update_id  the Telegram update id that carried the action (or null)
     key        optional idempotency key: a second append with the same key returns the
                first entry instead of writing another
+    state      only on an entry describing a state change: ``{"file", "table", "id",
+               "rev"}``, the store document and the revision the change produced (the
+               binding of state and audit, :mod:`storage.bindings`)
     detail     any JSON value (notes, file hashes ...)
     prev_hash  ``hash`` of the previous entry; 64 zeros for the first
     hash       sha256 hex of the canonical JSON of the entry without ``hash`` (so it covers
@@ -572,6 +575,12 @@ class AuditHeads:
 
     def replace(self, heads: Mapping[str, Mapping[str, Any]]) -> None:
         self._heads = {rel: {"seq": h["seq"], "hash": h["hash"]} for rel, h in heads.items()}
+        if self._storage.binding is None:  # a restore or an export: bound like the bot's
+            from storage.manifest import StoreManifest
+
+            manifest = StoreManifest(self.data_dir)
+            if manifest.exists() and manifest.bound():
+                self._storage.binding = manifest
         self._storage.write({"heads": self._heads})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 
 import pytest
@@ -240,6 +241,17 @@ async def test_sigkill_during_each_step_loses_and_repeats_nothing(bot_process, e
     assert CycleRepository(Database(bot_process.data_dir)).outbox("satpolpp-bdg", 2026, 3) == []
     assert [h.action for h in cycle.history].count("tandatangan") == 1
     assert all(report.ok for report in verify_all(bot_process.data_dir))
+    # Each kill came after a state write and before its audit lines were appended: after the
+    # restarts' re-delivery, store and audit still agree (issue 24: state and audit bound).
+    verified = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "audit", "verify"],
+        env={**bot_process.env, "LKJ_DATABASE_URL": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "dan cocok dengan log audit" in verified.stdout
 
     # Filed and retrievable after all those crashes.
     kasubbag.say("/arsip")

@@ -320,3 +320,48 @@ async def test_a_damaged_file_comes_back_from_its_backup_only_through_the_audite
     assert len(used) == 1 and used[0]["detail"]["berkas"] == STORE_REL
     code, out = _verify(target, monkeypatch, capsys)
     assert code == 0, out
+
+
+def test_heads_rewritten_by_a_restore_stay_bound(tmp_path):
+    """A restore (or an export) records the archive's heads with its own AuditHeads: the file
+    is bound to the folder like the bot's, so the restored folder starts."""
+    from storage.audit import AuditHeads, AuditTrail
+
+    db = Database(tmp_path)
+    trail = AuditTrail(tmp_path, binding=db.manifest)
+    written = trail.append(UNIT, 2026, {"action": "upload"})
+    trail.append(UNIT, 2026, {"action": "upload"})
+    AuditHeads(tmp_path).replace({LOG_REL: {"seq": 1, "hash": written["hash"]}})
+    Database(tmp_path).check_all()
+
+
+def test_a_units_own_table_is_recorded_and_held_too(tmp_path, roster_path):
+    table = sekretaris_table(tmp_path)
+    text = roster_path.read_text(encoding="utf-8")
+    roster_path.write_text(
+        text.replace(
+            'timezone = "Asia/Jakarta"', 'timezone = "Asia/Jakarta"\nsop = "sop-sekretaris.toml"', 1
+        ),
+        encoding="utf-8",
+    )
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token="1:x",
+        lkj_data_dir=tmp_path / "data",
+        lkj_roster=roster_path,
+    )
+    _start(settings)
+    recorded = json.loads((tmp_path / "data" / "state" / "sop.json").read_bytes())
+    tables = recorded["tables"]["1"]["tables"]
+    assert tables[UNIT]["path"] == str(table) and tables[UNIT] != tables[""]
+    table.write_text(
+        table.read_text(encoding="utf-8").replace(
+            'standard_time = "15 menit"', 'standard_time = "1 jam"', 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(SopMismatchError) as refused:
+        _start(settings)
+    said = str(refused.value)
+    assert f"tabel unit {UNIT}: tercatat {table}" in said
+    assert 'tercatat «standard_time = "15 menit"», di sini «standard_time = "1 jam"»' in said
