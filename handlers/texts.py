@@ -597,16 +597,18 @@ TTE_DAMAGED_PDF = (
 TTE_NO_SIGNATURE = "🔏 Berkas ini tidak memuat tanda tangan elektronik (TTE)."
 
 
-def tte_checks(checks: Sequence, tz: str) -> str:
-    """What pyHanko found of each PAdES signature in a PDF (``documents.tte.SignatureCheck``)."""
+def tte_checks(checks: Sequence, tz: str, roots: bool = True) -> str:
+    """What pyHanko found of each PAdES signature in a PDF (``documents.tte.SignatureCheck``);
+    without configured ``roots`` the chain cannot be judged, and the answer says so."""
     parts = []
     for check in checks:
-        ok = check.ok
-        head = (
-            "🔏 <b>Tanda tangan elektronik (PAdES) sah</b>"
-            if ok
-            else "⚠️ <b>Tanda tangan elektronik (PAdES) TIDAK SAH</b>"
-        )
+        sound = check.intact and check.valid and check.whole_file
+        if not sound or (roots and not check.trusted):
+            head = "⚠️ <b>Tanda tangan elektronik (PAdES) TIDAK SAH</b>"
+        elif roots:
+            head = "🔏 <b>Tanda tangan elektronik (PAdES) sah</b>"
+        else:
+            head = "🔏 <b>Tanda tangan elektronik (PAdES) utuh</b>"
         lines = [head, f"Penanda tangan: {escape(check.signer or '—')}"]
         lines.append(f"Penerbit sertifikat: {escape(check.issuer or '—')}")
         if check.signed_at is not None:
@@ -618,11 +620,17 @@ def tte_checks(checks: Sequence, tz: str) -> str:
             if check.intact and check.valid
             else "Keutuhan: isi dokumen TELAH BERUBAH sejak ditandatangani."
         )
-        lines.append(
-            "Sertifikat: terhubung ke sertifikat akar tepercaya yang dikonfigurasi."
-            if check.trusted
-            else "Sertifikat: TIDAK terhubung ke sertifikat akar tepercaya yang dikonfigurasi."
-        )
+        if not roots:
+            lines.append(
+                "Sertifikat: rantai sertifikat belum dapat diperiksa karena sertifikat akar "
+                "tepercaya belum dikonfigurasi pada lkj-bot."
+            )
+        elif check.trusted:
+            lines.append("Sertifikat: terhubung ke sertifikat akar tepercaya yang dikonfigurasi.")
+        else:
+            lines.append(
+                "Sertifikat: TIDAK terhubung ke sertifikat akar tepercaya yang dikonfigurasi."
+            )
         if check.intact and not check.whole_file:
             lines.append("Catatan: ada tambahan pada berkas setelah ditandatangani.")
         parts.append("\n".join(lines))

@@ -135,9 +135,10 @@ async def sign_report(
 async def check(services: Services, pdf: bytes, status: str | None, tz: str) -> str:
     """The /verifikasi paragraph on the PDF's signatures ("" when there is nothing to say:
     an unsigned file while TTE is off)."""
-    checks = await tte.validate(pdf, tte.load_roots(services.settings.tte_roots))
+    roots = tte.load_roots(services.settings.tte_roots)
+    checks = await tte.validate(pdf, roots)
     if checks is None:
         return texts.TTE_DAMAGED_PDF
     if not checks:
         return texts.TTE_NO_SIGNATURE if enabled(services) and status == "signed" else ""
-    return texts.tte_checks(checks, tz)
+    return texts.tte_checks(checks, tz, roots=bool(roots))

@@ -90,6 +90,16 @@ async def test_a_local_signature_is_an_incremental_pades_update_that_keeps_pdfa(
     assert await tte.validate(b"bukan pdf", roots(ca)) is None
 
 
+async def test_without_configured_roots_the_answer_says_the_chain_was_not_checked(ca, archival_pdf):
+    signer = tte.LocalSigner(ca.directory / "p12", PASSPHRASE)
+    signed = await signer.sign(archival_pdf, KASAT, reason="r", location="Bandung")
+    checks = await tte.validate(signed, [])
+    unjudged = texts.tte_checks(checks, "Asia/Jakarta", roots=False)
+    assert "(PAdES) utuh" in unjudged and "belum dikonfigurasi" in unjudged
+    assert "TIDAK SAH" not in unjudged and "Kasat Uji" in unjudged
+    assert "TIDAK SAH" in texts.tte_checks(checks, "Asia/Jakarta", roots=True)
+
+
 async def test_the_unit_seal_signs_for_the_unit(ca, archival_pdf):
     signer = tte.LocalSigner(ca.directory / "p12", PASSPHRASE, seal=True)
     signed = await signer.sign(archival_pdf, KASAT, reason="Pengesahan", location="Bandung")
