@@ -200,7 +200,10 @@ def _store_bindings(data_dir: Path, url: str | None = None) -> list[str]:
         if db.pg is not None:
             from storage.pg_audit import PgAuditTrail
 
-            problems = binding_problems(db, PgAuditTrail(db.pg))
+            try:
+                problems = binding_problems(db, PgAuditTrail(db.pg))
+            except CorruptStoreError as exc:  # a row from another database
+                return [f"RUSAK  {exc}"]
             return problems or ["OK     penyimpanan dan log audit saling cocok."]
         on_disk = db.store_files()
         if not on_disk:

@@ -23,9 +23,11 @@ role what it needs and no more: on ``lkj_audit`` only ``SELECT`` and ``INSERT`` 
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -35,6 +37,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from storage.atomic import CorruptStoreError
 from storage.repositories import ConcurrentUpdateError
 
 SCHEMA_VERSION = 1
@@ -82,6 +85,14 @@ DROP TRIGGER IF EXISTS lkj_audit_no_truncate ON lkj_audit;
 CREATE TRIGGER lkj_audit_no_truncate BEFORE TRUNCATE ON lkj_audit
     FOR EACH STATEMENT EXECUTE FUNCTION lkj_audit_append_only();
 """
+
+
+#: The database's own identity: a row of its own, created by the first process that writes (so
+#: that every database made from one template still gets its own), never exported or copied.
+IDENTITY_PATH = "state/identity.json"
+#: Every other row's data carries the identity of the database it was written in: a row
+#: copied in from another database is refused when read, naming it (issue 24, item 2).
+IDENTITY_KEY = "_database"
 
 
 class SchemaMissingError(Exception):
@@ -142,6 +153,7 @@ class PgStore:
         #: and its claim on the updates it holds, which ended with the connection.
         self.on_lost = on_lost
         self._lost = False
+        self._identity: str | None = None
 
     @property
     def in_transaction(self) -> bool:
@@ -195,6 +207,36 @@ class PgStore:
 
     # -- store rows
 
+    @property
+    def identity(self) -> str:
+        """This database's identity (created at its first use; see :data:`IDENTITY_PATH`)."""
+        if self._identity is None:
+            query = "SELECT data FROM lkj_files WHERE path = %s"
+            row = self.execute(query, (IDENTITY_PATH,)).fetchone()
+            if row is None:
+                self.execute(
+                    "INSERT INTO lkj_files (path, data) VALUES (%s, %s) "
+                    "ON CONFLICT (path) DO NOTHING",
+                    (IDENTITY_PATH, Json({"identity": secrets.token_hex(16)})),
+                )
+                row = self.execute(query, (IDENTITY_PATH,)).fetchone()
+            self._identity = str(row[0]["identity"])
+        return self._identity
+
+    def _own(self, path: str, data: Any) -> Any:
+        """A row's data without its database identity, refused if it names another one."""
+        if not isinstance(data, dict) or IDENTITY_KEY not in data:
+            return data  # written before rows carried it; bound at its next write
+        data = dict(data)
+        theirs = data.pop(IDENTITY_KEY)
+        if theirs != self.identity:
+            raise CorruptStoreError(
+                Path(path),
+                f"baris ini ditulis di basis data lain ({str(theirs)[:8]}…), bukan di basis "
+                f"data ini ({self.identity[:8]}…): disalin dari tempat lain",
+            )
+        return data
+
     def read(self, path: str) -> tuple[dict[str, Any] | None, int | None]:
         """(data, version) of a store row, locked until the commit inside a transaction.
 
@@ -209,10 +251,11 @@ class PgStore:
         row = self.execute(
             "SELECT data, version FROM lkj_files WHERE path = %s" + lock, (path,)
         ).fetchone()
-        return (row[0], row[1]) if row else (None, None)
+        return (self._own(path, row[0]), row[1]) if row else (None, None)
 
     def write(self, path: str, data: dict[str, Any], read_version: int | None) -> int:
         """Store ``data`` if the row is still at ``read_version`` (None: did not exist)."""
+        data = {**data, IDENTITY_KEY: self.identity}
         if read_version is None:
             cur = self.execute(
                 "INSERT INTO lkj_files (path, data) VALUES (%s, %s) "
@@ -239,7 +282,7 @@ class PgStore:
         rows = self.execute(
             "SELECT path FROM lkj_files WHERE path LIKE %s ORDER BY path", (escaped + "%",)
         ).fetchall()
-        return [str(r[0]) for r in rows]
+        return [str(r[0]) for r in rows if r[0] != IDENTITY_PATH]
 
     def close(self) -> None:
         self.conn.close()

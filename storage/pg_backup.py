@@ -31,7 +31,7 @@ from storage.deliveries import DELIVERED_REL
 from storage.inbox import INBOX_REL, UpdateInbox
 from storage.manifest import StoreManifest
 from storage.migrate import MigrationReport, migrate_to_pg
-from storage.pg import PgStore
+from storage.pg import IDENTITY_KEY, IDENTITY_PATH, PgStore
 from storage.revocations import REVOKED_REL
 
 KEY_REL = "state/verify.key"
@@ -48,7 +48,11 @@ def _link_or_copy(src: Path, dest: Path) -> None:
 def export_office(url: str, data_dir: Path, out: Path) -> None:
     """Write the office held in the database at ``url`` (plus ``data_dir``'s uploads and
     key) as a data folder ``out`` in the file backend's layout."""
-    PgStore(url).close()  # a clear error if the database cannot be reached
+    store = PgStore(url)  # a clear error if the database cannot be reached
+    try:
+        identity = store.identity
+    finally:
+        store.close()
     with psycopg.connect(url) as conn:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         files = conn.execute("SELECT path, data FROM lkj_files ORDER BY path").fetchall()
@@ -57,9 +61,16 @@ def export_office(url: str, data_dir: Path, out: Path) -> None:
             "SELECT update_id, body, done_at IS NOT NULL FROM lkj_inbox ORDER BY update_id"
         ).fetchall()
         sent = conn.execute("SELECT entry_id FROM lkj_delivered ORDER BY entry_id").fetchall()
+    # The database's identity stays with it; a row written in another database is not
+    # carried into an archive as if it were this office's (storage.pg.IDENTITY_KEY).
+    files = [(path, data) for path, data in files if path != IDENTITY_PATH]
+    for rel, data in files:
+        if isinstance(data, dict) and data.get(IDENTITY_KEY, identity) != identity:
+            raise BackupError(f"{rel}: baris ini ditulis di basis data lain; tidak dicadangkan")
     rels = [str(path) for path, _ in files]
     for rel, data in files:
-        AtomicJSONStorage(out / rel, keep_backup=False, sealed_as=str(rel)).write(data)
+        kept = {k: v for k, v in data.items() if k != IDENTITY_KEY}
+        AtomicJSONStorage(out / rel, keep_backup=False, sealed_as=str(rel)).write(kept)
     StoreManifest(out).replace(rels)
     logs: dict[str, list[str]] = {}
     for name, line in audit:

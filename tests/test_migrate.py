@@ -14,6 +14,7 @@ from bot.inbox import replay
 from storage.audit import AuditLog, log_path
 from storage.database import Database
 from storage.inbox import INBOX_REL
+from storage.pg import IDENTITY_KEY, IDENTITY_PATH
 from storage.repositories import CycleRepository
 
 UNIT = "satpolpp-bdg"
@@ -22,7 +23,9 @@ UNIT = "satpolpp-bdg"
 def _rows(url: str) -> tuple[int, int]:
     with psycopg.connect(url) as conn:
         row = conn.execute(
-            "SELECT (SELECT count(*) FROM lkj_files), (SELECT count(*) FROM lkj_audit)"
+            "SELECT (SELECT count(*) FROM lkj_files WHERE path <> %s), "
+            "(SELECT count(*) FROM lkj_audit)",
+            (IDENTITY_PATH,),  # the database's own identity row is not a store file
         ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
@@ -123,7 +126,11 @@ async def test_a_damaged_source_moves_nothing(
 
 def _dump(url: str) -> tuple[list, list]:
     with psycopg.connect(url) as conn:
-        files = conn.execute("SELECT path, data::text FROM lkj_files ORDER BY path").fetchall()
+        # the store rows as the store reads them: without the database's own identity
+        files = conn.execute(
+            "SELECT path, (data::jsonb - %s)::text FROM lkj_files WHERE path <> %s ORDER BY path",
+            (IDENTITY_KEY, IDENTITY_PATH),
+        ).fetchall()
         audit = conn.execute("SELECT log, seq, line FROM lkj_audit ORDER BY log, seq").fetchall()
     return files, audit
 
