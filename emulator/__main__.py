@@ -14,7 +14,7 @@ async def _serve(args: argparse.Namespace) -> None:
         args.username,
         host=args.host,
         port=args.port,
-        flood_control=not args.no_flood_control,
+        flood_control=args.flood_control,
     )
     await emu.start()
     for user_id in args.user:
@@ -36,9 +36,10 @@ def main() -> None:
         "--user", type=int, action="append", default=[], help="pre-register a user id (repeatable)"
     )
     parser.add_argument(
-        "--no-flood-control",
+        "--flood-control",
         action="store_true",
-        help="never answer 429 for sending too fast (Telegram's flood control is on by default)",
+        default=None,
+        help="answer 429 for sending too fast, as Telegram does (default: EMU_FLOOD_CONTROL=1)",
     )
     asyncio.run(_serve(parser.parse_args()))
 

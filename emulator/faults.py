@@ -82,7 +82,7 @@ class Bucket:
 
 @dataclass
 class FloodControl:
-    enabled: bool = True
+    enabled: bool = False
     per_chat_rate: float = 1.0
     per_chat_burst: float = 10.0
     global_rate: float = 30.0
