@@ -87,6 +87,9 @@ def test_documents_keep_who_initialled_and_signed_after_both_left() -> None:
     block = approval_context(cycle, after, SOP, CALENDAR, "signed")
     assert (block["paraf"]["name"], block["paraf"]["nip"]) == (old_sek.name, old_sek.nip)
     assert block["signature"]["name"] == old_kasat.name
-    # Without the record of who left, the block would have named the new holders.
+    # The facts recorded with each act name them even without the record of who left ...
     bare = replace(after, former=())
-    assert approval_context(cycle, bare, SOP, CALENDAR, "signed")["paraf"]["name"] == new_sek.name
+    assert approval_context(cycle, bare, SOP, CALENDAR, "signed")["paraf"]["name"] == old_sek.name
+    # ... while an older record, without those facts, would have named the new holders.
+    old = replace(cycle, history=tuple(replace(h, by=None, to=()) for h in cycle.history))
+    assert approval_context(old, bare, SOP, CALENDAR, "signed")["paraf"]["name"] == new_sek.name
