@@ -19,7 +19,9 @@ that version was written. Where hard links are not supported the bytes are copie
 Sealed files (``sealed_as``, the file's path relative to the data directory): the store's
 files carry a top-level ``_integrity`` member, ``{"file": <relative path>, "sha256": <hex>}``,
 the sha256 of the canonical encoding of the rest. A change that keeps valid JSON (an edited
-value, a file copied over another one) is then refused on reading like a damaged file.
+value, a file copied over another one) is then refused on reading like a damaged file. Bound
+files (``binding``: the store manifest) also carry ``store``, their data folder's identity,
+and ``rev``, their revision, both covered by the checksum; see :mod:`storage.manifest`.
 
 A damaged file is never copied over the last good one: a file is only kept as ``.bak`` if it
 was read successfully (a file that cannot be read raises :class:`CorruptStoreError` before
