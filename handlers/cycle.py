@@ -56,13 +56,12 @@ from handlers.forms import (
     finisher,
     text_field,
 )
-from handlers.outbox import Outbox, commit, unreachable_note
+from handlers.outbox import Outbox, cannot_take, commit, unreachable_note
 from handlers.realisation import fill_buttons, is_realisation_workbook, on_realisation_workbook
 from handlers.reports import build_disposition_sheet, build_report, report_filename
 from handlers.steps import submit_rows
 from handlers.texts import esc, tw
 from handlers.views import member_checklist
-from storage import chats
 
 
 def _next_role(services, unit, key: str) -> str:
@@ -75,7 +74,7 @@ def _next_role(services, unit, key: str) -> str:
 def reach(services, context, people: list[Person]) -> tuple[str, str]:
     """For "sent to ..." confirmations: the names of those whose chat can take it now, and
     a note naming who cannot, why and what to do (``""`` when everyone can)."""
-    reachable = [p for p in people if services.chats.state(p.user_id) == chats.OPEN]
+    reachable = [p for p in people if cannot_take(services, p.user_id) is None]
     return ", ".join(notify.who(p) for p in reachable), unreachable_note(services, context, people)
 
 
@@ -348,7 +347,7 @@ async def finish_divide(update, context, person: Person, session: dict[str, Any]
     )
     found = (unit.person(a.member_id) for a in outcome.cycle.assignments)
     members = [m for m in found if m is not None]
-    reachable = [m for m in members if services.chats.state(m.user_id) == chats.OPEN]
+    reachable = [m for m in members if cannot_take(services, m.user_id) is None]
     waiting = unreachable_note(services, context, members)
     out = Outbox(services)
     out.text(person.user_id, texts.division_sent(", ".join(m.name for m in reachable), waiting))

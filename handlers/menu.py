@@ -83,8 +83,9 @@ async def _send(
         )
     except BadRequest as exc:  # no chat with them yet: set when they write
         log.info("menu of %s not set yet: %s", user_id, exc)
-        if "chat not found" in exc.message.lower():
-            services.chats.set(user_id, chats.NOT_STARTED, services.now())
+        if "chat not found" in exc.message.lower() and services.chats.get(user_id) is None:
+            # Inferred only: the first owed message confirms it (one 403), then nothing more.
+            services.chats.set(user_id, chats.NOT_STARTED, services.now(), probed=True)
         return False
     except Forbidden as exc:
         log.info("menu of %s not set yet: %s", user_id, exc)

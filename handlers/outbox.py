@@ -393,6 +393,7 @@ async def _deliver_entries(
         if (
             held is not None
             and held["state"] != chats.OPEN
+            and not held.get("probed")  # only inferred from a menu: one send confirms it
             and chat_id != unblocked
             and now - datetime.fromisoformat(held["since"]) < BLOCKED_RETRY
         ):
@@ -405,8 +406,9 @@ async def _deliver_entries(
         except Forbidden as exc:
             stuck.add(chat_id)
             state = unreachable_state(exc.message)
-            if services.chats.set(chat_id, state, now) != state:  # told once per change
-                await _tell_unreachable(context, chat_id, state)
+            before = services.chats.set(chat_id, state, now)
+            if before != state or (held is not None and held.get("probed")):
+                await _tell_unreachable(context, chat_id, state)  # once per change
             continue
         except BadRequest as exc:
             # Permanent for this message (e.g. chat not found): record and drop it.
@@ -501,6 +503,14 @@ def waiting_for(services: Services, unit: Unit) -> dict[int, tuple[int, str]]:
     return {chat_id: (n, services.chats.state(chat_id)) for chat_id, n in counts.items()}
 
 
+def cannot_take(services: Services, user_id: int) -> str | None:
+    """The chat's state if it is known (not only inferred from a menu) not to take messages."""
+    doc = services.chats.get(user_id)
+    if doc is None or doc["state"] == chats.OPEN or doc.get("probed"):
+        return None
+    return str(doc["state"])
+
+
 def unreachable_note(
     services: Services, context: ContextTypes.DEFAULT_TYPE, people: list[Person]
 ) -> str:
@@ -509,7 +519,7 @@ def unreachable_note(
     lines = [
         texts.waiting_line(p, REASONS[state])
         for p in people
-        if (state := services.chats.state(p.user_id)) != chats.OPEN
+        if (state := cannot_take(services, p.user_id)) is not None
     ]
     return texts.not_delivered_yet(lines, bot_link(context)) if lines else ""
 

@@ -37,9 +37,11 @@ class ChatStateRepository:
     def all(self) -> dict[int, dict[str, Any]]:
         return {int(d["user_id"]): dict(d) for d in self.table.all()}
 
-    def set(self, user_id: int, state: str, since: datetime) -> str:
+    def set(self, user_id: int, state: str, since: datetime, probed: bool = False) -> str:
         """Record the chat's state; returns the state it had before (``OPEN`` if unknown).
-        The same state again only moves ``since`` (a retry that failed once more)."""
+        The same state again only moves ``since`` (a retry that failed once more).
+        ``probed``: only inferred (a per-chat menu refused "chat not found"), not yet
+        confirmed by a refused message."""
         if state not in STATES:
             raise ValueError(f"unknown chat state {state!r}")
         before = self.get(user_id)
@@ -47,11 +49,16 @@ class ChatStateRepository:
         if before is None and state == OPEN:
             return previous  # nothing to remember about an open chat
         told = bool(before and before.get("told")) and previous == state
-        self.table.upsert(
-            {"user_id": user_id, "state": state, "since": since.isoformat(), "told": told},
-            Query().user_id == user_id,
-        )
+        doc = {"user_id": user_id, "state": state, "since": since.isoformat(), "told": told}
+        if probed:
+            doc["probed"] = True
+        self.table.upsert(doc, Query().user_id == user_id)
         return previous
+
+    def confirmed(self, user_id: int) -> bool:
+        """Whether the stored state was seen in a refused message (not only inferred)."""
+        doc = self.get(user_id)
+        return doc is not None and not doc.get("probed")
 
     def mark_told(self, user_id: int) -> None:
         self.table.update({"told": True}, Query().user_id == user_id)
