@@ -76,7 +76,14 @@ def test_every_act_records_who_did_it_and_who_received_it(action, by, to):
     cycle = Flow().start().forward().divide().collect().draft().submit().paraf().sign().cycle
     entry = next(h for h in cycle.history if h.action == action)
     person = UNIT.member(by)
-    assert entry.by == Official(by, person.name, person.position, person.role.value, person.nip)
+    assert entry.by == Official(
+        by,
+        person.name,
+        person.position,
+        person.role.value,
+        person.nip,
+        role_label=UNIT.role_label(person.role),
+    )
     assert [o.user_id for o in entry.to] == list(to)
     assert all(o.name == UNIT.member(o.user_id).name for o in entry.to)
 
