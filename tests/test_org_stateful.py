@@ -800,10 +800,11 @@ async def play(data: st.DataObject, seed: int, base: Path) -> None:
         await walk.settle()
         rules = 0
         while walk.step_key() is not None and rules < 30:
-            events = data.draw(
-                st.lists(st.sampled_from(walk.possible()), max_size=2, unique=True),
-                label=f"events before step {walk.step_key()}",
-            )
+            options = walk.possible()
+            drawn = st.lists(st.sampled_from(options), max_size=2, unique=True)
+            if "alihkan" in options:  # only possible during collection: made likelier
+                drawn = st.one_of(st.just(["alihkan"]), drawn)
+            events = data.draw(drawn, label=f"events before step {walk.step_key()}")
             for event in events:
                 if event in walk.possible():
                     await walk.org_event(event)
