@@ -679,7 +679,19 @@ def reassign(
     what = ", ".join(item_label(i) for i in source.items)
     detail = f"{what}: dari {old_name} kepada {new.name}"
     moved_cycle = replace(cycle, rev=cycle.rev + 1, assignments=assignments)
-    logged = log_action(moved_cycle, actor, action.name, cycle.step, now, detail=detail)
+    # A fact of the moment, like every act: who moved it, in which capacity (the division's
+    # post: a Plh. of it acts as Plh.), and who received the task.
+    logged = log_action(
+        moved_cycle,
+        actor,
+        action.name,
+        cycle.step,
+        now,
+        detail=detail,
+        ctx=ctx,
+        to=(records.official(ctx.unit, new.user_id, now),),
+        role=ctx.sop.role_of(DIVIDE),
+    )
     return Outcome(logged, (EV_REASSIGNED,))
 
 

@@ -39,6 +39,9 @@ def test_a_task_moves_whole_with_what_was_reported_and_the_history_keeps_it():
     assert entry.detail == (
         "Capaian IKU, Realisasi anggaran: dari Tim Kerja 1004 kepada Tim Kerja 1006"
     )
+    # A fact of its moment, like every act: who moved it in which post, and who received it.
+    assert entry.by is not None and (entry.by.user_id, entry.by.role) == (KASUBBAG, "kasubbag")
+    assert [o.user_id for o in entry.to] == [MEMBER_IDLE] and entry.to[0].role == "tim_kerja"
     # The old holder may now leave; the new one completes the collection.
     check_removal(UNIT, UNIT.person(MEMBER_A), [after])
     flow.cycle = after

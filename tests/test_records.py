@@ -82,7 +82,7 @@ def test_every_act_records_who_did_it_and_who_received_it(action, by, to):
         person.position,
         person.role.value,
         person.nip,
-        role_label=UNIT.role_label(person.role),  # the role as the unit named it then
+        role_label=UNIT.role_label(person.role),
     )
     assert [o.user_id for o in entry.to] == list(to)
     assert all(o.name == UNIT.member(o.user_id).name for o in entry.to)
