@@ -524,14 +524,17 @@ def unreachable_note(
     return texts.not_delivered_yet(lines, bot_link(context)) if lines else ""
 
 
-async def deliver_all(context: ContextTypes.DEFAULT_TYPE, unblocked: int | None = None) -> None:
-    """Deliver everything still owed, in every unit (start-up, every tick, an unblock)."""
+async def deliver_all(
+    context: ContextTypes.DEFAULT_TYPE, unblocked: int | None = None, unit: str | None = None
+) -> None:
+    """Deliver everything still owed, in every unit (start-up, every tick, an unblock), or in
+    ``unit`` alone (a person's chat opened: what is owed to them is in their unit's outboxes)."""
     services = svc(context)
-    for unit in services.roster.units:
-        for key in services.cycles.with_outbox(unit.code):
+    for code in [unit] if unit else [u.code for u in services.roster.units]:
+        for key in services.cycles.with_outbox(code):
             await deliver(context, *key, unblocked=unblocked)
-        for code, year in services.annual.with_outbox(unit.code):
-            await deliver(context, code, year, ANNUAL, unblocked=unblocked)
+        for owner, year in services.annual.with_outbox(code):
+            await deliver(context, owner, year, ANNUAL, unblocked=unblocked)
 
 
 async def on_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -568,4 +571,4 @@ async def on_chat_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         from handlers.menu import set_menu  # menu imports this module
 
         await set_menu(context.bot, services, person)
-    await deliver_all(context, unblocked=user.id)
+    await deliver_all(context, unblocked=user.id, unit=person.unit if person else None)
