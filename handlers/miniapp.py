@@ -6,8 +6,12 @@ of rules; the page reads only what the person could read in chat.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from telegram.error import TelegramError
+
+from bot.button_codec import group_key
 from bot.services import Services
 from documents.report_context import quarterly_report_context
 from domain.dates_id import format_datetime_id
@@ -31,10 +35,12 @@ from domain.workflow import (
 )
 from handlers import texts, tte
 from handlers.approval import record_paraf, record_return, record_sign
-from handlers.common import load_cycle, send_file, svc, unit_of
+from handlers.common import drop_buttons_of, load_cycle, send_file, svc, unit_of
 from handlers.quarterly import QUARTER
 from handlers.realisation import report_realisation
 from handlers.steps import decision_args, holds
+
+log = logging.getLogger(__name__)
 
 FIELDS = ("value", "kendala", "tindak_lanjut")
 SOURCE = "miniapp"
@@ -462,6 +468,13 @@ async def review_action(context, person: Person, body: dict[str, Any]) -> dict[s
         message = texts.WEBAPP_RETURN_DONE
     else:
         raise InputError(texts.WEBAPP_BAD_REQUEST)
+    # One decision, one state: the chat's buttons of this offer are edited away, as a press
+    # edits its own message (the decision is stored: a failed edit changes nothing).
+    for chat_id, message_id in services.offers.take(group_key(group)):
+        try:
+            await drop_buttons_of(context, chat_id, message_id)
+        except TelegramError as exc:  # the buttons no longer act anyway (revoked)
+            log.warning("buttons of %s/%s not edited away: %s", chat_id, message_id, exc)
     return {"message": message, "review": review_view(services, person, cycle.id)}
 
 

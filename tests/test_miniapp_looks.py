@@ -331,6 +331,8 @@ async def test_the_review_uses_telegrams_own_controls(
     assert ["haptic", "success"] in await calls(page, "haptic")
     assert store(settings).latest_decision("paraf") is not None
     assert not (await page.evaluate("Telegram.WebApp.MainButton"))["isVisible"]
+    # One decision, one state: the chat's Paraf/Kembalikan under the draft are edited away.
+    assert emu.message(sekretaris.user_id, draft.message_id).reply_markup == []
 
     # The signature asks through Telegram's own popup: "no" records nothing, "yes" signs.
     initialled = await kasat.expect("diparaf oleh", document=True)
@@ -348,3 +350,26 @@ async def test_the_review_uses_telegrams_own_controls(
     await expect(page.locator("#notice")).to_contain_text("telah ditandatangani")
     assert len(await calls(page, "showConfirm")) == 2
     assert store(settings).filed
+    assert emu.message(kasat.user_id, initialled.message_id).reply_markup == []
+
+
+async def test_a_decision_in_chat_shows_in_the_open_page(
+    bot, webapp, emu, people, settings, clock, browser
+):
+    plan = await collecting(people, first_share=4)
+    await finish_collection(people, plan)
+    await playbook.build_and_submit(people)
+    mini = MiniApp(TOKEN, clock)
+    sekretaris = people.sekretaris
+    draft = await sekretaris.expect("diajukan oleh", document=True)
+    page = await open_page(
+        browser, mini, mini.page_url(draft, texts.BTN_WEBAPP_REVIEW), sekretaris, 390, False
+    )
+    await expect(page.locator("#decide")).to_have_text("Paraf")
+    await playbook.tap_through(sekretaris, texts.BTN_PARAF, draft)  # one tap in chat too
+    assert store(settings).latest_decision("paraf") is not None
+    # The page, still open, is pressed: refused, and it shows the report as it now stands.
+    await page.locator("#decide").click()
+    await expect(page.locator("#notice")).to_have_class("notice error")
+    await expect(page.locator("#actions")).to_be_hidden()
+    await expect(page.locator("#subtitle")).to_contain_text("Sudah diparaf")

@@ -186,8 +186,14 @@ async function act(body) {
     notice(result.message, "ok");
     haptic("success");
   } catch (e) {
-    notice(e.message, "error");
     haptic("error");
+    // Decided elsewhere (in chat) meanwhile: show the report's state as it is now.
+    try {
+      render(await api("api/tinjau"));
+    } catch (ignored) {
+      // the refusal below says why
+    }
+    notice(e.message, "error");
   } finally {
     acting = false;
     mainAct.busy(false);
@@ -232,6 +238,11 @@ document.getElementById("return-cancel").addEventListener("click", closeReturn);
 document.getElementById("return-send").addEventListener("click", sendReturn);
 document.getElementById("alasan").addEventListener("input", (event) => unsaved(!!event.target.value));
 if (TG) TG.BackButton.onClick(closeReturn);
+
+// Back on the page after the chat: show what was decided there meanwhile.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && review && !acting && !returnOpen()) load();
+});
 
 async function load() {
   try {
