@@ -16,7 +16,7 @@ from bot.services import Services
 from documents.report_context import quarterly_report_context
 from domain.dates_id import format_datetime_id
 from domain.errors import DomainError, InputError, RoleError
-from domain.models import Cycle, Item
+from domain.models import Cycle, FileRef, Item
 from domain.performance import (
     Indicator,
     capaian,
@@ -26,6 +26,8 @@ from domain.performance import (
 )
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, PARAF, SIGN
+from domain.text import display_filename
+from domain.uploads import check_content
 from domain.workflow import (
     MAX_EXPLANATION,
     RealisationInput,
@@ -476,6 +478,41 @@ async def review_action(context, person: Person, body: dict[str, Any]) -> dict[s
         except TelegramError as exc:  # the buttons no longer act anyway (revoked)
             log.warning("buttons of %s/%s not edited away: %s", chat_id, message_id, exc)
     return {"message": message, "review": review_view(services, person, cycle.id)}
+
+
+async def upload_evidence(context, person: Person, body: dict[str, Any]) -> dict[str, Any]:
+    """A file picked (or a photo taken) in the form for one indicator: checked exactly as a
+    file sent in chat (``domain.uploads``: type, size, content, the zip-bomb guard), stored
+    by its SHA-256, and recorded and announced by the chat's own upload (handlers/cycle.py)."""
+    from handlers.cycle import record_upload  # the chat's own upload path
+
+    services = svc(context)
+    cycle, _ = _cycle(services, person, body.get("siklus"))
+    items = _member_items(cycle, person)
+    code = str(body.get("kode", ""))
+    assignment = cycle.assignment_of(person.user_id)
+    assert assignment is not None  # _member_items checked it
+    index = next((i for i, item in enumerate(assignment.items) if item.code == code), None)
+    if index is None or not any(ind.code == code for _, ind in items):
+        raise InputError(texts.webapp_not_assigned(code[:40]))
+    name = display_filename(str(body.get("nama", "")))
+    data = body.get("data", b"")
+    assert isinstance(data, bytes)
+    accepted = check_content(name, data, services.settings.max_upload_bytes)
+    ref = FileRef(
+        sha256=services.db.blobs.put(data),
+        name=name,
+        size=len(data),
+        mime=accepted.mime,
+        uploaded_by=person.user_id,
+        uploaded_at=services.now(),
+        kind="data",
+    )
+    await record_upload(context, person, cycle, index, ref, None, None)
+    return {
+        "message": texts.webapp_evidence_recorded(name, code),
+        "form": form_view(services, person, cycle.id),
+    }
 
 
 async def send_evidence(context, person: Person, body: dict[str, Any]) -> dict[str, Any]:

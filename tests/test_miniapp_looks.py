@@ -15,7 +15,7 @@ import json
 from playwright.async_api import expect
 
 from bot import playbook
-from bot.playbook import MiniApp
+from bot.playbook import SAMPLES, MiniApp
 from bot.screenshots import DARK_THEME
 from handlers import texts
 
@@ -373,3 +373,38 @@ async def test_a_decision_in_chat_shows_in_the_open_page(
     await expect(page.locator("#notice")).to_have_class("notice error")
     await expect(page.locator("#actions")).to_be_hidden()
     await expect(page.locator("#subtitle")).to_contain_text("Sudah diparaf")
+
+
+async def test_evidence_goes_in_from_the_page(bot, webapp, emu, people, settings, clock, browser):
+    member = people.team[0]
+    await collecting(people)
+    task = await member.wait_button(texts.BTN_WEBAPP_FORM)
+    mini = MiniApp(TOKEN, clock)
+    url = mini.page_url(task, texts.BTN_WEBAPP_FORM)
+    page = await open_page(browser, mini, url, member, 320, dark=True, telegram=True)
+    card = page.locator('[data-code="IKU-2"]')
+    await expect(card.locator("input[name=bukti]")).to_have_count(1)
+    await looks_fine(page)
+
+    # Checked like a file sent in chat: a "PDF" that is not one is refused and nothing kept.
+    fake = {"name": "palsu.pdf", "mimeType": "application/pdf", "buffer": b"bukan pdf"}
+    await card.locator("input[name=bukti]").set_input_files(files=[fake])
+    await expect(page.locator("#notice")).to_contain_text("bukan berkas PDF yang sah")
+    assert ["haptic", "error"] in await calls(page, "haptic")
+    assert all(not i.files for a in store(settings).assignments for i in a.items)
+
+    real = {
+        "name": "bukti_IKU-2.pdf",
+        "mimeType": "application/pdf",
+        "buffer": SAMPLES.rencana_aksi,
+    }
+    await card.locator("input[name=bukti]").set_input_files(files=[real])
+    await expect(page.locator("#notice")).to_contain_text("telah diterima dan dicatat")
+    await expect(card.locator(".files")).to_contain_text("bukti_IKU-2.pdf")
+    # Announced in the chat as the chat's own upload, stored by its SHA-256.
+    await member.expect("bukti_IKU-2.pdf")
+    item = next(i for a in store(settings).assignments for i in a.items if i.code == "IKU-2")
+    (ref,) = item.files
+    blobs = bot.bot_data["services"].db.blobs
+    assert ref.name == "bukti_IKU-2.pdf" and blobs.get(ref.sha256) == SAMPLES.rencana_aksi
+    await looks_fine(page)

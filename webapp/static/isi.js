@@ -69,7 +69,8 @@ function card(row, closed) {
     field("Kendala", "kendala", row.values.kendala, true, closed),
     field("Tindak lanjut", "tindak_lanjut", row.values.tindak_lanjut, true, closed),
     el("h3", { text: "Bukti dukung" }),
-    evidenceList(row.evidence, "Belum ada. Kirim berkas bukti melalui percakapan dengan bot."),
+    evidenceList(row.evidence, "Belum ada bukti dukung."),
+    closed ? null : uploader(row.code),
   ]);
   showCapaian(cardNode, row.capaian);
   return cardNode;
@@ -87,6 +88,47 @@ function stateOf(row, values) {
   }
   if (row.sent.value) return row.state === "Lengkap" ? "Terkirim" : "Terkirim · " + row.state;
   return row.state;
+}
+
+const ACCEPT = ".pdf,.xlsx,.docx,.jpg,.jpeg,.png,.csv,image/jpeg,image/png";
+
+function uploader(code) {
+  // Pick a file or take a photo: checked by the server as a file sent in chat.
+  const input = el("input", { type: "file", name: "bukti", accept: ACCEPT });
+  input.addEventListener("change", () => {
+    if (input.files.length) upload(code, input.files[0], input);
+  });
+  return el("div", { className: "upload" }, [
+    el("label", { className: "upload-pick" }, [el("span", { text: "📎 Tambah bukti dukung" }), input]),
+  ]);
+}
+
+async function upload(code, file, input) {
+  const query = new URLSearchParams({ siklus: cycleId, kode: code, nama: file.name || "foto.jpg" });
+  document.getElementById("status").textContent = "Mengunggah " + (file.name || "foto") + "…";
+  try {
+    const response = await fetch("api/isi/bukti?" + query.toString(), {
+      method: "POST",
+      headers: { "Content-Type": "application/octet-stream", "Authorization": "tma " + initData },
+      body: file,
+    });
+    let data = {};
+    try {
+      data = await response.json();
+    } catch (e) {
+      data = { error: "Jawaban server tidak dapat dibaca (" + response.status + ")." };
+    }
+    if (!response.ok) throw new Error(data.error || "Permintaan ditolak (" + response.status + ").");
+    render(data.form);
+    notice(data.message, "ok");
+    haptic("success");
+  } catch (e) {
+    document.getElementById("status").textContent = "";
+    notice(e.message, "error");
+    haptic("error");
+  } finally {
+    input.value = "";
+  }
 }
 
 function render(data) {
