@@ -32,6 +32,7 @@ from storage.chats import ChatStateRepository
 from storage.database import Database
 from storage.deliveries import DeliveryLog
 from storage.inbox import UpdateInbox
+from storage.offers import OfferMessages
 
 if TYPE_CHECKING:
     from storage.pg_audit import PgAuditTrail
@@ -116,6 +117,7 @@ class Services:
     sessions: SessionRepository = field(init=False)
     notes: NoteRepository = field(init=False)
     buttons: ButtonRepository = field(init=False)
+    offers: OfferMessages = field(init=False)
     callbacks: CallbackData = field(init=False)
     notices: NoticeRepository = field(init=False)
     audit: AuditTrail | PgAuditTrail = field(init=False)
@@ -137,6 +139,7 @@ class Services:
         self.sessions = SessionRepository(self.db)
         self.notes = NoteRepository(self.db)
         self.buttons = ButtonRepository(self.db)
+        self.offers = OfferMessages(self.db)
         codec = ButtonCodec(
             self.settings.button_key,
             units=lambda: [u.code for u in self.roster.units],

@@ -431,15 +431,25 @@ async def upload_cancel(update, context, person: Person, payload: dict[str, Any]
 
 @button_action("upload_item")
 async def upload_item(update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    unit = unit_of(services, person)
     cycle = cycle_of(context, payload)
     ref = FileRef.from_dict(payload["file"])
-    outcome = apply(
-        cycle, UploadData(int(payload["item"]), ref), person, services.now(), services.context(unit)
+    await record_upload(
+        context, person, cycle, int(payload["item"]), ref, update.update_id, payload["group"]
     )
+    await drop_buttons(update)  # after the write: if it fails, the buttons stay
+    return texts.RECORDED
+
+
+async def record_upload(
+    context, person: Person, cycle, index: int, ref: FileRef, update_id, group: str | None
+) -> None:
+    """A checked, stored file recorded for the member's item ``index`` (chat's upload buttons,
+    or the Mini App's form), announced in chat with the member's checklist."""
+    services = svc(context)
+    unit = unit_of(services, person)
+    outcome = apply(cycle, UploadData(index, ref), person, services.now(), services.context(unit))
     assignment = outcome.cycle.assignment_of(person.user_id)
-    item = assignment.items[int(payload["item"])]
+    item = assignment.items[index]
     assert assignment is not None  # the domain accepted the member's upload
     if assignment.complete:
         tail = texts.ALL_ITEMS_COMPLETE
@@ -457,10 +467,9 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
         notify.member_complete(out, outcome.cycle, unit, person)
     if EV_COLLECTION_COMPLETE in outcome.events:
         notify.collection_complete(out, outcome.cycle, unit)
-    out.revoke_group(payload["group"])
-    await commit(context, cycle, outcome.cycle, out, update.update_id)
-    await drop_buttons(update)  # after the write: if it fails, the buttons stay
-    return texts.RECORDED
+    if group:
+        out.revoke_group(group)
+    await commit(context, cycle, outcome.cycle, out, update_id)
 
 
 # --- the report is made and submitted --------------------------------------------------

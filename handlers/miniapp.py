@@ -6,13 +6,17 @@ of rules; the page reads only what the person could read in chat.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from telegram.error import TelegramError
+
+from bot.button_codec import group_key
 from bot.services import Services
 from documents.report_context import quarterly_report_context
 from domain.dates_id import format_datetime_id
 from domain.errors import DomainError, InputError, RoleError
-from domain.models import Cycle, Item
+from domain.models import Cycle, FileRef, Item
 from domain.performance import (
     Indicator,
     capaian,
@@ -22,6 +26,8 @@ from domain.performance import (
 )
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, PARAF, SIGN
+from domain.text import display_filename
+from domain.uploads import check_content
 from domain.workflow import (
     MAX_EXPLANATION,
     RealisationInput,
@@ -31,10 +37,12 @@ from domain.workflow import (
 )
 from handlers import texts, tte
 from handlers.approval import record_paraf, record_return, record_sign
-from handlers.common import load_cycle, send_file, svc, unit_of
+from handlers.common import drop_buttons_of, load_cycle, send_file, svc, unit_of
 from handlers.quarterly import QUARTER
 from handlers.realisation import report_realisation
 from handlers.steps import decision_args, holds
+
+log = logging.getLogger(__name__)
 
 FIELDS = ("value", "kendala", "tindak_lanjut")
 SOURCE = "miniapp"
@@ -462,7 +470,49 @@ async def review_action(context, person: Person, body: dict[str, Any]) -> dict[s
         message = texts.WEBAPP_RETURN_DONE
     else:
         raise InputError(texts.WEBAPP_BAD_REQUEST)
+    # One decision, one state: the chat's buttons of this offer are edited away, as a press
+    # edits its own message (the decision is stored: a failed edit changes nothing).
+    for chat_id, message_id in services.offers.take(group_key(group)):
+        try:
+            await drop_buttons_of(context, chat_id, message_id)
+        except TelegramError as exc:  # the buttons no longer act anyway (revoked)
+            log.warning("buttons of %s/%s not edited away: %s", chat_id, message_id, exc)
     return {"message": message, "review": review_view(services, person, cycle.id)}
+
+
+async def upload_evidence(context, person: Person, body: dict[str, Any]) -> dict[str, Any]:
+    """A file picked (or a photo taken) in the form for one indicator: checked exactly as a
+    file sent in chat (``domain.uploads``: type, size, content, the zip-bomb guard), stored
+    by its SHA-256, and recorded and announced by the chat's own upload (handlers/cycle.py)."""
+    from handlers.cycle import record_upload  # the chat's own upload path
+
+    services = svc(context)
+    cycle, _ = _cycle(services, person, body.get("siklus"))
+    items = _member_items(cycle, person)
+    code = str(body.get("kode", ""))
+    assignment = cycle.assignment_of(person.user_id)
+    assert assignment is not None  # _member_items checked it
+    index = next((i for i, item in enumerate(assignment.items) if item.code == code), None)
+    if index is None or not any(ind.code == code for _, ind in items):
+        raise InputError(texts.webapp_not_assigned(code[:40]))
+    name = display_filename(str(body.get("nama", "")))
+    data = body.get("data", b"")
+    assert isinstance(data, bytes)
+    accepted = check_content(name, data, services.settings.max_upload_bytes)
+    ref = FileRef(
+        sha256=services.db.blobs.put(data),
+        name=name,
+        size=len(data),
+        mime=accepted.mime,
+        uploaded_by=person.user_id,
+        uploaded_at=services.now(),
+        kind="data",
+    )
+    await record_upload(context, person, cycle, index, ref, None, None)
+    return {
+        "message": texts.webapp_evidence_recorded(name, code),
+        "form": form_view(services, person, cycle.id),
+    }
 
 
 async def send_evidence(context, person: Person, body: dict[str, Any]) -> dict[str, Any]:

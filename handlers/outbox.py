@@ -19,6 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppI
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
+from bot.button_codec import group_key
 from bot.services import Services
 from domain.models import Cycle, HistoryEntry
 from domain.roles import SUPERIOR, Role
@@ -263,15 +264,33 @@ DOCUMENT_TIMEOUT = 180.0  # writing the upload and reading the answer, each
 UNCERTAIN_WINDOW = timedelta(minutes=15)
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> None:
+#: The decision buttons whose message is remembered (``storage.offers``): a decision taken in
+#: the Mini App edits them away (handlers/quarterly.py, QUARTER.actions).
+OFFER_ACTIONS = frozenset({"paraf", "sign_ask"})
+
+
+def remember_offer(services: Services, entry: dict[str, Any], message: Any) -> None:
+    """Note where a decision's buttons arrived, for the Mini App (see OFFER_ACTIONS)."""
+    message_id = getattr(message, "message_id", None)
+    if message_id is None:
+        return
+    for row in entry.get("buttons") or []:
+        for _, data in row:
+            payload = services.callbacks.resolve(data) if isinstance(data, str) else None
+            if payload and payload.get("action") in OFFER_ACTIONS and payload.get("group"):
+                key = group_key(str(payload["group"]))  # a decoded button names its hash
+                services.offers.put(key, entry["chat_id"], message_id, services.now())
+
+
+async def _send(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> Any:
     markup = to_markup(entry.get("buttons"))
     if entry["kind"] == "text":
-        await context.bot.send_message(
+        return await context.bot.send_message(
             entry["chat_id"], entry["text"], reply_markup=markup, read_timeout=TEXT_TIMEOUT
         )
     else:
         data = svc(context).db.blobs.get(entry["sha256"])
-        await context.bot.send_document(
+        return await context.bot.send_document(
             entry["chat_id"],
             document=data,
             filename=entry["filename"],
@@ -402,7 +421,7 @@ async def _deliver_entries(
                 await _tell_unreachable(context, chat_id, held["state"])
             continue
         try:
-            await _send(context, entry)
+            sent = await _send(context, entry)
         except Forbidden as exc:
             stuck.add(chat_id)
             state = unreachable_state(exc.message)
@@ -429,6 +448,9 @@ async def _deliver_entries(
         else:
             if held is not None and held["state"] != chats.OPEN:
                 services.chats.set(chat_id, chats.OPEN, now)  # the retry got through
+            delivered(entry["id"])
+            remember_offer(services, entry, sent)  # after the record: never sent twice
+            continue
         delivered(entry["id"])
 
 

@@ -1296,6 +1296,16 @@ WEBAPP_PARAF_DONE = "Paraf Anda telah dicatat; laporan diteruskan untuk ditandat
 WEBAPP_SIGN_DONE = "Laporan telah ditandatangani; laporan final dikirim melalui percakapan."
 WEBAPP_RETURN_DONE = "Laporan telah dikembalikan untuk perbaikan."
 WEBAPP_FILE_SENT = "Berkas telah dikirim ke percakapan Anda dengan bot."
+
+
+def webapp_upload_too_large(limit: int) -> str:
+    return f"Berkas terlalu besar; batas ukuran berkas adalah {limit / 1048576:.0f} MB."
+
+
+def webapp_evidence_recorded(name: str, code: str) -> str:
+    return f"Bukti dukung “{name}” untuk {code} telah diterima dan dicatat."
+
+
 WEBAPP_REPORT_STATUS = {
     "draft": "Draf",
     "paraf": "Sudah diparaf",

@@ -71,7 +71,10 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
 
 
 # Calls that change a cycle: they take the unit's lock as a button press does.
-CHANGES_STATE = frozenset({"/api/isi/kirim", "/api/tinjau/aksi"})
+CHANGES_STATE = frozenset({"/api/isi/kirim", "/api/tinjau/aksi", "/api/isi/bukti"})
+# A file from the form: its bytes are the request's body, the cycle, indicator and file name
+# its query (the only call that is not JSON, and the only one larger than MAX_BODY).
+UPLOAD = "/api/isi/bukti"
 
 
 class WebAppServer:
@@ -103,6 +106,7 @@ class WebAppServer:
             "/api/tinjau": self._sync(miniapp.review_view, "siklus"),
             "/api/tinjau/aksi": miniapp.review_action,
             "/api/bukti": miniapp.send_evidence,
+            UPLOAD: miniapp.upload_evidence,
         }
         for path, call in routes.items():
             app.router.add_post(self.prefix + path, self._api(path, call))
@@ -139,6 +143,22 @@ class WebAppServer:
             raise web.HTTPNotFound()
         return web.Response(body=self.files[name], content_type=STATIC[name], charset="utf-8")
 
+    async def _upload_body(self, request: web.Request) -> dict[str, Any]:
+        """The file's bytes, read up to the upload limit (a larger one is refused unread)."""
+        limit = self.services.settings.max_upload_bytes
+        if request.content_length is not None and request.content_length > limit:
+            raise InputError(texts.webapp_upload_too_large(limit))
+        data = await request.content.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(texts.webapp_upload_too_large(limit))
+        query = request.query
+        return {
+            "siklus": query.get("siklus", ""),
+            "kode": query.get("kode", ""),
+            "nama": query.get("nama", ""),
+            "data": data,
+        }
+
     def _api(self, path: str, call: Call):
         async def handle(request: web.Request) -> web.Response:
             services = self.services
@@ -157,10 +177,13 @@ class WebAppServer:
                 person = services.roster.person(user_id)
                 if person is None:
                     raise RoleError(texts.WEBAPP_NOT_REGISTERED)
-                try:
-                    body = await request.json()
-                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                    raise InputError(texts.WEBAPP_BAD_REQUEST) from exc
+                if path == UPLOAD:
+                    body = await self._upload_body(request)
+                else:
+                    try:
+                        body = await request.json()
+                    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                        raise InputError(texts.WEBAPP_BAD_REQUEST) from exc
                 if not isinstance(body, dict):
                     raise InputError(texts.WEBAPP_BAD_REQUEST)
                 if path not in CHANGES_STATE:

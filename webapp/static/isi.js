@@ -2,6 +2,7 @@
 // The member's form: every indicator of the quarter, capaian computed by the server with the
 // report's own rules as the member types, the draft kept on the server, one Kirim for all.
 
+const FIELDS = ["value", "kendala", "tindak_lanjut"];
 let form = null;
 let saveTimer = null;
 let saving = Promise.resolve();
@@ -37,8 +38,9 @@ function showCapaian(card, c) {
 function field(label, name, value, multiline, disabled) {
   const id = "f-" + Math.random().toString(36).slice(2);
   const input = multiline
-    ? el("textarea", { id, name, rows: "2", maxlength: "1000" })
-    : el("input", { id, name, type: "text", inputmode: "decimal", autocomplete: "off" });
+    ? el("textarea", { id, name, rows: "3", maxlength: "1000" })
+    : el("input", { id, name, type: "text", inputmode: "decimal", autocomplete: "off",
+      enterkeyhint: "next" });
   input.value = value;
   input.disabled = disabled;
   input.addEventListener("input", scheduleSave);
@@ -47,7 +49,7 @@ function field(label, name, value, multiline, disabled) {
 
 function card(row, closed) {
   const facts = el("div", { className: "facts" }, [
-    fact("Target", row.target + " " + row.satuan),
+    fact("Target", withUnit(row.target, row.satuan)),
     fact("Arah", row.direction + (row.lower_is_better ? " (makin rendah makin baik)" : "")),
     fact("TW sebelumnya", row.previous),
     fact("Perhitungan", row.counting),
@@ -55,7 +57,7 @@ function card(row, closed) {
   const cardNode = el("section", { className: "card", "data-code": row.code }, [
     el("div", { className: "head" }, [
       el("strong", { text: row.code }),
-      el("span", { className: "badge state", text: row.state }),
+      el("span", { className: "badge state", text: stateOf(row, row.values) }),
     ]),
     el("p", { className: "indikator", text: row.indikator }),
     el("p", { className: "hint", text: row.sasaran }),
@@ -67,10 +69,66 @@ function card(row, closed) {
     field("Kendala", "kendala", row.values.kendala, true, closed),
     field("Tindak lanjut", "tindak_lanjut", row.values.tindak_lanjut, true, closed),
     el("h3", { text: "Bukti dukung" }),
-    evidenceList(row.evidence, "Belum ada. Kirim berkas bukti melalui percakapan dengan bot."),
+    evidenceList(row.evidence, "Belum ada bukti dukung."),
+    closed ? null : uploader(row.code),
   ]);
   showCapaian(cardNode, row.capaian);
   return cardNode;
+}
+
+function changed(row, values) {
+  // Typed (and kept as a draft) but not what was sent.
+  return FIELDS.some((k) => (values[k] || "").trim() !== (row.sent[k] || "").trim());
+}
+
+function stateOf(row, values) {
+  // The card's status: what was sent, a draft typed since, or nothing yet.
+  if (changed(row, values) && FIELDS.some((k) => (values[k] || "").trim())) {
+    return "Draf tersimpan";
+  }
+  if (row.sent.value) return row.state === "Lengkap" ? "Terkirim" : "Terkirim · " + row.state;
+  return row.state;
+}
+
+const ACCEPT = ".pdf,.xlsx,.docx,.jpg,.jpeg,.png,.csv,image/jpeg,image/png";
+
+function uploader(code) {
+  // Pick a file or take a photo: checked by the server as a file sent in chat.
+  const input = el("input", { type: "file", name: "bukti", accept: ACCEPT });
+  input.addEventListener("change", () => {
+    if (input.files.length) upload(code, input.files[0], input);
+  });
+  return el("div", { className: "upload" }, [
+    el("label", { className: "upload-pick" }, [el("span", { text: "📎 Tambah bukti dukung" }), input]),
+  ]);
+}
+
+async function upload(code, file, input) {
+  const query = new URLSearchParams({ siklus: cycleId, kode: code, nama: file.name || "foto.jpg" });
+  document.getElementById("status").textContent = "Mengunggah " + (file.name || "foto") + "…";
+  try {
+    const response = await fetch("api/isi/bukti?" + query.toString(), {
+      method: "POST",
+      headers: { "Content-Type": "application/octet-stream", "Authorization": "tma " + initData },
+      body: file,
+    });
+    let data = {};
+    try {
+      data = await response.json();
+    } catch (e) {
+      data = { error: "Jawaban server tidak dapat dibaca (" + response.status + ")." };
+    }
+    if (!response.ok) throw new Error(data.error || "Permintaan ditolak (" + response.status + ").");
+    render(data.form);
+    notice(data.message, "ok");
+    haptic("success");
+  } catch (e) {
+    document.getElementById("status").textContent = "";
+    notice(e.message, "error");
+    haptic("error");
+  } finally {
+    input.value = "";
+  }
 }
 
 function render(data) {
@@ -80,14 +138,20 @@ function render(data) {
     (data.deadline ? " · Batas waktu: " + data.deadline : "");
   const main = document.getElementById("rows");
   main.replaceChildren(...data.rows.map((row) => card(row, !!data.closed)));
-  document.getElementById("kirim").hidden = !!data.closed;
+  const kirim = document.getElementById("kirim");
+  kirim.hidden = !!data.closed;
+  mainAct.set(data.closed ? "" : "Kirim", send, kirim);
+  for (const area of main.querySelectorAll("textarea")) grow(area);
   if (data.closed) notice(data.closed, "info");
   const drafts = data.rows.filter((r) => r.draft).length;
   document.getElementById("status").textContent = drafts ? "Draf tersimpan." : "";
 }
 
-function scheduleSave() {
+function scheduleSave(event) {
   document.getElementById("status").textContent = "Menyimpan draf…";
+  const cardNode = event && event.target.closest("[data-code]");
+  if (cardNode) cardNode.querySelector(".state").textContent = "Menyimpan…";
+  unsaved(true);
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => { saving = saveDraft(); }, 400);
 }
@@ -99,7 +163,13 @@ async function saveDraft() {
       const cardNode = document.querySelector('[data-code="' + CSS.escape(code) + '"]');
       if (cardNode) showCapaian(cardNode, c);
     }
+    const values = valuesOf();
+    for (const row of form.rows) {
+      const cardNode = document.querySelector('[data-code="' + CSS.escape(row.code) + '"]');
+      if (cardNode) cardNode.querySelector(".state").textContent = stateOf(row, values[row.code]);
+    }
     document.getElementById("status").textContent = "Draf tersimpan.";
+    unsaved(false);
   } catch (e) {
     document.getElementById("status").textContent = "";
     notice(e.message, "error");
@@ -108,17 +178,23 @@ async function saveDraft() {
 
 async function send() {
   const button = document.getElementById("kirim");
+  if (button.disabled) return;
   button.disabled = true;
+  mainAct.busy(true);
   clearTimeout(saveTimer);
   await saving;
   try {
     const result = await api("api/isi/kirim", { rows: valuesOf() });
+    unsaved(false);
     render(result.form);
     notice(result.message, "ok");
+    haptic("success");
   } catch (e) {
     notice(e.message, "error");
+    haptic("error");
   } finally {
     button.disabled = false;
+    mainAct.busy(false);
   }
 }
 

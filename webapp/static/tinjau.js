@@ -1,12 +1,15 @@
 "use strict";
 // The review of a report on a phone: summary, the performance by sasaran with risk flags,
-// kendala and tindak lanjut, evidence, what changed, the SOP timing; Paraf or Tandatangani
-// with a confirming second tap, or a return that marks indicators (the chat's own actions).
+// kendala and tindak lanjut, evidence, what changed, the SOP timing; Paraf in one tap and
+// Tandatangani with a confirming second one (as in chat), or a return that marks indicators
+// (the chat's own actions). Inside Telegram the act is its MainButton, the confirmation its
+// popup and the return form has a BackButton.
 
 let review = null;
 let confirming = false;
 const LABELS = { paraf: "Paraf", sign: "Tandatangani" };
-const CONFIRM = { paraf: "Ya, paraf laporan ini", sign: "Ya, tandatangani" };
+const CONFIRM = { sign: "Ya, tandatangani" };
+const CONFIRM_TEXT = "Tandatangani laporan ini? Tanda tangan tidak dapat dibatalkan.";
 
 function indicatorCard(row, canMark) {
   const parts = [
@@ -16,10 +19,10 @@ function indicatorCard(row, canMark) {
     ]),
     el("p", { className: "indikator", text: row.indikator }),
     el("div", { className: "facts" }, [
-      fact("Target", row.target + " " + row.satuan),
+      fact("Target", withUnit(row.target, row.satuan)),
       fact("Realisasi", row.realisasi),
       fact("Capaian", row.capaian),
-      fact("Predikat", row.rating),
+      fact("Kategori", row.rating),
     ]),
     row.note ? el("p", { className: "hint", text: row.note }) : null,
     el("p", {}, [el("span", { className: "hint", text: "Kendala: " }),
@@ -37,7 +40,8 @@ function indicatorCard(row, canMark) {
     why.hidden = true;
     box.addEventListener("change", () => { why.hidden = !box.checked; });
     parts.push(el("div", { className: "mark" }, [
-      box, el("label", { for: id, text: "Perlu perbaikan" }), why,
+      el("label", { className: "check", for: id }, [box, el("span", { text: "Perlu perbaikan" })]),
+      why,
     ]));
   }
   return el("section", { className: "card" + (row.at_risk ? " at-risk" : ""),
@@ -120,62 +124,124 @@ function render(data) {
   const decision = data.actions.find((a) => a in LABELS);
   document.getElementById("actions").hidden = !decision;
   document.getElementById("give-back").hidden = !canMark;
-  document.getElementById("return-box").hidden = true;
+  closeReturn();
   setDecision(decision, false);
+}
+
+function returnOpen() {
+  return !document.getElementById("return-box").hidden;
+}
+
+function mainForState() {
+  // Telegram's MainButton: the decision, or the return while its form is open.
+  const decide = document.getElementById("decide");
+  if (returnOpen()) mainAct.set("Kirim pengembalian", sendReturn, null);
+  else if (decide.dataset.action) mainAct.set(LABELS[decide.dataset.action], decideNow, decide);
+  else mainAct.set("", null, decide);
+}
+
+function openReturn() {
+  const box = document.getElementById("return-box");
+  box.hidden = false;
+  box.scrollIntoView({ block: "start" });
+  if (TG) TG.BackButton.show();
+  mainForState();
+}
+
+function closeReturn() {
+  document.getElementById("return-box").hidden = true;
+  if (TG) {
+    TG.BackButton.hide();
+    unsaved(false);
+  }
+  if (review) mainForState();
 }
 
 function setDecision(decision, confirm) {
   confirming = confirm;
   const button = document.getElementById("decide");
   button.hidden = !decision;
-  if (!decision) return;
+  if (!decision) {
+    button.dataset.action = "";
+    mainForState();
+    return;
+  }
   button.textContent = confirm ? CONFIRM[decision] : LABELS[decision];
   button.dataset.action = decision;
   document.getElementById("cancel").hidden = !confirm;
   document.getElementById("give-back").hidden = confirm || !review.actions.includes("return");
+  mainForState();
 }
 
+let acting = false;
+
 async function act(body) {
+  if (acting) return;
+  acting = true;
   for (const b of document.querySelectorAll("footer button, #return-box button")) b.disabled = true;
+  mainAct.busy(true);
   try {
     const result = await api("api/tinjau/aksi", Object.assign({ versi: review.version }, body));
     render(result.review);
     notice(result.message, "ok");
+    haptic("success");
   } catch (e) {
+    haptic("error");
+    // Decided elsewhere (in chat) meanwhile: show the report's state as it is now.
+    try {
+      render(await api("api/tinjau"));
+    } catch (ignored) {
+      // the refusal below says why
+    }
     notice(e.message, "error");
   } finally {
+    acting = false;
+    mainAct.busy(false);
     for (const b of document.querySelectorAll("footer button, #return-box button")) b.disabled = false;
   }
 }
 
-document.getElementById("decide").addEventListener("click", () => {
+async function decideNow() {
   const action = document.getElementById("decide").dataset.action;
+  if (!(action in CONFIRM)) {
+    act({ aksi: action });  // Paraf: one tap, as the chat's button
+    return;
+  }
+  if (TG) {
+    if (await confirmed(CONFIRM_TEXT)) act({ aksi: action });
+    return;
+  }
   if (!confirming) {
     setDecision(action, true);
     notice("Tekan sekali lagi untuk mengonfirmasi.", "info");
     return;
   }
   act({ aksi: action });
-});
+}
+
+function sendReturn() {
+  const marks = [];
+  for (const box of document.querySelectorAll("input[name=mark]:checked")) {
+    const why = box.closest(".mark").querySelector("input[name=why]").value;
+    marks.push({ code: box.value, reason: why });
+  }
+  act({ aksi: "return", alasan: document.getElementById("alasan").value, tanda: marks });
+}
+
+document.getElementById("decide").addEventListener("click", decideNow);
 document.getElementById("cancel").addEventListener("click", () => {
   setDecision(document.getElementById("decide").dataset.action, false);
   notice("Dibatalkan; belum ada yang dicatat.", "info");
 });
-document.getElementById("give-back").addEventListener("click", () => {
-  const box = document.getElementById("return-box");
-  box.hidden = false;
-  box.scrollIntoView({ block: "start" });
-});
-document.getElementById("return-cancel").addEventListener("click", () => {
-  document.getElementById("return-box").hidden = true;
-});
-document.getElementById("return-send").addEventListener("click", () => {
-  const marks = [];
-  for (const box of document.querySelectorAll("input[name=mark]:checked")) {
-    const why = box.parentNode.querySelector("input[name=why]").value;
-    marks.push({ code: box.value, reason: why });
-  }
-  act({ aksi: "return", alasan: document.getElementById("alasan").value, tanda: marks });
+document.getElementById("give-back").addEventListener("click", openReturn);
+document.getElementById("return-cancel").addEventListener("click", closeReturn);
+document.getElementById("return-send").addEventListener("click", sendReturn);
+document.getElementById("alasan").addEventListener("input", (event) => unsaved(!!event.target.value));
+if (TG) TG.BackButton.onClick(closeReturn);
+
+// Back on the page after the chat: show what was decided there meanwhile.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && review && !acting && !returnOpen()) load();
 });
 
 async function load() {
