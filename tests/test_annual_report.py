@@ -26,6 +26,7 @@ from domain.models import Cycle
 from domain.roles import Role
 from domain.roster import load_roster
 from domain.samples import sample_indicators, sample_realisations
+from domain.text import format_nip
 from domain.verification import qr_payload, verification_code
 from domain.workflow import Divide, MemberTask, RealisationInput, ReportRealisation, UploadData
 from tests.domain_factories import (
@@ -426,9 +427,16 @@ def test_pdf_signed_approval_blocks(signed_pages: list[str]) -> None:
         "Bandung, 2 Februari 2027",
     ):
         assert text in page, text
-    assert f"NIP. {kasat.nip}" in page
+    assert f"NIP. {format_nip(kasat.nip)}" in page  # printed with its customary spaces
     assert approval < page_of(signed_pages, "LAMPIRAN I. Laporan Data Kinerja Triwulan")
     assert "bukan tanda tangan elektronik tersertifikasi" in page
+
+
+def test_pdf_kata_pengantar_is_dated_with_day_and_month(signed_pages: list[str]) -> None:
+    foreword = signed_pages[page_of(signed_pages, "KATA PENGANTAR Puji syukur")]
+    # Dated as a letter is, on the signing day; never "Bandung, 2027" alone.
+    assert "Bandung, 2 Februari 2027" in foreword
+    assert "Bandung, 2027" not in foreword
 
 
 def test_pdf_lampiran_has_the_quarterly_hashes(signed_pages: list[str], quarters) -> None:
