@@ -626,6 +626,8 @@ def _short_moment(dt: datetime, calendar: WorkCalendar) -> dict[str, str]:
     local = calendar.to_local(dt)
     return {
         "date": format_date_id(local.date()),
+        # The SOP table's narrow Mulai/Selesai columns: one line, not three.
+        "short": f"{local:%d-%m-%Y}",
         "time": f"{format_time_id(local)} {tz_abbreviation(calendar.tz, local)}",
     }
 

@@ -95,3 +95,25 @@ def test_version_history_says_what_changed() -> None:
     assert "\u2192" not in changes[1][1] and "realisasi" not in changes[1][1]
     text = flat(" ".join(pages_of(render_pdf("quarterly_report.html", ctx))))
     assert "Perubahan" in text and "kendala diubah" in text
+
+
+def test_sop_appendix_with_returned_drafts_fits_its_page() -> None:
+    """A quarter returned three times (14 passes in the SOP table, as in the demo) keeps the
+    whole table and its summary on one page: no near-empty page with the last row."""
+    flow = collected(3)
+    moments = iter(wib(2026, 10, 7, 9, minute) for minute in range(0, 60, 5))
+    flow.at(next(moments)).draft().submit()
+    flow.at(next(moments)).give_back(6)
+    flow.at(next(moments)).draft().submit()
+    flow.at(next(moments)).paraf()
+    flow.at(next(moments)).give_back(7)
+    flow.at(next(moments)).draft().submit()
+    flow.at(next(moments)).give_back(6)
+    flow.at(next(moments)).draft().submit()
+    flow.at(next(moments)).paraf()
+    flow.at(next(moments)).sign()
+    ctx = tw_context(flow.cycle, "signed", now=flow.now)
+    assert sum(len(s["passes"] or [1]) for s in ctx["sop_compliance"]) >= 12
+    pages = [flat(p) for p in pages_of(render_pdf("quarterly_report.html", ctx))]
+    sop = next(i for i, p in enumerate(pages) if "KEPATUHAN TERHADAP SOP" in p)
+    assert "Ringkasan:" in pages[sop], pages[sop + 1][:300]
