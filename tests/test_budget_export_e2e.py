@@ -83,7 +83,7 @@ async def test_budget_upload_annual_lkj_and_export(bot, emu, people, settings):
     text = pdf_text(draft.document.content)
     for expected in (
         "Tabel 3.5 Realisasi Tahun 2024, 2025 dan 2026",
-        "72,9375",  # IKU-1 in 2025, from the four quarters the bot filed
+        "72,94",  # IKU-1 in 2025, from the four quarters the bot filed
         "Laporan Triwulan I\u2013IV",  # a formal source, never "arsip bot"
         "Tabel 3.6 Realisasi Tahun 2026 terhadap target akhir Renstra",
         "80,82%",
