@@ -283,12 +283,21 @@ def budget_workbook(budget: BudgetSet | None = None) -> bytes:
     ws.title = BUDGET_SHEET
     _style_header(ws, 1, BUDGET_COLUMNS)
     for n, line in enumerate(budget.lines if budget else (), start=1):
-        values = (n, line.program, line.kegiatan, ", ".join(line.codes), line.pagu, line.realisasi)
-        for pos, value in enumerate(values, start=1):
-            cell = ws.cell(row=n + 1, column=pos, value=value)
+        values: dict[str, object] = {
+            "no": n,
+            "program": line.program,
+            "program_code": line.program_code or None,
+            "kegiatan": line.kegiatan,
+            "kegiatan_code": line.kegiatan_code or None,
+            "codes": ", ".join(line.codes),
+            "pagu": line.pagu,
+            "realisasi": line.realisasi,
+        }
+        for pos, col in enumerate(BUDGET_COLUMNS, start=1):
+            cell = ws.cell(row=n + 1, column=pos, value=values[col.key])  # type: ignore[arg-type]
             cell.alignment = _WRAP_TOP
             cell.border = _BORDER
-            if pos >= 5:
+            if col.key in ("pagu", "realisasi"):
                 cell.number_format = "#,##0"
     _guide_sheet(wb, BUDGET_COLUMNS, _BUDGET_NOTES)
     return _save(wb)
@@ -432,7 +441,11 @@ EXPORT_BUDGET_COLUMNS: tuple[Column, ...] = (
          example="Tahun Anggaran 2026", width=18),
     _col("as_of", "Data per", (), "Tanggal data realisasi anggaran diunggah melalui "
          "/anggaran.", example="2026-12-03", width=12),
+    _col("program_code", "Kode Program", (), "Kode program sesuai DPA; kosong bila tidak "
+         "diisi pada berkas anggaran.", example="1.05.02", width=12),
     _col("program", "Program", (), "Nama program.", width=40),
+    _col("kegiatan_code", "Kode Kegiatan", (), "Kode kegiatan sesuai DPA; kosong bila tidak "
+         "diisi pada berkas anggaran.", example="1.05.02.2.01", width=14),
     _col("kegiatan", "Kegiatan", (), "Nama kegiatan.", width=45),
     _col("codes", "Kode Indikator", (), "Indikator yang didukung kegiatan.", width=14),
     _col("pagu", "Pagu (Rp)", (), "Pagu anggaran, angka rupiah.", width=16),
@@ -477,7 +490,9 @@ def _budget_values(budget: BudgetSet) -> list[list[object]]:
             budget.year,
             period,
             as_of,
+            line.program_code or None,
             line.program,
+            line.kegiatan_code or None,
             line.kegiatan,
             ", ".join(line.codes),
             _rounded(line.pagu),

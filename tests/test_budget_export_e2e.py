@@ -125,7 +125,7 @@ async def test_budget_upload_annual_lkj_and_export(bot, emu, people, settings):
     assert iku1[:2] == (2026, "Tahunan") and iku1[7:11] == (85, 76.78, 90.32, "Sangat Baik")
     assert any("Penertiban berkala" in (v or "") for v in iku1[16:20])  # tindak lanjut
     budget_rows = list(wb["Anggaran"].iter_rows(values_only=True))
-    assert len(budget_rows) == 7 and budget_rows[4][6:] == (680000000, 512300000, 75.34)
+    assert len(budget_rows) == 7 and budget_rows[4][8:] == (680000000, 512300000, 75.34)
     explained = [r[0] for r in wb["Petunjuk"].iter_rows(values_only=True)]
     assert "Capaian (%)" in explained and "Serapan (%)" in explained
     performance_csv = await kasat.expect("Data kinerja (CSV", document=True)

@@ -121,3 +121,48 @@ def test_budget_sheet_carries_its_period_also_in_a_quarterly_export():
     assert all(decimals(v) <= 2 for r in rows[1:] for v in r)
     guide = [r[0] for r in sheet(workbook, "Petunjuk") if r[0]]
     assert any("tidak dibagi per triwulan" in (g or "") for g in guide)
+
+
+BUDGET_WITH_CODES = (
+    b"No;Kode Program;Program;Kode Kegiatan;Kegiatan;Kode Indikator;Pagu Anggaran (Rp);"
+    b"Realisasi Anggaran (Rp)\n"
+    b"1;1.05.02;Program Peningkatan Ketenteraman dan Ketertiban Umum;1.05.02.2.01;"
+    b"Penegakan Perda;IKU-1, IKU-2;1.000.000;900.000\n"
+    b"2;;;1.05.02.2.02;Pembinaan PPNS;IKU-3;500.000;333.333\n"
+)
+
+
+def test_programme_and_activity_codes_travel_from_the_budget_file_to_the_export():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from documents.workbooks import budget_workbook
+    from domain.budget import parse_budget
+    from domain.samples import sample_indicators
+
+    budget = parse_budget(
+        BUDGET_WITH_CODES,
+        "anggaran.csv",
+        unit=UNIT.code,
+        year=2026,
+        known_codes=[i.code for i in sample_indicators()],
+        imported_by=1,
+        imported_at=datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
+    )
+    # The second row repeats its programme, name and code alike.
+    assert [(line.program_code, line.kegiatan_code) for line in budget.lines] == [
+        ("1.05.02", "1.05.02.2.01"),
+        ("1.05.02", "1.05.02.2.02"),
+    ]
+    rows = sheet(quarter_export(quarters()[1], UNIT.name, budget), "Anggaran")
+    assert rows[0][3:7] == ("Kode Program", "Program", "Kode Kegiatan", "Kegiatan")
+    assert rows[2][3] == "1.05.02" and rows[2][5] == "1.05.02.2.02"
+    assert rows[2][-1] == 66.67  # 333.333 of 500.000, two decimals
+    # The template written back from the stored budget keeps the codes.
+    template = sheet(budget_workbook(budget), "Realisasi Anggaran")
+    assert "Kode Program" in template[0] and "1.05.02.2.01" in template[1]
+    # A budget file without the code columns gives empty code cells, not an error.
+    assert all(
+        r[3] is None and r[5] is None
+        for r in sheet(quarter_export(quarters()[1], UNIT.name, sample_budget()), "Anggaran")[1:]
+    )
