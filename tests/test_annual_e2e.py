@@ -92,7 +92,7 @@ async def test_annual_report_from_four_signed_quarters(bot, emu, people, setting
         signed.append(message.document.content)
     assert len(set(signed)) == 1
     text = pdf_text(signed[0])
-    for expected in (kasat.name, "196805121990031004", sekretaris.name, "IKU-8"):
+    for expected in (kasat.name, "19680512 199003 1 004", sekretaris.name, "IKU-8"):
         assert expected in text, expected
     assert "DRAF" not in text
 
