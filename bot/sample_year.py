@@ -22,6 +22,7 @@ from domain.roles import Role
 from domain.roster import Unit
 from domain.samples import SAMPLE_YEAR, sample_budget, sample_indicators, sample_realisations
 from domain.sop import Sop
+from domain.verification import upcoming_report_number, verification_code
 from domain.workflow import (
     Divide,
     Forward,
@@ -50,7 +51,14 @@ def _file(kind: str, name: str, by: int, at: datetime, seed: str) -> FileRef:
     return FileRef(sha, name, 48_000, "application/pdf", by, at, kind)
 
 
-def filed_quarter(ctx: WorkflowContext, year: int, triwulan: int, render: bool) -> Cycle:
+#: The verification key of the sample documents (the demo's bot has its own): every initialled
+#: and signed sample prints a verification code and QR code, as a real report does.
+SAMPLE_KEY = hashlib.sha256(b"lkj-bot sample documents").digest()
+
+
+def filed_quarter(
+    ctx: WorkflowContext, year: int, triwulan: int, render: bool, key: bytes = SAMPLE_KEY
+) -> Cycle:
     """One quarter of the sample unit, from disposition to the signed, filed report."""
     unit, tz = ctx.unit, ZoneInfo(ctx.calendar.tz)
     kasat, sekretaris = unit.one(Role.KASAT), unit.one(Role.SEKRETARIS)
@@ -87,25 +95,36 @@ def filed_quarter(ctx: WorkflowContext, year: int, triwulan: int, render: bool) 
             row = RealisationInput(code, r.value, r.kendala, r.tindak_lanjut)
             cycle = apply(cycle, ReportRealisation((row,), "workbook"), member, t, ctx).cycle
     t += timedelta(hours=3)
-    cycle = _record(ctx, cycle, "draft", kasubbag.user_id, t, render)
+    cycle = _record(ctx, cycle, "draft", kasubbag.user_id, t, render, key)
     cycle = apply(cycle, SubmitReport(cycle.latest_report.number), kasubbag, t, ctx).cycle
     t += timedelta(hours=1)
     cycle = apply(cycle, Paraf(cycle.latest_report.number), sekretaris, t, ctx).cycle
-    cycle = _record(ctx, cycle, "paraf", sekretaris.user_id, t, render)
+    cycle = _record(ctx, cycle, "paraf", sekretaris.user_id, t, render, key)
     t += timedelta(hours=1)
     cycle = apply(cycle, Sign(cycle.latest_report.number), kasat, t, ctx).cycle
-    return _record(ctx, cycle, "signed", kasat.user_id, t, render)
+    return _record(ctx, cycle, "signed", kasat.user_id, t, render, key)
 
 
 _RENDERED: dict[str, bytes] = {}
 
 
 def _record(
-    ctx: WorkflowContext, cycle: Cycle, status: str, by: int, at: datetime, render: bool
+    ctx: WorkflowContext,
+    cycle: Cycle,
+    status: str,
+    by: int,
+    at: datetime,
+    render: bool,
+    key: bytes = SAMPLE_KEY,
 ) -> Cycle:
     """Render the report in ``status`` (or only name it) and record its hash on the cycle."""
     if render:
-        context = quarterly_report_context(cycle, ctx.unit, ctx.calendar, status, at, sop=ctx.sop)
+        code = None
+        if status != "draft":
+            code = verification_code(key, cycle.id, upcoming_report_number(cycle, status), status)
+        context = quarterly_report_context(
+            cycle, ctx.unit, ctx.calendar, status, at, sop=ctx.sop, verification_code=code
+        )
         archival = None
         if status == "signed":
             budget = sample_budget(ctx.unit.code) if cycle.year == SAMPLE_YEAR else None
@@ -119,7 +138,14 @@ def _record(
     return record_report(cycle, status, sha, by, at)
 
 
-def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year: int):
+def render_year(
+    output: Path,
+    unit: Unit,
+    sop: Sop,
+    calendar: WorkCalendar,
+    year: int,
+    key: bytes = SAMPLE_KEY,
+):
     """Write the four signed quarterly reports and the annual LKj (draft, paraf, signed).
 
     The year before is filed too (not rendered), so the LKj compares with the bot's own record
@@ -128,7 +154,7 @@ def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year
     ctx = WorkflowContext(sop=sop, calendar=calendar, unit=unit)
     previous = {year - 1: [filed_quarter(ctx, year - 1, n, render=False) for n in (1, 2, 3, 4)]}
     budget = sample_budget(unit.code) if year == SAMPLE_YEAR else None
-    quarters = [filed_quarter(ctx, year, n, render=True) for n in (1, 2, 3, 4)]
+    quarters = [filed_quarter(ctx, year, n, render=True, key=key) for n in (1, 2, 3, 4)]
     written = []
     for cycle in quarters:
         path = output / f"Contoh_LKj_TW-{roman_triwulan(cycle.triwulan)}_{year}.pdf"
@@ -146,6 +172,9 @@ def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year
                 report = annual.paraf(report, number, sekretaris, t, sop)
             if status == "signed":
                 report = annual.sign(report, number, kasat, t, sop)
+        code = None
+        if report is not None and report.latest_report is not None and status != "draft":
+            code = verification_code(key, report.id, report.latest_report.number, status)
         context = annual_report_context(
             unit,
             year,
@@ -156,6 +185,7 @@ def render_year(output: Path, unit: Unit, sop: Sop, calendar: WorkCalendar, year
             report=report,
             previous_years=previous,
             budget=budget,
+            verification_code=code,
         )
         archival = None
         if status == "signed":

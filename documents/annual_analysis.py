@@ -32,7 +32,8 @@ from domain.performance import (
     round_half_up,
 )
 
-SOURCE_BOT = "arsip bot"
+# Formal sources, as a reviewer reads them: the documents themselves.
+SOURCE_BOT = "Laporan Triwulan I\u2013IV"
 SOURCE_WORKBOOK = "Target Kinerja"
 
 
@@ -113,10 +114,10 @@ def history_context(
             reasons.append(
                 f"Tahun {y}: "
                 + (
-                    "laporan tahun itu tercatat di bot, tetapi tidak memuat indikator yang sama"
+                    "Laporan Data Kinerja Triwulan tahun itu tidak memuat indikator yang sama"
                     if in_bot
-                    else "tidak tersusun melalui bot (tidak ada empat laporan triwulan yang "
-                    "ditandatangani)"
+                    else "tidak terdapat empat Laporan Data Kinerja Triwulan tahun itu yang "
+                    "telah ditandatangani"
                 )
                 + f" dan kolom \u201cRealisasi Tahun N-{n}\u201d pada Target Kinerja "
                 f"Tahun {year} tidak diisi."
@@ -125,8 +126,8 @@ def history_context(
     for y in reversed(years):
         if SOURCE_BOT in used[y]:
             sources.append(
-                f"realisasi Tahun {y} dihitung dari empat laporan triwulan Tahun {y} yang "
-                "ditandatangani melalui bot"
+                f"realisasi Tahun {y} dihitung dari empat Laporan Data Kinerja Triwulan "
+                f"Tahun {y} yang telah ditandatangani"
             )
         if SOURCE_WORKBOOK in used[y]:
             n = year - y

@@ -989,6 +989,10 @@ def annual_report_context(
         "generated_at": format_datetime_id(generated_at, tz),
         "issued_place": unit.city,
         "issued_year": calendar.to_local(generated_at).year,
+        # The Kata Pengantar is dated as letters are: day, month and year (the signing day
+        # once signed).
+        "issued_date": (approval.get("signature") or {}).get("date")
+        or format_date_id(calendar.to_local(generated_at).date()),
         "verification_note": VERIFICATION_NOTE,
         "verification": verification_context(verification_code, bot_username),
     }

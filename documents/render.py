@@ -51,7 +51,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 import templates as _templates_pkg
 from documents.embedded import EmbeddedFile
-from domain.text import neutralise_bidi
+from domain.text import format_nip, neutralise_bidi
 
 __all__ = [
     "ARCHIVAL_VARIANT",
@@ -293,6 +293,15 @@ def _unit_full_name(unit: Any) -> str:
     return str(full_name) if full_name else f"{unit['name']} Kota {unit['city']}"
 
 
+_KEEP_WITH_NEXT = re.compile(r"\b(TRIWULAN|Triwulan|TAHUN|Tahun) ")
+
+
+def _keep_words(value: Any) -> str:
+    """A title whose "TRIWULAN III" and "TAHUN 2026" never break across lines (a
+    non-breaking space after the word)."""
+    return _KEEP_WITH_NEXT.sub("\\1\u00a0", str(value))
+
+
 def _fail(message: str) -> None:
     """Template helper: abort rendering on an inconsistent context."""
     raise ValueError(message)
@@ -320,6 +329,8 @@ def _make_env() -> jinja2.Environment:
     env.filters["nl2br"] = _nl2br
     env.filters["short_hash"] = _short_hash
     env.filters["dash"] = _dash
+    env.filters["nip"] = format_nip
+    env.filters["keep_words"] = _keep_words
     env.filters["roman"] = _roman
     env.globals["fail"] = _fail
     env.globals["unit_government"] = _unit_government

@@ -334,18 +334,42 @@ def _realisation_history(
         (r for r in mine if versions[r.code] > 1),
         key=lambda r: (order.get(r.code, len(order)), r.version),
     )
-    return [
-        {
-            "code": r.code,
-            "version": r.version,
-            "value": format_number_id(r.value),
-            "reported_by": _name_of(unit, r.reported_by),
-            "reported_at": format_datetime_id(r.reported_at, tz),
-            "current": not r.superseded,
-            "source": _SOURCE_LABELS.get(r.source, r.source),
-        }
-        for r in chosen
-    ]
+    previous: dict[str, Realisation] = {}
+    out = []
+    for r in chosen:
+        out.append(
+            {
+                "code": r.code,
+                "version": r.version,
+                "value": format_number_id(r.value),
+                "change": _version_change(previous.get(r.code), r),
+                "reported_by": _name_of(unit, r.reported_by),
+                "reported_at": format_datetime_id(r.reported_at, tz),
+                "current": not r.superseded,
+                "source": _SOURCE_LABELS.get(r.source, r.source),
+            }
+        )
+        previous[r.code] = r
+    return out
+
+
+def _version_change(before: Realisation | None, after: Realisation) -> str:
+    """What a version changed against the one before it: the value (old and new), the kendala,
+    the tindak lanjut, the evidence; never "55 → 55" when only a note changed."""
+    if before is None:
+        return "laporan awal"
+    changes = []
+    if before.value != after.value:
+        changes.append(
+            f"realisasi {format_number_id(before.value)} \u2192 {format_number_id(after.value)}"
+        )
+    if before.kendala.strip() != after.kendala.strip():
+        changes.append("kendala diubah")
+    if before.tindak_lanjut.strip() != after.tindak_lanjut.strip():
+        changes.append("tindak lanjut diubah")
+    if set(before.evidence) != set(after.evidence):
+        changes.append("bukti dukung diubah")
+    return "; ".join(changes) if changes else "dilaporkan ulang tanpa perubahan isi"
 
 
 def _fix_requests(cycle: Cycle, unit: Unit, tz: str) -> list[dict[str, Any]]:
@@ -602,6 +626,8 @@ def _short_moment(dt: datetime, calendar: WorkCalendar) -> dict[str, str]:
     local = calendar.to_local(dt)
     return {
         "date": format_date_id(local.date()),
+        # The SOP table's narrow Mulai/Selesai columns: one line, not three.
+        "short": f"{local:%d-%m-%Y}",
         "time": f"{format_time_id(local)} {tz_abbreviation(calendar.tz, local)}",
     }
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
 
-from domain.performance import format_number_id
+from domain.performance import format_number_id, round_half_up
 
 DASH = "-"
 
@@ -23,19 +22,12 @@ def join_id(items: Sequence[str]) -> str:
 
 
 def exact_number(value: float | None) -> str:
-    """A derived value (a mean of quarters) shown exactly, up to four decimals.
-
-    ``format_number_id`` shows at most two; a mean such as 76,775 would print as 76,77 and
-    no longer recompute to the capaian shown next to it.
-    """
+    """A derived value (a mean of quarters, a change) as every report prints numbers: two
+    decimals at most, rounded half up (76,775 → 76,78; 72,9375 → 72,94). The capaian next to
+    it is computed from the unrounded value."""
     if value is None:
         return DASH
-    exact = Decimal(repr(float(value))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    exponent = exact.normalize().as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    if places <= 2:
-        return format_number_id(float(exact))
-    return format_number_id(float(exact), places)
+    return format_number_id(round_half_up(value, 2))
 
 
 def with_unit(value: str, satuan: str) -> str:

@@ -20,6 +20,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -39,6 +40,7 @@ from domain.performance import (
     CapaianPolicy,
     Indicator,
     capaian,
+    round_half_up,
     triwulan_label,
 )
 from domain.targets_import import (
@@ -281,12 +283,21 @@ def budget_workbook(budget: BudgetSet | None = None) -> bytes:
     ws.title = BUDGET_SHEET
     _style_header(ws, 1, BUDGET_COLUMNS)
     for n, line in enumerate(budget.lines if budget else (), start=1):
-        values = (n, line.program, line.kegiatan, ", ".join(line.codes), line.pagu, line.realisasi)
-        for pos, value in enumerate(values, start=1):
-            cell = ws.cell(row=n + 1, column=pos, value=value)
+        values: dict[str, object] = {
+            "no": n,
+            "program": line.program,
+            "program_code": line.program_code or None,
+            "kegiatan": line.kegiatan,
+            "kegiatan_code": line.kegiatan_code or None,
+            "codes": ", ".join(line.codes),
+            "pagu": line.pagu,
+            "realisasi": line.realisasi,
+        }
+        for pos, col in enumerate(BUDGET_COLUMNS, start=1):
+            cell = ws.cell(row=n + 1, column=pos, value=values[col.key])  # type: ignore[arg-type]
             cell.alignment = _WRAP_TOP
             cell.border = _BORDER
-            if pos >= 5:
+            if col.key in ("pagu", "realisasi"):
                 cell.number_format = "#,##0"
     _guide_sheet(wb, BUDGET_COLUMNS, _BUDGET_NOTES)
     return _save(wb)
@@ -297,7 +308,11 @@ def budget_workbook(budget: BudgetSet | None = None) -> bytes:
 
 @dataclass(frozen=True)
 class ExportRow:
-    """One indicator of one period, flat, with plain numbers (None = empty cell)."""
+    """One indicator of one period, flat, with plain numbers (None = empty cell).
+
+    ``band`` is the category only (empty when the capaian cannot be computed; ``note`` then
+    says why). ``kendala`` and ``tindak_lanjut`` hold one text per quarter: one for a
+    quarter's row, four (TW I–TW IV) for a year's row."""
 
     year: int
     period: str
@@ -310,8 +325,18 @@ class ExportRow:
     realisation: float | None
     capaian: float | None
     band: str
-    kendala: str
-    tindak_lanjut: str
+    note: str
+    kendala: tuple[str, ...]
+    tindak_lanjut: tuple[str, ...]
+
+
+def _rounded(value: float | None) -> float | None:
+    """A number as the reports print it: two decimals at most, rounded half-up (76,775 →
+    76,78); whole numbers stay whole."""
+    if value is None:
+        return None
+    rounded = round_half_up(value, 2)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def quarter_rows(cycle: Cycle, policy: CapaianPolicy = DEFAULT_POLICY) -> list[ExportRow]:
@@ -330,12 +355,13 @@ def quarter_rows(cycle: Cycle, policy: CapaianPolicy = DEFAULT_POLICY) -> list[E
                 ind.indikator,
                 ind.satuan,
                 ind.direction_label,
-                ind.target_for(cycle.triwulan),
-                real.value if real else None,
-                ach.percent,
-                ach.rating or ach.note,
-                real.kendala if real else "",
-                real.tindak_lanjut if real else "",
+                _rounded(ind.target_for(cycle.triwulan)),
+                _rounded(real.value if real else None),
+                _rounded(ach.percent) if ach.computable else None,
+                (ach.rating or "") if ach.computable else "",
+                "" if ach.computable else ach.note,
+                (real.kendala.strip() if real else "",),
+                (real.tindak_lanjut.strip() if real else "",),
             )
         )
     return out
@@ -347,9 +373,11 @@ def year_rows(quarters: Sequence[Cycle], policy: CapaianPolicy = DEFAULT_POLICY)
     by_tw = {c.triwulan: c for c in quarters}
     indicators = {i.code: i for i in by_tw[4].indicators}
     year = by_tw[4].year
+    reals = {tw: cycle_realisations(c) for tw, c in by_tw.items()}
     out = []
     for row in annual_performance(by_tw, policy)["rows"]:
         ind = indicators[row["code"]]
+        reported = [reals.get(tw, {}).get(ind.code) for tw in (1, 2, 3, 4)]
         out.append(
             ExportRow(
                 year,
@@ -359,12 +387,13 @@ def year_rows(quarters: Sequence[Cycle], policy: CapaianPolicy = DEFAULT_POLICY)
                 ind.indikator,
                 ind.satuan,
                 ind.direction_label,
-                ind.target_tahunan,
-                row["realisasi_value"],
-                row["percent"],
-                row["rating"] if row["computable"] else row["note"],
-                "; ".join(f"{n['text']} ({n['quarters']})" for n in row["kendala"]),
-                "; ".join(f"{n['text']} ({n['quarters']})" for n in row["tindak_lanjut"]),
+                _rounded(ind.target_tahunan),
+                _rounded(row["realisasi_value"]),
+                _rounded(row["percent"]) if row["computable"] else None,
+                row["rating"] if row["computable"] else "",
+                "" if row["computable"] else row["note"],
+                tuple(r.kendala.strip() if r else "" for r in reported),
+                tuple(r.tindak_lanjut.strip() if r else "" for r in reported),
             )
         )
     return out
@@ -390,14 +419,33 @@ EXPORT_COLUMNS: tuple[Column, ...] = (
     _col("capaian", "Capaian (%)", (), "Capaian terhadap target dalam persen, dua desimal "
          "(paling tinggi sesuai batas kebijakan, 120); kosong bila tidak dapat dihitung.",
          example="98,78", width=10),
-    _col("band", "Kategori", (), "Kategori capaian (Sangat Baik … Sangat Kurang), atau "
-         "alasan capaian tidak dapat dihitung.", example="Sangat Baik", width=14),
+    _col("band", "Kategori", (), "Kategori capaian (Sangat Baik … Sangat Kurang); kosong bila "
+         "capaian tidak dapat dihitung.", example="Sangat Baik", width=14),
+    _col("note", "Keterangan", (), "Alasan capaian tidak dapat dihitung; kosong bila capaian "
+         "dihitung.", width=30),
+)
+QUARTER_NOTE_COLUMNS: tuple[Column, ...] = (
     _col("kendala", "Kendala", (), "Kendala yang dilaporkan Tim Kerja.", width=40),
     _col("tindak_lanjut", "Tindak Lanjut", (), "Tindak lanjut yang dilaporkan.", width=40),
 )
+YEAR_NOTE_COLUMNS: tuple[Column, ...] = tuple(
+    _col(f"{key}_{tw}", f"{label} {triwulan_label(tw)}", (),
+         f"{label} yang dilaporkan Tim Kerja untuk {triwulan_label(tw)}.", width=30)
+    for key, label in (("kendala", "Kendala"), ("tindak_lanjut", "Tindak Lanjut"))
+    for tw in (1, 2, 3, 4)
+)
 EXPORT_BUDGET_COLUMNS: tuple[Column, ...] = (
     _col("year", "Tahun", (), "Tahun anggaran.", example="2026", width=7),
+    _col("period", "Periode", (), "Periode anggaran: pagu satu tahun anggaran dan realisasi "
+         "kumulatif sampai tanggal data (anggaran tidak dibagi per triwulan).",
+         example="Tahun Anggaran 2026", width=18),
+    _col("as_of", "Data per", (), "Tanggal data realisasi anggaran diunggah melalui "
+         "/anggaran.", example="2026-12-03", width=12),
+    _col("program_code", "Kode Program", (), "Kode program sesuai DPA; kosong bila tidak "
+         "diisi pada berkas anggaran.", example="1.05.02", width=12),
     _col("program", "Program", (), "Nama program.", width=40),
+    _col("kegiatan_code", "Kode Kegiatan", (), "Kode kegiatan sesuai DPA; kosong bila tidak "
+         "diisi pada berkas anggaran.", example="1.05.02.2.01", width=14),
     _col("kegiatan", "Kegiatan", (), "Nama kegiatan.", width=45),
     _col("codes", "Kode Indikator", (), "Indikator yang didukung kegiatan.", width=14),
     _col("pagu", "Pagu (Rp)", (), "Pagu anggaran, angka rupiah.", width=16),
@@ -406,6 +454,13 @@ EXPORT_BUDGET_COLUMNS: tuple[Column, ...] = (
          width=10),
 )
 # fmt: on
+
+
+def _note_columns(rows: Sequence[ExportRow]) -> tuple[Column, ...]:
+    """Kendala and tindak lanjut: one pair for a quarter, one column per quarter for a year."""
+    if rows and len(rows[0].kendala) == 4:
+        return YEAR_NOTE_COLUMNS
+    return QUARTER_NOTE_COLUMNS
 
 
 def _performance_values(row: ExportRow) -> list[object]:
@@ -421,21 +476,28 @@ def _performance_values(row: ExportRow) -> list[object]:
         row.realisation,
         row.capaian,
         row.band,
-        row.kendala,
-        row.tindak_lanjut,
+        row.note,
+        *row.kendala,
+        *row.tindak_lanjut,
     ]
 
 
 def _budget_values(budget: BudgetSet) -> list[list[object]]:
+    period = f"Tahun Anggaran {budget.year}"
+    as_of = budget.imported_at.date()
     return [
         [
             budget.year,
+            period,
+            as_of,
+            line.program_code or None,
             line.program,
+            line.kegiatan_code or None,
             line.kegiatan,
             ", ".join(line.codes),
-            line.pagu,
-            line.realisasi,
-            line.percent,
+            _rounded(line.pagu),
+            _rounded(line.realisasi),
+            _rounded(line.percent),
         ]
         for line in budget.lines
     ]
@@ -450,15 +512,24 @@ def _fill(ws, columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> No
             cell.border = _BORDER
             if isinstance(value, float):
                 cell.number_format = "#,##0.00" if value % 1 else "#,##0"
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
 
 
-def export_workbook(title: str, rows: Sequence[ExportRow], budget: BudgetSet | None) -> bytes:
-    """Sheets "Kinerja", "Anggaran" (when the year's budget is known) and "Petunjuk"."""
+def export_workbook(
+    title: str, rows: Sequence[ExportRow], budget: BudgetSet | None, author: str = "lkj-bot"
+) -> bytes:
+    """Sheets "Kinerja", "Anggaran" (when the year's budget is known) and "Petunjuk";
+    ``author`` (the unit) is the workbook's author."""
     wb = openpyxl.Workbook()
+    wb.properties.creator = author
+    wb.properties.lastModifiedBy = author
+    wb.properties.title = title
     ws = wb.active
     assert ws is not None
     ws.title = PERFORMANCE_SHEET
-    _fill(ws, EXPORT_COLUMNS, [_performance_values(r) for r in rows])
+    columns = EXPORT_COLUMNS + _note_columns(rows)
+    _fill(ws, columns, [_performance_values(r) for r in rows])
     if budget is not None:
         _fill(wb.create_sheet(EXPORT_BUDGET_SHEET), EXPORT_BUDGET_COLUMNS, _budget_values(budget))
     notes = [
@@ -468,9 +539,12 @@ def export_workbook(title: str, rows: Sequence[ExportRow], budget: BudgetSet | N
         "“Anggaran”); angka disimpan sebagai angka sehingga kolom dapat disalin langsung ke "
         "aplikasi e-SAKIP.",
         "• Lembar “Anggaran” hanya ada bila realisasi anggaran tahun ini sudah diunggah "
-        "melalui /anggaran.",
+        "melalui /anggaran. Anggaran tidak dibagi per triwulan: lembar itu memuat pagu satu "
+        "tahun anggaran dan realisasi sampai tanggal pada kolom “Data per”, juga pada ekspor "
+        "triwulan.",
+        "• Angka dibulatkan seperti pada laporan: paling banyak dua desimal.",
     ]
-    _guide_sheet(wb, EXPORT_COLUMNS + EXPORT_BUDGET_COLUMNS[1:], notes)
+    _guide_sheet(wb, columns + EXPORT_BUDGET_COLUMNS[1:], notes)
     guide = wb[wb.sheetnames[-1]]
     guide["A1"].font = Font(bold=True, size=13)
     return _save(wb)
@@ -479,7 +553,8 @@ def export_workbook(title: str, rows: Sequence[ExportRow], budget: BudgetSet | N
 def export_csv(rows: Sequence[ExportRow]) -> bytes:
     """The "Kinerja" sheet as CSV (semicolon separated, UTF-8 with BOM, decimal comma), the
     form Indonesian Excel opens directly."""
-    return _csv([c.label for c in EXPORT_COLUMNS], [_performance_values(r) for r in rows])
+    columns = EXPORT_COLUMNS + _note_columns(rows)
+    return _csv([c.label for c in columns], [_performance_values(r) for r in rows])
 
 
 def budget_csv(budget: BudgetSet) -> bytes:
@@ -501,6 +576,8 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, float):
         text = str(int(value)) if value.is_integer() else repr(value)
         return text.replace(".", ",")
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
 
 
@@ -520,13 +597,14 @@ def export_title(unit_name: str, year: int, triwulan: int | None) -> str:
 def quarter_export(cycle: Cycle, unit_name: str, budget: BudgetSet | None) -> bytes:
     """The export workbook of one quarter (also embedded in its signed report)."""
     title = export_title(unit_name, cycle.year, cycle.triwulan)
-    return export_workbook(title, quarter_rows(cycle), budget)
+    return export_workbook(title, quarter_rows(cycle), budget, unit_name)
 
 
 def year_export(quarters: Sequence[Cycle], unit_name: str, budget: BudgetSet | None) -> bytes:
     """The export workbook of a year (also embedded in the signed annual LKj)."""
     year = quarters[0].year
-    return export_workbook(export_title(unit_name, year, None), year_rows(quarters), budget)
+    title = export_title(unit_name, year, None)
+    return export_workbook(title, year_rows(quarters), budget, unit_name)
 
 
 def archival_attachment(year: int, triwulan: int | None, workbook: bytes) -> EmbeddedFile:

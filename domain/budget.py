@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -45,6 +45,7 @@ from domain.targets_import import (
 
 BUDGET_SHEET = "Realisasi Anggaran"
 MAX_NAME = 300
+MAX_CODE = 40  # a DPA code such as 1.05.02.2.01.0001
 
 # fmt: off
 BUDGET_COLUMNS: tuple[Column, ...] = (
@@ -82,6 +83,18 @@ BUDGET_COLUMNS: tuple[Column, ...] = (
         "pagu.",
         example="1.187.500.000", width=18,
     ),
+    # Optional, after the amounts so that files made before them keep their layout.
+    _col(
+        "program_code", "Kode Program", ("kode program",),
+        "Kode program sesuai DPA (tidak wajib; dipakai pada ekspor e-SAKIP). Boleh dikosongkan "
+        "bila programnya sama dengan baris di atasnya.",
+        example="1.05.02", width=12, required=False, optional_cell=True,
+    ),
+    _col(
+        "kegiatan_code", "Kode Kegiatan", ("kode kegiatan",),
+        "Kode kegiatan sesuai DPA (tidak wajib; dipakai pada ekspor e-SAKIP).",
+        example="1.05.02.2.01", width=14, required=False, optional_cell=True,
+    ),
 )
 # fmt: on
 
@@ -98,6 +111,8 @@ class BudgetLine:
     codes: tuple[str, ...]
     pagu: float
     realisasi: float
+    program_code: str = ""  # the DPA's codes, when the file gives them
+    kegiatan_code: str = ""
 
     @property
     def percent(self) -> float:
@@ -111,12 +126,20 @@ class BudgetLine:
             "codes": list(self.codes),
             "pagu": self.pagu,
             "realisasi": self.realisasi,
+            "program_code": self.program_code,
+            "kegiatan_code": self.kegiatan_code,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> BudgetLine:
         return cls(
-            d["program"], d["kegiatan"], tuple(d["codes"]), float(d["pagu"]), float(d["realisasi"])
+            d["program"],
+            d["kegiatan"],
+            tuple(d["codes"]),
+            float(d["pagu"]),
+            float(d["realisasi"]),
+            d.get("program_code", ""),
+            d.get("kegiatan_code", ""),
         )
 
 
@@ -215,12 +238,26 @@ def parse_budget(
     known = {c.upper(): c for c in known_codes}
     lines: list[BudgetLine] = []
     seen: dict[tuple[str, str], int] = {}
-    program = ""
+    program = program_code = ""
     for number, cells in data_rows:
+        previous = program
         line, row_problems, program = _line(number, cells, header, program, known, seen)
+        # A programme's code, like its name, may be left for the rows below to repeat.
+        typed_code = _text(_get(cells, header, "program_code"))
+        program_code = typed_code or (program_code if program == previous else "")
+        kegiatan_code = _text(_get(cells, header, "kegiatan_code"))
+        for key, value in (("program_code", program_code), ("kegiatan_code", kegiatan_code)):
+            if len(value) > MAX_CODE:
+                row_problems.append(
+                    _at(
+                        number,
+                        _LABELS[key],
+                        f"terlalu panjang (paling banyak {MAX_CODE} karakter).",
+                    )
+                )
         problems.extend(row_problems)
         if line is not None and not row_problems:
-            lines.append(line)
+            lines.append(replace(line, program_code=program_code, kegiatan_code=kegiatan_code))
     if problems:
         raise TargetImportError(problems, filename)
     return BudgetSet(

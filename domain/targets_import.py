@@ -250,8 +250,9 @@ COMPARISON_COLUMNS: tuple[Column, ...] = (
             "realisasi tahun sebelumnya",
         ),
         "Realisasi tahunan indikator ini pada tahun sebelum tahun target (N-1), untuk "
-        "perbandingan antartahun pada Bab III LKj tahunan. Boleh dikosongkan; bila laporan "
-        "tahun itu disusun melalui bot, angka dari arsip bot yang dipakai.",
+        "perbandingan antartahun pada Bab III LKj tahunan. Boleh dikosongkan; bila keempat "
+        "Laporan Data Kinerja Triwulan tahun itu telah ditandatangani, angka dari laporan "
+        "itu yang dipakai.",
         example="82,4", width=12, required=False,
     ),
     _col(

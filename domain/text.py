@@ -41,3 +41,13 @@ def display_filename(name: str | None) -> str:
         else:
             text = text[:MAX_FILENAME]
     return text
+
+
+def format_nip(nip: str | None) -> str:
+    """A NIP as it is printed: ``196905121994031005`` -> ``19690512 199403 1 005`` (birth
+    date, appointment month, sex, serial). Anything not 18 digits is returned as written."""
+    text = (nip or "").strip()
+    digits = text.replace(" ", "")
+    if len(digits) != 18 or not digits.isdigit():
+        return text
+    return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"

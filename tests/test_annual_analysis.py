@@ -61,9 +61,9 @@ def test_previous_years_come_from_the_bot_then_the_workbook(quarters, last_year)
     assert history["available"] and history["years"] == [2024, 2025, 2026]
     iku1 = history["rows"][0]
     # 2024 from the workbook column N-2, 2025 from the four quarters the bot filed.
-    assert iku1["values"] == ["72,4", "72,9375", "76,775"]
-    assert iku1["sources"] == ["Target Kinerja", "arsip bot"]
-    assert iku1["verdict"] == "membaik" and iku1["change"] == "+3,8375"
+    assert iku1["values"] == ["72,4", "72,94", "76,78"]  # two decimals at most
+    assert iku1["sources"] == ["Target Kinerja", "Laporan Triwulan I\u2013IV"]
+    assert iku1["verdict"] == "membaik" and iku1["change"] == "+3,84"
     # Lower is better: more disturbances than last year is a decline.
     iku6 = history["rows"][5]
     assert iku6["values"][1:] == ["137", "152"] and iku6["verdict"] == "menurun"
@@ -72,9 +72,9 @@ def test_previous_years_come_from_the_bot_then_the_workbook(quarters, last_year)
     # Without the bot's 2025, the comparison falls back to the workbook's 2024 column.
     only_workbook = annual_report_context(UNIT, 2026, quarters, CALENDAR, "draft", T_SIGN)
     rows = only_workbook["analysis"]["history"]["rows"]
-    assert rows[0]["values"] == ["72,4", "-", "76,775"] and rows[0]["base_year"] == 2024
+    assert rows[0]["values"] == ["72,4", "-", "76,78"] and rows[0]["base_year"] == 2024
     assert (
-        "Tahun 2025: tidak tersusun melalui bot"
+        "Tahun 2025: tidak terdapat empat Laporan Data Kinerja Triwulan tahun itu"
         in only_workbook["analysis"]["history"]["reasons"][0]
     )
 
@@ -120,7 +120,7 @@ def test_the_pdf_shows_the_new_tables(quarters, last_year) -> None:
         "Tabel 3.8 Program, kegiatan pendukung dan efisiensi",
         "B. REALISASI ANGGARAN",
         "Tabel 3.9 Pagu dan realisasi anggaran",
-        "72,9375",
+        "72,94",
         "80,82%",
         "kurang efisien",
         "6.521.450.000",
@@ -140,9 +140,11 @@ def test_a_year_without_the_new_data_says_why(quarters) -> None:
     )
     pages = pdf_pages(render_pdf("annual_report.html", context))
     text = " ".join(pages)
+    assert "arsip bot" not in text and "melalui bot" not in text  # formal sources only
     for reason in (
         "Perbandingan realisasi Tahun 2026 dengan tahun-tahun sebelumnya tidak dapat disajikan "
-        "karena tidak ada data realisasi tahun sebelumnya: Tahun 2025: tidak tersusun melalui bot",
+        "karena tidak ada data realisasi tahun sebelumnya: Tahun 2025: tidak terdapat empat "
+        "Laporan Data Kinerja Triwulan tahun itu yang telah ditandatangani",
         "kolom “Realisasi Tahun N-2” pada Target Kinerja Tahun 2026 tidak diisi",
         "Perbandingan realisasi dengan target jangka menengah (Renstra) tidak dapat disajikan",
         "Perbandingan dengan standar nasional tidak dapat disajikan",

@@ -26,6 +26,7 @@ from domain.models import Cycle
 from domain.roles import Role
 from domain.roster import load_roster
 from domain.samples import sample_indicators, sample_realisations
+from domain.text import format_nip
 from domain.verification import qr_payload, verification_code
 from domain.workflow import Divide, MemberTask, RealisationInput, ReportRealisation, UploadData
 from tests.domain_factories import (
@@ -187,13 +188,14 @@ def test_cumulative_indicator_takes_the_tw4_year_to_date_value(signed_ctx: dict)
 def test_per_quarter_percentage_is_the_mean_and_counts_are_summed(signed_ctx: dict) -> None:
     rows = rows_by_code(signed_ctx)
     # IKU-1, a percentage per quarter whose quarter targets (80+82+84+85) do not add up to the
-    # annual 85: the mean (78,5 + 81 + 61,2 + 86,4) / 4 = 76,775; 76,775 / 85 = 90,32%.
+    # annual 85: the mean (78,5 + 81 + 61,2 + 86,4) / 4 = 76,775 (printed 76,78, two decimals
+    # as every figure); 76,775 / 85 = 90,32%.
     iku1 = rows["IKU-1"]
     assert [q["realisasi"] for q in iku1["quarters"]] == ["78,5", "81", "61,2", "86,4"]
     assert [q["capaian"] for q in iku1["quarters"]] == ["98,13%", "98,78%", "72,86%", "101,65%"]
     assert [q["at_risk"] for q in iku1["quarters"]] == [False, False, True, False]
     assert (iku1["realisasi"], nb(iku1["basis"]), iku1["capaian"], iku1["rating"]) == (
-        "76,775",
+        "76,78",
         "rata-rata TW I\u2013IV",
         "90,32%",
         "Sangat Baik",
@@ -229,7 +231,7 @@ def test_an_indicator_missing_in_a_quarter_shows_a_dash(quarters: list[Cycle]) -
     assert (cell["present"], cell["target"], cell["capaian"]) == (False, "-", "-")
     # The year is then the mean of the three quarters that had it: (62,5 + 93,1 + 68) / 3.
     iku5 = rows_by_code(ctx)["IKU-5"]
-    assert (iku5["realisasi"], nb(iku5["basis"])) == ("74,5333", "rata-rata TW I, TW III, TW IV")
+    assert (iku5["realisasi"], nb(iku5["basis"])) == ("74,53", "rata-rata TW I, TW III, TW IV")
 
 
 def test_averages_counts_and_quarter_averages(signed_ctx: dict) -> None:
@@ -411,7 +413,9 @@ def test_pdf_has_codes_and_annual_capaian(signed_pages: list[str]) -> None:
         assert label in text
     assert "92,36%" in text and "Tabel 3.3" in text and "Grafik 3.1" in text
     bab3 = page_of(signed_pages, "BAB III AKUNTABILITAS KINERJA")
-    assert "76,775" in " ".join(signed_pages[bab3:])
+    assert "76,78" in " ".join(signed_pages[bab3:])
+    # Two decimals at most, one rule everywhere: no 76,775 or 72,9375.
+    assert not re.findall(r"\d,\d{3,}", " ".join(signed_pages[bab3:]).replace(".", ""))
 
 
 def test_pdf_signed_approval_blocks(signed_pages: list[str]) -> None:
@@ -426,9 +430,16 @@ def test_pdf_signed_approval_blocks(signed_pages: list[str]) -> None:
         "Bandung, 2 Februari 2027",
     ):
         assert text in page, text
-    assert f"NIP. {kasat.nip}" in page
+    assert f"NIP. {format_nip(kasat.nip)}" in page  # printed with its customary spaces
     assert approval < page_of(signed_pages, "LAMPIRAN I. Laporan Data Kinerja Triwulan")
     assert "bukan tanda tangan elektronik tersertifikasi" in page
+
+
+def test_pdf_kata_pengantar_is_dated_with_day_and_month(signed_pages: list[str]) -> None:
+    foreword = signed_pages[page_of(signed_pages, "KATA PENGANTAR Puji syukur")]
+    # Dated as a letter is, on the signing day; never "Bandung, 2027" alone.
+    assert "Bandung, 2 Februari 2027" in foreword
+    assert "Bandung, 2027" not in foreword
 
 
 def test_pdf_lampiran_has_the_quarterly_hashes(signed_pages: list[str], quarters) -> None:

@@ -83,8 +83,8 @@ async def test_budget_upload_annual_lkj_and_export(bot, emu, people, settings):
     text = pdf_text(draft.document.content)
     for expected in (
         "Tabel 3.5 Realisasi Tahun 2024, 2025 dan 2026",
-        "72,9375",  # IKU-1 in 2025, from the four quarters the bot filed
-        "arsip bot",
+        "72,94",  # IKU-1 in 2025, from the four quarters the bot filed
+        "Laporan Triwulan I\u2013IV",  # a formal source, never "arsip bot"
         "Tabel 3.6 Realisasi Tahun 2026 terhadap target akhir Renstra",
         "80,82%",
         "Tabel 3.8 Program, kegiatan pendukung dan efisiensi",
@@ -122,17 +122,17 @@ async def test_budget_upload_annual_lkj_and_export(bot, emu, people, settings):
         "Capaian (%)",
     )
     iku1 = next(r for r in rows if r[3] == "IKU-1")
-    assert iku1[:2] == (2026, "Tahunan") and iku1[7:11] == (85, 76.775, 90.32, "Sangat Baik")
-    assert "Penertiban berkala" in iku1[12]
+    assert iku1[:2] == (2026, "Tahunan") and iku1[7:11] == (85, 76.78, 90.32, "Sangat Baik")
+    assert any("Penertiban berkala" in (v or "") for v in iku1[16:20])  # tindak lanjut
     budget_rows = list(wb["Anggaran"].iter_rows(values_only=True))
-    assert len(budget_rows) == 7 and budget_rows[4][4:] == (680000000, 512300000, 75.34)
+    assert len(budget_rows) == 7 and budget_rows[4][8:] == (680000000, 512300000, 75.34)
     explained = [r[0] for r in wb["Petunjuk"].iter_rows(values_only=True)]
     assert "Capaian (%)" in explained and "Serapan (%)" in explained
     performance_csv = await kasat.expect("Data kinerja (CSV", document=True)
     table = list(
         csv.reader(io.StringIO(performance_csv.document.content.decode("utf-8-sig")), delimiter=";")
     )
-    assert table[1][3] == "IKU-1" and table[1][8] == "76,775" and table[1][9] == "90,32"
+    assert table[1][3] == "IKU-1" and table[1][8] == "76,78" and table[1][9] == "90,32"
     budget_file = await kasat.expect("Realisasi anggaran tahun 2026 (CSV", document=True)
     assert "Penyelenggaraan Perlindungan Masyarakat" in budget_file.document.content.decode()
 

@@ -155,7 +155,7 @@ async def test_whole_cycle_with_one_return(bot, emu, people, settings, clock):
         "Data pengaduan masyarakat",
         people.sekretaris.name,
         people.kasat.name,
-        "196805121990031004",  # the Kasat's NIP
+        "19680512 199003 1 004",  # the Kasat's NIP, with its customary spaces
         playbook.RETURN_REASON,
     ):
         assert expected in text, expected

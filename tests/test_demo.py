@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import struct
 
 from pypdf import PdfReader
@@ -83,3 +84,16 @@ async def test_no_page_of_the_sample_year_holds_only_a_footnote_or_a_lone_headin
     assert len(written) == 7
     for pdf in written:
         assert bare_pages(pdf.read_bytes()) == [], pdf.name
+        pages = [
+            " ".join((p.extract_text() or "").split())
+            for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages
+        ]
+        text = " ".join(pages)
+        # Every initialled or signed sample, the annual LKj included, carries its code and QR.
+        if "DRAF" not in pdf.name:
+            assert "Kode verifikasi" in text and re.search(r"LKJ-\w{4}-\w{4}-\w{4}", text), pdf.name
+        # The signature block shares its page with the text before it.
+        closing = "Demikian laporan data kinerja ini disusun"
+        for page in pages:
+            if closing in page:
+                assert len(page.split(closing)[0]) > 40, (pdf.name, page[:200])

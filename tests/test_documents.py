@@ -291,7 +291,7 @@ def test_paraf_shows_paraf_but_no_signature(texts: dict) -> None:
     assert "Selasa, 13 Oktober 2026 pukul 10.05 WIB" in flat
     assert SIGN_MARK not in flat
     assert "Drs. Bambang Sukardi" in flat  # only as disposer in section I
-    assert "NIP. 196905201990031006" not in flat
+    assert "NIP. 19690520 199003 1 006" not in flat
     assert "RIWAYAT PERBAIKAN" in flat
     assert "Lampirkan berita acara patroli bulan Agustus." in flat
 
@@ -301,7 +301,7 @@ def test_signed_shows_signature(texts: dict) -> None:
     assert SIGN_MARK in flat
     assert "pada Selasa, 13 Oktober 2026 pukul 14.20 WIB" in flat
     assert "Drs. Bambang Sukardi, M.Si." in flat
-    assert "NIP. 196905201990031006" in flat
+    assert "NIP. 19690520 199003 1 006" in flat
     assert "Bandung, 13 Oktober 2026" in flat
     assert "Hj. Rina Marlina, S.H., M.H." in flat
     assert "LKJ/2026/TW-III/001" in flat
@@ -357,7 +357,7 @@ def test_disposition_sheet(pdfs: dict, texts: dict) -> None:
     assert "Penyusunan Laporan Data Kinerja Triwulan III Tahun 2026" in flat
     assert "Perjanjian Kinerja 2026.pdf" in flat
     assert "Drs. Bambang Sukardi, M.Si." in flat
-    assert "NIP. 196905201990031006" in flat
+    assert "NIP. 19690520 199003 1 006" in flat
     assert "Halaman 1 dari 1" in flat
     # Checkboxes: the chosen urgency and the given instructions are ticked.
     assert "\u2611Segera" in flat.replace(" ", "")

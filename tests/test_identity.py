@@ -194,7 +194,7 @@ def test_every_document_carries_the_kop():
 
     from documents.annual_context import annual_report_context
     from documents.render import render_pdf
-    from documents.report_context import quarterly_report_context
+    from documents.report_context import disposition_sheet_context, quarterly_report_context
     from tests import test_annual_report as annual_tests
     from tests import test_report_context as quarterly_tests
 
@@ -219,12 +219,17 @@ def test_every_document_carries_the_kop():
             "annual_report.html",
             annual_report_context(unit, 2026, quarters, cal, "signed", now, report=annual),
         ),
+        # The Lembar Disposisi carries the same kop (logo and contacts) as the reports.
+        "disposition": (
+            "disposition_sheet.html",
+            disposition_sheet_context(cycle, unit, cal, 0),
+        ),
     }
     for name, (template, context) in documents.items():
         reader = PdfReader(io.BytesIO(render_pdf(template, context)))
         text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
         assert "PEMERINTAH KABUPATEN BANDUNG" in text and "PEMERINTAH KOTA" not in text, name
         assert "Telp. (022) 5891691" in text, name
-        assert "Soreang," in text, name
+        assert name == "disposition" or "Soreang," in text, name
         kop_pages = [p for p in reader.pages if "Telp. (022) 5891691" in p.extract_text()]
         assert kop_pages and all(len(p.images) == 1 for p in kop_pages), name

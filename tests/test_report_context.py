@@ -333,7 +333,11 @@ def test_sop_compliance_worked_example(tw3: dict) -> None:
     assert steps[4]["holder"] == "Tim Kerja"
     assert steps[4]["holder_name"] == ", ".join(UNIT.person(m).name for m in (MEMBER_A, MEMBER_B))
     assert steps[8]["holder_name"] == SYSTEM_ACTOR and steps[8]["by_system"]
-    assert steps[3]["passes"][0]["started"] == {"date": "5 Oktober 2026", "time": "08.10 WIB"}
+    assert steps[3]["passes"][0]["started"] == {
+        "date": "5 Oktober 2026",
+        "short": "05-10-2026",
+        "time": "08.10 WIB",
+    }
     assert steps[3]["finished_at"] == "Senin, 5 Oktober 2026 pukul 09.00 WIB"
     summary = tw3["sop_summary"]
     assert summary["over_time_steps"] == [3, 5, 6, 7]

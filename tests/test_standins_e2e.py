@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot import playbook
+from domain.text import format_nip
 from emulator.users import SimUser
 from storage.audit import AuditLog
 from storage.database import Database
@@ -38,7 +39,7 @@ def signature_block(text: str) -> re.Match:
     """The signature block as read back: the jabatan line, then the name and NIP."""
     found = re.search(
         r"((?:Pl[ht]\. )?KEPALA SATUAN [A-Z ]+), DITANDATANGANI SECARA ELEKTRONIK MELALUI "
-        r"LKJ-BOT pada .+? (WIB) (.+?) NIP\. (\d{18})",
+        r"LKJ-BOT pada .+? (WIB) (.+?) NIP\. (\d{8} \d{6} \d \d{3})",
         text,
     )
     assert found is not None, text[-1500:]
@@ -195,7 +196,7 @@ async def test_the_sekretaris_as_plh_signs_what_her_own_plh_initialled_then_the_
     text = pdf_text(signed.document.content)
     block = signature_block(text)
     assert block.group(1) == f"Plh. {KASAT_POST}"
-    assert block.group(3) == sek.name and block.group(4) == "197203151998032005"
+    assert block.group(3) == sek.name and block.group(4) == "19720315 199803 2 005"
     # each act by its own person, in its own capacity
     assert paraf_block(text) == f"Plh. {SEK_POST} {rina.name}"
     # The SOP appendix names both acts in their capacity, with the post.
@@ -311,7 +312,7 @@ async def test_bad_appointments_are_refused_then_a_plt_fills_the_vacant_post(
 async def _vacant_post(emu, settings, people) -> None:
     sek, kasubbag, member = people.sekretaris, people.kasubbag, people.team[1]
     plt = people.team[0]  # the Sekretaris initials, so she may not stand in for the signer
-    plt_nip = people.unit.person(plt.user_id).nip
+    plt_nip = format_nip(people.unit.person(plt.user_id).nip)
     data = settings.lkj_data_dir
 
     # Nobody acts as Kasat: the quarter cannot start.
