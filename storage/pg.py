@@ -220,6 +220,8 @@ class PgStore:
                     (IDENTITY_PATH, Json({"identity": secrets.token_hex(16)})),
                 )
                 row = self.execute(query, (IDENTITY_PATH,)).fetchone()
+            if row is None:  # cannot be: inserted above, or by another process meanwhile
+                raise RuntimeError("the database's identity row is missing")
             self._identity = str(row[0]["identity"])
         return self._identity
 
