@@ -24,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,9 @@ from typing import BinaryIO
 from storage.atomic import atomic_write_bytes
 
 REVOKED_REL = "state/revoked.jsonl"
+#: The first line of a compacted journal: ``{"c":"<random>"}`` (skipped as an entry).
+HEADER_PREFIX = b'{"c":"'
+HEADER_MAX = 64
 
 
 class Revocations:
@@ -45,6 +49,7 @@ class Revocations:
         self._applied: set[tuple[str, str]] = set()  # (owed entry, key) already appended
         self._offset = 0
         self._inode: int | None = None
+        self._header = b""
         self._appended = 0
         self._lock = threading.Lock()
 
@@ -55,13 +60,17 @@ class Revocations:
             st = os.stat(self.path)
         except FileNotFoundError:
             return
-        if st.st_ino != self._inode:
-            self._keys.clear()
-            self._applied.clear()
-            self._offset, self._inode = 0, st.st_ino
-        if st.st_size <= self._offset:
-            return
         with self.path.open("rb") as f:
+            # A compacted file begins with a line naming that compaction: the inode of a file
+            # replaced twice can be reused, so it alone does not say the file is the same.
+            first = f.readline(HEADER_MAX)
+            header = first if first.startswith(HEADER_PREFIX) else b""
+            if st.st_ino != self._inode or header != self._header:
+                self._keys.clear()
+                self._applied.clear()
+                self._offset, self._inode, self._header = 0, st.st_ino, header
+            if st.st_size <= self._offset:
+                return
             f.seek(self._offset)
             chunk = f.read(st.st_size - self._offset)
         end = chunk.rfind(b"\n") + 1  # a line still being written is read once complete
@@ -128,12 +137,17 @@ class Revocations:
         their generation no longer matters); a kept key keeps its whole count."""
         with self._lock, self._writing():
             kept = {k: v for k, v in self._keys.items() if v[1] >= keep_from}
-            data = "".join(
-                json.dumps({"k": k, "d": d.isoformat(), "n": n}, separators=(",", ":")) + "\n"
-                for k, (n, d) in kept.items()
-            ).encode()
+            header = HEADER_PREFIX + secrets.token_hex(8).encode() + b'"}\n'
+            data = (
+                header
+                + "".join(
+                    json.dumps({"k": k, "d": d.isoformat(), "n": n}, separators=(",", ":")) + "\n"
+                    for k, (n, d) in kept.items()
+                ).encode()
+            )
             atomic_write_bytes(self.path, data)
             self._keys, self._offset, self._appended = kept, len(data), 0
+            self._header = header
             self._applied.clear()  # owed entries are applied long before a compaction
             self._inode = os.stat(self.path).st_ino
 

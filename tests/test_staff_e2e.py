@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot import playbook
+from domain.text import format_nip
 from emulator.users import SimUser
 from handlers import texts
 from storage.audit import AuditLog
@@ -106,7 +107,7 @@ async def test_sekretaris_replaced_while_the_draft_waits_for_paraf(
     await playbook.tap_through(new, "Paraf", draft)
     initialled = await kasat.expect("diparaf oleh", document=True)
     text = pdf_text(initialled.document.content)
-    assert NEW_SEKRETARIS[0] in text and NEW_SEKRETARIS[1] in text
+    assert NEW_SEKRETARIS[0] in text and format_nip(NEW_SEKRETARIS[1]) in text  # NIP as printed
 
     # The earlier quarter's signed PDF still names the old official, and verifying it does too.
     code = re.search(r"LKJ-\w{4}-\w{4}-\w{4}", pdf_text(signed))

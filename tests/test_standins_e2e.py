@@ -200,10 +200,11 @@ async def test_the_sekretaris_as_plh_signs_what_her_own_plh_initialled_then_the_
     # each act by its own person, in its own capacity
     assert paraf_block(text) == f"Plh. {SEK_POST} {rina.name}"
     # The SOP appendix names both acts in their capacity, with the post.
-    row7 = re.search(r"7 Memeriksa dan menandatangani laporan kinerja (.+?) 5 Oktober", text)
+    # (the appendix prints its moments as "05-10-2026" with the time below)
+    row7 = re.search(r"7 Memeriksa dan menandatangani laporan kinerja (.+?) 05-10-2026", text)
     assert row7 is not None
     assert row7.group(1) == f"Plh. Kasat {sek.name}, Plh. {SIGNED_POST}"
-    row6 = re.search(r"6 Mengoreksi laporan kinerja dan memberikan paraf (.+?) 5 Oktober", text)
+    row6 = re.search(r"6 Mengoreksi laporan kinerja dan memberikan paraf (.+?) 05-10-2026", text)
     assert row6 is not None
     assert row6.group(1).startswith(f"Plh. Sekretaris {rina.name}, Plh. {SEK_POST}")
     # An auditor outside the unit verifying the code sees the capacity too.
