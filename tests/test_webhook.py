@@ -210,6 +210,10 @@ def test_secrets_weak_by_entropy_are_refused(secret):
     assert problem is not None and "terlalu mudah ditebak" in problem
 
 
-@pytest.mark.parametrize("secret", [SECRET, secrets.token_urlsafe(32), secrets.token_hex(16)])
+@pytest.mark.parametrize(
+    "secret",
+    [SECRET, secrets.token_urlsafe(32), secrets.token_hex(16)],
+    ids=["fixed", "urlsafe", "hex"],  # random values: ids stable across xdist workers
+)
 def test_random_secrets_are_accepted(secret):
     assert secret_bits(secret) >= 64 and secret_problem(secret) is None
