@@ -1,4 +1,4 @@
-"""The offline demo the README promises: it plays the whole quarter and leaves the PDFs."""
+"""The offline demo the README's first command runs: a whole quarter, and the PDFs it leaves."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ async def test_the_signed_pdf_answered_40_s_late_arrives_exactly_once(bot, emu, 
     received = documents_since(emu, people, before)
     assert received, "the signed PDF reached nobody"
     duplicates = sum(n - 1 for n in received.values())
-    assert duplicates == 0, received  # README: "duplicates measured: 0"
+    assert duplicates == 0, received  # docs/operator.md, What Telegram refuses: "0 duplicates"
     assert not [e for e in emu.errors if e[0] == "sendDocument"]
 
 
