@@ -103,8 +103,12 @@ def webhook_problem(settings: Settings) -> str | None:
     return secret_problem(settings.lkj_webhook_secret)
 
 
+# The demo, samples and guides live in demo/, apart from the running bot (they drive the bot
+# against emulator/): their commands load it when they run, never at import.
+
+
 def _render_samples(args: argparse.Namespace) -> int:
-    from bot.demo import render_samples
+    from demo.quarter import render_samples
 
     pdfs = asyncio.run(render_samples(Path(args.output)))
     for pdf in pdfs:
@@ -113,7 +117,7 @@ def _render_samples(args: argparse.Namespace) -> int:
 
 
 def _guides(args: argparse.Namespace) -> int:
-    from bot.guides import build_guides
+    from demo.guides import build_guides
 
     output = Path(args.output)
     for guide in asyncio.run(build_guides(output)):
@@ -125,11 +129,11 @@ def _guides(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     if args.onboarding:
-        from bot.demo_onboarding import run_onboarding_demo
+        from demo.onboarding import run_onboarding_demo
 
         asyncio.run(run_onboarding_demo(Path(args.output), quiet=args.quiet))
         return 0
-    from bot.demo import run_demo
+    from demo.quarter import run_demo
 
     asyncio.run(run_demo(Path(args.output), quiet=args.quiet))
     return 0

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HANDLERS = ROOT / "handlers"
 TEXTS = HANDLERS / "texts"  # a package by feature; every module of it holds texts
 # What a Telegram user reads comes from the handlers, the Mini App's server and the error
-# handler of bot/app.py. The rest of bot/ (command line, settings, demo narration, the cast's
+# handler of bot/app.py. The rest of bot/ (command line, settings), demo/ (narration, the cast's
 # typed input) and storage/ speak to the operator, not to a user in chat.
 CHECKED = [*HANDLERS.glob("*.py"), *(ROOT / "webapp").glob("*.py"), ROOT / "bot" / "app.py"]
 TEXT_MODULES = sorted(TEXTS.glob("*.py"))
