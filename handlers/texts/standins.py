@@ -135,8 +135,3 @@ def standin_copy(role: str, name: str) -> str:
         f"<i>Tembusan untuk diketahui — tugas {role} Anda saat ini dijalankan oleh Plh. "
         f"{esc(name)}; pesan berikut telah dikirimkan kepadanya.</i>"
     )
-
-
-def standin_capacity(title: str) -> str:
-    """How a stand-in's role is named in chat: "Plh. Kepala Satuan …"."""
-    return esc(title)

@@ -12,7 +12,6 @@ def annual_task(title: str) -> str:
 HOW_TO_GO_ON = (
     "Ketik /status untuk melihat posisi laporan dan tugas Anda, atau /bantuan untuk petunjuk."
 )
-YOUR_TASKS = "<b>Tugas Anda yang masih terbuka</b> (tekan tombolnya untuk melanjutkan):"
 
 
 def task_mine(number: int, activity: str) -> str:
