@@ -146,16 +146,6 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
-def proc_mem(pid: int) -> dict[str, int]:
-    out = {}
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                key, value = line.split(":", 1)
-                out[key] = int(value.split()[0])
-    return out
-
-
 # --- simulated users ------------------------------------------------------------------------
 
 
@@ -201,18 +191,6 @@ class Driver:
             qid = self.emu.press_button(sim.uid, message_id, text=text)
         await self.emu.wait_callback_answer(qid, TIMEOUT)
         return Sample(label, "button", t0, self.world.callbacks[qid].bench_t)
-
-    async def newest_with(self, sim: Sim, button: str) -> int:
-        """The newest message showing ``button``, waiting for it: a press that had to wait
-        for another press of its unit is answered before its reply is sent."""
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            for m in reversed(self.world.chat(sim.uid).sent):
-                if button in m.buttons:
-                    return m.message_id
-            if time.monotonic() > deadline:
-                raise LookupError(f"user {sim.uid}: no message with button {button!r}")
-            await asyncio.sleep(0.002)
 
     async def script(self, sim: Sim, start: int = 0) -> AsyncIterator[Sample]:
         if self.status_only:

@@ -36,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.demo import DEMO_ROSTER
+from demo.quarter import DEMO_ROSTER
 from domain.roster import load_roster
 from emulator import BotAPIEmulator
 from storage.database import Database

@@ -45,7 +45,7 @@ def bench_annual(pairs: int = 2) -> dict:
     try:
         import weasyprint
 
-        from bot.sample_year import filed_quarter as sample_quarter
+        from demo.sample_year import filed_quarter as sample_quarter
         from documents.render import TEMPLATES_DIR, render_html, render_pdf
         from documents.workbooks import archival_attachment, year_export
         from domain.samples import sample_budget

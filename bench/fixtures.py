@@ -57,7 +57,6 @@ FIXED_NOW = datetime(2026, 10, 5, 8, 0, tzinfo=JAKARTA)
 CURRENT_YEAR = 2026
 HISTORY_YEAR = 2025
 
-PEOPLE_PER_UNIT = 10
 SLOTS = [Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG] + [Role.TIM_KERJA] * 7
 ITEMS_PER_MEMBER = (2, 2, 2, 1, 1, 1, 1)  # ten data items per quarter
 ITEM_TITLES = (

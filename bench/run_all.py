@@ -22,12 +22,14 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.chat import Phase, run_scenario  # noqa: E402
+from bench.chat import Phase, pct, run_scenario  # noqa: E402
 from bench.fixtures import add_old_leftovers, build_stores  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -218,8 +220,6 @@ def pooled(runs: list[dict], phase: str) -> list[tuple[str, float]]:
 
 
 def pooled_pct(runs: list[dict], phase: str, q: float) -> float:
-    from bench.chat import pct
-
     return pct([ms for _label, ms in pooled(runs, phase)], q)
 
 
@@ -244,10 +244,41 @@ def top_functions(path: Path, updates: int, n: int = 12) -> list[tuple[str, floa
 # --- the plan -------------------------------------------------------------------------------
 
 
-async def run_everything(
-    args: argparse.Namespace,
-) -> tuple[list[list[str]], dict, list[str], list[str]]:
-    t_begin = time.monotonic()
+@dataclass
+class Bench:
+    """What every scenario shares: the machine, the bot's core, the windows and the stores."""
+
+    base: Path
+    machine: dict[str, str]
+    bot_cpu: int | None
+    reps: int
+    reps_500: int
+    paced_s: float
+    closed_s: float
+    tail_s: float
+    fresh: dict[int, Any]
+    hist: dict[int, Any]
+    render: Any
+    old50: Any
+    prep_s: float
+    store_info: dict[int, tuple[float, int]]
+
+    def phases(self) -> list[Phase]:
+        return [Phase("paced", self.paced_s, 0.5, rate=RATE), Phase("closed", self.closed_s, 1.0)]
+
+
+@dataclass
+class Scaling:
+    """Parts 1 and 2, repetitions interleaved: users and units grow, with a year of history."""
+
+    part1: dict[int, list[dict]]
+    part2: dict[int, list[dict]]
+    growth_ratios: list[float]
+    cpu_ratios: list[float]
+
+
+def prepare(args: argparse.Namespace) -> Bench:
+    """The machine described, the bot's core chosen, the stores built (fresh and with history)."""
     base = Path(tempfile.mkdtemp(prefix="lkj-bench-stores-"))
     machine = machine_info(base)
     two_cores = (os.cpu_count() or 1) >= 2 and args.pin
@@ -274,10 +305,28 @@ async def run_everything(
     add_old_leftovers(old50)
     prep_s = time.monotonic() - t
     store_info = {u: (hist[u].size_bytes() / 1024, hist[u].buttons_count()) for u in hist}
+    return Bench(
+        base,
+        machine,
+        bot_cpu,
+        reps,
+        reps_500,
+        paced_s,
+        closed_s,
+        tail_s,
+        fresh,
+        hist,
+        render,
+        old50,
+        prep_s,
+        store_info,
+    )
 
-    def phases() -> list[Phase]:
-        return [Phase("paced", paced_s, 0.5, rate=RATE), Phase("closed", closed_s, 1.0)]
 
+async def measure_scaling(b: Bench, args: argparse.Namespace, t_begin: float) -> Scaling:
+    """Part 1 (10, 100, 500 users) and part 2 (1, 10, 50 units with history), interleaved."""
+    fresh, hist, bot_cpu, phases = b.fresh, b.hist, b.bot_cpu, b.phases
+    reps, reps_500, tail_s = b.reps, b.reps_500, b.tail_s
     part1: dict[int, list[dict]] = {10: [], 100: [], 500: []}
     part2: dict[int, list[dict]] = {1: [], 10: [], 50: []}
     growth_ratios: list[float] = []
@@ -301,15 +350,25 @@ async def run_everything(
             part2[units].append(
                 await run_scenario(hist[units], [0], phases(), cpu=bot_cpu, first_status=True)
             )
-        a, b = part2[1][-1]["phases"]["paced"], part2[50][-1]["phases"]["paced"]
-        growth_ratios.append(b["p95"] / a["p95"])
-        a, b = part2[1][-1]["phases"]["closed"], part2[50][-1]["phases"]["closed"]
-        cpu_ratios.append(b["bot_cpu_ms_per_update"] / a["bot_cpu_ms_per_update"])
+        a, z = part2[1][-1]["phases"]["paced"], part2[50][-1]["phases"]["paced"]
+        growth_ratios.append(z["p95"] / a["p95"])
+        a, z = part2[1][-1]["phases"]["closed"], part2[50][-1]["phases"]["closed"]
+        cpu_ratios.append(z["bot_cpu_ms_per_update"] / a["bot_cpu_ms_per_update"])
         rep_time = time.monotonic() - t_rep
+    return Scaling(part1, part2, growth_ratios, cpu_ratios)
 
+
+async def measure_shipped(b: Bench) -> dict:
+    """As shipped: the rate limiter on, 100 users."""
+    fresh, bot_cpu, phases = b.fresh, b.bot_cpu, b.phases
     log("as shipped (AIORateLimiter on): 100 users")
     shipped = await run_scenario(fresh[10], list(range(10)), phases(), cpu=bot_cpu, rate_limit=True)
+    return shipped
 
+
+async def measure_profiles(b: Bench) -> dict:
+    """cProfile in the bot, 1 and 50 units with history."""
+    hist, bot_cpu, base, closed_s = b.hist, b.bot_cpu, b.base, b.closed_s
     log("profiles: cProfile in the bot, 10 users closed loop, 1 and 50 units with history")
     profiles = {}
     for units in (1, 50):
@@ -323,7 +382,12 @@ async def run_everything(
             run,
         )
         shutil.copy(path, HERE / f"last_profile_{units}u.prof")
+    return profiles
 
+
+async def measure_render_interference(b: Bench) -> list[dict]:
+    """Others' latency while another unit's drafts render: concurrent, then sequential."""
+    render, bot_cpu, paced_s = b.render, b.bot_cpu, b.paced_s
     log("render interference: 10 users at 30 upd/s while another unit's Kasubbag builds drafts")
     blocking = []
     for concurrent in (0, 1):  # as shipped (concurrent, render workers) / what-if sequential
@@ -339,7 +403,12 @@ async def run_everything(
                 concurrent=concurrent,
             )
         )
+    return blocking
 
+
+async def measure_round_trip(b: Bench) -> list[dict]:
+    """A 50 ms Bot API round trip: as shipped, then handled sequentially."""
+    fresh, bot_cpu, closed_s = b.fresh, b.bot_cpu, b.closed_s
     log("Bot API round trip 50 ms, 10 users, closed loop: as shipped vs sequential")
     rtt = []
     for concurrent in (0, 1):
@@ -353,7 +422,12 @@ async def run_everything(
                 api_delay=RTT,
             )
         )
+    return rtt
 
+
+async def measure_floor(b: Bench) -> dict[str, dict]:
+    """Side by side with a bare PTB echo bot (the floor), 50 ms round trip."""
+    fresh, bot_cpu, closed_s, phases = b.fresh, b.bot_cpu, b.closed_s, b.phases
     log("side by side with a bare PTB echo bot, Bot API round trip 50 ms")
     floor = {
         "echo10": await run_scenario(
@@ -386,38 +460,32 @@ async def run_everything(
             fresh[50], list(range(50)), phases(), cpu=bot_cpu, api_delay=RTT
         ),
     }
+    return floor
 
+
+def measure_storage(b: Bench) -> dict:
+    """Storage operations timed directly on the stores."""
+    hist, old50 = b.hist, b.old50
     log("storage operations timed directly on the 1- and 50-unit stores; import times")
     from bench.storage_ops import bench_store
 
     ops = {1: bench_store(hist[1]), 50: bench_store(hist[50]), "old": bench_store(old50)}
-    imports = import_breakdown()
-    sniffio_us = failed_import_us()
+    return ops
 
+
+def measure_documents() -> dict:
+    """The quarterly report and the annual LKj vs bare WeasyPrint."""
     log("documents: quarterly report vs bare WeasyPrint")
     from bench.documents import bench_documents
 
     docs = bench_documents(pairs=3)
+    return docs
 
-    shutil.rmtree(base, ignore_errors=True)
-    elapsed = time.monotonic() - t_begin
-    machine["runtime"] = (
-        f"{elapsed:.0f} s (store preparation {prep_s:.1f} s; {len(part2[1])} repetition(s))"
-    )
-    machine["load"] += " at start; " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " at end"
 
-    # --- rows ----------------------------------------------------------------------------
-    rows: list[list[str]] = []
+def run_errors(*groups: list[dict]) -> list[str]:
+    """Every error a run saw (the bot's, the emulator's, the users')."""
     errors = []
-    everything = [
-        *part1.values(),
-        *part2.values(),
-        blocking,
-        rtt,
-        list(floor.values()),
-        [shipped, *(p[2] for p in profiles.values())],
-    ]
-    for runs in everything:
+    for runs in groups:
         for r in runs:
             errs = (
                 r["bot_errors"]
@@ -426,7 +494,12 @@ async def run_everything(
             )
             if errs:
                 errors.append(f"{errs} error(s): {r['emu_errors'][:2]}")
+    return errors
 
+
+def throughput_rows(part1: dict[int, list[dict]]) -> list[list[str]]:
+    """Part 1: throughput and paced latency by number of users."""
+    rows: list[list[str]] = []
     for n_users, units in ((10, 1), (100, 10), (500, 50)):
         runs = part1[n_users]
         rate = phase_med(runs, "closed", "rate")
@@ -459,6 +532,12 @@ async def run_everything(
                 verdict(p95 <= TARGET_P95, f"(+{p95 - TARGET_P95:.0f} ms)"),
             ]
         )
+    return rows
+
+
+def shipped_rows(shipped: dict) -> list[list[str]]:
+    """Part 1: as shipped, the rate limiter on."""
+    rows: list[list[str]] = []
     ph = shipped["phases"]
     sends = sum(
         v
@@ -492,6 +571,12 @@ async def run_everything(
             verdict(ph["paced"]["p95"] <= TARGET_P95),
         ]
     )
+    return rows
+
+
+def round_trip_rows(rtt: list[dict]) -> list[list[str]]:
+    """Part 1: a 50 ms round trip, concurrent vs sequential."""
+    rows: list[list[str]] = []
     conc, seq = rtt
     rows.append(
         [
@@ -513,7 +598,13 @@ async def run_everything(
             verdict(seq["phases"]["closed"]["rate"] >= 30),
         ]
     )
+    return rows
 
+
+def history_rows(s: Scaling, store_info: dict[int, tuple[float, int]]) -> list[list[str]]:
+    """Part 2: units with a year of history, and the growth from 1 to 50 units."""
+    rows: list[list[str]] = []
+    part2, growth_ratios, cpu_ratios = s.part2, s.growth_ratios, s.cpu_ratios
     for units in (1, 10, 50):
         runs = part2[units]
         size_kb, tokens = store_info[units]
@@ -553,6 +644,12 @@ async def run_everything(
             verdict(c <= TARGET_GROWTH),
         ]
     )
+    return rows
+
+
+def storage_rows(ops: dict) -> list[list[str]]:
+    """Part 2h: storage operations on the 1-, 50-unit and old stores."""
+    rows: list[list[str]] = []
     o1, o50, old = ops[1], ops[50], ops["old"]
     rows.append(
         [
@@ -638,6 +735,12 @@ async def run_everything(
             "—",
         ]
     )
+    return rows
+
+
+def profile_rows(profiles: dict) -> list[list[str]]:
+    """Part 2h: where the bot's time goes (cProfile)."""
+    rows: list[list[str]] = []
     for units in (1, 50):
         shares = profiles[units][0]
         top = ", ".join(
@@ -655,6 +758,12 @@ async def run_everything(
                 "—",
             ]
         )
+    return rows
+
+
+def sniffio_rows(part1: dict[int, list[dict]], sniffio_us: float | None) -> list[list[str]]:
+    """Part 2h: the cost of httpcore's failed `sniffio` import, when it fails."""
+    rows: list[list[str]] = []
     if sniffio_us is not None:
         calls = med(sum(r["api_calls_per_update"].values()) for r in part1[10])
         cpu10 = phase_med(part1[10], "closed", "bot_cpu_ms_per_update")
@@ -672,6 +781,12 @@ async def run_everything(
             ]
         )
 
+    return rows
+
+
+def document_rows(docs: dict) -> list[list[str]]:
+    """Part 3: documents vs bare WeasyPrint."""
+    rows: list[list[str]] = []
     rows.append(
         [
             "3",
@@ -721,6 +836,12 @@ async def run_everything(
                     "—",
                 ]
             )
+    return rows
+
+
+def render_rows(blocking: list[dict]) -> list[list[str]]:
+    """Part 3: others' latency while drafts render."""
+    rows: list[list[str]] = []
     for run, label in zip(
         blocking, ("as shipped (concurrent, render workers)", "what-if: sequential"), strict=True
     ):
@@ -739,6 +860,13 @@ async def run_everything(
             ]
         )
 
+    return rows
+
+
+def floor_rows(floor: dict[str, dict], part2: dict[int, list[dict]], ops: dict) -> list[list[str]]:
+    """Part 5: the floor (a bare echo bot) and a press's own check."""
+    rows: list[list[str]] = []
+    o1, old = ops[1], ops["old"]
     e10, l10 = floor["echo10"]["phases"]["closed"], floor["lkj10"]["phases"]["closed"]
     e500, l500 = floor["echo500"]["phases"], floor["lkj500"]["phases"]
     r10 = l10["rate"] / e10["rate"]
@@ -803,7 +931,12 @@ async def run_everything(
             verdict(flat <= 1.5, "(grows with the revoked offers)"),
         ]
     )
+    return rows
 
+
+def startup_rows(part2: dict[int, list[dict]]) -> list[list[str]]:
+    """Part 4: start-up, memory, the first /status."""
+    rows: list[list[str]] = []
     for units in (1, 50):
         st = [startup(r) for r in part2[units]]
         m = {k: med(s[k] for s in st) for k in st[0]}
@@ -838,6 +971,12 @@ async def run_everything(
                 "—",
             ]
         )
+    return rows
+
+
+def import_rows(imports: dict[str, float]) -> list[list[str]]:
+    """Part 4: import times."""
+    rows: list[list[str]] = []
     total_imp = imports.pop("bot.app (total)", 0.0)
     rows.append(
         [
@@ -849,8 +988,11 @@ async def run_everything(
             "—",
         ]
     )
+    return rows
 
-    # --- extra sections for results.md ---------------------------------------------------
+
+def extra_sections(part2: dict[int, list[dict]], profiles: dict, shipped: dict) -> list[str]:
+    """The sections of results.md after the table."""
     extra = [
         "",
         "## Latency per action (paced 30 upd/s, pooled over repetitions)",
@@ -858,7 +1000,6 @@ async def run_everything(
         "| action | 1 unit: n · p50 · p95 ms | 50 units: n · p50 · p95 ms |",
         "|---|---|---|",
     ]
-    from bench.chat import pct
 
     def by_label(runs):
         out: dict[str, list[float]] = {}
@@ -890,7 +1031,56 @@ async def run_everything(
         "",
         ", ".join(f"{k} {v:.2f}" for k, v in sorted(shipped["api_calls_per_update"].items())),
     ]
-    return rows, machine, errors, extra
+    return extra
+
+
+async def run_everything(
+    args: argparse.Namespace,
+) -> tuple[list[list[str]], dict, list[str], list[str]]:
+    t_begin = time.monotonic()
+    b = prepare(args)
+    s = await measure_scaling(b, args, t_begin)
+    shipped = await measure_shipped(b)
+    profiles = await measure_profiles(b)
+    blocking = await measure_render_interference(b)
+    rtt = await measure_round_trip(b)
+    floor = await measure_floor(b)
+    ops = measure_storage(b)
+    imports = import_breakdown()
+    sniffio_us = failed_import_us()
+    docs = measure_documents()
+
+    shutil.rmtree(b.base, ignore_errors=True)
+    elapsed = time.monotonic() - t_begin
+    machine = b.machine
+    machine["runtime"] = (
+        f"{elapsed:.0f} s (store preparation {b.prep_s:.1f} s; {len(s.part2[1])} repetition(s))"
+    )
+    machine["load"] += " at start; " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " at end"
+
+    errors = run_errors(
+        *s.part1.values(),
+        *s.part2.values(),
+        blocking,
+        rtt,
+        list(floor.values()),
+        [shipped, *(p[2] for p in profiles.values())],
+    )
+    rows = [
+        *throughput_rows(s.part1),
+        *shipped_rows(shipped),
+        *round_trip_rows(rtt),
+        *history_rows(s, b.store_info),
+        *storage_rows(ops),
+        *profile_rows(profiles),
+        *sniffio_rows(s.part1, sniffio_us),
+        *document_rows(docs),
+        *render_rows(blocking),
+        *floor_rows(floor, s.part2, ops),
+        *startup_rows(s.part2),
+        *import_rows(imports),
+    ]
+    return rows, machine, errors, extra_sections(s.part2, profiles, shipped)
 
 
 # --- output ---------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from bench.chat import (
     summarize,
 )
 from bench.fixtures import Store, build_stores
-from bot.screenshots import free_port
+from demo.screenshots import free_port
 from emulator import BotAPIEmulator
 from storage.migrate import migrate_to_pg
 

@@ -57,7 +57,7 @@ from domain.performance import (
     triwulan_label,
 )
 from domain.roles import Role
-from domain.roster import Person, Unit
+from domain.roster import Unit
 from domain.sop import COLLECT, Sop, Step, load_sop
 from domain.standins import capacity, official_title
 from domain.text import display_filename
@@ -124,10 +124,6 @@ def _unit_dict(unit: Unit) -> dict[str, Any]:
         "logo": logo.data_uri if logo else "",
         "code": unit.code,
     }
-
-
-def _person_name(unit: Unit, user_id: int) -> Person | None:
-    return unit.person(user_id)
 
 
 def _name_of(unit: Unit, user_id: int | None) -> str:

@@ -33,10 +33,6 @@ def new_code() -> str:
     return PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(_BODY))
 
 
-def looks_like_code(text: str) -> bool:
-    return bool(CODE_SHAPE.fullmatch(text.strip()))
-
-
 @dataclass(frozen=True)
 class Invitation:
     code: str

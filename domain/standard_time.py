@@ -65,11 +65,6 @@ class StandardTime:
         return cls(minutes=minutes, working_days=working_days)
 
     @property
-    def is_zero(self) -> bool:
-        """True when nothing is to be counted (deadline equals the start)."""
-        return self.minutes == 0 and self.working_days == 0
-
-    @property
     def label(self) -> str:
         """Indonesian label; whole hours are shown as "jam", anything else as "menit"."""
         parts: list[str] = []

@@ -257,10 +257,6 @@ def disposition_marks(urgency: str, instructions: tuple[str, ...]) -> dict[str, 
     return {"urgency": urgency, "instructions": tuple(instructions)}
 
 
-def check_report_version(cycle: Cycle, version: int, status: str) -> None:
-    approval.check_version(cycle, version, status)
-
-
 # --- transitions --------------------------------------------------------------------------
 
 

@@ -14,7 +14,6 @@ from telegram.ext import ContextTypes
 from bot.services import Services
 from domain.errors import WorkflowError
 from domain.models import Cycle, parse_cycle_id
-from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.sop import DIVIDE
 from handlers import texts
@@ -247,10 +246,6 @@ def cycle_of(context: ContextTypes.DEFAULT_TYPE, payload: dict[str, Any]) -> Cyc
 def load_cycle(services: Services, cycle_key: str) -> Cycle | None:
     unit, year, triwulan = parse_cycle_id(cycle_key)
     return services.cycles.get(unit, year, triwulan)
-
-
-def people_of(unit: Unit, role: Role) -> list[Person]:
-    return unit.with_role(role)
 
 
 @dataclass(frozen=True)

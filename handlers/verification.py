@@ -60,12 +60,10 @@ from domain.verification import (
 )
 from handlers import texts, tte
 from handlers.common import (
-    ALLOWED,
     GUEST_LIMIT,  # noqa: F401  (re-exported: the tests and docs name it here)
     GUEST_WINDOW_S,  # noqa: F401
     audit_refusal,
     guest_gate,
-    guest_state,
     send_text,
     svc,
 )
@@ -355,11 +353,6 @@ async def finish_verify_pdf(update, context, person: Person, session: dict[str, 
 
 
 # ----------------------------------------------------------------------------- for anyone
-
-
-def guest_allowed(context, user_id: int) -> bool:
-    """Whether a check by a person outside every unit is within the strangers' rate limit."""
-    return guest_state(context, user_id) == ALLOWED
 
 
 async def _guest_gate(update: Update, context) -> bool:

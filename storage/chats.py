@@ -55,10 +55,5 @@ class ChatStateRepository:
         self.table.upsert(doc, Query().user_id == user_id)
         return previous
 
-    def confirmed(self, user_id: int) -> bool:
-        """Whether the stored state was seen in a refused message (not only inferred)."""
-        doc = self.get(user_id)
-        return doc is not None and not doc.get("probed")
-
     def mark_told(self, user_id: int) -> None:
         self.table.update({"told": True}, Query().user_id == user_id)

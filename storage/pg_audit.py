@@ -141,10 +141,3 @@ class PgAuditTrail:
 
     def verify_all(self) -> list[VerifyReport]:
         return [verify_log(self.store, name) for name in self.names()]
-
-    def head_list(self) -> list[tuple[str, int, str]]:
-        """(log, seq, hash) of each log's last entry, for ``lkj-bot audit anchor``."""
-        found = []
-        for report in self.verify_all():
-            found.append((report.path.as_posix(), report.head_seq, report.head_hash))
-        return found

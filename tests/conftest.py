@@ -11,8 +11,8 @@ from datetime import datetime
 import pytest
 
 from bot.app import build_application
-from bot.playbook import Cast
 from bot.settings import Settings
+from demo.playbook import Cast
 from domain.roster import load_roster
 from emulator import BotAPIEmulator
 from emulator.users import SimUser

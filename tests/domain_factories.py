@@ -42,7 +42,7 @@ from domain.workflow import (
 JAKARTA = ZoneInfo("Asia/Jakarta")
 REPO = Path(__file__).resolve().parents[1]
 SOP_PATH = REPO / "domain" / "sop.toml"
-DEMO_ROSTER_PATH = REPO / "bot" / "demo_roster.toml"
+DEMO_ROSTER_PATH = REPO / "demo" / "demo_roster.toml"
 
 UNIT_CODE = "satpolpp-bdg"
 OTHER_UNIT_CODE = "satpolpp-cmh"

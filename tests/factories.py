@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from pypdf import PdfWriter
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-DEMO_ROSTER = Path(__file__).resolve().parents[1] / "bot" / "demo_roster.toml"
+DEMO_ROSTER = Path(__file__).resolve().parents[1] / "demo" / "demo_roster.toml"
 
 
 class FakeClock:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 
-from bot.screenshots import free_port
+from demo.screenshots import free_port
 
 OWNER_ROLE = "lkj_owner"
 BOT_ROLE = "lkj_bot"

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.sample_year import filed_quarter as sample_quarter
+from demo.sample_year import filed_quarter as sample_quarter
 from documents.annual_context import annual_report_context
 from documents.render import render_pdf
 from domain.calendar import WorkCalendar

@@ -9,7 +9,7 @@ import re
 import openpyxl
 from pypdf import PdfReader
 
-from bot import playbook
+from demo import playbook
 from domain.annual import SIGNED
 from handlers import texts
 from storage.audit import AuditLog

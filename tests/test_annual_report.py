@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
+from demo.sample_year import Schedule
+from demo.sample_year import filed_quarter as sample_quarter
 from documents.annual_context import annual_report_context
 from documents.render import render_html, render_pdf
 from domain import annual
@@ -25,17 +27,14 @@ from domain.calendar import WorkCalendar
 from domain.models import Cycle
 from domain.roles import Role
 from domain.roster import load_roster
-from domain.samples import sample_indicators, sample_realisations
 from domain.text import format_nip
 from domain.verification import qr_payload, verification_code
-from domain.workflow import Divide, MemberTask, RealisationInput, ReportRealisation, UploadData
+from domain.workflow import MemberTask
 from tests.domain_factories import (
     DEMO_ROSTER_PATH,
     MEMBER_A,
     MEMBER_B,
     SOP,
-    Flow,
-    file_ref,
     make_ctx,
     sha_of,
     wib,
@@ -60,38 +59,25 @@ T_SIGN = wib(2027, 2, 2, 10, 0)
 
 
 def filed_quarter(triwulan: int) -> Cycle:
-    """One quarter driven through the real workflow to filed (signed, step 8 done)."""
+    """One quarter driven through the real workflow to filed (signed, step 8 done), by the
+    sample-quarter factory: two members, the sample realisations, on this example's days."""
     t0 = QUARTER_STARTS[triwulan]
-    flow = Flow(ctx=make_ctx(unit=UNIT), now=t0).start(YEAR, triwulan)
-    flow.at(t0 + timedelta(minutes=10)).forward()
-    tasks = (
+    schedule = Schedule(
+        start=t0,
+        forward=timedelta(minutes=10),
+        divide=timedelta(hours=1),
+        collect=timedelta(days=1, hours=2),
+        submit=timedelta(days=2, hours=1),
+        paraf=timedelta(days=2, hours=3),
+        sign=timedelta(days=3),
+    )
+    plan = (
         MemberTask(MEMBER_A, "Sasaran 1 dan patroli.", CODES_A),
         MemberTask(MEMBER_B, "Sasaran 2 dan 3.", CODES_B),
     )
-    flow.at(t0 + timedelta(hours=1)).apply(
-        Divide("Kumpulkan realisasi dan bukti dukung.", tasks, sample_indicators()),
-        flow.who(Role.KASUBBAG),
-    )
-    rows = {r.code: r for r in sample_realisations(triwulan)}
-    flow.at(t0 + timedelta(days=1, hours=2))
-    for member_id, codes in ((MEMBER_A, CODES_A), (MEMBER_B, CODES_B)):
-        member = UNIT.person(member_id)
-        assert member is not None
-        for index, code in enumerate(codes):
-            name = f"bukti_{code.lower()}_tw{triwulan}.pdf"
-            ref = file_ref(f"{code} TW {triwulan}", name, by=member_id, at=flow.now)
-            flow.apply(UploadData(index, ref), member)
-            row = rows[code]
-            report = RealisationInput(code, row.value, row.kendala, row.tindak_lanjut)
-            flow.apply(ReportRealisation((report,)), member)
-    flow.at(t0 + timedelta(days=2, hours=1)).draft().submit()
-    flow.at(t0 + timedelta(days=2, hours=3)).paraf()
-    flow.at(t0 + timedelta(days=3)).sign()
-    cycle = flow.cycle
-    assert cycle is not None and cycle.filed
-    # The bot records the hash of the signed PDF it rendered; make each quarter's distinct.
-    signed = replace(cycle.reports[-1], sha256=sha_of(f"LKj TW {triwulan} signed".encode()))
-    return replace(cycle, reports=(*cycle.reports[:-1], signed))
+    cycle = sample_quarter(make_ctx(unit=UNIT), YEAR, triwulan, False, schedule=schedule, plan=plan)
+    assert cycle.filed
+    return cycle
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ names the roles the table gives."""
 
 from __future__ import annotations
 
-from bot import playbook
+from demo import playbook
 from domain.annual import SIGNED
 from domain.roster import load_roster
 from storage.audit import AuditLog

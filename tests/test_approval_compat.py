@@ -4,7 +4,7 @@ running office still holds) return and sign it through the one flow."""
 
 from __future__ import annotations
 
-from bot import playbook
+from demo import playbook
 from domain.annual import SIGNED
 from storage.database import Database
 from storage.repositories import AnnualRepository, CycleRepository

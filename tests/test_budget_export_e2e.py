@@ -9,7 +9,7 @@ import io
 
 import openpyxl
 
-from bot.sample_year import filed_quarter as sample_quarter
+from demo.sample_year import filed_quarter as sample_quarter
 from documents.workbooks import budget_workbook
 from domain.samples import sample_budget, sample_targets
 from storage.database import Database

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot import playbook
+from demo import playbook
 from storage import chats
 from storage.database import Database
 from storage.repositories import CycleRepository

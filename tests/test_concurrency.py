@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot import playbook
-from bot.playbook import SAMPLES
+from demo import playbook
+from demo.playbook import SAMPLES
 from handlers import texts
 from storage.audit import AuditLog, verify_all
 from storage.database import Database

@@ -9,8 +9,8 @@ import random
 
 import pytest
 
-from bot import playbook
-from bot.playbook import SAMPLES
+from demo import playbook
+from demo.playbook import SAMPLES
 from storage.audit import check_anchors, verify_all
 from storage.database import Database
 from storage.repositories import SessionRepository

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from bot import playbook
-from bot.playbook import SAMPLES
+from demo import playbook
+from demo.playbook import SAMPLES
 from storage.audit import verify_all
 from storage.database import Database
 from storage.repositories import CycleRepository

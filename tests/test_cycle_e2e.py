@@ -8,8 +8,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from bot import playbook
-from bot.playbook import SAMPLES
+from demo import playbook
+from demo.playbook import SAMPLES
 from domain.models import FILED
 from handlers import texts
 from storage.database import Database

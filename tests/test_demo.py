@@ -9,8 +9,8 @@ import struct
 
 from pypdf import PdfReader
 
-from bot.demo import MARK_REASON, run_demo
-from bot.sample_year import render_year
+from demo.quarter import MARK_REASON, run_demo
+from demo.sample_year import render_year
 from documents import tte
 from domain.calendar import WorkCalendar
 from domain.roster import load_roster
@@ -66,7 +66,7 @@ async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path
 
 
 async def test_onboarding_demo_sets_up_an_office_from_nothing(tmp_path, capsys):
-    from bot.demo_onboarding import UNIT_NAME, run_onboarding_demo
+    from demo.onboarding import UNIT_NAME, run_onboarding_demo
 
     sheet = await run_onboarding_demo(tmp_path, quiet=True)
     text = " ".join(PdfReader(io.BytesIO(sheet.read_bytes())).pages[0].extract_text().split())

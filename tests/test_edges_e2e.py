@@ -9,7 +9,7 @@ import subprocess
 from PIL import Image
 from pypdf import PdfReader
 
-from bot import playbook
+from demo import playbook
 from handlers import texts
 from storage.database import Database
 from storage.repositories import CycleRepository, SessionRepository, TargetRepository

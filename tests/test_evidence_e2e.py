@@ -10,8 +10,8 @@ import io
 from PIL import Image
 from pypdf import PdfReader
 
-from bot import playbook
-from bot.playbook import SAMPLES
+from demo import playbook
+from demo.playbook import SAMPLES
 from handlers import texts
 from storage.audit import AuditLog
 from storage.database import Database

@@ -12,7 +12,7 @@ from datetime import date
 
 import openpyxl
 
-from bot.sample_year import filed_quarter
+from demo.sample_year import filed_quarter
 from documents.workbooks import export_csv, quarter_export, year_export
 from domain.samples import sample_budget
 from tests.domain_factories import make_ctx

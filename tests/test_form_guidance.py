@@ -3,8 +3,8 @@ stands, names /batal, and offers the way on (working buttons)."""
 
 from __future__ import annotations
 
-from bot import playbook
-from bot.playbook import SAMPLES
+from demo import playbook
+from demo.playbook import SAMPLES
 from handlers import texts
 
 

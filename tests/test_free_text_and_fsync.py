@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 
-from bot import playbook
-from bot.playbook import TASKS
+from demo import playbook
+from demo.playbook import TASKS
 from domain.roles import Role
 from emulator.models import SentMessage
 from storage.atomic import AtomicJSONStorage, atomic_write_bytes

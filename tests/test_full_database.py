@@ -16,8 +16,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.playbook import SAMPLES
 from bot.settings import Settings
+from demo.playbook import SAMPLES
 from handlers import texts
 from storage.database import Database
 from storage.repositories import CycleRepository

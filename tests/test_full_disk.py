@@ -15,9 +15,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.playbook import SAMPLES, MiniApp
-from bot.screenshots import free_port
 from bot.settings import Settings
+from demo.playbook import SAMPLES, MiniApp
+from demo.screenshots import free_port
 from handlers import texts
 from storage.audit import AuditLog, verify_all
 from storage.database import Database

@@ -3,7 +3,7 @@ and a person whose action took effect is never told to repeat it."""
 
 from __future__ import annotations
 
-from bot import playbook
+from demo import playbook
 from handlers import texts
 
 

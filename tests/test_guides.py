@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from bot.guides import build_guides
+from demo.guides import build_guides
 
 
 @pytest.fixture(scope="module")

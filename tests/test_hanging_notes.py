@@ -12,7 +12,7 @@ import asyncio
 
 import pytest
 
-from bot import playbook
+from demo import playbook
 from handlers import texts
 from storage.database import Database
 from storage.repositories import NoteRepository

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bot import playbook
+from demo import playbook
 from storage.audit import AuditLog
 from tests.factories import DEMO_ROSTER, exe_bytes
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from bot import playbook
 from bot.inbox import replay
+from demo import playbook
 from storage.database import Database
 from storage.inbox import INBOX_REL
 from storage.repositories import CycleRepository

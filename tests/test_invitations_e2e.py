@@ -11,9 +11,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from bot import playbook
-from bot.playbook import Cast
 from bot.settings import Settings
+from demo import playbook
+from demo.playbook import Cast
 from emulator.users import SimUser
 from storage.audit import AuditLog
 from tests.conftest import TOKEN

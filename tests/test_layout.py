@@ -9,7 +9,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from bot.sample_year import filed_quarter
+from demo.sample_year import filed_quarter
 from documents.render import render_pdf
 from documents.report_context import quarterly_report_context
 from domain.roles import Role

@@ -8,9 +8,9 @@ import json
 import psycopg
 import pytest
 
-from bot import playbook
 from bot.cli import main
 from bot.inbox import replay
+from demo import playbook
 from storage.audit import AuditLog, log_path
 from storage.database import Database
 from storage.inbox import INBOX_REL

@@ -13,10 +13,10 @@ import aiohttp
 import pytest
 from playwright.async_api import async_playwright, expect
 
-from bot import playbook
-from bot.playbook import SAMPLES, MiniApp
-from bot.screenshots import CHROMIUM, CHROMIUM_FLAGS, DARK_THEME, PHONE, free_port
 from bot.settings import Settings
+from demo import playbook
+from demo.playbook import SAMPLES, MiniApp
+from demo.screenshots import CHROMIUM, CHROMIUM_FLAGS, DARK_THEME, PHONE, free_port
 from documents.sample_workbooks import sample_targets_workbook
 from domain.performance import capaian
 from domain.samples import sample_indicators

@@ -14,9 +14,9 @@ import json
 
 from playwright.async_api import expect
 
-from bot import playbook
-from bot.playbook import SAMPLES, MiniApp
-from bot.screenshots import DARK_THEME
+from demo import playbook
+from demo.playbook import SAMPLES, MiniApp
+from demo.screenshots import DARK_THEME
 from handlers import texts
 
 from . import test_miniapp as base

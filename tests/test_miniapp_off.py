@@ -3,7 +3,7 @@ chat works as before."""
 
 from __future__ import annotations
 
-from bot import playbook
+from demo import playbook
 from documents.sample_workbooks import sample_targets_workbook
 from domain.samples import sample_indicators
 

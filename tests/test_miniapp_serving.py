@@ -10,7 +10,7 @@ import sys
 
 import aiohttp
 
-from bot.screenshots import free_port
+from demo.screenshots import free_port
 from tests.conftest import TOKEN
 from webapp.server import CSP
 

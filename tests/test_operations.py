@@ -10,10 +10,10 @@ import re
 import aiohttp
 import pytest
 
-from bot import playbook
 from bot.health import HealthServer
 from bot.logs import JsonFormatter
 from bot.webhook import make_server
+from demo import playbook
 from storage.database import Database
 
 

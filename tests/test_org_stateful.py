@@ -70,9 +70,9 @@ from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from bot import playbook
-from bot.playbook import SAMPLES, Cast
 from bot.settings import Settings
+from demo import playbook
+from demo.playbook import SAMPLES, Cast
 from domain.dates_id import format_day_date_id
 from domain.roles import Role
 from domain.roster import load_roster

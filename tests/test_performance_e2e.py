@@ -8,8 +8,8 @@ import io
 import openpyxl
 from pypdf import PdfReader
 
-from bot import playbook
-from bot.playbook import SAMPLES
+from demo import playbook
+from demo.playbook import SAMPLES
 from documents.sample_workbooks import sample_realisation_workbook, sample_targets_workbook
 from documents.workbooks import template_workbook
 from domain.performance import capaian, format_number_id

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import playbook
-from bot.playbook import SAMPLES, Cast
+from demo import playbook
+from demo.playbook import SAMPLES, Cast
 from documents.workbooks import targets_workbook
 from domain.roster import load_roster
 from domain.samples import sample_indicators

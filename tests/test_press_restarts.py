@@ -11,8 +11,8 @@ import random
 import subprocess
 from collections.abc import Callable
 
-from bot import playbook
-from bot.playbook import tap_through
+from demo import playbook
+from demo.playbook import tap_through
 from storage.database import Database
 from storage.repositories import CycleRepository
 from tests.test_crash_recovery import BotProcess

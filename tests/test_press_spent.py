@@ -14,7 +14,7 @@ import os
 import psycopg
 import pytest
 
-from bot import playbook
+from demo import playbook
 from handlers import texts
 from storage.database import Database
 from storage.repositories import CycleRepository

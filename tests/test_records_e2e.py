@@ -11,7 +11,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from bot import playbook
+from demo import playbook
 from domain.dates_id import format_datetime_id
 from emulator.users import SimUser
 

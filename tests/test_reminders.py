@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import playbook
+from demo import playbook
 from domain.calendar import WorkCalendar
 from domain.models import Assignment, Cycle, FileRef, Item, StepRecord
 from domain.reminders import AT_DEADLINE, ESCALATION, REMINDER, due_notices

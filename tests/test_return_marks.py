@@ -8,8 +8,8 @@ import io
 
 from pypdf import PdfReader
 
-from bot import playbook
-from bot.playbook import SAMPLES
+from demo import playbook
+from demo.playbook import SAMPLES
 from documents.sample_workbooks import sample_targets_workbook
 from domain.samples import sample_indicators, sample_realisations
 from storage.database import Database

@@ -3,7 +3,7 @@ and archive, no actions."""
 
 from __future__ import annotations
 
-from bot import playbook
+from demo import playbook
 from emulator.users import SimUser
 from handlers import texts
 from storage.audit import AuditLog

@@ -12,7 +12,7 @@ import asyncio
 
 import pytest
 
-from bot import playbook
+from demo import playbook
 from handlers import outbox
 from storage.database import Database
 from storage.repositories import CycleRepository

@@ -12,9 +12,9 @@ import pytest
 from pydantic import ValidationError
 
 import handlers.registry  # noqa: F401  (registers every button action)
-from bot import playbook
 from bot.button_codec import LIMIT, ButtonCodec
 from bot.settings import Settings
+from demo import playbook
 from domain.models import FILED
 from handlers import texts
 from handlers.buttons import BUTTON_ACTIONS, GUEST_BUTTON_ACTIONS

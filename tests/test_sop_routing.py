@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bot import playbook
-from bot.playbook import Cast
+from demo import playbook
+from demo.playbook import Cast
 from domain.errors import SopError
 from domain.models import FILED
 from domain.roster import load_roster

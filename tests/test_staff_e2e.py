@@ -9,7 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from bot import playbook
+from demo import playbook
 from domain.text import format_nip
 from emulator.users import SimUser
 from handlers import texts

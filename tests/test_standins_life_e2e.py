@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import playbook
+from demo import playbook
 from emulator.users import SimUser
 from storage.audit import AuditLog
 from storage.database import Database

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import playbook
 from bot.cli import main as cli_main
 from bot.services import Services
 from bot.settings import Settings
 from bot.sop_record import SopMismatchError
+from demo import playbook
 from storage.atomic import CorruptStoreError, backup_path, seal
 from storage.audit import HEADS_REL, AuditAnchorError
 from storage.database import Database

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from psycopg.types.json import Json
 
-from bot import playbook
 from bot.cli import main as cli_main
 from bot.services import Services
+from demo import playbook
 from storage.atomic import CorruptStoreError
 from storage.audit import AuditAnchorError
 from storage.backup import BackupError

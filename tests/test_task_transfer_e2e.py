@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from bot import playbook
-from bot.playbook import SAMPLES
+from demo import playbook
+from demo.playbook import SAMPLES
 from documents.sample_workbooks import sample_targets_workbook
 from domain.samples import sample_indicators, sample_realisations
 from storage.audit import AuditLog

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot import playbook
+from demo import playbook
 from handlers.common import split_text
 from storage.database import Database
 from storage.repositories import CycleRepository

@@ -1,10 +1,10 @@
-"""House rule: every Indonesian text a user sees lives in handlers/texts.py.
+"""House rule: every Indonesian text a user sees lives in the handlers/texts/ package.
 
 An AST check over every other module of handlers/, over webapp/ (the Mini App's server) and
 bot/app.py: a string literal (an f-string's constant parts included) that reads as Indonesian
 is reported with its file and line. It reads as Indonesian when it holds a space and a word
-of the bot's Indonesian vocabulary (common words below plus every word the texts module
-itself uses), or when it is one capitalised word of that vocabulary (a button or a field
+of the bot's Indonesian vocabulary (common words below plus every word the texts modules
+themselves use), or when it is one capitalised word of that vocabulary (a button or a field
 label such as "Batal"). Identifiers (callback actions, command names, dictionary keys, file
 names) have no space and are not capitalised words, so they pass; docstrings are code
 documentation and log messages are English, so they pass too.
@@ -18,11 +18,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDLERS = ROOT / "handlers"
-TEXTS = HANDLERS / "texts.py"
+TEXTS = HANDLERS / "texts"  # a package by feature; every module of it holds texts
 # What a Telegram user reads comes from the handlers, the Mini App's server and the error
-# handler of bot/app.py. The rest of bot/ (command line, settings, demo narration, the cast's
+# handler of bot/app.py. The rest of bot/ (command line, settings), demo/ (narration, the cast's
 # typed input) and storage/ speak to the operator, not to a user in chat.
 CHECKED = [*HANDLERS.glob("*.py"), *(ROOT / "webapp").glob("*.py"), ROOT / "bot" / "app.py"]
+TEXT_MODULES = sorted(TEXTS.glob("*.py"))
 
 # Common Indonesian words of the bot's sentences: enough that a new sentence is caught even
 # when its subject matter is new.
@@ -46,11 +47,13 @@ SHARED = frozenset(
 
 def _vocabulary() -> frozenset[str]:
     words: set[str] = set(COMMON)
-    tree = ast.parse(TEXTS.read_text(encoding="utf-8"))
-    skip = _docstrings(tree)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
-            words.update(w.lower() for w in re.findall(r"[^\W\d_]{2,}", node.value))
+    for module in TEXT_MODULES:
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) not in skip:
+                    words.update(w.lower() for w in re.findall(r"[^\W\d_]{2,}", node.value))
     return frozenset(words - SHARED)
 
 
@@ -104,7 +107,7 @@ def inline_texts(source: str, filename: str = "<snippet>") -> list[tuple[int, st
 
 
 def test_no_indonesian_text_outside_the_texts_module():
-    modules = sorted(path for path in CHECKED if path != TEXTS)
+    modules = sorted(path for path in CHECKED if path not in TEXT_MODULES)
     assert len(modules) > 20  # the check looks where the handlers are
     found = [
         f"{path.relative_to(ROOT)}:{line}: {text!r}"
@@ -112,7 +115,7 @@ def test_no_indonesian_text_outside_the_texts_module():
         for line, text in inline_texts(path.read_text(encoding="utf-8"), str(path))
         if (str(path.relative_to(ROOT)), text) not in ALLOWED
     ]
-    assert not found, "move these texts into handlers/texts.py:\n" + "\n".join(found)
+    assert not found, "move these texts into handlers/texts/:\n" + "\n".join(found)
 
 
 def test_every_allowed_literal_still_exists():

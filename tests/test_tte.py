@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import playbook
 from bot.settings import Settings
+from demo import playbook
 from documents import tte
 from documents.embedded import EmbeddedFile
 from documents.render import html_to_pdf

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import playbook
-from bot.playbook import MiniApp
-from bot.screenshots import free_port
 from bot.settings import Settings
+from demo import playbook
+from demo.playbook import MiniApp
+from demo.screenshots import free_port
 from documents import tte
 from emulator.bsre import FakeBsre
 from handlers import texts

@@ -18,9 +18,9 @@ import aiohttp
 import httpx
 import pytest
 
-from bot.playbook import MiniApp
-from bot.screenshots import free_port
 from bot.settings import Settings
+from demo.playbook import MiniApp
+from demo.screenshots import free_port
 from handlers import texts
 from storage.audit import AuditLog
 from tests.conftest import TOKEN

@@ -20,7 +20,7 @@ import pytest
 import segno
 from pypdf import PdfReader
 
-from bot import playbook
+from demo import playbook
 from documents.report_context import qr_svg
 from domain.models import Cycle
 from domain.verification import (

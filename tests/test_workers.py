@@ -15,8 +15,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot import playbook
-from bot.screenshots import free_port
+from demo import playbook
+from demo.screenshots import free_port
 from domain.models import FILED
 from domain.sop import ASSEMBLE
 from storage.database import Database

@@ -22,7 +22,6 @@ from domain.targets_import import RealisationRow, parse_targets
 
 SAMPLE_YEAR = 2026
 SAMPLE_TARGETS_CSV = Path(__file__).with_name("satpolpp_targets_2026.csv")
-SAMPLE_WORKBOOK_NAME = "target_kinerja_satpolpp_2026.xlsx"
 SAMPLE_BUDGET_CSV = Path(__file__).with_name("satpolpp_budget_2026.csv")
 
 

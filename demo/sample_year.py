@@ -6,6 +6,8 @@ but the clock."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -56,33 +58,64 @@ def _file(kind: str, name: str, by: int, at: datetime, seed: str) -> FileRef:
 SAMPLE_KEY = hashlib.sha256(b"lkj-bot sample documents").digest()
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """When each step of a sample quarter happens: offsets from its start."""
+
+    start: datetime | None = None  # None: 08.00 on the Monday a week after the quarter ends
+    forward: timedelta = timedelta(minutes=10)
+    divide: timedelta = timedelta(minutes=20)
+    collect: timedelta = timedelta(days=1, hours=2, minutes=20)
+    submit: timedelta = timedelta(days=1, hours=5, minutes=20)
+    paraf: timedelta = timedelta(days=1, hours=6, minutes=20)
+    sign: timedelta = timedelta(days=1, hours=7, minutes=20)
+
+
 def filed_quarter(
-    ctx: WorkflowContext, year: int, triwulan: int, render: bool, key: bytes = SAMPLE_KEY
+    ctx: WorkflowContext,
+    year: int,
+    triwulan: int,
+    render: bool,
+    key: bytes = SAMPLE_KEY,
+    *,
+    schedule: Schedule = Schedule(),
+    plan: Sequence[MemberTask] = (),
 ) -> Cycle:
-    """One quarter of the sample unit, from disposition to the signed, filed report."""
+    """One quarter of the sample unit, from disposition to the signed, filed report: the one
+    factory of a sample quarter (the demo's samples, the tests and the bench use it).
+
+    ``plan``: who reports which indicator (default: the indicators dealt round the Tim Kerja);
+    ``schedule``: when each step happens; ``render``: the reports rendered for real (their
+    hashes recorded), else only named."""
     unit, tz = ctx.unit, ZoneInfo(ctx.calendar.tz)
     kasat, sekretaris = unit.one(Role.KASAT), unit.one(Role.SEKRETARIS)
     kasubbag, team = unit.one(Role.KASUBBAG), unit.with_role(Role.TIM_KERJA)
-    t = datetime.combine(_monday_after(triwulan_period(year, triwulan)[1]), time(8), tz)
+    start = schedule.start or datetime.combine(
+        _monday_after(triwulan_period(year, triwulan)[1]), time(8), tz
+    )
+    t = start
     docs = (
         _file("perjanjian_kinerja", f"Perjanjian_Kinerja_{year}.pdf", kasat.user_id, t, "pk"),
         _file("rencana_aksi", f"Rencana_Aksi_{year}.pdf", kasat.user_id, t, "ra"),
     )
     note = "Mohon disusun laporan data kinerja triwulan ini sesuai Perjanjian Kinerja."
     cycle = start_cycle(ctx, StartCycle(year, triwulan, docs, note), kasat, t, None).cycle
-    t += timedelta(minutes=10)
+    t = start + schedule.forward
     cycle = apply(cycle, Forward("Segera bagi tugas kepada Tim Kerja."), sekretaris, t, ctx).cycle
     indicators = sample_indicators()
-    codes = [i.code for i in indicators]
-    plan = [tuple(codes[m :: len(team)]) for m in range(len(team))]
-    tasks = tuple(MemberTask(p.user_id, "", c) for p, c in zip(team, plan, strict=True) if c)
-    t += timedelta(minutes=10)
-    divide = Divide("Kumpulkan realisasi dan bukti dukung.", tasks, indicators)
+    if not plan:
+        codes = [i.code for i in indicators]
+        dealt = [tuple(codes[m :: len(team)]) for m in range(len(team))]
+        plan = tuple(MemberTask(p.user_id, "", c) for p, c in zip(team, dealt, strict=True) if c)
+    t = start + schedule.divide
+    divide = Divide("Kumpulkan realisasi dan bukti dukung.", tuple(plan), indicators)
     cycle = apply(cycle, divide, kasubbag, t, ctx).cycle
     rows = {r.code: r for r in sample_realisations(triwulan, year)}
-    t += timedelta(days=1, hours=2)
-    for member, mine in zip(team, plan, strict=True):
-        for index, code in enumerate(mine):
+    t = start + schedule.collect
+    for task in plan:
+        member = unit.person(task.member_id)
+        assert member is not None
+        for index, code in enumerate(task.items):
             ref = _file(
                 "data",
                 f"Bukti_{code}_TW{triwulan}.pdf",
@@ -94,13 +127,13 @@ def filed_quarter(
             r = rows[code]
             row = RealisationInput(code, r.value, r.kendala, r.tindak_lanjut)
             cycle = apply(cycle, ReportRealisation((row,), "workbook"), member, t, ctx).cycle
-    t += timedelta(hours=3)
+    t = start + schedule.submit
     cycle = _record(ctx, cycle, "draft", kasubbag.user_id, t, render, key)
     cycle = apply(cycle, SubmitReport(cycle.latest_report.number), kasubbag, t, ctx).cycle
-    t += timedelta(hours=1)
+    t = start + schedule.paraf
     cycle = apply(cycle, Paraf(cycle.latest_report.number), sekretaris, t, ctx).cycle
     cycle = _record(ctx, cycle, "paraf", sekretaris.user_id, t, render, key)
-    t += timedelta(hours=1)
+    t = start + schedule.sign
     cycle = apply(cycle, Sign(cycle.latest_report.number), kasat, t, ctx).cycle
     return _record(ctx, cycle, "signed", kasat.user_id, t, render, key)
 

@@ -1,8 +1,8 @@
 """Picture guides per role (``lkj-bot guides``): each official's conversation with the bot, as
 it really looks, taken from a run of the two demos, with a few sentences per step.
 
-The demos play a whole quarter (``bot.demo``) and the setting-up of an office by invitation
-(``bot.demo_onboarding``) against the emulator; afterwards every chat is read back from the
+The demos play a whole quarter (``demo.quarter``) and the setting-up of an office by invitation
+(``demo.onboarding``) against the emulator; afterwards every chat is read back from the
 emulator in order (the bot's messages as first sent, with their buttons and files; what the
 person typed, uploaded and tapped) and drawn as a phone chat, with the Mini App's screenshots
 where the role uses it. The notes per step come from ``templates/guide_steps.toml``: a note is
@@ -25,8 +25,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.demo import DEMO_ROSTER, TOKEN, run_demo
-from bot.demo_onboarding import PEOPLE, REVIEWER, REVIEWER_DETAILS, run_onboarding_demo
+from demo.onboarding import PEOPLE, REVIEWER, REVIEWER_DETAILS, run_onboarding_demo
+from demo.quarter import DEMO_ROSTER, TOKEN, run_demo
 from domain.roster import load_roster
 from emulator import BotAPIEmulator
 

@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from bot.playbook import MiniApp
+from demo.playbook import MiniApp
 from emulator.users import SimUser
 
 CHROMIUM = "/usr/bin/chromium"

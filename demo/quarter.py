@@ -16,13 +16,13 @@ import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import playbook
 from bot.app import build_application
-from bot.playbook import Cast, MiniApp
-from bot.sample_year import render_year
-from bot.samples import sample_pdf
-from bot.screenshots import DARK_THEME, Shooter, free_port
 from bot.settings import Settings
+from demo import playbook
+from demo.playbook import Cast, MiniApp
+from demo.sample_year import render_year
+from demo.samples import sample_pdf
+from demo.screenshots import DARK_THEME, Shooter, free_port
 from documents.sample_workbooks import sample_realisation_workbook, sample_targets_workbook
 from documents.tte_ca import provision_local
 from domain.calendar import WorkCalendar
@@ -257,7 +257,7 @@ async def run_demo(
     transcript: Transcript | None = None,
 ) -> Path:
     """Play the quarter; ``emulator`` (kept readable after the run) and ``transcript`` let
-    the picture guides (``bot.guides``) record the conversation."""
+    the picture guides (``demo.guides``) record the conversation."""
     output.mkdir(parents=True, exist_ok=True)
     port = free_port()
     data_dir = output / "data"

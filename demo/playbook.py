@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import aiohttp
 
-from bot.samples import sample_pdf, sample_xlsx
+from demo.samples import sample_pdf, sample_xlsx
 from domain.dates_id import roman_triwulan
 from domain.roles import Role
 from domain.roster import Unit

@@ -7,11 +7,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot import playbook
 from bot.app import build_application
-from bot.demo import TOKEN, DemoClock, _printer, previous_quarter
-from bot.playbook import Cast
 from bot.settings import Settings
+from demo import playbook
+from demo.playbook import Cast
+from demo.quarter import TOKEN, DemoClock, _printer, previous_quarter
 from emulator import BotAPIEmulator
 from emulator.users import SimUser, Transcript
 
@@ -42,7 +42,7 @@ async def run_onboarding_demo(
     transcript: Transcript | None = None,
 ) -> Path:
     """Play the set-up; returns the first Lembar Disposisi (with the unit's own kop).
-    ``emulator`` and ``transcript``: as for ``bot.demo.run_demo``."""
+    ``emulator`` and ``transcript``: as for ``demo.quarter.run_demo``."""
     output.mkdir(parents=True, exist_ok=True)
     data_dir = output / "data-onboarding"
     shutil.rmtree(data_dir, ignore_errors=True)

@@ -1,0 +1,77 @@
+"""``lkj-bot db init`` and ``lkj-bot migrate``: the PostgreSQL schema, and moving a data
+folder into it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bot.settings import Settings
+
+
+def _db(args: argparse.Namespace) -> int:
+    """``lkj-bot db init ADMIN_URL [--bot-role lkj_bot]``: the PostgreSQL schema, created as
+    the database's owner, with the bot's role granted only what it needs."""
+    import psycopg
+
+    from storage.pg import init_schema
+
+    try:
+        init_schema(args.admin_url, args.bot_role)
+    except psycopg.Error as exc:
+        print(f"Skema tidak dibuat: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Skema lkj-bot siap; peran {args.bot_role} dapat membaca dan menulis penyimpanan, "
+        "dan hanya membaca dan menambah log audit."
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """``lkj-bot migrate --to postgresql://…``: copy the data folder's store and audit logs
+    into an empty database and verify the copy (stop the bot first)."""
+    from storage.atomic import CorruptStoreError
+    from storage.migrate import MigrationError, migrate_to_pg
+    from storage.pg import SchemaMissingError
+
+    data_dir = Settings().lkj_data_dir
+    try:
+        report = migrate_to_pg(data_dir, args.to)
+    except SchemaMissingError:
+        print(
+            "Pemindahan dibatalkan: basis data tujuan belum berskema; jalankan dulu "
+            "lkj-bot db init.",
+            file=sys.stderr,
+        )
+        return 2
+    except (MigrationError, CorruptStoreError) as exc:
+        print(f"Pemindahan dibatalkan, tidak ada yang ditulis: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Dipindahkan dari {data_dir}: {report.store_files} berkas penyimpanan (sha256 cocok), "
+        f"{report.audit_logs} log audit dengan {report.audit_entries} entri (rantai dan kepala "
+        f"cocok); {report.blobs} berkas unggahan tetap di {data_dir / 'files'} (hash diperiksa); "
+        f"{report.pending_updates} pembaruan yang belum ditangani dan {report.delivered} "
+        "pesan terkirim yang belum dicoret ikut dipindahkan."
+    )
+    print("Setel LKJ_DATABASE_URL ke basis data itu dan jalankan bot lagi.")
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    """The parsers of these commands, each naming its function."""
+    db = sub.add_parser("db", help="basis data PostgreSQL (LKJ_DATABASE_URL)")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_init = db_sub.add_parser(
+        "init", help="buat skema sebagai pemilik basis data dan beri hak terbatas ke peran bot"
+    )
+    db_init.add_argument("admin_url", help="postgresql://pemilik@host/basisdata")
+    db_init.add_argument("--bot-role", default="lkj_bot", help="peran yang dipakai bot")
+    migrate = sub.add_parser(
+        "migrate", help="pindahkan folder data (TinyDB) ke PostgreSQL dan periksa salinannya"
+    )
+    migrate.add_argument("--to", required=True, help="postgresql://peran-bot@host/basisdata")
+    db.set_defaults(handler=_db)
+    migrate.set_defaults(handler=_migrate)

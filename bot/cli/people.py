@@ -1,0 +1,120 @@
+"""``lkj-bot invite`` and ``lkj-bot roster import|export``: the people of the units."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+
+
+def _services():
+    from bot.services import Services
+
+    return Services.from_settings(Settings())
+
+
+def _bot_username(settings: Settings) -> str:
+    """The bot's @username from getMe (the invitation link names it)."""
+    from telegram import Bot
+
+    urls = settings.api_urls()
+    bot = Bot(settings.telegram_bot_token, *(urls or ()))
+
+    async def ask() -> str:
+        async with bot:
+            return (await bot.get_me()).username or ""
+
+    return asyncio.run(ask())
+
+
+def _invite(args: argparse.Namespace) -> int:
+    """``lkj-bot invite --unit KODE [--name … --city …]``: the unit administrator's invitation
+    (the unit is created first when it does not exist yet)."""
+    from domain.errors import InputError
+    from domain.roles import Role
+    from handlers.invitations import administrator_role, create, create_unit
+
+    services = _services()
+    try:
+        if any(u.code == args.unit for u in services.roster.units):
+            unit = services.roster.unit(args.unit)
+            role = Role(args.role) if args.role else administrator_role(services, unit)
+            invitation = create(services, unit, role, 0, admin=True)
+        elif args.name and args.city:
+            invitation = create_unit(
+                services, args.unit, args.name, args.city, by=0, government=args.government or ""
+            )
+        else:
+            print(f"Unit {args.unit} belum ada: sebutkan --name dan --city.", file=sys.stderr)
+            return 2
+    except InputError as exc:
+        print(f"Undangan tidak dibuat: {exc}", file=sys.stderr)
+        return 2
+    username = args.bot or _bot_username(services.settings)
+    unit = services.roster.unit(invitation.unit)
+    print(f"Undangan pengelola {unit.name} ({unit.role_label(invitation.role)}), berlaku 7 hari:")
+    print(f"https://t.me/{username}?start={invitation.code}")
+    return 0
+
+
+def _roster(args: argparse.Namespace) -> int:
+    """``lkj-bot roster export [FILE]`` / ``lkj-bot roster import FILE``: the roster as a TOML
+    file, for bulk changes; the running bot applies an import on its next update."""
+    import hashlib
+
+    import tomli_w
+
+    from domain.roster import RosterError, load_raw, roster_from_raw
+    from domain.staff import keep_on_record
+
+    services = _services()
+    if args.roster_command == "export":
+        text = tomli_w.dumps(services.rosters.raw())
+        if args.file:
+            Path(args.file).write_text(text, encoding="utf-8")
+            print(f"Daftar personel ditulis ke {args.file}.")
+        else:
+            print(text, end="")
+        return 0
+    path = Path(args.file)
+    try:
+        raw = load_raw(path)
+        roster = roster_from_raw(raw, services.roster_folder)
+    except RosterError as exc:
+        print(f"Daftar personel tidak diimpor: {exc}", file=sys.stderr)
+        return 2
+    own = path.resolve() == Path(services.settings.lkj_roster).resolve()
+    sha = hashlib.sha256(path.read_bytes()).hexdigest() if own else None
+    services.rosters.replace(keep_on_record(services.rosters.raw(), raw, services.now()), sha)
+    people = sum(len(u.people) for u in roster.units)
+    print(f"Diimpor: {len(roster.units)} unit, {people} orang.")
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    """The parsers of these commands, each naming its function."""
+    invite = sub.add_parser("invite", help="undangan pengelola unit (membuat unit bila belum ada)")
+    invite.add_argument("--unit", required=True, help="kode unit, misalnya satpolpp-kbb")
+    invite.add_argument("--name", help="nama unit (untuk unit baru)")
+    invite.add_argument("--city", help="kota (untuk unit baru)")
+    invite.add_argument(
+        "--government",
+        help='pemerintah daerah pada kop, misalnya "Kabupaten Kendal" (bawaan: dibaca dari '
+        "nama unit)",
+    )
+    invite.add_argument(
+        "--role", help="peran pengelola (bawaan: pemegang pembagian tugas, biasanya kasubbag)"
+    )
+    invite.add_argument("--bot", help="username bot (bawaan: ditanyakan ke Telegram, getMe)")
+    roster = sub.add_parser("roster", help="impor atau ekspor daftar personel (TOML)")
+    roster_sub = roster.add_subparsers(dest="roster_command", required=True)
+    roster_export = roster_sub.add_parser("export", help="tulis daftar personel ke berkas TOML")
+    roster_export.add_argument("file", nargs="?", help="berkas tujuan (bawaan: layar)")
+    roster_import = roster_sub.add_parser("import", help="ganti daftar personel dari berkas TOML")
+    roster_import.add_argument("file", help="berkas TOML")
+    invite.set_defaults(handler=_invite)
+    roster.set_defaults(handler=_roster)

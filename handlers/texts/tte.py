@@ -1,0 +1,120 @@
+"""The certified electronic signature (TTE, handlers/tte.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from domain.dates_id import format_datetime_id
+from handlers.texts.common import esc
+
+
+def tte_reason(title: str) -> str:
+    """The reason written into the PDF signature."""
+    return f"Pengesahan {title}"
+
+
+_TTE_NOT_SIGNED = "Laporan belum ditandatangani dan tahap penandatanganan tetap terbuka."
+TTE_REFUSED_PASSPHRASE = (
+    "Tanda tangan elektronik gagal: passphrase sertifikat elektronik salah atau "
+    "belum diberikan. " + _TTE_NOT_SIGNED + " Silakan tandatangani lagi dengan passphrase "
+    "yang benar."
+)
+TTE_REFUSED_EXPIRED = (
+    "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu sudah tidak "
+    "berlaku (kedaluwarsa atau belum berlaku). " + _TTE_NOT_SIGNED + " Mohon perbarui "
+    "sertifikat melalui pengelola TTE instansi."
+)
+TTE_REFUSED_REVOKED = (
+    "Tanda tangan elektronik gagal: sertifikat elektronik Bapak/Ibu telah dicabut. "
+    + _TTE_NOT_SIGNED
+    + " Mohon hubungi pengelola TTE instansi."
+)
+TTE_REFUSED_NO_CERTIFICATE = (
+    "Tanda tangan elektronik gagal: belum ada sertifikat elektronik yang "
+    "terdaftar atas nama Bapak/Ibu (NIP/NIK tidak dikenal layanan TTE). "
+    + _TTE_NOT_SIGNED
+    + " Mohon hubungi pengelola TTE instansi."
+)
+TTE_REFUSED_UNREACHABLE = (
+    "Tanda tangan elektronik gagal: layanan TTE tidak dapat dihubungi. "
+    + _TTE_NOT_SIGNED
+    + " Silakan coba lagi beberapa saat lagi."
+)
+TTE_REFUSED_FAILED = (
+    "Tanda tangan elektronik gagal: layanan TTE menolak permintaan. "
+    + _TTE_NOT_SIGNED
+    + " Mohon hubungi pengelola TTE instansi."
+)
+
+
+def tte_ask_passphrase(name: str) -> str:
+    return (
+        f"🔏 Untuk menandatangani {esc(name)} dengan tanda tangan elektronik, ketik "
+        "<b>passphrase</b> (atau kode TOTP) sertifikat elektronik Bapak/Ibu sebagai pesan "
+        "berikutnya.\n"
+        "⚠️ Pesan tersebut akan segera dihapus dari percakapan dan tidak disimpan oleh lkj-bot. "
+        "Jangan kirimkan passphrase kepada siapa pun atau di percakapan lain. Permintaan ini "
+        "berlaku 5 menit."
+    )
+
+
+TTE_SIGN_IN_CHAT = (
+    "Tanda tangan elektronik memerlukan passphrase sertifikat elektronik: silakan "
+    "tandatangani melalui tombol “Tandatangani” di percakapan lkj-bot."
+)
+TTE_PASSPHRASE_TITLE = "Passphrase tanda tangan elektronik"
+TTE_PASSPHRASE_FIELD = "Passphrase"
+TTE_PASSPHRASE_NOTICE = "Ketik passphrase sertifikat elektronik Anda."
+TTE_PASSPHRASE_DELETED = (
+    "🔒 Pesan berisi passphrase telah dihapus dari percakapan. Tanda tangan sedang dibuat…"
+)
+TTE_PASSPHRASE_NOT_DELETED = (
+    "⚠️ Pesan berisi passphrase tidak dapat dihapus otomatis: mohon hapus sendiri pesan "
+    "tersebut dari percakapan ini. Tanda tangan sedang dibuat…"
+)
+TTE_DAMAGED_PDF = (
+    "🔏 Tanda tangan elektronik tidak dapat diperiksa: berkas ini tidak dapat dibaca sebagai "
+    "PDF yang utuh."
+)
+TTE_NO_SIGNATURE = "🔏 Berkas ini tidak memuat tanda tangan elektronik (TTE)."
+
+
+def tte_checks(checks: Sequence, tz: str, roots: bool = True) -> str:
+    """What pyHanko found of each PAdES signature in a PDF (``documents.tte.SignatureCheck``);
+    without configured ``roots`` the chain cannot be judged, and the answer says so."""
+    parts = []
+    for check in checks:
+        sound = check.intact and check.valid and check.whole_file
+        if not sound or (roots and not check.trusted):
+            head = "⚠️ <b>Tanda tangan elektronik (PAdES) TIDAK SAH</b>"
+        elif roots:
+            head = "🔏 <b>Tanda tangan elektronik (PAdES) sah</b>"
+        else:
+            head = "🔏 <b>Tanda tangan elektronik (PAdES) utuh</b>"
+        lines = [head, f"Penanda tangan: {escape(check.signer or '—')}"]
+        lines.append(f"Penerbit sertifikat: {escape(check.issuer or '—')}")
+        if check.signed_at is not None:
+            lines.append(f"Waktu penandatanganan: {format_datetime_id(check.signed_at, tz)}")
+        if check.timestamp is not None:
+            lines.append(f"Cap waktu (TSA): {format_datetime_id(check.timestamp, tz)}")
+        lines.append(
+            "Keutuhan: isi dokumen tidak berubah sejak ditandatangani."
+            if check.intact and check.valid
+            else "Keutuhan: isi dokumen TELAH BERUBAH sejak ditandatangani."
+        )
+        if not roots:
+            lines.append(
+                "Sertifikat: rantai sertifikat belum dapat diperiksa karena sertifikat akar "
+                "tepercaya belum dikonfigurasi pada lkj-bot."
+            )
+        elif check.trusted:
+            lines.append("Sertifikat: terhubung ke sertifikat akar tepercaya yang dikonfigurasi.")
+        else:
+            lines.append(
+                "Sertifikat: TIDAK terhubung ke sertifikat akar tepercaya yang dikonfigurasi."
+            )
+        if check.intact and not check.whole_file:
+            lines.append("Catatan: ada tambahan pada berkas setelah ditandatangani.")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
