@@ -17,7 +17,7 @@ import segno
 from markupsafe import Markup, escape
 
 from documents.approval_context import approval_context, revisions
-from domain import records
+from domain import office_time, records
 from domain.calendar import WorkCalendar
 from domain.dates_id import (
     format_date_id,
@@ -38,7 +38,6 @@ from domain.models import (
     Disposition,
     FileRef,
     Item,
-    StepRecord,
 )
 from domain.performance import (
     DEFAULT_POLICY,
@@ -641,20 +640,25 @@ def _holder_names(step: Step, cycle: Cycle, unit: Unit) -> str:
     return holders[0].name if holders else unit.role_label(step.role)
 
 
+#: The status of a pass as the SOP appendix words it (``domain.office_time``'s codes).
+PASS_STATUS = {
+    office_time.ON_TIME: "Tepat waktu",
+    office_time.LATE: "Melebihi batas waktu",
+    office_time.RUNNING: "Sedang berjalan",
+    office_time.OVERDUE: "Melewati batas waktu",
+}
+
+
 def _pass(
-    record: StepRecord,
+    timing: office_time.PassTiming,
     round_no: int,
     step: Step,
     cycle: Cycle,
     unit: Unit,
     calendar: WorkCalendar,
-    now: datetime,
 ) -> dict[str, Any]:
     day = calendar.office_day_minutes
-    end = record.finished_at or now
-    minutes = max(0, calendar.office_minutes_between(record.started_at, end))
-    over = end > record.deadline
-    overdue = max(0, calendar.office_minutes_between(record.deadline, end)) if over else 0
+    record = timing.record
     done_by = records.step_finisher(cycle.history, record.finished_at, record.finished_by)
     holder_label = unit.role_label(step.role)
     if step.key == COLLECT or record.finished_by is None:
@@ -671,10 +675,6 @@ def _pass(
     received_by = ""
     if given and record.finished_by not in {o.user_id for o in given}:
         received_by = "; ".join(records.label(o) for o in given)
-    if record.finished_at is None:
-        status = "Melewati batas waktu" if over else "Sedang berjalan"
-    else:
-        status = "Melebihi batas waktu" if over else "Tepat waktu"
     return {
         "round": round_no,
         "holder_name": holder_name,
@@ -690,13 +690,13 @@ def _pass(
         "finished_at": (
             format_datetime_id(record.finished_at, calendar.tz) if record.finished_at else ""
         ),
-        "open": record.finished_at is None,
-        "duration_minutes": minutes,
-        "duration": format_office_duration(minutes, day),
-        "over_time": over,
-        "overdue_minutes": overdue,
-        "overdue": format_office_duration(overdue, day) if over else "",
-        "status": status,
+        "open": timing.open,
+        "duration_minutes": timing.duration_minutes,
+        "duration": format_office_duration(timing.duration_minutes, day),
+        "over_time": timing.over_time,
+        "overdue_minutes": timing.overdue_minutes,
+        "overdue": format_office_duration(timing.overdue_minutes, day) if timing.over_time else "",
+        "status": PASS_STATUS[timing.status],
     }
 
 
@@ -705,14 +705,25 @@ def sop_compliance(
 ) -> list[dict[str, Any]]:
     """Every SOP step with its holder, start, finish, actual office duration, the SOP's time
     and whether it went over its deadline; a step run more than once (after a return for
-    revision) lists each pass in ``passes``. ``now`` judges the step still open."""
+    revision) lists each pass in ``passes``. ``now`` judges the step still open.
+
+    The rule and its arithmetic are ``domain.office_time.sop_compliance``; this arranges
+    its result for the appendix."""
+    steps = office_time.sop_compliance(cycle, sop, calendar, now)
+    return _compliance_rows(steps, cycle, unit, calendar)
+
+
+def _compliance_rows(
+    steps: Sequence[office_time.StepCompliance], cycle: Cycle, unit: Unit, calendar: WorkCalendar
+) -> list[dict[str, Any]]:
     out = []
-    for step in sop.steps:
-        runs = [r for r in cycle.steps if r.step == step.number]
+    for compliance in steps:
+        step = compliance.step
         passes = [
-            _pass(r, i, step, cycle, unit, calendar, now) for i, r in enumerate(runs, start=1)
+            _pass(t, i, step, cycle, unit, calendar)
+            for i, t in enumerate(compliance.passes, start=1)
         ]
-        minutes = sum(p["duration_minutes"] for p in passes)
+        minutes = compliance.duration_minutes
         last = passes[-1] if passes else None
         allowed = step.allowed_time.label
         out.append(
@@ -724,13 +735,13 @@ def sop_compliance(
                 "holder_name": last["holder_name"] if last else _holder_names(step, cycle, unit),
                 "standard_time": step.standard_time.label,
                 "allowed_time": allowed if allowed != step.standard_time.label else "",
-                "reached": bool(passes),
-                "done": bool(passes) and not passes[-1]["open"],
+                "reached": compliance.reached,
+                "done": compliance.done,
                 "started_at": passes[0]["started_at"] if passes else "",
                 "finished_at": last["finished_at"] if last else "",
                 "duration_minutes": minutes,
                 "duration": format_office_duration(minutes, calendar.office_day_minutes),
-                "over_time": any(p["over_time"] for p in passes),
+                "over_time": compliance.over_time,
                 "by_system": bool(last and last["by_system"]),
                 "passes": passes,
             }
@@ -739,27 +750,20 @@ def sop_compliance(
 
 
 def sop_summary(
-    steps: Sequence[dict[str, Any]], cycle: Cycle, calendar: WorkCalendar, now: datetime
+    steps: Sequence[office_time.StepCompliance], cycle: Cycle, calendar: WorkCalendar, now: datetime
 ) -> dict[str, Any]:
-    passes = [p for s in steps for p in s["passes"]]
-    finished = [r.finished_at for r in cycle.steps if r.finished_at is not None]
-    running = any(r.finished_at is None for r in cycle.steps)
-    span_end = now if running else max(finished, default=now)
-    total = (
-        max(0, calendar.office_minutes_between(cycle.steps[0].started_at, span_end))
-        if cycle.steps
-        else 0
-    )
+    """The counts under the appendix's table (``domain.office_time.compliance_summary``)."""
+    summary = office_time.compliance_summary(steps, cycle, calendar, now)
     return {
-        "steps": len(steps),
-        "passes": len(passes),
-        "on_time": sum(1 for p in passes if not p["over_time"] and not p["open"]),
-        "over_time": sum(1 for p in passes if p["over_time"]),
-        "open": sum(1 for p in passes if p["open"]),
-        "not_reached": sum(1 for s in steps if not s["reached"]),
-        "over_time_steps": [s["step"] for s in steps if s["over_time"]],
-        "total": format_office_duration(total, calendar.office_day_minutes),
-        "total_minutes": total,
+        "steps": summary.steps,
+        "passes": summary.passes,
+        "on_time": summary.on_time,
+        "over_time": summary.over_time,
+        "open": summary.open,
+        "not_reached": summary.not_reached,
+        "over_time_steps": list(summary.over_time_steps),
+        "total": format_office_duration(summary.total_minutes, calendar.office_day_minutes),
+        "total_minutes": summary.total_minutes,
         "office_hours": (
             f"{format_time_id(calendar.office_start)}\u2013{format_time_id(calendar.office_end)} "
             f"{tz_abbreviation(calendar.tz, now)}"
@@ -833,7 +837,7 @@ def quarterly_report_context(
     names = {i.code: i.indikator for i in cycle.indicators}
     assignments = _assignments(cycle, unit, tz, names)
     performance = performance_context(cycle, unit, calendar, policy)
-    compliance = sop_compliance(cycle, unit, calendar, sop, generated_at)
+    steps = office_time.sop_compliance(cycle, sop, calendar, generated_at)
     tw = roman_triwulan(cycle.triwulan)
     return {
         "unit": _unit_dict(unit),
@@ -851,8 +855,8 @@ def quarterly_report_context(
         "performance": performance,
         "chart_svg": chart_svg(performance),
         "sop_name": sop.name,
-        "sop_compliance": compliance,
-        "sop_summary": sop_summary(compliance, cycle, calendar, generated_at),
+        "sop_compliance": _compliance_rows(steps, cycle, unit, calendar),
+        "sop_summary": sop_summary(steps, cycle, calendar, generated_at),
         **approval_context(cycle, unit, sop, calendar, status),
         "generated_at": format_datetime_id(generated_at, tz),
         "verification_note": VERIFICATION_NOTE,

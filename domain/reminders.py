@@ -12,6 +12,7 @@ from datetime import datetime
 
 from domain.calendar import WorkCalendar
 from domain.models import Cycle
+from domain.office_time import standard_minutes
 from domain.roles import SUPERIOR
 from domain.roster import Unit
 from domain.sop import COLLECT, DISPOSE, Sop, Step
@@ -48,8 +49,7 @@ class ReminderPoint:
             offset = int(window * self.fraction)
         else:
             assert self.before is not None
-            before = self.before.minutes + self.before.working_days * calendar.office_day_minutes
-            offset = window - before
+            offset = window - standard_minutes(self.before, calendar)
         if offset <= 0 or offset >= window:
             return None
         return calendar.deadline(start, StandardTime(minutes=offset))
