@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import segno
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from documents.approval_context import approval_context, revisions
+from documents.charts import NOT_COMPUTABLE_COLOUR, band_colour, chart_svg
 from domain import office_time, records
 from domain.calendar import WorkCalendar
 from domain.dates_id import (
@@ -84,16 +85,6 @@ _SOURCE_LABELS = {
     "workbook": "lembar kerja (xlsx)",
     "miniapp": "formulir Mini App",
 }
-
-#: Bar colours per rating band, best band first (colour-blind safe, prints well in grey).
-BAND_COLOURS: tuple[str, ...] = ("#1a7d3c", "#7fb135", "#e0a800", "#e06c00", "#b3261e")
-NOT_COMPUTABLE_COLOUR = "#9e9e9e"
-
-#: The chart's percentage axis.
-CHART_AXIS_MAX = 120.0
-CHART_GRIDLINES: tuple[float, ...] = (50.0, 75.0, 100.0)
-CHART_TICKS: tuple[float, ...] = (0.0, 25.0, 50.0, 75.0, 100.0, 120.0)
-CHART_CODE_MAX = 24  # longer codes are cut with an ellipsis on the chart (the table has them)
 
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -250,10 +241,6 @@ def _band_range(bands: Sequence[RatingBand], index: int) -> str:
     return f"> {format_number_id(band.above)}% s.d. {format_number_id(upper)}%"
 
 
-def _band_colour(index: int) -> str:
-    return BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)]
-
-
 def _target_text(indicator: Indicator, triwulan: int) -> tuple[str, str]:
     """The quarter's target and a short note on how it counts."""
     target = indicator.target_for(triwulan)
@@ -305,7 +292,7 @@ def _performance_row(
         "computable": ach.computable,
         "rating": ach.rating or "\u2014",
         "rating_index": index,
-        "colour": _band_colour(index) if index >= 0 else NOT_COMPUTABLE_COLOUR,
+        "colour": band_colour(index) if index >= 0 else NOT_COMPUTABLE_COLOUR,
         "at_risk": ach.at_risk,
         "note": ach.note,
         "kendala": real.kendala if real else "",
@@ -454,7 +441,7 @@ def performance_context(
         {
             "label": b.label,
             "range": _band_range(bands, i),
-            "colour": _band_colour(i),
+            "colour": band_colour(i),
             "count": ratings.get(b.label, 0),
         }
         for i, b in enumerate(bands)
@@ -483,139 +470,6 @@ def performance_context(
         "history": _realisation_history(cycle, unit, tz, {r["code"]: "" for r in rows}),
         "fixes": _fix_requests(cycle, unit, tz),
     }
-
-
-# ----------------------------------------------------------------------------- chart
-
-
-def _num(value: float) -> str:
-    """An SVG coordinate: short, locale-free."""
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-def _legend(entries: Sequence[tuple[str, str]], width: float, y: float) -> tuple[list, float]:
-    """Swatch + label per entry, wrapped to ``width``; returns the items and the last line."""
-    placed = []
-    lx, ly = 8.0, y
-    for colour, label in entries:
-        text_w = 4.2 * len(label) + 26
-        if lx + text_w > width and lx > 8.0:
-            lx, ly = 8.0, ly + 12
-        placed.append((lx, ly, colour, label))
-        lx += text_w
-    return placed, ly
-
-
-def chart_svg(performance: dict[str, Any] | None) -> Markup | None:
-    """Horizontal bars of the achievement per indicator code, as an inline SVG.
-
-    Axis 0–120% with gridlines at 50, 75 and 100%, the risk line (``risk_below``), bars
-    coloured by rating band, value labels and a legend. Only codes, numbers and band labels
-    go in, and every one of them is escaped; the result is trusted markup (``Markup``).
-    """
-    if not performance or not performance["rows"]:
-        return None
-    rows = performance["rows"]
-    codes = [_clip(r["code"], CHART_CODE_MAX) for r in rows]
-    width = 480.0
-    # Room for the longest code (bold, about 5,4 units a character), the values on the right.
-    left = min(max(62.0, max(len(c) for c in codes) * 5.4 + 12), 150.0)
-    plot = width - left - 66.0
-    # Rows shrink for a long list so the chart stays within one A4 page.
-    top = 20.0
-    row_h = min(19.0, max(9.0, 520.0 / len(rows)))
-    bar_h = round(row_h * 0.58, 1)
-
-    def x(pct: float) -> float:
-        return left + max(0.0, min(pct, CHART_AXIS_MAX)) / CHART_AXIS_MAX * plot
-
-    bottom = top + row_h * len(rows) + 4
-    entries = [(b["colour"], b["label"]) for b in performance["bands"]]
-    if performance["not_computable_count"]:
-        entries.append((NOT_COMPUTABLE_COLOUR, "tidak dapat dihitung"))
-    legend, last_line = _legend(entries, width, bottom + 38)
-    height = last_line + 4
-    risk = performance["risk_below"]
-
-    out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
-        f'viewBox="0 0 {_num(width)} {_num(height)}" width="16cm" '
-        f'height="{_num(height / width * 16)}cm" font-family="DejaVu Sans, sans-serif" '
-        f'font-size="8">',
-    ]
-    for pct in CHART_GRIDLINES:
-        if pct != risk:
-            out.append(
-                f'<line x1="{_num(x(pct))}" y1="{_num(top - 6)}" x2="{_num(x(pct))}" '
-                f'y2="{_num(bottom)}" stroke="#b0b0b0" stroke-width="0.6"/>'
-            )
-    labels: list[str] = []
-    for i, row in enumerate(rows):
-        y = top + i * row_h + (row_h - bar_h) / 2
-        base = y + bar_h / 2 + 3  # text baseline, vertically centred on the bar
-        out.append(
-            f'<text x="{_num(left - 6)}" y="{_num(base)}" text-anchor="end" '
-            f'font-weight="bold">{escape(codes[i])}</text>'
-        )
-        pct = row["percent"]
-        if pct is None:
-            labels.append(
-                f'<text x="{_num(left + 4)}" y="{_num(base)}" fill="#555" '
-                f'font-style="italic">{escape(row["capaian"])}</text>'
-            )
-            continue
-        end = x(pct)
-        out.append(
-            f'<rect x="{_num(left)}" y="{_num(y)}" width="{_num(max(end - left, 0.8))}" '
-            f'height="{_num(bar_h)}" fill="{escape(row["colour"])}" stroke="#333" '
-            f'stroke-width="0.3"/>'
-        )
-        text = row["capaian"] + (" \u26a0" if row["at_risk"] else "")
-        style = ' fill="#b3261e" font-weight="bold"' if row["at_risk"] else ""
-        # A white backing keeps the value readable where it crosses a gridline.
-        labels.append(
-            f'<rect x="{_num(end + 2)}" y="{_num(y)}" width="{_num(len(text) * 5.6 + 6)}" '
-            f'height="{_num(bar_h)}" fill="#ffffff"/>'
-            f'<text x="{_num(end + 4)}" y="{_num(base)}"{style}>{escape(text)}</text>'
-        )
-    # The risk line over the bars, the values over the line.
-    out.append(
-        f'<line x1="{_num(x(risk))}" y1="{_num(top - 10)}" x2="{_num(x(risk))}" '
-        f'y2="{_num(bottom)}" stroke="#b3261e" stroke-width="1.1" stroke-dasharray="4 2"/>'
-        f'<text x="{_num(x(risk))}" y="{_num(top - 12)}" text-anchor="middle" fill="#b3261e" '
-        f'font-size="7">batas risiko {escape(format_number_id(risk))}%</text>'
-    )
-    out.extend(labels)
-    # Axes, ticks and the axis title.
-    out.append(
-        f'<line x1="{_num(left)}" y1="{_num(bottom)}" x2="{_num(left + plot)}" '
-        f'y2="{_num(bottom)}" stroke="#000" stroke-width="0.8"/>'
-        f'<line x1="{_num(left)}" y1="{_num(top - 6)}" x2="{_num(left)}" '
-        f'y2="{_num(bottom)}" stroke="#000" stroke-width="0.8"/>'
-    )
-    for pct in CHART_TICKS:
-        out.append(
-            f'<line x1="{_num(x(pct))}" y1="{_num(bottom)}" x2="{_num(x(pct))}" '
-            f'y2="{_num(bottom + 3)}" stroke="#000" stroke-width="0.6"/>'
-            f'<text x="{_num(x(pct))}" y="{_num(bottom + 11)}" text-anchor="middle" '
-            f'font-size="7">{escape(format_number_id(pct))}%</text>'
-        )
-    out.append(
-        f'<text x="{_num(left + plot / 2)}" y="{_num(bottom + 23)}" text-anchor="middle" '
-        f'font-size="7.5">Capaian kinerja (%)</text>'
-    )
-    for lx, ly, colour, label in legend:
-        out.append(
-            f'<rect x="{_num(lx)}" y="{_num(ly - 7)}" width="9" height="8" '
-            f'fill="{escape(colour)}" stroke="#333" stroke-width="0.3"/>'
-            f'<text x="{_num(lx + 12)}" y="{_num(ly)}" font-size="7">{escape(label)}</text>'
-        )
-    out.append("</svg>")
-    return Markup("".join(out))
 
 
 # ----------------------------------------------------------------------------- SOP compliance
