@@ -2,9 +2,10 @@
 
 Every "how long did it take", "how much time is left", "how late is it" and "was the SOP
 kept" in the bot is counted here, in office minutes of the unit's ``WorkCalendar``: the
-report's SOP appendix (``documents.report_context``), the Mini App's compliance view, the
-reminders (``domain.reminders``) and /status (``handlers.views``) all call these functions,
-so they cannot disagree about a minute.
+report's SOP appendix (``documents.report_context``) and the Mini App's compliance view it
+feeds, and /status (``handlers.views``) call these functions, and the reminders
+(``domain.reminders``) convert a standard time with the same ``StandardTime.office_minutes``
+as :func:`standard_minutes`, so they cannot disagree about a minute.
 
 The results are plain values (minutes, flags, a status code); wording them (Indonesian
 durations, "Tepat waktu") is the caller's job.
@@ -47,7 +48,7 @@ OVERDUE = "overdue"
 
 def standard_minutes(st: StandardTime, calendar: WorkCalendar) -> int:
     """A standard time as office minutes, a whole office day per working day."""
-    return st.minutes + st.working_days * calendar.office_day_minutes
+    return st.office_minutes(calendar.office_day_minutes)
 
 
 def minutes_left(calendar: WorkCalendar, now: datetime, deadline: datetime) -> int:

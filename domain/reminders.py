@@ -12,7 +12,6 @@ from datetime import datetime
 
 from domain.calendar import WorkCalendar
 from domain.models import Cycle
-from domain.office_time import standard_minutes
 from domain.roles import SUPERIOR
 from domain.roster import Unit
 from domain.sop import COLLECT, DISPOSE, Sop, Step
@@ -49,7 +48,7 @@ class ReminderPoint:
             offset = int(window * self.fraction)
         else:
             assert self.before is not None
-            offset = window - standard_minutes(self.before, calendar)
+            offset = window - self.before.office_minutes(calendar.office_day_minutes)
         if offset <= 0 or offset >= window:
             return None
         return calendar.deadline(start, StandardTime(minutes=offset))
