@@ -27,19 +27,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from markupsafe import Markup, escape
-
 from documents.annual_analysis import annual_analysis
 from documents.approval_context import approval_context, revisions
+from documents.charts import NOT_COMPUTABLE_COLOUR, band_colour, chart_svg, quarters_chart_svg
 from documents.report_context import (
-    NOT_COMPUTABLE_COLOUR,
     VERIFICATION_NOTE,
-    _band_colour,
     _band_range,
-    _num,
     _ordered_bands,
     _unit_dict,
-    chart_svg,
     period_label,
     report_title,
     verification_context,
@@ -81,7 +76,6 @@ __all__ = [
     "annual_document_number",
     "annual_report_context",
     "annual_title",
-    "quarters_chart_svg",
 ]
 
 STATUSES = ("draft", "paraf", "signed")
@@ -150,10 +144,6 @@ CHAPTERS: tuple[tuple[str, str, str], ...] = (
         "daftar laporan triwulan yang menjadi dasar penyusunan beserta sidik digitalnya",
     ),
 )
-
-#: Series colours of the quarters chart: TW I–IV in greys/blues, the year by its band.
-QUARTER_COLOURS: tuple[str, ...] = ("#c9d3e3", "#98abc9", "#6883ae", "#3c5a8c")
-
 
 # ----------------------------------------------------------------------------- wording
 
@@ -393,7 +383,7 @@ def _indicator_row(
         "met": ach.raw_percent is not None and ach.raw_percent >= 100,
         "rating": ach.rating or DASH,
         "rating_index": index,
-        "colour": _band_colour(index) if index >= 0 else NOT_COMPUTABLE_COLOUR,
+        "colour": band_colour(index) if index >= 0 else NOT_COMPUTABLE_COLOUR,
         "at_risk": ach.at_risk,
         "note": ach.note,
         "kendala": _collect_notes(kendala),
@@ -489,7 +479,7 @@ def annual_performance(
         {
             "label": b.label,
             "range": _band_range(bands, i),
-            "colour": _band_colour(i),
+            "colour": band_colour(i),
             "count": ratings.get(b.label, 0),
         }
         for i, b in enumerate(bands)
@@ -547,111 +537,6 @@ def _quarter_average(rows: Sequence[dict[str, Any]], tw: int) -> float | None:
     """The mean quarter capaian, as the quarter's own report computes it."""
     found = (r["_quarter_achievements"][tw - 1] for r in rows)
     return average_percent(a for a in found if a is not None)
-
-
-# ----------------------------------------------------------------------------- quarters chart
-
-
-def quarters_chart_svg(performance: dict[str, Any] | None) -> Markup | None:
-    """Grouped columns per indicator: the capaian of TW I–IV and of the year (0–120%).
-
-    Only codes, numbers and fixed labels go in, all escaped; the result is trusted markup.
-    """
-    if not performance or not performance["rows"]:
-        return None
-    rows = performance["rows"]
-    axis_max = 120.0
-    width, left, right, top = 480.0, 34.0, 8.0, 16.0
-    plot_h = 150.0
-    bottom = top + plot_h
-    plot_w = width - left - right
-    group_w = plot_w / len(rows)
-    bar_w = min(9.0, group_w * 0.8 / 5)
-    codes = [row["code"] if len(row["code"]) <= 14 else row["code"][:13] + "\u2026" for row in rows]
-    # Codes wider than their group are set at 45 degrees below the axis.
-    slanted = max(len(c) for c in codes) * 4.6 > group_w - 2
-    label_h = max(len(c) for c in codes) * 3.4 + 8 if slanted else 10.0
-    height = bottom + label_h + 22
-
-    def y(pct: float) -> float:
-        return bottom - max(0.0, min(pct, axis_max)) / axis_max * plot_h
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-quarters" '
-        f'viewBox="0 0 {_num(width)} {_num(height)}" width="16cm" '
-        f'height="{_num(height / width * 16)}cm" '
-        f'font-family="DejaVu Sans, sans-serif" font-size="7">'
-    ]
-    for pct in (25.0, 50.0, 75.0, 100.0, 120.0):
-        out.append(
-            f'<line x1="{_num(left)}" y1="{_num(y(pct))}" x2="{_num(width - right)}" '
-            f'y2="{_num(y(pct))}" stroke="{"#888" if pct == 100 else "#d0d0d0"}" '
-            f'stroke-width="{"0.8" if pct == 100 else "0.5"}"/>'
-        )
-    for pct in (0.0, 25.0, 50.0, 75.0, 100.0, 120.0):
-        out.append(
-            f'<text x="{_num(left - 4)}" y="{_num(y(pct) + 2.5)}" text-anchor="end" '
-            f'font-size="6.5">{escape(format_number_id(pct))}%</text>'
-        )
-    for i, row in enumerate(rows):
-        gx = left + i * group_w + (group_w - bar_w * 5) / 2
-        series = [q["percent"] for q in row["quarters"]] + [row["percent"]]
-        colours = [*QUARTER_COLOURS, row["colour"]]
-        for j, pct in enumerate(series):
-            bx = gx + j * bar_w
-            if pct is None:
-                out.append(
-                    f'<text x="{_num(bx + bar_w / 2)}" y="{_num(bottom - 2)}" '
-                    f'text-anchor="middle" font-size="5.5" fill="#777">\u2013</text>'
-                )
-                continue
-            out.append(
-                f'<rect x="{_num(bx)}" y="{_num(y(pct))}" width="{_num(bar_w - 0.6)}" '
-                f'height="{_num(bottom - y(pct))}" fill="{escape(colours[j])}" '
-                f'stroke="#333" stroke-width="0.25"/>'
-            )
-        cx = left + (i + 0.5) * group_w
-        if slanted:
-            out.append(
-                f'<text x="{_num(cx)}" y="{_num(bottom + 8)}" text-anchor="end" '
-                f'font-weight="bold" transform="rotate(-45 {_num(cx)} {_num(bottom + 8)})">'
-                f"{escape(codes[i])}</text>"
-            )
-        else:
-            out.append(
-                f'<text x="{_num(cx)}" y="{_num(bottom + 10)}" text-anchor="middle" '
-                f'font-weight="bold">{escape(codes[i])}</text>'
-            )
-    risk = performance["risk_below"]
-    out.append(
-        f'<line x1="{_num(left)}" y1="{_num(y(risk))}" x2="{_num(width - right)}" '
-        f'y2="{_num(y(risk))}" stroke="#b3261e" stroke-width="0.9" stroke-dasharray="4 2"/>'
-        f'<line x1="{_num(left)}" y1="{_num(top - 4)}" x2="{_num(left)}" y2="{_num(bottom)}" '
-        f'stroke="#000" stroke-width="0.8"/>'
-        f'<line x1="{_num(left)}" y1="{_num(bottom)}" x2="{_num(width - right)}" '
-        f'y2="{_num(bottom)}" stroke="#000" stroke-width="0.8"/>'
-    )
-    legend = [(c, triwulan_label(n)) for n, c in enumerate(QUARTER_COLOURS, start=1)]
-    legend.append(("#1a7d3c", "Tahunan (warna sesuai kategori)"))
-    legend.append(("", f"batas risiko {format_number_id(risk)}%"))
-    lx = left
-    ly = bottom + label_h + 16
-    for colour, label in legend:
-        if colour:
-            out.append(
-                f'<rect x="{_num(lx)}" y="{_num(ly - 7)}" width="9" height="8" '
-                f'fill="{escape(colour)}" stroke="#333" stroke-width="0.3"/>'
-            )
-        else:
-            out.append(
-                f'<line x1="{_num(lx)}" y1="{_num(ly - 3)}" x2="{_num(lx + 12)}" '
-                f'y2="{_num(ly - 3)}" stroke="#b3261e" stroke-width="0.9" '
-                f'stroke-dasharray="4 2"/>'
-            )
-        out.append(f'<text x="{_num(lx + 14)}" y="{_num(ly)}">{escape(label)}</text>')
-        lx += 4.0 * len(label) + 30
-    out.append("</svg>")
-    return Markup("".join(out))
 
 
 # ----------------------------------------------------------------------------- narrative

@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import segno
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from documents.approval_context import approval_context, revisions
-from domain import records
+from documents.charts import NOT_COMPUTABLE_COLOUR, band_colour, chart_svg
+from domain import office_time, records
 from domain.calendar import WorkCalendar
 from domain.dates_id import (
     format_date_id,
@@ -38,7 +39,6 @@ from domain.models import (
     Disposition,
     FileRef,
     Item,
-    StepRecord,
 )
 from domain.performance import (
     DEFAULT_POLICY,
@@ -85,16 +85,6 @@ _SOURCE_LABELS = {
     "workbook": "lembar kerja (xlsx)",
     "miniapp": "formulir Mini App",
 }
-
-#: Bar colours per rating band, best band first (colour-blind safe, prints well in grey).
-BAND_COLOURS: tuple[str, ...] = ("#1a7d3c", "#7fb135", "#e0a800", "#e06c00", "#b3261e")
-NOT_COMPUTABLE_COLOUR = "#9e9e9e"
-
-#: The chart's percentage axis.
-CHART_AXIS_MAX = 120.0
-CHART_GRIDLINES: tuple[float, ...] = (50.0, 75.0, 100.0)
-CHART_TICKS: tuple[float, ...] = (0.0, 25.0, 50.0, 75.0, 100.0, 120.0)
-CHART_CODE_MAX = 24  # longer codes are cut with an ellipsis on the chart (the table has them)
 
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -247,10 +237,6 @@ def _band_range(bands: Sequence[RatingBand], index: int) -> str:
     return f"> {format_number_id(band.above)}% s.d. {format_number_id(upper)}%"
 
 
-def _band_colour(index: int) -> str:
-    return BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)]
-
-
 def _target_text(indicator: Indicator, triwulan: int) -> tuple[str, str]:
     """The quarter's target and a short note on how it counts."""
     target = indicator.target_for(triwulan)
@@ -302,7 +288,7 @@ def _performance_row(
         "computable": ach.computable,
         "rating": ach.rating or "\u2014",
         "rating_index": index,
-        "colour": _band_colour(index) if index >= 0 else NOT_COMPUTABLE_COLOUR,
+        "colour": band_colour(index) if index >= 0 else NOT_COMPUTABLE_COLOUR,
         "at_risk": ach.at_risk,
         "note": ach.note,
         "kendala": real.kendala if real else "",
@@ -451,7 +437,7 @@ def performance_context(
         {
             "label": b.label,
             "range": _band_range(bands, i),
-            "colour": _band_colour(i),
+            "colour": band_colour(i),
             "count": ratings.get(b.label, 0),
         }
         for i, b in enumerate(bands)
@@ -482,139 +468,6 @@ def performance_context(
     }
 
 
-# ----------------------------------------------------------------------------- chart
-
-
-def _num(value: float) -> str:
-    """An SVG coordinate: short, locale-free."""
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-def _legend(entries: Sequence[tuple[str, str]], width: float, y: float) -> tuple[list, float]:
-    """Swatch + label per entry, wrapped to ``width``; returns the items and the last line."""
-    placed = []
-    lx, ly = 8.0, y
-    for colour, label in entries:
-        text_w = 4.2 * len(label) + 26
-        if lx + text_w > width and lx > 8.0:
-            lx, ly = 8.0, ly + 12
-        placed.append((lx, ly, colour, label))
-        lx += text_w
-    return placed, ly
-
-
-def chart_svg(performance: dict[str, Any] | None) -> Markup | None:
-    """Horizontal bars of the achievement per indicator code, as an inline SVG.
-
-    Axis 0–120% with gridlines at 50, 75 and 100%, the risk line (``risk_below``), bars
-    coloured by rating band, value labels and a legend. Only codes, numbers and band labels
-    go in, and every one of them is escaped; the result is trusted markup (``Markup``).
-    """
-    if not performance or not performance["rows"]:
-        return None
-    rows = performance["rows"]
-    codes = [_clip(r["code"], CHART_CODE_MAX) for r in rows]
-    width = 480.0
-    # Room for the longest code (bold, about 5,4 units a character), the values on the right.
-    left = min(max(62.0, max(len(c) for c in codes) * 5.4 + 12), 150.0)
-    plot = width - left - 66.0
-    # Rows shrink for a long list so the chart stays within one A4 page.
-    top = 20.0
-    row_h = min(19.0, max(9.0, 520.0 / len(rows)))
-    bar_h = round(row_h * 0.58, 1)
-
-    def x(pct: float) -> float:
-        return left + max(0.0, min(pct, CHART_AXIS_MAX)) / CHART_AXIS_MAX * plot
-
-    bottom = top + row_h * len(rows) + 4
-    entries = [(b["colour"], b["label"]) for b in performance["bands"]]
-    if performance["not_computable_count"]:
-        entries.append((NOT_COMPUTABLE_COLOUR, "tidak dapat dihitung"))
-    legend, last_line = _legend(entries, width, bottom + 38)
-    height = last_line + 4
-    risk = performance["risk_below"]
-
-    out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
-        f'viewBox="0 0 {_num(width)} {_num(height)}" width="16cm" '
-        f'height="{_num(height / width * 16)}cm" font-family="DejaVu Sans, sans-serif" '
-        f'font-size="8">',
-    ]
-    for pct in CHART_GRIDLINES:
-        if pct != risk:
-            out.append(
-                f'<line x1="{_num(x(pct))}" y1="{_num(top - 6)}" x2="{_num(x(pct))}" '
-                f'y2="{_num(bottom)}" stroke="#b0b0b0" stroke-width="0.6"/>'
-            )
-    labels: list[str] = []
-    for i, row in enumerate(rows):
-        y = top + i * row_h + (row_h - bar_h) / 2
-        base = y + bar_h / 2 + 3  # text baseline, vertically centred on the bar
-        out.append(
-            f'<text x="{_num(left - 6)}" y="{_num(base)}" text-anchor="end" '
-            f'font-weight="bold">{escape(codes[i])}</text>'
-        )
-        pct = row["percent"]
-        if pct is None:
-            labels.append(
-                f'<text x="{_num(left + 4)}" y="{_num(base)}" fill="#555" '
-                f'font-style="italic">{escape(row["capaian"])}</text>'
-            )
-            continue
-        end = x(pct)
-        out.append(
-            f'<rect x="{_num(left)}" y="{_num(y)}" width="{_num(max(end - left, 0.8))}" '
-            f'height="{_num(bar_h)}" fill="{escape(row["colour"])}" stroke="#333" '
-            f'stroke-width="0.3"/>'
-        )
-        text = row["capaian"] + (" \u26a0" if row["at_risk"] else "")
-        style = ' fill="#b3261e" font-weight="bold"' if row["at_risk"] else ""
-        # A white backing keeps the value readable where it crosses a gridline.
-        labels.append(
-            f'<rect x="{_num(end + 2)}" y="{_num(y)}" width="{_num(len(text) * 5.6 + 6)}" '
-            f'height="{_num(bar_h)}" fill="#ffffff"/>'
-            f'<text x="{_num(end + 4)}" y="{_num(base)}"{style}>{escape(text)}</text>'
-        )
-    # The risk line over the bars, the values over the line.
-    out.append(
-        f'<line x1="{_num(x(risk))}" y1="{_num(top - 10)}" x2="{_num(x(risk))}" '
-        f'y2="{_num(bottom)}" stroke="#b3261e" stroke-width="1.1" stroke-dasharray="4 2"/>'
-        f'<text x="{_num(x(risk))}" y="{_num(top - 12)}" text-anchor="middle" fill="#b3261e" '
-        f'font-size="7">batas risiko {escape(format_number_id(risk))}%</text>'
-    )
-    out.extend(labels)
-    # Axes, ticks and the axis title.
-    out.append(
-        f'<line x1="{_num(left)}" y1="{_num(bottom)}" x2="{_num(left + plot)}" '
-        f'y2="{_num(bottom)}" stroke="#000" stroke-width="0.8"/>'
-        f'<line x1="{_num(left)}" y1="{_num(top - 6)}" x2="{_num(left)}" '
-        f'y2="{_num(bottom)}" stroke="#000" stroke-width="0.8"/>'
-    )
-    for pct in CHART_TICKS:
-        out.append(
-            f'<line x1="{_num(x(pct))}" y1="{_num(bottom)}" x2="{_num(x(pct))}" '
-            f'y2="{_num(bottom + 3)}" stroke="#000" stroke-width="0.6"/>'
-            f'<text x="{_num(x(pct))}" y="{_num(bottom + 11)}" text-anchor="middle" '
-            f'font-size="7">{escape(format_number_id(pct))}%</text>'
-        )
-    out.append(
-        f'<text x="{_num(left + plot / 2)}" y="{_num(bottom + 23)}" text-anchor="middle" '
-        f'font-size="7.5">Capaian kinerja (%)</text>'
-    )
-    for lx, ly, colour, label in legend:
-        out.append(
-            f'<rect x="{_num(lx)}" y="{_num(ly - 7)}" width="9" height="8" '
-            f'fill="{escape(colour)}" stroke="#333" stroke-width="0.3"/>'
-            f'<text x="{_num(lx + 12)}" y="{_num(ly)}" font-size="7">{escape(label)}</text>'
-        )
-    out.append("</svg>")
-    return Markup("".join(out))
-
-
 # ----------------------------------------------------------------------------- SOP compliance
 
 
@@ -637,20 +490,25 @@ def _holder_names(step: Step, cycle: Cycle, unit: Unit) -> str:
     return holders[0].name if holders else unit.role_label(step.role)
 
 
+#: The status of a pass as the SOP appendix words it (``domain.office_time``'s codes).
+PASS_STATUS = {
+    office_time.ON_TIME: "Tepat waktu",
+    office_time.LATE: "Melebihi batas waktu",
+    office_time.RUNNING: "Sedang berjalan",
+    office_time.OVERDUE: "Melewati batas waktu",
+}
+
+
 def _pass(
-    record: StepRecord,
+    timing: office_time.PassTiming,
     round_no: int,
     step: Step,
     cycle: Cycle,
     unit: Unit,
     calendar: WorkCalendar,
-    now: datetime,
 ) -> dict[str, Any]:
     day = calendar.office_day_minutes
-    end = record.finished_at or now
-    minutes = max(0, calendar.office_minutes_between(record.started_at, end))
-    over = end > record.deadline
-    overdue = max(0, calendar.office_minutes_between(record.deadline, end)) if over else 0
+    record = timing.record
     done_by = records.step_finisher(cycle.history, record.finished_at, record.finished_by)
     holder_label = unit.role_label(step.role)
     if step.key == COLLECT or record.finished_by is None:
@@ -667,10 +525,6 @@ def _pass(
     received_by = ""
     if given and record.finished_by not in {o.user_id for o in given}:
         received_by = "; ".join(records.label(o) for o in given)
-    if record.finished_at is None:
-        status = "Melewati batas waktu" if over else "Sedang berjalan"
-    else:
-        status = "Melebihi batas waktu" if over else "Tepat waktu"
     return {
         "round": round_no,
         "holder_name": holder_name,
@@ -686,13 +540,13 @@ def _pass(
         "finished_at": (
             format_datetime_id(record.finished_at, calendar.tz) if record.finished_at else ""
         ),
-        "open": record.finished_at is None,
-        "duration_minutes": minutes,
-        "duration": format_office_duration(minutes, day),
-        "over_time": over,
-        "overdue_minutes": overdue,
-        "overdue": format_office_duration(overdue, day) if over else "",
-        "status": status,
+        "open": timing.open,
+        "duration_minutes": timing.duration_minutes,
+        "duration": format_office_duration(timing.duration_minutes, day),
+        "over_time": timing.over_time,
+        "overdue_minutes": timing.overdue_minutes,
+        "overdue": format_office_duration(timing.overdue_minutes, day) if timing.over_time else "",
+        "status": PASS_STATUS[timing.status],
     }
 
 
@@ -701,14 +555,25 @@ def sop_compliance(
 ) -> list[dict[str, Any]]:
     """Every SOP step with its holder, start, finish, actual office duration, the SOP's time
     and whether it went over its deadline; a step run more than once (after a return for
-    revision) lists each pass in ``passes``. ``now`` judges the step still open."""
+    revision) lists each pass in ``passes``. ``now`` judges the step still open.
+
+    The rule and its arithmetic are ``domain.office_time.sop_compliance``; this arranges
+    its result for the appendix."""
+    steps = office_time.sop_compliance(cycle, sop, calendar, now)
+    return _compliance_rows(steps, cycle, unit, calendar)
+
+
+def _compliance_rows(
+    steps: Sequence[office_time.StepCompliance], cycle: Cycle, unit: Unit, calendar: WorkCalendar
+) -> list[dict[str, Any]]:
     out = []
-    for step in sop.steps:
-        runs = [r for r in cycle.steps if r.step == step.number]
+    for compliance in steps:
+        step = compliance.step
         passes = [
-            _pass(r, i, step, cycle, unit, calendar, now) for i, r in enumerate(runs, start=1)
+            _pass(t, i, step, cycle, unit, calendar)
+            for i, t in enumerate(compliance.passes, start=1)
         ]
-        minutes = sum(p["duration_minutes"] for p in passes)
+        minutes = compliance.duration_minutes
         last = passes[-1] if passes else None
         allowed = step.allowed_time.label
         out.append(
@@ -720,13 +585,13 @@ def sop_compliance(
                 "holder_name": last["holder_name"] if last else _holder_names(step, cycle, unit),
                 "standard_time": step.standard_time.label,
                 "allowed_time": allowed if allowed != step.standard_time.label else "",
-                "reached": bool(passes),
-                "done": bool(passes) and not passes[-1]["open"],
+                "reached": compliance.reached,
+                "done": compliance.done,
                 "started_at": passes[0]["started_at"] if passes else "",
                 "finished_at": last["finished_at"] if last else "",
                 "duration_minutes": minutes,
                 "duration": format_office_duration(minutes, calendar.office_day_minutes),
-                "over_time": any(p["over_time"] for p in passes),
+                "over_time": compliance.over_time,
                 "by_system": bool(last and last["by_system"]),
                 "passes": passes,
             }
@@ -735,27 +600,20 @@ def sop_compliance(
 
 
 def sop_summary(
-    steps: Sequence[dict[str, Any]], cycle: Cycle, calendar: WorkCalendar, now: datetime
+    steps: Sequence[office_time.StepCompliance], cycle: Cycle, calendar: WorkCalendar, now: datetime
 ) -> dict[str, Any]:
-    passes = [p for s in steps for p in s["passes"]]
-    finished = [r.finished_at for r in cycle.steps if r.finished_at is not None]
-    running = any(r.finished_at is None for r in cycle.steps)
-    span_end = now if running else max(finished, default=now)
-    total = (
-        max(0, calendar.office_minutes_between(cycle.steps[0].started_at, span_end))
-        if cycle.steps
-        else 0
-    )
+    """The counts under the appendix's table (``domain.office_time.compliance_summary``)."""
+    summary = office_time.compliance_summary(steps, cycle, calendar, now)
     return {
-        "steps": len(steps),
-        "passes": len(passes),
-        "on_time": sum(1 for p in passes if not p["over_time"] and not p["open"]),
-        "over_time": sum(1 for p in passes if p["over_time"]),
-        "open": sum(1 for p in passes if p["open"]),
-        "not_reached": sum(1 for s in steps if not s["reached"]),
-        "over_time_steps": [s["step"] for s in steps if s["over_time"]],
-        "total": format_office_duration(total, calendar.office_day_minutes),
-        "total_minutes": total,
+        "steps": summary.steps,
+        "passes": summary.passes,
+        "on_time": summary.on_time,
+        "over_time": summary.over_time,
+        "open": summary.open,
+        "not_reached": summary.not_reached,
+        "over_time_steps": list(summary.over_time_steps),
+        "total": format_office_duration(summary.total_minutes, calendar.office_day_minutes),
+        "total_minutes": summary.total_minutes,
         "office_hours": (
             f"{format_time_id(calendar.office_start)}\u2013{format_time_id(calendar.office_end)} "
             f"{tz_abbreviation(calendar.tz, now)}"
@@ -829,7 +687,7 @@ def quarterly_report_context(
     names = {i.code: i.indikator for i in cycle.indicators}
     assignments = _assignments(cycle, unit, tz, names)
     performance = performance_context(cycle, unit, calendar, policy)
-    compliance = sop_compliance(cycle, unit, calendar, sop, generated_at)
+    steps = office_time.sop_compliance(cycle, sop, calendar, generated_at)
     tw = roman_triwulan(cycle.triwulan)
     return {
         "unit": _unit_dict(unit),
@@ -847,8 +705,8 @@ def quarterly_report_context(
         "performance": performance,
         "chart_svg": chart_svg(performance),
         "sop_name": sop.name,
-        "sop_compliance": compliance,
-        "sop_summary": sop_summary(compliance, cycle, calendar, generated_at),
+        "sop_compliance": _compliance_rows(steps, cycle, unit, calendar),
+        "sop_summary": sop_summary(steps, cycle, calendar, generated_at),
         **approval_context(cycle, unit, sop, calendar, status),
         "generated_at": format_datetime_id(generated_at, tz),
         "verification_note": VERIFICATION_NOTE,

@@ -2,11 +2,11 @@
 ``domain.budget``), shared with the readers that check a returned file.
 
 * :func:`targets_workbook` / :func:`template_workbook`: the year's targets (filled or empty),
-  with drop-down lists and a guide sheet; read back by ``domain.targets_import.parse_targets``.
+  with drop-down lists and a guide sheet; read back by ``documents.spreadsheets.parse_targets``.
 * :func:`realisation_workbook`: a Tim Kerja member's data workbook for the quarter; read back
-  by ``domain.targets_import.parse_realisation_workbook``.
+  by ``documents.spreadsheets.parse_realisation_workbook``.
 * :func:`budget_workbook`: the Realisasi Anggaran template (empty or filled), with a guide
-  sheet explaining every column; read back by ``domain.budget.parse_budget``.
+  sheet explaining every column; read back by ``documents.spreadsheets.parse_budget``.
 * :func:`export_workbook` / :func:`export_csv`: a quarter's or a year's performance data
   (sasaran, indicator, unit, target, realisation, capaian, band, kendala, tindak lanjut) and
   the year's budget realisation, one flat row per line with plain numbers, so the columns can

@@ -18,7 +18,6 @@ row-and-column refusals as the targets workbook:
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -30,6 +29,7 @@ from domain.performance import format_number_id, round_half_up
 from domain.targets_import import (
     Cell,
     Column,
+    Sheet,
     TargetImportError,
     _at,
     _col,
@@ -38,7 +38,6 @@ from domain.targets_import import (
     _get,
     _NotANumber,
     _number,
-    _read_rows,
     _shown,
     _text,
 )
@@ -217,9 +216,8 @@ def format_rupiah(value: float) -> str:
     return format_number_id(value)
 
 
-def parse_budget(
-    data: bytes,
-    filename: str,
+def budget_from_sheet(
+    sheet: Sheet,
     *,
     unit: str,
     year: int,
@@ -227,9 +225,10 @@ def parse_budget(
     imported_by: int,
     imported_at: datetime,
 ) -> BudgetSet:
-    """The budget lines of a workbook (.xlsx) or CSV file, or :class:`TargetImportError`
-    listing every problem by row and column; nothing is returned on any problem."""
-    where_name, rows = _read_rows(data, filename, BUDGET_SHEET)
+    """The budget lines of a workbook's or CSV file's rows, or :class:`TargetImportError`
+    listing every problem by row and column; nothing is returned on any problem
+    (``documents.spreadsheets.parse_budget`` reads the file)."""
+    where_name, rows, filename = sheet.name, sheet.rows, sheet.filename
     where = "Berkas CSV" if where_name == "CSV" else f"Lembar kerja “{where_name}”"
     header, problems = _find_header(rows, BUDGET_COLUMNS, where, filename)
     if problems:
@@ -266,7 +265,7 @@ def parse_budget(
         lines=tuple(lines),
         imported_by=imported_by,
         imported_at=imported_at,
-        source_sha256=hashlib.sha256(data).hexdigest(),
+        source_sha256=sheet.sha256,
         source_name=filename,
     )
 

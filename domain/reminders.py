@@ -48,8 +48,7 @@ class ReminderPoint:
             offset = int(window * self.fraction)
         else:
             assert self.before is not None
-            before = self.before.minutes + self.before.working_days * calendar.office_day_minutes
-            offset = window - before
+            offset = window - self.before.office_minutes(calendar.office_day_minutes)
         if offset <= 0 or offset >= window:
             return None
         return calendar.deadline(start, StandardTime(minutes=offset))

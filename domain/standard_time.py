@@ -64,6 +64,11 @@ class StandardTime:
             )
         return cls(minutes=minutes, working_days=working_days)
 
+    def office_minutes(self, office_day_minutes: int) -> int:
+        """As office minutes, a whole office day (``WorkCalendar.office_day_minutes``) per
+        working day (``domain.office_time.standard_minutes``)."""
+        return self.minutes + self.working_days * office_day_minutes
+
     @property
     def label(self) -> str:
         """Indonesian label; whole hours are shown as "jam", anything else as "menit"."""

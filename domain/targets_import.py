@@ -1,4 +1,8 @@
-"""Reading the performance workbooks: the year's targets and a member's realisation.
+"""The performance workbooks' rules: the year's targets and a member's realisation.
+
+The columns, what each means and how every cell is validated live here; reading the file
+(the zip guard, openpyxl, the sheet XML, CSV decoding) is ``documents.spreadsheets``, which
+hands these rules a :class:`Sheet` of plain rows.
 
 Targets come from the Perjanjian Kinerja and Rencana Aksi as an Excel workbook (.xlsx) or a CSV
 file (semicolon or comma separated, UTF-8 with or without BOM) with one header row:
@@ -15,9 +19,8 @@ the spreadsheet (``Baris 7, kolom “Target TW II”: “delapan” bukan angka.
 whole file with :class:`TargetImportError`; nothing is returned, so nothing can be stored.
 The rules:
 
-* the file must be a real .xlsx workbook (checked before openpyxl opens it: a zip archive of at
-  most 1.000 members and 50 MB uncompressed, with an Excel workbook part) or UTF-8 text (CSV);
-  the sheet read is "Target Kinerja" when present, otherwise the first sheet;
+* the file must be a real .xlsx workbook or UTF-8 text (CSV), as ``documents.spreadsheets``
+  checks it; the sheet read is "Target Kinerja" when present, otherwise the first sheet;
 * at most 500 indicator rows; fully empty rows are skipped;
 * required cells: Kode Indikator, Indikator Kinerja, Satuan, Target Tahunan, Arah, Perhitungan;
   Sasaran Strategis may be left empty to repeat the sasaran of the row above (as with merged
@@ -42,27 +45,19 @@ The rules:
 * texts: Sasaran and Indikator at most 300 characters, Satuan at most 30.
 
 The same reader parses the data workbook a Tim Kerja member fills in
-(``documents.workbooks.realisation_workbook`` makes it, :func:`parse_realisation_workbook` reads
+(``documents.workbooks.realisation_workbook`` makes it, :func:`realisation_from_sheet` reads
 it back). The columns are data shared by both sides; writing the workbooks belongs to
 ``documents/workbooks.py``.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import math
 import re
-import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
-
-import openpyxl
-from openpyxl.utils import range_boundaries
 
 from domain.errors import InputError
 from domain.performance import (
@@ -80,12 +75,7 @@ from domain.performance import (
 from domain.text import neutralise_bidi
 
 MAX_ROWS = 500
-MAX_SCAN_ROWS = 5_000  # physical rows read at most (empty formatted rows included)
-MAX_COLUMNS = 40
 HEADER_SEARCH_ROWS = 20
-MAX_ZIP_MEMBERS = 1_000
-MAX_UNCOMPRESSED = 50 * 1024 * 1024
-MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CODE_LENGTH = 20
 MAX_TEXT = {"sasaran": 300, "indikator": 300, "satuan": 30}
 MAX_NOTE_LENGTH = 1_000  # kendala, tindak lanjut
@@ -97,7 +87,6 @@ REALISATION_SHEET = "Realisasi"
 
 _CODE_RE = re.compile(rf"^[A-Za-z0-9._/-]{{1,{MAX_CODE_LENGTH}}}$")
 _ROMAN = ("i", "ii", "iii", "iv")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class TargetImportError(InputError):
@@ -363,6 +352,25 @@ class Unreadable:
     kind: str  # FORMULA | MERGED
     detail: str  # the formula, or the merged range ("G5:J5")
     value: object = None
+    #: A merged range within one column (a sasaran merged down its indicators).
+    one_column: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Sheet:
+    """A spreadsheet as plain rows: what the file adapter (``documents.spreadsheets``) hands
+    the rules here. ``rows`` keep the row numbers the user sees; a cell is a plain value or
+    an :class:`Unreadable` marker."""
+
+    name: str  # the worksheet's title, or "CSV"
+    rows: list[Row]
+    filename: str
+    sha256: str  # of the file as received (``TargetSet.source_sha256``)
+
+
+def sheet_matches(title: str, wanted: str) -> bool:
+    """Whether a worksheet's title names the sheet wanted (compared like headers)."""
+    return _norm_header(title) == _norm_header(wanted)
 
 
 def _plain(value: Cell) -> Cell:
@@ -412,203 +420,6 @@ def _number(value: Cell) -> float | None:
 
 def _at(row: int, column: str, message: str) -> str:
     return f"Baris {row}, kolom “{column}”: {message}"
-
-
-# ----------------------------------------------------------------------------- reading files
-
-
-def _guard_zip(data: bytes, filename: str) -> None:
-    """Refuse what is not a plausible .xlsx before openpyxl touches it (incl. zip bombs).
-
-    The sizes checked are the declared ones; ``zipfile`` never yields more than a member's
-    declared size, so they bound what openpyxl can inflate.
-    """
-    name = f"Berkas “{filename}”"
-    if data.startswith(_OLE_MAGIC):
-        raise TargetImportError(
-            [
-                f"{name} berformat Excel lama (.xls) atau dilindungi kata sandi. Simpan ulang "
-                "sebagai “Excel Workbook (.xlsx)” tanpa kata sandi."
-            ],
-            filename,
-        )
-    if not data.startswith(b"PK\x03\x04"):
-        raise TargetImportError(
-            [f"{name} bukan buku kerja Excel (.xlsx): isinya tidak berformat Excel."], filename
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise TargetImportError(
-            [f"{name} rusak dan tidak dapat dibuka sebagai buku kerja Excel (.xlsx)."], filename
-        ) from None
-    total = sum(i.file_size for i in infos)
-    if len(infos) > MAX_ZIP_MEMBERS or total > MAX_UNCOMPRESSED:
-        raise TargetImportError(
-            [
-                f"{name} ditolak demi keamanan: isinya bila dibuka melebihi batas "
-                f"({MAX_UNCOMPRESSED // (1024 * 1024)} MB atau {MAX_ZIP_MEMBERS} bagian). "
-                "Kirimkan buku kerja biasa dari templat."
-            ],
-            filename,
-        )
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        kind = " (isinya dokumen Word)" if "word/document.xml" in names else ""
-        raise TargetImportError([f"{name} bukan buku kerja Excel (.xlsx){kind}."], filename)
-
-
-def _cell_value(cell: Any) -> Cell:
-    value = cell.value
-    fmt = getattr(cell, "number_format", None) or ""
-    if (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and "%" in fmt
-        and math.isfinite(value)
-    ):
-        # A cell formatted as percentage holds 0.85 for "85%": count in percent points.
-        return float(Decimal(repr(float(value))) * 100)
-    return value
-
-
-def _xlsx_rows(data: bytes, filename: str, sheet: str) -> tuple[str, list[Row]]:
-    _guard_zip(data, filename)
-    broken = TargetImportError(
-        [f"Berkas “{filename}” rusak dan tidak dapat dibuka sebagai buku kerja Excel (.xlsx)."],
-        filename,
-    )
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types on malformed input; all mean "broken"
-        raise broken from None
-    try:
-        sheets = wb.worksheets
-        if not sheets:
-            raise TargetImportError([f"Berkas “{filename}” tidak memiliki lembar kerja."], filename)
-        wanted = _norm_header(sheet)
-        ws = next((s for s in sheets if _norm_header(s.title) == wanted), sheets[0])
-        title = ws.title
-        ws.reset_dimensions()  # some writers store a wrong dimension; read what is there
-        rows: list[Row] = []
-        for number, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
-            if number > MAX_SCAN_ROWS:
-                break
-            rows.append((number, [_cell_value(c) for c in cells]))
-        with ws._get_source() as source:  # read-only sheets do not parse their merges
-            merges = _merged_ranges(source.read())
-    except TargetImportError:
-        raise
-    except Exception:
-        raise broken from None
-    finally:
-        wb.close()
-    _mark_formulas(data, title, rows)
-    _mark_merged(rows, merges)
-    return title, rows
-
-
-_MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}\d+:[A-Za-z]{1,3}\d+)\"")
-
-
-def _merged_ranges(sheet_xml: bytes) -> list[tuple[str, int, int, int, int]]:
-    """(range, first column, first row, last column, last row) of every merged range."""
-    out = []
-    for match in _MERGE_RE.finditer(sheet_xml):
-        ref = match.group(1).decode().upper()
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-        out.append((ref, min_col, min_row, max_col, max_row))
-    return out
-
-
-def _mark_merged(rows: list[Row], merges: list[tuple[str, int, int, int, int]]) -> None:
-    by_number = {number: cells for number, cells in rows}
-    for ref, min_col, min_row, max_col, max_row in merges:
-        for number in range(min_row, min(max_row, MAX_SCAN_ROWS) + 1):
-            cells = by_number.get(number)
-            if cells is None:
-                continue
-            for col in range(min_col, min(max_col, MAX_COLUMNS) + 1):
-                while len(cells) < col:
-                    cells.append(None)
-                cells[col - 1] = Unreadable(MERGED, ref, _plain(cells[col - 1]))
-
-
-def _mark_formulas(data: bytes, title: str, rows: list[Row]) -> None:
-    """A formula whose result was never saved (the file was written by a program that does
-    not calculate) reads as empty with ``data_only``: read the formulas to tell them apart."""
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        ws = wb[title]
-        ws.reset_dimensions()
-        for (_, values), cells in zip(rows, ws.iter_rows(max_col=MAX_COLUMNS), strict=False):
-            for col, cell in enumerate(cells):
-                formula = cell.value
-                if (
-                    col < len(values)
-                    and values[col] is None
-                    and isinstance(formula, str)
-                    and formula.startswith("=")
-                ):
-                    values[col] = Unreadable(FORMULA, formula[:60])
-    finally:
-        wb.close()
-
-
-def _csv_rows(data: bytes, filename: str) -> tuple[str, list[Row]]:
-    name = f"Berkas “{filename}”"
-    if len(data) > MAX_CSV_BYTES:
-        raise TargetImportError(
-            [f"{name} terlalu besar untuk berkas CSV target (batas 5 MB)."], filename
-        )
-    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04") or data.startswith(_OLE_MAGIC):
-        raise TargetImportError([f"{name} bukan berkas CSV (teks)."], filename)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TargetImportError(
-            [
-                f"{name} tidak berenkode UTF-8. Di Excel, simpan dengan jenis "
-                "“CSV UTF-8 (Comma delimited)”."
-            ],
-            filename,
-        ) from None
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[Row] = []
-    start = 1
-    try:
-        for record in reader:
-            rows.append((start, list(record[:MAX_COLUMNS])))
-            start = reader.line_num + 1
-            if len(rows) >= MAX_SCAN_ROWS:
-                break
-    except csv.Error:
-        raise TargetImportError(
-            [f"{name} bukan berkas CSV yang sah (tanda petik tidak berpasangan)."], filename
-        ) from None
-    return "CSV", rows
-
-
-def _read_rows(data: bytes, filename: str, sheet: str) -> tuple[str, list[Row]]:
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if ext == "xlsx":
-        return _xlsx_rows(data, filename, sheet)
-    if ext == "csv":
-        return _csv_rows(data, filename)
-    if ext == "xls":
-        raise TargetImportError(
-            [
-                f"Berkas “{filename}” berformat Excel lama (.xls). Simpan ulang sebagai "
-                "“Excel Workbook (.xlsx)”."
-            ],
-            filename,
-        )
-    raise TargetImportError(
-        [f"Jenis berkas “{filename}” tidak dikenali. Kirimkan berkas .xlsx atau .csv."], filename
-    )
 
 
 def _empty(cells: Sequence[Cell]) -> bool:
@@ -715,8 +526,7 @@ def _unreadable_problems(number: int, cells: Sequence[Cell], header: _Header) ->
                 )
             )
             continue
-        first_col, _, last_col, _ = range_boundaries(cell.detail)
-        if key in MERGEABLE_DOWN and first_col == last_col:
+        if key in MERGEABLE_DOWN and cell.one_column:
             continue  # a sasaran merged down its indicators: the rows below repeat it
         merged.setdefault(cell.detail, []).append(label)
     for ref, labels in merged.items():
@@ -740,18 +550,17 @@ def _get(cells: Sequence[Cell], header: _Header, key: str) -> Cell:
 # ----------------------------------------------------------------------------- targets
 
 
-def parse_targets(
-    data: bytes,
-    filename: str,
+def targets_from_sheet(
+    sheet: Sheet,
     *,
     unit: str,
     year: int,
     imported_by: int,
     imported_at: datetime,
 ) -> TargetSet:
-    """The targets in a workbook (.xlsx) or CSV file, or :class:`TargetImportError` listing
-    every problem. The format follows the file name's extension."""
-    where_name, rows = _read_rows(data, filename, TARGET_SHEET)
+    """The targets in a workbook's or CSV file's rows, or :class:`TargetImportError` listing
+    every problem (``documents.spreadsheets.parse_targets`` reads the file)."""
+    where_name, rows, filename = sheet.name, sheet.rows, sheet.filename
     where = "Berkas CSV" if where_name == "CSV" else f"Lembar kerja “{where_name}”"
     header, problems = _find_header(rows, TARGET_COLUMNS + COMPARISON_COLUMNS, where, filename)
     if problems:
@@ -777,7 +586,7 @@ def parse_targets(
         indicators=tuple(indicators),
         imported_by=imported_by,
         imported_at=imported_at,
-        source_sha256=hashlib.sha256(data).hexdigest(),
+        source_sha256=sheet.sha256,
         source_name=filename,
     )
 
@@ -1093,14 +902,14 @@ def realisation_columns(triwulan: int | None) -> tuple[Column, ...]:
     # fmt: on
 
 
-def parse_realisation_workbook(
-    data: bytes,
+def realisation_from_sheet(
+    sheet: Sheet,
     expected_codes: Collection[str],
     *,
     triwulan: int | None = None,
-    filename: str = "realisasi.xlsx",
 ) -> list[RealisationRow]:
-    """The filled rows of a member's data workbook (or CSV), in file order.
+    """The filled rows of a member's data workbook (or CSV), in file order
+    (``documents.spreadsheets.parse_realisation_workbook`` reads the file).
 
     Rows whose Realisasi, Kendala and Tindak Lanjut are all empty are skipped (not reported
     yet). Refused with :class:`TargetImportError`: a code not in ``expected_codes`` (not
@@ -1109,7 +918,7 @@ def parse_realisation_workbook(
     for another quarter than ``triwulan`` (when given), or no Realisasi at all.
     """
     columns = realisation_columns(triwulan)
-    _, rows = _read_rows(data, filename, REALISATION_SHEET)
+    rows, filename = sheet.rows, sheet.filename
     where = "Berkas CSV" if filename.lower().endswith(".csv") else "Lembar kerja"
     header, problems = _find_header(rows, columns, where, filename)
     if problems:

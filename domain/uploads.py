@@ -1,15 +1,14 @@
 """Which uploaded files are accepted: checked by size first, then by name and by content.
 
 A file's extension alone proves nothing (a renamed executable), so the first bytes must
-match the type the name claims.
+match the type the name claims. Listing an Office file's zip directory is I/O and lives in
+``documents.uploads``, which hands these rules a :class:`ZipListing`.
 """
 
 from __future__ import annotations
 
 import codecs
-import zipfile
 from dataclasses import dataclass
-from io import BytesIO
 
 from domain.errors import InputError
 
@@ -63,38 +62,49 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_ZIP_EXPANSION = 200 * 1024 * 1024
 
 
-def _zip_has(data: bytes, member_prefix: str, name: str) -> bool:
-    """Whether ``data`` is an Office zip with ``member_prefix`` members; a zip bomb (too
-    many parts or too large once expanded) is refused for what it is."""
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+@dataclass(frozen=True)
+class ZipListing:
+    """The directory of a zip archive: its members' names, how many, and their declared
+    size once expanded (``documents.uploads`` reads it)."""
+
+    names: frozenset[str]
+    count: int
+    expanded: int
+
+
+def _zip_has(listing: ZipListing | None, member_prefix: str, name: str) -> bool:
+    """Whether the zip listed is an Office zip with ``member_prefix`` members (``None``: no
+    readable zip); a zip bomb (too many parts or too large once expanded) is refused for
+    what it is."""
+    if listing is None:
         return False
-    total = sum(i.file_size for i in infos)
-    if len(infos) > MAX_ZIP_MEMBERS or total > MAX_ZIP_EXPANSION:
+    total = listing.expanded
+    if listing.count > MAX_ZIP_MEMBERS or total > MAX_ZIP_EXPANSION:
 
         def id_(n: float) -> str:  # Indonesian thousands separator
             return f"{n:,.0f}".replace(",", ".")
 
         raise InputError(
             f"Berkas “{name}” ditolak demi keamanan: isinya bila dibuka mengembang menjadi "
-            f"{id_(total / 1048576)} MB dalam {id_(len(infos))} bagian (batas "
+            f"{id_(total / 1048576)} MB dalam {id_(listing.count)} bagian (batas "
             f"{id_(MAX_ZIP_EXPANSION // 1048576)} MB dan {id_(MAX_ZIP_MEMBERS)} bagian), ciri "
             "“zip bomb”. Berkas tidak disimpan."
         )
-    names = {i.filename for i in infos}
+    names = listing.names
     return "[Content_Types].xml" in names and any(n.startswith(member_prefix) for n in names)
 
 
-def check_content(name: str, data: bytes, limit: int) -> AcceptedFile:
-    """After download: the content must match what the extension claims."""
+def check_content(
+    name: str, data: bytes, limit: int, zip_listing: ZipListing | None
+) -> AcceptedFile:
+    """After download: the content must match what the extension claims. ``zip_listing``
+    is the directory of ``data`` when it is a readable zip (``documents.uploads``)."""
     ext = check_declared(name, len(data), limit)
     label, mime = ACCEPTED[ext]
     ok = {
         "pdf": lambda: data.startswith(b"%PDF-"),
-        "xlsx": lambda: data.startswith(_ZIP) and _zip_has(data, "xl/", name),
-        "docx": lambda: data.startswith(_ZIP) and _zip_has(data, "word/", name),
+        "xlsx": lambda: data.startswith(_ZIP) and _zip_has(zip_listing, "xl/", name),
+        "docx": lambda: data.startswith(_ZIP) and _zip_has(zip_listing, "word/", name),
         "jpg": lambda: data.startswith(b"\xff\xd8\xff"),
         "jpeg": lambda: data.startswith(b"\xff\xd8\xff"),
         "png": lambda: data.startswith(b"\x89PNG\r\n\x1a\n"),

@@ -10,9 +10,10 @@ the annual LKj (budget realisation and efficiency) and the /ekspor workbook.
 from __future__ import annotations
 
 from bot.services import Services
+from documents.spreadsheets import parse_budget
 from documents.workbooks import budget_workbook
 from domain import annual
-from domain.budget import BudgetSet, format_rupiah, parse_budget
+from domain.budget import BudgetSet, format_rupiah
 from domain.errors import InputError
 from domain.performance import format_percent_id
 from domain.roster import Person

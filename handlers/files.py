@@ -6,12 +6,13 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from documents.uploads import check_content
 from domain.errors import InputError
 from domain.identity import check_logo, check_logo_declared
 from domain.models import FileRef
 from domain.roster import Person
 from domain.text import display_filename
-from domain.uploads import check_content, check_declared
+from domain.uploads import check_declared
 from handlers import texts
 from handlers.common import svc
 

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from bot.button_codec import group_key
 from bot.services import Services
 from documents.report_context import quarterly_report_context
+from documents.uploads import check_content
 from domain.dates_id import format_datetime_id
 from domain.errors import DomainError, InputError, RoleError
 from domain.models import Cycle, FileRef, Item
@@ -27,7 +28,6 @@ from domain.performance import (
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, PARAF, SIGN
 from domain.text import display_filename
-from domain.uploads import check_content
 from domain.workflow import (
     MAX_EXPLANATION,
     RealisationInput,
@@ -482,7 +482,7 @@ async def review_action(context, person: Person, body: dict[str, Any]) -> dict[s
 
 async def upload_evidence(context, person: Person, body: dict[str, Any]) -> dict[str, Any]:
     """A file picked (or a photo taken) in the form for one indicator: checked exactly as a
-    file sent in chat (``domain.uploads``: type, size, content, the zip-bomb guard), stored
+    file sent in chat (``documents.uploads``: type, size, content, the zip-bomb guard), stored
     by its SHA-256, and recorded and announced by the chat's own upload (handlers/cycle.py)."""
     from handlers.cycle import record_upload  # the chat's own upload path
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from telegram import Update
 
+from documents.spreadsheets import parse_realisation_workbook
 from domain.dates_id import format_datetime_id
 from domain.errors import InputError
 from domain.models import Cycle
 from domain.performance import format_number_id
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT
-from domain.targets_import import REALISATION_SHEET, parse_realisation_workbook
+from domain.targets_import import REALISATION_SHEET
 from domain.workflow import (
     EV_COLLECTION_COMPLETE,
     EV_MEMBER_COMPLETE,

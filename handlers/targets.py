@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services import Services
+from documents.spreadsheets import parse_targets
 from documents.workbooks import targets_workbook, template_workbook
 from domain.performance import TargetSet, format_number_id
 from domain.roster import Person
 from domain.sop import COLLECT, DIVIDE
-from domain.targets_import import parse_targets
 from handlers import texts
 from handlers.texts import esc
 from handlers.yearly_workbooks import YearlyWorkbook

@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.services import Services
 from domain.dates_id import format_datetime_id, format_office_duration
 from domain.models import BELUM_ADA, Assignment, Cycle, Item
+from domain.office_time import minutes_left
 from domain.reminders import holders_of
 from domain.roster import Unit
 from domain.sop import COLLECT
@@ -17,7 +18,7 @@ from handlers.texts import esc, tw
 
 def time_left(services: Services, unit: Unit, now: datetime, deadline: datetime) -> str:
     calendar = services.calendar(unit)
-    left = calendar.office_minutes_between(now, deadline)
+    left = minutes_left(calendar, now, deadline)
     amount = format_office_duration(abs(left), calendar.office_day_minutes)
     return texts.time_left(amount, late=left < 0)
 

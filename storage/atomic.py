@@ -190,7 +190,10 @@ def storage_full(error: BaseException | None) -> bool:
     return False
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename, link or new file in ``folder`` durable: fsync the directory itself.
+
+    The one implementation for every store file, journal, audit log and backup."""
     dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -214,7 +217,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _identity(st: os.stat_result) -> tuple[int, int, int, int]:

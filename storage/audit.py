@@ -67,7 +67,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storage.atomic import AtomicJSONStorage
+from storage.atomic import AtomicJSONStorage, fsync_dir
 
 log = logging.getLogger("lkj_bot.audit")
 HEADS_REL = "state/audit_heads.json"
@@ -129,14 +129,6 @@ def _parse_entry(line: bytes) -> dict[str, Any] | None:
     if not isinstance(entry["seq"], int) or entry_hash(entry) != entry["hash"]:
         return None
     return entry
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _make_dirs(folder: Path) -> list[Path]:
@@ -456,9 +448,9 @@ class AuditLog:
         finally:
             os.close(fd)  # also releases the lock
         if created:
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
             for folder in new_dirs:  # so the new file's folders survive a power cut too
-                _fsync_dir(folder.parent)
+                fsync_dir(folder.parent)
         return written
 
     def _normalise(self, entry: Mapping[str, Any]) -> dict[str, Any]:

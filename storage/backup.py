@@ -53,7 +53,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from storage.atomic import BACKUP_SUFFIX, CorruptStoreError, _parse_store, unseal
+from storage.atomic import BACKUP_SUFFIX, CorruptStoreError, _parse_store, fsync_dir, unseal
 from storage.audit import HEADS_REL, AuditHeads, VerifyReport, _parse_entry, verify_all
 from storage.manifest import MANIFEST_REL, StoreManifest
 
@@ -77,14 +77,6 @@ class RestoreResult:
     files: int
     previous: Path | None  # where the replaced data directory was kept, if any
     audit: list[VerifyReport] = field(default_factory=list)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _is_within(path: Path, folder: Path) -> bool:
@@ -210,7 +202,7 @@ def create_backup(data_dir: Path | str, target: Path | str) -> Path:
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return target
 
 
@@ -458,7 +450,7 @@ def _check_compression(archive: Path) -> None:
 
 def _fsync_tree(root: Path) -> None:
     for folder, _, _ in os.walk(root, topdown=False):
-        _fsync_dir(Path(folder))
+        fsync_dir(Path(folder))
 
 
 def restore_backup(
@@ -518,7 +510,7 @@ def restore_backup(
             else:
                 os.rmdir(data_dir)
         os.rename(staging, data_dir)
-        _fsync_dir(data_dir.parent)
+        fsync_dir(data_dir.parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

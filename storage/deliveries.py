@@ -17,7 +17,7 @@ import os
 import threading
 from pathlib import Path
 
-from storage.atomic import _fsync_dir
+from storage.atomic import fsync_dir
 
 DELIVERED_REL = "state/delivered.jsonl"
 COMPACT_BYTES = 64 * 1024
@@ -54,7 +54,7 @@ class DeliveryLog:
                 created = not self.path.exists()
                 self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
                 if created:
-                    _fsync_dir(self.path.parent)
+                    fsync_dir(self.path.parent)
             os.write(self._fd, json.dumps(entry_id).encode() + b"\n")
             os.fdatasync(self._fd)
             self._sent.add(entry_id)

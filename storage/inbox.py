@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from storage.atomic import _fsync_dir, atomic_write_bytes
+from storage.atomic import atomic_write_bytes, fsync_dir
 
 INBOX_REL = "state/inbox.jsonl"
 
@@ -83,7 +83,7 @@ class UpdateInbox:
             created = not self.path.exists()
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
             if created:
-                _fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
         data = (json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         end = os.fstat(self._fd).st_size
         try:

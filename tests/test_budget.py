@@ -9,10 +9,11 @@ from datetime import datetime
 import openpyxl
 import pytest
 
+from documents.spreadsheets import parse_budget, parse_targets
 from documents.workbooks import budget_workbook, targets_workbook
-from domain.budget import BUDGET_COLUMNS, parse_budget
+from domain.budget import BUDGET_COLUMNS
 from domain.samples import sample_budget, sample_indicators, sample_targets
-from domain.targets_import import TargetImportError, parse_targets
+from domain.targets_import import TargetImportError
 from tests.factories import JAKARTA
 
 CODES = [i.code for i in sample_indicators()]

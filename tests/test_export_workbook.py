@@ -136,8 +136,8 @@ def test_programme_and_activity_codes_travel_from_the_budget_file_to_the_export(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from documents.spreadsheets import parse_budget
     from documents.workbooks import budget_workbook
-    from domain.budget import parse_budget
     from domain.samples import sample_indicators
 
     budget = parse_budget(

@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import ast
 import os
+from pathlib import Path
 
 from demo import playbook
 from demo.playbook import TASKS
@@ -149,3 +151,16 @@ async def test_a_button_bound_to_a_person_of_the_wrong_role_is_refused(bot, emu,
     ]
     assert refusals[-1]["actor"] == member.user_id
     assert refusals[-1]["action"] == "forward_begin" and refusals[-1]["role"] == Role.TIM_KERJA
+
+
+def test_the_directory_fsync_is_one_function_of_one_storage_module():
+    """storage/atomic.py's ``fsync_dir`` is the only one; the others import it (a fix to
+    it reaches every store file, journal, audit log and backup)."""
+    storage = Path(__file__).resolve().parent.parent / "storage"
+    defined = sorted(
+        f"{path.name}:{node.name}"
+        for path in storage.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and "fsync_dir" in node.name
+    )
+    assert defined == ["atomic.py:fsync_dir"]

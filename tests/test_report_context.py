@@ -12,9 +12,9 @@ from datetime import datetime
 
 import pytest
 
+from documents.charts import chart_svg
 from documents.report_context import (
     SYSTEM_ACTOR,
-    chart_svg,
     performance_context,
     quarterly_report_context,
 )

@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 
 from documents.sample_workbooks import sample_realisation_workbook, sample_targets_workbook
+from documents.spreadsheets import parse_realisation_workbook, parse_targets
 from documents.workbooks import realisation_workbook, targets_workbook, template_workbook
 from domain.errors import InputError
 from domain.performance import KUMULATIF, NAIK, PER_TRIWULAN, TURUN, Indicator, TargetSet
@@ -32,8 +33,6 @@ from domain.samples import (
 from domain.targets_import import (
     MAX_ROWS,
     TargetImportError,
-    parse_realisation_workbook,
-    parse_targets,
     rows_by_code,
 )
 
@@ -707,8 +706,8 @@ def test_a_realisation_workbook_with_a_formula_left_uncalculated_is_refused() ->
 
 def test_the_budget_workbook_gets_the_same_cell_checks() -> None:
     """A programme merged down its activities is read; Pagu and Realisasi merged are not."""
+    from documents.spreadsheets import parse_budget
     from documents.workbooks import budget_workbook
-    from domain.budget import parse_budget
     from domain.samples import sample_budget
 
     def edited(edit) -> bytes:

@@ -7,13 +7,13 @@ import zipfile
 
 import pytest
 
+from documents.uploads import check_content
 from domain.errors import InputError
 from domain.uploads import (
     ACCEPTED,
     ACCEPTED_LABEL,
     TELEGRAM_DOWNLOAD_LIMIT,
     AcceptedFile,
-    check_content,
     check_declared,
     extension_of,
 )

@@ -12,13 +12,16 @@ every quarter two indicators fall below 75% so the risk flag shows in the demo.
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from domain.budget import BudgetSet, parse_budget
+from domain.budget import BudgetSet, budget_from_sheet
 from domain.performance import Indicator, TargetSet, round_half_up
-from domain.targets_import import RealisationRow, parse_targets
+from domain.targets_import import RealisationRow, Sheet, targets_from_sheet
 
 SAMPLE_YEAR = 2026
 SAMPLE_TARGETS_CSV = Path(__file__).with_name("satpolpp_targets_2026.csv")
@@ -29,15 +32,27 @@ def sample_targets_csv() -> bytes:
     return SAMPLE_TARGETS_CSV.read_bytes()
 
 
+def _shipped_sheet(path: Path) -> Sheet:
+    """A shipped sample CSV file (ours: UTF-8, semicolons, one line a row) as plain rows.
+
+    An uploaded file is read by ``documents.spreadsheets``; the samples are known text the
+    standard library reads, and the same rules as an upload validate them."""
+    data = path.read_bytes()
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=";")
+    rows: list[tuple[int, list[object]]] = [
+        (number, list(record)) for number, record in enumerate(reader, start=1)
+    ]
+    return Sheet("CSV", rows, path.name, hashlib.sha256(data).hexdigest())
+
+
 def sample_targets(
     unit: str = "satpolpp-bdg",
     imported_by: int = 0,
     imported_at: datetime | None = None,
 ) -> TargetSet:
     """The sample targets parsed from the shipped CSV file."""
-    return parse_targets(
-        sample_targets_csv(),
-        SAMPLE_TARGETS_CSV.name,
+    return targets_from_sheet(
+        _shipped_sheet(SAMPLE_TARGETS_CSV),
         unit=unit,
         year=SAMPLE_YEAR,
         imported_by=imported_by,
@@ -222,9 +237,8 @@ def sample_budget(
     imported_at: datetime | None = None,
 ) -> BudgetSet:
     """The sample unit's 2026 budget realisation, parsed from the shipped CSV file."""
-    return parse_budget(
-        SAMPLE_BUDGET_CSV.read_bytes(),
-        SAMPLE_BUDGET_CSV.name,
+    return budget_from_sheet(
+        _shipped_sheet(SAMPLE_BUDGET_CSV),
         unit=unit,
         year=SAMPLE_YEAR,
         known_codes=[i.code for i in sample_indicators()],
