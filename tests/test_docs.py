@@ -21,7 +21,7 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 OPERATOR = ROOT / "docs" / "operator.md"
 
 DEMO_COMMAND = "bash scripts/setup.sh && .venv/bin/lkj-bot demo"
-TEST_COMMAND = "bash scripts/setup.sh --test && .venv/bin/python -m pytest -q"
+TEST_COMMAND = "bash scripts/setup.sh --test && .venv/bin/python -m pytest -q -n 3"
 
 # Folders that hold no code of the project.
 SKIP_DIRS = {".venv", ".git", "node_modules", "__pycache__", "build", "dist"}
