@@ -37,6 +37,7 @@ from handlers.routing import (
     GuestAction,
     ImpliedToggle,
     Routes,
+    SessionHandler,
     TextCheck,
 )
 
@@ -154,10 +155,10 @@ FINISHERS: dict[str, Finisher] = {
 }
 
 #: Sessions that are not a form with a Kirim: each is answered by its own message handler.
-OTHER_SESSIONS: dict[str, str] = {
-    tte_chat.FORM: "handlers.tte_chat.on_text (a signer's passphrase)",
-    invitations.GUEST_FORM: "handlers.invitations.on_guest_text (an invitee's details)",
-    verification.GUEST_FORM: "handlers.verification (a stranger's PDF to check)",
+OTHER_SESSIONS: dict[str, SessionHandler] = {
+    tte_chat.FORM: tte_chat.on_text,  # a signer's passphrase (its own handler group)
+    invitations.GUEST_FORM: invitations.on_guest_text,  # an invitee's name, NIP, jabatan
+    verification.GUEST_FORM: verification.guest_document,  # a stranger's PDF to check
 }
 
 #: A form field's check, by the name its ``validate`` gives.

@@ -36,6 +36,9 @@ FormTextCheck = Callable[[str, dict[str, Any]], tuple[Any, str]]
 # values and the options that returns those the text marks; they are shown ticked too.
 ImpliedToggle = Callable[[dict[str, Any], list[str]], list[str]]
 
+#: The message handler that answers a session which is not a form (it reads the session).
+SessionHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+
 #: Where the table is kept in ``bot_data``.
 ROUTES_KEY = "routes"
 
@@ -57,7 +60,7 @@ class Routes:
     guest_buttons: Mapping[str, GuestAction]
     finishers: Mapping[str, Finisher]
     #: Sessions answered by their own message handler, not a form's Kirim (form -> where).
-    other_sessions: Mapping[str, str]
+    other_sessions: Mapping[str, SessionHandler]
     text_checks: Mapping[str, TextCheck]
     form_text_checks: Mapping[str, FormTextCheck]
     document_checks: Mapping[str, DocumentCheck]

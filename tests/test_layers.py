@@ -33,6 +33,7 @@ PACKAGES = (
     "handlers",
     "storage",
     "templates",
+    "tests",
     "webapp",
 )
 RUNNING_BOT = ("bot", "handlers", "app", "webapp", "domain", "storage", "documents")

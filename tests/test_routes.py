@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from domain.identity import FIELDS
+from handlers import texts
 from handlers.approval import Actions, ReportFlow
 from handlers.common import SignButtons
 from handlers.invitations import DETAILS
@@ -180,6 +181,12 @@ def test_every_check_a_field_names_is_in_the_table():
         | set(ROUTES.implied_toggles)
     )
     assert named and named <= checks, sorted(named - checks)
+
+
+def test_every_command_a_menu_offers_is_routed():
+    routed = {name for command in ROUTES.commands for name in command.names}
+    assert set(texts.COMMANDS) <= routed, sorted(set(texts.COMMANDS) - routed)
+    assert len(routed) == sum(len(c.names) for c in ROUTES.commands)  # no name twice
 
 
 def test_signing_flows_are_the_flows_confirm_buttons():
