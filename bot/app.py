@@ -37,15 +37,9 @@ from handlers.forms import ask
 from handlers.menu import sync_menus_job
 from handlers.outbox import DOCUMENT_TIMEOUT, deliver_all, on_chat_opened, took_effect
 from handlers.progress import settle_handled_notes
-from handlers.registry import (
-    FINALLY,
-    GUARDS,
-    LAST_GROUP,
-    PASSPHRASE,
-    PASSPHRASE_GROUP,
-    build_handlers,
-)
+from handlers.registry import PASSPHRASE_GROUP, install
 from handlers.reminders import reminder_tick
+from handlers.routes import ROUTES
 from handlers.tasks import offer_tasks
 from storage.atomic import storage_full
 from webapp.server import start_webapp, stop_webapp
@@ -165,13 +159,11 @@ def build_application(
     if settings.lkj_alert_chat_id is not None:
         app.bot_data["alerts"] = AlertChat(settings.lkj_alert_chat_id)
     services.bot_username_source = lambda: app.bot.username or ""
+    services.button_actions = ROUTES.button_actions
     # Before everything: a person's message or press opens their chat (Telegram tells
     # nothing else when someone starts the bot), releasing what was kept for them.
     app.add_handler(TypeHandler(Update, on_chat_opened), group=PASSPHRASE_GROUP - 1)
-    app.add_handlers(PASSPHRASE, group=PASSPHRASE_GROUP)
-    app.add_handlers(GUARDS, group=-1)
-    app.add_handlers(build_handlers())
-    app.add_handlers(FINALLY, group=LAST_GROUP)
+    install(app)  # every command, button and form: handlers/routes.py
     app.add_error_handler(on_error)
     interval = settings.lkj_reminder_interval_s
     app.job_queue.run_repeating(

@@ -95,13 +95,6 @@ def parse_extra_holidays(spec: str) -> tuple[tuple[date, str], ...]:
     return tuple(days)
 
 
-def _button_actions() -> list[str]:
-    """The actions a signed button may name (registered by the handlers at import)."""
-    from handlers.buttons import BUTTON_ACTIONS, GUEST_BUTTON_ACTIONS
-
-    return [*BUTTON_ACTIONS, *GUEST_BUTTON_ACTIONS]
-
-
 @dataclass
 class Services:
     settings: Settings
@@ -113,6 +106,9 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     #: The bot's @username (from getMe once the bot is initialised): the QR codes' deep links.
     bot_username_source: Callable[[], str] = field(default=lambda: "")
+    #: The actions a signed button may name: the routing table's (handlers/routes.py), handed
+    #: in by ``bot.app`` (without them every button is an opaque stored token).
+    button_actions: Callable[[], list[str]] = field(default=lambda: [])
     cycles: CycleRepository = field(init=False)
     sessions: SessionRepository = field(init=False)
     notes: NoteRepository = field(init=False)
@@ -143,7 +139,7 @@ class Services:
         codec = ButtonCodec(
             self.settings.button_key,
             units=lambda: [u.code for u in self.roster.units],
-            actions=_button_actions,
+            actions=lambda: self.button_actions(),
         )
         revoked = Revocations(self.db.data_dir)
         self.callbacks = CallbackData(codec, revoked, self.buttons, lambda: self.now().date())

@@ -13,12 +13,9 @@ import struct
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from hashlib import sha256
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from domain.errors import InputError
-
-if TYPE_CHECKING:
-    from domain.roster import Unit
 
 #: Levels of regional government, as printed on the kop.
 GOVERNMENT_LEVELS: dict[str, str] = {
@@ -259,7 +256,33 @@ def _local(tag: str) -> str:
 # ----------------------------------------------------------------------------- on a unit
 
 
-def contact_line(unit: Unit) -> str:
+class Letterhead(Protocol):
+    """What the kop is read from: a unit (``domain.roster.Unit``, which holds this module's
+    values, so it is named by its shape here): a dataclass, so ``apply_identity`` replaces."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def government(self) -> Government | None: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def website(self) -> str: ...
+    @property
+    def logo(self) -> Logo | None: ...
+
+
+#: A unit, kept as the type it came as (``apply_identity``).
+U = TypeVar("U", bound=Letterhead)
+
+
+def contact_line(unit: Letterhead) -> str:
     """The kop's second line: telephone, e-mail, website (those set)."""
     parts = []
     if unit.phone:
@@ -271,7 +294,7 @@ def contact_line(unit: Unit) -> str:
     return " · ".join(parts)
 
 
-def government_line(unit: Unit) -> str:
+def government_line(unit: Letterhead) -> str:
     """ "Pemerintah Kabupaten Bandung"; a unit without one is the city's (the old default)."""
     if unit.government is not None:
         return unit.government.line
@@ -287,7 +310,7 @@ def stored_value(name: str, value: Any) -> Any:
     return value
 
 
-def apply_identity(unit: Unit, changes: dict[str, Any], logo: Logo | None = None) -> Unit:
+def apply_identity(unit: U, changes: dict[str, Any], logo: Logo | None = None) -> U:
     """``unit`` with the stored ``changes`` laid over it; ``logo`` is the stored logo's bytes."""
     values: dict[str, Any] = {}
     for name, value in changes.items():
@@ -300,7 +323,7 @@ def apply_identity(unit: Unit, changes: dict[str, Any], logo: Logo | None = None
     return replace(unit, **values)
 
 
-def shown_value(unit: Unit, name: str) -> str:
+def shown_value(unit: Letterhead, name: str) -> str:
     """A field's current value as the administrator sees it ("-" when empty)."""
     if name == "government":
         return government_line(unit)

@@ -14,7 +14,7 @@ from domain.calendar import WorkCalendar
 from domain.models import Cycle
 from domain.roles import SUPERIOR
 from domain.roster import Unit
-from domain.sop import COLLECT, DISPOSE, Sop, Step
+from domain.sop import COLLECT, DISPOSE, Sop, Step, read_reminder
 from domain.standard_time import StandardTime
 from domain.standins import resolve
 
@@ -33,13 +33,8 @@ class ReminderPoint:
 
     @classmethod
     def parse(cls, label: str) -> ReminderPoint:
-        text = label.strip()
-        if text.endswith("%"):
-            value = float(text[:-1].replace(",", "."))
-            if not 0 < value < 100:
-                raise ValueError(f"titik pengingat {label!r} harus di antara 0% dan 100%")
-            return cls(fraction=value / 100)
-        return cls(before=StandardTime.parse(text))
+        fraction, before = read_reminder(label)
+        return cls(fraction=fraction, before=before)
 
     def at(self, start: datetime, deadline: datetime, calendar: WorkCalendar) -> datetime | None:
         """When this reminder is due for a window, or None if it falls outside the window."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from domain.errors import InputError
 from domain.identity import Government, Logo, check_logo, parse_field, parse_government
 from domain.roles import Role, derived_label
-from domain.standins import StandIn
+from domain.standin_period import StandIn
 
 
 class RosterError(Exception):

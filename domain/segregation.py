@@ -17,14 +17,12 @@ report" (``penyusunan_laporan``) means making the LKj.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from domain.errors import RoleError
 from domain.roles import Role
+from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD, PARAF, SIGN, Sop, Step
-
-if TYPE_CHECKING:
-    from domain.roster import Person, Unit
 
 #: The history actions that perform the activities of the whole quarter.
 _HISTORY_ACTIONS = {

@@ -127,6 +127,19 @@ def _parse_separated(raw: dict) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(str(key) for key in g["activities"]) for g in groups)
 
 
+def read_reminder(label: str) -> tuple[float | None, StandardTime | None]:
+    """A step's reminder point ("50%" of the window, or office time before the deadline, as
+    "2 jam"): (fraction, None) or (None, time before); ValueError if it is neither
+    (``domain.reminders.ReminderPoint`` computes when it is due)."""
+    text = label.strip()
+    if text.endswith("%"):
+        value = float(text[:-1].replace(",", "."))
+        if not 0 < value < 100:
+            raise ValueError(f"titik pengingat {label!r} harus di antara 0% dan 100%")
+        return value / 100, None
+    return None, StandardTime.parse(text)
+
+
 def validate(sop: Sop) -> None:
     """The table must be closed: numbered in order, every next/return_to exists, one end."""
     numbers = [s.number for s in sop.steps]
@@ -141,12 +154,10 @@ def validate(sop: Sop) -> None:
             raise SopError(f"step {step.number} may only return to an earlier step")
         if step.next is not None and step.next <= step.number:
             raise SopError(f"step {step.number} must move forward, not to {step.next}")
-    from domain.reminders import ReminderPoint
-
     for step in sop.steps:
         for label in step.reminders:
             try:
-                ReminderPoint.parse(label)
+                read_reminder(label)
             except ValueError as exc:
                 raise SopError(f"step {step.number}: bad reminder {label!r}: {exc}") from exc
     keys = [s.key for s in sop.steps]

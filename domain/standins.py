@@ -16,21 +16,19 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.dates_id import format_day_date_id
 from domain.errors import InputError, RoleError
 from domain.roles import Role
+from domain.roster import Person, Unit
+from domain.segregation import appointment_conflict
+from domain.sop import Sop
+from domain.standin_period import PLH, PLT, StandIn
 
-if TYPE_CHECKING:  # the roster holds the periods; this module only reads it
-    from domain.roster import Person, Unit
-    from domain.sop import Sop
-
-PLH = "Plh."
-PLT = "Plt."
 #: Posts that take a stand-in: the single officials (a team member's tasks are their own).
 POSTS = (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG)
 MAX_DAYS = 366
@@ -38,77 +36,6 @@ SELF_APPOINTED = (
     "Anda tidak dapat menunjuk diri sendiri sebagai Plh/Plt; penunjukan dilakukan oleh "
     "pemegang jabatan atau administrator satuan lainnya."
 )
-
-
-@dataclass(frozen=True)
-class StandIn:
-    """One appointment: ``acting`` stands in for ``role`` from ``start`` until ``end``
-    (exclusive: midnight after the last day, in the unit's time zone), or until it was ended
-    early (``ended_at``). ``holder`` is the official represented (None: the post was vacant,
-    a Plt.); ``post`` the post's title as printed ("Kepala Satuan …")."""
-
-    id: str
-    unit: str
-    role: Role
-    acting: int
-    holder: int | None
-    post: str
-    start: datetime
-    end: datetime
-    by: int
-    at: datetime
-    ended_at: datetime | None = None
-    ended_by: int | None = None
-
-    @property
-    def kind(self) -> str:
-        return PLT if self.holder is None else PLH
-
-    @property
-    def cancelled(self) -> bool:
-        """Ended before it began: nobody stood in; it no longer holds its days."""
-        return self.ended_at is not None and self.ended_at <= self.start
-
-    @property
-    def until(self) -> datetime:
-        """The first moment the appointment no longer covers."""
-        return min(self.end, self.ended_at) if self.ended_at else self.end
-
-    def covers(self, at: datetime) -> bool:
-        return self.start <= at < self.until
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "unit": self.unit,
-            "role": self.role.value,
-            "acting": self.acting,
-            "holder": self.holder,
-            "post": self.post,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "by": self.by,
-            "at": self.at.isoformat(),
-            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
-            "ended_by": self.ended_by,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> StandIn:
-        return cls(
-            id=str(d["id"]),
-            unit=str(d["unit"]),
-            role=Role(d["role"]),
-            acting=int(d["acting"]),
-            holder=None if d.get("holder") is None else int(d["holder"]),
-            post=str(d.get("post", "")),
-            start=datetime.fromisoformat(d["start"]),
-            end=datetime.fromisoformat(d["end"]),
-            by=int(d["by"]),
-            at=datetime.fromisoformat(d["at"]),
-            ended_at=datetime.fromisoformat(d["ended_at"]) if d.get("ended_at") else None,
-            ended_by=None if d.get("ended_by") is None else int(d["ended_by"]),
-        )
 
 
 def in_force(unit: Unit, role: Role, at: datetime) -> StandIn | None:
@@ -258,8 +185,6 @@ def appoint(
                 "akhiri dahulu penunjukan tersebut melalui /plh."
             )
     if sop is not None:
-        from domain.segregation import appointment_conflict
-
         why = appointment_conflict(sop, unit, role, acting, start, end)
         if why:
             kind = PLH if holders else PLT

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from . import api_messages as m
-from . import api_misc as x
+# Absolute: ``from . import`` would name the package, whose __init__ imports this module.
+import emulator.api_messages as m
+import emulator.api_misc as x
+
 from .params import Upload
 from .world import World
 

@@ -8,13 +8,85 @@ from __future__ import annotations
 import base64
 import time
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
-if TYPE_CHECKING:
-    from .emulator import BotAPIEmulator
-    from .models import SentMessage
+from .faults import FloodControl
+from .models import SentMessage
+from .world import World
+
+
+class BotAPIEmulator(Protocol):
+    """What the control API drives: ``emulator.emulator.BotAPIEmulator`` (which serves these
+    routes, so it is named here by its shape)."""
+
+    world: World
+
+    @property
+    def flood(self) -> FloodControl: ...
+
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+        *,
+        started: bool | None = None,
+    ) -> dict[str, Any]: ...
+    def send_message(self, user_id: int, text: str, *, reply_to: int | None = None) -> dict: ...
+    def edit_message(self, user_id: int, message_id: int, text: str) -> dict: ...
+    def send_document(
+        self,
+        user_id: int,
+        filename: str,
+        content: bytes,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        declared_size: int | None = None,
+        *,
+        reply_to: int | None = None,
+    ) -> dict: ...
+    def send_photo(
+        self,
+        user_id: int,
+        content: bytes,
+        caption: str | None = None,
+        *,
+        width: int = 1280,
+        height: int = 960,
+    ) -> dict: ...
+    def press_button(
+        self,
+        user_id: int,
+        message_id: int,
+        text: str | None = None,
+        callback_data: str | None = None,
+    ) -> str: ...
+    def press_raw(self, user_id: int, message_id: int, callback_data: str) -> str: ...
+    def block(self, user_id: int) -> None: ...
+    def unblock(self, user_id: int) -> None: ...
+    def sent_to(self, user_id: int) -> list[SentMessage]: ...
+    def callback_answer(self, callback_query_id: str) -> dict | None: ...
+    def delay_next(
+        self, method: str, seconds: float, count: int = 1, chat_id: int | None = None
+    ) -> None: ...
+    def fail_next(
+        self,
+        method: str,
+        error_code: int = 400,
+        description: str | None = None,
+        retry_after: int | None = None,
+        count: int = 1,
+        *,
+        chat_id: int | None = None,
+        probability: float = 1.0,
+        gateway: bool | None = None,
+        seed: int | None = None,
+    ) -> None: ...
+    def clear_faults(self) -> None: ...
 
 
 def sent_json(sent: SentMessage) -> dict[str, Any]:

@@ -19,8 +19,7 @@ from domain.sop import FILE, PARAF, SIGN, Sop
 from domain.standins import acting_detail
 from domain.verification import VERIFIED_STATUSES, verification_code
 from handlers import texts, tte
-from handlers.approval import Act, Actions, ReportFlow, decision_rows, register, submit_rows
-from handlers.buttons import button_action
+from handlers.approval import Act, Actions, ReportFlow, decision_rows, submit_rows
 from handlers.common import (
     drop_buttons,
     send_text,
@@ -217,7 +216,6 @@ class AnnualFlow(ReportFlow[AnnualReport]):
 
 
 FLOW = AnnualFlow()
-register(FLOW)
 
 
 async def cmd_tahunan(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
@@ -241,7 +239,6 @@ async def cmd_tahunan(update: Update, context: ContextTypes.DEFAULT_TYPE, person
     await send_text(context, person.user_id, intro, rows)
 
 
-@button_action("annual_compile")
 async def annual_compile(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
@@ -290,7 +287,6 @@ def annual_archive_rows(services: Services, person: Person, group: str) -> list:
     ]
 
 
-@button_action("archive_annual")
 async def archive_annual(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     report = services.annual.get(person.unit, int(payload["year"]))

@@ -25,7 +25,6 @@ from domain.errors import WorkflowError
 from domain.roster import Person, Unit
 from domain.sop import PARAF, SIGN, Sop
 from handlers import texts, tte, tte_chat
-from handlers.buttons import button_action
 from handlers.common import (
     Button,
     SignButtons,
@@ -35,7 +34,7 @@ from handlers.common import (
     svc,
     unit_of,
 )
-from handlers.forms import IMPLIED_TOGGLES, begin_form, finisher, text_field
+from handlers.forms import begin_form, text_field
 from handlers.outbox import Outbox
 from handlers.texts import esc
 
@@ -413,13 +412,10 @@ async def return_begin(flow: ReportFlow, update, context, person: Person, payloa
     return ""
 
 
-def _marked_by_lines(values: dict[str, Any], codes: list[str]) -> list[str]:
+def marked_by_lines(values: dict[str, Any], codes: list[str]) -> list[str]:
     """The indicators a return's reason marks with a line of their own ("IKU-2: …")."""
     _, marks = parse_marks(values.get("reason") or "", (), tuple(codes))
     return [code for code, _ in marks]
-
-
-IMPLIED_TOGGLES["return_marks"] = _marked_by_lines
 
 
 async def finish_return(flow: ReportFlow, update, context, person: Person, session: dict):
@@ -457,24 +453,14 @@ async def record_return(
     await flow.save(context, before, after, out, update_id)
 
 
-def register(flow: ReportFlow) -> None:
-    """Register the kind's buttons and return form under its (stable) action names."""
-    a = flow.actions
+def bound(flow: ReportFlow, verb):
+    """``verb`` (submit, paraf, …, finish_return) acting on the kind's reports: the handler its
+    button or return form names in handlers/routes.py."""
 
-    def bind(verb):
-        async def handler(update, context, person: Person, payload: dict[str, Any]):
-            return await verb(flow, update, context, person, payload)
+    async def handler(update, context, person: Person, data: dict[str, Any]):
+        return await verb(flow, update, context, person, data)
 
-        return handler
-
-    button_action(a.submit)(bind(submit))
-    button_action(a.paraf)(bind(paraf))
-    button_action(a.sign_ask)(bind(sign_ask))
-    button_action(a.sign_cancel)(bind(sign_cancel))
-    button_action(a.sign_confirm)(bind(sign_confirm))
-    tte_chat.FLOWS[a.sign_confirm] = flow  # a signature resumed after its passphrase
-    button_action(a.return_begin)(bind(return_begin))
-    finisher(a.return_form)(bind(finish_return))
+    return handler
 
 
-__all__ = ["Act", "Actions", "ReportFlow", "decision_rows", "register", "submit_rows", "esc"]
+__all__ = ["Act", "Actions", "ReportFlow", "bound", "decision_rows", "submit_rows", "esc"]

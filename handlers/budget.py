@@ -117,5 +117,4 @@ BUDGET = YearlyWorkbook(
     counts=lambda services, person, budget: {"kegiatan": len(budget.lines)},
     saved=texts.budget_saved,
 )
-BUDGET.register()
 cmd_anggaran = BUDGET.command

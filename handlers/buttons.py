@@ -8,43 +8,28 @@ trusted unless the server made it.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from domain.errors import DomainError
-from domain.roster import Person
 from handlers import progress, texts
 from handlers.common import audit_refusal, svc
 from handlers.outbox import took_effect
 from handlers.progress import ALERT_LIMIT, Press
+from handlers.routing import routes_of
 from storage.atomic import storage_full
 
-ButtonAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[str]]
-BUTTON_ACTIONS: dict[str, ButtonAction] = {}
+# The actions themselves are named in handlers/routes.py.
 # Presses that change only the presser's own half-filled form (kept in order by the chat's
 # lock), so they need not wait for the unit's other officials.
 OWN_FORM_ONLY = frozenset({"form_choice", "form_toggle", "form_cancel"})
-# Buttons someone outside every unit may press (an invitation's Terima): bound to them all the
-# same, with no person behind them yet.
-GuestAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, dict[str, Any]], Awaitable[str]]
-GUEST_BUTTON_ACTIONS: dict[str, GuestAction] = {}
 
 
 def store_failed(exc: BaseException) -> bool:
     """The store could not be read or written: the database gone or restarting (psycopg's
     errors, not imported here), a disk full or failing (OSError)."""
     return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] == "psycopg"
-
-
-def button_action(name: str) -> Callable[[ButtonAction], ButtonAction]:
-    def register(fn: ButtonAction) -> ButtonAction:
-        BUTTON_ACTIONS[name] = fn
-        return fn
-
-    return register
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -61,7 +46,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = query.data or ""
     payload = services.callbacks.resolve(data)
     person = services.roster.person(query.from_user.id)
-    guest = GUEST_BUTTON_ACTIONS.get(payload.get("action", "")) if payload else None
+    routes = routes_of(context)
+    # Buttons someone outside every unit may press (an invitation's Terima): bound to them all
+    # the same, with no person behind them yet.
+    guest = routes.guest_buttons.get(payload.get("action", "")) if payload else None
     if (
         person is None
         and guest is not None
@@ -91,7 +79,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         audit_refusal(context, update, person, str(payload.get("action")), texts.BUTTON_FOREIGN)
         await press.finish(texts.BUTTON_FOREIGN, refused=True)
         return
-    action = BUTTON_ACTIONS.get(payload.get("action", ""))
+    action = routes.buttons.get(payload.get("action", ""))
     if action is None:
         await press.finish(texts.BUTTON_UNKNOWN, refused=True, alert=False)
         return

@@ -38,7 +38,6 @@ from domain.workflow import (
 )
 from handlers import notify, texts
 from handlers.annual import annual_archive_rows
-from handlers.buttons import button_action
 from handlers.common import (
     audit_refusal,
     cycle_of,
@@ -53,7 +52,6 @@ from handlers.forms import (
     begin_form,
     choice_field,
     document_field,
-    finisher,
     text_field,
 )
 from handlers.outbox import Outbox, cannot_take, commit, unreachable_note
@@ -143,7 +141,6 @@ async def cmd_mulai(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     )
 
 
-@finisher("start")
 async def finish_start(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
     unit = unit_of(services, person)
@@ -173,7 +170,6 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
 # --- the disposition is forwarded -------------------------------------------------------
 
 
-@button_action("forward_begin")
 async def forward_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     cycle = cycle_of(context, payload)
@@ -220,7 +216,6 @@ def _marks(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@finisher("forward")
 async def finish_forward(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
     unit = unit_of(services, person)
@@ -245,7 +240,6 @@ async def finish_forward(update, context, person: Person, session: dict[str, Any
 # --- the work is divided ----------------------------------------------------------------
 
 
-@button_action("divide_begin")
 async def divide_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
@@ -315,7 +309,6 @@ def _items(text: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
-@finisher("divide")
 async def finish_divide(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
     unit = unit_of(services, person)
@@ -421,7 +414,6 @@ async def on_data_document(update: Update, context, person: Person) -> None:
     )
 
 
-@button_action("upload_cancel")
 async def upload_cancel(update, context, person: Person, payload: dict[str, Any]) -> str:
     svc(context).callbacks.revoke_group(payload["group"])
     await drop_buttons(update)
@@ -429,7 +421,6 @@ async def upload_cancel(update, context, person: Person, payload: dict[str, Any]
     return ""
 
 
-@button_action("upload_item")
 async def upload_item(update, context, person: Person, payload: dict[str, Any]) -> str:
     cycle = cycle_of(context, payload)
     ref = FileRef.from_dict(payload["file"])
@@ -475,7 +466,6 @@ async def record_upload(
 # --- the report is made and submitted --------------------------------------------------
 
 
-@button_action("draft_build")
 async def draft_build(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
@@ -520,7 +510,6 @@ async def cmd_arsip(update: Update, context, person: Person) -> None:
     await send_text(context, person.user_id, texts.ARCHIVE_HEAD, rows)
 
 
-@button_action("archive_get")
 async def archive_get(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     cycle = cycle_of(context, payload)

@@ -24,9 +24,8 @@ from domain.evidence import (
 from domain.models import Cycle, FileRef, Item
 from domain.roster import Person
 from handlers import texts
-from handlers.buttons import button_action
 from handlers.common import cycle_of, send_text, svc, unit_of
-from handlers.forms import begin_form, document_field, finisher, text_field
+from handlers.forms import begin_form, document_field, text_field
 from handlers.outbox import Outbox, commit
 from handlers.realisation import fill_buttons
 from handlers.texts import tw
@@ -101,7 +100,6 @@ def _meta(payload: dict[str, Any]) -> dict[str, Any]:
     return {"member": int(payload["member"]), "item": int(payload["item"]), "sha": payload["sha"]}
 
 
-@button_action("evidence_remove")
 async def evidence_remove(update, context, person: Person, payload: dict[str, Any]) -> str:
     cycle, item, file = _chosen(context, person, payload)
     own = int(payload["member"]) == person.user_id
@@ -122,7 +120,6 @@ async def evidence_remove(update, context, person: Person, payload: dict[str, An
     return ""
 
 
-@button_action("evidence_replace")
 async def evidence_replace(update, context, person: Person, payload: dict[str, Any]) -> str:
     cycle, item, file = _chosen(context, person, payload)
     if int(payload["member"]) != person.user_id:
@@ -142,12 +139,10 @@ async def evidence_replace(update, context, person: Person, payload: dict[str, A
     return ""
 
 
-@finisher("evidence_remove")
 async def finish_evidence_remove(update, context, person: Person, session: dict[str, Any]):
     await _apply(update, context, person, session, None)
 
 
-@finisher("evidence_replace")
 async def finish_evidence_replace(update, context, person: Person, session: dict[str, Any]):
     await _apply(update, context, person, session, FileRef.from_dict(session["values"]["file"]))
 

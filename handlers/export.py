@@ -28,7 +28,6 @@ from domain import annual
 from domain.roster import Person
 from domain.sop import COLLECT
 from handlers import texts
-from handlers.buttons import button_action
 from handlers.common import audit_refusal, send_text, svc, unit_of
 from handlers.targets import may_view
 from handlers.texts import tw
@@ -78,7 +77,6 @@ async def cmd_ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
     await send_text(context, person.user_id, texts.EXPORT_INTRO, rows)
 
 
-@button_action("export_get")
 async def export_get(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)

@@ -8,7 +8,6 @@ summary and taps Kirim; only then does the form's finisher call the domain.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -23,17 +22,10 @@ from handlers import texts
 from handlers.common import audit_refusal, drop_buttons, keyboard, send_text, svc
 from handlers.files import is_photo, receive_document
 from handlers.outbox import ENDING_FORMS
+from handlers.routing import routes_of
 
-Finisher = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[None]]
-FINISHERS: dict[str, Finisher] = {}
-
-
-def finisher(form: str) -> Callable[[Finisher], Finisher]:
-    def register(fn: Finisher) -> Finisher:
-        FINISHERS[form] = fn
-        return fn
-
-    return register
+# The finishers and the fields' checks are named in handlers/routes.py (``Routes``); a field
+# names its check with ``field["validate"]``, a toggle its reader with ``toggle["implied"]``.
 
 
 def text_field(name: str, label: str, prompt: str, optional: bool = False) -> dict[str, Any]:
@@ -43,25 +35,6 @@ def text_field(name: str, label: str, prompt: str, optional: bool = False) -> di
 def number_field(name: str, label: str, prompt: str) -> dict[str, Any]:
     """A number typed Indonesian-style ("97,5", "1.250", "85%")."""
     return {"name": name, "kind": "number", "label": label, "prompt": prompt}
-
-
-# Document fields may name a validator: it turns the stored file into the field's value (for
-# example a parsed targets workbook) or raises InputError, and the form waits for another file.
-DocumentValidator = Callable[[Any, Person, dict[str, Any], Any], tuple[Any, str]]
-DOCUMENT_VALIDATORS: dict[str, DocumentValidator] = {}
-# Text fields may name one too: it turns the typed text into (value, display) or raises
-# InputError, and the form asks again.
-TextValidator = Callable[[str], tuple[Any, str]]
-TEXT_VALIDATORS: dict[str, TextValidator] = {}
-# ... or one that also reads the answers given so far (a last day checked against the first):
-# it raises InputError at the moment the text is typed, and the form asks again.
-FormTextValidator = Callable[[str, dict[str, Any]], tuple[Any, str]]
-FORM_TEXT_VALIDATORS: dict[str, FormTextValidator] = {}
-# A multiple-choice toggle may also be set by what was typed (a line of a return's reason
-# that starts with an indicator code marks it): ``implied`` names a reader of the form's
-# values and the options that returns those the text marks; they are shown ticked too.
-ImpliedToggle = Callable[[dict[str, Any], list[str]], list[str]]
-IMPLIED_TOGGLES: dict[str, ImpliedToggle] = {}
 
 
 def choice_field(
@@ -134,10 +107,10 @@ def _toggle_display(toggle: dict[str, Any], value: Any) -> str:
     return ", ".join(labels[v] for v in chosen if v in labels) or "-"
 
 
-def _toggle_value(session: dict[str, Any], toggle: dict[str, Any]) -> Any:
+def _toggle_value(context, session: dict[str, Any], toggle: dict[str, Any]) -> Any:
     """The toggle's value as shown: what was tapped, with what the typed text implies."""
     value = session["values"][toggle["name"]]
-    reader = IMPLIED_TOGGLES.get(toggle.get("implied", ""))
+    reader = routes_of(context).implied_toggles.get(toggle.get("implied", ""))
     if reader is None or not toggle.get("multi"):
         return value
     options = [v for _, v in toggle["options"]]
@@ -145,7 +118,7 @@ def _toggle_value(session: dict[str, Any], toggle: dict[str, Any]) -> Any:
     return [v for v in options if v in value or v in implied]
 
 
-def summary(session: dict[str, Any]) -> tuple[str, list[list[tuple[str, dict[str, Any]]]]]:
+def summary(context, session: dict[str, Any]) -> tuple[str, list[list[tuple[str, dict[str, Any]]]]]:
     """The confirmation message: every answer, the toggles (e.g. sifat and instruksi of a
     disposition, changed by tapping), and Kirim / Batal."""
     fid = session["form_id"]
@@ -154,7 +127,7 @@ def summary(session: dict[str, Any]) -> tuple[str, list[list[tuple[str, dict[str
         lines.append(texts.field_done(field["label"], session["display"].get(field["name"], "-")))
     rows: list[list[tuple[str, dict[str, Any]]]] = []
     for toggle in session.get("toggles", []):
-        value = _toggle_value(session, toggle)
+        value = _toggle_value(context, session, toggle)
         lines.append(texts.field_done(toggle["label"], _toggle_display(toggle, value)))
         buttons = []
         for label, option in toggle["options"]:
@@ -191,7 +164,7 @@ async def ask(context: ContextTypes.DEFAULT_TYPE, person: Person, session: dict[
     index = session["index"]
     fid = session["form_id"]
     if index >= len(fields):
-        text, buttons = summary(session)
+        text, buttons = summary(context, session)
         await send_text(context, person.user_id, text, buttons)
         return
     field = fields[index]
@@ -244,6 +217,8 @@ async def _where_you_are(context, person: Person, session: dict[str, Any], why: 
 async def on_form_text(update: Update, context, person: Person, session: dict[str, Any]) -> None:
     field = current_field(session)
     text = neutralise_bidi(update.effective_message.text or "").strip()
+    checks = routes_of(context)
+    form_checks = checks.form_text_checks
     session["update_id"] = update.update_id  # recorded with the answer (replay after a kill)
     if field is None:
         await _where_you_are(context, person, session, "")
@@ -272,12 +247,12 @@ async def on_form_text(update: Update, context, person: Person, session: dict[st
             session,
             texts.text_too_long(len(text), MAX_NOTE),
         )
-    elif field.get("validate") in TEXT_VALIDATORS or field.get("validate") in FORM_TEXT_VALIDATORS:
+    elif field.get("validate") in checks.text_checks or field.get("validate") in form_checks:
         try:
-            if field["validate"] in FORM_TEXT_VALIDATORS:
-                value, display = FORM_TEXT_VALIDATORS[field["validate"]](text, session["values"])
+            if field["validate"] in form_checks:
+                value, display = form_checks[field["validate"]](text, session["values"])
             else:
-                value, display = TEXT_VALIDATORS[field["validate"]](text)
+                value, display = checks.text_checks[field["validate"]](text)
         except InputError as exc:
             await send_text(context, person.user_id, texts.esc(exc))
             return
@@ -298,7 +273,7 @@ async def on_form_document(update: Update, context, person: Person, session: dic
     try:
         ref = await receive_document(update, context, person, kind=field["doc_kind"])
         value, display = ref.to_dict(), ref.name
-        validator = DOCUMENT_VALIDATORS.get(field.get("validate", ""))
+        validator = routes_of(context).document_checks.get(field.get("validate", ""))
         if validator is not None:
             value, display = validator(svc(context), person, session, ref)
     except InputError as exc:
@@ -336,7 +311,7 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
         else:
             session["values"][toggle["name"]] = payload["value"]
         services.sessions.put(person.user_id, session)
-        text, rows = summary(session)
+        text, rows = summary(context, session)
         await update.callback_query.edit_message_text(
             text, reply_markup=keyboard(services, person.user_id, rows)
         )
@@ -365,7 +340,7 @@ async def _submit(update: Update, context, person: Person, session: dict[str, An
     fid = session["form_id"]
     ENDING_FORMS[update.update_id] = (person.user_id, fid)
     try:
-        await FINISHERS[session["form"]](update, context, person, session)
+        await routes_of(context).finishers[session["form"]](update, context, person, session)
     except DomainError as exc:
         services.sessions.end(person.user_id, fid)
         services.callbacks.revoke_group(fid)
@@ -390,13 +365,3 @@ async def _abandoned(context, person: Person, session: dict[str, Any], message: 
     from handlers.tasks import after_abandon
 
     await after_abandon(context, person, session.get("cycle"), message)
-
-
-def _register_form_buttons() -> None:
-    from handlers.buttons import BUTTON_ACTIONS
-
-    for name in ("form_choice", "form_toggle", "form_submit", "form_cancel"):
-        BUTTON_ACTIONS[name] = on_form_button
-
-
-_register_form_buttons()

@@ -16,15 +16,11 @@ from domain.errors import RoleError
 from domain.identity import FIELDS, TEXT_FIELDS, parse_field, shown_value, stored_value
 from domain.roster import Person, Unit
 from handlers import texts
-from handlers.buttons import button_action
 from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
 from handlers.files import LOGO_KIND
 from handlers.forms import (
-    DOCUMENT_VALIDATORS,
-    TEXT_VALIDATORS,
     begin_form,
     document_field,
-    finisher,
     text_field,
 )
 
@@ -61,7 +57,6 @@ async def cmd_identitas(update: Update, context: ContextTypes.DEFAULT_TYPE, pers
     await send_text(context, person.user_id, text, rows)
 
 
-@button_action("identity_edit")
 async def on_edit(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     _admin_unit(context, person)
     name = payload["field"]
@@ -78,7 +73,6 @@ async def on_edit(update: Update, context, person: Person, payload: dict[str, An
     return ""
 
 
-@button_action("identity_remove_logo")
 async def on_remove_logo(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     unit = _admin_unit(context, person)
     await drop_buttons(update)
@@ -95,15 +89,12 @@ def _text_validator(name: str):
     return validate
 
 
-for _name in TEXT_FIELDS:
-    TEXT_VALIDATORS[f"identity_{_name}"] = _text_validator(_name)
+#: The fields' checks by the name a form field gives (named in handlers/routes.py).
+TEXT_CHECKS = {f"identity_{name}": _text_validator(name) for name in TEXT_FIELDS}
 
 
-def _logo_validator(services, person: Person, session: dict[str, Any], ref):
+def check_logo_upload(services, person: Person, session: dict[str, Any], ref):
     return {"sha256": ref.sha256, "mime": ref.mime}, ref.name
-
-
-DOCUMENT_VALIDATORS["identity_logo"] = _logo_validator
 
 
 def _change(update: Update, context, person: Person, unit: Unit, name: str, value: Any) -> Unit:
@@ -124,7 +115,6 @@ def _change(update: Update, context, person: Person, unit: Unit, name: str, valu
     return changed
 
 
-@finisher(FORM)
 async def finish_identity(update: Update, context, person: Person, session: dict[str, Any]):
     unit = _admin_unit(context, person)  # the right may have moved since the form began
     name = session["meta"]["field"]

@@ -41,7 +41,6 @@ from domain.roster import Person, Unit
 from domain.sop import DIVIDE
 from domain.staff import depart
 from handlers import menu, texts
-from handlers.buttons import button_action
 from handlers.common import (
     audit_refusal,
     drop_buttons,
@@ -51,7 +50,8 @@ from handlers.common import (
     svc,
     unit_of,
 )
-from handlers.forms import TEXT_VALIDATORS, begin_form, finisher, text_field
+from handlers.departure import leave
+from handlers.forms import begin_form, text_field
 
 DETAILS = ("name", "nip", "position")
 GUEST_FORM = "invite_details"
@@ -233,7 +233,6 @@ async def cmd_undang(update: Update, context, person: Person) -> None:
     )
 
 
-@button_action("invite_role")
 async def on_role(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     unit = _admin_unit(context, person)
     role = Role(payload["role"])
@@ -252,7 +251,6 @@ async def on_role(update: Update, context, person: Person, payload: dict[str, An
     return ""
 
 
-@button_action("invite_mode")
 async def on_mode(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     unit = _admin_unit(context, person)
     role = Role(payload["role"])
@@ -284,11 +282,10 @@ def _detail_validator(name: str):
     return validate
 
 
-for _name in DETAILS:
-    TEXT_VALIDATORS[f"invite_{_name}"] = _detail_validator(_name)
+#: The details' checks by the name a form field gives (named in handlers/routes.py).
+DETAIL_CHECKS = {f"invite_{name}": _detail_validator(name) for name in DETAILS}
 
 
-@finisher("invite")
 async def finish_invite(update: Update, context, person: Person, session: dict[str, Any]) -> None:
     unit = _admin_unit(context, person)
     values = session["values"]
@@ -340,7 +337,6 @@ async def cmd_undangan(update: Update, context, person: Person) -> None:
     await send_text(context, person.user_id, text, buttons or None)
 
 
-@button_action("invite_revoke")
 async def on_revoke(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = _admin_unit(context, person)
@@ -529,7 +525,7 @@ async def on_guest_text(update: Update, context) -> bool:
     if field is None:
         return False
     try:
-        value, _ = TEXT_VALIDATORS[f"invite_{field}"](update.effective_message.text or "")
+        value, _ = DETAIL_CHECKS[f"invite_{field}"](update.effective_message.text or "")
     except InputError as exc:
         await send_text(context, user_id, texts.esc(exc))
         return True
@@ -607,7 +603,6 @@ async def register(
 
 async def _replaced(update: Update, context, before: Unit, old_id: int, new: Person) -> None:
     """The old holder is out (told, menu cleared); the new one gets every open task."""
-    from handlers.staff import leave  # imports this module
     from handlers.tasks import offer_tasks  # not at start-up: steps and notify import each other
 
     services = svc(context)
@@ -630,16 +625,6 @@ async def _replaced(update: Update, context, before: Unit, old_id: int, new: Per
             texts.staff_replaced(old.name, new.name, before.role_label(new.role), before.name),
         )
     await offer_tasks(context, new)
-
-
-def register_guest_buttons() -> None:
-    from handlers.buttons import GUEST_BUTTON_ACTIONS
-
-    for name in ("invite_accept", "invite_decline", "invite_register"):
-        GUEST_BUTTON_ACTIONS[name] = on_guest_button
-
-
-register_guest_buttons()
 
 
 # ----------------------------------------------------------------------------- an incomplete unit

@@ -16,7 +16,7 @@ from domain.roster import Person, Unit
 from domain.sop import Sop
 from domain.workflow import Paraf, ReturnReport, Sign, SubmitReport, apply, authorize
 from handlers import texts
-from handlers.approval import Act, Actions, ReportFlow, register
+from handlers.approval import Act, Actions, ReportFlow
 from handlers.common import cycle_of
 from handlers.outbox import Outbox, commit
 from handlers.reports import build_report, report_filename
@@ -113,4 +113,3 @@ class QuarterlyFlow(ReportFlow[Cycle]):
 
 
 QUARTER = QuarterlyFlow()
-register(QUARTER)

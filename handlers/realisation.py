@@ -29,9 +29,8 @@ from domain.workflow import (
     pending_marks,
 )
 from handlers import notify, texts
-from handlers.buttons import button_action
 from handlers.common import cycle_of, drop_buttons, svc, unit_of
-from handlers.forms import begin_form, choice_field, finisher, number_field, text_field
+from handlers.forms import begin_form, choice_field, number_field, text_field
 from handlers.outbox import Outbox, commit
 from handlers.texts import tw
 from handlers.views import member_checklist
@@ -97,7 +96,6 @@ def fill_buttons(cycle: Cycle, person: Person) -> list[list[tuple[str, dict[str,
     ]
 
 
-@button_action("realisation_begin")
 async def realisation_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
@@ -141,7 +139,6 @@ async def realisation_begin(update, context, person: Person, payload: dict[str, 
     return ""
 
 
-@finisher("realisation")
 async def finish_realisation(update, context, person: Person, session: dict[str, Any]) -> None:
     v = session["values"]
     row = RealisationInput(
@@ -183,7 +180,6 @@ async def on_realisation_workbook(
     )
 
 
-@finisher("realisation_workbook")
 async def finish_realisation_workbook(update, context, person: Person, session) -> None:
     rows = [v for k, v in session["values"].items() if k.startswith("row:")]
     action = ReportRealisation(
@@ -193,7 +189,6 @@ async def finish_realisation_workbook(update, context, person: Person, session) 
     await _apply_report(update, context, person, cycle_of(context, session), action)
 
 
-@button_action("fix_marked")
 async def fix_marked(update, context, person: Person, payload: dict[str, Any]) -> str:
     """The indicators a return marked, sent back to their members in one form: untick any
     to correct it yourself, then Kirim."""
@@ -226,7 +221,6 @@ async def fix_marked(update, context, person: Person, payload: dict[str, Any]) -
     return ""
 
 
-@finisher("fix_marked")
 async def finish_fix_marked(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
     unit = unit_of(services, person)
@@ -253,7 +247,6 @@ def review_button(cycle: Cycle) -> tuple[str, dict[str, Any]]:
     return (texts.BTN_NEEDS_FIX, {"action": "fix_begin", "cycle": cycle.id})
 
 
-@button_action("fix_begin")
 async def fix_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = unit_of(services, person)
@@ -282,7 +275,6 @@ async def fix_begin(update, context, person: Person, payload: dict[str, Any]) ->
     return ""
 
 
-@finisher("needs_fix")
 async def finish_needs_fix(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
     unit = unit_of(services, person)

@@ -1,9 +1,11 @@
-"""The one ordered list of handlers; ``bot.app`` registers exactly this."""
+"""The one ordered list of PTB handlers, built from the routing table (handlers/routes.py);
+``bot.app`` installs exactly this."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import (
+    Application,
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
@@ -16,31 +18,13 @@ from telegram.ext import (
 )
 
 from bot.inbox import already_applied
-from handlers import (  # noqa: F401 (the modules register their buttons)
-    annual,
-    budget,
-    commands,
-    cycle,
-    edits,
-    evidence,
-    export,
-    identity,
-    invitations,
-    menu,
-    onboarding,
-    progress,
-    quarterly,
-    realisation,
-    staff,
-    standins,
-    targets,
-    tte_chat,
-    verification,
-)
+from handlers import commands, edits, menu, onboarding, progress, tte_chat, verification
 from handlers.buttons import on_button
 from handlers.commands import registered
 from handlers.common import svc
 from handlers.outbox import on_chat_member
+from handlers.routes import ROUTES
+from handlers.routing import ROUTES_KEY, Routes
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -75,31 +59,20 @@ LAST_GROUP = 99
 FINALLY: list[BaseHandler] = [TypeHandler(Update, mark_handled)]
 
 
-def build_handlers() -> list[BaseHandler]:
+def build_handlers(routes: Routes = ROUTES) -> list[BaseHandler]:
     return [
         MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, menu.on_group),
         # First (in private chats): an edit of any message (a command too) only gets a notice.
         MessageHandler(PRIVATE & filters.UpdateType.EDITED, registered(edits.on_edited)),
-        CommandHandler("start", onboarding.on_start, filters=PRIVATE),
-        CommandHandler(["bantuan", "help"], registered(commands.cmd_help), filters=PRIVATE),
-        CommandHandler("status", registered(commands.cmd_status), filters=PRIVATE),
-        CommandHandler(
-            "mulai", registered(invitations.complete_unit_only(cycle.cmd_mulai)), filters=PRIVATE
+        *(
+            CommandHandler(
+                list(c.names),
+                registered(c.callback) if c.members_only else c.callback,
+                filters=PRIVATE,
+            )
+            for c in routes.commands
         ),
-        CommandHandler("arsip", registered(cycle.cmd_arsip), filters=PRIVATE),
-        CommandHandler("batal", registered(commands.cmd_cancel), filters=PRIVATE),
-        CommandHandler("target", registered(targets.cmd_target), filters=PRIVATE),
-        CommandHandler("tahunan", registered(annual.cmd_tahunan), filters=PRIVATE),
-        CommandHandler("anggaran", registered(budget.cmd_anggaran), filters=PRIVATE),
-        CommandHandler("ekspor", registered(export.cmd_ekspor), filters=PRIVATE),
-        CommandHandler("verifikasi", onboarding.on_verifikasi, filters=PRIVATE),
-        CommandHandler("identitas", registered(identity.cmd_identitas), filters=PRIVATE),
-        CommandHandler("undang", registered(invitations.cmd_undang), filters=PRIVATE),
-        CommandHandler("undangan", registered(invitations.cmd_undangan), filters=PRIVATE),
-        CommandHandler("mutasi", registered(staff.cmd_mutasi), filters=PRIVATE),
-        CommandHandler("plh", registered(standins.cmd_plh), filters=PRIVATE),
-        CommandHandler("unit_baru", invitations.cmd_unit_baru, filters=PRIVATE),
-        CommandHandler("bukti", registered(evidence.cmd_bukti), filters=PRIVATE),
+        # Every press; the action it names is looked up in ``routes.buttons``.
         CallbackQueryHandler(on_button),
         ChatMemberHandler(on_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(PRIVATE & filters.COMMAND, registered(commands.on_unknown_command)),
@@ -113,3 +86,12 @@ def build_handlers() -> list[BaseHandler]:
         MessageHandler(PRIVATE & filters.TEXT, onboarding.on_text),
         MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, registered(commands.on_other)),
     ]
+
+
+def install(app: Application, routes: Routes = ROUTES) -> None:
+    """Every handler in its group, and the table the button dispatcher and the forms read."""
+    app.bot_data[ROUTES_KEY] = routes
+    app.add_handlers(PASSPHRASE, group=PASSPHRASE_GROUP)
+    app.add_handlers(GUARDS, group=-1)
+    app.add_handlers(build_handlers(routes))
+    app.add_handlers(FINALLY, group=LAST_GROUP)

@@ -23,9 +23,9 @@ from domain.roster import SINGLE_ROLES, Person, Unit
 from domain.sop import COLLECT, DIVIDE
 from domain.staff import check_removal, depart
 from domain.workflow import Reassign, item_label, reassign
-from handlers import menu, texts
-from handlers.buttons import button_action
-from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
+from handlers import texts
+from handlers.common import audit, audit_refusal, drop_buttons, send_text, svc, unit_of
+from handlers.departure import leave
 from handlers.invitations import create, sent_link
 from handlers.outbox import Outbox, commit
 from handlers.steps import offer
@@ -39,29 +39,6 @@ def _admin_unit(context: ContextTypes.DEFAULT_TYPE, person: Person) -> Unit:
         admins = ", ".join(p.name for p in unit.administrators)
         raise RoleError(texts.STAFF_NOT_ADMIN.format(admins=admins))
     return unit
-
-
-def audit(
-    context: ContextTypes.DEFAULT_TYPE,
-    update: Update | None,
-    unit: str,
-    by: Person,
-    action: str,
-    **detail: Any,
-) -> None:
-    services = svc(context)
-    services.audit.append(
-        unit,
-        services.now().year,
-        {
-            "at": services.now(),
-            "actor": by.user_id,
-            "role": by.role.value,
-            "update_id": update.update_id if update else None,
-            "action": action,
-            "detail": detail,
-        },
-    )
 
 
 def _divides(services: Services, unit: Unit, person: Person) -> bool:
@@ -110,7 +87,6 @@ async def cmd_mutasi(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
 # --- Alihkan tugas: a member's task moved to another member ----------------------------------
 
 
-@button_action("task_move")
 async def on_move(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     """The member whose task moves was picked: the task, and who may receive it."""
     services = svc(context)
@@ -147,7 +123,6 @@ async def on_move(update: Update, context, person: Person, payload: dict[str, An
     return ""
 
 
-@button_action("task_move_to")
 async def on_move_to(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     """Move the task in every quarter not yet filed; the history and the audit keep the move,
     the new holder gets the task with its buttons, the old one is told they are relieved."""
@@ -191,7 +166,6 @@ async def on_move_to(update: Update, context, person: Person, payload: dict[str,
     return texts.TASK_MOVED_NOTICE
 
 
-@button_action("staff_replace")
 async def on_replace(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = _admin_unit(context, person)
@@ -212,7 +186,6 @@ async def on_replace(update: Update, context, person: Person, payload: dict[str,
     return ""
 
 
-@button_action("staff_remove")
 async def on_remove(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = _admin_unit(context, person)
@@ -228,7 +201,6 @@ async def on_remove(update: Update, context, person: Person, payload: dict[str, 
     return ""
 
 
-@button_action("staff_remove_ok")
 async def on_remove_ok(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     services.refresh_roster()
@@ -258,23 +230,3 @@ async def on_remove_ok(update: Update, context, person: Person, payload: dict[st
     done = texts.STAFF_REMOVED.format(name=texts.esc(member.name), unit=texts.esc(unit.name))
     await send_text(context, person.user_id, done)
     return ""
-
-
-async def leave(
-    context: ContextTypes.DEFAULT_TYPE,
-    former: Person,
-    unit: Unit,
-    successor: Person | None,
-    by: Person | None = None,
-) -> None:
-    """Who left: told, their menu cleared (their buttons are refused: they are no member);
-    their Plh/Plt appointments end with them (``by``: who removed them, else the successor)."""
-    from handlers.standins import on_departure  # imports this module
-
-    await menu.clear_menu(context.bot, svc(context), former.user_id)
-    await send_text(
-        context, former.user_id, texts.staff_left(unit.name, successor.name if successor else None)
-    )
-    actor = by or successor
-    if actor is not None:
-        await on_departure(context, unit, former, actor)

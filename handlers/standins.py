@@ -22,17 +22,12 @@ from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.standins import POSTS, StandIn
 from handlers import menu, texts
-from handlers.buttons import button_action
-from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
+from handlers.common import audit, audit_refusal, drop_buttons, send_text, svc, unit_of
 from handlers.forms import (
-    FORM_TEXT_VALIDATORS,
-    TEXT_VALIDATORS,
     begin_form,
     choice_field,
-    finisher,
     text_field,
 )
-from handlers.staff import audit
 
 START_CHOICES = 6  # today and the next working days offered as the first day
 
@@ -144,7 +139,6 @@ def candidates(
     return offered, refused
 
 
-@button_action("standin_new")
 async def on_new(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = _manager_unit(context, person)
@@ -197,7 +191,7 @@ async def on_new(update: Update, context, person: Person, payload: dict[str, Any
     return ""
 
 
-def _read_date(text: str) -> tuple[Any, str]:
+def read_date(text: str) -> tuple[Any, str]:
     try:
         day = parse_date_id(text)
     except ValueError:
@@ -205,19 +199,14 @@ def _read_date(text: str) -> tuple[Any, str]:
     return day.isoformat(), format_day_date_id(day)
 
 
-def _read_last(text: str, values: dict[str, Any]) -> tuple[Any, str]:
+def read_last(text: str, values: dict[str, Any]) -> tuple[Any, str]:
     """The last day, checked against the first as it is typed: a refusal keeps the form."""
-    value, display = _read_date(text)
+    value, display = read_date(text)
     if values.get("first"):
         standins.check_range(date.fromisoformat(values["first"]), date.fromisoformat(value))
     return value, display
 
 
-TEXT_VALIDATORS["standin_date"] = _read_date  # forms begun before the check as typed
-FORM_TEXT_VALIDATORS["standin_last"] = _read_last
-
-
-@finisher("standin")
 async def finish_standin(update: Update, context, person: Person, session: dict[str, Any]):
     services = svc(context)
     services.refresh_roster()
@@ -277,7 +266,6 @@ async def finish_standin(update: Update, context, person: Person, session: dict[
     await refresh_menus(context)
 
 
-@button_action("standin_end")
 async def on_end(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = _manager_unit(context, person)

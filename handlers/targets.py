@@ -128,5 +128,4 @@ TARGETS = YearlyWorkbook(
     counts=_counts,
     saved=texts.targets_saved,
 )
-TARGETS.register()
 cmd_target = TARGETS.command

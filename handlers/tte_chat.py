@@ -34,6 +34,7 @@ from domain.sop import SIGN
 from handlers import texts, tte
 from handlers.common import audit_refusal, drop_buttons_of, send_text, svc, unit_of
 from handlers.forms import text_field
+from handlers.routing import routes_of
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,6 @@ log = logging.getLogger(__name__)
 FORM = "tte_passphrase"
 #: How long a request for the passphrase stays open.
 PENDING_S = 300
-#: The report flows by the action name of their confirming sign button (handlers.approval).
-FLOWS: dict[str, Any] = {}
 
 
 def waiting(services: Services, user_id: int) -> dict[str, Any] | None:
@@ -133,7 +132,7 @@ async def _sign_with(update: Update, context, meta: dict[str, Any], secret: str)
     except TelegramError:
         deleted = False
     person = services.roster.person(user.id)
-    flow = FLOWS.get(meta["flow"])
+    flow = routes_of(context).signing_flows.get(meta["flow"])
     if person is None or flow is None:
         return
     notice = texts.TTE_PASSPHRASE_DELETED if deleted else texts.TTE_PASSPHRASE_NOT_DELETED

@@ -68,7 +68,7 @@ from handlers.common import (
     svc,
 )
 from handlers.files import download_checked
-from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
+from handlers.forms import begin_form, document_field
 
 KEY_PARTS = ("state", "verify.key")
 _KEY_BYTES = 32
@@ -303,13 +303,10 @@ async def cmd_verifikasi(update: Update, context: ContextTypes.DEFAULT_TYPE, per
 # ----------------------------------------------------------------------------- by PDF
 
 
-def _validate_pdf(services: Services, person: Person, session: dict[str, Any], ref):
+def check_pdf_upload(services: Services, person: Person, session: dict[str, Any], ref):
     if ref.mime != "application/pdf":
         raise InputError(texts.VERIFY_NOT_PDF.format(name=ref.name))  # escaped when shown
     return ref.to_dict(), f"{ref.name} (SHA-256 {ref.sha256[:12]}…)"
-
-
-DOCUMENT_VALIDATORS["verify_pdf"] = _validate_pdf
 
 
 async def check_pdf(update: Update, context, person: Person | None, name: str, data: bytes):
@@ -345,7 +342,6 @@ async def check_pdf(update: Update, context, person: Person | None, name: str, d
     await send_text(context, chat, texts.VERIFY_PDF_UNKNOWN.format(name=shown, sha=sha))
 
 
-@finisher("verify_pdf")
 async def finish_verify_pdf(update, context, person: Person, session: dict[str, Any]) -> None:
     sent = session["values"]["pdf"]
     data = svc(context).db.blobs.get(sent["sha256"])

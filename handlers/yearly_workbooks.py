@@ -20,9 +20,8 @@ from bot.services import Services
 from domain.models import FileRef
 from domain.roster import Person
 from handlers import texts
-from handlers.buttons import button_action
 from handlers.common import audit_refusal, send_text, svc, unit_of
-from handlers.forms import DOCUMENT_VALIDATORS, begin_form, document_field, finisher
+from handlers.forms import begin_form, document_field
 
 Rows = list[list[tuple[str, dict[str, Any]]]]
 
@@ -59,14 +58,6 @@ class YearlyWorkbook:
     counts: Callable[[Services, Person, Any], dict[str, Any]]  # for the audit entry
     saved: Callable[[int, bool, str], str]
 
-    def register(self) -> None:
-        """The kind's buttons, its file check and its form's end."""
-        button_action(f"{self.name}_template")(self._template)
-        button_action(f"{self.name}_download")(self._download)
-        button_action(f"{self.name}_upload")(self._upload)
-        DOCUMENT_VALIDATORS[self.form] = self._validate
-        finisher(self.form)(self._finish)
-
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
         services = svc(context)
         if not self.may_view(services, person):
@@ -91,7 +82,7 @@ class YearlyWorkbook:
                 rows.append([(self.btn_upload(year), upload)])
         await send_text(context, person.user_id, "\n\n".join(parts), rows)
 
-    async def _template(self, update, context, person: Person, payload: dict[str, Any]) -> str:
+    async def send_template(self, update, context, person: Person, payload: dict[str, Any]) -> str:
         await context.bot.send_document(
             person.user_id,
             document=self.template(),
@@ -100,7 +91,7 @@ class YearlyWorkbook:
         )
         return ""
 
-    async def _download(self, update, context, person: Person, payload: dict[str, Any]) -> str:
+    async def send_stored(self, update, context, person: Person, payload: dict[str, Any]) -> str:
         year = int(payload["year"])
         value = self.stored(svc(context)).get(person.unit, year)
         if value is None:
@@ -113,7 +104,7 @@ class YearlyWorkbook:
         )
         return ""
 
-    async def _upload(self, update, context, person: Person, payload: dict[str, Any]) -> str:
+    async def begin_upload(self, update, context, person: Person, payload: dict[str, Any]) -> str:
         services = svc(context)
         if not self.may_edit(services, person):
             return self.not_for_you(services, person)
@@ -128,12 +119,12 @@ class YearlyWorkbook:
         await begin_form(context, person, self.form, [field], self.title(year), meta={"year": year})
         return ""
 
-    def _validate(self, services: Services, person: Person, session: dict[str, Any], ref):
+    def check_upload(self, services: Services, person: Person, session: dict[str, Any], ref):
         """Read the file as soon as it arrives, so the user can send a corrected one."""
         value, display = self.parse(services, person, int(session["meta"]["year"]), ref)
         return value.to_dict(), display
 
-    async def _finish(self, update, context, person: Person, session: dict[str, Any]) -> None:
+    async def finish_upload(self, update, context, person: Person, session: dict[str, Any]) -> None:
         services = svc(context)
         value = self.load(session["values"][self.form])
         previous = self.stored(services).get(person.unit, value.year)

@@ -68,6 +68,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.atomic import AtomicJSONStorage, fsync_dir
+from storage.manifest import StoreManifest
 
 log = logging.getLogger("lkj_bot.audit")
 HEADS_REL = "state/audit_heads.json"
@@ -568,8 +569,6 @@ class AuditHeads:
     def replace(self, heads: Mapping[str, Mapping[str, Any]]) -> None:
         self._heads = {rel: {"seq": h["seq"], "hash": h["hash"]} for rel, h in heads.items()}
         if self._storage.binding is None:  # a restore or an export: bound like the bot's
-            from storage.manifest import StoreManifest
-
             manifest = StoreManifest(self.data_dir)
             if manifest.exists() and manifest.bound():
                 self._storage.binding = manifest

@@ -53,6 +53,7 @@ class Database:
         self._open: dict[Path, TinyDB] = {}
         self.pg: PgStore | None = None
         if url:
+            # Deferred: storage.pg loads psycopg (heavy, optional), needed only with a database.
             from storage.pg import PgStore
 
             self.pg = PgStore(url, on_lost)
@@ -65,6 +66,7 @@ class Database:
         db = self._open.get(path)
         if db is None:
             if self.pg is not None:
+                # Deferred: psycopg (heavy, optional), as above.
                 from storage.pg import PgStorage, PgTinyDB
 
                 db = PgTinyDB(storage=PgStorage, store=self.pg, path="/".join(parts))

@@ -27,7 +27,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storage.atomic import AtomicJSONStorage, CorruptStoreError
+from storage.atomic import (
+    AtomicJSONStorage,
+    CorruptStoreError,
+    StoreBindingError,
+    _parse_store,
+    backup_path,
+    foreign_reason,
+    keep_last_good,
+    seal_mark,
+    unseal,
+)
 
 MANIFEST_REL = "state/manifest.json"
 LOCK_REL = "state/.manifest.lock"
@@ -121,8 +131,6 @@ def bind_files(manifest: StoreManifest, rels: list[str], relist: bool = False) -
     again, as it is, with the folder's identity at revision 1, and its ``.bak`` made that same
     version; a bound file of this folder is recorded at the revision it carries. With
     ``relist`` the manifest lists exactly ``rels`` afterwards."""
-    from storage.atomic import _parse_store, keep_last_good, seal_mark, unseal
-
     store = manifest.store_id()
     for rel in rels:
         path = manifest.data_dir / rel
@@ -149,8 +157,6 @@ def sealed_mark(path: Path, rel: str) -> dict[str, Any]:
 
 def _sealed(path: Path, rel: str) -> dict[str, Any]:
     """The seal of a store file that is whole and correctly sealed; raise if it is not."""
-    from storage.atomic import _parse_store, seal_mark, unseal
-
     data, reason = _parse_store(path.read_bytes())
     if data is not None:
         _, reason = unseal(data, rel)
@@ -189,8 +195,6 @@ def check_bindings(
     that disagrees. A file one revision ahead (a kill between its write and its record) or not
     recorded yet is recorded now (unless ``record`` is off: ``audit verify`` writes nothing).
     Returns the files sealed before bindings existed (to bind)."""
-    from storage.atomic import StoreBindingError, backup_path, foreign_reason
-
     store = manifest._data()["store"]
     backup = backup_path(manifest.path)
     if store is not None and backup.exists():
@@ -231,8 +235,6 @@ def check_bindings(
 
 def _check_backup(bak: Path, rel: str, store: str, rev: int) -> None:
     """A ``.bak`` is held to the same bindings: this folder's, and not newer than its file."""
-    from storage.atomic import StoreBindingError, foreign_reason
-
     if not bak.exists():
         return
     try:

@@ -38,7 +38,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from storage.atomic import CorruptStoreError
-from storage.repositories import ConcurrentUpdateError
+from storage.errors import ConcurrentUpdateError
 
 SCHEMA_VERSION = 1
 

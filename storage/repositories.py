@@ -18,10 +18,7 @@ from domain.models import Cycle, cycle_id
 from domain.performance import TargetSet
 from domain.standins import StandIn
 from storage.database import Database
-
-
-class ConcurrentUpdateError(Exception):
-    """The stored cycle changed since it was read; the caller must reload and retry."""
+from storage.errors import ConcurrentUpdateError  # raised here; re-exported for callers
 
 
 class CycleRepository:

@@ -214,15 +214,10 @@ def test_the_performance_page_carries_the_latest_bench_table():
 
 # --- every promise keeps its test ---------------------------------------------------------
 
-# Named by docs/architecture.md for the layer rules of /work DESIGN (issue 20) and written by
-# the layering work, which is merged separately.
-WRITTEN_ELSEWHERE = {"tests/test_layers.py"}
-
-
 def test_every_test_a_doc_names_exists():
     missing = []
     for doc in [README, *DOCS]:
         for name in set(re.findall(r"tests/[\w/]+\.py", doc.read_text(encoding="utf-8"))):
-            if not (ROOT / name).exists() and name not in WRITTEN_ELSEWHERE:
+            if not (ROOT / name).exists():
                 missing.append(f"{doc.relative_to(ROOT)}: {name}")
     assert missing == []

@@ -11,13 +11,13 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
-import handlers.registry  # noqa: F401  (registers every button action)
 from bot.button_codec import LIMIT, ButtonCodec
 from bot.settings import Settings
 from demo import playbook
 from domain.models import FILED
 from handlers import texts
-from handlers.buttons import BUTTON_ACTIONS, GUEST_BUTTON_ACTIONS
+from handlers.routes import BUTTONS as BUTTON_ACTIONS
+from handlers.routes import GUEST_BUTTONS as GUEST_BUTTON_ACTIONS
 from storage.audit import AuditTrail
 from storage.database import Database
 from storage.repositories import ButtonRepository, CycleRepository
