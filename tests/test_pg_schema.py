@@ -1,0 +1,218 @@
+"""A database a view across units can query (issue 22, item 3): the cycles' summary rows, the
+same from PostgreSQL's tables and from the files; the numbered schema migration from version
+1 (``lkj-bot db upgrade``), and a bot refusing a database of another version."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import psycopg
+import pytest
+
+from bot.cli import main
+from demo import playbook
+from domain.models import FILED, Cycle
+from domain.performance import Indicator, Realisation
+from storage.database import Database
+from storage.pg_schema import SCHEMA_VERSION
+from storage.repositories import CycleRepository
+from storage.summaries import IndicatorValue, cycle_summaries
+from tests.domain_factories import KASAT, MEMBER_A, T0, UNIT_CODE, cycle_at, full_cycle
+from tests.pg_cluster import OWNER_ROLE
+
+INDICATORS = (
+    Indicator("IKU-1", "Sasaran 1", "Indikator 1", "%", 80.0, (20.0, 40.0, 60.0, 80.0)),
+    Indicator("IKU-2", "Sasaran 1", "Indikator 2", "dok", 12.0, (3.0, None, 9.0, 12.0)),
+)
+
+
+def _reported(code: str, triwulan: int, value: float, version: int = 1, old: bool = False):
+    return Realisation(
+        code, triwulan, value, "kendala", "tindak lanjut", ("a" * 64,), MEMBER_A,
+        T0 + timedelta(days=version), version, old,
+    )  # fmt: skip
+
+
+def _cycles() -> list[Cycle]:
+    """Three units' cycles: a filed and signed one, one collecting data with realisations
+    (one superseded, one of another quarter), and one just started."""
+    filed = dataclasses.replace(full_cycle(2026, 4), indicators=INDICATORS)
+    collecting = dataclasses.replace(
+        cycle_at(5),
+        unit="dinkes",
+        triwulan=1,
+        indicators=INDICATORS,
+        realisations=(
+            _reported("IKU-1", 1, 10.0, old=True),
+            _reported("IKU-1", 1, 17.5, version=2),
+            _reported("IKU-2", 2, 4.0),
+        ),
+    )
+    started = dataclasses.replace(cycle_at(2), unit="bappeda", triwulan=2)
+    return [filed, collecting, started]
+
+
+def _fill(db: Database) -> None:
+    repo = CycleRepository(db)
+    for cycle in _cycles():
+        repo.save(cycle)
+
+
+def test_the_summary_rows_are_the_same_on_files_and_on_postgresql(tmp_path, pg_url):
+    files, pg = Database(tmp_path / "files"), Database(tmp_path / "pg", pg_url)
+    _fill(files)
+    _fill(pg)
+    every = cycle_summaries(files, None, 2026)
+    assert every == cycle_summaries(pg, None, 2026)
+    assert [(r.unit, r.triwulan, r.step) for r in every] == [
+        ("bappeda", 2, 2),
+        ("dinkes", 1, 5),
+        (UNIT_CODE, 4, 8),
+    ]
+    bappeda, dinkes, filed = every
+    assert filed.signed and filed.status == FILED and filed.deadline is None
+    assert filed.last_actor == KASAT
+    assert not dinkes.signed and dinkes.deadline is not None and dinkes.since is not None
+    # The quarter's target and its latest realisation; nothing reported for IKU-2 this quarter.
+    assert dinkes.indicators == (
+        IndicatorValue("IKU-1", 20.0, 80.0, 17.5),
+        IndicatorValue("IKU-2", 3.0, 12.0, None),
+    )
+    assert filed.indicators[1] == IndicatorValue("IKU-2", 12.0, 12.0, None)
+    assert bappeda.indicators == ()
+    # Chosen units only, and another year has none.
+    for db in (files, pg):
+        assert cycle_summaries(db, ["dinkes", "tidak-ada"], 2026) == [dinkes]
+        assert cycle_summaries(db, None, 2025) == []
+
+    # A save changes the rows at once, on both (the PostgreSQL rows in the same commit).
+    moved = dataclasses.replace(_cycles()[2], step=3, rev=_cycles()[2].rev + 1)
+    for db in (files, pg):
+        CycleRepository(db).save(moved)
+    assert cycle_summaries(files, ["bappeda"], 2026) == cycle_summaries(pg, ["bappeda"], 2026)
+    assert [r.step for r in cycle_summaries(pg, ["bappeda"], 2026)] == [3]
+    files.close()
+    pg.close()
+
+
+def test_a_failed_write_leaves_no_summary_rows_behind(tmp_path, pg_url):
+    """The rows commit with the document or not at all."""
+    db = Database(tmp_path, pg_url)
+    cycle = _cycles()[1]
+    with pytest.raises(RuntimeError), db.transaction():
+        CycleRepository(db).save(cycle)
+        assert [r.step for r in cycle_summaries(db, None, 2026)] == [5]  # seen inside
+        raise RuntimeError("abandoned")
+    assert cycle_summaries(db, None, 2026) == []
+    assert CycleRepository(db).get("dinkes", 2026, 1) is None
+    db.close()
+
+
+# --- the schema's version and its migration
+
+
+def _owner_url(pg_url: str) -> str:
+    return pg_url.replace("lkj_bot@", f"{OWNER_ROLE}@")
+
+
+def _as_version_1(owner_url: str) -> None:
+    """What a database of version 1 holds: the same ``lkj_files``, ``lkj_audit``,
+    ``lkj_inbox``, ``lkj_delivered`` and ``lkj_meta`` (version 2 only adds tables), no
+    summary tables, and version 1 recorded."""
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE lkj_indicators, lkj_cycles")
+        conn.execute("UPDATE lkj_meta SET value = '1' WHERE name = 'schema'")
+
+
+def _tables(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+async def test_a_version_1_database_holding_a_quarter_is_upgraded_and_the_quarter_goes_on(
+    runner, emu, people, settings, pg_url, monkeypatch, capsys
+):
+    unit = people.unit.code
+    runner.settings = settings.model_copy(update={"lkj_database_url": pg_url})
+    await runner.start()
+    await playbook.start_cycle(people, 3, 2026)
+    await playbook.forward(people)
+    await people.kasubbag.wait_button("Bagi tugas")
+    await emu.settle(quiet=0.3)
+    await runner.stop()
+    owner = _owner_url(pg_url)
+    _as_version_1(owner)
+    assert "lkj_cycles" not in _tables(owner)
+
+    # A bot refuses the older database and names the command that upgrades it.
+    monkeypatch.setenv("LKJ_DATA_DIR", str(settings.lkj_data_dir))
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-TOKEN")
+    monkeypatch.setenv("LKJ_DATABASE_URL", pg_url)
+    monkeypatch.setenv("LKJ_ROSTER", str(settings.lkj_roster))
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert f"versi 1, sedangkan bot ini memerlukan versi {SCHEMA_VERSION}" in err
+    assert "lkj-bot db upgrade" in err
+
+    # The bot's own role may not change the schema; the owner upgrades, once.
+    assert main(["db", "upgrade", pg_url]) == 2
+    assert "Skema tidak dinaikkan" in capsys.readouterr().err
+    assert main(["db", "upgrade", owner]) == 0
+    assert f"dari versi 1 ke versi {SCHEMA_VERSION}" in capsys.readouterr().out
+    assert main(["db", "upgrade", owner]) == 0  # idempotent
+    assert f"sudah versi {SCHEMA_VERSION}; tidak ada yang diubah" in capsys.readouterr().out
+    with psycopg.connect(owner) as conn:
+        meta = conn.execute("SELECT value FROM lkj_meta WHERE name = 'schema'").fetchone()
+    assert meta == (str(SCHEMA_VERSION),)
+
+    # The summary rows were filled from the stored quarter, as the bot's role reads them.
+    db = Database(settings.lkj_data_dir, pg_url)
+    db.check_all()
+    (row,) = cycle_summaries(db, [unit], 2026)
+    cycle = CycleRepository(db).get(unit, 2026, 3)
+    assert cycle is not None and (row.triwulan, row.step, row.rev) == (3, 3, cycle.rev)
+    assert not row.signed and row.since == cycle.current_step_record.started_at
+    db.close()
+
+    # The quarter goes on: the Kasubbag divides the work, and the rows follow.
+    await runner.start()
+    await playbook.divide(people)
+    for member in people.team:
+        await member.expect("Pembagian Tugas — Triwulan III")
+    await emu.settle(quiet=0.3)
+    db = Database(settings.lkj_data_dir, pg_url)
+    (row,) = cycle_summaries(db, None, 2026)
+    assert (row.unit, row.step) == (unit, 4)
+    db.close()
+
+
+def test_a_newer_database_is_refused_and_not_downgraded(tmp_path, pg_url, capsys):
+    owner = _owner_url(pg_url)
+    newer = SCHEMA_VERSION + 1
+    with psycopg.connect(owner, autocommit=True) as conn:
+        conn.execute("UPDATE lkj_meta SET value = %s WHERE name = 'schema'", (str(newer),))
+    db = Database(tmp_path, pg_url)
+    with pytest.raises(Exception, match=f"versi {newer}, lebih baru daripada bot ini"):
+        db.check_all()
+    db.close()
+    assert main(["db", "upgrade", owner]) == 2
+    assert "tidak menurunkan versi" in capsys.readouterr().err
+    with psycopg.connect(owner) as conn:
+        meta = conn.execute("SELECT value FROM lkj_meta WHERE name = 'schema'").fetchone()
+    assert meta == (str(newer),)
+
+
+def test_db_init_on_a_version_1_database_upgrades_it_too(pg_url):
+    owner = _owner_url(pg_url)
+    _as_version_1(owner)
+    from storage.pg_schema import init_schema
+
+    init_schema(owner, "lkj_bot")
+    assert {"lkj_cycles", "lkj_indicators"} <= _tables(owner)
+    with psycopg.connect(owner) as conn:
+        meta = conn.execute("SELECT value FROM lkj_meta WHERE name = 'schema'").fetchone()
+    assert meta == (str(SCHEMA_VERSION),)
