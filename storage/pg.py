@@ -46,24 +46,26 @@ from tinydb.table import Table
 
 from storage.atomic import CorruptStoreError
 from storage.pg_schema import (
+    IDENTITY_KEY,
     SCHEMA_VERSION,
     SchemaMissingError,
     SchemaVersionError,
     init_schema,
+    is_chat_row,
     schema_version,
     write_summary,
 )
 from storage.repositories import ConcurrentUpdateError
 from storage.summaries import CycleSummary, IndicatorValue
 
-__all__ = ["SchemaMissingError", "SchemaVersionError", "init_schema"]  # their old home
+__all__ = ["IDENTITY_KEY", "SchemaMissingError", "SchemaVersionError", "init_schema"]  # old home
 
 #: The database's own identity: a row of its own, created by the first process that writes (so
 #: that every database made from one template still gets its own), never exported or copied.
 IDENTITY_PATH = "state/identity.json"
-#: Every other row's data carries the identity of the database it was written in: a row
-#: copied in from another database is refused when read, naming it (issue 24, item 2).
-IDENTITY_KEY = "_database"
+#: Every other row's data carries the identity of the database it was written in
+#: (:data:`storage.pg_schema.IDENTITY_KEY`): a row copied in from another database is refused
+#: when read, naming it (issue 24, item 2).
 
 
 class StaleWrite(ConcurrentUpdateError):
@@ -196,6 +198,18 @@ class PgStore:
         data = {**data, IDENTITY_KEY: self.identity}
         # One commit for the row and its summary: the caller's transaction, or one of its own.
         with self.lock, nullcontext() if self.in_transaction else self.transaction():
+            if is_chat_row(path) and not any(v for k, v in data.items() if k != IDENTITY_KEY):
+                # A chat's row with nothing left (its form ended): removed, not kept empty,
+                # so the rows are those of the chats that have something (as in an archive).
+                if read_version is None:
+                    return 0
+                cur = self.execute(
+                    "DELETE FROM lkj_files WHERE path = %s AND version = %s RETURNING version",
+                    (path, read_version),
+                )
+                if cur.fetchone() is None:
+                    raise StaleWrite(path)
+                return 0
             if read_version is None:
                 cur = self.execute(
                     "INSERT INTO lkj_files (path, data) VALUES (%s, %s) "

@@ -16,6 +16,10 @@ The steps:
 
 2. The tables a view across units queries (``lkj_cycles``, ``lkj_indicators``: see
    :mod:`storage.summaries`), filled from the unit rows already stored.
+3. No row shared by all chats: the sessions, menus, chat states and Mini App drafts, each one
+   row for every chat until then, become one row per chat (``state/<name>/<user>.json``,
+   :meth:`storage.database.Database.chat_file`), so workers handling different chats do not
+   queue on one row lock.
 """
 
 from __future__ import annotations
@@ -27,6 +31,12 @@ from psycopg import sql
 from psycopg.types.json import Json
 
 from storage.summaries import UNIT_FILE, rows_of_unit_file
+
+#: The key of a row's data naming the database it was written in (see :mod:`storage.pg`).
+IDENTITY_KEY = "_database"
+#: The state documents kept per chat on PostgreSQL: ``state/<name>/<user_id>.json`` holding
+#: table ``<name>`` with that user's documents (keyed by ``user_id``), not ``state/<name>.json``.
+CHAT_DOCUMENTS = ("sessions", "menus", "chats", "drafts")
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS lkj_meta (
@@ -179,9 +189,68 @@ def _v2_summary_tables(conn: psycopg.Connection, role: sql.Identifier) -> None:
         write_summary(conn, str(path), data)
 
 
+def is_chat_row(path: str) -> bool:
+    """A chat's own row of one of :data:`CHAT_DOCUMENTS` (``state/<name>/<user>.json``)."""
+    parts = path.split("/")
+    return len(parts) == 3 and parts[0] == "state" and parts[1] in CHAT_DOCUMENTS
+
+
+def split_chat_rows(conn: psycopg.Connection) -> int:
+    """Split each shared ``state/<name>.json`` row of :data:`CHAT_DOCUMENTS` into one row per
+    chat, in the caller's transaction; returns the rows made. A row a chat already has is
+    kept (it can only be newer)."""
+    made = 0
+    for name in CHAT_DOCUMENTS:
+        shared = f"state/{name}.json"
+        row = conn.execute(
+            "SELECT data FROM lkj_files WHERE path = %s FOR UPDATE", (shared,)
+        ).fetchone()
+        if row is None:
+            continue
+        data = row[0] if isinstance(row[0], dict) else {}
+        per_chat: dict[int, list[dict]] = {}
+        for doc in (data.get(name) or {}).values():
+            per_chat.setdefault(int(doc["user_id"]), []).append(doc)
+        for user_id, docs in sorted(per_chat.items()):
+            new: dict = {name: {str(n): doc for n, doc in enumerate(docs, 1)}}
+            if IDENTITY_KEY in data:
+                new[IDENTITY_KEY] = data[IDENTITY_KEY]
+            cur = conn.execute(
+                "INSERT INTO lkj_files (path, data) VALUES (%s, %s) ON CONFLICT (path) DO NOTHING",
+                (f"state/{name}/{user_id}.json", Json(new)),
+            )
+            made += cur.rowcount
+        conn.execute("DELETE FROM lkj_files WHERE path = %s", (shared,))
+    return made
+
+
+def merge_chat_rows(rows: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """The other way (an archive in the files backend's layout): each chat's row of
+    :data:`CHAT_DOCUMENTS` back into one ``state/<name>.json``, in path order."""
+    merged: dict[str, dict] = {}
+    kept: list[tuple[str, dict]] = []
+    for path, data in rows:
+        if is_chat_row(path):
+            name = path.split("/")[1]
+            into = merged.setdefault(name, {name: {}})
+            if IDENTITY_KEY in data:
+                into[IDENTITY_KEY] = data[IDENTITY_KEY]
+            for doc in (data.get(name) or {}).values():
+                into[name][str(len(into[name]) + 1)] = doc
+        else:
+            kept.append((path, data))
+    kept += [(f"state/{name}.json", data) for name, data in merged.items() if data[name]]
+    return sorted(kept, key=lambda row: row[0])
+
+
+def _v3_rows_per_chat(conn: psycopg.Connection, role: sql.Identifier) -> None:
+    split_chat_rows(conn)
+
+
 #: Version -> the step that brings a database of the version before to it.
 MIGRATIONS: dict[int, Callable[[psycopg.Connection, sql.Identifier], None]] = {
     2: _v2_summary_tables,
+    3: _v3_rows_per_chat,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

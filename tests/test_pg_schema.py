@@ -5,18 +5,27 @@ same from PostgreSQL's tables and from the files; the numbered schema migration 
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import timedelta
 
 import psycopg
 import pytest
+from psycopg.types.json import Json
 
 from bot.cli import main
 from demo import playbook
 from domain.models import FILED, Cycle
 from domain.performance import Indicator, Realisation
+from storage.chats import BLOCKED, ChatStateRepository
 from storage.database import Database
+from storage.pg import IDENTITY_KEY
 from storage.pg_schema import SCHEMA_VERSION
-from storage.repositories import CycleRepository
+from storage.repositories import (
+    CycleRepository,
+    DraftRepository,
+    MenuRepository,
+    SessionRepository,
+)
 from storage.summaries import IndicatorValue, cycle_summaries
 from tests.domain_factories import KASAT, MEMBER_A, T0, UNIT_CODE, cycle_at, full_cycle
 from tests.pg_cluster import OWNER_ROLE
@@ -118,11 +127,31 @@ def _owner_url(pg_url: str) -> str:
 
 def _as_version_1(owner_url: str) -> None:
     """What a database of version 1 holds: the same ``lkj_files``, ``lkj_audit``,
-    ``lkj_inbox``, ``lkj_delivered`` and ``lkj_meta`` (version 2 only adds tables), no
-    summary tables, and version 1 recorded."""
-    with psycopg.connect(owner_url, autocommit=True) as conn:
+    ``lkj_inbox``, ``lkj_delivered`` and ``lkj_meta`` (later versions add tables), no
+    summary tables, one row for every chat's sessions, menus, chat states and drafts
+    (``state/<name>.json``), and version 1 recorded."""
+    with psycopg.connect(owner_url, autocommit=True) as conn, conn.transaction():
         conn.execute("DROP TABLE lkj_indicators, lkj_cycles")
         conn.execute("UPDATE lkj_meta SET value = '1' WHERE name = 'schema'")
+        for name in ("sessions", "menus", "chats", "drafts"):
+            rows = conn.execute(
+                "DELETE FROM lkj_files WHERE path LIKE %s RETURNING path, data",
+                (f"state/{name}/%",),
+            ).fetchall()
+            docs = [doc for _, data in sorted(rows) for doc in data[name].values()]
+            shared = {name: {str(n): doc for n, doc in enumerate(docs, 1)}}
+            if rows:
+                shared[IDENTITY_KEY] = rows[0][1][IDENTITY_KEY]
+            conn.execute(
+                "INSERT INTO lkj_files (path, data) VALUES (%s, %s)",
+                (f"state/{name}.json", Json(shared)),
+            )
+
+
+def _paths(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT path FROM lkj_files ORDER BY path").fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _tables(url: str) -> set[str]:
@@ -145,8 +174,14 @@ async def test_a_version_1_database_holding_a_quarter_is_upgraded_and_the_quarte
     await emu.settle(quiet=0.3)
     await runner.stop()
     owner = _owner_url(pg_url)
+    db = Database(settings.lkj_data_dir, pg_url)
+    SessionRepository(db).put(people.kasat.user_id, {"form": "return", "index": 1})
+    menus = MenuRepository(db).all()
+    db.close()
+    assert menus  # every chat's menu was set: rows to carry over
     _as_version_1(owner)
     assert "lkj_cycles" not in _tables(owner)
+    assert "state/sessions.json" in _paths(owner)
 
     # A bot refuses the older database and names the command that upgrades it.
     monkeypatch.setenv("LKJ_DATA_DIR", str(settings.lkj_data_dir))
@@ -169,9 +204,20 @@ async def test_a_version_1_database_holding_a_quarter_is_upgraded_and_the_quarte
         meta = conn.execute("SELECT value FROM lkj_meta WHERE name = 'schema'").fetchone()
     assert meta == (str(SCHEMA_VERSION),)
 
-    # The summary rows were filled from the stored quarter, as the bot's role reads them.
+    # The summary rows were filled from the stored quarter, as the bot's role reads them;
+    # each chat's session and menu has a row of its own, none is left shared.
     db = Database(settings.lkj_data_dir, pg_url)
     db.check_all()
+    shared = {f"state/{n}.json" for n in ("sessions", "menus", "chats", "drafts")}
+    assert not shared & set(_paths(owner))
+    assert f"state/sessions/{people.kasat.user_id}.json" in _paths(owner)
+    assert SessionRepository(db).get(people.kasat.user_id) == {
+        "form": "return",
+        "index": 1,
+        "user_id": people.kasat.user_id,
+    }
+    assert MenuRepository(db).all() == menus
+    SessionRepository(db).clear(people.kasat.user_id)
     (row,) = cycle_summaries(db, [unit], 2026)
     cycle = CycleRepository(db).get(unit, 2026, 3)
     assert cycle is not None and (row.triwulan, row.step, row.rev) == (3, 3, cycle.rev)
@@ -216,3 +262,54 @@ def test_db_init_on_a_version_1_database_upgrades_it_too(pg_url):
     with psycopg.connect(owner) as conn:
         meta = conn.execute("SELECT value FROM lkj_meta WHERE name = 'schema'").fetchone()
     assert meta == (str(SCHEMA_VERSION),)
+
+
+# --- no row shared by all chats
+
+
+def _waiting_on_a_lock(url: str) -> bool:
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ).fetchone()
+    return bool(row and row[0])
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda db, chat: SessionRepository(db).put(chat, {"form": "divide", "index": 0}),
+        lambda db, chat: MenuRepository(db).put(chat, "kasubbag"),
+        lambda db, chat: ChatStateRepository(db).set(chat, BLOCKED, T0),
+        lambda db, chat: DraftRepository(db).put(chat, "c", {"IKU-1": {"value": "1"}}),
+    ],
+    ids=["sessions", "menus", "chats", "drafts"],
+)
+def test_two_workers_write_two_chats_at_once_without_waiting_on_one_row(tmp_path, pg_url, write):
+    """Worker 1 holds chat A's row in an open transaction; worker 2's write for chat B
+    completes meanwhile. Its write for chat A waits (the same row), and lands after."""
+    first, second = Database(tmp_path / "a", pg_url), Database(tmp_path / "b", pg_url)
+    chat_a, chat_b = 1004, 1005
+    write(second, chat_a)  # both rows exist: an update, not a first insert
+    write(second, chat_b)
+    done: dict[int, threading.Event] = {chat_a: threading.Event(), chat_b: threading.Event()}
+
+    def other_worker(chat: int) -> None:
+        write(second, chat)
+        done[chat].set()
+
+    with first.transaction():
+        write(first, chat_a)  # chat A's row is locked until this commit
+        worker = threading.Thread(target=other_worker, args=(chat_b,))
+        worker.start()
+        assert done[chat_b].wait(5), "chat B's write waited for chat A's transaction"
+        worker.join()
+        worker = threading.Thread(target=other_worker, args=(chat_a,))
+        worker.start()
+        assert not done[chat_a].wait(0.5)  # the same chat's row: it waits (the test is real)
+        assert _waiting_on_a_lock(pg_url)
+    assert done[chat_a].wait(5)
+    worker.join()
+    first.close()
+    second.close()
