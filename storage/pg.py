@@ -240,23 +240,30 @@ class PgStore:
         return [str(r[0]) for r in rows if r[0] != IDENTITY_PATH]
 
     def cycle_summaries(self, units: list[str] | None, year: int) -> list[CycleSummary]:
-        """Every cycle of ``year`` of ``units`` (None: all), from the summary tables."""
-        rows = self.execute(
-            "SELECT c.unit, c.year, c.triwulan, c.step, c.status, c.rev, c.since, c.deadline, "
-            "c.signed, c.last_actor, coalesce(("
-            "  SELECT json_agg(json_build_array(i.code, i.target, i.target_tahunan, "
-            "  i.realisation) ORDER BY i.pos) FROM lkj_indicators i "
-            "  WHERE (i.unit, i.year, i.triwulan) = (c.unit, c.year, c.triwulan)), '[]') "
-            "FROM lkj_cycles c WHERE c.year = %s AND (%s::text[] IS NULL OR c.unit = ANY(%s)) "
-            "ORDER BY c.unit, c.triwulan",
-            (year, units, units),
-        ).fetchall()
+        """Every cycle of ``year`` of ``units`` (None: all), from the summary tables: the
+        cycles, then their indicators in the same order (one snapshot for both)."""
+        where = "WHERE year = %s AND (%s::text[] IS NULL OR unit = ANY(%s)) "
+        params = (year, units, units)
+        with self.lock, self.conn.transaction():
+            with self.conn.cursor(binary=True) as cur:
+                if self._depth == 0:  # a transaction of its own (not a caller's savepoint)
+                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                cycles = cur.execute(
+                    "SELECT unit, year, triwulan, step, status, rev, since, deadline, signed, "
+                    "last_actor FROM lkj_cycles " + where + "ORDER BY unit, triwulan",
+                    params,
+                ).fetchall()
+                values = cur.execute(
+                    "SELECT unit, triwulan, code, target, target_tahunan, realisation "
+                    "FROM lkj_indicators " + where + "ORDER BY unit, triwulan, pos",
+                    params,
+                ).fetchall()
+        by_cycle: dict[tuple[str, int], list[IndicatorValue]] = {}
+        for unit, triwulan, *value in values:
+            by_cycle.setdefault((unit, triwulan), []).append(IndicatorValue(*value))
         return [
-            CycleSummary(
-                *row[:10],
-                indicators=tuple(IndicatorValue(*ind) for ind in row[10]),  # type: ignore[misc]
-            )
-            for row in rows
+            CycleSummary(*row, indicators=tuple(by_cycle.get((row[0], row[2]), ())))  # type: ignore[misc]
+            for row in cycles
         ]
 
     def close(self) -> None:

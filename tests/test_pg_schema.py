@@ -26,7 +26,7 @@ from storage.repositories import (
     MenuRepository,
     SessionRepository,
 )
-from storage.summaries import IndicatorValue, cycle_summaries
+from storage.summaries import INDEX_REL, IndicatorValue, _FileIndex, cycle_summaries
 from tests.domain_factories import KASAT, MEMBER_A, T0, UNIT_CODE, cycle_at, full_cycle
 from tests.pg_cluster import OWNER_ROLE
 
@@ -313,3 +313,22 @@ def test_two_workers_write_two_chats_at_once_without_waiting_on_one_row(tmp_path
     worker.join()
     first.close()
     second.close()
+
+
+def test_the_files_index_is_kept_for_the_next_process_and_checked_against_the_files(tmp_path):
+    db = Database(tmp_path)
+    _fill(db)
+    rows = cycle_summaries(db, None, 2026)
+    assert (tmp_path / INDEX_REL).is_file()
+    # A new process (a new index) starts from the saved one: the same rows.
+    assert _FileIndex().rows(Database(tmp_path), None, 2026) == rows
+    # A unit file written since by another process is read again, not taken from the index.
+    started = _cycles()[2]
+    CycleRepository(Database(tmp_path)).save(
+        dataclasses.replace(started, step=3, rev=started.rev + 1)
+    )
+    assert [r.step for r in _FileIndex().rows(Database(tmp_path), ["bappeda"], 2026)] == [3]
+    # A damaged index is no index: the files are read.
+    (tmp_path / INDEX_REL).write_bytes(b'{"units/bappeda/2026.json": [1, ')
+    again = _FileIndex().rows(Database(tmp_path), None, 2026)
+    assert [r.step for r in again] == [3, 5, 8] and again[1:] == rows[1:]
