@@ -987,7 +987,7 @@ def startup_rows(part2: dict[int, list[dict]]) -> list[list[str]]:
 def pemda_view_rows(view: dict) -> list[list[str]]:
     """Issue 22, item 5: the cross-unit summary query, side by side on both backends."""
     rows: list[list[str]] = []
-    names = {"files": "files backend (per-process index)", "postgresql": "PostgreSQL tables"}
+    names = {"files": "files backend (its index)", "postgresql": "PostgreSQL tables"}
     for backend, name in names.items():
         found = view[backend]
         scenario = (
@@ -1013,7 +1013,7 @@ def pemda_view_rows(view: dict) -> list[list[str]]:
                 scenario,
                 f"{fifty['warm_ms']:.2f} ms warm ({fifty['cycles']} cycles; 1 unit: "
                 f"{one['warm_ms']:.2f} ms, growth {growth:.1f}×); first query in a fresh "
-                f"process {fifty['first_ms']:.0f} ms (1 unit: {one['first_ms']:.0f} ms)",
+                f"process {fifty['first_ms']:.0f} ms (1 unit: {one['first_ms']:.1f} ms)",
                 target,
                 verdict(ok_time and ok_growth, "(" + ", ".join(miss) + ")"),
             ]
