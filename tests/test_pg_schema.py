@@ -18,7 +18,9 @@ from domain.models import FILED, Cycle
 from domain.performance import Indicator, Realisation
 from storage.chats import BLOCKED, ChatStateRepository
 from storage.database import Database
+from storage.migrate import migrate_to_pg
 from storage.pg import IDENTITY_KEY
+from storage.pg_backup import export_office
 from storage.pg_schema import SCHEMA_VERSION
 from storage.repositories import (
     CycleRepository,
@@ -332,3 +334,32 @@ def test_the_files_index_is_kept_for_the_next_process_and_checked_against_the_fi
     (tmp_path / INDEX_REL).write_bytes(b'{"units/bappeda/2026.json": [1, ')
     again = _FileIndex().rows(Database(tmp_path), None, 2026)
     assert [r.step for r in again] == [3, 5, 8] and again[1:] == rows[1:]
+
+
+def test_moving_an_office_splits_each_chats_rows_and_a_backup_merges_them_back(tmp_path, pg_url):
+    """``lkj-bot migrate`` gives each chat its row; an archive of the database is again in the
+    files backend's layout (one file for every chat's), and its forms are still there."""
+    files = Database(tmp_path / "files")
+    SessionRepository(files).put(1004, {"form": "return", "index": 1})
+    SessionRepository(files).put(1005, {"form": "divide", "index": 0})
+    MenuRepository(files).replace_all({1004: "anggota", 1005: "kasubbag"})
+    files.close()
+    migrate_to_pg(tmp_path / "files", pg_url)
+    paths = _paths(pg_url)
+    assert "state/sessions.json" not in paths and "state/menus.json" not in paths
+    assert {"state/sessions/1004.json", "state/sessions/1005.json"} <= set(paths)
+    pg = Database(tmp_path / "files", pg_url)
+    assert SessionRepository(pg).get(1005) == {"form": "divide", "index": 0, "user_id": 1005}
+    assert MenuRepository(pg).all() == {1004: "anggota", 1005: "kasubbag"}
+    SessionRepository(pg).clear(1004)  # a form ended: its chat's row goes, none kept empty
+    assert "state/sessions/1004.json" not in _paths(pg_url)
+    pg.close()
+
+    export_office(pg_url, tmp_path / "files", tmp_path / "archive")
+    back = Database(tmp_path / "archive")
+    back.check_all()
+    assert (tmp_path / "archive" / "state" / "sessions.json").is_file()
+    assert not (tmp_path / "archive" / "state" / "sessions").exists()
+    assert SessionRepository(back).get(1004) is None
+    assert SessionRepository(back).get(1005) == {"form": "divide", "index": 0, "user_id": 1005}
+    assert MenuRepository(back).all() == {1004: "anggota", 1005: "kasubbag"}
