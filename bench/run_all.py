@@ -45,6 +45,8 @@ TARGET_FLOOR_CPU = 1.5  # bot CPU per update of the mix ÷ the echo bot's
 TARGET_P95_RTT = 120.0  # paced 30 upd/s with a 50 ms round trip (about two round trips)
 TARGET_RENDER_RATIO = 1.2  # others' p95 while drafts render ÷ without
 TARGET_STARTUP_MS = 800.0
+TARGET_VIEW_MS = 100.0  # the pemda view's query, 50 units × 4 quarters (issue 22, item 5)
+TARGET_VIEW_GROWTH = 1.2  # its time at 50 units ÷ at 1 unit
 
 
 def log(msg: str) -> None:
@@ -480,6 +482,14 @@ def measure_documents() -> dict:
 
     docs = bench_documents(pairs=3)
     return docs
+
+
+def measure_pemda_view(args: argparse.Namespace) -> dict:
+    """The pemda view's query across units, 1 and 50 units × 4 quarters, both backends."""
+    log("pemda view: cycle_summaries of 1 and 50 units × 4 quarters, files and PostgreSQL")
+    from bench.pemda_view import bench_pemda_view
+
+    return bench_pemda_view(quick=args.quick)
 
 
 def run_errors(*groups: list[dict]) -> list[str]:
@@ -974,6 +984,43 @@ def startup_rows(part2: dict[int, list[dict]]) -> list[list[str]]:
     return rows
 
 
+def pemda_view_rows(view: dict) -> list[list[str]]:
+    """Issue 22, item 5: the cross-unit summary query, side by side on both backends."""
+    rows: list[list[str]] = []
+    names = {"files": "files backend (its index)", "postgresql": "PostgreSQL tables"}
+    for backend, name in names.items():
+        found = view[backend]
+        scenario = (
+            f"pemda view: cycle_summaries, 50 units × 4 quarters × {view['indicators']} "
+            f"indicators, {name}"
+        )
+        target = f"≤ {TARGET_VIEW_MS:.0f} ms; ≤ {TARGET_VIEW_GROWTH}× 1 unit"
+        if "error" in found:
+            rows.append(["22.5", scenario, f"not measured: {found['error']}", target, "—"])
+            continue
+        one, fifty = found[1], found[50]
+        growth = fifty["warm_ms"] / one["warm_ms"] if one["warm_ms"] else float("inf")
+        ok_time = fifty["warm_ms"] <= TARGET_VIEW_MS and fifty["first_ms"] <= TARGET_VIEW_MS
+        ok_growth = growth <= TARGET_VIEW_GROWTH
+        miss = []
+        if not ok_time:
+            miss.append(f"{max(fifty['warm_ms'], fifty['first_ms']) / TARGET_VIEW_MS:.1f}× time")
+        if not ok_growth:
+            miss.append(f"growth {growth:.0f}×")
+        rows.append(
+            [
+                "22.5",
+                scenario,
+                f"{fifty['warm_ms']:.2f} ms warm ({fifty['cycles']} cycles; 1 unit: "
+                f"{one['warm_ms']:.2f} ms, growth {growth:.1f}×); first query in a fresh "
+                f"process {fifty['first_ms']:.0f} ms (1 unit: {one['first_ms']:.1f} ms)",
+                target,
+                verdict(ok_time and ok_growth, "(" + ", ".join(miss) + ")"),
+            ]
+        )
+    return rows
+
+
 def import_rows(imports: dict[str, float]) -> list[list[str]]:
     """Part 4: import times."""
     rows: list[list[str]] = []
@@ -1049,6 +1096,7 @@ async def run_everything(
     imports = import_breakdown()
     sniffio_us = failed_import_us()
     docs = measure_documents()
+    view = measure_pemda_view(args)
 
     shutil.rmtree(b.base, ignore_errors=True)
     elapsed = time.monotonic() - t_begin
@@ -1079,6 +1127,7 @@ async def run_everything(
         *floor_rows(floor, s.part2, ops),
         *startup_rows(s.part2),
         *import_rows(imports),
+        *pemda_view_rows(view),
     ]
     return rows, machine, errors, extra_sections(s.part2, profiles, shipped)
 

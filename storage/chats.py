@@ -1,6 +1,6 @@
-"""What the bot knows of each person's private chat (``state/chats.json``; on PostgreSQL the
-same document in the shared store): not started, open, or blocked, since when, and whether
-someone has been told that it cannot take messages.
+"""What the bot knows of each person's private chat (``state/chats.json``; on PostgreSQL a
+row per chat, see :meth:`storage.database.Database.chat_file`): not started, open, or
+blocked, since when, and whether someone has been told that it cannot take messages.
 
 Nothing is stored for a chat the bot never had trouble with (it counts as open); the rules of
 what to do with a chat in each state live in ``handlers.outbox``.
@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from tinydb import Query
+from tinydb.table import Table
 
 from storage.database import Database
 
@@ -23,11 +24,14 @@ STATES = (NOT_STARTED, OPEN, BLOCKED)
 
 class ChatStateRepository:
     def __init__(self, db: Database):
-        self.table = db.file("state", "chats.json").table("chats")
+        self.db = db
+
+    def _table(self, user_id: int) -> Table:
+        return self.db.chat_file("chats", user_id).table("chats")
 
     def get(self, user_id: int) -> dict[str, Any] | None:
         """``{"user_id", "state", "since", "told"}`` or None (never a problem: open)."""
-        doc = self.table.get(Query().user_id == user_id)
+        doc = self._table(user_id).get(Query().user_id == user_id)
         return dict(doc) if doc else None  # type: ignore[arg-type]
 
     def state(self, user_id: int) -> str:
@@ -35,7 +39,11 @@ class ChatStateRepository:
         return str(doc["state"]) if doc else OPEN
 
     def all(self) -> dict[int, dict[str, Any]]:
-        return {int(d["user_id"]): dict(d) for d in self.table.all()}
+        return {
+            int(d["user_id"]): dict(d)
+            for found in self.db.chat_files("chats")
+            for d in found.table("chats").all()
+        }
 
     def set(self, user_id: int, state: str, since: datetime, probed: bool = False) -> str:
         """Record the chat's state; returns the state it had before (``OPEN`` if unknown).
@@ -52,8 +60,8 @@ class ChatStateRepository:
         doc = {"user_id": user_id, "state": state, "since": since.isoformat(), "told": told}
         if probed:
             doc["probed"] = True
-        self.table.upsert(doc, Query().user_id == user_id)
+        self._table(user_id).upsert(doc, Query().user_id == user_id)
         return previous
 
     def mark_told(self, user_id: int) -> None:
-        self.table.update({"told": True}, Query().user_id == user_id)
+        self._table(user_id).update({"told": True}, Query().user_id == user_id)

@@ -80,6 +80,22 @@ class Database:
             self._open[path] = db
         return db
 
+    def chat_file(self, name: str, chat: int) -> TinyDB:
+        """The store file holding one chat's ``name`` records (sessions, menus …): on
+        PostgreSQL a row of its own, ``state/<name>/<chat>.json``, so that workers handling
+        different chats never wait on one row; on the files backend the one file
+        ``state/<name>.json`` (one process; a file per chat would multiply the fsyncs, the
+        seals and the manifest's entries)."""
+        if self.pg is not None:
+            return self.file("state", name, f"{int(chat)}.json")
+        return self.file("state", f"{name}.json")
+
+    def chat_files(self, name: str) -> list[TinyDB]:
+        """Every store file holding ``name`` records of any chat (see :meth:`chat_file`)."""
+        if self.pg is not None:
+            return [self.file("state", name, p.name) for p in self.existing_files("state", name)]
+        return [self.file("state", f"{name}.json")]
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Reads and writes inside commit together, and the store rows read stay locked

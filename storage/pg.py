@@ -16,9 +16,17 @@ cycle, check its revision, write it with its outbox and update id) keeps the row
 the first read to the commit. A row that did not exist when read and was created by someone
 else before the write is caught by the version check (:class:`StaleWrite`).
 
-The schema is created by :func:`init_schema` as the database's owner, who grants the bot's
-role what it needs and no more: on ``lkj_audit`` only ``SELECT`` and ``INSERT`` (see
-``storage/pg_audit.py``).
+The schema is created by :func:`storage.pg_schema.init_schema` as the database's owner, who
+grants the bot's role what it needs and no more: on ``lkj_audit`` only ``SELECT`` and
+``INSERT`` (see ``storage/pg_audit.py``); :mod:`storage.pg_schema` numbers its versions and
+migrates them (``lkj-bot db upgrade``), and a bot refuses a database of another version.
+
+A document is kept as ``json`` (exact, as written), not ``jsonb``: what a view across units
+filters on is kept in small tables instead, ``lkj_cycles`` (unit, year, triwulan, step,
+status, since, deadline, signed, last actor) and ``lkj_indicators`` (target, realisation per
+indicator), rewritten by :meth:`PgStore.write` from a unit's document in the transaction
+that writes it (:func:`storage.pg_schema.write_summary`), so they never disagree with it.
+:meth:`PgStore.cycle_summaries` reads them (:func:`storage.summaries.cycle_summaries`).
 """
 
 from __future__ import annotations
@@ -26,12 +34,11 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import sql
 from psycopg.types.json import Json
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -39,101 +46,31 @@ from tinydb.table import Table
 
 from storage.atomic import CorruptStoreError
 from storage.errors import ConcurrentUpdateError
+from storage.pg_schema import (
+    IDENTITY_KEY,
+    SCHEMA_VERSION,
+    SchemaMissingError,
+    SchemaVersionError,
+    init_schema,
+    is_chat_row,
+    schema_version,
+    write_summary,
+)
+from storage.summaries import CycleSummary, IndicatorValue
 
-SCHEMA_VERSION = 1
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS lkj_meta (
-    name text PRIMARY KEY,
-    value text NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lkj_files (
-    path text PRIMARY KEY,
-    data json NOT NULL,
-    version bigint NOT NULL DEFAULT 1,
-    updated_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE TABLE IF NOT EXISTS lkj_audit (
-    id bigserial PRIMARY KEY,
-    log text NOT NULL,
-    seq integer NOT NULL CHECK (seq > 0),
-    key text,
-    line text NOT NULL,
-    UNIQUE (log, seq)
-);
-CREATE TABLE IF NOT EXISTS lkj_inbox (
-    update_id bigint PRIMARY KEY,
-    body json NOT NULL,
-    worker integer NOT NULL,
-    received_at timestamptz NOT NULL DEFAULT now(),
-    done_at timestamptz
-);
-CREATE INDEX IF NOT EXISTS lkj_inbox_pending ON lkj_inbox (update_id) WHERE done_at IS NULL;
-CREATE TABLE IF NOT EXISTS lkj_delivered (
-    entry_id text PRIMARY KEY,
-    at timestamptz NOT NULL DEFAULT now()
-);
-CREATE UNIQUE INDEX IF NOT EXISTS lkj_audit_key ON lkj_audit (log, key) WHERE key IS NOT NULL;
-CREATE OR REPLACE FUNCTION lkj_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'lkj_audit is append-only';
-END $$;
-DROP TRIGGER IF EXISTS lkj_audit_no_change ON lkj_audit;
-CREATE TRIGGER lkj_audit_no_change BEFORE UPDATE OR DELETE ON lkj_audit
-    FOR EACH ROW EXECUTE FUNCTION lkj_audit_append_only();
-DROP TRIGGER IF EXISTS lkj_audit_no_truncate ON lkj_audit;
-CREATE TRIGGER lkj_audit_no_truncate BEFORE TRUNCATE ON lkj_audit
-    FOR EACH STATEMENT EXECUTE FUNCTION lkj_audit_append_only();
-"""
-
+__all__ = ["IDENTITY_KEY", "SchemaMissingError", "SchemaVersionError", "init_schema"]  # old home
 
 #: The database's own identity: a row of its own, created by the first process that writes (so
 #: that every database made from one template still gets its own), never exported or copied.
 IDENTITY_PATH = "state/identity.json"
-#: Every other row's data carries the identity of the database it was written in: a row
-#: copied in from another database is refused when read, naming it (issue 24, item 2).
-IDENTITY_KEY = "_database"
-
-
-class SchemaMissingError(Exception):
-    """The database has no lkj-bot schema (``lkj-bot db init`` was not run)."""
-
-    def __init__(self, url: str):
-        safe = url.split("@")[-1]  # never print a password given in the URL
-        super().__init__(
-            f"basis data {safe} belum berskema lkj-bot; jalankan dulu "
-            "lkj-bot db init URL-PEMILIK --bot-role PERAN-BOT"
-        )
+#: Every other row's data carries the identity of the database it was written in
+#: (:data:`storage.pg_schema.IDENTITY_KEY`): a row copied in from another database is refused
+#: when read, naming it (issue 24, item 2).
 
 
 class StaleWrite(ConcurrentUpdateError):
     """A store row changed between this process's read and its write (the caller reloads
     and retries, like any concurrent change)."""
-
-
-def init_schema(admin_url: str, bot_role: str) -> None:
-    """Create the tables as the database's owner and grant ``bot_role`` its limited rights:
-    the store rows read and written, the audit rows only read and appended."""
-    role = sql.Identifier(bot_role)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        with conn.transaction():
-            conn.execute(SCHEMA)
-            conn.execute(
-                "INSERT INTO lkj_meta (name, value) VALUES ('schema', %s) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                (str(SCHEMA_VERSION),),
-            )
-            grants = [
-                "REVOKE ALL ON lkj_files, lkj_audit, lkj_meta, lkj_inbox, lkj_delivered "
-                "FROM {role}",
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON lkj_files, lkj_inbox, lkj_delivered "
-                "TO {role}",
-                "GRANT SELECT ON lkj_meta TO {role}",
-                "GRANT SELECT, INSERT ON lkj_audit TO {role}",
-                "GRANT USAGE ON SEQUENCE lkj_audit_id_seq TO {role}",
-            ]
-            for grant in grants:
-                conn.execute(sql.SQL(grant).format(role=role))
 
 
 class PgStore:
@@ -198,12 +135,13 @@ class PgStore:
         self.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (name,))
 
     def check_schema(self) -> None:
-        try:
-            row = self.execute("SELECT value FROM lkj_meta WHERE name = 'schema'").fetchone()
-        except psycopg.errors.UndefinedTable:
-            row = None
-        if row is None:
+        """Refuse a database without the schema, or with one of another version."""
+        with self.lock:
+            found = schema_version(self.conn)
+        if found is None:
             raise SchemaMissingError(self.url)
+        if found != SCHEMA_VERSION:
+            raise SchemaVersionError(self.url, found)
 
     # -- store rows
 
@@ -258,21 +196,36 @@ class PgStore:
     def write(self, path: str, data: dict[str, Any], read_version: int | None) -> int:
         """Store ``data`` if the row is still at ``read_version`` (None: did not exist)."""
         data = {**data, IDENTITY_KEY: self.identity}
-        if read_version is None:
-            cur = self.execute(
-                "INSERT INTO lkj_files (path, data) VALUES (%s, %s) "
-                "ON CONFLICT (path) DO NOTHING RETURNING version",
-                (path, Json(data)),
-            )
-        else:
-            cur = self.execute(
-                "UPDATE lkj_files SET data = %s, version = version + 1, updated_at = now() "
-                "WHERE path = %s AND version = %s RETURNING version",
-                (Json(data), path, read_version),
-            )
-        row = cur.fetchone()
-        if row is None:
-            raise StaleWrite(path)
+        # One commit for the row and its summary: the caller's transaction, or one of its own.
+        with self.lock, nullcontext() if self.in_transaction else self.transaction():
+            if is_chat_row(path) and not any(v for k, v in data.items() if k != IDENTITY_KEY):
+                # A chat's row with nothing left (its form ended): removed, not kept empty,
+                # so the rows are those of the chats that have something (as in an archive).
+                if read_version is None:
+                    return 0
+                cur = self.execute(
+                    "DELETE FROM lkj_files WHERE path = %s AND version = %s RETURNING version",
+                    (path, read_version),
+                )
+                if cur.fetchone() is None:
+                    raise StaleWrite(path)
+                return 0
+            if read_version is None:
+                cur = self.execute(
+                    "INSERT INTO lkj_files (path, data) VALUES (%s, %s) "
+                    "ON CONFLICT (path) DO NOTHING RETURNING version",
+                    (path, Json(data)),
+                )
+            else:
+                cur = self.execute(
+                    "UPDATE lkj_files SET data = %s, version = version + 1, updated_at = now() "
+                    "WHERE path = %s AND version = %s RETURNING version",
+                    (Json(data), path, read_version),
+                )
+            row = cur.fetchone()
+            if row is None:
+                raise StaleWrite(path)
+            write_summary(self.conn, path, data)  # a unit row's cycles, in the same commit
         return int(row[0])
 
     def version(self, path: str) -> int | None:
@@ -285,6 +238,33 @@ class PgStore:
             "SELECT path FROM lkj_files WHERE path LIKE %s ORDER BY path", (escaped + "%",)
         ).fetchall()
         return [str(r[0]) for r in rows if r[0] != IDENTITY_PATH]
+
+    def cycle_summaries(self, units: list[str] | None, year: int) -> list[CycleSummary]:
+        """Every cycle of ``year`` of ``units`` (None: all), from the summary tables: the
+        cycles, then their indicators in the same order (one snapshot for both)."""
+        where = "WHERE year = %s AND (%s::text[] IS NULL OR unit = ANY(%s)) "
+        params = (year, units, units)
+        with self.lock, self.conn.transaction():
+            with self.conn.cursor(binary=True) as cur:
+                if self._depth == 0:  # a transaction of its own (not a caller's savepoint)
+                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                cycles = cur.execute(
+                    "SELECT unit, year, triwulan, step, status, rev, since, deadline, signed, "
+                    "last_actor FROM lkj_cycles " + where + "ORDER BY unit, triwulan",
+                    params,
+                ).fetchall()
+                values = cur.execute(
+                    "SELECT unit, triwulan, code, target, target_tahunan, realisation "
+                    "FROM lkj_indicators " + where + "ORDER BY unit, triwulan, pos",
+                    params,
+                ).fetchall()
+        by_cycle: dict[tuple[str, int], list[IndicatorValue]] = {}
+        for unit, triwulan, *value in values:
+            by_cycle.setdefault((unit, triwulan), []).append(IndicatorValue(*value))
+        return [
+            CycleSummary(*row, indicators=tuple(by_cycle.get((row[0], row[2]), ())))  # type: ignore[misc]
+            for row in cycles
+        ]
 
     def close(self) -> None:
         self.conn.close()

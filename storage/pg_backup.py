@@ -32,6 +32,7 @@ from storage.inbox import INBOX_REL, UpdateInbox
 from storage.manifest import StoreManifest
 from storage.migrate import MigrationReport, migrate_to_pg
 from storage.pg import IDENTITY_KEY, IDENTITY_PATH, PgStore
+from storage.pg_schema import merge_chat_rows
 from storage.revocations import REVOKED_REL
 
 KEY_REL = "state/verify.key"
@@ -67,6 +68,7 @@ def export_office(url: str, data_dir: Path, out: Path) -> None:
     for rel, data in files:
         if isinstance(data, dict) and data.get(IDENTITY_KEY, identity) != identity:
             raise BackupError(f"{rel}: baris ini ditulis di basis data lain; tidak dicadangkan")
+    files = merge_chat_rows(files)  # the files backend keeps one file for every chat's
     rels = [str(path) for path, _ in files]
     for rel, data in files:
         kept = {k: v for k, v in data.items() if k != IDENTITY_KEY}

@@ -149,14 +149,21 @@ def _remove_if_any(table: Table, cond: QueryInstance) -> None:
 
 
 class SessionRepository:
-    """Pending multi-message input per user (a form half filled in), kept across restarts."""
+    """Pending multi-message input per user (a form half filled in), kept across restarts.
+    On PostgreSQL each user's in a row of its own (:meth:`Database.chat_file`)."""
 
     def __init__(self, db: Database):
-        self.table = db.file("state", "sessions.json").table("sessions")
+        self.db = db
+
+    def _table(self, user_id: int) -> Table:
+        return self.db.chat_file("sessions", user_id).table("sessions")
 
     def get(self, user_id: int) -> dict[str, Any] | None:
-        doc = self.table.get(Query().user_id == user_id)
+        doc = self._table(user_id).get(Query().user_id == user_id)
         return dict(doc) if doc else None  # type: ignore[arg-type]
+
+    def all(self) -> list[dict[str, Any]]:
+        return [dict(d) for f in self.db.chat_files("sessions") for d in f.table("sessions")]
 
     def put(self, user_id: int, session: dict[str, Any]) -> None:
         """Replace the user's session whole (a merge could keep stale fields of an old form)."""
@@ -166,15 +173,17 @@ class SessionRepository:
             doc.clear()
             doc.update(new)
 
-        if not self.table.update(replace_all, Query().user_id == user_id):
-            self.table.insert(new)
+        table = self._table(user_id)
+        if not table.update(replace_all, Query().user_id == user_id):
+            table.insert(new)
 
     def clear(self, user_id: int) -> None:
-        _remove_if_any(self.table, Query().user_id == user_id)
+        _remove_if_any(self._table(user_id), Query().user_id == user_id)
 
     def end(self, user_id: int, form_id: str) -> None:
         """End the user's form ``form_id`` if it is still the open one (idempotent)."""
-        _remove_if_any(self.table, (Query().user_id == user_id) & (Query().form_id == form_id))
+        cond = (Query().user_id == user_id) & (Query().form_id == form_id)
+        _remove_if_any(self._table(user_id), cond)
 
     def applied_update(self, user_id: int, update_id: int) -> bool:
         """Whether the user's open form last took its input from ``update_id``."""
@@ -184,26 +193,34 @@ class SessionRepository:
 
 class DraftRepository:
     """What a member typed in the Mini App's form but has not sent yet, per cycle, so that a
-    closed page loses nothing. Removed when the rows are sent."""
+    closed page loses nothing. Removed when the rows are sent. On PostgreSQL each user's in a
+    row of its own (:meth:`Database.chat_file`)."""
 
     def __init__(self, db: Database):
-        self.table = db.file("state", "drafts.json").table("drafts")
+        self.db = db
+
+    def _table(self, user_id: int) -> Table:
+        return self.db.chat_file("drafts", user_id).table("drafts")
 
     def get(self, user_id: int, cycle_key: str) -> dict[str, Any]:
-        doc = self.table.get((Query().user_id == user_id) & (Query().cycle == cycle_key))
+        cond = (Query().user_id == user_id) & (Query().cycle == cycle_key)
+        doc = self._table(user_id).get(cond)
         return dict(doc["rows"]) if doc else {}  # type: ignore[index]
 
     def put(self, user_id: int, cycle_key: str, rows: dict[str, Any]) -> None:
         cond = (Query().user_id == user_id) & (Query().cycle == cycle_key)
-        if not self.table.update({"rows": rows}, cond):
-            self.table.insert({"user_id": user_id, "cycle": cycle_key, "rows": rows})
+        table = self._table(user_id)
+        if not table.update({"rows": rows}, cond):
+            table.insert({"user_id": user_id, "cycle": cycle_key, "rows": rows})
 
     def clear(self, user_id: int, cycle_key: str) -> None:
-        _remove_if_any(self.table, (Query().user_id == user_id) & (Query().cycle == cycle_key))
+        cond = (Query().user_id == user_id) & (Query().cycle == cycle_key)
+        _remove_if_any(self._table(user_id), cond)
 
     def clear_cycle(self, cycle_key: str) -> None:
         """Every draft of a cycle (once it is filed, no form can send them any more)."""
-        _remove_if_any(self.table, Query().cycle == cycle_key)
+        for found in self.db.chat_files("drafts"):
+            _remove_if_any(found.table("drafts"), Query().cycle == cycle_key)
 
     def forget(self, user_id: int, cycle_key: str, codes: list[str]) -> None:
         """Drop the rows of ``codes`` (reported since, by any way), keep the others."""
@@ -445,26 +462,44 @@ class IdentityRepository:
 
 
 class MenuRepository:
-    """The command menu last set for each chat (``state/menus.json``), so a restart resends
-    only the menus that changed."""
+    """The command menu last set for each chat (``state/menus.json``; on PostgreSQL a row per
+    chat, :meth:`Database.chat_file`), so a restart resends only the menus that changed."""
 
     def __init__(self, db: Database):
-        self.table = db.file("state", "menus.json").table("menus")
+        self.db = db
+
+    def _table(self, user_id: int) -> Table:
+        return self.db.chat_file("menus", user_id).table("menus")
 
     def all(self) -> dict[int, str]:
-        return {int(d["user_id"]): str(d["menu"]) for d in self.table.all()}
+        return {
+            int(d["user_id"]): str(d["menu"])
+            for found in self.db.chat_files("menus")
+            for d in found.table("menus").all()
+        }
 
     def get(self, user_id: int) -> str | None:
-        doc = self.table.get(Query().user_id == user_id)
+        doc = self._table(user_id).get(Query().user_id == user_id)
         return str(doc["menu"]) if doc else None  # type: ignore[index]
 
     def put(self, user_id: int, menu: str) -> None:
-        self.table.upsert({"user_id": user_id, "menu": menu}, Query().user_id == user_id)
+        self._table(user_id).upsert({"user_id": user_id, "menu": menu}, Query().user_id == user_id)
 
     def replace_all(self, menus: dict[int, str]) -> None:
-        """Every chat's menu in one write (start-up sends many; one fsync, not one each)."""
-        self.table.truncate()
-        self.table.insert_multiple({"user_id": u, "menu": m} for u, m in menus.items())
+        """Every chat's menu: one write on the files backend (start-up sends many; one
+        fsync, not one each); on PostgreSQL a write of each chat's row that changed."""
+        if self.db.pg is None:
+            table = self.db.file("state", "menus.json").table("menus")
+            table.truncate()
+            table.insert_multiple({"user_id": u, "menu": m} for u, m in menus.items())
+            return
+        before = self.all()
+        with self.db.transaction():
+            for user_id in before.keys() - menus.keys():
+                self._table(user_id).truncate()
+            for user_id, menu in menus.items():
+                if before.get(user_id) != menu:
+                    self.put(user_id, menu)
 
 
 class RosterRepository:

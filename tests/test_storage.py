@@ -429,7 +429,7 @@ def test_session_put_updates_the_existing_session(open_db) -> None:
     sessions.put(1004, {"form": "return", "index": 0})
     sessions.put(1004, {"form": "return", "index": 1})
     assert sessions.get(1004) == {"form": "return", "index": 1, "user_id": 1004}
-    assert len(sessions.table.all()) == 1
+    assert len(sessions.all()) == 1
 
 
 def test_session_put_replaces_the_previous_session(open_db) -> None:

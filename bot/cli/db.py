@@ -1,5 +1,5 @@
-"""``lkj-bot db init`` and ``lkj-bot migrate``: the PostgreSQL schema, and moving a data
-folder into it."""
+"""``lkj-bot db init``, ``lkj-bot db upgrade`` and ``lkj-bot migrate``: the PostgreSQL schema,
+its numbered migrations, and moving a data folder into it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from bot.settings import Settings
 def _db(args: argparse.Namespace) -> int:
     """``lkj-bot db init ADMIN_URL [--bot-role lkj_bot]``: the PostgreSQL schema, created as
     the database's owner, with the bot's role granted only what it needs."""
+    if args.db_command == "upgrade":
+        return _upgrade(args)
     import psycopg
 
     from storage.pg import init_schema
@@ -26,6 +28,28 @@ def _db(args: argparse.Namespace) -> int:
         f"Skema lkj-bot siap; peran {args.bot_role} dapat membaca dan menulis penyimpanan, "
         "dan hanya membaca dan menambah log audit."
     )
+    return 0
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    """``lkj-bot db upgrade ADMIN_URL [--bot-role ROLE]``: the schema's numbered steps from
+    the database's version to this bot's, in one transaction (stop every bot first)."""
+    import psycopg
+
+    from storage.pg_schema import SchemaError, upgrade
+
+    try:
+        before, after = upgrade(args.admin_url, args.bot_role)
+    except SchemaError as exc:
+        print(f"Skema tidak dinaikkan: {exc}", file=sys.stderr)
+        return 2
+    except psycopg.Error as exc:
+        print(f"Skema tidak dinaikkan, tidak ada yang berubah: {exc}", file=sys.stderr)
+        return 2
+    if before == after:
+        print(f"Skema lkj-bot sudah versi {after}; tidak ada yang diubah.")
+    else:
+        print(f"Skema lkj-bot dinaikkan dari versi {before} ke versi {after}.")
     return 0
 
 
@@ -69,6 +93,13 @@ def add_commands(sub: Any) -> None:
     )
     db_init.add_argument("admin_url", help="postgresql://pemilik@host/basisdata")
     db_init.add_argument("--bot-role", default="lkj_bot", help="peran yang dipakai bot")
+    db_upgrade = db_sub.add_parser(
+        "upgrade", help="naikkan skema ke versi bot ini, langkah demi langkah (hentikan bot dulu)"
+    )
+    db_upgrade.add_argument("admin_url", help="postgresql://pemilik@host/basisdata")
+    db_upgrade.add_argument(
+        "--bot-role", default=None, help="peran bot (bawaan: yang dicatat lkj-bot db init)"
+    )
     migrate = sub.add_parser(
         "migrate", help="pindahkan folder data (TinyDB) ke PostgreSQL dan periksa salinannya"
     )
