@@ -30,12 +30,22 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from storage.atomic import atomic_write_bytes
 
-if TYPE_CHECKING:
-    from storage.database import Database
+
+class Database(Protocol):
+    """What the summaries read of :class:`storage.database.Database` (a protocol, so this
+    module, which :mod:`storage.pg` imports, does not import the database back)."""
+
+    data_dir: Path
+    pg: Any
+
+    def signature(self, *parts: str) -> Any: ...
+
+    def file(self, *parts: str) -> Any: ...
+
 
 #: A unit-and-year store file's relative path: its unit and year.
 UNIT_FILE = re.compile(r"^units/([A-Za-z0-9_.-]+)/([0-9]{4})\.json$")
