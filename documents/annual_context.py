@@ -21,7 +21,6 @@ Which figures are used:
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -44,19 +43,26 @@ from documents.wording_id import exact_number as _exact_number
 from documents.wording_id import join_id as _join
 from documents.wording_id import with_unit as _with_unit
 from domain import records
-from domain.annual import AnnualReport
+from domain.annual import AnnualAnswer, AnnualReport
 from domain.budget import BudgetSet
 from domain.calendar import WorkCalendar
 from domain.dates_id import format_date_id, format_datetime_id, roman_triwulan
 from domain.models import Cycle
 from domain.performance import (
+    AKHIR,
+    ANNUAL_RULE_LABELS,
+    ANNUAL_RULES,
     DEFAULT_POLICY,
+    JUMLAH,
     NOT_COMPUTABLE,
+    RASIO,
+    RATA_RATA,
     Achievement,
     CapaianPolicy,
     Indicator,
+    Ratio,
     Realisation,
-    annual_realisation,
+    annual_value,
     average_percent,
     capaian,
     capaian_tahunan,
@@ -205,28 +211,61 @@ def cycle_realisations(cycle: Cycle) -> dict[str, Realisation]:
 # ----------------------------------------------------------------------------- rows
 
 
-def _realisation_basis(indicator: Indicator, reported: Sequence[int]) -> str:
+def _realisation_basis(
+    indicator: Indicator, reported: Sequence[int], used: str | None = None
+) -> str:
     """How ``annual_realisation`` derived the annual value (mirrors its three cases).
 
     The quarter labels are held together (a no-break space after "TW", a word joiner after
     the dash: "TW\u00a0I–\u2060IV") so that a narrow table cell breaks after "rata-rata", not
     inside the label.
     """
-    words = _basis_words(indicator, reported)
+    words = _basis_words(indicator, reported, used)
     return words.replace("TW ", "TW\u00a0").replace("\u2013", "\u2013\u2060")
 
 
-def _basis_words(indicator: Indicator, reported: Sequence[int]) -> str:
+def _basis_words(indicator: Indicator, reported: Sequence[int], used: str | None = None) -> str:
+    """The counting rule as applied, for the cell under the annual realisation."""
+    used = used or indicator.rule
+    if used == RASIO:
+        return "rasio tahunan (pembilang/penyebut)"
     if not reported:
         return "belum ada realisasi triwulan"
     if indicator.cumulative:
         return f"kumulatif s.d. {triwulan_label(max(reported))}"
-    quarter_targets = [t for t in indicator.targets if t is not None]
-    if len(quarter_targets) == 4 and math.isclose(
-        sum(quarter_targets), indicator.target_tahunan, rel_tol=0.005
-    ):
+    if used == JUMLAH:
         return f"jumlah {_tw_span(reported)}"
+    if used == AKHIR:
+        return f"triwulan terakhir ({triwulan_label(max(reported))})"
     return f"rata-rata {_tw_span(reported)}"
+
+
+#: How each counting rule is explained in the footnote of the annual table.
+RULE_EXPLAINED: dict[str, str] = {
+    JUMLAH: "jumlah realisasi keempat triwulan",
+    AKHIR: "realisasi triwulan terakhir (untuk indikator kumulatif: nilai kumulatif s.d. "
+    "Triwulan IV)",
+    RATA_RATA: "rata-rata realisasi triwulan yang dilaporkan (rata-rata nilai realisasi, "
+    "bukan rata-rata persentase capaian)",
+    RASIO: "pembilang dibagi penyebut selama satu tahun × 100%",
+}
+
+
+def _rule_notes(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per counting rule used, the indicators counted by it (the annual table's footnote)."""
+    out = []
+    for rule in ANNUAL_RULES:
+        codes = [r["code"] for r in rows if r["rule"] == rule]
+        if codes:
+            fallback = [r["code"] for r in rows if r["rule"] == rule and r["rule_fallback"]]
+            text = RULE_EXPLAINED[rule]
+            if fallback:
+                text += (
+                    f"; pembilang dan penyebut tahunan {_join(fallback)} belum tersedia, "
+                    "sehingga dipakai rata-rata realisasi triwulan"
+                )
+            out.append({"label": ANNUAL_RULE_LABELS[rule], "codes": ", ".join(codes), "text": text})
+    return out
 
 
 def _collect_notes(entries: Iterable[tuple[int, str]]) -> list[dict[str, Any]]:
@@ -341,6 +380,7 @@ def _indicator_row(
     reals: dict[int, dict[str, Realisation]],
     policy: CapaianPolicy,
     band_index: dict[str, int],
+    ratio: Ratio | None = None,
 ) -> dict[str, Any]:
     quarters = []
     values: dict[int, float | None] = {}
@@ -355,8 +395,9 @@ def _indicator_row(
             values[tw] = real.value
             kendala.append((tw, real.kendala))
             tindak.append((tw, real.tindak_lanjut))
-    annual_value = annual_realisation(indicator, values)
-    ach = capaian_tahunan(indicator, annual_value, policy)
+    counted = annual_value(indicator, values, ratio)
+    value = counted.value
+    ach = capaian_tahunan(indicator, value, policy)
     index = band_index.get(ach.rating or "", -1)
     return {
         "no": number,
@@ -372,9 +413,12 @@ def _indicator_row(
         "targets": [format_number_id(t) if t is not None else DASH for t in indicator.targets],
         "target_tahunan": format_number_id(indicator.target_tahunan),
         "quarters": quarters,
-        "realisasi": _exact_number(annual_value),
-        "realisasi_value": annual_value,
-        "basis": _realisation_basis(indicator, sorted(values)),
+        "realisasi": _exact_number(value),
+        "realisasi_value": value,
+        "basis": _realisation_basis(indicator, counted.quarters, counted.used),
+        "rule": counted.rule,
+        "rule_label": ANNUAL_RULE_LABELS[counted.rule],
+        "rule_fallback": counted.fallback,
         "capaian": _percent_label(ach),
         "capaian_short": ach.label if ach.computable else DASH,
         "percent": ach.percent,
@@ -432,8 +476,19 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
+def _ratios(answers: Sequence[AnnualAnswer]) -> dict[str, Ratio]:
+    """Per code, the year's numerator and denominator last given (``RASIO`` indicators)."""
+    out: dict[str, Ratio] = {}
+    for a in sorted(answers, key=lambda a: a.at):
+        if a.numerator is not None and a.denominator is not None and a.denominator > 0:
+            out[a.code] = Ratio(a.numerator, a.denominator)
+    return out
+
+
 def annual_performance(
-    by_tw: dict[int, Cycle], policy: CapaianPolicy = DEFAULT_POLICY
+    by_tw: dict[int, Cycle],
+    policy: CapaianPolicy = DEFAULT_POLICY,
+    answers: Sequence[AnnualAnswer] = (),
 ) -> dict[str, Any]:
     """Bab III's figures: rows per indicator, groups per sasaran, averages and counts.
 
@@ -444,8 +499,9 @@ def annual_performance(
     reals = {tw: cycle_realisations(c) for tw, c in by_tw.items()}
     bands = _ordered_bands(policy)
     band_index = {b.label: i for i, b in enumerate(bands)}
+    ratios = _ratios(answers)
     full_rows = [
-        _indicator_row(n, ind, by_tw, reals, policy, band_index)
+        _indicator_row(n, ind, by_tw, reals, policy, band_index, ratios.get(ind.code))
         for n, ind in enumerate(indicators, start=1)
     ]
     for row in full_rows:
@@ -530,6 +586,7 @@ def annual_performance(
         "cap_label": f"{format_number_id(policy.cap)}%" if policy.cap is not None else "",
         "quarter_averages": quarter_averages,
         "quarter_notes": quarter_notes,
+        "rule_notes": _rule_notes(rows),
     }
 
 
@@ -825,7 +882,8 @@ def annual_report_context(
     if status == "signed" and approval["signature"] is None:
         raise ValueError("status 'signed' memerlukan tanda tangan yang tercatat pada laporan")
 
-    performance = annual_performance(by_tw, policy)
+    answers = report.answers if report is not None else ()
+    performance = annual_performance(by_tw, policy, answers)
     analysis = annual_analysis(
         year,
         by_tw[4].indicators,

@@ -34,6 +34,7 @@ from domain.budget import BUDGET_COLUMNS, BUDGET_SHEET, BudgetSet
 from domain.dates_id import roman_triwulan
 from domain.models import Cycle
 from domain.performance import (
+    ANNUAL_RULE_LABELS,
     COUNTING_LABELS,
     DEFAULT_POLICY,
     DIRECTION_LABELS,
@@ -44,6 +45,7 @@ from domain.performance import (
     triwulan_label,
 )
 from domain.targets_import import (
+    ANNUAL_COLUMNS,
     COMPARISON_COLUMNS,
     GUIDE_SHEET,
     MAX_ROWS,
@@ -128,6 +130,10 @@ _TARGET_NOTES = (
     "• Kolom Realisasi Tahun N-1/N-2, Target Akhir Renstra, Tahun Akhir Renstra dan Standar "
     "Nasional tidak wajib; dipakai untuk perbandingan pada Bab III LKj tahunan. Bila kosong, "
     "LKj menyebutkan perbandingan yang tidak dapat disajikan beserta alasannya.",
+    "• Kolom Penghitungan Tahunan menentukan cara realisasi tahunan dihitung dari realisasi "
+    "triwulan (Jumlah, Triwulan Terakhir, Rata-rata atau Rasio Tahunan); cara itu disebutkan "
+    "pada tabel capaian LKj tahunan. Kolom Program dan Kegiatan menyebutkan program dan "
+    "kegiatan pendukung indikator pada analisis Bab III.",
 )
 
 
@@ -141,7 +147,7 @@ def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = TARGET_SHEET
-    columns = TARGET_COLUMNS + COMPARISON_COLUMNS
+    columns = TARGET_COLUMNS + COMPARISON_COLUMNS + ANNUAL_COLUMNS
     _style_header(ws, 1, columns)
     last = MAX_ROWS + 1
     arah_col = get_column_letter(len(TARGET_COLUMNS) - 1)
@@ -149,6 +155,11 @@ def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
     for col, choices, prompt in (
         (arah_col, "Naik,Turun", "Pilih Naik atau Turun."),
         (hitung_col, "Kumulatif,Per Triwulan", "Pilih Kumulatif atau Per Triwulan."),
+        (
+            get_column_letter(len(TARGET_COLUMNS) + len(COMPARISON_COLUMNS) + 1),
+            ",".join(ANNUAL_RULE_LABELS.values()),
+            "Pilih " + ", ".join(ANNUAL_RULE_LABELS.values()) + ", atau kosongkan.",
+        ),
     ):
         dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
         dv.error = prompt
@@ -171,6 +182,9 @@ def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
             COUNTING_LABELS[ind.counting],
             *_blank_none((*ind.previous, ind.renstra_target, ind.renstra_year)),
             *_blank_none((ind.national_standard,)),
+            ANNUAL_RULE_LABELS[ind.annual_rule] if ind.annual_rule else None,
+            ind.program or None,
+            ind.kegiatan or None,
         ]
         for pos, value in enumerate(values, start=1):
             cell = ws.cell(row=n + 1, column=pos, value=value)

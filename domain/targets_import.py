@@ -61,9 +61,14 @@ from typing import Any
 
 from domain.errors import InputError
 from domain.performance import (
+    AKHIR,
+    ANNUAL_RULE_LABELS,
+    JUMLAH,
     KUMULATIF,
     NAIK,
     PER_TRIWULAN,
+    RASIO,
+    RATA_RATA,
     TRIWULAN_LABELS,
     TURUN,
     Indicator,
@@ -275,6 +280,39 @@ COMPARISON_COLUMNS: tuple[Column, ...] = (
 )
 # fmt: on
 
+# Optional columns for the annual LKj: how the year's value is counted from the quarters
+# (said in the annual table), and the programme and activity behind the indicator (Bab III).
+# fmt: off
+ANNUAL_COLUMNS: tuple[Column, ...] = (
+    _col(
+        "annual_rule", "Penghitungan Tahunan",
+        ("penghitungan tahunan", "perhitungan tahunan", "cara penghitungan tahunan",
+         "realisasi tahunan dihitung"),
+        "Cara menghitung realisasi tahunan dari realisasi triwulan: Jumlah (TW I + II + III + "
+        "IV, untuk jumlah kejadian atau kegiatan per triwulan), Triwulan Terakhir (nilai TW IV; "
+        "wajib untuk indikator kumulatif), Rata-rata (rata-rata triwulan yang dilaporkan) atau "
+        "Rasio Tahunan (pembilang dan penyebut setahun, untuk persentase; diisi saat penyusunan "
+        "LKj tahunan). Boleh dikosongkan: indikator kumulatif dihitung Triwulan Terakhir, "
+        "indikator per triwulan yang target triwulannya dijumlahkan menjadi target tahunan "
+        "dihitung Jumlah, lainnya Rata-rata.",
+        example="Rata-rata", width=16, required=False,
+    ),
+    _col(
+        "program", "Program", ("program", "nama program", "program pendukung"),
+        "Program (sesuai Renstra/DPA) yang mendukung indikator ini; disebut pada analisis "
+        "Bab III LKj tahunan. Boleh dikosongkan.",
+        example="Program Peningkatan Ketenteraman dan Ketertiban Umum", width=30,
+        required=False,
+    ),
+    _col(
+        "kegiatan", "Kegiatan", ("kegiatan", "nama kegiatan", "kegiatan pendukung"),
+        "Kegiatan yang mendukung indikator ini; beberapa kegiatan dipisahkan titik koma. Boleh "
+        "dikosongkan.",
+        example="Penegakan Perda dan Perkada", width=30, required=False,
+    ),
+)
+# fmt: on
+
 _TW_KEYS = ("tw1", "tw2", "tw3", "tw4")
 
 _DIRECTION_WORDS: dict[str, str] = {
@@ -316,6 +354,30 @@ _COUNTING_WORDS: dict[str, str] = {
             "per tw",
         ),
         PER_TRIWULAN,
+    ),
+}
+
+
+_ANNUAL_RULE_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("jumlah", "penjumlahan", "total", "kumulatif", "komulatif", "jumlah tw i iv"), JUMLAH
+    ),
+    **dict.fromkeys(
+        (
+            "triwulan terakhir",
+            "tw terakhir",
+            "tw iv",
+            "triwulan iv",
+            "nilai akhir",
+            "posisi akhir",
+            "akhir tahun",
+            "terakhir",
+        ),
+        AKHIR,
+    ),
+    **dict.fromkeys(("rata rata", "rata2", "rerata", "rata rata triwulan"), RATA_RATA),
+    **dict.fromkeys(
+        ("rasio", "rasio tahunan", "pembilang penyebut", "pembilang dan penyebut"), RASIO
     ),
 }
 
@@ -562,7 +624,9 @@ def targets_from_sheet(
     every problem (``documents.spreadsheets.parse_targets`` reads the file)."""
     where_name, rows, filename = sheet.name, sheet.rows, sheet.filename
     where = "Berkas CSV" if where_name == "CSV" else f"Lembar kerja “{where_name}”"
-    header, problems = _find_header(rows, TARGET_COLUMNS + COMPARISON_COLUMNS, where, filename)
+    header, problems = _find_header(
+        rows, TARGET_COLUMNS + COMPARISON_COLUMNS + ANNUAL_COLUMNS, where, filename
+    )
     if problems:
         raise TargetImportError(problems, filename)
     data_rows, problems = _data_rows(rows, header, where, filename)
@@ -574,6 +638,9 @@ def targets_from_sheet(
         indicator = reader.indicator(previous_sasaran, seen_codes)
         previous_sasaran = reader.sasaran or previous_sasaran
         extras, extra_problems = _comparison_fields(number, cells, header, year)
+        annual, annual_problems = _annual_fields(number, cells, header, reader.counting)
+        extras.update(annual)
+        extra_problems.extend(annual_problems)
         if indicator is None or extra_problems:
             problems.extend(reader.problems + extra_problems)
         else:
@@ -591,7 +658,56 @@ def targets_from_sheet(
     )
 
 
-_TARGET_LABELS = {c.key: c.label for c in TARGET_COLUMNS + COMPARISON_COLUMNS}
+_TARGET_LABELS = {c.key: c.label for c in TARGET_COLUMNS + COMPARISON_COLUMNS + ANNUAL_COLUMNS}
+MAX_PROGRAM_TEXT = 300
+
+
+def _annual_fields(
+    number: int, cells: Sequence[Cell], header: _Header, counting: str | None
+) -> tuple[dict[str, Any], list[str]]:
+    """The optional annual columns of one row (counting rule, programme, activity)."""
+    problems: list[str] = []
+    out: dict[str, Any] = {}
+    label = _TARGET_LABELS["annual_rule"]
+    text = _text(_get(cells, header, "annual_rule"))
+    if text:
+        rule = _ANNUAL_RULE_WORDS.get(_norm_word(text).replace("-", " "))
+        if (
+            rule == JUMLAH
+            and counting == KUMULATIF
+            and _norm_word(text) in ("kumulatif", "komulatif")
+        ):
+            rule = AKHIR  # "kumulatif" of a year-to-date indicator: its TW IV value
+        allowed = ", ".join(f"“{v}”" for v in ANNUAL_RULE_LABELS.values())
+        if rule is None:
+            problems.append(_at(number, label, f"“{text}” tidak dikenal; isi {allowed}."))
+        elif counting == KUMULATIF and rule in (JUMLAH, RATA_RATA):
+            problems.append(
+                _at(
+                    number,
+                    label,
+                    f"indikator kumulatif (realisasi triwulan dihitung sejak awal tahun), "
+                    f"sehingga realisasi tahunannya tidak dapat dihitung "
+                    f"“{ANNUAL_RULE_LABELS[rule]}”; isi “{ANNUAL_RULE_LABELS[AKHIR]}” atau "
+                    f"“{ANNUAL_RULE_LABELS[RASIO]}”, atau kosongkan.",
+                )
+            )
+        else:
+            out["annual_rule"] = rule
+    for key in ("program", "kegiatan"):
+        value = _text(_get(cells, header, key))
+        if len(value) > MAX_PROGRAM_TEXT:
+            problems.append(
+                _at(
+                    number,
+                    _TARGET_LABELS[key],
+                    f"terlalu panjang ({len(value)} karakter; paling banyak {MAX_PROGRAM_TEXT}).",
+                )
+            )
+        else:
+            out[key] = value
+    return out, problems
+
 
 MAX_RENSTRA_SPAN = 10  # years between the targets' year and the Renstra's final year
 
@@ -685,6 +801,7 @@ class _TargetRow:
         self.header = header
         self.problems: list[str] = []
         self.sasaran = ""
+        self.counting: str | None = None
 
     def _problem(self, key: str, message: str) -> None:
         self.problems.append(_at(self.number, _TARGET_LABELS[key], message))
@@ -768,6 +885,7 @@ class _TargetRow:
         mark = len(self.problems)
         direction = self._choice("arah", _DIRECTION_WORDS, "“Naik” atau “Turun”")
         counting = self._choice("perhitungan", _COUNTING_WORDS, "“Kumulatif” atau “Per Triwulan”")
+        self.counting = counting
         choice_problems = self.problems[mark:]
         del self.problems[mark:]
 

