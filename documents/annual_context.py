@@ -70,6 +70,7 @@ from domain.performance import (
     format_number_id,
     format_percent_id,
     rating,
+    round_half_up,
     triwulan_label,
 )
 from domain.roles import Role
@@ -590,6 +591,94 @@ def annual_performance(
     }
 
 
+def _with_predicate(perf: dict[str, Any], policy: CapaianPolicy, unit_name: str) -> dict[str, Any]:
+    return {**perf, "predicate": _predicate(perf, policy, unit_name)}
+
+
+#: Where the default rating scale comes from (said in Bab III.1 beside the scale).
+DEFAULT_SCALE_SOURCE = (
+    "Skala kategori capaian mengacu pada skala nilai peringkat kinerja dalam Lampiran "
+    "Peraturan Menteri Dalam Negeri Nomor 86 Tahun 2017 (capaian di atas 90% sangat tinggi, "
+    "76–90% tinggi, 66–75% sedang, 51–65% rendah, sampai dengan 50% sangat "
+    "rendah), dengan sebutan Sangat Baik sampai dengan Sangat Kurang; Peraturan Menteri PAN-RB "
+    "Nomor 53 Tahun 2014 tidak menetapkan skala tersendiri."
+)
+OWN_SCALE_SOURCE = (
+    "Skala kategori capaian adalah tabel predikat yang ditetapkan {name} dalam pengaturan "
+    "pelaporan kinerjanya."
+)
+
+
+def _predicate(perf: dict[str, Any], policy: CapaianPolicy, unit_name: str) -> dict[str, Any]:
+    """How the overall predicate is derived, in words a reviewer can check: the scale and its
+    source, the cap and why, the mean it is read from, and what the mean hides.
+
+    The rule stays the mean of the indicators' (capped) capaian read on the scale, as e-SAKIP
+    evaluations compute it; where most indicators missed their target while the mean is high,
+    the text says so in the same place as the predicate, with the spread of the indicators
+    over the scale, so that "Sangat Baik" is never read as "every target met".
+    """
+    rows = perf["rows"]
+    computed = [r for r in rows if r["computable"]]
+    scale = (
+        DEFAULT_SCALE_SOURCE
+        if tuple(policy.bands) == tuple(DEFAULT_POLICY.bands)
+        else OWN_SCALE_SOURCE.format(name=unit_name)
+    )
+    cap_text = ""
+    capped = [
+        r for r in computed if policy.cap is not None and (r["raw_percent"] or 0) > policy.cap
+    ]
+    if policy.cap is not None:
+        cap_text = (
+            f"Capaian setiap indikator dicatat paling tinggi {perf['cap_label']} sebelum "
+            "dirata-ratakan, agar satu indikator yang jauh melampaui target tidak menutupi "
+            "indikator lain yang belum tercapai; batas ini adalah kebijakan pengukuran satuan "
+            "kerja, bukan ketentuan peraturan."
+        )
+    out: dict[str, Any] = {"scale_source": scale, "cap_text": cap_text, "paragraphs": []}
+    if perf["average"] is None:
+        return out
+    n = len(computed)
+    derivation = (
+        f"Predikat keseluruhan {perf['average_rating']} ditetapkan dari rata-rata capaian "
+        f"{n} indikator yang dapat dihitung, {perf['average_label']}, yang dibaca pada skala "
+        "kategori capaian di atas; setiap sasaran strategis dinilai dengan cara yang sama."
+    )
+    if capped:
+        uncapped = round_half_up(sum(r["raw_percent"] for r in computed) / n)
+        names = _join([f"{r['code']} ({format_percent_id(r['raw_percent'])})" for r in capped])
+        derivation += (
+            f" Capaian {names} dicatat {perf['cap_label']}; tanpa batas itu rata-ratanya "
+            f"{format_percent_id(uncapped)}."
+        )
+    out["paragraphs"].append(derivation)
+    spread = "; ".join(f"{b['label']} {b['count']} indikator" for b in perf["bands"] if b["count"])
+    below = perf["below_count"]
+    consistency = (
+        f"Sebaran indikator pada skala: {spread}. Sebanyak {perf['met_count']} dari {n} "
+        "indikator mencapai atau melampaui target tahunan"
+    )
+    if below:
+        consistency += (
+            f" dan {below} indikator ({_join(perf['below_codes'])}) belum mencapai target"
+        )
+    consistency += "."
+    if below * 2 > n:
+        missed = sorted((r for r in computed if not r["met"]), key=lambda r: r["percent"] or 0.0)
+        low, high = missed[0], missed[-1]
+        consistency += (
+            f" Predikat {perf['average_rating']} karenanya tidak berarti seluruh target "
+            "tercapai: sebagian besar indikator belum mencapai target, dengan capaian antara "
+            f"{low['capaian']} ({low['code']}) dan {high['capaian']} ({high['code']}), dan "
+            "rata-rata seluruh indikator tetap berada pada rentang kategori ini. Indikator yang "
+            "belum mencapai target dianalisis satu per satu pada subbab 3.4 beserta penyebab "
+            "dan tindak lanjutnya."
+        )
+    out["paragraphs"].append(consistency)
+    return out
+
+
 def _quarter_average(rows: Sequence[dict[str, Any]], tw: int) -> float | None:
     """The mean quarter capaian, as the quarter's own report computes it."""
     found = (r["_quarter_achievements"][tw - 1] for r in rows)
@@ -690,7 +779,13 @@ def _penutup(unit: Unit, year: int, perf: dict[str, Any]) -> list[str]:
                 f", sedangkan {perf['below_count']} indikator belum mencapai target "
                 f"({_join(perf['below_codes'])})"
             )
-        out.append(text + ".")
+        text += "."
+        if perf["below_count"] * 2 > perf["computable_count"]:
+            text += (
+                f" Predikat {perf['average_rating']} dibaca dari rata-rata capaian dan tidak "
+                "berarti seluruh target tercapai (lihat penetapan predikat pada subbab 3.2)."
+            )
+        out.append(text)
     risky = [r for r in perf["rows"] if r["at_risk"]]
     if risky:
         out.append(
@@ -883,7 +978,7 @@ def annual_report_context(
         raise ValueError("status 'signed' memerlukan tanda tangan yang tercatat pada laporan")
 
     answers = report.answers if report is not None else ()
-    performance = annual_performance(by_tw, policy, answers)
+    performance = _with_predicate(annual_performance(by_tw, policy, answers), policy, unit.name)
     analysis = annual_analysis(
         year,
         by_tw[4].indicators,

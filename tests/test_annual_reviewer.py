@@ -209,3 +209,21 @@ def test_answers_are_kept_per_person_and_fixed_once_submitted(quarters: list[Cyc
     assert again.answers == report.answers
     with pytest.raises(Exception, match="sudah diajukan"):
         annual.record_answer(annual_report(quarters, "paraf"), answer("IKU-1", "ketiga"))
+
+
+# ----------------------------------------------------------------------------- the predicate
+
+
+def test_the_overall_predicate_is_explained(full_pages: list[str]) -> None:
+    text = " ".join(full_pages)
+    # The scale, its source and the cap, beside the scale.
+    assert "Sumber skala: Skala kategori capaian mengacu pada skala nilai peringkat" in text
+    assert "Peraturan Menteri Dalam Negeri Nomor 86 Tahun 2017" in text
+    assert "Capaian setiap indikator dicatat paling tinggi 120% sebelum dirata-ratakan" in text
+    # How "Sangat Baik" follows from the figures, and what it does not mean.
+    assert "Penetapan Predikat Keseluruhan" in text
+    assert "ditetapkan dari rata-rata capaian 8 indikator yang dapat dihitung" in text
+    assert "Sebaran indikator pada skala: Sangat Baik" in text
+    assert "tidak berarti seluruh target tercapai" in text
+    penutup = text[text.index("BAB IV PENUTUP", text.index("DAFTAR ISI") + 200) :]
+    assert "tidak berarti seluruh target tercapai" in penutup
