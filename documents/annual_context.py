@@ -175,10 +175,6 @@ def _percent_label(a: Achievement) -> str:
     return a.label if a.computable else NOT_COMPUTABLE
 
 
-def _percent_points(value: float) -> str:
-    return format_number_id(round(value, 2), 2)
-
-
 # ----------------------------------------------------------------------------- inputs
 
 
@@ -351,10 +347,7 @@ def _indicator_analysis(row: dict[str, Any], policy: CapaianPolicy) -> str:
     elif raw == 100:
         out.append("Target tahunan tercapai.")
     else:
-        out.append(
-            f"Target tahunan belum tercapai (capaian {_percent_points(100 - raw)} poin "
-            "persentase di bawah 100%)."
-        )
+        out.append("Target tahunan belum tercapai.")
     computed = [q for q in row["quarters"] if q["computable"]]
     if len(computed) >= 2:
         low = min(computed, key=lambda q: q["percent"])
@@ -437,6 +430,137 @@ def _indicator_row(
         "_achievement": ach,
         "_quarter_achievements": quarter_achievements,
     }
+
+
+def _no_problem(text: str) -> bool:
+    """A kendala line that names none ("Tidak ada kendala berarti.", "Nihil")."""
+    t = text.casefold().strip(" .")
+    return t.startswith(("tidak ada", "nihil", "tidak terdapat")) or t in ("-", "")
+
+
+def _causes(row: dict[str, Any], answers: Sequence[AnnualAnswer]) -> dict[str, Any]:
+    """Bab III's causes of one indicator's result, from what people said, never from the
+    figures: the answers given at the year's close (members, Kasubbag), else the quarters'
+    kendala (a missed target) or tindak lanjut (a target met), else a sentence saying that no
+    one has explained it yet."""
+    met = row["met"]
+    said = [a for a in answers if a.code == row["code"] and a.reason.strip()]
+    if said:
+        items = [
+            {
+                "text": " ".join(a.reason.split()),
+                "action": " ".join(a.action.split()),
+                "by": ", ".join(x for x in (a.name, a.post) if x),
+            }
+            for a in sorted(said, key=lambda a: a.at)
+        ]
+        head = (
+            "Faktor pendukung tercapainya target menurut penanggung jawab indikator:"
+            if met
+            else "Penyebab belum tercapainya target menurut penanggung jawab indikator:"
+        )
+        return {"head": head, "items": items, "source": "answers"}
+    if not row["computable"]:
+        return {"head": "", "items": [], "source": ""}
+    if not met:
+        kendala = [k for k in row["kendala"] if not _no_problem(k["text"])]
+        if kendala:
+            items = [{"text": k["text"], "action": "", "by": k["quarters"]} for k in kendala]
+            return {
+                "head": "Penyebab belum tercapainya target, sebagaimana kendala yang dilaporkan "
+                "Tim Kerja pada laporan triwulan:",
+                "items": items,
+                "source": "kendala",
+            }
+        return {
+            "head": "Penyebab belum tercapainya target belum diuraikan: Tim Kerja tidak "
+            "melaporkan kendala pada laporan triwulan dan belum memberikan penjelasan pada "
+            "penutupan tahun.",
+            "items": [],
+            "source": "missing",
+        }
+    steps = [t for t in row["tindak_lanjut"] if not _no_problem(t["text"])]
+    if steps:
+        items = [{"text": t["text"], "action": "", "by": t["quarters"]} for t in steps]
+        return {
+            "head": "Upaya yang mendukung tercapainya target, sebagaimana dilaporkan Tim Kerja "
+            "pada laporan triwulan:",
+            "items": items,
+            "source": "tindak_lanjut",
+        }
+    return {
+        "head": "Faktor pendukung tercapainya target belum diuraikan oleh Tim Kerja.",
+        "items": [],
+        "source": "missing",
+    }
+
+
+def _programmes(indicator: Indicator, budget: BudgetSet | None) -> list[dict[str, str]]:
+    """The programmes and activities behind an indicator: the targets workbook's columns,
+    else the budget's activities linked to its code."""
+    if indicator.program or indicator.kegiatan:
+        kegiatan = [k.strip() for k in indicator.kegiatan.split(";") if k.strip()]
+        return [{"program": indicator.program, "kegiatan": ", ".join(kegiatan)}]
+    if budget is None:
+        return []
+    by_program: dict[str, list[str]] = {}
+    for line in budget.supporting([indicator.code]):
+        by_program.setdefault(line.program, []).append(line.kegiatan)
+    return [{"program": p, "kegiatan": ", ".join(k)} for p, k in by_program.items()]
+
+
+def _programme_words(found: Sequence[dict[str, str]]) -> str:
+    parts = []
+    for f in found:
+        text = f["program"] or "Program belum disebutkan"
+        if f["kegiatan"]:
+            text += f" (kegiatan {f['kegiatan']})"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+NO_PROGRAMME = (
+    "Program dan kegiatan pendukung belum dicantumkan pada Target Kinerja (kolom Program dan "
+    "Kegiatan) maupun pada data Realisasi Anggaran."
+)
+
+
+def _add_causes_and_programmes(
+    perf: dict[str, Any],
+    indicators: Sequence[Indicator],
+    answers: Sequence[AnnualAnswer],
+    budget: BudgetSet | None,
+) -> None:
+    """Fill each row's causes and programmes, and each sasaran's programmes (in place)."""
+    by_code = {i.code: i for i in indicators}
+    for row in perf["rows"]:
+        row["causes"] = _causes(row, answers)
+        found = _programmes(by_code[row["code"]], budget)
+        row["programmes"] = _programme_words(found) if found else ""
+        row["programme_text"] = (
+            f"Program dan kegiatan pendukung: {row['programmes']}." if found else NO_PROGRAMME
+        )
+    for group in perf["groups"]:
+        seen: dict[str, list[str]] = {}
+        for row in group["rows"]:
+            for f in _programmes(by_code[row["code"]], budget):
+                acts = seen.setdefault(f["program"], [])
+                for k in f["kegiatan"].split(", "):
+                    if k and k not in acts:
+                        acts.append(k)
+        if seen:
+            named = _programme_words(
+                [{"program": p, "kegiatan": ", ".join(k)} for p, k in seen.items()]
+            )
+            missed = [r["code"] for r in group["rows"] if r["computable"] and not r["met"]]
+            group["programmes"] = f"Hasil sasaran ini didukung oleh {named}" + (
+                f"; indikator yang belum mencapai target ({_join(missed)}) menjadi "
+                "perhatian dalam pelaksanaan program tersebut pada tahun berikutnya."
+                if missed
+                else "."
+            )
+        else:
+            group["programmes"] = NO_PROGRAMME
 
 
 def _group_analysis(group: dict[str, Any], policy: CapaianPolicy) -> str:
@@ -979,6 +1103,7 @@ def annual_report_context(
 
     answers = report.answers if report is not None else ()
     performance = _with_predicate(annual_performance(by_tw, policy, answers), policy, unit.name)
+    _add_causes_and_programmes(performance, by_tw[4].indicators, answers, budget)
     analysis = annual_analysis(
         year,
         by_tw[4].indicators,

@@ -140,7 +140,19 @@ def answer(code: str, reason: str, who=None, **kw) -> AnnualAnswer:
     )
 
 
+KASUBBAG = UNIT.one(Role.KASUBBAG)
 ANSWERS = (
+    answer(
+        "IKU-6",
+        "Dua kejadian unjuk rasa besar pada bulan Oktober menambah jumlah gangguan di luar "
+        "perkiraan Rencana Aksi.",
+        action="Pemetaan titik rawan bersama Polrestabes sebelum agenda besar.",
+    ),
+    answer(
+        "IKU-4",
+        "Penambahan regu patroli malam sejak Triwulan II.",
+        who=KASUBBAG,
+    ),
     answer(
         "IKU-5",
         "Sebagian pengaduan masuk pada akhir Desember sehingga tindak lanjutnya melewati "
@@ -227,3 +239,57 @@ def test_the_overall_predicate_is_explained(full_pages: list[str]) -> None:
     assert "tidak berarti seluruh target tercapai" in text
     penutup = text[text.index("BAB IV PENUTUP", text.index("DAFTAR ISI") + 200) :]
     assert "tidak berarti seluruh target tercapai" in penutup
+
+
+# ----------------------------------------------------------------------------- Bab III causes
+
+
+def _section(pages: list[str], start: str, end: str) -> str:
+    """The text between two headings (their last occurrences: the first are in the Daftar
+    Isi)."""
+    text = " ".join(pages)
+    return text[text.rindex(start) : text.rindex(end)]
+
+
+def test_causes_come_from_what_people_said(full_pages: list[str]) -> None:
+    bab34 = _section(full_pages, "3.4 Analisis Capaian", "3.5 Kendala dan Tindak Lanjut")
+    member = UNIT.with_role(Role.TIM_KERJA)[0]
+    # The member's answer at the year's close, with the step and who said it.
+    assert "Penyebab belum tercapainya target menurut penanggung jawab indikator:" in bab34
+    assert "Dua kejadian unjuk rasa besar pada bulan Oktober" in bab34
+    assert "Langkah: Pemetaan titik rawan bersama Polrestabes" in bab34
+    assert member.name in bab34
+    # A target exceeded is explained too (here by the Kasubbag).
+    assert "Faktor pendukung tercapainya target menurut penanggung jawab indikator:" in bab34
+    assert "Penambahan regu patroli malam sejak Triwulan II." in bab34 and KASUBBAG.name in bab34
+    # Without an answer, the quarters' kendala are the causes, with their quarters.
+    assert "sebagaimana kendala yang dilaporkan Tim Kerja pada laporan triwulan:" in bab34
+    assert "Satu orang PPNS pindah tugas sebelum mengikuti pelatihan lanjutan. (TW IV)" in bab34
+    # Never a sentence that only restates a number.
+    assert "poin persentase" not in " ".join(full_pages)
+
+
+def test_programmes_behind_each_result(full_pages: list[str]) -> None:
+    bab34 = _section(full_pages, "3.4 Analisis Capaian", "3.5 Kendala dan Tindak Lanjut")
+    assert "Hasil sasaran ini didukung oleh Program Peningkatan Ketenteraman" in bab34
+    assert "Program dan kegiatan pendukung: Program Penunjang Urusan Pemerintahan" in bab34
+    assert "Pengelolaan Pengaduan dan Pelayanan Masyarakat" in bab34
+
+
+def test_without_programmes_or_causes_the_report_says_so(quarters: list[Cycle]) -> None:
+    bare = [
+        replace(
+            c,
+            indicators=tuple(replace(i, program="", kegiatan="") for i in c.indicators),
+        )
+        for c in quarters
+    ]
+    report = annual_report(bare, "signed")
+    ctx = annual_report_context(UNIT, YEAR, bare, CALENDAR, "signed", T_SIGN, report=report)
+    rows = {r["code"]: r for r in ctx["performance"]["rows"]}
+    assert rows["IKU-1"]["programme_text"].startswith(
+        "Program dan kegiatan pendukung belum dicantumkan pada Target Kinerja"
+    )
+    # IKU-8 exceeded with no tindak lanjut but "tidak ada" lines? It is explained or said so.
+    for row in rows.values():
+        assert row["causes"]["head"], row["code"]
