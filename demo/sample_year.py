@@ -22,7 +22,13 @@ from domain.dates_id import roman_triwulan, triwulan_period
 from domain.models import Cycle, FileRef
 from domain.roles import Role
 from domain.roster import Unit
-from domain.samples import SAMPLE_YEAR, sample_budget, sample_indicators, sample_realisations
+from domain.samples import (
+    SAMPLE_YEAR,
+    sample_budget,
+    sample_indicators,
+    sample_realisations,
+    sample_targets_with_profile,
+)
 from domain.sop import Sop
 from domain.verification import upcoming_report_number, verification_code
 from domain.workflow import (
@@ -171,6 +177,74 @@ def _record(
     return record_report(cycle, status, sha, by, at)
 
 
+#: What the members and the Kasubbag say at the year's close (code -> reason, step, the
+#: year's numerator and denominator for a "Rasio Tahunan" indicator); the Kasubbag speaks
+#: for an indicator marked "kasubbag".
+SAMPLE_ANSWERS: dict[str, tuple[str, str, str, float | None, float | None]] = {
+    "IKU-1": (
+        "member",
+        "Penertiban pedagang kaki lima di kawasan pusat kota belum diikuti relokasi yang siap "
+        "ditempati, sehingga sebagian pedagang kembali berjualan dan kasus yang sama tercatat "
+        "berulang; penegakan Perda reklame juga tertunda menunggu verifikasi perizinan.",
+        "Relokasi bertahap bersama Dinas Koperasi dan UMKM serta kesepakatan jadwal verifikasi "
+        "perizinan dengan DPMPTSP pada Triwulan I 2027.",
+        None,
+        None,
+    ),
+    "IKU-5": (
+        "member",
+        "Pengaduan yang masuk pada dua pekan terakhir Desember belum dapat ditindaklanjuti "
+        "sebelum tutup tahun karena petugas dikerahkan untuk pengamanan Natal dan Tahun Baru.",
+        "Piket khusus penanganan pengaduan pada masa pengamanan hari besar.",
+        412.0,
+        480.0,
+    ),
+    "IKU-6": (
+        "member",
+        "Dua unjuk rasa besar pada bulan Oktober dan kegiatan masyarakat berskala besar pada "
+        "akhir tahun menambah jumlah gangguan di luar perkiraan Rencana Aksi.",
+        "Pemetaan titik rawan bersama Polrestabes sebelum agenda besar dan penambahan pos "
+        "pengamanan sementara.",
+        None,
+        None,
+    ),
+    "IKU-4": (
+        "kasubbag",
+        "Target terlampaui karena regu patroli malam ditambah sejak Triwulan II dan kendaraan "
+        "operasional bidang lain dapat dipakai bergiliran.",
+        "",
+        None,
+        None,
+    ),
+}
+
+
+def sample_answers(unit: Unit, cycle: Cycle, at: datetime) -> list[annual.AnnualAnswer]:
+    """The sample answers, each by the member who reported the indicator in ``cycle`` (or
+    by the Kasubbag), as the year's close would record them."""
+    holder = {item.code: a.member_id for a in cycle.assignments for item in a.items if item.code}
+    kasubbag = unit.one(Role.KASUBBAG)
+    out = []
+    for code, (who, reason, action, numerator, denominator) in SAMPLE_ANSWERS.items():
+        person = kasubbag if who == "kasubbag" else unit.person(holder[code])
+        assert person is not None
+        out.append(
+            annual.AnnualAnswer(
+                code=code,
+                reason=reason,
+                by=person.user_id,
+                name=person.name,
+                post=person.position,
+                role=person.role.value,
+                at=at,
+                action=action,
+                numerator=numerator,
+                denominator=denominator,
+            )
+        )
+    return out
+
+
 def render_year(
     output: Path,
     unit: Unit,
@@ -197,6 +271,11 @@ def render_year(
     kasat = unit.one(Role.KASAT)
     t = datetime.combine(date(year + 1, 2, 2), time(9), ZoneInfo(calendar.tz))
     report: annual.AnnualReport | None = None
+    # The members' and the Kasubbag's word at the year's close, recorded before the draft is
+    # compiled (an answer recorded later makes the draft stale, as any change of its data).
+    pending = annual.AnnualReport(unit=unit.code, year=year)
+    for answer in sample_answers(unit, quarters[3], t):
+        pending = annual.record_answer(pending, answer)
     for status in ("draft", "paraf", "signed"):
         if report is not None and report.latest_report is not None:
             number = report.latest_report.number
@@ -215,10 +294,11 @@ def render_year(
             calendar,
             status,
             t,
-            report=report,
+            report=report or pending,
             previous_years=previous,
             budget=budget,
             verification_code=code,
+            targets=sample_targets_with_profile(unit.code) if year == SAMPLE_YEAR else None,
         )
         archival = None
         if status == "signed":
@@ -227,7 +307,7 @@ def render_year(
         pdf = render_pdf("annual_report.html", context, archival=archival)
         sha = hashlib.sha256(pdf).hexdigest()
         if status == "draft":
-            report = annual.compile_draft(None, unit.code, year, quarters, sha, kasubbag, t, sop)
+            report = annual.compile_draft(pending, unit.code, year, quarters, sha, kasubbag, t, sop)
         else:
             assert report is not None
             report = annual.record_version(report, status, sha, kasat.user_id, t)

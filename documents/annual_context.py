@@ -47,6 +47,7 @@ from domain.annual import AnnualAnswer, AnnualReport
 from domain.budget import BudgetSet
 from domain.calendar import WorkCalendar
 from domain.dates_id import format_date_id, format_datetime_id, roman_triwulan
+from domain.identity import government_line
 from domain.models import Cycle
 from domain.performance import (
     AKHIR,
@@ -62,6 +63,8 @@ from domain.performance import (
     Indicator,
     Ratio,
     Realisation,
+    TargetSet,
+    UnitProfile,
     annual_value,
     average_percent,
     capaian,
@@ -87,15 +90,92 @@ __all__ = [
 
 STATUSES = ("draft", "paraf", "signed")
 
-#: The legal basis (dasar hukum) of the SOP, which is also the basis of the annual report.
-LEGAL_BASIS: tuple[str, ...] = (
-    "Peraturan Daerah Nomor 3 Tahun 2013 tentang Pelayanan Publik;",
+#: The national legal basis of the annual report (SAKIP and its reporting rules).
+NATIONAL_BASIS: tuple[str, ...] = (
     "Peraturan Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja Instansi "
     "Pemerintah (SAKIP);",
     "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 53 Tahun "
     "2014 tentang Petunjuk Teknis Perjanjian Kinerja, Pelaporan Kinerja dan Tata Cara Reviu "
-    "atas Laporan Kinerja Instansi Pemerintah.",
+    "atas Laporan Kinerja Instansi Pemerintah;",
 )
+#: The legal basis of the SOP (its region is the unit's government's).
+SOP_PERDA = "Peraturan Daerah {region} Nomor 3 Tahun 2013 tentang Pelayanan Publik;"
+#: Kept for callers that list the basis without a unit (the SOP's, the region unnamed).
+LEGAL_BASIS: tuple[str, ...] = (
+    "Peraturan Daerah Nomor 3 Tahun 2013 tentang Pelayanan Publik;",
+    *NATIONAL_BASIS,
+)
+
+
+def _region(unit: Unit) -> str:
+    """ "Kota Bandung" from the unit's government ("Pemerintah Kota Bandung")."""
+    return government_line(unit).removeprefix("Pemerintah ").strip()
+
+
+def legal_basis(unit: Unit, profile: UnitProfile) -> dict[str, Any]:
+    """Bab I.3: the national rules, the SOP's Perda with its region and the unit's own acts
+    (the Perda that formed it, the Renstra's act) as the profile names them; ``notes`` say in
+    a sentence which of the unit's acts it has not given."""
+    own = [line if line.endswith((";", ".")) else f"{line};" for line in profile.dasar_hukum]
+    items = [*NATIONAL_BASIS, SOP_PERDA.format(region=_region(unit)), *own]
+    items[-1] = items[-1].rstrip(";") + "."
+    words = " ".join(profile.dasar_hukum).casefold()
+    notes = []
+    where = "cantumkan pada lembar \u201cProfil Renstra\u201d Target Kinerja, bagian Dasar Hukum"
+    if "pembentukan" not in words and "susunan" not in words:
+        notes.append(
+            f"Peraturan pembentukan dan susunan organisasi {unit.name} belum dicantumkan oleh "
+            f"satuan kerja ({where})."
+        )
+    if "rencana strategis" not in words and "renstra" not in words:
+        notes.append(
+            f"Peraturan penetapan Rencana Strategis (Renstra) {unit.name} belum dicantumkan "
+            f"oleh satuan kerja ({where})."
+        )
+    return {"items": items, "notes": notes}
+
+
+def _missing_part(part: str) -> str:
+    return (
+        f"{part} belum dicantumkan oleh satuan kerja; data ini diisi pada lembar "
+        "\u201cProfil Renstra\u201d Target Kinerja (bagian " + part + ")."
+    )
+
+
+def _staff_per_post(unit: Unit) -> list[dict[str, Any]]:
+    """Bab I.2: the people of the roster per post (the reporting chain and the Tim Kerja)."""
+    rows: dict[tuple[str, str], int] = {}
+    for role in (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG, Role.TIM_KERJA):
+        for person in unit.with_role(role):
+            key = (unit.role_label(role), person.position or unit.role_label(role))
+            rows[key] = rows.get(key, 0) + 1
+    return [{"role": r, "position": p, "count": n} for (r, p), n in rows.items()]
+
+
+def organisation(unit: Unit, profile: UnitProfile) -> dict[str, Any]:
+    """Bab I's organisation, strategic issues and resources: the profile's lines, the
+    roster's staff per post, and a placeholder sentence for every part not given."""
+    return {
+        "isu_strategis": list(profile.isu_strategis),
+        "isu_missing": "" if profile.isu_strategis else _missing_part("Isu strategis"),
+        "permasalahan": list(profile.permasalahan),
+        "permasalahan_missing": (
+            "" if profile.permasalahan else _missing_part("Permasalahan utama")
+        ),
+        "struktur": list(profile.struktur),
+        "struktur_missing": "" if profile.struktur else _missing_part("Struktur organisasi"),
+        "sdm": list(profile.sdm),
+        "sdm_missing": (
+            ""
+            if profile.sdm
+            else _missing_part("Sumber daya manusia")
+            + " Tabel berikut hanya memuat pegawai yang terdaftar dalam pelaporan kinerja."
+        ),
+        "sarana": list(profile.sarana),
+        "sarana_missing": "" if profile.sarana else _missing_part("Sarana dan prasarana"),
+        "staff": _staff_per_post(unit),
+    }
+
 
 #: Generic wording of a Satpol PP's task and functions (the unit's name is filled in).
 TUGAS = (
@@ -128,7 +208,9 @@ CHAPTERS: tuple[tuple[str, str, str], ...] = (
     (
         "bab-1",
         "BAB I PENDAHULUAN",
-        "latar belakang, gambaran umum organisasi, dasar hukum dan sistematika penyajian",
+        "latar belakang, gambaran umum organisasi (struktur, sumber daya manusia, sarana dan "
+        "prasarana), dasar hukum, isu strategis dan permasalahan utama, serta sistematika "
+        "penyajian",
     ),
     (
         "bab-2",
@@ -1072,8 +1154,13 @@ def annual_report_context(
     budget: BudgetSet | None = None,
     sop: Sop | None = None,
     bot_username: str = "",
+    targets: TargetSet | None = None,
 ) -> dict[str, Any]:
     """Context for ``annual_report.html``.
+
+    ``targets``: the year's target set as uploaded; its ``profile`` (the workbook's sheet
+    "Profil Renstra") fills Bab I's strategic issues, structure, resources and the unit's
+    legal basis. Without it Bab I says, part by part, what the unit has not given.
 
     ``previous_years``: per earlier year, its filed cycles (the bot's own record; a year
     counts when all four quarters are filed), for Bab III's comparison with previous years.
@@ -1113,6 +1200,8 @@ def annual_report_context(
         budget,
     )
     quarter_docs = _quarter_documents(by_tw, unit, calendar)
+    profile = targets.profile if targets is not None else UnitProfile()
+    basis = legal_basis(unit, profile)
     officials = [
         p
         for p in (_person_dict(unit, r) for r in (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG))
@@ -1138,7 +1227,9 @@ def annual_report_context(
             "officials": officials,
             "team_count": len(unit.with_role(Role.TIM_KERJA)),
         },
-        "legal_basis": list(LEGAL_BASIS),
+        "legal_basis": basis["items"],
+        "legal_basis_notes": basis["notes"],
+        "organisation": organisation(unit, profile),
         "ikhtisar": _ikhtisar(unit, year, performance) + _ikhtisar_analysis(year, analysis),
         "analysis": analysis,
         "penutup": _penutup(unit, year, performance),

@@ -220,6 +220,44 @@ def _float_or_none(value: Any) -> float | None:
 
 
 @dataclass(frozen=True)
+class UnitProfile:
+    """What the unit says about itself for Bab I of the annual LKj, from the targets
+    workbook's sheet "Profil Renstra" (``domain.targets_import.profile_from_sheet``): the
+    Renstra's strategic issues and main problems, the legal basis it names (the Perda that
+    formed it, the Renstra's act), its structure, staff and facilities. Each is a list of
+    lines as the unit wrote them; an empty list means the unit gave nothing."""
+
+    isu_strategis: tuple[str, ...] = ()
+    permasalahan: tuple[str, ...] = ()
+    dasar_hukum: tuple[str, ...] = ()
+    struktur: tuple[str, ...] = ()
+    sdm: tuple[str, ...] = ()
+    sarana: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, f) for f in PROFILE_FIELDS)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f: list(getattr(self, f)) for f in PROFILE_FIELDS}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> UnitProfile:
+        d = d or {}
+        return cls(**{f: tuple(d.get(f, ())) for f in PROFILE_FIELDS})
+
+
+PROFILE_FIELDS: tuple[str, ...] = (
+    "isu_strategis",
+    "permasalahan",
+    "dasar_hukum",
+    "struktur",
+    "sdm",
+    "sarana",
+)
+
+
+@dataclass(frozen=True)
 class TargetSet:
     """A unit's targets for one year, as imported from one workbook or CSV file."""
 
@@ -230,6 +268,7 @@ class TargetSet:
     imported_at: datetime
     source_sha256: str
     source_name: str = ""
+    profile: UnitProfile = field(default_factory=UnitProfile)
 
     @property
     def codes(self) -> list[str]:
@@ -251,6 +290,7 @@ class TargetSet:
             "imported_at": self.imported_at.isoformat(),
             "source_sha256": self.source_sha256,
             "source_name": self.source_name,
+            "profile": self.profile.to_dict(),
         }
 
     @classmethod
@@ -263,6 +303,7 @@ class TargetSet:
             imported_at=_dt(d["imported_at"]),  # type: ignore[arg-type]
             source_sha256=d["source_sha256"],
             source_name=d.get("source_name", ""),
+            profile=UnitProfile.from_dict(d.get("profile")),
         )
 
 

@@ -73,6 +73,7 @@ from domain.performance import (
     TURUN,
     Indicator,
     TargetSet,
+    UnitProfile,
     format_number_id,
     parse_number_id,
     triwulan_label,
@@ -87,6 +88,7 @@ MAX_NOTE_LENGTH = 1_000  # kendala, tindak lanjut
 MESSAGE_BUDGET = 3_500  # characters of the error text: a Telegram message holds 4.096
 
 TARGET_SHEET = "Target Kinerja"
+PROFILE_SHEET = "Profil Renstra"
 GUIDE_SHEET = "Petunjuk"
 REALISATION_SHEET = "Realisasi"
 
@@ -497,9 +499,10 @@ class _Header:
 
 
 def _find_header(
-    rows: list[Row], columns: Sequence[Column], where: str, filename: str
+    rows: list[Row], columns: Sequence[Column], where: str, filename: str, min_found: int = 3
 ) -> tuple[_Header, list[str]]:
-    """The header row (the first of the top rows naming at least three known columns)."""
+    """The header row (the first of the top rows naming at least ``min_found`` known
+    columns)."""
     non_empty = [r for r in rows if not _empty(r[1])]
     if not non_empty:
         raise TargetImportError([f"{where} kosong."], filename)
@@ -520,7 +523,7 @@ def _find_header(
                 continue
             found[key] = pos
             texts[key] = _norm_header(cell)
-        if len(found) >= 3:
+        if len(found) >= min_found:
             for c in columns:
                 if c.required and c.key not in found:
                     problems.append(
@@ -1127,3 +1130,104 @@ def realisation_from_sheet(
 def rows_by_code(rows: Iterable[RealisationRow]) -> dict[str, RealisationRow]:
     """The rows keyed by indicator code (for ``realisation_workbook(filled=...)``)."""
     return {r.code: r for r in rows}
+
+
+# ----------------------------------------------------------------------------- Renstra profile
+
+# The optional sheet "Profil Renstra" of the targets workbook: one line per row, the part of
+# Bab I it belongs to in the first column. A workbook without it is valid; the LKj then says,
+# part by part, what the unit has not given.
+# fmt: off
+PROFILE_COLUMNS: tuple[Column, ...] = (
+    _col(
+        "bagian", "Bagian", ("bagian", "jenis", "unsur"),
+        "Bagian Bab I LKj tahunan: Isu Strategis, Permasalahan Utama, Dasar Hukum, Struktur "
+        "Organisasi, Sumber Daya Manusia atau Sarana dan Prasarana.",
+        example="Isu Strategis", width=24,
+    ),
+    _col(
+        "uraian", "Uraian", ("uraian", "isi", "keterangan"),
+        "Satu butir per baris, sesuai Renstra dan dokumen organisasi: satu isu strategis, satu "
+        "permasalahan, satu peraturan (dengan daerah, nomor, tahun dan judulnya, misalnya "
+        "Peraturan Daerah Kota Bandung Nomor 8 Tahun 2016 tentang ...), satu unit kerja, "
+        "jumlah pegawai per jenis, atau satu jenis sarana dengan jumlahnya.",
+        example="Masih tingginya pelanggaran Peraturan Daerah di kawasan pusat kota", width=90,
+    ),
+)
+# fmt: on
+
+PROFILE_PART_LABELS: dict[str, str] = {
+    "isu_strategis": "Isu Strategis",
+    "permasalahan": "Permasalahan Utama",
+    "dasar_hukum": "Dasar Hukum",
+    "struktur": "Struktur Organisasi",
+    "sdm": "Sumber Daya Manusia",
+    "sarana": "Sarana dan Prasarana",
+}
+_PROFILE_WORDS: dict[str, str] = {
+    **{_norm_word(v): k for k, v in PROFILE_PART_LABELS.items()},
+    "isu": "isu_strategis",
+    "permasalahan": "permasalahan",
+    "masalah": "permasalahan",
+    "regulasi": "dasar_hukum",
+    "struktur": "struktur",
+    "sdm": "sdm",
+    "pegawai": "sdm",
+    "kepegawaian": "sdm",
+    "sarana": "sarana",
+    "sarana prasarana": "sarana",
+}
+MAX_PROFILE_TEXT = 1_000
+MAX_PROFILE_LINES = 60  # per part
+
+
+def profile_from_sheet(sheet: Sheet) -> UnitProfile:
+    """The unit's profile on the sheet "Profil Renstra", or :class:`TargetImportError`
+    naming every row and column at fault (an unknown part, a line too long, too many)."""
+    where = f"Lembar kerja “{sheet.name}”"
+    header, problems = _find_header(sheet.rows, PROFILE_COLUMNS, where, sheet.filename, 2)
+    if problems:
+        raise TargetImportError(problems, sheet.filename)
+    data_rows, problems = _data_rows(sheet.rows, header, where, sheet.filename)
+    if data_rows == [] and problems[:1] == [
+        f"Tidak ada baris data di bawah baris judul (baris {header.row})."
+    ]:
+        return UnitProfile()  # the template's empty sheet
+    parts: dict[str, list[str]] = {k: [] for k in PROFILE_PART_LABELS}
+    allowed = ", ".join(f"“{v}”" for v in PROFILE_PART_LABELS.values())
+    for number, cells in data_rows:
+        part_text = _text(_get(cells, header, "bagian"))
+        text = _text(_get(cells, header, "uraian"))
+        key = _PROFILE_WORDS.get(_norm_word(part_text))
+        if key is None:
+            problems.append(
+                _at(number, "Bagian", f"“{part_text}” tidak dikenal; isi {allowed}.")
+                if part_text
+                else _at(number, "Bagian", "kosong, padahal wajib diisi.")
+            )
+            continue
+        if not text:
+            problems.append(_at(number, "Uraian", "kosong, padahal wajib diisi."))
+        elif len(text) > MAX_PROFILE_TEXT:
+            problems.append(
+                _at(
+                    number,
+                    "Uraian",
+                    f"terlalu panjang ({len(text)} karakter; paling banyak "
+                    f"{format_number_id(MAX_PROFILE_TEXT)}).",
+                )
+            )
+        elif len(parts[key]) >= MAX_PROFILE_LINES:
+            problems.append(
+                _at(
+                    number,
+                    "Bagian",
+                    f"bagian “{PROFILE_PART_LABELS[key]}” sudah memuat {MAX_PROFILE_LINES} "
+                    "baris; gabungkan butir yang sejenis.",
+                )
+            )
+        else:
+            parts[key].append(text.rstrip(";"))
+    if problems:
+        raise TargetImportError(problems, sheet.filename)
+    return UnitProfile(**{k: tuple(v) for k, v in parts.items()})

@@ -9,8 +9,10 @@ through the real workflow (``tests/test_annual_report.py``'s worked example).
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
+import openpyxl
 import pytest
 
 from documents.annual_context import annual_report_context
@@ -32,6 +34,7 @@ from domain.performance import (
     annual_value,
 )
 from domain.roles import Role
+from domain.samples import sample_targets_with_profile
 from domain.targets_import import TargetImportError
 from tests.test_annual_report import (
     CALENDAR,
@@ -176,7 +179,14 @@ def full_report(quarters: list[Cycle]):
 @pytest.fixture(scope="module")
 def full_ctx(quarters: list[Cycle], full_report) -> dict:
     return annual_report_context(
-        UNIT, YEAR, quarters, CALENDAR, "signed", T_SIGN, report=full_report
+        UNIT,
+        YEAR,
+        quarters,
+        CALENDAR,
+        "signed",
+        T_SIGN,
+        report=full_report,
+        targets=sample_targets_with_profile(),
     )
 
 
@@ -293,3 +303,70 @@ def test_without_programmes_or_causes_the_report_says_so(quarters: list[Cycle]) 
     # IKU-8 exceeded with no tindak lanjut but "tidak ada" lines? It is explained or said so.
     for row in rows.values():
         assert row["causes"]["head"], row["code"]
+
+
+# ----------------------------------------------------------------------------- Bab I
+
+
+def test_profile_sheet_reads_and_refuses() -> None:
+    from documents.workbooks import targets_workbook
+    from domain.samples import sample_indicators, sample_profile
+
+    profile = sample_profile()
+    data = targets_workbook(sample_indicators(), profile)
+    assert parse_workbook(data).profile == profile
+    assert parse_workbook(targets_workbook(sample_indicators())).profile.empty
+    broken = replace(profile, sarana=("x" * 1001,))
+    wb = openpyxl.load_workbook(io.BytesIO(targets_workbook(sample_indicators(), broken)))
+    wb["Profil Renstra"]["A2"] = "Anggaran"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(TargetImportError) as info:
+        parse_workbook(buf.getvalue())
+    assert info.value.problems[0].startswith(
+        "Baris 2, kolom “Bagian”: “Anggaran” tidak dikenal; isi “Isu Strategis”"
+    )
+    assert "kolom “Uraian”: terlalu panjang (1001 karakter" in info.value.problems[-1]
+
+
+def parse_workbook(data: bytes):
+    return parse_targets(data, "t.xlsx", unit="u", year=2026, imported_by=1, imported_at=T_SIGN)
+
+
+@pytest.fixture(scope="module")
+def bare_pages(quarters: list[Cycle]) -> list[str]:
+    """The report of a unit that gave no Renstra profile."""
+    report = annual_report(quarters, "signed")
+    ctx = annual_report_context(UNIT, YEAR, quarters, CALENDAR, "signed", T_SIGN, report=report)
+    return pdf_pages(render_pdf("annual_report.html", ctx))
+
+
+def test_bab1_has_issues_structure_resources_and_legal_basis(full_pages: list[str]) -> None:
+    bab1 = _section(full_pages, "1.2 Gambaran Umum Organisasi", "1.5 Sistematika Penyajian")
+    for said in (
+        "Susunan organisasi Satuan Polisi Pamong Praja Kota Bandung terdiri atas:",
+        "Sekretariat: Subbagian Umum dan Kepegawaian; Subbagian Perencanaan dan Keuangan",
+        "Pegawai Negeri Sipil: 118 orang",
+        "Tabel 1.1 Pegawai yang terlibat dalam pelaporan kinerja, per jabatan",
+        "Analis Perencanaan Tim Kerja 1 orang",
+        "Kendaraan patroli roda empat: 12 unit",
+        "Peraturan Daerah Kota Bandung Nomor 3 Tahun 2013 tentang Pelayanan Publik",
+        "Peraturan Daerah Kota Bandung Nomor 8 Tahun 2016 tentang Pembentukan",
+        "tentang Rencana Strategis Perangkat Daerah Kota Bandung Tahun 2025",
+        "1.4 Isu Strategis dan Permasalahan Utama",
+        "Masih tingginya pelanggaran Peraturan Daerah tentang ketertiban umum",
+        "Keterbatasan kendaraan operasional patroli dan personel pada jam malam",
+    ):
+        assert said in bab1, said
+    assert "belum dicantumkan" not in bab1
+
+
+def test_bab1_says_what_the_unit_has_not_given(bare_pages: list[str]) -> None:
+    bab1 = _section(bare_pages, "1.2 Gambaran Umum Organisasi", "1.5 Sistematika Penyajian")
+    for part in ("Struktur organisasi", "Sumber daya manusia", "Sarana dan prasarana"):
+        assert f"{part} belum dicantumkan oleh satuan kerja" in bab1, part
+    assert "Isu strategis belum dicantumkan oleh satuan kerja" in bab1
+    assert "Permasalahan utama belum dicantumkan oleh satuan kerja" in bab1
+    assert "Peraturan penetapan Rencana Strategis (Renstra) Satuan Polisi Pamong Praja" in bab1
+    # The roster's staff per post are there even so.
+    assert "Tabel 1.1 Pegawai yang terlibat dalam pelaporan kinerja" in bab1

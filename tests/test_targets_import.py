@@ -468,7 +468,8 @@ def test_files_that_are_not_target_workbooks(
 
 def test_the_template_has_the_headers_a_guide_and_drop_down_lists() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(template_workbook()))
-    assert wb.sheetnames == ["Target Kinerja", "Petunjuk"]
+    # Issue 21: the optional sheet "Profil Renstra" (Bab I of the annual LKj).
+    assert wb.sheetnames == ["Target Kinerja", "Profil Renstra", "Petunjuk"]
     ws = wb["Target Kinerja"]
     assert [c.value for c in ws[1]] == HEADER + COMPARISON_HEADER + ANNUAL_HEADER
     assert ws.freeze_panes == "A2"
