@@ -27,6 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from documents.annual_analysis import annual_analysis
+from documents.appendix import AppendedPdf, pdf_pages
 from documents.approval_context import approval_context, revisions
 from documents.charts import NOT_COMPUTABLE_COLOUR, band_colour, chart_svg, quarters_chart_svg
 from documents.report_context import (
@@ -230,7 +231,8 @@ CHAPTERS: tuple[tuple[str, str, str], ...] = (
     (
         "lampiran",
         "LAMPIRAN",
-        "daftar laporan triwulan yang menjadi dasar penyusunan beserta sidik digitalnya",
+        "daftar laporan triwulan yang menjadi dasar penyusunan beserta sidik digitalnya, "
+        "serta Perjanjian Kinerja dan Rencana Aksi",
     ),
 )
 
@@ -1062,8 +1064,16 @@ def _quarter_documents(by_tw: dict[int, Cycle], unit: Unit, calendar: WorkCalend
     return out
 
 
-def _reference_documents(by_tw: dict[int, Cycle], calendar: WorkCalendar) -> list:
-    """The Perjanjian Kinerja / Rencana Aksi files attached to the quarters, each once."""
+def _reference_documents(
+    by_tw: dict[int, Cycle],
+    calendar: WorkCalendar,
+    files: Mapping[str, bytes],
+    unit_name: str,
+) -> tuple[list[dict[str, Any]], list[AppendedPdf]]:
+    """The Perjanjian Kinerja / Rencana Aksi files attached to the quarters, each once, and
+    the PDFs among them to append as pages (Lampiran III.n). ``files``: sha256 -> the
+    uploaded bytes, as the caller read them from the store; a file not given, not a PDF or
+    not readable is listed with a note saying why it is not attached as pages."""
     seen: dict[str, dict[str, Any]] = {}
     for tw, cycle in sorted(by_tw.items()):
         for doc in cycle.documents:
@@ -1078,10 +1088,38 @@ def _reference_documents(by_tw: dict[int, Cycle], calendar: WorkCalendar) -> lis
                 },
             )
             entry["tws"].append(tw)
-    return [
-        {**{k: v for k, v in e.items() if k != "tws"}, "quarters": _tw_span(e["tws"])}
-        for e in seen.values()
-    ]
+    out: list[dict[str, Any]] = []
+    appended: list[AppendedPdf] = []
+    for e in seen.values():
+        data = files.get(e["sha256"])
+        pages: int | None = None
+        if data is None:
+            reason = "isi berkas tidak tersedia saat laporan ini disusun"
+        else:
+            pages, reason = pdf_pages(data)
+        row = {k: v for k, v in e.items() if k != "tws"}
+        row["quarters"] = _tw_span(e["tws"])
+        if pages is not None and data is not None:
+            number = len(appended) + 1
+            appended.append(AppendedPdf(e["name"], data))
+            row.update(
+                attached=True,
+                label=f"Lampiran III.{number}",
+                pages=pages,
+                note=f"Dilampirkan utuh sebagai Lampiran III.{number} ({pages} halaman) "
+                "pada halaman-halaman terakhir laporan ini",
+            )
+        else:
+            row.update(
+                attached=False,
+                label="",
+                pages=None,
+                note=f"Tidak dilampirkan sebagai halaman karena {reason}; berkas aslinya "
+                f"tersimpan pada arsip {unit_name} dan dapat dicocokkan dengan sidik digital "
+                "ini",
+            )
+        out.append(row)
+    return out, appended
 
 
 # ----------------------------------------------------------------------------- comparisons
@@ -1155,8 +1193,14 @@ def annual_report_context(
     sop: Sop | None = None,
     bot_username: str = "",
     targets: TargetSet | None = None,
+    reference_files: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
     """Context for ``annual_report.html``.
+
+    ``reference_files``: sha256 -> bytes of the Perjanjian Kinerja and Rencana Aksi files
+    attached to the quarters (``Cycle.documents``), read from the store by the caller; each
+    PDF among them is appended as pages after the Lampiran (``appendix_pdfs``, appended by
+    ``documents.render.render_pdf``), any other is listed with the reason it is not.
 
     ``targets``: the year's target set as uploaded; its ``profile`` (the workbook's sheet
     "Profil Renstra") fills Bab I's strategic issues, structure, resources and the unit's
@@ -1201,6 +1245,9 @@ def annual_report_context(
     )
     quarter_docs = _quarter_documents(by_tw, unit, calendar)
     profile = targets.profile if targets is not None else UnitProfile()
+    reference_docs, appendix_pdfs = _reference_documents(
+        by_tw, calendar, reference_files or {}, unit.name
+    )
     basis = legal_basis(unit, profile)
     officials = [
         p
@@ -1237,7 +1284,8 @@ def annual_report_context(
         "chart_svg": chart_svg(performance),
         "quarters_chart_svg": quarters_chart_svg(performance),
         "quarters": quarter_docs,
-        "reference_documents": _reference_documents(by_tw, calendar),
+        "reference_documents": reference_docs,
+        "appendix_pdfs": appendix_pdfs,
         "revisions": revisions(report, unit, calendar),
         **approval,
         "generated_at": format_datetime_id(generated_at, tz),

@@ -9,18 +9,22 @@ through the real workflow (``tests/test_annual_report.py``'s worked example).
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import replace
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
+from demo.sample_year import planning_documents
 from documents.annual_context import annual_report_context
 from documents.render import render_pdf
 from documents.spreadsheets import parse_targets
+from documents.workbooks import archival_attachment, year_export
 from domain import annual
 from domain.annual import AnnualAnswer
-from domain.models import Cycle
+from domain.models import Cycle, FileRef
 from domain.performance import (
     AKHIR,
     JUMLAH,
@@ -129,6 +133,27 @@ def quarters() -> list[Cycle]:
     return [filed_quarter(tw) for tw in (1, 2, 3, 4)]
 
 
+@pytest.fixture(scope="module")
+def planning() -> dict[str, bytes]:
+    """The Perjanjian Kinerja as a real PDF, the Rencana Aksi as a Word file."""
+    return {
+        "perjanjian_kinerja": planning_documents(UNIT, YEAR)["perjanjian_kinerja"],
+        "rencana_aksi": b"PK\x03\x04 a Word document",
+    }
+
+
+@pytest.fixture(scope="module")
+def with_files(quarters: list[Cycle], planning: dict[str, bytes]) -> list[Cycle]:
+    """The quarters with their planning documents being those files."""
+
+    def ref(doc: FileRef) -> FileRef:
+        data = planning[doc.kind]
+        name = doc.name if doc.kind == "perjanjian_kinerja" else "Rencana_Aksi_2026.docx"
+        return replace(doc, sha256=hashlib.sha256(data).hexdigest(), name=name, size=len(data))
+
+    return [replace(c, documents=tuple(ref(d) for d in c.documents)) for c in quarters]
+
+
 def answer(code: str, reason: str, who=None, **kw) -> AnnualAnswer:
     person = who or UNIT.with_role(Role.TIM_KERJA)[0]
     return AnnualAnswer(
@@ -177,22 +202,32 @@ def full_report(quarters: list[Cycle]):
 
 
 @pytest.fixture(scope="module")
-def full_ctx(quarters: list[Cycle], full_report) -> dict:
+def full_ctx(with_files: list[Cycle], full_report, planning: dict[str, bytes]) -> dict:
     return annual_report_context(
         UNIT,
         YEAR,
-        quarters,
+        with_files,
         CALENDAR,
         "signed",
         T_SIGN,
         report=full_report,
         targets=sample_targets_with_profile(),
+        reference_files={hashlib.sha256(d).hexdigest(): d for d in planning.values()},
     )
 
 
 @pytest.fixture(scope="module")
-def full_pages(full_ctx: dict) -> list[str]:
-    return pdf_pages(render_pdf("annual_report.html", full_ctx))
+def full_pdf(full_ctx: dict, with_files: list[Cycle]) -> bytes:
+    """The signed annual LKj as archived (PDF/A-3 with the year's workbook attached)."""
+    workbook = year_export(with_files, UNIT.name, None)
+    return render_pdf(
+        "annual_report.html", full_ctx, archival=[archival_attachment(YEAR, None, workbook)]
+    )
+
+
+@pytest.fixture(scope="module")
+def full_pages(full_pdf: bytes) -> list[str]:
+    return pdf_pages(full_pdf)
 
 
 def test_the_year_s_ratio_is_used_and_every_rule_is_said(full_ctx: dict, full_pages) -> None:
@@ -370,3 +405,38 @@ def test_bab1_says_what_the_unit_has_not_given(bare_pages: list[str]) -> None:
     assert "Peraturan penetapan Rencana Strategis (Renstra) Satuan Polisi Pamong Praja" in bab1
     # The roster's staff per post are there even so.
     assert "Tabel 1.1 Pegawai yang terlibat dalam pelaporan kinerja" in bab1
+
+
+# ----------------------------------------------------------------------------- Lampiran PK
+
+
+def test_the_perjanjian_kinerja_is_appended_as_pages(full_pdf: bytes, full_pages) -> None:
+    lampiran2 = " ".join(full_pages)
+    lampiran2 = lampiran2[lampiran2.rindex("II. Dokumen Acuan Perencanaan Kinerja") :]
+    assert "Dilampirkan utuh sebagai Lampiran III.1 (1 halaman)" in lampiran2
+    # Another format is listed, with why it is not pages.
+    assert "Rencana_Aksi_2026" in lampiran2 and ".docx" in lampiran2
+    assert "Tidak dilampirkan sebagai halaman karena berkas bukan PDF" in lampiran2
+    # The separator page says where the document is, then the document itself, unchanged.
+    assert "LAMPIRAN III PERJANJIAN KINERJA DAN RENCANA AKSI TAHUN 2026" in full_pages[-2]
+    assert "Lampiran III.1 — Perjanjian Kinerja" in full_pages[-2]
+    assert "halaman 1 setelah halaman ini" in full_pages[-2]
+    assert full_pages[-1].startswith("PERJANJIAN KINERJA SATUAN POLISI PAMONG PRAJA KOTA BANDUNG")
+    assert "IKU-8 Indeks kepuasan masyarakat" in full_pages[-1]
+    # Still the archival copy: PDF/A-3 by its XMP, the workbook still attached.
+    reader = PdfReader(io.BytesIO(full_pdf))
+    assert 'pdfaid:part="3"' in reader.xmp_metadata.rdf_root.toxml().replace("'", '"') or (
+        "<pdfaid:part>3</pdfaid:part>" in reader.xmp_metadata.rdf_root.toxml()
+    )
+    assert len(reader.attachments) == 1
+
+
+def test_a_planning_file_not_given_is_listed_with_the_reason(quarters: list[Cycle]) -> None:
+    report = annual_report(quarters, "signed")
+    ctx = annual_report_context(UNIT, YEAR, quarters, CALENDAR, "signed", T_SIGN, report=report)
+    assert ctx["appendix_pdfs"] == []
+    notes = [d["note"] for d in ctx["reference_documents"]]
+    assert notes and all(
+        n.startswith("Tidak dilampirkan sebagai halaman karena isi berkas tidak tersedia")
+        for n in notes
+    )
