@@ -495,7 +495,7 @@ def _indicator_row(
         "realisasi_value": value,
         "basis": _realisation_basis(indicator, counted.quarters, counted.used),
         "rule": counted.rule,
-        "rule_label": ANNUAL_RULE_LABELS[counted.rule],
+        "rule_label": indicator.rule_label,
         "rule_fallback": counted.fallback,
         "capaian": _percent_label(ach),
         "capaian_short": ach.label if ach.computable else DASH,
