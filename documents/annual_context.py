@@ -21,13 +21,13 @@ Which figures are used:
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from documents.annual_analysis import annual_analysis
+from documents.appendix import AppendedPdf, pdf_pages
 from documents.approval_context import approval_context, revisions
 from documents.charts import NOT_COMPUTABLE_COLOUR, band_colour, chart_svg, quarters_chart_svg
 from documents.report_context import (
@@ -44,19 +44,29 @@ from documents.wording_id import exact_number as _exact_number
 from documents.wording_id import join_id as _join
 from documents.wording_id import with_unit as _with_unit
 from domain import records
-from domain.annual import AnnualReport
+from domain.annual import AnnualAnswer, AnnualReport
 from domain.budget import BudgetSet
 from domain.calendar import WorkCalendar
 from domain.dates_id import format_date_id, format_datetime_id, roman_triwulan
+from domain.identity import government_line
 from domain.models import Cycle
 from domain.performance import (
+    AKHIR,
+    ANNUAL_RULE_LABELS,
+    ANNUAL_RULES,
     DEFAULT_POLICY,
+    JUMLAH,
     NOT_COMPUTABLE,
+    RASIO,
+    RATA_RATA,
     Achievement,
     CapaianPolicy,
     Indicator,
+    Ratio,
     Realisation,
-    annual_realisation,
+    TargetSet,
+    UnitProfile,
+    annual_value,
     average_percent,
     capaian,
     capaian_tahunan,
@@ -64,6 +74,7 @@ from domain.performance import (
     format_number_id,
     format_percent_id,
     rating,
+    round_half_up,
     triwulan_label,
 )
 from domain.roles import Role
@@ -80,15 +91,92 @@ __all__ = [
 
 STATUSES = ("draft", "paraf", "signed")
 
-#: The legal basis (dasar hukum) of the SOP, which is also the basis of the annual report.
-LEGAL_BASIS: tuple[str, ...] = (
-    "Peraturan Daerah Nomor 3 Tahun 2013 tentang Pelayanan Publik;",
+#: The national legal basis of the annual report (SAKIP and its reporting rules).
+NATIONAL_BASIS: tuple[str, ...] = (
     "Peraturan Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja Instansi "
     "Pemerintah (SAKIP);",
     "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 53 Tahun "
     "2014 tentang Petunjuk Teknis Perjanjian Kinerja, Pelaporan Kinerja dan Tata Cara Reviu "
-    "atas Laporan Kinerja Instansi Pemerintah.",
+    "atas Laporan Kinerja Instansi Pemerintah;",
 )
+#: The legal basis of the SOP (its region is the unit's government's).
+SOP_PERDA = "Peraturan Daerah {region} Nomor 3 Tahun 2013 tentang Pelayanan Publik;"
+#: Kept for callers that list the basis without a unit (the SOP's, the region unnamed).
+LEGAL_BASIS: tuple[str, ...] = (
+    "Peraturan Daerah Nomor 3 Tahun 2013 tentang Pelayanan Publik;",
+    *NATIONAL_BASIS,
+)
+
+
+def _region(unit: Unit) -> str:
+    """ "Kota Bandung" from the unit's government ("Pemerintah Kota Bandung")."""
+    return government_line(unit).removeprefix("Pemerintah ").strip()
+
+
+def legal_basis(unit: Unit, profile: UnitProfile) -> dict[str, Any]:
+    """Bab I.3: the national rules, the SOP's Perda with its region and the unit's own acts
+    (the Perda that formed it, the Renstra's act) as the profile names them; ``notes`` say in
+    a sentence which of the unit's acts it has not given."""
+    own = [line if line.endswith((";", ".")) else f"{line};" for line in profile.dasar_hukum]
+    items = [*NATIONAL_BASIS, SOP_PERDA.format(region=_region(unit)), *own]
+    items[-1] = items[-1].rstrip(";") + "."
+    words = " ".join(profile.dasar_hukum).casefold()
+    notes = []
+    where = "cantumkan pada lembar \u201cProfil Renstra\u201d Target Kinerja, bagian Dasar Hukum"
+    if "pembentukan" not in words and "susunan" not in words:
+        notes.append(
+            f"Peraturan pembentukan dan susunan organisasi {unit.name} belum dicantumkan oleh "
+            f"satuan kerja ({where})."
+        )
+    if "rencana strategis" not in words and "renstra" not in words:
+        notes.append(
+            f"Peraturan penetapan Rencana Strategis (Renstra) {unit.name} belum dicantumkan "
+            f"oleh satuan kerja ({where})."
+        )
+    return {"items": items, "notes": notes}
+
+
+def _missing_part(part: str) -> str:
+    return (
+        f"{part} belum dicantumkan oleh satuan kerja; data ini diisi pada lembar "
+        "\u201cProfil Renstra\u201d Target Kinerja (bagian " + part + ")."
+    )
+
+
+def _staff_per_post(unit: Unit) -> list[dict[str, Any]]:
+    """Bab I.2: the people of the roster per post (the reporting chain and the Tim Kerja)."""
+    rows: dict[tuple[str, str], int] = {}
+    for role in (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG, Role.TIM_KERJA):
+        for person in unit.with_role(role):
+            key = (unit.role_label(role), person.position or unit.role_label(role))
+            rows[key] = rows.get(key, 0) + 1
+    return [{"role": r, "position": p, "count": n} for (r, p), n in rows.items()]
+
+
+def organisation(unit: Unit, profile: UnitProfile) -> dict[str, Any]:
+    """Bab I's organisation, strategic issues and resources: the profile's lines, the
+    roster's staff per post, and a placeholder sentence for every part not given."""
+    return {
+        "isu_strategis": list(profile.isu_strategis),
+        "isu_missing": "" if profile.isu_strategis else _missing_part("Isu strategis"),
+        "permasalahan": list(profile.permasalahan),
+        "permasalahan_missing": (
+            "" if profile.permasalahan else _missing_part("Permasalahan utama")
+        ),
+        "struktur": list(profile.struktur),
+        "struktur_missing": "" if profile.struktur else _missing_part("Struktur organisasi"),
+        "sdm": list(profile.sdm),
+        "sdm_missing": (
+            ""
+            if profile.sdm
+            else _missing_part("Sumber daya manusia")
+            + " Tabel berikut hanya memuat pegawai yang terdaftar dalam pelaporan kinerja."
+        ),
+        "sarana": list(profile.sarana),
+        "sarana_missing": "" if profile.sarana else _missing_part("Sarana dan prasarana"),
+        "staff": _staff_per_post(unit),
+    }
+
 
 #: Generic wording of a Satpol PP's task and functions (the unit's name is filled in).
 TUGAS = (
@@ -121,7 +209,9 @@ CHAPTERS: tuple[tuple[str, str, str], ...] = (
     (
         "bab-1",
         "BAB I PENDAHULUAN",
-        "latar belakang, gambaran umum organisasi, dasar hukum dan sistematika penyajian",
+        "latar belakang, gambaran umum organisasi (struktur, sumber daya manusia, sarana dan "
+        "prasarana), dasar hukum, isu strategis dan permasalahan utama, serta sistematika "
+        "penyajian",
     ),
     (
         "bab-2",
@@ -141,7 +231,8 @@ CHAPTERS: tuple[tuple[str, str, str], ...] = (
     (
         "lampiran",
         "LAMPIRAN",
-        "daftar laporan triwulan yang menjadi dasar penyusunan beserta sidik digitalnya",
+        "daftar laporan triwulan yang menjadi dasar penyusunan beserta sidik digitalnya, "
+        "serta Perjanjian Kinerja dan Rencana Aksi",
     ),
 )
 
@@ -166,10 +257,6 @@ def _tw_span(tws: Sequence[int]) -> str:
 
 def _percent_label(a: Achievement) -> str:
     return a.label if a.computable else NOT_COMPUTABLE
-
-
-def _percent_points(value: float) -> str:
-    return format_number_id(round(value, 2), 2)
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -205,28 +292,61 @@ def cycle_realisations(cycle: Cycle) -> dict[str, Realisation]:
 # ----------------------------------------------------------------------------- rows
 
 
-def _realisation_basis(indicator: Indicator, reported: Sequence[int]) -> str:
+def _realisation_basis(
+    indicator: Indicator, reported: Sequence[int], used: str | None = None
+) -> str:
     """How ``annual_realisation`` derived the annual value (mirrors its three cases).
 
     The quarter labels are held together (a no-break space after "TW", a word joiner after
     the dash: "TW\u00a0I–\u2060IV") so that a narrow table cell breaks after "rata-rata", not
     inside the label.
     """
-    words = _basis_words(indicator, reported)
+    words = _basis_words(indicator, reported, used)
     return words.replace("TW ", "TW\u00a0").replace("\u2013", "\u2013\u2060")
 
 
-def _basis_words(indicator: Indicator, reported: Sequence[int]) -> str:
+def _basis_words(indicator: Indicator, reported: Sequence[int], used: str | None = None) -> str:
+    """The counting rule as applied, for the cell under the annual realisation."""
+    used = used or indicator.rule
+    if used == RASIO:
+        return "rasio tahunan (pembilang/penyebut)"
     if not reported:
         return "belum ada realisasi triwulan"
     if indicator.cumulative:
         return f"kumulatif s.d. {triwulan_label(max(reported))}"
-    quarter_targets = [t for t in indicator.targets if t is not None]
-    if len(quarter_targets) == 4 and math.isclose(
-        sum(quarter_targets), indicator.target_tahunan, rel_tol=0.005
-    ):
+    if used == JUMLAH:
         return f"jumlah {_tw_span(reported)}"
+    if used == AKHIR:
+        return f"triwulan terakhir ({triwulan_label(max(reported))})"
     return f"rata-rata {_tw_span(reported)}"
+
+
+#: How each counting rule is explained in the footnote of the annual table.
+RULE_EXPLAINED: dict[str, str] = {
+    JUMLAH: "jumlah realisasi keempat triwulan",
+    AKHIR: "realisasi triwulan terakhir (untuk indikator kumulatif: nilai kumulatif s.d. "
+    "Triwulan IV)",
+    RATA_RATA: "rata-rata realisasi triwulan yang dilaporkan (rata-rata nilai realisasi, "
+    "bukan rata-rata persentase capaian)",
+    RASIO: "pembilang dibagi penyebut selama satu tahun × 100%",
+}
+
+
+def _rule_notes(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per counting rule used, the indicators counted by it (the annual table's footnote)."""
+    out = []
+    for rule in ANNUAL_RULES:
+        codes = [r["code"] for r in rows if r["rule"] == rule]
+        if codes:
+            fallback = [r["code"] for r in rows if r["rule"] == rule and r["rule_fallback"]]
+            text = RULE_EXPLAINED[rule]
+            if fallback:
+                text += (
+                    f"; pembilang dan penyebut tahunan {_join(fallback)} belum tersedia, "
+                    "sehingga dipakai rata-rata realisasi triwulan"
+                )
+            out.append({"label": ANNUAL_RULE_LABELS[rule], "codes": ", ".join(codes), "text": text})
+    return out
 
 
 def _collect_notes(entries: Iterable[tuple[int, str]]) -> list[dict[str, Any]]:
@@ -311,10 +431,7 @@ def _indicator_analysis(row: dict[str, Any], policy: CapaianPolicy) -> str:
     elif raw == 100:
         out.append("Target tahunan tercapai.")
     else:
-        out.append(
-            f"Target tahunan belum tercapai (capaian {_percent_points(100 - raw)} poin "
-            "persentase di bawah 100%)."
-        )
+        out.append("Target tahunan belum tercapai.")
     computed = [q for q in row["quarters"] if q["computable"]]
     if len(computed) >= 2:
         low = min(computed, key=lambda q: q["percent"])
@@ -341,6 +458,7 @@ def _indicator_row(
     reals: dict[int, dict[str, Realisation]],
     policy: CapaianPolicy,
     band_index: dict[str, int],
+    ratio: Ratio | None = None,
 ) -> dict[str, Any]:
     quarters = []
     values: dict[int, float | None] = {}
@@ -355,8 +473,9 @@ def _indicator_row(
             values[tw] = real.value
             kendala.append((tw, real.kendala))
             tindak.append((tw, real.tindak_lanjut))
-    annual_value = annual_realisation(indicator, values)
-    ach = capaian_tahunan(indicator, annual_value, policy)
+    counted = annual_value(indicator, values, ratio)
+    value = counted.value
+    ach = capaian_tahunan(indicator, value, policy)
     index = band_index.get(ach.rating or "", -1)
     return {
         "no": number,
@@ -372,9 +491,12 @@ def _indicator_row(
         "targets": [format_number_id(t) if t is not None else DASH for t in indicator.targets],
         "target_tahunan": format_number_id(indicator.target_tahunan),
         "quarters": quarters,
-        "realisasi": _exact_number(annual_value),
-        "realisasi_value": annual_value,
-        "basis": _realisation_basis(indicator, sorted(values)),
+        "realisasi": _exact_number(value),
+        "realisasi_value": value,
+        "basis": _realisation_basis(indicator, counted.quarters, counted.used),
+        "rule": counted.rule,
+        "rule_label": indicator.rule_label,
+        "rule_fallback": counted.fallback,
         "capaian": _percent_label(ach),
         "capaian_short": ach.label if ach.computable else DASH,
         "percent": ach.percent,
@@ -392,6 +514,137 @@ def _indicator_row(
         "_achievement": ach,
         "_quarter_achievements": quarter_achievements,
     }
+
+
+def _no_problem(text: str) -> bool:
+    """A kendala line that names none ("Tidak ada kendala berarti.", "Nihil")."""
+    t = text.casefold().strip(" .")
+    return t.startswith(("tidak ada", "nihil", "tidak terdapat")) or t in ("-", "")
+
+
+def _causes(row: dict[str, Any], answers: Sequence[AnnualAnswer]) -> dict[str, Any]:
+    """Bab III's causes of one indicator's result, from what people said, never from the
+    figures: the answers given at the year's close (members, Kasubbag), else the quarters'
+    kendala (a missed target) or tindak lanjut (a target met), else a sentence saying that no
+    one has explained it yet."""
+    met = row["met"]
+    said = [a for a in answers if a.code == row["code"] and a.reason.strip()]
+    if said:
+        items = [
+            {
+                "text": " ".join(a.reason.split()),
+                "action": " ".join(a.action.split()),
+                "by": ", ".join(x for x in (a.name, a.post) if x),
+            }
+            for a in sorted(said, key=lambda a: a.at)
+        ]
+        head = (
+            "Faktor pendukung tercapainya target menurut penanggung jawab indikator:"
+            if met
+            else "Penyebab belum tercapainya target menurut penanggung jawab indikator:"
+        )
+        return {"head": head, "items": items, "source": "answers"}
+    if not row["computable"]:
+        return {"head": "", "items": [], "source": ""}
+    if not met:
+        kendala = [k for k in row["kendala"] if not _no_problem(k["text"])]
+        if kendala:
+            items = [{"text": k["text"], "action": "", "by": k["quarters"]} for k in kendala]
+            return {
+                "head": "Penyebab belum tercapainya target, sebagaimana kendala yang dilaporkan "
+                "Tim Kerja pada laporan triwulan:",
+                "items": items,
+                "source": "kendala",
+            }
+        return {
+            "head": "Penyebab belum tercapainya target belum diuraikan: Tim Kerja tidak "
+            "melaporkan kendala pada laporan triwulan dan belum memberikan penjelasan pada "
+            "penutupan tahun.",
+            "items": [],
+            "source": "missing",
+        }
+    steps = [t for t in row["tindak_lanjut"] if not _no_problem(t["text"])]
+    if steps:
+        items = [{"text": t["text"], "action": "", "by": t["quarters"]} for t in steps]
+        return {
+            "head": "Upaya yang mendukung tercapainya target, sebagaimana dilaporkan Tim Kerja "
+            "pada laporan triwulan:",
+            "items": items,
+            "source": "tindak_lanjut",
+        }
+    return {
+        "head": "Faktor pendukung tercapainya target belum diuraikan oleh Tim Kerja.",
+        "items": [],
+        "source": "missing",
+    }
+
+
+def _programmes(indicator: Indicator, budget: BudgetSet | None) -> list[dict[str, str]]:
+    """The programmes and activities behind an indicator: the targets workbook's columns,
+    else the budget's activities linked to its code."""
+    if indicator.program or indicator.kegiatan:
+        kegiatan = [k.strip() for k in indicator.kegiatan.split(";") if k.strip()]
+        return [{"program": indicator.program, "kegiatan": ", ".join(kegiatan)}]
+    if budget is None:
+        return []
+    by_program: dict[str, list[str]] = {}
+    for line in budget.supporting([indicator.code]):
+        by_program.setdefault(line.program, []).append(line.kegiatan)
+    return [{"program": p, "kegiatan": ", ".join(k)} for p, k in by_program.items()]
+
+
+def _programme_words(found: Sequence[dict[str, str]]) -> str:
+    parts = []
+    for f in found:
+        text = f["program"] or "Program belum disebutkan"
+        if f["kegiatan"]:
+            text += f" (kegiatan {f['kegiatan']})"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+NO_PROGRAMME = (
+    "Program dan kegiatan pendukung belum dicantumkan pada Target Kinerja (kolom Program dan "
+    "Kegiatan) maupun pada data Realisasi Anggaran."
+)
+
+
+def _add_causes_and_programmes(
+    perf: dict[str, Any],
+    indicators: Sequence[Indicator],
+    answers: Sequence[AnnualAnswer],
+    budget: BudgetSet | None,
+) -> None:
+    """Fill each row's causes and programmes, and each sasaran's programmes (in place)."""
+    by_code = {i.code: i for i in indicators}
+    for row in perf["rows"]:
+        row["causes"] = _causes(row, answers)
+        found = _programmes(by_code[row["code"]], budget)
+        row["programmes"] = _programme_words(found) if found else ""
+        row["programme_text"] = (
+            f"Program dan kegiatan pendukung: {row['programmes']}." if found else NO_PROGRAMME
+        )
+    for group in perf["groups"]:
+        seen: dict[str, list[str]] = {}
+        for row in group["rows"]:
+            for f in _programmes(by_code[row["code"]], budget):
+                acts = seen.setdefault(f["program"], [])
+                for k in f["kegiatan"].split(", "):
+                    if k and k not in acts:
+                        acts.append(k)
+        if seen:
+            named = _programme_words(
+                [{"program": p, "kegiatan": ", ".join(k)} for p, k in seen.items()]
+            )
+            missed = [r["code"] for r in group["rows"] if r["computable"] and not r["met"]]
+            group["programmes"] = f"Hasil sasaran ini didukung oleh {named}" + (
+                f"; indikator yang belum mencapai target ({_join(missed)}) menjadi "
+                "perhatian dalam pelaksanaan program tersebut pada tahun berikutnya."
+                if missed
+                else "."
+            )
+        else:
+            group["programmes"] = NO_PROGRAMME
 
 
 def _group_analysis(group: dict[str, Any], policy: CapaianPolicy) -> str:
@@ -432,8 +685,19 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
+def _ratios(answers: Sequence[AnnualAnswer]) -> dict[str, Ratio]:
+    """Per code, the year's numerator and denominator last given (``RASIO`` indicators)."""
+    out: dict[str, Ratio] = {}
+    for a in sorted(answers, key=lambda a: a.at):
+        if a.numerator is not None and a.denominator is not None and a.denominator > 0:
+            out[a.code] = Ratio(a.numerator, a.denominator)
+    return out
+
+
 def annual_performance(
-    by_tw: dict[int, Cycle], policy: CapaianPolicy = DEFAULT_POLICY
+    by_tw: dict[int, Cycle],
+    policy: CapaianPolicy = DEFAULT_POLICY,
+    answers: Sequence[AnnualAnswer] = (),
 ) -> dict[str, Any]:
     """Bab III's figures: rows per indicator, groups per sasaran, averages and counts.
 
@@ -444,8 +708,9 @@ def annual_performance(
     reals = {tw: cycle_realisations(c) for tw, c in by_tw.items()}
     bands = _ordered_bands(policy)
     band_index = {b.label: i for i, b in enumerate(bands)}
+    ratios = _ratios(answers)
     full_rows = [
-        _indicator_row(n, ind, by_tw, reals, policy, band_index)
+        _indicator_row(n, ind, by_tw, reals, policy, band_index, ratios.get(ind.code))
         for n, ind in enumerate(indicators, start=1)
     ]
     for row in full_rows:
@@ -530,7 +795,96 @@ def annual_performance(
         "cap_label": f"{format_number_id(policy.cap)}%" if policy.cap is not None else "",
         "quarter_averages": quarter_averages,
         "quarter_notes": quarter_notes,
+        "rule_notes": _rule_notes(rows),
     }
+
+
+def _with_predicate(perf: dict[str, Any], policy: CapaianPolicy, unit_name: str) -> dict[str, Any]:
+    return {**perf, "predicate": _predicate(perf, policy, unit_name)}
+
+
+#: Where the default rating scale comes from (said in Bab III.1 beside the scale).
+DEFAULT_SCALE_SOURCE = (
+    "Skala kategori capaian mengacu pada skala nilai peringkat kinerja dalam Lampiran "
+    "Peraturan Menteri Dalam Negeri Nomor 86 Tahun 2017 (capaian di atas 90% sangat tinggi, "
+    "76–90% tinggi, 66–75% sedang, 51–65% rendah, sampai dengan 50% sangat "
+    "rendah), dengan sebutan Sangat Baik sampai dengan Sangat Kurang; Peraturan Menteri PAN-RB "
+    "Nomor 53 Tahun 2014 tidak menetapkan skala tersendiri."
+)
+OWN_SCALE_SOURCE = (
+    "Skala kategori capaian adalah tabel predikat yang ditetapkan {name} dalam pengaturan "
+    "pelaporan kinerjanya."
+)
+
+
+def _predicate(perf: dict[str, Any], policy: CapaianPolicy, unit_name: str) -> dict[str, Any]:
+    """How the overall predicate is derived, in words a reviewer can check: the scale and its
+    source, the cap and why, the mean it is read from, and what the mean hides.
+
+    The rule stays the mean of the indicators' (capped) capaian read on the scale, as e-SAKIP
+    evaluations compute it; where most indicators missed their target while the mean is high,
+    the text says so in the same place as the predicate, with the spread of the indicators
+    over the scale, so that "Sangat Baik" is never read as "every target met".
+    """
+    rows = perf["rows"]
+    computed = [r for r in rows if r["computable"]]
+    scale = (
+        DEFAULT_SCALE_SOURCE
+        if tuple(policy.bands) == tuple(DEFAULT_POLICY.bands)
+        else OWN_SCALE_SOURCE.format(name=unit_name)
+    )
+    cap_text = ""
+    capped = [
+        r for r in computed if policy.cap is not None and (r["raw_percent"] or 0) > policy.cap
+    ]
+    if policy.cap is not None:
+        cap_text = (
+            f"Capaian setiap indikator dicatat paling tinggi {perf['cap_label']} sebelum "
+            "dirata-ratakan, agar satu indikator yang jauh melampaui target tidak menutupi "
+            "indikator lain yang belum tercapai; batas ini adalah kebijakan pengukuran satuan "
+            "kerja, bukan ketentuan peraturan."
+        )
+    out: dict[str, Any] = {"scale_source": scale, "cap_text": cap_text, "paragraphs": []}
+    if perf["average"] is None:
+        return out
+    n = len(computed)
+    derivation = (
+        f"Predikat keseluruhan {perf['average_rating']} ditetapkan dari rata-rata capaian "
+        f"{n} indikator yang dapat dihitung, {perf['average_label']}, yang dibaca pada skala "
+        "kategori capaian di atas; setiap sasaran strategis dinilai dengan cara yang sama."
+    )
+    if capped:
+        uncapped = round_half_up(sum(r["raw_percent"] for r in computed) / n)
+        names = _join([f"{r['code']} ({format_percent_id(r['raw_percent'])})" for r in capped])
+        derivation += (
+            f" Capaian {names} dicatat {perf['cap_label']}; tanpa batas itu rata-ratanya "
+            f"{format_percent_id(uncapped)}."
+        )
+    out["paragraphs"].append(derivation)
+    spread = "; ".join(f"{b['label']} {b['count']} indikator" for b in perf["bands"] if b["count"])
+    below = perf["below_count"]
+    consistency = (
+        f"Sebaran indikator pada skala: {spread}. Sebanyak {perf['met_count']} dari {n} "
+        "indikator mencapai atau melampaui target tahunan"
+    )
+    if below:
+        consistency += (
+            f" dan {below} indikator ({_join(perf['below_codes'])}) belum mencapai target"
+        )
+    consistency += "."
+    if below * 2 > n:
+        missed = sorted((r for r in computed if not r["met"]), key=lambda r: r["percent"] or 0.0)
+        low, high = missed[0], missed[-1]
+        consistency += (
+            f" Predikat {perf['average_rating']} karenanya tidak berarti seluruh target "
+            "tercapai: sebagian besar indikator belum mencapai target, dengan capaian antara "
+            f"{low['capaian']} ({low['code']}) dan {high['capaian']} ({high['code']}), dan "
+            "rata-rata seluruh indikator tetap berada pada rentang kategori ini. Indikator yang "
+            "belum mencapai target dianalisis satu per satu pada subbab 3.4 beserta penyebab "
+            "dan tindak lanjutnya."
+        )
+    out["paragraphs"].append(consistency)
+    return out
 
 
 def _quarter_average(rows: Sequence[dict[str, Any]], tw: int) -> float | None:
@@ -633,7 +987,13 @@ def _penutup(unit: Unit, year: int, perf: dict[str, Any]) -> list[str]:
                 f", sedangkan {perf['below_count']} indikator belum mencapai target "
                 f"({_join(perf['below_codes'])})"
             )
-        out.append(text + ".")
+        text += "."
+        if perf["below_count"] * 2 > perf["computable_count"]:
+            text += (
+                f" Predikat {perf['average_rating']} dibaca dari rata-rata capaian dan tidak "
+                "berarti seluruh target tercapai (lihat penetapan predikat pada subbab 3.2)."
+            )
+        out.append(text)
     risky = [r for r in perf["rows"] if r["at_risk"]]
     if risky:
         out.append(
@@ -704,8 +1064,16 @@ def _quarter_documents(by_tw: dict[int, Cycle], unit: Unit, calendar: WorkCalend
     return out
 
 
-def _reference_documents(by_tw: dict[int, Cycle], calendar: WorkCalendar) -> list:
-    """The Perjanjian Kinerja / Rencana Aksi files attached to the quarters, each once."""
+def _reference_documents(
+    by_tw: dict[int, Cycle],
+    calendar: WorkCalendar,
+    files: Mapping[str, bytes],
+    unit_name: str,
+) -> tuple[list[dict[str, Any]], list[AppendedPdf]]:
+    """The Perjanjian Kinerja / Rencana Aksi files attached to the quarters, each once, and
+    the PDFs among them to append as pages (Lampiran III.n). ``files``: sha256 -> the
+    uploaded bytes, as the caller read them from the store; a file not given, not a PDF or
+    not readable is listed with a note saying why it is not attached as pages."""
     seen: dict[str, dict[str, Any]] = {}
     for tw, cycle in sorted(by_tw.items()):
         for doc in cycle.documents:
@@ -720,10 +1088,38 @@ def _reference_documents(by_tw: dict[int, Cycle], calendar: WorkCalendar) -> lis
                 },
             )
             entry["tws"].append(tw)
-    return [
-        {**{k: v for k, v in e.items() if k != "tws"}, "quarters": _tw_span(e["tws"])}
-        for e in seen.values()
-    ]
+    out: list[dict[str, Any]] = []
+    appended: list[AppendedPdf] = []
+    for e in seen.values():
+        data = files.get(e["sha256"])
+        pages: int | None = None
+        if data is None:
+            reason = "isi berkas tidak tersedia saat laporan ini disusun"
+        else:
+            pages, reason = pdf_pages(data)
+        row = {k: v for k, v in e.items() if k != "tws"}
+        row["quarters"] = _tw_span(e["tws"])
+        if pages is not None and data is not None:
+            number = len(appended) + 1
+            appended.append(AppendedPdf(e["name"], data))
+            row.update(
+                attached=True,
+                label=f"Lampiran III.{number}",
+                pages=pages,
+                note=f"Dilampirkan utuh sebagai Lampiran III.{number} ({pages} halaman) "
+                "pada halaman-halaman terakhir laporan ini",
+            )
+        else:
+            row.update(
+                attached=False,
+                label="",
+                pages=None,
+                note=f"Tidak dilampirkan sebagai halaman karena {reason}; berkas aslinya "
+                f"tersimpan pada arsip {unit_name} dan dapat dicocokkan dengan sidik digital "
+                "ini",
+            )
+        out.append(row)
+    return out, appended
 
 
 # ----------------------------------------------------------------------------- comparisons
@@ -796,8 +1192,19 @@ def annual_report_context(
     budget: BudgetSet | None = None,
     sop: Sop | None = None,
     bot_username: str = "",
+    targets: TargetSet | None = None,
+    reference_files: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
     """Context for ``annual_report.html``.
+
+    ``reference_files``: sha256 -> bytes of the Perjanjian Kinerja and Rencana Aksi files
+    attached to the quarters (``Cycle.documents``), read from the store by the caller; each
+    PDF among them is appended as pages after the Lampiran (``appendix_pdfs``, appended by
+    ``documents.render.render_pdf``), any other is listed with the reason it is not.
+
+    ``targets``: the year's target set as uploaded; its ``profile`` (the workbook's sheet
+    "Profil Renstra") fills Bab I's strategic issues, structure, resources and the unit's
+    legal basis. Without it Bab I says, part by part, what the unit has not given.
 
     ``previous_years``: per earlier year, its filed cycles (the bot's own record; a year
     counts when all four quarters are filed), for Bab III's comparison with previous years.
@@ -825,7 +1232,9 @@ def annual_report_context(
     if status == "signed" and approval["signature"] is None:
         raise ValueError("status 'signed' memerlukan tanda tangan yang tercatat pada laporan")
 
-    performance = annual_performance(by_tw, policy)
+    answers = report.answers if report is not None else ()
+    performance = _with_predicate(annual_performance(by_tw, policy, answers), policy, unit.name)
+    _add_causes_and_programmes(performance, by_tw[4].indicators, answers, budget)
     analysis = annual_analysis(
         year,
         by_tw[4].indicators,
@@ -835,6 +1244,11 @@ def annual_report_context(
         budget,
     )
     quarter_docs = _quarter_documents(by_tw, unit, calendar)
+    profile = targets.profile if targets is not None else UnitProfile()
+    reference_docs, appendix_pdfs = _reference_documents(
+        by_tw, calendar, reference_files or {}, unit.name
+    )
+    basis = legal_basis(unit, profile)
     officials = [
         p
         for p in (_person_dict(unit, r) for r in (Role.KASAT, Role.SEKRETARIS, Role.KASUBBAG))
@@ -860,7 +1274,9 @@ def annual_report_context(
             "officials": officials,
             "team_count": len(unit.with_role(Role.TIM_KERJA)),
         },
-        "legal_basis": list(LEGAL_BASIS),
+        "legal_basis": basis["items"],
+        "legal_basis_notes": basis["notes"],
+        "organisation": organisation(unit, profile),
         "ikhtisar": _ikhtisar(unit, year, performance) + _ikhtisar_analysis(year, analysis),
         "analysis": analysis,
         "penutup": _penutup(unit, year, performance),
@@ -868,7 +1284,8 @@ def annual_report_context(
         "chart_svg": chart_svg(performance),
         "quarters_chart_svg": quarters_chart_svg(performance),
         "quarters": quarter_docs,
-        "reference_documents": _reference_documents(by_tw, calendar),
+        "reference_documents": reference_docs,
+        "appendix_pdfs": appendix_pdfs,
         "revisions": revisions(report, unit, calendar),
         **approval,
         "generated_at": format_datetime_id(generated_at, tz),

@@ -50,6 +50,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 import templates as _templates_pkg
+from documents.appendix import append_pdfs
 from documents.embedded import EmbeddedFile
 from domain.text import format_nip, neutralise_bidi
 
@@ -390,5 +391,8 @@ def render_pdf(
     archival: Sequence[EmbeddedFile] | None = None,
 ) -> bytes:
     """:func:`render_html` followed by :func:`html_to_pdf` (archival PDF/A-3 with
-    ``archival``'s files attached, when given)."""
-    return html_to_pdf(render_html(template_name, context), archival=archival)
+    ``archival``'s files attached, when given). A context's ``appendix_pdfs``
+    (:class:`documents.appendix.AppendedPdf`, checked by the context) are appended as
+    pages after the report's own."""
+    pdf = html_to_pdf(render_html(template_name, context), archival=archival)
+    return append_pdfs(pdf, list(context.get("appendix_pdfs") or ()))

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from documents.workbooks import realisation_workbook, targets_workbook
-from domain.samples import sample_indicators, sample_realisations
+from domain.samples import sample_indicators, sample_profile, sample_realisations
 from domain.targets_import import rows_by_code
 
 
 def sample_targets_workbook() -> bytes:
     """The sample targets as the .xlsx workbook a Kasubbag would upload."""
-    return targets_workbook(sample_indicators())
+    return targets_workbook(sample_indicators(), sample_profile())
 
 
 def sample_realisation_workbook(triwulan: int, codes: Iterable[str] | None = None) -> bytes:

@@ -25,6 +25,7 @@ import math
 import re
 import zipfile
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -37,6 +38,7 @@ from domain.performance import TargetSet
 from domain.targets_import import (
     FORMULA,
     MERGED,
+    PROFILE_SHEET,
     REALISATION_SHEET,
     TARGET_SHEET,
     Cell,
@@ -45,6 +47,7 @@ from domain.targets_import import (
     Sheet,
     TargetImportError,
     Unreadable,
+    profile_from_sheet,
     realisation_from_sheet,
     sheet_matches,
     targets_from_sheet,
@@ -68,14 +71,30 @@ def parse_targets(
     imported_at: datetime,
 ) -> TargetSet:
     """The targets in a workbook (.xlsx) or CSV file, or :class:`TargetImportError` listing
-    every problem. The format follows the file name's extension."""
-    return targets_from_sheet(
+    every problem. The format follows the file name's extension. A workbook's optional sheet
+    "Profil Renstra" (Bab I of the annual LKj) is read into ``TargetSet.profile``."""
+    targets = targets_from_sheet(
         read_sheet(data, filename, TARGET_SHEET),
         unit=unit,
         year=year,
         imported_by=imported_by,
         imported_at=imported_at,
     )
+    profile = _optional_sheet(data, filename, PROFILE_SHEET)
+    if profile is None:
+        return targets
+    return replace(targets, profile=profile_from_sheet(profile))
+
+
+def _optional_sheet(data: bytes, filename: str, sheet: str) -> Sheet | None:
+    """The rows of a workbook's sheet named ``sheet``; ``None`` for a CSV file or a workbook
+    without it."""
+    if not filename.lower().endswith(".xlsx"):
+        return None
+    title, rows = _xlsx_rows(data, filename, sheet, first_if_missing=False)
+    if not title:
+        return None
+    return Sheet(title, rows, filename, hashlib.sha256(data).hexdigest())
 
 
 def parse_realisation_workbook(
@@ -176,7 +195,11 @@ def _cell_value(cell: Any) -> Cell:
     return value
 
 
-def _xlsx_rows(data: bytes, filename: str, sheet: str) -> tuple[str, list[Row]]:
+def _xlsx_rows(
+    data: bytes, filename: str, sheet: str, *, first_if_missing: bool = True
+) -> tuple[str, list[Row]]:
+    """The sheet's title and rows; without a sheet so named, the first sheet's, or with
+    ``first_if_missing=False`` an empty title and no rows."""
     _guard_zip(data, filename)
     broken = TargetImportError(
         [f"Berkas “{filename}” rusak dan tidak dapat dibuka sebagai buku kerja Excel (.xlsx)."],
@@ -190,7 +213,10 @@ def _xlsx_rows(data: bytes, filename: str, sheet: str) -> tuple[str, list[Row]]:
         sheets = wb.worksheets
         if not sheets:
             raise TargetImportError([f"Berkas “{filename}” tidak memiliki lembar kerja."], filename)
-        ws = next((s for s in sheets if sheet_matches(s.title, sheet)), sheets[0])
+        found = next((s for s in sheets if sheet_matches(s.title, sheet)), None)
+        if found is None and not first_if_missing:
+            return "", []
+        ws = found or sheets[0]
         title = ws.title
         ws.reset_dimensions()  # some writers store a wrong dimension; read what is there
         rows: list[Row] = []

@@ -34,19 +34,25 @@ from domain.budget import BUDGET_COLUMNS, BUDGET_SHEET, BudgetSet
 from domain.dates_id import roman_triwulan
 from domain.models import Cycle
 from domain.performance import (
+    ANNUAL_RULE_LABELS,
     COUNTING_LABELS,
     DEFAULT_POLICY,
     DIRECTION_LABELS,
     CapaianPolicy,
     Indicator,
+    UnitProfile,
     capaian,
     round_half_up,
     triwulan_label,
 )
 from domain.targets_import import (
+    ANNUAL_COLUMNS,
     COMPARISON_COLUMNS,
     GUIDE_SHEET,
     MAX_ROWS,
+    PROFILE_COLUMNS,
+    PROFILE_PART_LABELS,
+    PROFILE_SHEET,
     REALISATION_SHEET,
     TARGET_COLUMNS,
     TARGET_SHEET,
@@ -128,20 +134,32 @@ _TARGET_NOTES = (
     "• Kolom Realisasi Tahun N-1/N-2, Target Akhir Renstra, Tahun Akhir Renstra dan Standar "
     "Nasional tidak wajib; dipakai untuk perbandingan pada Bab III LKj tahunan. Bila kosong, "
     "LKj menyebutkan perbandingan yang tidak dapat disajikan beserta alasannya.",
+    "• Kolom Penghitungan Tahunan menentukan cara realisasi tahunan dihitung dari realisasi "
+    "triwulan (Jumlah, Triwulan Terakhir, Rata-rata atau Rasio Tahunan); cara itu disebutkan "
+    "pada tabel capaian LKj tahunan. Kolom Program dan Kegiatan menyebutkan program dan "
+    "kegiatan pendukung indikator pada analisis Bab III.",
+    "• Lembar “Profil Renstra” tidak wajib: isi satu butir per baris (isu strategis dan "
+    "permasalahan utama dari Renstra, dasar hukum pembentukan organisasi dan penetapan "
+    "Renstra, struktur organisasi, jumlah pegawai, sarana dan prasarana) untuk Bab I LKj "
+    "tahunan. Bagian yang tidak diisi disebutkan dalam LKj sebagai belum tersedia.",
 )
 
 
-def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
+def targets_workbook(
+    indicators: Sequence[Indicator] = (), profile: UnitProfile | None = None
+) -> bytes:
     """A targets workbook in the template's layout, filled with ``indicators`` (may be none).
 
-    Sheet "Target Kinerja" (header row, widths, frozen header, drop-down lists for Arah and
-    Perhitungan on rows 2–501) and sheet "Petunjuk" explaining each column.
+    Sheet "Target Kinerja" (header row, widths, frozen header, drop-down lists for Arah,
+    Perhitungan and Penghitungan Tahunan on rows 2–501), the optional sheet "Profil Renstra"
+    (Bab I of the annual LKj, filled with ``profile`` when given) and sheet "Petunjuk"
+    explaining each column.
     """
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = TARGET_SHEET
-    columns = TARGET_COLUMNS + COMPARISON_COLUMNS
+    columns = TARGET_COLUMNS + COMPARISON_COLUMNS + ANNUAL_COLUMNS
     _style_header(ws, 1, columns)
     last = MAX_ROWS + 1
     arah_col = get_column_letter(len(TARGET_COLUMNS) - 1)
@@ -149,6 +167,11 @@ def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
     for col, choices, prompt in (
         (arah_col, "Naik,Turun", "Pilih Naik atau Turun."),
         (hitung_col, "Kumulatif,Per Triwulan", "Pilih Kumulatif atau Per Triwulan."),
+        (
+            get_column_letter(len(TARGET_COLUMNS) + len(COMPARISON_COLUMNS) + 1),
+            ",".join(ANNUAL_RULE_LABELS.values()),
+            "Pilih " + ", ".join(ANNUAL_RULE_LABELS.values()) + ", atau kosongkan.",
+        ),
     ):
         dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
         dv.error = prompt
@@ -171,6 +194,9 @@ def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
             COUNTING_LABELS[ind.counting],
             *_blank_none((*ind.previous, ind.renstra_target, ind.renstra_year)),
             *_blank_none((ind.national_standard,)),
+            ANNUAL_RULE_LABELS[ind.annual_rule] if ind.annual_rule else None,
+            ind.program or None,
+            ind.kegiatan or None,
         ]
         for pos, value in enumerate(values, start=1):
             cell = ws.cell(row=n + 1, column=pos, value=value)
@@ -178,8 +204,31 @@ def targets_workbook(indicators: Sequence[Indicator] = ()) -> bytes:
             cell.border = _BORDER
             if isinstance(value, float):
                 cell.number_format = "#,##0.##"
-    _guide_sheet(wb, columns, _TARGET_NOTES)
+    _profile_sheet(wb, profile or UnitProfile())
+    _guide_sheet(wb, columns + PROFILE_COLUMNS, _TARGET_NOTES)
     return _save(wb)
+
+
+def _profile_sheet(wb: openpyxl.Workbook, profile: UnitProfile) -> None:
+    """The sheet "Profil Renstra": Bagian | Uraian, a drop-down list of the parts."""
+    ws = wb.create_sheet(PROFILE_SHEET)
+    _style_header(ws, 1, PROFILE_COLUMNS)
+    labels = list(PROFILE_PART_LABELS.values())
+    dv = DataValidation(type="list", formula1=f'"{",".join(labels)}"', allow_blank=True)
+    dv.error = dv.prompt = "Pilih " + ", ".join(labels) + "."
+    dv.errorTitle = "Isian tidak dikenal"
+    dv.showErrorMessage = True
+    dv.showInputMessage = True
+    dv.add("A2:A301")
+    ws.add_data_validation(dv)
+    row = 2
+    for key, label in PROFILE_PART_LABELS.items():
+        for text in getattr(profile, key):
+            for pos, value in enumerate((label, text), start=1):
+                cell = ws.cell(row=row, column=pos, value=value)
+                cell.alignment = _WRAP_TOP
+                cell.border = _BORDER
+            row += 1
 
 
 def _blank_none(values: Iterable[object]) -> list[object]:

@@ -34,6 +34,73 @@ STAGE = {DRAFT: COMPILE_STEP, SUBMITTED: PARAF_STEP, INITIALLED: SIGN_STEP}
 
 
 @dataclass(frozen=True)
+class AnnualAnswer:
+    """What a member (or the Kasubbag) said at the year's close about one indicator: why it
+    missed or exceeded its annual target (``reason``), what was done or is planned
+    (``action``, optional) and, for an indicator counted as ``RASIO``, the year's own
+    numerator and denominator. The annual LKj's Bab III analysis is written from these.
+
+    ``by`` is the person's user id, ``name`` and ``post`` as the unit named them when they
+    answered (the record is a fact of its moment), ``role`` the role value.
+    """
+
+    code: str
+    reason: str
+    by: int
+    name: str
+    post: str
+    role: str
+    at: datetime
+    action: str = ""
+    numerator: float | None = None
+    denominator: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "reason": self.reason,
+            "by": self.by,
+            "name": self.name,
+            "post": self.post,
+            "role": self.role,
+            "at": self.at.isoformat(),
+            "action": self.action,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AnnualAnswer:
+        def num(v: Any) -> float | None:
+            return None if v is None else float(v)
+
+        return cls(
+            code=d["code"],
+            reason=d.get("reason", ""),
+            by=d["by"],
+            name=d.get("name", ""),
+            post=d.get("post", ""),
+            role=d.get("role", ""),
+            at=datetime.fromisoformat(d["at"]),
+            action=d.get("action", ""),
+            numerator=num(d.get("numerator")),
+            denominator=num(d.get("denominator")),
+        )
+
+
+def record_answer(report: AnnualReport, answer: AnnualAnswer) -> AnnualReport:
+    """The report with ``answer``; an earlier answer of the same person on the same indicator
+    is replaced (the latest word counts). Only while the report is a draft (or not compiled):
+    a submitted report's text is fixed."""
+    if report.status != DRAFT:
+        raise WorkflowError(
+            f"Laporan kinerja tahun {report.year} sudah diajukan; jawaban tidak dapat diubah."
+        )
+    kept = tuple(a for a in report.answers if (a.code, a.by) != (answer.code, answer.by))
+    return replace(report, answers=kept + (answer,), rev=report.rev + 1)
+
+
+@dataclass(frozen=True)
 class AnnualReport:
     unit: str
     year: int
@@ -43,6 +110,8 @@ class AnnualReport:
     reports: tuple[ReportVersion, ...] = ()
     decisions: tuple[Decision, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
+    # The members' and the Kasubbag's word on each indicator at the year's close.
+    answers: tuple[AnnualAnswer, ...] = ()
 
     @property
     def id(self) -> str:
@@ -67,6 +136,7 @@ class AnnualReport:
             "reports": [r.to_dict() for r in self.reports],
             "decisions": [d.to_dict() for d in self.decisions],
             "history": [h.to_dict() for h in self.history],
+            "answers": [a.to_dict() for a in self.answers],
         }
 
     @classmethod
@@ -80,6 +150,7 @@ class AnnualReport:
             reports=tuple(ReportVersion.from_dict(x) for x in d["reports"]),
             decisions=tuple(Decision.from_dict(x) for x in d["decisions"]),
             history=tuple(HistoryEntry.from_dict(x) for x in d["history"]),
+            answers=tuple(AnnualAnswer.from_dict(x) for x in d.get("answers", ())),
         )
 
 

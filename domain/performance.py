@@ -43,6 +43,20 @@ PER_TRIWULAN = "per_triwulan"
 COUNTINGS: tuple[str, ...] = (KUMULATIF, PER_TRIWULAN)
 COUNTING_LABELS: dict[str, str] = {KUMULATIF: "Kumulatif", PER_TRIWULAN: "Per Triwulan"}
 
+# How the year's realisation is derived from the quarters (the targets workbook's column
+# "Penghitungan Tahunan"; empty: the default of the indicator's type, :func:`default_annual_rule`).
+JUMLAH = "jumlah"  # the sum of the quarters (counts per quarter)
+AKHIR = "triwulan_terakhir"  # the last quarter reported (a year-to-date value, a stock)
+RATA_RATA = "rata_rata"  # the mean of the quarters reported
+RASIO = "rasio"  # the year's own numerator / denominator × 100 (a percentage)
+ANNUAL_RULES: tuple[str, ...] = (JUMLAH, AKHIR, RATA_RATA, RASIO)
+ANNUAL_RULE_LABELS: dict[str, str] = {
+    JUMLAH: "Jumlah",
+    AKHIR: "Triwulan Terakhir",
+    RATA_RATA: "Rata-rata",
+    RASIO: "Rasio Tahunan",
+}
+
 TRIWULAN_LABELS: tuple[str, ...] = ("TW I", "TW II", "TW III", "TW IV")
 
 NOT_COMPUTABLE = "tidak dapat dihitung"
@@ -90,12 +104,19 @@ class Indicator:
     renstra_target: float | None = None
     renstra_year: int | None = None
     national_standard: float | None = None
+    # The counting rule of the annual value (one of ANNUAL_RULES); "" = the type's default.
+    annual_rule: str = ""
+    # The programmes and activities (kegiatan) behind the indicator, from the targets workbook.
+    program: str = ""
+    kegiatan: str = ""
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
             raise ValueError(f"Arah indikator tidak dikenal: {self.direction!r}")
         if self.counting not in COUNTINGS:
             raise ValueError(f"Cara perhitungan tidak dikenal: {self.counting!r}")
+        if self.annual_rule and self.annual_rule not in ANNUAL_RULES:
+            raise ValueError(f"Cara penghitungan tahunan tidak dikenal: {self.annual_rule!r}")
         if len(self.targets) != 4:
             raise ValueError("Target triwulan harus tepat empat (TW I–IV).")
 
@@ -120,6 +141,15 @@ class Indicator:
     def counting_label(self) -> str:
         return COUNTING_LABELS[self.counting]
 
+    @property
+    def rule(self) -> str:
+        """The annual counting rule in force: the workbook's, else the type's default."""
+        return self.annual_rule or default_annual_rule(self)
+
+    @property
+    def rule_label(self) -> str:
+        return ANNUAL_RULE_LABELS[self.rule]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -134,6 +164,9 @@ class Indicator:
             "renstra_target": self.renstra_target,
             "renstra_year": self.renstra_year,
             "national_standard": self.national_standard,
+            "annual_rule": self.annual_rule,
+            "program": self.program,
+            "kegiatan": self.kegiatan,
         }
 
     @classmethod
@@ -154,11 +187,74 @@ class Indicator:
             renstra_target=_float_or_none(d.get("renstra_target")),
             renstra_year=None if renstra_year is None else int(renstra_year),
             national_standard=_float_or_none(d.get("national_standard")),
+            annual_rule=d.get("annual_rule", ""),
+            program=d.get("program", ""),
+            kegiatan=d.get("kegiatan", ""),
         )
+
+
+def _sums_to_annual(indicator: Indicator) -> bool:
+    quarter_targets = [t for t in indicator.targets if t is not None]
+    return len(quarter_targets) == 4 and math.isclose(
+        sum(quarter_targets), indicator.target_tahunan, rel_tol=0.005
+    )
+
+
+def default_annual_rule(indicator: Indicator) -> str:
+    """The counting rule of an indicator whose workbook row names none.
+
+    * cumulative: the last quarter (the TW IV year-to-date value is the year's);
+    * per quarter, when the four quarter targets add up to the annual target (within 0,5%):
+      the sum (counts, e.g. violations per quarter);
+    * per quarter otherwise (percentages, indices): the mean of the quarters reported, said
+      so in the annual table; a unit that has the year's numerator and denominator chooses
+      "Rasio Tahunan" instead.
+    """
+    if indicator.cumulative:
+        return AKHIR
+    return JUMLAH if _sums_to_annual(indicator) else RATA_RATA
 
 
 def _float_or_none(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class UnitProfile:
+    """What the unit says about itself for Bab I of the annual LKj, from the targets
+    workbook's sheet "Profil Renstra" (``domain.targets_import.profile_from_sheet``): the
+    Renstra's strategic issues and main problems, the legal basis it names (the Perda that
+    formed it, the Renstra's act), its structure, staff and facilities. Each is a list of
+    lines as the unit wrote them; an empty list means the unit gave nothing."""
+
+    isu_strategis: tuple[str, ...] = ()
+    permasalahan: tuple[str, ...] = ()
+    dasar_hukum: tuple[str, ...] = ()
+    struktur: tuple[str, ...] = ()
+    sdm: tuple[str, ...] = ()
+    sarana: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, f) for f in PROFILE_FIELDS)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f: list(getattr(self, f)) for f in PROFILE_FIELDS}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> UnitProfile:
+        d = d or {}
+        return cls(**{f: tuple(d.get(f, ())) for f in PROFILE_FIELDS})
+
+
+PROFILE_FIELDS: tuple[str, ...] = (
+    "isu_strategis",
+    "permasalahan",
+    "dasar_hukum",
+    "struktur",
+    "sdm",
+    "sarana",
+)
 
 
 @dataclass(frozen=True)
@@ -172,6 +268,7 @@ class TargetSet:
     imported_at: datetime
     source_sha256: str
     source_name: str = ""
+    profile: UnitProfile = field(default_factory=UnitProfile)
 
     @property
     def codes(self) -> list[str]:
@@ -193,6 +290,7 @@ class TargetSet:
             "imported_at": self.imported_at.isoformat(),
             "source_sha256": self.source_sha256,
             "source_name": self.source_name,
+            "profile": self.profile.to_dict(),
         }
 
     @classmethod
@@ -205,6 +303,7 @@ class TargetSet:
             imported_at=_dt(d["imported_at"]),  # type: ignore[arg-type]
             source_sha256=d["source_sha256"],
             source_name=d.get("source_name", ""),
+            profile=UnitProfile.from_dict(d.get("profile")),
         )
 
 
@@ -543,29 +642,83 @@ def capaian(
     )
 
 
+@dataclass(frozen=True)
+class Ratio:
+    """The year's own numerator and denominator of a percentage indicator (``RASIO``), as
+    given at the year's close (``domain.annual.AnnualAnswer``)."""
+
+    numerator: float
+    denominator: float
+
+    @property
+    def percent(self) -> float | None:
+        if self.denominator <= 0:
+            return None
+        return self.numerator / self.denominator * 100
+
+
+@dataclass(frozen=True)
+class AnnualValue:
+    """The year's realisation of one indicator and how it was derived.
+
+    ``rule``: the rule in force (``Indicator.rule``); ``used``: the rule actually applied (a
+    ``RASIO`` indicator without the year's numerator and denominator falls back to
+    ``RATA_RATA``, and ``fallback`` says so); ``quarters``: the quarters reported.
+    """
+
+    value: float | None
+    rule: str
+    used: str
+    quarters: tuple[int, ...]
+    ratio: Ratio | None = None
+
+    @property
+    def fallback(self) -> bool:
+        return self.rule != self.used
+
+
+def annual_value(
+    indicator: Indicator,
+    quarter_values: Mapping[int, float | None],
+    ratio: Ratio | None = None,
+) -> AnnualValue:
+    """The year's realisation by the indicator's counting rule (keys 1–4 of the quarters).
+
+    * ``JUMLAH``: the sum of the quarters reported;
+    * ``AKHIR``: the latest quarter reported (TW IV at year end; a cumulative indicator's
+      year-to-date value);
+    * ``RATA_RATA``: the mean of the quarters reported;
+    * ``RASIO``: ``numerator / denominator × 100`` of the year (``ratio``), rounded to two
+      decimals; without a usable ``ratio`` the mean of the quarters, marked ``fallback``.
+
+    The value keeps its precision (the capaian is computed from it); a report prints it
+    rounded to two decimals. ``value`` is ``None`` when no quarter has a value (and no
+    ratio is given).
+    """
+    reported = [(tw, v) for tw, v in sorted(quarter_values.items()) if v is not None]
+    quarters = tuple(tw for tw, _ in reported)
+    rule = indicator.rule
+    if rule == RASIO and ratio is not None and ratio.percent is not None:
+        return AnnualValue(ratio.percent, rule, RASIO, quarters, ratio)
+    used = RATA_RATA if rule == RASIO else rule
+    if not reported:
+        return AnnualValue(None, rule, used, quarters)
+    values = [v for _, v in reported]
+    if used == AKHIR:
+        value = values[-1]
+    elif used == JUMLAH:
+        value = sum(values)
+    else:
+        value = sum(values) / len(values)
+    return AnnualValue(value, rule, used, quarters)
+
+
 def annual_realisation(
     indicator: Indicator, quarter_values: Mapping[int, float | None]
 ) -> float | None:
-    """The year's realisation derived from the quarters' realisations (keys 1–4).
-
-    * cumulative: the latest reported year-to-date value (TW IV at year end);
-    * per quarter, when the four quarter targets add up to the annual target (within 0,5%):
-      the sum of the quarters (counts, e.g. violations per quarter);
-    * per quarter otherwise: the mean of the reported quarters (percentages, indices).
-
-    ``None`` when no quarter has a value.
-    """
-    reported = [(tw, v) for tw, v in sorted(quarter_values.items()) if v is not None]
-    if not reported:
-        return None
-    if indicator.cumulative:
-        return reported[-1][1]
-    quarter_targets = [t for t in indicator.targets if t is not None]
-    if len(quarter_targets) == 4 and math.isclose(
-        sum(quarter_targets), indicator.target_tahunan, rel_tol=0.005
-    ):
-        return sum(v for _, v in reported)
-    return sum(v for _, v in reported) / len(reported)
+    """The year's realisation derived from the quarters' realisations (keys 1–4), by the
+    indicator's counting rule (:func:`annual_value`); ``None`` when no quarter has a value."""
+    return annual_value(indicator, quarter_values).value
 
 
 def capaian_tahunan(

@@ -61,13 +61,19 @@ from typing import Any
 
 from domain.errors import InputError
 from domain.performance import (
+    AKHIR,
+    ANNUAL_RULE_LABELS,
+    JUMLAH,
     KUMULATIF,
     NAIK,
     PER_TRIWULAN,
+    RASIO,
+    RATA_RATA,
     TRIWULAN_LABELS,
     TURUN,
     Indicator,
     TargetSet,
+    UnitProfile,
     format_number_id,
     parse_number_id,
     triwulan_label,
@@ -82,6 +88,7 @@ MAX_NOTE_LENGTH = 1_000  # kendala, tindak lanjut
 MESSAGE_BUDGET = 3_500  # characters of the error text: a Telegram message holds 4.096
 
 TARGET_SHEET = "Target Kinerja"
+PROFILE_SHEET = "Profil Renstra"
 GUIDE_SHEET = "Petunjuk"
 REALISATION_SHEET = "Realisasi"
 
@@ -275,6 +282,39 @@ COMPARISON_COLUMNS: tuple[Column, ...] = (
 )
 # fmt: on
 
+# Optional columns for the annual LKj: how the year's value is counted from the quarters
+# (said in the annual table), and the programme and activity behind the indicator (Bab III).
+# fmt: off
+ANNUAL_COLUMNS: tuple[Column, ...] = (
+    _col(
+        "annual_rule", "Penghitungan Tahunan",
+        ("penghitungan tahunan", "perhitungan tahunan", "cara penghitungan tahunan",
+         "realisasi tahunan dihitung"),
+        "Cara menghitung realisasi tahunan dari realisasi triwulan: Jumlah (TW I + II + III + "
+        "IV, untuk jumlah kejadian atau kegiatan per triwulan), Triwulan Terakhir (nilai TW IV; "
+        "wajib untuk indikator kumulatif), Rata-rata (rata-rata triwulan yang dilaporkan) atau "
+        "Rasio Tahunan (pembilang dan penyebut setahun, untuk persentase; diisi saat penyusunan "
+        "LKj tahunan). Boleh dikosongkan: indikator kumulatif dihitung Triwulan Terakhir, "
+        "indikator per triwulan yang target triwulannya dijumlahkan menjadi target tahunan "
+        "dihitung Jumlah, lainnya Rata-rata.",
+        example="Rata-rata", width=16, required=False,
+    ),
+    _col(
+        "program", "Program", ("program", "nama program", "program pendukung"),
+        "Program (sesuai Renstra/DPA) yang mendukung indikator ini; disebut pada analisis "
+        "Bab III LKj tahunan. Boleh dikosongkan.",
+        example="Program Peningkatan Ketenteraman dan Ketertiban Umum", width=30,
+        required=False,
+    ),
+    _col(
+        "kegiatan", "Kegiatan", ("kegiatan", "nama kegiatan", "kegiatan pendukung"),
+        "Kegiatan yang mendukung indikator ini; beberapa kegiatan dipisahkan titik koma. Boleh "
+        "dikosongkan.",
+        example="Penegakan Perda dan Perkada", width=30, required=False,
+    ),
+)
+# fmt: on
+
 _TW_KEYS = ("tw1", "tw2", "tw3", "tw4")
 
 _DIRECTION_WORDS: dict[str, str] = {
@@ -316,6 +356,30 @@ _COUNTING_WORDS: dict[str, str] = {
             "per tw",
         ),
         PER_TRIWULAN,
+    ),
+}
+
+
+_ANNUAL_RULE_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("jumlah", "penjumlahan", "total", "kumulatif", "komulatif", "jumlah tw i iv"), JUMLAH
+    ),
+    **dict.fromkeys(
+        (
+            "triwulan terakhir",
+            "tw terakhir",
+            "tw iv",
+            "triwulan iv",
+            "nilai akhir",
+            "posisi akhir",
+            "akhir tahun",
+            "terakhir",
+        ),
+        AKHIR,
+    ),
+    **dict.fromkeys(("rata rata", "rata2", "rerata", "rata rata triwulan"), RATA_RATA),
+    **dict.fromkeys(
+        ("rasio", "rasio tahunan", "pembilang penyebut", "pembilang dan penyebut"), RASIO
     ),
 }
 
@@ -435,9 +499,10 @@ class _Header:
 
 
 def _find_header(
-    rows: list[Row], columns: Sequence[Column], where: str, filename: str
+    rows: list[Row], columns: Sequence[Column], where: str, filename: str, min_found: int = 3
 ) -> tuple[_Header, list[str]]:
-    """The header row (the first of the top rows naming at least three known columns)."""
+    """The header row (the first of the top rows naming at least ``min_found`` known
+    columns)."""
     non_empty = [r for r in rows if not _empty(r[1])]
     if not non_empty:
         raise TargetImportError([f"{where} kosong."], filename)
@@ -458,7 +523,7 @@ def _find_header(
                 continue
             found[key] = pos
             texts[key] = _norm_header(cell)
-        if len(found) >= 3:
+        if len(found) >= min_found:
             for c in columns:
                 if c.required and c.key not in found:
                     problems.append(
@@ -562,7 +627,9 @@ def targets_from_sheet(
     every problem (``documents.spreadsheets.parse_targets`` reads the file)."""
     where_name, rows, filename = sheet.name, sheet.rows, sheet.filename
     where = "Berkas CSV" if where_name == "CSV" else f"Lembar kerja “{where_name}”"
-    header, problems = _find_header(rows, TARGET_COLUMNS + COMPARISON_COLUMNS, where, filename)
+    header, problems = _find_header(
+        rows, TARGET_COLUMNS + COMPARISON_COLUMNS + ANNUAL_COLUMNS, where, filename
+    )
     if problems:
         raise TargetImportError(problems, filename)
     data_rows, problems = _data_rows(rows, header, where, filename)
@@ -574,6 +641,9 @@ def targets_from_sheet(
         indicator = reader.indicator(previous_sasaran, seen_codes)
         previous_sasaran = reader.sasaran or previous_sasaran
         extras, extra_problems = _comparison_fields(number, cells, header, year)
+        annual, annual_problems = _annual_fields(number, cells, header, reader.counting)
+        extras.update(annual)
+        extra_problems.extend(annual_problems)
         if indicator is None or extra_problems:
             problems.extend(reader.problems + extra_problems)
         else:
@@ -591,7 +661,56 @@ def targets_from_sheet(
     )
 
 
-_TARGET_LABELS = {c.key: c.label for c in TARGET_COLUMNS + COMPARISON_COLUMNS}
+_TARGET_LABELS = {c.key: c.label for c in TARGET_COLUMNS + COMPARISON_COLUMNS + ANNUAL_COLUMNS}
+MAX_PROGRAM_TEXT = 300
+
+
+def _annual_fields(
+    number: int, cells: Sequence[Cell], header: _Header, counting: str | None
+) -> tuple[dict[str, Any], list[str]]:
+    """The optional annual columns of one row (counting rule, programme, activity)."""
+    problems: list[str] = []
+    out: dict[str, Any] = {}
+    label = _TARGET_LABELS["annual_rule"]
+    text = _text(_get(cells, header, "annual_rule"))
+    if text:
+        rule = _ANNUAL_RULE_WORDS.get(_norm_word(text).replace("-", " "))
+        if (
+            rule == JUMLAH
+            and counting == KUMULATIF
+            and _norm_word(text) in ("kumulatif", "komulatif")
+        ):
+            rule = AKHIR  # "kumulatif" of a year-to-date indicator: its TW IV value
+        allowed = ", ".join(f"“{v}”" for v in ANNUAL_RULE_LABELS.values())
+        if rule is None:
+            problems.append(_at(number, label, f"“{text}” tidak dikenal; isi {allowed}."))
+        elif counting == KUMULATIF and rule in (JUMLAH, RATA_RATA):
+            problems.append(
+                _at(
+                    number,
+                    label,
+                    f"indikator kumulatif (realisasi triwulan dihitung sejak awal tahun), "
+                    f"sehingga realisasi tahunannya tidak dapat dihitung "
+                    f"“{ANNUAL_RULE_LABELS[rule]}”; isi “{ANNUAL_RULE_LABELS[AKHIR]}” atau "
+                    f"“{ANNUAL_RULE_LABELS[RASIO]}”, atau kosongkan.",
+                )
+            )
+        else:
+            out["annual_rule"] = rule
+    for key in ("program", "kegiatan"):
+        value = _text(_get(cells, header, key))
+        if len(value) > MAX_PROGRAM_TEXT:
+            problems.append(
+                _at(
+                    number,
+                    _TARGET_LABELS[key],
+                    f"terlalu panjang ({len(value)} karakter; paling banyak {MAX_PROGRAM_TEXT}).",
+                )
+            )
+        else:
+            out[key] = value
+    return out, problems
+
 
 MAX_RENSTRA_SPAN = 10  # years between the targets' year and the Renstra's final year
 
@@ -685,6 +804,7 @@ class _TargetRow:
         self.header = header
         self.problems: list[str] = []
         self.sasaran = ""
+        self.counting: str | None = None
 
     def _problem(self, key: str, message: str) -> None:
         self.problems.append(_at(self.number, _TARGET_LABELS[key], message))
@@ -768,6 +888,7 @@ class _TargetRow:
         mark = len(self.problems)
         direction = self._choice("arah", _DIRECTION_WORDS, "“Naik” atau “Turun”")
         counting = self._choice("perhitungan", _COUNTING_WORDS, "“Kumulatif” atau “Per Triwulan”")
+        self.counting = counting
         choice_problems = self.problems[mark:]
         del self.problems[mark:]
 
@@ -1009,3 +1130,104 @@ def realisation_from_sheet(
 def rows_by_code(rows: Iterable[RealisationRow]) -> dict[str, RealisationRow]:
     """The rows keyed by indicator code (for ``realisation_workbook(filled=...)``)."""
     return {r.code: r for r in rows}
+
+
+# ----------------------------------------------------------------------------- Renstra profile
+
+# The optional sheet "Profil Renstra" of the targets workbook: one line per row, the part of
+# Bab I it belongs to in the first column. A workbook without it is valid; the LKj then says,
+# part by part, what the unit has not given.
+# fmt: off
+PROFILE_COLUMNS: tuple[Column, ...] = (
+    _col(
+        "bagian", "Bagian", ("bagian", "jenis", "unsur"),
+        "Bagian Bab I LKj tahunan: Isu Strategis, Permasalahan Utama, Dasar Hukum, Struktur "
+        "Organisasi, Sumber Daya Manusia atau Sarana dan Prasarana.",
+        example="Isu Strategis", width=24,
+    ),
+    _col(
+        "uraian", "Uraian", ("uraian", "isi", "keterangan"),
+        "Satu butir per baris, sesuai Renstra dan dokumen organisasi: satu isu strategis, satu "
+        "permasalahan, satu peraturan (dengan daerah, nomor, tahun dan judulnya, misalnya "
+        "Peraturan Daerah Kota Bandung Nomor 8 Tahun 2016 tentang ...), satu unit kerja, "
+        "jumlah pegawai per jenis, atau satu jenis sarana dengan jumlahnya.",
+        example="Masih tingginya pelanggaran Peraturan Daerah di kawasan pusat kota", width=90,
+    ),
+)
+# fmt: on
+
+PROFILE_PART_LABELS: dict[str, str] = {
+    "isu_strategis": "Isu Strategis",
+    "permasalahan": "Permasalahan Utama",
+    "dasar_hukum": "Dasar Hukum",
+    "struktur": "Struktur Organisasi",
+    "sdm": "Sumber Daya Manusia",
+    "sarana": "Sarana dan Prasarana",
+}
+_PROFILE_WORDS: dict[str, str] = {
+    **{_norm_word(v): k for k, v in PROFILE_PART_LABELS.items()},
+    "isu": "isu_strategis",
+    "permasalahan": "permasalahan",
+    "masalah": "permasalahan",
+    "regulasi": "dasar_hukum",
+    "struktur": "struktur",
+    "sdm": "sdm",
+    "pegawai": "sdm",
+    "kepegawaian": "sdm",
+    "sarana": "sarana",
+    "sarana prasarana": "sarana",
+}
+MAX_PROFILE_TEXT = 1_000
+MAX_PROFILE_LINES = 60  # per part
+
+
+def profile_from_sheet(sheet: Sheet) -> UnitProfile:
+    """The unit's profile on the sheet "Profil Renstra", or :class:`TargetImportError`
+    naming every row and column at fault (an unknown part, a line too long, too many)."""
+    where = f"Lembar kerja “{sheet.name}”"
+    header, problems = _find_header(sheet.rows, PROFILE_COLUMNS, where, sheet.filename, 2)
+    if problems:
+        raise TargetImportError(problems, sheet.filename)
+    data_rows, problems = _data_rows(sheet.rows, header, where, sheet.filename)
+    if data_rows == [] and problems[:1] == [
+        f"Tidak ada baris data di bawah baris judul (baris {header.row})."
+    ]:
+        return UnitProfile()  # the template's empty sheet
+    parts: dict[str, list[str]] = {k: [] for k in PROFILE_PART_LABELS}
+    allowed = ", ".join(f"“{v}”" for v in PROFILE_PART_LABELS.values())
+    for number, cells in data_rows:
+        part_text = _text(_get(cells, header, "bagian"))
+        text = _text(_get(cells, header, "uraian"))
+        key = _PROFILE_WORDS.get(_norm_word(part_text))
+        if key is None:
+            problems.append(
+                _at(number, "Bagian", f"“{part_text}” tidak dikenal; isi {allowed}.")
+                if part_text
+                else _at(number, "Bagian", "kosong, padahal wajib diisi.")
+            )
+            continue
+        if not text:
+            problems.append(_at(number, "Uraian", "kosong, padahal wajib diisi."))
+        elif len(text) > MAX_PROFILE_TEXT:
+            problems.append(
+                _at(
+                    number,
+                    "Uraian",
+                    f"terlalu panjang ({len(text)} karakter; paling banyak "
+                    f"{format_number_id(MAX_PROFILE_TEXT)}).",
+                )
+            )
+        elif len(parts[key]) >= MAX_PROFILE_LINES:
+            problems.append(
+                _at(
+                    number,
+                    "Bagian",
+                    f"bagian “{PROFILE_PART_LABELS[key]}” sudah memuat {MAX_PROFILE_LINES} "
+                    "baris; gabungkan butir yang sejenis.",
+                )
+            )
+        else:
+            parts[key].append(text.rstrip(";"))
+    if problems:
+        raise TargetImportError(problems, sheet.filename)
+    return UnitProfile(**{k: tuple(v) for k, v in parts.items()})

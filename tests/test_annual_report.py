@@ -262,11 +262,13 @@ def test_narrative_is_built_from_the_figures(signed_ctx: dict) -> None:
     iku6 = rows_by_code(signed_ctx)["IKU-6"]["analysis"]
     assert "di bawah batas risiko 75%" in iku6 and "semakin rendah semakin baik" in iku6
     assert signed_ctx["profile"]["tugas"].startswith("Satuan Polisi Pamong Praja Kota Bandung")
+    # Issue 21: the Perda names its region (the unit's government), national rules first;
+    # the unit's own acts come from its Renstra profile (tests/test_annual_reviewer.py).
     assert [b.split(" tentang")[0] for b in signed_ctx["legal_basis"]] == [
-        "Peraturan Daerah Nomor 3 Tahun 2013",
         "Peraturan Presiden Nomor 29 Tahun 2014",
         "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 53 "
         "Tahun 2014",
+        "Peraturan Daerah Kota Bandung Nomor 3 Tahun 2013",
     ]
 
 

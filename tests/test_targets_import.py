@@ -46,6 +46,8 @@ COMPARISON_HEADER = [
     "Tahun Akhir Renstra",
     "Standar Nasional",
 ]
+# Optional columns for the annual LKj (issue 21): the counting rule, programme and activity.
+ANNUAL_HEADER = ["Penghitungan Tahunan", "Program", "Kegiatan"]
 HEADER = [
     "No",
     "Sasaran Strategis",
@@ -466,20 +468,25 @@ def test_files_that_are_not_target_workbooks(
 
 def test_the_template_has_the_headers_a_guide_and_drop_down_lists() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(template_workbook()))
-    assert wb.sheetnames == ["Target Kinerja", "Petunjuk"]
+    # Issue 21: the optional sheet "Profil Renstra" (Bab I of the annual LKj).
+    assert wb.sheetnames == ["Target Kinerja", "Profil Renstra", "Petunjuk"]
     ws = wb["Target Kinerja"]
-    assert [c.value for c in ws[1]] == HEADER + COMPARISON_HEADER
+    assert [c.value for c in ws[1]] == HEADER + COMPARISON_HEADER + ANNUAL_HEADER
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["B"].width == 40
     lists = {dv.formula1: str(dv.sqref) for dv in ws.data_validations.dataValidation}
-    assert lists == {'"Naik,Turun"': "K2:K501", '"Kumulatif,Per Triwulan"': "L2:L501"}
+    assert lists == {
+        '"Naik,Turun"': "K2:K501",
+        '"Kumulatif,Per Triwulan"': "L2:L501",
+        '"Jumlah,Triwulan Terakhir,Rata-rata,Rasio Tahunan"': "R2:R501",
+    }
     guide = [row[0] for row in wb["Petunjuk"].iter_rows(values_only=True)]
     assert set(HEADER) <= set(guide)
     explained = {r[0]: r[2] for r in wb["Petunjuk"].iter_rows(min_row=4, values_only=True) if r[2]}
     assert "Kumulatif" in explained["Perhitungan"]
     # Every comparison column is explained, and marked optional.
     required = {r[0]: r[1] for r in wb["Petunjuk"].iter_rows(min_row=4, values_only=True) if r[1]}
-    for label in COMPARISON_HEADER:
+    for label in COMPARISON_HEADER + ANNUAL_HEADER:
         assert (
             "Bab III" in explained[label]
             or "Renstra" in explained[label]

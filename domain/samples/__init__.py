@@ -15,17 +15,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from domain.budget import BudgetSet, budget_from_sheet
-from domain.performance import Indicator, TargetSet, round_half_up
-from domain.targets_import import RealisationRow, Sheet, targets_from_sheet
+from domain.performance import Indicator, TargetSet, UnitProfile, round_half_up
+from domain.targets_import import RealisationRow, Sheet, profile_from_sheet, targets_from_sheet
 
 SAMPLE_YEAR = 2026
 SAMPLE_TARGETS_CSV = Path(__file__).with_name("satpolpp_targets_2026.csv")
 SAMPLE_BUDGET_CSV = Path(__file__).with_name("satpolpp_budget_2026.csv")
+SAMPLE_PROFILE_CSV = Path(__file__).with_name("satpolpp_profile_2026.csv")
 
 
 def sample_targets_csv() -> bytes:
@@ -59,6 +61,17 @@ def sample_targets(
         imported_at=imported_at
         or datetime(SAMPLE_YEAR, 1, 5, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
     )
+
+
+def sample_profile() -> UnitProfile:
+    """The sample unit's Renstra profile (the targets workbook's sheet "Profil Renstra"),
+    shipped as a CSV file and read by the same rules as an upload."""
+    return profile_from_sheet(_shipped_sheet(SAMPLE_PROFILE_CSV))
+
+
+def sample_targets_with_profile(unit: str = "satpolpp-bdg") -> TargetSet:
+    """The sample targets with the profile, as the sample workbook's upload gives them."""
+    return replace(sample_targets(unit), profile=sample_profile())
 
 
 def sample_indicators() -> tuple[Indicator, ...]:
