@@ -139,11 +139,19 @@ class Outbox:
             "state": state_ref(cycle.unit, cycle.year, "cycles", cycle.id, cycle.rev),
         }
         unit = self.services.base_roster.unit(cycle.unit)
+        extra: dict[str, Any] = {}
         if entry.from_step:
             role = self.services.sop_for(unit).step(entry.from_step).role
             acting = acting_detail(unit, entry.actor, role, entry.at)
             if acting is not None:  # both officials on record: who acted, for whom
-                line["detail"] = {"catatan": entry.detail, **acting}
+                extra.update(acting)
+        if entry.to:  # who received a forward or a task, as recorded with the act
+            extra["kepada"] = [
+                {"user_id": o.user_id, "nama": o.name, "jabatan": o.label, "sebagai": o.capacity}
+                for o in entry.to
+            ]
+        if extra:
+            line["detail"] = {"catatan": entry.detail, **extra}
         self.entries.append(
             {"id": secrets.token_hex(8), "kind": "audit", "chat_id": 0, "entry": line}
         )
