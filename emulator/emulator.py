@@ -28,6 +28,18 @@ from .text import detect_entities
 from .webhook import WebhookDelivery
 from .world import World
 
+#: What ``random_faults`` injects: (method, error code).
+RANDOM_FAULTS = (
+    ("sendMessage", 429),
+    ("sendMessage", 502),
+    ("sendDocument", 429),
+    ("sendDocument", 502),
+    ("editMessageText", 500),
+    ("editMessageReplyMarkup", 502),
+    ("editMessageCaption", 502),
+    ("answerCallbackQuery", 502),
+)
+
 
 class BotAPIEmulator:
     """A local Telegram Bot API server plus helpers to play users in tests."""
@@ -522,6 +534,21 @@ class BotAPIEmulator:
                 random.Random(seed),
             )
         )
+
+    def random_faults(self, seed: int, probability: float = 0.04) -> None:
+        """From now on, each send, edit and press answer fails now and then, as Telegram's
+        do under load: 429 with ``retry_after`` 1, or a gateway 500/502 (``RANDOM_FAULTS``),
+        each kind with ``probability``, drawn from ``seed`` (a run is repeatable)."""
+        rng = random.Random(seed)
+        for method, code in RANDOM_FAULTS:
+            self.fail_next(
+                method,
+                code,
+                retry_after=1 if code == 429 else None,
+                count=10**9,
+                probability=probability,
+                seed=rng.getrandbits(32),
+            )
 
     def clear_faults(self) -> None:
         """Forget every fault still pending (``fail_next``, ``delay_next``)."""

@@ -50,12 +50,13 @@ class FaultRule:
 
 
 def take_fault(rules: list[FaultRule], params: dict[str, Any]) -> ApiError | None:
-    """The error this call fails with (the first matching rule, by its probability), if any."""
+    """The error this call fails with (the first matching rule that fires, each drawing by
+    its probability in turn), if any."""
     for rule in rules:
         if not rule.matches(params):
             continue
         if rule.probability < 1.0 and rule.rng.random() >= rule.probability:
-            return None
+            continue
         rule.remaining -= 1
         if rule.remaining <= 0:
             rules.remove(rule)
