@@ -482,7 +482,10 @@ class Walk:
         await admin.tap(f"Alihkan tugas {self.names[giver]}", listing)
         pick = await admin.expect(f"Alihkan tugas {self.names[giver]}")
         choice = self.rnd.choice(list(pick.buttons))
-        taker = next(u for u in self.team() if choice == f"Kepada {self.names[u]}")
+        if choice == "Ambil alih sendiri":  # the division holder takes them
+            taker = admin.user_id
+        else:
+            taker = next(u for u in self.team() if choice == f"Kepada {self.names[u]}")
         await admin.tap(choice, pick)
         await admin.expect("telah dialihkan kepada")
         for item, uid in self.holder_of.items():
