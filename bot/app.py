@@ -28,6 +28,7 @@ from bot.health import start_health, stop_health
 from bot.inbox import InboxQueue, replay
 from bot.metrics import MeasuredLimiter
 from bot.ordering import ChatOrderedUpdates
+from bot.pacing import ChatPacer
 from bot.request import RetryingRequest
 from bot.services import Services, utc_now
 from bot.settings import Settings
@@ -134,9 +135,11 @@ def build_application(
         # sending again would repeat it (handlers.outbox.DOCUMENT_TIMEOUT).
         .request(RetryingRequest(connection_pool_size=256, media_write_timeout=DOCUMENT_TIMEOUT))
     )
-    # Stay under Telegram's flood limits and retry on 429 instead of failing (when on); every
-    # request passes the measuring hook, which counts Telegram's refusals for the metrics.
-    limiter = AIORateLimiter(max_retries=3) if settings.lkj_rate_limit else None
+    # Stay under Telegram's flood limits (when on): each private chat's sends paced and kept
+    # in order, a 429 waited out for its chat only (bot.pacing), the bot as a whole and each
+    # group paced by AIORateLimiter; every request passes the measuring hook, which counts
+    # Telegram's refusals for the metrics.
+    limiter = ChatPacer(AIORateLimiter(max_retries=0)) if settings.lkj_rate_limit else None
     builder = builder.rate_limiter(MeasuredLimiter(services.metrics, limiter))  # type: ignore[arg-type]
     urls = settings.api_urls()
     if urls:

@@ -53,7 +53,9 @@ class Settings(BaseSettings):
         default=86400, gt=0, description="how old a Mini App's initData (auth_date) may be"
     )
     lkj_rate_limit: bool = Field(
-        default=True, description="throttle outgoing calls to Telegram's limits (AIORateLimiter)"
+        default=True,
+        description="pace outgoing calls to Telegram's limits, per chat and for the bot "
+        "(bot.pacing, AIORateLimiter)",
     )
     lkj_reminder_interval_s: float = Field(
         default=60.0, gt=0, description="how often due reminders and escalations are checked"

@@ -46,6 +46,9 @@ class Cast:
     unit: Unit
     transcript: Transcript | None = None
     sop: Sop = field(default_factory=lambda: load_sop(DEFAULT_SOP_PATH))
+    #: False: nobody has opened their chat with the bot yet (a unit set up from a roster
+    #: file: each must press Start before the bot can write to them); None: as they are.
+    started: bool | None = None
     kasat: SimUser = field(init=False)
     sekretaris: SimUser = field(init=False)
     kasubbag: SimUser = field(init=False)
@@ -53,7 +56,9 @@ class Cast:
 
     def __post_init__(self) -> None:
         def make(person) -> SimUser:
-            return SimUser(self.emu, person.user_id, person.name, self.transcript)
+            return SimUser(
+                self.emu, person.user_id, person.name, self.transcript, started=self.started
+            )
 
         self.kasat = make(self.unit.one(Role.KASAT))
         self.sekretaris = make(self.unit.one(Role.SEKRETARIS))

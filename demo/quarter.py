@@ -298,7 +298,8 @@ async def run_demo(
     shoot = Shooter(output, mini) if screenshots else Shooter(None, mini)
     try:
         unit = load_roster(DEMO_ROSTER).units[0]
-        cast = Cast(emu, unit, transcript or (None if quiet else _printer()))
+        # Set up from a roster file: nobody has opened their chat yet; each presses Start.
+        cast = Cast(emu, unit, transcript or (None if quiet else _printer()), started=False)
         triwulan, year = previous_quarter(services.calendar(unit).to_local(services.now()))
         print(f"== Demo lkj-bot: {unit.name}, {tw(triwulan, year)} ==\n")
         for user in cast.officials:

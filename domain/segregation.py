@@ -108,6 +108,22 @@ def check_act(sop: Sop, report: Any, key: str | None, actor: Person, maker: str 
             )
 
 
+def take_conflict(sop: Sop, person: Person) -> str | None:
+    """Why ``person`` (who holds the task division) may not take a member's indicators
+    themselves: the table separates the collection from a step they act for (None: the
+    rule allows it; by default nothing separates the collection). Said of the person."""
+    collect = sop.by_key(COLLECT)
+    for step in sop.steps:
+        if step.key != COLLECT and person.acts_as(step.role) and separated(sop, COLLECT, step.key):
+            return (
+                f"Pemisahan tugas menurut SOP: tahap {collect.number} ({collect.activity}) dan "
+                f"tahap {step.number} ({step.activity}) harus dilakukan oleh orang yang berbeda; "
+                f"Anda menjalankan tahap {step.number}, sehingga tidak dapat mengambil alih "
+                "tugas pengumpulan data."
+            )
+    return None
+
+
 def roles_during(unit: Unit, person: Person, start: datetime, end: datetime) -> list[Role]:
     """The posts ``person`` may act for at some moment of ``[start, end)``: their own, unless
     another's appointment covers it the whole range, and those of their other appointments."""

@@ -217,6 +217,16 @@ def check_actor(ctx: WorkflowContext, step_number: int, actor: Person) -> None:
     approval.check_role(step, actor, ctx.unit.code, ctx.unit.role_label(step.role))
 
 
+def check_holds(ctx: WorkflowContext, cycle: Cycle, step_number: int, actor: Person) -> None:
+    """``check_actor`` for an act on ``cycle``: the collection is done by whoever holds a task
+    in it, the collecting role's members or the division holder who took a member's
+    indicators (Alihkan tugas)."""
+    holds_task = actor.unit == ctx.unit.code and cycle.assignment_of(actor.user_id)
+    if ctx.sop.step(step_number).key == COLLECT and holds_task:
+        return
+    check_actor(ctx, step_number, actor)
+
+
 def check_step(ctx: WorkflowContext, cycle: Cycle, step_number: int) -> None:
     if cycle.unit != ctx.unit.code:
         raise RoleError("Anda tidak terdaftar pada satuan kerja ini.")
@@ -618,8 +628,9 @@ def mark_needs_fix(
 @dataclass(frozen=True)
 class Reassign:
     """The holder of the task division moves a member's task to another member of the
-    collecting role: every item, with the files and the realisations already reported (a
-    member transferred mid-quarter, so that they can leave)."""
+    collecting role, or takes it themselves (when the SOP table's segregation allows it):
+    every item, with the files and the realisations already reported (a member transferred
+    mid-quarter, so that they can leave)."""
 
     from_member: int
     to_member: int
@@ -657,8 +668,13 @@ def reassign(
         raise InputError("Tugas hanya dapat dialihkan kepada anggota lain.")
     collecting = ctx.sop.role_of(COLLECT)
     new = ctx.unit.member(action.to_member)
-    if new is None or new.role is not collecting:
+    takes = new is not None and new.user_id == actor.user_id  # the division holder takes it
+    if new is None or (new.role is not collecting and not takes):
         raise InputError(f"Penerima tugas bukan anggota {collecting.label} satuan ini.")
+    if takes:
+        conflict = segregation.take_conflict(ctx.sop, actor)
+        if conflict is not None:
+            raise RoleError(conflict)
     target = cycle.assignment_of(action.to_member)
     if target is None:
         moved = replace(source, member_id=new.user_id)
@@ -761,7 +777,7 @@ def apply(
         return mark_needs_fix(cycle, action, actor, now, ctx)
     number = step_of(ctx, action)
     check_step(ctx, cycle, number)
-    check_actor(ctx, number, actor)
+    check_holds(ctx, cycle, number, actor)
     segregation.check_act(ctx.sop, cycle, step_key(ctx, action), actor)
     outcome = _TRANSITIONS[type(action)](ctx, cycle, action, actor, now)
     to = receivers_of(ctx, action, outcome.cycle, now)
@@ -797,7 +813,7 @@ def authorize(ctx: WorkflowContext, cycle: Cycle, step: int | str, actor: Person
     the same rules."""
     number = ctx.sop.by_key(step).number if isinstance(step, str) else step
     check_step(ctx, cycle, number)
-    check_actor(ctx, number, actor)
+    check_holds(ctx, cycle, number, actor)
 
 
 def missing_by_member(cycle: Cycle) -> dict[int, list[str]]:

@@ -37,9 +37,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--flood-control",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
-        help="answer 429 for sending too fast, as Telegram does (default: EMU_FLOOD_CONTROL=1)",
+        help="answer 429 for sending too fast, as Telegram does (default: on, unless "
+        "EMU_FLOOD_CONTROL=0)",
     )
     asyncio.run(_serve(parser.parse_args()))
 

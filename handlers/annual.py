@@ -210,7 +210,7 @@ class AnnualFlow(ReportFlow[AnnualReport]):
             return []
         if key in (PARAF, SIGN):
             return decision_rows(self, sop, key, self.args(report, "decide"))
-        rows = submit_rows(self, sop, report)
+        rows = submit_rows(self, sop, report, unit)
         compile_again = {"action": "annual_compile", "year": report.year}
         return rows or [[(texts.BTN_REBUILD_DRAFT, compile_again)]]
 
@@ -262,7 +262,7 @@ async def annual_compile(update, context, person: Person, payload: dict[str, Any
         services.now(),
         sop,
     )
-    rows = submit_rows(FLOW, sop, report)
+    rows = submit_rows(FLOW, sop, report, unit)
     button = rows[0][0][0] if rows else ""
     latest = report.latest_report
     assert latest is not None

@@ -157,11 +157,12 @@ def decision_rows(flow: ReportFlow, sop: Sop, key: str, args: dict[str, Any]) ->
     return [[first, (texts.BTN_RETURN, back)]]
 
 
-def submit_rows(flow: ReportFlow, sop: Sop, report) -> Rows:
-    """Ajukan for the latest draft, when it is still the one to submit."""
+def submit_rows(flow: ReportFlow, sop: Sop, report, unit: Unit) -> Rows:
+    """Ajukan for the latest draft, when it is still the one to submit (the receiving role
+    as the unit names it)."""
     if not approval.submittable(report):
         return []
-    label = texts.btn_submit(sop.role_of(PARAF).label)
+    label = texts.btn_submit(unit.role_label(sop.role_of(PARAF)))
     return [[(label, {"action": flow.actions.submit, **flow.args(report, "submit")})]]
 
 

@@ -474,7 +474,7 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
     await drop_buttons(update)
     drafted = await build_report(services, cycle, unit, "draft", person.user_id)
     report = drafted.latest_report
-    rows = submit_rows(services.sop_for(unit), drafted)
+    rows = submit_rows(services.sop_for(unit), drafted, unit)
     caption = texts.drafted(
         texts.quarter_data_report(tw(cycle.triwulan, cycle.year)),
         report.number,

@@ -139,11 +139,19 @@ class Outbox:
             "state": state_ref(cycle.unit, cycle.year, "cycles", cycle.id, cycle.rev),
         }
         unit = self.services.base_roster.unit(cycle.unit)
+        extra: dict[str, Any] = {}
         if entry.from_step:
             role = self.services.sop_for(unit).step(entry.from_step).role
             acting = acting_detail(unit, entry.actor, role, entry.at)
             if acting is not None:  # both officials on record: who acted, for whom
-                line["detail"] = {"catatan": entry.detail, **acting}
+                extra.update(acting)
+        if entry.to:  # who received a forward or a task, as recorded with the act
+            extra["kepada"] = [
+                {"user_id": o.user_id, "nama": o.name, "jabatan": o.label, "sebagai": o.capacity}
+                for o in entry.to
+            ]
+        if extra:
+            line["detail"] = {"catatan": entry.detail, **extra}
         self.entries.append(
             {"id": secrets.token_hex(8), "kind": "audit", "chat_id": 0, "entry": line}
         )
@@ -523,6 +531,45 @@ def waiting_for(services: Services, unit: Unit) -> dict[int, tuple[int, str]]:
             if entry["kind"] in ("text", "file") and not services.deliveries.was_sent(entry["id"]):
                 counts[entry["chat_id"]] = counts.get(entry["chat_id"], 0) + 1
     return {chat_id: (n, services.chats.state(chat_id)) for chat_id, n in counts.items()}
+
+
+async def drop_owed_to(
+    services: Services, unit: str, user_id: int, actor: int, now: datetime
+) -> tuple[int, str]:
+    """Someone left the unit (mutasi, removal): what is still owed to them is no longer sent
+    (their steps are held by whoever holds the post now, who is offered them), struck off
+    with one audit line per outbox. Returns how many, and their chat's state then."""
+    state = services.chats.state(user_id)
+    keys = list(services.cycles.with_outbox(unit))
+    keys += [(code, year, ANNUAL) for code, year in services.annual.with_outbox(unit)]
+    dropped = 0
+    for key in keys:
+        async with services.delivery_lock(*key):
+            read, _, strike = _queue(services, *key)
+            ids = [
+                e["id"]
+                for e in read()
+                if e["kind"] in ("text", "file")
+                and e["chat_id"] == user_id
+                and not services.deliveries.was_sent(e["id"])
+            ]
+            if not ids:
+                continue
+            year = key[1]
+            services.audit.append(
+                unit,
+                year,
+                {
+                    "at": now,
+                    "actor": actor,
+                    "action": "pesan_dibatalkan",
+                    "detail": {"keluar": user_id, "jumlah": len(ids), "keadaan": state},
+                },
+            )
+            head = services.audit.log(unit, year).head
+            strike(ids, {"seq": head[0], "hash": head[1]} if head else None)
+            dropped += len(ids)
+    return dropped, state
 
 
 def cannot_take(services: Services, user_id: int) -> str | None:

@@ -20,6 +20,7 @@ from domain.dates_id import format_datetime_id
 from domain.errors import InputError, RoleError
 from domain.models import Cycle
 from domain.roster import SINGLE_ROLES, Person, Unit
+from domain.segregation import take_conflict
 from domain.sop import COLLECT, DIVIDE
 from domain.staff import check_removal, depart
 from domain.workflow import Reassign, item_label, reassign
@@ -98,10 +99,16 @@ async def on_move(update: Update, context, person: Person, payload: dict[str, An
     cycles = _holding(services, unit, member.user_id)
     if not cycles:
         raise InputError(texts.task_move_nothing(member.name))
-    collecting = services.sop_for(unit).role_of(COLLECT)
+    sop = services.sop_for(unit)
+    collecting = sop.role_of(COLLECT)
     targets = [p for p in unit.with_role(collecting) if p.user_id != member.user_id]
-    if not targets:
-        raise InputError(texts.task_move_no_target(collecting.label))
+    # The division holder may take the indicators themselves, when the table's
+    # segregation of duties allows it (else the reason is shown); a member of the collecting
+    # role (a Plh. of the division holder) is offered as any member ("Kepada …").
+    others = {member.user_id, *(p.user_id for p in targets)}
+    conflict = take_conflict(sop, person) if person.user_id not in others else ""
+    if not targets and conflict is not None:
+        raise InputError(texts.task_move_no_target(unit.role_label(collecting)))
     tasks = []
     for cycle in cycles:
         assignment = cycle.assignment_of(member.user_id)
@@ -118,8 +125,14 @@ async def on_move(update: Update, context, person: Person, payload: dict[str, An
         ]
         for p in targets
     ]
+    text = texts.task_move_pick(member.name, tasks)
+    if conflict is None:
+        take = {"action": "task_move_to", "member": member.user_id, "to": person.user_id}
+        rows.append([(texts.BTN_TASK_TAKE, take)])
+    elif conflict:
+        text += "\n\n" + texts.task_take_refused(conflict)
     await drop_buttons(update)
-    await send_text(context, person.user_id, texts.task_move_pick(member.name, tasks), rows)
+    await send_text(context, person.user_id, text, rows)
     return ""
 
 

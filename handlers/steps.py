@@ -24,39 +24,40 @@ from handlers.realisation import fill_buttons, review_button
 Rows = list[list[Button]]
 
 
-def next_role_label(sop: Sop, key: str) -> str:
-    """The role that receives what the step of ``key`` hands on (for button labels)."""
+def next_role_label(sop: Sop, key: str, unit: Unit) -> str:
+    """The role that receives what the step of ``key`` hands on, as the unit names it (for
+    button labels: a Dinas's Kepala Dinas)."""
     nxt = sop.by_key(key).next
-    return sop.step(nxt).role.label if nxt is not None else ""
+    return unit.role_label(sop.step(nxt).role) if nxt is not None else ""
 
 
-def _forward(sop: Sop, cycle: Cycle, person: Person) -> Rows:
-    label = texts.btn_forward(next_role_label(sop, FORWARD))
+def _forward(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
+    label = texts.btn_forward(next_role_label(sop, FORWARD, unit))
     args = {"cycle": cycle.id, "group": group(cycle, "forward_begin")}
     return [[(label, {"action": "forward_begin", **args})]]
 
 
-def _divide(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+def _divide(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
     args = {"cycle": cycle.id, "group": group(cycle, "divide_begin")}
     return [[(texts.BTN_DIVIDE, {"action": "divide_begin", **args})]]
 
 
-def _collect(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+def _collect(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
     return fill_buttons(cycle, person)
 
 
-def submit_rows(sop: Sop, cycle: Cycle) -> Rows:
+def submit_rows(sop: Sop, cycle: Cycle, unit: Unit) -> Rows:
     """Ajukan for the latest draft, when it is still the one to submit."""
-    return approval.submit_rows(QUARTER, sop, cycle)
+    return approval.submit_rows(QUARTER, sop, cycle, unit)
 
 
-def _assemble(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+def _assemble(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
     returned = cycle.latest_decision("return") is not None
     label = texts.BTN_REBUILD_DRAFT if returned else texts.BTN_BUILD_DRAFT
     rows: Rows = [
         [(label, {"action": "draft_build", "cycle": cycle.id, "group": group(cycle, "draft")})]
     ]
-    rows += submit_rows(sop, cycle)
+    rows += submit_rows(sop, cycle, unit)
     marks = pending_marks(cycle)
     if marks:
         args = {"cycle": cycle.id, "group": group(cycle, "fix_marked")}
@@ -70,15 +71,15 @@ def decision_args(cycle: Cycle) -> dict[str, Any]:
     return QUARTER.args(cycle, "decide")
 
 
-def _paraf(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+def _paraf(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
     return approval.decision_rows(QUARTER, sop, PARAF, decision_args(cycle))
 
 
-def _sign(sop: Sop, cycle: Cycle, person: Person) -> Rows:
+def _sign(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
     return approval.decision_rows(QUARTER, sop, SIGN, decision_args(cycle))
 
 
-OFFERS: dict[str, Callable[[Sop, Cycle, Person], Rows]] = {
+OFFERS: dict[str, Callable[[Sop, Cycle, Person, Unit], Rows]] = {
     FORWARD: _forward,
     DIVIDE: _divide,
     COLLECT: _collect,
@@ -110,7 +111,7 @@ def offer(services: Services, cycle: Cycle, unit: Unit, person: Person) -> Rows:
     rows: Rows = []
     if holds(services, cycle, unit, person):
         make = OFFERS.get(step.key)
-        rows = make(sop, cycle, person) if make else []
+        rows = make(sop, cycle, person, unit) if make else []
         rows = webapp_rows(services, step.key, cycle, rows)
     elif (
         step.key == COLLECT

@@ -10,12 +10,14 @@ import struct
 from pypdf import PdfReader
 
 from demo.quarter import MARK_REASON, run_demo
+from demo.quarter import TOKEN as DEMO_TOKEN
 from demo.sample_year import render_year
 from documents import tte
 from domain.calendar import WorkCalendar
 from domain.roster import load_roster
 from domain.samples import SAMPLE_YEAR
 from domain.sop import load_sop
+from emulator import BotAPIEmulator
 from storage.database import Database
 from storage.repositories import CycleRepository
 from tests.factories import DEMO_ROSTER
@@ -23,7 +25,15 @@ from tests.pdf_pages import bare_pages
 
 
 async def test_demo_leaves_a_signed_report_and_every_generated_document(tmp_path, capsys):
-    signed = await run_demo(tmp_path, quiet=False, keep_all=True, screenshots=True)
+    emu = BotAPIEmulator(token=DEMO_TOKEN, bot_username="lkj_demo_bot")
+    signed = await run_demo(tmp_path, quiet=False, keep_all=True, screenshots=True, emulator=emu)
+    # Set up from a roster file, nobody had opened their chat: the start-up menus of those
+    # who had not pressed Start yet were refused as Telegram refuses them (the menu job and
+    # the first /start race), each official pressed Start, and the rest followed.
+    officials = [p.user_id for p in load_roster(DEMO_ROSTER).units[0].people]
+    refused = {e[1].get("scope", {}).get("chat_id") for e in emu.errors if e[2] == 400}
+    assert refused & set(officials)
+    assert all(emu.started(user_id) for user_id in officials)
     assert signed.name.endswith("_DITANDATANGANI.pdf")
     text = " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(signed.read_bytes())).pages).split()

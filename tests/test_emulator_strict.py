@@ -88,7 +88,7 @@ async def test_an_injected_502_comes_as_telegrams_gateway_sends_it(emu, bot):
 
 
 async def test_flood_control_answers_429_by_rate_per_chat_and_for_the_bot(emu, bot):
-    emu.flood.enabled = True  # opt-in (BotAPIEmulator(flood_control=True), EMU_FLOOD_CONTROL=1)
+    assert emu.flood.enabled  # on by default (off: flood_control=False, EMU_FLOOD_CONTROL=0)
     burst = int(emu.flood.per_chat_burst)
     for n in range(burst):  # a short burst to one chat is tolerated
         await bot.send_message(ALICE, f"pesan {n}")

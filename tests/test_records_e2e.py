@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from demo import playbook
 from domain.dates_id import format_datetime_id
 from emulator.users import SimUser
+from storage.audit import AuditLog
 
 SUCCESSOR = ("Yusuf Maulana, S.E.", "198611112010011007", "Kepala Subbagian Perencanaan")
 
@@ -81,3 +82,17 @@ async def test_a_forward_names_its_receiver_of_the_moment_after_a_mutasi(
     )
     assert f"• Pembagian tugas: {SUCCESSOR[0]} (Kasubbag), {divided_at}" in chain
     assert SUCCESSOR[0] not in forward_line
+
+    # The audit log: the forward names its receiver as recorded (the first Kasubbag), the
+    # division the members who got a task.
+    lines = [
+        e for p in (settings.lkj_data_dir / "audit").rglob("*.jsonl") for e in AuditLog(p).entries()
+    ]
+    forward = next(e for e in lines if e["action"] == "teruskan_disposisi")
+    assert [(o["user_id"], o["nama"], o["jabatan"]) for o in forward["detail"]["kepada"]] == [
+        (first.user_id, first.name, "Kasubbag")
+    ]
+    divide = next(e for e in lines if e["action"] == "bagi_tugas")
+    assert {o["user_id"] for o in divide["detail"]["kepada"]} == {
+        m.user_id for m in people.team[:2]
+    }

@@ -11,7 +11,7 @@ import pytest
 
 from domain.errors import InputError, RoleError, SopError
 from domain.roles import Role
-from domain.segregation import appointment_conflict, check_act
+from domain.segregation import appointment_conflict, check_act, take_conflict
 from domain.sop import DEFAULT_SEPARATED, SIGN, load_sop
 from domain.standins import appoint, day_bounds, resolve
 from domain.workflow import Paraf, Sign, SubmitReport, record_report
@@ -282,3 +282,15 @@ def test_who_submitted_a_draft_is_its_maker(tables):
     flow.apply(SubmitReport(flow.version), flow.ctx.unit.member(KASUBBAG))
     with pytest.raises(RoleError, match="Anda telah melakukan tahap 5"):
         flow.apply(Paraf(flow.version), flow.ctx.unit.member(KASUBBAG))
+
+
+def test_the_division_holder_takes_a_members_task_only_where_the_table_allows(tables):
+    """Alihkan tugas to oneself: allowed by the shipped table (nothing separates the
+    collection); refused, with the reason, where the collection is separated from a step the
+    division holder acts for (here: an office that also separates collecting from paraf,
+    seen by a Sekretaris who divides)."""
+    kasubbag = actor(Role.KASUBBAG)
+    assert take_conflict(tables["default"], kasubbag) is None
+    sekretaris = actor(Role.SEKRETARIS)
+    reason = take_conflict(tables["collector"], sekretaris)
+    assert reason is not None and "Pemisahan tugas" in reason and "tahap 6" in reason

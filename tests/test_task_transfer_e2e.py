@@ -64,7 +64,7 @@ async def test_a_member_transferred_mid_quarter_hands_over_their_indicators(
     await kasubbag.tap(f"Alihkan tugas {leaving.name}", listing)
     pick = await kasubbag.expect(f"Alihkan tugas {leaving.name}")
     assert all(code in pick.text for code in plan[0])
-    assert pick.buttons == [f"Kepada {staying.name}"]
+    assert pick.buttons == [f"Kepada {staying.name}", "Ambil alih sendiri"]
     mark_leaving = len(leaving.received())
     await kasubbag.tap(f"Kepada {staying.name}", pick)
     done = await kasubbag.expect("telah dialihkan kepada")
@@ -171,3 +171,48 @@ async def test_the_plh_of_the_division_holder_moves_tasks_and_the_holder_does_no
     cycle = CycleRepository(Database(settings.lkj_data_dir)).get("satpolpp-bdg", 2026, 3)
     assert [a.member_id for a in cycle.assignments] == [second.user_id]
     assert len(cycle.assignments[0].items) == sum(len(t) for t in playbook.TASKS)
+
+
+async def test_the_division_holder_takes_a_members_indicators_themselves(
+    bot, emu, people, settings
+):
+    """ "moves a member's open indicators to another member or takes them": the Kasubbag
+    takes them (the default table separates nothing from the collection), reports them, and
+    the quarter completes; the move names the Kasubbag as the receiver."""
+    kasubbag = people.kasubbag
+    leaving, staying = people.team
+    await playbook.upload_targets(people, 2026, sample_targets_workbook(), "Target_2026.xlsx")
+    codes = [i.code for i in sample_indicators()]
+    plan = playbook.split_indicators(codes, 2)
+    await playbook.start_cycle(people, 3, 2026)
+    await playbook.forward(people)
+    await playbook.divide_indicators(people, plan)
+    values = {r.code: r for r in sample_realisations(3)}
+    for code in plan[1]:
+        await report(staying, code, values)
+
+    kasubbag.say("/mutasi")
+    listing = await kasubbag.expect("Mutasi pegawai")
+    await kasubbag.tap(f"Alihkan tugas {leaving.name}", listing)
+    pick = await kasubbag.expect(f"Alihkan tugas {leaving.name}")
+    await kasubbag.tap("Ambil alih sendiri", pick)
+    done = await kasubbag.expect("telah dialihkan kepada")
+    assert kasubbag.name in done.text
+    task = await kasubbag.expect("Pengalihan Tugas")
+    assert sorted(task.buttons) == sorted(f"Isi {c}" for c in plan[0])
+    await leaving.expect("dialihkan oleh")
+
+    for code in plan[0]:  # the Kasubbag reports them as any member would
+        await report(kasubbag, code, values)
+    await kasubbag.expect("telah terkumpul")
+    await playbook.build_and_submit(people)
+    await playbook.paraf(people)
+    await playbook.sign(people)
+    await kasubbag.expect("Triwulan III Tahun 2026 telah ditandatangani", document=True)
+
+    cycle = CycleRepository(Database(settings.lkj_data_dir)).get("satpolpp-bdg", 2026, 3)
+    mine = cycle.assignment_of(kasubbag.user_id)
+    assert mine is not None and sorted(i.code for i in mine.items) == sorted(plan[0])
+    assert all(i.realisation.reported_by == kasubbag.user_id for i in mine.items)
+    move = next(h for h in cycle.history if h.action == "alihkan_tugas")
+    assert [o.user_id for o in move.to] == [kasubbag.user_id]

@@ -29,6 +29,13 @@ def btn_task_move_to(name: str) -> str:
     return f"Kepada {name}"
 
 
+BTN_TASK_TAKE = "Ambil alih sendiri"
+
+
+def task_take_refused(reason: str) -> str:
+    return f"Mengambil alih sendiri tidak tersedia: {esc(reason)}"
+
+
 def task_move_nothing(name: str) -> str:
     return f"{name} tidak memegang tugas pada triwulan yang belum selesai."
 
@@ -114,6 +121,17 @@ def staff_left(unit: str, successor: str | None) -> str:
     if successor:
         head += f"; tugas Anda diteruskan kepada {esc(successor)}"
     return head + end_sentence(head) + " Terima kasih atas pengabdian Anda."
+
+
+def owed_dropped(name: str, count: int, reason: str, successor: str | None) -> str:
+    """To the administrator: what was still owed to someone who left is no longer sent."""
+    head = (
+        f"{count} pesan untuk {esc(name)} yang belum tersampaikan ({reason}) tidak dikirim "
+        "lagi karena yang bersangkutan telah keluar dari unit"
+    )
+    if successor:
+        return f"{head}; tahapan yang dipegangnya kini dipegang oleh {esc(successor)}."
+    return f"{head}. Tahapan yang dipegangnya kini dipegang oleh pemegang jabatan saat ini."
 
 
 def staff_replaced(old: str, new: str, role: str, unit: str) -> str:
