@@ -214,6 +214,7 @@ def test_the_performance_page_carries_the_latest_bench_table():
 
 # --- every promise keeps its test ---------------------------------------------------------
 
+
 def test_every_test_a_doc_names_exists():
     missing = []
     for doc in [README, *DOCS]:

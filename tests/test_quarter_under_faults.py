@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from bot import playbook
+from demo import playbook
 from storage.database import Database
 from storage.repositories import CycleRepository
 from tests.test_org_stateful import NOTICES, eventually

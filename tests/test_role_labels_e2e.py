@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import playbook
-from bot.playbook import Cast
+from demo import playbook
+from demo.playbook import Cast
 from domain.roster import load_roster
 from tests.factories import DEMO_ROSTER
 
