@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.button_codec import ButtonCodec
+from app.callback_data import CallbackData
 from bench.fixtures import CURRENT_YEAR, Store, unit_code, user_id
-from bot.button_codec import ButtonCodec
-from bot.callback_data import CallbackData
 from storage.atomic import atomic_write_bytes
 from storage.database import Database
 from storage.repositories import ButtonRepository, CycleRepository, SessionRepository

@@ -23,13 +23,14 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from app.services import Services, utc_now
 from bot.alerts import AlertChat
 from bot.health import start_health, stop_health
 from bot.inbox import InboxQueue, replay
 from bot.metrics import MeasuredLimiter
 from bot.ordering import ChatOrderedUpdates
 from bot.request import RetryingRequest
-from bot.services import Services, utc_now
+from bot.services import build_services
 from bot.settings import Settings
 from handlers import texts, tte_chat
 from handlers.common import send_text
@@ -127,7 +128,7 @@ def build_application(
     clock: Callable[[], datetime] = utc_now,
     on_lost: Callable[[], None] | None = None,
 ) -> Application:
-    services = services or Services.from_settings(settings, clock=clock, on_lost=on_lost)
+    services = services or build_services(settings, clock=clock, on_lost=on_lost)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)

@@ -502,9 +502,9 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _services():
-    from bot.services import Services
+    from bot.services import build_services
 
-    return Services.from_settings(Settings())
+    return build_services(Settings())
 
 
 def _bot_username(settings: Settings) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from documents.annual_context import annual_report_context
 from documents.workbooks import archival_attachment, year_export
 from domain import annual, approval, records

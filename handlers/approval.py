@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from domain import approval, records, segregation
 from domain.approval import ReportKind, parse_marks
 from domain.dates_id import format_datetime_id

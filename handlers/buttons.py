@@ -117,7 +117,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         full = storage_full(exc)  # a full disk or database: "try again later"
         if full or store_failed(exc):
             # Nothing of the press was stored, so nothing was taken back (the revocation is
-            # saved with the change, bot.callback_data): the same button works again.
+            # saved with the change, app.callback_data): the same button works again.
             await press.finish(texts.STORAGE_FULL if full else texts.PRESS_NOT_SAVED, refused=True)
         elif press.answered and not took_effect(services, update):
             # The error handler can no longer use the toast; an action that was saved is not

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from domain.errors import WorkflowError
 from domain.models import Cycle, parse_cycle_id
 from domain.roles import Role

@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from domain.dates_id import format_datetime_id
 from domain.errors import InputError, RoleError
 from domain.identity import government_line

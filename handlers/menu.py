@@ -18,7 +18,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from domain import annual
 from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE

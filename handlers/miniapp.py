@@ -11,8 +11,8 @@ from typing import Any
 
 from telegram.error import TelegramError
 
-from bot.button_codec import group_key
-from bot.services import Services
+from app.button_codec import group_key
+from app.services import Services
 from documents.report_context import quarterly_report_context
 from domain.dates_id import format_datetime_id
 from domain.errors import DomainError, InputError, RoleError

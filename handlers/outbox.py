@@ -19,8 +19,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppI
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
-from bot.button_codec import group_key
-from bot.services import Services
+from app.button_codec import group_key
+from app.services import Services
 from domain.models import Cycle, HistoryEntry
 from domain.roles import SUPERIOR, Role
 from domain.roster import Person, Unit
@@ -182,7 +182,7 @@ def end_form_with(out: Outbox, update_id: int | None) -> None:
 
 def owe_revocations(out: Outbox) -> dict[str, Any] | None:
     """The revocations this change spends, owed first in its write (see
-    ``bot.callback_data``), or None. Saved by :func:`saved_or_not`, which marks the entry
+    ``app.callback_data``), or None. Saved by :func:`saved_or_not`, which marks the entry
     done in the delivery log with the write, so that no deliverer ever sends it."""
     if not out.spent_groups and not out.spent_cycles:
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.services import Services
+from app.services import Services
 from domain.approval import QUARTERLY
 from domain.models import Cycle
 from domain.reminders import holders_of

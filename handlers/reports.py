@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.services import Services
+from app.services import Services
 from documents.embedded import EmbeddedFile
 from documents.report_context import disposition_sheet_context, quarterly_report_context
 from documents.workbooks import archival_attachment, quarter_export

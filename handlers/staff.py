@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from domain.approval import check_holder
 from domain.dates_id import format_datetime_id
 from domain.errors import InputError, RoleError

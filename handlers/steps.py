@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.services import Services
+from app.services import Services
 from domain.models import Cycle
 from domain.reminders import holders_of
 from domain.roster import Person, Unit

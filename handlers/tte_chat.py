@@ -27,7 +27,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from domain.errors import DomainError
 from domain.roster import Person
 from domain.sop import SIGN

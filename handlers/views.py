@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.services import Services
+from app.services import Services
 from domain.dates_id import format_datetime_id, format_office_duration
 from domain.models import BELUM_ADA, Assignment, Cycle, Item
 from domain.reminders import holders_of

@@ -12,8 +12,8 @@ import pytest
 from pydantic import ValidationError
 
 import handlers.registry  # noqa: F401  (registers every button action)
+from app.button_codec import LIMIT, ButtonCodec
 from bot import playbook
-from bot.button_codec import LIMIT, ButtonCodec
 from bot.settings import Settings
 from domain.models import FILED
 from handlers import texts

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from bot.button_codec import GROUP_MARK, PREFIX, ButtonCodec, group_key
+from app.button_codec import GROUP_MARK, PREFIX, ButtonCodec, group_key
 from storage.repositories import ButtonRepository
 from storage.revocations import Revocations
 
