@@ -17,7 +17,6 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CallbackContext,
     ContextTypes,
     Defaults,
     TypeHandler,
@@ -33,10 +32,15 @@ from bot.request import RetryingRequest
 from bot.services import build_services
 from bot.settings import Settings
 from handlers import texts, tte_chat
+from handlers.chat_events import on_chat_opened
 from handlers.common import send_text
 from handlers.forms import ask
 from handlers.menu import sync_menus_job
-from handlers.outbox import DOCUMENT_TIMEOUT, deliver_all, on_chat_opened, took_effect
+from handlers.outbox import (
+    DOCUMENT_TIMEOUT,
+    deliver_all_to,
+    took_effect,
+)
 from handlers.progress import settle_handled_notes
 from handlers.registry import (
     FINALLY,
@@ -58,7 +62,7 @@ async def _post_init(app: Application) -> None:
     # Start the render workers now, in the background, so the first PDF finds them warm.
     app.bot_data["services"].renderer.warm()
     # Deliver whatever a previous run saved but could not send before it stopped.
-    await deliver_all(CallbackContext(app))
+    await deliver_all_to(app.bot, app.bot_data["services"])
     # "Sedang disusun" notes of updates handled since whose edit a failed write left undone.
     services = app.bot_data["services"]
     await settle_handled_notes(app.bot, services.notes, services.inbox.handled)

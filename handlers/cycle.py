@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app.realisation import attach_evidence
 from domain.errors import InputError, WorkflowError
 from domain.models import (
     DEFAULT_INSTRUCTIONS,
@@ -25,13 +26,10 @@ from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD
 from domain.standins import represented
 from domain.workflow import (
-    EV_COLLECTION_COMPLETE,
-    EV_MEMBER_COMPLETE,
     Divide,
     Forward,
     MemberTask,
     StartCycle,
-    UploadData,
     apply,
     authorize,
     start_cycle,
@@ -56,12 +54,13 @@ from handlers.forms import (
     finisher,
     text_field,
 )
-from handlers.outbox import Outbox, cannot_take, commit, unreachable_note
-from handlers.realisation import fill_buttons, is_realisation_workbook, on_realisation_workbook
-from handlers.reports import build_disposition_sheet, build_report, report_filename
+from handlers.notices import notices
+from handlers.offers import report_filename
+from handlers.outbox import Outbox, cannot_take, commit, deliver, unreachable_note
+from handlers.realisation import is_realisation_workbook, on_realisation_workbook
+from handlers.reports import build_disposition_sheet, build_report
 from handlers.steps import submit_rows
 from handlers.texts import esc, tw
-from handlers.views import member_checklist
 
 
 def _next_role(services, unit, key: str) -> str:
@@ -443,33 +442,10 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
 async def record_upload(
     context, person: Person, cycle, index: int, ref: FileRef, update_id, group: str | None
 ) -> None:
-    """A checked, stored file recorded for the member's item ``index`` (chat's upload buttons,
-    or the Mini App's form), announced in chat with the member's checklist."""
-    services = svc(context)
-    unit = unit_of(services, person)
-    outcome = apply(cycle, UploadData(index, ref), person, services.now(), services.context(unit))
-    assignment = outcome.cycle.assignment_of(person.user_id)
-    item = assignment.items[index]
-    assert assignment is not None  # the domain accepted the member's upload
-    if assignment.complete:
-        tail = texts.ALL_ITEMS_COMPLETE
-    elif outcome.cycle.indicators:
-        tail = texts.your_status(member_checklist(assignment))
-    else:
-        tail = texts.items_missing(assignment.missing)
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        texts.upload_recorded(ref.name, item.title, tail),
-        fill_buttons(outcome.cycle, person) or None,
-    )
-    if EV_MEMBER_COMPLETE in outcome.events:
-        notify.member_complete(out, outcome.cycle, unit, person)
-    if EV_COLLECTION_COMPLETE in outcome.events:
-        notify.collection_complete(out, outcome.cycle, unit)
-    if group:
-        out.revoke_group(group)
-    await commit(context, cycle, outcome.cycle, out, update_id)
+    """A checked, stored file recorded for the member's item ``index`` (chat's upload
+    buttons), announced in chat with the member's checklist (``app.realisation``)."""
+    attach_evidence(svc(context), notices, person, cycle, index, ref, update_id, group)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)
 
 
 # --- the report is made and submitted --------------------------------------------------

@@ -28,9 +28,8 @@ from handlers.buttons import button_action
 from handlers.common import cycle_of, send_text, svc, unit_of
 from handlers.forms import begin_form, document_field, finisher, text_field
 from handlers.outbox import Outbox, commit
-from handlers.realisation import fill_buttons
 from handlers.texts import tw
-from handlers.views import member_checklist
+from handlers.views import fill_buttons, member_checklist
 
 
 async def cmd_bukti(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:

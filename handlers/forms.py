@@ -14,15 +14,17 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app.unit_of_work import ENDING_FORMS
 from domain.errors import DomainError, InputError
 from domain.performance import format_number_id, parse_number_id
 from domain.roster import Person
 from domain.text import neutralise_bidi
 from domain.workflow import MAX_NOTE
 from handlers import texts
+from handlers.buttons import BUTTON_ACTIONS
 from handlers.common import audit_refusal, drop_buttons, keyboard, send_text, svc
 from handlers.files import is_photo, receive_document
-from handlers.outbox import ENDING_FORMS
+from handlers.tasks import after_abandon
 
 Finisher = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[None]]
 FINISHERS: dict[str, Finisher] = {}
@@ -359,7 +361,7 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
 
 async def _submit(update: Update, context, person: Person, session: dict[str, Any]) -> str:
     """Kirim: the finisher's commit ends the form in the same write as its effect (see
-    ``handlers.outbox.end_form_with``); the buttons go only after that write, so a kill at any
+    ``app.unit_of_work.end_form_with``); the buttons go only after that write, so a kill at any
     instant leaves the form either open with working buttons or ended with its effect saved."""
     services = svc(context)
     fid = session["form_id"]
@@ -386,15 +388,10 @@ async def _submit(update: Update, context, person: Person, session: dict[str, An
 
 
 async def _abandoned(context, person: Person, session: dict[str, Any], message: str) -> None:
-    # Imported here: the step offers know the forms' finishers, which import this module.
-    from handlers.tasks import after_abandon
-
     await after_abandon(context, person, session.get("cycle"), message)
 
 
 def _register_form_buttons() -> None:
-    from handlers.buttons import BUTTON_ACTIONS
-
     for name in ("form_choice", "form_toggle", "form_submit", "form_cancel"):
         BUTTON_ACTIONS[name] = on_form_button
 

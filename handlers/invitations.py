@@ -52,6 +52,7 @@ from handlers.common import (
     unit_of,
 )
 from handlers.forms import TEXT_VALIDATORS, begin_form, finisher, text_field
+from handlers.tasks import offer_tasks
 
 DETAILS = ("name", "nip", "position")
 GUEST_FORM = "invite_details"
@@ -608,7 +609,6 @@ async def register(
 async def _replaced(update: Update, context, before: Unit, old_id: int, new: Person) -> None:
     """The old holder is out (told, menu cleared); the new one gets every open task."""
     from handlers.staff import leave  # imports this module
-    from handlers.tasks import offer_tasks  # not at start-up: steps and notify import each other
 
     services = svc(context)
     old = before.member(old_id)

@@ -74,7 +74,7 @@ async def _send(
 ) -> bool:
     """Set one chat's menu. Nothing is sent to a chat known not to be started: Telegram
     knows no such chat ("chat not found") until the person's first /start, which sets it
-    (``handlers.outbox.on_chat_opened``); a refusal records the chat as not started."""
+    (``handlers.chat_events.on_chat_opened``); a refusal records the chat as not started."""
     if services.chats.state(user_id) == chats.NOT_STARTED:
         return False
     try:

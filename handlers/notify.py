@@ -15,9 +15,8 @@ from domain.performance import format_number_id
 from domain.reminders import holders_of
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE
-from handlers import approval, texts
+from handlers import texts
 from handlers.outbox import Outbox
-from handlers.quarterly import QUARTER
 from handlers.reports import disposition_filename
 from handlers.steps import offer
 from handlers.texts import esc, tw
@@ -173,27 +172,3 @@ def member_complete(out: Outbox, cycle: Cycle, unit: Unit, member: Person) -> No
     for user_id in _assembler_ids(out, unit):
         out.text(user_id, text)
     out.copies(unit, out.services.sop_for(unit).role_of(ASSEMBLE), text)
-
-
-# The approval flow's messages are one implementation for every kind of report
-# (``handlers.approval``); these name the quarterly report's.
-
-
-def report_submitted(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
-    """The holder of the paraf step gets the submitted draft with Paraf / Kembalikan."""
-    approval.tell_submitted(out, QUARTER, cycle, unit, by)
-
-
-def report_initialled(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
-    """The initialled PDF goes to the signer; the maker of the report learns it moved on."""
-    approval.tell_initialled(out, QUARTER, cycle, unit, by)
-
-
-def report_returned(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
-    """The maker of the report gets the reason, the marks and the way on."""
-    approval.tell_returned(out, QUARTER, cycle, unit, by)
-
-
-def report_signed(out: Outbox, cycle: Cycle, unit: Unit, by: Person) -> None:
-    """The signed PDF goes to everyone in the unit; the quarter is filed."""
-    approval.tell_signed(out, QUARTER, cycle, unit, by)

@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram import Update
 
+from app.realisation import report_realisation
 from domain.dates_id import format_datetime_id
 from domain.errors import InputError
 from domain.models import Cycle
@@ -17,8 +18,6 @@ from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT
 from domain.targets_import import REALISATION_SHEET, parse_realisation_workbook
 from domain.workflow import (
-    EV_COLLECTION_COMPLETE,
-    EV_MEMBER_COMPLETE,
     MarkNeedsFix,
     RealisationInput,
     ReportRealisation,
@@ -27,13 +26,14 @@ from domain.workflow import (
     find_indicator,
     pending_marks,
 )
-from handlers import notify, texts
+from handlers import texts
 from handlers.buttons import button_action
 from handlers.common import cycle_of, drop_buttons, svc, unit_of
 from handlers.forms import begin_form, choice_field, finisher, number_field, text_field
-from handlers.outbox import Outbox, commit
+from handlers.notices import notices
+from handlers.outbox import Outbox, commit, deliver
 from handlers.texts import tw
-from handlers.views import member_checklist
+from handlers.views import fill_buttons, member_checklist
 
 
 def is_realisation_workbook(data: bytes) -> bool:
@@ -49,51 +49,8 @@ def is_realisation_workbook(data: bytes) -> bool:
 async def _apply_report(
     update: Update, context, person: Person, cycle: Cycle, action: ReportRealisation
 ) -> None:
-    await report_realisation(context, person, cycle, action, update.update_id)
-
-
-async def report_realisation(
-    context, person: Person, cycle: Cycle, action: ReportRealisation, update_id: int | None
-) -> Cycle:
-    """Record a member's realisation rows (typed, workbook or the Mini App's form): the
-    member's checklist, and the Kasubbag's notice when the collection completes."""
-    services = svc(context)
-    unit = unit_of(services, person)
-    outcome = apply(cycle, action, person, services.now(), services.context(unit))
-    assignment = outcome.cycle.assignment_of(person.user_id)
-    out = Outbox(services)
-    codes = ", ".join(row.code for row in action.rows)
-    assert assignment is not None  # the domain accepted the member's report
-    out.text(
-        person.user_id,
-        texts.realisation_recorded(codes, member_checklist(assignment)),
-        fill_buttons(outcome.cycle, person) if not assignment.complete else None,
-    )
-    if EV_MEMBER_COMPLETE in outcome.events:
-        notify.member_complete(out, outcome.cycle, unit, person)
-    if EV_COLLECTION_COMPLETE in outcome.events:
-        notify.collection_complete(out, outcome.cycle, unit)
-    await commit(context, cycle, outcome.cycle, out, update_id)
-    # What the Mini App's form kept unsent for these indicators is now out of date.
-    services.drafts.forget(person.user_id, cycle.id, [row.code for row in action.rows])
-    return outcome.cycle
-
-
-def fill_buttons(cycle: Cycle, person: Person) -> list[list[tuple[str, dict[str, Any]]]]:
-    """One "Isi <code>" button per indicator of the member that is not complete."""
-    assignment = cycle.assignment_of(person.user_id)
-    if assignment is None:
-        return []
-    return [
-        [
-            (
-                texts.btn_fill(item.code),
-                {"action": "realisation_begin", "cycle": cycle.id, "code": item.code},
-            )
-        ]
-        for item in assignment.items
-        if item.code and not item.complete
-    ]
+    report_realisation(svc(context), notices, person, cycle, action, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)
 
 
 @button_action("realisation_begin")
@@ -246,10 +203,6 @@ async def finish_fix_marked(update, context, person: Person, session: dict[str, 
 
 
 # --- the Kasubbag's review: Perlu Perbaikan --------------------------------------------------
-
-
-def review_button(cycle: Cycle) -> tuple[str, dict[str, Any]]:
-    return (texts.BTN_NEEDS_FIX, {"action": "fix_begin", "cycle": cycle.id})
 
 
 @button_action("fix_begin")

@@ -38,9 +38,9 @@ from handlers import (  # noqa: F401 (the modules register their buttons)
     verification,
 )
 from handlers.buttons import on_button
+from handlers.chat_events import on_chat_member
 from handlers.commands import registered
 from handlers.common import svc
-from handlers.outbox import on_chat_member
 
 PRIVATE = filters.ChatType.PRIVATE
 

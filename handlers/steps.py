@@ -16,10 +16,11 @@ from domain.reminders import holders_of
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD, PARAF, SIGN, Sop
 from domain.workflow import pending_marks
-from handlers import approval, texts
+from handlers import texts
 from handlers.common import WEB_APP, Button
-from handlers.quarterly import QUARTER, group
-from handlers.realisation import fill_buttons, review_button
+from handlers.offers import QUARTER_OFFERS, decision_rows, group
+from handlers.offers import submit_rows as report_submit_rows
+from handlers.views import fill_buttons, review_button
 
 Rows = list[list[Button]]
 
@@ -47,7 +48,7 @@ def _collect(sop: Sop, cycle: Cycle, person: Person) -> Rows:
 
 def submit_rows(sop: Sop, cycle: Cycle) -> Rows:
     """Ajukan for the latest draft, when it is still the one to submit."""
-    return approval.submit_rows(QUARTER, sop, cycle)
+    return report_submit_rows(QUARTER_OFFERS, sop, cycle)
 
 
 def _assemble(sop: Sop, cycle: Cycle, person: Person) -> Rows:
@@ -67,15 +68,15 @@ def _assemble(sop: Sop, cycle: Cycle, person: Person) -> Rows:
 
 
 def decision_args(cycle: Cycle) -> dict[str, Any]:
-    return QUARTER.args(cycle, "decide")
+    return QUARTER_OFFERS.args(cycle, "decide")
 
 
 def _paraf(sop: Sop, cycle: Cycle, person: Person) -> Rows:
-    return approval.decision_rows(QUARTER, sop, PARAF, decision_args(cycle))
+    return decision_rows(QUARTER_OFFERS, sop, PARAF, decision_args(cycle))
 
 
 def _sign(sop: Sop, cycle: Cycle, person: Person) -> Rows:
-    return approval.decision_rows(QUARTER, sop, SIGN, decision_args(cycle))
+    return decision_rows(QUARTER_OFFERS, sop, SIGN, decision_args(cycle))
 
 
 OFFERS: dict[str, Callable[[Sop, Cycle, Person], Rows]] = {

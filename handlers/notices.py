@@ -1,0 +1,257 @@
+"""The notice table: what each change owes to whom, worded for the chat (outbox entries).
+
+A use case (``app/``) receives :func:`notices` as its port and saves what it returns in the
+same write as the change. Two tables: the confirmation a use case owes its actor
+(``CONFIRMATIONS``, by use case) and the notices each domain event owes (``EVENTS``, by
+``domain.workflow.EV_*``): one place for both, so no handler dispatches events inline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol, cast
+
+from app.approval import PARAF_ACT, RETURN, SIGN_ACT, SUBMIT
+from app.changes import Change, Decision
+from app.realisation import ATTACHED, REPORTED
+from app.services import Services
+from domain import records
+from domain.approval import ReportKind
+from domain.dates_id import format_datetime_id
+from domain.roster import Person, Unit
+from domain.sop import PARAF, Sop
+from domain.workflow import EV_COLLECTION_COMPLETE, EV_MEMBER_COMPLETE
+from handlers import notify, texts
+from handlers.outbox import Outbox
+from handlers.views import fill_buttons, member_checklist
+
+Build = Callable[[Outbox, Change], None]
+
+
+class Worded(Protocol):
+    """What the wording needs of a kind of report (``handlers.approval.ReportFlow``)."""
+
+    kind: ReportKind
+
+    def name(self, report: Any) -> str: ...
+
+    def title(self, report: Any) -> str: ...
+
+    def filename(self, report: Any, status: str) -> str: ...
+
+    def stage(self, sop: Sop, report: Any) -> str | None: ...
+
+    def holders(self, services: Services, unit: Unit, report: Any) -> list[Person]: ...
+
+    def offer(self, services: Services, unit: Unit, report: Any, person: Person) -> Any: ...
+
+    def makers(self, services: Services, unit: Unit) -> list[Person]: ...
+
+    def deadline(self, report: Any) -> datetime | None: ...
+
+
+def _worded(decision: Decision) -> Worded:
+    return cast(Worded, decision.flow)  # the chat's flows word themselves
+
+
+def _realisation_recorded(out: Outbox, change: Change) -> None:
+    """The member's checklist, with a button per indicator still to fill."""
+    person, cycle = change.person, change.after
+    assignment = cycle.assignment_of(person.user_id)
+    assert assignment is not None  # the domain accepted the member's report
+    out.text(
+        person.user_id,
+        texts.realisation_recorded(", ".join(change.detail["codes"]), member_checklist(assignment)),
+        fill_buttons(cycle, person) if not assignment.complete else None,
+    )
+
+
+def _evidence_recorded(out: Outbox, change: Change) -> None:
+    """The file recorded for its item, and what is still missing."""
+    person, cycle = change.person, change.after
+    assignment = cycle.assignment_of(person.user_id)
+    assert assignment is not None  # the domain accepted the member's upload
+    item = assignment.items[change.detail["index"]]
+    if assignment.complete:
+        tail = texts.ALL_ITEMS_COMPLETE
+    elif cycle.indicators:
+        tail = texts.your_status(member_checklist(assignment))
+    else:
+        tail = texts.items_missing(assignment.missing)
+    out.text(
+        person.user_id,
+        texts.upload_recorded(change.detail["file"].name, item.title, tail),
+        fill_buttons(cycle, person) or None,
+    )
+
+
+# --- the approval flow: one wording for every kind of report ---------------------------------
+
+
+def _names(people: list[Person]) -> str:
+    return ", ".join(texts.who(p) for p in people) or "-"
+
+
+def _when(services: Services, unit: Unit, dt: datetime | None) -> str | None:
+    return format_datetime_id(dt, services.calendar(unit).tz) if dt else None
+
+
+# --- who is told ---------------------------------------------------------------------------
+
+
+def _report_to_holders(out: Outbox, flow: Worded, report, unit: Unit, status, caption):
+    """The report's PDF goes to each holder of the step it waits for, with its buttons."""
+    latest = report.latest_report
+    assert latest is not None
+    for person in flow.holders(out.services, unit, report):
+        rows = flow.offer(out.services, unit, report, person)
+        out.file(
+            person.user_id, latest.sha256, flow.filename(report, status), caption, rows or None
+        )
+    _copies(out, flow, report, unit, caption, latest.sha256, flow.filename(report, status))
+
+
+def _copies(out: Outbox, flow: Worded, report, unit: Unit, text: str, *document: str):
+    """The holder represented by a stand-in at the step the report waits for gets a copy."""
+    sop = out.services.sop_for(unit)
+    key = flow.stage(sop, report)
+    if key:
+        out.copies(unit, sop.role_of(key), text, *document)
+
+
+def tell_submitted(out: Outbox, flow: Worded, report, unit: Unit, by: Person) -> None:
+    """The holder of the paraf step gets the submitted draft with Paraf / Kembalikan."""
+    sop = out.services.sop_for(unit)
+    latest = report.latest_report
+    assert latest is not None
+    caption = texts.for_paraf(
+        flow.title(report),
+        latest.number,
+        unit.role_label(sop.role_of(flow.kind.maker)),
+        _when(out.services, unit, flow.deadline(report)),
+        sop.by_key(PARAF).standard_time.label,
+    )
+    _report_to_holders(out, flow, report, unit, "draft", caption)
+
+
+def tell_initialled(out: Outbox, flow: Worded, report, unit: Unit, by: Person) -> None:
+    """The initialled PDF goes to the signer with Tandatangani / Kembalikan, and the maker
+    of the report learns it moved on."""
+    paraf = report.latest_decision("paraf")
+    assert paraf is not None
+    services = out.services
+    facts = records.decision_by(report.history, paraf) or by  # as recorded with the act
+    caption = texts.for_signature(
+        flow.title(report),
+        facts,
+        _when(services, unit, paraf.at) or "",
+        _when(services, unit, flow.deadline(report)),
+    )
+    _report_to_holders(out, flow, report, unit, "paraf", caption)
+    signers = _names(flow.holders(services, unit, report))
+    told = texts.initialled_for_maker(flow.name(report), facts, signers)
+    for maker in flow.makers(services, unit):
+        if maker.user_id != by.user_id:
+            out.text(maker.user_id, told)
+    out.copies(unit, services.sop_for(unit).role_of(flow.kind.maker), told)
+
+
+def tell_returned(out: Outbox, flow: Worded, report, unit: Unit, by: Person) -> None:
+    """The maker gets the reason and the way on; whoever had already initialled the returned
+    version is told too."""
+    decision = report.latest_decision("return")
+    assert decision is not None
+    services = out.services
+    facts = records.decision_by(report.history, decision) or by
+    text = texts.returned(
+        flow.name(report),
+        facts,
+        _when(services, unit, decision.at) or "",
+        decision.reason,
+        decision.marks,
+        _when(services, unit, flow.deadline(report)),
+    )
+    holders = flow.holders(services, unit, report)
+    for person in holders:
+        out.text(person.user_id, text, flow.offer(services, unit, report, person) or None)
+    _copies(out, flow, report, unit, text)
+    told = {p.user_id for p in holders} | {by.user_id}
+    paraf = report.latest_decision("paraf")
+    if paraf is not None and paraf.report_version == decision.report_version:
+        if paraf.by not in told:
+            told_back = texts.returned_after_paraf(flow.name(report), facts, decision.reason)
+            out.text(paraf.by, told_back)
+
+
+def tell_signed(out: Outbox, flow: Worded, report, unit: Unit, by: Person) -> None:
+    """The signed PDF goes to everyone in the unit; the report is filed."""
+    latest = report.latest_report
+    sign = report.latest_decision("sign")
+    assert latest is not None and sign is not None
+    facts = records.decision_by(report.history, sign) or by  # "Plh. …" as recorded
+    caption = texts.signed(flow.title(report), facts, _when(out.services, unit, sign.at) or "")
+    for person in unit.people:
+        out.file(person.user_id, latest.sha256, flow.filename(report, "signed"), caption)
+
+
+def _submitted(out: Outbox, d: Decision) -> None:
+    flow, after = _worded(d), d.after
+    names = _names(flow.holders(out.services, d.unit, after))
+    out.text(d.person.user_id, texts.submitted_done(flow.name(after), names))
+    tell_submitted(out, flow, after, d.unit, d.person)
+
+
+def _initialled(out: Outbox, d: Decision) -> None:
+    flow, after = _worded(d), d.after
+    names = _names(flow.holders(out.services, d.unit, after))
+    out.text(d.person.user_id, texts.paraf_done(flow.name(after), names))
+    tell_initialled(out, flow, after, d.unit, d.person)
+
+
+def _signed(out: Outbox, d: Decision) -> None:
+    tell_signed(out, _worded(d), d.after, d.unit, d.person)
+
+
+def _returned(out: Outbox, d: Decision) -> None:
+    flow, after = _worded(d), d.after
+    names = _names(flow.holders(out.services, d.unit, after))
+    out.text(d.person.user_id, texts.returned_done(flow.name(after), names))
+    tell_returned(out, flow, after, d.unit, d.person)
+
+
+#: What each act of the approval flow owes (its actor's confirmation, then who is told).
+DECISIONS: dict[str, Callable[[Outbox, Decision], None]] = {
+    SUBMIT: _submitted,
+    PARAF_ACT: _initialled,
+    SIGN_ACT: _signed,
+    RETURN: _returned,
+}
+
+
+#: The confirmation each use case owes the person who acted.
+CONFIRMATIONS: dict[str, Build] = {
+    REPORTED: _realisation_recorded,
+    ATTACHED: _evidence_recorded,
+}
+
+#: The notices each domain event owes, in this order.
+EVENTS: dict[str, Build] = {
+    EV_MEMBER_COMPLETE: lambda out, c: notify.member_complete(out, c.after, c.unit, c.person),
+    EV_COLLECTION_COMPLETE: lambda out, c: notify.collection_complete(out, c.after, c.unit),
+}
+
+
+def notices(services: Services, change: Change | Decision) -> Outbox:
+    """Everything ``change`` owes: its confirmation, then its events' notices."""
+    out = Outbox(services)
+    if isinstance(change, Decision):
+        DECISIONS[change.verb](out, change)
+        return out
+    confirm = CONFIRMATIONS.get(change.action)
+    if confirm is not None:
+        confirm(out, change)
+    for event, build in EVENTS.items():
+        if event in change.events:
+            build(out, change)
+    return out
