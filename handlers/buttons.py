@@ -14,13 +14,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app.store import storage_full
 from domain.errors import DomainError
 from domain.roster import Person
 from handlers import progress, texts
 from handlers.common import audit_refusal, svc
 from handlers.outbox import took_effect
 from handlers.progress import ALERT_LIMIT, Press
-from storage.atomic import storage_full
 
 ButtonAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, dict[str, Any]], Awaitable[str]]
 BUTTON_ACTIONS: dict[str, ButtonAction] = {}

@@ -6,10 +6,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app import store as chats
 from handlers.common import svc
 from handlers.menu import set_menu
 from handlers.outbox import deliver_all
-from storage import chats
 
 
 async def on_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

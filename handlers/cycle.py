@@ -8,8 +8,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app import quarter
 from app.realisation import attach_evidence
-from domain.errors import InputError, WorkflowError
+from domain.errors import InputError
 from domain.models import (
     DEFAULT_INSTRUCTIONS,
     DEFAULT_URGENCY,
@@ -26,13 +27,8 @@ from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD
 from domain.standins import represented
 from domain.workflow import (
-    Divide,
-    Forward,
     MemberTask,
-    StartCycle,
-    apply,
     authorize,
-    start_cycle,
 )
 from handlers import notify, texts
 from handlers.annual import annual_archive_rows
@@ -56,10 +52,10 @@ from handlers.forms import (
 )
 from handlers.notices import notices
 from handlers.offers import report_filename
-from handlers.outbox import Outbox, cannot_take, commit, deliver, unreachable_note
+from handlers.outbox import cannot_take, deliver, unreachable_note
+from handlers.quarterly import QUARTER
 from handlers.realisation import is_realisation_workbook, on_realisation_workbook
-from handlers.reports import build_disposition_sheet, build_report
-from handlers.steps import submit_rows
+from handlers.reports import build_disposition_sheet
 from handlers.texts import esc, tw
 
 
@@ -148,25 +144,20 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
     unit = unit_of(services, person)
     v = session["values"]
     year, triwulan = parse_period(v["period"])
-    action = StartCycle(
-        year=year,
-        triwulan=triwulan,
-        documents=(FileRef.from_dict(v["pk"]), FileRef.from_dict(v["ra"])),
-        note=v["note"],
+    documents = (FileRef.from_dict(v["pk"]), FileRef.from_dict(v["ra"]))
+    change = await quarter.start_quarter(
+        services,
+        notices,
+        build_disposition_sheet,
+        person,
+        year,
+        triwulan,
+        documents,
+        v["note"],
+        update.update_id,
         **_marks(v),
     )
-    existing = services.cycles.get(unit.code, year, triwulan)
-    outcome = start_cycle(services.context(unit), action, person, services.now(), existing)
-    sheet = await build_disposition_sheet(services, outcome.cycle, unit)
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        texts.disposition_sent(
-            tw(triwulan, year), *notify_names(services, context, outcome.cycle, unit)
-        ),
-    )
-    notify.disposition_received(out, outcome.cycle, unit, person, sheet)
-    await commit(context, None, outcome.cycle, out, update.update_id)
+    await deliver(context, unit.code, change.after.year, change.after.triwulan)
 
 
 # --- the disposition is forwarded -------------------------------------------------------
@@ -222,23 +213,18 @@ def _marks(values: dict[str, Any]) -> dict[str, Any]:
 @finisher("forward")
 async def finish_forward(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
-    unit = unit_of(services, person)
     cycle = cycle_of(context, session)
-    outcome = apply(
-        cycle,
-        Forward(session["values"]["note"], **_marks(session["values"])),
+    await quarter.forward(
+        services,
+        notices,
+        build_disposition_sheet,
         person,
-        services.now(),
-        services.context(unit),
+        cycle,
+        session["values"]["note"],
+        update.update_id,
+        **_marks(session["values"]),
     )
-    sheet = await build_disposition_sheet(services, outcome.cycle, unit)
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        texts.disposition_forwarded(*notify_names(services, context, outcome.cycle, unit)),
-    )
-    notify.disposition_received(out, outcome.cycle, unit, person, sheet)
-    await commit(context, cycle, outcome.cycle, out, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)
 
 
 # --- the work is divided ----------------------------------------------------------------
@@ -317,15 +303,9 @@ def _items(text: str) -> tuple[str, ...]:
 @finisher("divide")
 async def finish_divide(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
-    unit = unit_of(services, person)
     cycle = cycle_of(context, session)
     values = session["values"]
-    indicators: tuple = ()
     if session["meta"].get("targets"):
-        targets = services.targets.get(unit.code, cycle.year)
-        if targets is None:
-            raise WorkflowError(texts.NO_TARGETS.format(year=cycle.year))
-        indicators = targets.indicators
         by_member: dict[int, list[str]] = {}
         for name, value in values.items():
             if name.startswith("ind:"):
@@ -337,21 +317,18 @@ async def finish_divide(update, context, person: Person, session: dict[str, Any]
             for name, value in values.items()
             if name.startswith("member:")
         )
-    outcome = apply(
-        cycle,
-        Divide(values["note"], tasks, indicators),
+    quarter.divide(
+        services,
+        notices,
         person,
-        services.now(),
-        services.context(unit),
+        cycle,
+        values["note"],
+        tasks,
+        update.update_id,
+        by_indicator=bool(session["meta"].get("targets")),
+        no_targets=texts.NO_TARGETS.format(year=cycle.year),
     )
-    found = (unit.person(a.member_id) for a in outcome.cycle.assignments)
-    members = [m for m in found if m is not None]
-    reachable = [m for m in members if cannot_take(services, m.user_id) is None]
-    waiting = unreachable_note(services, context, members)
-    out = Outbox(services)
-    out.text(person.user_id, texts.division_sent(", ".join(m.name for m in reachable), waiting))
-    notify.tasks_divided(out, outcome.cycle, unit)
-    await commit(context, cycle, outcome.cycle, out, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)
 
 
 # --- the team hands over data ---------------------------------------------------------
@@ -458,18 +435,8 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
     cycle = cycle_of(context, payload)
     authorize(services.context(unit), cycle, ASSEMBLE, person)
     await drop_buttons(update)
-    drafted = await build_report(services, cycle, unit, "draft", person.user_id)
-    report = drafted.latest_report
-    rows = submit_rows(services.sop_for(unit), drafted)
-    caption = texts.drafted(
-        texts.quarter_data_report(tw(cycle.triwulan, cycle.year)),
-        report.number,
-        texts.QUARTER_SOURCE,
-        rows[0][0][0] if rows else "",
-    )
-    out = Outbox(services)
-    out.file(person.user_id, report.sha256, report_filename(drafted, "draft"), caption, rows)
-    await commit(context, cycle, drafted, out, update.update_id)
+    await quarter.make_draft(services, notices, QUARTER, person, cycle, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)
     return ""
 
 

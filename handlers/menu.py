@@ -18,6 +18,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
+from app import store as chats
 from app.services import Services
 from domain import annual
 from domain.roster import Person
@@ -27,7 +28,6 @@ from handlers import texts
 from handlers.common import send_text, svc
 from handlers.export import may_export
 from handlers.targets import may_view
-from storage import chats
 
 log = logging.getLogger(__name__)
 

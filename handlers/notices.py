@@ -14,16 +14,21 @@ from typing import Any, Protocol, cast
 
 from app.approval import PARAF_ACT, RETURN, SIGN_ACT, SUBMIT
 from app.changes import Change, Decision
+from app.quarter import DIVIDED, DRAFTED, FORWARDED, STARTED
 from app.realisation import ATTACHED, REPORTED
 from app.services import Services
 from domain import records
 from domain.approval import ReportKind
 from domain.dates_id import format_datetime_id
+from domain.models import Cycle
 from domain.roster import Person, Unit
 from domain.sop import PARAF, Sop
 from domain.workflow import EV_COLLECTION_COMPLETE, EV_MEMBER_COMPLETE
 from handlers import notify, texts
-from handlers.outbox import Outbox
+from handlers.offers import report_filename
+from handlers.outbox import Outbox, cannot_take, unreachable_note_to
+from handlers.steps import submit_rows
+from handlers.texts import tw
 from handlers.views import fill_buttons, member_checklist
 
 Build = Callable[[Outbox, Change], None]
@@ -229,10 +234,69 @@ DECISIONS: dict[str, Callable[[Outbox, Decision], None]] = {
 }
 
 
+# --- the quarter's first steps ---------------------------------------------------------------
+
+
+def _reach(services: Services, people: list[Person]) -> tuple[str, str]:
+    """For "sent to ..." confirmations: the names of those whose chat can take it now, and
+    a note naming who cannot, why and what to do (``""`` when everyone can)."""
+    reachable = [p for p in people if cannot_take(services, p.user_id) is None]
+    link = f"https://t.me/{services.bot_username}"
+    return ", ".join(notify.who(p) for p in reachable), unreachable_note_to(services, people, link)
+
+
+def _holder_names(services: Services, cycle: Cycle, unit: Unit) -> tuple[str, str]:
+    """The holders of the cycle's open step, for "sent to ..." confirmations."""
+    names, waiting = _reach(services, notify.holders(services, cycle, unit))
+    return names or ("" if waiting else "-"), waiting
+
+
+def _started(out: Outbox, c: Change) -> None:
+    cycle = c.after
+    names = _holder_names(out.services, cycle, c.unit)
+    out.text(c.person.user_id, texts.disposition_sent(tw(cycle.triwulan, cycle.year), *names))
+    notify.disposition_received(out, cycle, c.unit, c.person, c.detail["sheet"])
+
+
+def _forwarded(out: Outbox, c: Change) -> None:
+    names = _holder_names(out.services, c.after, c.unit)
+    out.text(c.person.user_id, texts.disposition_forwarded(*names))
+    notify.disposition_received(out, c.after, c.unit, c.person, c.detail["sheet"])
+
+
+def _divided(out: Outbox, c: Change) -> None:
+    services = out.services
+    found = (c.unit.person(a.member_id) for a in c.after.assignments)
+    members = [m for m in found if m is not None]
+    reachable = [m for m in members if cannot_take(services, m.user_id) is None]
+    link = f"https://t.me/{services.bot_username}"
+    waiting = unreachable_note_to(services, members, link)
+    out.text(c.person.user_id, texts.division_sent(", ".join(m.name for m in reachable), waiting))
+    notify.tasks_divided(out, c.after, c.unit)
+
+
+def _drafted(out: Outbox, c: Change) -> None:
+    drafted, cycle = c.after, c.before
+    report = drafted.latest_report
+    assert report is not None  # the use case recorded it
+    rows = submit_rows(out.services.sop_for(c.unit), drafted)
+    caption = texts.drafted(
+        texts.quarter_data_report(tw(cycle.triwulan, cycle.year)),
+        report.number,
+        texts.QUARTER_SOURCE,
+        rows[0][0][0] if rows else "",
+    )
+    out.file(c.person.user_id, report.sha256, report_filename(drafted, "draft"), caption, rows)
+
+
 #: The confirmation each use case owes the person who acted.
 CONFIRMATIONS: dict[str, Build] = {
+    STARTED: _started,
+    FORWARDED: _forwarded,
+    DIVIDED: _divided,
     REPORTED: _realisation_recorded,
     ATTACHED: _evidence_recorded,
+    DRAFTED: _drafted,
 }
 
 #: The notices each domain event owes, in this order.

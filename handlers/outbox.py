@@ -17,6 +17,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update, We
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
+from app import store as chats
 from app import unit_of_work
 from app.button_codec import group_key
 from app.services import Services
@@ -26,7 +27,6 @@ from domain.roles import SUPERIOR, Role
 from domain.roster import Person, Unit
 from handlers import progress, texts
 from handlers.common import CAPTION_LIMIT, WEB_APP, Button, split_text, svc
-from storage import chats
 
 log = logging.getLogger(__name__)
 
@@ -421,12 +421,17 @@ def unreachable_note(
 ) -> str:
     """For a "sent to ..." confirmation: who of ``people`` cannot take messages now, why,
     and what to do ("" when all can)."""
+    return unreachable_note_to(services, people, bot_link(context))
+
+
+def unreachable_note_to(services: Services, people: list[Person], link: str) -> str:
+    """:func:`unreachable_note` with the bot's link given (a notice built without an update)."""
     lines = [
         texts.waiting_line(p, REASONS[state])
         for p in people
         if (state := cannot_take(services, p.user_id)) is not None
     ]
-    return texts.not_delivered_yet(lines, bot_link(context)) if lines else ""
+    return texts.not_delivered_yet(lines, link) if lines else ""
 
 
 async def deliver_all(

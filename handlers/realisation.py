@@ -23,6 +23,7 @@ from domain.workflow import (
     ReportRealisation,
     apply,
     authorize,
+    authorize_review,
     find_indicator,
     pending_marks,
 )
@@ -212,12 +213,7 @@ async def fix_begin(update, context, person: Person, payload: dict[str, Any]) ->
     cycle = cycle_of(context, payload)
     if not cycle.indicators:
         return texts.BUTTON_UNKNOWN
-    sop = services.sop_for(unit)
-    reviewer, collecting = sop.by_key(ASSEMBLE), sop.by_key(COLLECT)
-    if cycle.step not in (collecting.number, reviewer.number):
-        authorize(services.context(unit), cycle, collecting.number, person)
-    if not person.acts_as(reviewer.role):
-        authorize(services.context(unit), cycle, reviewer.number, person)
+    authorize_review(services.context(unit), cycle, person)
     options = [(i.code, i.code) for i in cycle.indicators]
     fields = [
         choice_field("code", texts.LABEL_INDICATOR, texts.ASK_FIX_INDICATOR, options),

@@ -22,10 +22,9 @@ from aiohttp import web
 from telegram import Bot
 from telegram.ext import Application
 
+from app.store import ConcurrentUpdateError, storage_full
 from domain.errors import DomainError, InputError, RoleError
 from handlers import miniapp, progress, texts
-from storage.atomic import storage_full
-from storage.repositories import ConcurrentUpdateError
 from webapp.auth import InitDataError, validate_init_data
 from webapp.refusals import RefusalLimiter, client_of
 
