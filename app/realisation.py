@@ -6,12 +6,16 @@ from __future__ import annotations
 from app.changes import Change, Notices
 from app.services import Services
 from app.unit_of_work import commit
+from domain.evidence import RemoveEvidence, remove_evidence
 from domain.models import Cycle, FileRef
 from domain.roster import Person
-from domain.workflow import ReportRealisation, UploadData, apply
+from domain.workflow import MarkNeedsFix, ReportRealisation, UploadData, apply
 
 REPORTED = "report_realisation"
 ATTACHED = "attach_evidence"
+MARKED = "mark_needs_fix"
+SENT_BACK = "send_back_marked"
+EVIDENCE_REMOVED = "remove_evidence"
 
 
 def report_realisation(
@@ -54,4 +58,60 @@ def attach_evidence(
     if spent:
         out.revoke_group(spent)
     commit(services, cycle, outcome.cycle, out, update_id)
+    return change
+
+
+def mark_needs_fix(
+    services: Services,
+    notices: Notices,
+    person: Person,
+    cycle: Cycle,
+    code: str,
+    reason: str,
+    update_id: int | None,
+) -> Change:
+    """The report's maker sends one indicator back to its member as "Perlu Perbaikan"."""
+    unit = services.roster.unit(person.unit)
+    action = MarkNeedsFix(code, reason)
+    outcome = apply(cycle, action, person, services.now(), services.context(unit))
+    marks = ((code, reason),)
+    change = Change(MARKED, person, unit, cycle, outcome.cycle, outcome.events, {"marks": marks})
+    commit(services, cycle, outcome.cycle, notices(services, change), update_id)
+    return change
+
+
+def send_back_marked(
+    services: Services,
+    notices: Notices,
+    person: Person,
+    cycle: Cycle,
+    marks: tuple[tuple[str, str], ...],
+    update_id: int | None,
+) -> Change:
+    """The indicators a return marked (``marks``: code, reason) go back to their members."""
+    unit = services.roster.unit(person.unit)
+    after = cycle
+    for code, reason in marks:
+        action = MarkNeedsFix(code, reason)
+        after = apply(after, action, person, services.now(), services.context(unit)).cycle
+    change = Change(SENT_BACK, person, unit, cycle, after, (), {"marks": marks})
+    commit(services, cycle, after, notices(services, change), update_id)
+    return change
+
+
+def remove_evidence_file(
+    services: Services,
+    notices: Notices,
+    person: Person,
+    cycle: Cycle,
+    action: RemoveEvidence,
+    update_id: int | None,
+) -> Change:
+    """An evidence file removed (or replaced) by its member or the report's maker."""
+    unit = services.roster.unit(person.unit)
+    outcome = remove_evidence(cycle, action, person, services.now(), services.context(unit))
+    change = Change(
+        EVIDENCE_REMOVED, person, unit, cycle, outcome.cycle, outcome.events, {"action": action}
+    )
+    commit(services, cycle, outcome.cycle, notices(services, change), update_id)
     return change

@@ -15,15 +15,16 @@ from typing import Any, Protocol, cast
 from app.approval import PARAF_ACT, RETURN, SIGN_ACT, SUBMIT
 from app.changes import Change, Decision
 from app.quarter import DIVIDED, DRAFTED, FORWARDED, STARTED
-from app.realisation import ATTACHED, REPORTED
+from app.realisation import ATTACHED, EVIDENCE_REMOVED, MARKED, REPORTED, SENT_BACK
 from app.services import Services
 from domain import records
 from domain.approval import ReportKind
 from domain.dates_id import format_datetime_id
+from domain.evidence import EV_REOPENED, reviewer_step
 from domain.models import Cycle
 from domain.roster import Person, Unit
 from domain.sop import PARAF, Sop
-from domain.workflow import EV_COLLECTION_COMPLETE, EV_MEMBER_COMPLETE
+from domain.workflow import EV_COLLECTION_COMPLETE, EV_MEMBER_COMPLETE, find_indicator
 from handlers import notify, texts
 from handlers.offers import report_filename
 from handlers.outbox import Outbox, cannot_take, unreachable_note_to
@@ -289,6 +290,93 @@ def _drafted(out: Outbox, c: Change) -> None:
     out.file(c.person.user_id, report.sha256, report_filename(drafted, "draft"), caption, rows)
 
 
+# --- "Perlu Perbaikan": indicators sent back to their members --------------------------------
+
+
+def needs_fix_notice(
+    out: Outbox, cycle: Cycle, unit: Unit, code: str, reason: str, by: Person
+) -> None:
+    found = find_indicator(cycle, code)
+    if found is None:
+        return
+    assignment = found[0]
+    member = unit.person(assignment.member_id)
+    if member is None:
+        return
+    record = cycle.current_step_record
+    when = ""
+    if record is not None:
+        tz = out.services.calendar(unit).tz
+        when = "\n" + texts.deadline_line(format_datetime_id(record.deadline, tz))
+    out.text(
+        member.user_id,
+        texts.needs_fix_notice(
+            tw(cycle.triwulan, cycle.year), by, code, reason, when, member_checklist(assignment)
+        ),
+        fill_buttons(cycle, member),
+    )
+
+
+def _marked(out: Outbox, c: Change) -> None:
+    ((code, reason),) = c.detail["marks"]
+    found = find_indicator(c.after, code)
+    assert found is not None  # the domain marked it, so it is in the division
+    member = c.unit.person(found[0].member_id)
+    out.text(c.person.user_id, texts.needs_fix_done(code, member.name if member else ""))
+    needs_fix_notice(out, c.after, c.unit, code, reason, c.person)
+
+
+def _sent_back(out: Outbox, c: Change) -> None:
+    out.text(c.person.user_id, texts.sent_back([code for code, _ in c.detail["marks"]]))
+    for code, reason in c.detail["marks"]:
+        needs_fix_notice(out, c.after, c.unit, code, reason, c.person)
+
+
+def _evidence_removed(out: Outbox, c: Change) -> None:
+    """The one who removed it, and the member when it was someone else (the report's maker)."""
+    action, after, person = c.detail["action"], c.after, c.person
+    record = after.removed_evidence[-1]
+    replacement = action.replacement
+    member = c.unit.person(action.member_id)
+    assignment = after.assignment_of(action.member_id)
+    assert member is not None and assignment is not None
+    done = texts.evidence_removed_done(
+        record.file.name, record.item, replacement.name if replacement else None
+    )
+    if member.user_id == person.user_id:
+        out.text(
+            person.user_id,
+            f"{done}\n\n{texts.your_status(member_checklist(assignment))}",
+            fill_buttons(after, member) or None,
+        )
+    else:
+        out.text(person.user_id, done)
+        out.text(
+            member.user_id,
+            texts.evidence_removed_notice(
+                person, record.file.name, record.item, record.reason, _period(c)
+            )
+            + "\n\n"
+            + texts.your_status(member_checklist(assignment)),
+            fill_buttons(after, member) or None,
+        )
+
+
+def _period(c: Change) -> str:
+    return tw(c.before.triwulan, c.before.year)
+
+
+def _collection_reopened(out: Outbox, c: Change) -> None:
+    """The report's maker learns the collection is open again (evidence removed)."""
+    action = c.detail["action"]
+    member = c.unit.person(action.member_id)
+    assert member is not None  # the domain removed a member's file
+    record = c.after.removed_evidence[-1]
+    ctx = out.services.context(c.unit)
+    for holder in c.unit.acting(reviewer_step(ctx).role):
+        out.text(holder.user_id, texts.collection_reopened(_period(c), member, record.item))
+
+
 #: The confirmation each use case owes the person who acted.
 CONFIRMATIONS: dict[str, Build] = {
     STARTED: _started,
@@ -296,6 +384,9 @@ CONFIRMATIONS: dict[str, Build] = {
     DIVIDED: _divided,
     REPORTED: _realisation_recorded,
     ATTACHED: _evidence_recorded,
+    MARKED: _marked,
+    SENT_BACK: _sent_back,
+    EVIDENCE_REMOVED: _evidence_removed,
     DRAFTED: _drafted,
 }
 
@@ -303,6 +394,7 @@ CONFIRMATIONS: dict[str, Build] = {
 EVENTS: dict[str, Build] = {
     EV_MEMBER_COMPLETE: lambda out, c: notify.member_complete(out, c.after, c.unit, c.person),
     EV_COLLECTION_COMPLETE: lambda out, c: notify.collection_complete(out, c.after, c.unit),
+    EV_REOPENED: _collection_reopened,
 }
 
 

@@ -9,19 +9,16 @@ from typing import Any
 
 from telegram import Update
 
-from app.realisation import report_realisation
-from domain.dates_id import format_datetime_id
+from app.realisation import mark_needs_fix, report_realisation, send_back_marked
 from domain.errors import InputError
 from domain.models import Cycle
 from domain.performance import format_number_id
-from domain.roster import Person, Unit
+from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT
 from domain.targets_import import REALISATION_SHEET, parse_realisation_workbook
 from domain.workflow import (
-    MarkNeedsFix,
     RealisationInput,
     ReportRealisation,
-    apply,
     authorize,
     authorize_review,
     find_indicator,
@@ -32,9 +29,8 @@ from handlers.buttons import button_action
 from handlers.common import cycle_of, drop_buttons, svc, unit_of
 from handlers.forms import begin_form, choice_field, finisher, number_field, text_field
 from handlers.notices import notices
-from handlers.outbox import Outbox, commit, deliver
+from handlers.outbox import deliver
 from handlers.texts import tw
-from handlers.views import fill_buttons, member_checklist
 
 
 def is_realisation_workbook(data: bytes) -> bool:
@@ -185,22 +181,14 @@ async def fix_marked(update, context, person: Person, payload: dict[str, Any]) -
 
 @finisher("fix_marked")
 async def finish_fix_marked(update, context, person: Person, session: dict[str, Any]) -> None:
-    services = svc(context)
-    unit = unit_of(services, person)
     before = cycle_of(context, session)
     reasons = dict(pending_marks(before))
     chosen = [c for c in session["values"].get("codes", []) if c in reasons]
     if not chosen:
         raise InputError(texts.NOTHING_CHOSEN)
-    cycle = before
-    for code in chosen:
-        action = MarkNeedsFix(code, reasons[code])
-        cycle = apply(cycle, action, person, services.now(), services.context(unit)).cycle
-    out = Outbox(services)
-    out.text(person.user_id, texts.sent_back(chosen))
-    for code in chosen:
-        needs_fix_notice(out, cycle, unit, code, reasons[code], person)
-    await commit(context, before, cycle, out, update.update_id)
+    marks = tuple((code, reasons[code]) for code in chosen)
+    send_back_marked(svc(context), notices, person, before, marks, update.update_id)
+    await deliver(context, before.unit, before.year, before.triwulan)
 
 
 # --- the Kasubbag's review: Perlu Perbaikan --------------------------------------------------
@@ -232,44 +220,7 @@ async def fix_begin(update, context, person: Person, payload: dict[str, Any]) ->
 
 @finisher("needs_fix")
 async def finish_needs_fix(update, context, person: Person, session: dict[str, Any]) -> None:
-    services = svc(context)
-    unit = unit_of(services, person)
     cycle = cycle_of(context, session)
     code, reason = session["values"]["code"], session["values"]["reason"]
-    outcome = apply(
-        cycle, MarkNeedsFix(code, reason), person, services.now(), services.context(unit)
-    )
-    found = find_indicator(outcome.cycle, code)
-    assert found is not None  # the domain marked it, so it is in the division
-    member = unit.person(found[0].member_id)
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        texts.needs_fix_done(code, member.name if member else ""),
-    )
-    needs_fix_notice(out, outcome.cycle, unit, code, reason, person)
-    await commit(context, cycle, outcome.cycle, out, update.update_id)
-
-
-def needs_fix_notice(
-    out: Outbox, cycle: Cycle, unit: Unit, code: str, reason: str, by: Person
-) -> None:
-    found = find_indicator(cycle, code)
-    if found is None:
-        return
-    assignment = found[0]
-    member = unit.person(assignment.member_id)
-    if member is None:
-        return
-    record = cycle.current_step_record
-    when = ""
-    if record is not None:
-        tz = out.services.calendar(unit).tz
-        when = "\n" + texts.deadline_line(format_datetime_id(record.deadline, tz))
-    out.text(
-        member.user_id,
-        texts.needs_fix_notice(
-            tw(cycle.triwulan, cycle.year), by, code, reason, when, member_checklist(assignment)
-        ),
-        fill_buttons(cycle, member),
-    )
+    mark_needs_fix(svc(context), notices, person, cycle, code, reason, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)

@@ -77,7 +77,7 @@ async def ask_passphrase(flow, update: Update, context, person: Person, payload:
     names it), whose value the forms never see: ``on_text`` takes the message first."""
     services = svc(context)
     unit = unit_of(services, person)
-    report = flow.load(context, unit, payload)
+    report = flow.load(services, unit, payload)
     flow.authorize(services, unit, report, SIGN, person)
     query = update.callback_query
     message_id = query.message.message_id if query and query.message else None

@@ -10,14 +10,16 @@ from datetime import timedelta
 import pytest
 
 from app import approval, quarter
-from app.realisation import attach_evidence
+from app.realisation import attach_evidence, remove_evidence_file
 from bot.services import build_services
 from bot.settings import Settings
 from domain.errors import DomainError, RoleError
+from domain.evidence import RemoveEvidence
 from domain.models import FILED, Cycle, FileRef
 from domain.reminders import holders_of
 from domain.roles import Role
 from domain.roster import Person, Unit
+from domain.sop import COLLECT
 from domain.standins import StandIn
 from domain.workflow import MemberTask
 from handlers.notices import notices
@@ -235,3 +237,28 @@ async def test_segregation_refuses_the_maker_initialling_as_a_plh(services, cloc
             services, notices, QUARTER, acting, QUARTER.args(cycle, "decide"), None
         )
     assert _stored(services, cycle).rev == cycle.rev
+
+
+async def test_removing_evidence_reopens_the_collection_in_one_write(services, clock):
+    """The report's maker removes a member's only file: the collection is open again, and the
+    member's notice and the maker's are saved with the change (the notice table's event)."""
+    cycle = await _divided(services, clock)
+    team = _unit(services).with_role(Role.TIM_KERJA)
+    refs = {}
+    for member in team:
+        refs[member.user_id] = _file(services, member, f"bukti_{member.user_id}.pdf", "data")
+        cycle = attach_evidence(
+            services, notices, member, cycle, 0, refs[member.user_id], None
+        ).after
+    kasubbag = _holder(services, cycle)
+    collecting = services.sop_for(_unit(services)).by_key(COLLECT).number
+    assert cycle.step != collecting
+    member = team[0]
+    before_member = len(_owed_to(services, cycle, member))
+    before_maker = len(_owed_to(services, cycle, kasubbag))
+    action = RemoveEvidence(member.user_id, 0, refs[member.user_id].sha256, "Berkas salah.")
+    after = remove_evidence_file(services, notices, kasubbag, cycle, action, None).after
+    stored = _stored(services, after)
+    assert stored.step == collecting and stored.rev == after.rev
+    assert len(_owed_to(services, stored, member)) == before_member + 1
+    assert len(_owed_to(services, stored, kasubbag)) >= before_maker + 2  # done + reopened
