@@ -16,11 +16,13 @@ from typing import Any, Protocol
 from app.changes import Decision, Notices
 from app.services import Services
 from app.unit_of_work import Owed
+from domain import annual
 from domain.approval import ReportKind, parse_marks
 from domain.roster import Person, Unit
 from domain.sop import PARAF, SIGN, Sop
 
 SUBMIT, PARAF_ACT, SIGN_ACT, RETURN = "submit", "paraf", "sign", "return"
+COMPILE = "compile"
 
 
 @dataclass(frozen=True)
@@ -161,3 +163,34 @@ def return_version(
     after = flow.apply(services, unit, before, act, person)
     decision = Decision(RETURN, flow, person, unit, before, after)
     return _decide(services, notices, decision, ref, update_id)
+
+
+class AnnualDrafts(Protocol):
+    """The annual LKj's flow as far as its draft is concerned."""
+
+    async def draft(
+        self, services: Services, unit: Unit, year: int, existing: Any, by: Person
+    ) -> Any: ...
+
+    def commit(
+        self, services: Services, before: Any, after: Any, out: Owed, update_id: int | None
+    ) -> None: ...
+
+
+async def compile_annual(
+    services: Services,
+    notices: Notices,
+    flow: AnnualDrafts,
+    person: Person,
+    year: int,
+    update_id: int | None,
+) -> Decision:
+    """The maker compiles (again) the annual LKj's draft from the year's four signed
+    quarters: rendered, recorded as a new draft version, and saved with its notice."""
+    unit = _unit(services, person)
+    existing = services.annual.get(unit.code, year)
+    annual.quarters_ready(services.cycles.list_unit(unit.code, year), year)
+    after = await flow.draft(services, unit, year, existing, person)
+    decision = Decision(COMPILE, flow, person, unit, existing, after)
+    flow.commit(services, existing, after, notices(services, decision), update_id)
+    return decision

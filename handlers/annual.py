@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app import approval as use
 from app.approval import Act
 from app.services import Services
 from app.unit_of_work import Owed, commit_annual
@@ -28,9 +29,10 @@ from handlers.common import (
     svc,
     unit_of,
 )
-from handlers.offers import ANNUAL_ACTIONS, ANNUAL_OFFERS, submit_rows
+from handlers.notices import notices
+from handlers.offers import ANNUAL_ACTIONS, ANNUAL_OFFERS
 from handlers.offers import annual_filename as filename
-from handlers.outbox import ANNUAL, Outbox, deliver
+from handlers.outbox import ANNUAL
 from handlers.reports import render_document
 from handlers.verification import verify_key
 
@@ -75,14 +77,6 @@ async def render(
     if status == "signed":  # the PAdES signature (TTE) of ``by``, when configured
         pdf = await tte.sign_report(services, unit, by, pdf, texts.annual_document_title(year))
     return services.db.blobs.put(pdf)
-
-
-async def save(
-    context, before: AnnualReport | None, after: AnnualReport, out: Outbox, update_id: int | None
-) -> None:
-    """Save with what it owes (and its audit lines) in one write, then deliver."""
-    commit_annual(svc(context), before, after, out, update_id)
-    await deliver(context, after.unit, after.year, ANNUAL)
 
 
 class AnnualFlow(ReportFlow[AnnualReport]):
@@ -135,6 +129,15 @@ class AnnualFlow(ReportFlow[AnnualReport]):
     def queue(self, report: AnnualReport) -> tuple[str, int, int]:
         return report.unit, report.year, ANNUAL
 
+    async def draft(
+        self, services: Services, unit: Unit, year: int, existing: AnnualReport | None, by: Person
+    ) -> AnnualReport:
+        """Render the draft from the year's signed quarters and record it as a new version."""
+        sha = await render(services, unit, year, "draft", existing)
+        cycles = services.cycles.list_unit(unit.code, year)
+        sop = services.sop_for(unit)
+        return annual.compile_draft(existing, unit.code, year, cycles, sha, by, services.now(), sop)
+
     def args(self, report: AnnualReport, purpose: str) -> dict[str, Any]:
         return ANNUAL_OFFERS.args(report, purpose)
 
@@ -183,25 +186,8 @@ async def annual_compile(update, context, person: Person, payload: dict[str, Any
         raise WorkflowError(texts.annual_busy(year, texts.waiting_for(key or "", label)))
     annual.quarters_ready(services.cycles.list_unit(unit.code, year), year)
     await drop_buttons(update)
-    sha = await render(services, unit, year, "draft", existing)
-    report = annual.compile_draft(
-        existing,
-        unit.code,
-        year,
-        services.cycles.list_unit(unit.code, year),
-        sha,
-        person,
-        services.now(),
-        sop,
-    )
-    rows = submit_rows(FLOW, sop, report)
-    button = rows[0][0][0] if rows else ""
-    latest = report.latest_report
-    assert latest is not None
-    caption = texts.drafted(FLOW.name(report), latest.number, texts.ANNUAL_SOURCE, button)
-    out = Outbox(services)
-    out.file(person.user_id, sha, filename(report, "draft"), caption, rows)
-    await save(context, existing, report, out, update.update_id)
+    decision = await use.compile_annual(services, notices, FLOW, person, year, update.update_id)
+    await FLOW.deliver(context, decision.after)
     return ""
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from app.approval import PARAF_ACT, RETURN, SIGN_ACT, SUBMIT
+from app.approval import COMPILE, PARAF_ACT, RETURN, SIGN_ACT, SUBMIT
 from app.changes import Change, Decision
 from app.quarter import DIVIDED, DRAFTED, FORWARDED, STARTED
 from app.realisation import ATTACHED, EVIDENCE_REMOVED, MARKED, REPORTED, SENT_BACK
@@ -27,6 +27,7 @@ from domain.sop import PARAF, Sop
 from domain.workflow import EV_COLLECTION_COMPLETE, EV_MEMBER_COMPLETE, find_indicator
 from handlers import notify, texts
 from handlers.offers import report_filename
+from handlers.offers import submit_rows as annual_submit_rows
 from handlers.outbox import Outbox, cannot_take, unreachable_note_to
 from handlers.steps import submit_rows
 from handlers.texts import tw
@@ -226,12 +227,25 @@ def _returned(out: Outbox, d: Decision) -> None:
     tell_returned(out, flow, after, d.unit, d.person)
 
 
+def _compiled(out: Outbox, d: Decision) -> None:
+    """The annual LKj's draft goes to its maker with Ajukan."""
+    report = d.after
+    latest = report.latest_report
+    assert latest is not None  # the use case recorded it
+    flow = d.flow
+    rows = annual_submit_rows(flow, out.services.sop_for(d.unit), report)
+    button = rows[0][0][0] if rows else ""
+    caption = texts.drafted(flow.name(report), latest.number, texts.ANNUAL_SOURCE, button)
+    out.file(d.person.user_id, latest.sha256, flow.filename(report, "draft"), caption, rows)
+
+
 #: What each act of the approval flow owes (its actor's confirmation, then who is told).
 DECISIONS: dict[str, Callable[[Outbox, Decision], None]] = {
     SUBMIT: _submitted,
     PARAF_ACT: _initialled,
     SIGN_ACT: _signed,
     RETURN: _returned,
+    COMPILE: _compiled,
 }
 
 
