@@ -17,6 +17,7 @@ from app.changes import Change, Decision
 from app.quarter import DIVIDED, DRAFTED, FORWARDED, STARTED
 from app.realisation import ATTACHED, EVIDENCE_REMOVED, MARKED, REPORTED, SENT_BACK
 from app.services import Services
+from app.staff import REASSIGNED
 from domain import records
 from domain.approval import ReportKind
 from domain.dates_id import format_datetime_id
@@ -24,12 +25,12 @@ from domain.evidence import EV_REOPENED, reviewer_step
 from domain.models import Cycle
 from domain.roster import Person, Unit
 from domain.sop import PARAF, Sop
-from domain.workflow import EV_COLLECTION_COMPLETE, EV_MEMBER_COMPLETE, find_indicator
+from domain.workflow import EV_COLLECTION_COMPLETE, EV_MEMBER_COMPLETE, find_indicator, item_label
 from handlers import notify, texts
 from handlers.offers import report_filename
 from handlers.offers import submit_rows as annual_submit_rows
 from handlers.outbox import Outbox, cannot_take, unreachable_note_to
-from handlers.steps import submit_rows
+from handlers.steps import offer, submit_rows
 from handlers.texts import tw
 from handlers.views import fill_buttons, member_checklist
 
@@ -391,6 +392,29 @@ def _collection_reopened(out: Outbox, c: Change) -> None:
         out.text(holder.user_id, texts.collection_reopened(_period(c), member, record.item))
 
 
+# --- a task moved to another member ----------------------------------------------------------
+
+
+def _reassigned(out: Outbox, c: Change) -> None:
+    """The one who moved it, the new holder (with the task's buttons), the one relieved."""
+    services, unit, before, after = out.services, c.unit, c.before, c.after
+    old, new = unit.member(c.detail["old"]), unit.member(c.detail["new"])
+    moved, mine = before.assignment_of(c.detail["old"]), after.assignment_of(c.detail["new"])
+    assert old is not None and new is not None and moved is not None and mine is not None
+    period = tw(before.triwulan, before.year)
+    what = ", ".join(item_label(i) for i in moved.items)
+    deadline = format_datetime_id(mine.deadline, services.calendar(unit).tz)
+    out.text(c.person.user_id, texts.task_moved_done(period, what, old.name, new.name))
+    out.text(
+        new.user_id,
+        texts.task_moved_to_you(
+            period, texts.who(c.person), old.name, mine.note, member_checklist(mine), deadline
+        ),
+        offer(services, after, unit, new) or None,
+    )
+    out.text(old.user_id, texts.task_moved_from_you(period, what, texts.who(c.person), new.name))
+
+
 #: The confirmation each use case owes the person who acted.
 CONFIRMATIONS: dict[str, Build] = {
     STARTED: _started,
@@ -402,6 +426,7 @@ CONFIRMATIONS: dict[str, Build] = {
     SENT_BACK: _sent_back,
     EVIDENCE_REMOVED: _evidence_removed,
     DRAFTED: _drafted,
+    REASSIGNED: _reassigned,
 }
 
 #: The notices each domain event owes, in this order.

@@ -11,6 +11,7 @@ import pytest
 
 from app import approval, quarter
 from app.realisation import attach_evidence, remove_evidence_file
+from app.staff import reassign_task
 from bot.services import build_services
 from bot.settings import Settings
 from domain.errors import DomainError, RoleError
@@ -262,3 +263,16 @@ async def test_removing_evidence_reopens_the_collection_in_one_write(services, c
     assert stored.step == collecting and stored.rev == after.rev
     assert len(_owed_to(services, stored, member)) == before_member + 1
     assert len(_owed_to(services, stored, kasubbag)) >= before_maker + 2  # done + reopened
+
+
+async def test_a_task_moves_to_another_member(services, clock):
+    """The divider moves a member's task: the new holder holds it, and both members'
+    notices are saved with the move."""
+    cycle = await _divided(services, clock)
+    old, new = _unit(services).with_role(Role.TIM_KERJA)[:2]
+    divider = _one(services, Role.KASUBBAG)
+    after = reassign_task(services, notices, divider, cycle, old.user_id, new.user_id, None).after
+    stored = _stored(services, after)
+    assert stored.assignment_of(old.user_id) is None
+    assert stored.assignment_of(new.user_id) is not None
+    assert _owed_to(services, stored, old) and _owed_to(services, stored, new)
