@@ -1,4 +1,5 @@
-"""Messages a state change owes, saved in the same atomic write as the state, then delivered.
+"""Messages a state change owes, saved in the same atomic write as the state (by
+``app.unit_of_work``), then delivered (here).
 
 A crash after the save loses no notification: at start-up and on every tick the bot delivers
 what is still owed. Once Telegram accepted an entry its id goes to the delivery log (one short
@@ -18,11 +19,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ContextTypes
 
 from app import store as chats
-from app import unit_of_work
 from app.button_codec import group_key
 from app.services import Services
 from app.unit_of_work import Owed, settle_revocations
-from domain.models import Cycle
 from domain.roles import SUPERIOR, Role
 from domain.roster import Person, Unit
 from handlers import progress, texts
@@ -105,18 +104,6 @@ class Outbox(Owed):
                 self.file(holder.user_id, sha256, filename, f"{note}\n\n{text}" if text else note)
             elif text:
                 self.text(holder.user_id, f"{note}\n\n{text}")
-
-
-async def commit(
-    context: ContextTypes.DEFAULT_TYPE,
-    before: Cycle | None,
-    after: Cycle,
-    out: Outbox,
-    update_id: int | None = None,
-) -> None:
-    """Save the new state with what it owes (``app.unit_of_work.commit``), then deliver."""
-    unit_of_work.commit(svc(context), before, after, out, update_id)
-    await deliver(context, after.unit, after.year, after.triwulan)
 
 
 #: How long an owed send waits for Telegram's answer before counting as timed out. Telegram
