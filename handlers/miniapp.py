@@ -1,7 +1,8 @@
 """What the Mini App's pages read and do: the member's data-entry form and the review of a
-report. Each call is one of the chat's own actions (the same domain action, the same outbox
-and commit, the same role and step checks), so the page is another way in, not another set
-of rules; the page reads only what the person could read in chat.
+report. Each call is one of the chat's own use cases (``app/``: the same domain action, the
+same notices and unit of work, the same role and step checks), called with the services and
+the bot, so the page is another way in, not another set of rules; the page reads only what
+the person could read in chat.
 """
 
 from __future__ import annotations

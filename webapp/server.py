@@ -2,7 +2,8 @@
 
 Every call carries Telegram's ``initData`` (header ``Authorization: tma <initData>``); it is
 validated (``webapp.auth``), the Telegram user must be in the roster, and the call then goes
-through ``handlers.miniapp``, which applies the chat's own domain actions and checks. A call
+through ``handlers.miniapp``, which calls the chat's own use cases (``app/``) with the
+services and the bot: no update, no PTB context. A call
 whose ``initData`` is missing, forged or expired is only counted (``webapp.refusals``: one
 summary audit line per window, 429 past the per-address limit), never audited one by one. Every
 response carries a strict Content-Security-Policy: the pages load only their own files and
