@@ -126,6 +126,16 @@ async def _where_they_are(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         log.warning("could not show %s where they are after an error", person.user_id)
 
 
+async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The periodic job: whatever a failed send left owed is delivered, what a dead worker
+    received and did not handle is replayed (PostgreSQL), then the reminders' tick."""
+    services = context.bot_data["services"]
+    await deliver_all_to(context.bot, services)
+    if services.db.pg is not None:
+        replay(context.application, services)
+    await reminder_tick(context)
+
+
 def build_application(
     settings: Settings,
     services: Services | None = None,
@@ -179,8 +189,6 @@ def build_application(
     app.add_handlers(FINALLY, group=LAST_GROUP)
     app.add_error_handler(on_error)
     interval = settings.lkj_reminder_interval_s
-    app.job_queue.run_repeating(
-        reminder_tick, interval=interval, first=interval, name="reminder tick"
-    )
+    app.job_queue.run_repeating(tick, interval=interval, first=interval, name="reminder tick")
     app.job_queue.run_once(sync_menus_job, when=0, name="command menus")
     return app
