@@ -30,7 +30,7 @@ from domain.workflow import (
     MemberTask,
     authorize,
 )
-from handlers import notify, texts
+from handlers import texts
 from handlers.annual import annual_archive_rows
 from handlers.buttons import button_action
 from handlers.common import (
@@ -52,7 +52,7 @@ from handlers.forms import (
 )
 from handlers.notices import notices
 from handlers.offers import report_filename
-from handlers.outbox import cannot_take, deliver, unreachable_note
+from handlers.outbox import deliver
 from handlers.quarterly import QUARTER
 from handlers.realisation import is_realisation_workbook, on_realisation_workbook
 from handlers.reports import build_disposition_sheet
@@ -64,19 +64,6 @@ def _next_role(services, unit, key: str) -> str:
     sop = services.sop_for(unit)
     nxt = sop.by_key(key).next
     return unit.role_label(sop.step(nxt).role) if nxt is not None else ""
-
-
-def reach(services, context, people: list[Person]) -> tuple[str, str]:
-    """For "sent to ..." confirmations: the names of those whose chat can take it now, and
-    a note naming who cannot, why and what to do (``""`` when everyone can)."""
-    reachable = [p for p in people if cannot_take(services, p.user_id) is None]
-    return ", ".join(notify.who(p) for p in reachable), unreachable_note(services, context, people)
-
-
-def notify_names(services, context, cycle: Cycle, unit) -> tuple[str, str]:
-    """The holders of the cycle's open step, for "sent to ..." confirmations."""
-    names, waiting = reach(services, context, notify.holders(services, cycle, unit))
-    return names or ("" if waiting else "-"), waiting
 
 
 # --- the first step: the head starts the cycle ------------------------------------------

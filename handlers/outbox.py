@@ -403,16 +403,9 @@ def cannot_take(services: Services, user_id: int) -> str | None:
     return str(doc["state"])
 
 
-def unreachable_note(
-    services: Services, context: ContextTypes.DEFAULT_TYPE, people: list[Person]
-) -> str:
-    """For a "sent to ..." confirmation: who of ``people`` cannot take messages now, why,
-    and what to do ("" when all can)."""
-    return unreachable_note_to(services, people, bot_link(context))
-
-
 def unreachable_note_to(services: Services, people: list[Person], link: str) -> str:
-    """:func:`unreachable_note` with the bot's link given (a notice built without an update)."""
+    """For a "sent to ..." confirmation: who of ``people`` cannot take messages now, why,
+    and what to do ("" when all can); ``link``: the bot's t.me address."""
     lines = [
         texts.waiting_line(p, REASONS[state])
         for p in people
