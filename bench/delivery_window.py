@@ -51,10 +51,9 @@ YEAR, TRIWULAN = 2026, 3
 CHILD = """
 import asyncio, os, sys
 sys.path.insert(0, sys.argv[1])
-from telegram.ext import CallbackContext
 from bot.app import build_application
 from bot.settings import Settings
-from handlers.outbox import deliver_all
+from handlers.outbox import deliver_all_to
 
 app = build_application(Settings(_env_file=None))
 services = app.bot_data["services"]
@@ -80,7 +79,7 @@ if os.environ["STRIKE"] == "store":
 async def main():
     await app.initialize()
     print("ready", flush=True)
-    await deliver_all(CallbackContext(app))
+    await deliver_all_to(app.bot, app.bot_data["services"])
     print("done", flush=True)
     await app.shutdown()
 

@@ -692,7 +692,7 @@ def storage_rows(ops: dict) -> list[list[str]]:
     rows.append(
         [
             "12.4",
-            f"signed buttons (bot/callback_data.py), {o1['signed_keys']:,} → "
+            f"signed buttons (app/callback_data.py), {o1['signed_keys']:,} → "
             f"{o50['signed_keys']:,} → {old['signed_keys']:,} revoked keys: "
             "issue 2 / resolve a press / revoke a group",
             f"{o1['signed_issue2_ms']:.3f} / {o1['signed_resolve_ms']:.3f} / "

@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.button_codec import ButtonCodec
+from app.callback_data import CallbackData
 from bench.fixtures import CURRENT_YEAR, Store, unit_code, user_id
-from bot.button_codec import ButtonCodec
-from bot.callback_data import CallbackData
 from storage.atomic import atomic_write_bytes
 from storage.database import Database
 from storage.repositories import ButtonRepository, CycleRepository, SessionRepository
@@ -35,7 +35,7 @@ def _median_ms(fn, n: int) -> float:
 
 
 def _signed(data_dir: Path, stored: ButtonRepository, unit: str, user: int, keys: int, n: int):
-    """Signed buttons (bot/callback_data.py): issuing stores nothing; a press checks a MAC and
+    """Signed buttons (app/callback_data.py): issuing stores nothing; a press checks a MAC and
     two generations among as many revoked keys as the store has tokens."""
     revocations = Revocations(data_dir)
     day = date(CURRENT_YEAR, 10, 5)

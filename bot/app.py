@@ -17,12 +17,12 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CallbackContext,
     ContextTypes,
     Defaults,
     TypeHandler,
 )
 
+from app.services import Services, utc_now
 from bot.alerts import AlertChat
 from bot.health import start_health, stop_health
 from bot.inbox import InboxQueue, replay
@@ -30,17 +30,21 @@ from bot.metrics import MeasuredLimiter
 from bot.ordering import ChatOrderedUpdates
 from bot.pacing import ChatPacer
 from bot.request import RetryingRequest
-from bot.services import Services, utc_now
+from bot.services import build_services
 from bot.settings import Settings
 from handlers import texts, tte_chat
+from handlers.chat_events import on_chat_opened
 from handlers.common import send_text
 from handlers.forms import ask
 from handlers.menu import sync_menus_job
-from handlers.outbox import DOCUMENT_TIMEOUT, deliver_all, on_chat_opened, took_effect
+from handlers.outbox import (
+    DOCUMENT_TIMEOUT,
+    deliver_all_to,
+    took_effect,
+)
 from handlers.progress import settle_handled_notes
 from handlers.registry import PASSPHRASE_GROUP, install
 from handlers.reminders import reminder_tick
-from handlers.routes import ROUTES
 from handlers.tasks import offer_tasks
 from storage.atomic import storage_full
 from webapp.server import start_webapp, stop_webapp
@@ -52,7 +56,7 @@ async def _post_init(app: Application) -> None:
     # Start the render workers now, in the background, so the first PDF finds them warm.
     app.bot_data["services"].renderer.warm()
     # Deliver whatever a previous run saved but could not send before it stopped.
-    await deliver_all(CallbackContext(app))
+    await deliver_all_to(app.bot, app.bot_data["services"])
     # "Sedang disusun" notes of updates handled since whose edit a failed write left undone.
     services = app.bot_data["services"]
     await settle_handled_notes(app.bot, services.notes, services.inbox.handled)
@@ -116,13 +120,23 @@ async def _where_they_are(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         log.warning("could not show %s where they are after an error", person.user_id)
 
 
+async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The periodic job: whatever a failed send left owed is delivered, what a dead worker
+    received and did not handle is replayed (PostgreSQL), then the reminders' tick."""
+    services = context.bot_data["services"]
+    await deliver_all_to(context.bot, services)
+    if services.db.pg is not None:
+        replay(context.application, services)
+    await reminder_tick(context)
+
+
 def build_application(
     settings: Settings,
     services: Services | None = None,
     clock: Callable[[], datetime] = utc_now,
     on_lost: Callable[[], None] | None = None,
 ) -> Application:
-    services = services or Services.from_settings(settings, clock=clock, on_lost=on_lost)
+    services = services or build_services(settings, clock=clock, on_lost=on_lost)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
@@ -162,15 +176,12 @@ def build_application(
     if settings.lkj_alert_chat_id is not None:
         app.bot_data["alerts"] = AlertChat(settings.lkj_alert_chat_id)
     services.bot_username_source = lambda: app.bot.username or ""
-    services.button_actions = ROUTES.button_actions
     # Before everything: a person's message or press opens their chat (Telegram tells
     # nothing else when someone starts the bot), releasing what was kept for them.
     app.add_handler(TypeHandler(Update, on_chat_opened), group=PASSPHRASE_GROUP - 1)
     install(app)  # every command, button and form: handlers/routes.py
     app.add_error_handler(on_error)
     interval = settings.lkj_reminder_interval_s
-    app.job_queue.run_repeating(
-        reminder_tick, interval=interval, first=interval, name="reminder tick"
-    )
+    app.job_queue.run_repeating(tick, interval=interval, first=interval, name="reminder tick")
     app.job_queue.run_once(sync_menus_job, when=0, name="command menus")
     return app

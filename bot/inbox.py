@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.services import Services
+from app.services import Services
 from storage.atomic import storage_full
 from storage.inbox import UpdateInbox
 

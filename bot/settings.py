@@ -156,7 +156,7 @@ class Settings(BaseSettings):
 
     @property
     def button_key(self) -> bytes:
-        """The key inline buttons are signed with (see bot/button_codec.py)."""
+        """The key inline buttons are signed with (see app/button_codec.py)."""
         if self.lkj_button_key:
             return self.lkj_button_key.encode()
         return hmac.new(self.telegram_bot_token.encode(), b"lkj-bot buttons", "sha256").digest()

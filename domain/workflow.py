@@ -816,5 +816,16 @@ def authorize(ctx: WorkflowContext, cycle: Cycle, step: int | str, actor: Person
     check_holds(ctx, cycle, number, actor)
 
 
+def authorize_review(ctx: WorkflowContext, cycle: Cycle, actor: Person) -> None:
+    """Check that ``actor`` may send an indicator back as "Perlu Perbaikan" now: the cycle
+    is collecting or being assembled (else refused as at the collection), and the actor is
+    the report's maker (or holds the step whose rules would refuse them, as at ASSEMBLE)."""
+    reviewer, collecting = ctx.sop.by_key(ASSEMBLE), ctx.sop.by_key(COLLECT)
+    if cycle.step not in (collecting.number, reviewer.number):
+        authorize(ctx, cycle, collecting.number, actor)
+    if not actor.acts_as(reviewer.role):
+        authorize(ctx, cycle, reviewer.number, actor)
+
+
 def missing_by_member(cycle: Cycle) -> dict[int, list[str]]:
     return {a.member_id: a.missing for a in cycle.assignments if a.missing}

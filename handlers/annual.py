@@ -8,42 +8,32 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app import approval as use
+from app.approval import Act
+from app.services import Services
+from app.unit_of_work import Owed, commit_annual
 from documents.annual_context import annual_report_context
 from documents.workbooks import archival_attachment, year_export
 from domain import annual, approval, records
 from domain.annual import AnnualReport
 from domain.errors import WorkflowError
 from domain.roster import Person, Unit
-from domain.sop import FILE, PARAF, SIGN, Sop
-from domain.standins import acting_detail
+from domain.sop import PARAF, SIGN, Sop
 from domain.verification import VERIFIED_STATUSES, verification_code
 from handlers import texts, tte
-from handlers.approval import Act, Actions, ReportFlow, decision_rows, submit_rows
+from handlers.approval import ReportFlow
 from handlers.common import (
     drop_buttons,
     send_text,
     svc,
     unit_of,
 )
-from handlers.outbox import (
-    ANNUAL,
-    Outbox,
-    deliver,
-    end_form_with,
-    owe_revocations,
-    saved_or_not,
-    state_ref,
-)
+from handlers.notices import notices
+from handlers.offers import ANNUAL_ACTIONS, ANNUAL_OFFERS
+from handlers.offers import annual_filename as filename
+from handlers.outbox import ANNUAL
 from handlers.reports import render_document
 from handlers.verification import verify_key
-
-
-def filename(report: AnnualReport, status: str) -> str:
-    suffix = {"draft": "DRAF", "paraf": "PARAF", "signed": "DITANDATANGANI"}[status]
-    latest = report.latest_report
-    version = f"_v{latest.number}" if status == "draft" and latest else ""
-    return f"LKj_Tahunan_{report.year}_{suffix}{version}.pdf"
 
 
 async def render(
@@ -88,86 +78,24 @@ async def render(
     return services.db.blobs.put(pdf)
 
 
-#: The step each act of the annual report is taken at (for a stand-in's audit line).
-ACTS = {
-    "susun_lkj_tahunan": FILE,
-    "ajukan_lkj_tahunan": FILE,
-    "paraf_lkj_tahunan": PARAF,
-    "tandatangan_lkj_tahunan": SIGN,
-}
-
-
-async def save(
-    context, before: AnnualReport | None, after: AnnualReport, out: Outbox, update_id: int | None
-) -> None:
-    """Save with what it owes (and its audit lines) in one write, then deliver."""
-    services = svc(context)
-    end_form_with(out, update_id)
-    owed = owe_revocations(out)
-    unit = services.base_roster.unit(after.unit)
-    sop = services.sop_for(unit)
-    for entry in after.history[len(before.history) if before else 0 :]:
-        key = ACTS.get(entry.action)
-        acting = acting_detail(unit, entry.actor, sop.role_of(key), entry.at) if key else None
-        out.entries.append(
-            {
-                "id": f"a{after.rev}-{entry.action}",
-                "kind": "audit",
-                "chat_id": 0,
-                "entry": {
-                    "at": entry.at.isoformat(),
-                    "actor": entry.actor,
-                    "role": entry.role,
-                    "action": entry.action,
-                    "cycle": after.id,
-                    "update_id": update_id,
-                    "detail": {"catatan": entry.detail, **acting} if acting else entry.detail,
-                    "state": state_ref(after.unit, after.year, "annual", after.id, after.rev),
-                },
-            }
-        )
-    saved_or_not(
-        services,
-        owed,
-        lambda: services.annual.save(
-            after,
-            expected_rev=before.rev if before else None,
-            outbox=out.entries,
-            update_id=update_id,
-        ),
-    )
-    await deliver(context, after.unit, after.year, ANNUAL)
-
-
-ACTIONS = Actions(
-    submit="annual_submit",
-    paraf="annual_paraf",
-    sign_ask="annual_sign_ask",
-    sign_confirm="annual_sign",
-    sign_cancel="annual_sign_cancel",
-    return_begin="annual_return_begin",
-    return_form="annual_return",
-)
-
-
 class AnnualFlow(ReportFlow[AnnualReport]):
     """The annual LKj in the approval flow: its stage is its status, its maker the holder of
     the SOP table's FILE step."""
 
     kind = approval.ANNUAL
-    actions = ACTIONS
+    actions = ANNUAL_ACTIONS
 
     def name(self, report: AnnualReport) -> str:
         return texts.annual_name(report.year)
 
     def title(self, report: AnnualReport) -> str:
-        return texts.annual_title(report.year)
+        return ANNUAL_OFFERS.title(report)
 
     def filename(self, report: AnnualReport, status: str) -> str:
         return filename(report, status)
 
-    def load(self, context, unit: Unit, payload: dict) -> AnnualReport:
-        return _load(svc(context), unit, payload)
+    def load(self, services: Services, unit: Unit, payload: dict) -> AnnualReport:
+        return _load(services, unit, payload)
 
     def stage(self, sop: Sop, report: AnnualReport) -> str | None:
         return annual.stage(report)
@@ -194,25 +122,29 @@ class AnnualFlow(ReportFlow[AnnualReport]):
         sha = await render(services, unit, report.year, status, report, by)
         return annual.record_version(report, status, sha, by, services.now())
 
-    async def save(self, context, before, after, out: Outbox, update_id) -> None:
-        await save(context, before, after, out, update_id)
+    def commit(self, services: Services, before, after, out: Owed, update_id) -> None:
+        commit_annual(services, before, after, out, update_id)
+
+    def queue(self, report: AnnualReport) -> tuple[str, int, int]:
+        return report.unit, report.year, ANNUAL
+
+    async def draft(
+        self, services: Services, unit: Unit, year: int, existing: AnnualReport | None, by: Person
+    ) -> AnnualReport:
+        """Render the draft from the year's signed quarters and record it as a new version."""
+        sha = await render(services, unit, year, "draft", existing)
+        cycles = services.cycles.list_unit(unit.code, year)
+        sop = services.sop_for(unit)
+        return annual.compile_draft(existing, unit.code, year, cycles, sha, by, services.now(), sop)
 
     def args(self, report: AnnualReport, purpose: str) -> dict[str, Any]:
-        latest = report.latest_report
-        assert latest is not None
-        return {"year": report.year, "version": latest.number, "group": f"{report.id}:{report.rev}"}
+        return ANNUAL_OFFERS.args(report, purpose)
+
+    def holders(self, services: Services, unit: Unit, report: AnnualReport) -> list[Person]:
+        return ANNUAL_OFFERS.holders(services, unit, report)
 
     def offer(self, services: Services, unit: Unit, report: AnnualReport, person: Person):
-        sop = services.sop_for(unit)
-        key = annual.stage(report)
-        holders = {p.user_id for p in self.holders(services, unit, report)}
-        if key is None or person.user_id not in holders:
-            return []
-        if key in (PARAF, SIGN):
-            return decision_rows(self, sop, key, self.args(report, "decide"))
-        rows = submit_rows(self, sop, report, unit)
-        compile_again = {"action": "annual_compile", "year": report.year}
-        return rows or [[(texts.BTN_REBUILD_DRAFT, compile_again)]]
+        return ANNUAL_OFFERS.offer(services, unit, report, person)
 
 
 FLOW = AnnualFlow()
@@ -251,25 +183,8 @@ async def annual_compile(update, context, person: Person, payload: dict[str, Any
         raise WorkflowError(texts.annual_busy(year, texts.waiting_for(key or "", label)))
     annual.quarters_ready(services.cycles.list_unit(unit.code, year), year)
     await drop_buttons(update)
-    sha = await render(services, unit, year, "draft", existing)
-    report = annual.compile_draft(
-        existing,
-        unit.code,
-        year,
-        services.cycles.list_unit(unit.code, year),
-        sha,
-        person,
-        services.now(),
-        sop,
-    )
-    rows = submit_rows(FLOW, sop, report, unit)
-    button = rows[0][0][0] if rows else ""
-    latest = report.latest_report
-    assert latest is not None
-    caption = texts.drafted(FLOW.name(report), latest.number, texts.ANNUAL_SOURCE, button)
-    out = Outbox(services)
-    out.file(person.user_id, sha, filename(report, "draft"), caption, rows)
-    await save(context, existing, report, out, update.update_id)
+    decision = await use.compile_annual(services, notices, FLOW, person, year, update.update_id)
+    await FLOW.deliver(context, decision.after)
     return ""
 
 

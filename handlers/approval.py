@@ -11,23 +11,21 @@ role names in every text come from that table.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from telegram.ext import ContextTypes
-
-from bot.services import Services
-from domain import approval, records, segregation
+from app import approval as use
+from app.approval import Act
+from app.services import Services
+from app.unit_of_work import Owed
+from domain import segregation
 from domain.approval import ReportKind, parse_marks
-from domain.dates_id import format_datetime_id
 from domain.errors import WorkflowError
 from domain.roster import Person, Unit
 from domain.sop import PARAF, SIGN, Sop
 from handlers import texts, tte, tte_chat
 from handlers.common import (
     Button,
-    SignButtons,
     drop_buttons,
     drop_buttons_of,
     show_sign_buttons,
@@ -35,40 +33,13 @@ from handlers.common import (
     unit_of,
 )
 from handlers.forms import begin_form, text_field
-from handlers.outbox import Outbox
+from handlers.notices import notices
+from handlers.offers import Actions
+from handlers.outbox import deliver_to
 from handlers.texts import esc
 
 Rows = list[list[Button]]
 R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class Actions:
-    """The names of a kind's buttons and return form (kept: issued tokens name them)."""
-
-    submit: str
-    paraf: str
-    sign_ask: str
-    sign_confirm: str
-    sign_cancel: str
-    return_begin: str
-    return_form: str
-
-    @property
-    def sign_buttons(self) -> SignButtons:
-        return SignButtons(self.sign_ask, self.sign_confirm, self.sign_cancel, self.return_begin)
-
-
-@dataclass(frozen=True)
-class Act:
-    """One act of the flow on a report: ``verb`` is submit, paraf, sign or return; ``key``
-    the activity of the step it is taken at."""
-
-    verb: str
-    key: str
-    version: int
-    reason: str = ""
-    marks: tuple[tuple[str, str], ...] = ()
 
 
 class ReportFlow(ABC, Generic[R]):
@@ -91,7 +62,7 @@ class ReportFlow(ABC, Generic[R]):
 
     # --- state
     @abstractmethod
-    def load(self, context: ContextTypes.DEFAULT_TYPE, unit: Unit, payload: dict) -> R: ...
+    def load(self, services: Services, unit: Unit, payload: dict) -> R: ...
 
     @abstractmethod
     def stage(self, sop: Sop, report: R) -> str | None:
@@ -111,9 +82,14 @@ class ReportFlow(ABC, Generic[R]):
     ) -> R: ...
 
     @abstractmethod
-    async def save(
-        self, context, before: R, after: R, out: Outbox, update_id: int | None
-    ) -> None: ...
+    def commit(
+        self, services: Services, before: R, after: R, out: Owed, update_id: int | None
+    ) -> None:
+        """Save the report with what it owes in one write (``app.unit_of_work``)."""
+
+    @abstractmethod
+    def queue(self, report: R) -> tuple[str, int, int]:
+        """The outbox the report's messages wait in (``handlers.outbox.deliver_to``)."""
 
     @abstractmethod
     def args(self, report: R, purpose: str) -> dict[str, Any]:
@@ -135,184 +111,43 @@ class ReportFlow(ABC, Generic[R]):
         key = self.stage(services.sop_for(unit), report)
         return unit.acting(services.sop_for(unit).role_of(key)) if key else []
 
-    def signed_off(self, out: Outbox, report: R, payload: dict[str, Any]) -> None:
+    def signed_off(self, out: Owed, report: R, payload: dict[str, Any]) -> None:
         """Spend what the signature ends (by default the buttons of its offer)."""
         out.revoke_group(payload["group"])
 
     def makers(self, services: Services, unit: Unit) -> list[Person]:
         return unit.acting(services.sop_for(unit).role_of(self.kind.maker))
 
+    def return_key(self, sop: Sop, report: R, payload: dict[str, Any]) -> str:
+        """The step a return is taken at: the one its button was offered for (older annual
+        buttons name none: the step the report waits for)."""
+        if "step" in payload:
+            return sop.step(int(payload["step"])).key
+        key = self.stage(sop, report)
+        if key not in (PARAF, SIGN):
+            raise WorkflowError(texts.BUTTON_STALE)
+        return key
 
-# --- buttons -------------------------------------------------------------------------------
-
-
-def decision_rows(flow: ReportFlow, sop: Sop, key: str, args: dict[str, Any]) -> Rows:
-    """Paraf / Kembalikan, or Tandatangani / Kembalikan, for the step of ``key``."""
-    back = {"action": flow.actions.return_begin, "step": sop.by_key(key).number, **args}
-    first = (
-        (texts.BTN_PARAF, {"action": flow.actions.paraf, **args})
-        if key == PARAF
-        else (texts.BTN_SIGN, {"action": flow.actions.sign_ask, **args})
-    )
-    return [[first, (texts.BTN_RETURN, back)]]
-
-
-def submit_rows(flow: ReportFlow, sop: Sop, report, unit: Unit) -> Rows:
-    """Ajukan for the latest draft, when it is still the one to submit (the receiving role
-    as the unit names it)."""
-    if not approval.submittable(report):
-        return []
-    label = texts.btn_submit(unit.role_label(sop.role_of(PARAF)))
-    return [[(label, {"action": flow.actions.submit, **flow.args(report, "submit")})]]
-
-
-def _names(people: list[Person]) -> str:
-    return ", ".join(texts.who(p) for p in people) or "-"
-
-
-def _when(services: Services, unit: Unit, dt: datetime | None) -> str | None:
-    return format_datetime_id(dt, services.calendar(unit).tz) if dt else None
-
-
-# --- who is told ---------------------------------------------------------------------------
-
-
-def _report_to_holders(out: Outbox, flow: ReportFlow, report, unit: Unit, status, caption):
-    """The report's PDF goes to each holder of the step it waits for, with its buttons."""
-    latest = report.latest_report
-    assert latest is not None
-    for person in flow.holders(out.services, unit, report):
-        rows = flow.offer(out.services, unit, report, person)
-        out.file(
-            person.user_id, latest.sha256, flow.filename(report, status), caption, rows or None
-        )
-    _copies(out, flow, report, unit, caption, latest.sha256, flow.filename(report, status))
-
-
-def _copies(out: Outbox, flow: ReportFlow, report, unit: Unit, text: str, *document: str):
-    """The holder represented by a stand-in at the step the report waits for gets a copy."""
-    sop = out.services.sop_for(unit)
-    key = flow.stage(sop, report)
-    if key:
-        out.copies(unit, sop.role_of(key), text, *document)
-
-
-def tell_submitted(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person) -> None:
-    """The holder of the paraf step gets the submitted draft with Paraf / Kembalikan."""
-    sop = out.services.sop_for(unit)
-    latest = report.latest_report
-    assert latest is not None
-    caption = texts.for_paraf(
-        flow.title(report),
-        latest.number,
-        unit.role_label(sop.role_of(flow.kind.maker)),
-        _when(out.services, unit, flow.deadline(report)),
-        sop.by_key(PARAF).standard_time.label,
-    )
-    _report_to_holders(out, flow, report, unit, "draft", caption)
-
-
-def tell_initialled(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person) -> None:
-    """The initialled PDF goes to the signer with Tandatangani / Kembalikan, and the maker
-    of the report learns it moved on."""
-    paraf = report.latest_decision("paraf")
-    assert paraf is not None
-    services = out.services
-    facts = records.decision_by(report.history, paraf) or by  # as recorded with the act
-    caption = texts.for_signature(
-        flow.title(report),
-        facts,
-        _when(services, unit, paraf.at) or "",
-        _when(services, unit, flow.deadline(report)),
-    )
-    _report_to_holders(out, flow, report, unit, "paraf", caption)
-    signers = _names(flow.holders(services, unit, report))
-    told = texts.initialled_for_maker(flow.name(report), facts, signers)
-    for maker in flow.makers(services, unit):
-        if maker.user_id != by.user_id:
-            out.text(maker.user_id, told)
-    out.copies(unit, services.sop_for(unit).role_of(flow.kind.maker), told)
-
-
-def tell_returned(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person) -> None:
-    """The maker gets the reason and the way on; whoever had already initialled the returned
-    version is told too."""
-    decision = report.latest_decision("return")
-    assert decision is not None
-    services = out.services
-    facts = records.decision_by(report.history, decision) or by
-    text = texts.returned(
-        flow.name(report),
-        facts,
-        _when(services, unit, decision.at) or "",
-        decision.reason,
-        decision.marks,
-        _when(services, unit, flow.deadline(report)),
-    )
-    holders = flow.holders(services, unit, report)
-    for person in holders:
-        out.text(person.user_id, text, flow.offer(services, unit, report, person) or None)
-    _copies(out, flow, report, unit, text)
-    told = {p.user_id for p in holders} | {by.user_id}
-    paraf = report.latest_decision("paraf")
-    if paraf is not None and paraf.report_version == decision.report_version:
-        if paraf.by not in told:
-            told_back = texts.returned_after_paraf(flow.name(report), facts, decision.reason)
-            out.text(paraf.by, told_back)
-
-
-def tell_signed(out: Outbox, flow: ReportFlow, report, unit: Unit, by: Person) -> None:
-    """The signed PDF goes to everyone in the unit; the report is filed."""
-    latest = report.latest_report
-    sign = report.latest_decision("sign")
-    assert latest is not None and sign is not None
-    facts = records.decision_by(report.history, sign) or by  # "Plh. …" as recorded
-    caption = texts.signed(flow.title(report), facts, _when(out.services, unit, sign.at) or "")
-    for person in unit.people:
-        out.file(person.user_id, latest.sha256, flow.filename(report, "signed"), caption)
+    async def deliver(self, context, report: R) -> None:
+        """Send what the report's change owes (after its write)."""
+        await deliver_to(context.bot, svc(context), *self.queue(report))
 
 
 # --- the verbs -----------------------------------------------------------------------------
 
 
 async def submit(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:
-    services = svc(context)
-    unit = unit_of(services, person)
-    before = flow.load(context, unit, payload)
-    act = Act("submit", flow.kind.maker, int(payload["version"]))
-    after = flow.apply(services, unit, before, act, person)
-    out = Outbox(services)
-    names = _names(flow.holders(services, unit, after))
-    out.text(person.user_id, texts.submitted_done(flow.name(after), names))
-    tell_submitted(out, flow, after, unit, person)
-    out.revoke_group(payload["group"])
-    await flow.save(context, before, after, out, update.update_id)
+    decision = use.submit(svc(context), notices, flow, person, payload, update.update_id)
+    await flow.deliver(context, decision.after)
     await drop_buttons(update)  # after the write: if it fails, the buttons stay
     return texts.SUBMITTED_NOTICE
 
 
 async def paraf(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:
-    await record_paraf(flow, context, person, payload, update.update_id)
+    decision = await use.paraf(svc(context), notices, flow, person, payload, update.update_id)
+    await flow.deliver(context, decision.after)
     await drop_buttons(update)
     return texts.PARAF_NOTICE
-
-
-async def record_paraf(flow: ReportFlow, context, person: Person, payload: dict, update_id):
-    """The paraf (a chat button, or the Mini App's review page): ``payload`` names the
-    report, its ``version`` and the ``group`` of buttons it ends."""
-    services = svc(context)
-    unit = unit_of(services, person)
-    before = flow.load(context, unit, payload)
-    decided = flow.apply(
-        services, unit, before, Act("paraf", PARAF, int(payload["version"])), person
-    )
-    after = await flow.render(services, unit, decided, "paraf", person.user_id)
-    out = Outbox(services)
-    names = _names(flow.holders(services, unit, after))
-    out.text(person.user_id, texts.paraf_done(flow.name(after), names))
-    tell_initialled(out, flow, after, unit, person)
-    out.revoke_group(payload["group"])
-    await flow.save(context, before, after, out, update_id)
 
 
 def _sign_args(payload: dict[str, Any]) -> dict[str, Any]:
@@ -323,7 +158,7 @@ async def sign_ask(flow: ReportFlow, update, context, person: Person, payload: d
     """Signing takes two taps: the first only asks for confirmation."""
     services = svc(context)
     unit = unit_of(services, person)
-    report = flow.load(context, unit, payload)
+    report = flow.load(services, unit, payload)
     flow.authorize(services, unit, report, SIGN, person)
     # refused at the first tap already: who made or initialled this version may not sign it
     segregation.check_act(services.sop_for(unit), report, SIGN, person, flow.kind.maker)
@@ -343,41 +178,18 @@ async def sign_cancel(flow: ReportFlow, update, context, person: Person, payload
 async def sign_confirm(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:
     if tte.wants_passphrase(svc(context)):  # a certified signature: the passphrase first
         return await tte_chat.ask_passphrase(flow, update, context, person, payload)
-    await record_sign(flow, context, person, payload, update.update_id)
+    decision = await use.sign(svc(context), notices, flow, person, payload, update.update_id)
+    await flow.deliver(context, decision.after)
     await drop_buttons(update)
     return texts.SIGNED_NOTICE
-
-
-async def record_sign(flow: ReportFlow, context, person: Person, payload: dict, update_id):
-    """The signature, after its confirming tap (chat or the Mini App)."""
-    services = svc(context)
-    unit = unit_of(services, person)
-    before = flow.load(context, unit, payload)
-    decided = flow.apply(services, unit, before, Act("sign", SIGN, int(payload["version"])), person)
-    after = await flow.render(services, unit, decided, "signed", person.user_id)
-    out = Outbox(services)
-    tell_signed(out, flow, after, unit, person)
-    flow.signed_off(out, after, payload)
-    await flow.save(context, before, after, out, update_id)
-
-
-def _return_key(flow: ReportFlow, sop: Sop, report, payload: dict[str, Any]) -> str:
-    """The step a return is taken at: the one its button was offered for (older annual
-    buttons name none: the step the report waits for)."""
-    if "step" in payload:
-        return sop.step(int(payload["step"])).key
-    key = flow.stage(sop, report)
-    if key not in (PARAF, SIGN):
-        raise WorkflowError(texts.BUTTON_STALE)
-    return key
 
 
 async def return_begin(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:
     services = svc(context)
     unit = unit_of(services, person)
-    report = flow.load(context, unit, payload)
+    report = flow.load(services, unit, payload)
     sop = services.sop_for(unit)
-    key = _return_key(flow, sop, report, payload)
+    key = flow.return_key(sop, report, payload)
     flow.authorize(services, unit, report, key, person)
     codes = list(flow.codes(report))
     prompt = texts.RETURN_REASON_PROMPT + (texts.return_marks_hint(codes) if codes else "")
@@ -424,34 +236,11 @@ async def finish_return(flow: ReportFlow, update, context, person: Person, sessi
     values = session["values"]
     payload = {**meta, "cycle": session.get("cycle")}
     ticked = tuple(values.get("marks", ()))
-    await record_return(flow, context, person, payload, values["reason"], ticked, update.update_id)
+    decision = use.return_version(
+        svc(context), notices, flow, person, payload, values["reason"], ticked, update.update_id
+    )
+    await flow.deliver(context, decision.after)
     await drop_buttons_of(context, person.user_id, meta["message_id"])
-
-
-async def record_return(
-    flow: ReportFlow,
-    context,
-    person: Person,
-    meta: dict,
-    text: str,
-    ticked: tuple[str, ...],
-    update_id: int | None,
-) -> None:
-    """A return with the indicators it marks (the chat's form, or the Mini App): ``text``
-    as typed (a line per marked code may give its own reason), ``ticked`` the codes ticked."""
-    services = svc(context)
-    unit = unit_of(services, person)
-    before = flow.load(context, unit, meta)
-    reason, marks = parse_marks(text, ticked, flow.codes(before))
-    key = _return_key(flow, services.sop_for(unit), before, meta)
-    act = Act("return", key, int(meta["version"]), reason, marks)
-    after = flow.apply(services, unit, before, act, person)
-    out = Outbox(services)
-    names = _names(flow.holders(services, unit, after))
-    out.text(person.user_id, texts.returned_done(flow.name(after), names))
-    tell_returned(out, flow, after, unit, person)
-    out.revoke_group(meta["group"])
-    await flow.save(context, before, after, out, update_id)
 
 
 def bound(flow: ReportFlow, verb):
@@ -464,4 +253,4 @@ def bound(flow: ReportFlow, verb):
     return handler
 
 
-__all__ = ["Act", "Actions", "ReportFlow", "bound", "decision_rows", "submit_rows", "esc"]
+__all__ = ["ReportFlow", "bound", "esc"]

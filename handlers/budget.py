@@ -9,7 +9,7 @@ the annual LKj (budget realisation and efficiency) and the /ekspor workbook.
 
 from __future__ import annotations
 
-from bot.services import Services
+from app.services import Services
 from documents.spreadsheets import parse_budget
 from documents.workbooks import budget_workbook
 from domain import annual

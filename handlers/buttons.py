@@ -1,7 +1,7 @@
 """One entry for every inline-button press: resolve the opaque token, check, dispatch.
 
 callback_data is signed by the server (action, cycle, the one user allowed to press it) or an
-opaque ``b:<token>`` whose meaning is stored (bot/callback_data.py): nothing in a button is
+opaque ``b:<token>`` whose meaning is stored (app/callback_data.py): nothing in a button is
 trusted unless the server made it.
 """
 
@@ -12,13 +12,13 @@ import contextlib
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app.store import storage_full
 from domain.errors import DomainError
 from handlers import progress, texts
 from handlers.common import audit_refusal, svc
 from handlers.outbox import took_effect
 from handlers.progress import ALERT_LIMIT, Press
 from handlers.routing import routes_of
-from storage.atomic import storage_full
 
 # The actions themselves are named in handlers/routes.py.
 # Presses that change only the presser's own half-filled form (kept in order by the chat's
@@ -105,7 +105,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         full = storage_full(exc)  # a full disk or database: "try again later"
         if full or store_failed(exc):
             # Nothing of the press was stored, so nothing was taken back (the revocation is
-            # saved with the change, bot.callback_data): the same button works again.
+            # saved with the change, app.callback_data): the same button works again.
             await press.finish(texts.STORAGE_FULL if full else texts.PRESS_NOT_SAVED, refused=True)
         elif press.answered and not took_effect(services, update):
             # The error handler can no longer use the toast; an action that was saved is not

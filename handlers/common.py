@@ -7,11 +7,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, WebAppInfo
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, WebAppInfo
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from domain.errors import WorkflowError
 from domain.models import Cycle, parse_cycle_id
 from domain.roster import Person, Unit
@@ -184,15 +184,25 @@ async def send_text(
     user_id: int | None = None,
 ) -> Message | None:
     """Send (splitting if needed) with the buttons on the last part; None if the user is gone."""
-    markup = keyboard(svc(context), user_id or chat_id, buttons) if buttons else None
+    return await send_text_by(context.bot, svc(context), chat_id, text, buttons, user_id)
+
+
+async def send_text_by(
+    bot: Bot,
+    services: Services,
+    chat_id: int,
+    text: str,
+    buttons: list[list[Button]] | None = None,
+    user_id: int | None = None,
+) -> Message | None:
+    """:func:`send_text` through ``bot`` (the Mini App's server has no update)."""
+    markup = keyboard(services, user_id or chat_id, buttons) if buttons else None
     parts = split_text(text)
     message = None
     try:
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
-            message = await context.bot.send_message(
-                chat_id, part, reply_markup=markup if last else None
-            )
+            message = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
     except Forbidden:
         return None
     return message
@@ -206,10 +216,23 @@ async def send_file(
     caption: str = "",
     buttons: list[list[Button]] | None = None,
 ) -> Message | None:
-    markup = keyboard(svc(context), chat_id, buttons) if buttons else None
+    return await send_file_by(context.bot, svc(context), chat_id, data, filename, caption, buttons)
+
+
+async def send_file_by(
+    bot: Bot,
+    services: Services,
+    chat_id: int,
+    data: bytes,
+    filename: str,
+    caption: str = "",
+    buttons: list[list[Button]] | None = None,
+) -> Message | None:
+    """:func:`send_file` through ``bot`` (the Mini App's server has no update)."""
+    markup = keyboard(services, chat_id, buttons) if buttons else None
     short = caption if len(caption) <= CAPTION_LIMIT else None
     try:
-        message = await context.bot.send_document(
+        message = await bot.send_document(
             chat_id,
             document=data,
             filename=filename,
@@ -217,7 +240,7 @@ async def send_file(
             reply_markup=markup if short is not None or not caption else None,
         )
         if caption and short is None:
-            message = await send_text(context, chat_id, caption, buttons) or message
+            message = await send_text_by(bot, services, chat_id, caption, buttons) or message
     except Forbidden:
         return None
     return message
@@ -253,15 +276,25 @@ async def drop_buttons(update: Update) -> None:
 
 async def drop_buttons_of(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int):
     """Edit the buttons away from an earlier message (a decision taken via a form)."""
+    await drop_markup(context.bot, chat_id, message_id)
+
+
+async def drop_markup(bot: Bot, chat_id: int, message_id: int) -> None:
+    """:func:`drop_buttons_of` through ``bot`` (the Mini App's server has no update)."""
     try:
-        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
     except BadRequest:
         pass
 
 
 def cycle_of(context: ContextTypes.DEFAULT_TYPE, payload: dict[str, Any]) -> Cycle:
     """The cycle a button or form names; one that does not exist is a stale reference."""
-    cycle = load_cycle(svc(context), payload["cycle"])
+    return cycle_named(svc(context), payload)
+
+
+def cycle_named(services: Services, payload: dict[str, Any]) -> Cycle:
+    """The cycle ``payload`` names (``cycle_of`` without an update)."""
+    cycle = load_cycle(services, payload["cycle"])
     if cycle is None:
         raise WorkflowError(texts.BUTTON_UNKNOWN)
     return cycle

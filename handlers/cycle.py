@@ -8,7 +8,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from domain.errors import InputError, WorkflowError
+from app import quarter
+from app.realisation import attach_evidence
+from domain.errors import InputError
 from domain.models import (
     DEFAULT_INSTRUCTIONS,
     DEFAULT_URGENCY,
@@ -25,18 +27,10 @@ from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD
 from domain.standins import represented
 from domain.workflow import (
-    EV_COLLECTION_COMPLETE,
-    EV_MEMBER_COMPLETE,
-    Divide,
-    Forward,
     MemberTask,
-    StartCycle,
-    UploadData,
-    apply,
     authorize,
-    start_cycle,
 )
-from handlers import notify, texts
+from handlers import texts
 from handlers.annual import annual_archive_rows
 from handlers.common import (
     audit_refusal,
@@ -54,12 +48,13 @@ from handlers.forms import (
     document_field,
     text_field,
 )
-from handlers.outbox import Outbox, cannot_take, commit, unreachable_note
-from handlers.realisation import fill_buttons, is_realisation_workbook, on_realisation_workbook
-from handlers.reports import build_disposition_sheet, build_report, report_filename
-from handlers.steps import submit_rows
+from handlers.notices import notices
+from handlers.offers import report_filename
+from handlers.outbox import deliver
+from handlers.quarterly import QUARTER
+from handlers.realisation import is_realisation_workbook, on_realisation_workbook
+from handlers.reports import build_disposition_sheet
 from handlers.texts import esc, tw
-from handlers.views import member_checklist
 
 
 def _next_role(services, unit, key: str) -> str:
@@ -67,19 +62,6 @@ def _next_role(services, unit, key: str) -> str:
     sop = services.sop_for(unit)
     nxt = sop.by_key(key).next
     return unit.role_label(sop.step(nxt).role) if nxt is not None else ""
-
-
-def reach(services, context, people: list[Person]) -> tuple[str, str]:
-    """For "sent to ..." confirmations: the names of those whose chat can take it now, and
-    a note naming who cannot, why and what to do (``""`` when everyone can)."""
-    reachable = [p for p in people if cannot_take(services, p.user_id) is None]
-    return ", ".join(notify.who(p) for p in reachable), unreachable_note(services, context, people)
-
-
-def notify_names(services, context, cycle: Cycle, unit) -> tuple[str, str]:
-    """The holders of the cycle's open step, for "sent to ..." confirmations."""
-    names, waiting = reach(services, context, notify.holders(services, cycle, unit))
-    return names or ("" if waiting else "-"), waiting
 
 
 # --- the first step: the head starts the cycle ------------------------------------------
@@ -146,25 +128,20 @@ async def finish_start(update, context, person: Person, session: dict[str, Any])
     unit = unit_of(services, person)
     v = session["values"]
     year, triwulan = parse_period(v["period"])
-    action = StartCycle(
-        year=year,
-        triwulan=triwulan,
-        documents=(FileRef.from_dict(v["pk"]), FileRef.from_dict(v["ra"])),
-        note=v["note"],
+    documents = (FileRef.from_dict(v["pk"]), FileRef.from_dict(v["ra"]))
+    change = await quarter.start_quarter(
+        services,
+        notices,
+        build_disposition_sheet,
+        person,
+        year,
+        triwulan,
+        documents,
+        v["note"],
+        update.update_id,
         **_marks(v),
     )
-    existing = services.cycles.get(unit.code, year, triwulan)
-    outcome = start_cycle(services.context(unit), action, person, services.now(), existing)
-    sheet = await build_disposition_sheet(services, outcome.cycle, unit)
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        texts.disposition_sent(
-            tw(triwulan, year), *notify_names(services, context, outcome.cycle, unit)
-        ),
-    )
-    notify.disposition_received(out, outcome.cycle, unit, person, sheet)
-    await commit(context, None, outcome.cycle, out, update.update_id)
+    await deliver(context, unit.code, change.after.year, change.after.triwulan)
 
 
 # --- the disposition is forwarded -------------------------------------------------------
@@ -218,23 +195,18 @@ def _marks(values: dict[str, Any]) -> dict[str, Any]:
 
 async def finish_forward(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
-    unit = unit_of(services, person)
     cycle = cycle_of(context, session)
-    outcome = apply(
-        cycle,
-        Forward(session["values"]["note"], **_marks(session["values"])),
+    await quarter.forward(
+        services,
+        notices,
+        build_disposition_sheet,
         person,
-        services.now(),
-        services.context(unit),
+        cycle,
+        session["values"]["note"],
+        update.update_id,
+        **_marks(session["values"]),
     )
-    sheet = await build_disposition_sheet(services, outcome.cycle, unit)
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        texts.disposition_forwarded(*notify_names(services, context, outcome.cycle, unit)),
-    )
-    notify.disposition_received(out, outcome.cycle, unit, person, sheet)
-    await commit(context, cycle, outcome.cycle, out, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)
 
 
 # --- the work is divided ----------------------------------------------------------------
@@ -311,15 +283,9 @@ def _items(text: str) -> tuple[str, ...]:
 
 async def finish_divide(update, context, person: Person, session: dict[str, Any]) -> None:
     services = svc(context)
-    unit = unit_of(services, person)
     cycle = cycle_of(context, session)
     values = session["values"]
-    indicators: tuple = ()
     if session["meta"].get("targets"):
-        targets = services.targets.get(unit.code, cycle.year)
-        if targets is None:
-            raise WorkflowError(texts.NO_TARGETS.format(year=cycle.year))
-        indicators = targets.indicators
         by_member: dict[int, list[str]] = {}
         for name, value in values.items():
             if name.startswith("ind:"):
@@ -331,21 +297,18 @@ async def finish_divide(update, context, person: Person, session: dict[str, Any]
             for name, value in values.items()
             if name.startswith("member:")
         )
-    outcome = apply(
-        cycle,
-        Divide(values["note"], tasks, indicators),
+    quarter.divide(
+        services,
+        notices,
         person,
-        services.now(),
-        services.context(unit),
+        cycle,
+        values["note"],
+        tasks,
+        update.update_id,
+        by_indicator=bool(session["meta"].get("targets")),
+        no_targets=texts.NO_TARGETS.format(year=cycle.year),
     )
-    found = (unit.person(a.member_id) for a in outcome.cycle.assignments)
-    members = [m for m in found if m is not None]
-    reachable = [m for m in members if cannot_take(services, m.user_id) is None]
-    waiting = unreachable_note(services, context, members)
-    out = Outbox(services)
-    out.text(person.user_id, texts.division_sent(", ".join(m.name for m in reachable), waiting))
-    notify.tasks_divided(out, outcome.cycle, unit)
-    await commit(context, cycle, outcome.cycle, out, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)
 
 
 # --- the team hands over data ---------------------------------------------------------
@@ -434,33 +397,10 @@ async def upload_item(update, context, person: Person, payload: dict[str, Any]) 
 async def record_upload(
     context, person: Person, cycle, index: int, ref: FileRef, update_id, group: str | None
 ) -> None:
-    """A checked, stored file recorded for the member's item ``index`` (chat's upload buttons,
-    or the Mini App's form), announced in chat with the member's checklist."""
-    services = svc(context)
-    unit = unit_of(services, person)
-    outcome = apply(cycle, UploadData(index, ref), person, services.now(), services.context(unit))
-    assignment = outcome.cycle.assignment_of(person.user_id)
-    item = assignment.items[index]
-    assert assignment is not None  # the domain accepted the member's upload
-    if assignment.complete:
-        tail = texts.ALL_ITEMS_COMPLETE
-    elif outcome.cycle.indicators:
-        tail = texts.your_status(member_checklist(assignment))
-    else:
-        tail = texts.items_missing(assignment.missing)
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        texts.upload_recorded(ref.name, item.title, tail),
-        fill_buttons(outcome.cycle, person) or None,
-    )
-    if EV_MEMBER_COMPLETE in outcome.events:
-        notify.member_complete(out, outcome.cycle, unit, person)
-    if EV_COLLECTION_COMPLETE in outcome.events:
-        notify.collection_complete(out, outcome.cycle, unit)
-    if group:
-        out.revoke_group(group)
-    await commit(context, cycle, outcome.cycle, out, update_id)
+    """A checked, stored file recorded for the member's item ``index`` (chat's upload
+    buttons), announced in chat with the member's checklist (``app.realisation``)."""
+    attach_evidence(svc(context), notices, person, cycle, index, ref, update_id, group)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)
 
 
 # --- the report is made and submitted --------------------------------------------------
@@ -472,18 +412,8 @@ async def draft_build(update, context, person: Person, payload: dict[str, Any]) 
     cycle = cycle_of(context, payload)
     authorize(services.context(unit), cycle, ASSEMBLE, person)
     await drop_buttons(update)
-    drafted = await build_report(services, cycle, unit, "draft", person.user_id)
-    report = drafted.latest_report
-    rows = submit_rows(services.sop_for(unit), drafted, unit)
-    caption = texts.drafted(
-        texts.quarter_data_report(tw(cycle.triwulan, cycle.year)),
-        report.number,
-        texts.QUARTER_SOURCE,
-        rows[0][0][0] if rows else "",
-    )
-    out = Outbox(services)
-    out.file(person.user_id, report.sha256, report_filename(drafted, "draft"), caption, rows)
-    await commit(context, cycle, drafted, out, update.update_id)
+    await quarter.make_draft(services, notices, QUARTER, person, cycle, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)
     return ""
 
 

@@ -11,25 +11,23 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app.realisation import remove_evidence_file
 from documents.report_context import human_size
 from domain.evidence import (
-    EV_REOPENED,
     RemoveEvidence,
     evidence_open,
     item_key,
     may_manage_all,
     remove_evidence,
-    reviewer_step,
 )
 from domain.models import Cycle, FileRef, Item
 from domain.roster import Person
 from handlers import texts
 from handlers.common import cycle_of, send_text, svc, unit_of
 from handlers.forms import begin_form, document_field, text_field
-from handlers.outbox import Outbox, commit
-from handlers.realisation import fill_buttons
+from handlers.notices import notices
+from handlers.outbox import deliver
 from handlers.texts import tw
-from handlers.views import member_checklist
 
 
 async def cmd_bukti(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person) -> None:
@@ -149,42 +147,10 @@ async def finish_evidence_replace(update, context, person: Person, session: dict
 
 async def _apply(update, context, person: Person, session, replacement: FileRef | None) -> None:
     services = svc(context)
-    unit = unit_of(services, person)
-    ctx = services.context(unit)
     cycle = cycle_of(context, session)
     meta = session["meta"]
     action = RemoveEvidence(
         meta["member"], meta["item"], meta["sha"], session["values"].get("reason", ""), replacement
     )
-    outcome = remove_evidence(cycle, action, person, services.now(), ctx)
-    after = outcome.cycle
-    record = after.removed_evidence[-1]
-    period = tw(cycle.triwulan, cycle.year)
-    member = unit.person(action.member_id)
-    assignment = after.assignment_of(action.member_id)
-    assert member is not None and assignment is not None
-    out = Outbox(services)
-    done = texts.evidence_removed_done(
-        record.file.name, record.item, replacement.name if replacement else None
-    )
-    if member.user_id == person.user_id:
-        out.text(
-            person.user_id,
-            f"{done}\n\n{texts.your_status(member_checklist(assignment))}",
-            fill_buttons(after, member) or None,
-        )
-    else:
-        out.text(person.user_id, done)
-        out.text(
-            member.user_id,
-            texts.evidence_removed_notice(
-                person, record.file.name, record.item, record.reason, period
-            )
-            + "\n\n"
-            + texts.your_status(member_checklist(assignment)),
-            fill_buttons(after, member) or None,
-        )
-    if EV_REOPENED in outcome.events:
-        for holder in unit.acting(reviewer_step(ctx).role):
-            out.text(holder.user_id, texts.collection_reopened(period, member, record.item))
-    await commit(context, cycle, after, out, update.update_id)
+    remove_evidence_file(services, notices, person, cycle, action, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from documents.workbooks import (
     budget_csv,
     export_csv,

@@ -13,6 +13,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app.unit_of_work import ENDING_FORMS
 from domain.errors import DomainError, InputError
 from domain.performance import format_number_id, parse_number_id
 from domain.roster import Person
@@ -21,8 +22,8 @@ from domain.workflow import MAX_NOTE
 from handlers import texts
 from handlers.common import audit_refusal, drop_buttons, keyboard, send_text, svc
 from handlers.files import is_photo, receive_document
-from handlers.outbox import ENDING_FORMS
 from handlers.routing import routes_of
+from handlers.tasks import after_abandon
 
 # The finishers and the fields' checks are named in handlers/routes.py (``Routes``); a field
 # names its check with ``field["validate"]``, a toggle its reader with ``toggle["implied"]``.
@@ -334,7 +335,7 @@ async def on_form_button(update: Update, context, person: Person, payload: dict[
 
 async def _submit(update: Update, context, person: Person, session: dict[str, Any]) -> str:
     """Kirim: the finisher's commit ends the form in the same write as its effect (see
-    ``handlers.outbox.end_form_with``); the buttons go only after that write, so a kill at any
+    ``app.unit_of_work.end_form_with``); the buttons go only after that write, so a kill at any
     instant leaves the form either open with working buttons or ended with its effect saved."""
     services = svc(context)
     fid = session["form_id"]
@@ -361,7 +362,4 @@ async def _submit(update: Update, context, person: Person, session: dict[str, An
 
 
 async def _abandoned(context, person: Person, session: dict[str, Any], message: str) -> None:
-    # Imported here: the step offers know the forms' finishers, which import this module.
-    from handlers.tasks import after_abandon
-
     await after_abandon(context, person, session.get("cycle"), message)

@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from domain.dates_id import format_datetime_id
 from domain.errors import InputError, RoleError
 from domain.identity import government_line
@@ -52,6 +52,7 @@ from handlers.common import (
 )
 from handlers.departure import leave
 from handlers.forms import begin_form, text_field
+from handlers.tasks import offer_tasks
 
 DETAILS = ("name", "nip", "position")
 GUEST_FORM = "invite_details"
@@ -603,7 +604,6 @@ async def register(
 
 async def _replaced(update: Update, context, before: Unit, old_id: int, new: Person) -> None:
     """The old holder is out (told, menu cleared); the new one gets every open task."""
-    from handlers.tasks import offer_tasks  # not at start-up: steps and notify import each other
 
     services = svc(context)
     old = before.member(old_id)

@@ -18,7 +18,8 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app import store as chats
+from app.services import Services
 from domain import annual
 from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE
@@ -27,7 +28,6 @@ from handlers import texts
 from handlers.common import send_text, svc
 from handlers.export import may_export
 from handlers.targets import may_view
-from storage import chats
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ async def _send(
 ) -> bool:
     """Set one chat's menu. Nothing is sent to a chat known not to be started: Telegram
     knows no such chat ("chat not found") until the person's first /start, which sets it
-    (``handlers.outbox.on_chat_opened``); a refusal records the chat as not started."""
+    (``handlers.chat_events.on_chat_opened``); a refusal records the chat as not started."""
     if services.chats.state(user_id) == chats.NOT_STARTED:
         return False
     try:

@@ -1,7 +1,8 @@
 """What the Mini App's pages read and do: the member's data-entry form and the review of a
-report. Each call is one of the chat's own actions (the same domain action, the same outbox
-and commit, the same role and step checks), so the page is another way in, not another set
-of rules; the page reads only what the person could read in chat.
+report. Each call is one of the chat's own use cases (``app/``: the same domain action, the
+same notices and unit of work, the same role and step checks), called with the services and
+the bot, so the page is another way in, not another set of rules; the page reads only what
+the person could read in chat.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.button_codec import group_key
-from bot.services import Services
+from app import approval as use
+from app.button_codec import group_key
+from app.realisation import attach_evidence, report_realisation
+from app.services import Services
 from documents.report_context import quarterly_report_context
 from documents.uploads import check_content
 from domain.dates_id import format_datetime_id
@@ -36,10 +40,10 @@ from domain.workflow import (
     tw_label,
 )
 from handlers import texts, tte
-from handlers.approval import record_paraf, record_return, record_sign
-from handlers.common import drop_buttons_of, load_cycle, send_file, svc, unit_of
+from handlers.common import drop_markup, load_cycle, send_file_by, unit_of
+from handlers.notices import notices
+from handlers.outbox import deliver_to
 from handlers.quarterly import QUARTER
-from handlers.realisation import report_realisation
 from handlers.steps import decision_args, holds
 
 log = logging.getLogger(__name__)
@@ -259,15 +263,17 @@ def _inputs(items: list[tuple[Item, Indicator]], rows: dict[str, dict[str, str]]
     return tuple(chosen)
 
 
-async def send_form(context, person: Person, body: dict[str, Any]) -> dict[str, Any]:
+async def send_form(
+    services: Services, bot: Bot, person: Person, body: dict[str, Any]
+) -> dict[str, Any]:
     """Kirim: every filled row at once, as the same ReportRealisation as chat."""
-    services = svc(context)
     cycle, _ = _cycle(services, person, body.get("siklus"))
     items = _member_items(cycle, person)
     rows = _clean_rows(items, body.get("rows"))
     services.drafts.put(person.user_id, cycle.id, rows)
     action = ReportRealisation(_inputs(items, rows), SOURCE)
-    await report_realisation(context, person, cycle, action, None)
+    report_realisation(services, notices, person, cycle, action, None)
+    await deliver_to(bot, services, cycle.unit, cycle.year, cycle.triwulan)
     codes = ", ".join(r.code for r in action.rows)
     return {"message": texts.webapp_sent(codes), "form": form_view(services, person, cycle.id)}
 
@@ -432,10 +438,12 @@ def review_view(services: Services, person: Person, cycle_id: Any) -> dict[str, 
     }
 
 
-async def review_action(context, person: Person, body: dict[str, Any]) -> dict[str, Any]:
-    """Paraf, Tandatangani or Kembalikan from the page: the chat's own functions, checked by
-    the domain against the SOP table's step and role exactly as a button is."""
-    services = svc(context)
+async def review_action(
+    services: Services, bot: Bot, person: Person, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Paraf, Tandatangani or Kembalikan from the page: the chat's own use cases
+    (``app.approval``), checked by the domain against the SOP table's step and role exactly
+    as a button is."""
     cycle, unit = _review_cycle(services, person, body.get("siklus"))
     what = body.get("aksi")
     try:
@@ -446,12 +454,12 @@ async def review_action(context, person: Person, body: dict[str, Any]) -> dict[s
     group = decision_args(cycle)["group"] if report is not None else ""
     payload = {"cycle": cycle.id, "version": version, "group": group, "step": cycle.step}
     if what == "paraf":
-        await record_paraf(QUARTER, context, person, payload, None)
+        await use.paraf(services, notices, QUARTER, person, payload, None)
         message = texts.WEBAPP_PARAF_DONE
     elif what == "sign":
         if tte.wants_passphrase(services):  # typed in chat for now (handlers/tte_chat.py)
             raise InputError(texts.TTE_SIGN_IN_CHAT)
-        await record_sign(QUARTER, context, person, payload, None)
+        await use.sign(services, notices, QUARTER, person, payload, None)
         message = texts.WEBAPP_SIGN_DONE
     elif what == "return":
         reason = str(body.get("alasan", ""))
@@ -466,27 +474,27 @@ async def review_action(context, person: Person, body: dict[str, Any]) -> dict[s
             if why:
                 lines.append(f"{code}: {why}")
         text = "\n".join(lines)
-        await record_return(QUARTER, context, person, payload, text, tuple(ticked), None)
+        use.return_version(services, notices, QUARTER, person, payload, text, tuple(ticked), None)
         message = texts.WEBAPP_RETURN_DONE
     else:
         raise InputError(texts.WEBAPP_BAD_REQUEST)
+    await deliver_to(bot, services, *QUARTER.queue(cycle))
     # One decision, one state: the chat's buttons of this offer are edited away, as a press
     # edits its own message (the decision is stored: a failed edit changes nothing).
     for chat_id, message_id in services.offers.take(group_key(group)):
         try:
-            await drop_buttons_of(context, chat_id, message_id)
+            await drop_markup(bot, chat_id, message_id)
         except TelegramError as exc:  # the buttons no longer act anyway (revoked)
             log.warning("buttons of %s/%s not edited away: %s", chat_id, message_id, exc)
     return {"message": message, "review": review_view(services, person, cycle.id)}
 
 
-async def upload_evidence(context, person: Person, body: dict[str, Any]) -> dict[str, Any]:
+async def upload_evidence(
+    services: Services, bot: Bot, person: Person, body: dict[str, Any]
+) -> dict[str, Any]:
     """A file picked (or a photo taken) in the form for one indicator: checked exactly as a
     file sent in chat (``documents.uploads``: type, size, content, the zip-bomb guard), stored
-    by its SHA-256, and recorded and announced by the chat's own upload (handlers/cycle.py)."""
-    from handlers.cycle import record_upload  # the chat's own upload path
-
-    services = svc(context)
+    by its SHA-256, and recorded and announced by the chat's own use case (``app.realisation``)."""
     cycle, _ = _cycle(services, person, body.get("siklus"))
     items = _member_items(cycle, person)
     code = str(body.get("kode", ""))
@@ -508,16 +516,18 @@ async def upload_evidence(context, person: Person, body: dict[str, Any]) -> dict
         uploaded_at=services.now(),
         kind="data",
     )
-    await record_upload(context, person, cycle, index, ref, None, None)
+    attach_evidence(services, notices, person, cycle, index, ref, None)
+    await deliver_to(bot, services, cycle.unit, cycle.year, cycle.triwulan)
     return {
         "message": texts.webapp_evidence_recorded(name, code),
         "form": form_view(services, person, cycle.id),
     }
 
 
-async def send_evidence(context, person: Person, body: dict[str, Any]) -> dict[str, Any]:
+async def send_evidence(
+    services: Services, bot: Bot, person: Person, body: dict[str, Any]
+) -> dict[str, Any]:
     """An evidence file, sent into the person's chat (files live in the chat, not the page)."""
-    services = svc(context)
     cycle, unit = _cycle(services, person, body.get("siklus"))
     if _may_read(services, unit, cycle, person):
         items = [i for a in cycle.assignments for i in a.items]
@@ -527,7 +537,12 @@ async def send_evidence(context, person: Person, body: dict[str, Any]) -> dict[s
     found = next((f for i in items for f in i.files if f.sha256 == sha), None)
     if found is None:
         raise RoleError(texts.WEBAPP_NOT_YOURS)
-    await send_file(
-        context, person.user_id, services.db.blobs.get(sha), found.name, texts.webapp_file(found)
+    await send_file_by(
+        bot,
+        services,
+        person.user_id,
+        services.db.blobs.get(sha),
+        found.name,
+        texts.webapp_file(found),
     )
     return {"message": texts.WEBAPP_FILE_SENT}

@@ -7,7 +7,7 @@ functions only fill an Outbox; the handler saves it with the new state, then del
 
 from __future__ import annotations
 
-from bot.services import Services
+from app.services import Services
 from documents.workbooks import realisation_workbook
 from domain.dates_id import format_datetime_id, roman_triwulan
 from domain.models import Cycle

@@ -1,4 +1,5 @@
-"""Messages a state change owes, saved in the same atomic write as the state, then delivered.
+"""Messages a state change owes, saved in the same atomic write as the state (by
+``app.unit_of_work``), then delivered (here).
 
 A crash after the save loses no notification: at start-up and on every tick the bot delivers
 what is still owed. Once Telegram accepted an entry its id goes to the delivery log (one short
@@ -10,24 +11,21 @@ repeat one message (Telegram offers no idempotency key), never lose one.
 from __future__ import annotations
 
 import logging
-import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
-from bot.button_codec import group_key
-from bot.services import Services
-from domain.models import Cycle, HistoryEntry
+from app import store as chats
+from app.button_codec import group_key
+from app.services import Services
+from app.unit_of_work import Owed, settle_revocations
 from domain.roles import SUPERIOR, Role
 from domain.roster import Person, Unit
-from domain.standins import acting_detail
 from handlers import progress, texts
 from handlers.common import CAPTION_LIMIT, WEB_APP, Button, split_text, svc
-from storage import chats
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +57,8 @@ def to_markup(rows: list | None) -> InlineKeyboardMarkup | None:
     )
 
 
-class Outbox:
-    """Collects what a handler owes before the state is saved."""
-
-    def __init__(self, services: Services):
-        self.services = services
-        self.entries: list[dict[str, Any]] = []
-        self.spent_groups: list[str] = []
-        self.spent_cycles: list[str] = []
-
-    def revoke_group(self, group: str) -> None:
-        """The buttons of ``group`` are spent by this change: revoked once it is stored."""
-        self.spent_groups.append(group)
-
-    def revoke_cycle(self, cycle_key: str) -> None:
-        """Every button of the cycle is spent by this change (a filed quarter)."""
-        self.spent_cycles.append(cycle_key)
-
-    def _entry(self, chat_id: int, **fields: Any) -> None:
-        self.entries.append({"id": secrets.token_hex(8), "chat_id": chat_id, **fields})
+class Outbox(Owed):
+    """Collects what a handler owes before the state is saved: the messages, worded here."""
 
     def text(self, chat_id: int, text: str, buttons: list[list[Button]] | None = None) -> None:
         markup = issue_markup(self.services, chat_id, buttons) if buttons else None
@@ -124,140 +105,6 @@ class Outbox:
             elif text:
                 self.text(holder.user_id, f"{note}\n\n{text}")
 
-    def audit(self, cycle: Cycle, entry: HistoryEntry, update_id: int | None) -> None:
-        """An audit-log line owed for an accepted action (appended on delivery, by key)."""
-        line = {
-            "at": entry.at.isoformat(),
-            "actor": entry.actor,
-            "role": entry.role,
-            "action": entry.action,
-            "from_step": entry.from_step,
-            "to_step": entry.to_step,
-            "cycle": cycle.id,
-            "update_id": update_id,
-            "detail": entry.detail,
-            "state": state_ref(cycle.unit, cycle.year, "cycles", cycle.id, cycle.rev),
-        }
-        unit = self.services.base_roster.unit(cycle.unit)
-        extra: dict[str, Any] = {}
-        if entry.from_step:
-            role = self.services.sop_for(unit).step(entry.from_step).role
-            acting = acting_detail(unit, entry.actor, role, entry.at)
-            if acting is not None:  # both officials on record: who acted, for whom
-                extra.update(acting)
-        if entry.to:  # who received a forward or a task, as recorded with the act
-            extra["kepada"] = [
-                {"user_id": o.user_id, "nama": o.name, "jabatan": o.label, "sebagai": o.capacity}
-                for o in entry.to
-            ]
-        if extra:
-            line["detail"] = {"catatan": entry.detail, **extra}
-        self.entries.append(
-            {"id": secrets.token_hex(8), "kind": "audit", "chat_id": 0, "entry": line}
-        )
-
-
-def state_ref(unit: str, year: int, table: str, doc: str, rev: int) -> dict[str, Any]:
-    """What an audit line records of the state it describes: the store file, its document and
-    the revision it produced (checked against the store at start-up and by audit verify)."""
-    return {"file": f"units/{unit}/{year}.json", "table": table, "id": doc, "rev": rev}
-
-
-# The form whose Kirim an update is handling: update id -> (user id, form id). Set by the form
-# code around its finisher, taken by the commit that saves the form's effect.
-ENDING_FORMS: dict[int, tuple[int, str]] = {}
-
-
-def end_form_with(out: Outbox, update_id: int | None) -> None:
-    """If this update is a form's Kirim, its end is owed first, in the same write as its effect.
-
-    So the form's end and the state change commit together: after a kill the form is either
-    still open (nothing saved, its buttons still work) or ended with the change saved.
-    """
-    form = ENDING_FORMS.pop(update_id, None) if update_id is not None else None
-    if form is not None:
-        out.entries.insert(
-            0,
-            {
-                "id": secrets.token_hex(8),
-                "kind": "form_end",
-                "chat_id": 0,
-                "user": form[0],
-                "form_id": form[1],
-            },
-        )
-
-
-def owe_revocations(out: Outbox) -> dict[str, Any] | None:
-    """The revocations this change spends, owed first in its write (see
-    ``bot.callback_data``), or None. Saved by :func:`saved_or_not`, which marks the entry
-    done in the delivery log with the write, so that no deliverer ever sends it."""
-    if not out.spent_groups and not out.spent_cycles:
-        return None
-    entry = out.services.callbacks.owe(out.spent_groups, out.spent_cycles)
-    out.entries.insert(0, entry)
-    return entry
-
-
-def settle_revocations(services: Services, entries: list[dict[str, Any]]) -> None:
-    """Apply the owed revocations among ``entries`` (stored, so their change took effect):
-    again is a no-op; one whose writer was killed before applying it is applied now."""
-    for entry in entries:
-        if entry.get("kind") == services.callbacks.OWED:
-            services.callbacks.settle_owed(entry)
-            if not services.deliveries.was_sent(entry["id"]):
-                services.deliveries.record(entry["id"])
-
-
-def saved_or_not(services: Services, owed: dict[str, Any] | None, save: Callable[[], None]):
-    """Run ``save``, then apply the revocation it owes. The owed entry is marked done in the
-    delivery log together with the write: in its transaction on PostgreSQL (a deliverer of
-    another worker never sees it unmarked, and a failed write leaves no mark), right after it
-    on files (one process, and no await in between: no deliverer runs meanwhile)."""
-    if owed is None:
-        save()
-        return
-    if services.db.pg is not None:
-        with services.db.transaction():
-            services.deliveries.record(owed["id"])
-            save()
-    else:
-        save()
-        services.deliveries.record(owed["id"])
-    services.callbacks.settle_owed(owed)
-
-
-async def commit(
-    context: ContextTypes.DEFAULT_TYPE,
-    before: Cycle | None,
-    after: Cycle,
-    out: Outbox,
-    update_id: int | None = None,
-) -> None:
-    """Save the new state with what it owes (one atomic write), then deliver.
-
-    The audit lines for the actions it records are owed the same way, so none is lost to a
-    crash and none is written twice (the audit log ignores a key it already holds); so are
-    the end of the form whose Kirim this is and the revocation of the buttons it spends
-    (:func:`owe_revocations`), and the update id is recorded in the same write.
-    """
-    services = svc(context)
-    end_form_with(out, update_id)
-    owed = owe_revocations(out)
-    for entry in after.history[len(before.history) if before else 0 :]:
-        out.audit(after, entry, update_id)
-    saved_or_not(
-        services,
-        owed,
-        lambda: services.cycles.save(
-            after,
-            expected_rev=before.rev if before else None,
-            outbox=out.entries,
-            update_id=update_id,
-        ),
-    )
-    await deliver(context, after.unit, after.year, after.triwulan)
-
 
 #: How long an owed send waits for Telegram's answer before counting as timed out. Telegram
 #: may take a while to answer a send it has already carried out (an upload above all); a
@@ -290,15 +137,15 @@ def remember_offer(services: Services, entry: dict[str, Any], message: Any) -> N
                 services.offers.put(key, entry["chat_id"], message_id, services.now())
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> Any:
+async def _send(bot: Bot, services: Services, entry: dict[str, Any]) -> Any:
     markup = to_markup(entry.get("buttons"))
     if entry["kind"] == "text":
-        return await context.bot.send_message(
+        return await bot.send_message(
             entry["chat_id"], entry["text"], reply_markup=markup, read_timeout=TEXT_TIMEOUT
         )
     else:
-        data = svc(context).db.blobs.get(entry["sha256"])
-        return await context.bot.send_document(
+        data = services.db.blobs.get(entry["sha256"])
+        return await bot.send_document(
             entry["chat_id"],
             document=data,
             filename=entry["filename"],
@@ -341,31 +188,43 @@ async def deliver(
     triwulan: int,
     unblocked: int | None = None,
 ) -> None:
+    """Send what the cycle still owes (:func:`deliver_to` through the update's bot)."""
+    await deliver_to(context.bot, svc(context), unit, year, triwulan, unblocked)
+
+
+async def deliver_to(
+    bot: Bot,
+    services: Services,
+    unit: str,
+    year: int,
+    triwulan: int,
+    unblocked: int | None = None,
+) -> None:
     """Send what the cycle still owes, in order per chat; keep what could not be sent.
 
     Messages for a chat that cannot take them (never started, or the bot blocked) wait, in
     order, until the person writes or presses anything, starts or unblocks the bot
-    (``on_chat_opened``, ``on_chat_member``), or a day has passed: such a chat costs no call
+    (``handlers.chat_events``), or a day has passed: such a chat costs no call
     on every tick.
     """
-    if progress.defer_while_holding_unit(lambda: deliver(context, unit, year, triwulan, unblocked)):
+    if progress.defer_while_holding_unit(
+        lambda: deliver_to(bot, services, unit, year, triwulan, unblocked)
+    ):
         return  # sent as soon as the unit's lock is free (handlers.progress.unit_turn)
-    services = svc(context)
     # Handlers and the periodic job run concurrently: one deliverer per outbox at a time, each
     # reading the outbox afresh, so no entry is sent by two of them.
     async with services.delivery_lock(unit, year, triwulan):
         # Revocations owed by a change whose writer was killed before applying them.
         settle_revocations(services, _queue(services, unit, year, triwulan)[0]())
-        await _deliver(context, unit, year, triwulan, unblocked)
+        await _deliver(bot, services, unit, year, triwulan, unblocked)
 
 
 async def _deliver(
-    context: ContextTypes.DEFAULT_TYPE, unit: str, year: int, triwulan: int, unblocked: int | None
+    bot: Bot, services: Services, unit: str, year: int, triwulan: int, unblocked: int | None
 ) -> None:
-    services = svc(context)
     done: list[str] = []
     try:
-        await _deliver_entries(context, unit, year, triwulan, unblocked, done)
+        await _deliver_entries(bot, services, unit, year, triwulan, unblocked, done)
     finally:  # even when interrupted: what was delivered is struck off in one write
         ids = set(done) | {
             e["id"]
@@ -380,14 +239,14 @@ async def _deliver(
 
 
 async def _deliver_entries(
-    context: ContextTypes.DEFAULT_TYPE,
+    bot: Bot,
+    services: Services,
     unit: str,
     year: int,
     triwulan: int,
     unblocked: int | None,
     done: list[str],
 ) -> None:
-    services = svc(context)
     log_ = services.deliveries
     now = services.now()
     stuck: set[int] = set()
@@ -426,16 +285,16 @@ async def _deliver_entries(
         ):
             stuck.add(chat_id)
             if not held.get("told"):  # e.g. blocked (my_chat_member) before anything was owed
-                await _tell_unreachable(context, chat_id, held["state"])
+                await _tell_unreachable(bot, services, chat_id, held["state"])
             continue
         try:
-            sent = await _send(context, entry)
+            sent = await _send(bot, services, entry)
         except Forbidden as exc:
             stuck.add(chat_id)
             state = unreachable_state(exc.message)
             before = services.chats.set(chat_id, state, now)
             if before != state or (held is not None and held.get("probed")):
-                await _tell_unreachable(context, chat_id, state)  # once per change
+                await _tell_unreachable(bot, services, chat_id, state)  # once per change
             continue
         except BadRequest as exc:
             # Permanent for this message (e.g. chat not found): record and drop it.
@@ -490,13 +349,16 @@ def unreachable_state(description: str) -> str:
 
 
 def bot_link(context: ContextTypes.DEFAULT_TYPE) -> str:
-    return f"https://t.me/{context.bot.username}"
+    return link_of(context.bot)
 
 
-async def _tell_unreachable(context: ContextTypes.DEFAULT_TYPE, chat_id: int, state: str) -> None:
+def link_of(bot: Bot) -> str:
+    return f"https://t.me/{bot.username}"
+
+
+async def _tell_unreachable(bot: Bot, services: Services, chat_id: int, state: str) -> None:
     """The person's superior (or, for the unit's head, its administrators) hears who cannot
     be reached, why, and what to do; once per change of the chat's state."""
-    services = svc(context)
     services.chats.mark_told(chat_id)
     person = services.roster.person(chat_id)
     if person is None:
@@ -507,12 +369,12 @@ async def _tell_unreachable(context: ContextTypes.DEFAULT_TYPE, chat_id: int, st
     if not bosses:
         bosses = [p for p in unit.administrators if p.user_id != chat_id]
     if state == chats.NOT_STARTED:
-        text = texts.user_not_started(person, bot_link(context))
+        text = texts.user_not_started(person, link_of(bot))
     else:
         text = texts.user_blocked(person)
     for boss in bosses:
         try:
-            await context.bot.send_message(boss.user_id, text)
+            await bot.send_message(boss.user_id, text)
         except (Forbidden, BadRequest, NetworkError):
             log.warning("could not tell %s that %s cannot be reached", boss.user_id, chat_id)
     log.warning("chat of %s (%s) is %s; messages kept", chat_id, person.role.value, state)
@@ -580,17 +442,15 @@ def cannot_take(services: Services, user_id: int) -> str | None:
     return str(doc["state"])
 
 
-def unreachable_note(
-    services: Services, context: ContextTypes.DEFAULT_TYPE, people: list[Person]
-) -> str:
+def unreachable_note_to(services: Services, people: list[Person], link: str) -> str:
     """For a "sent to ..." confirmation: who of ``people`` cannot take messages now, why,
-    and what to do ("" when all can)."""
+    and what to do ("" when all can); ``link``: the bot's t.me address."""
     lines = [
         texts.waiting_line(p, REASONS[state])
         for p in people
         if (state := cannot_take(services, p.user_id)) is not None
     ]
-    return texts.not_delivered_yet(lines, bot_link(context)) if lines else ""
+    return texts.not_delivered_yet(lines, link) if lines else ""
 
 
 async def deliver_all(
@@ -598,46 +458,15 @@ async def deliver_all(
 ) -> None:
     """Deliver everything still owed, in every unit (start-up, every tick, an unblock), or in
     ``unit`` alone (a person's chat opened: what is owed to them is in their unit's outboxes)."""
-    services = svc(context)
+    await deliver_all_to(context.bot, svc(context), unblocked, unit)
+
+
+async def deliver_all_to(
+    bot: Bot, services: Services, unblocked: int | None = None, unit: str | None = None
+) -> None:
+    """:func:`deliver_all` through ``bot`` (start-up, the periodic job: no update)."""
     for code in [unit] if unit else [u.code for u in services.roster.units]:
         for key in services.cycles.with_outbox(code):
-            await deliver(context, *key, unblocked=unblocked)
+            await deliver_to(bot, services, *key, unblocked=unblocked)
         for owner, year in services.annual.with_outbox(code):
-            await deliver(context, owner, year, ANNUAL, unblocked=unblocked)
-
-
-async def on_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A user blocked the bot (recorded: nothing is sent until they unblock it), or unblocked
-    it: deliver what was kept for them at once."""
-    change = update.my_chat_member
-    user = update.effective_user
-    if not change or not user or change.chat.type != "private":
-        return
-    services = svc(context)
-    if change.new_chat_member.status == "member":
-        services.chats.set(user.id, chats.OPEN, services.now())
-        await deliver_all(context, unblocked=user.id)
-    elif change.new_chat_member.status == "kicked":
-        services.chats.set(user.id, chats.BLOCKED, services.now())
-
-
-async def on_chat_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any message or press from a person opens their chat: Telegram sends no update when a
-    user starts a bot for the first time, so their first /start (or anything after a block)
-    is how the bot learns it. What was kept for them is delivered at once, in order, and
-    their command menu is set."""
-    user = update.effective_user
-    chat = update.effective_chat
-    if user is None or chat is None or chat.type != "private" or update.my_chat_member:
-        return
-    services = svc(context)
-    held = services.chats.get(user.id)
-    if held is None or held["state"] == chats.OPEN:
-        return
-    services.chats.set(user.id, chats.OPEN, services.now())
-    person = services.roster.person(user.id)
-    if person is not None:
-        from handlers.menu import set_menu  # menu imports this module
-
-        await set_menu(context.bot, services, person)
-    await deliver_all(context, unblocked=user.id, unit=person.unit if person else None)
+            await deliver_to(bot, services, owner, year, ANNUAL, unblocked=unblocked)

@@ -35,7 +35,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 from handlers import texts
 
 if TYPE_CHECKING:
-    from storage.repositories import NoteRepository
+    from app.store import NoteRepository
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.services import Services
+from app import unit_of_work
+from app.approval import Act
+from app.services import Services
+from app.unit_of_work import Owed
 from domain.approval import QUARTERLY
 from domain.models import Cycle
 from domain.reminders import holders_of
@@ -16,31 +19,17 @@ from domain.roster import Person, Unit
 from domain.sop import Sop
 from domain.workflow import Paraf, ReturnReport, Sign, SubmitReport, apply, authorize
 from handlers import texts
-from handlers.approval import Act, Actions, ReportFlow
-from handlers.common import cycle_of
-from handlers.outbox import Outbox, commit
-from handlers.reports import build_report, report_filename
+from handlers.approval import ReportFlow
+from handlers.common import cycle_named
+from handlers.offers import QUARTER_ACTIONS, QUARTER_OFFERS, report_filename
+from handlers.reports import build_report
+from handlers.steps import offer
 from handlers.texts import tw
-
-ACTIONS = Actions(
-    submit="submit",
-    paraf="paraf",
-    sign_ask="sign_ask",
-    sign_confirm="sign_confirm",
-    sign_cancel="sign_cancel",
-    return_begin="return_begin",
-    return_form="return",
-)
-
-
-def group(cycle: Cycle, what: str) -> str:
-    """Buttons of one offer share a group, revoked together when the step is acted on."""
-    return f"{cycle.id}:{what}:{cycle.rev}"
 
 
 class QuarterlyFlow(ReportFlow[Cycle]):
     kind = QUARTERLY
-    actions = ACTIONS
+    actions = QUARTER_ACTIONS
 
     def name(self, report: Cycle) -> str:
         return texts.quarter_name(tw(report.triwulan, report.year))
@@ -51,8 +40,8 @@ class QuarterlyFlow(ReportFlow[Cycle]):
     def filename(self, report: Cycle, status: str) -> str:
         return report_filename(report, status)
 
-    def load(self, context, unit: Unit, payload: dict) -> Cycle:
-        return cycle_of(context, payload)
+    def load(self, services: Services, unit: Unit, payload: dict) -> Cycle:
+        return cycle_named(services, payload)
 
     def stage(self, sop: Sop, report: Cycle) -> str | None:
         return None if report.filed else sop.step(report.step).key
@@ -77,28 +66,22 @@ class QuarterlyFlow(ReportFlow[Cycle]):
     async def render(self, services: Services, unit: Unit, report: Cycle, status: str, by: int):
         return await build_report(services, report, unit, status, by)
 
-    async def save(self, context, before: Cycle, after: Cycle, out: Outbox, update_id):
-        await commit(context, before, after, out, update_id)
+    def commit(self, services: Services, before: Cycle, after: Cycle, out: Owed, update_id):
+        unit_of_work.commit(services, before, after, out, update_id)
+
+    def queue(self, report: Cycle) -> tuple[str, int, int]:
+        return report.unit, report.year, report.triwulan
 
     def args(self, report: Cycle, purpose: str) -> dict[str, Any]:
-        latest = report.latest_report
-        assert latest is not None
-        which = f"{report.id}:submit:{latest.number}" if purpose == "submit" else None
-        return {
-            "cycle": report.id,
-            "version": latest.number,
-            "group": which or group(report, purpose),
-        }
+        return QUARTER_OFFERS.args(report, purpose)
 
-    def signed_off(self, out: Outbox, report: Cycle, payload: dict[str, Any]) -> None:
+    def signed_off(self, out: Owed, report: Cycle, payload: dict[str, Any]) -> None:
         """A signed quarter is filed: none of its buttons, nor a Mini App draft, is of use
         any more (the buttons are spent with the signature's write)."""
         out.revoke_cycle(report.id)
         out.services.drafts.clear_cycle(report.id)
 
     def offer(self, services: Services, unit: Unit, report: Cycle, person: Person):
-        from handlers.steps import offer  # the step offers build on this module's buttons
-
         return offer(services, report, unit, person)
 
     def holders(self, services: Services, unit: Unit, report: Cycle) -> list[Person]:

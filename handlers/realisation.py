@@ -9,31 +9,28 @@ from typing import Any
 
 from telegram import Update
 
+from app.realisation import mark_needs_fix, report_realisation, send_back_marked
 from documents.spreadsheets import parse_realisation_workbook
-from domain.dates_id import format_datetime_id
 from domain.errors import InputError
 from domain.models import Cycle
 from domain.performance import format_number_id
-from domain.roster import Person, Unit
+from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT
 from domain.targets_import import REALISATION_SHEET
 from domain.workflow import (
-    EV_COLLECTION_COMPLETE,
-    EV_MEMBER_COMPLETE,
-    MarkNeedsFix,
     RealisationInput,
     ReportRealisation,
-    apply,
     authorize,
+    authorize_review,
     find_indicator,
     pending_marks,
 )
-from handlers import notify, texts
+from handlers import texts
 from handlers.common import cycle_of, drop_buttons, svc, unit_of
 from handlers.forms import begin_form, choice_field, number_field, text_field
-from handlers.outbox import Outbox, commit
+from handlers.notices import notices
+from handlers.outbox import deliver
 from handlers.texts import tw
-from handlers.views import member_checklist
 
 
 def is_realisation_workbook(data: bytes) -> bool:
@@ -49,51 +46,8 @@ def is_realisation_workbook(data: bytes) -> bool:
 async def _apply_report(
     update: Update, context, person: Person, cycle: Cycle, action: ReportRealisation
 ) -> None:
-    await report_realisation(context, person, cycle, action, update.update_id)
-
-
-async def report_realisation(
-    context, person: Person, cycle: Cycle, action: ReportRealisation, update_id: int | None
-) -> Cycle:
-    """Record a member's realisation rows (typed, workbook or the Mini App's form): the
-    member's checklist, and the Kasubbag's notice when the collection completes."""
-    services = svc(context)
-    unit = unit_of(services, person)
-    outcome = apply(cycle, action, person, services.now(), services.context(unit))
-    assignment = outcome.cycle.assignment_of(person.user_id)
-    out = Outbox(services)
-    codes = ", ".join(row.code for row in action.rows)
-    assert assignment is not None  # the domain accepted the member's report
-    out.text(
-        person.user_id,
-        texts.realisation_recorded(codes, member_checklist(assignment)),
-        fill_buttons(outcome.cycle, person) if not assignment.complete else None,
-    )
-    if EV_MEMBER_COMPLETE in outcome.events:
-        notify.member_complete(out, outcome.cycle, unit, person)
-    if EV_COLLECTION_COMPLETE in outcome.events:
-        notify.collection_complete(out, outcome.cycle, unit)
-    await commit(context, cycle, outcome.cycle, out, update_id)
-    # What the Mini App's form kept unsent for these indicators is now out of date.
-    services.drafts.forget(person.user_id, cycle.id, [row.code for row in action.rows])
-    return outcome.cycle
-
-
-def fill_buttons(cycle: Cycle, person: Person) -> list[list[tuple[str, dict[str, Any]]]]:
-    """One "Isi <code>" button per indicator of the member that is not complete."""
-    assignment = cycle.assignment_of(person.user_id)
-    if assignment is None:
-        return []
-    return [
-        [
-            (
-                texts.btn_fill(item.code),
-                {"action": "realisation_begin", "cycle": cycle.id, "code": item.code},
-            )
-        ]
-        for item in assignment.items
-        if item.code and not item.complete
-    ]
+    report_realisation(svc(context), notices, person, cycle, action, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)
 
 
 async def realisation_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
@@ -222,29 +176,17 @@ async def fix_marked(update, context, person: Person, payload: dict[str, Any]) -
 
 
 async def finish_fix_marked(update, context, person: Person, session: dict[str, Any]) -> None:
-    services = svc(context)
-    unit = unit_of(services, person)
     before = cycle_of(context, session)
     reasons = dict(pending_marks(before))
     chosen = [c for c in session["values"].get("codes", []) if c in reasons]
     if not chosen:
         raise InputError(texts.NOTHING_CHOSEN)
-    cycle = before
-    for code in chosen:
-        action = MarkNeedsFix(code, reasons[code])
-        cycle = apply(cycle, action, person, services.now(), services.context(unit)).cycle
-    out = Outbox(services)
-    out.text(person.user_id, texts.sent_back(chosen))
-    for code in chosen:
-        needs_fix_notice(out, cycle, unit, code, reasons[code], person)
-    await commit(context, before, cycle, out, update.update_id)
+    marks = tuple((code, reasons[code]) for code in chosen)
+    send_back_marked(svc(context), notices, person, before, marks, update.update_id)
+    await deliver(context, before.unit, before.year, before.triwulan)
 
 
 # --- the Kasubbag's review: Perlu Perbaikan --------------------------------------------------
-
-
-def review_button(cycle: Cycle) -> tuple[str, dict[str, Any]]:
-    return (texts.BTN_NEEDS_FIX, {"action": "fix_begin", "cycle": cycle.id})
 
 
 async def fix_begin(update, context, person: Person, payload: dict[str, Any]) -> str:
@@ -253,12 +195,7 @@ async def fix_begin(update, context, person: Person, payload: dict[str, Any]) ->
     cycle = cycle_of(context, payload)
     if not cycle.indicators:
         return texts.BUTTON_UNKNOWN
-    sop = services.sop_for(unit)
-    reviewer, collecting = sop.by_key(ASSEMBLE), sop.by_key(COLLECT)
-    if cycle.step not in (collecting.number, reviewer.number):
-        authorize(services.context(unit), cycle, collecting.number, person)
-    if not person.acts_as(reviewer.role):
-        authorize(services.context(unit), cycle, reviewer.number, person)
+    authorize_review(services.context(unit), cycle, person)
     options = [(i.code, i.code) for i in cycle.indicators]
     fields = [
         choice_field("code", texts.LABEL_INDICATOR, texts.ASK_FIX_INDICATOR, options),
@@ -276,44 +213,7 @@ async def fix_begin(update, context, person: Person, payload: dict[str, Any]) ->
 
 
 async def finish_needs_fix(update, context, person: Person, session: dict[str, Any]) -> None:
-    services = svc(context)
-    unit = unit_of(services, person)
     cycle = cycle_of(context, session)
     code, reason = session["values"]["code"], session["values"]["reason"]
-    outcome = apply(
-        cycle, MarkNeedsFix(code, reason), person, services.now(), services.context(unit)
-    )
-    found = find_indicator(outcome.cycle, code)
-    assert found is not None  # the domain marked it, so it is in the division
-    member = unit.person(found[0].member_id)
-    out = Outbox(services)
-    out.text(
-        person.user_id,
-        texts.needs_fix_done(code, member.name if member else ""),
-    )
-    needs_fix_notice(out, outcome.cycle, unit, code, reason, person)
-    await commit(context, cycle, outcome.cycle, out, update.update_id)
-
-
-def needs_fix_notice(
-    out: Outbox, cycle: Cycle, unit: Unit, code: str, reason: str, by: Person
-) -> None:
-    found = find_indicator(cycle, code)
-    if found is None:
-        return
-    assignment = found[0]
-    member = unit.person(assignment.member_id)
-    if member is None:
-        return
-    record = cycle.current_step_record
-    when = ""
-    if record is not None:
-        tz = out.services.calendar(unit).tz
-        when = "\n" + texts.deadline_line(format_datetime_id(record.deadline, tz))
-    out.text(
-        member.user_id,
-        texts.needs_fix_notice(
-            tw(cycle.triwulan, cycle.year), by, code, reason, when, member_checklist(assignment)
-        ),
-        fill_buttons(cycle, member),
-    )
+    mark_needs_fix(svc(context), notices, person, cycle, code, reason, update.update_id)
+    await deliver(context, cycle.unit, cycle.year, cycle.triwulan)

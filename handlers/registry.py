@@ -20,9 +20,9 @@ from telegram.ext import (
 from bot.inbox import already_applied
 from handlers import commands, edits, menu, onboarding, progress, tte_chat, verification
 from handlers.buttons import on_button
+from handlers.chat_events import on_chat_member
 from handlers.commands import registered
 from handlers.common import svc
-from handlers.outbox import on_chat_member
 from handlers.routes import ROUTES
 from handlers.routing import ROUTES_KEY, Routes
 

@@ -17,7 +17,6 @@ from domain.roster import Unit
 from domain.sop import COLLECT
 from handlers import standins, texts
 from handlers.common import send_text, svc
-from handlers.outbox import deliver_all
 from handlers.texts import tw
 from handlers.views import missing_text, open_cycles, time_left, unit_status
 
@@ -64,12 +63,9 @@ async def send_copies(context, unit: Unit, holders: tuple[int, ...], text: str) 
 
 
 async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reminders, escalations and digests (after ``bot.app.tick`` delivered what is owed
+    and replayed a dead worker's updates)."""
     services = svc(context)
-    await deliver_all(context)  # retry whatever a failed send left owed
-    if services.db.pg is not None:
-        from bot.inbox import replay
-
-        replay(context.application, services)  # what a dead worker received, not handled
     if not services.leads():
         return  # another worker sends the notices (one per deployment)
     await standins.refresh_menus(context)  # a stand-in range that began or ended

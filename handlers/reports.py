@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.services import Services
+from app.services import Services
 from documents.embedded import EmbeddedFile
 from documents.report_context import disposition_sheet_context, quarterly_report_context
 from documents.workbooks import archival_attachment, quarter_export
@@ -17,8 +17,6 @@ from domain.workflow import record_report
 from handlers import progress, texts, tte
 from handlers.verification import verify_key
 
-STATUS_SUFFIX = {"draft": "DRAF", "paraf": "PARAF", "signed": "DITANDATANGANI"}
-
 
 async def render_document(
     services: Services,
@@ -29,15 +27,6 @@ async def render_document(
     """Render in a worker process; the user who pressed the button sees it being prepared."""
     await progress.rendering(services.renderer.position())
     return await services.renderer.render(template, context, archival)
-
-
-def report_filename(cycle: Cycle, status: str) -> str:
-    """e.g. LKj_TW-III_2026_DRAF_v2.pdf: drafts carry their version, the others are unique."""
-    base = f"LKj_TW-{roman_triwulan(cycle.triwulan)}_{cycle.year}_{STATUS_SUFFIX[status]}"
-    latest = cycle.latest_report
-    if status == "draft" and latest is not None:
-        base += f"_v{latest.number}"
-    return f"{base}.pdf"
 
 
 async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str, by: int) -> Cycle:

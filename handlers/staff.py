@@ -14,22 +14,21 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
+from app.staff import reassign_task
 from domain.approval import check_holder
-from domain.dates_id import format_datetime_id
 from domain.errors import InputError, RoleError
 from domain.models import Cycle
 from domain.roster import SINGLE_ROLES, Person, Unit
 from domain.segregation import take_conflict
 from domain.sop import COLLECT, DIVIDE
 from domain.staff import check_removal, depart
-from domain.workflow import Reassign, item_label, reassign
 from handlers import texts
 from handlers.common import audit, audit_refusal, drop_buttons, send_text, svc, unit_of
 from handlers.departure import leave
 from handlers.invitations import create, sent_link
-from handlers.outbox import Outbox, commit
-from handlers.steps import offer
+from handlers.notices import notices
+from handlers.outbox import deliver
 from handlers.texts import tw
 from handlers.views import member_checklist, open_cycles
 
@@ -151,31 +150,8 @@ async def on_move_to(update: Update, context, person: Person, payload: dict[str,
         raise InputError(texts.task_move_nothing(old.name))
     await drop_buttons(update)
     for before in cycles:
-        outcome = reassign(
-            before,
-            Reassign(old.user_id, new.user_id),
-            person,
-            services.now(),
-            services.context(unit),
-        )
-        after = outcome.cycle
-        moved = before.assignment_of(old.user_id)
-        mine = after.assignment_of(new.user_id)
-        assert moved is not None and mine is not None
-        period = tw(before.triwulan, before.year)
-        what = ", ".join(item_label(i) for i in moved.items)
-        deadline = format_datetime_id(mine.deadline, services.calendar(unit).tz)
-        out = Outbox(services)
-        out.text(person.user_id, texts.task_moved_done(period, what, old.name, new.name))
-        out.text(
-            new.user_id,
-            texts.task_moved_to_you(
-                period, texts.who(person), old.name, mine.note, member_checklist(mine), deadline
-            ),
-            offer(services, after, unit, new) or None,
-        )
-        out.text(old.user_id, texts.task_moved_from_you(period, what, texts.who(person), new.name))
-        await commit(context, before, after, out, update.update_id)
+        reassign_task(services, notices, person, before, old.user_id, new.user_id, update.update_id)
+        await deliver(context, before.unit, before.year, before.triwulan)
     return texts.TASK_MOVED_NOTICE
 
 

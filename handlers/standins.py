@@ -28,6 +28,7 @@ from handlers.forms import (
     choice_field,
     text_field,
 )
+from handlers.tasks import offer_tasks
 
 START_CHOICES = 6  # today and the next working days offered as the first day
 
@@ -306,7 +307,6 @@ async def on_departure(
     """Someone left the unit (removed, or replaced in their post): their appointments, as
     the stand-in or as the holder represented, end now or are cancelled when not begun; each
     is audited and the other official is told (a stand-in who leaves hands the post back)."""
-    from handlers.tasks import offer_tasks  # not at start-up: steps and notify import each other
 
     services = svc(context)
     now = services.now()
@@ -355,7 +355,6 @@ async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Announce each range that started or ended since the last look, once (recorded like a
     reminder): the menus of the stand-in and the holder follow, whoever acts now gets the
     post's open tasks with their buttons, and both are told when a range ends."""
-    from handlers.tasks import offer_tasks  # not at start-up: steps and notify import each other
 
     services = svc(context)
     now = services.now()

@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.services import Services
+from app.services import Services
 from domain.models import Cycle
 from domain.reminders import holders_of
 from domain.roster import Person, Unit
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE, FORWARD, PARAF, SIGN, Sop
 from domain.workflow import pending_marks
-from handlers import approval, texts
+from handlers import texts
 from handlers.common import WEB_APP, Button
-from handlers.quarterly import QUARTER, group
-from handlers.realisation import fill_buttons, review_button
+from handlers.offers import QUARTER_OFFERS, decision_rows, group
+from handlers.offers import submit_rows as report_submit_rows
+from handlers.views import fill_buttons, review_button
 
 Rows = list[list[Button]]
 
@@ -48,7 +49,7 @@ def _collect(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
 
 def submit_rows(sop: Sop, cycle: Cycle, unit: Unit) -> Rows:
     """Ajukan for the latest draft, when it is still the one to submit."""
-    return approval.submit_rows(QUARTER, sop, cycle, unit)
+    return report_submit_rows(QUARTER_OFFERS, sop, cycle, unit)
 
 
 def _assemble(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
@@ -68,15 +69,15 @@ def _assemble(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
 
 
 def decision_args(cycle: Cycle) -> dict[str, Any]:
-    return QUARTER.args(cycle, "decide")
+    return QUARTER_OFFERS.args(cycle, "decide")
 
 
 def _paraf(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
-    return approval.decision_rows(QUARTER, sop, PARAF, decision_args(cycle))
+    return decision_rows(QUARTER_OFFERS, sop, PARAF, decision_args(cycle))
 
 
 def _sign(sop: Sop, cycle: Cycle, person: Person, unit: Unit) -> Rows:
-    return approval.decision_rows(QUARTER, sop, SIGN, decision_args(cycle))
+    return decision_rows(QUARTER_OFFERS, sop, SIGN, decision_args(cycle))
 
 
 OFFERS: dict[str, Callable[[Sop, Cycle, Person, Unit], Rows]] = {

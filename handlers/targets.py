@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services import Services
+from app.services import Services
 from documents.spreadsheets import parse_targets
 from documents.workbooks import targets_workbook, template_workbook
 from domain.performance import TargetSet, format_number_id

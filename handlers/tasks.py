@@ -12,9 +12,8 @@ from domain.dates_id import format_datetime_id
 from domain.models import Cycle
 from domain.roster import Person
 from handlers import texts
-from handlers.annual import FLOW as ANNUAL_FLOW
 from handlers.common import send_file, send_text, svc, unit_of
-from handlers.reports import report_filename
+from handlers.offers import ANNUAL_OFFERS, report_filename
 from handlers.steps import ON_DOCUMENT, holds, offer
 from handlers.texts import tw
 from handlers.views import open_cycles
@@ -73,15 +72,15 @@ async def _annual_tasks(context: ContextTypes.DEFAULT_TYPE, person: Person) -> i
     sent = 0
     for report in services.annual.list_unit(unit.code):
         latest = report.latest_report
-        rows = ANNUAL_FLOW.offer(services, unit, report, person)
+        rows = ANNUAL_OFFERS.offer(services, unit, report, person)
         if not rows or latest is None:
             continue
         await send_file(
             context,
             person.user_id,
             services.db.blobs.get(latest.sha256),
-            ANNUAL_FLOW.filename(report, latest.status),
-            texts.annual_task(ANNUAL_FLOW.title(report)),
+            ANNUAL_OFFERS.filename(report, latest.status),
+            texts.annual_task(ANNUAL_OFFERS.title(report)),
             rows,
         )
         sent += 1

@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from bot.services import Services
+from app.services import Services
 from documents import tte
 from domain.errors import DomainError
 from domain.roster import Unit

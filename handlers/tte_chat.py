@@ -27,13 +27,15 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.services import Services
+from app import approval as use
+from app.services import Services
 from domain.errors import DomainError
 from domain.roster import Person
 from domain.sop import SIGN
 from handlers import texts, tte
 from handlers.common import audit_refusal, drop_buttons_of, send_text, svc, unit_of
 from handlers.forms import text_field
+from handlers.notices import notices
 from handlers.routing import routes_of
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ async def ask_passphrase(flow, update: Update, context, person: Person, payload:
     names it), whose value the forms never see: ``on_text`` takes the message first."""
     services = svc(context)
     unit = unit_of(services, person)
-    report = flow.load(context, unit, payload)
+    report = flow.load(services, unit, payload)
     flow.authorize(services, unit, report, SIGN, person)
     query = update.callback_query
     message_id = query.message.message_id if query and query.message else None
@@ -137,12 +139,13 @@ async def _sign_with(update: Update, context, meta: dict[str, Any], secret: str)
         return
     notice = texts.TTE_PASSPHRASE_DELETED if deleted else texts.TTE_PASSPHRASE_NOT_DELETED
     await send_text(context, user.id, notice)
-    from handlers.approval import record_sign  # approval imports this module
-
     token = tte.PASSPHRASE.set(secret)
     try:
         async with services.unit_lock(person.unit):
-            await record_sign(flow, context, person, meta["payload"], update.update_id)
+            decision = await use.sign(
+                services, notices, flow, person, meta["payload"], update.update_id
+            )
+            await flow.deliver(context, decision.after)
     except DomainError as exc:
         audit_refusal(context, update, person, "tandatangan_tte", str(exc))
         await send_text(context, user.id, texts.esc(exc))

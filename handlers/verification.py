@@ -35,7 +35,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from domain import records
 from domain.dates_id import format_date_id, format_datetime_id, triwulan_period
 from domain.errors import InputError

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from bot.services import Services
+from app.services import Services
 from domain.dates_id import format_datetime_id, format_office_duration
 from domain.models import BELUM_ADA, Assignment, Cycle, Item
 from domain.office_time import minutes_left
 from domain.reminders import holders_of
-from domain.roster import Unit
+from domain.roster import Person, Unit
 from domain.sop import COLLECT
 from domain.standins import in_force
 from handlers import texts
@@ -80,3 +81,24 @@ def unit_status(services: Services, unit: Unit, now: datetime) -> str | None:
     if not cycles:
         return None
     return "\n\n".join(cycle_status(services, c, unit, now) for c in cycles)
+
+
+def fill_buttons(cycle: Cycle, person: Person) -> list[list[tuple[str, dict[str, Any]]]]:
+    """One "Isi <code>" button per indicator of the member that is not complete."""
+    assignment = cycle.assignment_of(person.user_id)
+    if assignment is None:
+        return []
+    return [
+        [
+            (
+                texts.btn_fill(item.code),
+                {"action": "realisation_begin", "cycle": cycle.id, "code": item.code},
+            )
+        ]
+        for item in assignment.items
+        if item.code and not item.complete
+    ]
+
+
+def review_button(cycle: Cycle) -> tuple[str, dict[str, Any]]:
+    return (texts.BTN_NEEDS_FIX, {"action": "fix_begin", "cycle": cycle.id})

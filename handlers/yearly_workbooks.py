@@ -16,7 +16,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.services import Services
+from app.services import Services
 from domain.models import FileRef
 from domain.roster import Person
 from handlers import texts

@@ -11,7 +11,7 @@ processes sharing the data directory read each other's lines on the next lookup,
 (an append, a compaction) take the file's lock, so none is lost to another's compaction.
 
 A revocation that a state change causes is not appended before that change is stored: it is
-owed in the same write (``bot.callback_data``) and appended after it, marked with the owed
+owed in the same write (``app.callback_data``) and appended after it, marked with the owed
 entry's id (``"e"``), so applying it again after a kill (or from another worker) is a no-op.
 
 Format: ``state/revoked.jsonl``, one ``{"k": key, "d": "YYYY-MM-DD"}`` per revocation (``"e"``:

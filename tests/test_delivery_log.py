@@ -3,9 +3,7 @@ Telegram accepted it) is not sent again after a kill, though the store still owe
 
 from __future__ import annotations
 
-from telegram.ext import CallbackContext
-
-from handlers.outbox import deliver_all
+from handlers.outbox import deliver_all_to
 from storage.database import Database
 from storage.deliveries import COMPACT_BYTES, DELIVERED_REL, DeliveryLog
 from storage.repositories import CycleRepository
@@ -29,12 +27,12 @@ async def test_a_logged_message_is_struck_off_not_resent_after_a_kill(runner, pe
     DeliveryLog(settings.lkj_data_dir).record("m1")
 
     app = await runner.start()
-    await deliver_all(CallbackContext(app))
+    await deliver_all_to(app.bot, app.bot_data["services"])
     texts = [m.text for m in user.received()]
     assert texts == ["Pesan 0", "Pesan 2", "Pesan 3"]  # in order, none twice, none lost
     owed = CycleRepository(app.bot_data["services"].db).outbox(UNIT_CODE, 2026, 4)
     assert owed == []  # all struck off in one write, the logged one included
-    await deliver_all(CallbackContext(app))
+    await deliver_all_to(app.bot, app.bot_data["services"])
     assert len(user.received()) == 3
 
 

@@ -127,7 +127,7 @@ async def test_a_whole_unit_joins_by_invitation(bot, emu, settings, clock):
     await other.expect("kedaluwarsa")
 
     # Everyone is in without a restart: the quarter starts and the disposition arrives.
-    from bot.services import Services
+    from app.services import Services
 
     services: Services = bot.bot_data["services"]
     unit = services.roster.unit(UNIT)

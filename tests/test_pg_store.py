@@ -239,11 +239,11 @@ def test_a_search_sees_what_another_process_wrote_since(two_processes):
 
 
 def _services(tmp_path, pg_url, name: str):
-    from bot.services import Services
+    from bot.services import build_services
     from bot.settings import Settings
     from tests.factories import DEMO_ROSTER
 
-    return Services.from_settings(
+    return build_services(
         Settings(
             _env_file=None,
             lkj_data_dir=tmp_path / name,

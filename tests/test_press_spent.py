@@ -1,7 +1,7 @@
 """Issue 24 item 1: a press is spent only with its effect.
 
 The buttons a state change takes back are revoked in the same write as the change (an owed
-entry of its outbox, ``bot.callback_data``). Here the write of the Sekretaris's Paraf fails
+entry of its outbox, ``app.callback_data``). Here the write of the Sekretaris's Paraf fails
 (the file store's disk refuses the write; PostgreSQL loses the bot's connection at that very
 moment): she is told plainly that nothing was stored and to press again, the Paraf button
 still works, and the paraf is recorded exactly once."""

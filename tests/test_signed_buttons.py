@@ -1,5 +1,5 @@
 """Buttons signed with the server's key: nothing stored to send one, forged, foreign, stale
-and old presses still refused and audited (bot/button_codec.py, bot/callback_data.py)."""
+and old presses still refused and audited (app/button_codec.py, app/callback_data.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
-from bot.button_codec import LIMIT, ButtonCodec
+from app.button_codec import LIMIT, ButtonCodec
 from bot.settings import Settings
 from demo import playbook
 from domain.models import FILED

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main as cli_main
-from bot.services import Services
+from bot.services import build_services
 from bot.settings import Settings
 from bot.sop_record import SopMismatchError
 from demo import playbook
@@ -47,7 +47,7 @@ def _verify(data_dir: Path, monkeypatch, capsys, url: str = "") -> tuple[int, st
 
 def _start(settings: Settings) -> None:
     """Start-up as ``lkj-bot run`` does it (without polling); raises what stops it."""
-    services = Services.from_settings(settings)
+    services = build_services(settings)
     services.db.close()
 
 

@@ -8,7 +8,7 @@ import pytest
 from psycopg.types.json import Json
 
 from bot.cli import main as cli_main
-from bot.services import Services
+from bot.services import build_services
 from demo import playbook
 from storage.atomic import CorruptStoreError
 from storage.audit import AuditAnchorError
@@ -48,7 +48,7 @@ async def test_a_store_row_put_back_to_an_older_version_is_refused(
     assert code == 1
     assert f"RUSAK  {STORE_REL}: {CYCLE} pada revisi 1, padahal {LOG_REL} seq" in out
     with pytest.raises(AuditAnchorError, match="Penyimpanan dan log audit tidak saling cocok"):
-        Services.from_settings(settings)
+        build_services(settings)
 
 
 def _verify(settings, monkeypatch, capsys) -> tuple[int, str]:
@@ -86,7 +86,7 @@ async def test_a_store_row_copied_from_another_database_is_refused(
         code, out = _verify(settings, monkeypatch, capsys)
         assert code != 0 and "ditulis di basis data lain" in out, out
         with pytest.raises(CorruptStoreError, match=STORE_REL):
-            Services.from_settings(settings)
+            build_services(settings)
         with pytest.raises(BackupError, match=f"{STORE_REL}: baris ini ditulis di basis data lain"):
             backup_pg(pg_url, settings.lkj_data_dir, settings.lkj_data_dir.parent / "arsip")
     finally:

@@ -2,7 +2,8 @@
 
 Every call carries Telegram's ``initData`` (header ``Authorization: tma <initData>``); it is
 validated (``webapp.auth``), the Telegram user must be in the roster, and the call then goes
-through ``handlers.miniapp``, which applies the chat's own domain actions and checks. A call
+through ``handlers.miniapp``, which calls the chat's own use cases (``app/``) with the
+services and the bot: no update, no PTB context. A call
 whose ``initData`` is missing, forged or expired is only counted (``webapp.refusals``: one
 summary audit line per window, 429 past the per-address limit), never audited one by one. Every
 response carries a strict Content-Security-Policy: the pages load only their own files and
@@ -19,12 +20,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram.ext import Application, CallbackContext
+from telegram import Bot
+from telegram.ext import Application
 
+from app.store import ConcurrentUpdateError, storage_full
 from domain.errors import DomainError, InputError, RoleError
 from handlers import miniapp, progress, texts
-from storage.atomic import storage_full
-from storage.repositories import ConcurrentUpdateError
 from webapp.auth import InitDataError, validate_init_data
 from webapp.refusals import RefusalLimiter, client_of
 
@@ -52,7 +53,7 @@ STATIC = {
 }
 MAX_BODY = 64 * 1024
 
-Call = Callable[[Any, Any, dict[str, Any]], Awaitable[dict[str, Any]]]
+Call = Callable[[Any, Bot, Any, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 def _read_static(name: str) -> bytes:
@@ -84,7 +85,6 @@ class WebAppServer:
         self.application = application
         self.prefix = prefix.rstrip("/")  # the path of LKJ_WEBAPP_URL, e.g. "/app"
         self.host, self.port = host, port
-        self.context = CallbackContext(application)
         self.services = application.bot_data["services"]
         self.runner: web.AppRunner | None = None
         self.files = {name: _read_static(name) for name in STATIC}
@@ -113,9 +113,7 @@ class WebAppServer:
         return app
 
     def _sync(self, fn: Callable[..., dict[str, Any]], field: str | None = None) -> Call:
-        services = self.services
-
-        async def call(context, person, body):
+        async def call(services, bot, person, body):
             return fn(services, person, body.get(field) if field else body)
 
         return call
@@ -161,7 +159,7 @@ class WebAppServer:
 
     def _api(self, path: str, call: Call):
         async def handle(request: web.Request) -> web.Response:
-            services = self.services
+            services, bot = self.services, self.application.bot
             header = request.headers.get("Authorization", "")
             user_id, person = 0, None
             try:
@@ -187,10 +185,10 @@ class WebAppServer:
                 if not isinstance(body, dict):
                     raise InputError(texts.WEBAPP_BAD_REQUEST)
                 if path not in CHANGES_STATE:
-                    return web.json_response(await call(self.context, person, body))
+                    return web.json_response(await call(services, bot, person, body))
                 # Like a button press: one state change of the unit at a time (guarantee 14).
                 async with progress.unit_turn(services.unit_lock(person.unit), None):
-                    result = await call(self.context, person, body)
+                    result = await call(services, bot, person, body)
                 return web.json_response(result)
             except InitDataError as exc:
                 # Counted, not audited one by one: it costs nothing lasting (item 4, issue 24).

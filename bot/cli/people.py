@@ -12,9 +12,9 @@ from bot.settings import Settings
 
 
 def _services():
-    from bot.services import Services
+    from bot.services import build_services
 
-    return Services.from_settings(Settings())
+    return build_services(Settings())
 
 
 def _bot_username(settings: Settings) -> str:

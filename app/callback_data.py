@@ -1,6 +1,6 @@
 """What a button's callback_data says, and taking buttons back.
 
-Most buttons are signed (bot/button_codec.py): sending them stores nothing, and a press is
+Most buttons are signed (app/button_codec.py): sending them stores nothing, and a press is
 checked by its MAC, its age, and the generation of its group and cycle (how often each was
 revoked, storage/revocations.py) against the one it was made under. A payload too large for
 64 bytes (a file reference) keeps the older way: an opaque ``b:<token>`` whose meaning is
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from bot.button_codec import GROUP_MARK, PREFIX, ButtonCodec, group_key
+from app.button_codec import GROUP_MARK, PREFIX, ButtonCodec, group_key
 from storage.repositories import ButtonRepository
 from storage.revocations import Revocations
 
