@@ -65,6 +65,8 @@ async def render(
         budget=budget,
         sop=services.sop_for(unit),
         bot_username=services.bot_username,
+        targets=services.targets.get(unit.code, year),  # Bab I's profile, counting rules
+        reference_files=reference_files(services, quarters),
     )
     archival = None
     if status == "signed":
@@ -76,6 +78,18 @@ async def render(
     if status == "signed":  # the PAdES signature (TTE) of ``by``, when configured
         pdf = await tte.sign_report(services, unit, by, pdf, texts.annual_document_title(year))
     return services.db.blobs.put(pdf)
+
+
+def reference_files(services: Services, quarters: list) -> dict[str, bytes]:
+    """The Perjanjian Kinerja and Rencana Aksi files the quarters hold, for the Lampiran (a
+    file no longer in the store is left out: the Lampiran lists it with its reason)."""
+    blobs = services.db.blobs
+    return {
+        d.sha256: blobs.get(d.sha256)
+        for cycle in quarters
+        for d in cycle.documents
+        if blobs.exists(d.sha256)
+    }
 
 
 class AnnualFlow(ReportFlow[AnnualReport]):

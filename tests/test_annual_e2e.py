@@ -180,3 +180,39 @@ async def test_the_annual_report_waiting_for_someone_is_offered_by_status(
     assert waiting.buttons == ["Paraf", "Kembalikan"]
     await sekretaris.tap("Paraf", waiting)
     await people.kasat.expect("Mohon diperiksa dan ditandatangani", document=True)
+
+
+async def test_the_bots_annual_lkj_appends_the_perjanjian_kinerja_as_uploaded(
+    bot, emu, people, settings
+):
+    """The annual LKj the bot compiles carries the Perjanjian Kinerja the quarters hold as a
+    real Lampiran (its pages appended, read from the store), not only its name and hash."""
+    from dataclasses import replace
+
+    from demo.sample_year import planning_documents
+    from domain.models import FileRef
+    from tests.test_annual_report import UNIT
+
+    kasubbag = people.kasubbag
+    db = Database(settings.lkj_data_dir)
+    cycles = CycleRepository(db)
+    planning = planning_documents(UNIT, 2026)
+    quarters = [filed_quarter(tw) for tw in (1, 2, 3, 4)]
+    first = quarters[0]
+    refs = []
+    for kind, data in planning.items():
+        sha = db.blobs.put(data)
+        by, at = first.documents[0].uploaded_by, first.documents[0].uploaded_at
+        refs.append(FileRef(sha, f"{kind}.pdf", len(data), "application/pdf", by, at, kind))
+    quarters[0] = replace(first, documents=tuple(refs))
+    for cycle in quarters:
+        cycles.save(cycle)
+    kasubbag.say("/tahunan")
+    await kasubbag.tap("Susun LKj 2026", await kasubbag.expect("Pilih tahun"))
+    draft = await kasubbag.expect("Draf LKj tahun 2026 (versi 1)", document=True)
+    text = pdf_text(draft.document.content)
+    assert "LAMPIRAN III" in text
+    assert "Dilampirkan utuh sebagai Lampiran III.1" in text
+    appended = PdfReader(io.BytesIO(planning["perjanjian_kinerja"])).pages[0].extract_text()
+    first_line = " ".join(appended.split()[:3])
+    assert first_line in text  # the uploaded PK's own first words, on an appended page
