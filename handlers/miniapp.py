@@ -15,12 +15,14 @@ from telegram.error import TelegramError
 
 from app import approval as use
 from app.button_codec import group_key
-from app.realisation import attach_evidence, report_realisation
+from app.realisation import attach_evidence, remove_evidence_file, report_realisation
 from app.services import Services
 from documents.report_context import quarterly_report_context
 from documents.uploads import check_content
 from domain.dates_id import format_datetime_id
 from domain.errors import DomainError, InputError, RoleError
+from domain.evidence import RemoveEvidence, evidence_open
+from domain.evidence import remove_evidence as remove_evidence_domain
 from domain.models import Cycle, FileRef, Item
 from domain.performance import (
     Indicator,
@@ -184,6 +186,8 @@ def form_view(services: Services, person: Person, cycle_id: Any) -> dict[str, An
             }
         )
     return {
+        # Hapus/Ganti on the member's files, as /bukti allows.
+        "evidence_open": evidence_open(services.context(unit), cycle),
         "cycle": cycle.id,
         "title": tw_label(cycle.triwulan, cycle.year),
         "unit": unit.name,
@@ -507,6 +511,10 @@ async def upload_evidence(
     data = body.get("data", b"")
     assert isinstance(data, bytes)
     accepted = check_content(name, data, services.settings.max_upload_bytes)
+    replaced = str(body.get("ganti", ""))
+    if replaced:  # Ganti: the file it replaces must be the member's, while evidence may change
+        old = _own_file(assignment.items[index], replaced)
+        _check_removal(services, person, cycle, index, replaced)
     ref = FileRef(
         sha256=services.db.blobs.put(data),
         name=name,
@@ -516,12 +524,54 @@ async def upload_evidence(
         uploaded_at=services.now(),
         kind="data",
     )
-    attach_evidence(services, notices, person, cycle, index, ref, None)
+    if replaced:
+        action = RemoveEvidence(person.user_id, index, replaced, "", ref)
+        remove_evidence_file(services, notices, person, cycle, action, None)
+        message = texts.webapp_evidence_replaced(old.name, name, code)
+    else:
+        attach_evidence(services, notices, person, cycle, index, ref, None)
+        message = texts.webapp_evidence_recorded(name, code)
+    await deliver_to(bot, services, cycle.unit, cycle.year, cycle.triwulan)
+    return {"message": message, "form": form_view(services, person, cycle.id)}
+
+
+async def remove_evidence(
+    services: Services, bot: Bot, person: Person, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Hapus on an evidence file of the member's own indicator, as /bukti allows (while data
+    is collected and until the draft is submitted): one use case for chat and page, the chat
+    told as after /bukti."""
+    cycle, _ = _cycle(services, person, body.get("siklus"))
+    _member_items(cycle, person)  # only a member with indicators here
+    assignment = cycle.assignment_of(person.user_id)
+    assert assignment is not None  # _member_items checked it
+    code = str(body.get("kode", ""))
+    index = next((i for i, item in enumerate(assignment.items) if item.code == code), None)
+    if index is None:
+        raise InputError(texts.webapp_not_assigned(code[:40]))
+    sha = str(body.get("sha256", ""))
+    file = _own_file(assignment.items[index], sha)
+    action = RemoveEvidence(person.user_id, index, sha, "")
+    remove_evidence_file(services, notices, person, cycle, action, None)
     await deliver_to(bot, services, cycle.unit, cycle.year, cycle.triwulan)
     return {
-        "message": texts.webapp_evidence_recorded(name, code),
+        "message": texts.webapp_evidence_removed(file.name, code),
         "form": form_view(services, person, cycle.id),
     }
+
+
+def _own_file(item: Item, sha: str) -> FileRef:
+    found = next((f for f in item.files if f.sha256 == sha), None)
+    if found is None:
+        raise RoleError(texts.WEBAPP_NOT_YOURS)
+    return found
+
+
+def _check_removal(services: Services, person: Person, cycle: Cycle, index: int, sha: str):
+    """A dry run of the removal before a replacement is stored (a refusal comes first)."""
+    unit = services.roster.unit(person.unit)
+    probe = RemoveEvidence(person.user_id, index, sha, "")
+    remove_evidence_domain(cycle, probe, person, services.now(), services.context(unit))
 
 
 async def send_evidence(

@@ -408,3 +408,37 @@ async def test_evidence_goes_in_from_the_page(bot, webapp, emu, people, settings
     blobs = bot.bot_data["services"].db.blobs
     assert ref.name == "bukti_IKU-2.pdf" and blobs.get(ref.sha256) == SAMPLES.rencana_aksi
     await looks_fine(page)
+
+    # Ganti and Hapus as /bukti allows: the replacement takes the file's place, and a removal
+    # asks through Telegram's own popup ("no" keeps it); each is told in the chat too.
+    other = {
+        "name": "bukti_IKU-2_baru.pdf",
+        "mimeType": "application/pdf",
+        "buffer": SAMPLES.perjanjian_kinerja,
+    }
+    async with page.expect_file_chooser() as chooser:
+        await card.locator("button.file-act", has_text="Ganti").click()
+    await (await chooser.value).set_files(files=[other])
+    await expect(page.locator("#notice")).to_contain_text("telah diganti dengan")
+    await expect(card.locator(".files")).to_contain_text("bukti_IKU-2_baru.pdf")
+    await expect(card.locator(".files")).not_to_contain_text("bukti_IKU-2.pdf")
+    await member.expect("bukti_IKU-2_baru.pdf")
+    item = next(i for a in store(settings).assignments for i in a.items if i.code == "IKU-2")
+    assert [f.name for f in item.files] == ["bukti_IKU-2_baru.pdf"]
+    assert blobs.get(item.files[0].sha256) == SAMPLES.perjanjian_kinerja
+    await looks_fine(page)
+
+    asked = len(await calls(page, "showConfirm"))
+    await page.evaluate("__answers.push(false, true)")
+    await card.locator("button.file-act", has_text="Hapus").click()
+    while len(await calls(page, "showConfirm")) == asked:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)  # the "no" answer has had its turn
+    item = next(i for a in store(settings).assignments for i in a.items if i.code == "IKU-2")
+    assert len(item.files) == 1
+    await card.locator("button.file-act", has_text="Hapus").click()
+    await expect(page.locator("#notice")).to_contain_text("telah dihapus")
+    await expect(card.locator(".files")).to_have_count(0)
+    await member.expect("dihapus")
+    item = next(i for a in store(settings).assignments for i in a.items if i.code == "IKU-2")
+    assert item.files == ()

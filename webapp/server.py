@@ -72,7 +72,9 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
 
 
 # Calls that change a cycle: they take the unit's lock as a button press does.
-CHANGES_STATE = frozenset({"/api/isi/kirim", "/api/tinjau/aksi", "/api/isi/bukti"})
+CHANGES_STATE = frozenset(
+    {"/api/isi/kirim", "/api/tinjau/aksi", "/api/isi/bukti", "/api/isi/bukti/hapus"}
+)
 # A file from the form: its bytes are the request's body, the cycle, indicator and file name
 # its query (the only call that is not JSON, and the only one larger than MAX_BODY).
 UPLOAD = "/api/isi/bukti"
@@ -107,6 +109,7 @@ class WebAppServer:
             "/api/tinjau/aksi": miniapp.review_action,
             "/api/bukti": miniapp.send_evidence,
             UPLOAD: miniapp.upload_evidence,
+            "/api/isi/bukti/hapus": miniapp.remove_evidence,
         }
         for path, call in routes.items():
             app.router.add_post(self.prefix + path, self._api(path, call))
@@ -154,6 +157,7 @@ class WebAppServer:
             "siklus": query.get("siklus", ""),
             "kode": query.get("kode", ""),
             "nama": query.get("nama", ""),
+            "ganti": query.get("ganti", ""),  # the file this one replaces (as /bukti's Ganti)
             "data": data,
         }
 

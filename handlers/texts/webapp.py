@@ -31,6 +31,14 @@ def webapp_evidence_recorded(name: str, code: str) -> str:
     return f"Bukti dukung “{name}” untuk {code} telah diterima dan dicatat."
 
 
+def webapp_evidence_removed(name: str, code: str) -> str:
+    return f"Bukti dukung “{name}” untuk {code} telah dihapus."
+
+
+def webapp_evidence_replaced(old: str, new: str, code: str) -> str:
+    return f"Bukti dukung “{old}” untuk {code} telah diganti dengan “{new}”."
+
+
 WEBAPP_REPORT_STATUS = {
     "draft": "Draf",
     "paraf": "Sudah diparaf",

@@ -327,7 +327,8 @@ function fact(label, value) {
   ]);
 }
 
-function evidenceList(files, empty) {
+function evidenceList(files, empty, manage) {
+  // ``manage``: Hapus/Ganti per file (the member's own form, while evidence may change).
   if (!files.length) return el("p", { className: "hint", text: empty });
   return el("ul", { className: "files" }, files.map((f) => {
     const button = el("button", { type: "button", className: "link", text: "📎 " + f.name });
@@ -339,8 +340,18 @@ function evidenceList(files, empty) {
         notice(e.message, "error");
       }
     });
-    return el("li", {}, [button]);
+    if (!manage) return el("li", {}, [button]);
+    const remove = el("button", { type: "button", className: "file-act", text: "Hapus" });
+    remove.addEventListener("click", () => manage.remove(f));
+    const replace = el("button", { type: "button", className: "file-act", text: "Ganti" });
+    replace.addEventListener("click", () => manage.replace(f));
+    return el("li", { className: "managed" }, [button, el("span", { className: "file-acts" }, [replace, remove])]);
   }));
+}
+
+function askConfirm(message) {
+  // Telegram's popup inside Telegram, the browser's own outside it (tests, desktop).
+  return TG ? confirmed(message) : Promise.resolve(window.confirm(message));
 }
 
 applyTheme();

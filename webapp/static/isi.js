@@ -69,7 +69,8 @@ function card(row, closed) {
     field("Kendala", "kendala", row.values.kendala, true, closed),
     field("Tindak lanjut", "tindak_lanjut", row.values.tindak_lanjut, true, closed),
     el("h3", { text: "Bukti dukung" }),
-    evidenceList(row.evidence, "Belum ada bukti dukung."),
+    evidenceList(row.evidence, "Belum ada bukti dukung.",
+      !closed && form.evidence_open ? manageEvidence(row.code) : null),
     closed ? null : uploader(row.code),
   ]);
   showCapaian(cardNode, row.capaian);
@@ -103,8 +104,37 @@ function uploader(code) {
   ]);
 }
 
-async function upload(code, file, input) {
-  const query = new URLSearchParams({ siklus: cycleId, kode: code, nama: file.name || "foto.jpg" });
+function manageEvidence(code) {
+  // Hapus and Ganti on each of the member's files, as /bukti allows in chat.
+  return {
+    remove: async (f) => {
+      if (!(await askConfirm("Hapus bukti dukung “" + f.name + "” untuk " + code + "?"))) return;
+      try {
+        const result = await api("api/isi/bukti/hapus", { siklus: cycleId, kode: code, sha256: f.sha256 });
+        render(result.form);
+        notice(result.message, "ok");
+        haptic("success");
+      } catch (e) {
+        notice(e.message, "error");
+        haptic("error");
+      }
+    },
+    replace: (f) => {
+      const input = el("input", { type: "file", accept: ACCEPT, hidden: true });
+      input.addEventListener("change", () => {
+        if (input.files.length) upload(code, input.files[0], input, f.sha256);
+        input.remove();
+      });
+      document.body.append(input);
+      input.click();
+    },
+  };
+}
+
+async function upload(code, file, input, replaces) {
+  const params = { siklus: cycleId, kode: code, nama: file.name || "foto.jpg" };
+  if (replaces) params.ganti = replaces;
+  const query = new URLSearchParams(params);
   document.getElementById("status").textContent = "Mengunggah " + (file.name || "foto") + "…";
   try {
     const response = await fetch("api/isi/bukti?" + query.toString(), {
