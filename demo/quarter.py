@@ -7,10 +7,8 @@ is written to the output folder.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import shutil
-import subprocess
 import sys
 import textwrap
 from datetime import UTC, datetime, timedelta
@@ -20,18 +18,15 @@ from bot.app import build_application
 from bot.settings import Settings
 from demo import playbook
 from demo.playbook import Cast, MiniApp
-from demo.sample_year import render_year
 from demo.samples import sample_pdf
 from demo.screenshots import DARK_THEME, Shooter, free_port
 from documents.sample_workbooks import sample_realisation_workbook, sample_targets_workbook
 from documents.tte_ca import provision_local
-from domain.calendar import WorkCalendar
 from domain.dates_id import format_datetime_id, triwulan_of
 from domain.performance import format_number_id
 from domain.reminders import ReminderPoint
 from domain.roster import load_roster
-from domain.samples import SAMPLE_YEAR, sample_indicators, sample_realisations
-from domain.sop import load_sop
+from domain.samples import sample_indicators, sample_realisations
 from emulator import BotAPIEmulator
 from emulator.users import Transcript
 from handlers import texts
@@ -219,22 +214,6 @@ def _keep_generated(cast: Cast, output: Path) -> None:
 
 
 GENERATED = ("Lembar_Disposisi", "LKj_")
-
-
-async def render_samples(output: Path) -> list[Path]:
-    """Render every document from the demo's sample data, with PNG previews if possible,
-    and phone-size screenshots of the Mini App's two pages when Chromium is installed."""
-    await run_demo(output, quiet=True, keep_all=True, screenshots=True)
-    # The demo plays one quarter; a whole sample year shows the four quarters and the annual LKj.
-    unit = load_roster(DEMO_ROSTER).units[0]
-    await asyncio.to_thread(render_year, output, unit, load_sop(), WorkCalendar(), SAMPLE_YEAR)
-    pdfs = sorted(output.glob("*.pdf"))
-    if shutil.which("pdftoppm"):
-        for pdf in pdfs:
-            subprocess.run(
-                ["pdftoppm", "-r", "60", "-png", str(pdf), str(output / pdf.stem)], check=True
-            )
-    return pdfs
 
 
 def _banner(text: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 
 def _render_samples(args: argparse.Namespace) -> int:
-    from demo.quarter import render_samples
+    from demo.render_samples import render_samples
 
     pdfs = asyncio.run(render_samples(Path(args.output)))
     for pdf in pdfs:
