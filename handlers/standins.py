@@ -15,6 +15,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app.standins import appoint_standin, end_for_departure, end_standin
 from domain import segregation, standins
 from domain.dates_id import format_date_id, format_day_date_id, parse_date_id
 from domain.errors import InputError, RoleError
@@ -22,7 +23,7 @@ from domain.roles import Role
 from domain.roster import Person, Unit
 from domain.standins import POSTS, StandIn
 from handlers import menu, texts
-from handlers.common import audit, audit_refusal, drop_buttons, send_text, svc, unit_of
+from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
 from handlers.forms import (
     begin_form,
     choice_field,
@@ -211,48 +212,19 @@ def read_last(text: str, values: dict[str, Any]) -> tuple[Any, str]:
 async def finish_standin(update: Update, context, person: Person, session: dict[str, Any]):
     services = svc(context)
     services.refresh_roster()
-    unit = _manager_unit(context, person)
+    _manager_unit(context, person)
     values = session["values"]
     role = Role(session["meta"]["role"])
     first, last = date.fromisoformat(values["first"]), date.fromisoformat(values["last"])
-    period = standins.appoint(
-        unit,
-        role,
-        int(values["acting"]),
-        first,
-        last,
-        person,
-        services.now(),
-        sop=services.sop_for(unit),
+    made = appoint_standin(
+        services, person, role, int(values["acting"]), first, last, update.update_id
     )
-    unit = services.save_standin(period)
-    holder = unit.person(period.holder) if period.holder is not None else None
-    audit(
-        context,
-        update,
-        unit.code,
-        person,
-        "plh_tunjuk",
-        penunjukan=period.id,
-        sebagai=period.kind,
-        jabatan=role.value,
-        pelaksana=period.acting,
-        pemegang=period.holder,
-        mulai=first.isoformat(),
-        sampai=last.isoformat(),
-    )
-    calendar = services.calendar(unit)
-    working = sum(
-        calendar.is_working_day(first + timedelta(days=n)) for n in range((last - first).days + 1)
-    )
-    holidays = [
-        f"{format_date_id(d)} ({name})" for d, name in calendar.holidays_between(first, last)
-    ]
+    period, unit, holder = made.period, made.unit, made.holder
+    holidays = [f"{format_date_id(d)} ({name})" for d, name in made.holidays]
     day_from, day_to = format_day_date_id(first), format_day_date_id(last)
-    acting = unit.person(period.acting)
-    name = acting.name if acting else ""
+    name = made.acting.name if made.acting else ""
     done = texts.standin_appointed_done(period.kind, unit.role_label(role), name, day_from, day_to)
-    done += f"\n({texts.standin_range_note(working, holidays)})"
+    done += f"\n({texts.standin_range_note(made.working_days, holidays)})"
     await send_text(context, person.user_id, done)
     text = texts.standin_to_acting(
         period.kind, period.post, holder.name if holder else None, day_from, day_to
@@ -268,25 +240,9 @@ async def finish_standin(update: Update, context, person: Person, session: dict[
 
 
 async def on_end(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
-    services = svc(context)
-    unit = _manager_unit(context, person)
-    period = next((p for p in unit.standins if p.id == payload["id"]), None)
-    if period is None:
-        raise InputError(texts.STANDIN_GONE)
-    ended = standins.end_early(unit, period, person, services.now())
-    unit = services.save_standin(ended)
-    audit(
-        context,
-        update,
-        unit.code,
-        person,
-        "plh_batal" if ended.cancelled else "plh_akhiri",
-        penunjukan=period.id,
-        sebagai=period.kind,
-        jabatan=period.role.value,
-        pelaksana=period.acting,
-        pemegang=period.holder,
-    )
+    _manager_unit(context, person)
+    result = end_standin(svc(context), person, payload["id"], update.update_id, texts.STANDIN_GONE)
+    period, ended, unit = result.before, result.ended, result.unit
     await drop_buttons(update)
     if ended.cancelled:  # nobody stood in: told now (the range's moments never come)
         first, last = _days(context, unit, period)
@@ -309,29 +265,8 @@ async def on_departure(
     is audited and the other official is told (a stand-in who leaves hands the post back)."""
 
     services = svc(context)
-    now = services.now()
-    for period in standins.on_departure(before, former.user_id, by.user_id, now):
+    for period, unit in end_for_departure(services, before, former, by):
         first, last = _days(context, before, period)
-        unit = services.save_standin(period)
-        year = services.calendar(unit).to_local(period.start).year
-        for moment in ("mulai", "selesai"):  # announced here, not by the tick
-            key = f"{period.id}|{moment}"
-            if not services.notices.was_sent(unit.code, year, key):
-                services.notices.mark_sent(unit.code, year, key, now.isoformat())
-        audit(
-            context,
-            None,
-            unit.code,
-            by,
-            "plh_batal" if period.cancelled else "plh_akhiri",
-            penunjukan=period.id,
-            sebagai=period.kind,
-            jabatan=period.role.value,
-            pelaksana=period.acting,
-            pemegang=period.holder,
-            alasan="mutasi",
-            keluar=former.user_id,
-        )
         acting = _name(before, period.acting)
         text = texts.standin_left(
             period.kind, period.role.label, acting, first, last, former.name, period.cancelled
