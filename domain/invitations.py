@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.errors import InputError
+from domain.errors import InputError, RoleError
 from domain.identity import government_from_name, parse_government
 from domain.roles import Role
 from domain.roster import SINGLE_ROLES, Person, Unit
@@ -109,6 +109,13 @@ def invitable_roles(unit: Unit) -> list[Role]:
     """Roles a unit can still invite to: a vacant single role, and always a team member and
     a (read-only) reviewer."""
     return [r for r in SINGLE_ROLES if not unit.with_role(r)] + [Role.TIM_KERJA, Role.PEREVIU]
+
+
+def check_admin(unit: Unit, by: Person) -> None:
+    """Invitations and mutasi are the unit administrator's (``Unit.administrators``)."""
+    if not unit.is_admin(by):
+        admins = ", ".join(p.name for p in unit.administrators)
+        raise RoleError(f"Mohon maaf, hanya pengelola unit yang dapat melakukannya: {admins}.")
 
 
 def invite(

@@ -11,13 +11,18 @@ used, expired or revoked is refused and audited; guesses share the guests' rate 
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
 from typing import Any
 
 from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from app.invitations import (
+    accept_invitation,
+    create_unit,
+    invite_member,
+    revoke_invitation,
+)
 from app.services import Services
 from domain.dates_id import format_datetime_id
 from domain.errors import InputError, RoleError
@@ -25,21 +30,14 @@ from domain.identity import government_line
 from domain.invitations import (
     ACTIVE,
     Invitation,
-    accept,
     check_details,
     check_post,
     invitable_roles,
-    invite,
-    new_code,
-    new_unit,
     post_holder,
-    superseded,
     usable,
 )
 from domain.roles import Role
 from domain.roster import Person, Unit
-from domain.sop import DIVIDE
-from domain.staff import depart
 from handlers import menu, texts
 from handlers.common import (
     audit_refusal,
@@ -60,103 +58,6 @@ GUEST_FORM = "invite_details"
 
 def link(services: Services, code: str) -> str:
     return f"https://t.me/{services.bot_username}?start={code}"
-
-
-def _audit(services: Services, update: Update | None, unit: str | None, actor: int, **fields):
-    services.audit.append(
-        unit,
-        services.now().year,
-        {
-            "at": services.now(),
-            "actor": actor,
-            "update_id": update.update_id if update else None,
-            **fields,
-        },
-    )
-
-
-def create(
-    services: Services,
-    unit: Unit,
-    role: Role,
-    by: int,
-    *,
-    admin: bool = False,
-    details: tuple[str, str, str] | None = None,
-    replaces: int | None = None,
-) -> Invitation:
-    """Make, store and audit a new invitation (chat and the CLI both come here); with
-    ``replaces``, the successor of that holder (a mutasi)."""
-    now = services.now()
-    invitation = invite(
-        unit,
-        role,
-        by,
-        now,
-        code=new_code(),
-        admin=admin,
-        details=details,
-        replaces=replaces,
-    )
-    # One outstanding invitation per post: the new link replaces any still open for it.
-    for code in superseded(services.invitations.of_unit(unit.code), unit.code, role, now):
-        old = services.invitations.get(code)
-        assert old is not None
-        services.invitations.save(replace(old, revoked_at=now, replaced_by=invitation.code))
-        _audit(
-            services,
-            None,
-            unit.code,
-            by,
-            role="operator" if by == 0 else role_of(services, by),
-            action="undangan_dicabut",
-            detail={"code": code, "replaced_by": invitation.code},
-        )
-    services.invitations.save(invitation)
-    detail: dict[str, Any] = {"code": invitation.code, "role": role.value, "admin": admin}
-    if replaces is not None:
-        detail["replaces"] = replaces
-    inviter = services.roster.person(by)
-    _audit(
-        services,
-        None,
-        unit.code,
-        by,
-        role=inviter.role.value if inviter else "operator",
-        action="undangan_dibuat",
-        detail=detail,
-    )
-    return invitation
-
-
-def role_of(services: Services, user_id: int) -> str:
-    person = services.roster.person(user_id)
-    return person.role.value if person else "operator"
-
-
-def create_unit(
-    services: Services, code: str, name: str, city: str, by: int, government: str = ""
-) -> Invitation:
-    """A new unit with no one in it yet, and the invitation of its administrator; its
-    government is ``government``, else read from its name."""
-    services.refresh_roster()
-    raw_unit = new_unit(code, name, city, government)
-    raw = services.rosters.raw()
-    if any(u["code"] == raw_unit["code"] for u in raw["unit"]):
-        raise InputError(texts.INVITE_UNIT_EXISTS.format(code=raw_unit["code"]))
-    raw["unit"].append(raw_unit)
-    services.save_roster(raw)
-    _audit(
-        services, None, raw_unit["code"], by, role="operator", action="unit_baru", detail=raw_unit
-    )
-    unit = services.roster.unit(raw_unit["code"])
-    return create(services, unit, administrator_role(services, unit), by, admin=True)
-
-
-def administrator_role(services: Services, unit: Unit) -> Role:
-    """Who is invited first and runs the unit: the holder of the task division (the table's),
-    who also keeps the targets; normally the Kasubbag."""
-    return services.sop_for(unit).role_of(DIVIDE)
 
 
 def sent_link(services: Services, invitation: Invitation) -> str:
@@ -193,7 +94,9 @@ async def cmd_unit_baru(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     try:
         code, name, city, government = (*parts, "")[:4]
-        invitation = create_unit(services, code, name, city, by=user.id, government=government)
+        invitation = create_unit(
+            services, code, name, city, user.id, texts.INVITE_UNIT_EXISTS, government
+        )
     except InputError as exc:
         await send_text(context, chat, texts.esc(exc))
         return
@@ -253,7 +156,7 @@ async def on_role(update: Update, context, person: Person, payload: dict[str, An
 
 
 async def on_mode(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
-    unit = _admin_unit(context, person)
+    _admin_unit(context, person)
     role = Role(payload["role"])
     await drop_buttons(update)
     if payload["now"]:
@@ -268,7 +171,7 @@ async def on_mode(update: Update, context, person: Person, payload: dict[str, An
             context, person, "invite", fields, texts.INVITE_FORM_TITLE, meta={"role": role.value}
         )
         return ""
-    invitation = create(svc(context), unit, role, person.user_id)
+    invitation = invite_member(svc(context), person, role)
     await send_text(context, person.user_id, sent_link(svc(context), invitation))
     return ""
 
@@ -288,11 +191,11 @@ DETAIL_CHECKS = {f"invite_{name}": _detail_validator(name) for name in DETAILS}
 
 
 async def finish_invite(update: Update, context, person: Person, session: dict[str, Any]) -> None:
-    unit = _admin_unit(context, person)
+    _admin_unit(context, person)
     values = session["values"]
     details = (values["name"], values["nip"], values["position"])
     role = Role(session["meta"]["role"])
-    invitation = create(svc(context), unit, role, person.user_id, details=details)
+    invitation = invite_member(svc(context), person, role, details)
     await send_text(context, person.user_id, sent_link(svc(context), invitation))
 
 
@@ -341,21 +244,9 @@ async def cmd_undangan(update: Update, context, person: Person) -> None:
 async def on_revoke(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     unit = _admin_unit(context, person)
-    invitation = services.invitations.get(payload["code"])
-    if invitation is None or invitation.unit != unit.code:
+    revoked = revoke_invitation(services, person, payload["code"], update.update_id)
+    if revoked is None:
         return texts.BUTTON_UNKNOWN
-    usable(invitation, services.now())
-    revoked = replace(invitation, revoked_at=services.now())
-    services.invitations.save(revoked)
-    _audit(
-        services,
-        update,
-        unit.code,
-        person.user_id,
-        role=person.role.value,
-        action="undangan_dicabut",
-        detail={"code": revoked.code},
-    )
     # The list is shown again at once, the revoked code as "dicabut" and without its button.
     text, buttons = _listing(services, unit)
     query = update.callback_query
@@ -564,61 +455,24 @@ async def register(
     administrators and whoever invited are told."""
     services = svc(context)
     user_id = update.effective_user.id
-    services.refresh_roster()
-    before = services.roster.unit(invitation.unit)
-    used, entry = accept(invitation, before, user_id, details, services.now())
-    raw = services.rosters.raw()
-    raw_unit = next(u for u in raw["unit"] if u["code"] == invitation.unit)
-    if invitation.replaces is not None:  # a mutasi: the old holder leaves in the same write
-        raw_unit.update(depart(raw_unit, invitation.replaces, services.now(), user_id))
-    raw_unit.setdefault("people", []).append(entry)
-    services.save_roster(raw)
-    services.invitations.save(used)
+    accepted = accept_invitation(services, invitation, user_id, details, update.update_id)
     services.sessions.clear(user_id)
-    person = services.roster.person(user_id)
-    assert person is not None
-    unit = unit_of(services, person)
-    detail = {
-        "code": invitation.code,
-        "invited_by": invitation.created_by,
-        "admin": invitation.admin,
-    }
-    _audit(
-        services,
-        update,
-        unit.code,
-        user_id,
-        role=person.role.value,
-        action="undangan_diterima",
-        detail=detail,
-    )
+    person, unit, before = accepted.person, accepted.unit, accepted.before
     told = {p.user_id for p in before.administrators} | {invitation.created_by}
     for admin in sorted(told - {0, user_id}):
         joined = texts.invite_joined(person.name, unit.role_label(person.role), unit.name)
         await send_text(context, admin, joined)
     await send_text(context, user_id, texts.welcome(person, unit, services.sop_for(unit)))
     await menu.set_menu(context.bot, services, person)
-    if invitation.replaces is not None:
-        await _replaced(update, context, before, invitation.replaces, person)
+    if accepted.replaced is not None:
+        await _replaced(context, before, accepted.replaced, person)
 
 
-async def _replaced(update: Update, context, before: Unit, old_id: int, new: Person) -> None:
+async def _replaced(context, before: Unit, old: Person, new: Person) -> None:
     """The old holder is out (told, menu cleared); the new one gets every open task."""
 
-    services = svc(context)
-    old = before.member(old_id)
-    assert old is not None
-    _audit(
-        services,
-        update,
-        before.code,
-        new.user_id,
-        role=new.role.value,
-        action="mutasi_ganti",
-        detail={"role": new.role.value, "old": old_id, "old_name": old.name, "new": new.user_id},
-    )
     await leave(context, old, before, new)
-    for admin in {p.user_id for p in before.administrators} - {old_id, new.user_id}:
+    for admin in {p.user_id for p in before.administrators} - {old.user_id, new.user_id}:
         await send_text(
             context,
             admin,

@@ -14,6 +14,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app.invitations import create_invitation
 from app.services import Services
 from app.staff import reassign_task
 from domain.approval import check_holder
@@ -26,7 +27,7 @@ from domain.staff import check_removal, depart
 from handlers import texts
 from handlers.common import audit, audit_refusal, drop_buttons, send_text, svc, unit_of
 from handlers.departure import leave
-from handlers.invitations import create, sent_link
+from handlers.invitations import sent_link
 from handlers.notices import notices
 from handlers.outbox import deliver
 from handlers.texts import tw
@@ -161,7 +162,7 @@ async def on_replace(update: Update, context, person: Person, payload: dict[str,
     holder = unit.member(int(payload["member"]))
     if holder is None:
         raise InputError(texts.STAFF_GONE)
-    invitation = create(
+    invitation = create_invitation(
         services,
         unit,
         holder.role,

@@ -9,6 +9,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.invitations import (
+    accept_invitation,
+    administrator_role,
+    create_unit,
+    invite_member,
+    revoke_invitation,
+)
 from app.standins import appoint_standin, end_for_departure, end_standin
 from bot.services import build_services
 from bot.settings import Settings
@@ -118,3 +125,79 @@ def test_who_leaves_takes_their_appointments_along(services):
     assert period.id == made.period.id and period.cancelled
     [line] = _audited(services, "plh_batal")
     assert line["detail"]["alasan"] == "mutasi" and line["detail"]["keluar"] == member.user_id
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+DETAILS = ("Dra. Rina Marlina, M.Si.", "198001012005012001", "Analis Kebijakan Ahli Muda")
+STRANGER = 555_000_111
+
+
+def test_invite_then_accept(services):
+    kasubbag = _one(services, Role.KASUBBAG)
+    assert _unit(services).is_admin(kasubbag)
+    invitation = invite_member(services, kasubbag, Role.TIM_KERJA)
+    assert services.invitations.get(invitation.code) == invitation
+    [made] = _audited(services, "undangan_dibuat")
+    assert made["actor"] == kasubbag.user_id and made["detail"]["code"] == invitation.code
+
+    joined = accept_invitation(services, invitation, STRANGER, DETAILS, 11)
+    assert joined.person.user_id == STRANGER and joined.person.role is Role.TIM_KERJA
+    assert joined.person.name == DETAILS[0] and joined.replaced is None
+    # In the roster at once (and in the stored roster), the invitation spent, audited.
+    assert services.roster.person(STRANGER) is not None
+    stored = services.rosters.raw()
+    assert any(p.get("telegram_id") == STRANGER for u in stored["unit"] for p in u["people"])
+    spent = services.invitations.get(invitation.code)
+    assert spent is not None and spent.used_by == STRANGER
+    [line] = _audited(services, "undangan_diterima")
+    assert line["actor"] == STRANGER and line["update_id"] == 11
+    # Used once only.
+    with pytest.raises(InputError, match="sudah dipakai"):
+        accept_invitation(services, spent, STRANGER + 1, DETAILS, None)
+
+
+def test_invitation_refusals_change_nothing(services):
+    member = _one(services, Role.TIM_KERJA)
+    # The wrong person: only the unit administrator invites, and revokes.
+    with pytest.raises(RoleError, match="pengelola unit"):
+        invite_member(services, member, Role.TIM_KERJA)
+    assert services.invitations.of_unit(UNIT) == []
+    kasubbag = _one(services, Role.KASUBBAG)
+    invitation = invite_member(services, kasubbag, Role.PEREVIU, DETAILS)
+    with pytest.raises(RoleError):
+        revoke_invitation(services, member, invitation.code, None)
+    # A held single post is not invited to (it is replaced through a mutasi).
+    with pytest.raises(InputError, match="sudah dipegang"):
+        invite_member(services, kasubbag, Role.SEKRETARIS)
+    # Bad details are refused when accepting, and nobody joins.
+    with pytest.raises(InputError, match="NIP"):
+        accept_invitation(services, invitation, STRANGER, (DETAILS[0], "123", DETAILS[2]), None)
+    assert services.roster.person(STRANGER) is None
+    still = services.invitations.get(invitation.code)
+    assert still is not None and still.used_by is None and still.revoked_at is None
+
+
+def test_revoke_an_invitation(services):
+    kasubbag = _one(services, Role.KASUBBAG)
+    invitation = invite_member(services, kasubbag, Role.TIM_KERJA)
+    revoked = revoke_invitation(services, kasubbag, invitation.code, 12)
+    assert revoked is not None and revoked.revoked_at == services.now()
+    [line] = _audited(services, "undangan_dicabut")
+    assert line["detail"] == {"code": invitation.code} and line["update_id"] == 12
+    assert revoke_invitation(services, kasubbag, "inv-unknown", None) is None
+    with pytest.raises(InputError, match="dicabut"):  # revoked already
+        revoke_invitation(services, kasubbag, invitation.code, None)
+    with pytest.raises(InputError, match="dicabut"):  # and no longer accepted
+        accept_invitation(services, invitation, STRANGER, DETAILS, None)
+    assert services.roster.person(STRANGER) is None
+
+
+def test_the_operator_creates_a_unit_with_its_administrators_invitation(services):
+    invitation = create_unit(
+        services, "dinkes-bdg", "Dinas Kesehatan Kota Bandung", "Bandung", 0, "{code}!"
+    )
+    assert invitation.admin and invitation.unit == "dinkes-bdg"
+    assert invitation.role is administrator_role(services, services.roster.unit("dinkes-bdg"))
+    with pytest.raises(InputError, match="^dinkes-bdg!$"):
+        create_unit(services, "dinkes-bdg", "Dinas Kesehatan Kota Bandung", "Bandung", 0, "{code}!")

@@ -34,19 +34,26 @@ def _bot_username(settings: Settings) -> str:
 def _invite(args: argparse.Namespace) -> int:
     """``lkj-bot invite --unit KODE [--name … --city …]``: the unit administrator's invitation
     (the unit is created first when it does not exist yet)."""
+    from app.invitations import administrator_role, create_invitation, create_unit
     from domain.errors import InputError
     from domain.roles import Role
-    from handlers.invitations import administrator_role, create, create_unit
+    from handlers import texts
 
     services = _services()
     try:
         if any(u.code == args.unit for u in services.roster.units):
             unit = services.roster.unit(args.unit)
             role = Role(args.role) if args.role else administrator_role(services, unit)
-            invitation = create(services, unit, role, 0, admin=True)
+            invitation = create_invitation(services, unit, role, 0, admin=True)
         elif args.name and args.city:
             invitation = create_unit(
-                services, args.unit, args.name, args.city, by=0, government=args.government or ""
+                services,
+                args.unit,
+                args.name,
+                args.city,
+                0,
+                texts.INVITE_UNIT_EXISTS,
+                args.government or "",
             )
         else:
             print(f"Unit {args.unit} belum ada: sebutkan --name dan --city.", file=sys.stderr)
