@@ -130,30 +130,6 @@ def audit_refusal(
     )
 
 
-def audit(
-    context: ContextTypes.DEFAULT_TYPE,
-    update: Update | None,
-    unit: str,
-    by: Person,
-    action: str,
-    **detail: Any,
-) -> None:
-    """An act of the unit's administration (a mutasi, a stand-in) in the audit log."""
-    services = svc(context)
-    services.audit.append(
-        unit,
-        services.now().year,
-        {
-            "at": services.now(),
-            "actor": by.user_id,
-            "role": by.role.value,
-            "update_id": update.update_id if update else None,
-            "action": action,
-            "detail": detail,
-        },
-    )
-
-
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Split a long message at line breaks so that each part fits Telegram's limit."""
     parts: list[str] = []

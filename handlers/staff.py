@@ -14,18 +14,17 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from app.invitations import create_invitation
 from app.services import Services
-from app.staff import reassign_task
+from app.staff import reassign_task, remove_member, replace_holder
 from domain.approval import check_holder
 from domain.errors import InputError, RoleError
 from domain.models import Cycle
 from domain.roster import SINGLE_ROLES, Person, Unit
 from domain.segregation import take_conflict
 from domain.sop import COLLECT, DIVIDE
-from domain.staff import check_removal, depart
+from domain.staff import check_removal
 from handlers import texts
-from handlers.common import audit, audit_refusal, drop_buttons, send_text, svc, unit_of
+from handlers.common import audit_refusal, drop_buttons, send_text, svc, unit_of
 from handlers.departure import leave
 from handlers.invitations import sent_link
 from handlers.notices import notices
@@ -158,20 +157,12 @@ async def on_move_to(update: Update, context, person: Person, payload: dict[str,
 
 async def on_replace(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
-    unit = _admin_unit(context, person)
-    holder = unit.member(int(payload["member"]))
-    if holder is None:
-        raise InputError(texts.STAFF_GONE)
-    invitation = create_invitation(
-        services,
-        unit,
-        holder.role,
-        person.user_id,
-        admin=unit.is_admin(holder),
-        replaces=holder.user_id,
-    )
+    _admin_unit(context, person)
+    made = replace_holder(services, person, int(payload["member"]), texts.STAFF_GONE)
+    holder = made.holder
     await drop_buttons(update)
-    text = texts.staff_replacement_link(holder.label, holder.name, sent_link(services, invitation))
+    link = sent_link(services, made.invitation)
+    text = texts.staff_replacement_link(holder.label, holder.name, link)
     await send_text(context, person.user_id, text)
     return ""
 
@@ -194,27 +185,11 @@ async def on_remove(update: Update, context, person: Person, payload: dict[str, 
 async def on_remove_ok(update: Update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
     services.refresh_roster()
-    unit = _admin_unit(context, person)
-    member = unit.member(int(payload["member"]))
-    if member is None:
-        raise InputError(texts.STAFF_GONE)
-    check_removal(unit, member, open_cycles(services, unit))
-    raw = services.rosters.raw()
-    raw["unit"] = [
-        depart(u, member.user_id, services.now()) if u["code"] == unit.code else u
-        for u in raw["unit"]
-    ]
-    services.save_roster(raw)
-    audit(
-        context,
-        update,
-        unit.code,
-        person,
-        "mutasi_keluar",
-        member=member.user_id,
-        name=member.name,
-        member_role=member.role.value,
+    _admin_unit(context, person)
+    removal = remove_member(
+        services, person, int(payload["member"]), update.update_id, texts.STAFF_GONE
     )
+    member, unit = removal.member, removal.before
     await drop_buttons(update)
     await leave(context, member, unit, None, by=person)
     done = texts.STAFF_REMOVED.format(name=texts.esc(member.name), unit=texts.esc(unit.name))

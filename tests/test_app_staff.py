@@ -16,6 +16,7 @@ from app.invitations import (
     invite_member,
     revoke_invitation,
 )
+from app.staff import remove_member, replace_holder
 from app.standins import appoint_standin, end_for_departure, end_standin
 from bot.services import build_services
 from bot.settings import Settings
@@ -201,3 +202,56 @@ def test_the_operator_creates_a_unit_with_its_administrators_invitation(services
     assert invitation.role is administrator_role(services, services.roster.unit("dinkes-bdg"))
     with pytest.raises(InputError, match="^dinkes-bdg!$"):
         create_unit(services, "dinkes-bdg", "Dinas Kesehatan Kota Bandung", "Bandung", 0, "{code}!")
+
+
+# --- mutasi -----------------------------------------------------------------------------------
+
+
+def test_replace_a_holder_then_the_successor_accepts(services):
+    kasubbag = _one(services, Role.KASUBBAG)
+    sekretaris = _one(services, Role.SEKRETARIS)
+    made = replace_holder(services, kasubbag, sekretaris.user_id, "gone")
+    assert made.holder == sekretaris and made.invitation.replaces == sekretaris.user_id
+    # The post is never vacant: the holder stays until the successor joins.
+    assert services.roster.person(sekretaris.user_id) is not None
+    joined = accept_invitation(services, made.invitation, STRANGER, DETAILS, 21)
+    assert joined.replaced is not None and joined.replaced.user_id == sekretaris.user_id
+    assert services.roster.person(sekretaris.user_id) is None
+    assert [p.user_id for p in _unit(services).with_role(Role.SEKRETARIS)] == [STRANGER]
+    assert any(p.user_id == sekretaris.user_id for p in _unit(services).former)
+    [line] = _audited(services, "mutasi_ganti")
+    assert line["detail"]["old"] == sekretaris.user_id and line["detail"]["new"] == STRANGER
+
+
+def test_remove_a_member(services):
+    kasubbag = _one(services, Role.KASUBBAG)
+    member = _one(services, Role.TIM_KERJA)
+    removal = remove_member(services, kasubbag, member.user_id, 31, "gone")
+    assert removal.member == member and removal.before.member(member.user_id) is not None
+    assert services.roster.person(member.user_id) is None
+    assert any(p.user_id == member.user_id for p in _unit(services).former)
+    [line] = _audited(services, "mutasi_keluar")
+    assert line["detail"]["member"] == member.user_id and line["update_id"] == 31
+    with pytest.raises(InputError, match="^gone$"):  # not twice
+        remove_member(services, kasubbag, member.user_id, None, "gone")
+
+
+def test_mutasi_refusals_change_nothing(services):
+    kasubbag = _one(services, Role.KASUBBAG)
+    sekretaris = _one(services, Role.SEKRETARIS)
+    member, other = _unit(services).with_role(Role.TIM_KERJA)[:2]
+    raw = services.rosters.raw()
+    # The wrong person: only the unit administrator replaces or removes.
+    with pytest.raises(RoleError, match="pengelola unit"):
+        replace_holder(services, member, sekretaris.user_id, "gone")
+    with pytest.raises(RoleError, match="pengelola unit"):
+        remove_member(services, sekretaris, other.user_id, None, "gone")
+    # A single post is replaced, never emptied.
+    with pytest.raises(InputError, match="tidak boleh kosong"):
+        remove_member(services, kasubbag, sekretaris.user_id, None, "gone")
+    # A team member is not replaced (removed, then someone invited).
+    with pytest.raises(InputError):
+        replace_holder(services, kasubbag, member.user_id, "gone")
+    assert services.rosters.raw() == raw
+    assert services.invitations.of_unit(UNIT) == []
+    assert not _audited(services, "mutasi_keluar")
