@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from app.callback_data import CallbackData
 from app.locks import SharedLock
+from domain.budget import BudgetSet
 from domain.calendar import WorkCalendar
 from domain.identity import Logo, apply_identity
+from domain.models import Cycle
 from domain.roster import Roster, Unit, roster_from_raw
 from domain.sop import Sop, load_sop
 from domain.standins import StandIn, boundaries, resolve
@@ -120,6 +122,27 @@ class Renderer(Protocol):
     def position(self) -> Any: ...
 
     def warm(self) -> Any: ...
+
+
+class Workbooks(Protocol):
+    """Builds the export's workbook and CSV files (``documents.workbooks``, a module that
+    satisfies this protocol)."""
+
+    def quarter_export(self, cycle: Cycle, unit_name: str, budget: BudgetSet | None) -> bytes: ...
+
+    def year_export(
+        self, quarters: Sequence[Cycle], unit_name: str, budget: BudgetSet | None
+    ) -> bytes: ...
+
+    def quarter_rows(self, cycle: Cycle) -> Sequence[Any]: ...
+
+    def year_rows(self, quarters: Sequence[Cycle]) -> Sequence[Any]: ...
+
+    def export_csv(self, rows: Sequence[Any]) -> bytes: ...
+
+    def budget_csv(self, budget: BudgetSet) -> bytes: ...
+
+    def export_filename(self, year: int, triwulan: int | None, ext: str = "xlsx") -> str: ...
 
 
 def utc_now() -> datetime:

@@ -1,10 +1,8 @@
 """/ekspor: a quarter's or a year's performance data and budget realisation as XLSX and CSV,
 laid out to be pasted into the province's e-SAKIP application.
 
-Open to the roles that may see the year's targets (``handlers.targets.may_view``) and to the
-unit's reviewers (APIP): exporting what was signed is reading, not acting. A
-quarter is exported once it is filed (signed), a year once its four quarters are; the figures
-are those of the signed reports. The workbook is the one embedded in the archival PDF/A copy.
+Who may export, and what, is ``app.export``; this module offers the periods and sends the
+files.
 """
 
 from __future__ import annotations
@@ -14,37 +12,27 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from app.export import export_period, may_export
 from app.services import Services
-from documents.workbooks import (
-    budget_csv,
-    export_csv,
-    export_filename,
-    quarter_export,
-    quarter_rows,
-    year_export,
-    year_rows,
-)
-from domain import annual
+from documents import workbooks
 from domain.roster import Person
 from domain.sop import COLLECT
 from handlers import texts
-from handlers.common import audit_refusal, send_text, svc, unit_of
-from handlers.targets import may_view
+from handlers.common import audit_refusal, send_text, svc
 from handlers.texts import tw
 
 MAX_QUARTER_BUTTONS = 8
 
 
-def may_export(services: Services, person: Person) -> bool:
-    """Whoever sees the targets, and the reviewers (only signed data is exported)."""
-    return person.role.read_only or may_view(services, person)
+def _not_for_you(services: Services, person: Person) -> str:
+    unit = services.roster.unit(person.unit)
+    return texts.export_not_for_you(unit.role_label(services.sop_for(unit).role_of(COLLECT)))
 
 
 async def cmd_ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person):
     services = svc(context)
     if not may_export(services, person):
-        unit = services.roster.unit(person.unit)
-        text = texts.export_not_for_you(unit.role_label(services.sop_for(unit).role_of(COLLECT)))
+        text = _not_for_you(services, person)
         audit_refusal(context, update, person, "ekspor", text)
         await send_text(context, person.user_id, text)
         return
@@ -79,41 +67,18 @@ async def cmd_ekspor(update: Update, context: ContextTypes.DEFAULT_TYPE, person:
 
 async def export_get(update, context, person: Person, payload: dict[str, Any]) -> str:
     services = svc(context)
-    unit = unit_of(services, person)
     year, triwulan = int(payload["year"]), int(payload["tw"])
-    cycles = services.cycles.list_unit(unit.code, year)
-    budget = services.budget.get(unit.code, year)
-    if triwulan:
-        cycle = next((c for c in cycles if c.triwulan == triwulan and c.filed), None)
-        if cycle is None:
-            return texts.BUTTON_UNKNOWN
-        workbook = quarter_export(cycle, unit.name, budget)
-        rows = quarter_rows(cycle)
-        period = tw(triwulan, year)
-    else:
-        quarters = annual.quarters_ready(cycles, year)
-        workbook = year_export(quarters, unit.name, budget)
-        rows = year_rows(quarters)
-        period = texts.export_year_period(year)
-    tw_or_none = triwulan or None
-    caption = texts.export_caption(period, budget is not None)
-    await context.bot.send_document(
-        person.user_id,
-        document=workbook,
-        filename=export_filename(year, tw_or_none),
-        caption=caption,
-    )
-    await context.bot.send_document(
-        person.user_id,
-        document=export_csv(rows),
-        filename=export_filename(year, tw_or_none, "csv"),
-        caption=texts.EXPORT_CSV_CAPTION,
-    )
-    if budget is not None:
+    refused = _not_for_you(services, person)
+    made = export_period(services, workbooks, person, year, triwulan or None, refused)
+    if made is None:
+        return texts.BUTTON_UNKNOWN
+    period = tw(triwulan, year) if triwulan else texts.export_year_period(year)
+    caption = texts.export_caption(period, made.budget_csv is not None)
+    files = [(made.workbook, caption), (made.csv, texts.EXPORT_CSV_CAPTION)]
+    if made.budget_csv is not None:
+        files.append((made.budget_csv, texts.export_budget_csv_caption(year)))
+    for file, text in files:
         await context.bot.send_document(
-            person.user_id,
-            document=budget_csv(budget),
-            filename=f"Ekspor_Anggaran_{year}.csv",
-            caption=texts.export_budget_csv_caption(year),
+            person.user_id, document=file.content, filename=file.filename, caption=text
         )
     return ""

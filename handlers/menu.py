@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from app import store as chats
+from app.export import may_export
 from app.services import Services
 from domain import annual
 from domain.roster import Person
@@ -26,7 +27,6 @@ from domain.sop import ASSEMBLE, COLLECT, DIVIDE
 from domain.standins import POSTS
 from handlers import texts
 from handlers.common import send_text, svc
-from handlers.export import may_export
 from handlers.targets import may_view
 
 log = logging.getLogger(__name__)

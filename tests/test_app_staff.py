@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.export import export_period, may_export
 from app.invitations import (
     accept_invitation,
     administrator_role,
@@ -20,10 +21,13 @@ from app.staff import remove_member, replace_holder
 from app.standins import appoint_standin, end_for_departure, end_standin
 from bot.services import build_services
 from bot.settings import Settings
+from demo.sample_year import filed_quarter
+from documents import workbooks
 from domain import standins
 from domain.errors import InputError, RoleError
 from domain.roles import Role
 from domain.roster import Person, Unit
+from domain.samples import sample_budget
 
 UNIT = "satpolpp-bdg"
 MONDAY = date(2026, 10, 5)  # the clock's day (tests/conftest.py)
@@ -255,3 +259,45 @@ def test_mutasi_refusals_change_nothing(services):
     assert services.rosters.raw() == raw
     assert services.invitations.of_unit(UNIT) == []
     assert not _audited(services, "mutasi_keluar")
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def _filed(services, *quarters: int) -> None:
+    ctx = services.context(_unit(services))
+    for n in quarters:
+        services.cycles.save(filed_quarter(ctx, 2026, n, render=False))
+
+
+def test_export_a_quarter_and_a_year(services):
+    _filed(services, 1, 2, 3, 4)
+    kasat = _one(services, Role.KASAT)
+    quarter = export_period(services, workbooks, kasat, 2026, 1, "no")
+    assert quarter is not None and quarter.triwulan == 1
+    assert quarter.workbook.filename == "Ekspor_Kinerja_TW-I_2026.xlsx"
+    assert quarter.workbook.content.startswith(b"PK")  # an XLSX (zip) workbook
+    assert quarter.csv.filename == "Ekspor_Kinerja_TW-I_2026.csv"
+    assert quarter.csv.content.startswith(b"\xef\xbb\xbf")  # CSV with a BOM, for Excel
+    assert quarter.budget_csv is None  # no budget stored for the year
+    services.budget.save(sample_budget())
+    year = export_period(services, workbooks, kasat, 2026, None, "no")
+    assert year is not None and year.triwulan is None
+    assert year.workbook.filename == "Ekspor_Kinerja_Tahunan_2026.xlsx"
+    assert year.budget_csv is not None and year.budget_csv.filename == "Ekspor_Anggaran_2026.csv"
+    # Every official above the collection exports what was signed.
+    sekretaris = _one(services, Role.SEKRETARIS)
+    assert export_period(services, workbooks, sekretaris, 2026, 2, "no") is not None
+
+
+def test_export_refusals(services):
+    _filed(services, 1)
+    # The wrong person: a member of the collection does not see the year's targets.
+    member = _one(services, Role.TIM_KERJA)
+    assert not may_export(services, member)
+    with pytest.raises(RoleError, match="^not for you$"):
+        export_period(services, workbooks, member, 2026, 1, "not for you")
+    kasat = _one(services, Role.KASAT)
+    assert export_period(services, workbooks, kasat, 2026, 2, "no") is None  # not filed
+    with pytest.raises(InputError, match="TW II, TW III, TW IV"):  # a year needs all four
+        export_period(services, workbooks, kasat, 2026, None, "no")
