@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services import Services
+from app.services import Audited
 
 
 def record(
-    services: Services,
+    services: Audited,
     unit: str | None,
     actor: int,
     role: str,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.services import Services, Workbooks
+from app.services import Records, Workbooks
 from domain import annual
 from domain.errors import RoleError
 from domain.roster import Person
@@ -38,7 +38,7 @@ class Export:
     budget_csv: ExportFile | None
 
 
-def may_export(services: Services, person: Person) -> bool:
+def may_export(services: Records, person: Person) -> bool:
     """Whoever sees the targets (every official above the collection), and the reviewers
     (only signed data is exported)."""
     if person.role.read_only:
@@ -47,7 +47,7 @@ def may_export(services: Services, person: Person) -> bool:
 
 
 def export_period(
-    services: Services,
+    services: Records,
     workbooks: Workbooks,
     person: Person,
     year: int,

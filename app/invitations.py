@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from app.audit import record
-from app.services import Services
+from app.services import RosterStore
 from domain.errors import InputError
 from domain.invitations import (
     Invitation,
@@ -37,20 +37,20 @@ ACCEPTED = "undangan_diterima"
 REPLACED = "mutasi_ganti"
 
 
-def role_of(services: Services, user_id: int) -> str:
+def role_of(services: RosterStore, user_id: int) -> str:
     """The audit's role of ``user_id``: theirs in the roster, else the operator's."""
     person = services.roster.person(user_id)
     return person.role.value if person else "operator"
 
 
-def administrator_role(services: Services, unit: Unit) -> Role:
+def administrator_role(services: RosterStore, unit: Unit) -> Role:
     """Who is invited first and runs the unit: the holder of the task division (the table's),
     who also keeps the targets; normally the Kasubbag."""
     return services.sop_for(unit).role_of(DIVIDE)
 
 
 def create_invitation(
-    services: Services,
+    services: RosterStore,
     unit: Unit,
     role: Role,
     by: int,
@@ -89,7 +89,7 @@ def create_invitation(
 
 
 def invite_member(
-    services: Services,
+    services: RosterStore,
     person: Person,
     role: Role,
     details: tuple[str, str, str] | None = None,
@@ -102,7 +102,7 @@ def invite_member(
 
 
 def create_unit(
-    services: Services,
+    services: RosterStore,
     code: str,
     name: str,
     city: str,
@@ -126,7 +126,7 @@ def create_unit(
 
 
 def revoke_invitation(
-    services: Services, person: Person, code: str, update_id: int | None
+    services: RosterStore, person: Person, code: str, update_id: int | None
 ) -> Invitation | None:
     """The unit administrator revokes a code still usable (Cabut); None when the code is not
     one of the unit's."""
@@ -156,7 +156,7 @@ class Accepted:
 
 
 def accept_invitation(
-    services: Services,
+    services: RosterStore,
     invitation: Invitation,
     user_id: int,
     details: tuple[str, str, str],

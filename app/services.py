@@ -5,7 +5,7 @@ and kept in ``bot_data``; the Mini App's server reaches it the same way."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -122,6 +122,81 @@ class Renderer(Protocol):
     def position(self) -> Any: ...
 
     def warm(self) -> Any: ...
+
+
+# --- narrow protocols: what a use case needs of the services (``Services`` satisfies each;
+# mypy proves it where a use case is called with the whole object)
+
+
+class Clock(Protocol):
+    """The time of the services' clock (a fake one in tests)."""
+
+    def now(self) -> datetime: ...
+
+
+class AuditSink(Protocol):
+    """The audit log (files or PostgreSQL): one line appended for a unit's year."""
+
+    def append(self, unit: str | None, year: int, entry: Mapping[str, Any]) -> Any: ...
+
+
+class Audited(Clock, Protocol):
+    """Records an act in the audit log (``app.audit.record``)."""
+
+    @property
+    def audit(self) -> AuditSink: ...
+
+
+class RosterView(Clock, Protocol):
+    """The roster as it acts now, reloaded when another process changed it, and each unit's
+    SOP table, calendar and workflow context."""
+
+    @property
+    def roster(self) -> Roster: ...
+
+    def refresh_roster(self) -> bool: ...
+
+    def sop_for(self, unit: Unit | str) -> Sop: ...
+
+    def calendar(self, unit: Unit) -> WorkCalendar: ...
+
+    def context(self, unit: Unit) -> WorkflowContext: ...
+
+
+class StandInStore(RosterView, Audited, Protocol):
+    """The stand-in use cases (``app.standins``): appointments saved and laid over the
+    roster at once, and the moments already announced."""
+
+    @property
+    def notices(self) -> NoticeRepository: ...
+
+    def save_standin(self, period: StandIn) -> Unit: ...
+
+
+class RosterStore(RosterView, Audited, Protocol):
+    """The invitation and mutasi use cases (``app.invitations``, ``app.staff``): the stored
+    roster and the invitations; the unit's cycles (a member holding a task stays)."""
+
+    @property
+    def rosters(self) -> RosterRepository: ...
+
+    @property
+    def invitations(self) -> InvitationRepository: ...
+
+    @property
+    def cycles(self) -> CycleRepository: ...
+
+    def save_roster(self, raw: dict[str, Any]) -> None: ...
+
+
+class Records(RosterView, Protocol):
+    """What the export reads (``app.export``): the unit's cycles and budget."""
+
+    @property
+    def cycles(self) -> CycleRepository: ...
+
+    @property
+    def budget(self) -> BudgetRepository: ...
 
 
 class Workbooks(Protocol):

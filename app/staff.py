@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from app.audit import record
 from app.changes import Change, Notices
 from app.invitations import create_invitation
-from app.services import Services
+from app.services import RosterStore, Services
 from app.unit_of_work import commit
 from domain.errors import InputError
 from domain.invitations import Invitation, check_admin
@@ -42,7 +42,7 @@ def reassign_task(
     return change
 
 
-def _open_cycles(services: Services, unit: Unit) -> list[Cycle]:
+def _open_cycles(services: RosterStore, unit: Unit) -> list[Cycle]:
     """The unit's quarters not yet filed."""
     return [c for c in services.cycles.list_unit(unit.code) if not c.filed]
 
@@ -55,7 +55,7 @@ class Replacement:
     holder: Person
 
 
-def replace_holder(services: Services, person: Person, holder_id: int, gone: str) -> Replacement:
+def replace_holder(services: RosterStore, person: Person, holder_id: int, gone: str) -> Replacement:
     """The unit administrator replaces the holder of a single post: their successor's
     invitation (the holder leaves when it is accepted, so the post is never vacant).
     ``gone``: the refusal when ``holder_id`` is no member (worded by the channel)."""
@@ -84,7 +84,7 @@ class Removal:
 
 
 def remove_member(
-    services: Services, person: Person, member_id: int, update_id: int | None, gone: str
+    services: RosterStore, person: Person, member_id: int, update_id: int | None, gone: str
 ) -> Removal:
     """The unit administrator removes a team member at once: kept on record as former
     (``domain.staff``), in one roster write, audited. Refused for a single post (it is

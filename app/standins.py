@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.audit import record
-from app.services import Services
+from app.services import StandInStore
 from domain import standins
 from domain.errors import InputError
 from domain.roles import Role
@@ -58,7 +58,7 @@ def _detail(period: StandIn) -> dict:
 
 
 def appoint_standin(
-    services: Services,
+    services: StandInStore,
     person: Person,
     role: Role,
     acting: int,
@@ -92,7 +92,7 @@ def appoint_standin(
 
 
 def end_standin(
-    services: Services, person: Person, standin_id: str, update_id: int | None, gone: str
+    services: StandInStore, person: Person, standin_id: str, update_id: int | None, gone: str
 ) -> Ended:
     """``person`` ends the appointment ``standin_id`` now (cancels it when not begun);
     ``gone``: the refusal when it is not in the unit (worded by the channel)."""
@@ -110,7 +110,7 @@ def end_standin(
 
 
 def end_for_departure(
-    services: Services, before: Unit, former: Person, by: Person
+    services: StandInStore, before: Unit, former: Person, by: Person
 ) -> list[tuple[StandIn, Unit]]:
     """Someone left the unit: their appointments, as the stand-in or as the holder
     represented, end now or are cancelled when not begun; each is saved, its moments marked
