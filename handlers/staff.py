@@ -2,7 +2,7 @@
 removes a team member (/mutasi).
 
 A replacement is an invitation that names the holder it replaces: when the successor accepts
-(``handlers.invitations.register``), the old holder leaves in the same roster write, so the
+(``app.invitations.accept_invitation``), the old holder leaves in the same roster write, so the
 role is never vacant; a removal takes effect at once. Who leaves is kept on record as former
 (``domain.staff``); every change is audited.
 """
