@@ -207,6 +207,7 @@ def _render(guides: list[Guide], output: Path) -> None:
     )
     page = env.get_template("guide.html")
     index = env.get_template("guide_index.html")
+    shutil.copy(TEMPLATES / "guide.css", output / "guide.css")  # one stylesheet for every page
     for guide in guides:
         html = page.render(guide=guide)
         target = output / f"{guide.slug}.html"
