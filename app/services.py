@@ -47,6 +47,7 @@ from storage.repositories import (
     StandInRepository,
     TargetRepository,
 )
+from storage.summaries import CycleSummary, cycle_summaries
 
 LEADER_LOCK = "lkj:leader"
 
@@ -480,6 +481,11 @@ class Services:
             )
             self._calendars[unit.code] = cal
         return cal
+
+    def cycle_summaries(self, units: list[str] | None, year: int) -> list[CycleSummary]:
+        """Every cycle's summary row of ``year`` of ``units`` (None: all): the views across
+        units (``app.pemda``)."""
+        return cycle_summaries(self.db, units, year)
 
     def sop_for(self, unit: Unit | str) -> Sop:
         """The SOP table a unit works by: its own (``sop`` in the roster) or the default."""

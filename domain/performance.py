@@ -565,6 +565,21 @@ def raw_percent(direction: str, target: float, realisation: float) -> float:
     return max(0.0, round_half_up(pct))
 
 
+def achievement(
+    code: str,
+    triwulan: int,
+    direction: str,
+    target: float | None,
+    realisation: float | None,
+    policy: CapaianPolicy = DEFAULT_POLICY,
+) -> Achievement:
+    """A quarter's achievement from plain facts (a summary row across units carries no
+    :class:`Indicator`): the same computation as :func:`capaian`."""
+    return _achievement(
+        code, triwulan, direction, target, f"Target {triwulan_label(triwulan)}", realisation, policy
+    )
+
+
 def _achievement(
     code: str,
     triwulan: int | None,

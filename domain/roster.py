@@ -10,6 +10,7 @@ from pathlib import Path
 
 from domain.errors import InputError
 from domain.identity import Government, Logo, check_logo, parse_field, parse_government
+from domain.pemda import Evaluator, government_of, parse_evaluator, pemda_key
 from domain.roles import Role, derived_label
 from domain.standin_period import StandIn
 
@@ -145,6 +146,29 @@ class Unit:
 @dataclass(frozen=True)
 class Roster:
     units: tuple[Unit, ...]
+    #: The pemdas' evaluators (``domain.pemda``): read-only over every unit of their pemda.
+    evaluators: tuple[Evaluator, ...] = ()
+    #: Each evaluators' pemda as the roster wrote it (key, government), for a pemda whose
+    #: units are not (yet) in this roster.
+    pemda_names: tuple[tuple[str, Government], ...] = ()
+
+    def evaluator(self, user_id: int) -> Evaluator | None:
+        return next((e for e in self.evaluators if e.user_id == user_id), None)
+
+    def pemdas(self) -> dict[str, Government]:
+        """Every pemda the units or the evaluators name, by key (sorted by name)."""
+        found = {pemda_key(government_of(u)): government_of(u) for u in self.units}
+        for key, government in self.pemda_names:
+            found.setdefault(key, government)
+        return dict(sorted(found.items(), key=lambda kv: kv[1].line))
+
+    def units_of_pemda(self, key: str) -> list[Unit]:
+        """The units of the pemda ``key``, by name."""
+        units = (u for u in self.units if pemda_key(government_of(u)) == key)
+        return sorted(units, key=lambda u: u.name)
+
+    def evaluators_of(self, key: str) -> list[Evaluator]:
+        return [e for e in self.evaluators if e.pemda == key]
 
     def person(self, user_id: int) -> Person | None:
         """The current member with this id (access); who left is in ``Unit.former``."""
@@ -210,7 +234,33 @@ def parse_roster(raw: dict, base: Path | None = None, *, partial: bool = False) 
         if not partial and not unit.with_role(Role.TIM_KERJA):
             raise RosterError(f"unit {code} has no tim_kerja member")
         units.append(unit)
-    return Roster(units=tuple(units))
+    evaluators, names = _evaluators(raw, seen_ids)
+    return Roster(units=tuple(units), evaluators=evaluators, pemda_names=names)
+
+
+def _evaluators(
+    raw: dict, seen_ids: set[int]
+) -> tuple[tuple[Evaluator, ...], tuple[tuple[str, Government], ...]]:
+    """``[[evaluator]]``: each pemda evaluator, checked (nobody is both a unit's member and
+    an evaluator, nor an evaluator twice)."""
+    listed = raw.get("evaluator") or []
+    if isinstance(listed, dict):
+        listed = [listed]
+    evaluators: list[Evaluator] = []
+    names: dict[str, Government] = {}
+    for entry in listed:
+        try:
+            evaluator, government = parse_evaluator(entry)
+        except KeyError as exc:
+            raise RosterError(f"roster evaluator is missing field {exc}") from exc
+        except (ValueError, InputError) as exc:
+            raise RosterError(f"roster evaluator {entry.get('telegram_id', '?')}: {exc}") from exc
+        if evaluator.user_id in seen_ids:
+            raise RosterError(f"telegram_id {evaluator.user_id} appears twice in the roster")
+        seen_ids.add(evaluator.user_id)
+        evaluators.append(evaluator)
+        names.setdefault(evaluator.pemda, government)
+    return tuple(evaluators), tuple(names.items())
 
 
 def _person(p: dict, unit: str) -> Person:

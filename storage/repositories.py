@@ -503,17 +503,23 @@ class MenuRepository:
 
 
 class RosterRepository:
-    """The roster as data (``state/roster.json``): one document per unit, in the roster file's
-    own shape, plus the SHA-256 of the roster file last imported."""
+    """The roster as data (``state/roster.json``): one document per unit and one per pemda
+    evaluator, in the roster file's own shape, plus the SHA-256 of the roster file last
+    imported."""
 
     def __init__(self, db: Database):
         self.store = db
         self.db = db.file("state", "roster.json")
         self.units = self.db.table("units")
+        self.evaluators = self.db.table("evaluators")
         self.meta = self.db.table("meta")
 
     def raw(self) -> dict[str, Any]:
-        return {"unit": [dict(d) for d in self.units.all()]}
+        raw: dict[str, Any] = {"unit": [dict(d) for d in self.units.all()]}
+        evaluators = [dict(d) for d in self.evaluators.all()]
+        if evaluators:
+            raw["evaluator"] = evaluators
+        return raw
 
     def imported_sha(self) -> str:
         doc = self.meta.get(doc_id=1)
@@ -524,6 +530,9 @@ class RosterRepository:
         units = raw.get("unit") or []
         self.units.truncate()
         self.units.insert_multiple([dict(u) for u in units])
+        evaluators = raw.get("evaluator") or []
+        self.evaluators.truncate()
+        self.evaluators.insert_multiple([dict(e) for e in evaluators])
         if imported_sha is not None:
             self.meta.upsert(Document({"imported_sha": imported_sha}, doc_id=1))
 

@@ -1,0 +1,181 @@
+"""The pemda's view across its units (issue 22): one row per unit of where its quarter
+stands, for the evaluators' ``/pantau``, their Monday digest, the pemda export and the
+evaluator page. Telegram-free: the use cases return plain rows; the channel words them.
+
+Built from :func:`storage.summaries.cycle_summaries` (a few facts per cycle, one indexed query
+on PostgreSQL, a small index on files), never from each unit's whole year: who holds a step
+is the unit's SOP table's answer, the capaian the domain's formula, overdue time the unit's
+working calendar.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from app.services import RosterView
+from domain.errors import RoleError
+from domain.identity import Government
+from domain.models import FILED
+from domain.office_time import minutes_left
+from domain.pemda import Evaluator
+from domain.performance import NAIK, achievement
+from domain.roles import Role
+from domain.roster import Unit
+from storage.summaries import CycleSummary
+
+#: A unit's state in the view, worst first (the order the view sorts by).
+OVERDUE = "terlambat"
+#: Less than a quarter of the open step's time left, or reported figures under the capaian
+#: policy's risk threshold.
+AT_RISK = "berisiko"
+ON_TRACK = "berjalan"
+NOT_STARTED = "belum_dimulai"
+SIGNED = "ditandatangani"
+STATES = (OVERDUE, AT_RISK, ON_TRACK, NOT_STARTED, SIGNED)
+
+
+class PemdaView(RosterView, Protocol):
+    """What the pemda's use cases need: the roster (units, evaluators, SOP tables, working
+    calendars, the clock) and the summary rows of every unit's cycles."""
+
+    def cycle_summaries(self, units: list[str] | None, year: int) -> list[CycleSummary]: ...
+
+
+@dataclass(frozen=True)
+class QuarterCell:
+    """One quarter of a unit's year in the view."""
+
+    triwulan: int
+    step: int
+    signed: bool
+    filed: bool
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """Where one unit stands: its latest quarter of the year (None: none started)."""
+
+    unit: str
+    name: str
+    state: str  # one of STATES
+    triwulan: int | None = None
+    step: int | None = None
+    activity: str = ""  # the step's activity as the unit's SOP table words it
+    role: Role | None = None
+    role_label: str = ""  # the role as the unit names it ("Kepala Dinas")
+    holders: tuple[str, ...] = ()  # who acts for the step now (stand-ins included)
+    since: datetime | None = None
+    deadline: datetime | None = None
+    overdue_days: int = 0  # working days past the deadline, begun days counted
+    capaian: float | None = None  # mean capaian of the indicators reported so far
+    reported: int = 0
+    indicators: int = 0
+    at_risk_indicators: int = 0  # reported indicators under the risk threshold
+    signed: bool = False
+    quarters: tuple[QuarterCell, ...] = ()
+
+    @property
+    def needs_attention(self) -> bool:
+        """Late or at risk: what the Monday digest lists."""
+        return self.state in (OVERDUE, AT_RISK)
+
+
+@dataclass(frozen=True)
+class Overview:
+    pemda: str
+    government: Government
+    year: int
+    at: datetime
+    rows: tuple[UnitRow, ...]
+
+    @property
+    def attention(self) -> tuple[UnitRow, ...]:
+        return tuple(row for row in self.rows if row.needs_attention)
+
+    def count(self, state: str) -> int:
+        return sum(1 for row in self.rows if row.state == state)
+
+
+def evaluator_of(services: RosterView, user_id: int) -> Evaluator:
+    """The evaluator with this id, or the refusal the channel words."""
+    evaluator = services.roster.evaluator(user_id)
+    if evaluator is None:
+        raise RoleError("Anda tidak terdaftar sebagai evaluator pemerintah daerah.")
+    return evaluator
+
+
+def overview(services: PemdaView, pemda: str, year: int | None = None) -> Overview:
+    """Every unit of the pemda ``pemda``: its latest quarter of ``year`` (default: the
+    clock's year), worst first (overdue by working days, then at risk, then by name)."""
+    now = services.now()
+    year = year or now.year
+    roster = services.roster
+    government = roster.pemdas().get(pemda)
+    if government is None:
+        raise KeyError(pemda)
+    units = roster.units_of_pemda(pemda)
+    by_unit: dict[str, list[CycleSummary]] = {}
+    for summary in services.cycle_summaries([u.code for u in units], year):
+        by_unit.setdefault(summary.unit, []).append(summary)
+    rows = [_row(services, unit, by_unit.get(unit.code, []), now) for unit in units]
+    rows.sort(key=lambda r: (STATES.index(r.state), -r.overdue_days, r.name))
+    return Overview(pemda, government, year, now, tuple(rows))
+
+
+def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: datetime) -> UnitRow:
+    if not cycles:
+        return UnitRow(unit=unit.code, name=unit.name, state=NOT_STARTED)
+    cycles = sorted(cycles, key=lambda c: c.triwulan)
+    latest = cycles[-1]
+    quarters = tuple(QuarterCell(c.triwulan, c.step, c.signed, c.status == FILED) for c in cycles)
+    achievements = [
+        achievement(i.code, latest.triwulan, NAIK, i.target, i.realisation)
+        for i in latest.indicators
+        if i.realisation is not None
+    ]
+    computed = [a.percent for a in achievements if a.percent is not None]
+    capaian = round(sum(computed) / len(computed), 2) if computed else None
+    base = UnitRow(
+        unit=unit.code,
+        name=unit.name,
+        state=SIGNED,
+        triwulan=latest.triwulan,
+        step=latest.step,
+        since=latest.since,
+        capaian=capaian,
+        reported=len(achievements),
+        indicators=len(latest.indicators),
+        at_risk_indicators=sum(1 for a in achievements if a.at_risk),
+        signed=latest.signed,
+        quarters=quarters,
+    )
+    if latest.status == FILED:
+        return base
+    step = services.sop_for(unit).step(latest.step)
+    calendar = services.calendar(unit)
+    state, overdue_days = ON_TRACK, 0
+    if latest.deadline is not None:
+        left = minutes_left(calendar, now, latest.deadline)
+        if left < 0 or now > latest.deadline:
+            state = OVERDUE
+            overdue_days = max(1, math.ceil(-left / calendar.office_day_minutes))
+        elif latest.since is not None:
+            total = calendar.office_minutes_between(latest.since, latest.deadline)
+            if left * 4 < total:  # less than a quarter of the step's time remains
+                state = AT_RISK
+    if state == ON_TRACK and base.at_risk_indicators:
+        state = AT_RISK  # reported figures under the risk threshold
+    return replace(
+        base,
+        state=state,
+        activity=step.activity,
+        role=step.role,
+        role_label=unit.role_label(step.role),
+        holders=tuple(p.name for p in unit.acting(step.role)),
+        deadline=latest.deadline,
+        overdue_days=overdue_days,
+    )
