@@ -1,6 +1,7 @@
-"""The pemda view's query (issue 22, item 5): ``storage.summaries.cycle_summaries`` for 1 and
-for 50 units × 4 quarters (each with 10 indicators and their realisations), on the files
-backend and on PostgreSQL, timed directly (no bot, no HTTP).
+"""The pemda view (issue 22, item 5): the query (``storage.summaries.cycle_summaries``) and
+the whole view built from it (``app.pemda.overview``) for 1 and for 50 units × 4 quarters
+(three filed, the fourth at the collection; each with 10 indicators and their realisations),
+on the files backend and on PostgreSQL, timed directly (no bot, no HTTP).
 
 *Warm*: the query again and again in one process (the bot's case: the files backend's index
 already holds the rows of unchanged files; PostgreSQL answers from ``lkj_cycles`` and
@@ -19,14 +20,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from app.pemda import overview
 from bench.fixtures import HISTORY_YEAR, CycleMaker, make_roster, no_fsync
+from domain.calendar import WorkCalendar
+from domain.identity import Government
 from domain.models import Cycle
 from domain.performance import Indicator, Realisation
+from domain.roster import Roster, Unit
+from domain.sop import Sop, load_sop
+from domain.workflow import WorkflowContext
 from storage.database import Database
 from storage.repositories import CycleRepository
-from storage.summaries import cycle_summaries
+from storage.summaries import CycleSummary, cycle_summaries
 
 INDICATORS = 10
 SIZES = (1, 50)
@@ -50,13 +59,66 @@ def _with_indicators(cycle: Cycle) -> Cycle:
     return dataclasses.replace(cycle, indicators=indicators, realisations=realisations)
 
 
-def _fill(db: Database, units: int) -> None:
+def _roster(units: int) -> Roster:
+    """``units`` units of one pemda (the bench roster's units name several cities)."""
     roster = make_roster(units)
+    one = Government("kota", "Bandung")
+    return dataclasses.replace(
+        roster, units=tuple(dataclasses.replace(u, government=one) for u in roster.units)
+    )
+
+
+def _fill(db: Database, units: int) -> None:
+    """Three filed quarters per unit and the fourth at the collection, half reported."""
     repo = CycleRepository(db)
-    for unit in roster.units:
+    for unit in _roster(units).units:
         maker = CycleMaker(unit)
-        for tw in (1, 2, 3, 4):
+        for tw in (1, 2, 3):
             repo.save(_with_indicators(maker.filed(HISTORY_YEAR, tw)))
+        running = maker.divided(maker.forwarded(maker.started(HISTORY_YEAR, 4)))
+        repo.save(_with_indicators(maker.uploaded(running, 0.5)))
+
+
+class _ViewServices:
+    """What ``app.pemda.overview`` needs (``app.pemda.PemdaView``), over one database: the
+    bench's roster, the default SOP table and calendar, a clock in the fourth quarter."""
+
+    def __init__(self, db: Database, units: int):
+        self.db = db
+        self.roster = _roster(units)
+        self._sop = load_sop()
+        self._calendar = WorkCalendar(tz="Asia/Jakarta")
+
+    def now(self) -> datetime:
+        return datetime(HISTORY_YEAR, 11, 16, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+    def refresh_roster(self) -> bool:
+        return False
+
+    def sop_for(self, unit: Unit | str) -> Sop:
+        return self._sop
+
+    def calendar(self, unit: Unit) -> WorkCalendar:
+        return self._calendar
+
+    def context(self, unit: Unit) -> WorkflowContext:
+        return WorkflowContext(sop=self._sop, calendar=self._calendar, unit=unit)
+
+    def cycle_summaries(self, units: list[str] | None, year: int) -> list[CycleSummary]:
+        return cycle_summaries(self.db, units, year)
+
+
+def _overview_ms(db: Database, units: int, n: int) -> tuple[float, int]:
+    """The whole view built (query, SOP table, working calendar, capaian, sort), warm."""
+    services = _ViewServices(db, units)
+    key = next(iter(services.roster.pemdas()))
+    rows = len(overview(services, key, HISTORY_YEAR).rows)
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        overview(services, key, HISTORY_YEAR)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), rows
 
 
 def _warm_ms(db: Database, n: int) -> tuple[float, int]:
@@ -106,11 +168,14 @@ def bench_pemda_view(quick: bool = False) -> dict:
                 db = Database(data_dir)
                 _fill(db, units)
                 warm, cycles = _warm_ms(db, n)
+                view_ms, view_rows = _overview_ms(db, units, n)
                 db.close()
                 results["files"][units] = {
                     "warm_ms": warm,
                     "first_ms": _first_ms(data_dir, None),
                     "cycles": cycles,
+                    "overview_ms": view_ms,
+                    "overview_rows": view_rows,
                 }
         try:
             cluster = start_cluster()
@@ -124,11 +189,14 @@ def bench_pemda_view(quick: bool = False) -> dict:
                 db = Database(data_dir, url)
                 _fill(db, units)
                 warm, cycles = _warm_ms(db, n)
+                view_ms, view_rows = _overview_ms(db, units, n)
                 db.close()
                 results["postgresql"][units] = {
                     "warm_ms": warm,
                     "first_ms": _first_ms(data_dir, url),
                     "cycles": cycles,
+                    "overview_ms": view_ms,
+                    "overview_rows": view_rows,
                 }
         finally:
             cluster.stop()

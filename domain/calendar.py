@@ -47,6 +47,14 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+@lru_cache(maxsize=256)
+def _days_off(calendar: WorkCalendar, year: int) -> frozenset[date]:
+    """The year's holidays of ``calendar`` (national and its own), looked up once: a view
+    across forty units asks about every day of a quarter many times."""
+    extra = {day for day, _ in calendar.extra_holidays if day.year == year}
+    return frozenset(national_holidays(year)) | frozenset(extra)
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """Office hours, working weekdays and holidays of one unit.
@@ -102,7 +110,7 @@ class WorkCalendar:
     def is_working_day(self, d: date) -> bool:
         """A working weekday that is neither a holiday nor cuti bersama."""
         d = self._as_date(d)
-        return d.weekday() in self.workdays and self.holiday_name(d) is None
+        return d.weekday() in self.workdays and d not in _days_off(self, d.year)
 
     def next_working_day(self, d: date) -> date:
         """First working day strictly after ``d``."""
@@ -188,17 +196,38 @@ class WorkCalendar:
         if end < start:
             return -self.office_minutes_between(b, a)
         total = timedelta(0)
-        day = start.date()
-        while day <= end.date():
+        first, last = start.date(), end.date()
+        for day in {first, last}:  # the two ends, partly in office hours
             if self.is_working_day(day):
                 opening = max(start, self._at(day, self.office_start))
                 closing = min(end, self._at(day, self.office_end))
                 if closing > opening:
                     total += closing - opening
-            day += timedelta(days=1)
-        return total // timedelta(minutes=1)
+        # every whole working day between them: one office day each
+        whole = self._working_days_inside(first, last)
+        return total // timedelta(minutes=1) + whole * self.office_day_minutes
 
     # ---------------------------------------------------------------- helpers
+
+    def _working_days_inside(self, first: date, last: date) -> int:
+        """Working days strictly between ``first`` and ``last``, counted by weeks and the
+        year's days off rather than day by day (a view across units times many spans)."""
+        days = (last - first).days - 1
+        if days <= 0:
+            return 0
+        start = first + timedelta(days=1)
+        weeks, rest = divmod(days, 7)
+        count = weeks * len(self.workdays) + sum(
+            1 for n in range(rest) if (start + timedelta(days=n)).weekday() in self.workdays
+        )
+        end = last - timedelta(days=1)
+        for year in range(start.year, end.year + 1):
+            count -= sum(
+                1
+                for day in _days_off(self, year)
+                if start <= day <= end and day.weekday() in self.workdays
+            )
+        return count
 
     def _as_date(self, d: date) -> date:
         """Plain date of ``d``; an aware datetime is first taken to the unit's zone."""

@@ -25,6 +25,7 @@ All user-facing wording (reasons, rating labels) is formal Indonesian.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -441,15 +442,22 @@ def validate_bands(bands: Sequence[RatingBand]) -> None:
         raise ValueError("Setiap predikat harus memiliki nama.")
 
 
+@functools.lru_cache(maxsize=64)
+def _ordered_bands(bands: tuple[RatingBand, ...]) -> tuple[RatingBand, ...]:
+    """The bands checked and ordered once (a view rates thousands of figures)."""
+    validate_bands(bands)
+    return tuple(
+        sorted(bands, key=lambda b: -math.inf if b.above is None else b.above, reverse=True)
+    )
+
+
 def rating(percent: float, bands: Sequence[RatingBand] = DEFAULT_BANDS) -> str:
     """The rating label (predikat) of an achievement percentage.
 
     Worked edges with the default bands: 50 → Sangat Kurang, 51 → Kurang, 65 → Kurang,
     66 → Cukup, 75 → Cukup, 76 → Baik, 90 → Baik, 91 → Sangat Baik, 100 and 120 → Sangat Baik.
     """
-    validate_bands(bands)
-    ordered = sorted(bands, key=lambda b: -math.inf if b.above is None else b.above, reverse=True)
-    for band in ordered:
+    for band in _ordered_bands(tuple(bands)):
         if band.above is None or percent > band.above:
             return band.label
     raise AssertionError("unreachable: validate_bands guarantees a catch-all band")
