@@ -272,6 +272,11 @@ class Collection(Deciding, Committing, Protocol):
     def drafts(self) -> DraftRepository: ...
 
 
+class Reassigning(Deciding, Committing, Protocol):
+    """A member's task moved to another (``app.staff.reassign_task``): decided and saved
+    with its notices, nothing more."""
+
+
 class AnnualBook(Deciding, Protocol):
     """Compiling the annual LKj (``app.approval.compile_annual``): the year's quarters and
     the annual report as stored."""
