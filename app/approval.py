@@ -11,10 +11,10 @@ these same functions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from app.changes import Decision, Notices
-from app.services import Services
+from app.changes import Decision, Notices, S_contra
+from app.services import AnnualBook, Deciding
 from app.unit_of_work import Owed
 from domain import annual
 from domain.approval import ReportKind, parse_marks
@@ -37,31 +37,39 @@ class Act:
     marks: tuple[tuple[str, str], ...] = ()
 
 
-class Flow(Protocol):
+#: The services an approval use case is given (the chat's ``Services``, or any object with
+#: what :class:`app.services.Deciding` names, and with what its flow reads); the flow and the
+#: notice table are called with the same object.
+D = TypeVar("D", bound=Deciding)
+#: The services compiling the annual LKj is given (:class:`app.services.AnnualBook`).
+A = TypeVar("A", bound=AnnualBook)
+
+
+class Flow(Protocol[S_contra]):
     """What a kind of report brings to the use cases (``ref``: what names the report and the
     act, a button's payload: the report, its ``version``, the ``group`` of buttons it ends,
     the ``step`` a return was offered for)."""
 
     kind: ReportKind
 
-    def load(self, services: Services, unit: Unit, ref: dict) -> Any: ...
+    def load(self, services: S_contra, unit: Unit, ref: dict) -> Any: ...
 
     def stage(self, sop: Sop, report: Any) -> str | None: ...
 
     def authorize(
-        self, services: Services, unit: Unit, report: Any, key: str, person: Person
+        self, services: S_contra, unit: Unit, report: Any, key: str, person: Person
     ) -> None: ...
 
     def apply(
-        self, services: Services, unit: Unit, report: Any, act: Act, person: Person
+        self, services: S_contra, unit: Unit, report: Any, act: Act, person: Person
     ) -> Any: ...
 
     async def render(
-        self, services: Services, unit: Unit, report: Any, status: str, by: int
+        self, services: S_contra, unit: Unit, report: Any, status: str, by: int
     ) -> Any: ...
 
     def commit(
-        self, services: Services, before: Any, after: Any, out: Owed, update_id: int | None
+        self, services: S_contra, before: Any, after: Any, out: Owed, update_id: int | None
     ) -> None: ...
 
     def signed_off(self, out: Owed, report: Any, ref: dict[str, Any]) -> None: ...
@@ -71,13 +79,13 @@ class Flow(Protocol):
     def return_key(self, sop: Sop, report: Any, ref: dict[str, Any]) -> str: ...
 
 
-def _unit(services: Services, person: Person) -> Unit:
+def _unit(services: Deciding, person: Person) -> Unit:
     return services.roster.unit(person.unit)
 
 
 def _decide(
-    services: Services,
-    notices: Notices,
+    services: D,
+    notices: Notices[D],
     decision: Decision,
     ref: dict[str, Any],
     update_id: int | None,
@@ -92,9 +100,9 @@ def _decide(
 
 
 def submit(
-    services: Services,
-    notices: Notices,
-    flow: Flow,
+    services: D,
+    notices: Notices[D],
+    flow: Flow[D],
     person: Person,
     ref: dict[str, Any],
     update_id: int | None,
@@ -110,9 +118,9 @@ def submit(
 
 
 async def paraf(
-    services: Services,
-    notices: Notices,
-    flow: Flow,
+    services: D,
+    notices: Notices[D],
+    flow: Flow[D],
     person: Person,
     ref: dict[str, Any],
     update_id: int | None,
@@ -127,9 +135,9 @@ async def paraf(
 
 
 async def sign(
-    services: Services,
-    notices: Notices,
-    flow: Flow,
+    services: D,
+    notices: Notices[D],
+    flow: Flow[D],
     person: Person,
     ref: dict[str, Any],
     update_id: int | None,
@@ -144,9 +152,9 @@ async def sign(
 
 
 def return_version(
-    services: Services,
-    notices: Notices,
-    flow: Flow,
+    services: D,
+    notices: Notices[D],
+    flow: Flow[D],
     person: Person,
     ref: dict[str, Any],
     text: str,
@@ -165,22 +173,22 @@ def return_version(
     return _decide(services, notices, decision, ref, update_id)
 
 
-class AnnualDrafts(Protocol):
+class AnnualDrafts(Protocol[S_contra]):
     """The annual LKj's flow as far as its draft is concerned."""
 
     async def draft(
-        self, services: Services, unit: Unit, year: int, existing: Any, by: Person
+        self, services: S_contra, unit: Unit, year: int, existing: Any, by: Person
     ) -> Any: ...
 
     def commit(
-        self, services: Services, before: Any, after: Any, out: Owed, update_id: int | None
+        self, services: S_contra, before: Any, after: Any, out: Owed, update_id: int | None
     ) -> None: ...
 
 
 async def compile_annual(
-    services: Services,
-    notices: Notices,
-    flow: AnnualDrafts,
+    services: A,
+    notices: Notices[A],
+    flow: AnnualDrafts[A],
     person: Person,
     year: int,
     update_id: int | None,

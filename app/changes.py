@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from app.services import Services
+from app.services import Ledger
 from app.unit_of_work import Owed
 from domain.models import Cycle
 from domain.roster import Person, Unit
@@ -48,7 +48,12 @@ class Decision:
     after: Any
 
 
-class Notices(Protocol):
-    """The channel's notice table: the entries (messages) a change owes, to be saved with it."""
+#: The services a port is called with: the use case's own (whatever the channel passed it).
+S_contra = TypeVar("S_contra", contravariant=True)
 
-    def __call__(self, services: Services, change: Change | Decision) -> Owed: ...
+
+class Notices(Protocol[S_contra]):
+    """The channel's notice table: the entries (messages) a change owes, to be saved with it.
+    Called with the services the use case was given (the chat's: its whole ``Services``)."""
+
+    def __call__(self, services: S_contra, change: Change | Decision) -> Owed[Ledger]: ...

@@ -3,10 +3,10 @@ forwarded down the chain, the work is divided among the team. Telegram-free."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from app.changes import Change, Notices
-from app.services import Services
+from app.changes import Change, Notices, S_contra
+from app.services import Quarters
 from app.unit_of_work import commit
 from domain.errors import WorkflowError
 from domain.models import DEFAULT_INSTRUCTIONS, DEFAULT_URGENCY, Cycle, FileRef
@@ -28,16 +28,23 @@ DIVIDED = "divide"
 DRAFTED = "make_draft"
 
 
-class Sheets(Protocol):
-    """Renders the Lembar Disposisi of a cycle's latest forward; returns the stored PDF's hash."""
+#: The services a quarter's use case is given (the chat's ``Services``, or any object with
+#: what :class:`app.services.Quarters` names); its ports are called with the same object.
+Q = TypeVar("Q", bound=Quarters)
 
-    async def __call__(self, services: Services, cycle: Cycle, unit: Unit) -> str: ...
+
+class Sheets(Protocol[S_contra]):
+    """The renderer port of the Lembar Disposisi (the chat's:
+    ``handlers.reports.build_disposition_sheet``): renders a cycle's latest forward and
+    returns the stored PDF's hash."""
+
+    async def __call__(self, services: S_contra, cycle: Cycle, unit: Unit) -> str: ...
 
 
 async def start_quarter(
-    services: Services,
-    notices: Notices,
-    sheets: Sheets,
+    services: Q,
+    notices: Notices[Q],
+    sheets: Sheets[Q],
     person: Person,
     year: int,
     triwulan: int,
@@ -61,9 +68,9 @@ async def start_quarter(
 
 
 async def forward(
-    services: Services,
-    notices: Notices,
-    sheets: Sheets,
+    services: Q,
+    notices: Notices[Q],
+    sheets: Sheets[Q],
     person: Person,
     cycle: Cycle,
     note: str,
@@ -82,8 +89,8 @@ async def forward(
 
 
 def divide(
-    services: Services,
-    notices: Notices,
+    services: Q,
+    notices: Notices[Q],
     person: Person,
     cycle: Cycle,
     note: str,
@@ -109,18 +116,20 @@ def divide(
     return change
 
 
-class Reports(Protocol):
-    """Renders the quarterly report of a cycle in ``status`` and records it on the cycle."""
+class Reports(Protocol[S_contra]):
+    """The renderer port of the quarterly report (the chat's: ``handlers.quarterly.QUARTER``,
+    through ``handlers.reports.build_report``): renders a cycle's report in ``status`` and
+    records it on the cycle."""
 
     async def render(
-        self, services: Services, unit: Unit, report: Cycle, status: str, by: int
+        self, services: S_contra, unit: Unit, report: Cycle, status: str, by: int
     ) -> Any: ...
 
 
 async def make_draft(
-    services: Services,
-    notices: Notices,
-    reports: Reports,
+    services: Q,
+    notices: Notices[Q],
+    reports: Reports[Q],
     person: Person,
     cycle: Cycle,
     update_id: int | None,

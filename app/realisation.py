@@ -3,8 +3,10 @@ attaches evidence. Telegram-free: the chat, the workbook and the Mini App all ca
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from app.changes import Change, Notices
-from app.services import Services
+from app.services import Collection
 from app.unit_of_work import commit
 from domain.evidence import RemoveEvidence, remove_evidence
 from domain.models import Cycle, FileRef
@@ -17,10 +19,14 @@ MARKED = "mark_needs_fix"
 SENT_BACK = "send_back_marked"
 EVIDENCE_REMOVED = "remove_evidence"
 
+#: The services a collection's use case is given (the chat's ``Services``, or any object
+#: with what :class:`app.services.Collection` names); the notice table gets the same object.
+C = TypeVar("C", bound=Collection)
+
 
 def report_realisation(
-    services: Services,
-    notices: Notices,
+    services: C,
+    notices: Notices[C],
     person: Person,
     cycle: Cycle,
     action: ReportRealisation,
@@ -38,8 +44,8 @@ def report_realisation(
 
 
 def attach_evidence(
-    services: Services,
-    notices: Notices,
+    services: C,
+    notices: Notices[C],
     person: Person,
     cycle: Cycle,
     index: int,
@@ -62,8 +68,8 @@ def attach_evidence(
 
 
 def mark_needs_fix(
-    services: Services,
-    notices: Notices,
+    services: C,
+    notices: Notices[C],
     person: Person,
     cycle: Cycle,
     code: str,
@@ -81,8 +87,8 @@ def mark_needs_fix(
 
 
 def send_back_marked(
-    services: Services,
-    notices: Notices,
+    services: C,
+    notices: Notices[C],
     person: Person,
     cycle: Cycle,
     marks: tuple[tuple[str, str], ...],
@@ -100,8 +106,8 @@ def send_back_marked(
 
 
 def remove_evidence_file(
-    services: Services,
-    notices: Notices,
+    services: C,
+    notices: Notices[C],
     person: Person,
     cycle: Cycle,
     action: RemoveEvidence,

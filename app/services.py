@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -148,20 +149,25 @@ class Audited(Clock, Protocol):
     def audit(self) -> AuditSink: ...
 
 
-class RosterView(Clock, Protocol):
-    """The roster as it acts now, reloaded when another process changed it, and each unit's
-    SOP table, calendar and workflow context."""
+class Deciding(Clock, Protocol):
+    """What the domain decides with: the roster as it acts now, and each unit's SOP table
+    and workflow context."""
 
     @property
     def roster(self) -> Roster: ...
 
-    def refresh_roster(self) -> bool: ...
-
     def sop_for(self, unit: Unit | str) -> Sop: ...
 
-    def calendar(self, unit: Unit) -> WorkCalendar: ...
-
     def context(self, unit: Unit) -> WorkflowContext: ...
+
+
+class RosterView(Deciding, Protocol):
+    """The roster as it acts now, reloaded when another process changed it, and each unit's
+    SOP table, calendar and workflow context."""
+
+    def refresh_roster(self) -> bool: ...
+
+    def calendar(self, unit: Unit) -> WorkCalendar: ...
 
 
 class StandInStore(RosterView, Audited, Protocol):
@@ -198,6 +204,89 @@ class Records(RosterView, Protocol):
 
     @property
     def budget(self) -> BudgetRepository: ...
+
+
+class Transactions(Protocol):
+    """The store's one write (``storage.database.Database``): a PostgreSQL transaction
+    around the write and its delivery-log mark, or nothing to add on files."""
+
+    @property
+    def pg(self) -> Any: ...
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+
+class Ledger(Protocol):
+    """What a change's debts (``app.unit_of_work.Owed``) read: the roster as stored and the
+    SOP table (for an act's audit line), and the signed buttons' store (for the buttons it
+    spends)."""
+
+    @property
+    def base_roster(self) -> Roster: ...
+
+    def sop_for(self, unit: Unit | str) -> Sop: ...
+
+    @property
+    def callbacks(self) -> CallbackData: ...
+
+
+class Committing(Ledger, Protocol):
+    """The unit of work (``app.unit_of_work.commit``): a cycle saved with what it owes in
+    one write, and the revocations it owes marked in the delivery log."""
+
+    @property
+    def db(self) -> Transactions: ...
+
+    @property
+    def deliveries(self) -> DeliveryLog | PgDeliveryLog: ...
+
+    @property
+    def cycles(self) -> CycleRepository: ...
+
+
+class AnnualCommitting(Ledger, Protocol):
+    """The annual report's unit of work (``app.unit_of_work.commit_annual``)."""
+
+    @property
+    def db(self) -> Transactions: ...
+
+    @property
+    def deliveries(self) -> DeliveryLog | PgDeliveryLog: ...
+
+    @property
+    def annual(self) -> AnnualRepository: ...
+
+
+class Quarters(Deciding, Committing, Protocol):
+    """The quarter's first steps and its draft (``app.quarter``): the year's targets for a
+    division by indicator."""
+
+    @property
+    def targets(self) -> TargetRepository: ...
+
+
+class Collection(Deciding, Committing, Protocol):
+    """The collection's use cases (``app.realisation``): what the Mini App's form kept
+    unsent is forgotten once reported."""
+
+    @property
+    def drafts(self) -> DraftRepository: ...
+
+
+class Reassigning(Deciding, Committing, Protocol):
+    """A member's task moved to another (``app.staff.reassign_task``): decided and saved
+    with its notices, nothing more."""
+
+
+class AnnualBook(Deciding, Protocol):
+    """Compiling the annual LKj (``app.approval.compile_annual``): the year's quarters and
+    the annual report as stored."""
+
+    @property
+    def cycles(self) -> CycleRepository: ...
+
+    @property
+    def annual(self) -> AnnualRepository: ...
 
 
 class Workbooks(Protocol):

@@ -7,11 +7,12 @@ menu cleared, their stand-ins ended and their undelivered messages struck off) i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from app.audit import record
 from app.changes import Change, Notices
 from app.invitations import create_invitation
-from app.services import RosterStore, Services
+from app.services import Reassigning, RosterStore
 from app.unit_of_work import commit
 from domain.errors import InputError
 from domain.invitations import Invitation, check_admin
@@ -23,10 +24,14 @@ from domain.workflow import Reassign, reassign
 REASSIGNED = "reassign_task"
 REMOVED = "mutasi_keluar"
 
+#: The services reassign_task is given (the chat's ``Services``, or any object with what
+#: :class:`app.services.Reassigning` names); the notice table gets the same object.
+M = TypeVar("M", bound=Reassigning)
+
 
 def reassign_task(
-    services: Services,
-    notices: Notices,
+    services: M,
+    notices: Notices[M],
     person: Person,
     cycle: Cycle,
     old: int,

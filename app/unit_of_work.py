@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from app.services import Services
+from app.services import AnnualCommitting, Committing, Ledger
 from domain.annual import AnnualReport
 from domain.models import Cycle, HistoryEntry
 from domain.sop import FILE, PARAF, SIGN
 from domain.standins import acting_detail
 
+#: The services a change's debts are collected with: the channel's ``Outbox`` keeps its whole
+#: ``Services`` (``Owed[Services]``); the unit of work reads only the :class:`Ledger`.
+L_co = TypeVar("L_co", bound=Ledger, covariant=True)
 
-class Owed:
+
+class Owed(Generic[L_co]):
     """What a change owes besides its state, collected before the state is saved: entries
     (messages, audit lines) and the buttons it spends. The channel's ``Outbox`` adds the
     messages themselves (``handlers.outbox``)."""
 
-    def __init__(self, services: Services):
+    def __init__(self, services: L_co):
         self.services = services
         self.entries: list[dict[str, Any]] = []
         self.spent_groups: list[str] = []
@@ -86,7 +90,7 @@ def state_ref(unit: str, year: int, table: str, doc: str, rev: int) -> dict[str,
 ENDING_FORMS: dict[int, tuple[int, str]] = {}
 
 
-def end_form_with(out: Owed, update_id: int | None) -> None:
+def end_form_with(out: Owed[Ledger], update_id: int | None) -> None:
     """If this update is a form's Kirim, its end is owed first, in the same write as its effect.
 
     So the form's end and the state change commit together: after a kill the form is either
@@ -106,7 +110,7 @@ def end_form_with(out: Owed, update_id: int | None) -> None:
         )
 
 
-def owe_revocations(out: Owed) -> dict[str, Any] | None:
+def owe_revocations(out: Owed[Ledger]) -> dict[str, Any] | None:
     """The revocations this change spends, owed first in its write (see
     ``app.callback_data``), or None. Saved by :func:`saved_or_not`, which marks the entry
     done in the delivery log with the write, so that no deliverer ever sends it."""
@@ -117,7 +121,9 @@ def owe_revocations(out: Owed) -> dict[str, Any] | None:
     return entry
 
 
-def settle_revocations(services: Services, entries: list[dict[str, Any]]) -> None:
+def settle_revocations(
+    services: Committing | AnnualCommitting, entries: list[dict[str, Any]]
+) -> None:
     """Apply the owed revocations among ``entries`` (stored, so their change took effect):
     again is a no-op; one whose writer was killed before applying it is applied now."""
     for entry in entries:
@@ -127,7 +133,9 @@ def settle_revocations(services: Services, entries: list[dict[str, Any]]) -> Non
                 services.deliveries.record(entry["id"])
 
 
-def saved_or_not(services: Services, owed: dict[str, Any] | None, save: Callable[[], None]):
+def saved_or_not(
+    services: Committing | AnnualCommitting, owed: dict[str, Any] | None, save: Callable[[], None]
+):
     """Run ``save``, then apply the revocation it owes. The owed entry is marked done in the
     delivery log together with the write: in its transaction on PostgreSQL (a deliverer of
     another worker never sees it unmarked, and a failed write leaves no mark), right after it
@@ -146,10 +154,10 @@ def saved_or_not(services: Services, owed: dict[str, Any] | None, save: Callable
 
 
 def commit(
-    services: Services,
+    services: Committing,
     before: Cycle | None,
     after: Cycle,
-    out: Owed,
+    out: Owed[Ledger],
     update_id: int | None = None,
 ) -> None:
     """Save the new cycle with what it owes (one atomic write); the channel delivers after.
@@ -185,10 +193,10 @@ ANNUAL_ACTS = {
 
 
 def commit_annual(
-    services: Services,
+    services: AnnualCommitting,
     before: AnnualReport | None,
     after: AnnualReport,
-    out: Owed,
+    out: Owed[Ledger],
     update_id: int | None,
 ) -> None:
     """Save the annual report with what it owes (and its audit lines) in one write."""

@@ -181,7 +181,20 @@ def _ref(seed: str, name: str, kind: str, by: int, at: datetime, size: int, mime
 
 
 class CycleMaker:
-    """Plays a unit's quarter through ``domain.workflow`` with plausible office times."""
+    """Plays a unit's quarter through ``domain.workflow`` with plausible office times.
+
+    Not the shared sample-quarter factory (``demo.sample_year.filed_quarter``), on purpose:
+    the bench measures stores and renders of this shape, which that factory does not make. A
+    quarter here is divided as free text (ten items over seven members, no indicators nor
+    realisations), returned once at the paraf and drafted again (four report records), with
+    evidence of realistic sizes alternating PDF and XLSX; and the open quarters of
+    :func:`fill_unit` stop at steps 2, 3 and 4 with half the data in, where the factory only
+    makes filed ones. A filed quarter of this maker is about 18 KB of JSON with 18 history
+    entries; the factory's about 29 KB with 22 entries and 8 indicators with their
+    realisations. Built by it, the stores filled, the summaries scanned
+    (``bench/pemda_view.py``) and the report rendered (``bench/documents.py``) would be other
+    ones, and the results no longer comparable with the earlier runs of ``bench/results.md``.
+    """
 
     def __init__(self, unit: Unit):
         self.unit = unit

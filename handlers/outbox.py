@@ -57,7 +57,7 @@ def to_markup(rows: list | None) -> InlineKeyboardMarkup | None:
     )
 
 
-class Outbox(Owed):
+class Outbox(Owed[Services]):
     """Collects what a handler owes before the state is saved: the messages, worded here."""
 
     def text(self, chat_id: int, text: str, buttons: list[list[Button]] | None = None) -> None:

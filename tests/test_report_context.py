@@ -59,7 +59,14 @@ T_SIGN = wib(2026, 10, 8, 8, 0)  # step 7: 5 h 30 min (deadline Wed 12.00); step
 
 
 def collected(triwulan: int = 3) -> Flow:
-    """A cycle divided by indicator and fully reported (it waits at step 5)."""
+    """A cycle divided by indicator and fully reported (it waits at step 5).
+
+    Driven step by step by the tests' ``tests.domain_factories.Flow``, not by the sample-quarter
+    factory (``demo.sample_year.filed_quarter``, which ``tests.test_annual_report`` uses on
+    this same timeline): these tests need the quarter stopped at step 5 (a fix requested,
+    the draft's context), which the factory does not give, and assert what this example
+    names (the evidence ``bukti_iku-5.pdf``, where the factory names ``Bukti_IKU-5_TW3.pdf``).
+    :func:`signed` goes on from here, so both are the same quarter."""
     flow = Flow(ctx=make_ctx(unit=UNIT), now=T_START).start(2026, triwulan)
     flow.at(T_FORWARD).forward()
     tasks = (
