@@ -19,10 +19,10 @@ from typing import Protocol
 from app.services import RosterView
 from domain.errors import RoleError
 from domain.identity import Government
-from domain.models import FILED
-from domain.office_time import minutes_left
+from domain.models import FILED, StepRecord
+from domain.office_time import minutes_left, pass_timing
 from domain.pemda import Evaluator
-from domain.performance import NAIK, achievement
+from domain.performance import achievement, round_half_up
 from domain.roles import Role
 from domain.roster import Unit
 from storage.summaries import CycleSummary
@@ -77,6 +77,13 @@ class UnitRow:
     at_risk_indicators: int = 0  # reported indicators under the risk threshold
     signed: bool = False
     quarters: tuple[QuarterCell, ...] = ()
+    #: The latest quarter's mean capaian per sasaran (None: nothing computable yet).
+    sasaran: tuple[tuple[str, float | None], ...] = ()
+    #: SOP compliance over the year's quarters (``domain.office_time``): passes through a
+    #: step finished within the standard time, finished or still open past it, still open.
+    on_time: int = 0
+    over_time: int = 0
+    open_passes: int = 0
 
     @property
     def needs_attention(self) -> bool:
@@ -126,19 +133,33 @@ def overview(services: PemdaView, pemda: str, year: int | None = None) -> Overvi
     return Overview(pemda, government, year, now, tuple(rows))
 
 
+def _mean(values: list[float]) -> float | None:
+    """A mean as the reports print it (two decimals, half up): one rounding rule."""
+    return round_half_up(sum(values) / len(values)) if values else None
+
+
 def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: datetime) -> UnitRow:
     if not cycles:
         return UnitRow(unit=unit.code, name=unit.name, state=NOT_STARTED)
     cycles = sorted(cycles, key=lambda c: c.triwulan)
     latest = cycles[-1]
     quarters = tuple(QuarterCell(c.triwulan, c.step, c.signed, c.status == FILED) for c in cycles)
+    reported = [i for i in latest.indicators if i.realisation is not None]
     achievements = [
-        achievement(i.code, latest.triwulan, NAIK, i.target, i.realisation)
-        for i in latest.indicators
-        if i.realisation is not None
+        achievement(i.code, latest.triwulan, i.direction, i.target, i.realisation) for i in reported
     ]
-    computed = [a.percent for a in achievements if a.percent is not None]
-    capaian = round(sum(computed) / len(computed), 2) if computed else None
+    by_sasaran: dict[str, list[float]] = {}
+    for value, got in zip(reported, achievements, strict=True):
+        if got.percent is not None:
+            by_sasaran.setdefault(value.sasaran, []).append(got.percent)
+    for value in latest.indicators:
+        by_sasaran.setdefault(value.sasaran, [])
+    calendar = services.calendar(unit)
+    timings = [
+        pass_timing(StepRecord(p.step, p.started_at, p.deadline, p.finished_at), calendar, now)
+        for c in cycles
+        for p in c.passes
+    ]
     base = UnitRow(
         unit=unit.code,
         name=unit.name,
@@ -146,17 +167,20 @@ def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: d
         triwulan=latest.triwulan,
         step=latest.step,
         since=latest.since,
-        capaian=capaian,
+        capaian=_mean([a.percent for a in achievements if a.percent is not None]),
         reported=len(achievements),
         indicators=len(latest.indicators),
         at_risk_indicators=sum(1 for a in achievements if a.at_risk),
         signed=latest.signed,
         quarters=quarters,
+        sasaran=tuple((name, _mean(values)) for name, values in by_sasaran.items()),
+        on_time=sum(1 for t in timings if not t.over_time and not t.open),
+        over_time=sum(1 for t in timings if t.over_time),
+        open_passes=sum(1 for t in timings if t.open and not t.over_time),
     )
     if latest.status == FILED:
         return base
     step = services.sop_for(unit).step(latest.step)
-    calendar = services.calendar(unit)
     state, overdue_days = ON_TRACK, 0
     if latest.deadline is not None:
         left = minutes_left(calendar, now, latest.deadline)

@@ -31,6 +31,7 @@ that writes it (:func:`storage.pg_schema.write_summary`), so they never disagree
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -56,7 +57,7 @@ from storage.pg_schema import (
     schema_version,
     write_summary,
 )
-from storage.summaries import CycleSummary, IndicatorValue
+from storage.summaries import CycleSummary, IndicatorValue, decode_passes
 
 __all__ = ["IDENTITY_KEY", "SchemaMissingError", "SchemaVersionError", "init_schema"]  # old home
 
@@ -250,19 +251,23 @@ class PgStore:
                     cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 cycles = cur.execute(
                     "SELECT unit, year, triwulan, step, status, rev, since, deadline, signed, "
-                    "last_actor FROM lkj_cycles " + where + "ORDER BY unit, triwulan",
+                    "last_actor, passes::text FROM lkj_cycles " + where + "ORDER BY unit, triwulan",
                     params,
                 ).fetchall()
                 values = cur.execute(
-                    "SELECT unit, triwulan, code, target, target_tahunan, realisation "
-                    "FROM lkj_indicators " + where + "ORDER BY unit, triwulan, pos",
+                    "SELECT unit, triwulan, code, target, target_tahunan, realisation, direction, "
+                    "sasaran FROM lkj_indicators " + where + "ORDER BY unit, triwulan, pos",
                     params,
                 ).fetchall()
         by_cycle: dict[tuple[str, int], list[IndicatorValue]] = {}
         for unit, triwulan, *value in values:
             by_cycle.setdefault((unit, triwulan), []).append(IndicatorValue(*value))
         return [
-            CycleSummary(*row, indicators=tuple(by_cycle.get((row[0], row[2]), ())))  # type: ignore[misc]
+            CycleSummary(  # type: ignore[misc]
+                *row[:-1],
+                indicators=tuple(by_cycle.get((row[0], row[2]), ())),
+                passes=tuple(decode_passes(json.loads(row[-1]) if row[-1] else [])),
+            )
             for row in cycles
         ]
 

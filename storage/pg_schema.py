@@ -31,7 +31,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Json
 
-from storage.summaries import UNIT_FILE, rows_of_unit_file
+from storage.summaries import UNIT_FILE, encode_passes, rows_of_unit_file
 
 #: The key of a row's data naming the database it was written in (see :mod:`storage.pg`).
 IDENTITY_KEY = "_database"
@@ -149,6 +149,7 @@ def write_summary(conn: psycopg.Connection, path: str, data: dict | None) -> Non
             "deadline": r.deadline.isoformat() if r.deadline else None,
             "signed": r.signed,
             "last_actor": r.last_actor,
+            "passes": encode_passes(r.passes),
         }
         indicators = [
             {
@@ -160,6 +161,8 @@ def write_summary(conn: psycopg.Connection, path: str, data: dict | None) -> Non
                 "target": i.target,
                 "target_tahunan": i.target_tahunan,
                 "realisation": i.realisation,
+                "direction": i.direction,
+                "sasaran": i.sasaran,
             }
             for pos, i in enumerate(r.indicators)
         ]
@@ -263,10 +266,29 @@ def _v3_rows_per_chat(conn: psycopg.Connection, role: sql.Identifier) -> None:
     split_chat_rows(conn)
 
 
+def _v4_summary_facts(conn: psycopg.Connection, role: sql.Identifier) -> None:
+    """The facts the pemda's view reads besides the step: each indicator's direction and
+    sasaran (a capaian computed right for a lower-is-better indicator, capaian per sasaran)
+    and each cycle's step passes (SOP compliance per unit); the rows taken again from the
+    units' documents."""
+    conn.execute(
+        "ALTER TABLE lkj_indicators ADD COLUMN IF NOT EXISTS direction text NOT NULL "
+        "DEFAULT 'naik', ADD COLUMN IF NOT EXISTS sasaran text NOT NULL DEFAULT ''"
+    )
+    conn.execute("ALTER TABLE lkj_cycles ADD COLUMN IF NOT EXISTS passes json")
+    conn.execute("DELETE FROM lkj_cycles")  # the indicators go with them (ON DELETE CASCADE)
+    units = conn.execute(
+        "SELECT path, data FROM lkj_files WHERE path LIKE 'units/%%' ORDER BY path"
+    ).fetchall()
+    for path, data in units:
+        write_summary(conn, str(path), data)
+
+
 #: Version -> the step that brings a database of the version before to it.
 MIGRATIONS: dict[int, Callable[[psycopg.Connection, sql.Identifier], None]] = {
     2: _v2_summary_tables,
     3: _v3_rows_per_chat,
+    4: _v4_summary_facts,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

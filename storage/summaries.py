@@ -60,6 +60,18 @@ class IndicatorValue(NamedTuple):
     target: float | None
     target_tahunan: float | None
     realisation: float | None
+    direction: str = "naik"  # as stored (domain.performance NAIK/TURUN)
+    sasaran: str = ""
+
+
+class StepPass(NamedTuple):
+    """One pass through an SOP step as stored: when it reached its holder, its deadline,
+    when it was finished (None: still open). The view times it by the unit's calendar."""
+
+    step: int
+    started_at: datetime
+    deadline: datetime
+    finished_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,7 @@ class CycleSummary:
     signed: bool  # a signed report version exists
     last_actor: int | None  # who made the last recorded action
     indicators: tuple[IndicatorValue, ...] = ()
+    passes: tuple[StepPass, ...] = ()  # every step record, in order (SOP compliance)
 
 
 def _dt(value: Any) -> datetime | None:
@@ -116,8 +129,16 @@ def _summary(unit: str, year: int, doc: dict[str, Any]) -> CycleSummary:
                 target=_num(target),
                 target_tahunan=_num(ind.get("target_tahunan")),
                 realisation=found[1] if found else None,
+                direction=str(ind.get("direction") or "naik"),
+                sasaran=str(ind.get("sasaran") or ""),
             )
         )
+    passes = tuple(
+        decode_passes(
+            [[s.get("step"), s.get("started_at"), s.get("deadline"), s.get("finished_at")]
+             for s in steps]
+        )
+    )  # fmt: skip
     return CycleSummary(
         unit=unit,
         year=year,
@@ -130,6 +151,7 @@ def _summary(unit: str, year: int, doc: dict[str, Any]) -> CycleSummary:
         signed=any(r.get("status") == "signed" for r in doc.get("reports") or []),
         last_actor=int(history[-1]["actor"]) if history else None,
         indicators=tuple(indicators),
+        passes=passes,
     )
 
 
@@ -154,6 +176,8 @@ def cycle_summaries(db: Database, units: list[str] | None, year: int) -> list[Cy
 #: The files backend's index, kept between processes (not a ``.json`` store file: a cache
 #: that is checked against each unit file's identity before use, never trusted alone).
 INDEX_REL = "state/summaries.idx"
+#: The index's row layout; an index of another layout is read again from the files.
+INDEX_FORMAT = 2
 
 
 def _encode(row: CycleSummary) -> list[Any]:
@@ -162,6 +186,7 @@ def _encode(row: CycleSummary) -> list[Any]:
         row.since.isoformat() if row.since else None,
         row.deadline.isoformat() if row.deadline else None,
         row.signed, row.last_actor, [list(i) for i in row.indicators],
+        encode_passes(row.passes),
     ]  # fmt: skip
 
 
@@ -178,7 +203,26 @@ def _decode(raw: list[Any]) -> CycleSummary:
         signed=bool(raw[8]),
         last_actor=raw[9],
         indicators=tuple(IndicatorValue(*i) for i in raw[10]),
+        passes=tuple(decode_passes(raw[11])),
     )
+
+
+def decode_passes(raw: Any) -> list[StepPass]:
+    """Step passes as stored in the index or in ``lkj_cycles.passes`` (JSON lists)."""
+    found = []
+    for step, started, deadline, finished in raw or []:
+        start, due = _dt(started), _dt(deadline)
+        if start is not None and due is not None:
+            found.append(StepPass(int(step), start, due, _dt(finished)))
+    return found
+
+
+def encode_passes(passes: tuple[StepPass, ...]) -> list[list[Any]]:
+    return [
+        [p.step, p.started_at.isoformat(), p.deadline.isoformat(),
+         p.finished_at.isoformat() if p.finished_at else None]
+        for p in passes
+    ]  # fmt: skip
 
 
 class _FileIndex:
@@ -213,20 +257,23 @@ class _FileIndex:
         self._loaded.add(data_dir)
         try:
             saved = json.loads((data_dir / INDEX_REL).read_bytes())
+            if saved.pop("_format", None) != INDEX_FORMAT:
+                return
             for rel, (identity, rows) in saved.items():
                 path = data_dir / rel
                 if path not in self._rows and UNIT_FILE.match(rel):
                     self._rows[path] = (tuple(identity), [_decode(r) for r in rows])
-        except (OSError, ValueError, TypeError, KeyError, IndexError):
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             pass  # no index yet, or a damaged one: the files are read again
 
     def _save(self, data_dir: Path) -> None:
         with self._lock:
-            entries = {
+            entries: dict[str, Any] = {
                 path.relative_to(data_dir).as_posix(): [list(identity), [_encode(r) for r in rows]]
                 for path, (identity, rows) in self._rows.items()
                 if path.is_relative_to(data_dir)
             }
+            entries["_format"] = INDEX_FORMAT
         try:
             atomic_write_bytes(data_dir / INDEX_REL, json.dumps(entries).encode())
         except OSError:

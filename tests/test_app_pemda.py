@@ -185,3 +185,39 @@ def test_an_evaluator_who_is_a_member_or_a_bad_body_is_refused():
         parse_roster({"unit": [unit], "evaluator": [nowhere]})
     ok = parse_roster({"unit": [unit], "evaluator": [{**bad, "body": "bappeda"}]})
     assert ok.evaluators[0].pemda == pemda_key(government_of(ok.units[0])) == "kota-bogor"
+
+
+def test_a_filed_quarter_reads_as_the_unit_s_own_report(services, clock):
+    """Capaian (lower-is-better indicators included), capaian per sasaran and the SOP
+    compliance counts of the view are those the domain computes from the whole cycle."""
+    from demo.sample_year import filed_quarter
+    from domain.office_time import compliance_summary, sop_compliance
+    from domain.performance import capaian, current_realisations, round_half_up
+
+    unit = services.roster.unit("satpolpp-bdg")
+    cycle = filed_quarter(services.context(unit), 2026, 3, render=False)
+    assert any(i.direction == "turun" for i in cycle.indicators)
+    services.cycles.save(cycle)
+    row = next(r for r in pemda.overview(services, KOTA_BANDUNG, 2026).rows if r.unit == unit.code)
+
+    reported = current_realisations(cycle.realisations, 3)
+    got = {
+        i.code: capaian(i, 3, reported[i.code].value).percent
+        for i in cycle.indicators
+        if i.code in reported
+    }
+    values = [v for v in got.values() if v is not None]
+    assert row.capaian == round_half_up(sum(values) / len(values))
+    assert (row.reported, row.indicators) == (len(reported), len(cycle.indicators))
+    for name, mean in row.sasaran:
+        mine = [got[i.code] for i in cycle.indicators if i.sasaran == name and got.get(i.code)]
+        assert mean == (round_half_up(sum(mine) / len(mine)) if mine else None)
+    assert {name for name, _ in row.sasaran} == {i.sasaran for i in cycle.indicators}
+
+    now = services.now()
+    calendar = services.calendar(unit)
+    summary = compliance_summary(
+        sop_compliance(cycle, services.sop_for(unit), calendar, now), cycle, calendar, now
+    )
+    assert (row.on_time, row.over_time) == (summary.on_time, summary.over_time)
+    assert row.state == "ditandatangani" and row.signed

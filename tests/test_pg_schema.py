@@ -86,11 +86,16 @@ def test_the_summary_rows_are_the_same_on_files_and_on_postgresql(tmp_path, pg_u
     assert filed.last_actor == KASAT
     assert not dinkes.signed and dinkes.deadline is not None and dinkes.since is not None
     # The quarter's target and its latest realisation; nothing reported for IKU-2 this quarter.
-    assert dinkes.indicators == (
-        IndicatorValue("IKU-1", 20.0, 80.0, 17.5),
-        IndicatorValue("IKU-2", 3.0, 12.0, None),
+    assert tuple(i[:4] for i in dinkes.indicators) == (
+        IndicatorValue("IKU-1", 20.0, 80.0, 17.5)[:4],
+        IndicatorValue("IKU-2", 3.0, 12.0, None)[:4],
     )
-    assert filed.indicators[1] == IndicatorValue("IKU-2", 12.0, 12.0, None)
+    assert filed.indicators[1][:4] == IndicatorValue("IKU-2", 12.0, 12.0, None)[:4]
+    # and each indicator's direction and sasaran, as the targets give them (schema v4)
+    assert [(i.direction, i.sasaran) for i in dinkes.indicators] == [
+        (i.direction, i.sasaran) for i in _cycles()[1].indicators
+    ]
+    assert [p.step for p in dinkes.passes] == [s.step for s in _cycles()[1].steps]
     assert bappeda.indicators == ()
     # Chosen units only, and another year has none.
     for db in (files, pg):
