@@ -131,3 +131,50 @@ async def test_members_and_the_kasubbag_explain_the_year_in_bab_iii(bot, emu, pe
         (kasubbag.user_id, "IKU-6"),
         (MEMBER_B, code_b),
     ]
+
+
+async def test_a_restart_loses_nothing_and_a_ratio_asks_its_figures(
+    runner, bot, emu, people, settings
+):
+    member_a = next(u for u in people.team if u.user_id == MEMBER_A)
+    member_b = next(u for u in people.team if u.user_id == MEMBER_B)
+    cycles = CycleRepository(Database(settings.lkj_data_dir))
+    for tw in (1, 2, 3, 4):
+        cycles.save(filed_quarter(tw))
+
+    # Half-way through the form, the bot restarts: the form and the questions are in the store.
+    member_a.say("/start")
+    await member_a.tap(texts.BTN_ANNUAL_ANSWER, await member_a.expect("Indikator IKU-2 ("))
+    await member_a.expect("(1/2)")
+    member_a.say(REASON_A)
+    await member_a.expect("(2/2)")
+    await runner.stop()
+    await runner.start()
+    member_a.say("-")
+    summary = await member_a.expect("Mohon periksa kembali")
+    assert texts.ANNUAL_NO_ACTION in summary.text
+    await member_a.tap(texts.BTN_SEND, summary)
+    await member_a.expect("Penjelasan indikator IKU-2 telah dicatat")
+    [given] = _stored(settings).answers
+    assert (given.code, given.action) == ("IKU-2", "")
+    member_a.say("/start")
+    owed = [(await member_a.expect("Indikator IKU-")).text for _ in range(3)]
+    assert not any("IKU-2 (" in t for t in owed)
+
+    # IKU-5 is counted as the year's ratio: its numerator and denominator are asked too.
+    member_b.say("/start")
+    await member_b.tap(texts.BTN_ANNUAL_ANSWER, await member_b.expect("Indikator IKU-5 ("))
+    await member_b.expect("(1/4)")
+    member_b.say(REASON_B)
+    await member_b.expect("(2/4)")
+    member_b.say("Pelatihan dijadwalkan ulang pada Maret 2027.")
+    await member_b.expect("(3/4)")
+    member_b.say("412")
+    await member_b.expect("(4/4)")
+    member_b.say("0")
+    assert (await member_b.next()).text == texts.ANNUAL_DENOMINATOR_ZERO
+    member_b.say("480")
+    await member_b.tap(texts.BTN_SEND, await member_b.expect("Mohon periksa kembali"))
+    await member_b.expect("Penjelasan indikator IKU-5 telah dicatat")
+    iku5 = next(a for a in _stored(settings).answers if a.code == "IKU-5")
+    assert (iku5.numerator, iku5.denominator) == (412, 480)
