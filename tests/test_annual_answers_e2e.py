@@ -49,6 +49,7 @@ async def test_members_and_the_kasubbag_explain_the_year_in_bab_iii(bot, emu, pe
     question = await member_a.expect("Indikator IKU-1 (")
     assert "Penjelasan capaian LKj tahun 2026" in question.text
     assert "belum mencapai target" in question.text
+    assert "realisasi 76,78%, capaian 90,32%" in question.text  # rounded as the report prints
     assert question.buttons == [texts.BTN_ANNUAL_ANSWER, texts.BTN_ANNUAL_SKIP]
     exceeded = await member_a.expect("Indikator IKU-4 (")
     assert "melampaui target" in exceeded.text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain import sop as sop_keys
-from domain.performance import format_number_id, format_percent_id
+from domain.performance import format_number_id, format_percent_id, round_half_up
 from handlers.texts.common import esc
 
 
@@ -58,7 +58,7 @@ ANNUAL_NO_ACTION = "(tidak ada)"
 def _figure(value: float | None, satuan: str) -> str:
     if value is None:
         return "-"
-    number = format_number_id(value)
+    number = format_number_id(round_half_up(value))  # as the report prints it
     return f"{number}%" if satuan.strip() == "%" else f"{number} {esc(satuan)}".rstrip()
 
 
