@@ -806,10 +806,11 @@ def _with_predicate(perf: dict[str, Any], policy: CapaianPolicy, unit_name: str)
 #: Where the default rating scale comes from (said in Bab III.1 beside the scale).
 DEFAULT_SCALE_SOURCE = (
     "Skala kategori capaian mengacu pada skala nilai peringkat kinerja dalam Lampiran "
-    "Peraturan Menteri Dalam Negeri Nomor 86 Tahun 2017 (capaian di atas 90% sangat tinggi, "
-    "76–90% tinggi, 66–75% sedang, 51–65% rendah, sampai dengan 50% sangat "
-    "rendah), dengan sebutan Sangat Baik sampai dengan Sangat Kurang; Peraturan Menteri PAN-RB "
-    "Nomor 53 Tahun 2014 tidak menetapkan skala tersendiri."
+    "Peraturan Menteri Dalam Negeri Nomor 86 Tahun 2017 (91–100% sangat tinggi, 76–90% "
+    "tinggi, 66–75% sedang, 51–65% rendah, sampai dengan 50% sangat rendah), dengan sebutan "
+    "Sangat Baik sampai dengan Sangat Kurang; capaian di antara dua batas (misalnya 90,5%) "
+    "dibaca pada kategori yang lebih tinggi, dan capaian di atas 100% termasuk Sangat Baik. "
+    "Peraturan Menteri PAN-RB Nomor 53 Tahun 2014 tidak menetapkan skala tersendiri."
 )
 OWN_SCALE_SOURCE = (
     "Skala kategori capaian adalah tabel predikat yang ditetapkan {name} dalam pengaturan "

@@ -20,7 +20,7 @@ from domain.errors import WorkflowError
 from domain.roster import Person, Unit
 from domain.sop import PARAF, SIGN, Sop
 from domain.verification import VERIFIED_STATUSES, verification_code
-from handlers import texts, tte
+from handlers import annual_questions, texts, tte
 from handlers.approval import ReportFlow
 from handlers.common import (
     drop_buttons,
@@ -183,6 +183,10 @@ async def cmd_tahunan(update: Update, context: ContextTypes.DEFAULT_TYPE, person
         unit.role_label(sop.role_of(PARAF)), unit.role_label(sop.role_of(SIGN))
     )
     await send_text(context, person.user_id, intro, rows)
+    for year in (this_year - 1, this_year):  # the year's close: who has explained what
+        found = annual_questions.overview(services, unit, year)
+        if found is not None:
+            await send_text(context, person.user_id, *found)
 
 
 async def annual_compile(update, context, person: Person, payload: dict[str, Any]) -> str:

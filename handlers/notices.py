@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol, cast
 
+from app.annual_answers import ANSWERED
 from app.approval import COMPILE, PARAF_ACT, RETURN, SIGN_ACT, SUBMIT
 from app.changes import Change, Decision
 from app.quarter import DIVIDED, DRAFTED, FORWARDED, STARTED
@@ -26,7 +27,7 @@ from domain.models import Cycle
 from domain.roster import Person, Unit
 from domain.sop import PARAF, Sop
 from domain.workflow import EV_COLLECTION_COMPLETE, EV_MEMBER_COMPLETE, find_indicator, item_label
-from handlers import notify, texts
+from handlers import annual_questions, notify, texts
 from handlers.offers import report_filename
 from handlers.offers import submit_rows as annual_submit_rows
 from handlers.outbox import Outbox, cannot_take, unreachable_note_to
@@ -219,6 +220,7 @@ def _initialled(out: Outbox, d: Decision) -> None:
 
 def _signed(out: Outbox, d: Decision) -> None:
     tell_signed(out, _worded(d), d.after, d.unit, d.person)
+    annual_questions.ask_on_filed(out, d)  # a signed TW IV closes the year: its questions
 
 
 def _returned(out: Outbox, d: Decision) -> None:
@@ -238,6 +240,7 @@ def _compiled(out: Outbox, d: Decision) -> None:
     button = rows[0][0][0] if rows else ""
     caption = texts.drafted(flow.name(report), latest.number, texts.ANNUAL_SOURCE, button)
     out.file(d.person.user_id, latest.sha256, flow.filename(report, "draft"), caption, rows)
+    annual_questions.ask_on_compiled(out, d)  # the year's close: who has not explained yet
 
 
 #: What each act of the approval flow owes (its actor's confirmation, then who is told).
@@ -247,6 +250,7 @@ DECISIONS: dict[str, Callable[[Outbox, Decision], None]] = {
     SIGN_ACT: _signed,
     RETURN: _returned,
     COMPILE: _compiled,
+    ANSWERED: annual_questions.answered,
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from handlers import (
     annual,
+    annual_answers,
     approval,
     budget,
     commands,
@@ -103,6 +104,9 @@ BUTTONS: dict[str, ButtonAction] = {
     "annual_sign_cancel": approval.bound(ANNUAL, approval.sign_cancel),
     "annual_sign": approval.bound(ANNUAL, approval.sign_confirm),
     "annual_return_begin": approval.bound(ANNUAL, approval.return_begin),
+    # The year's close: why an indicator missed or exceeded (handlers/annual_answers.py).
+    "annual_answer_begin": annual_answers.annual_answer_begin,
+    "annual_answer_skip": annual_answers.annual_answer_skip,
     # The year's workbooks (handlers/yearly_workbooks.py: "<name>_template" …).
     "target_template": TARGETS.send_template,
     "target_download": TARGETS.send_stored,
@@ -146,6 +150,7 @@ FINISHERS: dict[str, Finisher] = {
     "evidence_replace": evidence.finish_evidence_replace,
     "return": approval.bound(QUARTER, approval.finish_return),
     "annual_return": approval.bound(ANNUAL, approval.finish_return),
+    annual_answers.FORM: annual_answers.finish_annual_answer,
     "targets": TARGETS.finish_upload,
     "budget": BUDGET.finish_upload,
     "verify_pdf": verification.finish_verify_pdf,
@@ -165,6 +170,7 @@ OTHER_SESSIONS: dict[str, SessionHandler] = {
 TEXT_CHECKS: dict[str, TextCheck] = {
     **identity.TEXT_CHECKS,  # identity_<field>
     **invitations.DETAIL_CHECKS,  # invite_name, invite_nip, invite_position
+    **annual_answers.TEXT_CHECKS,  # annual_reason, annual_action, annual_denominator
     "standin_date": standins.read_date,  # forms begun before the last day was checked as typed
 }
 FORM_TEXT_CHECKS: dict[str, FormTextCheck] = {

@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from domain.dates_id import format_datetime_id
 from domain.models import Cycle
 from domain.roster import Person
-from handlers import texts
+from handlers import annual_questions, texts
 from handlers.common import send_file, send_text, svc, unit_of
 from handlers.offers import ANNUAL_OFFERS, report_filename
 from handlers.steps import ON_DOCUMENT, holds, offer
@@ -66,7 +66,8 @@ async def offer_tasks(
 
 
 async def _annual_tasks(context: ContextTypes.DEFAULT_TYPE, person: Person) -> int:
-    """The annual LKj waiting for this person (to submit, initial, sign or compile again)."""
+    """The annual LKj waiting for this person (to submit, initial, sign or compile again),
+    then the year-close questions they still owe (``handlers.annual_questions``)."""
     services = svc(context)
     unit = unit_of(services, person)
     sent = 0
@@ -84,7 +85,7 @@ async def _annual_tasks(context: ContextTypes.DEFAULT_TYPE, person: Person) -> i
             rows,
         )
         sent += 1
-    return sent
+    return sent + await annual_questions.offer_owed(context, person)
 
 
 async def after_abandon(
