@@ -80,7 +80,8 @@ class UnitRow:
     #: The latest quarter's mean capaian per sasaran (None: nothing computable yet).
     sasaran: tuple[tuple[str, float | None], ...] = ()
     #: SOP compliance over the year's quarters (``domain.office_time``): passes through a
-    #: step finished within the standard time, finished or still open past it, still open.
+    #: step finished within the standard time, finished or still open past it, still open
+    #: (within or past it), as the SOP appendix counts them.
     on_time: int = 0
     over_time: int = 0
     open_passes: int = 0
@@ -176,7 +177,7 @@ def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: d
         sasaran=tuple((name, _mean(values)) for name, values in by_sasaran.items()),
         on_time=sum(1 for t in timings if not t.over_time and not t.open),
         over_time=sum(1 for t in timings if t.over_time),
-        open_passes=sum(1 for t in timings if t.open and not t.over_time),
+        open_passes=sum(1 for t in timings if t.open),
     )
     if latest.status == FILED:
         return base
