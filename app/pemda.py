@@ -126,6 +126,14 @@ def overview(services: PemdaView, pemda: str, year: int | None = None) -> Overvi
     return Overview(pemda, government, year, now, tuple(rows))
 
 
+def unit_row(
+    services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: datetime
+) -> UnitRow:
+    """Where one unit stands, from the summary rows of the cycles given (its latest): the
+    overview's row, or a period's alone (the pemda export)."""
+    return _row(services, unit, cycles, now)
+
+
 def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: datetime) -> UnitRow:
     if not cycles:
         return UnitRow(unit=unit.code, name=unit.name, state=NOT_STARTED)

@@ -52,3 +52,30 @@ def pemda_digest_row(
 
 
 PEMDA_DIGEST_FOOT = "\nRincian seluruh unit kerja dapat dilihat dengan /pantau."
+
+
+def pemda_export_intro(government: str) -> str:
+    return (
+        f"<b>Ekspor data kinerja {esc(government)}</b>\nPilih periode. Bot mengirim satu "
+        "buku kerja XLSX (lembar “Ringkasan” dengan satu baris per unit kerja, dan satu lembar "
+        "per unit kerja) serta ringkasannya dalam CSV. Hanya data laporan yang telah "
+        "ditandatangani yang dimuat; unit lainnya ditandai belum ditandatangani."
+    )
+
+
+def pemda_export_nothing(government: str) -> str:
+    return (
+        f"Belum ada unit kerja {esc(government)} yang memulai laporan triwulan, sehingga "
+        "belum ada data kinerja untuk diekspor."
+    )
+
+
+def pemda_export_caption(government: str, period: str, signed: int, total: int) -> str:
+    return (
+        f"Ekspor data kinerja {period} {esc(government)}: {signed} dari {total} unit kerja "
+        "telah menandatangani laporannya."
+    )
+
+
+PEMDA_EXPORT_CSV_CAPTION = "Lembar Ringkasan (CSV, pemisah titik koma)."
+PEMDA_EXPORT_NOT_EVALUATOR = "Ekspor data pemerintah daerah hanya bagi evaluator yang terdaftar."
