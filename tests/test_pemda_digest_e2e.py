@@ -10,7 +10,8 @@ from datetime import date, datetime
 
 import pytest
 
-from app.pemda_digest import digest_day
+from app.pemda_digest import digest_day, week_key
+from bot.app import build_application
 from demo import playbook
 from demo.playbook import Cast
 from domain.calendar import WorkCalendar
@@ -146,3 +147,30 @@ def test_the_digest_day_is_the_first_working_day_of_the_week():
     assert digest_day(regional, date(2026, 10, 12)) == date(2026, 10, 13)
     closed = WorkCalendar(workdays=frozenset({5}))  # Saturdays only
     assert digest_day(closed, date(2026, 10, 12)) == date(2026, 10, 17)
+
+
+async def test_two_workers_on_one_database_send_it_once(runner, emu, settings, clock, pg_url):
+    """Two workers on PostgreSQL both tick: the one holding the leader's lock owes and sends
+    the digest; the other sends nothing, and the digest is recorded once."""
+    settings = settings.model_copy(update={"lkj_database_url": pg_url})
+    runner.settings = settings
+    evaluator = SimUser(emu, 9001, "Dra. Sri Lestari")
+    clock.current = wib(2026, 10, 12, 7, 0)
+    await runner.start()
+    second = build_application(settings, clock=clock)  # no polling: its ticks only
+    await second.initialize()
+    await second.start()
+    try:
+        clock.current = wib(2026, 10, 12, 7, 45)
+        await evaluator.expect(HEAD)
+        await emu.settle(quiet=0.6)
+        assert len(digests(evaluator)) == 1
+        services = second.bot_data["services"]
+        key = week_key("kota-bandung", 9001, date(2026, 10, 12))
+        record = services.pemda_digests.get("kota-bandung", 2026, key)
+        assert record is not None and record["state"] == "sent" and record["sent_parts"] == 1
+        assert services.pemda_digests.owed("kota-bandung", 2026) == []
+    finally:
+        await second.stop()
+        await second.shutdown()
+        second.bot_data["services"].db.close()
