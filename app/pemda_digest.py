@@ -146,7 +146,10 @@ class Owed:
 def pending(services: DigestStore, now: datetime) -> list[Owed]:
     """Every digest still owed, of this year and last (one owed across New Year)."""
     out = []
-    for key in services.roster.pemdas():
+    roster = services.roster
+    for key in roster.pemdas():
+        if not roster.evaluators_of(key):
+            continue  # nothing was ever owed there
         for year in (now.year - 1, now.year):
             out += [Owed(key, year, doc) for doc in services.pemda_digests.owed(key, year)]
     return out

@@ -29,7 +29,14 @@ class PemdaDigestRepository:
     def _table(self, pemda: str, year: int):
         return self.db.file("pemda", pemda, f"{year}.json").table("digests")
 
+    def _exists(self, pemda: str, year: int) -> bool:
+        """Whether the pemda's file of the year was ever written (a stat, or a row's version):
+        the tick's reads of a pemda with nothing recorded create no folder and open no file."""
+        return self.db.signature("pemda", pemda, f"{year}.json") is not None
+
     def get(self, pemda: str, year: int, key: str) -> dict[str, Any] | None:
+        if not self._exists(pemda, year):
+            return None
         doc = self._table(pemda, year).get(Query().key == key)
         return dict(doc) if doc else None  # type: ignore[arg-type]
 
@@ -46,5 +53,7 @@ class PemdaDigestRepository:
 
     def owed(self, pemda: str, year: int) -> list[dict[str, Any]]:
         """The digests of the year still owed, oldest first."""
+        if not self._exists(pemda, year):
+            return []
         rows = self._table(pemda, year).search(Query().state == OWED)
         return sorted((dict(r) for r in rows), key=lambda r: str(r.get("at", "")))
