@@ -11,8 +11,10 @@ import io
 import openpyxl
 import pytest
 
+from app.export import pemda_export
 from bot.services import build_services
-from documents.workbooks import quarter_rows
+from documents import workbooks
+from documents.workbooks import quarter_rows, year_rows
 from emulator.users import SimUser
 from tests.factories import DEMO_ROSTER
 from tests.test_annual_report import filed_quarter
@@ -129,3 +131,39 @@ async def test_evaluator_exports_the_pemda_quarter_and_year(runner, emu, strange
     await stranger.expect("belum terdaftar sebagai pengguna lkj-bot")
     await emu.settle(quiet=0.3)
     assert not [m for m in stranger.received() if m.document]
+
+
+async def test_a_year_signed_whole_carries_the_units_year_rows(settings, clock):
+    """A unit whose four quarters are signed: its sheet holds the year's rows (as the unit's
+    own year export), its summary the mean capaian of the year; the other unit is marked."""
+    services = build_services(settings, clock=clock)
+    try:
+        quarters = [filed_quarter(t) for t in (1, 2, 3, 4)]
+        for cycle in quarters:
+            services.cycles.save(cycle)
+        evaluator = services.roster.evaluator(9001)
+        assert evaluator is not None
+        made = pemda_export(services, workbooks, evaluator, 2026, None)
+        satpol, dinkes = made.units[1], made.units[0]
+        expected = year_rows(quarters)
+        assert (satpol.code, satpol.signed, satpol.state, satpol.unsigned) == (
+            "satpolpp-bdg",
+            True,
+            "ditandatangani",
+            (),
+        )
+        computed = [r.capaian for r in expected if r.capaian is not None]
+        assert satpol.capaian == pytest.approx(sum(computed) / len(computed), abs=0.01)
+        assert (dinkes.signed, dinkes.state, dinkes.unsigned) == (
+            False,
+            "belum_dimulai",
+            (1, 2, 3, 4),
+        )
+        book = read(made.workbook.content)
+        sheet = rows(book, SATPOL)
+        assert {r[1] for r in sheet[1:]} == {"Tahunan"}
+        assert [r[3] for r in sheet[1:]] == [r.code for r in expected]
+        assert "Kendala TW IV" in sheet[0]  # the year's note columns, one per quarter
+        assert made.workbook.filename == f"Ekspor_Kinerja_Pemda_{KEY}_Tahunan_2026.xlsx"
+    finally:
+        services.db.close()
