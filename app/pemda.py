@@ -139,6 +139,14 @@ def _mean(values: list[float]) -> float | None:
     return round_half_up(sum(values) / len(values)) if values else None
 
 
+def unit_row(
+    services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: datetime
+) -> UnitRow:
+    """Where one unit stands, from the summary rows of the cycles given (its latest): the
+    overview's row, or a period's alone (the pemda export)."""
+    return _row(services, unit, cycles, now)
+
+
 def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: datetime) -> UnitRow:
     if not cycles:
         return UnitRow(unit=unit.code, name=unit.name, state=NOT_STARTED)

@@ -26,6 +26,7 @@ from storage.audit import AuditTrail
 from storage.chats import ChatStateRepository
 from storage.database import Database
 from storage.deliveries import DeliveryLog
+from storage.digests import PemdaDigestRepository
 from storage.inbox import UpdateInbox
 from storage.offers import OfferMessages
 
@@ -363,6 +364,8 @@ class Services:
     rosters: RosterRepository = field(init=False)
     invitations: InvitationRepository = field(init=False)
     standins: StandInRepository = field(init=False)
+    #: The pemda evaluators' weekly digests, owed then sent (``app.pemda_digest``).
+    pemda_digests: PemdaDigestRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.cycles = CycleRepository(self.db)
@@ -398,6 +401,7 @@ class Services:
         self.rosters = RosterRepository(self.db)
         self.invitations = InvitationRepository(self.db)
         self.standins = StandInRepository(self.db)
+        self.pemda_digests = PemdaDigestRepository(self.db)
         self._view: tuple[Roster, datetime, datetime, Roster] | None = None
         self._moments: tuple[Roster | None, list[datetime]] = (None, [])
         self._roster_signature = self._roster_state()

@@ -42,6 +42,7 @@ from handlers.outbox import (
     deliver_all_to,
     took_effect,
 )
+from handlers.pemda_digest import pemda_digest_tick
 from handlers.progress import settle_handled_notes
 from handlers.registry import PASSPHRASE_GROUP, install
 from handlers.reminders import reminder_tick
@@ -122,12 +123,14 @@ async def _where_they_are(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The periodic job: whatever a failed send left owed is delivered, what a dead worker
-    received and did not handle is replayed (PostgreSQL), then the reminders' tick."""
+    received and did not handle is replayed (PostgreSQL), then the reminders' tick and the
+    pemda evaluators' Monday digest."""
     services = context.bot_data["services"]
     await deliver_all_to(context.bot, services)
     if services.db.pg is not None:
         replay(context.application, services)
     await reminder_tick(context)
+    await pemda_digest_tick(context)
 
 
 def build_application(

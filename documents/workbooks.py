@@ -33,6 +33,7 @@ from documents.embedded import EmbeddedFile
 from domain.budget import BUDGET_COLUMNS, BUDGET_SHEET, BudgetSet
 from domain.dates_id import roman_triwulan
 from domain.models import Cycle
+from domain.pemda_export import UnitExport
 from domain.performance import (
     ANNUAL_RULE_LABELS,
     COUNTING_LABELS,
@@ -654,6 +655,138 @@ def year_export(quarters: Sequence[Cycle], unit_name: str, budget: BudgetSet | N
     year = quarters[0].year
     title = export_title(unit_name, year, None)
     return export_workbook(title, year_rows(quarters), budget, unit_name)
+
+
+# ----------------------------------------------------------------------------- a pemda's export
+
+PEMDA_SUMMARY_SHEET = "Ringkasan"
+#: A unit's state in the pemda's summary (``app.pemda.STATES``).
+PEMDA_STATE_LABELS = {
+    "terlambat": "Terlambat",
+    "berisiko": "Berisiko",
+    "berjalan": "Berjalan",
+    "belum_dimulai": "Belum dimulai",
+    "ditandatangani": "Ditandatangani",
+}
+# fmt: off
+PEMDA_SUMMARY_COLUMNS: tuple[Column, ...] = (
+    _col("code", "Kode Unit", (), "Kode unit kerja pada daftar unit.", width=16),
+    _col("unit", "Unit Kerja", (), "Nama unit kerja.", width=45),
+    _col("sheet", "Lembar", (), "Lembar buku kerja yang memuat data kinerja unit ini.",
+         width=24),
+    _col("period", "Periode", (), "Periode ekspor.", example="TW IV 2026", width=12),
+    _col("state", "Keadaan", (), "Terlambat, Berisiko, Berjalan, Belum dimulai atau "
+         "Ditandatangani, pada saat ekspor.", width=14),
+    _col("current", "Triwulan", (), "Triwulan yang sedang diproses (untuk ekspor tahunan: "
+         "triwulan terakhir yang dimulai).", example="TW IV", width=9),
+    _col("step", "Tahap", (), "Nomor tahap SOP yang sedang berjalan.", example="4", width=7),
+    _col("activity", "Kegiatan Tahap", (), "Kegiatan tahap tersebut.", width=40),
+    _col("signed", "Ditandatangani", (), "Ya bila laporan periode ini telah ditandatangani.",
+         example="Ya", width=14),
+    _col("indicators", "Jumlah Indikator", (), "Indikator pada data yang ditandatangani.",
+         width=10),
+    _col("capaian", "Rata-rata Capaian (%)", (), "Rata-rata capaian indikator yang dapat "
+         "dihitung, hanya dari laporan yang telah ditandatangani.", width=12),
+    _col("note", "Keterangan", (), "Triwulan yang belum ditandatangani.", width=30),
+)
+# fmt: on
+
+
+def _roman(triwulan: int) -> str:
+    return ("I", "II", "III", "IV")[triwulan - 1]
+
+
+def _period_label(year: int, triwulan: int | None) -> str:
+    return f"TW {_roman(triwulan)} {year}" if triwulan else f"Tahun {year}"
+
+
+def pemda_sheet_names(names: Sequence[str], government: str) -> list[str]:
+    """A sheet name per unit: its name without the pemda's own (every unit shares it), cut
+    to Excel's 31 characters, without the characters Excel refuses, unique."""
+    used: set[str] = {PEMDA_SUMMARY_SHEET.lower()}
+    out = []
+    for name in names:
+        short = name
+        if short.lower().endswith(" " + government.lower()) and len(short) > len(government) + 1:
+            short = short[: -len(government) - 1]
+        short = "".join(" " if ch in "[]:*?/\\" else ch for ch in short).strip(" '") or "Unit"
+        candidate, n = short[:31].strip(), 2
+        while candidate.lower() in used:
+            suffix = f" ({n})"
+            candidate, n = short[: 31 - len(suffix)].strip() + suffix, n + 1
+        used.add(candidate.lower())
+        out.append(candidate)
+    return out
+
+
+def _summary_values(unit: UnitExport, sheet: str) -> list[object]:
+    note = ""
+    if unit.unsigned:
+        note = "Belum ditandatangani: " + ", ".join(f"TW {_roman(t)}" for t in unit.unsigned)
+    return [
+        unit.code,
+        unit.name,
+        sheet,
+        _period_label(unit.year, unit.triwulan),
+        PEMDA_STATE_LABELS.get(unit.state, unit.state),
+        f"TW {_roman(unit.current)}" if unit.current else None,
+        unit.step,
+        unit.activity or None,
+        "Ya" if unit.signed else "Belum",
+        unit.indicators if unit.signed else None,
+        _rounded(unit.capaian),
+        note or None,
+    ]
+
+
+def pemda_workbook(title: str, author: str, government: str, units: Sequence[UnitExport]) -> bytes:
+    """Sheet "Ringkasan" (one row per unit) and one sheet per unit holding what it signed
+    of the period, in the unit export's columns; ``author`` (the pemda) is the workbook's."""
+    wb = openpyxl.Workbook()
+    wb.properties.creator = author
+    wb.properties.lastModifiedBy = author
+    wb.properties.title = title
+    ws = wb.active
+    assert ws is not None
+    ws.title = PEMDA_SUMMARY_SHEET
+    sheets = pemda_sheet_names([u.name for u in units], government)
+    _fill(
+        ws,
+        PEMDA_SUMMARY_COLUMNS,
+        [_summary_values(u, n) for u, n in zip(units, sheets, strict=True)],
+    )
+    for unit, name in zip(units, sheets, strict=True):
+        sheet = wb.create_sheet(name)
+        columns = EXPORT_COLUMNS + _note_columns(unit.rows)
+        _fill(sheet, columns, [_performance_values(r) for r in unit.rows])
+        if not unit.rows:
+            sheet.cell(
+                row=2,
+                column=1,
+                value="Belum ada laporan yang ditandatangani untuk "
+                f"{_period_label(unit.year, unit.triwulan)}.",
+            )
+    return _save(wb)
+
+
+def pemda_summary_csv(units: Sequence[UnitExport], government: str) -> bytes:
+    """The "Ringkasan" sheet as CSV, like :func:`export_csv`."""
+    sheets = pemda_sheet_names([u.name for u in units], government)
+    return _csv(
+        [c.label for c in PEMDA_SUMMARY_COLUMNS],
+        [_summary_values(u, n) for u, n in zip(units, sheets, strict=True)],
+    )
+
+
+def pemda_export_filename(pemda: str, year: int, triwulan: int | None, ext: str = "xlsx") -> str:
+    period = f"TW-{_roman(triwulan)}" if triwulan else "Tahunan"
+    kind = "Ekspor_Kinerja" if ext == "xlsx" else "Ringkasan"
+    return f"{kind}_Pemda_{pemda}_{period}_{year}.{ext}"
+
+
+def pemda_export_title(government: str, year: int, triwulan: int | None) -> str:
+    period = f"Triwulan {_roman(triwulan)}" if triwulan else "tahunan"
+    return f"Data kinerja {period} Tahun {year} unit kerja {government}, diekspor oleh lkj-bot"
 
 
 def archival_attachment(year: int, triwulan: int | None, workbook: bytes) -> EmbeddedFile:

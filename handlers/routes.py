@@ -58,7 +58,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(("target",), targets.cmd_target),
     Command(("tahunan",), annual.cmd_tahunan),
     Command(("anggaran",), budget.cmd_anggaran),
-    Command(("ekspor",), export.cmd_ekspor),
+    # A unit's member exports the unit, a pemda's evaluator the whole pemda.
+    Command(("ekspor",), export.cmd_ekspor_any, members_only=False),
     Command(("verifikasi",), onboarding.on_verifikasi, members_only=False),
     Command(("identitas",), identity.cmd_identitas),
     Command(("undang",), invitations.cmd_undang),
@@ -135,6 +136,8 @@ GUEST_BUTTONS: dict[str, GuestAction] = {
     "invite_accept": invitations.on_guest_button,
     "invite_decline": invitations.on_guest_button,
     "invite_register": invitations.on_guest_button,
+    # A pemda's evaluator (no unit's member) choosing the period of the pemda's export.
+    "pemda_export_get": export.pemda_export_get,
 }
 
 #: What Kirim does, by the form a session holds (``handlers.forms.begin_form``'s ``form``).
