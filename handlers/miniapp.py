@@ -439,6 +439,8 @@ def review_view(services: Services, person: Person, cycle_id: Any) -> dict[str, 
             "total": summary["total"],
         },
         "actions": _actions(services, unit, cycle, person),
+        # Where the passphrase of a certified signature is typed (None: signed here at once).
+        "sign_page": tte.sign_page(services, {"cycle": cycle.id}, relative=True),
     }
 
 
@@ -461,8 +463,8 @@ async def review_action(
         await use.paraf(services, notices, QUARTER, person, payload, None)
         message = texts.WEBAPP_PARAF_DONE
     elif what == "sign":
-        if tte.wants_passphrase(services):  # typed in chat for now (handlers/tte_chat.py)
-            raise InputError(texts.TTE_SIGN_IN_CHAT)
+        if tte.wants_passphrase(services):  # typed in the signing page (handlers/tte_page.py)
+            raise InputError(texts.TTE_SIGN_ON_PAGE)
         await use.sign(services, notices, QUARTER, person, payload, None)
         message = texts.WEBAPP_SIGN_DONE
     elif what == "return":

@@ -17,6 +17,7 @@ import tomllib
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from app.services import Services
 from documents import tte
@@ -84,6 +85,23 @@ def wants_passphrase(services: Services) -> bool:
     """Whether the signer must type a passphrase (or TOTP) to sign."""
     chosen = signer(services)
     return chosen is not None and chosen.needs_passphrase
+
+
+#: The Mini App's signing page (webapp/static/ttd.html).
+SIGN_PAGE = "ttd.html"
+
+
+def sign_page(services: Services, args: dict[str, Any], relative: bool = False) -> str | None:
+    """The address of the signing page for the report a button's ``args`` name (a quarter's
+    ``cycle`` or the annual LKj's ``year``), or None: the Mini App is off, or no passphrase
+    is needed (then the chat's "Ya, tandatangani" signs at once). ``relative``: from another
+    page of the Mini App."""
+    base = services.settings.lkj_webapp_url
+    if not base or not wants_passphrase(services):
+        return None
+    query = {"siklus": args["cycle"]} if "cycle" in args else {"tahunan": str(args["year"])}
+    page = f"{SIGN_PAGE}?{urlencode(query, quote_via=quote, safe='')}"
+    return page if relative else f"{base.rstrip('/')}/{page}"
 
 
 def mark(services: Services) -> dict[str, Any] | None:

@@ -11,9 +11,9 @@ update inbox keeps that message with its text blanked (``redact``), no session, 
 log line holds it. A wrong passphrase leaves the step open; the signer is told why and may
 press "Ya, tandatangani" again; /batal ends the request, and it lapses after 5 minutes.
 
-The Mini App page for the passphrase (so it never enters the chat history at all) is a later
-step; meanwhile the Mini App's "Tandatangani" asks the signer to sign in chat when one is
-needed (handlers/miniapp.py).
+This is the chat's way only where the Mini App is off: with LKJ_WEBAPP_URL set, the
+confirming button opens the signing page instead (handlers/tte_page.py), so the passphrase
+never enters the chat history at all.
 """
 
 from __future__ import annotations

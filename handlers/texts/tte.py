@@ -59,10 +59,32 @@ def tte_ask_passphrase(name: str) -> str:
     )
 
 
-TTE_SIGN_IN_CHAT = (
+TTE_SIGN_ON_PAGE = (
     "Tanda tangan elektronik memerlukan passphrase sertifikat elektronik: silakan "
-    "tandatangani melalui tombol “Tandatangani” di percakapan lkj-bot."
+    "tandatangani melalui halaman penandatanganan (tombol “Tandatangani”, lalu "
+    "“🔏 Ya, tandatangani”)."
 )
+BTN_SIGN_ON_PAGE = "🔏 Ya, tandatangani"
+TTE_SIGN_ON_PAGE_HINT = (
+    "Tekan “🔏 Ya, tandatangani” untuk mengetik passphrase di halaman penandatanganan."
+)
+# The Mini App's signing page (webapp/static/ttd.html, handlers/tte_page.py).
+TTE_PAGE_SIGNED = (
+    "Laporan telah ditandatangani secara elektronik; laporan final dikirim melalui percakapan."
+)
+TTE_PAGE_ALREADY_SIGNED = (
+    "Laporan ini sudah ditandatangani; tidak ada yang perlu ditandatangani lagi. Laporan final "
+    "ada di percakapan Anda dengan bot."
+)
+TTE_PAGE_EMPTY = "Passphrase belum diisi. Ketik passphrase sertifikat elektronik Anda."
+TTE_PAGE_NOT_NEEDED = (
+    "Tanda tangan laporan ini tidak memerlukan passphrase: silakan tandatangani melalui "
+    "tombol “Tandatangani” di percakapan."
+)
+TTE_PAGE_MODE = {
+    "bsre": "Sertifikat elektronik BSrE (layanan TTE instansi)",
+    "local": "Sertifikat elektronik instansi (penanda tangan lokal)",
+}
 TTE_PASSPHRASE_TITLE = "Passphrase tanda tangan elektronik"
 TTE_PASSPHRASE_FIELD = "Passphrase"
 TTE_PASSPHRASE_NOTICE = "Ketik passphrase sertifikat elektronik Anda."

@@ -203,6 +203,11 @@ async function act(body) {
 
 async function decideNow() {
   const action = document.getElementById("decide").dataset.action;
+  if (action === "sign" && review.sign_page) {
+    // A certified signature: its passphrase is typed in the signing page (ttd.html).
+    window.location.href = review.sign_page + window.location.hash;
+    return;
+  }
   if (!(action in CONFIRM)) {
     act({ aksi: action });  // Paraf: one tap, as the chat's button
     return;
