@@ -46,6 +46,7 @@ def _target(services: Services, person: Person, body: dict[str, Any]):
     annual LKj of ``tahunan``) with its flow."""
     unit = unit_of(services, person)
     flow: ReportFlow
+    report: Any
     year = str(body.get("tahunan") or "")
     if year:
         if not year.isdigit() or len(year) != 4:
