@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 #: Longer than any passphrase or TOTP; a longer field is refused unread.
 MAX_PASSPHRASE = 256
+#: What the page says of the certificate, by LKJ_TTE_MODE.
+CERTIFICATES = {"bsre": texts.TTE_PAGE_BSRE, "local": texts.TTE_PAGE_LOCAL}
 
 
 def _target(services: Services, person: Person, body: dict[str, Any]):
@@ -91,7 +93,7 @@ def sign_view(services: Services, person: Person, body: dict[str, Any]) -> dict[
         "version": latest.number,
         "signer": person.name,
         "nip": person.nip,
-        "certificate": texts.TTE_PAGE_MODE.get(services.settings.lkj_tte_mode, ""),
+        "certificate": CERTIFICATES.get(services.settings.lkj_tte_mode, ""),
         "signed": False,
         "message": "",
     }

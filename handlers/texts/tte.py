@@ -81,10 +81,8 @@ TTE_PAGE_NOT_NEEDED = (
     "Tanda tangan laporan ini tidak memerlukan passphrase: silakan tandatangani melalui "
     "tombol “Tandatangani” di percakapan."
 )
-TTE_PAGE_MODE = {
-    "bsre": "Sertifikat elektronik BSrE (layanan TTE instansi)",
-    "local": "Sertifikat elektronik instansi (penanda tangan lokal)",
-}
+TTE_PAGE_BSRE = "Sertifikat elektronik BSrE (layanan TTE instansi)"
+TTE_PAGE_LOCAL = "Sertifikat elektronik instansi (penanda tangan lokal)"
 TTE_PASSPHRASE_TITLE = "Passphrase tanda tangan elektronik"
 TTE_PASSPHRASE_FIELD = "Passphrase"
 TTE_PASSPHRASE_NOTICE = "Ketik passphrase sertifikat elektronik Anda."
