@@ -145,6 +145,9 @@ async def submit(flow: ReportFlow, update, context, person: Person, payload: dic
 
 
 async def paraf(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:
+    if tte.paraf_signed(svc(context)) and tte.wants_passphrase(svc(context)):
+        # LKJ_TTE_PARAF: the paraf giver's own certificate signs too; the passphrase first
+        return await tte_chat.ask_passphrase(flow, update, context, person, payload, PARAF)
     decision = await use.paraf(svc(context), notices, flow, person, payload, update.update_id)
     await flow.deliver(context, decision.after)
     await drop_buttons(update)

@@ -27,7 +27,7 @@ from domain import segregation
 from domain.dates_id import format_datetime_id
 from domain.errors import InputError, RoleError, WorkflowError
 from domain.roster import Person, Unit
-from domain.sop import SIGN
+from domain.sop import PARAF, SIGN
 from handlers import annual, texts, tte
 from handlers.approval import ReportFlow
 from handlers.common import drop_markup, load_cycle, unit_of
@@ -77,10 +77,17 @@ def _signed(services: Services, unit: Unit, report: Any, person: Person) -> bool
     return True
 
 
-def _may_sign(services: Services, flow: ReportFlow, unit: Unit, report: Any, person: Person):
-    """Refuse (DomainError) unless ``person`` may sign the report now, as the chat checks."""
-    flow.authorize(services, unit, report, SIGN, person)
-    segregation.check_act(services.sop_for(unit), report, SIGN, person, flow.kind.maker)
+def _act(services: Services, flow: ReportFlow, unit: Unit, report: Any, person: Person) -> str:
+    """The act the page makes now: SIGN, or PARAF where LKJ_TTE_PARAF signs the paraf too.
+    Refuses (DomainError) unless ``person`` may take it now, as the chat checks."""
+    key = flow.stage(services.sop_for(unit), report)
+    if key != PARAF or not tte.paraf_signed(services):
+        key = SIGN
+    flow.authorize(services, unit, report, key, person)
+    segregation.check_act(services.sop_for(unit), report, key, person, flow.kind.maker)
+    if not tte.wants_passphrase(services):
+        raise InputError(texts.TTE_PAGE_NOT_NEEDED)
+    return key
 
 
 def sign_view(services: Services, person: Person, body: dict[str, Any]) -> dict[str, Any]:
@@ -99,11 +106,13 @@ def sign_view(services: Services, person: Person, body: dict[str, Any]) -> dict[
     }
     if _signed(services, unit, report, person):
         return {**view, "signed": True, "message": texts.TTE_PAGE_ALREADY_SIGNED}
-    _may_sign(services, flow, unit, report, person)
-    if not tte.wants_passphrase(services):
-        raise InputError(texts.TTE_PAGE_NOT_NEEDED)
+    key = _act(services, flow, unit, report, person)
     tz = services.calendar(unit).tz
-    return {**view, "initialled_at": format_datetime_id(latest.at, tz)}
+    return {
+        **view,
+        "act": "paraf" if key == PARAF else "sign",
+        "since": format_datetime_id(latest.at, tz),
+    }
 
 
 async def sign(
@@ -113,8 +122,7 @@ async def sign(
     flow, unit, report = _target(services, person, body)
     if _signed(services, unit, report, person):
         raise WorkflowError(texts.TTE_PAGE_ALREADY_SIGNED)
-    if not tte.wants_passphrase(services):
-        raise InputError(texts.TTE_PAGE_NOT_NEEDED)
+    key = _act(services, flow, unit, report, person)
     secret = body.get("passphrase")
     if not isinstance(secret, str) or len(secret) > MAX_PASSPHRASE:
         raise InputError(texts.WEBAPP_BAD_REQUEST)
@@ -125,12 +133,12 @@ async def sign(
         version = int(body.get("versi", 0))
     except (TypeError, ValueError) as exc:
         raise InputError(texts.WEBAPP_BAD_REQUEST) from exc
-    _may_sign(services, flow, unit, report, person)
     args = flow.args(report, "decide")
-    payload = {**args, "version": version, "step": services.sop_for(unit).by_key(SIGN).number}
+    payload = {**args, "version": version, "step": services.sop_for(unit).by_key(key).number}
+    act = use.paraf if key == PARAF else use.sign
     token = tte.PASSPHRASE.set(secret)
     try:
-        decision = await use.sign(services, notices, flow, person, payload, None)
+        decision = await act(services, notices, flow, person, payload, None)
     finally:
         tte.PASSPHRASE.reset(token)
         del secret
@@ -142,4 +150,21 @@ async def sign(
             await drop_markup(bot, chat_id, message_id)
         except TelegramError as exc:  # the buttons no longer act anyway (revoked)
             log.warning("buttons of %s/%s not edited away: %s", chat_id, message_id, exc)
-    return {"message": texts.TTE_PAGE_SIGNED, "view": sign_view(services, person, body)}
+    done = texts.TTE_PAGE_PARAF_DONE if key == PARAF else texts.TTE_PAGE_SIGNED
+    return {"message": done, "view": _after(services, flow, unit, person, body)}
+
+
+def _after(services: Services, flow: ReportFlow, unit: Unit, person: Person, body) -> dict:
+    """The page after the act: the report as signed, or, after a paraf, nothing more to do."""
+    _, _, report = _target(services, person, body)
+    latest = report.latest_report
+    return {
+        "title": flow.title(report),
+        "unit": unit.name,
+        "version": latest.number,
+        "signer": person.name,
+        "nip": person.nip,
+        "certificate": CERTIFICATES.get(services.settings.lkj_tte_mode, ""),
+        "signed": True,
+        "message": "",
+    }

@@ -25,9 +25,12 @@ function render(data) {
   );
   box.hidden = false;
   const open = !data.signed;
+  // The signature, or a paraf signed too (LKJ_TTE_PARAF).
+  const label = data.act === "paraf" ? "Paraf dengan TTE" : "Tandatangani";
+  document.getElementById("sign").textContent = label;
   document.getElementById("sign-form").hidden = !open;
   document.getElementById("actions").hidden = !open || !!TG;
-  mainAct.set(open ? "Tandatangani" : "", open ? signNow : null, document.getElementById("sign"));
+  mainAct.set(open ? label : "", open ? signNow : null, document.getElementById("sign"));
   if (data.signed) notice(data.message, "ok");
 }
 
