@@ -203,9 +203,10 @@ async function act(body) {
 
 async function decideNow() {
   const action = document.getElementById("decide").dataset.action;
-  if (action === "sign" && review.sign_page) {
+  const page = action === "sign" ? review.sign_page : action === "paraf" ? review.paraf_page : null;
+  if (page) {
     // A certified signature: its passphrase is typed in the signing page (ttd.html).
-    window.location.href = review.sign_page + window.location.hash;
+    window.location.href = page + window.location.hash;
     return;
   }
   if (!(action in CONFIRM)) {
