@@ -19,6 +19,7 @@ from demo import playbook
 from demo.playbook import MiniApp
 from demo.screenshots import DARK_THEME, free_port
 from documents import tte
+from domain.roster import Role, load_roster
 from emulator.bsre import FakeBsre
 from handlers import texts
 from storage.database import Database
@@ -42,19 +43,40 @@ WRONG = "Tebakan-Keliru#1"
 CYCLE = "satpolpp-bdg:2026:3"
 
 
+SEKRETARIS_NIK = "3273014407750002"
+SEKRETARIS_PASSPHRASE = "Paraf-Sekretaris#2026"
+
+
 @pytest.fixture
-async def bsre(tmp_path):
+async def bsre(tmp_path, roster_path):
     server = FakeBsre(tmp_path / "bsre-ca")
     server.add_user("Drs. Rasdian Setiadi, M.Si.", KASAT_NIK, PASSPHRASE)
+    server.add_user(sekretaris_of(roster_path).name, SEKRETARIS_NIK, SEKRETARIS_PASSPHRASE)
     await server.start()
     yield server
     await server.stop()
 
 
+def sekretaris_of(roster_path):
+    return load_roster(roster_path).units[0].one(Role.SEKRETARIS)
+
+
 @pytest.fixture
-def settings(emu, tmp_path, roster_path, bsre) -> Settings:
+def tte_paraf() -> bool:
+    """LKJ_TTE_PARAF (a test parametrises it to sign the paraf too)."""
+    return False
+
+
+@pytest.fixture
+def settings(tte_paraf, emu, tmp_path, roster_path, bsre) -> Settings:
+    """BSrE with the Mini App."""
     signers = tmp_path / "bsre-signers.toml"
-    signers.write_text(f'[signer."{KASAT_NIP}"]\nnik = "{KASAT_NIK}"\n', encoding="utf-8")
+    nip = "".join(c for c in sekretaris_of(roster_path).nip if c.isdigit())
+    signers.write_text(
+        f'[signer."{KASAT_NIP}"]\nnik = "{KASAT_NIK}"\n'
+        f'[signer."{nip}"]\nnik = "{SEKRETARIS_NIK}"\n',
+        encoding="utf-8",
+    )
     port = free_port()
     return Settings(
         _env_file=None,
@@ -71,6 +93,7 @@ def settings(emu, tmp_path, roster_path, bsre) -> Settings:
         lkj_webapp_url=f"http://127.0.0.1:{port}/app",
         lkj_webapp_port=port,
         lkj_webapp_max_age_s=3600,
+        lkj_tte_paraf=tte_paraf,
     )
 
 
@@ -226,3 +249,40 @@ async def test_the_annual_lkj_is_signed_in_the_signing_page(
     [check] = await tte.validate(message.document.content, tte.load_roots(settings.tte_roots))
     assert check.ok and check.signer == "Drs. Rasdian Setiadi, M.Si."
     assert bsre.signed[-1]["user"] == KASAT_NIK
+
+
+@pytest.mark.parametrize("tte_paraf", [True])
+async def test_a_paraf_signed_with_bsre_takes_its_passphrase_in_the_page(
+    bot, webapp, emu, people, settings, bsre, clock
+):
+    kasat, kasubbag, sekretaris = people.kasat, people.kasubbag, people.sekretaris
+    await playbook.start_cycle(people, 3, 2026)
+    await playbook.forward(people)
+    await playbook.divide(people)
+    await playbook.upload_all(people)
+    await kasubbag.expect("telah terkumpul")
+    await playbook.build_and_submit(people)
+    submitted = await sekretaris.expect("diajukan", document=True)
+    answer = await sekretaris.tap("Paraf", submitted)
+    assert answer["text"] == texts.TTE_PARAF_ON_PAGE_HINT
+    mini = MiniApp(TOKEN, clock)
+    url = mini.page_url(submitted, texts.BTN_PARAF_ON_PAGE)
+    assert url == f"{settings.lkj_webapp_url}/ttd.html?siklus=satpolpp-bdg%3A2026%3A3"
+    api = f"{settings.lkj_webapp_url}/api/ttd"
+    status, view = await post(api, mini.init_data(sekretaris), {"siklus": CYCLE})
+    assert status == 200 and view["act"] == "paraf"
+    # Not the Kasat's turn yet.
+    assert (await post(api, mini.init_data(kasat), {"siklus": CYCLE}))[0] in (403, 409)
+    body = {"siklus": CYCLE, "versi": view["version"], "passphrase": WRONG}
+    status, refused = await post(api + "/tandatangani", mini.init_data(sekretaris), body)
+    assert status == 409 and refused["error"] == texts.TTE_REFUSED_PASSPHRASE
+    assert quarter(settings).latest_decision("paraf") is None and bsre.signed == []
+    body["passphrase"] = SEKRETARIS_PASSPHRASE
+    status, done = await post(api + "/tandatangani", mini.init_data(sekretaris), body)
+    assert status == 200 and done["message"] == texts.TTE_PAGE_PARAF_DONE
+    initialled = (await kasat.expect("diparaf oleh", document=True)).document.content
+    [check] = await tte.validate(initialled, tte.load_roots(settings.tte_roots))
+    assert check.ok and check.signer == sekretaris.name
+    assert bsre.signed[-1]["user"] == SEKRETARIS_NIK
+    everything = stored_files(settings.lkj_data_dir)
+    assert SEKRETARIS_PASSPHRASE.encode() not in everything and WRONG.encode() not in everything
