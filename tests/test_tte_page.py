@@ -29,6 +29,7 @@ from tests.test_annual_e2e import archival_parts
 from tests.test_annual_report import filed_quarter
 from tests.test_miniapp import browser, post
 from tests.test_miniapp_looks import LOOK
+from tests.test_standins_e2e import appoint
 from tests.test_verification import check_pdf
 from webapp.server import start_webapp, stop_webapp
 
@@ -286,3 +287,51 @@ async def test_a_paraf_signed_with_bsre_takes_its_passphrase_in_the_page(
     assert bsre.signed[-1]["user"] == SEKRETARIS_NIK
     everything = stored_files(settings.lkj_data_dir)
     assert SEKRETARIS_PASSPHRASE.encode() not in everything and WRONG.encode() not in everything
+
+
+RINA_NIK = "3273015507900003"
+RINA_PASSPHRASE = "Plh-Kasat#2026"
+
+
+async def test_the_plh_signs_in_the_page_and_the_kasat_stood_in_for_may_not(
+    bot, webapp, emu, people, settings, bsre, clock
+):
+    kasat, kasubbag, rina = people.kasat, people.kasubbag, people.team[0]
+    bsre.add_user(rina.name, RINA_NIK, RINA_PASSPHRASE)
+    nip = "".join(c for c in people.unit.person(rina.user_id).nip if c.isdigit())
+    with open(settings.lkj_bsre_signers, "a", encoding="utf-8") as signers:
+        signers.write(f'[signer."{nip}"]\nnik = "{RINA_NIK}"\n')
+    await playbook.start_cycle(people, 3, 2026)
+    await playbook.forward(people)
+    await playbook.divide(people)
+    await playbook.upload_all(people)
+    await kasubbag.expect("telah terkumpul")
+    await playbook.build_and_submit(people)
+    await playbook.paraf(people)
+    await kasat.expect("diparaf oleh", document=True)
+
+    # The Kasat, away today, appoints Rina as Plh. Kasat: she signs, in the page.
+    await appoint(
+        kasat,
+        f"Tunjuk Plh. Kasat ({kasat.name})",
+        f"{rina.name} (Tim Kerja)",
+        "Senin, 5 Oktober 2026",
+        "05-10-2026",
+    )
+    await kasat.tap("Kirim")
+    await kasat.expect("ditunjuk sebagai")
+    mini = MiniApp(TOKEN, clock)
+    api = f"{settings.lkj_webapp_url}/api/ttd"
+    status, refused = await post(api, mini.init_data(kasat), {"siklus": CYCLE})
+    assert status in (403, 409) and refused["error"]
+    status, view = await post(api, mini.init_data(rina), {"siklus": CYCLE})
+    assert status == 200 and view["signer"] == rina.name
+    body = {"siklus": CYCLE, "versi": view["version"], "passphrase": PASSPHRASE}
+    assert (await post(api + "/tandatangani", mini.init_data(kasat), body))[0] in (403, 409)
+    body["passphrase"] = RINA_PASSPHRASE
+    status, done = await post(api + "/tandatangani", mini.init_data(rina), body)
+    assert status == 200 and done["message"] == texts.TTE_PAGE_SIGNED
+    assert [s["user"] for s in bsre.signed] == [RINA_NIK]
+    signed = (await rina.expect("telah ditandatangani", document=True)).document.content
+    [check] = await tte.validate(signed, tte.load_roots(settings.tte_roots))
+    assert check.ok and check.signer == rina.name
