@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     lkj_tte_seal: bool = Field(
         default=False, description="local TTE: sign with the unit's seal (segel elektronik)"
     )
+    lkj_tte_paraf: bool = Field(
+        default=False,
+        description="also sign the paraf'd draft with the paraf giver's own certificate "
+        "(PAdES); off: the paraf is a recorded act only",
+    )
     lkj_tte_roots: str = Field(
         default="",
         description="PEM files of the root certificates signatures are checked against "

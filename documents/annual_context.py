@@ -1102,13 +1102,16 @@ def _reference_documents(
         row["quarters"] = _tw_span(e["tws"])
         if pages is not None and data is not None:
             number = len(appended) + 1
-            appended.append(AppendedPdf(e["name"], data))
+            appended.append(
+                AppendedPdf(e["name"], data, f"Lampiran III.{number}", e["kind"], e["sha256"])
+            )
             row.update(
                 attached=True,
                 label=f"Lampiran III.{number}",
                 pages=pages,
                 note=f"Dilampirkan utuh sebagai Lampiran III.{number} ({pages} halaman) "
-                "pada halaman-halaman terakhir laporan ini",
+                "pada halaman-halaman terakhir laporan ini, dan berkas aslinya disematkan "
+                "pada berkas PDF arsip laporan yang ditandatangani",
             )
         else:
             row.update(

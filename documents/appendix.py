@@ -1,11 +1,9 @@
-"""Uploaded PDF documents appended to a rendered report as pages (the annual LKj's Lampiran:
+"""Uploaded PDF documents shown as pages of a rendered report (the annual LKj's Lampiran:
 the Perjanjian Kinerja and Rencana Aksi as the unit uploaded them).
 
-WeasyPrint renders the report; this module checks each uploaded PDF (readable, not
-encrypted, within a page limit) and appends its pages after the report's, keeping the
-report's catalogue (XMP metadata, output intent, structure tree, embedded files), so an
-archival copy still identifies itself as PDF/A-3. The appended pages are the unit's own
-document as uploaded: their fonts and colours are theirs.
+This module checks each uploaded PDF (readable, not encrypted, within a page limit);
+``documents.lampiran_pages`` renders its pages to images that WeasyPrint places in the
+report, so the archival copy stays PDF/A-3 with our fonts only.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 MAX_APPENDED_PAGES = 40  # per document; a longer one is listed, not appended
@@ -21,10 +19,14 @@ MAX_APPENDED_PAGES = 40  # per document; a longer one is listed, not appended
 
 @dataclass(frozen=True)
 class AppendedPdf:
-    """One uploaded PDF to append: its bytes and the name it was uploaded with."""
+    """One uploaded PDF to show as pages: its bytes, the name it was uploaded with, and what
+    the Lampiran calls it (``label`` "Lampiran III.1", ``kind`` "Perjanjian Kinerja")."""
 
     name: str
     data: bytes
+    label: str = ""
+    kind: str = ""
+    sha256: str = ""
 
 
 def pdf_pages(data: bytes) -> tuple[int | None, str]:
@@ -47,16 +49,3 @@ def pdf_pages(data: bytes) -> tuple[int | None, str]:
             "halaman yang dilampirkan"
         )
     return count, ""
-
-
-def append_pdfs(report: bytes, appendices: list[AppendedPdf]) -> bytes:
-    """``report`` with the pages of each appendix after its own, in order."""
-    if not appendices:
-        return report
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(report)))
-    for appendix in appendices:
-        for page in PdfReader(io.BytesIO(appendix.data)).pages:
-            writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

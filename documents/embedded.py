@@ -13,3 +13,5 @@ class EmbeddedFile:
     name: str
     data: bytes
     description: str
+    #: AFRelationship: "Data" (the report's own data) or "Source" (a document it reproduces).
+    relationship: str = "Data"

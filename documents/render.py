@@ -50,8 +50,8 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 import templates as _templates_pkg
-from documents.appendix import append_pdfs
 from documents.embedded import EmbeddedFile
+from documents.lampiran_pages import page_images
 from domain.text import format_nip, neutralise_bidi
 
 __all__ = [
@@ -378,7 +378,9 @@ def html_to_pdf(
     if archival is None:
         return document.write_pdf()
     attachments = [
-        Attachment(string=f.data, name=f.name, description=f.description, relationship="Data")
+        Attachment(
+            string=f.data, name=f.name, description=f.description, relationship=f.relationship
+        )
         for f in archival
     ]
     return document.write_pdf(pdf_variant=ARCHIVAL_VARIANT, pdf_tags=True, attachments=attachments)
@@ -392,7 +394,22 @@ def render_pdf(
 ) -> bytes:
     """:func:`render_html` followed by :func:`html_to_pdf` (archival PDF/A-3 with
     ``archival``'s files attached, when given). A context's ``appendix_pdfs``
-    (:class:`documents.appendix.AppendedPdf`, checked by the context) are appended as
-    pages after the report's own."""
-    pdf = html_to_pdf(render_html(template_name, context), archival=archival)
-    return append_pdfs(pdf, list(context.get("appendix_pdfs") or ()))
+    (:class:`documents.appendix.AppendedPdf`, checked by the context) become page images
+    placed by the template (``appendix_pages``, ``documents.lampiran_pages``), so the whole
+    file stays WeasyPrint's own PDF/A-3; an archival copy also embeds each uploaded file
+    unchanged (relationship "Source")."""
+    appendices = list(context.get("appendix_pdfs") or ())
+    if appendices:
+        pages = [image for appendix in appendices for image in page_images(appendix)]
+        context = {**context, "appendix_pages": pages}
+        if archival is not None:
+            archival = [
+                *archival,
+                *(
+                    EmbeddedFile(
+                        a.name, a.data, f"{a.label}: {a.kind} (berkas asli)", relationship="Source"
+                    )
+                    for a in appendices
+                ),
+            ]
+    return html_to_pdf(render_html(template_name, context), archival=archival)

@@ -75,8 +75,11 @@ async def render(
         archival = [archival_attachment(year, None, workbook)]
     context["tte"] = tte.mark(services) if status == "signed" else None
     pdf = await render_document(services, "annual_report.html", context, archival=archival)
+    title = texts.annual_document_title(year)
     if status == "signed":  # the PAdES signature (TTE) of ``by``, when configured
-        pdf = await tte.sign_report(services, unit, by, pdf, texts.annual_document_title(year))
+        pdf = await tte.sign_report(services, unit, by, pdf, title)
+    elif status == "paraf" and tte.paraf_signed(services):  # LKJ_TTE_PARAF: the paraf's own
+        pdf = await tte.sign_report(services, unit, by, pdf, title, paraf=True)
     return services.db.blobs.put(pdf)
 
 

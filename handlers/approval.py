@@ -11,6 +11,7 @@ role names in every text come from that table.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -144,6 +145,9 @@ async def submit(flow: ReportFlow, update, context, person: Person, payload: dic
 
 
 async def paraf(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:
+    if tte.paraf_signed(svc(context)) and tte.wants_passphrase(svc(context)):
+        # LKJ_TTE_PARAF: the paraf giver's own certificate signs too; the passphrase first
+        return await tte_chat.ask_passphrase(flow, update, context, person, payload, PARAF)
     decision = await use.paraf(svc(context), notices, flow, person, payload, update.update_id)
     await flow.deliver(context, decision.after)
     await drop_buttons(update)
@@ -164,8 +168,11 @@ async def sign_ask(flow: ReportFlow, update, context, person: Person, payload: d
     segregation.check_act(services.sop_for(unit), report, SIGN, person, flow.kind.maker)
     args = {**_sign_args(payload), "step": services.sop_for(unit).by_key(SIGN).number}
     rows = flow.actions.sign_buttons
+    page = tte.sign_page(services, args)
+    if page is not None:  # the passphrase is typed in the Mini App, never in the chat
+        rows = replace(rows, page=page)
     await show_sign_buttons(update, context, person.user_id, rows, args, confirming=True)
-    return texts.SIGN_CONFIRM_HINT
+    return texts.TTE_SIGN_ON_PAGE_HINT if page else texts.SIGN_CONFIRM_HINT
 
 
 async def sign_cancel(flow: ReportFlow, update, context, person: Person, payload: dict) -> str:

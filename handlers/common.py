@@ -290,8 +290,17 @@ class SignButtons:
     cancel: str
     give_back: str
     give_back_extra: dict[str, Any] = field(default_factory=dict)
+    #: The Mini App's signing page, when the passphrase is typed there: its button confirms.
+    page: str | None = None
 
     def rows(self, args: dict[str, Any], confirming: bool) -> list[list[Button]]:
+        if confirming and self.page:
+            return [
+                [
+                    (texts.BTN_SIGN_ON_PAGE, {WEB_APP: self.page}),
+                    (texts.BTN_SIGN_CANCEL, {"action": self.cancel, **args}),
+                ]
+            ]
         if confirming:
             return [
                 [

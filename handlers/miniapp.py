@@ -439,6 +439,13 @@ def review_view(services: Services, person: Person, cycle_id: Any) -> dict[str, 
             "total": summary["total"],
         },
         "actions": _actions(services, unit, cycle, person),
+        # Where the passphrase of a certified signature is typed (None: signed here at once).
+        "sign_page": tte.sign_page(services, {"cycle": cycle.id}, relative=True),
+        "paraf_page": (
+            tte.sign_page(services, {"cycle": cycle.id}, relative=True)
+            if tte.paraf_signed(services)
+            else None
+        ),
     }
 
 
@@ -458,11 +465,13 @@ async def review_action(
     group = decision_args(cycle)["group"] if report is not None else ""
     payload = {"cycle": cycle.id, "version": version, "group": group, "step": cycle.step}
     if what == "paraf":
+        if tte.paraf_signed(services) and tte.wants_passphrase(services):
+            raise InputError(texts.TTE_PARAF_ON_PAGE_HINT)  # LKJ_TTE_PARAF: typed in the page
         await use.paraf(services, notices, QUARTER, person, payload, None)
         message = texts.WEBAPP_PARAF_DONE
     elif what == "sign":
-        if tte.wants_passphrase(services):  # typed in chat for now (handlers/tte_chat.py)
-            raise InputError(texts.TTE_SIGN_IN_CHAT)
+        if tte.wants_passphrase(services):  # typed in the signing page (handlers/tte_page.py)
+            raise InputError(texts.TTE_SIGN_ON_PAGE)
         await use.sign(services, notices, QUARTER, person, payload, None)
         message = texts.WEBAPP_SIGN_DONE
     elif what == "return":

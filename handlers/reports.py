@@ -60,9 +60,11 @@ async def build_report(services: Services, cycle: Cycle, unit: Unit, status: str
         archival = [archival_attachment(cycle.year, cycle.triwulan, workbook)]
     context["tte"] = tte.mark(services) if status == "signed" else None
     pdf = await render_document(services, "quarterly_report.html", context, archival=archival)
+    title = texts.quarter_document_title(texts.tw(cycle.triwulan, cycle.year))
     if status == "signed":  # the PAdES signature (TTE) over the archival copy, when configured
-        title = texts.quarter_document_title(texts.tw(cycle.triwulan, cycle.year))
         pdf = await tte.sign_report(services, unit, by, pdf, title)
+    elif status == "paraf" and tte.paraf_signed(services):  # LKJ_TTE_PARAF: the paraf's own
+        pdf = await tte.sign_report(services, unit, by, pdf, title, paraf=True)
     sha = services.db.blobs.put(pdf)
     recorded = record_report(cycle, status, sha, by, now)
     if code is not None and recorded.reports[-1].number != number:

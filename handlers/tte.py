@@ -17,6 +17,7 @@ import tomllib
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from app.services import Services
 from documents import tte
@@ -54,8 +55,14 @@ def enabled(services: Services) -> bool:
     return services.settings.lkj_tte_mode != "off"
 
 
-def signer(services: Services) -> tte.Signer | None:
-    """The configured signer, or None when TTE is off."""
+def paraf_signed(services: Services) -> bool:
+    """Whether a paraf also applies the paraf giver's PAdES signature (LKJ_TTE_PARAF)."""
+    return enabled(services) and services.settings.lkj_tte_paraf
+
+
+def signer(services: Services, personal: bool = False) -> tte.Signer | None:
+    """The configured signer, or None when TTE is off (``personal``: the official's own
+    certificate even where the unit signs with its seal, as a paraf is a person's)."""
     settings = services.settings
     roots = tte.load_roots(settings.tte_roots)
     if settings.lkj_tte_mode == "local":
@@ -64,7 +71,7 @@ def signer(services: Services) -> tte.Signer | None:
         return tte.LocalSigner(
             Path(settings.lkj_tte_p12_dir),
             passphrase=settings.lkj_tte_p12_passphrase,
-            seal=settings.lkj_tte_seal,
+            seal=settings.lkj_tte_seal and not personal,
             tsa_url=settings.lkj_tte_tsa_url,
             chain=roots,
         )
@@ -84,6 +91,23 @@ def wants_passphrase(services: Services) -> bool:
     """Whether the signer must type a passphrase (or TOTP) to sign."""
     chosen = signer(services)
     return chosen is not None and chosen.needs_passphrase
+
+
+#: The Mini App's signing page (webapp/static/ttd.html).
+SIGN_PAGE = "ttd.html"
+
+
+def sign_page(services: Services, args: dict[str, Any], relative: bool = False) -> str | None:
+    """The address of the signing page for the report a button's ``args`` name (a quarter's
+    ``cycle`` or the annual LKj's ``year``), or None: the Mini App is off, or no passphrase
+    is needed (then the chat's "Ya, tandatangani" signs at once). ``relative``: from another
+    page of the Mini App."""
+    base = services.settings.lkj_webapp_url
+    if not base or not wants_passphrase(services):
+        return None
+    query = {"siklus": args["cycle"]} if "cycle" in args else {"tahunan": str(args["year"])}
+    page = f"{SIGN_PAGE}?{urlencode(query, quote_via=quote, safe='')}"
+    return page if relative else f"{base.rstrip('/')}/{page}"
 
 
 def mark(services: Services) -> dict[str, Any] | None:
@@ -110,9 +134,11 @@ async def sign_report(
     pdf: bytes,
     title: str,
     passphrase: str | None = None,
+    paraf: bool = False,
 ) -> bytes:
-    """``pdf`` with the TTE of the official ``by`` (unchanged when TTE is off)."""
-    chosen = signer(services)
+    """``pdf`` with the TTE of the official ``by`` (unchanged when TTE is off); ``paraf``:
+    the paraf giver's signature on the paraf'd draft, with their own certificate."""
+    chosen = signer(services, personal=paraf)
     if chosen is None or by is None:
         return pdf
     person = unit.person(by)
@@ -122,7 +148,7 @@ async def sign_report(
         return await chosen.sign(
             pdf,
             who,
-            reason=texts.tte_reason(title),
+            reason=texts.tte_paraf_reason(title) if paraf else texts.tte_reason(title),
             location=unit.city,
             passphrase=passphrase if passphrase is not None else PASSPHRASE.get(),
         )

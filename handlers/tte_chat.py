@@ -11,9 +11,9 @@ update inbox keeps that message with its text blanked (``redact``), no session, 
 log line holds it. A wrong passphrase leaves the step open; the signer is told why and may
 press "Ya, tandatangani" again; /batal ends the request, and it lapses after 5 minutes.
 
-The Mini App page for the passphrase (so it never enters the chat history at all) is a later
-step; meanwhile the Mini App's "Tandatangani" asks the signer to sign in chat when one is
-needed (handlers/miniapp.py).
+This is the chat's way only where the Mini App is off: with LKJ_WEBAPP_URL set, the
+confirming button opens the signing page instead (handlers/tte_page.py), so the passphrase
+never enters the chat history at all.
 """
 
 from __future__ import annotations
@@ -31,9 +31,17 @@ from app import approval as use
 from app.services import Services
 from domain.errors import DomainError
 from domain.roster import Person
-from domain.sop import SIGN
+from domain.sop import PARAF, SIGN
 from handlers import texts, tte
-from handlers.common import audit_refusal, drop_buttons_of, send_text, svc, unit_of
+from handlers.common import (
+    WEB_APP,
+    audit_refusal,
+    drop_buttons_of,
+    keyboard,
+    send_text,
+    svc,
+    unit_of,
+)
 from handlers.forms import text_field
 from handlers.notices import notices
 from handlers.routing import routes_of
@@ -70,14 +78,29 @@ def redact(services: Services, update: Update, data: dict[str, Any]) -> dict[str
     return kept
 
 
-async def ask_passphrase(flow, update: Update, context, person: Person, payload: dict) -> str:
-    """Instead of signing at once: ask for the passphrase (after checking the signer may).
+async def ask_passphrase(
+    flow, update: Update, context, person: Person, payload: dict, key: str = SIGN
+) -> str:
+    """Instead of signing (``key`` SIGN) or initialling with a signature (PARAF, with
+    LKJ_TTE_PARAF) at once: ask for the passphrase (after checking the person may).
     The request is a session shaped like a one-field form (so /batal ends it and /start
-    names it), whose value the forms never see: ``on_text`` takes the message first."""
+    names it), whose value the forms never see: ``on_text`` takes the message first.
+    With the Mini App on, a paraf's passphrase is typed in the signing page instead: the
+    message's Paraf button becomes the page's (the signature's confirming button already is)."""
     services = svc(context)
     unit = unit_of(services, person)
     report = flow.load(services, unit, payload)
-    flow.authorize(services, unit, report, SIGN, person)
+    flow.authorize(services, unit, report, key, person)
+    args = {k: v for k, v in payload.items() if k not in ("action", "user")}
+    page = tte.sign_page(services, args) if key == PARAF else None
+    if page is not None and update.callback_query is not None:
+        back = {"action": flow.actions.return_begin, **args}
+        back["step"] = services.sop_for(unit).by_key(PARAF).number
+        rows = [[(texts.BTN_PARAF_ON_PAGE, {WEB_APP: page}), (texts.BTN_RETURN, back)]]
+        await update.callback_query.edit_message_reply_markup(
+            keyboard(services, person.user_id, rows)
+        )
+        return texts.TTE_PARAF_ON_PAGE_HINT
     query = update.callback_query
     message_id = query.message.message_id if query and query.message else None
     previous = services.sessions.get(person.user_id)
@@ -85,7 +108,8 @@ async def ask_passphrase(flow, update: Update, context, person: Person, payload:
         services.callbacks.revoke_group(previous["form_id"])
     field = text_field("passphrase", texts.TTE_PASSPHRASE_FIELD, texts.TTE_PASSPHRASE_NOTICE)
     meta = {
-        "flow": flow.actions.sign_confirm,
+        "flow": flow.actions.sign_confirm,  # names the kind of report (routes.SIGNING_FLOWS)
+        "verb": key,
         "payload": dict(payload),
         "message_id": message_id,
         "asked_at": time.time(),
@@ -103,7 +127,8 @@ async def ask_passphrase(flow, update: Update, context, person: Person, payload:
         "toggles": [],
     }
     services.sessions.put(person.user_id, session)
-    await send_text(context, person.user_id, texts.tte_ask_passphrase(flow.name(report)))
+    asked = texts.tte_ask_passphrase(flow.name(report), paraf=key == PARAF)
+    await send_text(context, person.user_id, asked)
     return texts.TTE_PASSPHRASE_NOTICE
 
 
@@ -139,18 +164,18 @@ async def _sign_with(update: Update, context, meta: dict[str, Any], secret: str)
         return
     notice = texts.TTE_PASSPHRASE_DELETED if deleted else texts.TTE_PASSPHRASE_NOT_DELETED
     await send_text(context, user.id, notice)
+    act = use.paraf if meta.get("verb") == PARAF else use.sign
     token = tte.PASSPHRASE.set(secret)
     try:
         async with services.unit_lock(person.unit):
-            decision = await use.sign(
-                services, notices, flow, person, meta["payload"], update.update_id
-            )
+            decision = await act(services, notices, flow, person, meta["payload"], update.update_id)
             await flow.deliver(context, decision.after)
     except DomainError as exc:
         audit_refusal(context, update, person, "tandatangan_tte", str(exc))
         await send_text(context, user.id, texts.esc(exc))
     else:
-        await send_text(context, user.id, texts.SIGNED_NOTICE)
+        done = texts.PARAF_NOTICE if meta.get("verb") == PARAF else texts.SIGNED_NOTICE
+        await send_text(context, user.id, done)
         if meta.get("message_id") is not None:
             await drop_buttons_of(context, user.id, meta["message_id"])
     finally:

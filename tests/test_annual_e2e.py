@@ -3,6 +3,7 @@ and signed, then sent to everyone and kept in /arsip."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 
@@ -213,6 +214,15 @@ async def test_the_bots_annual_lkj_appends_the_perjanjian_kinerja_as_uploaded(
     text = pdf_text(draft.document.content)
     assert "LAMPIRAN III" in text
     assert "Dilampirkan utuh sebagai Lampiran III.1" in text
-    appended = PdfReader(io.BytesIO(planning["perjanjian_kinerja"])).pages[0].extract_text()
-    first_line = " ".join(appended.split()[:3])
-    assert first_line in text  # the uploaded PK's own first words, on an appended page
+    # The uploaded PK's pages are images in the report (PDF/A-conformant Lampiran), each with
+    # its caption and the file's SHA-256, not the uploaded file's own text and fonts.
+    sha = hashlib.sha256(planning["perjanjian_kinerja"]).hexdigest()
+    count = len(PdfReader(io.BytesIO(planning["perjanjian_kinerja"])).pages)
+    assert (
+        f"Lampiran III.1 — Perjanjian Kinerja (“perjanjian_kinerja.pdf”), halaman 1 dari {count}"
+        in text
+    )
+    reader = PdfReader(io.BytesIO(draft.document.content))
+    last = reader.pages[-1]["/Resources"].get_object()["/XObject"].get_object().values()
+    assert any(x.get_object()["/Subtype"] == "/Image" for x in last)
+    assert sha in text

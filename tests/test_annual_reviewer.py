@@ -18,9 +18,11 @@ import pytest
 from pypdf import PdfReader
 
 from demo.sample_year import planning_documents
+from documents import tte
 from documents.annual_context import annual_report_context
 from documents.render import render_pdf
 from documents.spreadsheets import parse_targets
+from documents.tte_ca import TestCa
 from documents.workbooks import archival_attachment, year_export
 from domain import annual
 from domain.annual import AnnualAnswer
@@ -40,6 +42,7 @@ from domain.performance import (
 from domain.roles import Role
 from domain.samples import sample_targets_with_profile
 from domain.targets_import import TargetImportError
+from tests.test_annual_e2e import archival_parts
 from tests.test_annual_report import (
     CALENDAR,
     T_SIGN,
@@ -410,7 +413,60 @@ def test_bab1_says_what_the_unit_has_not_given(bare_pages: list[str]) -> None:
 # ----------------------------------------------------------------------------- Lampiran PK
 
 
-def test_the_perjanjian_kinerja_is_appended_as_pages(full_pdf: bytes, full_pages) -> None:
+def fonts_of(reader: PdfReader) -> set[str]:
+    """Every font of the file by its full name (a subset's tag included)."""
+    names: set[str] = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
+        for ref in fonts.get_object().values():
+            names.add(str(ref.get_object().get("/BaseFont", "")))
+    return names
+
+
+def font_objects(reader_or_pages) -> int:
+    """How many distinct font objects the pages use."""
+    pages = getattr(reader_or_pages, "pages", reader_or_pages)
+    refs = set()
+    for page in pages:
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {}).get_object()
+        refs.update(ref.idnum for ref in fonts.values() if hasattr(ref, "idnum"))
+    return len(refs)
+
+
+def page_images(page) -> int:
+    xobjects = page.get("/Resources", {}).get_object().get("/XObject", {}).get_object()
+    return sum(1 for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image")
+
+
+def alt_texts(reader: PdfReader) -> list[str]:
+    """The /Alt of every element of the structure tree (the tagged PDF's figures)."""
+    found: list[str] = []
+
+    def walk(node, depth=0) -> None:
+        node = node.get_object()
+        if depth > 60:
+            return
+        if isinstance(node, dict):
+            if "/Alt" in node:
+                found.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            if kids is not None:
+                kids = kids.get_object()
+                for kid in kids if isinstance(kids, list) else [kids]:
+                    if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict | list):
+                        walk(kid, depth + 1)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def uploaded_name(quarters: list[Cycle]) -> str:
+    return next(d.name for c in quarters for d in c.documents if d.kind == "perjanjian_kinerja")
+
+
+def test_the_perjanjian_kinerja_is_appended_as_pages(
+    full_pdf: bytes, full_pages, planning: dict[str, bytes], with_files: list[Cycle]
+) -> None:
     lampiran2 = " ".join(full_pages)
     lampiran2 = lampiran2[lampiran2.rindex("II. Dokumen Acuan Perencanaan Kinerja") :]
     assert "Dilampirkan utuh sebagai Lampiran III.1 (1 halaman)" in lampiran2
@@ -421,14 +477,47 @@ def test_the_perjanjian_kinerja_is_appended_as_pages(full_pdf: bytes, full_pages
     assert "LAMPIRAN III PERJANJIAN KINERJA DAN RENCANA AKSI TAHUN 2026" in full_pages[-2]
     assert "Lampiran III.1 — Perjanjian Kinerja" in full_pages[-2]
     assert "halaman 1 setelah halaman ini" in full_pages[-2]
-    assert full_pages[-1].startswith("PERJANJIAN KINERJA SATUAN POLISI PAMONG PRAJA KOTA BANDUNG")
-    assert "IKU-8 Indeks kepuasan masyarakat" in full_pages[-1]
-    # Still the archival copy: PDF/A-3 by its XMP, the workbook still attached.
+    # The document's page is an image of it (the file's own text is not set in the report),
+    # captioned with its SHA-256; its alt text, in the tagged PDF, reads it.
+    sha = hashlib.sha256(planning["perjanjian_kinerja"]).hexdigest()
+    assert full_pages[-1].startswith("Lampiran III.1 — Perjanjian Kinerja")
+    assert "halaman 1 dari 1" in full_pages[-1] and sha in full_pages[-1]
+    assert "PERJANJIAN KINERJA SATUAN" not in full_pages[-1]
     reader = PdfReader(io.BytesIO(full_pdf))
+    assert page_images(reader.pages[-1]) == 1
+    [alt] = [a for a in alt_texts(reader) if a.startswith("Lampiran III.1")]
+    assert sha in alt and "halaman 1 dari 1" in alt
+    assert "PERJANJIAN KINERJA SATUAN POLISI PAMONG PRAJA KOTA BANDUNG" in alt
+    assert "IKU-8 Indeks kepuasan masyarakat" in alt
+    # No font of the uploaded file came along: the report's fonts are WeasyPrint's own, one
+    # object per face (appended pages would bring their own font objects of the same names).
+    assert font_objects(reader) == len(fonts_of(reader))
+    # Still the archival copy: PDF/A-3 by its XMP, tagged, the workbook still attached and
+    # the uploaded file embedded as it was (its source).
     assert 'pdfaid:part="3"' in reader.xmp_metadata.rdf_root.toxml().replace("'", '"') or (
         "<pdfaid:part>3</pdfaid:part>" in reader.xmp_metadata.rdf_root.toxml()
     )
-    assert len(reader.attachments) == 1
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert sorted(reader.attachments) == sorted(
+        ["Ekspor_Kinerja_Tahunan_2026.xlsx", uploaded_name(with_files)]
+    )
+    [original] = reader.attachments[uploaded_name(with_files)]
+    assert original == planning["perjanjian_kinerja"]
+
+
+async def test_the_archival_copy_with_its_lampiran_pages_is_signed_and_validates(
+    full_pdf: bytes, tmp_path
+) -> None:
+    """A PAdES signature over the annual LKj with its Lampiran III pages still validates, and
+    the signed file is still PDF/A-3 by its XMP."""
+    ca = TestCa.create(tmp_path)
+    ca.issue(tmp_path / "p12" / "196805121990031004.p12", "Kasat Uji", "sandi-uji")
+    signer = tte.LocalSigner(tmp_path / "p12", "sandi-uji")
+    who = tte.SignerIdentity("Kasat Uji", "19680512 199003 1 004", unit=UNIT.code)
+    signed = await signer.sign(full_pdf, who, reason="Pengesahan uji", location="Bandung")
+    [check] = await tte.validate(signed, tte.load_roots([ca.root_pem]))
+    assert check.ok and check.whole_file
+    assert archival_parts(signed)[:2] == ("3", "A")
 
 
 def test_a_planning_file_not_given_is_listed_with_the_reason(quarters: list[Cycle]) -> None:

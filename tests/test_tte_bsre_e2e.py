@@ -1,5 +1,6 @@
-"""The Kasat signs through BSrE (the project's fake, over HTTP) from the chat: the passphrase
-typed in chat is deleted at once, never kept, and a wrong one leaves the step open."""
+"""The Kasat signs through BSrE (the project's fake, over HTTP) from the chat, where the Mini
+App is off: the passphrase typed in chat is deleted at once, never kept, and a wrong one leaves
+the step open. (With the Mini App on, it is typed in the signing page: tests/test_tte_page.py.)"""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import pytest
 
 from bot.settings import Settings
 from demo import playbook
-from demo.playbook import MiniApp
-from demo.screenshots import free_port
 from documents import tte
 from emulator.bsre import FakeBsre
 from handlers import texts
@@ -17,9 +16,7 @@ from storage.repositories import CycleRepository
 from tests.conftest import TOKEN
 from tests.test_annual_e2e import archival_parts
 from tests.test_annual_report import filed_quarter
-from tests.test_miniapp import post
 from tests.test_verification import check_pdf
-from webapp.server import start_webapp, stop_webapp
 
 KASAT_NIP = "196805121990031004"
 KASAT_NIK = "3273011205680004"
@@ -40,7 +37,6 @@ async def bsre(tmp_path):
 def settings(emu, tmp_path, roster_path, bsre) -> Settings:
     signers = tmp_path / "bsre-signers.toml"
     signers.write_text(f'[signer."{KASAT_NIP}"]\nnik = "{KASAT_NIK}"\n', encoding="utf-8")
-    port = free_port()
     return Settings(
         _env_file=None,
         telegram_bot_token=TOKEN,
@@ -53,17 +49,7 @@ def settings(emu, tmp_path, roster_path, bsre) -> Settings:
         lkj_bsre_password=bsre.client_secret,
         lkj_bsre_signers=signers,
         lkj_tte_roots=str(bsre.ca.root_pem),
-        lkj_webapp_url=f"http://127.0.0.1:{port}/app",
-        lkj_webapp_port=port,
     )
-
-
-@pytest.fixture
-async def webapp(bot):
-    server = await start_webapp(bot)
-    assert server is not None
-    yield server
-    await stop_webapp(bot)
 
 
 def stored_files(root) -> bytes:
@@ -71,7 +57,7 @@ def stored_files(root) -> bytes:
 
 
 async def test_the_kasat_signs_through_bsre_with_a_passphrase_typed_and_deleted(
-    bot, webapp, emu, people, settings, bsre, clock
+    bot, emu, people, settings, bsre, clock
 ):
     kasat, k = people.kasat, people.kasubbag
     await playbook.start_cycle(people, 3, 2026)
@@ -83,13 +69,6 @@ async def test_the_kasat_signs_through_bsre_with_a_passphrase_typed_and_deleted(
     await playbook.paraf(people)
     initialled = await kasat.expect("diparaf oleh", document=True)
 
-    # The Mini App cannot take the passphrase yet: it sends the Kasat to the chat.
-    status, body = await post(
-        f"{settings.lkj_webapp_url}/api/tinjau/aksi",
-        MiniApp(TOKEN, clock).init_data(kasat),
-        {"siklus": "satpolpp-bdg:2026:3", "aksi": "sign", "versi": 1},
-    )
-    assert status == 400 and body["error"] == texts.TTE_SIGN_IN_CHAT
     await kasat.tap("Tandatangani", initialled)
 
     # The confirming tap asks for the passphrase; a wrong one is deleted and refused.

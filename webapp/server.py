@@ -25,7 +25,7 @@ from telegram.ext import Application
 
 from app.store import ConcurrentUpdateError, storage_full
 from domain.errors import DomainError, InputError, RoleError
-from handlers import miniapp, progress, texts
+from handlers import miniapp, progress, texts, tte_page
 from webapp.auth import InitDataError, validate_init_data
 from webapp.refusals import RefusalLimiter, client_of
 
@@ -46,10 +46,12 @@ SECURITY_HEADERS = {
 STATIC = {
     "isi.html": "text/html",
     "tinjau.html": "text/html",
+    "ttd.html": "text/html",
     "app.css": "text/css",
     "common.js": "text/javascript",
     "isi.js": "text/javascript",
     "tinjau.js": "text/javascript",
+    "ttd.js": "text/javascript",
 }
 MAX_BODY = 64 * 1024
 
@@ -73,7 +75,13 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
 
 # Calls that change a cycle: they take the unit's lock as a button press does.
 CHANGES_STATE = frozenset(
-    {"/api/isi/kirim", "/api/tinjau/aksi", "/api/isi/bukti", "/api/isi/bukti/hapus"}
+    {
+        "/api/isi/kirim",
+        "/api/tinjau/aksi",
+        "/api/isi/bukti",
+        "/api/isi/bukti/hapus",
+        "/api/ttd/tandatangani",
+    }
 )
 # A file from the form: its bytes are the request's body, the cycle, indicator and file name
 # its query (the only call that is not JSON, and the only one larger than MAX_BODY).
@@ -110,6 +118,9 @@ class WebAppServer:
             "/api/bukti": miniapp.send_evidence,
             UPLOAD: miniapp.upload_evidence,
             "/api/isi/bukti/hapus": miniapp.remove_evidence,
+            # The signing page: the passphrase of the TTE, never stored nor logged.
+            "/api/ttd": self._sync(tte_page.sign_view),
+            "/api/ttd/tandatangani": tte_page.sign,
         }
         for path, call in routes.items():
             app.router.add_post(self.prefix + path, self._api(path, call))

@@ -14,6 +14,11 @@ def tte_reason(title: str) -> str:
     return f"Pengesahan {title}"
 
 
+def tte_paraf_reason(title: str) -> str:
+    """The reason written into the paraf giver's PDF signature."""
+    return f"Paraf (koreksi) {title}"
+
+
 _TTE_NOT_SIGNED = "Laporan belum ditandatangani dan tahap penandatanganan tetap terbuka."
 TTE_REFUSED_PASSPHRASE = (
     "Tanda tangan elektronik gagal: passphrase sertifikat elektronik salah atau "
@@ -48,9 +53,10 @@ TTE_REFUSED_FAILED = (
 )
 
 
-def tte_ask_passphrase(name: str) -> str:
+def tte_ask_passphrase(name: str, paraf: bool = False) -> str:
+    act = "memaraf" if paraf else "menandatangani"
     return (
-        f"🔏 Untuk menandatangani {esc(name)} dengan tanda tangan elektronik, ketik "
+        f"🔏 Untuk {act} {esc(name)} dengan tanda tangan elektronik, ketik "
         "<b>passphrase</b> (atau kode TOTP) sertifikat elektronik Bapak/Ibu sebagai pesan "
         "berikutnya.\n"
         "⚠️ Pesan tersebut akan segera dihapus dari percakapan dan tidak disimpan oleh lkj-bot. "
@@ -59,10 +65,39 @@ def tte_ask_passphrase(name: str) -> str:
     )
 
 
-TTE_SIGN_IN_CHAT = (
+TTE_SIGN_ON_PAGE = (
     "Tanda tangan elektronik memerlukan passphrase sertifikat elektronik: silakan "
-    "tandatangani melalui tombol “Tandatangani” di percakapan lkj-bot."
+    "tandatangani melalui halaman penandatanganan (tombol “Tandatangani”, lalu "
+    "“🔏 Ya, tandatangani”)."
 )
+BTN_SIGN_ON_PAGE = "🔏 Ya, tandatangani"
+BTN_PARAF_ON_PAGE = "🔏 Paraf dengan TTE"
+TTE_PARAF_ON_PAGE_HINT = (
+    "Paraf disertai tanda tangan elektronik: tekan “🔏 Paraf dengan TTE” untuk mengetik "
+    "passphrase di halaman penandatanganan."
+)
+TTE_PAGE_PARAF_DONE = (
+    "Paraf Anda telah dicatat dan ditandatangani secara elektronik; laporan diteruskan untuk "
+    "ditandatangani."
+)
+TTE_SIGN_ON_PAGE_HINT = (
+    "Tekan “🔏 Ya, tandatangani” untuk mengetik passphrase di halaman penandatanganan."
+)
+# The Mini App's signing page (webapp/static/ttd.html, handlers/tte_page.py).
+TTE_PAGE_SIGNED = (
+    "Laporan telah ditandatangani secara elektronik; laporan final dikirim melalui percakapan."
+)
+TTE_PAGE_ALREADY_SIGNED = (
+    "Laporan ini sudah ditandatangani; tidak ada yang perlu ditandatangani lagi. Laporan final "
+    "ada di percakapan Anda dengan bot."
+)
+TTE_PAGE_EMPTY = "Passphrase belum diisi. Ketik passphrase sertifikat elektronik Anda."
+TTE_PAGE_NOT_NEEDED = (
+    "Tanda tangan laporan ini tidak memerlukan passphrase: silakan tandatangani melalui "
+    "tombol “Tandatangani” di percakapan."
+)
+TTE_PAGE_BSRE = "Sertifikat elektronik BSrE (layanan TTE instansi)"
+TTE_PAGE_LOCAL = "Sertifikat elektronik instansi (penanda tangan lokal)"
 TTE_PASSPHRASE_TITLE = "Passphrase tanda tangan elektronik"
 TTE_PASSPHRASE_FIELD = "Passphrase"
 TTE_PASSPHRASE_NOTICE = "Ketik passphrase sertifikat elektronik Anda."

@@ -203,6 +203,12 @@ async function act(body) {
 
 async function decideNow() {
   const action = document.getElementById("decide").dataset.action;
+  const page = action === "sign" ? review.sign_page : action === "paraf" ? review.paraf_page : null;
+  if (page) {
+    // A certified signature: its passphrase is typed in the signing page (ttd.html).
+    window.location.href = page + window.location.hash;
+    return;
+  }
   if (!(action in CONFIRM)) {
     act({ aksi: action });  // Paraf: one tap, as the chat's button
     return;
