@@ -37,6 +37,7 @@ from storage.repositories import (
     ButtonRepository,
     CycleRepository,
     DraftRepository,
+    EvaluatorInvitationRepository,
     IdentityRepository,
     InvitationRepository,
     MenuRepository,
@@ -190,6 +191,14 @@ class RosterStore(RosterView, Audited, Protocol):
     def save_roster(self, raw: dict[str, Any]) -> None: ...
 
 
+class EvaluatorStore(RosterStore, Protocol):
+    """The evaluator invitations' use cases (``app.evaluators``): the stored roster (its
+    ``evaluator`` list) and the evaluator invitations."""
+
+    @property
+    def evaluator_invitations(self) -> EvaluatorInvitationRepository: ...
+
+
 class Records(RosterView, Protocol):
     """What the export reads (``app.export``): the unit's cycles and budget."""
 
@@ -273,6 +282,7 @@ class Services:
     chats: ChatStateRepository = field(init=False)
     rosters: RosterRepository = field(init=False)
     invitations: InvitationRepository = field(init=False)
+    evaluator_invitations: EvaluatorInvitationRepository = field(init=False)
     standins: StandInRepository = field(init=False)
 
     def __post_init__(self) -> None:
@@ -308,6 +318,7 @@ class Services:
         self.chats = ChatStateRepository(self.db)
         self.rosters = RosterRepository(self.db)
         self.invitations = InvitationRepository(self.db)
+        self.evaluator_invitations = EvaluatorInvitationRepository(self.db)
         self.standins = StandInRepository(self.db)
         self._view: tuple[Roster, datetime, datetime, Roster] | None = None
         self._moments: tuple[Roster | None, list[datetime]] = (None, [])
