@@ -6,11 +6,13 @@ changes nothing, a used or revoked link is refused, and a unit's member cannot b
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 
 import pytest
 
 from app.evaluators import ACCEPTED, CREATED, REVOKED
+from bot.cli import main
 from bot.settings import Settings
 from demo import playbook
 from emulator.users import SimUser
@@ -224,3 +226,46 @@ async def test_a_revoked_evaluator_link_is_refused_and_a_pemda_administrator_inv
     plain.say("/pantau")
     listing = await plain.expect("Pemerintah Kabupaten Kendal")
     assert listing.buttons == [f"1. {KENDAL}"]
+
+
+@pytest.fixture
+def cli_env(monkeypatch, emu, settings):
+    for name, value in (
+        ("TELEGRAM_BOT_TOKEN", TOKEN),
+        ("TELEGRAM_API_BASE_URL", emu.url),
+        ("LKJ_DATA_DIR", str(settings.lkj_data_dir)),
+        ("LKJ_ROSTER", str(settings.lkj_roster)),
+    ):
+        monkeypatch.setenv(name, value)
+
+
+async def test_the_operator_invites_and_revokes_an_evaluator_on_the_server(
+    runner, emu, cli_env, capsys
+):
+    async def cli(*argv: str) -> tuple[int, str, str]:
+        code = await asyncio.to_thread(main, list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, _, err = await cli("invite-evaluator", "--pemda", "Kota Bandung", "--body", "bpk")
+    assert code == 2 and "Badan evaluator" in err
+    code, _, err = await cli("invite-evaluator", "--pemda", "Kota Bogor", "--body", "bappeda")
+    assert code == 2 and "tidak dikenal" in err
+    code, out, _ = await cli(
+        "invite-evaluator", "--pemda", "Kota Bandung", "--body", "bappeda", "--admin"
+    )
+    assert code == 0 and "pengelola evaluator Bappeda Pemerintah Kota Bandung" in out
+    first = playbook.invitation_code(out)
+    code, out, _ = await cli("invite-evaluator", "--pemda", "kota-bandung", "--body", "inspektorat")
+    second = playbook.invitation_code(out)
+    code, out, _ = await cli("invite-evaluator", "--revoke", second)
+    assert code == 0 and "telah dicabut" in out
+
+    bot = await runner.start()
+    admin = SimUser(emu, 900005, BAPPEDA[0])
+    welcome = await join_evaluator(admin, first, BAPPEDA)
+    assert "pengelola evaluator" in welcome
+    assert bot.bot_data["services"].roster.evaluator(admin.user_id).admin
+    late = SimUser(emu, 900006, INSPEKTUR[0])
+    late.say(f"/start {second}")
+    await late.expect("telah dicabut")
