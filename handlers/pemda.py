@@ -152,7 +152,9 @@ async def not_evaluator(update: Update, context, person: Person) -> None:
 # ----------------------------------------------------------------------------- /pantau
 
 
-def _row_text(services: Services, number: int, row: UnitRow, year: int) -> str:
+def pantau_row_text(services: Services, number: int, row: UnitRow, year: int) -> str:
+    """One unit of /pantau as the evaluator reads it (``number``: its place in the list); the
+    Monday digest may word its rows the same way."""
     if row.triwulan is None:
         return texts.pantau_row(number, row.name, row.state)
     tz = services.roster.unit(row.unit).timezone
@@ -182,7 +184,8 @@ def pantau_pages(
     """/pantau as messages (text, unit buttons), each under Telegram's 4096 characters and
     with at most UNITS_PER_MESSAGE units; the header (the count by state) on the first."""
     view = view or overview(services, evaluator.pemda)
-    zone = services.roster.units[0].timezone if services.roster.units else "Asia/Jakarta"
+    units = services.roster.units_of_pemda(evaluator.pemda)
+    zone = units[0].timezone if units else "Asia/Jakarta"
     counts = [(state, view.count(state)) for state in texts.PEMDA_STATES if view.count(state)]
     header = texts.pantau_header(
         view.government.line, view.year, format_datetime_id(view.at, zone), counts
@@ -193,7 +196,7 @@ def pantau_pages(
     text, buttons = header, list[list[Button]]()
     limit = TEXT_LIMIT - 64
     for number, row in enumerate(view.rows, 1):
-        block = _row_text(services, number, row, view.year)[:limit]
+        block = pantau_row_text(services, number, row, view.year)[:limit]
         if buttons and (len(text) + 2 + len(block) > limit or len(buttons) >= UNITS_PER_MESSAGE):
             pages.append((text, buttons))
             text, buttons = texts.pantau_continued(len(pages) + 1), []
@@ -442,6 +445,7 @@ async def open_link(update: Update, context, person: Person | None, code: str) -
             person,
             "undangan_evaluator",
             texts.audit_invitation_state(invitation.state(services.now()), code),
+            role="evaluator" if services.roster.evaluator(user_id) else None,
         )
         await send_text(context, user_id, texts.esc(exc))
         return True

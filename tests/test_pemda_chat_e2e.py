@@ -164,6 +164,18 @@ async def test_an_evaluator_invited_by_the_operator_watches_the_units_of_their_p
         answer = await inspektur.next()
         assert "hanya dapat melihat" in answer.text or "hanya dapat dibuat" in answer.text, command
         assert not answer.buttons, command
+    # Nor a button: the Sekretaris's Teruskan, its token replayed from the evaluator's chat.
+    offer = next(
+        m
+        for m in people.sekretaris.received()
+        if any(label.startswith("Teruskan") for row in m.reply_markup or [] for label, _ in row)
+    )
+    forward = next(
+        d for row in offer.reply_markup for label, d in row if label.startswith("Teruskan")
+    )
+    refused = await inspektur.tap_raw(late, forward)
+    assert refused["text"] == texts.EVALUATOR_READ_ONLY_SHORT
+    assert services.cycles.list_unit("satpolpp-bdg")[0].step == 2
     inspektur.say("/status")  # an evaluator's /status is the pemda's list
     assert (await inspektur.expect("Pemantauan laporan kinerja")).buttons
     assert [c.id for c in services.cycles.list_unit("satpolpp-bdg")] == cycles
@@ -190,7 +202,7 @@ async def test_an_evaluator_invited_by_the_operator_watches_the_units_of_their_p
 
 
 async def test_a_revoked_evaluator_link_is_refused_and_a_pemda_administrator_invites(
-    bot, emu, settings
+    bot, emu, settings, clock
 ):
     services = bot.bot_data["services"]
     operator = SimUser(emu, OPERATOR, "Operator Diskominfo")
@@ -205,6 +217,12 @@ async def test_a_revoked_evaluator_link_is_refused_and_a_pemda_administrator_inv
     assert services.roster.evaluator(invitee.user_id) is None
     log = AuditLog.for_unit_year(settings.lkj_data_dir, None, 2026)
     assert REVOKED in [e["action"] for e in log.entries()]
+
+    # An unused link expires after 7 days.
+    stale = await invite_evaluator(operator, "Pemerintah Kota Bandung", "Bagian Organisasi", False)
+    clock.advance(days=8)
+    invitee.say(f"/start {stale}")
+    await invitee.expect("sudah kedaluwarsa")
 
     # The operator makes a pemda administrator; the administrator invites for their pemda.
     admin_code = await invite_evaluator(operator, "Pemerintah Kabupaten Kendal", "Bappeda", True)

@@ -29,6 +29,10 @@ PEMDA_NOT_EVALUATOR = (
     "Perintah /pantau hanya untuk evaluator pemerintah daerah (Inspektorat, Bagian Organisasi "
     "atau Bappeda) yang diundang melalui tautan undangan evaluator."
 )
+EVALUATOR_READ_ONLY_SHORT = (
+    "Mohon maaf, evaluator pemerintah daerah hanya dapat melihat; tidak ada tindakan yang dapat "
+    "Anda lakukan."
+)
 AUDIT_EVALUATOR_READ_ONLY = "evaluator pemerintah daerah hanya dapat melihat (tanpa tindakan)"
 
 
