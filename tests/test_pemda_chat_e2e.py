@@ -21,6 +21,7 @@ from handlers.views import unit_status
 from storage.audit import AuditLog
 from tests.conftest import TOKEN
 from tests.factories import DEMO_ROSTER
+from tests.test_menu_e2e import menus_settled
 
 OPERATOR = 777
 INSPEKTUR = ("Dra. Sri Lestari, M.Si.", "196805121994032004", "Inspektur Pembantu Wilayah I")
@@ -112,6 +113,8 @@ async def test_an_evaluator_invited_by_the_operator_watches_the_units_of_their_p
     welcome = (await inspektur.expect("Selamat datang")).text
     assert "evaluator Inspektorat Pemerintah Kota Bandung" in welcome and "/pantau" in welcome
     await operator.expect("telah bergabung sebagai evaluator Inspektorat")
+    menus = await menus_settled(emu, [inspektur.user_id])  # their own menu: what they may do
+    assert menus[inspektur.user_id] == ["start", "pantau", "verifikasi", "bantuan"]
     evaluator = services.roster.evaluator(inspektur.user_id)
     assert (evaluator.body, evaluator.pemda, evaluator.nip) == (
         "inspektorat",
