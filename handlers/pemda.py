@@ -14,13 +14,12 @@ the invitee types name, NIP and jabatan as a unit's invitee does and is in the r
 from __future__ import annotations
 
 import functools
-import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.error import BadRequest, Forbidden
+from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from app.evaluators import (
@@ -43,7 +42,7 @@ from domain.identity import parse_government
 from domain.pemda import BODIES, Evaluator, government_of
 from domain.performance import format_percent_id
 from domain.roster import Person
-from handlers import texts
+from handlers import menu, texts
 from handlers.commands import PersonHandler
 from handlers.common import (
     TEXT_LIMIT,
@@ -60,22 +59,12 @@ from handlers.common import (
 from handlers.invitations import DETAIL_CHECKS, DETAILS, GUEST_ASK, link
 from handlers.views import unit_status
 
-log = logging.getLogger(__name__)
-
 EvaluatorHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Evaluator], Awaitable[None]]
 
 #: An evaluator invitee typing name, NIP and jabatan (a session's ``form``).
 GUEST_FORM = "evaluator_details"
 #: At most this many units (one button each) in one message of /pantau.
 UNITS_PER_MESSAGE = 30
-#: An evaluator's menu (the administrator's adds the invitations).
-EVALUATOR_COMMANDS = ("start", "pantau", "verifikasi", "bantuan")
-ADMIN_COMMANDS = ("undang_evaluator", "undangan_evaluator")
-
-
-def evaluator_commands(evaluator: Evaluator) -> list[tuple[str, str]]:
-    allowed = set(EVALUATOR_COMMANDS) | (set(ADMIN_COMMANDS) if evaluator.admin else set())
-    return [(c, d) for c, d in texts.COMMANDS.items() if c in allowed]
 
 
 def pemda_line(services: Services, pemda: str) -> str:
@@ -111,19 +100,10 @@ def for_member_or_evaluator(member: PersonHandler, evaluator: EvaluatorHandler):
 # ----------------------------------------------------------------------------- the evaluator
 
 
-async def set_evaluator_menu(bot: Bot, evaluator: Evaluator) -> None:
-    """The evaluator's own command menu (a chat scope); not kept with the units' menus."""
-    commands = [BotCommand(c, d) for c, d in evaluator_commands(evaluator)]
-    try:
-        await bot.set_my_commands(commands, scope=BotCommandScopeChat(evaluator.user_id))
-    except (BadRequest, Forbidden) as exc:
-        log.info("menu of %s not set yet: %s", evaluator.user_id, exc)
-
-
 async def evaluator_start(update: Update, context, evaluator: Evaluator) -> None:
     """/start of an evaluator: who they are (body, pemda), what they may do (/pantau)."""
     services = svc(context)
-    await set_evaluator_menu(context.bot, evaluator)
+    await menu.set_evaluator_menu(context.bot, services, evaluator)
     text = texts.evaluator_welcome(
         evaluator.name,
         evaluator.body_label,
@@ -136,9 +116,11 @@ async def evaluator_start(update: Update, context, evaluator: Evaluator) -> None
 
 async def cmd_help(update: Update, context, evaluator: Evaluator) -> None:
     services = svc(context)
-    await set_evaluator_menu(context.bot, evaluator)
+    await menu.set_evaluator_menu(context.bot, services, evaluator)
     text = texts.evaluator_help(
-        evaluator.body_label, pemda_line(services, evaluator.pemda), evaluator_commands(evaluator)
+        evaluator.body_label,
+        pemda_line(services, evaluator.pemda),
+        menu.evaluator_commands(evaluator),
     )
     await send_text(context, evaluator.user_id, text)
 
