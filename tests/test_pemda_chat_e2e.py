@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import tomllib
 
 import pytest
+import tomli_w
 
 from app.evaluators import ACCEPTED, CREATED, REVOKED
 from bot.cli import main
@@ -261,7 +263,7 @@ def cli_env(monkeypatch, emu, settings):
 
 
 async def test_the_operator_invites_and_revokes_an_evaluator_on_the_server(
-    runner, emu, cli_env, capsys
+    runner, emu, cli_env, capsys, tmp_path
 ):
     async def cli(*argv: str) -> tuple[int, str, str]:
         code = await asyncio.to_thread(main, list(argv))
@@ -290,3 +292,25 @@ async def test_the_operator_invites_and_revokes_an_evaluator_on_the_server(
     late = SimUser(emu, 900006, INSPEKTUR[0])
     late.say(f"/start {second}")
     await late.expect("telah dicabut")
+    menus = await menus_settled(emu, [admin.user_id])
+    assert menus[admin.user_id] == [
+        "start",
+        "pantau",
+        "verifikasi",
+        "undang_evaluator",
+        "undangan_evaluator",
+        "bantuan",
+    ]
+
+    # Taken out of the roster by an import: a stranger again, their menu removed.
+    path = tmp_path / "exported.toml"
+    await cli("roster", "export", str(path))
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    raw.pop("evaluator")
+    path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    code, _, _ = await cli("roster", "import", str(path))
+    assert code == 0
+    admin.say("/pantau")
+    await admin.expect("belum terdaftar")
+    menus = await menus_settled(emu, [admin.user_id])
+    assert menus[admin.user_id] == []
