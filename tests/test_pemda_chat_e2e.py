@@ -205,6 +205,13 @@ async def test_an_evaluator_invited_by_the_operator_watches_the_units_of_their_p
     stranger.say("/pantau")
     await stranger.expect("belum terdaftar")
 
+    # Nor may an evaluator take a unit's invitation.
+    operator.say("/unit_baru dishub-kendal | Dinas Perhubungan Kabupaten Kendal | Kendal")
+    unit_code = playbook.invitation_code((await operator.expect("Undangan sebagai")).text)
+    inspektur.say(f"/start {unit_code}")
+    await inspektur.expect("Evaluator tidak dapat sekaligus menjadi anggota unit kerja")
+    assert services.invitations.get(unit_code).used_by is None
+
 
 async def test_a_revoked_evaluator_link_is_refused_and_a_pemda_administrator_invites(
     bot, emu, settings, clock
