@@ -109,7 +109,8 @@ def pantau_row(
     lines.append(f"   {esc(period)}, tahap {esc(step)}")
     if holders:
         lines.append(f"   Pemegang: {esc(holders)}" + (f", sejak {esc(since)}" if since else ""))
-    lines.append(f"   Capaian sementara: {esc(capaian)}" if capaian else "   Capaian: belum ada")
+    label = "Capaian" if signed else "Capaian sementara"
+    lines.append(f"   {label}: {esc(capaian)}" if capaian else "   Capaian: belum ada")
     lines.append("   Laporan telah ditandatangani" if signed else "   Belum ditandatangani")
     return "\n".join(lines)
 
