@@ -39,6 +39,7 @@ from storage.repositories import (
     ButtonRepository,
     CycleRepository,
     DraftRepository,
+    EvaluatorInvitationRepository,
     IdentityRepository,
     InvitationRepository,
     MenuRepository,
@@ -197,6 +198,14 @@ class RosterStore(RosterView, Audited, Protocol):
     def cycles(self) -> CycleRepository: ...
 
     def save_roster(self, raw: dict[str, Any]) -> None: ...
+
+
+class EvaluatorStore(RosterStore, Protocol):
+    """The evaluator invitations' use cases (``app.evaluators``): the stored roster (its
+    ``evaluator`` list) and the evaluator invitations."""
+
+    @property
+    def evaluator_invitations(self) -> EvaluatorInvitationRepository: ...
 
 
 class Records(RosterView, Protocol):
@@ -365,6 +374,7 @@ class Services:
     chats: ChatStateRepository = field(init=False)
     rosters: RosterRepository = field(init=False)
     invitations: InvitationRepository = field(init=False)
+    evaluator_invitations: EvaluatorInvitationRepository = field(init=False)
     standins: StandInRepository = field(init=False)
     #: The pemda evaluators' weekly digests, owed then sent (``app.pemda_digest``).
     pemda_digests: PemdaDigestRepository = field(init=False)
@@ -402,6 +412,7 @@ class Services:
         self.chats = ChatStateRepository(self.db)
         self.rosters = RosterRepository(self.db)
         self.invitations = InvitationRepository(self.db)
+        self.evaluator_invitations = EvaluatorInvitationRepository(self.db)
         self.standins = StandInRepository(self.db)
         self.pemda_digests = PemdaDigestRepository(self.db)
         self._view: tuple[Roster, datetime, datetime, Roster] | None = None

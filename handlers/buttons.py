@@ -64,6 +64,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         await press.finish(notice or "")
         return
+    if person is None and services.roster.evaluator(query.from_user.id) is not None:
+        # A pemda's evaluator pressing a unit's button (one replayed): read-only.
+        tried = str(payload.get("action")) if payload else "tombol"
+        reason = texts.AUDIT_EVALUATOR_READ_ONLY
+        audit_refusal(context, update, None, tried, reason, role="evaluator")
+        await press.finish(texts.EVALUATOR_READ_ONLY_SHORT, refused=True)
+        return
     if person is None:
         audit_refusal(context, update, None, "tombol", texts.AUDIT_NOT_REGISTERED)
         await press.finish(texts.NOT_REGISTERED_SHORT, refused=True)

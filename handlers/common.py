@@ -80,6 +80,22 @@ async def identify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person
         return None
     services = svc(context)
     person = services.roster.person(user.id)
+    evaluator = services.roster.evaluator(user.id) if person is None else None
+    if evaluator is not None:  # a pemda's evaluator: read-only, whatever they tried
+        government = services.roster.pemdas().get(evaluator.pemda)
+        audit_refusal(
+            context,
+            update,
+            None,
+            _attempt(update),
+            texts.AUDIT_EVALUATOR_READ_ONLY,
+            role="evaluator",
+        )
+        where = government.line if government else evaluator.pemda
+        if update.effective_chat:
+            text = texts.evaluator_read_only(evaluator.body_label, where)
+            await send_text(context, update.effective_chat.id, text)
+        return None
     if person is None and not await guest_gate(update, context, "pesan"):
         return None
     if person is None:
@@ -96,6 +112,15 @@ async def identify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person
     return person
 
 
+def _attempt(update: Update) -> str:
+    """What a message tried, for the audit: its command ("mulai"), else "pesan"."""
+    message = update.effective_message
+    words = (message.text or "").split() if message else []
+    if words and words[0].startswith("/"):
+        return words[0][1:].split("@")[0][:40] or "pesan"
+    return "pesan"
+
+
 def audit_refusal(
     context: ContextTypes.DEFAULT_TYPE,
     update: Update,
@@ -103,6 +128,8 @@ def audit_refusal(
     action: str,
     reason: str,
     cycle: str = "",
+    *,
+    role: str | None = None,
 ) -> None:
     """Every refused action leaves a line in the audit log (who tried what, and why not),
     once: an update replayed from the inbox after a kill does not log its refusal again."""
@@ -120,7 +147,7 @@ def audit_refusal(
         {
             "at": services.now(),
             "actor": user.id if user else 0,
-            "role": person.role.value if person else "stranger",
+            "role": role or (person.role.value if person else "stranger"),
             "action": action,
             "outcome": "refused",
             "reason": reason[:500],

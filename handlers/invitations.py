@@ -369,6 +369,8 @@ async def _guest_button(update: Update, context, payload: dict[str, Any]) -> str
         await send_text(context, user_id, texts.INVITE_DECLINED)
         return ""
     usable(invitation, services.now())
+    if services.roster.evaluator(user_id) is not None:  # never both (domain.pemda)
+        raise RoleError(texts.EVALUATOR_IS_NOT_MEMBER)
     services.refresh_roster()
     unit = services.roster.unit(invitation.unit)
     try:

@@ -22,6 +22,7 @@ from app import store as chats
 from app.export import may_export
 from app.services import Services
 from domain import annual
+from domain.pemda import Evaluator
 from domain.roster import Person
 from domain.sop import ASSEMBLE, COLLECT, DIVIDE
 from domain.standins import POSTS
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 EVERYONE = ("start", "status", "arsip", "verifikasi", "batal", "bantuan")
 #: What someone outside every unit can do (the default scope).
 GUEST = ("start", "verifikasi")
+#: A pemda's evaluator (``domain.pemda``); their administrator also invites the others.
+EVALUATOR = ("start", "pantau", "verifikasi", "bantuan")
+EVALUATOR_ADMIN = ("undang_evaluator", "undangan_evaluator")
 
 
 def commands_for(services: Services, person: Person) -> list[tuple[str, str]]:
@@ -59,6 +63,24 @@ def commands_for(services: Services, person: Person) -> list[tuple[str, str]]:
     if person.role in POSTS:
         allowed.add("plh")  # an official appoints their own Plh
     return [(c, d) for c, d in texts.COMMANDS.items() if c in allowed]
+
+
+def evaluator_commands(evaluator: Evaluator) -> list[tuple[str, str]]:
+    """An evaluator's commands, in the order of ``texts.COMMANDS``."""
+    allowed = set(EVALUATOR) | (set(EVALUATOR_ADMIN) if evaluator.admin else set())
+    return [(c, d) for c, d in texts.COMMANDS.items() if c in allowed]
+
+
+async def set_evaluator_menu(bot: Bot, services: Services, evaluator: Evaluator) -> bool:
+    """:func:`set_menu` of a pemda's evaluator."""
+    commands = evaluator_commands(evaluator)
+    key = _key(commands)
+    if services.menus.get(evaluator.user_id) == key or not await _send(
+        bot, evaluator.user_id, commands, services
+    ):
+        return False
+    services.menus.put(evaluator.user_id, key)
+    return True
 
 
 def guest_commands() -> list[tuple[str, str]]:
@@ -135,7 +157,17 @@ async def sync_menus(bot: Bot, services: Services) -> int:
             elif await _send(bot, person.user_id, commands, services):
                 menus[person.user_id] = key
                 sent += 1
-    for user_id in known.keys() - {p.user_id for u in services.roster.units for p in u.people}:
+    for evaluator in services.roster.evaluators:
+        commands = evaluator_commands(evaluator)
+        key = _key(commands)
+        if known.get(evaluator.user_id) == key:
+            menus[evaluator.user_id] = key
+        elif await _send(bot, evaluator.user_id, commands, services):
+            menus[evaluator.user_id] = key
+            sent += 1
+    current = {p.user_id for u in services.roster.units for p in u.people}
+    current |= {e.user_id for e in services.roster.evaluators}
+    for user_id in known.keys() - current:
         try:
             await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
         except (BadRequest, Forbidden) as exc:

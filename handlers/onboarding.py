@@ -13,9 +13,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from domain.invitations import PREFIX as INVITATION_PREFIX
-from handlers import commands, invitations, menu, texts, verification
+from handlers import commands, invitations, menu, pemda, texts, verification
 from handlers.commands import PersonHandler
-from handlers.common import identify, send_text, svc
+from handlers.common import audit_refusal, identify, send_text, svc
 
 GuestHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
@@ -66,17 +66,30 @@ async def _member_start(update: Update, context, person) -> None:
     if code:
         await verification.check_code(update, context, person, code)
     elif _invitation_code(context):
-        await invitations.start_with_code(update, context, person, _invitation_code(context))
+        invitation = _invitation_code(context)
+        if not await pemda.open_link(update, context, person, invitation):
+            await invitations.start_with_code(update, context, person, invitation)
     else:
         await commands.cmd_start(update, context, person)
 
 
 async def _guest_start(update: Update, context) -> None:
     code = _start_code(context)
+    evaluator = svc(context).roster.evaluator(update.effective_user.id)
     if code:
         await verification.guest_code(update, context, code)
     elif _invitation_code(context):
-        await invitations.start_with_code(update, context, None, _invitation_code(context))
+        invitation = _invitation_code(context)
+        if await pemda.open_link(update, context, None, invitation):
+            return
+        if evaluator is not None:  # a unit's invitation: never both an evaluator and a member
+            reason = texts.EVALUATOR_IS_NOT_MEMBER
+            audit_refusal(context, update, None, "undangan", reason, role="evaluator")
+            await send_text(context, update.effective_chat.id, reason)
+            return
+        await invitations.start_with_code(update, context, None, invitation)
+    elif evaluator is not None:
+        await pemda.evaluator_start(update, context, evaluator)
     elif update.effective_user.id in svc(context).settings.admin_ids:
         await send_text(context, update.effective_chat.id, texts.OPERATOR_START)
     else:
@@ -84,7 +97,9 @@ async def _guest_start(update: Update, context) -> None:
 
 
 async def _guest_text(update: Update, context) -> None:
-    if not await invitations.on_guest_text(update, context):
+    if not await invitations.on_guest_text(update, context) and not await pemda.on_guest_text(
+        update, context
+    ):
         await _stranger(update, context)
 
 

@@ -21,6 +21,7 @@ from handlers import (
     identity,
     invitations,
     onboarding,
+    pemda,
     quarterly,
     realisation,
     staff,
@@ -50,8 +51,21 @@ BUDGET = budget.BUDGET
 #: The commands of a private chat, in the order they are tried.
 COMMANDS: tuple[Command, ...] = (
     Command(("start",), onboarding.on_start, members_only=False),
-    Command(("bantuan", "help"), commands.cmd_help),
-    Command(("status",), commands.cmd_status),
+    Command(
+        ("bantuan", "help"),
+        pemda.for_member_or_evaluator(commands.cmd_help, pemda.cmd_help),
+        members_only=False,
+    ),
+    Command(
+        ("status",),
+        pemda.for_member_or_evaluator(commands.cmd_status, pemda.cmd_pantau),
+        members_only=False,
+    ),
+    Command(
+        ("pantau",),
+        pemda.for_member_or_evaluator(pemda.not_evaluator, pemda.cmd_pantau),
+        members_only=False,
+    ),
     Command(("mulai",), invitations.complete_unit_only(cycle.cmd_mulai)),
     Command(("arsip",), cycle.cmd_arsip),
     Command(("batal",), commands.cmd_cancel),
@@ -67,6 +81,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(("mutasi",), staff.cmd_mutasi),
     Command(("plh",), standins.cmd_plh),
     Command(("unit_baru",), invitations.cmd_unit_baru, members_only=False),
+    Command(("undang_evaluator",), pemda.cmd_undang_evaluator, members_only=False),
+    Command(("undangan_evaluator",), pemda.cmd_undangan_evaluator, members_only=False),
     Command(("bukti",), evidence.cmd_bukti),
 )
 
@@ -122,6 +138,9 @@ BUTTONS: dict[str, ButtonAction] = {
     "invite_role": invitations.on_role,
     "invite_mode": invitations.on_mode,
     "invite_revoke": invitations.on_revoke,
+    # Evaluator invitations, pressed by an operator who is also a unit's member.
+    "evaluator_invite": pemda.as_member_button(pemda.on_invite),
+    "evaluator_revoke": pemda.as_member_button(pemda.on_revoke),
     "task_move": staff.on_move,
     "task_move_to": staff.on_move_to,
     "staff_replace": staff.on_replace,
@@ -131,13 +150,21 @@ BUTTONS: dict[str, ButtonAction] = {
     "standin_end": standins.on_end,
 }
 
-#: Buttons someone outside every unit may press (an invitation's Terima / Tolak).
+#: Buttons someone outside every unit may press (an invitation's Terima / Tolak; a pemda's
+#: evaluator's /pantau; the operator's evaluator invitations): each checks who presses.
 GUEST_BUTTONS: dict[str, GuestAction] = {
     "invite_accept": invitations.on_guest_button,
     "invite_decline": invitations.on_guest_button,
     "invite_register": invitations.on_guest_button,
     # A pemda's evaluator (no unit's member) choosing the period of the pemda's export.
     "pemda_export_get": export.pemda_export_get,
+    "evaluator_accept": pemda.on_guest_button,
+    "evaluator_decline": pemda.on_guest_button,
+    "evaluator_register": pemda.on_guest_button,
+    "pemda_unit": pemda.on_unit,
+    "pemda_list": pemda.on_list,
+    "evaluator_invite": pemda.on_invite,
+    "evaluator_revoke": pemda.on_revoke,
 }
 
 #: What Kirim does, by the form a session holds (``handlers.forms.begin_form``'s ``form``).
@@ -166,6 +193,7 @@ FINISHERS: dict[str, Finisher] = {
 OTHER_SESSIONS: dict[str, SessionHandler] = {
     tte_chat.FORM: tte_chat.on_text,  # a signer's passphrase (its own handler group)
     invitations.GUEST_FORM: invitations.on_guest_text,  # an invitee's name, NIP, jabatan
+    pemda.GUEST_FORM: pemda.on_guest_text,  # an evaluator invitee's name, NIP, jabatan
     verification.GUEST_FORM: verification.guest_document,  # a stranger's PDF to check
 }
 

@@ -13,6 +13,7 @@ from tinydb.table import Document, Table
 
 from domain.annual import AnnualReport
 from domain.budget import BudgetSet
+from domain.evaluator_invitations import EvaluatorInvitation
 from domain.invitations import Invitation
 from domain.models import Cycle, cycle_id
 from domain.performance import TargetSet
@@ -557,6 +558,25 @@ class InvitationRepository:
     def of_unit(self, unit: str) -> list[Invitation]:
         docs = self.table.search(Query().unit == unit)
         return sorted((Invitation.from_dict(dict(d)) for d in docs), key=lambda i: i.created_at)
+
+
+class EvaluatorInvitationRepository:
+    """A pemda's evaluator invitations (``state/invitations.json``, their own table)."""
+
+    def __init__(self, db: Database):
+        self.table = db.file("state", "invitations.json").table("evaluator_invitations")
+
+    def get(self, code: str) -> EvaluatorInvitation | None:
+        doc = self.table.get(Query().code == code)
+        return EvaluatorInvitation.from_dict(dict(doc)) if doc else None  # type: ignore[arg-type]
+
+    def save(self, invitation: EvaluatorInvitation) -> None:
+        self.table.upsert(invitation.to_dict(), Query().code == invitation.code)
+
+    def of_pemda(self, pemda: str) -> list[EvaluatorInvitation]:
+        docs = self.table.search(Query().pemda == pemda)
+        found = (EvaluatorInvitation.from_dict(dict(d)) for d in docs)
+        return sorted(found, key=lambda i: i.created_at)
 
 
 class SopRecordRepository:

@@ -1,10 +1,10 @@
 """Command line, one module per command group: ``lkj-bot run`` (the real bot, bot/cli/run.py),
 ``lkj-bot demo``, ``render-samples`` and ``guides`` (offline, no token: demo.py),
 ``lkj-bot audit verify|anchor`` (audit.py), ``lkj-bot backup`` and ``lkj-bot restore`` (the
-data directory: backup.py), ``lkj-bot invite`` and ``lkj-bot roster import|export`` (the
-people: people.py), ``lkj-bot db init`` and ``lkj-bot migrate`` (PostgreSQL: db.py),
-``lkj-bot sop adopt`` (the SOP table in force: sop.py) and ``lkj-bot store use-backup`` (a
-damaged store file's ``.bak``, put back on record: store.py)."""
+data directory: backup.py), ``lkj-bot invite``, ``lkj-bot invite-evaluator`` and ``lkj-bot
+roster import|export`` (the people: people.py), ``lkj-bot db init`` and ``lkj-bot migrate``
+(PostgreSQL: db.py), ``lkj-bot sop adopt`` (the SOP table in force: sop.py) and ``lkj-bot
+store use-backup`` (a damaged store file's ``.bak``, put back on record: store.py)."""
 
 from __future__ import annotations
 

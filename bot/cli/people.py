@@ -68,6 +68,44 @@ def _invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def _invite_evaluator(args: argparse.Namespace) -> int:
+    """``lkj-bot invite-evaluator --pemda "Kota Bandung" --body inspektorat [--admin]``: an
+    evaluator's invitation for the whole pemda; ``--revoke KODE`` takes one back."""
+    from app.evaluators import create_evaluator_invitation, revoke_evaluator_invitation
+    from domain.errors import DomainError
+    from domain.identity import parse_government
+    from domain.pemda import pemda_key
+
+    services = _services()
+    try:
+        if args.revoke:
+            revoked = revoke_evaluator_invitation(
+                services, args.revoke, 0, operator=True, update_id=None
+            )
+            if revoked is None:
+                print(f"Undangan evaluator {args.revoke} tidak ditemukan.", file=sys.stderr)
+                return 2
+            print(f"Undangan evaluator {revoked.code} telah dicabut.")
+            return 0
+        if not (args.pemda and args.body):
+            print("Sebutkan --pemda dan --body (atau --revoke KODE).", file=sys.stderr)
+            return 2
+        pemda = args.pemda if args.pemda in services.roster.pemdas() else ""
+        pemda = pemda or pemda_key(parse_government(args.pemda))
+        invitation = create_evaluator_invitation(
+            services, pemda, args.body, 0, operator=True, admin=args.admin
+        )
+    except DomainError as exc:
+        print(f"Undangan evaluator tidak dibuat: {exc}", file=sys.stderr)
+        return 2
+    username = args.bot or _bot_username(services.settings)
+    role = "evaluator dan pengelola evaluator" if invitation.admin else "evaluator"
+    government = parse_government(invitation.government).line
+    print(f"Undangan {role} {invitation.body_label} {government}, berlaku 7 hari:")
+    print(f"https://t.me/{username}?start={invitation.code}")
+    return 0
+
+
 def _roster(args: argparse.Namespace) -> int:
     """``lkj-bot roster export [FILE]`` / ``lkj-bot roster import FILE``: the roster as a TOML
     file, for bulk changes; the running bot applies an import on its next update."""
@@ -117,6 +155,19 @@ def add_commands(sub: Any) -> None:
         "--role", help="peran pengelola (bawaan: pemegang pembagian tugas, biasanya kasubbag)"
     )
     invite.add_argument("--bot", help="username bot (bawaan: ditanyakan ke Telegram, getMe)")
+    evaluator = sub.add_parser(
+        "invite-evaluator", help="undangan evaluator pemerintah daerah (atau pencabutannya)"
+    )
+    evaluator.add_argument("--pemda", help='pemerintah daerah, misalnya "Kota Bandung"')
+    evaluator.add_argument(
+        "--body", help="badan evaluator: inspektorat, bagian_organisasi atau bappeda"
+    )
+    evaluator.add_argument(
+        "--admin", action="store_true", help="sekaligus pengelola evaluator pemda itu"
+    )
+    evaluator.add_argument("--revoke", metavar="KODE", help="cabut undangan evaluator ini")
+    evaluator.add_argument("--bot", help="username bot (bawaan: ditanyakan ke Telegram, getMe)")
+    evaluator.set_defaults(handler=_invite_evaluator)
     roster = sub.add_parser("roster", help="impor atau ekspor daftar personel (TOML)")
     roster_sub = roster.add_subparsers(dest="roster_command", required=True)
     roster_export = roster_sub.add_parser("export", help="tulis daftar personel ke berkas TOML")

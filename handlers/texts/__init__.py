@@ -18,6 +18,7 @@ from handlers.texts.forms import *
 from handlers.texts.identity import *
 from handlers.texts.invitations import *
 from handlers.texts.menu import *
+from handlers.texts.pemda import *
 from handlers.texts.pemda_digest import *
 from handlers.texts.quarter import *
 from handlers.texts.staff import *

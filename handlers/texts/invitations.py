@@ -39,7 +39,8 @@ OPERATOR_START = (
     "undangan pengelolanya, gunakan <code>/unit_baru kode | Nama unit | Kota</code>, misalnya "
     "<code>/unit_baru dinkes-kendal | Dinas Kesehatan Kabupaten Kendal | Kendal</code>. "
     "Pemerintah daerah pada kop dibaca dari nama unit, atau tambahkan bagian keempat "
-    "(<code>| Kabupaten Kendal</code>)."
+    "(<code>| Kabupaten Kendal</code>). Evaluator pemerintah daerah (Inspektorat, Bagian "
+    "Organisasi, Bappeda) diundang dengan /undang_evaluator."
 )
 INVITE_UNIT_EXISTS = "Unit dengan kode {code} sudah ada."
 INVITE_UNKNOWN = (
