@@ -37,7 +37,7 @@ EVERYONE = ("start", "status", "arsip", "verifikasi", "batal", "bantuan")
 #: What someone outside every unit can do (the default scope).
 GUEST = ("start", "verifikasi")
 #: A pemda's evaluator (``domain.pemda``); their administrator also invites the others.
-EVALUATOR = ("start", "pantau", "verifikasi", "bantuan")
+EVALUATOR = ("start", "pantau", "ekspor", "verifikasi", "bantuan")
 EVALUATOR_ADMIN = ("undang_evaluator", "undangan_evaluator")
 
 

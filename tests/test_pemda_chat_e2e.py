@@ -116,7 +116,7 @@ async def test_an_evaluator_invited_by_the_operator_watches_the_units_of_their_p
     assert "evaluator Inspektorat Pemerintah Kota Bandung" in welcome and "/pantau" in welcome
     await operator.expect("telah bergabung sebagai evaluator Inspektorat")
     menus = await menus_settled(emu, [inspektur.user_id])  # their own menu: what they may do
-    assert menus[inspektur.user_id] == ["start", "pantau", "verifikasi", "bantuan"]
+    assert menus[inspektur.user_id] == ["start", "pantau", "ekspor", "verifikasi", "bantuan"]
     evaluator = services.roster.evaluator(inspektur.user_id)
     assert (evaluator.body, evaluator.pemda, evaluator.nip) == (
         "inspektorat",
@@ -303,6 +303,7 @@ async def test_the_operator_invites_and_revokes_an_evaluator_on_the_server(
     assert menus[admin.user_id] == [
         "start",
         "pantau",
+        "ekspor",
         "verifikasi",
         "undang_evaluator",
         "undangan_evaluator",

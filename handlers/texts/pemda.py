@@ -53,7 +53,9 @@ def evaluator_welcome(name: str, body: str, government: str, position: str, admi
         "Anda dapat melihat posisi laporan kinerja seluruh unit kerja pemerintah daerah ini "
         "dengan /pantau: triwulan, tahap, pemegang tahap dan sejak kapan, keterlambatan dalam "
         "hari kerja, capaian sementara dan status tanda tangan. Nama unit pada daftar membuka "
-        "posisi laporan unit itu. Tidak ada tindakan atas laporan unit kerja yang dapat Anda "
+        "posisi laporan unit itu. Data kinerja seluruh unit kerja yang telah ditandatangani "
+        "dapat diunduh dengan /ekspor (satu buku kerja: ringkasan dan satu lembar per unit). "
+        "Tidak ada tindakan atas laporan unit kerja yang dapat Anda "
         f"lakukan.{manage}\n\nKetik /bantuan untuk melihat perintah yang tersedia."
     )
 
