@@ -59,6 +59,16 @@ WEBAPP_TOO_MANY_REFUSED = (
     "Terlalu banyak permintaan tanpa autentikasi yang sah dari alamat ini. Silakan coba lagi "
     "beberapa saat lagi."
 )
+# The evaluators' page (pantau.html) and its signed link for a desktop browser.
+PANTAU_LINK_TAMPERED = (
+    "Tautan halaman pemantauan ini tidak sah atau telah diubah. Mintalah tautan baru melalui "
+    "percakapan dengan bot (/tautan_pantau)."
+)
+PANTAU_LINK_EXPIRED = (
+    "Tautan halaman pemantauan ini sudah kedaluwarsa. Mintalah tautan baru melalui percakapan "
+    "dengan bot (/tautan_pantau)."
+)
+PANTAU_REFUSED_TITLE = "Akses ditolak"
 
 
 def webapp_not_assigned(code: str) -> str:
