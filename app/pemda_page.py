@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from app.pemda import STATES, PemdaView, UnitRow, evaluator_of, overview
 from app.services import Settings
-from domain.dates_id import format_date_id, format_datetime_id
+from domain.dates_id import format_date_id, format_datetime_id, format_time_id
 from domain.pemda import Evaluator
 
 MAC_BYTES = 16  # 128 bits: a link is used many times, so no guessing
@@ -115,7 +115,8 @@ def page_data(services: PageView, evaluator: Evaluator, year: int | None = None)
 def _when(at: datetime | None) -> dict[str, str] | None:
     if at is None:
         return None
-    return {"iso": at.isoformat(), "label": format_date_id(at.date())}
+    label = f"{format_date_id(at.date())} {format_time_id(at)}"
+    return {"iso": at.isoformat(), "label": label}
 
 
 def _row(row: UnitRow, steps_total: int) -> dict[str, Any]:

@@ -148,22 +148,27 @@ async def _reported(services: Any, code: str, advance: Callable[..., None]) -> C
 async def seed(services: Any, advance: Callable[..., None]) -> None:
     """The fourth quarter of 2026 in the pemda's units, from Monday 5 October: the Satpol PP
     starts at once and then waits (late by the time the page is looked at), the Dinas
-    Kesehatan reports realisations, the Dinas Perhubungan starts a week later, the Dinas
+    Kesehatan reports realisations, the Dinas Perhubungan starts a week later (minutes before the page is looked at), the Dinas
     Pendidikan has not started."""
     await _start(services, "satpolpp-bdg")
     await _reported(services, "dinkes-bdg", advance)
     advance(days=7)
-    await _start(services, "dishub-bdg")
     await _start(services, "satpolpp-kendal")
-    advance(hours=2)
+    await _start(services, "dishub-bdg")
+    advance(minutes=2)
 
 
 def launch_url(
-    page: str, user_id: int, name: str, at: datetime, theme: dict[str, str] | None = None
+    token: str,
+    page: str,
+    user_id: int,
+    name: str,
+    at: datetime,
+    theme: dict[str, str] | None = None,
 ) -> str:
     """The page as Telegram opens it for this person (initData signed with the bot's token
     in the address's fragment, as ``demo.playbook.MiniApp.launch_url``)."""
-    init_data = sign_init_data(TOKEN, {"id": user_id, "first_name": name}, at)
+    init_data = sign_init_data(token, {"id": user_id, "first_name": name}, at)
     fragment = {"tgWebAppData": init_data, "tgWebAppVersion": "8.0"}
     if theme:
         fragment["tgWebAppThemeParams"] = json.dumps(theme)
@@ -209,7 +214,7 @@ async def shoot_pemda(output: Path) -> list[Path]:
             page = settings.evaluator_page()
             link = desktop_link(services, evaluator)
             assert page is not None and link is not None
-            opened = launch_url(page, INSPEKTORAT, evaluator.name, clock(), DARK_THEME)
+            opened = launch_url(TOKEN, page, INSPEKTORAT, evaluator.name, clock(), DARK_THEME)
             phone = await shoot.page("miniapp_pantau_gelap", opened, "svg .mark")
             desktop = await shoot.page(
                 "pantau_desktop", link[0], "svg .mark", {"width": 1280, "height": 800}

@@ -70,7 +70,8 @@ function chart(rows) {
   box.replaceChildren();
   if (!rows.length) return;
   const height = rows.length * ROW_HEIGHT;
-  const room = Math.max(12, Math.floor(box.clientWidth / 7.2)); // characters a label fits
+  // The characters a unit's name may take beside its step ("2/8" at the right).
+  const room = Math.max(12, Math.floor(box.clientWidth / 7.2) - 6);
   const fit = (text) => (text.length > room ? text.slice(0, room - 1) + "…" : text);
   const root = svg("svg", {
     width: "100%", height: String(height), role: "img", class: "progress",
@@ -79,8 +80,10 @@ function chart(rows) {
   rows.forEach((row, i) => {
     const y = i * ROW_HEIGHT;
     const group = svg("g", { "data-unit": row.unit, "data-state": row.state });
-    const label = row.name + " · " + (row.step === null ? "belum dimulai" : "tahap " + stepText(row));
-    group.appendChild(svg("text", { x: "0", y: String(y + 14), class: "bar-label" }, fit(label)));
+    group.appendChild(svg("text", { x: "0", y: String(y + 14), class: "bar-label" }, fit(row.name)));
+    group.appendChild(svg("text", {
+      x: "100%", y: String(y + 14), "text-anchor": "end", class: "bar-label",
+    }, stepText(row)));
     group.appendChild(svg("rect", {
       x: "0", y: String(y + 20), width: "100%", height: "12", rx: "3", class: "track",
     }));
