@@ -16,10 +16,14 @@ from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
 from app import quarter
+from app.pemda import evaluator_of
 from app.pemda_page import desktop_link
 from app.realisation import report_realisation
 from bot.app import build_application
+from bot.services import build_services
 from bot.settings import Settings
 from demo.quarter import DEMO_ROSTER, TOKEN
 from demo.screenshots import DARK_THEME, Shooter, free_port
@@ -148,8 +152,8 @@ async def _reported(services: Any, code: str, advance: Callable[..., None]) -> C
 async def seed(services: Any, advance: Callable[..., None]) -> None:
     """The fourth quarter of 2026 in the pemda's units, from Monday 5 October: the Satpol PP
     starts at once and then waits (late by the time the page is looked at), the Dinas
-    Kesehatan reports realisations, the Dinas Perhubungan starts a week later (minutes before the page is looked at), the Dinas
-    Pendidikan has not started."""
+    Kesehatan reports realisations, the Dinas Perhubungan starts a week later (minutes
+    before the page is looked at), the Dinas Pendidikan has not started."""
     await _start(services, "satpolpp-bdg")
     await _reported(services, "dinkes-bdg", advance)
     advance(days=7)
@@ -203,14 +207,17 @@ async def shoot_pemda(output: Path) -> list[Path]:
             lkj_webapp_url=f"http://127.0.0.1:{port}/app",
             lkj_webapp_port=port,
         )
-        application = build_application(settings, clock=clock)
-        services = application.bot_data["services"]
-        server = WebAppServer(application, "127.0.0.1", port, "/app")
+        # Seeded before the bot exists (its notices name no bot); the page's server needs
+        # the application only to reach the services.
+        services = build_services(settings, clock=clock)
+        server: WebAppServer | None = None
         try:
             await seed(services, clock.advance)
+            application = build_application(settings, services, clock)
+            server = WebAppServer(application, "127.0.0.1", port, "/app")
             await server.start()
             shoot = Shooter(output, None)
-            evaluator = services.roster.evaluator(INSPEKTORAT)
+            evaluator = evaluator_of(services, INSPEKTORAT)
             page = settings.evaluator_page()
             link = desktop_link(services, evaluator)
             assert page is not None and link is not None
@@ -222,6 +229,45 @@ async def shoot_pemda(output: Path) -> list[Path]:
             shots = [p for p in (phone, desktop) if p is not None]
             await shoot.close()
         finally:
-            await server.stop()
+            if server is not None:
+                await server.stop()
             await asyncio.to_thread(services.db.close)
     return shots
+
+
+GUIDE = "pemantauan"
+CAPTIONS = {
+    "miniapp_pantau_gelap.png": (
+        "Halaman pemantauan di ponsel, di dalam Telegram (tema gelap).",
+        False,
+    ),
+    "pantau_desktop.png": (
+        "Halaman yang sama di peramban komputer, dibuka dengan tautan /tautan_pantau.",
+        True,
+    ),
+}
+
+
+async def write_guide(output: Path, templates: Path) -> Path:
+    """The evaluators' picture guide (``pemantauan.html`` and its PDF) with the page's
+    screenshots, next to the role guides (``lkj-bot guides``); the screenshots are left out
+    without Chromium."""
+    shots = await shoot_pemda(output)
+    loader = FileSystemLoader(str(templates))
+    env = Environment(loader=loader, autoescape=select_autoescape(["html"]))
+    html = env.get_template("guide_pemantauan.html").render(
+        pemda="Pemerintah Kota Bandung",
+        units=4,
+        days=Settings.model_fields["lkj_link_days"].default,
+        shots=[(p.name, *CAPTIONS[p.name]) for p in shots],
+    )
+    target = output / f"{GUIDE}.html"
+    target.write_text(html, encoding="utf-8")
+    await asyncio.to_thread(_pdf, html, output)
+    return target
+
+
+def _pdf(html: str, output: Path) -> None:
+    from weasyprint import HTML  # heavy optional library: loaded only to write the PDF
+
+    HTML(string=html, base_url=str(output)).write_pdf(output / f"{GUIDE}.pdf")

@@ -20,6 +20,7 @@ from handlers import (
     identity,
     invitations,
     onboarding,
+    pantau_link,
     quarterly,
     realisation,
     staff,
@@ -66,6 +67,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("plh",), standins.cmd_plh),
     Command(("unit_baru",), invitations.cmd_unit_baru, members_only=False),
     Command(("bukti",), evidence.cmd_bukti),
+    Command(("tautan_pantau",), pantau_link.cmd_tautan_pantau, members_only=False),
 )
 
 #: Button actions an official's press may name (the payload's "action").

@@ -10,6 +10,7 @@ process)."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 
@@ -20,8 +21,10 @@ from playwright.async_api import expect
 from app.pemda import ON_TRACK, OVERDUE
 from app.pemda_page import desktop_link, sign_link
 from bot.settings import Settings
-from demo.pemda import BAPPEDA, INSPEKTORAT, launch_url, seed, write_roster
-from demo.screenshots import DARK_THEME, free_port
+from demo.guides import TEMPLATES
+from demo.pemda import BAPPEDA, INSPEKTORAT, launch_url, seed, write_guide, write_roster
+from demo.screenshots import CHROMIUM, DARK_THEME, free_port
+from emulator.users import SimUser
 from handlers import texts
 from webapp.auth import sign_init_data
 
@@ -224,3 +227,31 @@ async def test_strangers_members_and_bad_links_are_refused(seeded, settings, clo
     assert status == 403 and texts.PANTAU_LINK_EXPIRED.split(".")[0] in html
     status, body = await _post(api, "tautan " + token)
     assert (status, body["error"]) == (403, texts.PANTAU_LINK_EXPIRED)
+
+
+async def test_an_evaluator_asks_for_the_link_in_chat(seeded, emu, settings):
+    evaluator = SimUser(emu, BAPPEDA, "Hendra")
+    evaluator.say("/tautan_pantau")
+    reply = await evaluator.expect("Tautan halaman pemantauan")
+    url = next(w for w in reply.text.split() if w.startswith(settings.lkj_webapp_url))
+    assert "Berlaku sampai" in reply.text
+    status, body = await _post(
+        settings.lkj_webapp_url + "/api/pantau", "tautan " + url.split("tautan=")[1]
+    )
+    assert status == 200 and body["evaluator"]["name"] == "Hendra Gunawan, S.T."
+    kasat = SimUser(emu, 1001, "Kasat")
+    kasat.say("/tautan_pantau")
+    refused = await kasat.expect("hanya diberikan kepada evaluator")
+    assert settings.lkj_webapp_url not in refused.text
+
+
+async def test_the_evaluators_guide_shows_the_page(tmp_path):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium belum terpasang: jalankan bash scripts/setup.sh --test")
+    page = await write_guide(tmp_path, TEMPLATES)
+    html = page.read_text(encoding="utf-8")
+    for shot in ("miniapp_pantau_gelap.png", "pantau_desktop.png"):
+        assert f'src="{shot}"' in html
+        assert (tmp_path / shot).read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "pemantauan.pdf").read_bytes()[:4] == b"%PDF"
+    assert "/tautan_pantau" in html

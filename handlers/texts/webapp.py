@@ -69,6 +69,18 @@ PANTAU_LINK_EXPIRED = (
     "dengan bot (/tautan_pantau)."
 )
 PANTAU_REFUSED_TITLE = "Akses ditolak"
+PANTAU_LINK_NOT_EVALUATOR = (
+    "Tautan halaman pemantauan hanya diberikan kepada evaluator pemerintah daerah "
+    "(Inspektorat, Bagian Organisasi, Bappeda) yang terdaftar."
+)
+PANTAU_PAGE_OFF = "Halaman pemantauan belum diaktifkan oleh pengelola bot."
+
+
+def pantau_link(url: str, expires: str) -> str:
+    return (
+        "Tautan halaman pemantauan untuk peramban komputer (atas nama Anda; jangan diteruskan "
+        f"kepada orang lain):\n{esc(url)}\n\nBerlaku sampai {expires}."
+    )
 
 
 def webapp_not_assigned(code: str) -> str:
