@@ -38,7 +38,6 @@ from handlers.reports import build_disposition_sheet
 from webapp.auth import sign_init_data
 from webapp.server import WebAppServer
 
-PEMDA = "kota-bandung"
 INSPEKTORAT = 9001
 BAPPEDA = 9002
 # Realisations the Dinas Kesehatan's member reports (code: value): under and over target.

@@ -60,13 +60,7 @@ STATIC = {
 # The evaluators' page: in Telegram (initData) or at a signed link (``?tautan=``).
 PANTAU_PAGE = "pantau.html"
 PANTAU_API = "/api/pantau"
-REFUSED_PAGE = """<!doctype html>
-<html lang="id"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title><link rel="stylesheet" href="app.css"></head>
-<body><header><h1>{title}</h1></header>
-<p id="refused" class="notice error">{message}</p></body></html>
-"""
+REFUSED_PAGE = "ditolak.html"  # the page a refused link gets: {title}, {message}
 MAX_BODY = 64 * 1024
 
 Call = Callable[[Any, Bot, Any, dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -106,6 +100,7 @@ class WebAppServer:
         self.services = application.bot_data["services"]
         self.runner: web.AppRunner | None = None
         self.files = {name: _read_static(name) for name in STATIC}
+        self.refused_page = _read_static(REFUSED_PAGE).decode()
         services = self.services
         self.refusals = RefusalLimiter(
             lambda entry: services.audit.append(None, services.now().year, entry),
@@ -163,7 +158,7 @@ class WebAppServer:
         return web.Response(body=self.files[name], content_type=STATIC[name], charset="utf-8")
 
     def _refused_page(self, request: web.Request, message: str, status: int) -> web.Response:
-        body = REFUSED_PAGE.format(
+        body = self.refused_page.format(
             title=html.escape(texts.PANTAU_REFUSED_TITLE), message=html.escape(message)
         )
         return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
