@@ -221,9 +221,9 @@ async def shoot_pemda(output: Path) -> list[Path]:
             link = desktop_link(services, evaluator)
             assert page is not None and link is not None
             opened = launch_url(TOKEN, page, INSPEKTORAT, evaluator.name, clock(), DARK_THEME)
-            phone = await shoot.page("miniapp_pantau_gelap", opened, "svg .mark")
+            phone = await shoot.page("miniapp_pantau_gelap", opened, "svg .unit-bar")
             desktop = await shoot.page(
-                "pantau_desktop", link[0], "svg .mark", {"width": 1280, "height": 800}
+                "pantau_desktop", link[0], "svg .unit-bar", {"width": 1280, "height": 800}
             )
             shots = [p for p in (phone, desktop) if p is not None]
             await shoot.close()

@@ -71,7 +71,7 @@ async def _units_in_table(page) -> list[str]:
 
 
 async def _units_in_chart(page) -> list[str]:
-    return await page.locator("#chart svg .mark").evaluate_all(
+    return await page.locator("#chart svg .unit-bar").evaluate_all(
         "marks => marks.map(m => m.dataset.unit)"
     )
 
@@ -100,9 +100,9 @@ async def test_phone_in_telegram_dark_units_worst_first_chart_and_filters(
     await expect(dinkes).to_contain_text("3/")
     # The chart: one bar per unit, in the table's order; the state counts add up.
     assert await _units_in_chart(page) == order
-    marks = page.locator("#chart svg .mark")
+    marks = page.locator("#chart svg .unit-bar")
     late_width = float((await marks.first.get_attribute("width")).rstrip("%"))
-    not_started = page.locator('#chart svg .mark[data-unit="disdik-bdg"]')
+    not_started = page.locator('#chart svg .unit-bar[data-unit="disdik-bdg"]')
     assert 0 < late_width < 100 and await not_started.get_attribute("width") == "0.00%"
     counts = page.locator("#counts button strong")
     assert sum(int(t) for t in await counts.all_inner_texts()) == 4

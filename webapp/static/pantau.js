@@ -91,7 +91,7 @@ function chart(rows) {
     const reached = row.step === null ? 0 : (row.state === "ditandatangani" ? total : row.step);
     const mark = svg("rect", {
       x: "0", y: String(y + 20), width: (100 * reached / total).toFixed(2) + "%", height: "12",
-      rx: "3", class: "mark " + row.state, "data-unit": row.unit,
+      rx: "3", class: "unit-bar " + row.state, "data-unit": row.unit,
     });
     mark.appendChild(svg("title", {}, row.name + ": " + stateText(row) + ", tahap " + stepText(row)));
     group.appendChild(mark);
