@@ -252,6 +252,8 @@ async def write_guide(output: Path, templates: Path) -> Path:
     screenshots, next to the role guides (``lkj-bot guides``); the screenshots are left out
     without Chromium."""
     shots = await shoot_pemda(output)
+    for shot in shots:  # the guide shows the first screen only
+        (output / f"{shot.stem}_penuh.png").unlink(missing_ok=True)
     loader = FileSystemLoader(str(templates))
     env = Environment(loader=loader, autoescape=select_autoescape(["html"]))
     html = env.get_template("guide_pemantauan.html").render(

@@ -255,3 +255,4 @@ async def test_the_evaluators_guide_shows_the_page(tmp_path):
         assert (tmp_path / shot).read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "pemantauan.pdf").read_bytes()[:4] == b"%PDF"
     assert "/tautan_pantau" in html
+    assert not (tmp_path / "pantau_desktop_penuh.png").exists()
