@@ -26,6 +26,8 @@ from app.services import Settings
 from domain.dates_id import format_date_id, format_datetime_id, format_time_id
 from domain.pemda import Evaluator
 
+#: The years the page offers: this one and the ones before (January reports Q4 of last year).
+YEARS_BACK = 2
 MAC_BYTES = 16  # 128 bits: a link is used many times, so no guessing
 #: Why a link is refused (the channel words it).
 TAMPERED = "tampered"
@@ -88,9 +90,17 @@ def evaluator_by_link(services: PageView, token: str) -> Evaluator:
     return evaluator_of(services, user_id)
 
 
+def years(services: PageView) -> list[int]:
+    """The years the page offers, newest first."""
+    now = services.now().year
+    return [now - back for back in range(YEARS_BACK + 1)]
+
+
 def page_data(services: PageView, evaluator: Evaluator, year: int | None = None) -> dict:
-    """The page's JSON for ``evaluator``: their pemda's units, worst first."""
-    view = overview(services, evaluator.pemda, year)
+    """The page's JSON for ``evaluator``: their pemda's units in ``year`` (one of
+    :func:`years`; default this year), worst first."""
+    offered = years(services)
+    view = overview(services, evaluator.pemda, year if year in offered else offered[0])
     steps: dict[int, str] = {}
     rows = []
     for row in view.rows:
@@ -105,6 +115,7 @@ def page_data(services: PageView, evaluator: Evaluator, year: int | None = None)
         "pemda": view.government.line,
         "evaluator": {"name": evaluator.name, "body": evaluator.body_label},
         "year": view.year,
+        "years": offered,
         "at": format_datetime_id(view.at),
         "counts": {state: view.count(state) for state in STATES},
         "steps": [{"number": n, "activity": steps[n]} for n in sorted(steps)],

@@ -159,6 +159,14 @@ async def test_desktop_browser_at_the_signed_link(seeded, settings, clock, brows
     await expect(rows.first.locator("td.wide").nth(1)).to_contain_text("Sekretaris")
     assert len(await _units_in_chart(page)) == 4
     await looks_fine(page)
+    # Last year (January reports its fourth quarter): nothing of it was started here.
+    await page.select_option("#filter-year", str(clock().year - 1))
+    await expect(page.locator("#subtitle")).to_contain_text(f"Tahun {clock().year - 1}")
+    states = await rows.evaluate_all("rows => rows.map(r => r.dataset.state)")
+    assert states == ["belum_dimulai"] * 4
+    await expect(page.locator('#counts button[data-state="belum_dimulai"] strong')).to_have_text(
+        "4"
+    )
     await page.close()
 
 
@@ -167,10 +175,10 @@ async def _get(url: str) -> tuple[int, str]:
         return response.status, await response.text()
 
 
-async def _post(url: str, authorization: str | None) -> tuple[int, dict]:
+async def _post(url: str, authorization: str | None, body: dict | None = None) -> tuple[int, dict]:
     headers = {"Authorization": authorization} if authorization else {}
     async with aiohttp.ClientSession() as session:
-        async with session.post(url, json={}, headers=headers) as response:
+        async with session.post(url, json=body or {}, headers=headers) as response:
             return response.status, await response.json()
 
 
@@ -184,6 +192,10 @@ async def test_strangers_members_and_bad_links_are_refused(seeded, settings, clo
 
     status, body = await _post(api, tma(INSPEKTORAT))
     assert status == 200 and [u["unit"] for u in body["units"]][0] == "satpolpp-bdg"
+    assert body["years"] == [2026, 2025, 2024]
+    # A year the page does not offer is this year's view.
+    status, other = await _post(api, tma(INSPEKTORAT), {"tahun": 1999})
+    assert (status, other["year"], other["units"]) == (200, 2026, body["units"])
     # A unit's Kasat is no evaluator; nor is a stranger.
     for user_id in (1001, 9999):
         status, body = await _post(api, tma(user_id))

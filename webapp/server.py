@@ -204,7 +204,13 @@ class WebAppServer:
                 )
                 user_id = user.user_id
                 evaluator = evaluator_of(services, user_id)
-            return web.json_response(pemda_page.page_data(services, evaluator))
+            try:
+                body = await request.json()
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                body = {}
+            year = body.get("tahun") if isinstance(body, dict) else None
+            year = year if isinstance(year, int) and not isinstance(year, bool) else None
+            return web.json_response(pemda_page.page_data(services, evaluator, year))
         except InitDataError as exc:
             if self.refusals.refuse(client_of(request.remote), str(exc)):
                 return web.json_response({"error": texts.WEBAPP_TOO_MANY_REFUSED}, status=429)

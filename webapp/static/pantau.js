@@ -18,12 +18,12 @@ const ROW_HEIGHT = 40;
 const filters = { state: "", step: "" };
 let data = null;
 
-async function load() {
+async function load(year) {
   const auth = link ? "tautan " + link : "tma " + initData;
   const response = await fetch("api/pantau", {
     method: "POST",
     headers: { "Content-Type": "application/json", "Authorization": auth },
-    body: "{}",
+    body: JSON.stringify(year ? { tahun: year } : {}),
   });
   let body = {};
   try {
@@ -154,19 +154,42 @@ function render() {
   }
 }
 
-function setup() {
+function heading() {
   document.getElementById("title").textContent = "Pemantauan LKj " + data.pemda;
   document.getElementById("subtitle").textContent =
     data.evaluator.name + " (" + data.evaluator.body + ") · Tahun " + data.year + " · per " + data.at;
+  for (const [state, label] of Object.entries(STATE_LABELS)) {
+    const button = document.querySelector('#counts button[data-state="' + state + '"]');
+    button.replaceChildren(el("strong", { text: String(data.counts[state] || 0) }), el("span", { text: label }));
+  }
+  // The steps of the year's SOP tables (a chosen step stays chosen if the year has it).
+  const steps = document.getElementById("filter-step");
+  steps.replaceChildren(el("option", { value: "", text: "Semua tahap" }), ...data.steps.map((step) =>
+    el("option", { value: String(step.number), text: step.number + ". " + step.activity })));
+  steps.value = data.steps.some((step) => String(step.number) === filters.step) ? filters.step : "";
+  filters.step = steps.value;
+}
+
+function setup() {
+  const years = document.getElementById("filter-year");
+  for (const year of data.years) years.appendChild(el("option", { value: String(year), text: String(year) }));
+  years.value = String(data.year);
+  years.addEventListener("change", async () => {
+    try {
+      data = await load(Number(years.value));
+      notice("", "info");
+      heading();
+      render();
+    } catch (e) {
+      notice(e.message, "error");
+    }
+  });
   const states = document.getElementById("filter-state");
   const counts = document.getElementById("counts");
   const legend = document.getElementById("legend");
   for (const [state, label] of Object.entries(STATE_LABELS)) {
     states.appendChild(el("option", { value: state, text: label }));
-    const button = el("button", { type: "button", className: "count " + state, "data-state": state }, [
-      el("strong", { text: String(data.counts[state] || 0) }),
-      el("span", { text: label }),
-    ]);
+    const button = el("button", { type: "button", className: "count " + state, "data-state": state });
     button.addEventListener("click", () => {
       filters.state = filters.state === state ? "" : state;
       states.value = filters.state;
@@ -176,12 +199,10 @@ function setup() {
     legend.appendChild(el("li", {}, [el("span", { className: "swatch " + state }), el("span", { text: label })]));
   }
   const steps = document.getElementById("filter-step");
-  for (const step of data.steps) {
-    steps.appendChild(el("option", { value: String(step.number), text: step.number + ". " + step.activity }));
-  }
   states.addEventListener("change", () => { filters.state = states.value; render(); });
   steps.addEventListener("change", () => { filters.step = steps.value; render(); });
   document.getElementById("view").hidden = false;
+  heading();
   render();
 }
 
