@@ -56,6 +56,16 @@ class QuarterCell:
 
 
 @dataclass(frozen=True)
+class SasaranCell:
+    """One sasaran of a unit's quarter: the mean capaian of its reported indicators."""
+
+    sasaran: str
+    capaian: float | None
+    reported: int
+    indicators: int
+
+
+@dataclass(frozen=True)
 class UnitRow:
     """Where one unit stands: its latest quarter of the year (None: none started)."""
 
@@ -77,6 +87,12 @@ class UnitRow:
     at_risk_indicators: int = 0  # reported indicators under the risk threshold
     signed: bool = False
     quarters: tuple[QuarterCell, ...] = ()
+    #: Capaian per sasaran of the reported indicators (sasaran, mean capaian or None, reported,
+    #: indicators), in the order the targets list them.
+    sasaran: tuple[SasaranCell, ...] = ()
+    #: SOP compliance of the latest quarter: steps finished, of which after their deadline.
+    steps_done: int = 0
+    steps_late: int = 0
 
     @property
     def needs_attention(self) -> bool:
@@ -126,19 +142,37 @@ def overview(services: PemdaView, pemda: str, year: int | None = None) -> Overvi
     return Overview(pemda, government, year, now, tuple(rows))
 
 
+def _mean(values: Sequence[float | None]) -> float | None:
+    computed = [v for v in values if v is not None]
+    return round(sum(computed) / len(computed), 2) if computed else None
+
+
 def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: datetime) -> UnitRow:
     if not cycles:
         return UnitRow(unit=unit.code, name=unit.name, state=NOT_STARTED)
     cycles = sorted(cycles, key=lambda c: c.triwulan)
     latest = cycles[-1]
     quarters = tuple(QuarterCell(c.triwulan, c.step, c.signed, c.status == FILED) for c in cycles)
-    achievements = [
-        achievement(i.code, latest.triwulan, NAIK, i.target, i.realisation)
+    achieved = {
+        i.code: achievement(i.code, latest.triwulan, i.direction or NAIK, i.target, i.realisation)
         for i in latest.indicators
         if i.realisation is not None
-    ]
-    computed = [a.percent for a in achievements if a.percent is not None]
-    capaian = round(sum(computed) / len(computed), 2) if computed else None
+    }
+    achievements = list(achieved.values())
+    capaian = _mean([a.percent for a in achievements])
+    by_sasaran: dict[str, list] = {}
+    for i in latest.indicators:
+        by_sasaran.setdefault(i.sasaran, []).append(achieved.get(i.code))
+    sasaran = tuple(
+        SasaranCell(
+            name,
+            _mean([a.percent for a in cells if a is not None]),
+            sum(1 for a in cells if a is not None),
+            len(cells),
+        )
+        for name, cells in by_sasaran.items()
+        if name
+    )
     base = UnitRow(
         unit=unit.code,
         name=unit.name,
@@ -152,6 +186,9 @@ def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: d
         at_risk_indicators=sum(1 for a in achievements if a.at_risk),
         signed=latest.signed,
         quarters=quarters,
+        sasaran=sasaran,
+        steps_done=latest.steps_done,
+        steps_late=latest.steps_late,
     )
     if latest.status == FILED:
         return base

@@ -149,6 +149,17 @@ def _row(row: UnitRow, steps_total: int) -> dict[str, Any]:
         "indicators": row.indicators,
         "at_risk_indicators": row.at_risk_indicators,
         "signed": row.signed,
+        "sasaran": [
+            {
+                "sasaran": s.sasaran,
+                "capaian": s.capaian,
+                "reported": s.reported,
+                "indicators": s.indicators,
+            }
+            for s in row.sasaran
+        ],  # fmt: skip
+        "steps_done": row.steps_done,
+        "steps_late": row.steps_late,
         "quarters": [
             {"triwulan": q.triwulan, "step": q.step, "signed": q.signed, "filed": q.filed}
             for q in row.quarters

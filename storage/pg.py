@@ -250,19 +250,26 @@ class PgStore:
                     cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 cycles = cur.execute(
                     "SELECT unit, year, triwulan, step, status, rev, since, deadline, signed, "
-                    "last_actor FROM lkj_cycles " + where + "ORDER BY unit, triwulan",
+                    "last_actor, steps_done, steps_late FROM lkj_cycles "
+                    + where
+                    + "ORDER BY unit, triwulan",
                     params,
                 ).fetchall()
                 values = cur.execute(
-                    "SELECT unit, triwulan, code, target, target_tahunan, realisation "
-                    "FROM lkj_indicators " + where + "ORDER BY unit, triwulan, pos",
+                    "SELECT unit, triwulan, code, target, target_tahunan, realisation, sasaran, "
+                    "direction FROM lkj_indicators " + where + "ORDER BY unit, triwulan, pos",
                     params,
                 ).fetchall()
         by_cycle: dict[tuple[str, int], list[IndicatorValue]] = {}
         for unit, triwulan, *value in values:
             by_cycle.setdefault((unit, triwulan), []).append(IndicatorValue(*value))
         return [
-            CycleSummary(*row, indicators=tuple(by_cycle.get((row[0], row[2]), ())))  # type: ignore[misc]
+            CycleSummary(
+                *row[:10],  # type: ignore[misc]
+                indicators=tuple(by_cycle.get((row[0], row[2]), ())),
+                steps_done=row[10],
+                steps_late=row[11],
+            )
             for row in cycles
         ]
 

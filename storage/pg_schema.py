@@ -20,6 +20,8 @@ The steps:
    row for every chat until then, become one row per chat (``state/<name>/<user>.json``,
    :meth:`storage.database.Database.chat_file`), so workers handling different chats do not
    queue on one row lock.
+4. Each indicator's sasaran and direction and each cycle's steps finished and finished late
+   in the summary tables (the evaluators' page: capaian per sasaran, SOP compliance).
 """
 
 from __future__ import annotations
@@ -149,6 +151,8 @@ def write_summary(conn: psycopg.Connection, path: str, data: dict | None) -> Non
             "deadline": r.deadline.isoformat() if r.deadline else None,
             "signed": r.signed,
             "last_actor": r.last_actor,
+            "steps_done": r.steps_done,
+            "steps_late": r.steps_late,
         }
         indicators = [
             {
@@ -160,6 +164,8 @@ def write_summary(conn: psycopg.Connection, path: str, data: dict | None) -> Non
                 "target": i.target,
                 "target_tahunan": i.target_tahunan,
                 "realisation": i.realisation,
+                "sasaran": i.sasaran,
+                "direction": i.direction,
             }
             for pos, i in enumerate(r.indicators)
         ]
@@ -198,6 +204,25 @@ def _v2_summary_tables(conn: psycopg.Connection, role: sql.Identifier) -> None:
             role
         )
     )
+    units = conn.execute(
+        "SELECT path, data FROM lkj_files WHERE path LIKE 'units/%%' ORDER BY path"
+    ).fetchall()
+    for path, data in units:
+        write_summary(conn, str(path), data)
+
+
+def _v4_sasaran_and_timing(conn: psycopg.Connection, role: sql.Identifier) -> None:
+    """Each indicator's sasaran and direction, each cycle's steps finished and finished late
+    (the evaluators' capaian per sasaran and SOP compliance), refilled from the unit rows."""
+    conn.execute(
+        "ALTER TABLE lkj_cycles ADD COLUMN IF NOT EXISTS steps_done integer NOT NULL DEFAULT 0, "
+        "ADD COLUMN IF NOT EXISTS steps_late integer NOT NULL DEFAULT 0"
+    )
+    conn.execute(
+        "ALTER TABLE lkj_indicators ADD COLUMN IF NOT EXISTS sasaran text NOT NULL DEFAULT '', "
+        "ADD COLUMN IF NOT EXISTS direction text NOT NULL DEFAULT ''"
+    )
+    conn.execute("DELETE FROM lkj_cycles")  # the indicators go with them (ON DELETE CASCADE)
     units = conn.execute(
         "SELECT path, data FROM lkj_files WHERE path LIKE 'units/%%' ORDER BY path"
     ).fetchall()
@@ -267,6 +292,7 @@ def _v3_rows_per_chat(conn: psycopg.Connection, role: sql.Identifier) -> None:
 MIGRATIONS: dict[int, Callable[[psycopg.Connection, sql.Identifier], None]] = {
     2: _v2_summary_tables,
     3: _v3_rows_per_chat,
+    4: _v4_sasaran_and_timing,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

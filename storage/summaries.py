@@ -2,15 +2,17 @@
 
 A view of forty units must not load and parse forty unit-years whole. What it needs of each
 cycle is a few facts: the step it waits at and since when, its deadline, who acted last,
-whether a signed report exists, and per indicator the quarter's target and the realisation
-reported. :func:`rows_of_unit_file` takes them out of a stored unit-and-year document
-(``units/<unit>/<year>.json``) exactly as written; no rule is applied here: who holds a step
-is the SOP table's answer, the capaian the domain's formula, both computed by the view from
-these rows (``step``, ``target``, ``realisation``).
+whether a signed report exists, how many steps were finished and how many of them after
+their deadline, and per indicator its sasaran and direction, the quarter's target and the
+realisation reported. :func:`rows_of_unit_file` takes them out of a stored unit-and-year
+document (``units/<unit>/<year>.json``) exactly as written; no rule is applied here: who
+holds a step is the SOP table's answer, the capaian the domain's formula, both computed by
+the view from these rows (``step``, ``target``, ``realisation``, ``direction``).
 
 :func:`cycle_summaries` answers from either backend, the same rows:
 
-* **PostgreSQL**: the tables ``lkj_cycles`` and ``lkj_indicators`` (schema version 2, see
+* **PostgreSQL**: the tables ``lkj_cycles`` and ``lkj_indicators`` (schema version 2, the
+  sasaran, direction and step counts since version 4, see
   :mod:`storage.pg`), rewritten from the document by :meth:`storage.pg.PgStore.write` in the
   same transaction that writes the unit's row, so they never disagree with it; one indexed
   query reads every unit's year.
@@ -60,6 +62,8 @@ class IndicatorValue(NamedTuple):
     target: float | None
     target_tahunan: float | None
     realisation: float | None
+    sasaran: str = ""  # the strategic objective the indicator measures
+    direction: str = ""  # the indicator's direction as stored ("" read as rising)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,9 @@ class CycleSummary:
     signed: bool  # a signed report version exists
     last_actor: int | None  # who made the last recorded action
     indicators: tuple[IndicatorValue, ...] = ()
+    #: The SOP's timing so far: steps finished, and of those, finished after their deadline.
+    steps_done: int = 0
+    steps_late: int = 0
 
 
 def _dt(value: Any) -> datetime | None:
@@ -116,8 +123,13 @@ def _summary(unit: str, year: int, doc: dict[str, Any]) -> CycleSummary:
                 target=_num(target),
                 target_tahunan=_num(ind.get("target_tahunan")),
                 realisation=found[1] if found else None,
+                sasaran=str(ind.get("sasaran") or ""),
+                direction=str(ind.get("direction") or ""),
             )
         )
+    done = [(_dt(s.get("finished_at")), _dt(s.get("deadline"))) for s in steps]
+    done = [(end, due) for end, due in done if end is not None]
+    late = [end for end, due in done if due is not None and end is not None and end > due]
     return CycleSummary(
         unit=unit,
         year=year,
@@ -130,6 +142,8 @@ def _summary(unit: str, year: int, doc: dict[str, Any]) -> CycleSummary:
         signed=any(r.get("status") == "signed" for r in doc.get("reports") or []),
         last_actor=int(history[-1]["actor"]) if history else None,
         indicators=tuple(indicators),
+        steps_done=len(done),
+        steps_late=len(late),
     )
 
 
@@ -162,6 +176,7 @@ def _encode(row: CycleSummary) -> list[Any]:
         row.since.isoformat() if row.since else None,
         row.deadline.isoformat() if row.deadline else None,
         row.signed, row.last_actor, [list(i) for i in row.indicators],
+        row.steps_done, row.steps_late,
     ]  # fmt: skip
 
 
@@ -178,6 +193,9 @@ def _decode(raw: list[Any]) -> CycleSummary:
         signed=bool(raw[8]),
         last_actor=raw[9],
         indicators=tuple(IndicatorValue(*i) for i in raw[10]),
+        # An index written before these (no raw[11]) is discarded whole by _load.
+        steps_done=int(raw[11]),
+        steps_late=int(raw[12]),
     )
 
 

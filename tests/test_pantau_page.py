@@ -2,11 +2,12 @@
 Playwright), over a small pemda seeded through the use cases (demo/pemda.py): on a phone at
 320 px in Telegram's dark theme (initData) and at 1280 px in a desktop browser at the signed
 link, the table lists the pemda's units worst first (the late one on top, another pemda's
-unit absent), the chart draws one bar per unit, the filters by status and by step narrow both,
-and the page fits the phone. Over HTTP: a unit member, a stranger, forged initData, a tampered,
-expired or foreign link are refused, the page at a bad link with an Indonesian page, 403; a
-link made by another worker with the same settings opens the page (nothing is kept in a
-process)."""
+unit absent), the chart draws one bar per unit, capaian per unit and per sasaran (each
+indicator by its own direction) and the steps finished on time are shown, the filters by
+status and by step narrow both, and the page fits the phone; on the files and on
+PostgreSQL. Over HTTP: a unit member, a stranger, forged initData, a tampered, expired or
+foreign link are refused, the page at a bad link with an Indonesian page, 403; a link made
+by another worker with the same settings opens the page (nothing is kept in a process)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,18 @@ from app.pemda import ON_TRACK, OVERDUE
 from app.pemda_page import desktop_link, sign_link
 from bot.settings import Settings
 from demo.guides import TEMPLATES
-from demo.pemda import BAPPEDA, INSPEKTORAT, launch_url, seed, write_guide, write_roster
+from demo.pemda import (
+    BAPPEDA,
+    INSPEKTORAT,
+    REPORTED,
+    launch_url,
+    seed,
+    write_guide,
+    write_roster,
+)
 from demo.screenshots import CHROMIUM, DARK_THEME, free_port
+from domain.performance import achievement
+from domain.samples import sample_targets
 from emulator.users import SimUser
 from handlers import texts
 from webapp.auth import sign_init_data
@@ -43,7 +54,12 @@ def roster_path(tmp_path):
 
 
 @pytest.fixture
-def settings(emu, tmp_path, roster_path) -> Settings:
+def store_url(database_url: str | None) -> str | None:
+    return database_url  # every test here on the files and on PostgreSQL
+
+
+@pytest.fixture
+def settings(emu, tmp_path, roster_path, store_url) -> Settings:
     port = free_port()
     return Settings(
         _env_file=None,
@@ -54,6 +70,7 @@ def settings(emu, tmp_path, roster_path) -> Settings:
         lkj_webapp_url=f"http://127.0.0.1:{port}/app",
         lkj_webapp_port=port,
         lkj_webapp_max_age_s=3600,
+        lkj_database_url=store_url or "",
     )
 
 
@@ -96,8 +113,14 @@ async def test_phone_in_telegram_dark_units_worst_first_chart_and_filters(
     await expect(page.locator("#title")).to_have_text("Pemantauan LKj Pemerintah Kota Bandung")
     # Capaian per unit: the Dinas Kesehatan reported three indicators.
     dinkes = page.locator('#units tr[data-unit="dinkes-bdg"]')
-    await expect(dinkes.locator(".capaian")).to_have_text(re.compile(r"^\d+(,\d+)?%$"))
+    await expect(dinkes.locator("td.num .capaian")).to_have_text(re.compile(r"^\d+(,\d+)?%$"))
     await expect(dinkes).to_contain_text("3/")
+    # Capaian per sasaran and the SOP's timing so far (numbers: test below, over HTTP).
+    await expect(dinkes.locator("ul.sasaran li")).to_have_count(3)
+    units = await _data(page)
+    done = next(u for u in units if u["unit"] == "dinkes-bdg")
+    on_time = f"{done['steps_done'] - done['steps_late']}/{done['steps_done']} tahap tepat waktu"
+    await expect(dinkes).to_contain_text(on_time)
     # The chart: one bar per unit, in the table's order; the state counts add up.
     assert await _units_in_chart(page) == order
     marks = page.locator("#chart svg .unit-bar")
@@ -192,6 +215,7 @@ async def test_strangers_members_and_bad_links_are_refused(seeded, settings, clo
 
     status, body = await _post(api, tma(INSPEKTORAT))
     assert status == 200 and [u["unit"] for u in body["units"]][0] == "satpolpp-bdg"
+    _capaian_per_sasaran_and_sop_compliance(body)
     assert body["years"] == [2026, 2025, 2024]
     # A year the page does not offer is this year's view.
     status, other = await _post(api, tma(INSPEKTORAT), {"tahun": 1999})
@@ -268,3 +292,33 @@ async def test_the_evaluators_guide_shows_the_page(tmp_path):
     assert (tmp_path / "pemantauan.pdf").read_bytes()[:4] == b"%PDF"
     assert "/tautan_pantau" in html
     assert not (tmp_path / "pantau_desktop_penuh.png").exists()
+
+
+def _capaian_per_sasaran_and_sop_compliance(body: dict) -> None:
+    """The Dinas Kesehatan's capaian per sasaran (each indicator by its own direction) and
+    the steps its quarter finished on time, as the page's JSON gives them."""
+    dinkes = next(u for u in body["units"] if u["unit"] == "dinkes-bdg")
+    indicators = sample_targets("dinkes-bdg").indicators
+    expected = {}
+    for indicator in indicators:
+        expected.setdefault(indicator.sasaran, [])
+        if indicator.code in REPORTED:
+            value = achievement(
+                indicator.code,
+                4,
+                indicator.direction,
+                indicator.targets[3],
+                REPORTED[indicator.code],
+            )
+            expected[indicator.sasaran].append(value.percent)
+    assert [s["sasaran"] for s in dinkes["sasaran"]] == list(expected)
+    for cell in dinkes["sasaran"]:
+        values = expected[cell["sasaran"]]
+        assert cell["reported"] == len(values)
+        mean = round(sum(values) / len(values), 2) if values else None
+        assert cell["capaian"] == mean, cell
+    assert any(i.direction == "turun" and i.code in REPORTED for i in indicators)
+    # Started, forwarded an hour later (past its quarter of an hour), divided.
+    assert dinkes["steps_done"] == 3 and 1 <= dinkes["steps_late"] < 3
+    satpol = next(u for u in body["units"] if u["unit"] == "satpolpp-bdg")
+    assert (satpol["steps_done"], satpol["steps_late"]) == (1, 0)

@@ -86,11 +86,12 @@ def test_the_summary_rows_are_the_same_on_files_and_on_postgresql(tmp_path, pg_u
     assert filed.last_actor == KASAT
     assert not dinkes.signed and dinkes.deadline is not None and dinkes.since is not None
     # The quarter's target and its latest realisation; nothing reported for IKU-2 this quarter.
+    # With each indicator's sasaran and direction (schema version 4).
     assert dinkes.indicators == (
-        IndicatorValue("IKU-1", 20.0, 80.0, 17.5),
-        IndicatorValue("IKU-2", 3.0, 12.0, None),
+        IndicatorValue("IKU-1", 20.0, 80.0, 17.5, "Sasaran 1", "naik"),
+        IndicatorValue("IKU-2", 3.0, 12.0, None, "Sasaran 1", "naik"),
     )
-    assert filed.indicators[1] == IndicatorValue("IKU-2", 12.0, 12.0, None)
+    assert filed.indicators[1] == IndicatorValue("IKU-2", 12.0, 12.0, None, "Sasaran 1", "naik")
     assert bappeda.indicators == ()
     # Chosen units only, and another year has none.
     for db in (files, pg):

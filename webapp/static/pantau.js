@@ -106,6 +106,22 @@ function chart(rows) {
   box.appendChild(root);
 }
 
+function compliance(row) {
+  // SOP compliance of the quarter so far: the steps finished by their deadline.
+  if (!row.steps_done) return "";
+  return (row.steps_done - row.steps_late) + "/" + row.steps_done + " tahap tepat waktu";
+}
+
+function sasaranList(row) {
+  // Capaian per sasaran, once something of the quarter is reported.
+  if (!row.reported || !row.sasaran.length) return null;
+  return el("ul", { className: "sasaran" }, row.sasaran.map((s) => el("li", {}, [
+    el("span", { text: s.sasaran + ": " }),
+    el("strong", { className: s.capaian === null ? "" : "capaian", text: s.capaian === null ? "—" : percent(s.capaian) }),
+    el("span", { className: "hint", text: " (" + s.reported + "/" + s.indicators + " IKU)" }),
+  ])));
+}
+
 function cell(children, className) {
   return el("td", className ? { className } : {}, children);
 }
@@ -117,6 +133,7 @@ function tableRow(row) {
   if (row.triwulan) facts.push("TW " + ROMAN[row.triwulan]);
   if (row.state !== "ditandatangani" && who) facts.push(who);
   if (row.since) facts.push("sejak " + row.since.label);
+  if (compliance(row)) facts.push(compliance(row));
   const capaian = row.capaian === null ? "—" : percent(row.capaian);
   const capaianClass = "capaian" + (row.at_risk_indicators ? " risk" : "");
   return el("tr", { "data-unit": row.unit, "data-state": row.state, "data-step": String(row.step) }, [
@@ -124,11 +141,13 @@ function tableRow(row) {
       el("div", { className: "unit-name", text: row.name }),
       el("div", { className: "row-facts" }, [badge]),
       el("div", { className: "hint narrow", text: facts.join(" · ") }),
+      sasaranList(row),
     ]),
     cell([el("span", { text: row.triwulan ? ROMAN[row.triwulan] : "—" })], "wide"),
     cell([
       el("strong", { text: stepText(row) }),
       row.activity ? el("div", { className: "hint wide-block", text: row.activity }) : null,
+      compliance(row) ? el("div", { className: "hint wide-block compliance", text: compliance(row) }) : null,
     ]),
     cell([el("span", { text: row.state === "ditandatangani" ? "—" : who || "—" }),
       row.since ? el("div", { className: "hint", text: "sejak " + row.since.label }) : null], "wide"),
