@@ -223,7 +223,7 @@ async def shoot_pemda(output: Path) -> list[Path]:
             opened = launch_url(TOKEN, page, INSPEKTORAT, evaluator.name, clock(), DARK_THEME)
             phone = await shoot.page("miniapp_pantau_gelap", opened, "svg .unit-bar")
             desktop = await shoot.page(
-                "pantau_desktop", link[0], "svg .unit-bar", {"width": 1280, "height": 800}
+                "pantau_desktop", link[0], "svg .unit-bar", {"width": 1280, "height": 1100}
             )
             shots = [p for p in (phone, desktop) if p is not None]
             await shoot.close()

@@ -117,7 +117,7 @@ function sasaranList(row) {
   if (!row.reported || !row.sasaran.length) return null;
   return el("ul", { className: "sasaran" }, row.sasaran.map((s) => el("li", {}, [
     el("span", { text: s.sasaran + ": " }),
-    el("strong", { className: s.capaian === null ? "" : "capaian", text: s.capaian === null ? "—" : percent(s.capaian) }),
+    el("strong", { text: s.capaian === null ? "—" : percent(s.capaian) }),
     el("span", { className: "hint", text: " (" + s.reported + "/" + s.indicators + " IKU)" }),
   ])));
 }
