@@ -15,6 +15,7 @@ _(
     # pydantic-settings reads the class attribute and calls the validator (bot/settings.py).
     _.model_config,
     _._database_url,
+    _._link_key,
     # TinyDB's interface, kept by the PostgreSQL store (storage/pg.py).
     _.cache_size,
     _.table_class,

@@ -22,7 +22,7 @@ from domain.identity import Government
 from domain.models import FILED, StepRecord
 from domain.office_time import minutes_left, pass_timing
 from domain.pemda import Evaluator
-from domain.performance import achievement, round_half_up
+from domain.performance import Achievement, achievement, round_half_up
 from domain.roles import Role
 from domain.roster import Unit
 from storage.summaries import CycleSummary
@@ -56,6 +56,16 @@ class QuarterCell:
 
 
 @dataclass(frozen=True)
+class SasaranCell:
+    """One sasaran of a unit's quarter: the mean capaian of its reported indicators."""
+
+    sasaran: str
+    capaian: float | None
+    reported: int
+    indicators: int
+
+
+@dataclass(frozen=True)
 class UnitRow:
     """Where one unit stands: its latest quarter of the year (None: none started)."""
 
@@ -77,8 +87,9 @@ class UnitRow:
     at_risk_indicators: int = 0  # reported indicators under the risk threshold
     signed: bool = False
     quarters: tuple[QuarterCell, ...] = ()
-    #: The latest quarter's mean capaian per sasaran (None: nothing computable yet).
-    sasaran: tuple[tuple[str, float | None], ...] = ()
+    #: Capaian per sasaran of the reported indicators (sasaran, mean capaian or None, reported,
+    #: indicators), in the order the targets list them.
+    sasaran: tuple[SasaranCell, ...] = ()
     #: SOP compliance over the year's quarters (``domain.office_time``): passes through a
     #: step finished within the standard time, finished or still open past it, still open
     #: (within or past it), as the SOP appendix counts them.
@@ -153,16 +164,25 @@ def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: d
     cycles = sorted(cycles, key=lambda c: c.triwulan)
     latest = cycles[-1]
     quarters = tuple(QuarterCell(c.triwulan, c.step, c.signed, c.status == FILED) for c in cycles)
-    reported = [i for i in latest.indicators if i.realisation is not None]
-    achievements = [
-        achievement(i.code, latest.triwulan, i.direction, i.target, i.realisation) for i in reported
-    ]
-    by_sasaran: dict[str, list[float]] = {}
-    for value, got in zip(reported, achievements, strict=True):
-        if got.percent is not None:
-            by_sasaran.setdefault(value.sasaran, []).append(got.percent)
+    achieved = {
+        i.code: achievement(i.code, latest.triwulan, i.direction, i.target, i.realisation)
+        for i in latest.indicators
+        if i.realisation is not None
+    }
+    achievements = list(achieved.values())
+    by_sasaran: dict[str, list[Achievement | None]] = {}
     for value in latest.indicators:
-        by_sasaran.setdefault(value.sasaran, [])
+        by_sasaran.setdefault(value.sasaran, []).append(achieved.get(value.code))
+    sasaran = tuple(
+        SasaranCell(
+            name,
+            _mean([a.percent for a in cells if a is not None and a.percent is not None]),
+            sum(1 for a in cells if a is not None),
+            len(cells),
+        )
+        for name, cells in by_sasaran.items()
+        if name
+    )
     calendar = services.calendar(unit)
     timings = [
         pass_timing(StepRecord(p.step, p.started_at, p.deadline, p.finished_at), calendar, now)
@@ -182,7 +202,7 @@ def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: d
         at_risk_indicators=sum(1 for a in achievements if a.at_risk),
         signed=latest.signed,
         quarters=quarters,
-        sasaran=tuple((name, _mean(values)) for name, values in by_sasaran.items()),
+        sasaran=sasaran,
         on_time=sum(1 for t in timings if not t.over_time and not t.open),
         over_time=sum(1 for t in timings if t.over_time),
         open_passes=sum(1 for t in timings if t.open),

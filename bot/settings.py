@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     lkj_webapp_max_age_s: int = Field(
         default=86400, gt=0, description="how old a Mini App's initData (auth_date) may be"
     )
+    lkj_link_key: str = Field(
+        default="",
+        description="key that signs the evaluators' page links for a desktop browser (at "
+        "least 32 characters); empty: derived from the bot token",
+    )
+    lkj_link_days: int = Field(
+        default=7, gt=0, le=90, description="how many days an evaluator's page link stays valid"
+    )
     lkj_rate_limit: bool = Field(
         default=True,
         description="pace outgoing calls to Telegram's limits, per chat and for the bot "
@@ -144,6 +152,13 @@ class Settings(BaseSettings):
             raise ValueError("LKJ_BUTTON_KEY: minimal 32 karakter")
         return value
 
+    @field_validator("lkj_link_key")
+    @classmethod
+    def _link_key(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError("LKJ_LINK_KEY: minimal 32 karakter")
+        return value
+
     @field_validator("lkj_admin_ids")
     @classmethod
     def _ids(cls, value: str) -> str:
@@ -167,6 +182,13 @@ class Settings(BaseSettings):
         return hmac.new(self.telegram_bot_token.encode(), b"lkj-bot buttons", "sha256").digest()
 
     @property
+    def link_key(self) -> bytes:
+        """The key the evaluators' page links are signed with (see app/pemda_page.py)."""
+        if self.lkj_link_key:
+            return self.lkj_link_key.encode()
+        return hmac.new(self.telegram_bot_token.encode(), b"lkj-bot links", "sha256").digest()
+
+    @property
     def tte_roots(self) -> list[Path]:
         return [Path(p.strip()) for p in self.lkj_tte_roots.split(",") if p.strip()]
 
@@ -183,6 +205,15 @@ class Settings(BaseSettings):
         if not self.lkj_webapp_url:
             return None
         return f"{self.lkj_webapp_url.rstrip('/')}/{page}?siklus={quote(cycle_id, safe='')}"
+
+    def evaluator_page(self, link: str = "") -> str | None:
+        """The address of the evaluators' page (``pantau.html``): in Telegram (a web_app
+        button; initData says who opens it), or with ``link``, a signed link's token, for a
+        desktop browser (app.pemda_page.desktop_link). None when no URL is configured."""
+        if not self.lkj_webapp_url:
+            return None
+        page = f"{self.lkj_webapp_url.rstrip('/')}/pantau.html"
+        return f"{page}?tautan={quote(link, safe='')}" if link else page
 
     def api_urls(self) -> tuple[str, str] | None:
         """(base_url, base_file_url) for python-telegram-bot, or None for Telegram itself."""

@@ -26,6 +26,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from demo.onboarding import PEOPLE, REVIEWER, REVIEWER_DETAILS, run_onboarding_demo
+from demo.pemda import GUIDE, write_guide
 from demo.quarter import DEMO_ROSTER, TOKEN, run_demo
 from domain.roster import load_roster
 from emulator import BotAPIEmulator
@@ -199,7 +200,7 @@ def _role(value: str):
     return Role(value)
 
 
-def _render(guides: list[Guide], output: Path) -> None:
+def _render(guides: list[Guide], output: Path, evaluators: str = "") -> None:
     from weasyprint import HTML
 
     env = Environment(
@@ -213,7 +214,8 @@ def _render(guides: list[Guide], output: Path) -> None:
         target = output / f"{guide.slug}.html"
         target.write_text(html, encoding="utf-8")
         HTML(string=html, base_url=str(output)).write_pdf(output / f"{guide.slug}.pdf")
-    (output / "index.html").write_text(index.render(guides=guides), encoding="utf-8")
+    index_html = index.render(guides=guides, evaluators=evaluators)
+    (output / "index.html").write_text(index_html, encoding="utf-8")
 
 
 async def build_guides(output: Path) -> list[Guide]:
@@ -227,5 +229,6 @@ async def build_guides(output: Path) -> list[Guide]:
             if (work / shot).exists():
                 shutil.copy(work / shot, output / shot)
         guides = _guides(quarter, onboarding, work)
-        await asyncio.to_thread(_render, guides, output)
+        await write_guide(output, TEMPLATES)  # the evaluators' page: a guide of its own
+        await asyncio.to_thread(_render, guides, output, GUIDE)
         return guides

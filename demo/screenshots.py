@@ -45,7 +45,7 @@ class Shooter:
     """Takes a full-page screenshot of a Mini App page as a given user; does nothing when
     ``output`` is None (the plain demo)."""
 
-    def __init__(self, output: Path | None, mini: MiniApp):
+    def __init__(self, output: Path | None, mini: MiniApp | None):
         self.output = output
         self.mini = mini
         self._playwright: Any = None
@@ -66,6 +66,16 @@ class Shooter:
     ) -> Path | None:
         if self.output is None:
             return None
+        assert self.mini is not None
+        return await self.page(name, self.mini.launch_url(url, user, theme), ".card")
+
+    async def page(
+        self, name: str, url: str, ready: str, viewport: dict[str, int] | None = None
+    ) -> Path | None:
+        """A screenshot of the page at ``url`` (already carrying what opens it) once
+        ``ready`` is on it: ``name.png`` (the first screen) and ``name_penuh.png``."""
+        if self.output is None:
+            return None
         if not os.path.exists(CHROMIUM):
             print(
                 f"Tangkapan layar {name} dilewati: Chromium belum terpasang "
@@ -73,9 +83,9 @@ class Shooter:
             )
             return None
         browser = await self._open()
-        page = await browser.new_page(viewport=PHONE, device_scale_factor=2)
-        await page.goto(self.mini.launch_url(url, user, theme))
-        await page.wait_for_selector(".card")
+        page = await browser.new_page(viewport=viewport or PHONE, device_scale_factor=2)
+        await page.goto(url)
+        await page.wait_for_selector(ready)
         await page.wait_for_load_state("networkidle")
         target = self.output / f"{name}.png"
         await page.screenshot(path=str(target), full_page=False)

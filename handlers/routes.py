@@ -21,6 +21,7 @@ from handlers import (
     identity,
     invitations,
     onboarding,
+    pantau_link,
     pemda,
     quarterly,
     realisation,
@@ -84,6 +85,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("undang_evaluator",), pemda.cmd_undang_evaluator, members_only=False),
     Command(("undangan_evaluator",), pemda.cmd_undangan_evaluator, members_only=False),
     Command(("bukti",), evidence.cmd_bukti),
+    Command(("tautan_pantau",), pantau_link.cmd_tautan_pantau, members_only=False),
 )
 
 #: Button actions an official's press may name (the payload's "action").

@@ -209,10 +209,12 @@ def test_a_filed_quarter_reads_as_the_unit_s_own_report(services, clock):
     values = [v for v in got.values() if v is not None]
     assert row.capaian == round_half_up(sum(values) / len(values))
     assert (row.reported, row.indicators) == (len(reported), len(cycle.indicators))
-    for name, mean in row.sasaran:
-        mine = [got[i.code] for i in cycle.indicators if i.sasaran == name and got.get(i.code)]
-        assert mean == (round_half_up(sum(mine) / len(mine)) if mine else None)
-    assert {name for name, _ in row.sasaran} == {i.sasaran for i in cycle.indicators}
+    for cell in row.sasaran:
+        mine = [
+            got[i.code] for i in cycle.indicators if i.sasaran == cell.sasaran and got.get(i.code)
+        ]
+        assert cell.capaian == (round_half_up(sum(mine) / len(mine)) if mine else None)
+    assert {cell.sasaran for cell in row.sasaran} == {i.sasaran for i in cycle.indicators}
 
     now = services.now()
     calendar = services.calendar(unit)

@@ -5,6 +5,7 @@ same from PostgreSQL's tables and from the files; the numbered schema migration 
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 from datetime import timedelta
 
@@ -339,6 +340,24 @@ def test_the_files_index_is_kept_for_the_next_process_and_checked_against_the_fi
     (tmp_path / INDEX_REL).write_bytes(b'{"units/bappeda/2026.json": [1, ')
     again = _FileIndex().rows(Database(tmp_path), None, 2026)
     assert [r.step for r in again] == [3, 5, 8] and again[1:] == rows[1:]
+
+
+def test_an_index_written_before_the_sasaran_and_step_counts_is_read_again(tmp_path):
+    """An index saved by a bot before schema version 4 (rows without the steps' counts, the
+    indicators without sasaran and direction) is not trusted: the files are read again."""
+    db = Database(tmp_path)
+    _fill(db)
+    rows = cycle_summaries(db, None, 2026)
+    assert any(r.passes for r in rows)
+    assert {i.sasaran for r in rows for i in r.indicators} == {"Sasaran 1"}
+    saved = json.loads((tmp_path / INDEX_REL).read_bytes())
+    old = {
+        rel: [identity, [[*row[:10], [i[:4] for i in row[10]]] for row in entries]]
+        for rel, (identity, entries) in saved.items()
+        if rel != "_format"
+    }
+    (tmp_path / INDEX_REL).write_text(json.dumps(old))
+    assert _FileIndex().rows(Database(tmp_path), None, 2026) == rows
 
 
 def test_moving_an_office_splits_each_chats_rows_and_a_backup_merges_them_back(tmp_path, pg_url):

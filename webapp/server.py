@@ -12,6 +12,7 @@ talk only to this server.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -23,6 +24,9 @@ from aiohttp import web
 from telegram import Bot
 from telegram.ext import Application
 
+from app import pemda_page
+from app.pemda import evaluator_of
+from app.pemda_page import EXPIRED, LinkRefused
 from app.store import ConcurrentUpdateError, storage_full
 from domain.errors import DomainError, InputError, RoleError
 from handlers import miniapp, progress, texts, tte_page
@@ -47,12 +51,18 @@ STATIC = {
     "isi.html": "text/html",
     "tinjau.html": "text/html",
     "ttd.html": "text/html",
+    "pantau.html": "text/html",
     "app.css": "text/css",
     "common.js": "text/javascript",
     "isi.js": "text/javascript",
     "tinjau.js": "text/javascript",
     "ttd.js": "text/javascript",
+    "pantau.js": "text/javascript",
 }
+# The evaluators' page: in Telegram (initData) or at a signed link (``?tautan=``).
+PANTAU_PAGE = "pantau.html"
+PANTAU_API = "/api/pantau"
+REFUSED_PAGE = "ditolak.html"  # the page a refused link gets: {title}, {message}
 MAX_BODY = 64 * 1024
 
 Call = Callable[[Any, Bot, Any, dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -98,6 +108,7 @@ class WebAppServer:
         self.services = application.bot_data["services"]
         self.runner: web.AppRunner | None = None
         self.files = {name: _read_static(name) for name in STATIC}
+        self.refused_page = _read_static(REFUSED_PAGE).decode()
         services = self.services
         self.refusals = RefusalLimiter(
             lambda entry: services.audit.append(None, services.now().year, entry),
@@ -108,6 +119,8 @@ class WebAppServer:
     def build(self) -> web.Application:
         app = web.Application(middlewares=[security_headers], client_max_size=MAX_BODY)
         app.router.add_get(f"{self.prefix}/", self.page_index)
+        app.router.add_get(f"{self.prefix}/{PANTAU_PAGE}", self.pantau_page)
+        app.router.add_post(self.prefix + PANTAU_API, self.pantau_api)
         app.router.add_get(f"{self.prefix}/{{name}}", self.static)
         routes: dict[str, Call] = {
             "/api/isi": self._sync(miniapp.form_view, "siklus"),
@@ -154,6 +167,71 @@ class WebAppServer:
         if name not in STATIC:
             raise web.HTTPNotFound()
         return web.Response(body=self.files[name], content_type=STATIC[name], charset="utf-8")
+
+    def _refused_page(self, request: web.Request, message: str, status: int) -> web.Response:
+        body = self.refused_page.format(
+            title=html.escape(texts.PANTAU_REFUSED_TITLE), message=html.escape(message)
+        )
+        return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+    def _link_refusal(self, request: web.Request, exc: LinkRefused) -> tuple[str, int]:
+        """A refused link's words and status: counted as an unauthenticated call (no audit
+        line each), 429 past the per-address limit."""
+        message = texts.PANTAU_LINK_EXPIRED if exc.reason == EXPIRED else texts.PANTAU_LINK_TAMPERED
+        if self.refusals.refuse(client_of(request.remote), message):
+            return texts.WEBAPP_TOO_MANY_REFUSED, 429
+        return message, 403
+
+    async def pantau_page(self, request: web.Request) -> web.Response:
+        """The evaluators' page. With a signed link (a desktop browser) the link is checked
+        before the page is served: a tampered or expired one gets a page saying so, 403."""
+        token = request.query.get("tautan")
+        if token is not None:
+            try:
+                pemda_page.evaluator_by_link(self.services, token)
+            except LinkRefused as exc:
+                return self._refused_page(request, *self._link_refusal(request, exc))
+            except RoleError as exc:
+                return self._refused_page(request, str(exc), 403)
+        return web.Response(body=self.files[PANTAU_PAGE], content_type="text/html", charset="utf-8")
+
+    async def pantau_api(self, request: web.Request) -> web.Response:
+        """The page's data, for the evaluator named by initData (``tma``) or by a signed
+        link (``tautan``); a member of a unit, a stranger or a bad link is refused."""
+        services = self.services
+        kind, _, credential = request.headers.get("Authorization", "").partition(" ")
+        user_id = 0
+        try:
+            if kind == "tautan":
+                evaluator = pemda_page.evaluator_by_link(services, credential)
+            else:
+                if kind != "tma":
+                    raise InitDataError(texts.WEBAPP_AUTH_MISSING)
+                user = validate_init_data(
+                    credential,
+                    services.settings.telegram_bot_token,
+                    services.now(),
+                    services.settings.lkj_webapp_max_age_s,
+                )
+                user_id = user.user_id
+                evaluator = evaluator_of(services, user_id)
+            try:
+                body = await request.json()
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                body = {}
+            year = body.get("tahun") if isinstance(body, dict) else None
+            year = year if isinstance(year, int) and not isinstance(year, bool) else None
+            return web.json_response(pemda_page.page_data(services, evaluator, year))
+        except InitDataError as exc:
+            if self.refusals.refuse(client_of(request.remote), str(exc)):
+                return web.json_response({"error": texts.WEBAPP_TOO_MANY_REFUSED}, status=429)
+            return web.json_response({"error": str(exc)}, status=401)
+        except LinkRefused as exc:
+            message, status = self._link_refusal(request, exc)
+            return web.json_response({"error": message}, status=status)
+        except RoleError as exc:
+            miniapp.audit_refusal(services, user_id, None, PANTAU_API, str(exc))
+            return web.json_response({"error": str(exc)}, status=403)
 
     async def _upload_body(self, request: web.Request) -> dict[str, Any]:
         """The file's bytes, read up to the upload limit (a larger one is refused unread)."""

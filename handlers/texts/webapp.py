@@ -59,6 +59,28 @@ WEBAPP_TOO_MANY_REFUSED = (
     "Terlalu banyak permintaan tanpa autentikasi yang sah dari alamat ini. Silakan coba lagi "
     "beberapa saat lagi."
 )
+# The evaluators' page (pantau.html) and its signed link for a desktop browser.
+PANTAU_LINK_TAMPERED = (
+    "Tautan halaman pemantauan ini tidak sah atau telah diubah. Mintalah tautan baru melalui "
+    "percakapan dengan bot (/tautan_pantau)."
+)
+PANTAU_LINK_EXPIRED = (
+    "Tautan halaman pemantauan ini sudah kedaluwarsa. Mintalah tautan baru melalui percakapan "
+    "dengan bot (/tautan_pantau)."
+)
+PANTAU_REFUSED_TITLE = "Akses ditolak"
+PANTAU_LINK_NOT_EVALUATOR = (
+    "Tautan halaman pemantauan hanya diberikan kepada evaluator pemerintah daerah "
+    "(Inspektorat, Bagian Organisasi, Bappeda) yang terdaftar."
+)
+PANTAU_PAGE_OFF = "Halaman pemantauan belum diaktifkan oleh pengelola bot."
+
+
+def pantau_link(url: str, expires: str) -> str:
+    return (
+        "Tautan halaman pemantauan untuk peramban komputer (atas nama Anda; jangan diteruskan "
+        f"kepada orang lain):\n{esc(url)}\n\nBerlaku sampai {expires}."
+    )
 
 
 def webapp_not_assigned(code: str) -> str:
