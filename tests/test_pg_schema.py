@@ -351,10 +351,10 @@ def test_an_index_written_before_the_sasaran_and_step_counts_is_read_again(tmp_p
     assert any(r.passes for r in rows)
     assert {i.sasaran for r in rows for i in r.indicators} == {"Sasaran 1"}
     saved = json.loads((tmp_path / INDEX_REL).read_bytes())
+    saved.pop("_format")  # an index written before had no layout mark
     old = {
         rel: [identity, [[*row[:10], [i[:4] for i in row[10]]] for row in entries]]
         for rel, (identity, entries) in saved.items()
-        if rel != "_format"
     }
     (tmp_path / INDEX_REL).write_text(json.dumps(old))
     assert _FileIndex().rows(Database(tmp_path), None, 2026) == rows
