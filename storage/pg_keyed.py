@@ -186,6 +186,14 @@ class PgRevocations:
         ).fetchone()
         return int(row[0]) if row else 0
 
+    def generations(self, keys: list[str]) -> dict[str, int]:
+        found: dict[str, int] = dict(
+            self.store.execute(
+                "SELECT key, generation FROM lkj_revoked WHERE key = ANY(%s)", (list(keys),)
+            ).fetchall()
+        )
+        return {key: int(found.get(key, 0)) for key in keys}
+
     def add(self, key: str, day: date, once: str | None = None) -> None:
         params = {"key": key, "day": day, "entry": once}
         self.store.execute(ADD if once is None else ADD_ONCE, params)

@@ -130,6 +130,15 @@ class Revocations:
             self._catch_up()
             return self._keys.get(key, (0, None))[0]
 
+    def generations(self, keys: list[str]) -> dict[str, int]:
+        """:meth:`generation` of each of ``keys`` at once (a keyboard's: one query on
+        PostgreSQL)."""
+        if self._rows is not None:
+            return self._rows.generations(keys)
+        with self._lock:
+            self._catch_up()
+            return {key: self._keys.get(key, (0, None))[0] for key in keys}
+
     def add(self, key: str, day: date, once: str | None = None) -> None:
         """Revoke ``key`` once more: what was made under its current generation is stale.
 
