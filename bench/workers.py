@@ -48,6 +48,7 @@ from storage.migrate import migrate_to_pg
 
 REPO = Path(__file__).resolve().parents[1]
 ROUND_TRIP = 0.05
+IDLE = 3.0  # seconds the workers are watched idle before the load starts
 
 
 @dataclass
@@ -60,6 +61,8 @@ class Row:
     db_ms: float = 0.0
     errors: int = 0
     updates: int = 0
+    idle_ms_s: float = 0.0  # CPU of the idle workers together, ms per second
+    db_idle_ms_s: float = 0.0  # and of the server meanwhile
     shared_waits: int = 0  # lock waits over 1 ms on a store row shared by all chats
     own_waits: int = 0  # on a unit's or a chat's own row, or a row of a table per key
     shared_paths: tuple[str, ...] = ()
@@ -212,6 +215,11 @@ async def run_row(row: Row, store: Store, cluster, window: float) -> Row:
         procs = await _spawn_workers(emu, run_store, url, row.workers, workdir)
         driver = Driver(emu)
         db_pids = _server_pids(cluster) if url else []
+        # What the workers cost doing nothing (their polling), before any update is sent.
+        idle0, db_idle0 = _cpu([p.pid for p in procs]), _cpu(db_pids)
+        await asyncio.sleep(IDLE)
+        row.idle_ms_s = (_cpu([p.pid for p in procs]) - idle0) / IDLE * 1000
+        row.db_idle_ms_s = (_cpu(db_pids) - db_idle0) / IDLE * 1000
         warmup = 2.0
         t0 = time.monotonic()
         bot_cpu0: float | None = None
@@ -285,6 +293,8 @@ async def main_async(window: float, repeat: int, workers_only: bool = False) -> 
             row.db_ms = statistics.median(r.db_ms for r in runs)
             row.errors = sum(r.errors for r in runs)
             row.updates = sum(r.updates for r in runs)
+            row.idle_ms_s = statistics.median(r.idle_ms_s for r in runs)
+            row.db_idle_ms_s = statistics.median(r.db_idle_ms_s for r in runs)
             row.shared_waits = sum(r.shared_waits for r in runs)
             row.own_waits = sum(r.own_waits for r in runs)
             row.shared_paths = tuple(sorted({p for r in runs for p in r.shared_paths}))
@@ -310,8 +320,32 @@ def _line(row: Row) -> str:
     db = f"{row.db_ms:.2f}" if row.backend == "postgresql" else "-"
     return (
         f"| {row.backend} | {row.units} | {row.workers} | {row.rate:.0f} | {row.bot_ms:.2f} | "
-        f"{db} | {_waits(row)} | {row.errors} |"
+        f"{db} | {_waits(row)} | {row.idle_ms_s:.1f} / {row.db_idle_ms_s:.1f} | {row.errors} |"
     )
+
+
+#: The section of bench/results.md these rows go to (``--write``); bench.run_all keeps it.
+SECTION = "## PostgreSQL workers (`python -m bench.workers`)"
+RESULTS = REPO / "bench" / "results.md"
+
+
+def section_of(text: str) -> str:
+    """This bench's section of a results page ("" if none): its heading to the next one."""
+    start = text.find(SECTION)
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + len(SECTION))
+    return text[start:] if end < 0 else text[start : end + 1]
+
+
+def write_section(lines: list[str], path: Path = RESULTS) -> None:
+    """Put ``lines`` as this bench's section at the end of ``path``, replacing the one before."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    old = section_of(text)
+    if old:
+        text = text.replace(old, "")
+    new = SECTION + "\n\n" + "\n".join(lines).strip("\n") + "\n"
+    path.write_text(text.rstrip("\n") + "\n\n" + new, encoding="utf-8")
 
 
 def main() -> None:
@@ -323,23 +357,53 @@ def main() -> None:
         action="store_true",
         help="only PostgreSQL with 1, 2 and 4 workers on 50 units",
     )
+    parser.add_argument(
+        "--write", action="store_true", help=f"also write the rows to {RESULTS.name}"
+    )
     args = parser.parse_args()
-    print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
-    print(
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average before: {load_before}", flush=True)
+    head = [
         "| store | units | workers | updates/s | bot CPU ms/update | database CPU ms/update "
         "| lock waits > 1 ms per 1,000 updates on a shared row | … on a unit's or chat's own "
-        "| scripts interrupted |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
+        "| idle CPU ms/s, workers / database | scripts interrupted |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    print("\n".join(head), flush=True)
     rows = asyncio.run(main_async(args.window, args.repeat, args.workers_only))
+    notes = []
     pg = {r.workers: r for r in rows if (r.backend, r.units) == ("postgresql", 50)}
     if 1 in pg and 4 in pg and pg[1].bot_ms:
         one, four = pg[1].bot_ms + pg[1].db_ms, pg[4].bot_ms + pg[4].db_ms
-        print(
-            f"CPU per update (bot + database), 4 workers vs 1: {four:.2f} / {one:.2f} ms = "
-            f"{four / one:.2f}× (target ≤ 1.1×); bot only {pg[4].bot_ms / pg[1].bot_ms:.2f}×"
+        met = "met" if four / one <= 1.1 else "NOT met"
+        notes.append(
+            f"* CPU per update (bot + database), 4 workers vs 1: {four:.2f} / {one:.2f} ms = "
+            f"{four / one:.2f}× (target ≤ 1.1×: {met}); bot only "
+            f"{pg[4].bot_ms / pg[1].bot_ms:.2f}×"
         )
-    print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
+
+        def busy(r: Row) -> float:  # less what the same workers burn idle in that time
+            return r.bot_ms + r.db_ms - (r.idle_ms_s + r.db_idle_ms_s) / max(r.rate, 1e-9)
+
+        notes.append(
+            f"* the same less the workers' idle CPU (their polling, measured before the load): "
+            f"{busy(pg[4]):.2f} / {busy(pg[1]):.2f} ms = {busy(pg[4]) / busy(pg[1]):.2f}×"
+        )
+        shared = sum(r.shared_waits for r in pg.values())
+        notes.append(
+            f"* lock waits over 1 ms on a row shared by all chats: {shared} "
+            f"(in {sum(r.updates for r in pg.values()):,} updates on PostgreSQL)"
+        )
+    load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    notes.append(
+        f"* {started}, window {args.window:.0f} s, median of {args.repeat} run(s) per row; "
+        f"load average {load_before} before, {load_after} after (2 shared cores)"
+    )
+    print("\n".join(notes), flush=True)
+    if args.write:
+        write_section([*head, *(_line(r) for r in rows), "", *notes])
+        print(f"written: {RESULTS}")
 
 
 if __name__ == "__main__":
