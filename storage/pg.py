@@ -3,8 +3,9 @@ building the same TinyDB queries whichever backend holds the data.
 
 ``LKJ_DATABASE_URL=postgresql://…`` chooses this backend (see :class:`storage.database.Database`).
 Table ``lkj_files`` holds one row per store file (``units/<unit>/<year>.json``,
-``state/roster.json``, a chat's ``state/sessions/<user>.json`` …) with the file's JSON (type ``json``, so key order and numbers are
-kept exactly as written) and a version that grows by one on every write.
+``state/roster.json``, a chat's ``state/sessions/<user>.json`` …) with the file's JSON (type
+``json``, so key order and numbers are kept exactly as written) and a version that grows by
+one on every write.
 
 Every TinyDB write is a read-modify-write of its file. Here it runs in one transaction that
 takes the file's lock (a transaction-scoped advisory lock on its path, which also covers a row
