@@ -215,7 +215,9 @@ async def run_row(row: Row, store: Store, cluster, window: float) -> Row:
         procs = await _spawn_workers(emu, run_store, url, row.workers, workdir)
         driver = Driver(emu)
         db_pids = _server_pids(cluster) if url else []
-        # What the workers cost doing nothing (their polling), before any update is sent.
+        # What the workers cost doing nothing (their polling), before any update is sent,
+        # once their start-up work (first deliveries, reminders, menus) is over.
+        await asyncio.sleep(IDLE)
         idle0, db_idle0 = _cpu([p.pid for p in procs]), _cpu(db_pids)
         await asyncio.sleep(IDLE)
         row.idle_ms_s = (_cpu([p.pid for p in procs]) - idle0) / IDLE * 1000
