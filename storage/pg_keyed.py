@@ -21,13 +21,25 @@ from __future__ import annotations
 
 import copy
 import secrets
+from contextlib import AbstractContextManager
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+import psycopg
 from psycopg.types.json import Json
 
-if TYPE_CHECKING:
-    from storage.pg import PgStore
+
+class PgStore(Protocol):
+    """What these tables need of ``storage.pg.PgStore`` (named here, so that this module,
+    which ``storage.pg_schema`` uses, imports nothing of ``storage.pg``)."""
+
+    lock: Any
+    conn: psycopg.Connection
+
+    def execute(self, query: Any, params: Any = None) -> psycopg.Cursor: ...
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
 
 #: The payload fields a token is taken back by, kept as columns of ``lkj_buttons``.
 BUTTON_COLUMNS = {"group": "grp", "gk": "gk", "cycle": "cycle", "token": "token"}

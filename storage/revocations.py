@@ -39,8 +39,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from storage.atomic import atomic_write_bytes
 
 if TYPE_CHECKING:
-    from storage.pg import PgStore
-    from storage.pg_keyed import PgRevocations
+    from storage.pg_keyed import PgRevocations, PgStore
 
 REVOKED_REL = "state/revoked.jsonl"
 #: The first line of a compacted journal: ``{"c":"<random>"}`` (skipped as an entry).
