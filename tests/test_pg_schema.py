@@ -248,7 +248,9 @@ async def test_a_version_1_database_holding_a_quarter_is_upgraded_and_the_quarte
     assert main(["db", "upgrade", pg_url]) == 2
     assert "Skema tidak dinaikkan" in capsys.readouterr().err
     assert main(["db", "upgrade", owner]) == 0
-    assert f"dari versi {version} ke versi {SCHEMA_VERSION}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"dari versi {version} ke versi {SCHEMA_VERSION}" in out
+    assert f"dipindahkan ke basis data dari {settings.lkj_data_dir / REVOKED_REL}" in out
     assert main(["db", "upgrade", owner]) == 0  # idempotent
     assert f"sudah versi {SCHEMA_VERSION}; tidak ada yang diubah" in capsys.readouterr().out
     with psycopg.connect(owner) as conn:

@@ -54,6 +54,18 @@ def _upgrade(args: argparse.Namespace) -> int:
         print(f"Skema lkj-bot sudah versi {after}; tidak ada yang diubah.")
     else:
         print(f"Skema lkj-bot dinaikkan dari versi {before} ke versi {after}.")
+    if before < 4 <= after:  # the step that moved the journal in: say from where
+        from storage.revocations import REVOKED_REL
+
+        journal = Path(data_dir) / REVOKED_REL
+        if journal.is_file():
+            print(f"Jurnal tombol yang ditarik dipindahkan ke basis data dari {journal}.")
+        else:
+            print(
+                f"Jurnal tombol yang ditarik tidak ditemukan di {journal}; bila bot menyimpannya "
+                "di folder lain, tombol lama yang sudah ditarik dapat berlaku lagi.",
+                file=sys.stderr,
+            )
     return 0
 
 
