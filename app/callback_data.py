@@ -50,7 +50,9 @@ class CallbackData:
     def issue_many(self, payloads: list[dict[str, Any]]) -> list[str]:
         """callback_data for each payload (each names its ``action`` and its ``user``)."""
         today = self.today()
-        signed = [self.codec.encode(self._with_generations(p), today) for p in payloads]
+        keys = [key for p in payloads for key in self._keys(p).values()]
+        current = self.revoked.generations(list(dict.fromkeys(keys))) if keys else {}
+        signed = [self.codec.encode(self._with_generations(p, current), today) for p in payloads]
         large = [
             {**p, "gk": group_key(p["group"])} if p.get("group") else p
             for p, data in zip(payloads, signed, strict=True)
@@ -59,14 +61,21 @@ class CallbackData:
         tokens = iter(self.stored.issue_many(large))
         return [data if data is not None else STORED + next(tokens) for data in signed]
 
-    def _with_generations(self, payload: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _keys(payload: dict[str, Any]) -> dict[str, str]:
+        """The revocation keys a payload's button is checked against, by generation field."""
         group, cycle = payload.get("group"), payload.get("cycle")
-        extra = {}
+        keys = {}
         if group:
-            extra["group_gen"] = self.revoked.generation(f"g:{group_key(group)}")
+            keys["group_gen"] = f"g:{group_key(group)}"
         if cycle:
-            extra["cycle_gen"] = self.revoked.generation(f"c:{cycle}")
-        return {**payload, **extra}
+            keys["cycle_gen"] = f"c:{cycle}"
+        return keys
+
+    def _with_generations(self, payload: dict[str, Any], current: dict[str, int]):
+        """The payload with the current generation of each of its keys (one lookup for a
+        whole keyboard, :meth:`issue_many`)."""
+        return {**payload, **{f: current[key] for f, key in self._keys(payload).items()}}
 
     def resolve(self, data: str) -> dict[str, Any] | None:
         """The payload of a press, or None when it is forged, unknown, taken back or too old."""
@@ -90,11 +99,10 @@ class CallbackData:
     def _taken_back(self, payload: dict[str, Any]) -> bool:
         """Revoked since it was made (the generations it carries are not current); the
         generations are taken out of the payload the action sees."""
-        group, cycle = payload.get("group"), payload.get("cycle")
-        group_gen, cycle_gen = payload.pop("group_gen", 0), payload.pop("cycle_gen", 0)
-        if group and group_gen != self.revoked.generation(f"g:{group_key(group)}"):
-            return True
-        return bool(cycle and cycle_gen != self.revoked.generation(f"c:{cycle}"))
+        made = {"group_gen": payload.pop("group_gen", 0), "cycle_gen": payload.pop("cycle_gen", 0)}
+        keys = self._keys(payload)
+        current = self.revoked.generations(list(keys.values())) if keys else {}
+        return any(made[field] != current[key] for field, key in keys.items())
 
     # The kind of an outbox entry that owes revocations (see the module's docstring).
     OWED = "revoke"

@@ -139,7 +139,9 @@ def saved_or_not(
     """Run ``save``, then apply the revocation it owes. The owed entry is marked done in the
     delivery log together with the write: in its transaction on PostgreSQL (a deliverer of
     another worker never sees it unmarked, and a failed write leaves no mark), right after it
-    on files (one process, and no await in between: no deliverer runs meanwhile)."""
+    on files (one process, and no await in between: no deliverer runs meanwhile). On
+    PostgreSQL the revocation itself (rows of ``lkj_revoked``, ``storage.pg_keyed``) is
+    written in that transaction too; on files it is appended to the journal after it."""
     if owed is None:
         save()
         return
@@ -147,9 +149,10 @@ def saved_or_not(
         with services.db.transaction():
             services.deliveries.record(owed["id"])
             save()
-    else:
-        save()
-        services.deliveries.record(owed["id"])
+            services.callbacks.settle_owed(owed)  # the revocation rows commit with it
+        return
+    save()
+    services.deliveries.record(owed["id"])
     services.callbacks.settle_owed(owed)
 
 

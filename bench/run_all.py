@@ -31,6 +31,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from bench.chat import Phase, pct, run_scenario  # noqa: E402
 from bench.fixtures import add_old_leftovers, build_stores  # noqa: E402
+from bench.workers import section_of  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RATE = 30.0  # paced load: Telegram's own sending limit for one bot, updates/s
@@ -1232,7 +1233,11 @@ def main() -> None:
     print(text_table(rows))
     if errors:
         print("\nErrors during the run:\n" + "\n".join(errors))
-    Path(args.output).write_text(markdown(rows, machine, errors, extra), encoding="utf-8")
+    # The workers' rows (python -m bench.workers --write, run on its own) are kept.
+    out = Path(args.output)
+    kept = section_of(out.read_text(encoding="utf-8")) if out.is_file() else ""
+    page = markdown(rows, machine, errors, extra)
+    out.write_text(page.rstrip("\n") + "\n\n" + kept if kept else page, encoding="utf-8")
     print(f"\nwritten: {args.output}")
 
 

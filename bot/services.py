@@ -62,7 +62,7 @@ def wire(services: Services) -> Services:
         units=lambda: [u.code for u in services.roster.units],
         actions=ROUTES.button_actions,  # the routing table's (handlers/routes.py)
     )
-    revoked = Revocations(services.db.data_dir)
+    revoked = Revocations(services.db.data_dir, services.db.pg)  # PostgreSQL: its table
     services.callbacks = CallbackData(
         codec, revoked, services.buttons, lambda: services.now().date()
     )

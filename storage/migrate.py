@@ -8,11 +8,13 @@ same head (seq and hash) as the file it came from. Nothing is committed unless a
 matches. The source must be whole first: a damaged store or a broken or cut audit chain stops
 the move before anything is written.
 
-The durable inbox (updates received but not handled yet, and the ids of those handled, so a
-redelivery is still dropped) and the delivery log (owed messages sent but not yet struck off)
-move into their tables too. Uploaded files stay where they are (``LKJ_DATA_DIR/files``,
-content-addressed: the PostgreSQL backend reads them there); their hashes are checked here all
-the same, so the move reports a damaged upload before it counts.
+The stored button tokens, the render notes and the journal of buttons taken back
+(``state/revoked.jsonl``) move into their tables, a row per token, note and key
+(:mod:`storage.pg_keyed`). The durable inbox (updates received but not handled yet, and the
+ids of those handled, so a redelivery is still dropped) and the delivery log (owed messages
+sent but not yet struck off) move into their tables too. Uploaded files stay where they are
+(``LKJ_DATA_DIR/files``, content-addressed: the PostgreSQL backend reads them there); their
+hashes are checked here all the same, so the move reports a damaged upload before it counts.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from storage.deliveries import DeliveryLog
 from storage.inbox import UpdateInbox
 from storage.pg import PgStore
 from storage.pg_audit import verify_log
-from storage.pg_schema import split_chat_rows
+from storage.pg_schema import move_keyed_rows, split_chat_rows
 
 
 class MigrationError(Exception):
@@ -124,8 +126,9 @@ def migrate_to_pg(data_dir: Path | str, url: str) -> MigrationReport:
                     entries += 1
             _copy_journals(target, pending, done, sent)
             _verify_copy(target, contents, heads)
-            with target.lock:  # one row per chat, as this schema keeps them
+            with target.lock:  # one row per chat, and per button, note and key, as kept here
                 split_chat_rows(target.conn)
+                move_keyed_rows(target.conn, data_dir)
             rows = len(target.paths())  # the store files as the database now holds them
     finally:
         target.close()

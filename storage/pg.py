@@ -3,8 +3,9 @@ building the same TinyDB queries whichever backend holds the data.
 
 ``LKJ_DATABASE_URL=postgresql://…`` chooses this backend (see :class:`storage.database.Database`).
 Table ``lkj_files`` holds one row per store file (``units/<unit>/<year>.json``,
-``state/buttons.json`` …) with the file's JSON (type ``json``, so key order and numbers are
-kept exactly as written) and a version that grows by one on every write.
+``state/roster.json``, a chat's ``state/sessions/<user>.json`` …) with the file's JSON (type
+``json``, so key order and numbers are kept exactly as written) and a version that grows by
+one on every write.
 
 Every TinyDB write is a read-modify-write of its file. Here it runs in one transaction that
 takes the file's lock (a transaction-scoped advisory lock on its path, which also covers a row
@@ -27,6 +28,10 @@ status, since, deadline, signed, last actor) and ``lkj_indicators`` (target, rea
 indicator), rewritten by :meth:`PgStore.write` from a unit's document in the transaction
 that writes it (:func:`storage.pg_schema.write_summary`), so they never disagree with it.
 :meth:`PgStore.cycle_summaries` reads them (:func:`storage.summaries.cycle_summaries`).
+
+What is kept by a key of its own rather than by file (stored button tokens, render notes,
+the buttons taken back) has tables with a row per key (:mod:`storage.pg_keyed`), written on
+this connection: inside :meth:`PgStore.transaction`, with the change they belong to.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 A backup lays the database's office out as a data folder in the file backend's layout (every
 store row as its sealed file with the manifest, every audit log as its JSONL file with the
 recorded heads, the inbox and the delivery log as their journals) beside the uploads, the
-verification key and the journal of revoked buttons (``state/revoked.jsonl``, which stays in
-``LKJ_DATA_DIR`` with either backend), the database read in one ``REPEATABLE READ`` snapshot,
+verification key, the database read in one ``REPEATABLE READ`` snapshot (the tables of stored
+buttons, render notes and keys taken back laid out as ``state/buttons.json``,
+``state/notes.json`` and a compacted ``state/revoked.jsonl``, :func:`keyed_files`),
 and archives that folder with the file backend's own :func:`storage.backup.create_backup`: one
 archive format for both backends, verified the same way, and a PostgreSQL office's archive can
 also be restored as a folder of files. A restore verifies the archive
@@ -46,6 +47,35 @@ def _link_or_copy(src: Path, dest: Path) -> None:
         shutil.copy2(src, dest)
 
 
+def keyed_files(conn: psycopg.Connection) -> tuple[list[tuple[str, dict]], bytes]:
+    """The rows of version 5's keyed tables (:mod:`storage.pg_keyed`) in the files backend's
+    layout: ``state/buttons.json`` and ``state/notes.json`` (as their TinyDB tables, if any
+    row), and the journal of keys taken back (compacted: a line per key with its count)."""
+    # A compacted journal: the files backend reads it as it reads its own after a compaction.
+    out: list[tuple[str, dict]] = []
+    buttons = conn.execute("SELECT payload FROM lkj_buttons ORDER BY token").fetchall()
+    if buttons:
+        docs = {str(n): row[0] for n, row in enumerate(buttons, 1)}
+        out.append(("state/buttons.json", {"buttons": docs}))
+    notes = conn.execute(
+        "SELECT update_id, chat_id, message_id, outcome FROM lkj_notes ORDER BY update_id"
+    ).fetchall()
+    if notes:
+        fields = ("update_id", "chat_id", "message_id", "outcome")
+        docs = {str(n): dict(zip(fields, row, strict=True)) for n, row in enumerate(notes, 1)}
+        out.append(("state/notes.json", {"notes": docs}))
+    # The owed entries already applied first (each counting 0, so a replay stays a no-op),
+    # then each key with its count and the day it was last revoked.
+    applied = conn.execute(
+        "SELECT entry, key, day FROM lkj_revoked_by ORDER BY day, entry, key"
+    ).fetchall()
+    rows = conn.execute("SELECT key, day, generation FROM lkj_revoked ORDER BY key").fetchall()
+    lines = [{"k": k, "d": d.isoformat(), "e": e, "n": 0} for e, k, d in applied]
+    lines += [{"k": k, "d": d.isoformat(), "n": n} for k, d, n in rows]
+    journal = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
+    return out, journal.encode()
+
+
 def export_office(url: str, data_dir: Path, out: Path) -> None:
     """Write the office held in the database at ``url`` (plus ``data_dir``'s uploads and
     key) as a data folder ``out`` in the file backend's layout."""
@@ -62,6 +92,7 @@ def export_office(url: str, data_dir: Path, out: Path) -> None:
             "SELECT update_id, body, done_at IS NOT NULL FROM lkj_inbox ORDER BY update_id"
         ).fetchall()
         sent = conn.execute("SELECT entry_id FROM lkj_delivered ORDER BY entry_id").fetchall()
+        keyed, revoked_journal = keyed_files(conn)
     # The database's identity stays with it; a row written in another database is not
     # carried into an archive as if it were this office's (storage.pg.IDENTITY_KEY).
     files = [(path, data) for path, data in files if path != IDENTITY_PATH]
@@ -69,6 +100,7 @@ def export_office(url: str, data_dir: Path, out: Path) -> None:
         if isinstance(data, dict) and data.get(IDENTITY_KEY, identity) != identity:
             raise BackupError(f"{rel}: baris ini ditulis di basis data lain; tidak dicadangkan")
     files = merge_chat_rows(files)  # the files backend keeps one file for every chat's
+    files = sorted(files + keyed, key=lambda row: row[0])  # and one for buttons, one for notes
     rels = [str(path) for path, _ in files]
     for rel, data in files:
         kept = {k: v for k, v in data.items() if k != IDENTITY_KEY}
@@ -100,10 +132,9 @@ def export_office(url: str, data_dir: Path, out: Path) -> None:
         _link_or_copy(blob, out / "files" / blob.parent.name / blob.name)
     if (data_dir / KEY_REL).is_file():
         _link_or_copy(data_dir / KEY_REL, out / KEY_REL)
-    revoked = data_dir / REVOKED_REL  # appended in place: copied, cut at its last newline
-    if revoked.is_file():
-        raw = revoked.read_bytes()
-        (out / REVOKED_REL).write_bytes(raw[: raw.rfind(b"\n") + 1])
+    if revoked_journal:  # the table of keys taken back, as a compacted journal
+        (out / REVOKED_REL).parent.mkdir(parents=True, exist_ok=True)
+        (out / REVOKED_REL).write_bytes(revoked_journal)
 
 
 def backup_pg(url: str, data_dir: Path, target: Path) -> Path:
@@ -134,7 +165,6 @@ def restore_pg(
             raise BackupError("log audit dalam arsip tidak utuh: " + broken[0].message())
         for rel, what in (
             (KEY_REL, "kunci verifikasi (kode verifikasi dokumen bergantung padanya)"),
-            (REVOKED_REL, "daftar tombol yang ditarik (tombol lama tidak boleh berlaku lagi)"),
         ):
             kept, ours = restored / rel, data_dir / rel
             if kept.is_file() and ours.is_file() and kept.read_bytes() != ours.read_bytes():
@@ -147,7 +177,7 @@ def restore_pg(
             dest = data_dir / "files" / blob.parent.name / blob.name
             if not dest.exists():
                 _link_or_copy(blob, dest)
-        for rel in (KEY_REL, REVOKED_REL):
+        for rel in (KEY_REL,):  # the journal of buttons taken back went into its table
             if (restored / rel).is_file() and not (data_dir / rel).exists():
                 (data_dir / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(restored / rel, data_dir / rel)

@@ -20,17 +20,25 @@ The steps:
    row for every chat until then, become one row per chat (``state/<name>/<user>.json``,
    :meth:`storage.database.Database.chat_file`), so workers handling different chats do not
    queue on one row lock.
+4. No row or file shared by all chats for buttons either: the stored button tokens
+   (``state/buttons.json``), the render notes (``state/notes.json``) and the journal of
+   buttons taken back (``LKJ_DATA_DIR/state/revoked.jsonl``) become rows of their own tables,
+   one per token, note and revoked key (:mod:`storage.pg_keyed`), the journal read from the
+   data folder ``lkj-bot db upgrade`` is given (``LKJ_DATA_DIR``).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Json
 
+from storage.pg_keyed import INSERT_BUTTON, INSERT_NOTE, TABLE_NAMES, TABLES, button_row
+from storage.revocations import Revocations
 from storage.summaries import UNIT_FILE, encode_passes, rows_of_unit_file
 
 #: The key of a row's data naming the database it was written in (see :mod:`storage.pg`).
@@ -194,7 +202,9 @@ def write_summary(conn: psycopg.Connection, path: str, data: dict | None) -> Non
             )
 
 
-def _v2_summary_tables(conn: psycopg.Connection, role: sql.Identifier) -> None:
+def _v2_summary_tables(
+    conn: psycopg.Connection, role: sql.Identifier, data_dir: Path | None
+) -> None:
     conn.execute(SUMMARY_TABLES)
     conn.execute(
         sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON lkj_cycles, lkj_indicators TO {}").format(
@@ -262,11 +272,15 @@ def merge_chat_rows(rows: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
     return sorted(kept, key=lambda row: row[0])
 
 
-def _v3_rows_per_chat(conn: psycopg.Connection, role: sql.Identifier) -> None:
+def _v3_rows_per_chat(
+    conn: psycopg.Connection, role: sql.Identifier, data_dir: Path | None
+) -> None:
     split_chat_rows(conn)
 
 
-def _v4_summary_facts(conn: psycopg.Connection, role: sql.Identifier) -> None:
+def _v4_summary_facts(
+    conn: psycopg.Connection, role: sql.Identifier, data_dir: Path | None
+) -> None:
     """The facts the pemda's view reads besides the step: each indicator's direction and
     sasaran (a capaian computed right for a lower-is-better indicator, capaian per sasaran)
     and each cycle's step passes (SOP compliance per unit); the rows taken again from the
@@ -284,11 +298,68 @@ def _v4_summary_facts(conn: psycopg.Connection, role: sql.Identifier) -> None:
         write_summary(conn, str(path), data)
 
 
-#: Version -> the step that brings a database of the version before to it.
-MIGRATIONS: dict[int, Callable[[psycopg.Connection, sql.Identifier], None]] = {
+#: The rows of ``lkj_files`` that version 5 moves into tables of their own, by table.
+KEYED_FILES = {"buttons": "state/buttons.json", "notes": "state/notes.json"}
+
+
+def move_keyed_rows(conn: psycopg.Connection, data_dir: Path | None) -> tuple[int, int, int]:
+    """Move the shared ``state/buttons.json`` and ``state/notes.json`` rows into
+    ``lkj_buttons`` and ``lkj_notes`` (a row per token, per note), and the revocation journal
+    of ``data_dir`` (if any) into ``lkj_revoked``, in the caller's transaction. Returns the
+    (buttons, notes, keys) moved."""
+    moved = []
+    for name, path in KEYED_FILES.items():
+        row = conn.execute(
+            "DELETE FROM lkj_files WHERE path = %s RETURNING data", (path,)
+        ).fetchone()
+        data = row[0] if row and isinstance(row[0], dict) else {}
+        docs = list((data.get(name) or {}).values())
+        with conn.cursor() as cur:
+            if name == "buttons":
+                cur.executemany(INSERT_BUTTON, [button_row(doc) for doc in docs])
+            else:
+                cur.executemany(
+                    INSERT_NOTE,
+                    [
+                        (d["update_id"], d["chat_id"], d["message_id"], d.get("outcome"))
+                        for d in docs
+                    ],
+                )
+        moved.append(len(docs))
+    keys: dict = {}
+    if data_dir is not None:
+        keys, applied = Revocations(data_dir).snapshot()
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO lkj_revoked (key, generation, day) VALUES (%s, %s, %s) "
+                "ON CONFLICT (key) DO NOTHING",
+                [(key, n, day) for key, (n, day) in keys.items() if n > 0],
+            )
+            cur.executemany(
+                "INSERT INTO lkj_revoked_by (entry, key, day) VALUES (%s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                [(entry, key, keys[key][1]) for entry, key in applied if key in keys],
+            )
+    return moved[0], moved[1], len(keys)
+
+
+def _v5_rows_per_key(conn: psycopg.Connection, role: sql.Identifier, data_dir: Path | None):
+    conn.execute(TABLES)
+    conn.execute(
+        sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(
+            sql.SQL(", ").join(sql.Identifier(t) for t in TABLE_NAMES), role
+        )
+    )
+    move_keyed_rows(conn, data_dir)
+
+
+#: Version -> the step that brings a database of the version before to it (given the data
+#: folder whose files a step moves in, if any).
+MIGRATIONS: dict[int, Callable[[psycopg.Connection, sql.Identifier, Path | None], None]] = {
     2: _v2_summary_tables,
     3: _v3_rows_per_chat,
     4: _v4_summary_facts,
+    5: _v5_rows_per_key,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -350,7 +421,9 @@ def _set_meta(conn: psycopg.Connection, name: str, value: str) -> None:
     )
 
 
-def _migrate(conn: psycopg.Connection, url: str, role_name: str) -> tuple[int, int]:
+def _migrate(
+    conn: psycopg.Connection, url: str, role_name: str, data_dir: Path | None = None
+) -> tuple[int, int]:
     """Run the steps after the database's version, in this transaction."""
     found = schema_version(conn, lock=True)
     if found is None:
@@ -359,12 +432,12 @@ def _migrate(conn: psycopg.Connection, url: str, role_name: str) -> tuple[int, i
         raise SchemaVersionError(url, found)
     role = sql.Identifier(role_name)
     for version in range(found + 1, SCHEMA_VERSION + 1):
-        MIGRATIONS[version](conn, role)
+        MIGRATIONS[version](conn, role, data_dir)
         _set_meta(conn, "schema", str(version))
     return found, SCHEMA_VERSION
 
 
-def init_schema(admin_url: str, bot_role: str) -> None:
+def init_schema(admin_url: str, bot_role: str, data_dir: Path | None = None) -> None:
     """Create the tables as the database's owner and grant ``bot_role`` its limited rights:
     the store rows read and written, the audit rows only read and appended. On a database
     that has the schema already, the same as :func:`upgrade` (and the grants again)."""
@@ -379,12 +452,15 @@ def init_schema(admin_url: str, bot_role: str) -> None:
             _set_meta(conn, "bot_role", bot_role)
             for grant in GRANTS_V1:
                 conn.execute(sql.SQL(grant).format(role=role))
-            _migrate(conn, admin_url, bot_role)
+            _migrate(conn, admin_url, bot_role, data_dir)
 
 
-def upgrade(admin_url: str, bot_role: str | None = None) -> tuple[int, int]:
+def upgrade(
+    admin_url: str, bot_role: str | None = None, data_dir: Path | None = None
+) -> tuple[int, int]:
     """Bring the database's schema to :data:`SCHEMA_VERSION`; returns (from, to). The new
-    tables are granted to ``bot_role`` (default: the role ``db init`` recorded)."""
+    tables are granted to ``bot_role`` (default: the role ``db init`` recorded); the files a
+    step moves in (version 5: the revocation journal) are read from ``data_dir``."""
     with psycopg.connect(admin_url, autocommit=True) as conn:
         with conn.transaction():
             if schema_version(conn) is None:
@@ -394,4 +470,4 @@ def upgrade(admin_url: str, bot_role: str | None = None) -> tuple[int, int]:
                 bot_role = str(row[0]) if row else "lkj_bot"
             else:
                 _set_meta(conn, "bot_role", bot_role)
-            return _migrate(conn, admin_url, bot_role)
+            return _migrate(conn, admin_url, bot_role, data_dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import secrets
 from collections.abc import Callable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import Query
 from tinydb.queries import QueryInstance
@@ -20,6 +20,9 @@ from domain.performance import TargetSet
 from domain.standins import StandIn
 from storage.database import Database
 from storage.errors import ConcurrentUpdateError  # raised here; re-exported for callers
+
+if TYPE_CHECKING:
+    from storage.pg_keyed import PgButtons, PgNotes
 
 
 class CycleRepository:
@@ -245,15 +248,25 @@ class ButtonRepository:
     file's identity (inode, size, mtime) is the one this repository last saw: a lookup then
     parses nothing, whatever the number of live buttons. This repository's own writes keep
     the index in step; a file changed by anyone else is parsed again. Lookups hand out copies,
-    so nothing a handler changes can reach the index.
+    so nothing a handler changes can reach the index. On PostgreSQL each token is a row of its
+    own (``storage.pg_keyed``): a lookup reads that row, a revocation deletes its group's.
     """
 
     def __init__(self, db: Database):
         self.db = db
-        self.table = db.file("state", "buttons.json").table("buttons")
         self.path = db.data_dir / "state" / "buttons.json"  # the TinyDB backend's file
         self._index: dict[str, dict[str, Any]] | None = None
         self._identity: tuple[int, ...] | None = None
+        self._rows: PgButtons | None = None
+        if db.pg is not None:
+            # Deferred: storage.pg_keyed loads psycopg (heavy, optional), as Database does.
+            from storage.pg_keyed import PgButtons
+
+            # PostgreSQL: a row per token (table lkj_buttons), no row shared by all chats.
+            self._rows = PgButtons(db.pg)
+            self.table: Any = self._rows
+        else:
+            self.table = db.file("state", "buttons.json").table("buttons")
 
     def _file_identity(self) -> tuple[int, ...] | None:
         return self.db.signature("state", "buttons.json")
@@ -281,6 +294,8 @@ class ButtonRepository:
     def issue_many(self, payloads: list[dict[str, Any]]) -> list[str]:
         if not payloads:
             return []
+        if self._rows is not None:
+            return self._rows.issue_many(payloads)
         docs = [{**p, "token": secrets.token_urlsafe(12)} for p in payloads]
         self._change(
             lambda: self.table.insert_multiple(docs),
@@ -289,10 +304,15 @@ class ButtonRepository:
         return [d["token"] for d in docs]
 
     def get(self, token: str) -> dict[str, Any] | None:
+        if self._rows is not None:
+            return self._rows.get(token)
         payload = self._tokens().get(token)
         return copy.deepcopy(payload) if payload is not None else None
 
     def _revoke(self, field: str, value: Any) -> None:
+        if self._rows is not None:
+            self._rows.revoke_matching(field, value)
+            return
         if not any(p.get(field) == value for p in self._tokens().values()):
             return  # nothing matches: no rewrite of the whole file
 
@@ -612,12 +632,23 @@ class NoteRepository:
     """The "sedang disusun" notes of the renders under way, by the update being handled: its
     chat, the note's message id and (once known, just before the note is edited) the outcome
     it is edited to. Written in one write when the note is sent, removed once it is edited,
-    so a note left by a kill is found again and edited exactly once (``handlers.progress``)."""
+    so a note left by a kill is found again and edited exactly once (``handlers.progress``).
+    On PostgreSQL each note is a row of its own (``storage.pg_keyed``)."""
 
     def __init__(self, db: Database):
-        self.table = db.file("state", "notes.json").table("notes")
+        self._rows: PgNotes | None = None
+        if db.pg is not None:
+            # Deferred: storage.pg_keyed loads psycopg (heavy, optional), as Database does.
+            from storage.pg_keyed import PgNotes
+
+            # PostgreSQL: a row per note (table lkj_notes), no row shared by all chats.
+            self._rows = PgNotes(db.pg)
+        else:
+            self.table = db.file("state", "notes.json").table("notes")
 
     def get(self, update_id: int) -> dict[str, Any] | None:
+        if self._rows is not None:
+            return self._rows.get(update_id)
         doc = self.table.get(Query().update_id == update_id)
         return dict(doc) if doc else None  # type: ignore[arg-type]
 
@@ -628,10 +659,18 @@ class NoteRepository:
             "message_id": message_id,
             "outcome": outcome,
         }
+        if self._rows is not None:
+            self._rows.put(note)
+            return
         self.table.upsert(note, Query().update_id == update_id)
 
     def remove(self, update_id: int) -> None:
+        if self._rows is not None:
+            self._rows.remove(update_id)
+            return
         _remove_if_any(self.table, Query().update_id == update_id)
 
     def all(self) -> list[dict[str, Any]]:
+        if self._rows is not None:
+            return self._rows.all()
         return [dict(d) for d in self.table.all()]

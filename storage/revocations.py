@@ -14,6 +14,10 @@ A revocation that a state change causes is not appended before that change is st
 owed in the same write (``app.callback_data``) and appended after it, marked with the owed
 entry's id (``"e"``), so applying it again after a kill (or from another worker) is a no-op.
 
+On PostgreSQL (``pg`` given) the journal is the table ``lkj_revoked`` instead, a row per key
+(``storage.pg_keyed.PgRevocations``), written on the store's connection: inside a
+transaction, with the change it belongs to.
+
 Format: ``state/revoked.jsonl``, one ``{"k": key, "d": "YYYY-MM-DD"}`` per revocation (``"e"``:
 the owed entry it applies; a compacted line adds ``"n"``, the count it stands for); a torn
 last line (a kill mid-append) is ignored.
@@ -30,9 +34,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from storage.atomic import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from storage.pg_keyed import PgRevocations, PgStore
 
 REVOKED_REL = "state/revoked.jsonl"
 #: The first line of a compacted journal: ``{"c":"<random>"}`` (skipped as an entry).
@@ -43,8 +50,14 @@ HEADER_MAX = 64
 class Revocations:
     COMPACT_EVERY = 20_000  # lines appended before old ones are dropped
 
-    def __init__(self, data_dir: Path | str):
+    def __init__(self, data_dir: Path | str, pg: PgStore | None = None):
         self.path = Path(data_dir) / REVOKED_REL
+        self._rows: PgRevocations | None = None
+        if pg is not None:
+            # Deferred: storage.pg_keyed loads psycopg (heavy, optional), as Database does.
+            from storage.pg_keyed import PgRevocations
+
+            self._rows = PgRevocations(pg)
         self._keys: dict[str, tuple[int, date]] = {}  # key: (generation, last revoked)
         self._applied: set[tuple[str, str]] = set()  # (owed entry, key) already appended
         self._offset = 0
@@ -110,15 +123,30 @@ class Revocations:
 
     def generation(self, key: str) -> int:
         """How many times ``key`` was revoked (0: never)."""
+        if self._rows is not None:
+            return self._rows.generation(key)
         with self._lock:
             self._catch_up()
             return self._keys.get(key, (0, None))[0]
+
+    def generations(self, keys: list[str]) -> dict[str, int]:
+        """:meth:`generation` of each of ``keys`` at once (a keyboard's: one query on
+        PostgreSQL)."""
+        if self._rows is not None:
+            return self._rows.generations(keys)
+        with self._lock:
+            self._catch_up()
+            return {key: self._keys.get(key, (0, None))[0] for key in keys}
 
     def add(self, key: str, day: date, once: str | None = None) -> None:
         """Revoke ``key`` once more: what was made under its current generation is stale.
 
         ``once`` names the owed entry this applies: a second add with the same ``once`` and
         ``key`` (a replay after a kill, another worker) changes nothing."""
+        if self._rows is not None:
+            self._rows.add(key, day, once)
+            self._appended += 1
+            return
         item = {"k": key, "d": day.isoformat()} | ({"e": once} if once else {})
         line = (json.dumps(item, separators=(",", ":")) + "\n").encode()
         with self._lock, self._writing() as f:
@@ -135,6 +163,10 @@ class Revocations:
     def compact(self, keep_from: date) -> None:
         """Drop the keys last revoked before ``keep_from`` (no button that old is accepted, so
         their generation no longer matters); a kept key keeps its whole count."""
+        if self._rows is not None:
+            self._rows.compact(keep_from)
+            self._appended = 0
+            return
         with self._lock, self._writing():
             kept = {k: v for k, v in self._keys.items() if v[1] >= keep_from}
             header = HEADER_PREFIX + secrets.token_hex(8).encode() + b'"}\n'
@@ -151,11 +183,20 @@ class Revocations:
             self._applied.clear()  # owed entries are applied long before a compaction
             self._inode = os.stat(self.path).st_ino
 
+    def snapshot(self) -> tuple[dict[str, tuple[int, date]], set[tuple[str, str]]]:
+        """The file's keys (generation, day last revoked) and the (owed entry, key) pairs it
+        applied since its last compaction: what ``lkj-bot db upgrade`` moves into the table."""
+        with self._lock:
+            self._catch_up()
+            return dict(self._keys), set(self._applied)
+
     @property
     def due_for_compaction(self) -> bool:
         return self._appended >= self.COMPACT_EVERY
 
     def __len__(self) -> int:
+        if self._rows is not None:
+            return self._rows.count()
         with self._lock:
             self._catch_up()
             return len(self._keys)

@@ -7,28 +7,35 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg.types.json import Json
 
+from app.button_codec import ButtonCodec
+from app.callback_data import CallbackData
 from bot.cli import main
 from demo import playbook
 from domain.models import FILED, Cycle
 from domain.performance import Indicator, Realisation
+from handlers import texts
 from storage.chats import BLOCKED, ChatStateRepository
 from storage.database import Database
 from storage.migrate import migrate_to_pg
 from storage.pg import IDENTITY_KEY
-from storage.pg_backup import export_office
-from storage.pg_schema import SCHEMA_VERSION
+from storage.pg_backup import export_office, keyed_files
+from storage.pg_schema import SCHEMA_VERSION, upgrade
 from storage.repositories import (
+    ButtonRepository,
     CycleRepository,
     DraftRepository,
     MenuRepository,
+    NoteRepository,
     SessionRepository,
 )
+from storage.revocations import REVOKED_REL, Revocations
 from storage.summaries import INDEX_REL, IndicatorValue, _FileIndex, cycle_summaries
 from tests.domain_factories import KASAT, MEMBER_A, T0, UNIT_CODE, cycle_at, full_cycle
 from tests.pg_cluster import OWNER_ROLE
@@ -133,11 +140,29 @@ def _owner_url(pg_url: str) -> str:
     return pg_url.replace("lkj_bot@", f"{OWNER_ROLE}@")
 
 
-def _as_version_1(owner_url: str) -> None:
+def _as_version_3(owner_url: str, data_dir: Path | None = None) -> None:
+    """What a database of version 3 holds (with its data folder): the stored button tokens
+    and the render notes as one row each (``state/buttons.json``, ``state/notes.json``), the
+    journal of buttons taken back as the file ``state/revoked.jsonl`` of the data folder, no
+    tables for them, and version 3 recorded."""
+    with psycopg.connect(owner_url, autocommit=True) as conn, conn.transaction():
+        files, journal = keyed_files(conn)
+        for path, data in files:
+            conn.execute("INSERT INTO lkj_files (path, data) VALUES (%s, %s)", (path, Json(data)))
+        if data_dir is not None:
+            (data_dir / REVOKED_REL).parent.mkdir(parents=True, exist_ok=True)
+            (data_dir / REVOKED_REL).write_bytes(journal)
+        conn.execute("DROP TABLE lkj_buttons, lkj_notes, lkj_revoked, lkj_revoked_by")
+        conn.execute("UPDATE lkj_meta SET value = '3' WHERE name = 'schema'")
+
+
+def _as_version_1(owner_url: str, data_dir: Path | None = None) -> None:
     """What a database of version 1 holds: the same ``lkj_files``, ``lkj_audit``,
     ``lkj_inbox``, ``lkj_delivered`` and ``lkj_meta`` (later versions add tables), no
     summary tables, one row for every chat's sessions, menus, chat states and drafts
-    (``state/<name>.json``), and version 1 recorded."""
+    (``state/<name>.json``), and version 1 recorded (and version 3's shared rows and
+    journal file, :func:`_as_version_3`)."""
+    _as_version_3(owner_url, data_dir)
     with psycopg.connect(owner_url, autocommit=True) as conn, conn.transaction():
         conn.execute("DROP TABLE lkj_indicators, lkj_cycles")
         conn.execute("UPDATE lkj_meta SET value = '1' WHERE name = 'schema'")
@@ -170,13 +195,28 @@ def _tables(url: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+@pytest.mark.parametrize("version", [1, 3])
 async def test_a_version_1_database_holding_a_quarter_is_upgraded_and_the_quarter_goes_on(
-    runner, emu, people, settings, pg_url, monkeypatch, capsys
+    runner, emu, people, settings, pg_url, monkeypatch, capsys, version
 ):
+    """From version 1 and from version 3 (issue 22, item 3): the stored quarter, forms,
+    buttons, notes and the buttons taken back (a file of the data folder until version 5)
+    are carried over; a button spent before the upgrade is still refused, a live one is
+    honoured, and the quarter goes on."""
     unit = people.unit.code
     runner.settings = settings.model_copy(update={"lkj_database_url": pg_url})
     await runner.start()
     await playbook.start_cycle(people, 3, 2026)
+    # The first button of the Kasat's form that started the quarter, made before its group
+    # was ever taken back (generation 0) and taken back since: refused only by the journal.
+    kasat = people.kasat
+    summary = next(m for m in kasat.received() if "Pilih triwulan" in m.text)
+    spent = next(
+        b["callback_data"]
+        for row in (summary.first_markup or {})["inline_keyboard"]
+        for b in row
+        if b["text"] == "TW III 2026"
+    )
     await playbook.forward(people)
     await people.kasubbag.wait_button("Bagi tugas")
     await emu.settle(quiet=0.3)
@@ -185,11 +225,20 @@ async def test_a_version_1_database_holding_a_quarter_is_upgraded_and_the_quarte
     db = Database(settings.lkj_data_dir, pg_url)
     SessionRepository(db).put(people.kasat.user_id, {"form": "return", "index": 1})
     menus = MenuRepository(db).all()
+    token = ButtonRepository(db).issue({"action": "unduh", "group": "g-besar", "user": 1})
+    NoteRepository(db).put(77, people.kasat.user_id, 5)
+    revoked_keys = db.pg.execute("SELECT key, generation FROM lkj_revoked").fetchall()
     db.close()
     assert menus  # every chat's menu was set: rows to carry over
-    _as_version_1(owner)
-    assert "lkj_cycles" not in _tables(owner)
-    assert "state/sessions.json" in _paths(owner)
+    assert revoked_keys  # the forward took its buttons back: generations to carry over
+    generations = {str(key): int(n) for key, n in revoked_keys}
+    (_as_version_1 if version == 1 else _as_version_3)(owner, settings.lkj_data_dir)
+    assert not {"lkj_revoked", "lkj_buttons"} & _tables(owner)
+    assert {"state/buttons.json", "state/notes.json"} <= set(_paths(owner))
+    assert (settings.lkj_data_dir / REVOKED_REL).is_file()
+    if version == 1:
+        assert "lkj_cycles" not in _tables(owner)
+        assert "state/sessions.json" in _paths(owner)
 
     # A bot refuses the older database and names the command that upgrades it.
     monkeypatch.setenv("LKJ_DATA_DIR", str(settings.lkj_data_dir))
@@ -198,14 +247,16 @@ async def test_a_version_1_database_holding_a_quarter_is_upgraded_and_the_quarte
     monkeypatch.setenv("LKJ_ROSTER", str(settings.lkj_roster))
     assert main(["run"]) == 2
     err = capsys.readouterr().err
-    assert f"versi 1, sedangkan bot ini memerlukan versi {SCHEMA_VERSION}" in err
+    assert f"versi {version}, sedangkan bot ini memerlukan versi {SCHEMA_VERSION}" in err
     assert "lkj-bot db upgrade" in err
 
     # The bot's own role may not change the schema; the owner upgrades, once.
     assert main(["db", "upgrade", pg_url]) == 2
     assert "Skema tidak dinaikkan" in capsys.readouterr().err
     assert main(["db", "upgrade", owner]) == 0
-    assert f"dari versi 1 ke versi {SCHEMA_VERSION}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"dari versi {version} ke versi {SCHEMA_VERSION}" in out
+    assert f"dipindahkan ke basis data dari {settings.lkj_data_dir / REVOKED_REL}" in out
     assert main(["db", "upgrade", owner]) == 0  # idempotent
     assert f"sudah versi {SCHEMA_VERSION}; tidak ada yang diubah" in capsys.readouterr().out
     with psycopg.connect(owner) as conn:
@@ -226,14 +277,31 @@ async def test_a_version_1_database_holding_a_quarter_is_upgraded_and_the_quarte
     }
     assert MenuRepository(db).all() == menus
     SessionRepository(db).clear(people.kasat.user_id)
+    # The buttons, notes and keys taken back are rows of their own tables now, none shared.
+    assert not {"state/buttons.json", "state/notes.json"} & set(_paths(owner))
+    assert ButtonRepository(db).get(token) == {
+        "action": "unduh",
+        "group": "g-besar",
+        "user": 1,
+        "token": token,
+    }
+    assert NoteRepository(db).all() == [
+        {"update_id": 77, "chat_id": people.kasat.user_id, "message_id": 5, "outcome": None}
+    ]
+    revoked = Revocations(settings.lkj_data_dir, db.pg)
+    assert {key: revoked.generation(key) for key in generations} == generations
+    NoteRepository(db).remove(77)
     (row,) = cycle_summaries(db, [unit], 2026)
     cycle = CycleRepository(db).get(unit, 2026, 3)
     assert cycle is not None and (row.triwulan, row.step, row.rev) == (3, 3, cycle.rev)
     assert not row.signed and row.since == cycle.current_step_record.started_at
     db.close()
 
-    # The quarter goes on: the Kasubbag divides the work, and the rows follow.
+    # The quarter goes on: the button spent before the upgrade is still refused, the
+    # Kasubbag's (made before the upgrade) is honoured: she divides the work, the rows follow.
     await runner.start()
+    answer = await kasat.tap_raw(summary, spent)
+    assert answer["text"] == texts.BUTTON_STALE
     await playbook.divide(people)
     for member in people.team:
         await member.expect("Pembagian Tugas — Triwulan III")
@@ -241,6 +309,55 @@ async def test_a_version_1_database_holding_a_quarter_is_upgraded_and_the_quarte
     db = Database(settings.lkj_data_dir, pg_url)
     (row,) = cycle_summaries(db, None, 2026)
     assert (row.unit, row.step) == (unit, 4)
+    db.close()
+
+
+@pytest.mark.parametrize("version", [1, 3])
+def test_presses_made_before_an_upgrade_are_honoured_or_refused_as_before(
+    tmp_path, pg_url, version
+):
+    """The generations of the buttons taken back (a file of the data folder until version 5)
+    and the stored tokens move into their tables: a button made before its group was taken
+    back is still refused, one made after is honoured, a stored token of a group taken back
+    stays gone, and applying the same owed revocation again (a replay) still counts once."""
+    day = date(2026, 10, 5)
+    codec = ButtonCodec(b"k" * 32, units=lambda: [UNIT_CODE], actions=lambda: ["paraf", "unduh"])
+    cycle = f"{UNIT_CODE}:2026:3"
+
+    def callbacks(db: Database) -> CallbackData:
+        return CallbackData(
+            codec, Revocations(db.data_dir, db.pg), ButtonRepository(db), lambda: day
+        )
+
+    db = Database(tmp_path, pg_url)
+    before = callbacks(db)
+    paraf = {"action": "paraf", "user": 1004, "cycle": cycle, "version": 1, "group": "putusan"}
+    big = {"action": "unduh", "user": 1004, "file": {"sha256": "ab" * 32}}
+    spent, spent_big = before.issue_many([paraf, {**big, "group": "putusan"}])
+    owed = before.owe(["putusan"], [])
+    before.settle_owed(owed)
+    live, live_big = before.issue_many([paraf, {**big, "group": "lain"}])
+    assert spent.startswith("s") and spent_big.startswith("b:")  # signed; stored
+    pressed = before.resolve(live)  # its payload as a press reads it (the group as its hash)
+    assert before.resolve(spent) is None and pressed is not None
+    assert pressed["action"] == "paraf" and pressed["cycle"] == cycle
+    pressed_big = before.resolve(live_big)
+    assert pressed_big is not None and pressed_big["file"] == big["file"]
+    db.close()
+    (_as_version_1 if version == 1 else _as_version_3)(_owner_url(pg_url), tmp_path)
+    assert (tmp_path / REVOKED_REL).is_file()
+
+    upgrade(_owner_url(pg_url), data_dir=tmp_path)
+    db = Database(tmp_path, pg_url)
+    after = callbacks(db)
+    assert after.resolve(spent) is None  # taken back before the upgrade: still refused
+    assert after.resolve(spent_big) is None
+    assert after.resolve(live) == pressed
+    assert after.resolve(live_big) == pressed_big
+    after.settle_owed(owed)  # the same owed revocation again: counted once
+    assert after.resolve(live) == pressed
+    after.revoke_group("lain")  # and taking back goes on in the tables
+    assert after.resolve(live_big) is None
     db.close()
 
 
@@ -284,6 +401,17 @@ def _waiting_on_a_lock(url: str) -> bool:
     return bool(row and row[0])
 
 
+def _press_and_spend(db: Database, chat: int) -> None:
+    """A chat's stored button issued and pressed (looked up), then its group taken back: the
+    group's key revoked once more and its stored tokens deleted."""
+    buttons, group = ButtonRepository(db), f"tawaran-{chat}"
+    token = buttons.issue({"action": "unduh", "group": group, "user": chat})
+    assert buttons.get(token) is not None
+    Revocations(db.data_dir, db.pg).add(f"g:{group}", date(2026, 10, 5))
+    buttons.revoke_group(group)
+    assert buttons.get(token) is None
+
+
 @pytest.mark.parametrize(
     "write",
     [
@@ -291,12 +419,16 @@ def _waiting_on_a_lock(url: str) -> bool:
         lambda db, chat: MenuRepository(db).put(chat, "kasubbag"),
         lambda db, chat: ChatStateRepository(db).set(chat, BLOCKED, T0),
         lambda db, chat: DraftRepository(db).put(chat, "c", {"IKU-1": {"value": "1"}}),
+        lambda db, chat: _press_and_spend(db, chat),
+        lambda db, chat: NoteRepository(db).put(chat, chat, 5, "selesai"),
     ],
-    ids=["sessions", "menus", "chats", "drafts"],
+    ids=["sessions", "menus", "chats", "drafts", "buttons", "notes"],
 )
 def test_two_workers_write_two_chats_at_once_without_waiting_on_one_row(tmp_path, pg_url, write):
     """Worker 1 holds chat A's row in an open transaction; worker 2's write for chat B
-    completes meanwhile. Its write for chat A waits (the same row), and lands after."""
+    completes meanwhile. Its write for chat A waits (the same row), and lands after.
+    (Buttons: a press looked up and its group taken back, as a change that spends it does
+    in its transaction; notes: a render note, by its update.)"""
     first, second = Database(tmp_path / "a", pg_url), Database(tmp_path / "b", pg_url)
     chat_a, chat_b = 1004, 1005
     write(second, chat_a)  # both rows exist: an update, not a first insert

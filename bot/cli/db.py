@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings
@@ -32,14 +33,17 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    """``lkj-bot db upgrade ADMIN_URL [--bot-role ROLE]``: the schema's numbered steps from
-    the database's version to this bot's, in one transaction (stop every bot first)."""
+    """``lkj-bot db upgrade ADMIN_URL [--bot-role ROLE] [--data-dir DIR]``: the schema's
+    numbered steps from the database's version to this bot's, in one transaction (stop every
+    bot first); the files a step moves into the database are read from the data folder."""
     import psycopg
 
     from storage.pg_schema import SchemaError, upgrade
 
+    # Version 5 moves the journal of buttons taken back from the data folder into the database.
+    data_dir = args.data_dir or Settings().lkj_data_dir
     try:
-        before, after = upgrade(args.admin_url, args.bot_role)
+        before, after = upgrade(args.admin_url, args.bot_role, data_dir)
     except SchemaError as exc:
         print(f"Skema tidak dinaikkan: {exc}", file=sys.stderr)
         return 2
@@ -50,6 +54,18 @@ def _upgrade(args: argparse.Namespace) -> int:
         print(f"Skema lkj-bot sudah versi {after}; tidak ada yang diubah.")
     else:
         print(f"Skema lkj-bot dinaikkan dari versi {before} ke versi {after}.")
+    if before < 4 <= after:  # the step that moved the journal in: say from where
+        from storage.revocations import REVOKED_REL
+
+        journal = Path(data_dir) / REVOKED_REL
+        if journal.is_file():
+            print(f"Jurnal tombol yang ditarik dipindahkan ke basis data dari {journal}.")
+        else:
+            print(
+                f"Jurnal tombol yang ditarik tidak ditemukan di {journal}; bila bot menyimpannya "
+                "di folder lain, tombol lama yang sudah ditarik dapat berlaku lagi.",
+                file=sys.stderr,
+            )
     return 0
 
 
@@ -99,6 +115,13 @@ def add_commands(sub: Any) -> None:
     db_upgrade.add_argument("admin_url", help="postgresql://pemilik@host/basisdata")
     db_upgrade.add_argument(
         "--bot-role", default=None, help="peran bot (bawaan: yang dicatat lkj-bot db init)"
+    )
+    db_upgrade.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder data bot, yang jurnal tombol ditariknya dipindahkan ke basis data "
+        "(bawaan: LKJ_DATA_DIR)",
     )
     migrate = sub.add_parser(
         "migrate", help="pindahkan folder data (TinyDB) ke PostgreSQL dan periksa salinannya"
