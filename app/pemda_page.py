@@ -144,6 +144,8 @@ def _row(row: UnitRow, steps_total: int) -> dict[str, Any]:
         "since": _when(row.since),
         "deadline": _when(row.deadline),
         "overdue_days": row.overdue_days,
+        "overdue_minutes": row.overdue_minutes,
+        "office_day_minutes": row.office_day_minutes,
         "capaian": row.capaian,
         "reported": row.reported,
         "indicators": row.indicators,

@@ -154,7 +154,7 @@ def pantau_row_text(services: Services, number: int, row: UnitRow, year: int) ->
         step=f"{row.step}: {row.activity}" if open_step and row.activity else "",
         holders=texts.holders_line(row.role_label, list(row.holders)) if row.role_label else "",
         since=format_datetime_id(row.since, tz) if row.since and open_step else "",
-        overdue_days=row.overdue_days,
+        overdue=texts.overdue_text(row.overdue_days, row.overdue_minutes, row.office_day_minutes),
         capaian=capaian,
         signed=row.signed,
     )

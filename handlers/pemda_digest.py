@@ -44,7 +44,9 @@ def word(digest: Digest) -> list[str]:
                     number,
                     row.name,
                     row.state,
-                    row.overdue_days,
+                    texts.overdue_text(
+                        row.overdue_days, row.overdue_minutes, row.office_day_minutes
+                    ),
                     row.triwulan,
                     year,
                     row.step,

@@ -14,6 +14,7 @@ import pytest
 import tomli_w
 
 from app.evaluators import ACCEPTED, CREATED, REVOKED
+from app.pemda import overview as pemda_overview
 from bot.cli import main
 from bot.settings import Settings
 from demo import playbook
@@ -155,12 +156,21 @@ async def test_an_evaluator_invited_by_the_operator_watches_the_units_of_their_p
     await inspektur.tap(f"2. {DINKES}", listing)
     assert texts.PEMDA_NO_OPEN_CYCLE in listing.text
 
-    # Past the step's deadline: overdue, counted in working days (a begun day is one).
+    # Past the step's deadline: overdue, under one office day in office time, else counted in
+    # working days (a begun day is one).
+    row = next(r for r in pemda_overview(services, "kota-bandung").rows if r.unit == unit.code)
+    assert row.deadline is not None
     clock.advance(minutes=30)
+    late_by = services.calendar(unit).office_minutes_between(row.deadline, services.now())
+    assert 0 < late_by < 60
     inspektur.say("/pantau")
     late = await inspektur.expect("Pemantauan laporan kinerja")
     assert "2 unit kerja: 1 terlambat, 1 belum dimulai" in late.text
-    assert f"1. 🔴 {SATPOL} — Terlambat, 1 hari kerja" in late.text
+    assert f"1. 🔴 {SATPOL} — Terlambat, {late_by} menit" in late.text
+    clock.advance(days=7)  # a week on: five working days and a begun one
+    inspektur.say("/pantau")
+    later = await inspektur.expect("Pemantauan laporan kinerja")
+    assert f"1. 🔴 {SATPOL} — Terlambat, 6 hari kerja" in later.text
 
     # Read-only: whatever acts on a unit is refused, and nothing changes.
     cycles = [c.id for c in services.cycles.list_unit("satpolpp-bdg")]

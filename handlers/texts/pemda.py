@@ -3,6 +3,7 @@ the unit's status from the list, and their invitations (/undang_evaluator)."""
 
 from __future__ import annotations
 
+from domain.dates_id import format_duration_id
 from handlers.texts.common import end_sentence, esc
 
 # /pantau: a unit's state in the list (app.pemda.STATES), worst first.
@@ -77,6 +78,14 @@ def evaluator_help(body: str, government: str, commands: list[tuple[str, str]]) 
     )
 
 
+def overdue_text(days: int, minutes: int, office_day_minutes: int) -> str:
+    """How late a step is: begun working days ("3 hari kerja"), or under one office day the
+    office time itself ("2 jam 15 menit")."""
+    if office_day_minutes and 0 < minutes < office_day_minutes:
+        return format_duration_id(minutes)
+    return f"{days} hari kerja" if days else ""
+
+
 def pantau_header(government: str, year: int, when: str, counts: list[tuple[str, int]]) -> str:
     """counts: (state, number of units) for each state that has any."""
     total = sum(n for _, n in counts)
@@ -97,13 +106,13 @@ def pantau_row(
     step: str = "",
     holders: str = "",
     since: str = "",
-    overdue_days: int = 0,
+    overdue: str = "",
     capaian: str = "",
     signed: bool = False,
 ) -> str:
     """One unit of the list (already formatted values; user text escaped here)."""
     mark = PEMDA_STATE_MARKS[state]
-    late = f", {overdue_days} hari kerja" if overdue_days else ""
+    late = f", {overdue}" if overdue else ""
     lines = [f"{number}. {mark} <b>{esc(name)}</b> — {PEMDA_STATES[state]}{late}"]
     if not period:
         lines.append("   Belum ada siklus triwulan tahun ini.")

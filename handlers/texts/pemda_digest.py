@@ -25,7 +25,7 @@ def pemda_digest_row(
     number: int,
     name: str,
     state: str,
-    overdue_days: int,
+    overdue: str,
     triwulan: int | None,
     year: int,
     step: int | None,
@@ -36,7 +36,7 @@ def pemda_digest_row(
     at_risk_indicators: int,
 ) -> str:
     if state == "terlambat":
-        status = f"TERLAMBAT {overdue_days} hari kerja"
+        status = f"TERLAMBAT {overdue}"
     elif at_risk_indicators:
         status = f"BERISIKO ({at_risk_indicators} indikator di bawah ambang capaian)"
     else:

@@ -40,8 +40,18 @@ function percent(value) {
   return value.toLocaleString("id-ID", { maximumFractionDigits: 2 }) + "%";
 }
 
+function overdueText(row) {
+  // Under one office day, the office time itself; else begun working days.
+  const minutes = row.overdue_minutes || 0;
+  if (row.office_day_minutes && minutes > 0 && minutes < row.office_day_minutes) {
+    const hours = Math.floor(minutes / 60), rest = minutes % 60;
+    return [hours ? hours + " jam" : "", rest ? rest + " menit" : ""].filter(Boolean).join(" ");
+  }
+  return row.overdue_days + " hari kerja";
+}
+
 function stateText(row) {
-  if (row.state === "terlambat") return "Terlambat " + row.overdue_days + " hari kerja";
+  if (row.state === "terlambat") return "Terlambat " + overdueText(row);
   return STATE_LABELS[row.state] || row.state;
 }
 
