@@ -20,7 +20,7 @@ from app.services import RosterView
 from domain.errors import RoleError
 from domain.identity import Government
 from domain.models import FILED, StepRecord
-from domain.office_time import minutes_left, pass_timing
+from domain.office_time import is_over_time, minutes_left
 from domain.pemda import Evaluator
 from domain.performance import Achievement, achievement, round_half_up
 from domain.roles import Role
@@ -188,8 +188,12 @@ def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: d
         if name
     )
     calendar = services.calendar(unit)
-    timings = [
-        pass_timing(StepRecord(p.step, p.started_at, p.deadline, p.finished_at), calendar, now)
+    # SOP compliance needs no office minutes: whether each pass ran past its deadline.
+    judged = [
+        (
+            p.finished_at is None,
+            is_over_time(StepRecord(p.step, p.started_at, p.deadline, p.finished_at), now),
+        )
         for c in cycles
         for p in c.passes
     ]
@@ -207,9 +211,9 @@ def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: d
         signed=latest.signed,
         quarters=quarters,
         sasaran=sasaran,
-        on_time=sum(1 for t in timings if not t.over_time and not t.open),
-        over_time=sum(1 for t in timings if t.over_time),
-        open_passes=sum(1 for t in timings if t.open),
+        on_time=sum(1 for still_open, over in judged if not over and not still_open),
+        over_time=sum(1 for _, over in judged if over),
+        open_passes=sum(1 for still_open, _ in judged if still_open),
     )
     if latest.status == FILED:
         return base

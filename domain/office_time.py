@@ -80,10 +80,16 @@ class PassTiming:
         return LATE if self.over_time else ON_TIME
 
 
+def is_over_time(record: StepRecord, now: datetime) -> bool:
+    """A pass finished after its deadline, or still open past it at ``now``: the one rule of
+    SOP compliance (the appendix's timing and the pemda's view count by it)."""
+    return (record.finished_at or now) > record.deadline
+
+
 def pass_timing(record: StepRecord, calendar: WorkCalendar, now: datetime) -> PassTiming:
     """Time one pass; ``now`` judges a pass still open."""
     end = record.finished_at or now
-    over = end > record.deadline
+    over = is_over_time(record, now)
     return PassTiming(
         record=record,
         duration_minutes=max(0, calendar.office_minutes_between(record.started_at, end)),
