@@ -192,3 +192,5 @@ async def serve(app: Application, settings: Settings, allowed: Sequence[str]) ->
         if app.running:
             await app.stop()
         await app.shutdown()
+        if app.post_shutdown:  # the Mini App's server and the health server stop with it
+            await app.post_shutdown(app)

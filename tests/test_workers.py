@@ -63,7 +63,10 @@ def _owner_of(port: int, pids: list[int]) -> int | None:
 class Workers:
     """``lkj-bot run --webhook`` processes sharing one database and one data folder."""
 
-    def __init__(self, emu, tmp_path: Path, roster_path: Path, url: str):
+    #: The Mini App's public address (nginx's), the same for every worker (webapp=True).
+    WEBAPP_URL = "https://lkj.example.go.id/app"
+
+    def __init__(self, emu, tmp_path: Path, roster_path: Path, url: str, webapp: bool = False):
         self.emu = emu
         self.url = url
         self.secret = secrets.token_urlsafe(32)
@@ -71,25 +74,38 @@ class Workers:
         self.cwd = tmp_path
         self.roster = roster_path
         self.ports = [free_port() for _ in range(WORKERS)]
+        # Each worker's own Mini App port (as its own webhook port), behind one public address.
+        self.webapp_ports = [free_port() for _ in range(WORKERS)] if webapp else []
         self.procs: list[asyncio.subprocess.Process] = []
 
     def hooks(self) -> list[str]:
         return [f"http://127.0.0.1:{port}/hook" for port in self.ports]
 
+    def env(self) -> dict[str, str]:
+        """What every worker shares (deploy/lkj-bot.env)."""
+        return {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": self.emu.url,
+            "LKJ_DATA_DIR": str(self.data_dir),
+            "LKJ_ROSTER": str(self.roster),
+            "LKJ_DATABASE_URL": self.url,
+        }
+
     async def start(self) -> None:
-        for port, hook in zip(self.ports, self.hooks(), strict=True):
+        for n, (port, hook) in enumerate(zip(self.ports, self.hooks(), strict=True)):
+            own = {}
+            if self.webapp_ports:
+                own = {"LKJ_WEBAPP_URL": self.WEBAPP_URL}
+                own["LKJ_WEBAPP_PORT"] = str(self.webapp_ports[n])
             env = {
-                **os.environ,
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_BASE_URL": self.emu.url,
-                "LKJ_DATA_DIR": str(self.data_dir),
-                "LKJ_ROSTER": str(self.roster),
-                "LKJ_DATABASE_URL": self.url,
+                **self.env(),
                 "LKJ_WEBHOOK_URL": hook,
                 "LKJ_WEBHOOK_SECRET": self.secret,
                 "LKJ_WEBHOOK_PORT": str(port),
                 "LKJ_REMINDER_INTERVAL_S": "0.5",
                 "LKJ_RENDER_WORKERS": "1",
+                **own,
             }
             before = len(self.emu.calls_to("setWebhook"))
             log = open(self.cwd / f"worker-{port}.log", "wb")  # noqa: SIM115 - the child's

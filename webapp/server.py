@@ -29,7 +29,7 @@ from app.pemda import evaluator_of
 from app.pemda_page import EXPIRED, LinkRefused
 from app.store import ConcurrentUpdateError, storage_full
 from domain.errors import DomainError, InputError, RoleError
-from handlers import miniapp, progress, texts, tte_page
+from handlers import menu, miniapp, progress, texts, tte_page
 from webapp.auth import InitDataError, validate_init_data
 from webapp.refusals import RefusalLimiter, client_of
 
@@ -168,6 +168,14 @@ class WebAppServer:
             raise web.HTTPNotFound()
         return web.Response(body=self.files[name], content_type=STATIC[name], charset="utf-8")
 
+    def _current_roster(self) -> None:
+        """Reload the roster when another process changed it, before a call reads it, as the
+        chat does before each update: with several workers, an invitation accepted, a
+        mutasi, a stand-in or a ``lkj-bot roster import`` handled by another worker (or
+        the CLI) holds here at once, not only after this worker's next update."""
+        if self.services.refresh_roster():
+            self.application.create_task(menu.sync_menus(self.application.bot, self.services))
+
     def _refused_page(self, request: web.Request, message: str, status: int) -> web.Response:
         body = self.refused_page.format(
             title=html.escape(texts.PANTAU_REFUSED_TITLE), message=html.escape(message)
@@ -187,6 +195,7 @@ class WebAppServer:
         before the page is served: a tampered or expired one gets a page saying so, 403."""
         token = request.query.get("tautan")
         if token is not None:
+            self._current_roster()
             try:
                 pemda_page.evaluator_by_link(self.services, token)
             except LinkRefused as exc:
@@ -203,6 +212,7 @@ class WebAppServer:
         user_id = 0
         try:
             if kind == "tautan":
+                self._current_roster()
                 evaluator = pemda_page.evaluator_by_link(services, credential)
             else:
                 if kind != "tma":
@@ -214,6 +224,7 @@ class WebAppServer:
                     services.settings.lkj_webapp_max_age_s,
                 )
                 user_id = user.user_id
+                self._current_roster()
                 evaluator = evaluator_of(services, user_id)
             try:
                 body = await request.json()
@@ -265,6 +276,7 @@ class WebAppServer:
                     services.settings.lkj_webapp_max_age_s,
                 )
                 user_id = user.user_id
+                self._current_roster()
                 person = services.roster.person(user_id)
                 if person is None:
                     raise RoleError(texts.WEBAPP_NOT_REGISTERED)
