@@ -46,6 +46,7 @@ from handlers import menu, texts
 from handlers.commands import PersonHandler
 from handlers.common import (
     TEXT_LIMIT,
+    WEB_APP,
     Button,
     audit_refusal,
     drop_buttons,
@@ -186,6 +187,9 @@ def pantau_pages(
         payload = {"action": "pemda_unit", "code": row.unit, "index": len(pages)}
         buttons.append([(texts.btn_pantau_unit(number, row.name), payload)])
     pages.append((text, buttons))
+    page = services.settings.evaluator_page()
+    if page:  # the same view as a table and a chart, in the Mini App
+        pages[0][1].insert(0, [(texts.BTN_PEMDA_PAGE, {WEB_APP: page})])
     return pages
 
 

@@ -267,6 +267,11 @@ async def test_strangers_members_and_bad_links_are_refused(seeded, settings, clo
 
 async def test_an_evaluator_asks_for_the_link_in_chat(seeded, emu, settings):
     evaluator = SimUser(emu, BAPPEDA, "Hendra")
+    # /pantau opens the page in Telegram with a web_app button above the units
+    evaluator.say("/pantau")
+    listing = await evaluator.expect("Pemantauan laporan kinerja")
+    assert listing.reply_markup[0] == [(texts.BTN_PEMDA_PAGE, settings.evaluator_page())]
+    assert listing.buttons[1].startswith("1. ")
     evaluator.say("/tautan_pantau")
     reply = await evaluator.expect("Tautan halaman pemantauan")
     url = next(w for w in reply.text.split() if w.startswith(settings.lkj_webapp_url))

@@ -22,6 +22,7 @@ PEMDA_STATE_MARKS: dict[str, str] = {
     "ditandatangani": "✅",
 }
 BTN_PEMDA_BACK = "Kembali"
+BTN_PEMDA_PAGE = "📊 Buka halaman pemantauan (tabel dan grafik)"
 PEMDA_NO_UNITS = (
     "Belum ada unit kerja lkj-bot pada pemerintah daerah Anda. Unit kerja akan tampil di sini "
     "setelah didaftarkan oleh operator."
