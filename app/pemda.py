@@ -10,7 +10,6 @@ working calendar.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -20,7 +19,7 @@ from app.services import RosterView
 from domain.errors import RoleError
 from domain.identity import Government
 from domain.models import FILED, StepRecord
-from domain.office_time import is_over_time, minutes_left
+from domain.office_time import OpenStep, is_over_time, open_step
 from domain.pemda import Evaluator
 from domain.performance import Achievement, achievement, round_half_up
 from domain.roles import Role
@@ -218,19 +217,14 @@ def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: d
     if latest.status == FILED:
         return base
     step = services.sop_for(unit).step(latest.step)
-    state, overdue_days, overdue_minutes = ON_TRACK, 0, 0
+    timing = OpenStep()
     if latest.deadline is not None:
-        left = minutes_left(calendar, now, latest.deadline)
-        if left < 0 or now > latest.deadline:
-            state = OVERDUE
-            overdue_days = max(1, math.ceil(-left / calendar.office_day_minutes))
-            overdue_minutes = max(0, -left)
-        elif latest.since is not None:
-            total = calendar.office_minutes_between(latest.since, latest.deadline)
-            if left * 4 < total:  # less than a quarter of the step's time remains
-                state = AT_RISK
-    if state == ON_TRACK and base.at_risk_indicators:
-        state = AT_RISK  # reported figures under the risk threshold
+        timing = open_step(calendar, latest.since, latest.deadline, now)
+    state = ON_TRACK
+    if timing.overdue:
+        state = OVERDUE
+    elif timing.closing or base.at_risk_indicators:
+        state = AT_RISK  # little time left, or reported figures under the risk threshold
     return replace(
         base,
         state=state,
@@ -239,7 +233,7 @@ def _row(services: PemdaView, unit: Unit, cycles: Sequence[CycleSummary], now: d
         role_label=unit.role_label(step.role),
         holders=tuple(p.name for p in unit.acting(step.role)),
         deadline=latest.deadline,
-        overdue_days=overdue_days,
-        overdue_minutes=overdue_minutes,
+        overdue_days=timing.overdue_days,
+        overdue_minutes=timing.overdue_minutes,
         office_day_minutes=calendar.office_day_minutes,
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 from domain.errors import InputError, RoleError
 from domain.identity import Government
-from domain.invitations import ACTIVE, EXPIRED, REVOKED, USED, VALID_DAYS, check_details
+from domain.invitations import EXPIRED, REVOKED, USED, VALID_DAYS, check_details, link_state
 from domain.pemda import BODIES, Evaluator
 from domain.roster import Roster
 
@@ -42,13 +42,7 @@ class EvaluatorInvitation:
         return BODIES.get(self.body, self.body)
 
     def state(self, now: datetime) -> str:
-        if self.used_at is not None:
-            return USED
-        if self.revoked_at is not None:
-            return REVOKED
-        if now >= self.expires_at:
-            return EXPIRED
-        return ACTIVE
+        return link_state(self.used_at, self.revoked_at, self.expires_at, now)
 
     def to_dict(self) -> dict[str, Any]:
         return {

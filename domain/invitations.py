@@ -29,6 +29,20 @@ UNIT_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
 ACTIVE, USED, EXPIRED, REVOKED = "aktif", "terpakai", "kedaluwarsa", "dicabut"
 
 
+def link_state(
+    used_at: datetime | None, revoked_at: datetime | None, expires_at: datetime, now: datetime
+) -> str:
+    """An invitation link's state (a unit's or a pemda evaluator's): used, revoked, expired
+    or active, in that order."""
+    if used_at is not None:
+        return USED
+    if revoked_at is not None:
+        return REVOKED
+    if now >= expires_at:
+        return EXPIRED
+    return ACTIVE
+
+
 def new_code() -> str:
     return PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(_BODY))
 
@@ -54,13 +68,7 @@ class Invitation:
     replaced_by: str = ""
 
     def state(self, now: datetime) -> str:
-        if self.used_at is not None:
-            return USED
-        if self.revoked_at is not None:
-            return REVOKED
-        if now >= self.expires_at:
-            return EXPIRED
-        return ACTIVE
+        return link_state(self.used_at, self.revoked_at, self.expires_at, now)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,6 +13,7 @@ durations, "Tepat waktu") is the caller's job.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -78,6 +79,34 @@ class PassTiming:
         if self.open:
             return OVERDUE if self.over_time else RUNNING
         return LATE if self.over_time else ON_TIME
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    """Where an open step stands against its deadline, for a view across units."""
+
+    #: Past its deadline: office minutes over, and begun working days (at least one).
+    overdue_minutes: int = 0
+    overdue_days: int = 0
+    #: Not yet over, but less than a quarter of its office time left.
+    closing: bool = False
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days > 0
+
+
+def open_step(
+    calendar: WorkCalendar, since: datetime | None, deadline: datetime, now: datetime
+) -> OpenStep:
+    """How an open step that began at ``since`` stands at ``now`` against ``deadline``."""
+    left = minutes_left(calendar, now, deadline)
+    if left < 0 or now > deadline:
+        days = max(1, math.ceil(-left / calendar.office_day_minutes))
+        return OpenStep(overdue_minutes=max(0, -left), overdue_days=days)
+    if since is not None and left * 4 < calendar.office_minutes_between(since, deadline):
+        return OpenStep(closing=True)
+    return OpenStep()
 
 
 def is_over_time(record: StepRecord, now: datetime) -> bool:

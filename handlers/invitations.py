@@ -379,25 +379,58 @@ async def _guest_button(update: Update, context, payload: dict[str, Any]) -> str
         await _tell_post_held(update, context, invitation, unit)
         raise
     if payload["action"] == "invite_register":
-        session = services.sessions.get(user_id) or {}
-        values = session.get("values", {})
-        details = (values.get("name", ""), values.get("nip", ""), values.get("position", ""))
-        await register(update, context, invitation, details)
+        await register(update, context, invitation, typed_details(services, user_id))
         return ""
     if invitation.name:
         await register(
             update, context, invitation, (invitation.name, invitation.nip, invitation.position)
         )
         return ""
-    session = {
-        "form": GUEST_FORM,
-        "form_id": secrets.token_hex(4),
-        "code": invitation.code,
-        "values": {},
-    }
-    services.sessions.put(user_id, session)
-    await send_text(context, user_id, texts.INVITE_ASK_NAME)
+    form = {"form": GUEST_FORM, "form_id": secrets.token_hex(4), "code": invitation.code}
+    await begin_details(context, user_id, form)
     return ""
+
+
+async def begin_details(context, user_id: int, form: dict[str, str]) -> None:
+    """An invitee's name, NIP and jabatan asked for, one at a time, in the guest form
+    ``form`` (``{"form": …, "form_id": …, "code": the invitation's}``: a unit's or a pemda
+    evaluator's)."""
+    session = {**form, "values": {}}
+    svc(context).sessions.put(user_id, session)
+    await send_text(context, user_id, texts.INVITE_ASK_NAME)
+
+
+def typed_details(services: Services, user_id: int) -> tuple[str, str, str]:
+    """What the invitee typed (name, NIP, jabatan), from their guest form."""
+    values = (services.sessions.get(user_id) or {}).get("values", {})
+    return (values.get("name", ""), values.get("nip", ""), values.get("position", ""))
+
+
+async def take_detail(update: Update, context, form: str) -> tuple[bool, dict[str, Any] | None]:
+    """One answer to the guest form ``form``: checked (a bad one is refused and asked again),
+    kept, and the next question asked. Returns (handled, the session once all three are in);
+    (False, None) when no such form is being filled."""
+    services = svc(context)
+    user_id = update.effective_user.id
+    session = services.sessions.get(user_id)
+    if session is None or session.get("form") != form:
+        return False, None
+    values = session["values"]
+    field = next((f for f in DETAILS if f not in values), None)
+    if field is None:
+        return False, None
+    try:
+        value, _ = DETAIL_CHECKS[f"invite_{field}"](update.effective_message.text or "")
+    except InputError as exc:
+        await send_text(context, user_id, texts.esc(exc))
+        return True, None
+    values[field] = value
+    services.sessions.put(user_id, session)
+    following = next((f for f in DETAILS if f not in values), None)
+    if following is not None:
+        await send_text(context, user_id, GUEST_ASK[following])
+        return True, None
+    return True, session
 
 
 GUEST_ASK = {
@@ -409,26 +442,12 @@ GUEST_ASK = {
 
 async def on_guest_text(update: Update, context) -> bool:
     """The invitee typing name, NIP and jabatan; False when no invitation is being filled."""
+    handled, session = await take_detail(update, context, GUEST_FORM)
+    if session is None:
+        return handled
     services = svc(context)
     user_id = update.effective_user.id
-    session = services.sessions.get(user_id)
-    if session is None or session.get("form") != GUEST_FORM:
-        return False
     values = session["values"]
-    field = next(f for f in DETAILS if f not in values) if len(values) < len(DETAILS) else None
-    if field is None:
-        return False
-    try:
-        value, _ = DETAIL_CHECKS[f"invite_{field}"](update.effective_message.text or "")
-    except InputError as exc:
-        await send_text(context, user_id, texts.esc(exc))
-        return True
-    values[field] = value
-    services.sessions.put(user_id, session)
-    following = next((f for f in DETAILS if f not in values), None)
-    if following is not None:
-        await send_text(context, user_id, GUEST_ASK[following])
-        return True
     invitation = services.invitations.get(session["code"])
     if invitation is None:
         return False

@@ -33,12 +33,12 @@ from app.services import Services
 from domain.dates_id import format_datetime_id
 from domain.errors import InputError, RoleError
 from domain.evaluator_invitations import (
-    ACTIVE,
     EvaluatorInvitation,
     check_outsider,
     usable_evaluator,
 )
 from domain.identity import parse_government
+from domain.invitations import ACTIVE
 from domain.pemda import BODIES, Evaluator, government_of
 from domain.performance import format_percent_id
 from domain.roster import Person
@@ -57,7 +57,7 @@ from handlers.common import (
     split_text,
     svc,
 )
-from handlers.invitations import DETAIL_CHECKS, DETAILS, GUEST_ASK, link
+from handlers.invitations import begin_details, link, take_detail, typed_details
 from handlers.views import unit_status
 
 EvaluatorHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Evaluator], Awaitable[None]]
@@ -256,20 +256,33 @@ def _inviter(services: Services, user_id: int) -> tuple[bool, Evaluator | None]:
     return operator, evaluator
 
 
+async def _inviter_or_refuse(
+    update: Update, context, command: str
+) -> tuple[bool, Evaluator | None] | None:
+    """:func:`_inviter` for a command typed in a private chat; a refusal is audited and said
+    (None then, as for a group chat)."""
+    services = svc(context)
+    user = update.effective_user
+    if update.effective_chat is None or update.effective_chat.type != "private":
+        return None
+    try:
+        return _inviter(services, user.id)
+    except RoleError as exc:
+        person = services.roster.person(user.id)
+        audit_refusal(context, update, person, command, str(exc))
+        await send_text(context, user.id, texts.esc(exc))
+        return None
+
+
 async def cmd_undang_evaluator(update: Update, context) -> None:
     """/undang_evaluator: the pemda (operator), the body, whether a pemda administrator
     (operator), then the link."""
     services = svc(context)
     user = update.effective_user
-    if update.effective_chat is None or update.effective_chat.type != "private":
+    inviter = await _inviter_or_refuse(update, context, "undang_evaluator")
+    if inviter is None:
         return
-    try:
-        operator, evaluator = _inviter(services, user.id)
-    except RoleError as exc:
-        person = services.roster.person(user.id)
-        audit_refusal(context, update, person, "undang_evaluator", str(exc))
-        await send_text(context, user.id, texts.esc(exc))
-        return
+    operator, evaluator = inviter
     if not operator and evaluator is not None:
         await _offer_bodies(context, user.id, services, evaluator.pemda)
         return
@@ -365,15 +378,10 @@ async def cmd_undangan_evaluator(update: Update, context) -> None:
     usable one."""
     services = svc(context)
     user = update.effective_user
-    if update.effective_chat is None or update.effective_chat.type != "private":
+    inviter = await _inviter_or_refuse(update, context, "undangan_evaluator")
+    if inviter is None:
         return
-    try:
-        operator, evaluator = _inviter(services, user.id)
-    except RoleError as exc:
-        person = services.roster.person(user.id)
-        audit_refusal(context, update, person, "undangan_evaluator", str(exc))
-        await send_text(context, user.id, texts.esc(exc))
-        return
+    operator, evaluator = inviter
     pemdas = list(services.roster.pemdas()) if operator or evaluator is None else [evaluator.pemda]
     text, buttons = _listing(services, pemdas)
     await send_text(context, user.id, text or texts.EVALUATOR_INVITE_NONE, buttons or None)
@@ -472,45 +480,22 @@ async def _guest_button(update: Update, context, payload: dict[str, Any]) -> str
     usable_evaluator(invitation, services.now())
     check_outsider(services.roster, user_id)
     if payload["action"] == "evaluator_register":
-        session = services.sessions.get(user_id) or {}
-        values = session.get("values", {})
-        details = (values.get("name", ""), values.get("nip", ""), values.get("position", ""))
-        await register(update, context, invitation, details)
+        await register(update, context, invitation, typed_details(services, user_id))
         return ""
-    session = {
-        "form": GUEST_FORM,
-        "form_id": secrets.token_hex(4),
-        "code": invitation.code,
-        "values": {},
-    }
-    services.sessions.put(user_id, session)
-    await send_text(context, user_id, texts.INVITE_ASK_NAME)
+    form = {"form": GUEST_FORM, "form_id": secrets.token_hex(4), "code": invitation.code}
+    await begin_details(context, user_id, form)
     return ""
 
 
 async def on_guest_text(update: Update, context) -> bool:
     """The evaluator invitee typing name, NIP and jabatan (the unit invitee's questions and
     checks); False when no evaluator invitation is being filled."""
+    handled, session = await take_detail(update, context, GUEST_FORM)
+    if session is None:
+        return handled
     services = svc(context)
     user_id = update.effective_user.id
-    session = services.sessions.get(user_id)
-    if session is None or session.get("form") != GUEST_FORM:
-        return False
     values = session["values"]
-    field = next((f for f in DETAILS if f not in values), None)
-    if field is None:
-        return False
-    try:
-        value, _ = DETAIL_CHECKS[f"invite_{field}"](update.effective_message.text or "")
-    except InputError as exc:
-        await send_text(context, user_id, texts.esc(exc))
-        return True
-    values[field] = value
-    services.sessions.put(user_id, session)
-    following = next((f for f in DETAILS if f not in values), None)
-    if following is not None:
-        await send_text(context, user_id, GUEST_ASK[following])
-        return True
     invitation = services.evaluator_invitations.get(session["code"])
     if invitation is None:
         return False

@@ -94,16 +94,7 @@ def sign_view(services: Services, person: Person, body: dict[str, Any]) -> dict[
     """What the page shows: the report, its version and who signs, or that it is signed."""
     flow, unit, report = _target(services, person, body)
     latest = report.latest_report
-    view = {
-        "title": flow.title(report),
-        "unit": unit.name,
-        "version": latest.number,
-        "signer": person.name,
-        "nip": person.nip,
-        "certificate": CERTIFICATES.get(services.settings.lkj_tte_mode, ""),
-        "signed": False,
-        "message": "",
-    }
+    view = _view(services, flow, unit, report, person, signed=False)
     if _signed(services, unit, report, person):
         return {**view, "signed": True, "message": texts.TTE_PAGE_ALREADY_SIGNED}
     key = _act(services, flow, unit, report, person)
@@ -157,14 +148,20 @@ async def sign(
 def _after(services: Services, flow: ReportFlow, unit: Unit, person: Person, body) -> dict:
     """The page after the act: the report as signed, or, after a paraf, nothing more to do."""
     _, _, report = _target(services, person, body)
-    latest = report.latest_report
+    return _view(services, flow, unit, report, person, signed=True)
+
+
+def _view(
+    services: Services, flow: ReportFlow, unit: Unit, report, person: Person, *, signed: bool
+) -> dict[str, Any]:
+    """The page's account of a report: which, whose unit, its latest version, who signs."""
     return {
         "title": flow.title(report),
         "unit": unit.name,
-        "version": latest.number,
+        "version": report.latest_report.number,
         "signer": person.name,
         "nip": person.nip,
         "certificate": CERTIFICATES.get(services.settings.lkj_tte_mode, ""),
-        "signed": True,
+        "signed": signed,
         "message": "",
     }
