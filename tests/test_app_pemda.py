@@ -8,6 +8,7 @@ import pytest
 
 from app import pemda, quarter
 from app.pemda import NOT_STARTED, ON_TRACK, OVERDUE
+from app.standins import appoint_standin
 from bot.services import build_services
 from bot.settings import Settings
 from domain.errors import RoleError
@@ -144,6 +145,14 @@ async def test_units_grouped_by_pemda_and_worst_first(services, clock):
     )
     assert row.deadline is not None and row.overdue_days == 0
     assert now.rows[0].unit == "satpolpp-bdg"  # started before not started
+
+    # A Plh appointed while the step is open holds it in the view at once (who acts now).
+    unit = services.roster.unit("satpolpp-bdg")
+    holder, member = unit.with_role(step.role)[0], unit.with_role(Role.TIM_KERJA)[0]
+    today = services.now().date()
+    appoint_standin(services, holder, step.role, member.user_id, today, today, None)
+    row = next(r for r in pemda.overview(services, KOTA_BANDUNG, 2026).rows if r.unit == unit.code)
+    assert row.holders == (member.name,) and row.role_label == unit.role_label(step.role)
 
     clock.advance(days=14)  # two weeks: past any step's standard time
     late = pemda.overview(services, KOTA_BANDUNG, 2026)
